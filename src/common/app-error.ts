@@ -1,0 +1,65 @@
+import type { ErrorCode, ErrorDetail } from '../contracts/error-codes.js';
+
+/** The one error type services throw; the code is stable, the message is for humans. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/** HTTP status per code, in one place. The switch is exhaustive: a new code must be mapped here. */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'MALFORMED_JSON':
+    case 'SCENARIO_INVALID':
+    case 'SCENARIO_NOT_UTF8':
+    case 'SCENARIO_BINARY':
+    case 'SCENARIO_SYNTAX':
+    case 'SCENARIO_TOO_DEEP':
+    case 'SCENARIO_ALIAS_LIMIT':
+    case 'SEEK_BACKWARDS':
+    case 'INVALID_SPEED':
+      return 400;
+    case 'AUTH_REQUIRED':
+    case 'AUTH_INVALID_CREDENTIALS':
+    case 'AUTH_TOKEN_EXPIRED':
+    case 'AUTH_TOKEN_INVALID':
+    case 'AUTH_TOKEN_REVOKED':
+      return 401;
+    case 'FORBIDDEN':
+    case 'NOT_TEAM_MEMBER':
+      return 403;
+    case 'NOT_FOUND':
+    case 'ROUTE_NOT_FOUND':
+    case 'SCENARIO_NOT_FOUND':
+    case 'EXERCISE_NOT_FOUND':
+    case 'ALERT_NOT_DELIVERED':
+      return 404;
+    case 'CONFLICT':
+    case 'SCENARIO_VERSION_EXISTS':
+    case 'EXERCISE_INVALID_STATE':
+    case 'EXERCISE_PAUSED':
+    case 'EXERCISE_FINISHED':
+    case 'ALERT_OWNED_BY_OTHER':
+      return 409;
+    case 'PAYLOAD_TOO_LARGE':
+    case 'SCENARIO_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'INTERNAL_ERROR':
+      return 500;
+    default: {
+      const unmapped: never = code;
+      throw new Error(`unmapped error code ${String(unmapped)}`);
+    }
+  }
+}

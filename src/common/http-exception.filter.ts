@@ -1,0 +1,73 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import type { ErrorBody, ErrorCode } from '../contracts/error-codes.js';
+import { AppError, httpStatusFor } from './app-error.js';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+}
+
+/** Maps whatever was thrown to `{ error: { code, message, details } }` with a stable code. */
+export function toErrorBody(exception: unknown): { status: number; body: ErrorBody } {
+  if (exception instanceof AppError) {
+    return {
+      status: httpStatusFor(exception.code),
+      body: { error: { code: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) } },
+    };
+  }
+  const parserError = exception as BodyParserError;
+  if (parserError && typeof parserError === 'object' && typeof parserError.type === 'string') {
+    // body-parser errors arrive before any route code runs.
+    const code: ErrorCode =
+      parserError.type === 'entity.too.large'
+        ? 'PAYLOAD_TOO_LARGE'
+        : parserError.type === 'entity.parse.failed'
+          ? 'MALFORMED_JSON'
+          : parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported'
+            ? 'UNSUPPORTED_MEDIA_TYPE'
+            : 'VALIDATION_FAILED';
+    return { status: httpStatusFor(code), body: { error: { code, message: messageFor(code) } } };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code: ErrorCode =
+      status === 404 ? 'ROUTE_NOT_FOUND'
+        : status === 401 ? 'AUTH_REQUIRED'
+          : status === 403 ? 'FORBIDDEN'
+            : status === 413 ? 'PAYLOAD_TOO_LARGE'
+              : status === 429 ? 'RATE_LIMITED'
+                : status >= 500 ? 'INTERNAL_ERROR'
+                  : 'VALIDATION_FAILED';
+    return { status: httpStatusFor(code), body: { error: { code, message: exception.message } } };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } } };
+}
+
+function messageFor(code: ErrorCode): string {
+  switch (code) {
+    case 'PAYLOAD_TOO_LARGE':
+      return 'Request body is too large';
+    case 'MALFORMED_JSON':
+      return 'Request body is not valid JSON';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'Unsupported request encoding';
+    default:
+      return 'Invalid request';
+  }
+}
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = toErrorBody(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+}

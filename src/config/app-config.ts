@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/**
+ * Every setting the server reads from the environment. This is the only place that knows
+ * environment variable names; the rest of the code receives a typed AppConfig.
+ */
+export const AppConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
+      .optional(),
+    SCENARIOS_DIR: z.string().min(1).default('./scenarios'),
+    LOAD_BUNDLED_SCENARIOS: booleanFromEnv.default(true),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ACCESS_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(900),
+    REFRESH_TOKEN_TTL: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+    DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('socdrill-demo'),
+    CORS_ORIGIN: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    SCENARIO_MAX_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(5 * 1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(6 * 1024 * 1024),
+    WEB_DIST_DIR: z.string().min(1).optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'is required when NODE_ENV=production (at least 32 random characters)',
+      });
+    }
+  });
+
+export type AppConfig = z.output<typeof AppConfigSchema> & {
+  /** Demo mode creates demo accounts and a development signing secret. */
+  readonly demoMode: boolean;
+  readonly databaseUrl: string;
+};
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates an environment map; a bad value is reported with the variable's name. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(AppConfigSchema.shape ?? {})) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const result = AppConfigSchema.safeParse(relevant);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.') || '(environment)';
+        const given = relevant[name] !== undefined && name !== 'JWT_SECRET' && name !== 'DEMO_PASSWORD' ? ` (got "${relevant[name]}")` : '';
+        return `${name}: ${issue.message}${given}`;
+      }),
+    );
+  }
+  const config = result.data;
+  return {
+    ...config,
+    demoMode: config.NODE_ENV !== 'production',
+    databaseUrl: config.DATABASE_URL ?? `sqlite:${config.DATA_DIR.replace(/\/$/, '')}/soc-drill.sqlite`,
+  };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * Every error the API or the socket gateway can return carries one of these stable codes.
+ * Clients (and tests) switch on the code, never on the message.
+ */
+export const ERROR_CODES = [
+  // generic
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'MALFORMED_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
+  'CONFLICT',
+  // auth
+  'AUTH_REQUIRED',
+  'AUTH_INVALID_CREDENTIALS',
+  'AUTH_TOKEN_EXPIRED',
+  'AUTH_TOKEN_INVALID',
+  'AUTH_TOKEN_REVOKED',
+  'FORBIDDEN',
+  // scenarios
+  'SCENARIO_INVALID',
+  'SCENARIO_TOO_LARGE',
+  'SCENARIO_NOT_UTF8',
+  'SCENARIO_BINARY',
+  'SCENARIO_SYNTAX',
+  'SCENARIO_TOO_DEEP',
+  'SCENARIO_ALIAS_LIMIT',
+  'SCENARIO_NOT_FOUND',
+  'SCENARIO_VERSION_EXISTS',
+  // exercises / runtime
+  'EXERCISE_NOT_FOUND',
+  'EXERCISE_INVALID_STATE',
+  'EXERCISE_PAUSED',
+  'EXERCISE_FINISHED',
+  'SEEK_BACKWARDS',
+  'INVALID_SPEED',
+  // triage
+  'ALERT_NOT_DELIVERED',
+  'ALERT_OWNED_BY_OTHER',
+  'NOT_TEAM_MEMBER',
+] as const;
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const ErrorDetailSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+  code: z.string().optional(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+});
+export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: ErrorCodeSchema,
+      message: z.string(),
+      details: z.array(ErrorDetailSchema).optional(),
+    }),
+  })
+  .meta({ id: 'ErrorBody' });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { LayerSchema, TextSchema } from './common.schema.js';
+import { ASSET_KINDS, PARTY_KINDS } from './scenario.schema.js';
+
+export const ScenarioProblemSchema = z
+  .object({
+    path: z.string(),
+    line: z.number().int(),
+    column: z.number().int(),
+    message: z.string(),
+    code: z.string(),
+  })
+  .meta({ id: 'ScenarioProblem' });
+export type ScenarioProblemDto = z.infer<typeof ScenarioProblemSchema>;
+
+/** Upload as JSON: the scenario file's text (YAML or JSON), exactly as written. */
+export const ScenarioSourceSchema = z
+  .object({ source: z.string().min(1).max(64 * 1024 * 1024) })
+  .strict()
+  .meta({ id: 'ScenarioSource' });
+export type ScenarioSource = z.infer<typeof ScenarioSourceSchema>;
+
+export const ScenarioValidationResultSchema = z
+  .object({ valid: z.boolean(), problems: z.array(ScenarioProblemSchema), scenarioId: z.string().optional(), version: z.string().optional(), eventCount: z.number().int().optional() })
+  .meta({ id: 'ScenarioValidationResult' });
+export type ScenarioValidationResult = z.infer<typeof ScenarioValidationResultSchema>;
+
+export const ScenarioSummarySchema = z
+  .object({
+    versionId: z.string(),
+    scenarioId: z.string(),
+    version: z.string(),
+    contentHash: z.string(),
+    title: TextSchema,
+    description: TextSchema,
+    difficulty: z.string(),
+    durationSeconds: z.number().int(),
+    tags: z.array(z.string()),
+    techniques: z.array(z.string()),
+    eventCount: z.number().int(),
+    origin: z.enum(['bundled', 'upload']),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'ScenarioSummary' });
+export type ScenarioSummary = z.infer<typeof ScenarioSummarySchema>;
+
+/**
+ * What a trainee may know before and during a run: the briefing. No timeline, no answer key,
+ * no triggers, nothing of the future.
+ */
+export const ScenarioBriefingSchema = ScenarioSummarySchema.extend({
+  target: z.object({ name: TextSchema, securityLevel: z.number().int() }),
+  assets: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(ASSET_KINDS),
+      name: TextSchema,
+      hostname: z.string().optional(),
+      addresses: z.array(z.string()),
+      role: TextSchema.optional(),
+      os: z.string().optional(),
+      securityLevel: z.number().int().optional(),
+      services: z.array(z.string()),
+    }),
+  ),
+  parties: z.array(z.object({ id: z.string(), kind: z.enum(PARTY_KINDS), layer: LayerSchema.nullable(), name: TextSchema, description: TextSchema.optional() })),
+  phases: z.array(z.object({ id: z.string(), name: TextSchema })),
+}).meta({ id: 'ScenarioBriefing' });
+export type ScenarioBriefing = z.infer<typeof ScenarioBriefingSchema>;
+
+/** The instructor's view: everything, including the answer key and the file as written. */
+export const ScenarioDetailSchema = ScenarioSummarySchema.extend({
+  format: z.enum(['yaml', 'json']),
+  source: z.string(),
+  scenario: z.record(z.string(), z.unknown()).meta({ description: 'The parsed, normalised scenario (see scenarios/scenario.schema.json).' }),
+}).meta({ id: 'ScenarioDetail' });
+
+export const ScenarioIdParamSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, 'must be a scenario id');
+export const VersionIdParamSchema = z.uuid();

@@ -1,0 +1,42 @@
+import type { ClockPort, TimerPort } from './clock-port.js';
+
+export class SystemClock implements ClockPort {
+  now(): number {
+    return Date.now();
+  }
+}
+
+/** setTimeout cannot wait longer than 2^31-1 ms; longer waits are done in hops. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+export class SystemTimer implements TimerPort {
+  private handle: ReturnType<typeof setTimeout> | null = null;
+  private generation = 0;
+
+  arm(atWallMs: number, callback: () => void): void {
+    this.disarm();
+    const generation = ++this.generation;
+    const wait = (): void => {
+      const remaining = atWallMs - Date.now();
+      // Timers may fire a little early relative to Date.now(); waiting the remainder keeps
+      // the "due at this wall time" promise.
+      if (remaining > 0) {
+        this.handle = setTimeout(() => {
+          if (generation === this.generation) wait();
+        }, Math.min(remaining, MAX_TIMEOUT_MS));
+        return;
+      }
+      this.handle = null;
+      callback();
+    };
+    this.handle = setTimeout(() => {
+      if (generation === this.generation) wait();
+    }, Math.min(Math.max(0, atWallMs - Date.now()), MAX_TIMEOUT_MS));
+  }
+
+  disarm(): void {
+    this.generation += 1;
+    if (this.handle !== null) clearTimeout(this.handle);
+    this.handle = null;
+  }
+}
