@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { runCli } from './soc-drill.js';
 
 // The CLI is a terminal program: writing to stdout/stderr is its job.

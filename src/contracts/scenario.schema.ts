@@ -114,7 +114,10 @@ export const ObservableSchema = z
 
 /** ECS-like field map (`source.ip`, `url.original`, `process.command_line`, ...). Flat keys, scalar values. */
 export const EcsFieldsSchema = z.record(
-  z.string().regex(/^[a-z@][a-z0-9_.@]*$/, 'ECS field names are lowercase dotted paths such as source.ip'),
+  z
+    .string()
+    .regex(/^[a-z@][a-z0-9_.@]*$/, 'ECS field names are lowercase dotted paths such as source.ip')
+    .refine((key) => key !== 'constructor' && key !== 'prototype', 'reserved name'),
   z.union([z.string().max(10_000), z.number(), z.boolean()]),
 );
 
@@ -193,7 +196,7 @@ export const NoiseGeneratorSchema = z
     description: TextSchema.optional(),
     count: z.number().int().min(1).max(1_000_000),
     between: z.tuple([DurationSchema, DurationSchema]).meta({ description: 'Virtual-time range the generated alerts fall in.' }),
-    vars: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), NoiseVariableSchema).default({}),
+    vars: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'variable names start with a letter'), NoiseVariableSchema).default({}),
     template: AlertTemplateSchema.meta({ description: 'Texts, raw and fields may use {{var}} placeholders.' }),
   })
   .strict();

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { type Scenario, ScenarioSchema } from '../contracts/scenario.schema.js';
@@ -35,7 +36,6 @@ export const DEFAULT_SCENARIO_MAX_BYTES = 5 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 32;
 const DEFAULT_MAX_ALIASES = 100;
 const DEFAULT_MAX_PROBLEMS = 200;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 type PathSegment = string | number;
 
@@ -98,23 +98,38 @@ function bracketDepthExceeds(text: string, limit: number): number | null {
   return null;
 }
 
-/** Iterative walk: depth limit and dangerous keys (prototype pollution) in the parsed value. */
+/**
+ * Iterative walk over the parsed value: depth limit and dangerous keys (prototype pollution).
+ * Paths are only built when something is wrong, so the common case allocates nothing per node.
+ */
 function inspectValue(root: unknown, maxDepth: number): { path: PathSegment[]; code: string; message: string } | null {
-  const stack: Array<{ value: unknown; path: PathSegment[] }> = [{ value: root, path: [] }];
+  interface Frame { readonly value: unknown; readonly depth: number; readonly parent: Frame | null; readonly key: PathSegment }
+  const pathOf = (frame: Frame): PathSegment[] => {
+    const path: PathSegment[] = [];
+    for (let f: Frame | null = frame; f && f.parent; f = f.parent) path.unshift(f.key);
+    return path;
+  };
+  const stack: Frame[] = [{ value: root, depth: 0, parent: null, key: '' }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
+    const frame = stack.pop()!;
+    const value = frame.value;
     if (value === null || typeof value !== 'object') continue;
-    if (path.length >= maxDepth) {
-      return { path, code: 'SCENARIO_TOO_DEEP', message: `nesting deeper than ${maxDepth} levels` };
+    if (frame.depth >= maxDepth) {
+      return { path: pathOf(frame), code: 'SCENARIO_TOO_DEEP', message: `nesting deeper than ${maxDepth} levels` };
     }
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item: unknown = value[i];
+        if (item !== null && typeof item === 'object') stack.push({ value: item, depth: frame.depth + 1, parent: frame, key: i });
+      }
     } else {
-      for (const key of Object.keys(value)) {
-        if (FORBIDDEN_KEYS.has(key)) {
-          return { path: [...path, key], code: 'forbidden-key', message: `the key "${key}" is not allowed` };
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+          return { path: [...pathOf(frame), key], code: 'forbidden-key', message: `the key "${key}" is not allowed` };
         }
-        stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+        const item = (value as Record<string, unknown>)[key];
+        if (item !== null && typeof item === 'object') stack.push({ value: item, depth: frame.depth + 1, parent: frame, key });
       }
     }
   }
@@ -161,7 +176,16 @@ function documentLocator(doc: Document, counter: LineCounter): Locator {
   };
 }
 
-function zodIssueToProblems(issue: $ZodIssue, locator: Locator): ScenarioProblem[] {
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+function zodIssueToProblems(issue: $ZodIssue, locator: Locator, input: unknown): ScenarioProblem[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
@@ -171,12 +195,14 @@ function zodIssueToProblems(issue: $ZodIssue, locator: Locator): ScenarioProblem
       code: issue.code,
     }));
   }
-  let message = issue.message;
-  if (issue.code === 'invalid_type' && path[path.length - 1] === 'answer' && /received undefined/.test(issue.message)) {
-    message = 'alert has no answer key (answer: verdict, severity, routing, incident)';
-  } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
-    message = 'required field is missing';
-  } else if (issue.code === 'invalid_union' && 'errors' in issue && Array.isArray(issue.errors)) {
+  if (path.length > 0 && valueAt(input, path) === undefined && valueAt(input, path.slice(0, -1)) !== undefined) {
+    const message =
+      path[path.length - 1] === 'answer'
+        ? 'alert has no answer key (answer: verdict, severity, routing, incident)'
+        : `required field "${String(path[path.length - 1])}" is missing`;
+    return [{ path: path.join('.'), ...locator.locate(path.slice(0, -1)), message, code: 'required' }];
+  }
+  if (issue.code === 'invalid_union' && 'errors' in issue && Array.isArray(issue.errors)) {
     // Report the branch that got furthest instead of "invalid input".
     const branches = issue.errors as $ZodIssue[][];
     const best = branches.reduce<$ZodIssue[] | null>(
@@ -184,10 +210,10 @@ function zodIssueToProblems(issue: $ZodIssue, locator: Locator): ScenarioProblem
       null,
     );
     if (best && best.length > 0 && (best[0]?.path.length ?? 0) > 0) {
-      return best.flatMap((inner) => zodIssueToProblems({ ...inner, path: [...issue.path, ...inner.path] } as $ZodIssue, locator));
+      return best.flatMap((inner) => zodIssueToProblems({ ...inner, path: [...issue.path, ...inner.path] } as $ZodIssue, locator, input));
     }
   }
-  return [{ path: path.join('.'), ...locator.locate(path), message, code: issue.code }];
+  return [{ path: path.join('.'), ...locator.locate(path), message: issue.message, code: issue.code }];
 }
 
 function semanticToProblem(problem: SemanticProblem, locator: Locator): ScenarioProblem {
@@ -217,9 +243,9 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
     if (nul >= 0) {
       return fileProblem('SCENARIO_BINARY', 'file contains binary data (NUL byte); scenarios are UTF-8 text', 1, nul + 1);
     }
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
-    } catch {
+    if (isUtf8(input)) {
+      text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+    } else {
       const offset = firstInvalidUtf8Offset(input);
       const prefix = Buffer.from(input.subarray(0, offset)).toString('utf8');
       const { line, column } = lineColumnAt(prefix, prefix.length);
@@ -227,24 +253,26 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.includes('\u0000')) {
+  const looksJson = /^\s*[[{]/.test(text);
+  if (!looksJson && text.includes('\u0000')) {
     return fileProblem('SCENARIO_BINARY', 'file contains binary data (NUL character); scenarios are UTF-8 text');
   }
   // Other C0 control characters (except tab, LF, CR) mean binary data, not a scenario.
-  const control = /[\u0001-\u0008\u000b\u000c\u000e-\u001f]/.exec(text);
+  const control = looksJson ? null : /[\u0001-\u0008\u000b\u000c\u000e-\u001f]/.exec(text);
   if (control) {
     const { line, column } = lineColumnAt(text, control.index);
     return fileProblem('SCENARIO_BINARY', 'file contains control characters; scenarios are UTF-8 text', line, column);
   }
   if (text.trim() === '') return fileProblem('SCENARIO_SYNTAX', 'file is empty');
 
-  const deepAt = bracketDepthExceeds(text, maxDepth);
+  // JSON.parse in V8 is iterative; the YAML parser recurses, so flow nesting is checked first.
+  const deepAt = looksJson ? null : bracketDepthExceeds(text, maxDepth);
   if (deepAt !== null) {
     const { line, column } = lineColumnAt(text, deepAt);
     return fileProblem('SCENARIO_TOO_DEEP', `nesting deeper than ${maxDepth} levels`, line, column);
   }
 
-  const format: ScenarioFormat = /^\s*[[{]/.test(text) ? 'json' : 'yaml';
+  const format: ScenarioFormat = looksJson ? 'json' : 'yaml';
   let value: unknown;
   let locatorCache: Locator | undefined;
   let doc: Document | undefined;
@@ -260,7 +288,7 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
       return {
         ok: false,
         format,
-        problems: doc.errors.slice(0, maxProblems).map((e) => {
+        problems: doc.errors.slice(0, 10).map((e) => {
           const pos = counter.linePos(e.pos[0]);
           return { path: '', line: pos.line, column: pos.col, message: e.message.split('\n')[0] ?? e.message, code: 'SCENARIO_SYNTAX' };
         }),
@@ -299,14 +327,30 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
     }
   }
 
-  const hazard = inspectValue(value, maxDepth);
-  if (hazard) {
-    return { ok: false, format, problems: [{ path: hazard.path.join('.'), ...locator().locate(hazard.path), message: hazard.message, code: hazard.code }] };
+  if (value === null || value === undefined) return { ok: false, format, problems: [{ path: '', line: 1, column: 1, message: 'file has no content', code: 'SCENARIO_SYNTAX' }] };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const refused = inspectValue(value, maxDepth);
+    if (refused) return { ok: false, format, problems: [{ path: refused.path.join('.'), line: 1, column: 1, message: refused.message, code: refused.code }] };
+    return { ok: false, format, problems: [{ path: '', ...locator().locate([]), message: 'the top level must be a mapping of scenario fields (schemaVersion, id, title, …)', code: 'invalid_type' }] };
+  }
+  // For YAML the walk guards what follows; for JSON (parsed iteratively, and the schema only
+  // descends into known fields) it only needs to run to explain a failure precisely.
+  const hazardProblem = () => {
+    const hazard = inspectValue(value, maxDepth);
+    return hazard
+      ? { ok: false as const, format, problems: [{ path: hazard.path.join('.'), ...locator().locate(hazard.path), message: hazard.message, code: hazard.code }] }
+      : null;
+  };
+  if (format === 'yaml') {
+    const refused = hazardProblem();
+    if (refused) return refused;
   }
 
   const shape = ScenarioSchema.safeParse(value);
   if (!shape.success) {
-    const problems = shape.error.issues.flatMap((issue) => zodIssueToProblems(issue, locator()));
+    const refused = format === 'json' ? hazardProblem() : null;
+    if (refused) return refused;
+    const problems = shape.error.issues.flatMap((issue) => zodIssueToProblems(issue, locator(), value));
     return { ok: false, format, problems: dedupe(problems).slice(0, maxProblems) };
   }
   const meaning = checkScenarioSemantics(shape.data);

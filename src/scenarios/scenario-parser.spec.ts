@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
+import { parseScenario, type ScenarioParseOptions } from './scenario-parser.js';
+import { scenarioJsonSchema, scenarioJsonSchemaText } from './scenario-json-schema.js';
+
+const root = join(__dirname, '..', '..');
+const invalidDir = join(root, 'tests', 'fixtures', 'scenarios', 'invalid');
+const validDirs = [join(root, 'tests', 'fixtures', 'scenarios', 'valid'), join(root, 'scenarios')];
+
+interface Expectation {
+  code: string;
+  path: string;
+  line?: number;
+  options?: ScenarioParseOptions;
+}
+
+const expected = JSON.parse(readFileSync(join(invalidDir, 'expected.json'), 'utf8')) as Record<string, Expectation>;
+const invalidFiles = readdirSync(invalidDir).filter((f) => f !== 'expected.json');
+const validFiles = validDirs.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.schema.json'))
+    .map((f) => join(dir, f)),
+);
+
+describe('invalid scenario fixtures', () => {
+  it('has at least 25 broken files, each with a declared expectation', () => {
+    expect(invalidFiles.length).toBeGreaterThanOrEqual(25);
+    expect(invalidFiles.filter((f) => !expected[f])).toEqual([]);
+    expect(Object.keys(expected).filter((f) => !invalidFiles.includes(f))).toEqual([]);
+  });
+
+  it.each(invalidFiles)('%s is refused with the declared error', (file) => {
+    const expectation = expected[file]!;
+    const result = parseScenario(readFileSync(join(invalidDir, file)), expectation.options);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const match = result.problems.find((p) => p.code === expectation.code && p.path === expectation.path);
+    expect({ file, problems: result.problems.map((p) => `${p.line}:${p.column} ${p.path} ${p.code}`) }).toEqual(
+      expect.objectContaining({ problems: expect.arrayContaining([expect.stringContaining(` ${expectation.path} ${expectation.code}`)]) }),
+    );
+    if (match && expectation.line !== undefined) expect(match.line).toBe(expectation.line);
+    for (const problem of result.problems) {
+      expect(problem.line).toBeGreaterThanOrEqual(1);
+      expect(problem.column).toBeGreaterThanOrEqual(1);
+      expect(problem.message.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('valid scenarios', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const validateJsonSchema = ajv.compile(scenarioJsonSchema());
+
+  it('includes the fixtures and the bundled drills', () => {
+    expect(validFiles.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(validFiles)('%s parses, and round-trips through JSON and the JSON Schema', (file) => {
+    const text = readFileSync(file, 'utf8');
+    const result = parseScenario(text, { maxBytes: 20 * 1024 * 1024 });
+    if (!result.ok) throw new Error(result.problems.map((p) => `${p.line}:${p.column} ${p.path} ${p.message}`).join('\n'));
+    const raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    expect(validateJsonSchema(raw) ? [] : validateJsonSchema.errors).toEqual([]);
+    // The same content as JSON gives the same scenario.
+    const asJson = parseScenario(JSON.stringify(raw), { maxBytes: 20 * 1024 * 1024 });
+    expect(asJson.ok && asJson.scenario).toEqual(result.scenario);
+  });
+});
+
+describe('scenario.schema.json', () => {
+  it('is committed and up to date (run `npm run schema` after changing the contract)', () => {
+    expect(readFileSync(join(root, 'scenarios', 'scenario.schema.json'), 'utf8')).toBe(scenarioJsonSchemaText());
+  });
+
+  it('rejects what the zod contract rejects at the shape level', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(scenarioJsonSchema());
+    expect(validate({ schemaVersion: 1, id: 'Not A Slug' })).toBe(false);
+  });
+});
+
+describe('hostile input', () => {
+  it('refuses files over the size limit before parsing', () => {
+    const result = parseScenario('a: 1\n'.repeat(1000), { maxBytes: 100 });
+    expect(result.ok || result.problems[0]!.code).toBe('SCENARIO_TOO_LARGE');
+  });
+
+  it('refuses a billion-laughs alias bomb without expanding it', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 12; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    const result = parseScenario(levels.join('\n'));
+    expect(result.ok || result.problems[0]!.code).toBe('SCENARIO_ALIAS_LIMIT');
+  });
+
+  it('refuses very deep nesting without overflowing the stack', () => {
+    const result = parseScenario('['.repeat(100_000) + ']'.repeat(100_000));
+    expect(result.ok || result.problems[0]!.code).toBe('SCENARIO_TOO_DEEP');
+  });
+
+  it('locates the first invalid UTF-8 byte', () => {
+    const bytes = Buffer.concat([Buffer.from('schemaVersion: 1\nid: ab'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]);
+    const result = parseScenario(bytes);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems[0]).toMatchObject({ code: 'SCENARIO_NOT_UTF8', line: 2 });
+  });
+
+  it('refuses prototype-pollution keys anywhere', () => {
+    const result = parseScenario('{"schemaVersion":1,"timeline":[{"constructor":{"prototype":{"x":1}}}]}');
+    expect(result.ok || result.problems[0]!.code).toBe('forbidden-key');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
