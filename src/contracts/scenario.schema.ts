@@ -80,9 +80,9 @@ export const RESPONSE_ACTIONS = [
 export const ResponseActionSchema = z.enum(RESPONSE_ACTIONS);
 export type ResponseAction = z.infer<typeof ResponseActionSchema>;
 
-export const REPORT_KINDS = ['notification', 'initial', 'situation-update', 'response-plan', 'guidance-request', 'closing'] as const;
+export const REPORT_KINDS = ['notification', 'emergency', 'initial', 'situation-update', 'response-plan', 'guidance-request', 'closing'] as const;
 export const ReportKindSchema = z.enum(REPORT_KINDS).meta({
-  description: 'notification (Thông báo sự cố), initial (Báo cáo ban đầu), situation-update (Báo cáo diễn biến tình hình), response-plan (Phương án ứng cứu), guidance-request (Xin ý kiến chỉ đạo), closing (Báo cáo kết thúc).',
+  description: 'notification (Thông báo sự cố), emergency (Báo cáo khẩn cấp), initial (Báo cáo ban đầu), situation-update (Báo cáo diễn biến tình hình), response-plan (Phương án ứng cứu), guidance-request (Xin ý kiến chỉ đạo), closing (Báo cáo kết thúc).',
 });
 export type ReportKind = z.infer<typeof ReportKindSchema>;
 
