@@ -162,12 +162,6 @@ const AlertBodyShape = {
   answer: AlertAnswerSchema,
 };
 
-/** When an event is due: at an offset, or a delay after a trigger fires (then it is hidden until it does). */
-export const ScheduleSchema = z.union([
-  z.object({ at: DurationSchema }).strict(),
-  z.object({ after: z.object({ trigger: IdSchema, delay: DurationSchema.default(0) }).strict() }).strict(),
-]);
-
 export const AlertEventSchema = z
   .object({
     id: IdSchema,
@@ -447,4 +441,3 @@ export type IncidentKey = Scenario['incidents'][number];
 export type HarmfulAction = Scenario['harmful'][number];
 export type Hint = Scenario['hints'][number];
 
-export { ScheduleSchema as EventScheduleSchema };

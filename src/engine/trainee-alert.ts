@@ -1,7 +1,11 @@
 import type { AlertTemplate } from '../contracts/scenario.schema.js';
 
-/** The alert as a trainee sees it: the scenario body without the answer key or scheduling. */
-export type TraineeAlert = { readonly id: string; readonly kind: 'alert' } & Readonly<Omit<AlertTemplate, 'answer'>>;
+/**
+ * The alert as a trainee sees it: the scenario body without the answer key or scheduling, and
+ * without what would give the answer away (the kill-chain phase, which noise lacks, and the
+ * author's attacker/victim role of each observable).
+ */
+export type TraineeAlert = { readonly id: string; readonly kind: 'alert' } & Readonly<Omit<AlertTemplate, 'answer' | 'phase'>>;
 
 /**
  * Builds the trainee-facing copy with a fixed key order, so JSON of delivered events is
@@ -16,10 +20,9 @@ export function toTraineeAlert(id: string, body: Omit<AlertTemplate, 'answer'>):
     severity: body.severity,
     title: { vi: body.title.vi, en: body.title.en },
     description: { vi: body.description.vi, en: body.description.en },
-    observables: body.observables.map((o) => (o.role === undefined ? { type: o.type, value: o.value } : { type: o.type, value: o.value, role: o.role })),
+    observables: body.observables.map((o) => ({ type: o.type, value: o.value })),
   };
   if (body.technique !== undefined) alert.technique = body.technique;
-  if (body.phase !== undefined) alert.phase = body.phase;
   if (body.asset !== undefined) alert.asset = body.asset;
   if (body.raw !== undefined) alert.raw = body.raw;
   if (body.fields !== undefined) alert.fields = { ...body.fields };
@@ -29,7 +32,17 @@ export function toTraineeAlert(id: string, body: Omit<AlertTemplate, 'answer'>):
     if (body.rule.author !== undefined) rule.author = body.rule.author;
     alert.rule = rule;
   }
-  return alert;
+  // One body object is shared by every team's delivered events; freezing keeps a broadcaster
+  // from mutating what the other teams see.
+  return deepFreeze(alert);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** Picks the alert body out of a timeline event or library inject (dropping id/at/after/kind). */
