@@ -1,4 +1,36 @@
+import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
+import { AuthSessionEntity } from '../auth/auth-session.entity.js';
+import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
+import { SystemSecretEntity } from '../auth/system-secret.entity.js';
+import { OrganisationEntity } from '../identity/organisation.entity.js';
+import { UnitEntity } from '../identity/unit.entity.js';
+import { UserRoleEntity } from '../identity/user-role.entity.js';
+import { UserEntity } from '../identity/user.entity.js';
+import {
+  ExerciseEntity,
+  ExerciseEventEntity,
+  ExerciseJournalEntity,
+  ExerciseMemberEntity,
+  ExerciseTeamEntity,
+  ExerciseTransitionEntity,
+} from '../exercises/exercise.entity.js';
 import { ScenarioVersionEntity } from '../scenarios/scenario-version.entity.js';
 
 /** Every TypeORM entity of the server; each capability adds its own here. */
-export const ENTITIES = [ScenarioVersionEntity];
+export const ENTITIES = [
+  ScenarioVersionEntity,
+  OrganisationEntity,
+  UnitEntity,
+  UserEntity,
+  UserRoleEntity,
+  AuthSessionEntity,
+  RefreshTokenEntity,
+  SystemSecretEntity,
+  AuditEntryEntity,
+  ExerciseEntity,
+  ExerciseTeamEntity,
+  ExerciseMemberEntity,
+  ExerciseTransitionEntity,
+  ExerciseEventEntity,
+  ExerciseJournalEntity,
+];

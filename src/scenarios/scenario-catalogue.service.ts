@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ScenarioBriefing, ScenarioSummary, ScenarioValidationResult } from '../contracts/scenario-api.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
+import { serialTransaction } from '../persistence/serial-transaction.js';
 import { parseScenario } from './scenario-parser.js';
 import { ScenarioVersionEntity } from './scenario-version.entity.js';
 
@@ -24,7 +25,7 @@ export class ScenarioCatalogueService {
   private readonly parsed = new Map<string, Scenario>();
 
   constructor(
-    @Inject(DataSource) dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.repository = dataSource.getRepository(ScenarioVersionEntity);
@@ -79,7 +80,7 @@ export class ScenarioCatalogueService {
       createdBy: options.userId,
       createdAt: new Date().toISOString(),
     });
-    await this.repository.insert(row);
+    await serialTransaction(this.dataSource, (manager) => manager.insert(ScenarioVersionEntity, row));
     this.parsed.set(row.id, scenario);
     return { summary: this.summarize(row, scenario), created: true };
   }

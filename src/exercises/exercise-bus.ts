@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ClockStateDto, StreamEvent } from '../contracts/exercise.schema.js';
+
+/** What the runtime publishes after it has been committed; the realtime gateway fans it out. */
+export type ExerciseMessage =
+  | { readonly type: 'events'; readonly exerciseId: string; readonly teamId: string; readonly events: readonly StreamEvent[] }
+  | { readonly type: 'clock'; readonly exerciseId: string; readonly clock: ClockStateDto };
+
+export type ExerciseListener = (message: ExerciseMessage) => void;
+
+/**
+ * In-process channel from the runtime to the realtime layer. Keeps socket.io out of the runtime
+ * and gives a scale-out adapter one place to forward messages to other nodes.
+ */
+@Injectable()
+export class ExerciseBus {
+  private readonly logger = new Logger(ExerciseBus.name);
+  private readonly listeners = new Set<ExerciseListener>();
+
+  subscribe(listener: ExerciseListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(message: ExerciseMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        this.logger.error(`Listener failed on ${message.type} of ${message.exerciseId}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { ClockStateDto, StreamEvent } from '../contracts/exercise.schema.js';
+import type { DeliveredEvent, VirtualClockSnapshot } from '../engine/index.js';
+import type { ExerciseEventEntity } from './exercise.entity.js';
+
+/** Clock as clients see it, with the virtual time at `wallMs`. */
+export function clockView(snapshot: VirtualClockSnapshot, wallMs: number, durationMs: number): ClockStateDto {
+  const virtualMs =
+    snapshot.status === 'running' && wallMs > snapshot.anchorWallMs
+      ? snapshot.anchorVirtualMs + Math.floor((wallMs - snapshot.anchorWallMs) * snapshot.speed)
+      : snapshot.anchorVirtualMs;
+  return { status: snapshot.status, speed: snapshot.speed, virtualMs, wallMs, durationMs };
+}
+
+/** The wall time at which an event was due under the clock it was delivered with. */
+export function scheduledWallMs(snapshot: VirtualClockSnapshot, virtualMs: number, deliveredWallMs: number): number {
+  if (snapshot.status !== 'running' || virtualMs < snapshot.anchorVirtualMs) return deliveredWallMs;
+  return Math.round(snapshot.anchorWallMs + (virtualMs - snapshot.anchorVirtualMs) / snapshot.speed);
+}
+
+export function toStreamEvent(event: DeliveredEvent, scheduledWall: number): StreamEvent {
+  return {
+    seq: event.seq,
+    eventId: event.eventId,
+    virtualMs: event.virtualMs,
+    deliveredVirtualMs: event.deliveredAtMs,
+    scheduledWallMs: scheduledWall,
+    catchUp: event.catchUp,
+    origin: event.origin,
+    alert: event.alert as unknown as Record<string, unknown>,
+  };
+}
+
+export function eventRow(exerciseId: string, teamId: string, event: StreamEvent): ExerciseEventEntity {
+  return {
+    exerciseId,
+    teamId,
+    seq: event.seq,
+    eventId: event.eventId,
+    virtualMs: String(event.virtualMs),
+    deliveredVirtualMs: String(event.deliveredVirtualMs),
+    scheduledWallMs: String(event.scheduledWallMs),
+    catchUp: event.catchUp,
+    origin: event.origin,
+    payload: JSON.stringify(event.alert),
+  };
+}
+
+export function rowToStreamEvent(row: ExerciseEventEntity): StreamEvent {
+  return {
+    seq: Number(row.seq),
+    eventId: row.eventId,
+    virtualMs: Number(row.virtualMs),
+    deliveredVirtualMs: Number(row.deliveredVirtualMs),
+    scheduledWallMs: Number(row.scheduledWallMs),
+    catchUp: Boolean(row.catchUp),
+    origin: row.origin,
+    alert: JSON.parse(row.payload) as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,174 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { Era } from '../contracts/common.schema.js';
+import type { ExerciseStatus } from '../contracts/exercise.schema.js';
+
+@Entity({ name: 'exercises' })
+export class ExerciseEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'scenario_version_id', type: 'varchar', length: 36 })
+  scenarioVersionId!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  title!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: ExerciseStatus;
+
+  @Column({ type: 'varchar', length: 16 })
+  era!: Era;
+
+  @Column({ type: 'varchar', length: 64 })
+  seed!: string;
+
+  @Column({ name: 'start_mode', type: 'varchar', length: 16 })
+  startMode!: 'manual' | 'scheduled';
+
+  @Column({ name: 'scheduled_at', type: 'varchar', length: 32, nullable: true })
+  scheduledAt!: string | null;
+
+  @Column({ name: 'score_visibility', type: 'varchar', length: 8 })
+  scoreVisibility!: 'none' | 'own' | 'rank' | 'full';
+
+  /** The virtual clock's anchor (wall time, virtual time, speed, status): enough to resume after a crash. */
+  @Column({ name: 'clock_json', type: 'text' })
+  clockJson!: string;
+
+  @Column({ name: 'org_id', type: 'varchar', length: 36, nullable: true })
+  orgId!: string | null;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 36, nullable: true })
+  createdBy!: string | null;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  createdAt!: string;
+}
+
+@Entity({ name: 'exercise_teams' })
+@Index(['exerciseId', 'ordinal'], { unique: true })
+export class ExerciseTeamEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'exercise_id', type: 'varchar', length: 36 })
+  exerciseId!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  @Column({ type: 'integer' })
+  ordinal!: number;
+}
+
+@Entity({ name: 'exercise_members' })
+@Index(['exerciseId', 'userId'], { unique: true })
+export class ExerciseMemberEntity {
+  @PrimaryColumn({ name: 'team_id', type: 'varchar', length: 36 })
+  teamId!: string;
+
+  @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
+  userId!: string;
+
+  @Column({ name: 'exercise_id', type: 'varchar', length: 36 })
+  exerciseId!: string;
+}
+
+/** Every state change of an exercise, with who and when (wall and virtual time). */
+@Entity({ name: 'exercise_transitions' })
+export class ExerciseTransitionEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ name: 'exercise_id', type: 'varchar', length: 36 })
+  exerciseId!: string;
+
+  @Column({ name: 'from_status', type: 'varchar', length: 16 })
+  fromStatus!: ExerciseStatus;
+
+  @Column({ name: 'to_status', type: 'varchar', length: 16 })
+  toStatus!: ExerciseStatus;
+
+  @Column({ name: 'by_user_id', type: 'varchar', length: 36, nullable: true })
+  byUserId!: string | null;
+
+  @Column({ name: 'at_wall', type: 'varchar', length: 32 })
+  atWall!: string;
+
+  @Column({ name: 'at_virtual_ms', type: 'bigint' })
+  atVirtualMs!: string;
+}
+
+/**
+ * The exercise's event log: every event delivered to a team, with its per-team sequence number.
+ * Written before it is emitted; it is what a reconnecting client catches up from.
+ */
+@Entity({ name: 'exercise_events' })
+export class ExerciseEventEntity {
+  @PrimaryColumn({ name: 'team_id', type: 'varchar', length: 36 })
+  teamId!: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  seq!: number;
+
+  @Column({ name: 'exercise_id', type: 'varchar', length: 36 })
+  exerciseId!: string;
+
+  @Column({ name: 'event_id', type: 'varchar', length: 120 })
+  eventId!: string;
+
+  @Column({ name: 'virtual_ms', type: 'bigint' })
+  virtualMs!: string;
+
+  @Column({ name: 'delivered_virtual_ms', type: 'bigint' })
+  deliveredVirtualMs!: string;
+
+  @Column({ name: 'scheduled_wall_ms', type: 'bigint' })
+  scheduledWallMs!: string;
+
+  @Column({ name: 'catch_up', type: 'boolean' })
+  catchUp!: boolean;
+
+  @Column({ type: 'varchar', length: 16 })
+  origin!: 'timeline' | 'noise' | 'inject';
+
+  /** The trainee-facing alert (JSON): never the answer key. */
+  @Column({ type: 'text' })
+  payload!: string;
+}
+
+/**
+ * Every input that changed a team's stream (trainee actions, injects, seeks), in order.
+ * With the scenario and seed it rebuilds the engine exactly; it is never updated.
+ */
+@Entity({ name: 'exercise_journal' })
+@Index(['exerciseId', 'actionId'], { unique: true })
+export class ExerciseJournalEntity {
+  @PrimaryColumn({ name: 'exercise_id', type: 'varchar', length: 36 })
+  exerciseId!: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  ordinal!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  type!: 'action' | 'inject' | 'seek';
+
+  @Column({ name: 'team_id', type: 'varchar', length: 36, nullable: true })
+  teamId!: string | null;
+
+  /** Client-generated id of a trainee action: a retry with the same id is not applied twice. */
+  @Column({ name: 'action_id', type: 'varchar', length: 64, nullable: true })
+  actionId!: string | null;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  userId!: string | null;
+
+  @Column({ name: 'virtual_ms', type: 'bigint' })
+  virtualMs!: string;
+
+  @Column({ name: 'wall_ms', type: 'bigint' })
+  wallMs!: string;
+
+  @Column({ type: 'text' })
+  payload!: string;
+}

@@ -1,0 +1,154 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { Access } from '../auth/access.decorator.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import {
+  ClockStateSchema,
+  CreateExerciseSchema,
+  EventsQuerySchema,
+  ExerciseSchema,
+  ExerciseTransitionSchema,
+  InjectSchema,
+  SeekSchema,
+  SetSpeedSchema,
+  StreamEventSchema,
+  type ClockStateDto,
+  type CreateExercise,
+  type ExerciseDto,
+  type InjectInput,
+  type SeekInput,
+} from '../contracts/exercise.schema.js';
+import { ApiDoc } from '../openapi/api-doc.decorator.js';
+import { type ClockOperation, ExerciseRuntime } from './exercise-runtime.service.js';
+import { ExercisesService } from './exercises.service.js';
+
+const ExerciseIdSchema = z.uuid();
+const INSTRUCTORS = ['instructor', 'admin'] as const;
+const CLOCK_ERRORS = ['EXERCISE_NOT_FOUND', 'EXERCISE_INVALID_STATE', 'EXERCISE_FINISHED', 'FORBIDDEN'];
+
+@Controller('exercises')
+export class ExercisesController {
+  constructor(
+    @Inject(ExercisesService) private readonly exercises: ExercisesService,
+    @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
+  ) {}
+
+  @Post()
+  @Access(INSTRUCTORS)
+  @ApiDoc({ summary: 'Create an exercise from a scenario version (draft)', tags: ['exercises'], response: ExerciseSchema })
+  create(@CurrentUser() user: AuthenticatedUser, @Body({ schema: CreateExerciseSchema }) body: CreateExercise): Promise<ExerciseDto> {
+    return this.exercises.create(user, body);
+  }
+
+  @Get()
+  @Access('authenticated')
+  @ApiDoc({ summary: 'Exercises I can see: the ones I play in, or my organisation\'s as instructor/reviewer', tags: ['exercises'], response: z.array(ExerciseSchema) })
+  list(@CurrentUser() user: AuthenticatedUser): Promise<ExerciseDto[]> {
+    return this.exercises.list(user);
+  }
+
+  @Get(':exerciseId')
+  @Access('authenticated')
+  @ApiDoc({ summary: 'One exercise with its teams and clock', tags: ['exercises'], response: ExerciseSchema, errors: ['EXERCISE_NOT_FOUND'] })
+  view(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string): Promise<ExerciseDto> {
+    return this.exercises.view(user, exerciseId);
+  }
+
+  @Get(':exerciseId/transitions')
+  @Access(INSTRUCTORS)
+  @ApiDoc({ summary: 'State changes of the exercise: who and when', tags: ['exercises'], response: z.array(ExerciseTransitionSchema) })
+  transitions(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string) {
+    return this.exercises.transitions(user, exerciseId);
+  }
+
+  @Get(':exerciseId/events')
+  @Access('authenticated')
+  @ApiDoc({
+    summary: 'Events delivered to a team, after a sequence number (catch-up without a socket)',
+    tags: ['exercises'],
+    response: z.object({ teamId: z.string(), events: z.array(StreamEventSchema) }),
+    errors: ['NOT_TEAM_MEMBER', 'EXERCISE_NOT_FOUND'],
+  })
+  events(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
+    @Query({ schema: EventsQuerySchema }) query: z.output<typeof EventsQuerySchema>,
+  ) {
+    return this.exercises.events(user, exerciseId, query.teamId, query.afterSeq, query.limit);
+  }
+
+  @Post(':exerciseId/start')
+  @HttpCode(200)
+  @Access(INSTRUCTORS)
+  @ApiDoc({ summary: 'Start the exercise clock', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
+  start(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
+    return this.control(user, id, { op: 'start' });
+  }
+
+  @Post(':exerciseId/pause')
+  @HttpCode(200)
+  @Access(INSTRUCTORS)
+  @ApiDoc({ summary: 'Pause: no delivery, trainee actions refused until resumed', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
+  pause(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
+    return this.control(user, id, { op: 'pause' });
+  }
+
+  @Post(':exerciseId/resume')
+  @HttpCode(200)
+  @Access(INSTRUCTORS)
+  @ApiDoc({ summary: 'Resume a paused exercise', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
+  resume(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
+    return this.control(user, id, { op: 'resume' });
+  }
+
+  @Post(':exerciseId/speed')
+  @HttpCode(200)
+  @Access(INSTRUCTORS)
+  @ApiDoc({ summary: 'Change the speed (0.25×–100×), live', tags: ['exercise control'], response: ClockStateSchema, errors: [...CLOCK_ERRORS, 'INVALID_SPEED'] })
+  speed(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string, @Body({ schema: SetSpeedSchema }) body: { speed: number }): Promise<ClockStateDto> {
+    return this.control(user, id, { op: 'speed', speed: body.speed });
+  }
+
+  @Post(':exerciseId/seek')
+  @HttpCode(200)
+  @Access(INSTRUCTORS)
+  @ApiDoc({ summary: 'Seek forward to a virtual time or a kill-chain phase; skipped events arrive at once as catch-up', tags: ['exercise control'], response: ClockStateSchema, errors: [...CLOCK_ERRORS, 'SEEK_BACKWARDS'] })
+  seek(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string, @Body({ schema: SeekSchema }) body: SeekInput): Promise<ClockStateDto> {
+    return this.control(user, id, { op: 'seek', target: body });
+  }
+
+  @Post(':exerciseId/finish')
+  @HttpCode(200)
+  @Access(INSTRUCTORS)
+  @ApiDoc({ summary: 'End the exercise (it becomes read-only)', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
+  finish(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
+    return this.control(user, id, { op: 'finish' });
+  }
+
+  @Post(':exerciseId/abort')
+  @HttpCode(200)
+  @Access(INSTRUCTORS)
+  @ApiDoc({ summary: 'Abort the exercise', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
+  abort(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
+    return this.control(user, id, { op: 'abort' });
+  }
+
+  @Post(':exerciseId/injects')
+  @Access(INSTRUCTORS)
+  @ApiDoc({
+    summary: 'Inject an alert now: from the scenario\'s inject library (injectId) or written on the spot (alert)',
+    tags: ['exercise control'],
+    response: z.object({ eventId: z.string(), teamIds: z.array(z.string()) }),
+    errors: CLOCK_ERRORS,
+  })
+  async inject(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string, @Body({ schema: InjectSchema }) body: InjectInput) {
+    await this.exercises.requireControl(user, id);
+    return this.runtime.inject(id, body, user);
+  }
+
+  private async control(user: AuthenticatedUser, exerciseId: string, operation: ClockOperation): Promise<ClockStateDto> {
+    await this.exercises.requireControl(user, exerciseId);
+    return this.runtime.control(exerciseId, operation, user);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ScenariosModule } from '../scenarios/scenarios.module.js';
+import { ExerciseBus } from './exercise-bus.js';
+import { ExerciseRuntime } from './exercise-runtime.service.js';
+import { ExercisesController } from './exercises.controller.js';
+import { ExercisesService } from './exercises.service.js';
+
+@Module({
+  imports: [ScenariosModule],
+  controllers: [ExercisesController],
+  providers: [ExerciseBus, ExerciseRuntime, ExercisesService],
+  exports: [ExerciseBus, ExerciseRuntime, ExercisesService],
+})
+export class ExercisesModule {}

@@ -1,0 +1,174 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { AppError } from '../common/app-error.js';
+import type { CreateExercise, ExerciseDto, StreamEvent } from '../contracts/exercise.schema.js';
+import type { VirtualClockSnapshot } from '../engine/index.js';
+import { UserEntity } from '../identity/user.entity.js';
+import { serialTransaction } from '../persistence/serial-transaction.js';
+import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
+import { ExerciseRuntime } from './exercise-runtime.service.js';
+import { ExerciseEntity, ExerciseMemberEntity, ExerciseTeamEntity, ExerciseTransitionEntity } from './exercise.entity.js';
+
+/** What a user may do with one exercise; decided here for REST and sockets alike. */
+export interface ExerciseAccess {
+  readonly exercise: ExerciseEntity;
+  readonly canControl: boolean;
+  /** The user's team in this exercise, if they play in it. */
+  readonly teamId: string | null;
+  readonly teamIds: readonly string[];
+}
+
+@Injectable()
+export class ExercisesService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
+    @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  async create(user: AuthenticatedUser, input: CreateExercise): Promise<ExerciseDto> {
+    const { row: version, scenario } = await this.catalogue.byVersionId(input.scenarioVersionId);
+    const era = input.era ?? scenario.era;
+    if (!scenario.eras.includes(era)) {
+      throw new AppError('VALIDATION_FAILED', `Scenario does not support era ${era}`, [{ path: 'era', message: `must be one of ${scenario.eras.join(', ')}` }]);
+    }
+    const memberIds = input.teams.flatMap((t) => t.memberIds);
+    const duplicates = memberIds.filter((id, i) => memberIds.indexOf(id) !== i);
+    if (duplicates.length > 0) {
+      throw new AppError('VALIDATION_FAILED', 'A user can play in only one team of an exercise', [{ path: 'teams', message: `duplicate member ${duplicates[0]}` }]);
+    }
+    const names = input.teams.map((t) => t.name.toLowerCase());
+    if (new Set(names).size !== names.length) throw new AppError('VALIDATION_FAILED', 'Team names must differ', [{ path: 'teams', message: 'duplicate team name' }]);
+    if (memberIds.length > 0) {
+      const users = await this.dataSource.getRepository(UserEntity).find({ where: { id: In(memberIds) } });
+      const found = new Set(users.filter((u) => u.orgId === user.orgId || user.roles.includes('admin')).map((u) => u.id));
+      const missing = memberIds.filter((id) => !found.has(id));
+      if (missing.length > 0) throw new AppError('VALIDATION_FAILED', 'Unknown team member(s)', missing.map((id) => ({ path: 'teams', message: `unknown user ${id}` })));
+    }
+    const id = randomUUID();
+    const speed = input.speed;
+    const clock: VirtualClockSnapshot = { status: 'draft', anchorWallMs: Date.now(), anchorVirtualMs: 0, speed };
+    const exercise: ExerciseEntity = {
+      id,
+      scenarioVersionId: version.id,
+      title: input.title ?? scenario.title.vi,
+      status: 'draft',
+      era,
+      seed: input.seed ?? String(randomInt(1, 2 ** 31 - 1)),
+      startMode: input.startMode,
+      scheduledAt: input.scheduledAt ?? null,
+      scoreVisibility: input.scoreVisibility,
+      clockJson: JSON.stringify(clock),
+      orgId: user.orgId,
+      createdBy: user.id,
+      createdAt: new Date().toISOString(),
+    };
+    await serialTransaction(this.dataSource, async (manager) => {
+      await manager.insert(ExerciseEntity, exercise);
+      for (const [ordinal, team] of input.teams.entries()) {
+        const teamId = randomUUID();
+        await manager.insert(ExerciseTeamEntity, { id: teamId, exerciseId: id, name: team.name, ordinal });
+        for (const userId of team.memberIds) await manager.insert(ExerciseMemberEntity, { teamId, userId, exerciseId: id });
+      }
+      await this.audit.record(
+        { actor: user, action: 'exercise.create', targetType: 'exercise', targetId: id, after: { scenarioVersionId: version.id, teams: input.teams, speed, era, seed: exercise.seed } },
+        manager,
+      );
+    });
+    return this.view(user, id);
+  }
+
+  /** Decides what `user` may see and do in the exercise; unknown and foreign exercises look the same. */
+  async access(user: AuthenticatedUser, exerciseId: string): Promise<ExerciseAccess> {
+    const exercise = await this.dataSource.getRepository(ExerciseEntity).findOne({ where: { id: exerciseId } });
+    if (!exercise) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
+    const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId }, order: { ordinal: 'ASC' } });
+    const membership = await this.dataSource.getRepository(ExerciseMemberEntity).findOne({ where: { exerciseId, userId: user.id } });
+    const sameOrg = exercise.orgId === user.orgId;
+    const canControl = user.roles.includes('admin') || (user.roles.includes('instructor') && sameOrg);
+    const canReview = user.roles.includes('reviewer') && sameOrg;
+    if (!canControl && !canReview && !membership) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
+    return { exercise, canControl, teamId: membership?.teamId ?? null, teamIds: teams.map((t) => t.id) };
+  }
+
+  async requireControl(user: AuthenticatedUser, exerciseId: string): Promise<ExerciseAccess> {
+    const access = await this.access(user, exerciseId);
+    if (!access.canControl) throw new AppError('FORBIDDEN', 'Only the instructors of this exercise may do that');
+    return access;
+  }
+
+  async list(user: AuthenticatedUser): Promise<ExerciseDto[]> {
+    const repository = this.dataSource.getRepository(ExerciseEntity);
+    let rows: ExerciseEntity[];
+    if (user.roles.includes('admin')) rows = await repository.find({ order: { createdAt: 'DESC' } });
+    else {
+      const memberships = await this.dataSource.getRepository(ExerciseMemberEntity).find({ where: { userId: user.id } });
+      const mine = memberships.map((m) => m.exerciseId);
+      const orgWide = user.roles.includes('instructor') || user.roles.includes('reviewer');
+      rows = await repository.find({
+        where: orgWide ? [{ orgId: user.orgId }, ...(mine.length ? [{ id: In(mine) }] : [])] : mine.length ? [{ id: In(mine) }] : [{ id: In([]) }],
+        order: { createdAt: 'DESC' },
+      });
+    }
+    return Promise.all(rows.map((row) => this.toDto(row, user)));
+  }
+
+  async view(user: AuthenticatedUser, exerciseId: string): Promise<ExerciseDto> {
+    const { exercise } = await this.access(user, exerciseId);
+    return this.toDto(exercise, user);
+  }
+
+  async transitions(user: AuthenticatedUser, exerciseId: string) {
+    await this.requireControl(user, exerciseId);
+    const rows = await this.dataSource.getRepository(ExerciseTransitionEntity).find({ where: { exerciseId }, order: { id: 'ASC' } });
+    return rows.map((r) => ({ from: r.fromStatus, to: r.toStatus, byUserId: r.byUserId, atWall: r.atWall, atVirtualMs: Number(r.atVirtualMs) }));
+  }
+
+  /** Events already delivered to a team; a trainee reads only their own team's. */
+  async events(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined, afterSeq: number, limit: number): Promise<{ teamId: string; events: StreamEvent[] }> {
+    const access = await this.access(user, exerciseId);
+    const team = teamId ?? access.teamId ?? undefined;
+    if (!team || !access.teamIds.includes(team)) throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+    if (!access.canControl && access.teamId !== team) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s stream');
+    return { teamId: team, events: await this.runtime.eventsAfter(exerciseId, team, afterSeq, limit) };
+  }
+
+  private async toDto(exercise: ExerciseEntity, user: AuthenticatedUser): Promise<ExerciseDto> {
+    const { row: version, scenario } = await this.catalogue.byVersionId(exercise.scenarioVersionId);
+    const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId: exercise.id }, order: { ordinal: 'ASC' } });
+    const members = await this.dataSource.getRepository(ExerciseMemberEntity).find({ where: { exerciseId: exercise.id } });
+    const users = members.length ? await this.dataSource.getRepository(UserEntity).find({ where: { id: In(members.map((m) => m.userId)) } }) : [];
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return {
+      id: exercise.id,
+      title: exercise.title,
+      scenarioId: version.scenarioId,
+      scenarioVersionId: version.id,
+      scenarioVersion: version.version,
+      scenarioTitle: scenario.title,
+      status: exercise.status,
+      era: exercise.era,
+      seed: exercise.seed,
+      startMode: exercise.startMode,
+      scheduledAt: exercise.scheduledAt,
+      scoreVisibility: exercise.scoreVisibility,
+      createdAt: exercise.createdAt,
+      createdBy: exercise.createdBy,
+      clock: this.runtime.clockOf(exercise, scenario.duration * 1000),
+      teams: teams.map((t) => ({
+        id: t.id,
+        name: t.name,
+        members: members
+          .filter((m) => m.teamId === t.id)
+          .map((m) => byId.get(m.userId))
+          .filter((u): u is UserEntity => u !== undefined)
+          .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName })),
+      })),
+      myTeamId: members.find((m) => m.userId === user.id)?.teamId ?? null,
+    };
+  }
+}
