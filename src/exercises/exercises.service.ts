@@ -166,7 +166,8 @@ export class ExercisesService {
           .filter((m) => m.teamId === t.id)
           .map((m) => byId.get(m.userId))
           .filter((u): u is UserEntity => u !== undefined)
-          .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName })),
+          .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName }))
+          .sort((a, b) => a.username.localeCompare(b.username)),
       })),
       myTeamId: members.find((m) => m.userId === user.id)?.teamId ?? null,
     };

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { ErrorCode } from './error-codes.js';
+import type { Role } from './auth.schema.js';
+import { ClockStateSchema, InjectSchema, SeekSchema, SpeedSchema, type ClockStateDto, type StreamBatch } from './exercise.schema.js';
+
+/** socket.io namespace of the exercise stream. */
+export const EXERCISE_NAMESPACE = '/exercises';
+
+const ExerciseIdSchema = z.uuid();
+
+export const JoinExerciseSchema = z
+  .object({
+    exerciseId: ExerciseIdSchema,
+    /** Last sequence number the client already has, per team (or one number for a trainee's own team). */
+    lastSeq: z.union([z.number().int().min(0), z.record(z.string().max(64), z.number().int().min(0))]).default(0),
+  })
+  .strict();
+export type JoinExercise = z.output<typeof JoinExerciseSchema>;
+
+export const JoinResultSchema = z.object({
+  exerciseId: z.string(),
+  clock: ClockStateSchema,
+  teams: z.array(z.object({ teamId: z.string(), replayedFromSeq: z.number().int(), replayedToSeq: z.number().int() })),
+  role: z.enum(['trainee', 'instructor', 'reviewer']),
+});
+export type JoinResult = z.infer<typeof JoinResultSchema>;
+
+export const LeaveExerciseSchema = z.object({ exerciseId: ExerciseIdSchema }).strict();
+
+export const ControlSchema = z.discriminatedUnion('op', [
+  z.object({ exerciseId: ExerciseIdSchema, op: z.literal('start') }).strict(),
+  z.object({ exerciseId: ExerciseIdSchema, op: z.literal('pause') }).strict(),
+  z.object({ exerciseId: ExerciseIdSchema, op: z.literal('resume') }).strict(),
+  z.object({ exerciseId: ExerciseIdSchema, op: z.literal('finish') }).strict(),
+  z.object({ exerciseId: ExerciseIdSchema, op: z.literal('abort') }).strict(),
+  z.object({ exerciseId: ExerciseIdSchema, op: z.literal('speed'), speed: SpeedSchema }).strict(),
+  z.object({ exerciseId: ExerciseIdSchema, op: z.literal('seek'), target: SeekSchema }).strict(),
+]);
+export type ControlInput = z.infer<typeof ControlSchema>;
+
+export const SocketInjectSchema = z.object({ exerciseId: ExerciseIdSchema, inject: InjectSchema }).strict();
+
+/** Every ack is one of these two shapes. */
+export type Ack<T> = { data: T } | { error: { code: ErrorCode; message: string; details?: Array<{ path: string; message: string }> } };
+
+/** Events a client may send, with their payload schema and who may send them (deny by default). */
+export const CLIENT_EVENTS = {
+  'exercise:join': { schema: JoinExerciseSchema, access: 'authenticated' },
+  'exercise:leave': { schema: LeaveExerciseSchema, access: 'authenticated' },
+  'exercise:control': { schema: ControlSchema, access: ['instructor', 'admin'] },
+  'exercise:inject': { schema: SocketInjectSchema, access: ['instructor', 'admin'] },
+} as const satisfies Record<string, { schema: z.ZodType; access: 'authenticated' | readonly Role[] }>;
+export type ClientEventName = keyof typeof CLIENT_EVENTS;
+
+/** Events the server sends. */
+export interface ServerToClientEvents {
+  'exercise:events': (batch: StreamBatch) => void;
+  'exercise:clock': (message: { exerciseId: string; clock: ClockStateDto }) => void;
+  'session:expired': (message: { code: ErrorCode; message: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  'exercise:join': (payload: z.input<typeof JoinExerciseSchema>, ack: (result: Ack<JoinResult>) => void) => void;
+  'exercise:leave': (payload: z.input<typeof LeaveExerciseSchema>, ack: (result: Ack<{ left: true }>) => void) => void;
+  'exercise:control': (payload: ControlInput, ack: (result: Ack<ClockStateDto>) => void) => void;
+  'exercise:inject': (payload: z.input<typeof SocketInjectSchema>, ack: (result: Ack<{ eventId: string; teamIds: string[] }>) => void) => void;
+}

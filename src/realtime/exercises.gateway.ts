@@ -1,0 +1,285 @@
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import type { z } from 'zod';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { AuthService } from '../auth/auth.service.js';
+import { AppError } from '../common/app-error.js';
+import type { ErrorCode } from '../contracts/error-codes.js';
+import type { StreamEvent } from '../contracts/exercise.schema.js';
+import {
+  type Ack,
+  CLIENT_EVENTS,
+  type ClientEventName,
+  type ClientToServerEvents,
+  EXERCISE_NAMESPACE,
+  type JoinExercise,
+  type JoinResult,
+  type ServerToClientEvents,
+} from '../contracts/realtime.schema.js';
+import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
+import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
+import { ExercisesService } from '../exercises/exercises.service.js';
+
+interface SocketData {
+  user: AuthenticatedUser;
+  token: string;
+  expiresAtMs: number;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+type ExerciseSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** A socket catching up on a team's stream: live events are buffered until its replay is sent. */
+interface PendingSubscription {
+  readonly socket: ExerciseSocket;
+  readonly buffer: StreamEvent[];
+}
+
+const REPLAY_PAGE = 1000;
+const REVOCATION_SWEEP_MS = 15_000;
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+const teamRoom = (teamId: string) => `team:${teamId}`;
+const exerciseRoom = (exerciseId: string) => `exercise:${exerciseId}`;
+
+function errorAck(error: unknown): Ack<never> {
+  if (error instanceof AppError) {
+    return { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details.map((d) => ({ path: d.path, message: d.message })) } : {}) } };
+  }
+  return { error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } };
+}
+
+function tokenExpiry(token: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now();
+  } catch {
+    return Date.now();
+  }
+}
+
+/**
+ * The only place that touches socket.io. Authenticates the handshake with the access token,
+ * decides server-side which team streams a socket may join, replays the log after the client's
+ * last sequence number and then streams live — in order, without gap or duplicate.
+ */
+@WebSocketGateway({
+  namespace: EXERCISE_NAMESPACE,
+  transports: ['websocket'],
+  perMessageDeflate: false,
+  maxHttpBufferSize: MAX_MESSAGE_BYTES,
+  serveClient: false,
+  cors: false,
+})
+export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly logger = new Logger(ExercisesGateway.name);
+  private readonly pending = new Map<string, Set<PendingSubscription>>();
+  private unsubscribe: (() => void) | undefined;
+  private sweep: NodeJS.Timeout | undefined;
+
+  @WebSocketServer()
+  private server!: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(ExercisesService) private readonly exercises: ExercisesService,
+    @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
+    @Inject(ExerciseBus) private readonly bus: ExerciseBus,
+  ) {}
+
+  afterInit(server: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>): void {
+    server.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const header = socket.handshake.headers.authorization;
+      const token = typeof auth?.token === 'string' ? auth.token : typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+      if (!token) {
+        next(Object.assign(new Error('AUTH_REQUIRED'), { data: { code: 'AUTH_REQUIRED', message: 'Authentication required' } }));
+        return;
+      }
+      this.auth.verifyAccessToken(token).then(
+        (user) => {
+          socket.data.user = user;
+          socket.data.token = token;
+          socket.data.expiresAtMs = tokenExpiry(token);
+          next();
+        },
+        (error: unknown) => {
+          const code: ErrorCode = error instanceof AppError ? error.code : 'AUTH_TOKEN_INVALID';
+          next(Object.assign(new Error(code), { data: { code, message: error instanceof Error ? error.message : 'Invalid token' } }));
+        },
+      );
+    });
+    this.unsubscribe = this.bus.subscribe((message) => this.onBusMessage(message));
+    this.sweep = setInterval(() => void this.sweepRevoked(), REVOCATION_SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    if (this.sweep) clearInterval(this.sweep);
+    for (const socket of this.server?.sockets.values() ?? []) {
+      if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
+      socket.disconnect(true);
+    }
+  }
+
+  handleConnection(socket: ExerciseSocket): void {
+    const delay = Math.max(0, socket.data.expiresAtMs - Date.now());
+    socket.data.expiryTimer = setTimeout(() => this.expel(socket, 'AUTH_TOKEN_EXPIRED', 'Access token expired'), Math.min(delay, 2 ** 31 - 1));
+    socket.on('disconnect', () => {
+      if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
+      for (const subs of this.pending.values()) for (const sub of subs) if (sub.socket === socket) subs.delete(sub);
+    });
+    for (const name of Object.keys(CLIENT_EVENTS) as ClientEventName[]) {
+      socket.on(name, (payload: unknown, ack?: unknown) => void this.dispatch(socket, name, payload, ack));
+    }
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (event in CLIENT_EVENTS) return;
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') ack({ error: { code: 'ROUTE_NOT_FOUND', message: `Unknown event "${event}"` } });
+    });
+  }
+
+  /** Validates, authorizes (deny by default) and runs one client event; always answers through the ack. */
+  private async dispatch(socket: ExerciseSocket, name: ClientEventName, payload: unknown, ack: unknown): Promise<void> {
+    const reply = typeof ack === 'function' ? (ack as (result: unknown) => void) : () => undefined;
+    try {
+      const user = await this.auth.verifyAccessToken(socket.data.token).catch((error: unknown) => {
+        this.expel(socket, error instanceof AppError ? error.code : 'AUTH_TOKEN_INVALID', 'Session ended');
+        throw error;
+      });
+      socket.data.user = user;
+      const spec = CLIENT_EVENTS[name];
+      if (spec.access !== 'authenticated' && !spec.access.some((role) => user.roles.includes(role))) {
+        throw new AppError('FORBIDDEN', 'Your roles do not allow this');
+      }
+      const parsed = (spec.schema as z.ZodType).safeParse(payload);
+      if (!parsed.success) {
+        throw new AppError('VALIDATION_FAILED', 'Invalid message', parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+      }
+      reply({ data: await this.handle(socket, name, parsed.data) });
+    } catch (error) {
+      if (!(error instanceof AppError)) this.logger.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      reply(errorAck(error));
+    }
+  }
+
+  private async handle(socket: ExerciseSocket, name: ClientEventName, data: unknown): Promise<unknown> {
+    const user = socket.data.user;
+    switch (name) {
+      case 'exercise:join':
+        return this.join(socket, data as JoinExercise);
+      case 'exercise:leave': {
+        const { exerciseId } = data as { exerciseId: string };
+        const access = await this.exercises.access(user, exerciseId);
+        await socket.leave(exerciseRoom(exerciseId));
+        for (const teamId of access.teamIds) await socket.leave(teamRoom(teamId));
+        return { left: true };
+      }
+      case 'exercise:control': {
+        const input = data as z.infer<(typeof CLIENT_EVENTS)['exercise:control']['schema']>;
+        await this.exercises.requireControl(user, input.exerciseId);
+        switch (input.op) {
+          case 'speed':
+            return this.runtime.control(input.exerciseId, { op: 'speed', speed: input.speed }, user);
+          case 'seek':
+            return this.runtime.control(input.exerciseId, { op: 'seek', target: input.target }, user);
+          default:
+            return this.runtime.control(input.exerciseId, { op: input.op }, user);
+        }
+      }
+      case 'exercise:inject': {
+        const input = data as z.output<(typeof CLIENT_EVENTS)['exercise:inject']['schema']>;
+        await this.exercises.requireControl(user, input.exerciseId);
+        return this.runtime.inject(input.exerciseId, input.inject, user);
+      }
+      default: {
+        const never: never = name;
+        throw new AppError('ROUTE_NOT_FOUND', `Unknown event ${String(never)}`);
+      }
+    }
+  }
+
+  /**
+   * Joins the exercise: the server decides which team streams (own team for a trainee, every team
+   * for the exercise's instructors), sends everything after the client's last seq, then goes live.
+   */
+  private async join(socket: ExerciseSocket, input: JoinExercise): Promise<JoinResult> {
+    const user = socket.data.user;
+    const access = await this.exercises.access(user, input.exerciseId);
+    if (!access.canControl && !access.teamId) throw new AppError('NOT_TEAM_MEMBER', 'Only the exercise\'s teams and instructors can join its stream');
+    const teams = access.canControl ? access.teamIds : [access.teamId!];
+    const lastSeqOf = (teamId: string) => (typeof input.lastSeq === 'number' ? input.lastSeq : (input.lastSeq[teamId] ?? 0));
+    await socket.join(exerciseRoom(input.exerciseId));
+    const replayed: JoinResult['teams'] = [];
+    for (const teamId of teams) {
+      const from = lastSeqOf(teamId);
+      if (socket.rooms.has(teamRoom(teamId))) {
+        replayed.push({ teamId, replayedFromSeq: from, replayedToSeq: from });
+        continue;
+      }
+      const sub: PendingSubscription = { socket, buffer: [] };
+      let subs = this.pending.get(teamId);
+      if (!subs) this.pending.set(teamId, (subs = new Set()));
+      subs.add(sub);
+      let lastSent = from;
+      try {
+        for (;;) {
+          const page = await this.runtime.eventsAfter(input.exerciseId, teamId, lastSent, REPLAY_PAGE);
+          if (page.length === 0) break;
+          socket.emit('exercise:events', { exerciseId: input.exerciseId, teamId, events: page, replay: true });
+          lastSent = page[page.length - 1]!.seq;
+          if (page.length < REPLAY_PAGE) break;
+        }
+      } finally {
+        subs.delete(sub);
+      }
+      // From here to join() nothing awaits, so no live batch can slip between buffer and room.
+      const missed = sub.buffer.filter((e) => e.seq > lastSent);
+      if (missed.length > 0) {
+        socket.emit('exercise:events', { exerciseId: input.exerciseId, teamId, events: missed, replay: false });
+        lastSent = missed[missed.length - 1]!.seq;
+      }
+      if (socket.connected) void socket.join(teamRoom(teamId));
+      replayed.push({ teamId, replayedFromSeq: from, replayedToSeq: lastSent });
+    }
+    const clock = this.runtime.clockOf(access.exercise, (await this.exercises.view(user, input.exerciseId)).clock.durationMs);
+    return { exerciseId: input.exerciseId, clock, teams: replayed, role: access.canControl ? 'instructor' : 'trainee' };
+  }
+
+  private onBusMessage(message: ExerciseMessage): void {
+    if (!this.server) return;
+    switch (message.type) {
+      case 'events': {
+        for (const sub of this.pending.get(message.teamId) ?? []) sub.buffer.push(...message.events);
+        this.server.to(teamRoom(message.teamId)).emit('exercise:events', { exerciseId: message.exerciseId, teamId: message.teamId, events: [...message.events], replay: false });
+        return;
+      }
+      case 'clock':
+        this.server.to(exerciseRoom(message.exerciseId)).emit('exercise:clock', { exerciseId: message.exerciseId, clock: message.clock });
+        return;
+      default: {
+        const never: never = message;
+        this.logger.warn(`Unknown bus message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private expel(socket: ExerciseSocket, code: ErrorCode, message: string): void {
+    if (!socket.connected) return;
+    socket.emit('session:expired', { code, message });
+    socket.disconnect(true);
+  }
+
+  /** Logout, password change or a disabled account ends live sockets too, not only new requests. */
+  private async sweepRevoked(): Promise<void> {
+    for (const socket of this.server?.sockets.values() ?? []) {
+      try {
+        await this.auth.verifyAccessToken(socket.data.token);
+      } catch (error) {
+        this.expel(socket, error instanceof AppError ? error.code : 'AUTH_TOKEN_REVOKED', 'Session ended');
+      }
+    }
+  }
+}
