@@ -1,15 +1,43 @@
 import { type INestApplication, type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppModule } from './app.module.js';
+import { AppError } from './common/app-error.js';
+import type { ErrorCode } from './contracts/error-codes.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { API_PREFIX } from './openapi/openapi.service.js';
+
+/**
+ * Nest's Express adapter turns body-parser failures into generic HttpExceptions (malformed JSON
+ * became VALIDATION_FAILED); converting them here keeps their specific codes.
+ */
+function codedParserErrors(parser: RequestHandler): RequestHandler {
+  return (request, response, next) => {
+    parser(request, response, (error?: unknown) => {
+      if (error === undefined || error === null) return next();
+      const type = typeof error === 'object' && 'type' in error ? (error as { type?: unknown }).type : undefined;
+      const code: ErrorCode | undefined =
+        type === 'entity.too.large'
+          ? 'PAYLOAD_TOO_LARGE'
+          : type === 'entity.parse.failed'
+            ? 'MALFORMED_JSON'
+            : type === 'encoding.unsupported' || type === 'charset.unsupported'
+              ? 'UNSUPPORTED_MEDIA_TYPE'
+              : undefined;
+      if (code === undefined) return next(error);
+      const message = code === 'PAYLOAD_TOO_LARGE' ? 'Request body is too large' : code === 'MALFORMED_JSON' ? 'Request body is not valid JSON' : 'Unsupported request encoding';
+      next(new AppError(code, message));
+    });
+  };
+}
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -42,14 +70,35 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
-  app.use(express.text({ limit: config.SCENARIO_MAX_BYTES, type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'] }));
+  if (config.TRUST_PROXY) app.set('trust proxy', 1);
+  app.use(codedParserErrors(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true })));
+  app.use(codedParserErrors(express.text({ limit: config.SCENARIO_MAX_BYTES, type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'] })));
   const require = createRequire(import.meta.url);
   app.use('/api/docs/assets', express.static(dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
+  serveWebConsole(app, config);
   app.setGlobalPrefix(API_PREFIX, { exclude: [] });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   new Logger('Bootstrap').debug(`Application created (${config.demoMode ? 'demo' : 'production'} mode)`);
   return app;
+}
+
+/**
+ * The web console (built by `npm run build:web` into dist/web) is served at `/`; any non-API
+ * GET that accepts HTML gets index.html so client-side routes survive a reload.
+ */
+function serveWebConsole(app: NestExpressApplication, config: AppConfig): void {
+  const dir = config.WEB_DIST_DIR ?? join(dirname(fileURLToPath(import.meta.url)), 'web');
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) {
+    new Logger('WebConsole').warn(`Web console not built (${index} missing): run \`npm run build\``);
+    return;
+  }
+  app.use(express.static(dir, { index: false, maxAge: '1h', setHeaders: (res, path) => { if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache'); } }));
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io') || !req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
 }
