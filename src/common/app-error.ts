@@ -25,6 +25,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'SCENARIO_ALIAS_LIMIT':
     case 'SEEK_BACKWARDS':
     case 'INVALID_SPEED':
+    case 'AUTH_CURRENT_PASSWORD_WRONG':
       return 400;
     case 'AUTH_REQUIRED':
     case 'AUTH_INVALID_CREDENTIALS':
@@ -34,12 +35,19 @@ export function httpStatusFor(code: ErrorCode): number {
       return 401;
     case 'FORBIDDEN':
     case 'NOT_TEAM_MEMBER':
+    case 'AUTH_ACCOUNT_DISABLED':
       return 403;
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':
     case 'SCENARIO_NOT_FOUND':
     case 'EXERCISE_NOT_FOUND':
     case 'ALERT_NOT_DELIVERED':
+    case 'INCIDENT_NOT_FOUND':
+    case 'REPORT_NOT_FOUND':
+    case 'NO_HINT':
+    case 'USER_NOT_FOUND':
+    case 'ORG_NOT_FOUND':
+    case 'UNIT_NOT_FOUND':
       return 404;
     case 'CONFLICT':
     case 'SCENARIO_VERSION_EXISTS':
@@ -47,6 +55,9 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'EXERCISE_PAUSED':
     case 'EXERCISE_FINISHED':
     case 'ALERT_OWNED_BY_OTHER':
+    case 'INCIDENT_MERGED':
+    case 'INCIDENT_PHASE_ORDER':
+    case 'USERNAME_TAKEN':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
     case 'SCENARIO_TOO_LARGE':

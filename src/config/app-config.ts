@@ -29,6 +29,17 @@ export const AppConfigSchema = z
     SCENARIO_MAX_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(5 * 1024 * 1024),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(6 * 1024 * 1024),
     WEB_DIST_DIR: z.string().min(1).optional(),
+    /** scrypt cost as log2(N); stored with each hash, so raising it later re-hashes at the next login. */
+    PASSWORD_SCRYPT_LOG2N: z.coerce.number().int().min(10).max(20).default(15),
+    /** Login attempts per minute for one client IP and one username. */
+    LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+    /** Login attempts per minute from one client IP (a classroom behind one NAT address shares it). */
+    LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(200),
+    /** Behind a reverse proxy, take the client IP from X-Forwarded-For (one hop). */
+    TRUST_PROXY: booleanFromEnv.default(false),
+    /** Production has no default passwords: set these once to create the first administrator. */
+    BOOTSTRAP_ADMIN_USERNAME: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'lower-case letters, digits, . _ - (2-63 characters)').default('admin'),
+    BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
@@ -38,6 +49,9 @@ export const AppConfigSchema = z
         message: 'is required when NODE_ENV=production (at least 32 random characters)',
       });
     }
+    if (config.NODE_ENV === 'production' && config.PASSWORD_SCRYPT_LOG2N < 14) {
+      ctx.addIssue({ code: 'custom', path: ['PASSWORD_SCRYPT_LOG2N'], message: 'must be at least 14 when NODE_ENV=production' });
+    }
   });
 
 export type AppConfig = z.output<typeof AppConfigSchema> & {
@@ -45,6 +59,9 @@ export type AppConfig = z.output<typeof AppConfigSchema> & {
   readonly demoMode: boolean;
   readonly databaseUrl: string;
 };
+
+/** Settings whose values never appear in error messages or logs. */
+const SECRET_SETTINGS = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'BOOTSTRAP_ADMIN_PASSWORD']);
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -65,7 +82,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const name = issue.path.join('.') || '(environment)';
-        const given = relevant[name] !== undefined && name !== 'JWT_SECRET' && name !== 'DEMO_PASSWORD' ? ` (got "${relevant[name]}")` : '';
+        const given = relevant[name] !== undefined && !SECRET_SETTINGS.has(name) ? ` (got "${relevant[name]}")` : '';
         return `${name}: ${issue.message}${given}`;
       }),
     );

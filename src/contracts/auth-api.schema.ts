@@ -10,7 +10,7 @@ import { RoleSchema } from './auth.schema.js';
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 export const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
-export const UuidSchema = z.string().uuid();
+export const UuidSchema = z.uuid();
 export const UsernameSchema = z
   .string()
   .regex(USERNAME_PATTERN, 'lower-case letters, digits, ".", "_" or "-", 2 to 63 characters, starting with a letter or digit');

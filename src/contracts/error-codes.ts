@@ -50,6 +50,11 @@ export const ERROR_CODES = [
   'ALERT_NOT_DELIVERED',
   'ALERT_OWNED_BY_OTHER',
   'NOT_TEAM_MEMBER',
+  'INCIDENT_NOT_FOUND',
+  'INCIDENT_MERGED',
+  'INCIDENT_PHASE_ORDER',
+  'REPORT_NOT_FOUND',
+  'NO_HINT',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

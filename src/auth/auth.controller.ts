@@ -1,0 +1,105 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import {
+  ChangePasswordRequestSchema,
+  LoginRequestSchema,
+  OkSchema,
+  RefreshRequestSchema,
+  TokenPairSchema,
+  UserViewSchema,
+  type ChangePasswordRequest,
+  type LoginRequest,
+  type RefreshRequest,
+  type TokenPair,
+  type UserView,
+} from '../contracts/auth-api.schema.js';
+import { ApiDoc } from '../openapi/api-doc.decorator.js';
+import { z } from 'zod';
+import { Access } from './access.decorator.js';
+import { AuthService, type ClientInfo } from './auth.service.js';
+import type { AuthenticatedUser } from './authenticated-user.js';
+import { CurrentUser } from './current-user.decorator.js';
+
+const LogoutRequestSchema = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() }).optional();
+
+function clientOf(request: Request): ClientInfo {
+  const agent = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : undefined };
+}
+
+@Controller('auth')
+export class AuthController {
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Access('public')
+  @ApiDoc({
+    summary: 'Log in with username and password',
+    description:
+      'Returns a short-lived access token (send as `Authorization: Bearer <token>`) and a single-use refresh token. ' +
+      'Wrong username and wrong password answer alike (AUTH_INVALID_CREDENTIALS). Rate-limited per client IP and username (RATE_LIMITED with Retry-After).',
+    tags: ['auth'],
+    response: TokenPairSchema,
+    responseStatus: 200,
+    errors: ['AUTH_INVALID_CREDENTIALS', 'AUTH_ACCOUNT_DISABLED', 'RATE_LIMITED'],
+  })
+  login(@Body({ schema: LoginRequestSchema }) body: LoginRequest, @Req() request: Request): Promise<TokenPair> {
+    return this.auth.login(body.username, body.password, clientOf(request));
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Access('public')
+  @ApiDoc({
+    summary: 'Exchange a refresh token for a new token pair (the old refresh token is spent)',
+    description: 'Presenting an already used refresh token ends the whole session (AUTH_TOKEN_REVOKED).',
+    tags: ['auth'],
+    response: TokenPairSchema,
+    responseStatus: 200,
+    errors: ['AUTH_TOKEN_INVALID', 'AUTH_TOKEN_EXPIRED', 'AUTH_TOKEN_REVOKED'],
+  })
+  refresh(@Body({ schema: RefreshRequestSchema }) body: RefreshRequest): Promise<TokenPair> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  @Access('authenticated')
+  @ApiDoc({
+    summary: 'Log out: ends this session (its refresh tokens and access tokens)',
+    description: 'Optional body `{ refreshToken }` also ends the session that refresh token belongs to (if it is yours).',
+    tags: ['auth'],
+    response: OkSchema,
+    responseStatus: 200,
+  })
+  async logout(@Body({ schema: LogoutRequestSchema }) body: z.infer<typeof LogoutRequestSchema>, @CurrentUser() user: AuthenticatedUser): Promise<{ ok: true }> {
+    await this.auth.logout(user, body?.refreshToken);
+    return { ok: true };
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @Access('authenticated')
+  @ApiDoc({
+    summary: 'Change your password; ends all your sessions and returns a fresh token pair',
+    tags: ['auth'],
+    response: TokenPairSchema,
+    responseStatus: 200,
+    errors: ['AUTH_CURRENT_PASSWORD_WRONG', 'RATE_LIMITED'],
+  })
+  changePassword(
+    @Body({ schema: ChangePasswordRequestSchema }) body: ChangePasswordRequest,
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: Request,
+  ): Promise<TokenPair> {
+    return this.auth.changePassword(user, body.currentPassword, body.newPassword, clientOf(request));
+  }
+
+  @Get('me')
+  @Access('authenticated')
+  @ApiDoc({ summary: 'The signed-in user', tags: ['auth'], response: UserViewSchema })
+  me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
+    return this.auth.me(user);
+  }
+}

@@ -1,0 +1,246 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, IsNull, LessThan, type Repository } from 'typeorm';
+import { AppError } from '../common/app-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { TokenPair, UserView } from '../contracts/auth-api.schema.js';
+import type { ClockPort } from '../engine/clock-port.js';
+import { IdentityService } from '../identity/identity.service.js';
+import { PasswordHasher } from '../identity/password-hasher.js';
+import { serialTransaction } from '../identity/serial-transaction.js';
+import { UserEntity } from '../identity/user.entity.js';
+import { AuthSessionEntity } from './auth-session.entity.js';
+import type { AuthenticatedUser } from './authenticated-user.js';
+import { JwtError, signJwtHs256, verifyJwtHs256 } from './jwt-hs256.js';
+import { TokenBucketRateLimiter } from './rate-limiter.js';
+import { RefreshTokenEntity } from './refresh-token.entity.js';
+import { SIGNING_KEY } from './signing-key.provider.js';
+
+export const AUTH_CLOCK = Symbol('AUTH_CLOCK');
+
+const ISSUER = 'soc-drill';
+const AUDIENCE = 'soc-drill-api';
+const REFRESH_PREFIX = 'sdr_';
+const LEEWAY_SECONDS = 5;
+
+export interface ClientInfo {
+  readonly ip: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Logins, sessions and tokens. Access tokens are short-lived HS256 JWTs carrying the user id, the
+ * session id and the user's token version; every verification re-reads the user and session, so
+ * logout, password change, role change and disabling take effect on the next request.
+ * Refresh tokens are opaque, stored hashed, single-use (rotated on every refresh); presenting a
+ * used one again ends its whole session (theft detection).
+ */
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuthService.name);
+  private readonly loginPerIpUser: TokenBucketRateLimiter;
+  private readonly loginPerIp: TokenBucketRateLimiter;
+  private readonly passwordChangePerUser: TokenBucketRateLimiter;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SIGNING_KEY) private readonly signingKey: Uint8Array,
+    @Inject(IdentityService) private readonly identity: IdentityService,
+    @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
+    @Inject(AUTH_CLOCK) private readonly clock: ClockPort,
+  ) {
+    this.loginPerIpUser = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_MINUTE, clock);
+    this.loginPerIp = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE, clock);
+    this.passwordChangePerUser = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_MINUTE, clock);
+  }
+
+  /** Old refresh tokens and ended sessions are useless; drop them so the tables stay small. */
+  async onApplicationBootstrap(): Promise<void> {
+    const cutoff = new Date(this.clock.now() - this.config.REFRESH_TOKEN_TTL * 1000).toISOString();
+    await this.dataSource.getRepository(RefreshTokenEntity).delete({ expiresAt: LessThan(cutoff) });
+    await this.dataSource.getRepository(AuthSessionEntity).delete({ revokedAt: LessThan(cutoff) });
+  }
+
+  async login(username: string, password: string, client: ClientInfo): Promise<TokenPair> {
+    const name = username.normalize('NFC').trim().toLowerCase();
+    const ip = client.ip ?? 'unknown';
+    this.loginPerIpUser.consume(`${ip}|${name}`);
+    this.loginPerIp.consume(ip);
+    const user = name.length <= 64 ? await this.identity.findByUsername(name) : null;
+    // Unknown users cost one hash too, so response time does not reveal which names exist.
+    const stored = user?.passwordHash ?? (await this.dummy());
+    const valid = await this.hasher.verify(password, stored);
+    if (!user || !user.passwordHash || !valid) throw new AppError('AUTH_INVALID_CREDENTIALS', 'Wrong username or password');
+    if (user.disabled) throw new AppError('AUTH_ACCOUNT_DISABLED', 'This account is disabled');
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      await this.dataSource.getRepository(UserEntity).update({ id: user.id }, { passwordHash: await this.hasher.hash(password) });
+    }
+    return this.startSession(user, client);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const tokens = this.dataSource.getRepository(RefreshTokenEntity);
+    const row = refreshToken.startsWith(REFRESH_PREFIX) ? await tokens.findOne({ where: { tokenHash: hashRefreshToken(refreshToken) } }) : null;
+    if (!row) throw new AppError('AUTH_TOKEN_INVALID', 'Unknown refresh token');
+    const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: row.sessionId } });
+    const found = session ? await this.identity.findWithRoles(session.userId) : null;
+    if (!session || !found) throw new AppError('AUTH_TOKEN_INVALID', 'Unknown refresh token');
+    if (row.usedAt !== null) {
+      await this.revokeSession(session.id, 'refresh-reuse');
+      this.logger.warn(`Refresh token reused for session ${session.id} of user ${found.user.username}: session revoked`);
+      throw new AppError('AUTH_TOKEN_REVOKED', 'Refresh token was already used; the session has been ended');
+    }
+    this.assertSessionLive(session, found.user);
+    if (row.expiresAt <= this.isoNow()) throw new AppError('AUTH_TOKEN_EXPIRED', 'Refresh token expired; log in again');
+    const issued = await serialTransaction(this.dataSource, async (manager) => {
+      // Claim the token atomically: of two concurrent refreshes with it, only one wins.
+      const claimed = await manager.getRepository(RefreshTokenEntity).update({ id: row.id, usedAt: IsNull() }, { usedAt: this.isoNow() });
+      if (claimed.affected !== 1) return null;
+      return this.issueRefreshToken(session.id, manager.getRepository(RefreshTokenEntity));
+    });
+    if (issued === null) {
+      await this.revokeSession(session.id, 'refresh-reuse');
+      throw new AppError('AUTH_TOKEN_REVOKED', 'Refresh token was already used; the session has been ended');
+    }
+    return this.tokenPair(found.user, session.id, issued);
+  }
+
+  /** Ends the session of the access token used (and so its refresh tokens and access tokens). */
+  async logout(user: AuthenticatedUser, refreshToken?: string): Promise<void> {
+    await this.revokeSession(user.sessionId, 'logout');
+    if (refreshToken === undefined) return;
+    const row = await this.dataSource.getRepository(RefreshTokenEntity).findOne({ where: { tokenHash: hashRefreshToken(refreshToken) } });
+    if (!row) return;
+    const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: row.sessionId } });
+    if (session && session.userId === user.id) await this.revokeSession(session.id, 'logout');
+  }
+
+  /** Ends every session of the user, then opens a fresh one for the caller. */
+  async changePassword(user: AuthenticatedUser, currentPassword: string, newPassword: string, client: ClientInfo): Promise<TokenPair> {
+    this.passwordChangePerUser.consume(user.id);
+    const row = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: user.id } });
+    if (!row || !row.passwordHash) throw new AppError('AUTH_TOKEN_REVOKED', 'Session no longer valid');
+    if (!(await this.hasher.verify(currentPassword, row.passwordHash))) throw new AppError('AUTH_CURRENT_PASSWORD_WRONG', 'The current password is wrong');
+    if (currentPassword.normalize('NFC') === newPassword.normalize('NFC')) {
+      throw new AppError('VALIDATION_FAILED', 'The new password must differ from the current one', [{ path: 'newPassword', message: 'must differ from the current password' }]);
+    }
+    const passwordHash = await this.hasher.hash(newPassword);
+    const updated = await serialTransaction(this.dataSource, async (manager) => {
+      const users = manager.getRepository(UserEntity);
+      const fresh = await users.findOneOrFail({ where: { id: user.id } });
+      const next = { passwordHash, tokenVersion: fresh.tokenVersion + 1, sessionEpoch: fresh.sessionEpoch + 1, updatedAt: this.isoNow() };
+      await users.update({ id: user.id }, next);
+      await manager
+        .getRepository(AuthSessionEntity)
+        .update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.isoNow(), revokedReason: 'password-change' });
+      return { ...fresh, ...next };
+    });
+    return this.startSession(updated, client);
+  }
+
+  /**
+   * Checks an access token and returns its user, or throws AUTH_TOKEN_EXPIRED / AUTH_TOKEN_INVALID /
+   * AUTH_TOKEN_REVOKED. The HTTP guard uses it; a socket gateway should call it on the handshake token.
+   */
+  async verifyAccessToken(token: string): Promise<AuthenticatedUser> {
+    let claims: Record<string, unknown>;
+    try {
+      claims = verifyJwtHs256(token, this.signingKey, { nowSeconds: Math.floor(this.clock.now() / 1000), issuer: ISSUER, audience: AUDIENCE, leewaySeconds: LEEWAY_SECONDS });
+    } catch (error) {
+      if (error instanceof JwtError && error.reason === 'expired') throw new AppError('AUTH_TOKEN_EXPIRED', 'Access token expired; refresh it');
+      if (error instanceof JwtError) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
+      throw error;
+    }
+    const { sub, sid, ver, use } = claims;
+    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof ver !== 'number' || use !== 'access' || sub.length > 36 || sid.length > 36) {
+      throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
+    }
+    const found = await this.identity.findWithRoles(sub);
+    if (!found) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
+    const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: sid } });
+    if (!session || session.userId !== sub) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
+    this.assertSessionLive(session, found.user);
+    if (ver !== found.user.tokenVersion) throw new AppError('AUTH_TOKEN_REVOKED', 'Access token revoked; refresh it or log in again');
+    const { user } = found;
+    return { id: user.id, username: user.username, roles: found.roles, orgId: user.orgId, unitId: user.unitId, sessionId: session.id };
+  }
+
+  me(user: AuthenticatedUser): Promise<UserView> {
+    return this.identity.view(user.id);
+  }
+
+  // ---- internals ----
+
+  private assertSessionLive(session: AuthSessionEntity, user: UserEntity): void {
+    if (user.disabled) throw new AppError('AUTH_TOKEN_REVOKED', 'The account is disabled');
+    if (session.revokedAt !== null || session.epoch !== user.sessionEpoch) throw new AppError('AUTH_TOKEN_REVOKED', 'The session has ended; log in again');
+  }
+
+  private async startSession(user: UserEntity, client: ClientInfo): Promise<TokenPair> {
+    const sessionId = randomUUID();
+    const refreshToken = await serialTransaction(this.dataSource, async (manager) => {
+      await manager.getRepository(AuthSessionEntity).insert({
+        id: sessionId,
+        userId: user.id,
+        epoch: user.sessionEpoch,
+        createdAt: this.isoNow(),
+        revokedAt: null,
+        revokedReason: null,
+        clientIp: client.ip?.slice(0, 64) ?? null,
+        userAgent: client.userAgent?.slice(0, 200) ?? null,
+      });
+      return this.issueRefreshToken(sessionId, manager.getRepository(RefreshTokenEntity));
+    });
+    return this.tokenPair(user, sessionId, refreshToken);
+  }
+
+  private async issueRefreshToken(sessionId: string, repository: Repository<RefreshTokenEntity>): Promise<string> {
+    const token = `${REFRESH_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const now = this.clock.now();
+    await repository.insert({
+      id: randomUUID(),
+      sessionId,
+      tokenHash: hashRefreshToken(token),
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + this.config.REFRESH_TOKEN_TTL * 1000).toISOString(),
+      usedAt: null,
+    });
+    return token;
+  }
+
+  private async tokenPair(user: UserEntity, sessionId: string, refreshToken: string): Promise<TokenPair> {
+    const now = Math.floor(this.clock.now() / 1000);
+    const accessToken = signJwtHs256(
+      { iss: ISSUER, aud: AUDIENCE, sub: user.id, sid: sessionId, ver: user.tokenVersion, use: 'access', iat: now, exp: now + this.config.ACCESS_TOKEN_TTL },
+      this.signingKey,
+    );
+    return {
+      tokenType: 'Bearer',
+      accessToken,
+      expiresIn: this.config.ACCESS_TOKEN_TTL,
+      refreshToken,
+      refreshExpiresIn: this.config.REFRESH_TOKEN_TTL,
+      user: await this.identity.view(user.id),
+    };
+  }
+
+  private async revokeSession(sessionId: string, reason: string): Promise<void> {
+    await this.dataSource.getRepository(AuthSessionEntity).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.isoNow(), revokedReason: reason });
+  }
+
+  private isoNow(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('hex'));
+    return this.dummyHash;
+  }
+}

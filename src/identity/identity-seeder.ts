@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { Role } from '../contracts/auth.schema.js';
+import { OrganisationEntity } from './organisation.entity.js';
+import { PasswordHasher } from './password-hasher.js';
+import { serialTransaction } from './serial-transaction.js';
+import { UnitEntity } from './unit.entity.js';
+import { UserRoleEntity } from './user-role.entity.js';
+import { UserEntity } from './user.entity.js';
+
+interface SeedOrganisation {
+  readonly code: string;
+  readonly name: string;
+  readonly units: ReadonlyArray<{ readonly code: string; readonly name: string }>;
+}
+
+interface SeedUser {
+  readonly username: string;
+  readonly displayName: string;
+  readonly org: string;
+  readonly unit: string;
+  readonly roles: readonly Role[];
+}
+
+/** A fictional province for demos, plus a second one so cross-organisation rules can be exercised. */
+export const DEMO_ORGANISATIONS: readonly SeedOrganisation[] = [
+  {
+    code: 'lam-son',
+    name: 'Tỉnh Lâm Sơn',
+    units: [
+      { code: 'cong-an', name: 'Công an tỉnh Lâm Sơn' },
+      { code: 'so-tttt', name: 'Sở Thông tin và Truyền thông' },
+      { code: 'so-khcn', name: 'Sở Khoa học và Công nghệ' },
+      { code: 'vp-ubnd', name: 'Văn phòng UBND tỉnh' },
+      { code: 'so-y-te', name: 'Sở Y tế' },
+    ],
+  },
+  {
+    code: 'binh-nguyen',
+    name: 'Tỉnh Bình Nguyên',
+    units: [
+      { code: 'cong-an', name: 'Công an tỉnh Bình Nguyên' },
+      { code: 'so-khcn', name: 'Sở Khoa học và Công nghệ' },
+    ],
+  },
+];
+
+export const DEMO_USERS: readonly SeedUser[] = [
+  { username: 'admin', displayName: 'Quản trị hệ thống', org: 'lam-son', unit: 'so-khcn', roles: ['admin'] },
+  { username: 'instructor', displayName: 'Giảng viên diễn tập', org: 'lam-son', unit: 'so-tttt', roles: ['instructor'] },
+  { username: 'reviewer', displayName: 'Lãnh đạo Sở (xem kết quả)', org: 'lam-son', unit: 'vp-ubnd', roles: ['reviewer'] },
+  { username: 'trainee1', displayName: 'Học viên 1 – Công an tỉnh', org: 'lam-son', unit: 'cong-an', roles: ['trainee'] },
+  { username: 'trainee2', displayName: 'Học viên 2 – Sở TT&TT', org: 'lam-son', unit: 'so-tttt', roles: ['trainee'] },
+  { username: 'trainee3', displayName: 'Học viên 3 – Văn phòng UBND', org: 'lam-son', unit: 'vp-ubnd', roles: ['trainee'] },
+  { username: 'trainee4', displayName: 'Học viên 4 – Sở Y tế', org: 'lam-son', unit: 'so-y-te', roles: ['trainee'] },
+  { username: 'reviewer2', displayName: 'Lãnh đạo tỉnh Bình Nguyên (xem kết quả)', org: 'binh-nguyen', unit: 'cong-an', roles: ['reviewer'] },
+];
+
+const BOOTSTRAP_ORGANISATION: SeedOrganisation = { code: 'default', name: 'Tổ chức mặc định', units: [{ code: 'quan-tri', name: 'Quản trị hệ thống' }] };
+
+/**
+ * Start-up data, idempotent: demo mode ensures the demo province and accounts exist (an existing
+ * account is left alone, so a changed demo password stays changed). Production creates no
+ * password at all unless BOOTSTRAP_ADMIN_PASSWORD is set and no administrator exists yet.
+ * Seeding is system work, not a person's action, so it is not audited.
+ */
+@Injectable()
+export class IdentitySeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger(IdentitySeeder.name);
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.demoMode) await this.seedDemo();
+    if (this.config.BOOTSTRAP_ADMIN_PASSWORD) await this.bootstrapAdmin(this.config.BOOTSTRAP_ADMIN_USERNAME, this.config.BOOTSTRAP_ADMIN_PASSWORD);
+    else if (!this.config.demoMode && !(await this.hasAdmin())) {
+      this.logger.warn('No administrator exists: set BOOTSTRAP_ADMIN_PASSWORD (and optionally BOOTSTRAP_ADMIN_USERNAME) once to create one');
+    }
+  }
+
+  private async seedDemo(): Promise<void> {
+    const users = this.dataSource.getRepository(UserEntity);
+    const missing: SeedUser[] = [];
+    for (const seed of DEMO_USERS) if (!(await users.exists({ where: { username: seed.username } }))) missing.push(seed);
+    const hashes = await Promise.all(missing.map(() => this.hasher.hash(this.config.DEMO_PASSWORD)));
+    await serialTransaction(this.dataSource, async (manager) => {
+      const units = new Map<string, UnitEntity>();
+      for (const org of DEMO_ORGANISATIONS) {
+        for (const unit of await this.ensureOrganisation(manager, org)) units.set(`${org.code}/${unit.code}`, unit);
+      }
+      for (const [index, seed] of missing.entries()) {
+        const unit = units.get(`${seed.org}/${seed.unit}`)!;
+        await this.insertUser(manager, seed.username, seed.displayName, unit, seed.roles, hashes[index]!);
+      }
+    });
+    if (missing.length > 0) this.logger.log(`Demo mode: created ${missing.length} demo account(s) with the DEMO_PASSWORD`);
+  }
+
+  private async bootstrapAdmin(username: string, password: string): Promise<void> {
+    if (await this.hasAdmin()) return;
+    const hash = await this.hasher.hash(password);
+    await serialTransaction(this.dataSource, async (manager) => {
+      const users = manager.getRepository(UserEntity);
+      const existing = await users.findOne({ where: { username } });
+      if (existing) {
+        this.logger.warn(`BOOTSTRAP_ADMIN_USERNAME "${username}" exists without the admin role; not touching it`);
+        return;
+      }
+      const [unit] = await this.ensureOrganisation(manager, BOOTSTRAP_ORGANISATION);
+      await this.insertUser(manager, username, 'Administrator', unit!, ['admin'], hash);
+      this.logger.log(`Created the first administrator "${username}" from BOOTSTRAP_ADMIN_PASSWORD; change the password after logging in`);
+    });
+  }
+
+  private async hasAdmin(): Promise<boolean> {
+    return this.dataSource.getRepository(UserRoleEntity).exists({ where: { role: 'admin' } });
+  }
+
+  private async ensureOrganisation(manager: EntityManager, seed: SeedOrganisation): Promise<UnitEntity[]> {
+    const orgs = manager.getRepository(OrganisationEntity);
+    const unitsRepository = manager.getRepository(UnitEntity);
+    const now = new Date().toISOString();
+    let org = await orgs.findOne({ where: { code: seed.code } });
+    if (!org) {
+      org = { id: randomUUID(), code: seed.code, name: seed.name, createdAt: now };
+      await orgs.insert(org);
+    }
+    const result: UnitEntity[] = [];
+    for (const unitSeed of seed.units) {
+      let unit = await unitsRepository.findOne({ where: { orgId: org.id, code: unitSeed.code } });
+      if (!unit) {
+        unit = { id: randomUUID(), orgId: org.id, code: unitSeed.code, name: unitSeed.name, createdAt: now };
+        await unitsRepository.insert(unit);
+      }
+      result.push(unit);
+    }
+    return result;
+  }
+
+  private async insertUser(manager: EntityManager, username: string, displayName: string, unit: UnitEntity, roles: readonly Role[], passwordHash: string): Promise<void> {
+    const now = new Date().toISOString();
+    const id = randomUUID();
+    await manager.getRepository(UserEntity).insert({
+      id,
+      username,
+      displayName,
+      orgId: unit.orgId,
+      unitId: unit.id,
+      passwordHash,
+      disabled: false,
+      tokenVersion: 0,
+      sessionEpoch: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await manager.getRepository(UserRoleEntity).insert(roles.map((role) => ({ userId: id, role })));
+  }
+}

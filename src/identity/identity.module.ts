@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { IdentitySeeder } from './identity-seeder.js';
+import { IdentityService } from './identity.service.js';
+import { OrganisationsController } from './organisations.controller.js';
+import { PasswordHasher } from './password-hasher.js';
+import { UsersController } from './users.controller.js';
+
+@Module({
+  controllers: [UsersController, OrganisationsController],
+  providers: [
+    { provide: PasswordHasher, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PasswordHasher(config.PASSWORD_SCRYPT_LOG2N) },
+    IdentityService,
+    IdentitySeeder,
+  ],
+  exports: [IdentityService, PasswordHasher],
+})
+export class IdentityModule {}
