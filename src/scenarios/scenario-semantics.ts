@@ -28,12 +28,22 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
   const add = (path: Path, code: string, message: string) => problems.push({ path, code, message });
   const duration = scenario.duration;
 
-  const indexIds = <T extends { id: string }>(items: readonly T[], section: string, label: string, into = new Map<string, Path>()) => {
-    items.forEach((item, i) => {
-      const first = into.get(item.id);
-      if (first) add([section, i, 'id'], 'duplicate-id', `duplicate ${label} id "${item.id}" (first defined at ${first.join('.')})`);
-      else into.set(item.id, [section, i, 'id']);
-    });
+  // Ids map to their index in `section`; paths are only built for a problem, so a large timeline
+  // costs one map entry per alert.
+  const indexIds = <T extends { id: string }>(
+    items: readonly T[],
+    section: string,
+    label: string,
+    earlier?: { readonly map: ReadonlyMap<string, number>; readonly section: string },
+  ) => {
+    const into = new Map<string, number>();
+    for (let i = 0; i < items.length; i++) {
+      const id = items[i]!.id;
+      const before = earlier?.map.get(id);
+      const first = before !== undefined ? `${earlier!.section}.${before}.id` : into.has(id) ? `${section}.${into.get(id)!}.id` : undefined;
+      if (first !== undefined) add([section, i, 'id'], 'duplicate-id', `duplicate ${label} id "${id}" (first defined at ${first})`);
+      else into.set(id, i);
+    }
     return into;
   };
   const assets = indexIds(scenario.assets, 'assets', 'asset');
@@ -47,11 +57,14 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
   indexIds(scenario.hints, 'hints', 'hint');
   const generators = indexIds(scenario.noise, 'noise', 'noise generator');
   const alerts = indexIds(scenario.timeline, 'timeline', 'alert');
-  indexIds(scenario.injects, 'injects', 'alert', new Map(alerts));
+  indexIds(scenario.injects, 'injects', 'alert', { map: alerts, section: 'timeline' });
 
   const generatorPattern = generators.size > 0 ? new RegExp(`^(${[...generators.keys()].map(escapeRegExp).join('|')})-(\\d+)$`) : null;
   if (generatorPattern) {
     scenario.timeline.forEach((alert, i) => {
+      // Cheap pre-test: a generated id always ends in "-<digits>".
+      const last = alert.id.charCodeAt(alert.id.length - 1);
+      if (last < 48 || last > 57) return;
       const match = generatorPattern.exec(alert.id);
       const generator = match ? scenario.noise.find((g) => g.id === match[1]) : undefined;
       if (match && generator && Number(match[2]) >= 1 && Number(match[2]) <= generator.count) {
@@ -60,8 +73,12 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
     });
   }
 
-  const ref = (map: Map<string, Path>, id: string | undefined | null, path: Path, label: string) => {
+  const ref = (map: ReadonlyMap<string, number>, id: string | undefined | null, path: Path, label: string) => {
     if (id !== undefined && id !== null && !map.has(id)) add(path, 'unknown-reference', `unknown ${label} "${id}"`);
+  };
+  /** `ref` for the per-alert hot loop: the path (base + suffix) is only built when the reference is broken. */
+  const refAt = (map: ReadonlyMap<string, number>, id: string | undefined | null, base: Path, suffix: readonly (string | number)[], label: string) => {
+    if (id !== undefined && id !== null && !map.has(id)) add([...base, ...suffix], 'unknown-reference', `unknown ${label} "${id}"`);
   };
 
   // Metadata
@@ -70,25 +87,28 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
 
   // Alerts: schedule, references, answer key
   const alertTime = new Map<string, number | null>(); // null = conditional (time unknown statically)
-  scenario.timeline.forEach((alert, i) => {
-    const path: Path = ['timeline', i];
+  const timeline = scenario.timeline;
+  for (let i = 0; i < timeline.length; i++) {
+    const alert = timeline[i]!;
     if (alert.at === undefined && alert.after === undefined) {
+      const path: Path = ['timeline', i];
       add(path, 'missing-schedule', `alert "${alert.id}" has neither "at" nor "after": it would never be delivered`);
     }
     if (alert.at !== undefined && alert.at > duration) {
-      add([...path, 'at'], 'beyond-duration', `alert "${alert.id}" is due at ${alert.at}s, after the scenario's duration (${duration}s)`);
+      add(['timeline', i, 'at'], 'beyond-duration', `alert "${alert.id}" is due at ${alert.at}s, after the scenario's duration (${duration}s)`);
     }
     if (alert.after) {
-      ref(triggers, alert.after.trigger, [...path, 'after', 'trigger'], 'trigger');
-      if (alert.after.delay > duration) add([...path, 'after', 'delay'], 'beyond-duration', `delay ${alert.after.delay}s is longer than the scenario (${duration}s)`);
+      ref(triggers, alert.after.trigger, ['timeline', i, 'after', 'trigger'], 'trigger');
+      if (alert.after.delay > duration) add(['timeline', i, 'after', 'delay'], 'beyond-duration', `delay ${alert.after.delay}s is longer than the scenario (${duration}s)`);
     }
     alertTime.set(alert.id, alert.after ? null : (alert.at ?? null));
-  });
+  }
   const checkAlertBody = (alert: AlertTemplate, path: Path) => {
-    ref(assets, alert.asset, [...path, 'asset'], 'asset');
-    ref(phases, alert.phase, [...path, 'phase'], 'phase');
-    alert.answer.routing.forEach((party, j) => ref(parties, party, [...path, 'answer', 'routing', j], 'party'));
-    ref(incidents, alert.answer.incident, [...path, 'answer', 'incident'], 'incident');
+    refAt(assets, alert.asset, path, ['asset'], 'asset');
+    refAt(phases, alert.phase, path, ['phase'], 'phase');
+    const routing = alert.answer.routing;
+    for (let j = 0; j < routing.length; j++) refAt(parties, routing[j], path, ['answer', 'routing', j], 'party');
+    refAt(incidents, alert.answer.incident, path, ['answer', 'incident'], 'incident');
     if (alert.answer.verdict === 'true-positive' && alert.answer.incident === null && scenario.incidents.length > 0) {
       add([...path, 'answer', 'incident'], 'missing-incident', 'a true positive must name the incident it belongs to');
     }
@@ -96,7 +116,8 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
       add([...path, 'answer', 'incident'], 'noise-in-incident', `a ${alert.answer.verdict} alert cannot belong to an incident`);
     }
   };
-  scenario.timeline.forEach((alert, i) => {
+  for (let i = 0; i < timeline.length; i++) {
+    const alert = timeline[i]!;
     const path: Path = ['timeline', i];
     checkAlertBody(alert, path);
     const original = alert.answer.duplicateOf;
@@ -111,7 +132,7 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
         }
       }
     }
-  });
+  }
   scenario.injects.forEach((inject, i) => {
     checkAlertBody(inject, ['injects', i]);
     if (inject.answer.duplicateOf !== undefined) ref(alerts, inject.answer.duplicateOf, ['injects', i, 'answer', 'duplicateOf'], 'alert');
@@ -149,6 +170,8 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
   };
 
   // Triggers: references inside conditions, effects, reachability
+  const scheduledBy = new Set<string>();
+  for (const alert of timeline) if (alert.after) scheduledBy.add(alert.after.trigger);
   const triggerDependsOn = new Map<string, Set<string>>();
   scenario.triggers.forEach((trigger, i) => {
     const path: Path = ['triggers', i];
@@ -161,7 +184,7 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
     if (trigger.cancelAssets && trigger.cancelPhases.length === 0) {
       add([...path, 'cancelAssets'], 'invalid-effect', '"cancelAssets" only narrows "cancelPhases"; add the phases to cancel');
     }
-    const schedules = scenario.timeline.some((alert) => alert.after?.trigger === trigger.id);
+    const schedules = scheduledBy.has(trigger.id);
     if (!schedules && trigger.cancel.length === 0 && trigger.cancelPhases.length === 0) {
       add(path, 'trigger-without-effect', `trigger "${trigger.id}" references nothing: it cancels no event and no alert comes "after" it`);
     }
