@@ -1,0 +1,138 @@
+import type { AccessPolicy } from '../../src/auth/access.decorator.js';
+import type { Role } from '../../src/contracts/auth.schema.js';
+import { ERROR_CODES } from '../../src/contracts/error-codes.js';
+import { call, errorCode, login, startServer, type ApiResponse, type TestServer } from './auth-test-server.js';
+import { dummyPathValue, fetchOperations, fillPath, type OperationInfo } from './openapi-operations.js';
+
+/**
+ * Every REST operation of the live OpenAPI document, called as every kind of user, must answer
+ * exactly as its declared `x-access` policy says. Routes added later are picked up automatically.
+ */
+
+type Identity = 'anonymous' | Role;
+const IDENTITIES: readonly Identity[] = ['anonymous', 'trainee', 'instructor', 'reviewer', 'admin'];
+const DEMO_ACCOUNT: Record<Role, string> = { trainee: 'trainee1', instructor: 'instructor', reviewer: 'reviewer', admin: 'admin' };
+
+type Outcome = 'allowed' | 'unauthenticated' | 'forbidden';
+
+function expectedOutcome(policy: AccessPolicy, identity: Identity): Outcome {
+  switch (policy.kind) {
+    case 'public':
+      return 'allowed';
+    case 'authenticated':
+      return identity === 'anonymous' ? 'unauthenticated' : 'allowed';
+    case 'roles':
+      if (identity === 'anonymous') return 'unauthenticated';
+      return policy.roles.includes(identity) ? 'allowed' : 'forbidden';
+    default: {
+      const unknown: never = policy;
+      throw new Error(`unknown policy ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * 401 = not authenticated, 403 FORBIDDEN = role refused. Anything else (200, 400 validation,
+ * a coded 404 for the dummy id, a business 403 such as NOT_TEAM_MEMBER, ...) means the access
+ * check let the request through.
+ */
+function actualOutcome(response: ApiResponse): Outcome {
+  if (response.status === 401) return 'unauthenticated';
+  if (response.status === 403 && errorCode(response) === 'FORBIDDEN') return 'forbidden';
+  return 'allowed';
+}
+
+// ---- socket events: the realtime gateway appends one row per event ----
+
+export interface SocketEventCase {
+  /** socket.io namespace, e.g. EXERCISE_NAMESPACE from src/contracts/realtime.schema.ts. */
+  readonly namespace: string;
+  readonly event: string;
+  readonly access: AccessPolicy;
+  readonly payload: unknown;
+}
+
+/**
+ * Filled in by the issue that adds the socket.io gateway (same matrix, same expectations), e.g. from
+ * CLIENT_EVENTS in src/contracts/realtime.schema.ts with a payload that passes access but not
+ * validation. The probe expects acks shaped `{ data } | { error: { code } }` and a refused
+ * handshake to surface as `connect_error`.
+ */
+const SOCKET_EVENTS: readonly SocketEventCase[] = [];
+
+describe('access matrix (e2e)', () => {
+  let server: TestServer;
+  let operations: OperationInfo[];
+  const tokens = new Map<Identity, string>();
+
+  async function tokenFor(identity: Identity): Promise<string | undefined> {
+    if (identity === 'anonymous') return undefined;
+    if (!tokens.has(identity)) tokens.set(identity, (await login(server.baseUrl, DEMO_ACCOUNT[identity])).accessToken);
+    return tokens.get(identity);
+  }
+
+  beforeAll(async () => {
+    server = await startServer({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
+    operations = await fetchOperations(server.baseUrl);
+  });
+  afterAll(() => server.close());
+
+  it('finds the operations of the document (sanity)', () => {
+    const keys = operations.map((o) => `${o.method} ${o.path}`);
+    expect(keys).toEqual(expect.arrayContaining(['POST /api/auth/login', 'GET /api/auth/me', 'GET /api/users', 'GET /api/audit', 'GET /api/health']));
+  });
+
+  it('every operation declares an access policy', () => {
+    const undeclared = operations.filter((o) => o.access === null).map((o) => `${o.method} ${o.path} (${o.operationId})`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('every operation answers each identity as its policy says', async () => {
+    const failures: string[] = [];
+    const validCodes = new Set<string>(ERROR_CODES);
+    for (const operation of operations) {
+      if (operation.access === null) continue;
+      for (const identity of IDENTITIES) {
+        const token = await tokenFor(identity);
+        const path = fillPath(operation, (_name, schema) => dummyPathValue(schema));
+        const hasBody = operation.requestContentTypes.length > 0;
+        const response = await call(server.baseUrl, operation.method, path, { ...(token ? { token } : {}), ...(hasBody ? { json: {} } : {}) });
+        const expected = expectedOutcome(operation.access, identity);
+        const actual = actualOutcome(response);
+        const label = `${operation.method} ${operation.path} as ${identity}`;
+        if (actual !== expected) failures.push(`${label}: expected ${expected}, got ${actual} (${response.status} ${errorCode(response) ?? ''})`);
+        if (response.status >= 500) failures.push(`${label}: server error ${response.status}`);
+        if (response.status >= 400 && !validCodes.has(errorCode(response) ?? '')) failures.push(`${label}: error without a known code`);
+        if (expected === 'unauthenticated' && errorCode(response) !== 'AUTH_REQUIRED') failures.push(`${label}: expected AUTH_REQUIRED, got ${errorCode(response)}`);
+        // A probe may have ended the session (e.g. logout): log in again for the next operation.
+        if (token && operation.method !== 'GET' && (await call(server.baseUrl, 'GET', '/api/auth/me', { token })).status === 401) tokens.delete(identity);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  const socketCases = IDENTITIES.flatMap((identity) => SOCKET_EVENTS.map((c) => ({ ...c, identity })));
+  if (socketCases.length === 0) {
+    it.todo('socket events: append rows to SOCKET_EVENTS when the gateway exists');
+  } else {
+    it.each(socketCases)('socket event $event as $identity follows its policy', async ({ namespace, event, access, payload, identity }) => {
+      const { io } = await import('socket.io-client');
+      const token = await tokenFor(identity);
+      const socket = io(`${server.baseUrl}${namespace}`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, timeout: 3000 });
+      try {
+        const outcome = await new Promise<Outcome>((resolve) => {
+          socket.on('connect_error', () => resolve('unauthenticated'));
+          socket.on('connect', () => {
+            socket.timeout(3000).emit(event, payload, (error: unknown, answer: { error?: { code?: string } } | undefined) => {
+              const code = error ? undefined : answer?.error?.code;
+              resolve(code === 'AUTH_REQUIRED' || code?.startsWith('AUTH_TOKEN_') ? 'unauthenticated' : code === 'FORBIDDEN' ? 'forbidden' : 'allowed');
+            });
+          });
+        });
+        expect(outcome).toBe(expectedOutcome(access, identity));
+      } finally {
+        socket.close();
+      }
+    });
+  }
+});
