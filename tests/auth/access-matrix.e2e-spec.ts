@@ -1,6 +1,7 @@
 import type { AccessPolicy } from '../../src/auth/access.decorator.js';
 import type { Role } from '../../src/contracts/auth.schema.js';
 import { ERROR_CODES } from '../../src/contracts/error-codes.js';
+import { CLIENT_EVENTS, EXERCISE_NAMESPACE } from '../../src/contracts/realtime.schema.js';
 import { call, errorCode, login, startServer, type ApiResponse, type TestServer } from './auth-test-server.js';
 import { dummyPathValue, fetchOperations, fillPath, type OperationInfo } from './openapi-operations.js';
 
@@ -58,7 +59,13 @@ export interface SocketEventCase {
  * validation. The probe expects acks shaped `{ data } | { error: { code } }` and a refused
  * handshake to surface as `connect_error`.
  */
-const SOCKET_EVENTS: readonly SocketEventCase[] = [];
+const SOCKET_EVENTS: readonly SocketEventCase[] = Object.entries(CLIENT_EVENTS).map(([event, spec]) => ({
+  namespace: EXERCISE_NAMESPACE,
+  event,
+  access: spec.access === 'authenticated' ? { kind: 'authenticated' } : { kind: 'roles', roles: [...spec.access] },
+  // Passes the access check but not validation: the answer tells whether access let it through.
+  payload: {},
+}));
 
 describe('access matrix (e2e)', () => {
   let server: TestServer;
