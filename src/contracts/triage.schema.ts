@@ -231,6 +231,52 @@ export const TeamStateSchema = z
     responses: z.array(ResponseRecordSchema),
     reports: z.array(ReportRecordSchema),
     hints: z.array(HintRecordSchema),
+    /**
+     * When the team itself first recognised an incident: its first incident, first true-positive
+     * verdict or first report (null until then). Report deadlines count from here, never from the
+     * answer key's hidden alert.
+     */
+    detectedAtMs: z.number().int().nullable().optional(),
   })
   .meta({ id: 'TeamState' });
 export type TeamState = z.infer<typeof TeamStateSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Report deadlines shown in the console (derived from the team's state and the clock)
+// ---------------------------------------------------------------------------------------------
+
+export const ReportDeadlineStatusSchema = z.enum(['not-started', 'upcoming', 'open', 'met', 'late', 'overdue']).meta({
+  description:
+    'not-started: the team has not recognised an incident yet; upcoming: the window opens later; open: counting down; met: filed in time; late: filed after the deadline; overdue: not filed and past the deadline.',
+});
+
+export const ReportDeadlineSchema = z
+  .object({
+    obligationId: z.string(),
+    kind: ReportKindSchema,
+    legalBasis: z.object({ vi: z.string(), en: z.string() }),
+    /** Virtual time allowed once the clock starts, in ms. */
+    allowedMs: z.number().int(),
+    /** `detection`: the clock starts when the team recognised the incident; `schedule`: at a fixed drill time. */
+    startsFrom: z.enum(['detection', 'schedule']),
+    status: ReportDeadlineStatusSchema,
+    startsAtMs: z.number().int().nullable(),
+    dueAtMs: z.number().int().nullable(),
+    /** dueAtMs - now while open (the client counts down from here with the clock). */
+    remainingMs: z.number().int().nullable(),
+    filedReportId: z.string().nullable(),
+    filedAtMs: z.number().int().nullable(),
+  })
+  .meta({ id: 'ReportDeadline' });
+export type ReportDeadline = z.infer<typeof ReportDeadlineSchema>;
+
+export const ReportDeadlinesSchema = z
+  .object({
+    exerciseId: z.string(),
+    teamId: z.string(),
+    /** Virtual time the figures were computed at. */
+    virtualMs: z.number().int(),
+    deadlines: z.array(ReportDeadlineSchema),
+  })
+  .meta({ id: 'ReportDeadlines' });
+export type ReportDeadlines = z.infer<typeof ReportDeadlinesSchema>;
