@@ -11,13 +11,16 @@ import { OpenApiModule } from './openapi/openapi.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { ScenariosModule } from './scenarios/scenarios.module.js';
+import { ResultsModule } from './results/results.module.js';
+import { ScoringModule } from './scoring/scoring.module.js';
+import { TriageModule } from './triage/triage.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, AuditModule, AuthModule, OpenApiModule, ScenariosModule, ExercisesModule, RealtimeModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, AuditModule, AuthModule, OpenApiModule, ScenariosModule, ExercisesModule, TriageModule, ScoringModule, ResultsModule, RealtimeModule],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };

@@ -1,12 +1,24 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './bench-result.js';
+import { benchFanout } from './fanout.bench.js';
+import { benchMemory } from './memory.bench.js';
 import { benchScenarioLoad } from './scenario-load.bench.js';
+import { benchScoring } from './scoring.bench.js';
+import { benchTriageActions } from './triage-actions.bench.js';
+import { benchTiming } from './timing.bench.js';
 
 type Bench = (root: string) => BenchResult[] | Promise<BenchResult[]>;
 
 /** Every benchmark of the project; later capabilities add theirs here. */
-const BENCHES: ReadonlyArray<{ name: string; run: Bench }> = [{ name: 'scenario-load', run: benchScenarioLoad }];
+const BENCHES: ReadonlyArray<{ name: string; run: Bench }> = [
+  { name: 'scenario-load', run: benchScenarioLoad },
+  { name: 'fanout', run: benchFanout },
+  { name: 'timing', run: benchTiming },
+  { name: 'memory', run: benchMemory },
+  { name: 'triage-actions', run: benchTriageActions },
+  { name: 'scoring', run: benchScoring },
+];
 
 async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');

@@ -2,6 +2,15 @@ import { z } from 'zod';
 import type { ErrorCode } from './error-codes.js';
 import type { Role } from './auth.schema.js';
 import { ClockStateSchema, InjectSchema, SeekSchema, SpeedSchema, type ClockStateDto, type StreamBatch } from './exercise.schema.js';
+import { SocketScoreboardControlSchema, SocketScoreboardSchema, type ScoreboardView } from './scoring.schema.js';
+import {
+  AlertStateSchema,
+  IncidentStateSchema,
+  RecordedActionSchema,
+  TriageActionSchema,
+  type ActionAck,
+  type TriageActionInput,
+} from './triage.schema.js';
 
 /** socket.io namespace of the exercise stream. */
 export const EXERCISE_NAMESPACE = '/exercises';
@@ -49,14 +58,38 @@ export const CLIENT_EVENTS = {
   'exercise:leave': { schema: LeaveExerciseSchema, access: 'authenticated' },
   'exercise:control': { schema: ControlSchema, access: ['instructor', 'admin'] },
   'exercise:inject': { schema: SocketInjectSchema, access: ['instructor', 'admin'] },
+  /** A trainee action (payload = TriageAction); only members of the exercise's teams may act. */
+  'triage:act': { schema: TriageActionSchema, access: 'authenticated' },
+  /** The scoreboard as the caller may see it (same rules as GET /exercises/:id/scoreboard). */
+  'scoreboard:get': { schema: SocketScoreboardSchema, access: 'authenticated' },
+  /** Instructor: change the trainees' score visibility and/or freeze their board. */
+  'scoreboard:control': { schema: SocketScoreboardControlSchema, access: ['instructor', 'admin'] },
 } as const satisfies Record<string, { schema: z.ZodType; access: 'authenticated' | readonly Role[] }>;
 export type ClientEventName = keyof typeof CLIENT_EVENTS;
 
+/**
+ * Sent to the acting team's room (teammates and the instructor cockpit) after an action is
+ * committed: the recorded action plus the alerts and incidents it changed, as they are now.
+ */
+export const TeamActionMessageSchema = z
+  .object({
+    exerciseId: z.string(),
+    teamId: z.string(),
+    action: RecordedActionSchema,
+    alerts: z.array(AlertStateSchema),
+    incidents: z.array(IncidentStateSchema),
+  })
+  .meta({ id: 'TeamActionMessage' });
+export type TeamActionMessage = z.infer<typeof TeamActionMessageSchema>;
+
 /** Events the server sends. */
 export interface ServerToClientEvents {
+  'team:action': (message: TeamActionMessage) => void;
   'exercise:events': (batch: StreamBatch) => void;
   'exercise:clock': (message: { exerciseId: string; clock: ClockStateDto }) => void;
   'session:expired': (message: { code: ErrorCode; message: string }) => void;
+  /** The scoreboard changed: instructors get every team live, trainees what the score visibility allows. */
+  'exercise:scores': (view: ScoreboardView) => void;
 }
 
 export interface ClientToServerEvents {
@@ -64,4 +97,7 @@ export interface ClientToServerEvents {
   'exercise:leave': (payload: z.input<typeof LeaveExerciseSchema>, ack: (result: Ack<{ left: true }>) => void) => void;
   'exercise:control': (payload: ControlInput, ack: (result: Ack<ClockStateDto>) => void) => void;
   'exercise:inject': (payload: z.input<typeof SocketInjectSchema>, ack: (result: Ack<{ eventId: string; teamIds: string[] }>) => void) => void;
+  'triage:act': (payload: TriageActionInput, ack: (result: Ack<ActionAck>) => void) => void;
+  'scoreboard:get': (payload: z.input<typeof SocketScoreboardSchema>, ack: (result: Ack<ScoreboardView>) => void) => void;
+  'scoreboard:control': (payload: z.input<typeof SocketScoreboardControlSchema>, ack: (result: Ack<ScoreboardView>) => void) => void;
 }

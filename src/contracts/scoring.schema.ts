@@ -192,3 +192,272 @@ export const RankedTeamSchema = z
   .strict()
   .meta({ id: 'RankedTeam' });
 export type RankedTeam = z.infer<typeof RankedTeamSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Scores of a running or finished exercise (live scoreboard, stored final scores, re-scoring,
+// manual adjustments, after-action review). Served by src/scoring/scoring.controller.ts.
+// ---------------------------------------------------------------------------------------------
+
+const ScoreVisibilityValues = ['none', 'own', 'rank', 'full'] as const;
+const ExerciseStatusValues = ['draft', 'running', 'paused', 'finished', 'aborted'] as const;
+const Bilingual = z.object({ vi: z.string(), en: z.string() }).strict();
+
+export const ComponentTotalsSchema = z
+  .object({ detection: z.number(), response: z.number(), coordination: z.number(), incident: z.number() })
+  .strict();
+export type ComponentTotals = z.infer<typeof ComponentTotalsSchema>;
+
+export const ScoreboardRowSchema = z
+  .object({
+    rank: z.number().int().min(1),
+    teamId: z.string(),
+    teamName: z.string(),
+    total: z.number(),
+    index: z.number(),
+    components: ComponentTotalsSchema,
+    /** Sum of the team's manual adjustments (already inside the total). */
+    adjustments: z.number(),
+    lastScoringActionMs: z.number().int().nullable(),
+  })
+  .strict()
+  .meta({ id: 'ScoreboardRow' });
+export type ScoreboardRow = z.infer<typeof ScoreboardRowSchema>;
+
+export const ScoreboardOwnSchema = z
+  .object({
+    teamId: z.string(),
+    teamName: z.string(),
+    /** Null when the visibility does not show it (own: no rank; rank: no points). */
+    rank: z.number().int().nullable(),
+    total: z.number().nullable(),
+    index: z.number().nullable(),
+    components: ComponentTotalsSchema.nullable(),
+  })
+  .strict();
+
+export const ScoreboardViewSchema = z
+  .object({
+    exerciseId: z.string(),
+    status: z.enum(ExerciseStatusValues),
+    /** Who this view was cut for: instructors see everything live; trainees what the visibility allows. */
+    audience: z.enum(['instructor', 'trainee']),
+    visibility: z.enum(ScoreVisibilityValues),
+    frozen: z.boolean(),
+    frozenAt: z.string().nullable(),
+    /** 'live': computed from the logs; 'final': the stored current final scores; 'frozen': the board as it was at the freeze. */
+    source: z.enum(['live', 'final', 'frozen']),
+    computedAt: z.string(),
+    teamCount: z.number().int(),
+    /** Instructors and visibility 'full': every team's totals in rank order; otherwise empty. */
+    rows: z.array(ScoreboardRowSchema),
+    /** A trainee's own team as the visibility allows; null for instructors and visibility 'none'. */
+    own: ScoreboardOwnSchema.nullable(),
+  })
+  .strict()
+  .meta({ id: 'ScoreboardView' });
+export type ScoreboardView = z.infer<typeof ScoreboardViewSchema>;
+
+export const ScoreboardControlSchema = z
+  .object({ visibility: z.enum(ScoreVisibilityValues).optional(), frozen: z.boolean().optional() })
+  .strict()
+  .refine((v) => v.visibility !== undefined || v.frozen !== undefined, { message: 'give visibility and/or frozen' })
+  .meta({ id: 'ScoreboardControl', description: 'Change what trainees see (visibility) and freeze/unfreeze their board; instructors always see live.' });
+export type ScoreboardControl = z.infer<typeof ScoreboardControlSchema>;
+
+export const SocketScoreboardSchema = z.object({ exerciseId: z.uuid() }).strict();
+export const SocketScoreboardControlSchema = z
+  .object({ exerciseId: z.uuid(), visibility: z.enum(ScoreVisibilityValues).optional(), frozen: z.boolean().optional() })
+  .strict()
+  .refine((v) => v.visibility !== undefined || v.frozen !== undefined, { message: 'give visibility and/or frozen' });
+
+export const ExerciseTeamScoreSchema = z
+  .object({ teamId: z.string(), teamName: z.string(), memberIds: z.array(z.string()), score: TeamScoreSchema, rank: z.number().int() })
+  .strict()
+  .meta({ id: 'ExerciseTeamScore' });
+
+export const ExerciseScoresSchema = z
+  .object({
+    exerciseId: z.string(),
+    scenarioId: z.string(),
+    scenarioVersionId: z.string(),
+    status: z.enum(ExerciseStatusValues),
+    computedAt: z.string(),
+    teams: z.array(ExerciseTeamScoreSchema),
+  })
+  .strict()
+  .meta({ id: 'ExerciseScores' });
+
+export const ScoreDetailQuerySchema = z.object({ detail: z.enum(['full', 'totals']).default('full') }).strict();
+
+export const RescoreSchema = z
+  .object({
+    scenarioVersionId: z.uuid().meta({ description: 'The corrected version of the SAME scenario id whose answer key to score against.' }),
+    reason: z.string().trim().min(3).max(2_000),
+  })
+  .strict()
+  .meta({ id: 'Rescore' });
+export type RescoreInput = z.infer<typeof RescoreSchema>;
+
+export const AdjustmentInputSchema = z
+  .object({
+    component: ScoreComponentIdSchema,
+    points: z.number().min(-1000).max(1000).refine((p) => p !== 0, { message: 'must not be 0' }),
+    reason: z.string().trim().min(3).max(2_000),
+  })
+  .strict()
+  .meta({ id: 'AdjustmentInput' });
+export type AdjustmentInput = z.infer<typeof AdjustmentInputSchema>;
+
+export const ScoreAdjustmentSchema = z
+  .object({
+    id: z.string(),
+    exerciseId: z.string(),
+    teamId: z.string(),
+    component: ScoreComponentIdSchema,
+    points: z.number(),
+    reason: z.string(),
+    byUserId: z.string(),
+    byUsername: z.string(),
+    createdAt: z.string(),
+  })
+  .strict()
+  .meta({ id: 'ScoreAdjustment' });
+export type ScoreAdjustment = z.infer<typeof ScoreAdjustmentSchema>;
+
+export const ScoreVersionSchema = z
+  .object({
+    versionNo: z.number().int(),
+    scenarioVersionId: z.string(),
+    scenarioVersion: z.string(),
+    reason: z.string(),
+    computedAt: z.string(),
+    computedBy: z.string().nullable(),
+    current: z.boolean(),
+    teams: z.array(z.object({ teamId: z.string(), teamName: z.string(), total: z.number(), index: z.number(), rank: z.number().int() }).strict()),
+  })
+  .strict()
+  .meta({ id: 'ScoreVersion' });
+export type ScoreVersion = z.infer<typeof ScoreVersionSchema>;
+
+export const ScoreHistorySchema = z
+  .object({ exerciseId: z.string(), versions: z.array(ScoreVersionSchema), adjustments: z.array(ScoreAdjustmentSchema) })
+  .strict()
+  .meta({ id: 'ScoreHistory' });
+export type ScoreHistory = z.infer<typeof ScoreHistorySchema>;
+
+// ---- After-action review (src/scoring/after-action-review.ts) ----
+
+export const AarAnnotationSchema = z
+  .object({
+    id: z.string(),
+    /** good: done well; info: context; warning: late or partial; critical: missed or harmful. */
+    tone: z.enum(['good', 'info', 'warning', 'critical']),
+    code: z.string(),
+    atMs: z.number().int().nullable(),
+    subject: z.string(),
+    text: Bilingual,
+    points: z.number(),
+    maxPoints: z.number(),
+    evidence: EvidenceSchema,
+  })
+  .strict();
+export type AarAnnotation = z.infer<typeof AarAnnotationSchema>;
+
+export const AarTimelineEntrySchema = z
+  .object({
+    atMs: z.number().int(),
+    kind: z.enum(['stage', 'alert', 'action', 'deadline']),
+    id: z.string(),
+    label: Bilingual,
+    /** For alerts: whether the key says true positive, and the team's verdict. */
+    truePositive: z.boolean().optional(),
+    verdict: z.string().nullable().optional(),
+    userId: z.string().optional(),
+    annotationIds: z.array(z.string()),
+  })
+  .strict();
+export type AarTimelineEntry = z.infer<typeof AarTimelineEntrySchema>;
+
+export const AfterActionReviewSchema = z
+  .object({
+    exerciseId: z.string(),
+    teamId: z.string(),
+    teamName: z.string(),
+    scenarioId: z.string(),
+    scenarioVersion: z.string(),
+    scenarioTitle: Bilingual,
+    endMs: z.number().int(),
+    maxScore: z.number().int(),
+    total: z.number(),
+    index: z.number(),
+    components: z.array(z.object({ id: ScoreComponentIdSchema, score: z.number(), effectiveWeight: z.number().int(), applicable: z.boolean() }).strict()),
+    /** Judges' adjustments, listed apart from the components they changed. */
+    adjustments: z.array(z.object({ id: z.string(), component: ScoreComponentIdSchema, points: z.number(), reason: z.string(), by: z.string() }).strict()),
+    stages: z.array(
+      z
+        .object({ phaseId: z.string(), name: Bilingual, firstAlertMs: z.number().int().nullable(), alerts: z.number().int(), truePositives: z.number().int(), detected: z.number().int(), missed: z.number().int() })
+        .strict(),
+    ),
+    timeline: z.array(AarTimelineEntrySchema),
+    annotations: z.array(AarAnnotationSchema),
+    missedAlerts: z.array(
+      z
+        .object({
+          alertId: z.string(),
+          title: Bilingual,
+          layer: z.number().int(),
+          phase: z.string().nullable(),
+          deliveredMs: z.number().int(),
+          teamVerdict: z.string().nullable(),
+          expected: z.object({ verdict: z.string(), severity: z.string(), routing: z.array(z.string()), incident: z.string().nullable() }).strict(),
+        })
+        .strict(),
+    ),
+    reports: z.array(
+      z
+        .object({
+          obligationId: z.string(),
+          kind: z.string(),
+          status: z.enum(['on-time', 'late', 'incomplete', 'missing', 'not-applicable']),
+          dueMs: z.number().int().nullable(),
+          filedMs: z.number().int().nullable(),
+          points: z.number(),
+          maxPoints: z.number(),
+        })
+        .strict(),
+    ),
+    ideal: z
+      .object({
+        responses: z.array(
+          z
+            .object({
+              id: z.string(),
+              action: z.string(),
+              target: z.string().nullable(),
+              required: z.boolean(),
+              windowStartMs: z.number().int().nullable(),
+              deadlineMs: z.number().int().nullable(),
+              points: z.number(),
+              description: Bilingual,
+              takenMs: z.number().int().nullable(),
+              status: z.string(),
+            })
+            .strict(),
+        ),
+        reports: z.array(
+          z
+            .object({ id: z.string(), kind: z.string(), recipients: z.array(z.string()), fromMs: z.number().int().nullable(), dueMs: z.number().int().nullable(), requiredContent: z.array(z.string()), legalBasis: Bilingual })
+            .strict(),
+        ),
+        harmful: z.array(z.object({ id: z.string(), action: z.string(), target: z.string().nullable(), penalty: z.number(), reason: Bilingual, takenMs: z.number().int().nullable() }).strict()),
+      })
+      .strict(),
+    metrics: ScoreMetricsSchema,
+  })
+  .strict()
+  .meta({ id: 'AfterActionReview' });
+export type AfterActionReview = z.infer<typeof AfterActionReviewSchema>;
+
+export const ReviewQuerySchema = z
+  .object({ format: z.enum(['json', 'html']).default('json'), download: z.enum(['0', '1']).default('0') })
+  .strict();

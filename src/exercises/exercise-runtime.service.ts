@@ -11,10 +11,12 @@ import {
   rebuildEngine,
   SystemClock,
   SystemTimer,
+  type ClockOpResult,
   type ClockPort,
   type EngineAction,
   type JournalEntry,
   type TeamBatches,
+  type UnstampedAction,
   type VirtualClockSnapshot,
 } from '../engine/index.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
@@ -48,7 +50,41 @@ interface LiveExercise {
   journalPersisted: number;
   /** Delivered events not yet written (filled by the scheduler's callback). */
   outbox: Array<{ teamId: string; events: StreamEvent[] }>;
+  /** Who took each not-yet-written action, and what the triage log keeps beside it. */
+  readonly actionRecords: Map<string, ActionRecord>;
+  /** The queued transaction that has not started yet: later flushes join it (group commit). */
+  pendingFlush: PendingFlush | null;
 }
+
+interface ActionRecord {
+  readonly userId: string;
+  readonly teamSeq?: number;
+  readonly detail?: string;
+}
+
+interface PendingFlush {
+  readonly extras: Array<(manager: EntityManager) => Promise<void>>;
+  promise: Promise<void>;
+}
+
+/** What a trainee action's `prepare` step learns once the exercise accepted it for this instant. */
+export interface ActGate {
+  /** Virtual time the action is stamped with. */
+  readonly virtualMs: number;
+  readonly wallMs: number;
+  /** Whether an alert (scenario event or inject id) has been delivered to the team. */
+  isDelivered(alertId: string): boolean;
+}
+
+export interface PreparedAction {
+  readonly action: UnstampedAction;
+  /** Per-team triage seq and the recorded action JSON, stored in the same journal row. */
+  readonly teamSeq?: number;
+  readonly detail?: string;
+}
+
+/** A live exercise, opaque outside the runtime. */
+export type LiveExerciseHandle = { readonly id: string };
 
 const INSERT_CHUNK = 400;
 
@@ -122,29 +158,29 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   async control(exerciseId: string, operation: ClockOperation, actor: AuditActor): Promise<ClockStateDto> {
     const live = await this.ensureLive(exerciseId);
     const before = live.engine.clockSnapshot();
+    let result: ClockOpResult;
     try {
       switch (operation.op) {
         case 'start':
-          live.scheduler.start();
+          result = live.scheduler.start();
           break;
         case 'pause':
-          live.scheduler.pause();
+          result = live.scheduler.pause();
           break;
         case 'resume':
-          live.scheduler.resume();
+          result = live.scheduler.resume();
           break;
         case 'finish':
-          live.scheduler.finish();
+          result = live.scheduler.finish();
           break;
         case 'abort':
-          live.scheduler.abort();
+          result = live.scheduler.abort();
           break;
         case 'speed':
-          live.scheduler.setSpeed(operation.speed);
+          result = live.scheduler.setSpeed(operation.speed);
           break;
         case 'seek':
-          if ('virtualMs' in operation.target) live.scheduler.seekTo(operation.target.virtualMs);
-          else live.scheduler.seekToPhase(operation.target.phase);
+          result = 'virtualMs' in operation.target ? live.scheduler.seekTo(operation.target.virtualMs) : live.scheduler.seekToPhase(operation.target.phase);
           break;
         default: {
           const never: never = operation;
@@ -155,7 +191,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       throw toAppError(error);
     }
     const after = live.engine.clockSnapshot();
-    const wallMs = this.clock.now();
+    // The instant the operation took effect: a later clock.now() would report a resume at 50×
+    // as already some virtual ms past the paused time.
+    const wallMs = result.clock.wallMs;
     const clock = clockView(after, wallMs, live.durationMs);
     await this.flush(live, async (manager) => {
       await manager.update(ExerciseEntity, { id: exerciseId }, { status: after.status, clockJson: JSON.stringify(after) });
@@ -210,18 +248,76 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Applies a trainee action: journaled and committed before the promise resolves, so the caller
-   * acknowledges only what is durable. Triggers react within the same scheduler tick.
+   * acknowledges only what is durable. Triggers react within the same scheduler tick. Refused
+   * while paused (EXERCISE_PAUSED), before the start and after the end.
    */
-  async act(exerciseId: string, teamId: string, action: Omit<EngineAction, 'virtualMs'>, userId: string): Promise<{ virtualMs: number }> {
+  async act(exerciseId: string, teamId: string, action: UnstampedAction, userId: string): Promise<{ virtualMs: number }> {
     const live = await this.ensureLive(exerciseId);
-    let result;
+    const { virtualMs, committed } = this.actOn(live, teamId, userId, () => ({ action }));
+    await committed;
+    return { virtualMs };
+  }
+
+  /** The live exercise (rebuilt from the log if needed); EXERCISE_FINISHED once it is over. */
+  async liveHandle(exerciseId: string): Promise<LiveExerciseHandle> {
+    return this.ensureLive(exerciseId);
+  }
+
+  /**
+   * The synchronous core of a trainee action, for callers that check their own state first: with
+   * no await between those checks and this call, nothing can interleave. `prepare` runs after the
+   * exercise state checks, with the action's virtual time; it may throw to refuse the action
+   * (nothing is changed). The action is applied to the engine at once and `committed` resolves
+   * once its journal row (and what it delivered) is durable.
+   */
+  actOn(handle: LiveExerciseHandle, teamId: string, userId: string, prepare: (gate: ActGate) => PreparedAction): { virtualMs: number; committed: Promise<void> } {
+    const live = handle as LiveExercise;
+    if (this.live.get(live.id) !== live) throw new AppError('EXERCISE_FINISHED', 'The exercise is over; it is read-only');
+    const status = live.engine.clockSnapshot().status;
+    switch (status) {
+      case 'running':
+        break;
+      case 'paused':
+        throw new AppError('EXERCISE_PAUSED', 'The exercise is paused; actions are refused until it resumes');
+      case 'draft':
+        throw new AppError('EXERCISE_INVALID_STATE', 'The exercise has not started');
+      case 'finished':
+      case 'aborted':
+        throw new AppError('EXERCISE_FINISHED', `The exercise is ${status}; it is read-only`);
+      default: {
+        const never: never = status;
+        throw new AppError('EXERCISE_INVALID_STATE', `Unknown status ${String(never)}`);
+      }
+    }
+    let stream;
     try {
-      result = live.scheduler.act(teamId, action as Parameters<ExerciseScheduler['act']>[1]);
+      stream = live.engine.team(teamId);
     } catch (error) {
       throw toAppError(error);
     }
-    await this.flush(live, undefined, userId);
-    return { virtualMs: result.action.virtualMs };
+    const wallMs = this.clock.now();
+    const virtualMs = Math.max(live.engine.virtualNow(wallMs), stream.now);
+    const prepared = prepare({
+      virtualMs,
+      wallMs,
+      isDelivered: (alertId) => {
+        const state = stream.eventStatus(alertId);
+        if (state !== 'unknown') return state === 'delivered';
+        // Injects are not scheduled events: look them up among what was delivered.
+        return alertId.startsWith('inject-') && stream.delivered().some((e) => e.eventId === alertId);
+      },
+    });
+    try {
+      live.scheduler.applyAction(teamId, { ...prepared.action, virtualMs } as EngineAction);
+    } catch (error) {
+      throw toAppError(error);
+    }
+    live.actionRecords.set(prepared.action.actionId, {
+      userId,
+      ...(prepared.teamSeq === undefined ? {} : { teamSeq: prepared.teamSeq }),
+      ...(prepared.detail === undefined ? {} : { detail: prepared.detail }),
+    });
+    return { virtualMs, committed: this.flush(live) };
   }
 
   async eventsAfter(exerciseId: string, teamId: string, afterSeq: number, limit: number): Promise<StreamEvent[]> {
@@ -278,6 +374,8 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       durationMs: scenario.duration * 1000,
       journalPersisted: journal.length,
       outbox: [],
+      actionRecords: new Map(),
+      pendingFlush: null,
       scheduler: undefined as unknown as ExerciseScheduler,
     };
     (live as { scheduler: ExerciseScheduler }).scheduler = new ExerciseScheduler(engine, this.clock, new SystemTimer(), (batches) => {
@@ -317,41 +415,63 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   /**
    * Writes what the engine produced since the last flush (journal entries, delivered events, plus
    * `extra`) in one transaction, then publishes the events. Flushes run strictly in order.
+   *
+   * Group commit: what to write is collected when the transaction STARTS, and flushes requested
+   * while one is still queued join it, so a burst of concurrent actions costs one transaction.
+   * Every caller's promise resolves only after the transaction holding its writes committed.
    */
-  private flush(live: LiveExercise, extra?: (manager: EntityManager) => Promise<void>, userId?: string): Promise<void> {
-    const batches = live.outbox.splice(0);
-    const journal = live.engine.journal().slice(live.journalPersisted);
-    const firstOrdinal = live.journalPersisted;
-    live.journalPersisted += journal.length;
-    const wallMs = this.clock.now();
-    const job = serialTransaction(this.dataSource, async (manager) => {
-      if (journal.length > 0) {
-        await manager.insert(
-          ExerciseJournalEntity,
-          journal.map((entry, i) => ({
+  private flush(live: LiveExercise, extra?: (manager: EntityManager) => Promise<void>): Promise<void> {
+    let pending = live.pendingFlush;
+    if (!pending) {
+      const created: PendingFlush = { extras: [], promise: Promise.resolve() };
+      pending = created;
+      live.pendingFlush = created;
+      let batches: Array<{ teamId: string; events: StreamEvent[] }> = [];
+      const job = serialTransaction(this.dataSource, async (manager) => {
+        if (live.pendingFlush === created) live.pendingFlush = null;
+        batches = live.outbox.splice(0);
+        const journal = live.engine.journal().slice(live.journalPersisted);
+        const firstOrdinal = live.journalPersisted;
+        live.journalPersisted += journal.length;
+        const wallMs = this.clock.now();
+        const rows = journal.map((entry, i) => {
+          const record = entry.type === 'action' ? live.actionRecords.get(entry.action.actionId) : undefined;
+          if (entry.type === 'action') live.actionRecords.delete(entry.action.actionId);
+          return {
             exerciseId: live.id,
             ordinal: firstOrdinal + i,
             type: entry.type,
             teamId: entry.type === 'action' ? entry.teamId : null,
             actionId: entry.type === 'action' ? entry.action.actionId : null,
-            userId: entry.type === 'action' ? (userId ?? null) : null,
+            userId: record?.userId ?? null,
             virtualMs: String(entry.type === 'seek' ? entry.toVirtualMs : entry.type === 'action' ? entry.action.virtualMs : entry.virtualMs),
             wallMs: String(wallMs),
             payload: JSON.stringify(entry),
-          })),
-        );
-      }
-      const rows = batches.flatMap((b) => b.events.map((e) => eventRow(live.id, b.teamId, e)));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await manager.insert(ExerciseEventEntity, rows.slice(i, i + INSERT_CHUNK));
-      if (extra) await extra(manager);
-    });
-    const published = job.then(() => {
-      for (const batch of batches) this.bus.publish({ type: 'events', exerciseId: live.id, teamId: batch.teamId, events: batch.events });
-    });
-    this.lastFlush = published.catch((error: unknown) => {
-      this.logger.error(`Exercise ${live.id}: could not persist deliveries: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    return published;
+            teamSeq: record?.teamSeq ?? null,
+            detail: record?.detail ?? null,
+          };
+        });
+        const events = batches.flatMap((b) => b.events.map((e) => eventRow(live.id, b.teamId, e)));
+        await insertJournal(manager, rows);
+        await insertRows(manager, ExerciseEventEntity, events);
+        for (const write of created.extras) await write(manager);
+      });
+      created.promise = job.then(
+        () => {
+          for (const batch of batches) this.bus.publish({ type: 'events', exerciseId: live.id, teamId: batch.teamId, events: batch.events });
+        },
+        (error: unknown) => {
+          // The engine ran ahead of the database: drop it, the next access rebuilds it from the log.
+          if (this.live.get(live.id) === live) this.retire(live);
+          throw error;
+        },
+      );
+      this.lastFlush = created.promise.catch((error: unknown) => {
+        this.logger.error(`Exercise ${live.id}: could not persist deliveries: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+    if (extra) pending.extras.push(extra);
+    return pending.promise;
   }
 
   private retire(live: LiveExercise): void {
@@ -362,6 +482,54 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   /** The scenario of a live exercise, for services that need the answer key (scoring, triage). */
   scenarioOf(exerciseId: string): Scenario | null {
     return this.live.get(exerciseId)?.engine.compiled.scenario ?? null;
+  }
+}
+
+/**
+ * Plain multi-row inserts: the rows carry their keys, so TypeORM need not read anything back
+ * (with hundreds of rows per group commit that re-read costs more than the insert).
+ */
+async function insertRows<T extends object>(manager: EntityManager, entity: new () => T, rows: readonly T[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(entity)
+      .values(rows.slice(i, i + INSERT_CHUNK) as T[])
+      .updateEntity(false)
+      .callListeners(false)
+      .execute();
+  }
+}
+
+const JOURNAL_COLUMNS = ['exercise_id', 'ordinal', 'type', 'team_id', 'action_id', 'user_id', 'virtual_ms', 'wall_ms', 'payload', 'team_seq', 'detail'] as const;
+const JOURNAL_CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
+const journalSql = new Map<string, string>();
+
+/**
+ * The hot path of every trainee action. Group commits write a varying number of rows; splitting
+ * them into chunks of 64/32/16/.../1 rows keeps the SQL to seven texts, so the driver's prepared
+ * statements are reused instead of re-planned for every row count.
+ */
+async function insertJournal(manager: EntityManager, rows: ReadonlyArray<Omit<ExerciseJournalEntity, never>>): Promise<void> {
+  const driver = manager.connection.driver;
+  let offset = 0;
+  while (offset < rows.length) {
+    const size = JOURNAL_CHUNKS.find((n) => n <= rows.length - offset)!;
+    const key = `${driver.options.type}:${size}`;
+    let sql = journalSql.get(key);
+    if (sql === undefined) {
+      let index = 0;
+      const tuples = Array.from({ length: size }, () => `(${JOURNAL_COLUMNS.map(() => driver.createParameter(`p${index}`, index++)).join(', ')})`);
+      sql = `INSERT INTO exercise_journal (${JOURNAL_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`;
+      journalSql.set(key, sql);
+    }
+    const params: unknown[] = [];
+    for (const row of rows.slice(offset, offset + size)) {
+      params.push(row.exerciseId, row.ordinal, row.type, row.teamId, row.actionId, row.userId, row.virtualMs, row.wallMs, row.payload, row.teamSeq, row.detail);
+    }
+    await manager.query(sql, params);
+    offset += size;
   }
 }
 

@@ -171,4 +171,12 @@ export class ExerciseJournalEntity {
 
   @Column({ type: 'text' })
   payload!: string;
+
+  /** Trainee triage actions: 1, 2, ... per team in commit order (null for other entries). */
+  @Column({ name: 'team_seq', type: 'integer', nullable: true })
+  teamSeq!: number | null;
+
+  /** Trainee triage actions: the RecordedAction (full action, result, user) as JSON. */
+  @Column({ type: 'text', nullable: true })
+  detail!: string | null;
 }

@@ -4,7 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
-import type { CreateExercise, ExerciseDto, StreamEvent } from '../contracts/exercise.schema.js';
+import type { ClockStateDto, CreateExercise, ExerciseDto, StreamEvent } from '../contracts/exercise.schema.js';
 import type { VirtualClockSnapshot } from '../engine/index.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
@@ -93,6 +93,13 @@ export class ExercisesService {
     const canReview = user.roles.includes('reviewer') && sameOrg;
     if (!canControl && !canReview && !membership) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
     return { exercise, canControl, teamId: membership?.teamId ?? null, teamIds: teams.map((t) => t.id) };
+  }
+
+  /** The clock as clients see it, without loading the roster (joins call this once per socket). */
+  async clockOf(exercise: ExerciseEntity): Promise<ClockStateDto> {
+    const live = this.runtime.scenarioOf(exercise.id);
+    const durationS = live ? live.duration : (await this.catalogue.byVersionId(exercise.scenarioVersionId)).scenario.duration;
+    return this.runtime.clockOf(exercise, durationS * 1000);
   }
 
   async requireControl(user: AuthenticatedUser, exerciseId: string): Promise<ExerciseAccess> {

@@ -15,6 +15,7 @@ import {
   ExerciseTransitionEntity,
 } from '../exercises/exercise.entity.js';
 import { ScenarioVersionEntity } from '../scenarios/scenario-version.entity.js';
+import { ExerciseScoreEntity, ScoreAdjustmentEntity, ScoreboardStateEntity } from '../scoring/scoring.entity.js';
 
 /** Every TypeORM entity of the server; each capability adds its own here. */
 export const ENTITIES = [
@@ -33,4 +34,7 @@ export const ENTITIES = [
   ExerciseTransitionEntity,
   ExerciseEventEntity,
   ExerciseJournalEntity,
+  ExerciseScoreEntity,
+  ScoreAdjustmentEntity,
+  ScoreboardStateEntity,
 ];

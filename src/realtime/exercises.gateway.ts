@@ -20,11 +20,18 @@ import {
 import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
+import type { TriageAction } from '../contracts/triage.schema.js';
+import { TriageService } from '../triage/triage.service.js';
+import { ScoringService } from '../scoring/scoring.service.js';
 
 interface SocketData {
   user: AuthenticatedUser;
   token: string;
   expiresAtMs: number;
+  /** When the session was last checked against the database (see REVERIFY_MS). */
+  verifiedAtMs?: number;
+  /** The check in progress: messages arriving meanwhile wait for it instead of starting their own. */
+  verifying?: Promise<AuthenticatedUser>;
   expiryTimer?: NodeJS.Timeout;
 }
 
@@ -39,9 +46,17 @@ interface PendingSubscription {
 const REPLAY_PAGE = 1000;
 const REVOCATION_SWEEP_MS = 15_000;
 const MAX_MESSAGE_BYTES = 256 * 1024;
+/**
+ * A busy trainee socket sends several actions a second; checking the session in the database for
+ * each would cost more than the action. A logout or password change still takes effect for
+ * messages within this time (the revocation sweep closes idle sockets within REVOCATION_SWEEP_MS).
+ */
+const REVERIFY_MS = 5_000;
 
 const teamRoom = (teamId: string) => `team:${teamId}`;
 const exerciseRoom = (exerciseId: string) => `exercise:${exerciseId}`;
+/** The exercise's instructors (they also sit in every team room): live scoreboard. */
+const instructorRoom = (exerciseId: string) => `instructors:${exerciseId}`;
 
 function errorAck(error: unknown): Ack<never> {
   if (error instanceof AppError) {
@@ -86,6 +101,8 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
+    @Inject(TriageService) private readonly triage: TriageService,
+    @Inject(ScoringService) private readonly scoring: ScoringService,
   ) {}
 
   afterInit(server: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>): void {
@@ -145,11 +162,28 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   private async dispatch(socket: ExerciseSocket, name: ClientEventName, payload: unknown, ack: unknown): Promise<void> {
     const reply = typeof ack === 'function' ? (ack as (result: unknown) => void) : () => undefined;
     try {
-      const user = await this.auth.verifyAccessToken(socket.data.token).catch((error: unknown) => {
-        this.expel(socket, error instanceof AppError ? error.code : 'AUTH_TOKEN_INVALID', 'Session ended');
-        throw error;
-      });
-      socket.data.user = user;
+      const now = Date.now();
+      let user = socket.data.user;
+      if (socket.data.verifiedAtMs === undefined || now - socket.data.verifiedAtMs >= REVERIFY_MS || now >= socket.data.expiresAtMs) {
+        let verifying = socket.data.verifying;
+        if (!verifying) {
+          verifying = this.auth.verifyAccessToken(socket.data.token).then(
+            (verified) => {
+              socket.data.user = verified;
+              socket.data.verifiedAtMs = now;
+              socket.data.verifying = undefined;
+              return verified;
+            },
+            (error: unknown) => {
+              socket.data.verifying = undefined;
+              this.expel(socket, error instanceof AppError ? error.code : 'AUTH_TOKEN_INVALID', 'Session ended');
+              throw error;
+            },
+          );
+          socket.data.verifying = verifying;
+        }
+        user = await verifying;
+      }
       const spec = CLIENT_EVENTS[name];
       if (spec.access !== 'authenticated' && !spec.access.some((role) => user.roles.includes(role))) {
         throw new AppError('FORBIDDEN', 'Your roles do not allow this');
@@ -174,6 +208,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         const { exerciseId } = data as { exerciseId: string };
         const access = await this.exercises.access(user, exerciseId);
         await socket.leave(exerciseRoom(exerciseId));
+        await socket.leave(instructorRoom(exerciseId));
         for (const teamId of access.teamIds) await socket.leave(teamRoom(teamId));
         return { left: true };
       }
@@ -194,6 +229,14 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         await this.exercises.requireControl(user, input.exerciseId);
         return this.runtime.inject(input.exerciseId, input.inject, user);
       }
+      case 'triage:act':
+        return this.triage.act(user, data as TriageAction);
+      case 'scoreboard:get':
+        return this.scoring.scoreboardFor(user, (data as { exerciseId: string }).exerciseId);
+      case 'scoreboard:control': {
+        const { exerciseId, ...control } = data as { exerciseId: string; visibility?: 'none' | 'own' | 'rank' | 'full'; frozen?: boolean };
+        return this.scoring.controlScoreboard(user, exerciseId, control);
+      }
       default: {
         const never: never = name;
         throw new AppError('ROUTE_NOT_FOUND', `Unknown event ${String(never)}`);
@@ -212,6 +255,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     const teams = access.canControl ? access.teamIds : [access.teamId!];
     const lastSeqOf = (teamId: string) => (typeof input.lastSeq === 'number' ? input.lastSeq : (input.lastSeq[teamId] ?? 0));
     await socket.join(exerciseRoom(input.exerciseId));
+    if (access.canControl) await socket.join(instructorRoom(input.exerciseId));
     const replayed: JoinResult['teams'] = [];
     for (const teamId of teams) {
       const from = lastSeqOf(teamId);
@@ -244,7 +288,8 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       if (socket.connected) void socket.join(teamRoom(teamId));
       replayed.push({ teamId, replayedFromSeq: from, replayedToSeq: lastSent });
     }
-    const clock = this.runtime.clockOf(access.exercise, (await this.exercises.view(user, input.exerciseId)).clock.durationMs);
+    // Not exercises.view(): that loads the whole roster, and a reconnect storm joins thousands at once.
+    const clock = await this.exercises.clockOf(access.exercise);
     return { exerciseId: input.exerciseId, clock, teams: replayed, role: access.canControl ? 'instructor' : 'trainee' };
   }
 
@@ -258,6 +303,21 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       }
       case 'clock':
         this.server.to(exerciseRoom(message.exerciseId)).emit('exercise:clock', { exerciseId: message.exerciseId, clock: message.clock });
+        return;
+      case 'scores':
+        this.server.to(instructorRoom(message.exerciseId)).emit('exercise:scores', message.instructor);
+        // Instructors sit in every team room too: they get the instructor view only.
+        for (const team of message.teams) this.server.to(teamRoom(team.teamId)).except(instructorRoom(message.exerciseId)).emit('exercise:scores', team.view);
+        return;
+      case 'action':
+        // The team room holds the team's trainees and the exercise's instructors (see join()).
+        this.server.to(teamRoom(message.teamId)).emit('team:action', {
+          exerciseId: message.exerciseId,
+          teamId: message.teamId,
+          action: message.action,
+          alerts: [...message.alerts],
+          incidents: [...message.incidents],
+        });
         return;
       default: {
         const never: never = message;

@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import type { StreamBatch } from '../contracts/exercise.schema.js';
+import type { Scenario } from '../contracts/scenario.schema.js';
+import { compileScenario, ExerciseEngine, ExerciseScheduler, SystemClock, SystemTimer } from '../engine/index.js';
+import { scheduledWallMs } from '../exercises/exercise-views.js';
+import { type BenchResult, judged } from './bench-result.js';
+import { call, expectOk, loadScenarioFile, login, machineNote, preciseNow, round, sleep, startInProcessServer, summarize } from './bench-support.js';
+
+const FLAGSHIP = join('scenarios', 'portal-defacement.yaml');
+const FAST_SPEED = 100;
+const TEAMS = 5;
+/** 1× slices: this many exercises, each sought to a different offset, all running for SLOW_WALL_S. */
+const SLOW_EXERCISES = 60;
+const SLOW_WALL_S = 60;
+/** Through the server at 100×: a slice of the flagship (about the first fifth). */
+const SERVER_WALL_S = 15;
+
+interface Sample {
+  readonly atMs: number;
+  readonly lateMs: number;
+}
+
+interface Run {
+  readonly samples: Sample[];
+  readonly scheduler: ExerciseScheduler;
+}
+
+/**
+ * One exercise driven by the production scheduler with the system clock and timer (no server): the
+ * lateness of a delivery is the moment the scheduler hands it out minus the wall time it was due.
+ * One sample per wake-up and event of the first team (teams are delivered in the same tick).
+ */
+function runScheduler(scenario: Scenario, compiled: ReturnType<typeof compileScenario>, speed: number, seekToMs: number | null): Run {
+  const teamIds = Array.from({ length: TEAMS }, (_, t) => `team-${t}`);
+  const engine = new ExerciseEngine({ scenario, seed: 1, teamIds, speed, compiled });
+  const samples: Sample[] = [];
+  const clock = new SystemClock();
+  const scheduler = new ExerciseScheduler(engine, clock, new SystemTimer(), (batches, cause) => {
+    const now = preciseNow();
+    if (cause !== 'timer') return;
+    const snapshot = engine.clockSnapshot();
+    for (const event of batches.get(teamIds[0]!)?.events ?? []) {
+      if (event.catchUp) continue;
+      samples.push({ atMs: now, lateMs: now - scheduledWallMs(snapshot, event.virtualMs, Math.round(now)) });
+    }
+  });
+  scheduler.start();
+  if (seekToMs !== null && seekToMs > 0) scheduler.seekTo(seekToMs);
+  return { samples, scheduler };
+}
+
+function driftOf(samples: readonly Sample[]): { startP50: number; endP50: number } {
+  const tenth = Math.max(1, Math.floor(samples.length / 10));
+  return { startP50: summarize(samples.slice(0, tenth).map((s) => s.lateMs)).p50, endP50: summarize(samples.slice(-tenth).map((s) => s.lateMs)).p50 };
+}
+
+/** The flagship through the real server: REST start, one trainee socket, lateness = receipt − scheduledWallMs. */
+async function throughServer(root: string): Promise<ReturnType<typeof summarize>> {
+  const server = await startInProcessServer();
+  const latencies: number[] = [];
+  try {
+    const { baseUrl } = server;
+    const instructor = await login(baseUrl, 'instructor');
+    const admin = await login(baseUrl, 'admin');
+    const trainee = await login(baseUrl, 'trainee1');
+    const users = await expectOk(call<{ items: Array<{ id: string; username: string }> }>(baseUrl, admin, 'GET', '/users?limit=100'), 'users');
+    const source = readFileSync(join(root, FLAGSHIP), 'utf8');
+    const version = await expectOk(call<{ versionId: string }>(baseUrl, instructor, 'POST', '/scenarios', { source }), 'upload');
+    const trainee1 = users.items.find((u) => u.username === 'trainee1')!.id;
+    const exercise = await expectOk(
+      call<{ id: string }>(baseUrl, instructor, 'POST', '/exercises', { scenarioVersionId: version.versionId, teams: [{ name: 'Đội 1', memberIds: [trainee1] }], speed: FAST_SPEED, seed: 1 }),
+      'create',
+    );
+    const socket = io(`${baseUrl}/exercises`, { transports: ['websocket'], auth: { token: trainee }, reconnection: false, forceNew: true });
+    socket.on('exercise:events', (batch: StreamBatch) => {
+      const now = preciseNow();
+      for (const event of batch.events) if (!batch.replay && !event.catchUp) latencies.push(now - event.scheduledWallMs);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect_error', reject);
+      socket.once('connect', () => socket.emit('exercise:join', { exerciseId: exercise.id, lastSeq: 0 }, () => resolve()));
+    });
+    await expectOk(call(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`), 'start');
+    await sleep(SERVER_WALL_S * 1000);
+    await call(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/finish`);
+    socket.disconnect();
+  } finally {
+    await server.close();
+  }
+  return summarize(latencies);
+}
+
+/**
+ * Delivery timing of the flagship scenario. 100×: the whole 2 h scenario (72 s wall), five teams.
+ * 1×: sixty exercises of the same scenario, sought to offsets 0, 2, 4 … 118 minutes and run side by
+ * side for 60 s (together they cover an hour of the scenario at real speed; they share the event
+ * loop with the 100× run). Then a 15 s slice at 100× through the real server and a socket.
+ */
+export async function benchTiming(root: string): Promise<BenchResult[]> {
+  const scenario = loadScenarioFile(join(root, FLAGSHIP));
+  const compiled = compileScenario(scenario, 1);
+  const durationMs = scenario.duration * 1000;
+  const fast = runScheduler(scenario, compiled, FAST_SPEED, null);
+  const slow = Array.from({ length: SLOW_EXERCISES }, (_, i) => runScheduler(scenario, compiled, 1, Math.floor((i * durationMs) / SLOW_EXERCISES)));
+  await sleep(SLOW_WALL_S * 1000);
+  for (const run of slow) run.scheduler.dispose();
+  await sleep(Math.max(0, durationMs / FAST_SPEED - SLOW_WALL_S * 1000) + 500);
+  fast.scheduler.dispose();
+  const note = machineNote();
+
+  const fastStats = summarize(fast.samples.map((s) => s.lateMs));
+  const drift = driftOf(fast.samples);
+  const slowStats = summarize(slow.flatMap((r) => r.samples.map((s) => s.lateMs)));
+  const server = await throughServer(root);
+  return [
+    judged(
+      {
+        name: 'timing.100x.lateness_p99_ms',
+        value: round(fastStats.p99),
+        unit: 'ms',
+        target: 5,
+        notes: `portal-defacement full run at 100× (${round(durationMs / FAST_SPEED / 1000, 1)} s wall), ${TEAMS} teams, scheduler with system clock/timer, no server; p50 ${round(fastStats.p50)} ms, max ${round(fastStats.max)} ms over ${fastStats.n} deliveries; ${note}`,
+      },
+      false,
+    ),
+    judged(
+      {
+        name: 'timing.100x.drift_ms',
+        value: round(drift.endP50 - drift.startP50),
+        unit: 'ms',
+        target: 1,
+        notes: `median lateness of the last tenth of deliveries minus the first tenth (${round(drift.endP50)} − ${round(drift.startP50)} ms): absolute wake-ups do not accumulate drift`,
+      },
+      false,
+    ),
+    judged(
+      {
+        name: 'timing.1x.lateness_p99_ms',
+        value: round(slowStats.p99),
+        unit: 'ms',
+        target: 5,
+        notes: `1× slices: ${SLOW_EXERCISES} exercises at offsets every ${round(durationMs / SLOW_EXERCISES / 60000, 1)} min, ${SLOW_WALL_S} s each, run side by side with the 100× run; p50 ${round(slowStats.p50)} ms, max ${round(slowStats.max)} ms over ${slowStats.n} deliveries`,
+      },
+      false,
+    ),
+    judged(
+      {
+        name: 'timing.server.latency_p99_ms',
+        value: round(server.p99),
+        unit: 'ms',
+        target: 50,
+        notes: `through the real server at 100× for ${SERVER_WALL_S} s (about the first fifth of the flagship), one trainee socket in this process: scheduledWallMs → client receipt incl. SQLite commit; p50 ${round(server.p50)} ms, max ${round(server.max)} ms over ${server.n} events`,
+      },
+      false,
+    ),
+  ];
+}

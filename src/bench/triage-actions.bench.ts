@@ -1,0 +1,129 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DataSource } from 'typeorm';
+import { createApp } from '../app-factory.js';
+import { AuthService } from '../auth/auth.service.js';
+import { loadConfig } from '../config/app-config.js';
+import { IdentityService } from '../identity/identity.service.js';
+import { type BenchResult, judged } from './bench-result.js';
+import type { LoadPlan, LoadReport } from './triage-load-client.js';
+
+const TEAMS = 50;
+const PER_TEAM = 10;
+const TARGET_ACTIONS_PER_SECOND = 5_000;
+const DURATION_MS = 10_000;
+const PASSWORD = 'bench-password-123';
+
+async function http<T>(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function runClients(plan: LoadPlan): Promise<LoadReport> {
+  const self = fileURLToPath(import.meta.url);
+  const script = join(self, '..', `triage-load-client${self.endsWith('.ts') ? '.ts' : '.js'}`);
+  return new Promise((resolve, reject) => {
+    const child = fork(script, [], { env: { ...process.env, SOC_DRILL_TRIAGE_LOAD_CLIENT: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (message: { report?: LoadReport; error?: string }) => (message.report ? resolve(message.report) : reject(new Error(message.error))));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load client exited with ${code}`));
+    });
+    child.send(plan);
+  });
+}
+
+/**
+ * 50 teams × 10 trainees on the flagship scenario, 500 real socket.io clients (in a forked process)
+ * sending 5,000 cheap actions per second (notes and severities on delivered alerts) for 10 s to the
+ * real server (in this process, temp SQLite). Every client has joined its team stream, so each
+ * action is also broadcast to 10 sockets. Then the log is counted: nothing lost, nothing doubled.
+ */
+export async function benchTriageActions(root: string): Promise<BenchResult[]> {
+  // The offered load can be lowered (e.g. TRIAGE_BENCH_RATE=2000) to find the sustainable rate.
+  const ACTIONS_PER_SECOND = Number(process.env.TRIAGE_BENCH_RATE ?? TARGET_ACTIONS_PER_SECOND);
+  const dataDir = mkdtempSync(join(tmpdir(), 'soc-drill-bench-triage-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', PASSWORD_SCRYPT_LOG2N: '10' });
+  const app = await createApp(config, { logger: false });
+  try {
+    await app.listen(0, '127.0.0.1');
+    const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const auth = app.get(AuthService);
+    const identity = app.get(IdentityService);
+    const client = (i: number) => ({ ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, userAgent: 'bench' });
+    const instructor = (await auth.login('instructor', config.DEMO_PASSWORD, client(0))).accessToken;
+    const unitId = (await identity.findByUsername('instructor'))!.unitId;
+
+    const users: Array<{ id: string; username: string }> = [];
+    for (let i = 0; i < TEAMS * PER_TEAM; i++) {
+      const username = `bench-${String(i).padStart(4, '0')}`;
+      const view = await identity.createUser(null, { username, displayName: username, password: PASSWORD, unitId, roles: ['trainee'] });
+      users.push({ id: view.id, username });
+    }
+    const tokens: string[] = [];
+    for (const [i, user] of users.entries()) tokens.push((await auth.login(user.username, PASSWORD, client(i + 1))).accessToken);
+
+    const source = readFileSync(join(root, 'scenarios', 'portal-defacement.yaml'), 'utf8');
+    const { versionId } = await http<{ versionId: string }>(baseUrl, instructor, 'POST', '/scenarios', { source });
+    const exercise = await http<{ id: string; teams: Array<{ id: string }> }>(baseUrl, instructor, 'POST', '/exercises', {
+      scenarioVersionId: versionId,
+      teams: Array.from({ length: TEAMS }, (_, t) => ({ name: `Đội ${t + 1}`, memberIds: users.slice(t * PER_TEAM, (t + 1) * PER_TEAM).map((u) => u.id) })),
+      speed: 1,
+      seed: 2025,
+    });
+    await http(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`);
+    await http(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 30 * 60_000 });
+    const alertsOf = new Map<string, string[]>();
+    for (const team of exercise.teams) {
+      const { events } = await http<{ events: Array<{ eventId: string }> }>(baseUrl, instructor, 'GET', `/exercises/${exercise.id}/events?teamId=${team.id}&limit=40`);
+      alertsOf.set(team.id, events.map((e) => e.eventId));
+    }
+    const plan: LoadPlan = {
+      baseUrl,
+      exerciseId: exercise.id,
+      clients: tokens.map((token, i) => ({ token, alertIds: alertsOf.get(exercise.teams[Math.floor(i / PER_TEAM)]!.id)! })),
+      actionsPerSecond: ACTIONS_PER_SECOND,
+      durationMs: DURATION_MS,
+    };
+    const report = await runClients(plan);
+
+    const dataSource = app.get(DataSource);
+    const rows = (await dataSource.query('SELECT action_id AS id FROM exercise_journal WHERE exercise_id = ? AND detail IS NOT NULL', [exercise.id])) as Array<{ id: string }>;
+    const stored = new Set(rows.map((r) => r.id));
+    // Lost = acknowledged as applied but not in the log. Acks still missing at the end are counted apart.
+    const lost = report.appliedIds.filter((id) => !stored.has(id)).length;
+    const unacked = report.sent - report.acked;
+    const duplicated = rows.length - stored.size;
+    const latencies = [...report.latenciesMs].sort((a, b) => a - b);
+    const round = (x: number) => Math.round(x * 100) / 100;
+    const errors = Object.values(report.errors).reduce((a, b) => a + b, 0);
+    const notes = `${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} team:action broadcasts received`;
+    return [
+      { name: 'triage.ack_latency_p50_ms', value: round(percentile(latencies, 50)), unit: 'ms' },
+      judged({ name: 'triage.ack_latency_p99_ms', value: round(percentile(latencies, 99)), unit: 'ms', target: 25, notes }, false),
+      { name: 'triage.ack_latency_max_ms', value: round(latencies[latencies.length - 1] ?? Number.NaN), unit: 'ms' },
+      judged({ name: 'triage.throughput', value: Math.round(report.acked / (report.elapsedMs / 1000)), unit: 'actions/s', target: TARGET_ACTIONS_PER_SECOND * 0.95, notes: `offered ${ACTIONS_PER_SECOND}/s` }, true),
+      judged({ name: 'triage.lost_actions', value: lost, unit: 'actions', target: 0 }, false),
+      judged({ name: 'triage.unacknowledged_actions', value: unacked, unit: 'actions', target: 0, notes: 'no ack within 20 s after the load ended' }, false),
+      judged({ name: 'triage.duplicated_actions', value: duplicated, unit: 'actions', target: 0 }, false),
+      judged({ name: 'triage.refused_actions', value: errors, unit: 'actions', target: 0 }, false),
+    ];
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ScenariosModule } from '../scenarios/scenarios.module.js';
+import { ScoringModule } from '../scoring/scoring.module.js';
+import { ReportRenderer } from './report-renderer.service.js';
+import { ResultsReportsService } from './results-reports.service.js';
+import { ResultsController } from './results.controller.js';
+import { ResultsService } from './results.service.js';
+
+/** Read-only results, exports and printed reports for reviewers (see docs in ResultsService). */
+@Module({
+  imports: [ScenariosModule, ScoringModule],
+  controllers: [ResultsController],
+  providers: [ResultsService, ResultsReportsService, ReportRenderer],
+})
+export class ResultsModule {}

@@ -1,0 +1,86 @@
+import type { RecordedAction } from '../contracts/triage.schema.js';
+import { fixtureAlert, text } from '../engine/engine-fixtures.js';
+import { buildAfterActionReview } from './after-action-review.js';
+import { renderReviewHtml, REVIEW_CSP } from './review-html.js';
+import { computeScore, type ScoringAction } from './score.js';
+import { deliveredAll, idealTriage, MIN, play, scoringScenario, type Step } from './scoring-fixtures.js';
+
+function recorded(actions: readonly ScoringAction[]): RecordedAction[] {
+  return actions.map((a) => ({
+    actionId: a.actionId,
+    exerciseId: a.action.exerciseId,
+    teamId: 'team-a',
+    userId: a.userId,
+    username: a.userId,
+    seq: a.seq,
+    virtualMs: a.virtualMs,
+    wallMs: 0,
+    action: a.action as unknown as Record<string, unknown>,
+  }));
+}
+
+function review(steps: readonly Step[], scenario = scoringScenario()) {
+  const delivered = deliveredAll(scenario);
+  const { state, actions } = play(scenario, delivered, steps);
+  const score = computeScore({ scenario, teamId: 'team-a', delivered, state, actions, adjustments: [{ id: 'adj-1', component: 'incident', points: 5, reason: 'good call', by: 'instructor' }] });
+  return buildAfterActionReview({ exerciseId: 'ex-1', teamId: 'team-a', teamName: 'Đội Xanh', scenario, score, delivered, actions: recorded(actions), adjustments: [{ id: 'adj-1', component: 'incident', points: 5, reason: 'good call', by: 'instructor' }] });
+}
+
+describe('after-action review', () => {
+  // a1 arrives at T+1m; the portal must be isolated within 10 minutes; the team does it at T+13m.
+  const late: Step[] = [...idealTriage().filter((s) => !('alertId' in s.action && s.action.alertId === 'a1-again')), { atMs: 13 * MIN, user: 'u2', action: { type: 'response', action: 'isolate-host', target: 'portal' } }];
+
+  it('annotates a late containment with how late and the window, in Vietnamese and English', () => {
+    const r = review(late);
+    const annotation = r.annotations.find((a) => a.id === 'response:r-isolate')!;
+    expect(annotation).toMatchObject({ tone: 'warning', code: 'RESPONSE_LATE', atMs: 13 * MIN, points: 0 });
+    expect(annotation.text.en).toContain('isolate-host portal at T+13m, 12m after the "Alert a1" alert (a1); window was 10m — too late');
+    expect(annotation.text.vi).toContain('cô lập portal lúc T+13m, 12 phút sau cảnh báo');
+    expect(annotation.text.vi).toContain('thời hạn là 10 phút');
+    expect(annotation.evidence.times).toMatchObject({ windowStart: 1 * MIN, deadline: 11 * MIN, taken: 13 * MIN });
+    // The action on the timeline points at its annotation; the deadline is on the timeline too.
+    const action = r.timeline.find((e) => e.kind === 'action' && e.annotationIds.includes('response:r-isolate'));
+    expect(action?.atMs).toBe(13 * MIN);
+    expect(r.timeline.some((e) => e.kind === 'deadline' && e.atMs === 11 * MIN)).toBe(true);
+  });
+
+  it('lists missed alerts with the ideal verdict and routing, the missing report, and the ideal response', () => {
+    const r = review(late);
+    expect(r.missedAlerts).toEqual([
+      expect.objectContaining({ alertId: 'a1-again', teamVerdict: null, expected: { verdict: 'true-positive', severity: 'high', routing: ['csirt'], incident: 'inc-1' } }),
+    ]);
+    expect(r.annotations.find((a) => a.id === 'missed:a1-again')?.text.en).toContain('Ideal: true positive, severity high, routed to csirt');
+    expect(r.reports).toEqual([expect.objectContaining({ obligationId: 'rep-1', status: 'missing', dueMs: 31 * MIN, filedMs: null })]);
+    expect(r.annotations.find((a) => a.id === 'report:rep-1')).toMatchObject({ tone: 'critical', code: 'REPORT_MISSING' });
+    expect(r.ideal.responses.find((x) => x.id === 'r-isolate')).toMatchObject({ windowStartMs: 1 * MIN, deadlineMs: 11 * MIN, takenMs: 13 * MIN, status: 'late' });
+    expect(r.ideal.responses.find((x) => x.id === 'r-spread')).toMatchObject({ status: 'not-applicable', windowStartMs: null });
+  });
+
+  it('places stages at their first delivered alert and keeps adjustments apart', () => {
+    const r = review(late);
+    expect(r.stages.find((s) => s.phaseId === 'exploit')).toMatchObject({ firstAlertMs: 1 * MIN, truePositives: 2, detected: 1, missed: 1 });
+    expect(r.adjustments).toEqual([{ id: 'adj-1', component: 'incident', points: 5, reason: 'good call', by: 'instructor' }]);
+    expect(r.annotations.some((a) => a.code === 'MANUAL_ADJUSTMENT' && a.points === 5)).toBe(true);
+    expect(r.timeline.map((e) => e.atMs)).toEqual([...r.timeline.map((e) => e.atMs)].sort((a, b) => a - b));
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(review(late))).toBe(JSON.stringify(review(late)));
+  });
+
+  it('renders a printable page that escapes untrusted scenario text', () => {
+    const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+    const base = scoringScenario();
+    const scenario = scoringScenario({
+      title: { vi: evil, en: evil },
+      timeline: base.timeline.map((a) => (a.id === 'a1-again' ? fixtureAlert('a1-again', { at: '4m', phase: 'exploit', title: text(evil), answer: a.answer }) : a)) as never,
+    });
+    const html = renderReviewHtml(review(late, scenario));
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain(REVIEW_CSP.replace(/'/g, '&#39;'));
+    expect(REVIEW_CSP).toContain("default-src 'none'");
+    expect(REVIEW_CSP).not.toContain('script-src');
+  });
+});

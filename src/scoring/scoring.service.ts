@@ -1,0 +1,745 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { AppError } from '../common/app-error.js';
+import type { ExerciseStatus } from '../contracts/exercise.schema.js';
+import type { Scenario } from '../contracts/scenario.schema.js';
+import type {
+  AdjustmentInput,
+  AfterActionReview,
+  ManualAdjustment,
+  RescoreInput,
+  ScoreAdjustment,
+  ScoreboardControl,
+  ScoreboardRow,
+  ScoreboardView,
+  ScoreHistory,
+  ScoreVersion,
+  TeamScore,
+} from '../contracts/scoring.schema.js';
+import type { TriageAction } from '../contracts/triage.schema.js';
+import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
+import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
+import { ExerciseEntity, ExerciseMemberEntity, ExerciseTeamEntity } from '../exercises/exercise.entity.js';
+import { ExercisesService } from '../exercises/exercises.service.js';
+import { serialTransaction } from '../persistence/serial-transaction.js';
+import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
+import { triageScenarioView, type TriageScenarioView } from '../triage/team-state.reducer.js';
+import { buildAfterActionReview } from './after-action-review.js';
+import { AnswerKey } from './answer-key.js';
+import { readExerciseLog, type TeamLog } from './exercise-log-reader.js';
+import { computeScore, type ScoringAction } from './score.js';
+import { rankTeams } from './score-team.js';
+import { boardRows, instructorView, traineeView, type BoardMeta, type ScoreVisibility } from './scoreboard-view.js';
+import { ExerciseScoreEntity, ScoreAdjustmentEntity, ScoreboardStateEntity } from './scoring.entity.js';
+import { foldTeamState } from './team-state-fold.js';
+
+export interface ExerciseTeamScore {
+  readonly teamId: string;
+  readonly teamName: string;
+  readonly memberIds: readonly string[];
+  readonly score: TeamScore;
+  readonly rank: number;
+}
+
+export interface ExerciseScores {
+  readonly exerciseId: string;
+  readonly scenarioId: string;
+  readonly scenarioVersionId: string;
+  readonly status: ExerciseStatus;
+  readonly computedAt: string;
+  readonly teams: readonly ExerciseTeamScore[];
+}
+
+export type ScoreDetail = 'full' | 'totals';
+
+/** Who plays in an exercise: fixed once it is created, so cached. */
+interface Roster {
+  readonly teams: ReadonlyArray<{ readonly id: string; readonly name: string; readonly memberIds: readonly string[] }>;
+  readonly names: ReadonlyMap<string, string>;
+}
+
+/** The answer key and reducer view of one scenario version, shared by every team and every re-score. */
+interface ScoringScenario {
+  readonly versionId: string;
+  readonly scenarioId: string;
+  readonly version: string;
+  readonly scenario: Scenario;
+  readonly key: AnswerKey;
+  readonly view: TriageScenarioView;
+}
+
+/** Scores computed from the logs, with how long reading and computing took. */
+export interface ComputedScores {
+  readonly scores: Map<string, TeamScore>;
+  readonly logs: Map<string, TeamLog>;
+  readonly readMs: number;
+  readonly computeMs: number;
+  readonly rows: { readonly events: number; readonly actions: number };
+}
+
+/** Live scoreboard of one running exercise (totals only). */
+interface LiveBoard {
+  readonly totals: Map<string, TeamScore>;
+  readonly dirty: Set<string>;
+  timer: NodeJS.Timeout | null;
+  lastRunMs: number;
+  running: Promise<void> | null;
+  initialised: boolean;
+}
+
+/** At most two live recomputations per second per exercise (so per team). */
+const LIVE_INTERVAL_MS = 500;
+const MAX_CACHED = 64;
+
+function toTotals(score: TeamScore): TeamScore {
+  const strip = (c: TeamScore['components']['detection']) => ({ ...c, items: [] });
+  return {
+    ...score,
+    components: { detection: strip(score.components.detection), response: strip(score.components.response), coordination: strip(score.components.coordination), incident: strip(score.components.incident) },
+    members: score.members.map((m) => ({ ...m, pointsGained: 0, pointsLost: 0 })),
+  };
+}
+
+/**
+ * Scores of exercises: live from the logs while they run, stored (versioned) once they finish,
+ * re-scored against a corrected answer key, adjusted by judges, and explained in the after-action
+ * review. `exerciseScores` and `teamScore` do no user checks (callers authorize); every method
+ * taking an AuthenticatedUser does its own.
+ */
+@Injectable()
+export class ScoringService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ScoringService.name);
+  private readonly rosters = new Map<string, Promise<Roster>>();
+  private readonly scenarios = new Map<string, Promise<ScoringScenario>>();
+  private readonly boards = new Map<string, LiveBoard>();
+  private readonly finalizing = new Map<string, Promise<void>>();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
+    @Inject(ExercisesService) private readonly exercises: ExercisesService,
+    @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
+    @Inject(ExerciseBus) private readonly bus: ExerciseBus,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.bus.subscribe((message) => this.onBusMessage(message));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.unsubscribe?.();
+    for (const board of this.boards.values()) if (board.timer) clearTimeout(board.timer);
+    await Promise.allSettled([...this.finalizing.values(), ...[...this.boards.values()].map((b) => b.running)]);
+    this.boards.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The interface the result dashboards build on (no user checks: callers authorize)
+  // ---------------------------------------------------------------------------------------------
+
+  /** Live (computed from the logs) for running/paused exercises; the stored current final score for finished ones. */
+  async exerciseScores(exerciseId: string, options: { detail?: ScoreDetail } = {}): Promise<ExerciseScores> {
+    const detail = options.detail ?? 'full';
+    const exercise = await this.exercise(exerciseId);
+    const roster = await this.roster(exerciseId);
+    if (exercise.status === 'finished') {
+      const stored = await this.storedCurrent(exercise);
+      if (stored !== null) {
+        const scenario = await this.scoringScenario(stored.scenarioVersionId);
+        const teams = stored.rows.map((row) => {
+          const team = roster.teams.find((t) => t.id === row.teamId);
+          const score = JSON.parse(row.scoreJson) as TeamScore;
+          return { teamId: row.teamId, teamName: team?.name ?? row.teamId, memberIds: team?.memberIds ?? [], score: detail === 'totals' ? toTotals(score) : score, rank: row.rank };
+        });
+        teams.sort((a, b) => a.rank - b.rank || (a.teamId < b.teamId ? -1 : 1));
+        return { exerciseId, scenarioId: scenario.scenarioId, scenarioVersionId: scenario.versionId, status: exercise.status, computedAt: stored.computedAt, teams };
+      }
+    }
+    const scenario = await this.scoringScenario(exercise.scenarioVersionId);
+    const computed = await this.computeFromLogs(exercise, scenario, { detail });
+    return this.assemble(exercise, scenario, roster, computed.scores, new Date().toISOString());
+  }
+
+  async teamScore(exerciseId: string, teamId: string, options: { detail?: ScoreDetail } = {}): Promise<TeamScore> {
+    const detail = options.detail ?? 'full';
+    const exercise = await this.exercise(exerciseId);
+    const roster = await this.roster(exerciseId);
+    if (!roster.teams.some((t) => t.id === teamId)) throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+    if (exercise.status === 'finished') {
+      const stored = await this.storedCurrent(exercise, teamId);
+      const row = stored?.rows[0];
+      if (row !== undefined) {
+        const score = JSON.parse(row.scoreJson) as TeamScore;
+        return detail === 'totals' ? toTotals(score) : score;
+      }
+    }
+    const scenario = await this.scoringScenario(exercise.scenarioVersionId);
+    const computed = await this.computeFromLogs(exercise, scenario, { detail, teamIds: [teamId] });
+    return computed.scores.get(teamId)!;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Computing from the logs
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Scores teams (all, or `teamIds`) from the exercise's logs against a scenario version's answer
+   * key: delivered events, recorded actions folded by the triage reducer, manual adjustments.
+   */
+  async computeFromLogs(
+    exercise: ExerciseEntity,
+    scenario: ScoringScenario,
+    options: { detail: ScoreDetail; teamIds?: readonly string[]; endMs?: number },
+  ): Promise<ComputedScores> {
+    const roster = await this.roster(exercise.id);
+    const teamIds = options.teamIds ?? roster.teams.map((t) => t.id);
+    const log = await readExerciseLog(this.dataSource, exercise.id, options.teamIds === undefined ? undefined : teamIds);
+    const adjustments = await this.adjustmentsByTeam(exercise.id);
+    const started = performance.now();
+    const endMs = options.endMs ?? this.virtualNow(exercise, scenario.scenario);
+    const scores = new Map<string, TeamScore>();
+    for (const teamId of teamIds) {
+      const team = roster.teams.find((t) => t.id === teamId);
+      const teamLog = log.teams.get(teamId) ?? { delivered: [], actions: [] };
+      scores.set(
+        teamId,
+        this.scoreOne(exercise, scenario, teamId, team?.memberIds ?? [], teamLog, adjustments.get(teamId) ?? [], endMs, options.detail),
+      );
+    }
+    return { scores, logs: log.teams, readMs: log.readMs, computeMs: performance.now() - started, rows: log.rows };
+  }
+
+  private scoreOne(
+    exercise: ExerciseEntity,
+    scenario: ScoringScenario,
+    teamId: string,
+    memberIds: readonly string[],
+    log: TeamLog,
+    adjustments: readonly ManualAdjustment[],
+    endMs: number,
+    detail: ScoreDetail,
+  ): TeamScore {
+    const actions: ScoringAction[] = log.actions.map((r) => ({ actionId: r.actionId, userId: r.userId, virtualMs: r.virtualMs, seq: r.seq, action: r.action as unknown as TriageAction }));
+    // Only accepted actions were logged, and a delivery never un-happens (as the triage cache rebuilds it).
+    const state = foldTeamState(actions, { delivered: () => true, scenario: scenario.view, teamMemberIds: new Set(memberIds) }, { exerciseId: exercise.id, teamId });
+    return computeScore({ scenario: scenario.scenario, seed: exercise.seed, teamId, delivered: log.delivered, state, actions, endMs, adjustments, key: scenario.key, detail });
+  }
+
+  /** Virtual time the exercise is at (its end once finished), never past the scenario's duration. */
+  private virtualNow(exercise: ExerciseEntity, scenario: Scenario): number {
+    const clock = this.runtime.clockOf(exercise, scenario.duration * 1000);
+    return Math.min(clock.virtualMs, scenario.duration * 1000);
+  }
+
+  private assemble(exercise: ExerciseEntity, scenario: ScoringScenario, roster: Roster, scores: ReadonlyMap<string, TeamScore>, computedAt: string): ExerciseScores {
+    const ranked = rankTeams([...scores.values()]);
+    const teams = ranked.map((r) => {
+      const team = roster.teams.find((t) => t.id === r.teamId);
+      return { teamId: r.teamId ?? '', teamName: team?.name ?? r.teamId ?? '', memberIds: team?.memberIds ?? [], score: scores.get(r.teamId ?? '')!, rank: r.rank };
+    });
+    return { exerciseId: exercise.id, scenarioId: scenario.scenarioId, scenarioVersionId: scenario.versionId, status: exercise.status, computedAt, teams };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Final scores: stored when the exercise finishes, re-scored, adjusted
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Computes every team's final score and stores it as a new current version. Used when the
+   * exercise finishes, on re-scoring and after an adjustment; earlier versions stay.
+   */
+  async storeFinal(
+    exerciseId: string,
+    input: { scenarioVersionId?: string; reason: string; actor: AuthenticatedUser | null; auditAction?: string },
+  ): Promise<ScoreVersion> {
+    const exercise = await this.exercise(exerciseId);
+    const previous = await this.storedCurrent(exercise);
+    const scenario = await this.scoringScenario(input.scenarioVersionId ?? previous?.scenarioVersionId ?? exercise.scenarioVersionId);
+    const endMs = this.virtualNow(exercise, scenario.scenario);
+    const computed = await this.computeFromLogs(exercise, scenario, { detail: 'full', endMs });
+    const roster = await this.roster(exerciseId);
+    const assembled = this.assemble(exercise, scenario, roster, computed.scores, new Date().toISOString());
+    const versionNo = await serialTransaction(this.dataSource, async (manager) => {
+      const repository = manager.getRepository(ExerciseScoreEntity);
+      const last = await repository.createQueryBuilder('s').select('MAX(s.version_no)', 'max').where('s.exercise_id = :id', { id: exerciseId }).getRawOne<{ max: number | null }>();
+      const next = Number(last?.max ?? 0) + 1;
+      await repository.update({ exerciseId, current: true }, { current: false });
+      const rows: ExerciseScoreEntity[] = assembled.teams.map((t) => ({
+        id: randomUUID(),
+        exerciseId,
+        teamId: t.teamId,
+        scenarioVersionId: scenario.versionId,
+        versionNo: next,
+        total: t.score.total,
+        index: t.score.index,
+        rank: t.rank,
+        scoreJson: JSON.stringify(t.score),
+        reason: input.reason,
+        computedAt: assembled.computedAt,
+        computedBy: input.actor?.id ?? null,
+        current: true,
+      }));
+      for (let i = 0; i < rows.length; i += 100) await repository.insert(rows.slice(i, i + 100));
+      if (input.auditAction !== undefined) {
+        await this.audit.record(
+          {
+            actor: input.actor,
+            action: input.auditAction,
+            targetType: 'exercise',
+            targetId: exerciseId,
+            before: previous === null ? null : { versionNo: previous.versionNo, scenarioVersionId: previous.scenarioVersionId, totals: Object.fromEntries(previous.rows.map((r) => [r.teamId, r.total])) },
+            after: { versionNo: next, scenarioVersionId: scenario.versionId, reason: input.reason, totals: Object.fromEntries(assembled.teams.map((t) => [t.teamId, t.score.total])) },
+          },
+          manager,
+        );
+      }
+      return next;
+    });
+    return {
+      versionNo,
+      scenarioVersionId: scenario.versionId,
+      scenarioVersion: scenario.version,
+      reason: input.reason,
+      computedAt: assembled.computedAt,
+      computedBy: input.actor?.id ?? null,
+      current: true,
+      teams: assembled.teams.map((t) => ({ teamId: t.teamId, teamName: t.teamName, total: t.score.total, index: t.score.index, rank: t.rank })),
+    };
+  }
+
+  /** Re-scores a finished exercise against a corrected version of the same scenario. */
+  async rescore(user: AuthenticatedUser, exerciseId: string, input: RescoreInput): Promise<ScoreHistory> {
+    const access = await this.exercises.requireControl(user, exerciseId);
+    if (access.exercise.status !== 'finished') throw new AppError('EXERCISE_INVALID_STATE', 'Only a finished exercise can be re-scored');
+    const current = await this.scoringScenario(access.exercise.scenarioVersionId);
+    const corrected = await this.scoringScenario(input.scenarioVersionId);
+    if (corrected.scenarioId !== current.scenarioId) {
+      throw new AppError('VALIDATION_FAILED', `The corrected version must be of scenario "${current.scenarioId}"`, [{ path: 'scenarioVersionId', message: `is of scenario "${corrected.scenarioId}"` }]);
+    }
+    await this.awaitFinal(exerciseId);
+    await this.storeFinal(exerciseId, { scenarioVersionId: corrected.versionId, reason: input.reason, actor: user, auditAction: 'exercise.rescore' });
+    this.publishSoon(exerciseId);
+    return this.historyOf(exerciseId);
+  }
+
+  async history(user: AuthenticatedUser, exerciseId: string): Promise<ScoreHistory> {
+    const access = await this.exercises.access(user, exerciseId);
+    if (access.teamId !== null && !access.canControl) throw new AppError('FORBIDDEN', 'Only instructors and reviewers read the score history');
+    return this.historyOf(exerciseId);
+  }
+
+  private async historyOf(exerciseId: string): Promise<ScoreHistory> {
+    const roster = await this.roster(exerciseId);
+    const rows = await this.dataSource.getRepository(ExerciseScoreEntity).find({
+      where: { exerciseId },
+      order: { versionNo: 'ASC', rank: 'ASC' },
+      select: { teamId: true, scenarioVersionId: true, versionNo: true, total: true, index: true, rank: true, reason: true, computedAt: true, computedBy: true, current: true },
+    });
+    const versions: ScoreVersion[] = [];
+    for (const row of rows) {
+      let version = versions[versions.length - 1];
+      if (version === undefined || version.versionNo !== row.versionNo) {
+        const scenario = await this.scoringScenario(row.scenarioVersionId);
+        version = { versionNo: row.versionNo, scenarioVersionId: row.scenarioVersionId, scenarioVersion: scenario.version, reason: row.reason, computedAt: row.computedAt, computedBy: row.computedBy, current: Boolean(row.current), teams: [] };
+        versions.push(version);
+      }
+      (version.teams as ScoreVersion['teams'][number][]).push({ teamId: row.teamId, teamName: roster.names.get(row.teamId) ?? row.teamId, total: row.total, index: row.index, rank: row.rank });
+    }
+    return { exerciseId, versions, adjustments: await this.adjustmentRows(exerciseId) };
+  }
+
+  /** A judge's adjustment: stored on its own, audited, shown apart in the breakdown; re-stores the final score if finished. */
+  async adjust(user: AuthenticatedUser, exerciseId: string, teamId: string, input: AdjustmentInput): Promise<ScoreAdjustment> {
+    const access = await this.exercises.requireControl(user, exerciseId);
+    if (!access.teamIds.includes(teamId)) throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+    const row: ScoreAdjustmentEntity = {
+      id: randomUUID(),
+      exerciseId,
+      teamId,
+      component: input.component,
+      points: input.points,
+      reason: input.reason,
+      byUserId: user.id,
+      byUsername: user.username,
+      createdAt: new Date().toISOString(),
+    };
+    await serialTransaction(this.dataSource, async (manager) => {
+      await manager.getRepository(ScoreAdjustmentEntity).insert(row);
+      await this.audit.record(
+        { actor: user, action: 'exercise.score-adjust', targetType: 'exercise', targetId: exerciseId, after: { teamId, component: input.component, points: input.points, reason: input.reason } },
+        manager,
+      );
+    });
+    if (access.exercise.status === 'finished') {
+      await this.awaitFinal(exerciseId);
+      await this.storeFinal(exerciseId, { reason: `adjustment ${row.id}: ${input.points > 0 ? '+' : ''}${input.points} ${input.component} (${input.reason})`, actor: user });
+    } else {
+      this.markDirty(exerciseId, [teamId]);
+    }
+    this.publishSoon(exerciseId);
+    return this.adjustmentDto(row);
+  }
+
+  private async adjustmentRows(exerciseId: string): Promise<ScoreAdjustment[]> {
+    const rows = await this.dataSource.getRepository(ScoreAdjustmentEntity).find({ where: { exerciseId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map((r) => this.adjustmentDto(r));
+  }
+
+  private adjustmentDto(r: ScoreAdjustmentEntity): ScoreAdjustment {
+    return { id: r.id, exerciseId: r.exerciseId, teamId: r.teamId, component: r.component, points: r.points, reason: r.reason, byUserId: r.byUserId, byUsername: r.byUsername, createdAt: r.createdAt };
+  }
+
+  private async adjustmentsByTeam(exerciseId: string): Promise<Map<string, ManualAdjustment[]>> {
+    const rows = await this.dataSource.getRepository(ScoreAdjustmentEntity).find({ where: { exerciseId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const byTeam = new Map<string, ManualAdjustment[]>();
+    for (const r of rows) {
+      const list = byTeam.get(r.teamId) ?? [];
+      list.push({ id: r.id, component: r.component, points: r.points, reason: r.reason, by: r.byUsername });
+      byTeam.set(r.teamId, list);
+    }
+    return byTeam;
+  }
+
+  private async storedCurrent(exercise: ExerciseEntity, teamId?: string): Promise<{ versionNo: number; scenarioVersionId: string; computedAt: string; rows: ExerciseScoreEntity[] } | null> {
+    const rows = await this.dataSource.getRepository(ExerciseScoreEntity).find({ where: { exerciseId: exercise.id, current: true, ...(teamId === undefined ? {} : { teamId }) } });
+    if (rows.length === 0) return null;
+    return { versionNo: rows[0].versionNo, scenarioVersionId: rows[0].scenarioVersionId, computedAt: rows[0].computedAt, rows };
+  }
+
+  /** Waits for the finish-time scoring of an exercise, if it is still being stored. */
+  private async awaitFinal(exerciseId: string): Promise<void> {
+    await this.finalizing.get(exerciseId)?.catch(() => undefined);
+    const exercise = await this.exercise(exerciseId);
+    if (exercise.status === 'finished' && (await this.storedCurrent(exercise)) === null) {
+      await this.storeFinal(exerciseId, { reason: 'exercise finished', actor: null });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scoreboard (live, visibility, freeze)
+  // ---------------------------------------------------------------------------------------------
+
+  /** The scoreboard as `user` may see it (instructors everything live; trainees per the visibility). */
+  async scoreboardFor(user: AuthenticatedUser, exerciseId: string): Promise<ScoreboardView> {
+    const access = await this.exercises.access(user, exerciseId);
+    const { meta, rows, source } = await this.boardState(access.exercise);
+    if (access.canControl || access.teamId === null) return instructorView(meta, rows, source);
+    const roster = await this.roster(exerciseId);
+    const frozenRows = await this.frozenRows(exerciseId);
+    return traineeView(meta, frozenRows ?? rows, access.teamId, roster.names.get(access.teamId) ?? access.teamId, frozenRows ? 'frozen' : source);
+  }
+
+  /** Changes what trainees see and/or freezes their board; instructors keep seeing live. */
+  async controlScoreboard(user: AuthenticatedUser, exerciseId: string, input: ScoreboardControl): Promise<ScoreboardView> {
+    const access = await this.exercises.requireControl(user, exerciseId);
+    const before = await this.scoreboardState(exerciseId);
+    const now = new Date().toISOString();
+    let frozenRowsJson = before?.frozenRowsJson ?? null;
+    let frozenAt = before?.frozenAt ?? null;
+    const frozen = input.frozen ?? before?.frozen ?? false;
+    if (frozen && !(before?.frozen ?? false)) {
+      frozenRowsJson = JSON.stringify((await this.boardState(access.exercise)).rows);
+      frozenAt = now;
+    } else if (!frozen) {
+      frozenRowsJson = null;
+      frozenAt = null;
+    }
+    await serialTransaction(this.dataSource, async (manager) => {
+      if (input.visibility !== undefined && input.visibility !== access.exercise.scoreVisibility) {
+        await manager.update(ExerciseEntity, { id: exerciseId }, { scoreVisibility: input.visibility });
+      }
+      await manager.getRepository(ScoreboardStateEntity).save({ exerciseId, frozen, frozenAt, frozenRowsJson, updatedBy: user.id, updatedAt: now });
+      await this.audit.record(
+        {
+          actor: user,
+          action: 'exercise.scoreboard',
+          targetType: 'exercise',
+          targetId: exerciseId,
+          before: { visibility: access.exercise.scoreVisibility, frozen: before?.frozen ?? false },
+          after: { visibility: input.visibility ?? access.exercise.scoreVisibility, frozen },
+        },
+        manager,
+      );
+    });
+    await this.publishBoard(exerciseId, { force: true });
+    return this.scoreboardFor(user, exerciseId);
+  }
+
+  private async scoreboardState(exerciseId: string): Promise<ScoreboardStateEntity | null> {
+    return this.dataSource.getRepository(ScoreboardStateEntity).findOne({ where: { exerciseId } });
+  }
+
+  private async frozenRows(exerciseId: string): Promise<ScoreboardRow[] | null> {
+    const state = await this.scoreboardState(exerciseId);
+    return state?.frozen && state.frozenRowsJson ? (JSON.parse(state.frozenRowsJson) as ScoreboardRow[]) : null;
+  }
+
+  /** The current board (totals of every team): final rows once stored, else live. */
+  private async boardState(exercise: ExerciseEntity): Promise<{ meta: BoardMeta; rows: ScoreboardRow[]; source: 'live' | 'final' }> {
+    const roster = await this.roster(exercise.id);
+    const state = await this.scoreboardState(exercise.id);
+    const adjustments = await this.adjustmentsByTeam(exercise.id);
+    const sums = new Map([...adjustments].map(([teamId, list]) => [teamId, list.reduce((s, a) => s + a.points, 0)]));
+    let scores: TeamScore[];
+    let source: 'live' | 'final' = 'live';
+    let computedAt = new Date().toISOString();
+    const stored = exercise.status === 'finished' ? await this.storedCurrent(exercise) : null;
+    if (stored !== null) {
+      scores = stored.rows.map((r) => JSON.parse(r.scoreJson) as TeamScore);
+      source = 'final';
+      computedAt = stored.computedAt;
+    } else {
+      const board = this.boards.get(exercise.id);
+      if (board?.initialised && board.dirty.size === 0 && (exercise.status === 'running' || exercise.status === 'paused')) scores = [...board.totals.values()];
+      else {
+        const scenario = await this.scoringScenario(exercise.scenarioVersionId);
+        scores = [...(await this.computeFromLogs(exercise, scenario, { detail: 'totals' })).scores.values()];
+      }
+    }
+    const meta: BoardMeta = {
+      exerciseId: exercise.id,
+      status: exercise.status,
+      visibility: exercise.scoreVisibility as ScoreVisibility,
+      frozen: state?.frozen ?? false,
+      frozenAt: state?.frozenAt ?? null,
+      computedAt,
+    };
+    return { meta, rows: boardRows(scores, roster.names, sums), source };
+  }
+
+  private onBusMessage(message: ExerciseMessage): void {
+    switch (message.type) {
+      case 'events':
+      case 'action':
+        this.markDirty(message.exerciseId, [message.teamId]);
+        return;
+      case 'clock':
+        if (message.clock.status === 'finished') this.onFinished(message.exerciseId);
+        else if (message.clock.status === 'aborted') this.dropBoard(message.exerciseId);
+        return;
+      case 'scores':
+        return;
+      default: {
+        const _never: never = message;
+        this.logger.warn(`Unknown bus message ${JSON.stringify(_never)}`);
+      }
+    }
+  }
+
+  private onFinished(exerciseId: string): void {
+    this.dropBoard(exerciseId);
+    const job = (async () => {
+      const exercise = await this.exercise(exerciseId);
+      if ((await this.storedCurrent(exercise)) === null) await this.storeFinal(exerciseId, { reason: 'exercise finished', actor: null });
+      await this.publishBoard(exerciseId, { force: true });
+    })().catch((error: unknown) => {
+      this.logger.error(`Exercise ${exerciseId}: could not store the final scores: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    });
+    this.finalizing.set(exerciseId, job);
+    void job.finally(() => {
+      if (this.finalizing.get(exerciseId) === job) this.finalizing.delete(exerciseId);
+    });
+  }
+
+  private dropBoard(exerciseId: string): void {
+    const board = this.boards.get(exerciseId);
+    if (board?.timer) clearTimeout(board.timer);
+    this.boards.delete(exerciseId);
+  }
+
+  private markDirty(exerciseId: string, teamIds: readonly string[]): void {
+    let board = this.boards.get(exerciseId);
+    if (!board) {
+      board = { totals: new Map(), dirty: new Set(), timer: null, lastRunMs: 0, running: null, initialised: false };
+      this.boards.set(exerciseId, board);
+    }
+    for (const id of teamIds) board.dirty.add(id);
+    this.schedule(exerciseId, board);
+  }
+
+  /** Debounced: at most one recomputation per LIVE_INTERVAL_MS per exercise, covering every dirty team. */
+  private schedule(exerciseId: string, board: LiveBoard): void {
+    if (board.timer !== null || board.running !== null) return;
+    const wait = Math.max(0, board.lastRunMs + LIVE_INTERVAL_MS - Date.now());
+    board.timer = setTimeout(() => {
+      board.timer = null;
+      board.lastRunMs = Date.now();
+      board.running = this.recomputeLive(exerciseId, board)
+        .catch((error: unknown) => this.logger.error(`Exercise ${exerciseId}: live scoring failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+        .finally(() => {
+          board.running = null;
+          if (board.dirty.size > 0 && this.boards.get(exerciseId) === board) this.schedule(exerciseId, board);
+        });
+    }, wait);
+    board.timer.unref();
+  }
+
+  private async recomputeLive(exerciseId: string, board: LiveBoard): Promise<void> {
+    const exercise = await this.exercise(exerciseId);
+    if (exercise.status !== 'running' && exercise.status !== 'paused') {
+      board.dirty.clear();
+      return;
+    }
+    const roster = await this.roster(exerciseId);
+    const teamIds = board.initialised ? [...board.dirty] : roster.teams.map((t) => t.id);
+    board.dirty.clear();
+    const scenario = await this.scoringScenario(exercise.scenarioVersionId);
+    const computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds });
+    if (this.boards.get(exerciseId) !== board) return;
+    for (const [teamId, score] of computed.scores) board.totals.set(teamId, score);
+    board.initialised = true;
+    await this.publishBoard(exerciseId, { force: false });
+  }
+
+  /** Publishes the board now (after a control change or a re-score), without waiting for a delivery. */
+  private publishSoon(exerciseId: string): void {
+    void this.publishBoard(exerciseId, { force: true }).catch((error: unknown) =>
+      this.logger.error(`Exercise ${exerciseId}: could not publish the scoreboard: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  /**
+   * Sends the board to the gateway: instructors get it live; each team's trainees get what the
+   * visibility allows, from the frozen rows while frozen (then only on a forced publish, i.e. a
+   * control change: a live update changes nothing they may see).
+   */
+  private async publishBoard(exerciseId: string, options: { force: boolean }): Promise<void> {
+    const exercise = await this.exercise(exerciseId);
+    const { meta, rows, source } = await this.boardState(exercise);
+    const roster = await this.roster(exerciseId);
+    const frozenRows = meta.frozen ? await this.frozenRows(exerciseId) : null;
+    const teams: Array<{ teamId: string; view: ScoreboardView }> = [];
+    const send = meta.visibility !== 'none' ? !meta.frozen || options.force : options.force;
+    if (send) {
+      for (const team of roster.teams) {
+        teams.push({ teamId: team.id, view: traineeView(meta, frozenRows ?? rows, team.id, team.name, frozenRows ? 'frozen' : source) });
+      }
+    }
+    this.bus.publish({ type: 'scores', exerciseId, instructor: instructorView(meta, rows, source), teams });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Per-user reads
+  // ---------------------------------------------------------------------------------------------
+
+  /** Instructors and reviewers: any team, full detail. Trainees: their own team after the finish, or during the run if the visibility is own/full. */
+  async teamScoreFor(user: AuthenticatedUser, exerciseId: string, teamId: string): Promise<TeamScore> {
+    const access = await this.exercises.access(user, exerciseId);
+    this.requireTeam(access.teamIds, teamId);
+    if (!access.canControl && access.teamId !== null) {
+      if (access.teamId !== teamId) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s score');
+      const status = access.exercise.status;
+      const visibility = access.exercise.scoreVisibility;
+      if (status !== 'finished' && !(visibility === 'own' || visibility === 'full')) throw new AppError('FORBIDDEN', 'Scores are not visible to trainees during this exercise');
+      if (status !== 'finished' && (await this.frozenRows(exerciseId)) !== null) throw new AppError('FORBIDDEN', 'The scoreboard is frozen');
+    }
+    await this.awaitFinal(exerciseId);
+    return this.teamScore(exerciseId, teamId, { detail: 'full' });
+  }
+
+  /** The after-action review of one team (instructors/reviewers: any team; trainees: their own, after the finish). */
+  async reviewFor(user: AuthenticatedUser, exerciseId: string, teamId: string): Promise<AfterActionReview> {
+    const access = await this.exercises.access(user, exerciseId);
+    this.requireTeam(access.teamIds, teamId);
+    if (!access.canControl && access.teamId !== null) {
+      if (access.teamId !== teamId) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s review');
+      if (access.exercise.status !== 'finished') throw new AppError('EXERCISE_INVALID_STATE', 'The review opens when the exercise is finished');
+    }
+    await this.awaitFinal(exerciseId);
+    return this.review(exerciseId, teamId);
+  }
+
+  /** Builds the review from the team's (stored or live) full score, the scenario and the team's logs. */
+  async review(exerciseId: string, teamId: string): Promise<AfterActionReview> {
+    const exercise = await this.exercise(exerciseId);
+    const roster = await this.roster(exerciseId);
+    const stored = exercise.status === 'finished' ? await this.storedCurrent(exercise, teamId) : null;
+    const scenario = await this.scoringScenario(stored?.scenarioVersionId ?? exercise.scenarioVersionId);
+    const log = (await readExerciseLog(this.dataSource, exerciseId, [teamId])).teams.get(teamId) ?? { delivered: [], actions: [] };
+    const score = stored?.rows[0] ? (JSON.parse(stored.rows[0].scoreJson) as TeamScore) : await this.teamScore(exerciseId, teamId, { detail: 'full' });
+    const adjustments = (await this.adjustmentsByTeam(exerciseId)).get(teamId) ?? [];
+    return buildAfterActionReview({
+      exerciseId,
+      teamId,
+      teamName: roster.names.get(teamId) ?? teamId,
+      scenario: scenario.scenario,
+      score,
+      delivered: log.delivered,
+      actions: log.actions,
+      adjustments,
+    });
+  }
+
+  private requireTeam(teamIds: readonly string[], teamId: string): void {
+    if (!teamIds.includes(teamId)) throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+  }
+
+  /** Exercise scores for instructors and reviewers of the exercise (REST). */
+  async exerciseScoresFor(user: AuthenticatedUser, exerciseId: string, detail: ScoreDetail): Promise<ExerciseScores> {
+    const access = await this.exercises.access(user, exerciseId);
+    if (!access.canControl && access.teamId !== null) throw new AppError('FORBIDDEN', 'Only instructors and reviewers read every team\'s score');
+    await this.awaitFinal(exerciseId);
+    return this.exerciseScores(exerciseId, { detail });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Loading
+  // ---------------------------------------------------------------------------------------------
+
+  private async exercise(exerciseId: string): Promise<ExerciseEntity> {
+    const exercise = await this.dataSource.getRepository(ExerciseEntity).findOne({ where: { id: exerciseId } });
+    if (!exercise) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
+    return exercise;
+  }
+
+  private roster(exerciseId: string): Promise<Roster> {
+    let roster = this.rosters.get(exerciseId);
+    if (!roster) {
+      roster = this.loadRoster(exerciseId);
+      this.rosters.set(exerciseId, roster);
+      roster.catch(() => this.rosters.delete(exerciseId));
+      trim(this.rosters);
+    }
+    return roster;
+  }
+
+  private async loadRoster(exerciseId: string): Promise<Roster> {
+    const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId }, order: { ordinal: 'ASC' } });
+    const members = teams.length ? await this.dataSource.getRepository(ExerciseMemberEntity).find({ where: { teamId: In(teams.map((t) => t.id)) } }) : [];
+    return {
+      teams: teams.map((t) => ({ id: t.id, name: t.name, memberIds: members.filter((m) => m.teamId === t.id).map((m) => m.userId).sort() })),
+      names: new Map(teams.map((t) => [t.id, t.name])),
+    };
+  }
+
+  private scoringScenario(versionId: string): Promise<ScoringScenario> {
+    let scenario = this.scenarios.get(versionId);
+    if (!scenario) {
+      scenario = this.catalogue.byVersionId(versionId).then(({ row, scenario: s }) => ({
+        versionId: row.id,
+        scenarioId: row.scenarioId,
+        version: row.version,
+        scenario: s,
+        key: new AnswerKey(s),
+        view: triageScenarioView(s),
+      }));
+      this.scenarios.set(versionId, scenario);
+      scenario.catch(() => this.scenarios.delete(versionId));
+      trim(this.scenarios);
+    }
+    return scenario;
+  }
+}
+
+function trim<T>(map: Map<string, T>): void {
+  while (map.size > MAX_CACHED) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) return;
+    map.delete(oldest);
+  }
+}

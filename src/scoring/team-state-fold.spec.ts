@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseScenario } from '../scenarios/scenario-parser.js';
+import { deriveTeamState, triageScenarioView } from '../triage/team-state.reducer.js';
+import { closeIncident, idealReport, idealTriage, MIN, play, scoringScenario, deliveredAll } from './scoring-fixtures.js';
+import { simulate } from './solver.js';
+import { foldTeamState } from './team-state-fold.js';
+
+describe('foldTeamState (linear-time fold for scoring)', () => {
+  const ids = { exerciseId: '00000000-0000-4000-8000-000000000001', teamId: 'solver-team' };
+
+  it.each(['perfect', 'naive'] as const)('equals deriveTeamState on the flagship %s run', (solver) => {
+    const parsed = parseScenario(readFileSync(join(__dirname, '..', '..', 'scenarios', 'portal-defacement.yaml')));
+    if (!parsed.ok) throw new Error('flagship does not parse');
+    const run = simulate({ scenario: parsed.scenario, solver, seed: 3 });
+    const ctx = { delivered: () => true, scenario: triageScenarioView(parsed.scenario), teamMemberIds: new Set(['solver-analyst', 'solver-responder']) };
+    expect(foldTeamState(run.actions, ctx, ids)).toEqual(deriveTeamState(run.actions, ctx, ids));
+    expect(foldTeamState(run.actions, ctx, ids)).toEqual({ ...run.state, detectedAtMs: run.state.detectedAtMs ?? null });
+  });
+
+  it('equals deriveTeamState with ownership conflicts, merges, unlinks and refused entries', () => {
+    const scenario = scoringScenario();
+    const delivered = deliveredAll(scenario);
+    const { actions } = play(scenario, delivered, [...idealTriage(), idealReport(5 * MIN), ...closeIncident(9 * MIN)]);
+    const extra = [
+      { action: { type: 'alert.acknowledge', alertId: 'n-fp', actionId: 'x1', exerciseId: ids.exerciseId }, userId: 'u2', virtualMs: 10 * MIN, seq: actions.length + 1 },
+      // Refused by the reducer (owned by u2): skipped, as deriveTeamState does.
+      { action: { type: 'alert.verdict', alertId: 'n-fp', verdict: 'true-positive', actionId: 'x2', exerciseId: ids.exerciseId }, userId: 'u1', virtualMs: 10 * MIN, seq: actions.length + 2 },
+      { action: { type: 'incident.create', title: 'Second', alertIds: ['n-benign'], actionId: 'x3', exerciseId: ids.exerciseId }, userId: 'u1', virtualMs: 11 * MIN, seq: actions.length + 3 },
+      { action: { type: 'incident.merge', incidentId: 'INC-1', sourceIncidentIds: ['INC-2'], actionId: 'x4', exerciseId: ids.exerciseId }, userId: 'u1', virtualMs: 12 * MIN, seq: actions.length + 4 },
+      { action: { type: 'alert.severity', alertId: 'n-benign', severity: 'low', actionId: 'x5', exerciseId: ids.exerciseId }, userId: 'u1', virtualMs: 13 * MIN, seq: actions.length + 5 },
+    ] as unknown as typeof actions;
+    const log = [...actions, ...extra];
+    const ctx = { delivered: () => true, scenario: triageScenarioView(scenario), teamMemberIds: new Set(['u1', 'u2']) };
+    const team = { exerciseId: ids.exerciseId, teamId: 'team-a' };
+    expect(foldTeamState(log, ctx, team)).toEqual(deriveTeamState(log, ctx, team));
+  });
+});

@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { Access } from '../auth/access.decorator.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { AppError } from '../common/app-error.js';
+import {
+  ActionAckSchema,
+  RecordedActionSchema,
+  ReportDeadlinesSchema,
+  TeamStateSchema,
+  TriageActionSchema,
+  type ActionAck,
+  type ReportDeadlines,
+  type TeamState,
+  type TriageAction,
+} from '../contracts/triage.schema.js';
+import { ApiDoc } from '../openapi/api-doc.decorator.js';
+import { TriageService } from './triage.service.js';
+
+const ExerciseIdSchema = z.uuid();
+const TeamQuerySchema = z.object({ teamId: z.string().min(1).max(64).optional() }).strict();
+const ActionsQuerySchema = z
+  .object({
+    teamId: z.string().min(1).max(64).optional(),
+    afterSeq: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  })
+  .strict();
+const ACT_ERRORS = [
+  'VALIDATION_FAILED',
+  'EXERCISE_NOT_FOUND',
+  'NOT_TEAM_MEMBER',
+  'EXERCISE_PAUSED',
+  'EXERCISE_FINISHED',
+  'EXERCISE_INVALID_STATE',
+  'ALERT_NOT_DELIVERED',
+  'ALERT_OWNED_BY_OTHER',
+  'INCIDENT_NOT_FOUND',
+  'INCIDENT_MERGED',
+  'INCIDENT_PHASE_ORDER',
+  'REPORT_NOT_FOUND',
+  'NO_HINT',
+  'CONFLICT',
+  'RATE_LIMITED',
+];
+const READ_ERRORS = ['VALIDATION_FAILED', 'EXERCISE_NOT_FOUND', 'NOT_TEAM_MEMBER'];
+
+/** Trainee triage over REST: the same actions as the socket's `triage:act`, plus team reads. */
+@Controller('exercises')
+export class TriageController {
+  constructor(@Inject(TriageService) private readonly triage: TriageService) {}
+
+  @Post(':exerciseId/actions')
+  @HttpCode(200)
+  @Access('authenticated')
+  @ApiDoc({
+    summary: 'Take a triage action as a member of a team (idempotent by actionId: a retry returns the original ack with applied:false)',
+    tags: ['triage'],
+    response: ActionAckSchema,
+    errors: ACT_ERRORS,
+  })
+  act(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Body({ schema: TriageActionSchema }) body: TriageAction): Promise<ActionAck> {
+    if (body.exerciseId !== exerciseId) throw new AppError('VALIDATION_FAILED', 'exerciseId in the body differs from the path', [{ path: 'exerciseId', message: 'must match the path' }]);
+    return this.triage.act(user, body);
+  }
+
+  @Get(':exerciseId/state')
+  @Access('authenticated')
+  @ApiDoc({ summary: 'A team\'s triage state, derived from its action log (trainees: own team; instructors, reviewers: any)', tags: ['triage'], response: TeamStateSchema, errors: READ_ERRORS })
+  state(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Query({ schema: TeamQuerySchema }) query: z.output<typeof TeamQuerySchema>): Promise<TeamState> {
+    return this.triage.state(user, exerciseId, query.teamId);
+  }
+
+  @Get(':exerciseId/actions')
+  @Access('authenticated')
+  @ApiDoc({
+    summary: 'A team\'s recorded actions after a per-team sequence number (catch-up without a socket)',
+    tags: ['triage'],
+    response: z.object({ teamId: z.string(), actions: z.array(RecordedActionSchema) }),
+    errors: READ_ERRORS,
+  })
+  actions(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Query({ schema: ActionsQuerySchema }) query: z.output<typeof ActionsQuerySchema>) {
+    return this.triage.actions(user, exerciseId, query.teamId, query.afterSeq, query.limit);
+  }
+
+  @Get(':exerciseId/deadlines')
+  @Access('authenticated')
+  @ApiDoc({
+    summary: 'Report deadlines for the team\'s console, one per reporting obligation; clocks start when the team recognised an incident, never from the answer key',
+    tags: ['triage'],
+    response: ReportDeadlinesSchema,
+    errors: READ_ERRORS,
+  })
+  deadlines(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Query({ schema: TeamQuerySchema }) query: z.output<typeof TeamQuerySchema>): Promise<ReportDeadlines> {
+    return this.triage.deadlines(user, exerciseId, query.teamId);
+  }
+}

@@ -1,0 +1,310 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, In, IsNull, MoreThan, Not } from 'typeorm';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { TokenBucketRateLimiter } from '../auth/rate-limiter.js';
+import { AppError } from '../common/app-error.js';
+import type { Scenario } from '../contracts/scenario.schema.js';
+import type { ActionAck, RecordedAction, ReportDeadlines, TeamState, TriageAction } from '../contracts/triage.schema.js';
+import { ExerciseBus } from '../exercises/exercise-bus.js';
+import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
+import { ExerciseEntity, ExerciseJournalEntity, ExerciseMemberEntity, ExerciseTeamEntity } from '../exercises/exercise.entity.js';
+import { ExercisesService } from '../exercises/exercises.service.js';
+import { UserEntity } from '../identity/user.entity.js';
+import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
+import { toEngineAction } from './engine-mapping.js';
+import { reportDeadlines } from './report-deadlines.js';
+import {
+  applyAction,
+  deriveTeamState,
+  emptyTeamState,
+  recordedInput,
+  TriageError,
+  triageScenarioView,
+  type ApplyOutcome,
+  type TriageScenarioView,
+} from './team-state.reducer.js';
+
+/** Who plays in an exercise; fixed once the exercise is created, so cached. */
+interface Roster {
+  readonly exerciseId: string;
+  readonly orgId: string | null;
+  readonly scenario: Scenario;
+  readonly view: TriageScenarioView;
+  readonly teamOf: ReadonlyMap<string, string>;
+  readonly members: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly usernames: ReadonlyMap<string, string>;
+}
+
+interface TeamCache {
+  /** Includes actions applied but not yet committed: the next action is checked against it. */
+  state: TeamState;
+  /** Up to the last committed action: what readers get. */
+  committed: TeamState;
+  readonly acks: Map<string, { readonly userId: string; readonly ack: ActionAck }>;
+  readonly inflight: Map<string, { readonly userId: string; readonly promise: Promise<ActionAck> }>;
+}
+
+interface ExerciseCache {
+  readonly teams: Map<string, TeamCache>;
+}
+
+/** Trainee actions per user: 20 per second sustained, bursts of 40. */
+const RATE_PER_SECOND = 20;
+const RATE_BURST = 40;
+const MAX_CACHED_EXERCISES = 64;
+/** Actions whose broadcast carries no entity snapshot (see act()). */
+const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['type']>(['alert.note', 'incident.observable', 'hint.request']);
+
+/**
+ * Trainee triage: validates, authorizes and applies actions, keeps each team's state (derived
+ * from the action log, cached in memory, rebuilt from the log after a restart), acknowledges after
+ * commit and broadcasts what changed.
+ */
+@Injectable()
+export class TriageService {
+  private readonly logger = new Logger(TriageService.name);
+  private readonly rosters = new Map<string, Promise<Roster>>();
+  private readonly caches = new Map<string, Promise<ExerciseCache>>();
+  private readonly limiter = new TokenBucketRateLimiter({ capacity: RATE_BURST, refillPerSecond: RATE_PER_SECOND });
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
+    @Inject(ExercisesService) private readonly exercises: ExercisesService,
+    @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
+    @Inject(ExerciseBus) private readonly bus: ExerciseBus,
+  ) {}
+
+  /**
+   * Applies one trainee action. A retry with the same actionId (also while the first attempt is
+   * still committing) gets the original ack with applied:false and changes nothing.
+   */
+  async act(user: AuthenticatedUser, action: TriageAction): Promise<ActionAck> {
+    this.limiter.consume(user.id);
+    const roster = await this.roster(action.exerciseId);
+    const teamId = this.teamOf(roster, user);
+    const team = this.teamCache(await this.cache(roster), roster, teamId);
+    const earlier = this.replay(team, action.actionId, user.id);
+    if (earlier) return earlier;
+    const live = await this.runtime.liveHandle(action.exerciseId);
+
+    // From here to actOn() returning nothing awaits: the checks and the apply are one step.
+    const again = this.replay(team, action.actionId, user.id);
+    if (again) return again;
+    const seq = team.state.lastActionSeq + 1;
+    const members = roster.members.get(teamId) ?? new Set<string>();
+    let outcome: ApplyOutcome | undefined;
+    let recorded: RecordedAction | undefined;
+    const { virtualMs, committed } = this.runtime.actOn(live, teamId, user.id, (gate) => {
+      try {
+        outcome = applyAction(team.state, { action, userId: user.id, virtualMs: gate.virtualMs, seq }, { delivered: gate.isDelivered, scenario: roster.view, teamMemberIds: members });
+      } catch (error) {
+        if (error instanceof TriageError) throw new AppError(error.code, error.message, error.details);
+        throw error;
+      }
+      recorded = {
+        actionId: action.actionId,
+        exerciseId: action.exerciseId,
+        teamId,
+        userId: user.id,
+        username: roster.usernames.get(user.id) ?? user.username,
+        seq,
+        virtualMs: gate.virtualMs,
+        wallMs: gate.wallMs,
+        action: action as unknown as Record<string, unknown>,
+        ...(outcome.result === undefined ? {} : { result: outcome.result }),
+      };
+      return { action: toEngineAction(action, outcome.result), teamSeq: seq, detail: JSON.stringify(recorded) };
+    });
+    const applied = outcome!;
+    const entry = recorded!;
+    team.state = applied.state;
+    const ack: ActionAck = { actionId: action.actionId, seq, virtualMs, applied: true, ...(applied.result === undefined ? {} : { result: applied.result }) };
+    const promise = committed.then(
+      () => {
+        team.inflight.delete(action.actionId);
+        team.acks.set(action.actionId, { userId: user.id, ack });
+        if (applied.state.lastActionSeq > team.committed.lastActionSeq) team.committed = applied.state;
+        // Append-only actions carry everything a client needs in the action itself; resending the
+        // whole alert with its growing note list to every teammate would cost more than the action.
+        const withEntities = !APPEND_ONLY.has(action.type);
+        this.bus.publish({
+          type: 'action',
+          exerciseId: action.exerciseId,
+          teamId,
+          action: entry,
+          alerts: withEntities ? applied.changed.alertIds.map((id) => applied.state.alerts[id]).filter((a) => a !== undefined) : [],
+          incidents: withEntities ? applied.changed.incidentIds.map((id) => applied.state.incidents[id]).filter((i) => i !== undefined) : [],
+        });
+        return ack;
+      },
+      (error: unknown) => {
+        // The in-memory state ran ahead of the log: forget it, the next access rebuilds it.
+        this.caches.delete(action.exerciseId);
+        this.logger.error(`Action ${action.actionId} of exercise ${action.exerciseId} was not committed: ${error instanceof Error ? error.message : String(error)}`);
+        throw new AppError('INTERNAL_ERROR', 'The action could not be saved; retry it');
+      },
+    );
+    team.inflight.set(action.actionId, { userId: user.id, promise });
+    return promise;
+  }
+
+  /** The team's state (committed actions). A trainee reads their own team; instructors and reviewers any. */
+  async state(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined): Promise<TeamState> {
+    const team = await this.readableTeam(user, exerciseId, teamId);
+    const roster = await this.roster(exerciseId);
+    return this.teamCache(await this.cache(roster), roster, team).committed;
+  }
+
+  /** Recorded actions of a team after a per-team seq, from the log. */
+  async actions(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined, afterSeq: number, limit: number): Promise<{ teamId: string; actions: RecordedAction[] }> {
+    const team = await this.readableTeam(user, exerciseId, teamId);
+    const rows = await this.dataSource.getRepository(ExerciseJournalEntity).find({
+      where: { exerciseId, teamId: team, teamSeq: MoreThan(afterSeq), detail: Not(IsNull()) },
+      order: { teamSeq: 'ASC' },
+      take: limit,
+    });
+    return { teamId: team, actions: rows.map((r) => JSON.parse(r.detail!) as RecordedAction) };
+  }
+
+  /** Report deadlines for the console, counted from what the team knows (see reportDeadlines). */
+  async deadlines(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined): Promise<ReportDeadlines> {
+    const team = await this.readableTeam(user, exerciseId, teamId);
+    const roster = await this.roster(exerciseId);
+    const state = this.teamCache(await this.cache(roster), roster, team).committed;
+    const exercise = await this.dataSource.getRepository(ExerciseEntity).findOneOrFail({ where: { id: exerciseId } });
+    const virtualMs = this.runtime.clockOf(exercise, roster.scenario.duration * 1000).virtualMs;
+    return { exerciseId, teamId: team, virtualMs, deadlines: reportDeadlines(state, roster.scenario.reporting, virtualMs) };
+  }
+
+  // ---- internals ----
+
+  private async readableTeam(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined): Promise<string> {
+    const access = await this.exercises.access(user, exerciseId);
+    const team = teamId ?? access.teamId ?? undefined;
+    if (!team || !access.teamIds.includes(team)) throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+    if (access.teamId !== team && (access.teamId !== null || !this.canOversee(user, access.exercise.orgId))) {
+      throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team');
+    }
+    return team;
+  }
+
+  private canOversee(user: AuthenticatedUser, orgId: string | null): boolean {
+    return user.roles.includes('admin') || ((user.roles.includes('instructor') || user.roles.includes('reviewer')) && orgId === user.orgId);
+  }
+
+  private teamOf(roster: Roster, user: AuthenticatedUser): string {
+    const teamId = roster.teamOf.get(user.id);
+    if (teamId !== undefined) return teamId;
+    // Outsiders must not learn that the exercise exists.
+    if (this.canOversee(user, roster.orgId)) throw new AppError('NOT_TEAM_MEMBER', 'Only members of the exercise\'s teams can act in it');
+    throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
+  }
+
+  private replay(team: TeamCache, actionId: string, userId: string): Promise<ActionAck> | null {
+    const done = team.acks.get(actionId);
+    const pending = done ? undefined : team.inflight.get(actionId);
+    const owner = done?.userId ?? pending?.userId;
+    if (owner === undefined) return null;
+    if (owner !== userId) throw new AppError('CONFLICT', 'This actionId was already used for another action');
+    if (done) return Promise.resolve({ ...done.ack, applied: false });
+    return pending!.promise.then((ack) => ({ ...ack, applied: false }));
+  }
+
+  private teamCache(cache: ExerciseCache, roster: Roster, teamId: string): TeamCache {
+    let team = cache.teams.get(teamId);
+    if (!team) {
+      const empty = emptyTeamState(roster.exerciseId, teamId);
+      team = { state: empty, committed: empty, acks: new Map(), inflight: new Map() };
+      cache.teams.set(teamId, team);
+    }
+    return team;
+  }
+
+  private roster(exerciseId: string): Promise<Roster> {
+    let roster = this.rosters.get(exerciseId);
+    if (!roster) {
+      roster = this.loadRoster(exerciseId);
+      this.rosters.set(exerciseId, roster);
+      roster.catch(() => this.rosters.delete(exerciseId));
+      this.trim(this.rosters);
+    }
+    return roster;
+  }
+
+  private async loadRoster(exerciseId: string): Promise<Roster> {
+    const exercise = await this.dataSource.getRepository(ExerciseEntity).findOne({ where: { id: exerciseId } });
+    if (!exercise) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
+    const { scenario } = await this.catalogue.byVersionId(exercise.scenarioVersionId);
+    const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId } });
+    const memberRows = await this.dataSource.getRepository(ExerciseMemberEntity).find({ where: { exerciseId } });
+    const users = memberRows.length ? await this.dataSource.getRepository(UserEntity).find({ where: { id: In(memberRows.map((m) => m.userId)) } }) : [];
+    const members = new Map<string, Set<string>>(teams.map((t) => [t.id, new Set<string>()]));
+    for (const m of memberRows) members.get(m.teamId)?.add(m.userId);
+    return {
+      exerciseId,
+      orgId: exercise.orgId,
+      scenario,
+      view: triageScenarioView(scenario),
+      teamOf: new Map(memberRows.map((m) => [m.userId, m.teamId])),
+      members,
+      usernames: new Map(users.map((u) => [u.id, u.username])),
+    };
+  }
+
+  private cache(roster: Roster): Promise<ExerciseCache> {
+    let cache = this.caches.get(roster.exerciseId);
+    if (!cache) {
+      cache = this.loadCache(roster);
+      this.caches.set(roster.exerciseId, cache);
+      cache.catch(() => this.caches.delete(roster.exerciseId));
+      this.trim(this.caches);
+    }
+    return cache;
+  }
+
+  /** Rebuilds every team's state and acks from the log (after a restart, or on first use). */
+  private async loadCache(roster: Roster): Promise<ExerciseCache> {
+    const rows = await this.dataSource.getRepository(ExerciseJournalEntity).find({
+      where: { exerciseId: roster.exerciseId, type: 'action', detail: Not(IsNull()) },
+      order: { ordinal: 'ASC' },
+    });
+    const byTeam = new Map<string, RecordedAction[]>();
+    for (const row of rows) {
+      const recorded = JSON.parse(row.detail!) as RecordedAction;
+      const list = byTeam.get(recorded.teamId) ?? [];
+      list.push(recorded);
+      byTeam.set(recorded.teamId, list);
+    }
+    const teams = new Map<string, TeamCache>();
+    for (const [teamId, list] of byTeam) {
+      list.sort((a, b) => a.seq - b.seq);
+      // Only accepted actions were logged, and delivery never un-happens: no delivery check needed.
+      const state = deriveTeamState(
+        list.map(recordedInput),
+        { delivered: () => true, scenario: roster.view, teamMemberIds: roster.members.get(teamId) ?? new Set() },
+        {
+          exerciseId: roster.exerciseId,
+          teamId,
+          onSkipped: (r, error) => this.logger.warn(`Exercise ${roster.exerciseId} team ${teamId}: logged action #${r.seq} no longer applies (${error.code})`),
+        },
+      );
+      const acks = new Map(
+        list.map((r) => [
+          r.actionId,
+          { userId: r.userId, ack: { actionId: r.actionId, seq: r.seq, virtualMs: r.virtualMs, applied: true, ...(r.result === undefined ? {} : { result: r.result }) } },
+        ]),
+      );
+      teams.set(teamId, { state, committed: state, acks, inflight: new Map() });
+    }
+    return { teams };
+  }
+
+  private trim<T>(map: Map<string, T>): void {
+    while (map.size > MAX_CACHED_EXERCISES) {
+      const oldest = map.keys().next().value;
+      if (oldest === undefined) return;
+      map.delete(oldest);
+    }
+  }
+}

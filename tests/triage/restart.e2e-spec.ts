@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { createApp } from '../../src/app-factory';
+import { loadConfig } from '../../src/config/app-config';
+import type { ExerciseDto } from '../../src/contracts/exercise.schema';
+import type { ActionAck, TeamState } from '../../src/contracts/triage.schema';
+import { api, login, userIds } from '../support/api';
+import { uploadBundled } from './triage-support';
+
+/** The team state lives only in the log: after a restart it is rebuilt from it, acks included. */
+describe('triage state after a server restart', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'soc-drill-triage-restart-'));
+  let app: INestApplication | undefined;
+
+  const boot = async (): Promise<string> => {
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error' });
+    app = await createApp(config, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    return `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  };
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('rebuilds the same state, answers retries with the original ack and continues the numbering', async () => {
+    let base = await boot();
+    const instructor = await login(base, 'instructor');
+    const ids = await userIds(base, await login(base, 'admin'));
+    const created = await api<ExerciseDto>(base, instructor, 'POST', '/exercises', {
+      scenarioVersionId: await uploadBundled(base, instructor, 'portal-defacement'),
+      teams: [{ name: 'Đội', memberIds: [ids.trainee1] }],
+      speed: 1,
+      seed: 3,
+    });
+    const exerciseId = created.body.id;
+    await api(base, instructor, 'POST', `/exercises/${exerciseId}/start`);
+    await api(base, instructor, 'POST', `/exercises/${exerciseId}/seek`, { virtualMs: 16 * 60_000 });
+    let trainee = await login(base, 'trainee1');
+    const act = (body: Record<string, unknown>, actionId: string = randomUUID()) =>
+      api<ActionAck>(base, trainee, 'POST', `/exercises/${exerciseId}/actions`, { ...body, actionId, exerciseId });
+    const first = await act({ type: 'incident.create', title: 'Webshell', alertIds: ['ws-fim-new-phtml'] });
+    expect(first.body).toMatchObject({ seq: 1, applied: true, result: { incidentId: 'INC-1' } });
+    await act({ type: 'alert.acknowledge', alertId: 'ws-av-webshell' });
+    await act({ type: 'hint.request', for: { alertId: 'ws-fim-new-phtml' } });
+    await act({ type: 'incident.update', incidentId: 'INC-1', phase: 'containment' });
+    const before = (await api<TeamState>(base, trainee, 'GET', `/exercises/${exerciseId}/state`)).body;
+    expect(before.lastActionSeq).toBe(4);
+
+    await app!.close();
+    base = await boot();
+    trainee = await login(base, 'trainee1');
+    const after = (await api<TeamState>(base, trainee, 'GET', `/exercises/${exerciseId}/state`)).body;
+    expect(after).toEqual(before);
+    const retry = await act({ type: 'incident.create', title: 'Webshell', alertIds: ['ws-fim-new-phtml'] }, first.body.actionId);
+    expect(retry.body).toEqual({ ...first.body, applied: false });
+    const next = await act({ type: 'incident.create', title: 'Khác', alertIds: [] });
+    expect(next.body).toMatchObject({ seq: 5, applied: true, result: { incidentId: 'INC-2' } });
+    expect((await act({ type: 'hint.request', for: { alertId: 'ws-fim-new-phtml' } })).body).toMatchObject({ error: { code: 'NO_HINT' } });
+  }, 60_000);
+});

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActionAck, TriageActionInput } from '../../src/contracts/triage.schema';
+import type { TeamActionMessage } from '../../src/contracts/realtime.schema';
+import { api, StreamClient } from '../support/api';
+
+/** Uploads a bundled scenario (scenarios/<name>.yaml) with its file text. */
+export async function uploadBundled(baseUrl: string, token: string, name: string): Promise<string> {
+  const source = readFileSync(join(__dirname, '..', '..', 'scenarios', `${name}.yaml`), 'utf8');
+  const response = await api<{ versionId: string }>(baseUrl, token, 'POST', '/scenarios', { source });
+  if (response.status !== 201) throw new Error(`upload ${name}: ${response.status} ${JSON.stringify(response.body).slice(0, 500)}`);
+  return response.body.versionId;
+}
+
+export type AckResult = { data?: ActionAck; error?: { code: string; message: string; details?: Array<{ path: string; message: string }> } };
+
+type WithoutIds<T> = T extends unknown ? Omit<T, 'actionId' | 'exerciseId'> : never;
+export type ActionBody = WithoutIds<TriageActionInput>;
+
+/** A StreamClient that also records `team:action` broadcasts and sends triage actions. */
+export class TriageClient extends StreamClient {
+  readonly teamActions: TeamActionMessage[] = [];
+
+  constructor(
+    baseUrl: string,
+    token: string,
+    readonly exerciseId: string,
+  ) {
+    super(baseUrl, token);
+    this.socket.on('team:action', (message) => this.teamActions.push(message));
+  }
+
+  /** Sends a triage action (a fresh actionId unless given). */
+  act(body: ActionBody, actionId: string = randomUUID()): Promise<AckResult> {
+    return this.emit<ActionAck>('triage:act', { ...body, actionId, exerciseId: this.exerciseId }) as Promise<AckResult>;
+  }
+
+  async join(): Promise<void> {
+    const joined = await this.emit('exercise:join', { exerciseId: this.exerciseId, lastSeq: 0 });
+    if (joined.error) throw new Error(`join: ${joined.error.code}`);
+  }
+
+  deliveredIds(teamId: string): string[] {
+    return (this.events.get(teamId) ?? []).map((e) => e.eventId);
+  }
+}
