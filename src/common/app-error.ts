@@ -68,6 +68,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 429;
     case 'INTERNAL_ERROR':
       return 500;
+    case 'REPORT_RENDERER_UNAVAILABLE':
+      return 503;
     default: {
       const unmapped: never = code;
       throw new Error(`unmapped error code ${String(unmapped)}`);

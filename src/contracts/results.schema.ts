@@ -266,5 +266,3 @@ export const WeaknessesSchema = z
   .meta({ id: 'ResultsWeaknesses', description: 'Detection breakdowns of the selected exercises summed over their teams (figures from ScoringService), with drill-down to teams and alerts.' });
 export type Weaknesses = z.infer<typeof WeaknessesSchema>;
 
-/** A coded error body for 503 answers that the shared error-code list does not cover yet. */
-export const REPORT_RENDERER_UNAVAILABLE = 'REPORT_RENDERER_UNAVAILABLE';

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ScenariosModule } from '../scenarios/scenarios.module.js';
 import { ExerciseBus } from './exercise-bus.js';
 import { ExerciseRuntime } from './exercise-runtime.service.js';
+import { ExerciseBriefingController } from './exercise-briefing.controller.js';
 import { ExercisesController } from './exercises.controller.js';
 import { ExercisesService } from './exercises.service.js';
 
 @Module({
   imports: [ScenariosModule],
-  controllers: [ExercisesController],
+  controllers: [ExercisesController, ExerciseBriefingController],
   providers: [ExerciseBus, ExerciseRuntime, ExercisesService],
   exports: [ExerciseBus, ExerciseRuntime, ExercisesService],
 })

@@ -26,10 +26,16 @@ export class UsersController {
   constructor(@Inject(IdentityService) private readonly identity: IdentityService) {}
 
   @Get()
-  @Access(['admin'])
-  @ApiDoc({ summary: 'List users (paged, filterable by organisation, unit, role)', tags: ['users'], response: UserPageSchema })
-  list(@Query({ schema: UserListQuerySchema }) query: UserListQuery): Promise<UserPage> {
-    return this.identity.listUsers(query);
+  @Access(['admin', 'instructor'])
+  @ApiDoc({
+    summary: 'List users (paged, filterable by organisation, unit, role)',
+    description: 'Instructors see the users of their own organisation only (to build exercise teams); admins see everyone.',
+    tags: ['users'],
+    response: UserPageSchema,
+  })
+  list(@Query({ schema: UserListQuerySchema }) query: UserListQuery, @CurrentUser() user: AuthenticatedUser): Promise<UserPage> {
+    // Instructors build teams from their own province's people; they never browse other organisations.
+    return this.identity.listUsers(user.roles.includes('admin') ? query : { ...query, orgId: user.orgId });
   }
 
   @Post()

@@ -43,7 +43,7 @@ function date(iso: string | null, lang: Language): string {
 }
 
 function minutes(ms: number | null, s: ReportStrings): string {
-  return ms === null ? '–' : s.minutes(ms / 60_000);
+  return ms === null ? '–' : s.duration(ms);
 }
 
 const pick = (text: Text, lang: Language) => (lang === 'en' ? text.en : text.vi);
@@ -129,7 +129,7 @@ export function trendChart(trends: readonly UnitTrend[], lang: Language, s: Repo
   const left = 40;
   const top = 10;
   const plotW = 520;
-  const plotH = 170;
+  const plotH = 120;
   const step = exercises.length > 1 ? plotW / (exercises.length - 1) : 0;
   const xOf = (id: string) => left + (exercises.length > 1 ? order.get(id)! * step : plotW / 2);
   const yOf = (v: number) => top + (1 - v) * plotH;
@@ -191,10 +191,23 @@ function metricsTable(teams: readonly TeamResult[], lang: Language, s: ReportStr
 }
 
 /** Rows of a weakness view with the summed figures and, per column (team or unit), its ratio. */
-function weaknessTable(rows: readonly WeaknessRow[], columns: ReadonlyArray<{ key: string; label: string; of: (row: WeaknessRow) => { points: number; maxPoints: number } | null }>, lang: Language, s: ReportStrings): string {
+function weaknessTable(
+  rows: readonly WeaknessRow[],
+  columns: ReadonlyArray<{ key: string; label: string; of: (row: WeaknessRow) => { points: number; maxPoints: number } | null }>,
+  lang: Language,
+  s: ReportStrings,
+  scenarioTitles?: ReadonlyMap<string, Text>,
+): string {
   const head = `<tr><th>${esc(s.slice)}</th><th class="n">${esc(s.truePositives)}</th><th class="n">${esc(s.detected)}</th><th class="n">${esc(s.missed)}</th><th class="n">${esc(s.falseAlarms)}</th><th class="n">${esc(s.points)}</th><th class="n">${esc(s.ratio)}</th>${columns.map((c) => `<th class="n">${esc(truncate(c.label, 22))}</th>`).join('')}</tr>`;
+  let scenario: string | null = null;
   const body = rows
     .map((r) => {
+      let group = '';
+      if (scenarioTitles && r.scenarioId !== null && r.scenarioId !== scenario) {
+        scenario = r.scenarioId;
+        const title = scenarioTitles.get(r.scenarioId);
+        group = `<tr class="group"><td colspan="${7 + columns.length}">${esc(title ? pick(title, lang) : r.scenarioId)}</td></tr>`;
+      }
       const cols = columns
         .map((c) => {
           const v = c.of(r);
@@ -202,7 +215,7 @@ function weaknessTable(rows: readonly WeaknessRow[], columns: ReadonlyArray<{ ke
           return `<td class="n heat" style="background:${ratioColor(ratio)}">${esc(ratio === null ? '–' : pct(ratio, lang))}</td>`;
         })
         .join('');
-      return `<tr><td>${esc(pick(r.label, lang))}</td><td class="n">${r.truePositives}</td><td class="n">${r.detected}</td><td class="n">${r.missed}</td><td class="n">${r.falsePositivesRaised}</td><td class="n">${esc(num(r.points, lang))}/${esc(num(r.maxPoints, lang))}</td><td class="n heat" style="background:${ratioColor(r.ratio)}">${esc(pct(r.ratio, lang))}</td>${cols}</tr>`;
+      return `${group}<tr><td>${esc(pick(r.label, lang))}</td><td class="n">${r.truePositives}</td><td class="n">${r.detected}</td><td class="n">${r.missed}</td><td class="n">${r.falsePositivesRaised}</td><td class="n">${esc(num(r.points, lang))}/${esc(num(r.maxPoints, lang))}</td><td class="n heat" style="background:${ratioColor(r.ratio)}">${esc(pct(r.ratio, lang))}</td>${cols}</tr>`;
     })
     .join('');
   return `<table class="small"><thead>${head}</thead><tbody>${body}</tbody></table>`;
@@ -247,7 +260,7 @@ function lostTable(team: TeamResult, score: TeamScore | undefined, lang: Languag
     .map((i) => `<tr><td>${esc(s.components[i.component])}</td><td class="mono">${esc(i.subject)}</td><td class="n">${esc(num(i.points, lang))}/${esc(num(i.maxPoints, lang))}</td><td class="note">${esc(i.note)}</td></tr>`)
     .join('');
   if (rows === '') return '';
-  return `<h4>${esc(team.teamName)} — ${esc(s.pointsLost)}</h4><table class="small"><thead><tr><th>${esc(s.component)}</th><th>${esc(s.subject)}</th><th class="n">${esc(s.points)}</th><th>${esc(s.note)}</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${esc(s.reviewLink)}: <span class="mono">${esc(team.links.review)}</span></p>`;
+  return `<div class="keep"><h4>${esc(team.teamName)} — ${esc(s.pointsLost)}</h4><table class="small"><thead><tr><th>${esc(s.component)}</th><th>${esc(s.subject)}</th><th class="n">${esc(s.points)}</th><th>${esc(s.note)}</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${esc(s.reviewLink)}: <span class="mono">${esc(team.links.review)}</span></p></div>`;
 }
 
 // ---- documents ----
@@ -267,7 +280,8 @@ th, td { border: 0.5px solid #adb5bd; padding: 1.2mm 1.6mm; vertical-align: top;
 th { background: #e7f5ff; font-weight: 700; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
-td.n, th.n { text-align: right; white-space: nowrap; }
+td.n { text-align: right; white-space: nowrap; } th.n { text-align: right; }
+th { hyphens: auto; }
 .small { font-size: 8pt; } .small th, .small td { padding: 0.8mm 1.2mm; }
 .heat { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .heatmap td.n { text-align: center; }
@@ -278,6 +292,8 @@ td.n, th.n { text-align: right; white-space: nowrap; }
 .weak li { margin-bottom: 1mm; }
 .chart { display: block; margin: 2mm 0; max-width: 100%; height: auto; }
 .break { page-break-before: always; }
+.keep { break-inside: avoid; page-break-inside: avoid; }
+tr.group td { background: #f1f3f5; font-weight: 700; }
 .callout { background: #f8f9fa; border-left: 3px solid #1864ab; padding: 2mm 3mm; margin: 2mm 0; }
 `;
 
@@ -309,7 +325,7 @@ export function exerciseReportHtml(model: ExerciseReportModel): string {
   const e = results.exercise;
   const teamColumns = weaknesses.heatmap.columns.map((c) => ({
     key: c.key,
-    label: c.label.split(' · ')[0] ?? c.label,
+    label: c.label,
     of: (row: WeaknessRow) => {
       const t = row.teams.find((x) => `${x.exerciseId}:${x.teamId}` === c.key);
       return t ? { points: t.points, maxPoints: t.maxPoints } : null;
@@ -331,12 +347,12 @@ export function exerciseReportHtml(model: ExerciseReportModel): string {
     `<h3>${esc(s.ranking)}</h3>`,
     rankingTable(results.teams, lang, s),
     rankingChart(results.teams, lang, s),
-    `<h3>${esc(s.weakest)}</h3>`,
+    `<div class="keep"><h3>${esc(s.weakest)}</h3>`,
     weakestBlock(weaknesses, lang, s),
     ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
-    `<h3>${esc(s.trend)}</h3>`,
+    `</div><div class="keep"><h3>${esc(s.trend)}</h3>`,
     trendChart(model.trends, lang, s),
-    `<h2 class="break">${esc(s.technicalDetails)}</h2>`,
+    `</div><h2 class="break">${esc(s.technicalDetails)}</h2>`,
     `<h3>${esc(s.metrics)}</h3>`,
     metricsTable(results.teams, lang, s),
     `<h3>${esc(s.perLayer)}</h3>`,
@@ -390,7 +406,7 @@ function unitRankingTable(trends: readonly UnitTrend[], lang: Language, s: Repor
         `<tr><td class="n">${i + 1}</td><td>${esc(r.t.unit.name)}</td><td class="n">${r.t.points.length}</td><td class="n strong">${esc(idx(Math.round(r.meanIndex * 10_000) / 10_000, lang))}</td><td class="n">${esc(idx(r.last, lang))}</td><td class="n">${r.change === null ? '–' : `${r.change >= 0 ? '+' : '−'}${esc(idx(Math.abs(Math.round(r.change * 10_000) / 10_000), lang))}`}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>${esc(s.rank)}</th><th>${esc(s.unit)}</th><th class="n">${esc(s.exercises)}</th><th class="n">${esc(s.meanIndex)}</th><th class="n">${esc(s.index)}</th><th class="n">${esc(s.change)}</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th>${esc(s.rank)}</th><th>${esc(s.unit)}</th><th class="n">${esc(s.exercises)}</th><th class="n">${esc(s.meanIndex)}</th><th class="n">${esc(s.latestIndex)}</th><th class="n">${esc(s.change)}</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 export function periodReportHtml(model: PeriodReportModel): string {
@@ -421,21 +437,21 @@ export function periodReportHtml(model: PeriodReportModel): string {
     `<p class="callout">${esc(s.scaleNote)} ${esc(s.unitRule)}</p>`,
     `<h3>${esc(s.unitRanking)}</h3>`,
     unitRankingTable(model.trends, lang, s),
-    `<h3>${esc(s.trend)}</h3>`,
+    `<div class="keep"><h3>${esc(s.trend)}</h3>`,
     trendChart(model.trends, lang, s),
-    `<h3>${esc(s.weakest)}</h3>`,
+    `</div><div class="keep"><h3>${esc(s.weakest)}</h3>`,
     weakestBlock(weaknesses, lang, s),
     ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
-    `<h3>${esc(s.exercises)}</h3>`,
+    `</div><h3>${esc(s.exercises)}</h3>`,
     exercisesTable(model.exercises.map((e) => e.exercise), lang, s),
     `<h2 class="break">${esc(s.technicalDetails)}</h2>`,
     `<h3>${esc(s.perLayer)}</h3>`,
     weaknessTable(weaknesses.layers, unitColumns, lang, s),
     `<h3>${esc(s.perPhase)}</h3>`,
-    weaknessTable(weaknesses.phases, unitColumns, lang, s),
+    weaknessTable(weaknesses.phases, unitColumns, lang, s, new Map(model.exercises.map((r) => [r.exercise.scenarioId, r.exercise.scenarioTitle]))),
     `<h3>${esc(s.heatmap)}</h3>`,
     heatmapTable(weaknesses, lang, s),
-    ...model.exercises.map((r) => `<h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}`),
+    ...model.exercises.map((r) => `<div class="keep"><h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}</div>`),
   ].join('\n');
   return documentHtml(lang, s.periodReportTitle, model.fontFaces, body);
 }

@@ -62,6 +62,7 @@ export interface ReportStrings {
   readonly exercise: string;
   readonly meanIndex: string;
   readonly bestIndex: string;
+  readonly latestIndex: string;
   readonly change: string;
   readonly unitRanking: string;
   readonly unitRule: string;
@@ -70,7 +71,7 @@ export interface ReportStrings {
   readonly notApplicable: string;
   readonly components: Record<ScoreComponentId, string>;
   readonly statuses: Record<string, string>;
-  readonly minutes: (m: number) => string;
+  readonly duration: (ms: number) => string;
 }
 
 const vi: ReportStrings = {
@@ -133,6 +134,7 @@ const vi: ReportStrings = {
   exercise: 'Cuộc diễn tập',
   meanIndex: 'Chỉ số TB',
   bestIndex: 'Chỉ số cao nhất',
+  latestIndex: 'Chỉ số lần gần nhất',
   change: 'Thay đổi',
   unitRanking: 'Xếp hạng đơn vị trong kỳ',
   unitRule: 'Đơn vị của một đội là đơn vị có nhiều thành viên nhất trong đội.',
@@ -141,7 +143,7 @@ const vi: ReportStrings = {
   notApplicable: 'không áp dụng',
   components: { detection: 'Phát hiện, phân loại', response: 'Ứng phó', coordination: 'Phối hợp, báo cáo', incident: 'Xử lý sự cố' },
   statuses: { draft: 'Nháp', running: 'Đang diễn ra', paused: 'Tạm dừng', finished: 'Đã kết thúc', aborted: 'Đã hủy' },
-  minutes: (m) => `${m.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} phút`,
+  duration: (ms) => (ms < 60_000 ? `${Math.round(ms / 1000)} giây` : `${(ms / 60_000).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} phút`),
 };
 
 const en: ReportStrings = {
@@ -204,6 +206,7 @@ const en: ReportStrings = {
   exercise: 'Exercise',
   meanIndex: 'Mean index',
   bestIndex: 'Best index',
+  latestIndex: 'Latest index',
   change: 'Change',
   unitRanking: 'Unit ranking for the period',
   unitRule: 'A team\'s unit is the unit most of its members belong to.',
@@ -212,7 +215,7 @@ const en: ReportStrings = {
   notApplicable: 'not applicable',
   components: { detection: 'Detection & triage', response: 'Response', coordination: 'Coordination & reporting', incident: 'Incident handling' },
   statuses: { draft: 'Draft', running: 'Running', paused: 'Paused', finished: 'Finished', aborted: 'Aborted' },
-  minutes: (m) => `${m.toLocaleString('en-GB', { maximumFractionDigits: 1 })} min`,
+  duration: (ms) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toLocaleString('en-GB', { maximumFractionDigits: 1 })} min`),
 };
 
 export function reportStrings(lang: Language): ReportStrings {

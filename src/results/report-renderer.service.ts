@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { Browser } from 'playwright-core';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { ResultsError } from './results-error.js';
+import { AppError } from '../common/app-error.js';
 
 /** Flags for a headless print-only browser: no sandbox (containers), no background traffic. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -83,8 +83,8 @@ export class ReportRenderer implements OnModuleDestroy {
     await this.close();
   }
 
-  private unavailable(message: string): ResultsError {
-    return new ResultsError('REPORT_RENDERER_UNAVAILABLE', message);
+  private unavailable(message: string): AppError {
+    return new AppError('REPORT_RENDERER_UNAVAILABLE', message);
   }
 
   private launch(): Promise<Browser> {

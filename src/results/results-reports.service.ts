@@ -26,7 +26,7 @@ export class ResultsReportsService {
       orgName: scored.org.orgName,
       generatedAt: new Date().toISOString(),
       results: scored.results,
-      weaknesses: weaknessesOf([scored], 'team'),
+      weaknesses: weaknessesOf([scored], 'team', true),
       trends: unitTrends([...units.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi')), trendInputs(history.scored)),
       fullScores: new Map(scored.scores.teams.map((t) => [t.teamId, t.score])),
       fontFaces: reportFontFaces(),

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, StreamableFile, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, StreamableFile } from '@nestjs/common';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -29,7 +29,6 @@ import {
 } from '../contracts/results.schema.js';
 import { TeamScoreSchema, type TeamScore } from '../contracts/scoring.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
-import { ResultsErrorFilter } from './results-error.js';
 import { ResultsReportsService } from './results-reports.service.js';
 import { ResultsService } from './results.service.js';
 
@@ -48,7 +47,6 @@ function attachment(content: Buffer | string, type: string, filename: string): S
  * administrators. Figures come from ScoringService; see docs in ResultsService.
  */
 @Controller('results')
-@UseFilters(ResultsErrorFilter)
 export class ResultsController {
   constructor(
     @Inject(ResultsService) private readonly results: ResultsService,

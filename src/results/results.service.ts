@@ -134,7 +134,7 @@ export class ResultsService {
   async weaknesses(user: AuthenticatedUser, query: ResultsWeaknessQuery): Promise<Weaknesses> {
     const org = await this.org(user);
     const scored = await this.finalScored(org, { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }, query.exerciseIds ?? null, 'full');
-    return weaknessesOf(scored, query.by);
+    return weaknessesOf(scored, query.by, scored.length === 1);
   }
 
   async csv(user: AuthenticatedUser, query: ResultsExportQuery): Promise<string> {
@@ -303,7 +303,8 @@ export function trendInputs(scored: readonly ScoredExercise[]): TrendInput[] {
   );
 }
 
-export function weaknessesOf(scored: readonly ScoredExercise[], by: 'unit' | 'team'): Weaknesses {
+/** `teamOnly`: heat-map columns named by team alone (one exercise); otherwise team · exercise. */
+export function weaknessesOf(scored: readonly ScoredExercise[], by: 'unit' | 'team', teamOnly = false): Weaknesses {
   const inputs: WeaknessInput[] = scored.flatMap(({ bundle, scores }) =>
     scores.teams.map((t) => ({
       exerciseId: bundle.row.id,
@@ -323,7 +324,7 @@ export function weaknessesOf(scored: readonly ScoredExercise[], by: 'unit' | 'te
     (input) =>
       by === 'unit'
         ? { key: input.unitId ?? '(none)', label: input.unitId === null ? '—' : (unitNames.get(input.unitId) ?? input.unitId) }
-        : { key: `${input.exerciseId}:${input.teamId}`, label: `${input.teamName} · ${titles.get(input.exerciseId) ?? ''}` },
+        : { key: `${input.exerciseId}:${input.teamId}`, label: teamOnly ? input.teamName : `${input.teamName} · ${titles.get(input.exerciseId) ?? ''}` },
     scored.map(({ bundle }) => bundle.row.id),
   );
 }

@@ -34,15 +34,13 @@ function hash(text: string): number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Replays solver action logs through the real API: the instructor seeks the shared clock to each
+ * Replays solver action logs through the real API (the exercise must be started): the instructor seeks the shared clock to each
  * action's virtual time, then each team posts its actions there (POST /exercises/:id/actions).
  * Alert actions go to one member per alert (ownership); the rest alternate between members.
  * Returns the number of actions the server refused (expected 0).
  */
 export async function play(baseUrl: string, instructor: string, exercise: ExerciseDto, teams: readonly PlayingTeam[], durationMs: number): Promise<{ refused: string[] }> {
   const refused: string[] = [];
-  const start = await api(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`);
-  if (start.status !== 200) throw new Error(`start: ${start.status} ${JSON.stringify(start.body)}`);
   let clockMs = 0;
   const seek = async (virtualMs: number) => {
     const target = Math.min(virtualMs, durationMs - 5_000);
@@ -88,6 +86,11 @@ export async function play(baseUrl: string, instructor: string, exercise: Exerci
   const finish = await api(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/finish`);
   if (finish.status !== 200) throw new Error(`finish: ${finish.status} ${JSON.stringify(finish.body)}`);
   return { refused };
+}
+
+export async function startExercise(baseUrl: string, instructor: string, exercise: ExerciseDto): Promise<void> {
+  const start = await api(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`);
+  if (start.status !== 200) throw new Error(`start: ${start.status} ${JSON.stringify(start.body)}`);
 }
 
 /** RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
