@@ -1,3 +1,33 @@
+import '@fontsource/be-vietnam-pro/vietnamese-400.css';
+import '@fontsource/be-vietnam-pro/vietnamese-600.css';
+import '@fontsource/be-vietnam-pro/vietnamese-700.css';
+import '@fontsource/be-vietnam-pro/latin-400.css';
+import '@fontsource/be-vietnam-pro/latin-600.css';
+import '@fontsource/be-vietnam-pro/latin-700.css';
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './app.css';
+import './i18n/i18n.js';
+import { createTheme, localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app.js';
 
-createRoot(document.getElementById('root')!).render(<p>SOC Drill</p>);
+const theme = createTheme({
+  fontFamily: '"Be Vietnam Pro", system-ui, sans-serif',
+  headings: { fontFamily: '"Be Vietnam Pro", system-ui, sans-serif' },
+  primaryColor: 'blue',
+  defaultRadius: 'sm',
+  // Users who ask the OS for less motion get no modal/transition animations.
+  respectReducedMotion: true,
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="dark" colorSchemeManager={localStorageColorSchemeManager({ key: 'socdrill.scheme' })}>
+      <Notifications position="bottom-right" limit={2} />
+      <App />
+    </MantineProvider>
+  </StrictMode>,
+);

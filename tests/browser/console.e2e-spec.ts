@@ -1,0 +1,366 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ExerciseDto, StreamEvent } from '../../src/contracts/exercise.schema';
+import type { TeamState } from '../../src/contracts/triage.schema';
+import { vi as viDictionary } from '../../web/src/i18n/vi';
+import { api, login, userIds } from '../support/api';
+import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * End-to-end tests of the web console: the real server (in-process, fresh database, bundled
+ * scenarios) serves dist/web, and Debian's Chromium drives it through playwright-core.
+ * dist/web must be built first (`npm test` does it; by hand: `npm run build:web`).
+ */
+const ROOT = resolve(__dirname, '..', '..');
+const WEB_DIST = join(ROOT, 'dist', 'web');
+const SHOTS = join(ROOT, 'tests', 'output', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const VIEWPORT = { width: 1366, height: 768 };
+const TIMEOUT = 60_000;
+
+jest.setTimeout(TIMEOUT);
+
+describe('web console in a real browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let ids: Record<string, string>;
+  let instructorToken: string;
+  let traineeExercise: ExerciseDto;
+  let cockpitExerciseId: string;
+  const dialogs: string[] = [];
+  const cspViolations: string[] = [];
+  /** Pages still open when a test ends (it failed before closing them): screenshot them for diagnosis. */
+  const openPages = new Set<Page>();
+
+  async function newPage(lang: 'vi' | 'en' = 'vi'): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: VIEWPORT, locale: lang === 'vi' ? 'vi-VN' : 'en-GB', reducedMotion: 'reduce' });
+    await context.addInitScript((l) => {
+      if (!localStorage.getItem('socdrill.lang')) localStorage.setItem('socdrill.lang', l);
+    }, lang);
+    const page = await context.newPage();
+    openPages.add(page);
+    context.on('close', () => openPages.delete(page));
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    return { context, page };
+  }
+
+  async function uiLogin(page: Page, username: string): Promise<void> {
+    await page.goto(`${app.baseUrl}/login`);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', 'socdrill-demo');
+    await page.click('[data-testid=login-submit]');
+    await page.waitForSelector('[data-testid=lobby][data-loaded=true]');
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  }
+
+  async function pickOption(page: Page, inputSelector: string, name: RegExp): Promise<void> {
+    await page.click(inputSelector);
+    await page.getByRole('option', { name }).first().click();
+    await page.keyboard.press('Escape');
+  }
+
+  async function teamState(token: string, exerciseId: string): Promise<TeamState> {
+    const response = await api<TeamState>(app.baseUrl, token, 'GET', `/exercises/${exerciseId}/state`);
+    expect(response.status).toBe(200);
+    return response.body;
+  }
+
+  /** Every key of the dictionary, e.g. "queue.title": i18next shows the key when a translation is missing. */
+  const KEYS: string[] = [];
+  (function collect(node: object, prefix: string) {
+    for (const [key, value] of Object.entries(node)) {
+      if (typeof value === 'string') KEYS.push(`${prefix}${key}`);
+      else collect(value as object, `${prefix}${key}.`);
+    }
+  })(viDictionary, '');
+
+  /** Visible text must never show a raw i18n key (a missing translation). */
+  async function expectNoRawKeys(page: Page): Promise<void> {
+    const text = await page.locator('body').innerText();
+    expect(KEYS.filter((key) => text.includes(key))).toEqual([]);
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST}/index.html missing: run \`npm run build:web\` first`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install -y chromium`);
+    mkdirSync(SHOTS, { recursive: true });
+    app = await startTestApp({ LOAD_BUNDLED_SCENARIOS: 'true', SCENARIOS_DIR: join(ROOT, 'scenarios'), WEB_DIST_DIR: WEB_DIST, PASSWORD_SCRYPT_LOG2N: '10' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const admin = await login(app.baseUrl, 'admin');
+    ids = await userIds(app.baseUrl, admin);
+    instructorToken = await login(app.baseUrl, 'instructor');
+  });
+
+  afterEach(async () => {
+    let n = 0;
+    for (const page of openPages) {
+      n += 1;
+      await page.screenshot({ path: join(SHOTS, `failed-${(expect.getState().currentTestName ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${n}.png`) }).catch(() => undefined);
+      await page.context().close().catch(() => undefined);
+    }
+    openPages.clear();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function flagshipVersionId(): Promise<string> {
+    const list = await api<Array<{ scenarioId: string; versionId: string }>>(app.baseUrl, instructorToken, 'GET', '/scenarios');
+    return list.body.find((s) => s.scenarioId === 'portal-defacement')!.versionId;
+  }
+
+  it('trainee: live alerts, triage, incident, response, report; survives reload and a dropped connection', async () => {
+    const created = await api<ExerciseDto>(app.baseUrl, instructorToken, 'POST', '/exercises', {
+      scenarioVersionId: await flagshipVersionId(),
+      title: 'Diễn tập Cổng TTĐT – Đội Xanh',
+      teams: [{ name: 'Đội Xanh', memberIds: [ids.trainee1] }, { name: 'Đội Đỏ', memberIds: [ids.trainee2] }],
+      speed: 1,
+      seed: 7,
+    });
+    expect(created.status).toBe(201);
+    traineeExercise = created.body;
+    const exId = traineeExercise.id;
+    const trainee = await login(app.baseUrl, 'trainee1');
+
+    const { context, page } = await newPage('vi');
+    await page.goto(`${app.baseUrl}/`);
+    await page.waitForURL(/\/login$/);
+    await shot(page, 'vi-login');
+    await uiLogin(page, 'trainee1');
+    await shot(page, 'vi-lobby-trainee');
+    await page.click('[data-testid=open-console]');
+    await page.waitForSelector('[data-testid=connection-state][data-state=connected]');
+    expect(await page.locator('[data-testid=alert-row]').count()).toBe(0);
+
+    // Alerts arrive live once the instructor starts the clock.
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/start`)).status).toBe(200);
+    const first = page.locator('[data-testid=alert-row][data-alert-id="l3-assessment-report"]');
+    await first.waitFor();
+    await page.waitForSelector('[data-testid=clock-status][data-status=running]');
+    await first.click();
+    await expect(page.locator('[data-testid=alert-title]').innerText()).resolves.toContain('Báo cáo kiểm tra');
+
+    // Keyboard triage: a = acknowledge, 1 = true positive, shift+4 = critical.
+    await page.keyboard.press('a');
+    await page.locator('[data-testid=alert-owner]', { hasText: 'Tôi' }).waitFor();
+    await page.keyboard.press('1');
+    await page.locator('[data-testid=current-verdict]', { hasText: 'Cảnh báo đúng' }).waitFor();
+    await page.keyboard.press('Shift+Digit4');
+    await expectEventually(async () => expect((await teamState(trainee, exId)).alerts['l3-assessment-report']?.severity).toBe('critical'), 5000, 100);
+
+    // Route to Layer 1 (the operator), then the four-layer board shows it in lane 1.
+    await pickOption(page, '[data-testid=route-parties]', /Trung tâm Chuyển đổi số/);
+    await page.click('[data-testid=route-submit]');
+    await page.locator('[data-testid=alert-routes]').waitFor();
+
+    // Open an incident from the alert and isolate its host.
+    await page.click('[data-testid=incident-create]');
+    await page.locator('[data-testid=tab-incidents]', { hasText: '(1)' }).waitFor();
+    await page.click('[data-testid=response-submit]');
+    await expectEventually(async () => expect((await teamState(trainee, exId)).responses.map((r) => [r.action, r.target])).toContainEqual(['isolate-host', 'web-01']), 5000, 100);
+    await shot(page, 'vi-console-alerts');
+
+    await page.click('[data-testid=tab-board]');
+    await page.locator('[data-testid=lane-1] [data-testid=board-item]').first().waitFor();
+    await shot(page, 'vi-console-board');
+    await page.click('[data-testid=tab-incidents]');
+    await page.locator('[data-testid=incident-card]').first().waitFor();
+    await shot(page, 'vi-console-incidents');
+
+    // File the initial report (báo cáo ban đầu).
+    await page.click('[data-testid=tab-reports]');
+    await pickOption(page, '[data-testid=report-recipients]', /Văn phòng UBND/);
+    await pickOption(page, '[data-testid=report-recipients]', /Công an tỉnh/);
+    await page.fill('[data-testid=report-what]', 'Cổng TTĐT có lỗ hổng tải tệp chưa vá (CVE-2025-99001); đã cô lập web-01.');
+    await page.click('[data-testid=report-submit]');
+    await page.locator('[data-testid=filed-reports] tr[data-kind=initial]').waitFor();
+    await page.locator('[data-testid=deadlines] [data-testid=deadline]').first().waitFor();
+    await shot(page, 'vi-console-reports');
+    await page.click('[data-testid=tab-activity]');
+    await page.locator('[data-testid=activity] tr').first().waitFor();
+    await shot(page, 'vi-console-activity');
+    await expectNoRawKeys(page);
+
+    // A reload keeps the session (refresh token) and the derived state.
+    await page.reload();
+    await page.locator('[data-testid=alert-row][data-alert-id="l3-assessment-report"][data-status=closed]').waitFor();
+    await page.locator('[data-testid=tab-incidents]', { hasText: '(1)' }).waitFor();
+    await page.click('[data-testid=tab-reports]');
+    await page.locator('[data-testid=filed-reports] tr[data-kind=initial]').waitFor();
+    await page.click('[data-testid=tab-alerts]');
+
+    // Drop the network; alerts delivered meanwhile arrive after reconnecting, once each.
+    await context.setOffline(true);
+    await page.waitForSelector('[data-testid=connection-state][data-state=offline]');
+    await shot(page, 'vi-console-offline');
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/seek`, { virtualMs: 15 * 60_000 })).status).toBe(200);
+    const delivered = await api<{ events: StreamEvent[] }>(app.baseUrl, trainee, 'GET', `/exercises/${exId}/events?limit=5000`);
+    const expected = new Set(delivered.body.events.map((e) => (e.alert as { id: string }).id));
+    expect(expected.size).toBeGreaterThan(2);
+    await context.setOffline(false);
+    await page.waitForSelector('[data-testid=connection-state][data-state=connected]');
+    await expectEventually(async () => expect(await page.locator('[data-testid=alert-row]').count()).toBe(expected.size), 10_000, 100);
+    const shown = await page.locator('[data-testid=alert-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-alert-id')));
+    expect(new Set(shown)).toEqual(expected);
+    expect(shown).toHaveLength(new Set(shown).size);
+    await context.close();
+  });
+
+  it('instructor: creates an exercise from the flagship drill, starts it, changes speed, pauses, resumes', async () => {
+    const { context, page } = await newPage('vi');
+    await uiLogin(page, 'instructor');
+    await page.getByRole('link', { name: 'Tạo bài diễn tập' }).first().click();
+    await page.locator('[data-testid=create-scenario]').waitFor();
+    await expectEventually(async () => expect(await page.inputValue('[data-testid=create-scenario]')).toContain('Cổng'), 5000, 100);
+    await page.locator('[data-testid=users-forbidden]').waitFor(); // instructors cannot list users: said in words, with the code
+    await page.fill('[data-testid=create-title]', 'Diễn tập điều hành');
+    await pickOption(page, '[data-testid=team-members]', /Học viên 1/); // known from the trainee's exercise
+    await shot(page, 'vi-create-exercise');
+    await page.click('[data-testid=create-submit]');
+    await page.waitForURL(/\/cockpit$/);
+    cockpitExerciseId = page.url().split('/').at(-2)!;
+    await page.locator('[data-testid=exercise-status]', { hasText: 'Bản nháp' }).waitFor();
+
+    await page.click('[data-testid=control-start]');
+    await page.waitForSelector('[data-testid=clock-status][data-status=running]');
+    await page.fill('[data-testid=speed-input]', '50');
+    await page.click('[data-testid=speed-apply]');
+    await page.locator('[data-testid=clock-speed]', { hasText: '50' }).waitFor();
+    await page.locator('[data-testid=team-events]').first().filter({ hasNotText: /^0$/ }).waitFor();
+    await page.click('[data-testid=control-pause]');
+    await page.waitForSelector('[data-testid=clock-status][data-status=paused]');
+    const pausedAt = await page.innerText('[data-testid=clock-time]');
+    await page.click('[data-testid=control-resume]');
+    await page.waitForSelector('[data-testid=clock-status][data-status=running]');
+    await expectEventually(async () => expect(await page.innerText('[data-testid=clock-time]')).not.toBe(pausedAt), 5000, 100);
+
+    // The scoreboard moves when a team scores (or, without a scoring endpoint, the cockpit says so).
+    await page.locator('[data-testid=score-row], [data-testid=no-scoring]').first().waitFor();
+    if ((await page.locator('[data-testid=score-row]').count()) > 0) {
+      const before = await page.innerText('[data-testid=score-total]');
+      const trainee = await login(app.baseUrl, 'trainee1');
+      for (const action of [
+        { type: 'alert.verdict', alertId: 'l3-assessment-report', verdict: 'true-positive' },
+        { type: 'alert.severity', alertId: 'l3-assessment-report', severity: 'high' },
+        { type: 'route', target: { alertId: 'l3-assessment-report' }, to: ['p-operator'] },
+      ]) {
+        const ack = await api(app.baseUrl, trainee, 'POST', `/exercises/${cockpitExerciseId}/actions`, { ...action, actionId: crypto.randomUUID(), exerciseId: cockpitExerciseId });
+        expect(ack.status).toBe(200);
+      }
+      await expectEventually(async () => expect(await page.innerText('[data-testid=score-total]')).not.toBe(before), 10_000, 100);
+    }
+    await shot(page, 'vi-cockpit');
+    await expectNoRawKeys(page);
+    await page.click('[data-testid=control-pause]'); // keeps the server quiet for the next tests
+    await page.waitForSelector('[data-testid=clock-status][data-status=paused]');
+    await context.close();
+  });
+
+  for (const lang of ['vi', 'en'] as const) {
+    it(`main screens in ${lang === 'vi' ? 'Vietnamese' : 'English'}`, async () => {
+      const words = lang === 'vi' ? { lobby: 'Bài diễn tập của tôi', library: 'Thư viện kịch bản', queue: 'Hàng đợi cảnh báo' } : { lobby: 'My exercises', library: 'Scenario library', queue: 'Alert queue' };
+      const { context, page } = await newPage(lang);
+      await uiLogin(page, 'instructor');
+      await page.getByRole('heading', { name: words.lobby }).waitFor();
+      await shot(page, `${lang}-lobby-instructor`);
+      await page.goto(`${app.baseUrl}/scenarios`);
+      await page.getByRole('heading', { name: words.library }).waitFor();
+      await page.locator('[data-testid=scenario-row]').first().waitFor();
+      await shot(page, `${lang}-scenario-library`);
+      await expectNoRawKeys(page);
+      await page.goto(`${app.baseUrl}/scenarios/portal-defacement`);
+      await page.locator('[data-testid=scenario-timeline] tbody tr').first().waitFor();
+      await shot(page, `${lang}-scenario-detail`);
+      await page.goto(`${app.baseUrl}/scenarios/new`);
+      await page.fill('[data-testid=scenario-source]', 'schemaVersion: 1\nid: Bad Id\nversion: one\n');
+      await page.click('[data-testid=scenario-validate]');
+      await page.locator('[data-testid=scenario-problems] tbody tr').first().waitFor();
+      await shot(page, `${lang}-scenario-editor-problems`);
+      await expectNoRawKeys(page);
+      await page.goto(`${app.baseUrl}/exercises/${cockpitExerciseId}/cockpit`);
+      await page.waitForSelector('[data-testid=clock-status][data-status=paused]');
+      await page.locator('[data-testid=score-row], [data-testid=no-scoring]').first().waitFor();
+      await shot(page, `${lang}-cockpit`);
+      await expectNoRawKeys(page);
+      await context.close();
+
+      const trainee = await newPage(lang);
+      await uiLogin(trainee.page, 'trainee1');
+      await trainee.page.goto(`${app.baseUrl}/exercises/${traineeExercise.id}/console`);
+      await trainee.page.getByText(words.queue).waitFor();
+      await trainee.page.locator('[data-testid=alert-row]').first().click();
+      await trainee.page.locator('[data-testid=alert-detail]').waitFor();
+      await shot(trainee.page, `${lang}-console`);
+      await trainee.page.keyboard.press('?');
+      await trainee.page.getByRole('dialog').waitFor();
+      await shot(trainee.page, `${lang}-console-shortcuts`);
+      await expectNoRawKeys(trainee.page);
+      await trainee.page.keyboard.press('Escape');
+      await trainee.page.click('[data-testid=theme-switch]');
+      await trainee.page.waitForFunction(() => document.documentElement.getAttribute('data-mantine-color-scheme') === 'light');
+      await shot(trainee.page, `${lang}-console-light`);
+      await trainee.context.close();
+    });
+  }
+
+  it('renders scenario texts with HTML and script as plain text (no XSS)', async () => {
+    const payloadImg = '<img src=x onerror=alert(1)>';
+    const payloadScript = '<script>alert(2)</script>';
+    const source = readFileSync(join(ROOT, 'tests', 'fixtures', 'scenarios', 'valid', 'minimal.yaml'), 'utf8')
+      .replace('id: fixture-minimal', 'id: xss-probe')
+      .replace('  vi: Kịch bản kiểm thử tối thiểu', `  vi: "Kịch bản ${payloadImg}"`)
+      .replace('  en: Minimal test scenario', `  en: "Scenario ${payloadScript}"`)
+      .replace('title: { vi: Tải lên tệp thực thi, en: Executable upload }', `title: { vi: "${payloadImg} Tải lên", en: "${payloadScript} upload" }`)
+      .replace('description: { vi: WAF phát hiện tải lên tệp .php, en: WAF saw a .php upload }', `description: { vi: "${payloadScript} WAF ${payloadImg}", en: "${payloadImg}" }`);
+    expect(source).toContain('xss-probe');
+
+    const { context, page } = await newPage('vi');
+    await uiLogin(page, 'instructor');
+    await page.goto(`${app.baseUrl}/scenarios/new`);
+    await page.fill('[data-testid=scenario-source]', source);
+    await page.click('[data-testid=scenario-save]');
+    await page.waitForURL(/\/scenarios\/xss-probe$/);
+    await page.locator('[data-testid=scenario-title]', { hasText: payloadImg }).waitFor();
+    await page.locator('[data-testid=scenario-timeline]', { hasText: `${payloadImg} Tải lên` }).waitFor();
+    await shot(page, 'xss-scenario-detail');
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    await context.close();
+
+    // The same texts as a live alert in a trainee's console.
+    const versions = await api<Array<{ versionId: string }>>(app.baseUrl, instructorToken, 'GET', '/scenarios/xss-probe/versions');
+    const exercise = await api<ExerciseDto>(app.baseUrl, instructorToken, 'POST', '/exercises', {
+      scenarioVersionId: versions.body[0]!.versionId,
+      teams: [{ name: 'XSS', memberIds: [ids.trainee3] }],
+    });
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exercise.body.id}/start`)).status).toBe(200);
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exercise.body.id}/seek`, { virtualMs: 6 * 60_000 })).status).toBe(200);
+    const trainee = await newPage('vi');
+    await uiLogin(trainee.page, 'trainee3');
+    await trainee.page.goto(`${app.baseUrl}/exercises/${exercise.body.id}/console`);
+    await trainee.page.locator('[data-testid=alert-row][data-alert-id=a-exploit]').click();
+    await trainee.page.locator('[data-testid=alert-title]', { hasText: `${payloadImg} Tải lên` }).waitFor();
+    await trainee.page.locator('[data-testid=alert-description]', { hasText: payloadScript }).waitFor();
+    await shot(trainee.page, 'xss-console');
+    expect(await trainee.page.locator('img[src="x"]').count()).toBe(0);
+    expect(await trainee.page.evaluate(() => document.querySelectorAll('script:not([src])').length)).toBe(0);
+    await trainee.context.close();
+    expect(dialogs).toEqual([]);
+    // The strict CSP (no inline script, no eval) held for the whole run.
+    expect(cspViolations).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { Center, Loader } from '@mantine/core';
+import { useEffect, useState, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { session } from './api/api-client.js';
+import { LobbyPage } from './pages/lobby-page.js';
+import { LoginPage } from './pages/login-page.js';
+import { useSession } from './realtime/hooks.js';
+import { TraineeConsolePage } from './trainee/trainee-console-page.js';
+import { CockpitPage } from './instructor/cockpit-page.js';
+import { CreateExercisePage } from './instructor/create-exercise-page.js';
+import { ScenarioLibraryPage } from './instructor/scenario-library-page.js';
+import { ScenarioDetailPage } from './instructor/scenario-detail-page.js';
+import { ScenarioEditorPage } from './instructor/scenario-editor-page.js';
+import { ExerciseResultsPage } from './reviewer/exercise-results-page.js';
+import { ResultsPage } from './reviewer/results-page.js';
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { accessToken } = useSession();
+  const location = useLocation();
+  if (!accessToken) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return <>{children}</>;
+}
+
+export function App() {
+  // A reload keeps the session through the refresh token; wait for it before routing.
+  const [ready, setReady] = useState(!session.hasRefreshToken());
+  useEffect(() => {
+    if (ready) return;
+    void session.refresh().finally(() => setReady(true));
+  }, [ready]);
+  if (!ready) {
+    return (
+      <Center mih="100vh">
+        <Loader />
+      </Center>
+    );
+  }
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/" element={<RequireAuth><LobbyPage /></RequireAuth>} />
+        <Route path="/exercises/new" element={<RequireAuth><CreateExercisePage /></RequireAuth>} />
+        <Route path="/exercises/:exerciseId/console" element={<RequireAuth><TraineeConsolePage /></RequireAuth>} />
+        <Route path="/exercises/:exerciseId/cockpit" element={<RequireAuth><CockpitPage /></RequireAuth>} />
+        <Route path="/scenarios" element={<RequireAuth><ScenarioLibraryPage /></RequireAuth>} />
+        <Route path="/scenarios/new" element={<RequireAuth><ScenarioEditorPage /></RequireAuth>} />
+        <Route path="/scenarios/:scenarioId" element={<RequireAuth><ScenarioDetailPage /></RequireAuth>} />
+        <Route path="/scenarios/:scenarioId/edit/:versionId" element={<RequireAuth><ScenarioEditorPage /></RequireAuth>} />
+        <Route path="/results" element={<RequireAuth><ResultsPage /></RequireAuth>} />
+        <Route path="/results/exercises/:exerciseId" element={<RequireAuth><ExerciseResultsPage /></RequireAuth>} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,26 @@
+import { Badge, Group, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { ClockStateDto } from '@contracts/exercise.schema.js';
+import { formatClock, formatNumber } from '../lib/format.js';
+import { useTicker, virtualNow } from '../realtime/hooks.js';
+
+export function ClockDisplay({ clock, receivedAt }: { clock: ClockStateDto | null; receivedAt: number }) {
+  const { t } = useTranslation();
+  const now = useTicker(100);
+  if (!clock) return <Text c="dimmed">--:--</Text>;
+  const ms = virtualNow(clock, receivedAt, now);
+  return (
+    <Group gap="xs" wrap="nowrap" aria-label={t('clock.virtual')} data-testid="clock">
+      <Text ff="monospace" fw={700} fz="xl" data-testid="clock-time" aria-live="off">
+        {formatClock(ms)}
+      </Text>
+      <Text c="dimmed" fz="sm">/ {formatClock(clock.durationMs)}</Text>
+      <Badge variant="light" color="blue" data-testid="clock-speed" title={t('clock.speed')}>
+        {t('clock.speedValue', { speed: formatNumber(clock.speed, 2) })}
+      </Badge>
+      <Badge variant="filled" color={clock.status === 'running' ? 'teal' : clock.status === 'paused' ? 'yellow' : 'gray'} data-testid="clock-status" data-status={clock.status}>
+        {t(`status.${clock.status}`)}
+      </Badge>
+    </Group>
+  );
+}

@@ -1,0 +1,274 @@
+import { Badge, Button, Grid, Group, Loader, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Table, Text, TextInput, Textarea, Title, MultiSelect } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router-dom';
+import type { Severity } from '@contracts/common.schema.js';
+import type { ClockStateDto, ExerciseDto, StreamEvent } from '@contracts/exercise.schema.js';
+import { SENSORS, type Sensor } from '@contracts/scenario.schema.js';
+import type { RecordedAction, TeamState } from '@contracts/triage.schema.js';
+import { api } from '../api/api-client.js';
+import { useApi } from '../api/use-api.js';
+import { AppLayout } from '../components/app-layout.js';
+import { ClockDisplay } from '../components/clock-display.js';
+import { describeError, ErrorText } from '../components/error-text.js';
+import { formatClock, parseTimeInput, pick } from '../lib/format.js';
+import { useExerciseLive } from '../realtime/hooks.js';
+import type { ExerciseLive } from '../realtime/realtime-hub.js';
+import { STATUS_COLOR } from '../pages/lobby-page.js';
+import { describeAction } from '../trainee/activity-panel.js';
+import { SEVERITIES, toAlert } from '../trainee/console-model.js';
+import type { ScenarioDetailDto } from './scenario-detail-page.js';
+import { Scoreboard } from './scoreboard.js';
+
+type Op = 'start' | 'pause' | 'resume' | 'finish' | 'abort';
+
+export function CockpitPage() {
+  const { exerciseId = '' } = useParams();
+  const { t } = useTranslation();
+  const live = useExerciseLive(exerciseId);
+  const exercise = useApi<ExerciseDto>(`/exercises/${exerciseId}`, live.joinTick);
+  const ex = exercise.data;
+  const detail = useApi<ScenarioDetailDto>(ex ? `/scenarios/${ex.scenarioId}/versions/${ex.scenarioVersionId}` : null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [speed, setSpeed] = useState<number | string>('');
+  const [seekTime, setSeekTime] = useState('');
+  const [seekPhase, setSeekPhase] = useState<string | null>(null);
+
+  const clock = live.clock ?? ex?.clock ?? null;
+
+  async function control(label: string, path: string, body?: unknown) {
+    setBusy(label);
+    setError(null);
+    try {
+      const result = await api.post<ClockStateDto>(`/exercises/${exerciseId}/${path}`, body);
+      live.setClock(result);
+      exercise.reload();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  if (!ex) {
+    return <AppLayout>{exercise.error ? <ErrorText error={exercise.error} /> : <Loader aria-label={t('common.loading')} />}</AppLayout>;
+  }
+  const status = clock?.status ?? ex.status;
+  const opButton = (op: Op, color: string, enabled: boolean) => (
+    <Button key={op} color={color} disabled={!enabled} loading={busy === op} onClick={() => void control(op, op)} data-testid={`control-${op}`}>
+      {t(`cockpit.${op}`)}
+    </Button>
+  );
+  const seekMs = parseTimeInput(seekTime);
+  const phases = detail.data?.scenario.phases ?? [];
+
+  return (
+    <AppLayout>
+      <Stack gap="xs">
+        <Group justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Title order={1} fz="h4" data-testid="cockpit-title">{t('cockpit.title')}: {ex.title}</Title>
+            <Badge color={STATUS_COLOR[status]} data-testid="exercise-status">{t(`status.${status}`)}</Badge>
+          </Group>
+          <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
+        </Group>
+        <Paper withBorder p="xs">
+          <Group gap="xs" align="flex-end" wrap="wrap">
+            {opButton('start', 'teal', status === 'draft')}
+            {opButton('pause', 'yellow', status === 'running')}
+            {opButton('resume', 'teal', status === 'paused')}
+            {opButton('finish', 'blue', status === 'running' || status === 'paused')}
+            {opButton('abort', 'red', status !== 'finished' && status !== 'aborted')}
+            <NumberInput w={110} size="sm" label={t('clock.speed')} min={0.25} max={100} step={1} decimalScale={2} value={speed} onChange={setSpeed} placeholder={String(clock?.speed ?? '')} data-testid="speed-input" />
+            <Button variant="light" disabled={speed === ''} loading={busy === 'speed'} onClick={() => void control('speed', 'speed', { speed: Number(speed) })} data-testid="speed-apply">
+              {t('cockpit.speed')}
+            </Button>
+            <TextInput w={150} size="sm" label={t('cockpit.seekTime')} placeholder="40m · 1:05:00" value={seekTime} onChange={(e) => setSeekTime(e.currentTarget.value)} error={seekTime && seekMs === null ? '?' : undefined} />
+            <Button variant="light" disabled={seekMs === null} loading={busy === 'seek'} onClick={() => seekMs !== null && void control('seek', 'seek', { virtualMs: seekMs })}>
+              {t('cockpit.seekGo')}
+            </Button>
+            <Select w={220} size="sm" label={t('cockpit.seekPhase')} data={phases.map((p) => ({ value: p.id, label: pick(p.name) }))} value={seekPhase} onChange={setSeekPhase} clearable />
+            <Button variant="light" disabled={!seekPhase} loading={busy === 'seekPhase'} onClick={() => seekPhase && void control('seekPhase', 'seek', { phase: seekPhase })}>
+              {t('cockpit.seekGo')}
+            </Button>
+          </Group>
+          {error !== null && <ErrorText error={error} />}
+        </Paper>
+        <Grid gap="xs">
+          <Grid.Col span={{ base: 12, lg: 7 }}>
+            <TeamsTable exercise={ex} live={live} />
+            <Scoreboard exercise={ex} live={live} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 5 }}>
+            <InjectPanel exercise={ex} detail={detail.data} />
+          </Grid.Col>
+        </Grid>
+        <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
+      </Stack>
+    </AppLayout>
+  );
+}
+
+function TeamsTable({ exercise, live }: { exercise: ExerciseDto; live: ExerciseLive }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="sm" mb="xs">
+      <Title order={2} fz="md" mb="xs">{t('cockpit.teams')}</Title>
+      <Table fz="sm" data-testid="cockpit-teams">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('common.team')}</Table.Th><Table.Th>{t('create.members')}</Table.Th><Table.Th>{t('cockpit.events')}</Table.Th><Table.Th>{t('cockpit.lastEvent')}</Table.Th><Table.Th>{t('cockpit.openAlerts')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {exercise.teams.map((team) => <TeamRow key={team.id} exercise={exercise} team={team} live={live} />)}
+        </Table.Tbody>
+      </Table>
+    </Paper>
+  );
+}
+
+function TeamRow({ exercise, team, live }: { exercise: ExerciseDto; team: ExerciseDto['teams'][number]; live: ExerciseLive }) {
+  const events = live.events.get(team.id) ?? [];
+  const state = useApi<TeamState>(`/exercises/${exercise.id}/state?teamId=${encodeURIComponent(team.id)}`, `${live.actionTick}:${live.joinTick}`);
+  const last = events[events.length - 1];
+  const open = state.data ? events.filter((e) => !state.data!.alerts[toAlert(e).id]?.verdict).length : null;
+  return (
+    <Table.Tr data-testid="team-row" data-team-id={team.id}>
+      <Table.Td fw={600} style={{ whiteSpace: 'nowrap' }}>{team.name}</Table.Td>
+      <Table.Td fz="xs">{team.members.map((m) => m.displayName).join(', ')}</Table.Td>
+      <Table.Td data-testid="team-events">{events.length}</Table.Td>
+      <Table.Td fz="xs">{last ? `${formatClock(last.deliveredVirtualMs)} · ${pick(toAlert(last).title)}` : '—'}</Table.Td>
+      <Table.Td>{open ?? '—'}</Table.Td>
+    </Table.Tr>
+  );
+}
+
+function InjectPanel({ exercise, detail }: { exercise: ExerciseDto; detail: ScenarioDetailDto | null }) {
+  const { t } = useTranslation();
+  const [mode, setMode] = useState('library');
+  const [injectId, setInjectId] = useState<string | null>(null);
+  const [teamIds, setTeamIds] = useState<string[]>([]);
+  const [layer, setLayer] = useState('2');
+  const [sensor, setSensor] = useState<Sensor>('siem');
+  const [severity, setSeverity] = useState<Severity>('medium');
+  const [titleVi, setTitleVi] = useState('');
+  const [titleEn, setTitleEn] = useState('');
+  const [descVi, setDescVi] = useState('');
+  const [descEn, setDescEn] = useState('');
+  const [raw, setRaw] = useState('');
+  const [busy, setBusy] = useState(false);
+  const injects = detail?.scenario.injects ?? [];
+
+  async function send() {
+    setBusy(true);
+    try {
+      const body =
+        mode === 'library'
+          ? { injectId, ...(teamIds.length ? { teamIds } : {}) }
+          : {
+              ...(teamIds.length ? { teamIds } : {}),
+              alert: {
+                layer: Number(layer),
+                sensor,
+                severity,
+                title: { vi: titleVi.trim(), en: titleEn.trim() || titleVi.trim() },
+                description: { vi: descVi.trim(), en: descEn.trim() || descVi.trim() },
+                observables: [],
+                ...(raw.trim() ? { raw } : {}),
+              },
+            };
+      const result = await api.post<{ eventId: string }>(`/exercises/${exercise.id}/injects`, body);
+      notifications.show({ color: 'teal', message: t('cockpit.injected', { id: result.eventId }) });
+    } catch (e) {
+      notifications.show({ color: 'red', message: describeError(t, e) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Paper withBorder p="sm" component="form" onSubmit={(e) => { e.preventDefault(); void send(); }} aria-labelledby="inject-title">
+      <Title order={2} fz="md" mb="xs" id="inject-title">{t('cockpit.inject')}</Title>
+      <Stack gap="xs">
+        <SegmentedControl size="xs" value={mode} onChange={setMode} data={[{ value: 'library', label: t('cockpit.library') }, { value: 'adhoc', label: t('cockpit.adhoc') }]} />
+        <MultiSelect searchable size="xs" label={t('cockpit.injectTeams')} data={exercise.teams.map((team) => ({ value: team.id, label: team.name }))} value={teamIds} onChange={setTeamIds} clearable />
+        {mode === 'library' ? (
+          <Select size="xs" label={t('cockpit.library')} data={injects.map((i) => ({ value: i.id, label: `${i.id} · ${pick(i.title)}` }))} value={injectId} onChange={setInjectId} searchable />
+        ) : (
+          <>
+            <Group grow>
+              <Select size="xs" label={t('layer.label')} data={['1', '2', '3', '4'].map((n) => ({ value: n, label: t('layer.short', { n }) }))} value={layer} onChange={(v) => v && setLayer(v)} allowDeselect={false} />
+              <Select size="xs" label={t('sensor.label')} data={SENSORS.map((s) => ({ value: s, label: t(`sensor.${s}`) }))} value={sensor} onChange={(v) => v && setSensor(v as Sensor)} allowDeselect={false} searchable />
+              <Select size="xs" label={t('severity.label')} data={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) }))} value={severity} onChange={(v) => v && setSeverity(v as Severity)} allowDeselect={false} />
+            </Group>
+            <Group grow>
+              <TextInput size="xs" label={t('cockpit.titleVi')} value={titleVi} onChange={(e) => setTitleVi(e.currentTarget.value)} required />
+              <TextInput size="xs" label={t('cockpit.titleEn')} value={titleEn} onChange={(e) => setTitleEn(e.currentTarget.value)} />
+            </Group>
+            <Group grow>
+              <Textarea size="xs" label={t('cockpit.descVi')} value={descVi} onChange={(e) => setDescVi(e.currentTarget.value)} required autosize minRows={2} maxRows={4} />
+              <Textarea size="xs" label={t('cockpit.descEn')} value={descEn} onChange={(e) => setDescEn(e.currentTarget.value)} autosize minRows={2} maxRows={4} />
+            </Group>
+            <Textarea size="xs" label={t('cockpit.raw')} value={raw} onChange={(e) => setRaw(e.currentTarget.value)} autosize minRows={1} maxRows={4} styles={{ input: { fontFamily: 'monospace' } }} />
+          </>
+        )}
+        <Button type="submit" loading={busy} disabled={mode === 'library' ? !injectId : !titleVi.trim() || !descVi.trim()} data-testid="inject-send">
+          {t('cockpit.injectSend')}
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}
+
+function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: ExerciseLive; parties: ScenarioDetailDto['scenario']['parties'] }) {
+  const { t } = useTranslation();
+  // Actions taken before this page joined come from the log; later ones arrive as `team:action`.
+  const [history, setHistory] = useState<RecordedAction[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    void Promise.all(
+      exercise.teams.map((team) =>
+        api.get<{ actions: RecordedAction[] }>(`/exercises/${exercise.id}/actions?teamId=${encodeURIComponent(team.id)}&limit=1000`).then((r) => r.actions, () => []),
+      ),
+    ).then((lists) => !cancelled && setHistory(lists.flat()));
+    return () => {
+      cancelled = true;
+    };
+  }, [exercise.id, exercise.teams, live.joinTick]);
+  const teamName = (id: string) => exercise.teams.find((team) => team.id === id)?.name ?? id;
+  const items = useMemo(() => {
+    const list: Array<{ key: string; ms: number; team: string; text: string; kind: 'event' | 'action' }> = [];
+    for (const [teamId, events] of live.events) for (const e of events as StreamEvent[]) list.push({ key: `e:${teamId}:${e.seq}`, ms: e.deliveredVirtualMs, team: teamName(teamId), text: pick(toAlert(e).title), kind: 'event' });
+    const seen = new Set<string>();
+    for (const a of [...history, ...live.actions]) {
+      const key = `${a.teamId}:${a.seq}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      list.push({ key: `a:${a.teamId}:${a.seq}`, ms: a.virtualMs, team: teamName(a.teamId), text: `${a.username}: ${describeAction(t, a.action, (id) => id, (id) => { const p = parties.find((x) => x.id === id); return p ? pick(p.name) : id; })}`, kind: 'action' });
+    }
+    return list.sort((a, b) => b.ms - a.ms).slice(0, 300);
+  }, [live.version, history, parties, t]);
+  return (
+    <Paper withBorder p="sm">
+      <Title order={2} fz="md" mb="xs">{t('cockpit.timeline')}</Title>
+      <ScrollArea h={220}>
+        <Table fz="xs" data-testid="cockpit-timeline">
+          <Table.Tbody>
+            {items.map((item) => (
+              <Table.Tr key={item.key}>
+                <Table.Td ff="monospace" w={70}>{formatClock(item.ms)}</Table.Td>
+                <Table.Td w={140}>{item.team}</Table.Td>
+                <Table.Td w={110}><Text fz="xs" fw={700} c={item.kind === 'event' ? 'blue.4' : 'grape.4'}>{item.kind === 'event' ? t('board.alert') : t('common.actions')}</Text></Table.Td>
+                <Table.Td>{item.text}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        {items.length === 0 && <Text c="dimmed" fz="sm">{t('activity.empty')}</Text>}
+      </ScrollArea>
+    </Paper>
+  );
+}

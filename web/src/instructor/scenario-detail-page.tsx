@@ -1,0 +1,156 @@
+import { Badge, Button, Code, Group, Loader, Paper, ScrollArea, Select, Spoiler, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router-dom';
+import type { Text as BiText } from '@contracts/common.schema.js';
+import { formatDuration } from '@contracts/common.schema.js';
+import type { ScenarioSummary } from '@contracts/scenario-api.schema.js';
+import type { Scenario } from '@contracts/scenario.schema.js';
+import { useApi } from '../api/use-api.js';
+import { AppLayout } from '../components/app-layout.js';
+import { ErrorText } from '../components/error-text.js';
+import { formatClock, formatDateTime, pick } from '../lib/format.js';
+
+export interface ScenarioDetailDto extends ScenarioSummary {
+  format: 'yaml' | 'json';
+  source: string;
+  scenario: Scenario;
+}
+
+function timeRef(ref: unknown): string {
+  if (typeof ref === 'number') return formatClock(ref * 1000);
+  if (ref && typeof ref === 'object' && 'event' in ref) {
+    const r = ref as { event: string; plus?: number };
+    return `${r.event}${r.plus ? ` + ${formatDuration(r.plus)}` : ''}`;
+  }
+  return '';
+}
+
+export function ScenarioDetailPage() {
+  const { scenarioId = '' } = useParams();
+  const { t } = useTranslation();
+  const versions = useApi<ScenarioSummary[]>(`/scenarios/${scenarioId}/versions`);
+  const [versionId, setVersionId] = useState<string | null>(null);
+  useEffect(() => {
+    if (!versionId && versions.data?.length) setVersionId(versions.data[versions.data.length - 1]!.versionId);
+  }, [versions.data, versionId]);
+  const detail = useApi<ScenarioDetailDto>(versionId ? `/scenarios/${scenarioId}/versions/${versionId}` : null);
+  const d = detail.data;
+  const sc = d?.scenario;
+  const parties = new Map((sc?.parties ?? []).map((p) => [p.id, pick(p.name as BiText)]));
+  return (
+    <AppLayout>
+      <Stack gap="sm">
+        <ErrorText error={versions.error ?? detail.error} />
+        {!d && <Loader aria-label={t('common.loading')} />}
+        {d && sc && (
+          <>
+            <Group justify="space-between" wrap="nowrap">
+              <div>
+                <Title order={1} fz="h3" data-testid="scenario-title">{pick(d.title)}</Title>
+                <Text fz="sm" c="dimmed">{d.scenarioId} · v{d.version} · {formatDuration(d.durationSeconds)} · {t(`difficulty.${d.difficulty}`, { defaultValue: d.difficulty })} · {formatDateTime(d.createdAt)}</Text>
+              </div>
+              <Group wrap="nowrap">
+                <Select aria-label={t('scenarios.versions')} data={(versions.data ?? []).map((v) => ({ value: v.versionId, label: `v${v.version} (${v.origin === 'bundled' ? t('scenarios.bundled') : t('scenarios.uploaded')})` }))} value={versionId} onChange={setVersionId} allowDeselect={false} />
+                <Button variant="light" component={Link} to={`/scenarios/${scenarioId}/edit/${d.versionId}`}>{t('scenarios.edit')}</Button>
+                <Button component={Link} to={`/exercises/new?versionId=${d.versionId}`}>{t('scenarios.createExercise')}</Button>
+              </Group>
+            </Group>
+            <Spoiler maxHeight={44} showLabel={t('common.more')} hideLabel={t('common.less')}>
+              <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>{pick(d.description)}</Text>
+            </Spoiler>
+            <Tabs defaultValue="timeline" keepMounted={false}>
+              <Tabs.List>
+                <Tabs.Tab value="timeline">{t('scenarios.timeline')} ({sc.timeline.length})</Tabs.Tab>
+                <Tabs.Tab value="key">{t('scenarios.answerKey')}</Tabs.Tab>
+                <Tabs.Tab value="injects">{t('scenarios.injects')} ({sc.injects.length})</Tabs.Tab>
+                <Tabs.Tab value="parties">{t('scenarios.parties')}</Tabs.Tab>
+                <Tabs.Tab value="source">{t('scenarios.source')}</Tabs.Tab>
+              </Tabs.List>
+              <Tabs.Panel value="timeline" pt="xs">
+                <ScrollArea h="calc(100vh - 270px)">
+                  <Table fz="xs" striped stickyHeader data-testid="scenario-timeline">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>{t('scenarios.at')}</Table.Th><Table.Th>ID</Table.Th><Table.Th>{t('layer.label')}</Table.Th><Table.Th>{t('sensor.label')}</Table.Th>
+                        <Table.Th>{t('queue.alert')}</Table.Th><Table.Th>{t('verdict.label')}</Table.Th><Table.Th>{t('severity.label')}</Table.Th><Table.Th>{t('scenarios.routing')}</Table.Th><Table.Th>{t('triage.incident')}</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {sc.timeline.map((e) => (
+                        <Table.Tr key={e.id}>
+                          <Table.Td ff="monospace">{e.at !== undefined ? formatClock(e.at * 1000) : ''}{e.after ? ` ⟵ ${e.after.trigger}` : ''}</Table.Td>
+                          <Table.Td ff="monospace">{e.id}</Table.Td>
+                          <Table.Td>{e.layer}</Table.Td>
+                          <Table.Td>{t(`sensor.${e.sensor}`, { defaultValue: e.sensor })}</Table.Td>
+                          <Table.Td>{pick(e.title)}</Table.Td>
+                          <Table.Td><Badge size="xs" color={e.answer.verdict === 'true-positive' ? 'red' : 'gray'}>{t(`verdict.${e.answer.verdict}`)}</Badge></Table.Td>
+                          <Table.Td>{t(`severity.${e.answer.severity}`)}</Table.Td>
+                          <Table.Td>{e.answer.routing.map((id) => parties.get(id) ?? id).join('; ')}</Table.Td>
+                          <Table.Td>{e.answer.incident ?? ''}</Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </ScrollArea>
+              </Tabs.Panel>
+              <Tabs.Panel value="key" pt="xs">
+                <ScrollArea h="calc(100vh - 270px)">
+                  <Stack gap="sm">
+                    <Paper withBorder p="sm">
+                      <Title order={2} fz="sm" mb="xs">{t('scenarios.incidents')}</Title>
+                      {sc.incidents.map((i) => (
+                        <Text key={i.id} fz="sm">• <b>{i.id}</b> {pick(i.title)} — {t(`severity.${i.severity}`)} · {t(`incident.${i.legalClass}`)} · {i.assets.join(', ')}</Text>
+                      ))}
+                    </Paper>
+                    <Paper withBorder p="sm">
+                      <Title order={2} fz="sm" mb="xs">{t('scenarios.responses')}</Title>
+                      <Table fz="xs">
+                        <Table.Tbody>
+                          {sc.responses.map((r) => (
+                            <Table.Tr key={r.id}>
+                              <Table.Td>{t(`response.actions.${r.action}`)}</Table.Td><Table.Td ff="monospace">{r.target ?? '*'}</Table.Td>
+                              <Table.Td>{timeRef(r.from)} → {timeRef(r.deadline)}</Table.Td><Table.Td>{r.points}</Table.Td><Table.Td>{pick(r.description)}</Table.Td>
+                            </Table.Tr>
+                          ))}
+                        </Table.Tbody>
+                      </Table>
+                    </Paper>
+                    <Paper withBorder p="sm">
+                      <Title order={2} fz="sm" mb="xs">{t('scenarios.reporting')}</Title>
+                      {sc.reporting.map((r) => (
+                        <Text key={r.id} fz="xs" mb={4}>• <b>{t(`report.kinds.${r.kind}`)}</b> → {r.recipients.map((id) => parties.get(id) ?? id).join('; ')} · {timeRef(r.from)} + {formatDuration(r.deadline)} — {pick(r.legalBasis)}</Text>
+                      ))}
+                    </Paper>
+                  </Stack>
+                </ScrollArea>
+              </Tabs.Panel>
+              <Tabs.Panel value="injects" pt="xs">
+                {sc.injects.map((i) => (
+                  <Text key={i.id} fz="sm">• <Code>{i.id}</Code> {pick(i.title)} ({t('layer.short', { n: i.layer })}, {t(`severity.${i.severity}`)})</Text>
+                ))}
+              </Tabs.Panel>
+              <Tabs.Panel value="parties" pt="xs">
+                <Table fz="xs">
+                  <Table.Tbody>
+                    {sc.parties.map((p) => (
+                      <Table.Tr key={p.id}>
+                        <Table.Td ff="monospace">{p.id}</Table.Td><Table.Td>{p.layer ? t('layer.short', { n: p.layer }) : ''}</Table.Td>
+                        <Table.Td>{pick(p.name)}{p.eraNames ? Object.entries(p.eraNames).map(([era, name]) => <Text key={era} fz="xs" c="dimmed">{t(`eras.${era}`)}: {pick(name)}</Text>) : null}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Tabs.Panel>
+              <Tabs.Panel value="source" pt="xs">
+                <ScrollArea h="calc(100vh - 270px)">
+                  <Code block>{d.source}</Code>
+                </ScrollArea>
+              </Tabs.Panel>
+            </Tabs>
+          </>
+        )}
+      </Stack>
+    </AppLayout>
+  );
+}

@@ -1,0 +1,65 @@
+import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { formatDuration } from '@contracts/common.schema.js';
+import type { ScenarioSummary } from '@contracts/scenario-api.schema.js';
+import { useApi } from '../api/use-api.js';
+import { AppLayout } from '../components/app-layout.js';
+import { ErrorText } from '../components/error-text.js';
+import { formatNumber, pick } from '../lib/format.js';
+
+export function ScenarioLibraryPage() {
+  const { t } = useTranslation();
+  const { data, error, loading } = useApi<ScenarioSummary[]>('/scenarios');
+  return (
+    <AppLayout>
+      <Stack gap="sm" maw={1300} mx="auto">
+        <Group justify="space-between">
+          <Title order={1} fz="h3">{t('scenarios.title')}</Title>
+          <Button component={Link} to="/scenarios/new" data-testid="upload-scenario">{t('scenarios.upload')}</Button>
+        </Group>
+        <ErrorText error={error} />
+        {loading && !data && <Loader aria-label={t('common.loading')} />}
+        {data && (
+          <Paper withBorder>
+            <Table striped highlightOnHover data-testid="scenario-list">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('lobby.scenario')}</Table.Th>
+                  <Table.Th>{t('scenarios.version')}</Table.Th>
+                  <Table.Th>{t('scenarios.difficulty')}</Table.Th>
+                  <Table.Th>{t('scenarios.duration')}</Table.Th>
+                  <Table.Th>{t('scenarios.events')}</Table.Th>
+                  <Table.Th>{t('scenarios.origin')}</Table.Th>
+                  <Table.Th>{t('common.actions')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.map((s) => (
+                  <Table.Tr key={s.versionId} data-testid="scenario-row" data-scenario-id={s.scenarioId}>
+                    <Table.Td>
+                      <Text fw={600} fz="sm">{pick(s.title)}</Text>
+                      <Text fz="xs" c="dimmed" lineClamp={2}>{pick(s.description)}</Text>
+                      <Group gap={4} mt={2}>{s.tags.slice(0, 6).map((tag) => <Badge key={tag} size="xs" variant="outline">{tag}</Badge>)}</Group>
+                    </Table.Td>
+                    <Table.Td ff="monospace">{s.version}</Table.Td>
+                    <Table.Td>{t(`difficulty.${s.difficulty}`, { defaultValue: s.difficulty })}</Table.Td>
+                    <Table.Td>{formatDuration(s.durationSeconds)}</Table.Td>
+                    <Table.Td>{formatNumber(s.eventCount)}</Table.Td>
+                    <Table.Td>{s.origin === 'bundled' ? t('scenarios.bundled') : t('scenarios.uploaded')}</Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <Button size="xs" variant="light" component={Link} to={`/scenarios/${s.scenarioId}`}>{t('common.open')}</Button>
+                        <Button size="xs" component={Link} to={`/exercises/new?versionId=${s.versionId}`} data-testid="scenario-create-exercise">{t('scenarios.createExercise')}</Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Paper>
+        )}
+      </Stack>
+    </AppLayout>
+  );
+}

@@ -1,0 +1,40 @@
+import type { Text } from '@contracts/common.schema.js';
+import { currentLang, intlLocale } from '../i18n/i18n.js';
+
+/** Scenario texts are bilingual; pick the user's language (always rendered as plain text). */
+export function pick(text: Text | undefined | null, lang = currentLang()): string {
+  if (!text) return '';
+  return lang === 'en' ? text.en : text.vi;
+}
+
+/** Virtual time as mm:ss below one hour, hh:mm:ss above. */
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${two(h)}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
+}
+
+export function formatNumber(value: number, digits = 0): string {
+  return new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
+}
+
+export function formatDateTime(iso: string | number): string {
+  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** Parses "40m", "1h5m", "1:05:00", "12:30" or plain seconds into virtual milliseconds. */
+export function parseTimeInput(text: string): number | null {
+  const t = text.trim();
+  if (/^\d+(:\d{1,2}){1,2}$/.test(t)) {
+    const parts = t.split(':').map(Number);
+    const seconds = parts.length === 3 ? parts[0]! * 3600 + parts[1]! * 60 + parts[2]! : parts[0]! * 60 + parts[1]!;
+    return seconds * 1000;
+  }
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(t);
+  if (m && t !== '') return (Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000;
+  if (/^\d+$/.test(t)) return Number(t) * 1000;
+  return null;
+}

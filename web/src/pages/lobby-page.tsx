@@ -1,0 +1,91 @@
+import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import type { ExerciseDto } from '@contracts/exercise.schema.js';
+import { useApi } from '../api/use-api.js';
+import { AppLayout } from '../components/app-layout.js';
+import { ErrorText } from '../components/error-text.js';
+import { formatClock, formatDateTime, pick } from '../lib/format.js';
+import { useSession, useTicker } from '../realtime/hooks.js';
+
+export const STATUS_COLOR: Record<ExerciseDto['status'], string> = { draft: 'gray', running: 'teal', paused: 'yellow', finished: 'blue', aborted: 'red' };
+
+export function LobbyPage() {
+  const { t, i18n } = useTranslation();
+  const { user } = useSession();
+  // Poll slowly: the lobby is an overview, the console itself is live.
+  const tick = Math.floor(useTicker(5000) / 5000);
+  const { data, error, loading } = useApi<ExerciseDto[]>('/exercises', tick);
+  const controls = user?.roles.some((r) => r === 'instructor' || r === 'admin') ?? false;
+  return (
+    <AppLayout>
+      <Stack gap="sm" maw={1300} mx="auto" data-testid="lobby" data-loaded={data ? "true" : "false"}>
+        <Group justify="space-between">
+          <Title order={1} fz="h3">
+            {t('lobby.title')}
+          </Title>
+          {controls && (
+            <Button component={Link} to="/exercises/new" data-testid="new-exercise">
+              {t('nav.newExercise')}
+            </Button>
+          )}
+        </Group>
+        <ErrorText error={error} />
+        {loading && !data && <Loader aria-label={t('common.loading')} />}
+        {data && data.length === 0 && <Text c="dimmed">{t('lobby.empty')}</Text>}
+        {data && data.length > 0 && (
+          <Paper withBorder>
+            <Table striped highlightOnHover data-testid="exercise-list" lang={i18n.language}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('create.exerciseTitle')}</Table.Th>
+                  <Table.Th>{t('lobby.scenario')}</Table.Th>
+                  <Table.Th>{t('lobby.status')}</Table.Th>
+                  <Table.Th>{t('lobby.clock')}</Table.Th>
+                  <Table.Th>{controls ? t('lobby.teams') : t('lobby.myTeam')}</Table.Th>
+                  <Table.Th>{t('lobby.created')}</Table.Th>
+                  <Table.Th>{t('common.actions')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.map((ex) => {
+                  const myTeam = ex.teams.find((team) => team.id === ex.myTeamId);
+                  return (
+                    <Table.Tr key={ex.id} data-testid="exercise-row" data-exercise-id={ex.id}>
+                      <Table.Td fw={600}>{ex.title}</Table.Td>
+                      <Table.Td>
+                        {pick(ex.scenarioTitle)} <Text span c="dimmed" fz="xs">v{ex.scenarioVersion}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge color={STATUS_COLOR[ex.status]}>{t(`status.${ex.status}`)}</Badge>
+                      </Table.Td>
+                      <Table.Td ff="monospace">
+                        {formatClock(ex.clock.virtualMs)} / {formatClock(ex.clock.durationMs)}
+                      </Table.Td>
+                      <Table.Td>{controls ? ex.teams.map((team) => team.name).join(', ') : (myTeam?.name ?? t('lobby.notInTeam'))}</Table.Td>
+                      <Table.Td>{formatDateTime(ex.createdAt)}</Table.Td>
+                      <Table.Td>
+                        <Group gap="xs" wrap="nowrap">
+                          {ex.myTeamId && (
+                            <Button size="xs" component={Link} to={`/exercises/${ex.id}/console`} data-testid="open-console">
+                              {t('lobby.openConsole')}
+                            </Button>
+                          )}
+                          {controls && (
+                            <Button size="xs" variant="light" component={Link} to={`/exercises/${ex.id}/cockpit`} data-testid="open-cockpit">
+                              {t('lobby.openCockpit')}
+                            </Button>
+                          )}
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Paper>
+        )}
+      </Stack>
+    </AppLayout>
+  );
+}

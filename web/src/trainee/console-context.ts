@@ -1,0 +1,28 @@
+import { createContext, useContext } from 'react';
+import type { ExerciseDto } from '@contracts/exercise.schema.js';
+import type { ScenarioBriefing } from '@contracts/scenario-api.schema.js';
+import type { TeamState } from '@contracts/triage.schema.js';
+import type { BriefingParty } from './console-model.js';
+import type { Act } from './use-triage.js';
+
+export interface ConsoleContextValue {
+  exercise: ExerciseDto;
+  teamId: string;
+  briefing: ScenarioBriefing | null;
+  parties: BriefingParty[];
+  state: TeamState | null;
+  /** Set when the triage endpoints are missing or failing; the console stays usable read-only. */
+  triageError: unknown;
+  act: Act;
+  members: ReadonlyMap<string, string>;
+  userId: string;
+  virtualMs: () => number;
+}
+
+export const ConsoleContext = createContext<ConsoleContextValue | null>(null);
+
+export function useConsole(): ConsoleContextValue {
+  const value = useContext(ConsoleContext);
+  if (!value) throw new Error('ConsoleContext missing');
+  return value;
+}

@@ -1,0 +1,238 @@
+import { Alert, Badge, Box, Button, Grid, Group, Loader, Tabs, Text, Title } from '@mantine/core';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router-dom';
+import type { Severity } from '@contracts/common.schema.js';
+import type { ExerciseDto } from '@contracts/exercise.schema.js';
+import type { ScenarioBriefing } from '@contracts/scenario-api.schema.js';
+import { VERDICTS } from '@contracts/scenario.schema.js';
+import type { RecordedAction, ReportDeadlines, TeamState } from '@contracts/triage.schema.js';
+import { useApi } from '../api/use-api.js';
+import { AppLayout } from '../components/app-layout.js';
+import { ClockDisplay } from '../components/clock-display.js';
+import { ErrorText, isMissingEndpoint } from '../components/error-text.js';
+import { useExerciseLive, useSession, virtualNow } from '../realtime/hooks.js';
+import { OwnScoreBadge } from '../instructor/scoreboard.js';
+import { ActivityPanel } from './activity-panel.js';
+import { AlertDetail, type VerdictRequest } from './alert-detail.js';
+import { AlertQueue } from './alert-queue.js';
+import { BriefingPanel } from './briefing-panel.js';
+import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
+import { buildRows, SEVERITIES, type BriefingParty } from './console-model.js';
+import { IncidentsPanel } from './incidents-panel.js';
+import { LayerBoard } from './layer-board.js';
+import { DeadlinesList, ReportsPanel } from './reports-panel.js';
+import { ShortcutHelp } from './shortcut-help.js';
+import { useTriageAct } from './use-triage.js';
+
+const PANE_HEIGHT = 'calc(100vh - 150px)';
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.getAttribute('role') === 'combobox';
+}
+
+export function TraineeConsolePage() {
+  const { exerciseId = '' } = useParams();
+  const { t } = useTranslation();
+  const { user } = useSession();
+  const live = useExerciseLive(exerciseId);
+  const exercise = useApi<ExerciseDto>(`/exercises/${exerciseId}`, live.joinTick);
+  const ex = exercise.data;
+  const briefing = useApi<ScenarioBriefing>(ex ? `/scenarios/${ex.scenarioId}` : null);
+  const teamId = ex?.myTeamId ?? null;
+  const refetchKey = `${live.actionTick}:${live.joinTick}`;
+  const teamState = useApi<TeamState>(teamId ? `/exercises/${exerciseId}/state` : null, refetchKey);
+  const deadlines = useApi<ReportDeadlines>(teamId ? `/exercises/${exerciseId}/deadlines` : null, `${refetchKey}:${teamState.data?.lastActionSeq ?? 0}`);
+  const history = useApi<{ teamId: string; actions: RecordedAction[] }>(teamId ? `/exercises/${exerciseId}/actions?limit=1000` : null, live.joinTick);
+  const act = useTriageAct(exerciseId, live);
+
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [visibleIds, setVisibleIds] = useState<string[]>([]);
+  const [verdictRequest, setVerdictRequest] = useState<VerdictRequest | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [tab, setTab] = useState<string | null>('alerts');
+
+  const members = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const team of ex?.teams ?? []) if (team.id === teamId) for (const m of team.members) map.set(m.id, m.displayName || m.username);
+    return map;
+  }, [ex, teamId]);
+  const events = (teamId ? live.events.get(teamId) : undefined) ?? [];
+  const rows = useMemo(() => buildRows(events, teamState.data, members, t('queue.unowned')), [events, teamState.data, members, t]);
+  const arrivedAt = useMemo(() => {
+    const map = new Map<string, number>();
+    for (const row of rows) {
+      const at = live.arrivedAt.get(`${teamId}:${row.event.eventId}`);
+      if (at !== undefined) map.set(row.id, at);
+    }
+    return map;
+  }, [rows, live.arrivedAt, teamId]);
+  const selected = rows.find((r) => r.id === selectedId) ?? null;
+  // Trainees see alerts by their delivery number, never by scenario id (noise ids would name their generator).
+  const titleOf = useCallback((id: string) => {
+    const row = rows.find((r) => r.id === id);
+    return row ? `#${row.seq} ${row.title}` : id;
+  }, [rows]);
+
+  const actions = useMemo(() => {
+    const byKey = new Map<string, RecordedAction>();
+    for (const a of [...(history.data?.actions ?? []), ...live.actions]) byKey.set(`${a.teamId}:${a.seq}`, a);
+    return [...byKey.values()].sort((a, b) => a.seq - b.seq);
+  }, [history.data, live.actions]);
+
+  const triageError = teamState.error && !teamState.data ? teamState.error : null;
+  const clockRef = useRef({ clock: live.clock, at: live.clockReceivedAt });
+  clockRef.current = { clock: live.clock ?? ex?.clock ?? null, at: live.clock ? live.clockReceivedAt : Date.now() };
+
+  // Keyboard triage: j/k move, 1–4 verdict, shift+1–4 severity, a acknowledge, ? help.
+  const stateRef = useRef({ visibleIds, selected, act, helpOpen, tab });
+  stateRef.current = { visibleIds, selected, act, helpOpen, tab };
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+      const s = stateRef.current;
+      if (event.key === '?') {
+        event.preventDefault();
+        setHelpOpen((o) => !o);
+        return;
+      }
+      if (s.helpOpen || s.tab !== 'alerts') return;
+      const digit = /^Digit([1-4])$/.exec(event.code);
+      if (event.key === 'j' || event.key === 'k') {
+        event.preventDefault();
+        const ids = s.visibleIds;
+        if (ids.length === 0) return;
+        const index = s.selected ? ids.indexOf(s.selected.id) : -1;
+        const next = event.key === 'j' ? Math.min(ids.length - 1, index + 1) : Math.max(0, index === -1 ? 0 : index - 1);
+        setSelectedId(ids[next]!);
+        document.querySelector(`[data-alert-id="${CSS.escape(ids[next]!)}"]`)?.scrollIntoView({ block: 'nearest' });
+      } else if (digit && s.selected) {
+        event.preventDefault();
+        const n = Number(digit[1]) - 1;
+        if (event.shiftKey) {
+          void s.act({ type: 'alert.severity', alertId: s.selected.id, severity: SEVERITIES[n] as Severity });
+        } else {
+          const verdict = VERDICTS[n]!;
+          if (verdict === 'true-positive') void s.act({ type: 'alert.verdict', alertId: s.selected.id, verdict });
+          setVerdictRequest({ verdict, nonce: Date.now() });
+        }
+      } else if ((event.key === 'a' || event.key === 'A') && !event.shiftKey && s.selected) {
+        event.preventDefault();
+        void s.act({ type: 'alert.acknowledge', alertId: s.selected.id });
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  if (exercise.error && !ex) {
+    return (
+      <AppLayout>
+        <ErrorText error={exercise.error} />
+      </AppLayout>
+    );
+  }
+  if (!ex) {
+    return (
+      <AppLayout>
+        <Loader aria-label={t('common.loading')} />
+      </AppLayout>
+    );
+  }
+  if (!teamId) {
+    return (
+      <AppLayout>
+        <Alert color="yellow">{t('console.noTeam')}</Alert>
+      </AppLayout>
+    );
+  }
+
+  const team = ex.teams.find((tm) => tm.id === teamId);
+  const context: ConsoleContextValue = {
+    exercise: ex,
+    teamId,
+    briefing: briefing.data,
+    parties: (briefing.data?.parties ?? []) as BriefingParty[],
+    state: teamState.data,
+    triageError,
+    act,
+    members,
+    userId: user?.id ?? '',
+    virtualMs: () => virtualNow(clockRef.current.clock, clockRef.current.at),
+  };
+  const clock = live.clock ?? ex.clock;
+  const incidentCount = Object.keys(teamState.data?.incidents ?? {}).length;
+
+  return (
+    <ConsoleContext.Provider value={context}>
+      <AppLayout>
+        <Group justify="space-between" mb={6} wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Title order={1} fz="h4" lineClamp={1} maw={420} data-testid="console-title">
+              {ex.title}
+            </Title>
+            <Badge variant="light">{t('common.team')}: {team?.name}</Badge>
+          </Group>
+          <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
+          <Group gap="xs" wrap="nowrap">
+            <Box maw={380}>
+              <DeadlinesList deadlines={deadlines.data} error={deadlines.error && !isMissingEndpoint(deadlines.error) ? deadlines.error : null} compact />
+            </Box>
+            <OwnScoreBadge exerciseId={exerciseId} live={live} />
+            <Button size="xs" variant="default" onClick={() => setHelpOpen(true)} data-testid="shortcuts-button" aria-keyshortcuts="?">
+              {t('common.shortcuts')} (?)
+            </Button>
+          </Group>
+        </Group>
+        {live.joinError && <ErrorText error={Object.assign(new Error(live.joinError.message), live.joinError)} />}
+        {triageError !== null && (
+          <Alert color={isMissingEndpoint(triageError) ? 'yellow' : 'red'} mb={6} p={6} data-testid="triage-unavailable">
+            {isMissingEndpoint(triageError) ? t('triage.notAvailable', { code: (triageError as { code?: string }).code ?? '404' }) : <ErrorText error={triageError} />}
+          </Alert>
+        )}
+        {clock.status === 'paused' && (
+          <Text c="var(--mantine-color-yellow-text)" fz="xs" mb={4} role="status">
+            {t('triage.pausedNote')}
+          </Text>
+        )}
+        <Tabs value={tab} onChange={setTab} keepMounted={false}>
+          <Tabs.List mb={6}>
+            <Tabs.Tab value="alerts" data-testid="tab-alerts">{t('console.tabs.alerts')} ({rows.length})</Tabs.Tab>
+            <Tabs.Tab value="board" data-testid="tab-board">{t('console.tabs.board')}</Tabs.Tab>
+            <Tabs.Tab value="incidents" data-testid="tab-incidents">{t('console.tabs.incidents')} ({incidentCount})</Tabs.Tab>
+            <Tabs.Tab value="reports" data-testid="tab-reports">{t('console.tabs.reports')}</Tabs.Tab>
+            <Tabs.Tab value="activity" data-testid="tab-activity">{t('console.tabs.activity')}</Tabs.Tab>
+            <Tabs.Tab value="briefing" data-testid="tab-briefing">{t('console.tabs.briefing')}</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="alerts">
+            <Grid gap="xs">
+              <Grid.Col span={7}>
+                <AlertQueue rows={rows} selectedId={selectedId} onSelect={setSelectedId} onVisibleChange={setVisibleIds} height={PANE_HEIGHT} arrivedAt={arrivedAt} />
+              </Grid.Col>
+              <Grid.Col span={5}>
+                <AlertDetail row={selected} rows={rows} verdictRequest={verdictRequest} height={PANE_HEIGHT} />
+              </Grid.Col>
+            </Grid>
+          </Tabs.Panel>
+          <Tabs.Panel value="board">
+            <LayerBoard titleOf={titleOf} />
+          </Tabs.Panel>
+          <Tabs.Panel value="incidents">
+            <IncidentsPanel selectedAlertId={selectedId} titleOf={titleOf} />
+          </Tabs.Panel>
+          <Tabs.Panel value="reports">
+            <ReportsPanel deadlines={deadlines.data} deadlinesError={deadlines.error} />
+          </Tabs.Panel>
+          <Tabs.Panel value="activity">
+            <ActivityPanel actions={actions} alertLabel={titleOf} />
+          </Tabs.Panel>
+          <Tabs.Panel value="briefing">
+            <BriefingPanel />
+          </Tabs.Panel>
+        </Tabs>
+        <ShortcutHelp opened={helpOpen} onClose={() => setHelpOpen(false)} />
+      </AppLayout>
+    </ConsoleContext.Provider>
+  );
+}
