@@ -79,7 +79,11 @@ describe('administration and audit log (e2e)', () => {
     expect(forInstructor.body.items.every((e) => e.orgId === instructor.user.orgId)).toBe(true);
     const trainee = await login(base, 'trainee1');
     expect(errorCode(await call(base, 'GET', '/api/audit', { token: trainee.accessToken }))).toBe('FORBIDDEN');
-    expect(errorCode(await call(base, 'GET', '/api/users', { token: instructor.accessToken }))).toBe('FORBIDDEN');
+    expect(errorCode(await call(base, 'GET', '/api/users', { token: trainee.accessToken }))).toBe('FORBIDDEN');
+    // Instructors may list users to build teams, but only their own organisation's.
+    const listed = await call(base, 'GET', '/api/users?limit=100', { token: instructor.accessToken });
+    expect(listed.status).toBe(200);
+    expect(new Set((listed.body as { items: Array<{ orgId: string }> }).items.map((u) => u.orgId))).toEqual(new Set([instructor.user.orgId]));
   });
 
   it('keeps the audit log append-only at the database level', async () => {
