@@ -99,6 +99,13 @@ export const en: Dictionary = {
     title: 'Keyboard shortcuts', next: 'Next alert', prev: 'Previous alert', verdicts: 'Verdict: 1 true positive · 2 false positive · 3 benign · 4 duplicate',
     severity: 'Severity: Shift+1 low · Shift+2 medium · Shift+3 high · Shift+4 critical', ack: 'Acknowledge the alert', help: 'Show this help',
   },
+  solver: {
+    tab: 'Headless solver', solver: 'Solver', seed: 'Seed', run: 'Run', score: 'Score', index: 'Index',
+    alerts: 'Alerts delivered', triggers: 'Triggers fired',
+    help: 'Plays the scenario without an exercise, through the real engine and scoring: "perfect" follows the answer key (must score the maximum), "naive" marks every alert a high-severity true positive and escalates everything (at most half), "idle" does nothing (close to zero).',
+    names: { perfect: 'Perfect', naive: 'Naive', idle: 'Idle' },
+    components: { detection: 'Detection', response: 'Response', coordination: 'Coordination & reporting', incident: 'Incident handling' },
+  },
   scenarios: {
     title: 'Scenario library', upload: 'Upload scenario', difficulty: 'Difficulty', duration: 'Duration', events: 'Alerts', version: 'Version',
     versions: 'Versions', origin: 'Origin', bundled: 'Bundled', uploaded: 'Uploaded', timeline: 'Timeline', answerKey: 'Answer key',

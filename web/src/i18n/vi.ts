@@ -98,6 +98,13 @@ export const vi = {
     title: 'Phím tắt', next: 'Cảnh báo kế tiếp', prev: 'Cảnh báo trước', verdicts: 'Kết luận: 1 đúng · 2 nhầm · 3 hợp lệ · 4 trùng lặp',
     severity: 'Mức độ: Shift+1 thấp · Shift+2 trung bình · Shift+3 cao · Shift+4 nghiêm trọng', ack: 'Tiếp nhận cảnh báo', help: 'Hiện bảng phím tắt',
   },
+  solver: {
+    tab: 'Chạy thử tự động', solver: 'Bộ giải', seed: 'Hạt giống (seed)', run: 'Chạy thử', score: 'Điểm', index: 'Chỉ số',
+    alerts: 'Cảnh báo đã phát', triggers: 'Tình huống kích hoạt',
+    help: 'Chạy kịch bản không cần máy chủ diễn tập, qua đúng bộ máy phát cảnh báo và chấm điểm: "hoàn hảo" làm đúng đáp án (phải đạt điểm tối đa), "ngây thơ" đánh dấu mọi cảnh báo là đúng, mức cao và chuyển cấp xử lý tất cả (không quá nửa điểm), "không làm gì" (gần 0 điểm).',
+    names: { perfect: 'Hoàn hảo', naive: 'Ngây thơ', idle: 'Không làm gì' },
+    components: { detection: 'Phát hiện', response: 'Ứng phó', coordination: 'Phối hợp, báo cáo', incident: 'Xử lý sự cố' },
+  },
   scenarios: {
     title: 'Thư viện kịch bản', upload: 'Tải lên kịch bản', difficulty: 'Độ khó', duration: 'Thời lượng', events: 'Số cảnh báo', version: 'Phiên bản',
     versions: 'Các phiên bản', origin: 'Nguồn', bundled: 'Có sẵn', uploaded: 'Tải lên', timeline: 'Dòng thời gian', answerKey: 'Đáp án',

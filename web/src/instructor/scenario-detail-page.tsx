@@ -9,6 +9,7 @@ import type { Scenario } from '@contracts/scenario.schema.js';
 import { useApi } from '../api/use-api.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
+import { SolverPanel } from './solver-panel.js';
 import { formatClock, formatDateTime, pick } from '../lib/format.js';
 
 export interface ScenarioDetailDto extends ScenarioSummary {
@@ -50,7 +51,7 @@ export function ScenarioDetailPage() {
                 <Title order={1} fz="h3" data-testid="scenario-title">{pick(d.title)}</Title>
                 <Text fz="sm" c="dimmed">{d.scenarioId} · v{d.version} · {formatDuration(d.durationSeconds)} · {t(`difficulty.${d.difficulty}`, { defaultValue: d.difficulty })} · {formatDateTime(d.createdAt)}</Text>
               </div>
-              <Group wrap="nowrap">
+              <Group wrap="nowrap" style={{ flexShrink: 0 }}>
                 <Select aria-label={t('scenarios.versions')} data={(versions.data ?? []).map((v) => ({ value: v.versionId, label: `v${v.version} (${v.origin === 'bundled' ? t('scenarios.bundled') : t('scenarios.uploaded')})` }))} value={versionId} onChange={setVersionId} allowDeselect={false} />
                 <Button variant="light" component={Link} to={`/scenarios/${scenarioId}/edit/${d.versionId}`}>{t('scenarios.edit')}</Button>
                 <Button component={Link} to={`/exercises/new?versionId=${d.versionId}`}>{t('scenarios.createExercise')}</Button>
@@ -66,7 +67,11 @@ export function ScenarioDetailPage() {
                 <Tabs.Tab value="injects">{t('scenarios.injects')} ({sc.injects.length})</Tabs.Tab>
                 <Tabs.Tab value="parties">{t('scenarios.parties')}</Tabs.Tab>
                 <Tabs.Tab value="source">{t('scenarios.source')}</Tabs.Tab>
+                <Tabs.Tab value="solver" data-testid="solver-tab">{t('solver.tab')}</Tabs.Tab>
               </Tabs.List>
+              <Tabs.Panel value="solver" pt="xs">
+                <SolverPanel scenarioId={scenarioId} versionId={d.versionId} />
+              </Tabs.Panel>
               <Tabs.Panel value="timeline" pt="xs">
                 <ScrollArea h="calc(100vh - 270px)">
                   <Table fz="xs" striped stickyHeader data-testid="scenario-timeline">
