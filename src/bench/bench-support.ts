@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { INestApplication } from '@nestjs/common';
@@ -29,7 +29,15 @@ export function preciseNow(): number {
 
 /** How busy the machine was: figures taken on a loaded machine are not the idle-machine figures. */
 export function machineNote(): string {
-  return `machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`;
+  let pressure = '';
+  try {
+    const some = /some avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    if (some) pressure = `, CPU pressure ${some[1]}% (time runnable tasks waited for a core, last 10 s)`;
+  } catch {
+    // not Linux, or no PSI
+  }
+  const nice = getPriority();
+  return `machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}${pressure}${nice === 0 ? '' : `, bench at nice ${nice}`}`;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -115,14 +123,14 @@ export async function seedTrainees(baseUrl: string, adminToken: string, count: n
   if (!unitId) throw new Error('demo trainee1 not found');
   const password = 'bench-password-1';
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${String(i + 1).padStart(4, '0')}`);
-  const ids = await inPool(names, 8, async (username) => {
+  const ids = await inPool(names, 16, async (username) => {
     const view = await expectOk(
       call<{ id: string }>(baseUrl, adminToken, 'POST', '/users', { username, displayName: `Học viên ${username}`, password, unitId, roles: ['trainee'] }),
       `create ${username}`,
     );
     return view.id;
   });
-  const tokens = await inPool(names, 8, (username) => login(baseUrl, username, password));
+  const tokens = await inPool(names, 16, (username) => login(baseUrl, username, password));
   return names.map((username, i) => ({ id: ids[i]!, username, token: tokens[i]! }));
 }
 

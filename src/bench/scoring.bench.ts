@@ -1,15 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApp } from '../app-factory.js';
+import { loadConfig } from '../config/app-config.js';
 import type { Severity } from '../contracts/common.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
-import type { AlertState, IncidentState, TeamState } from '../contracts/triage.schema.js';
+import type { RecordedAction } from '../contracts/triage.schema.js';
 import { fixtureAlert, fixtureScenario, text } from '../engine/engine-fixtures.js';
-import { AnswerKey } from '../scoring/answer-key.js';
-import { computeScore, type ScoringDeliveredEvent } from '../scoring/score.js';
+import { ScoringService } from '../scoring/scoring.service.js';
 import { judged, type BenchResult } from './bench-result.js';
+import { BENCH_SERVER_ENV, machineNote } from './bench-support.js';
 
 const TEAMS = 200;
 const ALERTS = 1_000;
 const TARGET_MS = 1_000;
 const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+export const EXERCISE_ID = '00000000-0000-4000-8000-00000000be0c';
 
 /** A cheap deterministic sequence so every run scores the same synthetic teams. */
 function lcg(seed: number): () => number {
@@ -20,7 +29,7 @@ function lcg(seed: number): () => number {
   };
 }
 
-function syntheticScenario(): Scenario {
+export function syntheticScenario(): Scenario {
   const timeline = Array.from({ length: ALERTS }, (_, i) => {
     const tp = i % 10 < 3;
     const incident = `inc-${i % 3}`;
@@ -35,6 +44,7 @@ function syntheticScenario(): Scenario {
     });
   });
   return fixtureScenario({
+    id: 'bench-scoring',
     duration: '2h',
     timeline,
     incidents: [0, 1, 2].map((n) => ({ id: `inc-${n}`, title: text(`Incident ${n}`), severity: 'high' as const, legalClass: 'ordinary' as const, assets: ['portal'] })),
@@ -63,68 +73,186 @@ function syntheticScenario(): Scenario {
   });
 }
 
-/** One finished team: a mix of right, wrong and missing verdicts, routes, incidents, responses and reports. */
-function syntheticTeam(scenario: Scenario, team: number): TeamState {
+type Draft = Record<string, unknown> & { type: string };
+
+/**
+ * One team's action log as the triage service records it: a verdict on most alerts (mostly right),
+ * severity and routing for the true positives it recognised, three incidents it links alerts to and
+ * walks through the phases, most expected responses and reports.
+ */
+function syntheticLog(scenario: Scenario, team: number, teamId: string): RecordedAction[] {
   const rand = lcg(team + 1);
-  const alerts: Record<string, AlertState> = {};
-  const incidents: Record<string, IncidentState> = {};
-  for (let n = 0; n < 3; n++) {
-    incidents[`INC-${n + 1}`] = {
-      id: `INC-${n + 1}`, title: `Incident ${n}`, severity: 'high', legalClass: rand() < 0.8 ? 'ordinary' : 'serious', assets: ['portal'],
-      phase: 'containment', phaseHistory: [{ phase: 'detection-analysis', virtualMs: 0 }, { phase: 'containment', virtualMs: 600_000 }],
-      alertIds: [], observables: [], routes: [], mergedInto: null, createdAtMs: 0, createdBy: `u${team}-1`,
-    };
-  }
+  const user = (i: number) => `00000000-0000-4000-9000-${(team * 4 + (i % 4)).toString(16).padStart(12, '0')}`;
+  const drafts: Array<{ atMs: number; userIndex: number; action: Draft }> = [];
+  for (let n = 0; n < 3; n++) drafts.push({ atMs: 0, userIndex: 0, action: { type: 'incident.create', title: `Incident ${n}`, alertIds: [], severity: 'high', legalClass: rand() < 0.8 ? 'ordinary' : 'serious' } });
+  const pendingLinks = new Map<string, string[]>();
   scenario.timeline.forEach((alert, i) => {
     const delivered = (alert.at ?? 0) * 1000;
+    if (rand() < 0.1) return;
     const right = rand() < 0.75;
-    const verdict = rand() < 0.1 ? null : right ? alert.answer.verdict : alert.answer.verdict === 'true-positive' ? 'false-positive' : 'true-positive';
-    const incidentId = alert.answer.incident !== null && rand() < 0.8 ? `INC-${Number(alert.answer.incident.slice(4)) + 1}` : null;
-    if (incidentId !== null) incidents[incidentId].alertIds.push(alert.id);
-    alerts[alert.id] = {
-      alertId: alert.id, ownerId: `u${team}-${i % 4}`, takeoverRequests: [], acknowledgedAtMs: delivered + 30_000,
-      verdict, verdictReason: verdict === null ? null : 'checked', duplicateOf: null,
-      verdictAtMs: verdict === null ? null : delivered + 60_000, firstVerdictAtMs: verdict === null ? null : delivered + 60_000,
-      severity: verdict === null ? null : SEVERITIES[Math.floor(rand() * 4)], notes: [],
-      routes: alert.answer.routing.length > 0 || rand() < 0.05 ? [{ actionId: `route-${i}`, to: rand() < 0.7 ? alert.answer.routing : ['soc', 'csirt'], escalate: false, userId: `u${team}-${i % 4}`, virtualMs: delivered + 90_000 }] : [],
-      incidentId,
+    const tp = alert.answer.verdict === 'true-positive';
+    const verdict = right ? alert.answer.verdict : tp ? 'false-positive' : 'true-positive';
+    drafts.push({ atMs: delivered + 60_000, userIndex: i, action: { type: 'alert.verdict', alertId: alert.id, verdict, ...(verdict === 'true-positive' ? {} : { reason: 'checked' }) } });
+    if (verdict !== 'true-positive') return;
+    drafts.push({ atMs: delivered + 70_000, userIndex: i, action: { type: 'alert.severity', alertId: alert.id, severity: SEVERITIES[Math.floor(rand() * 4)] } });
+    drafts.push({ atMs: delivered + 90_000, userIndex: i, action: { type: 'route', target: { alertId: alert.id }, to: rand() < 0.7 && alert.answer.routing.length ? alert.answer.routing : ['soc', 'csirt'], escalate: false } });
+    if (alert.answer.incident !== null && rand() < 0.8) {
+      const incidentId = `INC-${Number(alert.answer.incident.slice(4)) + 1}`;
+      const list = pendingLinks.get(incidentId) ?? [];
+      list.push(alert.id);
+      pendingLinks.set(incidentId, list);
+      if (list.length >= 10) {
+        drafts.push({ atMs: delivered + 120_000, userIndex: 1, action: { type: 'incident.link', incidentId, alertIds: [...list] } });
+        pendingLinks.set(incidentId, []);
+      }
+    }
+  });
+  for (const [incidentId, list] of pendingLinks) if (list.length) drafts.push({ atMs: 7_000_000, userIndex: 1, action: { type: 'incident.link', incidentId, alertIds: list } });
+  scenario.responses.forEach((r, n) => {
+    if (rand() < 0.7) drafts.push({ atMs: n * 40 * 7 * 1000 + Math.floor(rand() * 2_400_000), userIndex: 2, action: { type: 'response', action: r.action, target: r.target ?? '' } });
+  });
+  scenario.reporting.forEach((o, n) => {
+    if (rand() < 0.8) {
+      drafts.push({
+        atMs: n * 700_000 + 600_000,
+        userIndex: 3,
+        action: { type: 'report.file', kind: o.kind, recipients: rand() < 0.5 ? ['soc', 'csirt'] : ['soc'], incidentId: 'INC-1', content: { whatHappened: 'x', affectedSystems: rand() < 0.5 ? ['portal'] : [], iocs: [], impact: 'y' } },
+      });
+    }
+  });
+  for (let n = 1; n <= 3; n++) {
+    for (const phase of ['containment', 'eradication', 'recovery']) drafts.push({ atMs: 6_600_000, userIndex: 0, action: { type: 'incident.update', incidentId: `INC-${n}`, phase } });
+  }
+  drafts.sort((a, b) => a.atMs - b.atMs);
+  return drafts.map((d, i) => {
+    const actionId = randomUUID();
+    return {
+      actionId,
+      exerciseId: EXERCISE_ID,
+      teamId,
+      userId: user(d.userIndex),
+      username: `bench-${team}-${d.userIndex % 4}`,
+      seq: i + 1,
+      virtualMs: d.atMs,
+      wallMs: 1_763_900_000_000 + d.atMs,
+      action: { ...d.action, actionId, exerciseId: EXERCISE_ID },
     };
   });
-  const responses = scenario.responses.filter(() => rand() < 0.7).map((r, n) => ({ actionId: `resp-${n}`, action: r.action, target: r.target ?? '', incidentId: null, userId: `u${team}-2`, virtualMs: n * 40 * 7 * 1000 + Math.floor(rand() * 2_400_000) }));
-  const reports = scenario.reporting.filter(() => rand() < 0.8).map((o, n) => ({
-    id: `RPT-${n + 1}`, actionId: `rep-${n}`, kind: o.kind, recipients: rand() < 0.5 ? ['soc', 'csirt'] : ['soc'], incidentId: 'INC-1',
-    content: { whatHappened: 'x', affectedSystems: rand() < 0.5 ? ['portal'] : [], iocs: [], impact: 'y' }, correctsReportId: null, userId: `u${team}-3`, virtualMs: n * 700_000 + 600_000,
-  }));
-  return { exerciseId: 'bench', teamId: `team-${team}`, lastActionSeq: 0, alerts, incidents, responses, reports, hints: [] };
 }
 
-/** Scoring a finished exercise: 200 teams × 1,000 delivered alerts, the pure function only. */
-export function benchScoring(): BenchResult[] {
-  const scenario = syntheticScenario();
-  const delivered: ScoringDeliveredEvent[] = scenario.timeline.map((a) => ({ eventId: a.id, virtualMs: (a.at ?? 0) * 1000, origin: 'timeline' }));
-  const teams = Array.from({ length: TEAMS }, (_, t) => syntheticTeam(scenario, t));
-  const key = new AnswerKey(scenario);
-  computeScore({ scenario, delivered, state: teams[0], key }); // warm-up
-  const run = (detail: 'full' | 'totals'): BenchResult => {
+interface RawDatabase {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  transaction<T>(fn: () => T): () => T;
+}
+
+/** Writes the exercise straight into SQLite (what the runtime would have written over two hours). */
+export function seed(dataSource: DataSource, scenario: Scenario): { events: number; actions: number } {
+  const db = (dataSource.driver as unknown as { databaseConnection: RawDatabase }).databaseConnection;
+  const versionId = randomUUID();
+  const now = new Date().toISOString();
+  let events = 0;
+  let actions = 0;
+  db.transaction(() => {
+    db.prepare(
+      'INSERT INTO scenario_versions (id, scenario_id, version, content_hash, title_vi, title_en, origin, format, source_text, normalized_json, event_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(versionId, scenario.id, scenario.version, 'bench', scenario.title.vi, scenario.title.en, 'upload', 'json', '{}', JSON.stringify(scenario), scenario.timeline.length, null, now);
+    const clock = JSON.stringify({ status: 'running', anchorWallMs: Date.now(), anchorVirtualMs: scenario.duration * 1000, speed: 1 });
+    db.prepare(
+      'INSERT INTO exercises (id, scenario_version_id, title, status, era, seed, start_mode, scheduled_at, score_visibility, clock_json, org_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(EXERCISE_ID, versionId, 'Bench', 'running', scenario.era, '1', 'manual', null, 'full', clock, null, null, now);
+    const team = db.prepare('INSERT INTO exercise_teams (id, exercise_id, name, ordinal) VALUES (?, ?, ?, ?)');
+    const event = db.prepare(
+      'INSERT INTO exercise_events (team_id, seq, exercise_id, event_id, virtual_ms, delivered_virtual_ms, scheduled_wall_ms, catch_up, origin, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const journal = db.prepare(
+      'INSERT INTO exercise_journal (exercise_id, ordinal, type, team_id, action_id, user_id, virtual_ms, wall_ms, payload, team_seq, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    let ordinal = 0;
+    for (let t = 0; t < TEAMS; t++) {
+      const teamId = `00000000-0000-4000-a000-${t.toString(16).padStart(12, '0')}`;
+      team.run(teamId, EXERCISE_ID, `Team ${t + 1}`, t);
+      scenario.timeline.forEach((alert, i) => {
+        const ms = (alert.at ?? 0) * 1000;
+        // A trainee-facing alert of realistic size (the scorer never reads it).
+        const payload = JSON.stringify({ id: alert.id, layer: alert.layer, sensor: alert.sensor, severity: alert.severity, title: alert.title, description: alert.description, observables: [{ type: 'ip', value: `198.51.100.${i % 250}` }], raw: `ids alert ${alert.id} from 198.51.100.${i % 250}` });
+        event.run(teamId, i + 1, EXERCISE_ID, alert.id, ms, ms, 1_763_900_000_000 + ms, 0, 'timeline', payload);
+        events += 1;
+      });
+      for (const recorded of syntheticLog(scenario, t, teamId)) {
+        const payload = JSON.stringify({ type: 'action', teamId, action: { type: 'other', kind: String(recorded.action.type), actionId: recorded.actionId, virtualMs: recorded.virtualMs } });
+        journal.run(EXERCISE_ID, ordinal++, 'action', teamId, recorded.actionId, recorded.userId, recorded.virtualMs, recorded.wallMs, payload, recorded.seq, JSON.stringify(recorded));
+        actions += 1;
+      }
+    }
+  })();
+  return { events, actions };
+}
+
+/**
+ * Scoring a whole exercise of 200 teams × 1,000 delivered alerts end to end on SQLite: the service
+ * reads the event log and the action log in bulk, folds every team's state with the triage
+ * reducer and scores it. Reading and computing are reported apart; CPU time beside wall time,
+ * because on a loaded machine wall time measures the neighbours too.
+ */
+export async function benchScoring(): Promise<BenchResult[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'soc-drill-bench-scoring-'));
+  let app: INestApplication | undefined;
+  try {
+    app = await createApp(loadConfig({ ...BENCH_SERVER_ENV, DATA_DIR: dataDir }), { logger: false });
+    await app.init();
+    const dataSource = app.get(DataSource);
+    const scoring = app.get(ScoringService);
+    const scenario = syntheticScenario();
+    const seeded = seed(dataSource, scenario);
+    const sample = `log: ${seeded.events} delivered events and ${seeded.actions} recorded actions in SQLite`;
+    // Warm-up: parses the scenario, indexes the answer key, JITs the reader, the fold and the scorer.
+    await scoring.exerciseScores(EXERCISE_ID, { detail: 'totals' });
+
+    const measure = async (name: string, detail: 'full' | 'totals', what: string): Promise<BenchResult> => {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const result = await scoring.exerciseScores(EXERCISE_ID, { detail });
+      const elapsed = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      const timing = scoring.lastTiming;
+      const mean = result.teams.reduce((s, x) => s + x.score.total, 0) / Math.max(1, result.teams.length);
+      return judged(
+        {
+          name,
+          value: Math.round(elapsed),
+          unit: 'ms',
+          target: TARGET_MS,
+          notes: `${what}; ${TEAMS} teams × ${ALERTS} alerts, detail ${detail}; read ${timing ? Math.round(timing.readMs) : '?'} ms (bulk, 3 queries), fold+score ${timing ? Math.round(timing.computeMs) : '?'} ms; process CPU ${Math.round((used.user + used.system) / 1000)} ms; mean total ${mean.toFixed(2)}; ${sample}; ${machineNote()}`,
+        },
+        false,
+      );
+    };
+
+    const results: BenchResult[] = [];
+    results.push(await measure('scoring-exercise-totals-200-teams-x-1000-alerts', 'totals', 'running exercise, live board path (computed from the logs)'));
+    results.push(await measure('scoring-exercise-full-200-teams-x-1000-alerts', 'full', 'running exercise, every line item (computed from the logs)'));
+
+    // Finish: compute from the logs with every line item and store the final scores (one version).
+    await dataSource.query(`UPDATE exercises SET status = 'finished', clock_json = ? WHERE id = ?`, [
+      JSON.stringify({ status: 'finished', anchorWallMs: Date.now(), anchorVirtualMs: scenario.duration * 1000, speed: 1 }),
+      EXERCISE_ID,
+    ]);
     const cpu = process.cpuUsage();
     const started = performance.now();
-    let checksum = 0;
-    for (const state of teams) checksum += computeScore({ scenario, delivered, state, key, detail }).total;
+    await scoring.storeFinal(EXERCISE_ID, { reason: 'bench', actor: null });
     const elapsed = performance.now() - started;
     const used = process.cpuUsage(cpu);
-    return judged(
-      {
-        name: `scoring-${detail}-200-teams-x-1000-alerts`,
-        value: Math.round(elapsed),
-        unit: 'ms',
-        target: TARGET_MS,
-        notes: `${TEAMS} teams × ${ALERTS} alerts, detail ${detail}; process CPU ${Math.round((used.user + used.system) / 1000)} ms (wall time suffers on a loaded machine); mean total ${(checksum / TEAMS).toFixed(2)}`,
-      },
-      false,
-    );
-  };
-  return [
-    run('totals'),
-    run('full'),
-  ];
+    const timing = scoring.lastTiming;
+    results.push({
+      name: 'scoring-finish-store-200-teams-x-1000-alerts',
+      value: Math.round(elapsed),
+      unit: 'ms',
+      notes: `finish: read ${timing ? Math.round(timing.readMs) : '?'} ms, fold+score (full) ${timing ? Math.round(timing.computeMs) : '?'} ms, then 200 full scores written; process CPU ${Math.round((used.user + used.system) / 1000)} ms`,
+    });
+    results.push(await measure('scoring-finished-stored-totals-200-teams', 'totals', 'finished exercise: the stored current final scores'));
+    return results;
+  } finally {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }

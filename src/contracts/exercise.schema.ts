@@ -124,17 +124,20 @@ export const InjectSchema = z
   .meta({ id: 'Inject' });
 export type InjectInput = z.output<typeof InjectSchema>;
 
-/** One alert as a team receives it: never the answer key. */
+/**
+ * One alert as a team receives it: never the answer key. `eventId` (and `alert.id`) is an opaque
+ * per-exercise reference, not the scenario's event id, and nothing says whether it came from the
+ * timeline, the noise generators or an inject: any of those would give the verdict away.
+ */
 export const StreamEventSchema = z
   .object({
     seq: z.number().int().min(1),
-    eventId: z.string(),
+    eventId: z.string().meta({ description: 'Opaque alert reference (AL-…), the id to use in triage actions.' }),
     virtualMs: z.number().int(),
     deliveredVirtualMs: z.number().int(),
     /** Wall time at which the event was scheduled to be delivered (epoch ms). */
     scheduledWallMs: z.number().int(),
     catchUp: z.boolean(),
-    origin: z.enum(['timeline', 'noise', 'inject']),
     alert: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'StreamEvent' });

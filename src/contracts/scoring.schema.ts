@@ -372,6 +372,8 @@ export const AarTimelineEntrySchema = z
     /** For alerts: whether the key says true positive, and the team's verdict. */
     truePositive: z.boolean().optional(),
     verdict: z.string().nullable().optional(),
+    /** For alerts: the opaque reference the team's console showed for it (AL-…). */
+    ref: z.string().optional(),
     userId: z.string().optional(),
     annotationIds: z.array(z.string()),
   })
@@ -404,6 +406,8 @@ export const AfterActionReviewSchema = z
       z
         .object({
           alertId: z.string(),
+          /** The opaque reference the team's console showed for it (AL-…). */
+          ref: z.string().optional(),
           title: Bilingual,
           layer: z.number().int(),
           phase: z.string().nullable(),

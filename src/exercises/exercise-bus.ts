@@ -1,11 +1,12 @@
+import type { LoggedEvent } from './exercise-views.js';
 import { Injectable, Logger } from '@nestjs/common';
-import type { ClockStateDto, StreamEvent } from '../contracts/exercise.schema.js';
+import type { ClockStateDto } from '../contracts/exercise.schema.js';
 import type { ScoreboardView } from '../contracts/scoring.schema.js';
 import type { AlertState, IncidentState, RecordedAction } from '../contracts/triage.schema.js';
 
 /** What the runtime publishes after it has been committed; the realtime gateway fans it out. */
 export type ExerciseMessage =
-  | { readonly type: 'events'; readonly exerciseId: string; readonly teamId: string; readonly events: readonly StreamEvent[] }
+  | { readonly type: 'events'; readonly exerciseId: string; readonly teamId: string; readonly events: readonly LoggedEvent[] }
   | { readonly type: 'clock'; readonly exerciseId: string; readonly clock: ClockStateDto }
   | {
       readonly type: 'action';

@@ -1,8 +1,9 @@
+import type { LoggedEvent } from './exercise-views.js';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService, type AuditActor } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
-import type { ClockStateDto, InjectInput, SeekInput, StreamEvent } from '../contracts/exercise.schema.js';
+import type { ClockStateDto, InjectInput, SeekInput } from '../contracts/exercise.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import {
   EngineError,
@@ -21,6 +22,7 @@ import {
 } from '../engine/index.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
+import { AlertRefService } from './alert-ref.service.js';
 import { ExerciseBus } from './exercise-bus.js';
 import { clockView, eventRow, rowToStreamEvent, scheduledWallMs, toStreamEvent } from './exercise-views.js';
 import {
@@ -49,7 +51,7 @@ interface LiveExercise {
   /** Engine journal entries already written to exercise_journal. */
   journalPersisted: number;
   /** Delivered events not yet written (filled by the scheduler's callback). */
-  outbox: Array<{ teamId: string; events: StreamEvent[] }>;
+  outbox: Array<{ teamId: string; events: LoggedEvent[] }>;
   /** Who took each not-yet-written action, and what the triage log keeps beside it. */
   readonly actionRecords: Map<string, ActionRecord>;
   /** The queued transaction that has not started yet: later flushes join it (group commit). */
@@ -127,6 +129,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -320,7 +323,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     return { virtualMs, committed: this.flush(live) };
   }
 
-  async eventsAfter(exerciseId: string, teamId: string, afterSeq: number, limit: number): Promise<StreamEvent[]> {
+  async eventsAfter(exerciseId: string, teamId: string, afterSeq: number, limit: number): Promise<LoggedEvent[]> {
     const rows = await this.dataSource
       .getRepository(ExerciseEventEntity)
       .createQueryBuilder('e')
@@ -349,6 +352,8 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     if (exercise.status === 'finished' || exercise.status === 'aborted') {
       throw new AppError('EXERCISE_FINISHED', `Exercise is ${exercise.status}; it is read-only`);
     }
+    // The live broadcast names alerts synchronously: have the exercise's salt at hand first.
+    this.alertRefs.prime(exerciseId, exercise.alertSalt);
     const { scenario } = await this.catalogue.byVersionId(exercise.scenarioVersionId);
     const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId }, order: { ordinal: 'ASC' } });
     const teamIds = teams.map((t) => t.id);
@@ -426,7 +431,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       const created: PendingFlush = { extras: [], promise: Promise.resolve() };
       pending = created;
       live.pendingFlush = created;
-      let batches: Array<{ teamId: string; events: StreamEvent[] }> = [];
+      let batches: Array<{ teamId: string; events: LoggedEvent[] }> = [];
       const job = serialTransaction(this.dataSource, async (manager) => {
         if (live.pendingFlush === created) live.pendingFlush = null;
         batches = live.outbox.splice(0);

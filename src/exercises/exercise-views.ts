@@ -1,4 +1,7 @@
 import type { ClockStateDto, StreamEvent } from '../contracts/exercise.schema.js';
+
+/** A delivered event as the log keeps it: with the scenario's own id and where it came from (never sent out as is). */
+export type LoggedEvent = StreamEvent & { readonly origin: 'timeline' | 'noise' | 'inject' };
 import type { DeliveredEvent, VirtualClockSnapshot } from '../engine/index.js';
 import type { ExerciseEventEntity } from './exercise.entity.js';
 
@@ -17,7 +20,7 @@ export function scheduledWallMs(snapshot: VirtualClockSnapshot, virtualMs: numbe
   return Math.round(snapshot.anchorWallMs + (virtualMs - snapshot.anchorVirtualMs) / snapshot.speed);
 }
 
-export function toStreamEvent(event: DeliveredEvent, scheduledWall: number): StreamEvent {
+export function toStreamEvent(event: DeliveredEvent, scheduledWall: number): LoggedEvent {
   return {
     seq: event.seq,
     eventId: event.eventId,
@@ -30,7 +33,7 @@ export function toStreamEvent(event: DeliveredEvent, scheduledWall: number): Str
   };
 }
 
-export function eventRow(exerciseId: string, teamId: string, event: StreamEvent): ExerciseEventEntity {
+export function eventRow(exerciseId: string, teamId: string, event: LoggedEvent): ExerciseEventEntity {
   return {
     exerciseId,
     teamId,
@@ -45,7 +48,7 @@ export function eventRow(exerciseId: string, teamId: string, event: StreamEvent)
   };
 }
 
-export function rowToStreamEvent(row: ExerciseEventEntity): StreamEvent {
+export function rowToStreamEvent(row: ExerciseEventEntity): LoggedEvent {
   return {
     seq: Number(row.seq),
     eventId: row.eventId,

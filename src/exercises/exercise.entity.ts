@@ -35,6 +35,10 @@ export class ExerciseEntity {
   @Column({ name: 'clock_json', type: 'text' })
   clockJson!: string;
 
+  /** Secret key of the exercise's opaque alert references (see alert-refs.ts); never sent to clients. */
+  @Column({ name: 'alert_salt', type: 'varchar', length: 64 })
+  alertSalt!: string;
+
   @Column({ name: 'org_id', type: 'varchar', length: 36, nullable: true })
   orgId!: string | null;
 

@@ -20,6 +20,7 @@ import {
   type SeekInput,
 } from '../contracts/exercise.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
+import { AlertRefService } from './alert-ref.service.js';
 import { type ClockOperation, ExerciseRuntime } from './exercise-runtime.service.js';
 import { ExercisesService } from './exercises.service.js';
 
@@ -32,6 +33,7 @@ export class ExercisesController {
   constructor(
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
+    @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
   ) {}
 
   @Post()
@@ -67,6 +69,7 @@ export class ExercisesController {
   @ApiDoc({
     summary: 'Events delivered to a team, after a sequence number (catch-up without a socket)',
     tags: ['exercises'],
+    // Alerts are named by opaque per-exercise references; the origin is never sent (it names the verdict).
     response: z.object({ teamId: z.string(), events: z.array(StreamEventSchema) }),
     errors: ['NOT_TEAM_MEMBER', 'EXERCISE_NOT_FOUND'],
   })
@@ -144,7 +147,9 @@ export class ExercisesController {
   })
   async inject(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string, @Body({ schema: InjectSchema }) body: InjectInput) {
     await this.exercises.requireControl(user, id);
-    return this.runtime.inject(id, body, user);
+    const result = await this.runtime.inject(id, body, user);
+    // Named as the cockpit's stream names it.
+    return { ...result, eventId: (await this.alertRefs.namer(id)).refOf(result.eventId) };
   }
 
   private async control(user: AuthenticatedUser, exerciseId: string, operation: ClockOperation): Promise<ClockStateDto> {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScenariosModule } from '../scenarios/scenarios.module.js';
+import { AlertRefService } from './alert-ref.service.js';
 import { ExerciseBus } from './exercise-bus.js';
 import { ExerciseRuntime } from './exercise-runtime.service.js';
 import { ExerciseBriefingController } from './exercise-briefing.controller.js';
@@ -9,7 +10,7 @@ import { ExercisesService } from './exercises.service.js';
 @Module({
   imports: [ScenariosModule],
   controllers: [ExercisesController, ExerciseBriefingController],
-  providers: [ExerciseBus, ExerciseRuntime, ExercisesService],
-  exports: [ExerciseBus, ExerciseRuntime, ExercisesService],
+  providers: [ExerciseBus, ExerciseRuntime, ExercisesService, AlertRefService],
+  exports: [ExerciseBus, ExerciseRuntime, ExercisesService, AlertRefService],
 })
 export class ExercisesModule {}

@@ -4,11 +4,13 @@ import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
-import type { ClockStateDto, CreateExercise, ExerciseDto, StreamEvent } from '../contracts/exercise.schema.js';
+import type { ClockStateDto, CreateExercise, ExerciseDto } from '../contracts/exercise.schema.js';
 import type { VirtualClockSnapshot } from '../engine/index.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
+import { AlertRefService } from './alert-ref.service.js';
+import { newAlertSalt, type OutgoingStreamEvent } from './alert-refs.js';
 import { ExerciseRuntime } from './exercise-runtime.service.js';
 import { ExerciseEntity, ExerciseMemberEntity, ExerciseTeamEntity, ExerciseTransitionEntity } from './exercise.entity.js';
 
@@ -28,6 +30,7 @@ export class ExercisesService {
     @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
   ) {}
 
   async create(user: AuthenticatedUser, input: CreateExercise): Promise<ExerciseDto> {
@@ -63,6 +66,7 @@ export class ExercisesService {
       scheduledAt: input.scheduledAt ?? null,
       scoreVisibility: input.scoreVisibility,
       clockJson: JSON.stringify(clock),
+      alertSalt: newAlertSalt(),
       orgId: user.orgId,
       createdBy: user.id,
       createdAt: new Date().toISOString(),
@@ -135,13 +139,15 @@ export class ExercisesService {
     return rows.map((r) => ({ from: r.fromStatus, to: r.toStatus, byUserId: r.byUserId, atWall: r.atWall, atVirtualMs: Number(r.atVirtualMs) }));
   }
 
-  /** Events already delivered to a team; a trainee reads only their own team's. */
-  async events(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined, afterSeq: number, limit: number): Promise<{ teamId: string; events: StreamEvent[] }> {
+  /** Events already delivered to a team, alerts named by their opaque references; a trainee reads only their own team's. */
+  async events(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined, afterSeq: number, limit: number): Promise<{ teamId: string; events: OutgoingStreamEvent[] }> {
     const access = await this.access(user, exerciseId);
     const team = teamId ?? access.teamId ?? undefined;
     if (!team || !access.teamIds.includes(team)) throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this exercise', [{ path: 'teamId', message: 'unknown team' }]);
     if (!access.canControl && access.teamId !== team) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s stream');
-    return { teamId: team, events: await this.runtime.eventsAfter(exerciseId, team, afterSeq, limit) };
+    const namer = await this.alertRefs.namer(exerciseId);
+    const events = await this.runtime.eventsAfter(exerciseId, team, afterSeq, limit);
+    return { teamId: team, events: events.map((e) => namer.outgoingEvent(e)) };
   }
 
   private async toDto(exercise: ExerciseEntity, user: AuthenticatedUser): Promise<ExerciseDto> {

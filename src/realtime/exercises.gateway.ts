@@ -6,7 +6,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { AuthService } from '../auth/auth.service.js';
 import { AppError } from '../common/app-error.js';
 import type { ErrorCode } from '../contracts/error-codes.js';
-import type { StreamEvent } from '../contracts/exercise.schema.js';
+import type { StreamBatch } from '../contracts/exercise.schema.js';
 import {
   type Ack,
   CLIENT_EVENTS,
@@ -17,12 +17,16 @@ import {
   type JoinResult,
   type ServerToClientEvents,
 } from '../contracts/realtime.schema.js';
+import { AlertRefService } from '../exercises/alert-ref.service.js';
+import type { AlertRefNamer, OutgoingStreamEvent } from '../exercises/alert-refs.js';
+import type { LoggedEvent } from '../exercises/exercise-views.js';
 import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
 import type { TriageAction } from '../contracts/triage.schema.js';
 import { TriageService } from '../triage/triage.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
+import { alertStateWithRefs, incidentStateWithRefs, recordedActionWithRefs } from '../triage/alert-ref-translation.js';
 
 interface SocketData {
   user: AuthenticatedUser;
@@ -40,7 +44,7 @@ type ExerciseSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<
 /** A socket catching up on a team's stream: live events are buffered until its replay is sent. */
 interface PendingSubscription {
   readonly socket: ExerciseSocket;
-  readonly buffer: StreamEvent[];
+  readonly buffer: LoggedEvent[];
 }
 
 const REPLAY_PAGE = 1000;
@@ -63,6 +67,14 @@ function errorAck(error: unknown): Ack<never> {
     return { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details.map((d) => ({ path: d.path, message: d.message })) } : {}) } };
   }
   return { error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } };
+}
+
+/**
+ * A batch as clients receive it. The realtime contract still types events with `origin`; what is
+ * sent deliberately lacks it (it names the verdict), hence the one cast here.
+ */
+function streamBatch(exerciseId: string, teamId: string, events: OutgoingStreamEvent[], replay: boolean): StreamBatch {
+  return { exerciseId, teamId, events, replay };
 }
 
 function tokenExpiry(token: string): number {
@@ -103,6 +115,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
     @Inject(TriageService) private readonly triage: TriageService,
     @Inject(ScoringService) private readonly scoring: ScoringService,
+    @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
   ) {}
 
   afterInit(server: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>): void {
@@ -152,7 +165,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       socket.on(name, (payload: unknown, ack?: unknown) => void this.dispatch(socket, name, payload, ack));
     }
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (event in CLIENT_EVENTS) return;
+      if (Object.hasOwn(CLIENT_EVENTS, event)) return;
       const ack = args[args.length - 1];
       if (typeof ack === 'function') ack({ error: { code: 'ROUTE_NOT_FOUND', message: `Unknown event "${event}"` } });
     });
@@ -227,7 +240,9 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       case 'exercise:inject': {
         const input = data as z.output<(typeof CLIENT_EVENTS)['exercise:inject']['schema']>;
         await this.exercises.requireControl(user, input.exerciseId);
-        return this.runtime.inject(input.exerciseId, input.inject, user);
+        const result = await this.runtime.inject(input.exerciseId, input.inject, user);
+        // Named as the cockpit's stream names it.
+        return { ...result, eventId: (await this.alertRefs.namer(input.exerciseId)).refOf(result.eventId) };
       }
       case 'triage:act':
         return this.triage.act(user, data as TriageAction);
@@ -254,6 +269,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     if (!access.canControl && !access.teamId) throw new AppError('NOT_TEAM_MEMBER', 'Only the exercise\'s teams and instructors can join its stream');
     const teams = access.canControl ? access.teamIds : [access.teamId!];
     const lastSeqOf = (teamId: string) => (typeof input.lastSeq === 'number' ? input.lastSeq : (input.lastSeq[teamId] ?? 0));
+    const namer = await this.alertRefs.namer(input.exerciseId);
     await socket.join(exerciseRoom(input.exerciseId));
     if (access.canControl) await socket.join(instructorRoom(input.exerciseId));
     const replayed: JoinResult['teams'] = [];
@@ -272,7 +288,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         for (;;) {
           const page = await this.runtime.eventsAfter(input.exerciseId, teamId, lastSent, REPLAY_PAGE);
           if (page.length === 0) break;
-          socket.emit('exercise:events', { exerciseId: input.exerciseId, teamId, events: page, replay: true });
+          socket.emit('exercise:events', streamBatch(input.exerciseId, teamId, page.map((e) => namer.outgoingEvent(e)), true));
           lastSent = page[page.length - 1]!.seq;
           if (page.length < REPLAY_PAGE) break;
         }
@@ -282,7 +298,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       // From here to join() nothing awaits, so no live batch can slip between buffer and room.
       const missed = sub.buffer.filter((e) => e.seq > lastSent);
       if (missed.length > 0) {
-        socket.emit('exercise:events', { exerciseId: input.exerciseId, teamId, events: missed, replay: false });
+        socket.emit('exercise:events', streamBatch(input.exerciseId, teamId, missed.map((e) => namer.outgoingEvent(e)), false));
         lastSent = missed[missed.length - 1]!.seq;
       }
       if (socket.connected) void socket.join(teamRoom(teamId));
@@ -298,7 +314,9 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     switch (message.type) {
       case 'events': {
         for (const sub of this.pending.get(message.teamId) ?? []) sub.buffer.push(...message.events);
-        this.server.to(teamRoom(message.teamId)).emit('exercise:events', { exerciseId: message.exerciseId, teamId: message.teamId, events: [...message.events], replay: false });
+        this.withNamer(message.exerciseId, (namer) =>
+          this.server.to(teamRoom(message.teamId)).emit('exercise:events', streamBatch(message.exerciseId, message.teamId, message.events.map((e) => namer.outgoingEvent(e)), false)),
+        );
         return;
       }
       case 'clock':
@@ -311,12 +329,15 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         return;
       case 'action':
         // The team room holds the team's trainees and the exercise's instructors (see join()).
-        this.server.to(teamRoom(message.teamId)).emit('team:action', {
-          exerciseId: message.exerciseId,
-          teamId: message.teamId,
-          action: message.action,
-          alerts: [...message.alerts],
-          incidents: [...message.incidents],
+        this.withNamer(message.exerciseId, (namer) => {
+          const refOf = (id: string) => namer.refOf(id);
+          this.server.to(teamRoom(message.teamId)).emit('team:action', {
+            exerciseId: message.exerciseId,
+            teamId: message.teamId,
+            action: recordedActionWithRefs(message.action, refOf),
+            alerts: message.alerts.map((a) => alertStateWithRefs(a, refOf)),
+            incidents: message.incidents.map((i) => incidentStateWithRefs(i, refOf)),
+          });
         });
         return;
       default: {
@@ -324,6 +345,21 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         this.logger.warn(`Unknown bus message ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /**
+   * Runs `send` with the exercise's alert namer. The runtime primes it when it loads an exercise,
+   * so a live message finds it at once and keeps its order; the fallback only covers an evicted entry.
+   */
+  private withNamer(exerciseId: string, send: (namer: AlertRefNamer) => void): void {
+    const namer = this.alertRefs.cached(exerciseId);
+    if (namer) {
+      send(namer);
+      return;
+    }
+    this.alertRefs.namer(exerciseId).then(send, (error: unknown) => {
+      this.logger.error(`Exercise ${exerciseId}: cannot name alerts, message dropped: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   private expel(socket: ExerciseSocket, code: ErrorCode, message: string): void {

@@ -23,6 +23,8 @@ export interface ReviewInput {
   readonly delivered: readonly ScoringDeliveredEvent[];
   readonly actions: readonly RecordedAction[];
   readonly adjustments: readonly ManualAdjustment[];
+  /** The opaque alert reference the team's console used for an event (to cross-reference the debrief). */
+  readonly refOf?: (eventId: string) => string;
 }
 
 type Text = { readonly vi: string; readonly en: string };
@@ -337,6 +339,7 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       label: titleOfDelivered(d),
       truePositive: d.key?.answer.verdict === 'true-positive',
       verdict: verdictOf.get(d.eventId) ?? null,
+      ...(input.refOf ? { ref: input.refOf(d.eventId) } : {}),
       annotationIds: byAlert.get(d.eventId) ?? [],
     });
   }
@@ -359,6 +362,7 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       return [
         {
           alertId: i.subject,
+          ...(input.refOf ? { ref: input.refOf(i.subject) } : {}),
           title: titleOfDelivered(d),
           layer: k.layer,
           phase: k.phase ?? null,

@@ -51,7 +51,7 @@ export function renderReviewHtml(review: AfterActionReview): string {
     parts.push(`<h2>Cảnh báo bị bỏ lọt / Missed alerts</h2><table>${head(['T', 'Cảnh báo / Alert', 'Đội kết luận', 'Đúng ra / Ideal'])}${rows(
       review.missedAlerts.map((m) => [
         time(m.deliveredMs),
-        `${both(m.title)}<div class="muted">${escapeHtml(m.alertId)} · Lớp ${escapeHtml(m.layer)}</div>`,
+        `${both(m.title)}<div class="muted">${escapeHtml(m.alertId)}${m.ref ? ` (${escapeHtml(m.ref)})` : ''} · Lớp ${escapeHtml(m.layer)}</div>`,
         escapeHtml(m.teamVerdict ?? '—'),
         escapeHtml(`${m.expected.verdict}, ${m.expected.severity}${m.expected.routing.length ? ` → ${m.expected.routing.join(', ')}` : ''}${m.expected.incident ? ` (${m.expected.incident})` : ''}`),
       ]),
@@ -84,7 +84,7 @@ export function renderReviewHtml(review: AfterActionReview): string {
     review.timeline.map((e) => [
       time(e.atMs),
       escapeHtml(e.kind),
-      `${both(e.label)}${e.kind === 'alert' ? `<div class="muted">${escapeHtml(e.id)}${e.truePositive ? ' · TP' : ''}${e.verdict ? ` · ${escapeHtml(e.verdict)}` : ''}</div>` : ''}`,
+      `${both(e.label)}${e.kind === 'alert' ? `<div class="muted">${escapeHtml(e.id)}${e.ref ? ` (${escapeHtml(e.ref)})` : ''}${e.truePositive ? ' · TP' : ''}${e.verdict ? ` · ${escapeHtml(e.verdict)}` : ''}</div>` : ''}`,
       e.annotationIds.map((id) => {
         const a = annotations.get(id);
         return a ? `<span class="${escapeHtml(a.tone)}">${escapeHtml(a.text.vi)}</span>` : '';

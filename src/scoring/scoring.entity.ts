@@ -37,6 +37,10 @@ export class ExerciseScoreEntity {
   @Column({ name: 'score_json', type: 'text' })
   scoreJson!: string;
 
+  /** The same score with detail 'totals' (no line items): what boards and dashboards read. */
+  @Column({ name: 'summary_json', type: 'text' })
+  summaryJson!: string;
+
   @Column({ type: 'text' })
   reason!: string;
 

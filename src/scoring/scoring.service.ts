@@ -20,6 +20,7 @@ import type {
   TeamScore,
 } from '../contracts/scoring.schema.js';
 import type { TriageAction } from '../contracts/triage.schema.js';
+import { AlertRefService } from '../exercises/alert-ref.service.js';
 import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExerciseEntity, ExerciseMemberEntity, ExerciseTeamEntity } from '../exercises/exercise.entity.js';
@@ -93,6 +94,7 @@ interface LiveBoard {
 /** At most two live recomputations per second per exercise (so per team). */
 const LIVE_INTERVAL_MS = 500;
 const MAX_CACHED = 64;
+const YIELD_EVERY_MS = 50;
 
 function toTotals(score: TeamScore): TeamScore {
   const strip = (c: TeamScore['components']['detection']) => ({ ...c, items: [] });
@@ -117,6 +119,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   private readonly boards = new Map<string, LiveBoard>();
   private readonly finalizing = new Map<string, Promise<void>>();
   private unsubscribe: (() => void) | undefined;
+  /** How long the last computation from the logs spent reading and computing (for the benchmark and logs). */
+  lastTiming: { readonly readMs: number; readonly computeMs: number; readonly teams: number; readonly rows: { readonly events: number; readonly actions: number } } | null = null;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -125,6 +129,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
   ) {}
 
   onModuleInit(): void {
@@ -148,13 +153,12 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const exercise = await this.exercise(exerciseId);
     const roster = await this.roster(exerciseId);
     if (exercise.status === 'finished') {
-      const stored = await this.storedCurrent(exercise);
+      const stored = await this.storedCurrent(exercise, undefined, detail);
       if (stored !== null) {
         const scenario = await this.scoringScenario(stored.scenarioVersionId);
         const teams = stored.rows.map((row) => {
           const team = roster.teams.find((t) => t.id === row.teamId);
-          const score = JSON.parse(row.scoreJson) as TeamScore;
-          return { teamId: row.teamId, teamName: team?.name ?? row.teamId, memberIds: team?.memberIds ?? [], score: detail === 'totals' ? toTotals(score) : score, rank: row.rank };
+          return { teamId: row.teamId, teamName: team?.name ?? row.teamId, memberIds: team?.memberIds ?? [], score: storedScore(row, detail), rank: row.rank };
         });
         teams.sort((a, b) => a.rank - b.rank || (a.teamId < b.teamId ? -1 : 1));
         return { exerciseId, scenarioId: scenario.scenarioId, scenarioVersionId: scenario.versionId, status: exercise.status, computedAt: stored.computedAt, teams };
@@ -171,12 +175,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const roster = await this.roster(exerciseId);
     if (!roster.teams.some((t) => t.id === teamId)) throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
     if (exercise.status === 'finished') {
-      const stored = await this.storedCurrent(exercise, teamId);
+      const stored = await this.storedCurrent(exercise, teamId, detail);
       const row = stored?.rows[0];
-      if (row !== undefined) {
-        const score = JSON.parse(row.scoreJson) as TeamScore;
-        return detail === 'totals' ? toTotals(score) : score;
-      }
+      if (row !== undefined) return storedScore(row, detail);
     }
     const scenario = await this.scoringScenario(exercise.scenarioVersionId);
     const computed = await this.computeFromLogs(exercise, scenario, { detail, teamIds: [teamId] });
@@ -198,12 +199,18 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   ): Promise<ComputedScores> {
     const roster = await this.roster(exercise.id);
     const teamIds = options.teamIds ?? roster.teams.map((t) => t.id);
-    const log = await readExerciseLog(this.dataSource, exercise.id, options.teamIds === undefined ? undefined : teamIds);
+    const log = await readExerciseLog(this.dataSource, exercise.id, teamIds, { wholeExercise: options.teamIds === undefined });
     const adjustments = await this.adjustmentsByTeam(exercise.id);
     const started = performance.now();
     const endMs = options.endMs ?? this.virtualNow(exercise, scenario.scenario);
     const scores = new Map<string, TeamScore>();
+    let sliceStarted = performance.now();
     for (const teamId of teamIds) {
+      // A whole exercise takes seconds of CPU: let sockets and other requests through between teams.
+      if (performance.now() - sliceStarted > YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStarted = performance.now();
+      }
       const team = roster.teams.find((t) => t.id === teamId);
       const teamLog = log.teams.get(teamId) ?? { delivered: [], actions: [] };
       scores.set(
@@ -211,7 +218,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         this.scoreOne(exercise, scenario, teamId, team?.memberIds ?? [], teamLog, adjustments.get(teamId) ?? [], endMs, options.detail),
       );
     }
-    return { scores, logs: log.teams, readMs: log.readMs, computeMs: performance.now() - started, rows: log.rows };
+    const computeMs = performance.now() - started;
+    this.lastTiming = { readMs: log.readMs, computeMs, teams: teamIds.length, rows: log.rows };
+    return { scores, logs: log.teams, readMs: log.readMs, computeMs, rows: log.rows };
   }
 
   private scoreOne(
@@ -279,6 +288,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         index: t.score.index,
         rank: t.rank,
         scoreJson: JSON.stringify(t.score),
+        summaryJson: JSON.stringify(toTotals(t.score)),
         reason: input.reason,
         computedAt: assembled.computedAt,
         computedBy: input.actor?.id ?? null,
@@ -405,8 +415,31 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     return byTeam;
   }
 
-  private async storedCurrent(exercise: ExerciseEntity, teamId?: string): Promise<{ versionNo: number; scenarioVersionId: string; computedAt: string; rows: ExerciseScoreEntity[] } | null> {
-    const rows = await this.dataSource.getRepository(ExerciseScoreEntity).find({ where: { exerciseId: exercise.id, current: true, ...(teamId === undefined ? {} : { teamId }) } });
+  /** The current stored version; with detail 'totals' (the default) the small summaries only, never the line items. */
+  private async storedCurrent(
+    exercise: ExerciseEntity,
+    teamId?: string,
+    detail: ScoreDetail = 'totals',
+  ): Promise<{ versionNo: number; scenarioVersionId: string; computedAt: string; rows: ExerciseScoreEntity[] } | null> {
+    const rows = await this.dataSource.getRepository(ExerciseScoreEntity).find({
+      where: { exerciseId: exercise.id, current: true, ...(teamId === undefined ? {} : { teamId }) },
+      select: {
+        id: true,
+        exerciseId: true,
+        teamId: true,
+        scenarioVersionId: true,
+        versionNo: true,
+        total: true,
+        index: true,
+        rank: true,
+        summaryJson: detail === 'totals',
+        scoreJson: detail === 'full',
+        reason: true,
+        computedAt: true,
+        computedBy: true,
+        current: true,
+      },
+    });
     if (rows.length === 0) return null;
     return { versionNo: rows[0].versionNo, scenarioVersionId: rows[0].scenarioVersionId, computedAt: rows[0].computedAt, rows };
   }
@@ -490,7 +523,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     let computedAt = new Date().toISOString();
     const stored = exercise.status === 'finished' ? await this.storedCurrent(exercise) : null;
     if (stored !== null) {
-      scores = stored.rows.map((r) => JSON.parse(r.scoreJson) as TeamScore);
+      scores = stored.rows.map((r) => storedScore(r, 'totals'));
       source = 'final';
       computedAt = stored.computedAt;
     } else {
@@ -631,15 +664,21 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   async teamScoreFor(user: AuthenticatedUser, exerciseId: string, teamId: string): Promise<TeamScore> {
     const access = await this.exercises.access(user, exerciseId);
     this.requireTeam(access.teamIds, teamId);
+    const detail: ScoreDetail = 'full';
     if (!access.canControl && access.teamId !== null) {
       if (access.teamId !== teamId) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s score');
       const status = access.exercise.status;
       const visibility = access.exercise.scoreVisibility;
-      if (status !== 'finished' && !(visibility === 'own' || visibility === 'full')) throw new AppError('FORBIDDEN', 'Scores are not visible to trainees during this exercise');
-      if (status !== 'finished' && (await this.frozenRows(exerciseId)) !== null) throw new AppError('FORBIDDEN', 'The scoreboard is frozen');
+      if (status !== 'finished') {
+        if (!(visibility === 'own' || visibility === 'full')) throw new AppError('FORBIDDEN', 'Scores are not visible to trainees during this exercise');
+        if ((await this.frozenRows(exerciseId)) !== null) throw new AppError('FORBIDDEN', 'The scoreboard is frozen');
+        // Line items, parts, breakdowns and key-derived metrics would tell trainees the answer key
+        // (which alerts are real, how many responses are expected) while the drill still runs.
+        return redactForTrainee(await this.teamScore(exerciseId, teamId, { detail: 'totals' }));
+      }
     }
     await this.awaitFinal(exerciseId);
-    return this.teamScore(exerciseId, teamId, { detail: 'full' });
+    return this.teamScore(exerciseId, teamId, { detail });
   }
 
   /** The after-action review of one team (instructors/reviewers: any team; trainees: their own, after the finish). */
@@ -658,12 +697,14 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   async review(exerciseId: string, teamId: string): Promise<AfterActionReview> {
     const exercise = await this.exercise(exerciseId);
     const roster = await this.roster(exerciseId);
-    const stored = exercise.status === 'finished' ? await this.storedCurrent(exercise, teamId) : null;
+    const stored = exercise.status === 'finished' ? await this.storedCurrent(exercise, teamId, 'full') : null;
     const scenario = await this.scoringScenario(stored?.scenarioVersionId ?? exercise.scenarioVersionId);
     const log = (await readExerciseLog(this.dataSource, exerciseId, [teamId])).teams.get(teamId) ?? { delivered: [], actions: [] };
     const score = stored?.rows[0] ? (JSON.parse(stored.rows[0].scoreJson) as TeamScore) : await this.teamScore(exerciseId, teamId, { detail: 'full' });
     const adjustments = (await this.adjustmentsByTeam(exerciseId)).get(teamId) ?? [];
+    const namer = await this.alertRefs.namer(exerciseId);
     return buildAfterActionReview({
+      refOf: (eventId) => namer.refOf(eventId),
       exerciseId,
       teamId,
       teamName: roster.names.get(teamId) ?? teamId,
@@ -734,6 +775,42 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     }
     return scenario;
   }
+}
+
+/**
+ * A running team's own score as a trainee may see it: the total and the component scores, plus
+ * the metrics that only count what the team did; nothing derived from the answer key.
+ */
+function redactForTrainee(score: TeamScore): TeamScore {
+  const component = (c: TeamScore['components']['detection']) => ({ ...c, items: [], parts: [], unclamped: c.score });
+  const m = score.metrics;
+  return {
+    ...score,
+    components: { detection: component(score.components.detection), response: component(score.components.response), coordination: component(score.components.coordination), incident: component(score.components.incident) },
+    breakdowns: { layers: [], phases: [], techniques: [] },
+    members: [],
+    metrics: {
+      alertsDelivered: m.alertsDelivered,
+      alertsAcknowledged: m.alertsAcknowledged,
+      meanTimeToAcknowledgeMs: m.meanTimeToAcknowledgeMs,
+      meanTimeToVerdictMs: m.meanTimeToVerdictMs,
+      meanTimeToContainMs: null,
+      truePositivesDelivered: 0,
+      truePositivesDetected: 0,
+      detectionRate: null,
+      falsePositiveRate: null,
+      reportsDue: 0,
+      reportsOnTime: 0,
+      responsesDue: 0,
+      responsesInWindow: 0,
+      harmfulActions: 0,
+      hintsUsed: m.hintsUsed,
+    },
+  };
+}
+
+function storedScore(row: ExerciseScoreEntity, detail: ScoreDetail): TeamScore {
+  return JSON.parse(detail === 'full' ? row.scoreJson : row.summaryJson) as TeamScore;
 }
 
 function trim<T>(map: Map<string, T>): void {

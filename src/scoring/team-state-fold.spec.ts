@@ -18,6 +18,42 @@ describe('foldTeamState (linear-time fold for scoring)', () => {
     expect(foldTeamState(run.actions, ctx, ids)).toEqual({ ...run.state, detectedAtMs: run.state.detectedAtMs ?? null });
   });
 
+  it('equals deriveTeamState on random logs (accepted and refused entries mixed)', () => {
+    const scenario = scoringScenario();
+    const ctx = { delivered: (id: string) => id !== 'a-never', scenario: triageScenarioView(scenario), teamMemberIds: new Set(['u1', 'u2']) };
+    const alertIds = ['a1', 'n-fp', 'n-benign', 'a1-again', 'a-never'];
+    for (let seed = 1; seed <= 20; seed++) {
+      let x = seed;
+      const rand = (n: number) => {
+        x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0;
+        return x % n;
+      };
+      const pick = <T,>(list: readonly T[]): T => list[rand(list.length)]!;
+      const log = Array.from({ length: 200 }, (_, i) => {
+        const alertId = pick(alertIds);
+        const drafts = [
+          { type: 'alert.acknowledge', alertId },
+          { type: 'alert.release', alertId },
+          { type: 'alert.request-takeover', alertId },
+          { type: 'alert.verdict', alertId, verdict: pick(['true-positive', 'false-positive', 'benign']), reason: 'why not' },
+          { type: 'alert.verdict', alertId, verdict: 'duplicate', duplicateOf: pick(alertIds) },
+          { type: 'alert.severity', alertId, severity: pick(['low', 'high']) },
+          { type: 'alert.note', alertId, text: 'note' },
+          { type: 'route', target: { alertId }, to: [pick(['csirt', 'soc', 'nobody'])], escalate: false },
+          { type: 'route', target: { incidentId: pick(['INC-1', 'INC-2']) }, to: ['csirt'], escalate: true },
+          { type: 'incident.create', title: 'x', alertIds: [alertId] },
+          { type: 'incident.link', incidentId: pick(['INC-1', 'INC-2']), alertIds: [alertId] },
+          { type: 'incident.unlink', incidentId: pick(['INC-1', 'INC-2']), alertIds: [alertId] },
+          { type: 'incident.merge', incidentId: 'INC-1', sourceIncidentIds: ['INC-2'] },
+          { type: 'response', action: 'isolate-host', target: 'portal' },
+        ];
+        return { action: { ...pick(drafts), actionId: `act-${i}`, exerciseId: ids.exerciseId }, userId: pick(['u1', 'u2']), virtualMs: i * 1000, seq: i + 1 };
+      }) as unknown as Parameters<typeof foldTeamState>[0];
+      const team = { exerciseId: ids.exerciseId, teamId: 'team-a' };
+      expect(foldTeamState(log, ctx, team)).toEqual(deriveTeamState(log, ctx, team));
+    }
+  });
+
   it('equals deriveTeamState with ownership conflicts, merges, unlinks and refused entries', () => {
     const scenario = scoringScenario();
     const delivered = deliveredAll(scenario);

@@ -5,12 +5,14 @@ import { TokenBucketRateLimiter } from '../auth/rate-limiter.js';
 import { AppError } from '../common/app-error.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ActionAck, RecordedAction, ReportDeadlines, TeamState, TriageAction } from '../contracts/triage.schema.js';
+import { AlertRefService } from '../exercises/alert-ref.service.js';
 import { ExerciseBus } from '../exercises/exercise-bus.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExerciseEntity, ExerciseJournalEntity, ExerciseMemberEntity, ExerciseTeamEntity } from '../exercises/exercise.entity.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
+import { alertIdsOf, clientResult, recordedActionWithRefs, renameActionAlertIds, teamStateWithRefs, withRefsInText } from './alert-ref-translation.js';
 import { toEngineAction } from './engine-mapping.js';
 import { reportDeadlines } from './report-deadlines.js';
 import {
@@ -53,6 +55,8 @@ const RATE_PER_SECOND = 20;
 const RATE_BURST = 40;
 const MAX_CACHED_EXERCISES = 64;
 /** Actions whose broadcast carries no entity snapshot (see act()). */
+/** Prefix of the placeholder for an unknown alert reference: no scenario event id can contain a NUL. */
+const UNRESOLVED_REF = '\u0000unresolved-';
 const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['type']>(['alert.note', 'incident.observable', 'hint.request']);
 
 /**
@@ -73,19 +77,22 @@ export class TriageService {
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
+    @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
   ) {}
 
   /**
    * Applies one trainee action. A retry with the same actionId (also while the first attempt is
    * still committing) gets the original ack with applied:false and changes nothing.
    */
-  async act(user: AuthenticatedUser, action: TriageAction): Promise<ActionAck> {
+  async act(user: AuthenticatedUser, input: TriageAction): Promise<ActionAck> {
     this.limiter.consume(user.id);
-    const roster = await this.roster(action.exerciseId);
+    const roster = await this.roster(input.exerciseId);
     const teamId = this.teamOf(roster, user);
     const team = this.teamCache(await this.cache(roster), roster, teamId);
-    const earlier = this.replay(team, action.actionId, user.id);
+    const earlier = this.replay(team, input.actionId, user.id);
     if (earlier) return earlier;
+    // Clients name alerts by reference; from here on the action names them by event id.
+    const { action, pairs, unresolved } = await this.withEventIds(input, teamId);
     const live = await this.runtime.liveHandle(action.exerciseId);
 
     // From here to actOn() returning nothing awaits: the checks and the apply are one step.
@@ -98,8 +105,16 @@ export class TriageService {
     const { virtualMs, committed } = this.runtime.actOn(live, teamId, user.id, (gate) => {
       try {
         outcome = applyAction(team.state, { action, userId: user.id, virtualMs: gate.virtualMs, seq }, { delivered: gate.isDelivered, scenario: roster.view, teamMemberIds: members });
+        // The reducer checks delivery of every alert it is given, so this is only a backstop.
+        if (unresolved > 0) throw new TriageError('ALERT_NOT_DELIVERED', 'An alert of this action has not been delivered to your team');
       } catch (error) {
-        if (error instanceof TriageError) throw new AppError(error.code, error.message, error.details);
+        if (error instanceof TriageError) {
+          throw new AppError(
+            error.code,
+            withRefsInText(error.message, pairs),
+            error.details?.map((d) => ({ path: d.path, message: withRefsInText(d.message, pairs) })),
+          );
+        }
         throw error;
       }
       recorded = {
@@ -119,7 +134,7 @@ export class TriageService {
     const applied = outcome!;
     const entry = recorded!;
     team.state = applied.state;
-    const ack: ActionAck = { actionId: action.actionId, seq, virtualMs, applied: true, ...(applied.result === undefined ? {} : { result: applied.result }) };
+    const ack: ActionAck = { actionId: action.actionId, seq, virtualMs, applied: true, ...(applied.result === undefined ? {} : { result: clientResult(applied.result) }) };
     const promise = committed.then(
       () => {
         team.inflight.delete(action.actionId);
@@ -153,7 +168,8 @@ export class TriageService {
   async state(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined): Promise<TeamState> {
     const team = await this.readableTeam(user, exerciseId, teamId);
     const roster = await this.roster(exerciseId);
-    return this.teamCache(await this.cache(roster), roster, team).committed;
+    const namer = await this.alertRefs.namer(exerciseId);
+    return teamStateWithRefs(this.teamCache(await this.cache(roster), roster, team).committed, (id) => namer.refOf(id));
   }
 
   /** Recorded actions of a team after a per-team seq, from the log. */
@@ -164,7 +180,8 @@ export class TriageService {
       order: { teamSeq: 'ASC' },
       take: limit,
     });
-    return { teamId: team, actions: rows.map((r) => JSON.parse(r.detail!) as RecordedAction) };
+    const namer = await this.alertRefs.namer(exerciseId);
+    return { teamId: team, actions: rows.map((r) => recordedActionWithRefs(JSON.parse(r.detail!) as RecordedAction, (id) => namer.refOf(id))) };
   }
 
   /** Report deadlines for the console, counted from what the team knows (see reportDeadlines). */
@@ -178,6 +195,28 @@ export class TriageService {
   }
 
   // ---- internals ----
+
+  /**
+   * The action with its alert references replaced by event ids, and the pairs (for refusal texts).
+   * A reference that names nothing delivered to this team (made up, another team's, a raw event
+   * id) becomes a placeholder no event has, so the reducer refuses it exactly like an undelivered
+   * alert, after the same exercise-state checks: probing learns nothing.
+   */
+  private async withEventIds(input: TriageAction, teamId: string): Promise<{ action: TriageAction; pairs: Array<{ id: string; ref: string }>; unresolved: number }> {
+    const resolved = new Map<string, string>();
+    let unresolved = 0;
+    for (const { id: ref } of alertIdsOf(input)) {
+      if (resolved.has(ref)) continue;
+      const eventId = await this.alertRefs.eventIdOf(input.exerciseId, teamId, ref);
+      if (eventId === undefined) unresolved += 1;
+      resolved.set(ref, eventId ?? `${UNRESOLVED_REF}${unresolved}`);
+    }
+    return {
+      action: renameActionAlertIds(input, (ref) => resolved.get(ref)!),
+      pairs: [...resolved].map(([ref, id]) => ({ id, ref })),
+      unresolved,
+    };
+  }
 
   private async readableTeam(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined): Promise<string> {
     const access = await this.exercises.access(user, exerciseId);
@@ -292,7 +331,7 @@ export class TriageService {
       const acks = new Map(
         list.map((r) => [
           r.actionId,
-          { userId: r.userId, ack: { actionId: r.actionId, seq: r.seq, virtualMs: r.virtualMs, applied: true, ...(r.result === undefined ? {} : { result: r.result }) } },
+          { userId: r.userId, ack: { actionId: r.actionId, seq: r.seq, virtualMs: r.virtualMs, applied: true, ...(r.result === undefined ? {} : { result: clientResult(r.result) }) } },
         ]),
       );
       teams.set(teamId, { state, committed: state, acks, inflight: new Map() });

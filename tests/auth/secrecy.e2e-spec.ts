@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExerciseDto } from '../../src/contracts/exercise.schema';
+import { DataSource } from 'typeorm';
+import type { ExerciseDto, StreamEvent } from '../../src/contracts/exercise.schema';
 import type { Scenario } from '../../src/contracts/scenario.schema';
+import type { ActionAck } from '../../src/contracts/triage.schema';
+import { alertRef } from '../../src/exercises/alert-refs';
 import { parseScenario } from '../../src/scenarios/scenario-parser';
 import { api, login, StreamClient, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
@@ -43,7 +47,20 @@ function secretsOf(scenario: Scenario, deliveredIds: ReadonlySet<string>, delive
   for (const response of scenario.responses) add('expected response', response.description.en);
   for (const harm of scenario.harmful) add('harmful action reason', harm.reason.en);
   for (const hint of scenario.hints) add('hint text', hint.text.en);
+  // The author's event ids name the verdict (`ng-internet-scanners-2`, `a-webshell`): clients get
+  // opaque references instead, for delivered alerts too.
+  for (const id of internalEventIds(scenario)) add('internal event id', id);
   return secrets;
+}
+
+/** Every id the engine may deliver an alert under: timeline, library injects (and their ids), generated noise. */
+function internalEventIds(scenario: Scenario): string[] {
+  const ids = [...scenario.timeline.map((a) => a.id), ...scenario.injects.map((i) => i.id), 'inject-1', 'inject-2'];
+  for (const generator of scenario.noise) {
+    ids.push(generator.id);
+    for (let n = 1; n <= generator.count; n += 1) ids.push(`${generator.id}-${n}`);
+  }
+  return ids;
 }
 
 describe('answer-key secrecy: nothing a trainee can receive reveals the key or the future', () => {
@@ -72,6 +89,7 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       seed: 1,
     });
     const exerciseId = created.body.id;
+    const teamA = created.body.teams[0]!.id;
     const socket = new StreamClient(t.baseUrl, trainee);
     const received: string[] = [];
     socket.socket.onAny((event: string, ...args: unknown[]) => received.push(`${event} ${JSON.stringify(args)}`));
@@ -80,11 +98,53 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/start`);
     // Half the drill at once, as catch-up, so a good part of the key is "in the past" and the rest is not.
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/seek`, { virtualMs: Math.floor((scenario.duration * 1000) / 2) });
+    // One library inject and one written on the spot: inject ids are internal too.
+    if (scenario.injects[0]) await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/injects`, { injectId: scenario.injects[0].id, teamIds: [teamA] });
+    await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/injects`, {
+      teamIds: [teamA],
+      alert: { layer: 2, sensor: 'siem', severity: 'medium', title: { vi: 'Cảnh báo bổ sung', en: 'Extra alert' }, description: { vi: 'Do giảng viên tạo', en: 'Written by the instructor' } },
+    });
+    await expectEventually(() => expect((socket.events.get(teamA) ?? []).length).toBeGreaterThan(3));
+
+    // Triage through REST and the socket, so states, recorded actions, acks and broadcasts are covered.
+    const stream = socket.events.get(teamA)!;
+    const [first, second, third, fourth] = stream.map((e) => e.eventId);
+    const restAct = async (body: Record<string, unknown>) => {
+      const response = await api<ActionAck>(t.baseUrl, trainee, 'POST', `/exercises/${exerciseId}/actions`, { ...body, actionId: randomUUID(), exerciseId });
+      received.push(`act ${response.status} ${JSON.stringify(response.body)}`);
+      return response;
+    };
+    const socketAct = async (body: Record<string, unknown>) => {
+      const ack = await socket.emit<ActionAck>('triage:act', { ...body, actionId: randomUUID(), exerciseId });
+      received.push(`ack ${JSON.stringify(ack)}`);
+      return ack;
+    };
+    expect((await restAct({ type: 'alert.acknowledge', alertId: first })).status).toBe(200);
+    expect((await socketAct({ type: 'alert.severity', alertId: first, severity: 'high' })).data?.applied).toBe(true);
+    expect((await socketAct({ type: 'alert.verdict', alertId: first, verdict: 'true-positive' })).data?.applied).toBe(true);
+    expect((await restAct({ type: 'alert.verdict', alertId: second, verdict: 'duplicate', duplicateOf: first })).status).toBe(200);
+    expect((await socketAct({ type: 'alert.verdict', alertId: third, verdict: 'false-positive', reason: 'quét thông thường' })).data?.applied).toBe(true);
+    expect((await socketAct({ type: 'route', target: { alertId: first }, to: [scenario.parties[0]!.id], escalate: false })).data?.applied).toBe(true);
+    expect((await restAct({ type: 'incident.create', title: 'Sự cố', alertIds: [first, second] })).status).toBe(200);
+    expect((await socketAct({ type: 'incident.link', incidentId: 'INC-1', alertIds: [fourth] })).data?.applied).toBe(true);
+    expect((await socketAct({ type: 'alert.note', alertId: fourth, text: 'ghi chú' })).data?.applied).toBe(true);
+    // A hint the team paid for is theirs to read.
+    const bought: string[] = [];
+    for (const hinted of [first, fourth]) {
+      const text = (await socketAct({ type: 'hint.request', for: { alertId: hinted } })).data?.result?.text as { vi: string; en: string } | undefined;
+      if (text) bought.push(text.vi, text.en);
+    }
+    // A made-up reference, and a raw event id (which the reducer would know), are both just "not delivered".
+    const db = t.app.get(DataSource);
+    const rows = (await db.query('SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [exerciseId, teamA])) as Array<{ event_id: string; payload: string }>;
+    for (const alertId of ['AL-000000000000', rows[0]!.event_id]) {
+      const probe = await socket.emit('triage:act', { type: 'alert.acknowledge', alertId, actionId: randomUUID(), exerciseId });
+      expect(probe.error?.code).toBe('ALERT_NOT_DELIVERED');
+    }
+    await expectEventually(() => expect(received.filter((r) => r.startsWith('team:action')).length).toBeGreaterThanOrEqual(9));
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/pause`);
-    await expectEventually(() => expect(received.some((r) => r.startsWith('exercise:events'))).toBe(true));
 
     // Everything a trainee can ask for over REST about this exercise and scenario.
-    const teamA = created.body.teams[0]!.id;
     const paths = [
       '/scenarios',
       `/scenarios/${scenario.id}`,
@@ -95,6 +155,9 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       `/exercises/${exerciseId}/actions`,
       `/exercises/${exerciseId}/deadlines`,
       `/exercises/${exerciseId}/scoreboard`,
+      `/exercises/${exerciseId}/teams/${teamA}/score`,
+      `/exercises/${exerciseId}/teams/${teamA}/review`,
+      `/exercises/${exerciseId}/briefing`,
       `/scenarios/${scenario.id}/versions`,
       `/scenarios/${scenario.id}/versions/${versionId}`,
       `/exercises/${exerciseId}/events?teamId=${created.body.teams[1]!.id}`,
@@ -103,12 +166,25 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       const response = await api(t.baseUrl, trainee, 'GET', path);
       received.push(`${path} ${response.status} ${JSON.stringify(response.body)}`);
     }
-    const delivered = (await api<{ events: Array<{ eventId: string; alert: { title: { vi: string; en: string } } }> }>(t.baseUrl, instructor, 'GET', `/exercises/${exerciseId}/events?teamId=${teamA}&limit=5000`)).body.events;
+    // What was really delivered, from the event log (clients never see these ids).
+    const all = (await db.query('SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [exerciseId, teamA])) as Array<{ event_id: string; payload: string }>;
+    const delivered = all.map((r) => ({ eventId: r.event_id, alert: JSON.parse(r.payload) as { title: { vi: string; en: string } } }));
     expect(delivered.length).toBeGreaterThan(0);
     const deliveredIds = new Set(delivered.map((e) => e.eventId));
+    // The stream names each of them by its reference, the same over the socket and REST.
+    const [{ alert_salt: salt }] = (await db.query('SELECT alert_salt FROM exercises WHERE id = ?', [exerciseId])) as Array<{ alert_salt: string }>;
+    const refs = delivered.map((e) => alertRef(salt, e.eventId));
+    expect(stream.map((e) => e.eventId)).toEqual(refs.slice(0, stream.length));
+    expect(stream.map((e) => (e.alert as { id: string }).id)).toEqual(refs.slice(0, stream.length));
+    const restEvents = (await api<{ events: StreamEvent[] }>(t.baseUrl, trainee, 'GET', `/exercises/${exerciseId}/events?limit=5000`)).body.events;
+    expect(restEvents.map((e) => e.eventId)).toEqual(refs);
+    // Nothing about where an event came from (timeline, noise, inject) reaches a client.
+    // (A scenario's own origin, bundled or uploaded, is catalogue information and may appear.)
+    expect([...stream, ...restEvents].filter((e) => 'origin' in e || 'injectId' in e)).toEqual([]);
+    expect(received.join('\n')).not.toMatch(/"origin"\s*:\s*"(timeline|noise|inject)"|"injectId"\s*:/);
     // Texts that are public anyway: what was delivered, and the briefing (titles, target, assets, parties).
     const briefingTexts = [scenario.title, scenario.description, scenario.target.name, ...scenario.assets.map((a) => a.name), ...scenario.parties.map((p) => p.name)];
-    const deliveredTexts = new Set([...delivered.flatMap((e) => [e.alert.title.vi, e.alert.title.en]), ...briefingTexts.flatMap((x) => [x.vi, x.en])]);
+    const deliveredTexts = new Set([...delivered.flatMap((e) => [e.alert.title.vi, e.alert.title.en]), ...briefingTexts.flatMap((x) => [x.vi, x.en]), ...bought]);
     const everything = received.join('\n');
     const leaks = [...secretsOf(scenario, deliveredIds, deliveredTexts)].filter(([value]) => everything.includes(value)).map(([value, what]) => `${what}: ${value}`);
     expect(leaks).toEqual([]);

@@ -5,7 +5,7 @@ import type { ExerciseDto, StreamEvent } from '../../src/contracts/exercise.sche
 import type { TeamState } from '../../src/contracts/triage.schema';
 import { vi as viDictionary } from '../../web/src/i18n/vi';
 import { api, login, userIds } from '../support/api';
-import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
+import { alertRefsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * End-to-end tests of the web console: the real server (in-process, fresh database, bundled
@@ -136,6 +136,8 @@ describe('web console in a real browser', () => {
     traineeExercise = created.body;
     const exId = traineeExercise.id;
     const trainee = await login(app.baseUrl, 'trainee1');
+    // The console names alerts by the exercise's opaque references.
+    const assessment = (await alertRefsOf(app, exId))('l3-assessment-report');
 
     const { context, page } = await newPage('vi');
     await page.goto(`${app.baseUrl}/`);
@@ -149,7 +151,7 @@ describe('web console in a real browser', () => {
 
     // Alerts arrive live once the instructor starts the clock.
     expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/start`)).status).toBe(200);
-    const first = page.locator('[data-testid=alert-row][data-alert-id="l3-assessment-report"]');
+    const first = page.locator(`[data-testid=alert-row][data-alert-id="${assessment}"]`);
     await first.waitFor();
     await page.waitForSelector('[data-testid=clock-status][data-status=running]');
     await first.click();
@@ -161,7 +163,7 @@ describe('web console in a real browser', () => {
     await page.keyboard.press('1');
     await page.locator('[data-testid=current-verdict]', { hasText: 'Cảnh báo đúng' }).waitFor();
     await page.keyboard.press('Shift+Digit4');
-    await expectEventually(async () => expect((await teamState(trainee, exId)).alerts['l3-assessment-report']?.severity).toBe('critical'), 5000, 100);
+    await expectEventually(async () => expect((await teamState(trainee, exId)).alerts[assessment]?.severity).toBe('critical'), 5000, 100);
 
     // Route to Layer 1 (the operator), then the four-layer board shows it in lane 1.
     await pickOption(page, '[data-testid=route-parties]', /Trung tâm Chuyển đổi số/);
@@ -198,7 +200,7 @@ describe('web console in a real browser', () => {
 
     // A reload keeps the session (refresh token) and the derived state.
     await page.reload();
-    await page.locator('[data-testid=alert-row][data-alert-id="l3-assessment-report"][data-status=closed]').waitFor();
+    await page.locator(`[data-testid=alert-row][data-alert-id="${assessment}"][data-status=closed]`).waitFor();
     await page.locator('[data-testid=tab-incidents]', { hasText: '(1)' }).waitFor();
     await page.click('[data-testid=tab-reports]');
     await page.locator('[data-testid=filed-reports] tr[data-kind=initial]').waitFor();
@@ -227,9 +229,10 @@ describe('web console in a real browser', () => {
     await page.getByRole('link', { name: 'Tạo bài diễn tập' }).first().click();
     await page.locator('[data-testid=create-scenario]').waitFor();
     await expectEventually(async () => expect(await page.inputValue('[data-testid=create-scenario]')).toContain('Cổng'), 5000, 100);
-    await page.locator('[data-testid=users-forbidden]').waitFor(); // instructors cannot list users: said in words, with the code
+    // Instructors list their organisation's users to build teams (no 'forbidden' notice any more).
+    expect(await page.locator('[data-testid=users-forbidden]').count()).toBe(0);
     await page.fill('[data-testid=create-title]', 'Diễn tập điều hành');
-    await pickOption(page, '[data-testid=team-members]', /Học viên 1/); // known from the trainee's exercise
+    await pickOption(page, '[data-testid=team-members]', /Học viên 1/);
     await shot(page, 'vi-create-exercise');
     await page.click('[data-testid=create-submit]');
     await page.waitForURL(/\/cockpit$/);
@@ -254,10 +257,12 @@ describe('web console in a real browser', () => {
     if ((await page.locator('[data-testid=score-row]').count()) > 0) {
       const before = await page.innerText('[data-testid=score-total]');
       const trainee = await login(app.baseUrl, 'trainee1');
+      // Trainees name alerts by the exercise's opaque references.
+      const assessment = (await alertRefsOf(app, cockpitExerciseId))('l3-assessment-report');
       for (const action of [
-        { type: 'alert.verdict', alertId: 'l3-assessment-report', verdict: 'true-positive' },
-        { type: 'alert.severity', alertId: 'l3-assessment-report', severity: 'high' },
-        { type: 'route', target: { alertId: 'l3-assessment-report' }, to: ['p-operator'] },
+        { type: 'alert.verdict', alertId: assessment, verdict: 'true-positive' },
+        { type: 'alert.severity', alertId: assessment, severity: 'high' },
+        { type: 'route', target: { alertId: assessment }, to: ['p-operator'] },
       ]) {
         const ack = await api(app.baseUrl, trainee, 'POST', `/exercises/${cockpitExerciseId}/actions`, { ...action, actionId: crypto.randomUUID(), exerciseId: cockpitExerciseId });
         expect(ack.status).toBe(200);
@@ -352,7 +357,7 @@ describe('web console in a real browser', () => {
     const trainee = await newPage('vi');
     await uiLogin(trainee.page, 'trainee3');
     await trainee.page.goto(`${app.baseUrl}/exercises/${exercise.body.id}/console`);
-    await trainee.page.locator('[data-testid=alert-row][data-alert-id=a-exploit]').click();
+    await trainee.page.locator(`[data-testid=alert-row][data-alert-id="${(await alertRefsOf(app, exercise.body.id))('a-exploit')}"]`).click();
     await trainee.page.locator('[data-testid=alert-title]', { hasText: `${payloadImg} Tải lên` }).waitFor();
     await trainee.page.locator('[data-testid=alert-description]', { hasText: payloadScript }).waitFor();
     await shot(trainee.page, 'xss-console');

@@ -1,6 +1,7 @@
+import { DataSource } from 'typeorm';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import { api, login, StreamClient, uploadFixture, userIds } from '../support/api';
-import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
+import { alertRefsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
 
 /** Sequence numbers must be exactly 1..n: no gap, no duplicate, in order. */
 function expectContiguous(seqs: number[]): void {
@@ -12,6 +13,8 @@ describe('exercise runtime over REST and socket.io', () => {
   let instructor: string;
   let tokens: Record<string, string>;
   let exercise: ExerciseDto;
+  /** Clients name alerts by opaque references: `ref(<scenario event id>)`. */
+  let ref: (eventId: string) => string;
   const clients: StreamClient[] = [];
   const client = async (token: string) => {
     const c = new StreamClient(t.baseUrl, token);
@@ -38,6 +41,7 @@ describe('exercise runtime over REST and socket.io', () => {
     });
     expect(created.status).toBe(201);
     exercise = created.body;
+    ref = await alertRefsOf(t, exercise.id);
   });
 
   afterAll(async () => {
@@ -103,7 +107,9 @@ describe('exercise runtime over REST and socket.io', () => {
     await expectEventually(() => expect(cockpit.seqs(teamB).length).toBeGreaterThan(0));
     // Events carry seq, virtual time and the wall time they were scheduled for; never the answer key.
     const sample = a2.events.get(teamA)![0]!;
-    expect(sample).toMatchObject({ seq: 1, eventId: 's-001', virtualMs: 15_000, catchUp: false, origin: 'timeline' });
+    expect(sample).toMatchObject({ seq: 1, eventId: ref('s-001'), virtualMs: 15_000, catchUp: false, alert: { id: ref('s-001') } });
+    // Where an event came from (timeline, noise, inject) would name its verdict.
+    expect(sample).not.toHaveProperty('origin');
     expect(sample.scheduledWallMs).toBeGreaterThan(0);
     expect(JSON.stringify([...a2.events.values()])).not.toMatch(/"answer"|"verdict"|"routing"/);
   });
@@ -153,9 +159,12 @@ describe('exercise runtime over REST and socket.io', () => {
     const inject = await api<{ eventId: string }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/injects`, { injectId: 'inj-call', teamIds: [teamB] });
     expect(inject.status).toBe(201);
     await expectEventually(async () => {
-      const list = (await api<{ events: Array<{ eventId: string; origin: string }> }>(t.baseUrl, tokens.trainee3!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events;
-      expect(list.some((e) => e.eventId === inject.body.eventId && e.origin === 'inject')).toBe(true);
+      const list = (await api<{ events: Array<{ eventId: string }> }>(t.baseUrl, tokens.trainee3!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events;
+      expect(list.some((e) => e.eventId === inject.body.eventId)).toBe(true);
     });
+    // The log keeps it as an inject; the instructor and the team see the same reference.
+    const logged = (await t.app.get(DataSource).query('SELECT event_id FROM exercise_events WHERE exercise_id = ? AND team_id = ? AND origin = ?', [exercise.id, teamB, 'inject'])) as Array<{ event_id: string }>;
+    expect(logged.map((r) => ref(r.event_id))).toEqual([inject.body.eventId]);
     const other = (await api<{ events: Array<{ eventId: string }> }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events;
     expect(other.some((e) => e.eventId === inject.body.eventId)).toBe(false);
     expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/events?teamId=${teamB}`)).body.error.code).toBe('NOT_TEAM_MEMBER');

@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
+import type { TriageAction } from '../../src/contracts/triage.schema';
 import { parseScenario } from '../../src/scenarios/scenario-parser';
 import { simulate, type SolverName } from '../../src/scoring/solver';
 import type { ScoringAction } from '../../src/scoring/score';
+import { renameActionAlertIds } from '../../src/triage/alert-ref-translation';
 import { api } from '../support/api';
 
 export const SCENARIOS_DIR = join(__dirname, '..', '..', 'scenarios');
@@ -37,9 +39,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Replays solver action logs through the real API (the exercise must be started): the instructor seeks the shared clock to each
  * action's virtual time, then each team posts its actions there (POST /exercises/:id/actions).
  * Alert actions go to one member per alert (ownership); the rest alternate between members.
+ * Solver logs name alerts by scenario event id; trainees name them by the exercise's opaque
+ * references, so `ref` (see alertRefsOf in tests/support/test-app.ts) renames them before posting.
  * Returns the number of actions the server refused (expected 0).
  */
-export async function play(baseUrl: string, instructor: string, exercise: ExerciseDto, teams: readonly PlayingTeam[], durationMs: number): Promise<{ refused: string[] }> {
+export async function play(baseUrl: string, instructor: string, exercise: ExerciseDto, teams: readonly PlayingTeam[], durationMs: number, ref: (eventId: string) => string): Promise<{ refused: string[] }> {
   const refused: string[] = [];
   let clockMs = 0;
   const seek = async (virtualMs: number) => {
@@ -52,7 +56,7 @@ export async function play(baseUrl: string, instructor: string, exercise: Exerci
   const times = [...new Set(teams.flatMap((t) => t.actions.map((a) => a.virtualMs)))].sort((a, b) => a - b);
   const rr = new Map<string, number>();
   const post = async (team: PlayingTeam, recorded: ScoringAction): Promise<void> => {
-    const action = recorded.action as unknown as Record<string, unknown>;
+    const action = renameActionAlertIds(recorded.action as unknown as TriageAction, (id) => ref(id)) as unknown as Record<string, unknown>;
     const alertId = typeof action.alertId === 'string' && String(action.type).startsWith('alert.') ? action.alertId : null;
     const n = rr.get(team.teamId) ?? 0;
     rr.set(team.teamId, n + 1);

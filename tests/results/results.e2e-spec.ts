@@ -8,7 +8,7 @@ import type { TeamScore } from '../../src/contracts/scoring.schema';
 import { CSV_COLUMNS } from '../../src/results/results-csv';
 import { ScoringService, type ExerciseScores } from '../../src/scoring/scoring.service';
 import { api, login } from '../support/api';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { alertRefsOf, startTestApp, type TestApp } from '../support/test-app';
 import { hasPoppler, inkShare, parseCsv, play, SCENARIOS_DIR, solverActions, startExercise } from './results-support';
 
 /**
@@ -85,11 +85,11 @@ describe('results for reviewers (e2e)', () => {
       play(t.baseUrl, tokens.instructor!, exA, [
         { teamId: exA.teams[0]!.id, tokens: [tokens.trainee1!, tokens.ca2!, tokens.tt3!], actions: perfectA.actions },
         { teamId: exA.teams[1]!.id, tokens: [tokens.trainee2!, tokens.tt2!], actions: naiveA.actions },
-      ], perfectA.durationMs),
+      ], perfectA.durationMs, await alertRefsOf(t, exA.id)),
       play(t.baseUrl, tokens.instructor!, exB, [
         { teamId: exB.teams[0]!.id, tokens: [tokens.ca3!, tokens.ca4!], actions: naiveB.actions },
         { teamId: exB.teams[1]!.id, tokens: [tokens.tt4!, tokens.tt5!], actions: perfectB.actions },
-      ], perfectB.durationMs),
+      ], perfectB.durationMs, await alertRefsOf(t, exB.id)),
     ]);
     refused.push(...played.flatMap((p) => p.refused));
 

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app-factory';
 import { loadConfig } from '../../src/config/app-config';
+import { alertRef } from '../../src/exercises/alert-refs';
 
 export interface TestApp {
   readonly app: INestApplication;
@@ -42,4 +44,24 @@ export async function expectEventually(assertion: () => void | Promise<void>, ti
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }
+}
+
+/**
+ * How clients name the alerts of an exercise (opaque references, see src/exercises/alert-refs.ts),
+ * so tests can keep naming alerts by their scenario ids: `ref('a-webshell')`. Reads the exercise's
+ * secret salt from the database, as only the server can.
+ */
+export async function alertRefsOf(t: Pick<TestApp, 'app'>, exerciseId: string): Promise<(eventId: string) => string> {
+  const rows = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exerciseId])) as Array<{ alert_salt: string }>;
+  if (!rows[0]) throw new Error(`no exercise ${exerciseId}`);
+  const salt = rows[0].alert_salt;
+  return (eventId) => alertRef(salt, eventId);
+}
+
+/** The scenario event ids behind references a client received (from the event log; unknown ones stay as they are). */
+export async function eventIdsOf(t: Pick<TestApp, 'app'>, exerciseId: string, refs: readonly string[]): Promise<string[]> {
+  const ref = await alertRefsOf(t, exerciseId);
+  const rows = (await t.app.get(DataSource).query('SELECT DISTINCT event_id FROM exercise_events WHERE exercise_id = ?', [exerciseId])) as Array<{ event_id: string }>;
+  const byRef = new Map(rows.map((r) => [ref(r.event_id), r.event_id]));
+  return refs.map((r) => byRef.get(r) ?? r);
 }

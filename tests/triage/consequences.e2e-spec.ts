@@ -1,6 +1,6 @@
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import { api, login, userIds } from '../support/api';
-import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
+import { alertRefsOf, eventIdsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { TriageClient, uploadBundled } from './triage-support';
 
 /**
@@ -19,6 +19,10 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
   const delivered = async (token: string) =>
     (await api<{ events: Array<{ eventId: string; virtualMs: number }> }>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events;
   let tokens: Record<string, string>;
+  /** Clients name alerts by opaque references: `ref(<scenario event id>)`. */
+  let ref: (eventId: string) => string;
+  /** The scenario ids of what a trainee received, mapped back through the event log. */
+  const deliveredEventIds = async (token: string) => eventIdsOf(t, exercise.id, (await delivered(token)).map((e) => e.eventId));
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -38,6 +42,7 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
     });
     expect(created.status).toBe(201);
     exercise = created.body;
+    ref = await alertRefsOf(t, exercise.id);
   }, 60_000);
 
   afterAll(async () => {
@@ -57,7 +62,7 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
     );
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`)).status).toBe(200);
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 20 * 60_000 })).status).toBe(200);
-    await expectEventually(() => expect(isolator!.deliveredIds(team(0))).toContain('ws-fim-new-phtml'));
+    await expectEventually(() => expect(isolator!.deliveredIds(team(0))).toContain(ref('ws-fim-new-phtml')));
 
     expect((await isolator!.act({ type: 'response', action: 'isolate-host', target: 'web-01' })).data?.applied).toBe(true);
     expect((await maintainer!.act({ type: 'response', action: 'maintenance-page', target: 'web-01' })).data?.applied).toBe(true);
@@ -65,8 +70,8 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
     // Live at 100×: the spread trigger fires at T+40m for the idle team, its first alert 2 minutes later.
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 39 * 60_000 })).status).toBe(200);
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/speed`, { speed: 100 })).status).toBe(200);
-    await expectEventually(() => expect(idle!.deliveredIds(team(1))).toContain('sp-fw-dmz-smb'), 15_000);
-    const smb = idle!.events.get(team(1))!.find((e) => e.eventId === 'sp-fw-dmz-smb')!;
+    await expectEventually(() => expect(idle!.deliveredIds(team(1))).toContain(ref('sp-fw-dmz-smb')), 15_000);
+    const smb = idle!.events.get(team(1))!.find((e) => e.eventId === ref('sp-fw-dmz-smb'))!;
     expect(smb.virtualMs).toBe(42 * 60_000);
     expect(smb.catchUp).toBe(false);
 
@@ -74,9 +79,9 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/speed`, { speed: 1 })).status).toBe(200);
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 118 * 60_000 })).status).toBe(200);
 
-    const a = (await delivered(tokens.trainee1!)).map((e) => e.eventId);
-    const b = (await delivered(tokens.trainee2!)).map((e) => e.eventId);
-    const c = (await delivered(tokens.trainee3!)).map((e) => e.eventId);
+    const a = await deliveredEventIds(tokens.trainee1!);
+    const b = await deliveredEventIds(tokens.trainee2!);
+    const c = await deliveredEventIds(tokens.trainee3!);
     const spread = ['sp-fw-dmz-smb', 'sp-dc-svc-logon', 'sp-fs-fim-lure', 'sp-av-ws-vp-01', 'sp-edr-ws-vp-02', 'sp-edr-ws-so-01'];
 
     // A: isolated in time, nothing of the spread and none of the attacker's later web-01 actions.
@@ -90,7 +95,7 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
     expect(c).toContain('df-waf-blocked-attempt');
     expect(c.filter((id) => ['df-waf-webshell-post', 'df-fim-index-modified', 'df-page-integrity', 'df-page-integrity-hcm', 'df-uptime-keyword'].includes(id))).toEqual([]);
     expect(c).toEqual(expect.arrayContaining(spread));
-    const blocked = (await delivered(tokens.trainee3!)).find((e) => e.eventId === 'df-waf-blocked-attempt')!;
+    const blocked = (await delivered(tokens.trainee3!)).find((e) => e.eventId === ref('df-waf-blocked-attempt'))!;
     expect(blocked.virtualMs).toBe(81 * 60_000);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/app-config';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import type { ActionAck, TeamState } from '../../src/contracts/triage.schema';
 import { api, login, userIds } from '../support/api';
+import { alertRefsOf } from '../support/test-app';
 import { uploadBundled } from './triage-support';
 
 /** The team state lives only in the log: after a restart it is rebuilt from it, acks included. */
@@ -38,15 +39,16 @@ describe('triage state after a server restart', () => {
       seed: 3,
     });
     const exerciseId = created.body.id;
+    const ref = await alertRefsOf({ app: app! }, exerciseId);
     await api(base, instructor, 'POST', `/exercises/${exerciseId}/start`);
     await api(base, instructor, 'POST', `/exercises/${exerciseId}/seek`, { virtualMs: 16 * 60_000 });
     let trainee = await login(base, 'trainee1');
     const act = (body: Record<string, unknown>, actionId: string = randomUUID()) =>
       api<ActionAck>(base, trainee, 'POST', `/exercises/${exerciseId}/actions`, { ...body, actionId, exerciseId });
-    const first = await act({ type: 'incident.create', title: 'Webshell', alertIds: ['ws-fim-new-phtml'] });
+    const first = await act({ type: 'incident.create', title: 'Webshell', alertIds: [ref('ws-fim-new-phtml')] });
     expect(first.body).toMatchObject({ seq: 1, applied: true, result: { incidentId: 'INC-1' } });
-    await act({ type: 'alert.acknowledge', alertId: 'ws-av-webshell' });
-    await act({ type: 'hint.request', for: { alertId: 'ws-fim-new-phtml' } });
+    await act({ type: 'alert.acknowledge', alertId: ref('ws-av-webshell') });
+    await act({ type: 'hint.request', for: { alertId: ref('ws-fim-new-phtml') } });
     await act({ type: 'incident.update', incidentId: 'INC-1', phase: 'containment' });
     const before = (await api<TeamState>(base, trainee, 'GET', `/exercises/${exerciseId}/state`)).body;
     expect(before.lastActionSeq).toBe(4);
@@ -56,10 +58,10 @@ describe('triage state after a server restart', () => {
     trainee = await login(base, 'trainee1');
     const after = (await api<TeamState>(base, trainee, 'GET', `/exercises/${exerciseId}/state`)).body;
     expect(after).toEqual(before);
-    const retry = await act({ type: 'incident.create', title: 'Webshell', alertIds: ['ws-fim-new-phtml'] }, first.body.actionId);
+    const retry = await act({ type: 'incident.create', title: 'Webshell', alertIds: [ref('ws-fim-new-phtml')] }, first.body.actionId);
     expect(retry.body).toEqual({ ...first.body, applied: false });
     const next = await act({ type: 'incident.create', title: 'Khác', alertIds: [] });
     expect(next.body).toMatchObject({ seq: 5, applied: true, result: { incidentId: 'INC-2' } });
-    expect((await act({ type: 'hint.request', for: { alertId: 'ws-fim-new-phtml' } })).body).toMatchObject({ error: { code: 'NO_HINT' } });
+    expect((await act({ type: 'hint.request', for: { alertId: ref('ws-fim-new-phtml') } })).body).toMatchObject({ error: { code: 'NO_HINT' } });
   }, 60_000);
 });

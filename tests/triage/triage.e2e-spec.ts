@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import type { RecordedAction, ReportDeadlines, TeamState } from '../../src/contracts/triage.schema';
 import { api, login, userIds } from '../support/api';
-import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
+import { alertRefsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { TriageClient, uploadBundled } from './triage-support';
 
 /** Lets the per-user rate limit (20/s, burst 40) refill after a test that sent many actions fast. */
@@ -23,6 +23,8 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
   let a2: TriageClient;
   let b1: TriageClient;
   let cockpit: TriageClient;
+  /** Clients name alerts by opaque references: `ref(<scenario event id>)`. */
+  let ref: (eventId: string) => string;
   const clients: TriageClient[] = [];
   const client = async (token: string) => {
     const c = new TriageClient(t.baseUrl, token, exercise.id);
@@ -53,6 +55,7 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     expect(created.status).toBe(201);
     exercise = created.body;
     [teamA, teamB] = exercise.teams.map((x) => x.id) as [string, string];
+    ref = await alertRefsOf(t, exercise.id);
     a1 = await client(tokens.trainee1!);
     a2 = await client(tokens.trainee2!);
     b1 = await client(tokens.trainee3!);
@@ -66,17 +69,17 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
   });
 
   it('refuses actions before the exercise starts', async () => {
-    expect((await a1.act({ type: 'alert.acknowledge', alertId: 'l3-assessment-report' })).error?.code).toBe('EXERCISE_INVALID_STATE');
+    expect((await a1.act({ type: 'alert.acknowledge', alertId: ref('l3-assessment-report') })).error?.code).toBe('EXERCISE_INVALID_STATE');
   });
 
   it('starts and seeks to T+20m so the first stages are delivered', async () => {
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`)).status).toBe(200);
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 20 * 60_000 })).status).toBe(200);
-    await expectEventually(() => expect(a1.deliveredIds(teamA)).toEqual(expect.arrayContaining(['ws-fim-new-phtml', 'ws-av-webshell', 'sc-waf-404-burst'])));
+    await expectEventually(() => expect(a1.deliveredIds(teamA)).toEqual(expect.arrayContaining([ref('ws-fim-new-phtml'), ref('ws-av-webshell'), ref('sc-waf-404-burst')])));
   });
 
   it('applies every action type, acknowledges after commit and broadcasts to teammates and the cockpit only', async () => {
-    const ack = await a1.act({ type: 'alert.acknowledge', alertId: 'ws-fim-new-phtml' });
+    const ack = await a1.act({ type: 'alert.acknowledge', alertId: ref('ws-fim-new-phtml') });
     expect(ack.data).toMatchObject({ seq: 1, applied: true });
     expect(ack.data!.virtualMs).toBeGreaterThanOrEqual(20 * 60_000);
     await expectEventually(() => {
@@ -84,7 +87,7 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
       expect(cockpit.teamActions.map((m) => m.action.actionId)).toContain(ack.data!.actionId);
     });
     const message = a2.teamActions.find((m) => m.action.seq === 1)!;
-    expect(message).toMatchObject({ teamId: teamA, action: { userId: ids.trainee1, username: 'trainee1', action: { type: 'alert.acknowledge' } }, alerts: [{ alertId: 'ws-fim-new-phtml', ownerId: ids.trainee1 }] });
+    expect(message).toMatchObject({ teamId: teamA, action: { userId: ids.trainee1, username: 'trainee1', action: { type: 'alert.acknowledge' } }, alerts: [{ alertId: ref('ws-fim-new-phtml'), ownerId: ids.trainee1 }] });
     expect(message.action.wallMs).toBeGreaterThan(0);
 
     const ok = async (body: Parameters<TriageClient['act']>[0]) => {
@@ -92,21 +95,21 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
       expect(result.error).toBeUndefined();
       return result.data!;
     };
-    await ok({ type: 'alert.severity', alertId: 'ws-fim-new-phtml', severity: 'critical' });
-    await ok({ type: 'alert.note', alertId: 'ws-fim-new-phtml', text: 'eval(base64_decode) trong uploads' });
-    await ok({ type: 'alert.verdict', alertId: 'ws-fim-new-phtml', verdict: 'true-positive' });
-    await ok({ type: 'alert.verdict', alertId: 'ws-av-webshell', verdict: 'duplicate', duplicateOf: 'ws-fim-new-phtml' });
-    await ok({ type: 'alert.verdict', alertId: 'n-l3-scan-notice', verdict: 'benign', reason: 'Thông báo rà quét của Lớp 3' });
-    await ok({ type: 'route', target: { alertId: 'ws-fim-new-phtml' }, to: ['p-operator', 'p-csirt'], escalate: true });
-    const inc1 = await ok({ type: 'incident.create', title: 'Webshell trên cổng', alertIds: ['ws-fim-new-phtml', 'ws-av-webshell'], severity: 'high', legalClass: 'ordinary' });
+    await ok({ type: 'alert.severity', alertId: ref('ws-fim-new-phtml'), severity: 'critical' });
+    await ok({ type: 'alert.note', alertId: ref('ws-fim-new-phtml'), text: 'eval(base64_decode) trong uploads' });
+    await ok({ type: 'alert.verdict', alertId: ref('ws-fim-new-phtml'), verdict: 'true-positive' });
+    await ok({ type: 'alert.verdict', alertId: ref('ws-av-webshell'), verdict: 'duplicate', duplicateOf: ref('ws-fim-new-phtml') });
+    await ok({ type: 'alert.verdict', alertId: ref('n-l3-scan-notice'), verdict: 'benign', reason: 'Thông báo rà quét của Lớp 3' });
+    await ok({ type: 'route', target: { alertId: ref('ws-fim-new-phtml') }, to: ['p-operator', 'p-csirt'], escalate: true });
+    const inc1 = await ok({ type: 'incident.create', title: 'Webshell trên cổng', alertIds: [ref('ws-fim-new-phtml'), ref('ws-av-webshell')], severity: 'high', legalClass: 'ordinary' });
     expect(inc1.result).toEqual({ incidentId: 'INC-1' });
-    const inc2 = await ok({ type: 'incident.create', title: 'Rà quét', alertIds: ['sc-waf-404-burst'] });
+    const inc2 = await ok({ type: 'incident.create', title: 'Rà quét', alertIds: [ref('sc-waf-404-burst')] });
     expect(inc2.result).toEqual({ incidentId: 'INC-2' });
-    await ok({ type: 'incident.link', incidentId: 'INC-2', alertIds: ['sc-ids-union-select'] });
-    await ok({ type: 'incident.unlink', incidentId: 'INC-2', alertIds: ['sc-ids-union-select'] });
+    await ok({ type: 'incident.link', incidentId: 'INC-2', alertIds: [ref('sc-ids-union-select')] });
+    await ok({ type: 'incident.unlink', incidentId: 'INC-2', alertIds: [ref('sc-ids-union-select')] });
     await ok({ type: 'incident.observable', incidentId: 'INC-2', observable: { type: 'ip', value: '203.0.113.66' } });
     await ok({ type: 'incident.merge', incidentId: 'INC-1', sourceIncidentIds: ['INC-2'] });
-    expect((await a1.act({ type: 'incident.link', incidentId: 'INC-2', alertIds: ['sc-ids-union-select'] })).error?.code).toBe('INCIDENT_MERGED');
+    expect((await a1.act({ type: 'incident.link', incidentId: 'INC-2', alertIds: [ref('sc-ids-union-select')] })).error?.code).toBe('INCIDENT_MERGED');
     expect((await a1.act({ type: 'incident.update', incidentId: 'INC-9', title: 'x' })).error?.code).toBe('INCIDENT_NOT_FOUND');
     await ok({ type: 'incident.update', incidentId: 'INC-1', phase: 'containment', assets: ['web-01', 'WAF-01'] });
     expect((await a1.act({ type: 'incident.update', incidentId: 'INC-1', phase: 'detection-analysis' })).error?.code).toBe('INCIDENT_PHASE_ORDER');
@@ -125,7 +128,7 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
       a1.act({ type: 'response', action: 'request-coordination', target: 'p-nobody' }),
     ]);
     expect(badTargets.map((r) => r.error?.code)).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED']);
-    const unknownParty = await a1.act({ type: 'route', target: { alertId: 'ws-fim-new-phtml' }, to: ['p-owner', 'p-martians'], escalate: false });
+    const unknownParty = await a1.act({ type: 'route', target: { alertId: ref('ws-fim-new-phtml') }, to: ['p-owner', 'p-martians'], escalate: false });
     expect(unknownParty.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'to.1', message: expect.stringContaining('p-martians') }] });
 
     const report = await ok({ type: 'report.file', kind: 'notification', recipients: ['p-owner', 'p-specialised', 'p-vncert'], incidentId: 'INC-1', content: REPORT });
@@ -134,18 +137,20 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     expect(correction.result).toEqual({ reportId: 'RPT-2' });
     expect((await a1.act({ type: 'report.file', kind: 'notification', recipients: ['p-owner'], content: REPORT, correctsReportId: 'RPT-9' })).error?.code).toBe('REPORT_NOT_FOUND');
 
-    const hint = await ok({ type: 'hint.request', for: { alertId: 'ws-fim-new-phtml' } });
-    expect(hint.result).toMatchObject({ hintId: 'hint-webshell', penalty: 25, text: { vi: expect.any(String), en: expect.any(String) } });
-    expect((await a1.act({ type: 'hint.request', for: { alertId: 'ws-fim-new-phtml' } })).error?.code).toBe('NO_HINT');
+    const hint = await ok({ type: 'hint.request', for: { alertId: ref('ws-fim-new-phtml') } });
+    expect(hint.result).toMatchObject({ penalty: 25, text: { vi: expect.any(String), en: expect.any(String) } });
+    // The author's hint id ("hint-webshell") names the answer: it never goes out.
+    expect(hint.result).not.toHaveProperty('hintId');
+    expect((await a1.act({ type: 'hint.request', for: { alertId: ref('ws-fim-new-phtml') } })).error?.code).toBe('NO_HINT');
     expect((await a1.act({ type: 'hint.request', for: { phase: 'ph-nowhere' } })).error?.code).toBe('VALIDATION_FAILED');
-    expect((await ok({ type: 'hint.request', for: { phase: 'ph-deface' } })).result).toMatchObject({ hintId: 'hint-deface', penalty: 20 });
+    expect((await ok({ type: 'hint.request', for: { phase: 'ph-deface' } })).result).toMatchObject({ penalty: 20 });
 
     // REST takes the same body and gives the same kind of ack.
     const rest = await api<{ seq: number; applied: boolean }>(t.baseUrl, tokens.trainee2!, 'POST', `/exercises/${exercise.id}/actions`, {
       actionId: randomUUID(),
       exerciseId: exercise.id,
       type: 'alert.note',
-      alertId: 'sc-waf-404-burst',
+      alertId: ref('sc-waf-404-burst'),
       text: 'qua REST',
     });
     expect(rest.status).toBe(200);
@@ -156,13 +161,13 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     const s = view.body;
     expect(s.teamId).toBe(teamA);
     expect(s.lastActionSeq).toBe(rest.body.seq);
-    expect(s.alerts['ws-fim-new-phtml']).toMatchObject({ ownerId: ids.trainee1, verdict: 'true-positive', severity: 'critical', incidentId: 'INC-1', notes: [{ text: 'eval(base64_decode) trong uploads' }] });
-    expect(s.alerts['ws-fim-new-phtml']!.routes.map((r) => r.to)).toEqual([['p-operator', 'p-csirt']]);
-    expect(s.alerts['ws-av-webshell']).toMatchObject({ verdict: 'duplicate', duplicateOf: 'ws-fim-new-phtml' });
+    expect(s.alerts[ref('ws-fim-new-phtml')]).toMatchObject({ ownerId: ids.trainee1, verdict: 'true-positive', severity: 'critical', incidentId: 'INC-1', notes: [{ text: 'eval(base64_decode) trong uploads' }] });
+    expect(s.alerts[ref('ws-fim-new-phtml')]!.routes.map((r) => r.to)).toEqual([['p-operator', 'p-csirt']]);
+    expect(s.alerts[ref('ws-av-webshell')]).toMatchObject({ verdict: 'duplicate', duplicateOf: ref('ws-fim-new-phtml') });
     expect(s.incidents['INC-1']).toMatchObject({
       phase: 'recovery',
       assets: ['web-01', 'waf-01'],
-      alertIds: ['ws-fim-new-phtml', 'ws-av-webshell', 'sc-waf-404-burst'],
+      alertIds: [ref('ws-fim-new-phtml'), ref('ws-av-webshell'), ref('sc-waf-404-burst')],
       observables: [{ type: 'ip', value: '203.0.113.66' }],
     });
     expect(s.incidents['INC-1']!.phaseHistory.map((p) => p.phase)).toEqual(['detection-analysis', 'containment', 'recovery']);
@@ -175,7 +180,7 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
       'reset-credentials:qtv_portal',
     ]);
     expect(s.reports.map((r) => [r.id, r.correctsReportId])).toEqual([['RPT-1', null], ['RPT-2', 'RPT-1']]);
-    expect(s.hints.map((h) => [h.hintId, h.penalty])).toEqual([['hint-webshell', 25], ['hint-deface', 20]]);
+    expect(s.hints.map((h) => [h.hintId, h.penalty])).toEqual([[null, 25], [null, 20]]);
     expect(s.detectedAtMs).toBeGreaterThanOrEqual(20 * 60_000);
 
     const log = await api<{ actions: RecordedAction[] }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/actions?afterSeq=3`);
@@ -184,7 +189,7 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
 
     // Team B saw nothing of it, and has its own numbering.
     expect(b1.teamActions).toEqual([]);
-    const other = await b1.act({ type: 'incident.create', title: 'Đội Đỏ', alertIds: ['ws-fim-new-phtml'] });
+    const other = await b1.act({ type: 'incident.create', title: 'Đội Đỏ', alertIds: [ref('ws-fim-new-phtml')] });
     expect(other.data).toMatchObject({ seq: 1, result: { incidentId: 'INC-1' } });
   });
 
@@ -208,38 +213,38 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
 
   it('locks an alert to its owner within the team; takeover requests and assignment hand it over', async () => {
     await refill();
-    expect((await a1.act({ type: 'alert.acknowledge', alertId: 'sc-ids-cmd-exe' })).data?.applied).toBe(true);
+    expect((await a1.act({ type: 'alert.acknowledge', alertId: ref('sc-ids-cmd-exe') })).data?.applied).toBe(true);
     const blocked = await Promise.all([
-      a2.act({ type: 'alert.verdict', alertId: 'sc-ids-cmd-exe', verdict: 'true-positive' }),
-      a2.act({ type: 'alert.severity', alertId: 'sc-ids-cmd-exe', severity: 'low' }),
-      a2.act({ type: 'alert.note', alertId: 'sc-ids-cmd-exe', text: 'của tôi' }),
-      a2.act({ type: 'alert.assign', alertId: 'sc-ids-cmd-exe', userId: ids.trainee2! }),
-      a2.act({ type: 'alert.acknowledge', alertId: 'sc-ids-cmd-exe' }),
-      a2.act({ type: 'alert.release', alertId: 'sc-ids-cmd-exe' }),
+      a2.act({ type: 'alert.verdict', alertId: ref('sc-ids-cmd-exe'), verdict: 'true-positive' }),
+      a2.act({ type: 'alert.severity', alertId: ref('sc-ids-cmd-exe'), severity: 'low' }),
+      a2.act({ type: 'alert.note', alertId: ref('sc-ids-cmd-exe'), text: 'của tôi' }),
+      a2.act({ type: 'alert.assign', alertId: ref('sc-ids-cmd-exe'), userId: ids.trainee2! }),
+      a2.act({ type: 'alert.acknowledge', alertId: ref('sc-ids-cmd-exe') }),
+      a2.act({ type: 'alert.release', alertId: ref('sc-ids-cmd-exe') }),
     ]);
     expect(blocked.map((r) => r.error?.code)).toEqual(Array(6).fill('ALERT_OWNED_BY_OTHER'));
     // The other team is not locked out by team A's owner.
-    expect((await b1.act({ type: 'alert.acknowledge', alertId: 'sc-ids-cmd-exe' })).data?.applied).toBe(true);
+    expect((await b1.act({ type: 'alert.acknowledge', alertId: ref('sc-ids-cmd-exe') })).data?.applied).toBe(true);
 
-    const request = await a2.act({ type: 'alert.request-takeover', alertId: 'sc-ids-cmd-exe', message: 'Để tôi xử lý' });
+    const request = await a2.act({ type: 'alert.request-takeover', alertId: ref('sc-ids-cmd-exe'), message: 'Để tôi xử lý' });
     expect(request.data?.applied).toBe(true);
     await expectEventually(() => {
       const seen = a1.teamActions.find((m) => m.action.actionId === request.data!.actionId);
       expect(seen?.alerts[0]?.takeoverRequests).toEqual([expect.objectContaining({ userId: ids.trainee2, message: 'Để tôi xử lý' })]);
     });
-    expect((await a1.act({ type: 'alert.assign', alertId: 'sc-ids-cmd-exe', userId: ids.trainee3! })).error?.code).toBe('VALIDATION_FAILED');
-    expect((await a1.act({ type: 'alert.assign', alertId: 'sc-ids-cmd-exe', userId: ids.trainee2! })).data?.applied).toBe(true);
-    expect((await a2.act({ type: 'alert.verdict', alertId: 'sc-ids-cmd-exe', verdict: 'true-positive' })).data?.applied).toBe(true);
-    expect((await a1.act({ type: 'alert.note', alertId: 'sc-ids-cmd-exe', text: 'x' })).error?.code).toBe('ALERT_OWNED_BY_OTHER');
-    expect((await a2.act({ type: 'alert.release', alertId: 'sc-ids-cmd-exe' })).data?.applied).toBe(true);
-    expect((await a1.act({ type: 'alert.acknowledge', alertId: 'sc-ids-cmd-exe' })).data?.applied).toBe(true);
-    const alert = (await state(tokens.trainee1!)).body.alerts['sc-ids-cmd-exe']!;
+    expect((await a1.act({ type: 'alert.assign', alertId: ref('sc-ids-cmd-exe'), userId: ids.trainee3! })).error?.code).toBe('VALIDATION_FAILED');
+    expect((await a1.act({ type: 'alert.assign', alertId: ref('sc-ids-cmd-exe'), userId: ids.trainee2! })).data?.applied).toBe(true);
+    expect((await a2.act({ type: 'alert.verdict', alertId: ref('sc-ids-cmd-exe'), verdict: 'true-positive' })).data?.applied).toBe(true);
+    expect((await a1.act({ type: 'alert.note', alertId: ref('sc-ids-cmd-exe'), text: 'x' })).error?.code).toBe('ALERT_OWNED_BY_OTHER');
+    expect((await a2.act({ type: 'alert.release', alertId: ref('sc-ids-cmd-exe') })).data?.applied).toBe(true);
+    expect((await a1.act({ type: 'alert.acknowledge', alertId: ref('sc-ids-cmd-exe') })).data?.applied).toBe(true);
+    const alert = (await state(tokens.trainee1!)).body.alerts[ref('sc-ids-cmd-exe')]!;
     expect(alert).toMatchObject({ ownerId: ids.trainee1, verdict: 'true-positive', takeoverRequests: [] });
   });
 
   it('is idempotent by actionId: retries (also concurrent ones) return the original ack and apply nothing', async () => {
     const actionId = randomUUID();
-    const body = { type: 'alert.note' as const, alertId: 'sc-ids-system32', text: 'một lần thôi' };
+    const body = { type: 'alert.note' as const, alertId: ref('sc-ids-system32'), text: 'một lần thôi' };
     const acks = await Promise.all([a1.act(body, actionId), a1.act(body, actionId), a1.act(body, actionId), a1.act(body, actionId)]);
     expect(acks.every((r) => r.error === undefined)).toBe(true);
     expect(acks.filter((r) => r.data!.applied)).toHaveLength(1);
@@ -249,7 +254,7 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     const viaRest = await api<{ applied: boolean; seq: number }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/actions`, { ...body, actionId, exerciseId: exercise.id });
     expect(viaRest.body).toMatchObject({ applied: false, seq: later.data!.seq });
     expect(await journalRows(actionId)).toBe(1);
-    expect((await state(tokens.trainee1!)).body.alerts['sc-ids-system32']!.notes).toHaveLength(1);
+    expect((await state(tokens.trainee1!)).body.alerts[ref('sc-ids-system32')]!.notes).toHaveLength(1);
     await expectEventually(() => expect(a2.teamActions.filter((m) => m.action.actionId === actionId)).toHaveLength(1));
     // The same id from someone else is not a retry.
     expect((await a2.act(body, actionId)).error?.code).toBe('CONFLICT');
@@ -257,12 +262,13 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
 
   it('refuses undelivered and unknown alerts', async () => {
     await refill();
-    for (const alertId of ['df-page-integrity', 'sp-fw-dmz-smb', 'no-such-alert']) {
+    // Not yet delivered, another team's, made up, or a delivered alert's raw scenario id: all alike.
+    for (const alertId of [ref('df-page-integrity'), ref('sp-fw-dmz-smb'), 'no-such-alert', 'ws-fim-new-phtml']) {
       expect((await a1.act({ type: 'alert.acknowledge', alertId })).error?.code).toBe('ALERT_NOT_DELIVERED');
     }
-    expect((await a1.act({ type: 'alert.verdict', alertId: 'sc-ids-system32', verdict: 'duplicate', duplicateOf: 'df-page-integrity' })).error?.code).toBe('ALERT_NOT_DELIVERED');
-    expect((await a1.act({ type: 'incident.create', title: 'x', alertIds: ['cu-fim-timestomp'] })).error?.code).toBe('ALERT_NOT_DELIVERED');
-    expect((await a1.act({ type: 'hint.request', for: { alertId: 'df-page-integrity' } })).error?.code).toBe('ALERT_NOT_DELIVERED');
+    expect((await a1.act({ type: 'alert.verdict', alertId: ref('sc-ids-system32'), verdict: 'duplicate', duplicateOf: ref('df-page-integrity') })).error?.code).toBe('ALERT_NOT_DELIVERED');
+    expect((await a1.act({ type: 'incident.create', title: 'x', alertIds: [ref('cu-fim-timestomp')] })).error?.code).toBe('ALERT_NOT_DELIVERED');
+    expect((await a1.act({ type: 'hint.request', for: { alertId: ref('df-page-integrity') } })).error?.code).toBe('ALERT_NOT_DELIVERED');
   });
 
   it('keeps teams apart: outsiders, other teams and instructors cannot act or read', async () => {
@@ -270,9 +276,9 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     expect((await state(tokens.trainee3!, teamA)).body).toMatchObject({ error: { code: 'NOT_TEAM_MEMBER' } });
     expect((await state(instructor, teamA)).body.teamId).toBe(teamA);
     expect((await state(instructor, teamB)).body.lastActionSeq).toBeGreaterThan(0);
-    expect((await cockpit.act({ type: 'alert.acknowledge', alertId: 'sc-waf-404-burst' })).error?.code).toBe('NOT_TEAM_MEMBER');
+    expect((await cockpit.act({ type: 'alert.acknowledge', alertId: ref('sc-waf-404-burst') })).error?.code).toBe('NOT_TEAM_MEMBER');
     const outsider = await client(tokens.trainee4!);
-    expect((await outsider.act({ type: 'alert.acknowledge', alertId: 'sc-waf-404-burst' })).error?.code).toBe('EXERCISE_NOT_FOUND');
+    expect((await outsider.act({ type: 'alert.acknowledge', alertId: ref('sc-waf-404-burst') })).error?.code).toBe('EXERCISE_NOT_FOUND');
     expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee4!, 'GET', `/exercises/${exercise.id}/state`)).body.error.code).toBe('EXERCISE_NOT_FOUND');
   });
 
@@ -284,8 +290,8 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
       send({ ...base, actionId: 'not-a-uuid', type: 'alert.acknowledge', alertId: 'x' }),
       send({ ...base, type: 'alert.explode', alertId: 'x' }),
       send({ ...base, type: 'alert.acknowledge', alertId: 'x', extra: true }),
-      send({ ...base, type: 'alert.verdict', alertId: 'n-l3-scan-notice', verdict: 'false-positive' }),
-      send({ ...base, type: 'alert.verdict', alertId: 'n-l3-scan-notice', verdict: 'duplicate' }),
+      send({ ...base, type: 'alert.verdict', alertId: ref('n-l3-scan-notice'), verdict: 'false-positive' }),
+      send({ ...base, type: 'alert.verdict', alertId: ref('n-l3-scan-notice'), verdict: 'duplicate' }),
       send({ ...base, type: 'response', action: 'nuke-from-orbit', target: 'web-01' }),
       send('just a string'),
       send(null),
@@ -300,27 +306,27 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
 
   it('refuses actions while paused (retries still get their original ack), accepts them again after resume', async () => {
     await refill();
-    const before = await a1.act({ type: 'alert.note', alertId: 'sc-waf-404-burst', text: 'trước khi tạm dừng' });
+    const before = await a1.act({ type: 'alert.note', alertId: ref('sc-waf-404-burst'), text: 'trước khi tạm dừng' });
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/pause`)).status).toBe(200);
-    const paused = await a1.act({ type: 'alert.note', alertId: 'sc-waf-404-burst', text: 'khi tạm dừng' });
+    const paused = await a1.act({ type: 'alert.note', alertId: ref('sc-waf-404-burst'), text: 'khi tạm dừng' });
     expect(paused.error?.code).toBe('EXERCISE_PAUSED');
     const rest = await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/actions`, {
       actionId: randomUUID(),
       exerciseId: exercise.id,
       type: 'alert.severity',
-      alertId: 'sc-waf-404-burst',
+      alertId: ref('sc-waf-404-burst'),
       severity: 'low',
     });
     expect(rest.status).toBe(409);
     expect(rest.body.error.code).toBe('EXERCISE_PAUSED');
-    const retry = await a1.act({ type: 'alert.note', alertId: 'sc-waf-404-burst', text: 'trước khi tạm dừng' }, before.data!.actionId);
+    const retry = await a1.act({ type: 'alert.note', alertId: ref('sc-waf-404-burst'), text: 'trước khi tạm dừng' }, before.data!.actionId);
     expect(retry.data).toEqual({ ...before.data, applied: false });
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/resume`)).status).toBe(200);
-    expect((await a1.act({ type: 'alert.note', alertId: 'sc-waf-404-burst', text: 'sau khi tiếp tục' })).data?.applied).toBe(true);
+    expect((await a1.act({ type: 'alert.note', alertId: ref('sc-waf-404-burst'), text: 'sau khi tiếp tục' })).data?.applied).toBe(true);
   });
 
   it('rate-limits a trainee who floods actions', async () => {
-    const results = await Promise.all(Array.from({ length: 70 }, (_, i) => b1.act({ type: 'alert.note', alertId: 'sc-waf-404-burst', text: `spam ${i}` })));
+    const results = await Promise.all(Array.from({ length: 70 }, (_, i) => b1.act({ type: 'alert.note', alertId: ref('sc-waf-404-burst'), text: `spam ${i}` })));
     const codes = results.map((r) => r.error?.code ?? 'ok');
     expect(codes.filter((c) => c === 'ok').length).toBeGreaterThanOrEqual(40);
     expect(codes).toContain('RATE_LIMITED');
@@ -330,7 +336,7 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
   it('makes the exercise read-only after finish: actions refused, state still readable', async () => {
     const last = (await state(tokens.trainee1!)).body;
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/finish`)).status).toBe(200);
-    expect((await a1.act({ type: 'alert.note', alertId: 'sc-waf-404-burst', text: 'muộn' })).error?.code).toBe('EXERCISE_FINISHED');
+    expect((await a1.act({ type: 'alert.note', alertId: ref('sc-waf-404-burst'), text: 'muộn' })).error?.code).toBe('EXERCISE_FINISHED');
     const after = await state(tokens.trainee1!);
     expect(after.body).toEqual(last);
     const actions = await api<{ actions: RecordedAction[] }>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/actions?teamId=${teamA}`);

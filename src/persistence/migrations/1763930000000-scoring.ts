@@ -18,6 +18,7 @@ export class Scoring1763930000000 implements MigrationInterface {
           { name: 'score_index', type: 'real' },
           { name: 'rank', type: 'integer' },
           { name: 'score_json', type: 'text' },
+          { name: 'summary_json', type: 'text' },
           { name: 'reason', type: 'text' },
           { name: 'computed_at', type: 'varchar', length: '32' },
           { name: 'computed_by', type: 'varchar', length: '36', isNullable: true },
