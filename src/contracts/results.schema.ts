@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LanguageSchema, TextSchema } from './common.schema.js';
 import { ExerciseStatusSchema } from './exercise.schema.js';
-import { ScoreMetricsSchema } from './scoring.schema.js';
+import { ScoreMetricsSchema, DetectionFiguresShape } from './scoring.schema.js';
 
 /**
  * Results for provincial leadership (reviewers) and instructors: exercises over time, rankings
@@ -208,13 +208,7 @@ export const CellTeamSchema = z.object({
   teamId: z.string(),
   teamName: z.string(),
   unitId: z.string().nullable(),
-  alerts: z.number().int(),
-  truePositives: z.number().int(),
-  detected: z.number().int(),
-  missed: z.number().int(),
-  falsePositivesRaised: z.number().int(),
-  points: z.number(),
-  maxPoints: z.number(),
+  ...DetectionFiguresShape,
   reviewHref: z.string(),
   /** True positives and false alarms behind the figures (correctly closed noise is only counted). */
   alertRefs: z.array(DrillAlertSchema),
@@ -222,13 +216,7 @@ export const CellTeamSchema = z.object({
 export type CellTeam = z.infer<typeof CellTeamSchema>;
 
 const CellFiguresShape = {
-  alerts: z.number().int(),
-  truePositives: z.number().int(),
-  detected: z.number().int(),
-  missed: z.number().int(),
-  falsePositivesRaised: z.number().int(),
-  points: z.number(),
-  maxPoints: z.number(),
+  ...DetectionFiguresShape,
   /** points / maxPoints (detection points earned in this slice); null when nothing was available. */
   ratio: z.number().nullable(),
   /** detected / truePositives; null without true positives. */

@@ -84,18 +84,23 @@ export const ComponentScoreSchema = z
   .strict();
 export type ComponentScore = z.infer<typeof ComponentScoreSchema>;
 
+/** Detection figures of one slice of the alerts (a layer, a phase, a technique); shared with the results API. */
+export const DetectionFiguresShape = {
+  alerts: z.number().int(),
+  truePositives: z.number().int(),
+  detected: z.number().int(),
+  missed: z.number().int(),
+  falsePositivesRaised: z.number().int(),
+  /** Detection points gained in this slice (final units) and what was available. */
+  points: z.number(),
+  maxPoints: z.number(),
+};
+
 export const BreakdownRowSchema = z
   .object({
     key: z.string(),
     label: z.string(),
-    alerts: z.number().int(),
-    truePositives: z.number().int(),
-    detected: z.number().int(),
-    missed: z.number().int(),
-    falsePositivesRaised: z.number().int(),
-    /** Detection points gained in this slice (final units) and what was available. */
-    points: z.number(),
-    maxPoints: z.number(),
+    ...DetectionFiguresShape,
     ratio: z.number().nullable(),
   })
   .strict();

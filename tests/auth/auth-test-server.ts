@@ -69,7 +69,7 @@ export async function call<T = unknown>(
   } else if (options.raw !== undefined) {
     body = options.raw;
   }
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: body as BodyInit } : {}) });
   const text = await response.text();
   let parsed: unknown = text;
   try {

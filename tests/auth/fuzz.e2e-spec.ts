@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import { stripProtoKeys } from '@nestjs/common/utils/strip-proto-keys.util.js';
 import { DataSource } from 'typeorm';
+import { databaseDigest } from '../support/database-digest.js';
 import type { z } from 'zod';
 import { ERROR_CODES } from '../../src/contracts/error-codes.js';
 import { Prng } from '../../src/engine/prng.js';
@@ -329,15 +329,6 @@ function predictRejection(request: FuzzRequest, operations: readonly OperationIn
   return undefined;
 }
 
-async function databaseDigest(dataSource: DataSource): Promise<string> {
-  const hash = createHash('sha256');
-  const tables = (await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) as Array<{ name: string }>;
-  for (const { name } of tables) {
-    const rows = (await dataSource.query(`SELECT * FROM "${name}" ORDER BY rowid`)) as unknown[];
-    hash.update(`${name}:${rows.length}:${JSON.stringify(rows)}\n`);
-  }
-  return hash.digest('hex');
-}
 
 describe('fuzz (e2e)', () => {
   let server: TestServer;

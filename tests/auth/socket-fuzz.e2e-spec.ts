@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
+import { databaseDigest } from '../support/database-digest.js';
 import type { z } from 'zod';
 import { ERROR_CODES } from '../../src/contracts/error-codes.js';
 import { CLIENT_EVENTS, EXERCISE_NAMESPACE } from '../../src/contracts/realtime.schema.js';
@@ -55,15 +55,6 @@ function deep(rng: Prng): unknown {
   return value;
 }
 
-async function databaseDigest(dataSource: DataSource): Promise<string> {
-  const hash = createHash('sha256');
-  const tables = (await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) as Array<{ name: string }>;
-  for (const { name } of tables) {
-    const rows = (await dataSource.query(`SELECT * FROM "${name}" ORDER BY rowid`)) as unknown[];
-    hash.update(`${name}:${rows.length}:${JSON.stringify(rows)}\n`);
-  }
-  return hash.digest('hex');
-}
 
 describe('socket fuzz (e2e)', () => {
   let server: TestServer;
