@@ -92,9 +92,12 @@ interface LiveBoard {
 }
 
 /** At most two live recomputations per second per exercise (so per team). */
-const LIVE_INTERVAL_MS = 500;
+/** People watch the board: once a second is live enough, and keeps scoring off the delivery path. */
+const LIVE_INTERVAL_MS = 1000;
 const MAX_CACHED = 64;
 const YIELD_EVERY_MS = 50;
+/** While an exercise runs, deliveries must stay on time: yield to them after every few ms of scoring. */
+const LIVE_YIELD_EVERY_MS = 5;
 
 function toTotals(score: TeamScore): TeamScore {
   const strip = (c: TeamScore['components']['detection']) => ({ ...c, items: [] });
@@ -195,7 +198,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   async computeFromLogs(
     exercise: ExerciseEntity,
     scenario: ScoringScenario,
-    options: { detail: ScoreDetail; teamIds?: readonly string[]; endMs?: number },
+    options: { detail: ScoreDetail; teamIds?: readonly string[]; endMs?: number; yieldEveryMs?: number },
   ): Promise<ComputedScores> {
     const roster = await this.roster(exercise.id);
     const teamIds = options.teamIds ?? roster.teams.map((t) => t.id);
@@ -207,7 +210,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     let sliceStarted = performance.now();
     for (const teamId of teamIds) {
       // A whole exercise takes seconds of CPU: let sockets and other requests through between teams.
-      if (performance.now() - sliceStarted > YIELD_EVERY_MS) {
+      if (performance.now() - sliceStarted > (options.yieldEveryMs ?? YIELD_EVERY_MS)) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         sliceStarted = performance.now();
       }
@@ -622,7 +625,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const teamIds = board.initialised ? [...board.dirty] : roster.teams.map((t) => t.id);
     board.dirty.clear();
     const scenario = await this.scoringScenario(exercise.scenarioVersionId);
-    const computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds });
+    const computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS });
     if (this.boards.get(exerciseId) !== board) return;
     for (const [teamId, score] of computed.scores) board.totals.set(teamId, score);
     board.initialised = true;
