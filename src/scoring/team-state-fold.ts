@@ -1,26 +1,8 @@
 import type { AlertState, TeamState, TriageAction } from '../contracts/triage.schema.js';
-import { applyAction, emptyTeamState, TriageError, type RecordedActionInput, type TriageContext } from '../triage/team-state.reducer.js';
+import { applyAction, emptyTeamState, newAlert, TriageError, type RecordedActionInput, type TriageContext } from '../triage/team-state.reducer.js';
 
 /** Actions that read and write only the one alert they name (and the team-wide scalars). */
 const ALERT_SCOPED = new Set<string>(['alert.acknowledge', 'alert.release', 'alert.request-takeover', 'alert.assign', 'alert.verdict', 'alert.severity', 'alert.note']);
-
-function newAlert(alertId: string): AlertState {
-  return {
-    alertId,
-    ownerId: null,
-    takeoverRequests: [],
-    acknowledgedAtMs: null,
-    verdict: null,
-    verdictReason: null,
-    duplicateOf: null,
-    verdictAtMs: null,
-    firstVerdictAtMs: null,
-    severity: null,
-    notes: [],
-    routes: [],
-    incidentId: null,
-  };
-}
 
 /** The alerts an action may read or write (for the reducer's view of the state). */
 function alertsTouched(action: TriageAction, state: TeamState): readonly string[] {

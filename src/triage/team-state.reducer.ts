@@ -117,7 +117,8 @@ function reject(code: TriageErrorCode, message: string, details?: ErrorDetail[])
   throw new TriageError(code, message, details);
 }
 
-function newAlert(alertId: string): AlertState {
+/** The state of an alert nobody has acted on yet. */
+export function newAlert(alertId: string): AlertState {
   return {
     alertId,
     ownerId: null,
