@@ -280,3 +280,19 @@ export const ReportDeadlinesSchema = z
   })
   .meta({ id: 'ReportDeadlines' });
 export type ReportDeadlines = z.infer<typeof ReportDeadlinesSchema>;
+
+/** The instructor cockpit's live view of one team: how far the attack got, what the team did last, what waits. */
+export const TeamProgressSchema = z
+  .object({
+    teamId: z.string(),
+    /** Kill-chain phases the team has been shown an alert of, in scenario order, with the first one's delivery time. */
+    phasesReached: z.array(z.object({ phaseId: z.string(), firstDeliveredMs: z.number().int() })),
+    phaseCount: z.number().int(),
+    delivered: z.number().int(),
+    openAlerts: z.number().int(),
+    lastAction: z.object({ type: z.string(), username: z.string(), virtualMs: z.number().int() }).nullable(),
+    /** Delivered alerts without a verdict, the longest-waiting first (at most 5). */
+    waitingLongest: z.array(z.object({ alertId: z.string(), title: z.object({ vi: z.string(), en: z.string() }), deliveredVirtualMs: z.number().int() })),
+  })
+  .meta({ id: 'TeamProgress' });
+export type TeamProgress = z.infer<typeof TeamProgressSchema>;

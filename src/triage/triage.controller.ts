@@ -14,6 +14,8 @@ import {
   type ReportDeadlines,
   type TeamState,
   type TriageAction,
+  TeamProgressSchema,
+  type TeamProgress,
 } from '../contracts/triage.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { TriageService } from './triage.service.js';
@@ -94,5 +96,17 @@ export class TriageController {
   })
   deadlines(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Query({ schema: TeamQuerySchema }) query: z.output<typeof TeamQuerySchema>): Promise<ReportDeadlines> {
     return this.triage.deadlines(user, exerciseId, query.teamId);
+  }
+
+  @Get(':exerciseId/progress')
+  @Access(['instructor', 'admin', 'reviewer'])
+  @ApiDoc({
+    summary: 'The cockpit\'s view of every team: kill-chain phases reached, open alerts, last action, alerts waiting longest',
+    tags: ['triage'],
+    response: z.array(TeamProgressSchema),
+    errors: READ_ERRORS,
+  })
+  progress(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string): Promise<TeamProgress[]> {
+    return this.triage.progress(user, exerciseId);
   }
 }

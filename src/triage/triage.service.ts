@@ -4,7 +4,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { TokenBucketRateLimiter } from '../auth/rate-limiter.js';
 import { AppError } from '../common/app-error.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
-import type { ActionAck, RecordedAction, ReportDeadlines, TeamState, TriageAction } from '../contracts/triage.schema.js';
+import type { ActionAck, RecordedAction, ReportDeadlines, TeamProgress, TeamState, TriageAction } from '../contracts/triage.schema.js';
 import { AlertRefService } from '../exercises/alert-ref.service.js';
 import { ExerciseBus } from '../exercises/exercise-bus.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
@@ -192,6 +192,46 @@ export class TriageService {
     const exercise = await this.dataSource.getRepository(ExerciseEntity).findOneOrFail({ where: { id: exerciseId } });
     const virtualMs = this.runtime.clockOf(exercise, roster.scenario.duration * 1000).virtualMs;
     return { exerciseId, teamId: team, virtualMs, deadlines: reportDeadlines(state, roster.scenario.reporting, virtualMs) };
+  }
+
+  /** The cockpit's view of every team (instructors and reviewers of the exercise's organisation). */
+  async progress(user: AuthenticatedUser, exerciseId: string): Promise<TeamProgress[]> {
+    const access = await this.exercises.access(user, exerciseId);
+    if (!this.canOversee(user, access.exercise.orgId)) throw new AppError('FORBIDDEN', 'Only the exercise\'s instructors and reviewers see every team');
+    const roster = await this.roster(exerciseId);
+    const cache = await this.cache(roster);
+    const namer = await this.alertRefs.namer(exerciseId);
+    const phaseOf = new Map(roster.scenario.timeline.filter((a) => a.phase !== undefined).map((a) => [a.id, a.phase!]));
+    const order = roster.scenario.phases.map((p) => p.id);
+    const result: TeamProgress[] = [];
+    for (const teamId of access.teamIds) {
+      const events = await this.runtime.eventsAfter(exerciseId, teamId, 0, 1_000_000);
+      const state = this.teamCache(cache, roster, teamId).committed;
+      const firstOfPhase = new Map<string, number>();
+      for (const event of events) {
+        const phase = phaseOf.get(event.eventId);
+        if (phase !== undefined && !firstOfPhase.has(phase)) firstOfPhase.set(phase, event.deliveredVirtualMs);
+      }
+      const open = events.filter((e) => !state.alerts[e.eventId]?.verdict);
+      const last = await this.dataSource.getRepository(ExerciseJournalEntity).findOne({
+        where: { exerciseId, teamId, detail: Not(IsNull()) },
+        order: { teamSeq: 'DESC' },
+      });
+      const lastRecord = last ? (JSON.parse(last.detail!) as RecordedAction) : null;
+      result.push({
+        teamId,
+        phasesReached: order.filter((id) => firstOfPhase.has(id)).map((phaseId) => ({ phaseId, firstDeliveredMs: firstOfPhase.get(phaseId)! })),
+        phaseCount: order.length,
+        delivered: events.length,
+        openAlerts: open.length,
+        lastAction: lastRecord ? { type: String(lastRecord.action.type), username: lastRecord.username, virtualMs: lastRecord.virtualMs } : null,
+        waitingLongest: open.slice(0, 5).map((e) => {
+          const title = (e.alert as { title?: { vi: string; en: string } }).title ?? { vi: '', en: '' };
+          return { alertId: namer.refOf(e.eventId), title, deliveredVirtualMs: e.deliveredVirtualMs };
+        }),
+      });
+    }
+    return result;
   }
 
   // ---- internals ----

@@ -124,6 +124,7 @@ export const en: Dictionary = {
     manualIds: 'User ids (UUID)', defaultTeam: 'Team {{n}}',
   },
   cockpit: {
+    killChain: 'Kill chain', waitingLongest: 'Waiting longest', waitingFor: 'waiting {{time}}', lastAction: 'Last action',
     title: 'Exercise cockpit', start: 'Start', pause: 'Pause', resume: 'Resume', finish: 'Finish', abort: 'Abort',
     speed: 'Change speed', seek: 'Seek to', seekTime: 'Seek to time', seekPhase: 'Attack phase', seekGo: 'Seek',
     inject: 'Inject', library: 'From library', adhoc: 'Ad hoc', injectSend: 'Send inject', injectTeams: 'To teams (default: all)',

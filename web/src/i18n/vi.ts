@@ -123,6 +123,7 @@ export const vi = {
     manualIds: 'Mã người dùng (UUID)', defaultTeam: 'Đội {{n}}',
   },
   cockpit: {
+    killChain: 'Chuỗi tấn công', waitingLongest: 'Chờ lâu nhất', waitingFor: 'chờ {{time}}', lastAction: 'Thao tác gần nhất',
     title: 'Điều hành diễn tập', start: 'Bắt đầu', pause: 'Tạm dừng', resume: 'Tiếp tục', finish: 'Kết thúc', abort: 'Hủy bài',
     speed: 'Đổi tốc độ', seek: 'Tua tới', seekTime: 'Tua tới thời điểm', seekPhase: 'Giai đoạn tấn công', seekGo: 'Tua',
     inject: 'Đưa tình huống', library: 'Từ thư viện', adhoc: 'Soạn nhanh', injectSend: 'Gửi tình huống', injectTeams: 'Gửi tới đội (mặc định: tất cả)',

@@ -6,7 +6,8 @@ import { useParams } from 'react-router-dom';
 import type { Severity } from '@contracts/common.schema.js';
 import type { ClockStateDto, ExerciseDto, StreamEvent } from '@contracts/exercise.schema.js';
 import { SENSORS, type Sensor } from '@contracts/scenario.schema.js';
-import type { RecordedAction, TeamState } from '@contracts/triage.schema.js';
+import type { RecordedAction, TeamProgress, TeamState } from '@contracts/triage.schema.js';
+import type { Text as BiText } from '@contracts/common.schema.js';
 import { api } from '../api/api-client.js';
 import { useApi } from '../api/use-api.js';
 import { AppLayout } from '../components/app-layout.js';
@@ -98,7 +99,7 @@ export function CockpitPage() {
         </Paper>
         <Grid gap="xs">
           <Grid.Col span={{ base: 12, lg: 7 }}>
-            <TeamsTable exercise={ex} live={live} />
+            <TeamsTable exercise={ex} live={live} phases={phases} />
             <Scoreboard exercise={ex} live={live} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 5 }}>
@@ -111,38 +112,66 @@ export function CockpitPage() {
   );
 }
 
-function TeamsTable({ exercise, live }: { exercise: ExerciseDto; live: ExerciseLive }) {
+function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: ExerciseLive; phases: ReadonlyArray<{ id: string; name: BiText }> }) {
   const { t } = useTranslation();
+  const delivered = [...live.events.values()].reduce((n, list) => n + list.length, 0);
+  // Refreshed whenever the teams act or receive alerts (the live hub counts both).
+  const progress = useApi<TeamProgress[]>(`/exercises/${exercise.id}/progress`, `${live.actionTick}:${live.joinTick}:${delivered}`);
+  const byTeam = new Map((progress.data ?? []).map((p) => [p.teamId, p]));
+  const phaseName = new Map(phases.map((p) => [p.id, pick(p.name)]));
+  const virtualNow = live.clock?.virtualMs ?? exercise.clock.virtualMs;
   return (
     <Paper withBorder p="sm" mb="xs">
       <Title order={2} fz="md" mb="xs">{t('cockpit.teams')}</Title>
-      <Table fz="sm" data-testid="cockpit-teams">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('common.team')}</Table.Th><Table.Th>{t('create.members')}</Table.Th><Table.Th>{t('cockpit.events')}</Table.Th><Table.Th>{t('cockpit.lastEvent')}</Table.Th><Table.Th>{t('cockpit.openAlerts')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {exercise.teams.map((team) => <TeamRow key={team.id} exercise={exercise} team={team} live={live} />)}
-        </Table.Tbody>
-      </Table>
+      <ErrorText error={progress.error} />
+      <ScrollArea>
+        <Table fz="sm" data-testid="cockpit-teams">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('common.team')}</Table.Th>
+              <Table.Th>{t('cockpit.killChain')}</Table.Th>
+              <Table.Th>{t('cockpit.events')}</Table.Th>
+              <Table.Th>{t('cockpit.openAlerts')}</Table.Th>
+              <Table.Th>{t('cockpit.waitingLongest')}</Table.Th>
+              <Table.Th>{t('cockpit.lastAction')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {exercise.teams.map((team) => {
+              const p = byTeam.get(team.id);
+              const reached = p?.phasesReached ?? [];
+              const latest = reached[reached.length - 1];
+              const waiting = p?.waitingLongest[0];
+              return (
+                <Table.Tr key={team.id} data-testid="team-row" data-team-id={team.id}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Text fw={600} fz="sm">{team.name}</Text>
+                    <Text fz="xs" c="dimmed">{team.members.map((m) => m.displayName).join(', ')}</Text>
+                  </Table.Td>
+                  <Table.Td data-testid="team-kill-chain">
+                    {p ? `${reached.length}/${p.phaseCount}` : '—'}
+                    {latest && <Text fz="xs" c="dimmed">{phaseName.get(latest.phaseId) ?? latest.phaseId}</Text>}
+                  </Table.Td>
+                  <Table.Td data-testid="team-events">{(live.events.get(team.id) ?? []).length}</Table.Td>
+                  <Table.Td>{p?.openAlerts ?? '—'}</Table.Td>
+                  <Table.Td fz="xs">
+                    {waiting ? (
+                      <>
+                        <Text fz="xs" lineClamp={1}>{pick(waiting.title)}</Text>
+                        <Text fz="xs" c="dimmed">{t('cockpit.waitingFor', { time: formatClock(Math.max(0, virtualNow - waiting.deliveredVirtualMs)) })}</Text>
+                      </>
+                    ) : '—'}
+                  </Table.Td>
+                  <Table.Td fz="xs">
+                    {p?.lastAction ? `${formatClock(p.lastAction.virtualMs)} · ${p.lastAction.username} · ${t(`actionType.${p.lastAction.type.replace(/\./g, '-')}`, { defaultValue: p.lastAction.type })}` : '—'}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
     </Paper>
-  );
-}
-
-function TeamRow({ exercise, team, live }: { exercise: ExerciseDto; team: ExerciseDto['teams'][number]; live: ExerciseLive }) {
-  const events = live.events.get(team.id) ?? [];
-  const state = useApi<TeamState>(`/exercises/${exercise.id}/state?teamId=${encodeURIComponent(team.id)}`, `${live.actionTick}:${live.joinTick}`);
-  const last = events[events.length - 1];
-  const open = state.data ? events.filter((e) => !state.data!.alerts[toAlert(e).id]?.verdict).length : null;
-  return (
-    <Table.Tr data-testid="team-row" data-team-id={team.id}>
-      <Table.Td fw={600} style={{ whiteSpace: 'nowrap' }}>{team.name}</Table.Td>
-      <Table.Td fz="xs">{team.members.map((m) => m.displayName).join(', ')}</Table.Td>
-      <Table.Td data-testid="team-events">{events.length}</Table.Td>
-      <Table.Td fz="xs">{last ? `${formatClock(last.deliveredVirtualMs)} · ${pick(toAlert(last).title)}` : '—'}</Table.Td>
-      <Table.Td>{open ?? '—'}</Table.Td>
-    </Table.Tr>
   );
 }
 
