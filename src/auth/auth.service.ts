@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, IsNull, LessThan, type Repository } from 'typeorm';
+import { DataSource, In, IsNull, LessThan, type Repository } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -9,6 +9,7 @@ import type { ClockPort } from '../engine/clock-port.js';
 import { IdentityService } from '../identity/identity.service.js';
 import { PasswordHasher } from '../identity/password-hasher.js';
 import { serialTransaction } from '../identity/serial-transaction.js';
+import { SessionRevocations } from '../identity/session-revocations.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { AuthSessionEntity } from './auth-session.entity.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
@@ -23,6 +24,8 @@ const ISSUER = 'soc-drill';
 const AUDIENCE = 'soc-drill-api';
 const REFRESH_PREFIX = 'sdr_';
 const LEEWAY_SECONDS = 5;
+/** Tokens checked per query pair by `revokedAmong` (SQLite allows 32 766 bound parameters). */
+const REVOCATION_CHECK_CHUNK = 500;
 
 export interface ClientInfo {
   readonly ip: string | undefined;
@@ -55,6 +58,7 @@ export class AuthService implements OnApplicationBootstrap {
     @Inject(IdentityService) private readonly identity: IdentityService,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(AUTH_CLOCK) private readonly clock: ClockPort,
+    @Inject(SessionRevocations) private readonly revocations: SessionRevocations,
   ) {
     this.loginPerIpUser = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_MINUTE, clock);
     this.loginPerIp = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE, clock);
@@ -93,7 +97,7 @@ export class AuthService implements OnApplicationBootstrap {
     const found = session ? await this.identity.findWithRoles(session.userId) : null;
     if (!session || !found) throw new AppError('AUTH_TOKEN_INVALID', 'Unknown refresh token');
     if (row.usedAt !== null) {
-      await this.revokeSession(session.id, 'refresh-reuse');
+      await this.revokeSession(session, 'refresh-reuse');
       this.logger.warn(`Refresh token reused for session ${session.id} of user ${found.user.username}: session revoked`);
       throw new AppError('AUTH_TOKEN_REVOKED', 'Refresh token was already used; the session has been ended');
     }
@@ -106,7 +110,7 @@ export class AuthService implements OnApplicationBootstrap {
       return this.issueRefreshToken(session.id, manager.getRepository(RefreshTokenEntity));
     });
     if (issued === null) {
-      await this.revokeSession(session.id, 'refresh-reuse');
+      await this.revokeSession(session, 'refresh-reuse');
       throw new AppError('AUTH_TOKEN_REVOKED', 'Refresh token was already used; the session has been ended');
     }
     return this.tokenPair(found.user, session.id, issued);
@@ -114,12 +118,12 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** Ends the session of the access token used (and so its refresh tokens and access tokens). */
   async logout(user: AuthenticatedUser, refreshToken?: string): Promise<void> {
-    await this.revokeSession(user.sessionId, 'logout');
+    await this.revokeSession({ id: user.sessionId, userId: user.id }, 'logout');
     if (refreshToken === undefined) return;
     const row = await this.dataSource.getRepository(RefreshTokenEntity).findOne({ where: { tokenHash: hashRefreshToken(refreshToken) } });
     if (!row) return;
     const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: row.sessionId } });
-    if (session && session.userId === user.id) await this.revokeSession(session.id, 'logout');
+    if (session && session.userId === user.id) await this.revokeSession(session, 'logout');
   }
 
   /** Ends every session of the user, then opens a fresh one for the caller. */
@@ -142,6 +146,7 @@ export class AuthService implements OnApplicationBootstrap {
         .update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.isoNow(), revokedReason: 'password-change' });
       return { ...fresh, ...next };
     });
+    this.revocations.publish({ userId: user.id, code: 'AUTH_TOKEN_REVOKED', reason: 'The password was changed; sign in again' });
     return this.startSession(updated, client);
   }
 
@@ -170,6 +175,31 @@ export class AuthService implements OnApplicationBootstrap {
     if (ver !== found.user.tokenVersion) throw new AppError('AUTH_TOKEN_REVOKED', 'Access token revoked; refresh it or log in again');
     const { user } = found;
     return { id: user.id, username: user.username, roles: found.roles, orgId: user.orgId, unitId: user.unitId, sessionId: session.id };
+  }
+
+  /**
+   * Which of these verified tokens have been revoked since (session ended, account disabled,
+   * password or roles changed): a bulk check for holders of long-lived connections, two queries
+   * per few hundred tokens instead of a full verification each.
+   */
+  async revokedAmong(tokens: ReadonlyArray<{ readonly userId: string; readonly sessionId: string; readonly tokenVersion: number }>): Promise<Set<number>> {
+    const revoked = new Set<number>();
+    for (let start = 0; start < tokens.length; start += REVOCATION_CHECK_CHUNK) {
+      const chunk = tokens.slice(start, start + REVOCATION_CHECK_CHUNK);
+      const [sessions, users] = await Promise.all([
+        this.dataSource.getRepository(AuthSessionEntity).find({ where: { id: In([...new Set(chunk.map((t) => t.sessionId))]) } }),
+        this.dataSource.getRepository(UserEntity).find({ where: { id: In([...new Set(chunk.map((t) => t.userId))]) } }),
+      ]);
+      const sessionById = new Map(sessions.map((session) => [session.id, session]));
+      const userById = new Map(users.map((user) => [user.id, user]));
+      chunk.forEach((token, i) => {
+        const session = sessionById.get(token.sessionId);
+        const user = userById.get(token.userId);
+        const live = session !== undefined && user !== undefined && session.userId === user.id && !user.disabled && session.revokedAt === null && session.epoch === user.sessionEpoch && token.tokenVersion === user.tokenVersion;
+        if (!live) revoked.add(start + i);
+      });
+    }
+    return revoked;
   }
 
   me(user: AuthenticatedUser): Promise<UserView> {
@@ -231,8 +261,9 @@ export class AuthService implements OnApplicationBootstrap {
     };
   }
 
-  private async revokeSession(sessionId: string, reason: string): Promise<void> {
-    await this.dataSource.getRepository(AuthSessionEntity).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.isoNow(), revokedReason: reason });
+  private async revokeSession(session: { readonly id: string; readonly userId: string }, reason: string): Promise<void> {
+    await this.dataSource.getRepository(AuthSessionEntity).update({ id: session.id, revokedAt: IsNull() }, { revokedAt: this.isoNow(), revokedReason: reason });
+    this.revocations.publish({ userId: session.userId, sessionId: session.id, code: 'AUTH_TOKEN_REVOKED', reason: 'The session has ended' });
   }
 
   private isoNow(): string {

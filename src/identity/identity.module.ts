@@ -5,6 +5,7 @@ import { IdentitySeeder } from './identity-seeder.js';
 import { IdentityService } from './identity.service.js';
 import { OrganisationsController } from './organisations.controller.js';
 import { PasswordHasher } from './password-hasher.js';
+import { SessionRevocations } from './session-revocations.js';
 import { UsersController } from './users.controller.js';
 
 @Module({
@@ -13,7 +14,8 @@ import { UsersController } from './users.controller.js';
     { provide: PasswordHasher, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PasswordHasher(config.PASSWORD_SCRYPT_LOG2N) },
     IdentityService,
     IdentitySeeder,
+    SessionRevocations,
   ],
-  exports: [IdentityService, PasswordHasher],
+  exports: [IdentityService, PasswordHasher, SessionRevocations],
 })
 export class IdentityModule {}

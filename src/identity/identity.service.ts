@@ -17,6 +17,7 @@ import type {
 import { OrganisationEntity } from './organisation.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 import { serialTransaction } from './serial-transaction.js';
+import { SessionRevocations } from './session-revocations.js';
 import { UnitEntity } from './unit.entity.js';
 import { UserRoleEntity } from './user-role.entity.js';
 import { UserEntity } from './user.entity.js';
@@ -51,6 +52,7 @@ export class IdentityService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(SessionRevocations) private readonly revocations: SessionRevocations,
   ) {}
 
   // ---- lookups used by authentication ----
@@ -143,15 +145,16 @@ export class IdentityService {
       await manager.getRepository(UserEntity).update({ id: userId }, { tokenVersion: user.tokenVersion + 1, updatedAt: new Date().toISOString() });
       await this.audit.record({ actor, action: 'user.roles.set', targetType: 'user', targetId: userId, before: { roles: before }, after: { roles: sorted } }, manager);
     });
+    this.revocations.publish({ userId, code: 'AUTH_TOKEN_REVOKED', reason: 'Your roles changed; sign in again' });
     return this.view(userId);
   }
 
   /** Disabling ends every session and access token of the user at once. */
   async setDisabled(actor: AuditActor, userId: string, disabled: boolean): Promise<UserView> {
     if (actor.id === userId && disabled) throw new AppError('CONFLICT', 'Administrators cannot disable their own account');
-    await serialTransaction(this.dataSource, async (manager) => {
+    const changed = await serialTransaction(this.dataSource, async (manager) => {
       const user = await this.requireUser(manager, userId);
-      if (user.disabled === disabled) return;
+      if (user.disabled === disabled) return false;
       await manager.getRepository(UserEntity).update(
         { id: userId },
         { disabled, tokenVersion: user.tokenVersion + 1, sessionEpoch: user.sessionEpoch + 1, updatedAt: new Date().toISOString() },
@@ -160,7 +163,9 @@ export class IdentityService {
         { actor, action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: userId, before: { disabled: user.disabled }, after: { disabled } },
         manager,
       );
+      return true;
     });
+    if (changed) this.revocations.publish({ userId, code: 'AUTH_TOKEN_REVOKED', reason: disabled ? 'The account is disabled' : 'The account was re-enabled; sign in again' });
     return this.view(userId);
   }
 
@@ -175,6 +180,7 @@ export class IdentityService {
       );
       await this.audit.record({ actor, action: 'user.password.reset', targetType: 'user', targetId: userId }, manager);
     });
+    this.revocations.publish({ userId, code: 'AUTH_TOKEN_REVOKED', reason: 'The password was reset; sign in again' });
     return this.view(userId);
   }
 

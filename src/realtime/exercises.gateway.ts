@@ -27,15 +27,14 @@ import type { TriageAction } from '../contracts/triage.schema.js';
 import { TriageService } from '../triage/triage.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { alertStateWithRefs, incidentStateWithRefs, recordedActionWithRefs } from '../triage/alert-ref-translation.js';
+import { SessionRevocations, type SessionRevocation } from '../identity/session-revocations.js';
 
 interface SocketData {
   user: AuthenticatedUser;
   token: string;
   expiresAtMs: number;
-  /** When the session was last checked against the database (see REVERIFY_MS). */
-  verifiedAtMs?: number;
-  /** The check in progress: messages arriving meanwhile wait for it instead of starting their own. */
-  verifying?: Promise<AuthenticatedUser>;
+  /** The token's `ver` claim: the revocation sweep compares it with the user's current version. */
+  tokenVersion: number;
   expiryTimer?: NodeJS.Timeout;
 }
 
@@ -48,14 +47,12 @@ interface PendingSubscription {
 }
 
 const REPLAY_PAGE = 1000;
+/**
+ * Revocations made by this server close sockets at once (SessionRevocations); the sweep is the
+ * safety net for changes made behind its back (another process on the same database).
+ */
 const REVOCATION_SWEEP_MS = 15_000;
 const MAX_MESSAGE_BYTES = 256 * 1024;
-/**
- * A busy trainee socket sends several actions a second; checking the session in the database for
- * each would cost more than the action. A logout or password change still takes effect for
- * messages within this time (the revocation sweep closes idle sockets within REVOCATION_SWEEP_MS).
- */
-const REVERIFY_MS = 5_000;
 
 const teamRoom = (teamId: string) => `team:${teamId}`;
 const exerciseRoom = (exerciseId: string) => `exercise:${exerciseId}`;
@@ -77,12 +74,13 @@ function streamBatch(exerciseId: string, teamId: string, events: OutgoingStreamE
   return { exerciseId, teamId, events, replay };
 }
 
-function tokenExpiry(token: string): number {
+/** Claims of a token that has just been verified (so its payload is well-formed JSON). */
+function tokenClaims(token: string): { expiresAtMs: number; tokenVersion: number } {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
-    return typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now();
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown; ver?: unknown };
+    return { expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now(), tokenVersion: typeof payload.ver === 'number' ? payload.ver : -1 };
   } catch {
-    return Date.now();
+    return { expiresAtMs: Date.now(), tokenVersion: -1 };
   }
 }
 
@@ -110,6 +108,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
 
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(SessionRevocations) private readonly revocations: SessionRevocations,
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
@@ -129,9 +128,11 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       }
       this.auth.verifyAccessToken(token).then(
         (user) => {
+          const claims = tokenClaims(token);
           socket.data.user = user;
           socket.data.token = token;
-          socket.data.expiresAtMs = tokenExpiry(token);
+          socket.data.expiresAtMs = claims.expiresAtMs;
+          socket.data.tokenVersion = claims.tokenVersion;
           next();
         },
         (error: unknown) => {
@@ -140,7 +141,12 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         },
       );
     });
-    this.unsubscribe = this.bus.subscribe((message) => this.onBusMessage(message));
+    const unsubscribeBus = this.bus.subscribe((message) => this.onBusMessage(message));
+    const unsubscribeRevocations = this.revocations.subscribe((revocation) => this.onRevocation(revocation));
+    this.unsubscribe = () => {
+      unsubscribeBus();
+      unsubscribeRevocations();
+    };
     this.sweep = setInterval(() => void this.sweepRevoked(), REVOCATION_SWEEP_MS);
     this.sweep.unref();
   }
@@ -175,28 +181,13 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   private async dispatch(socket: ExerciseSocket, name: ClientEventName, payload: unknown, ack: unknown): Promise<void> {
     const reply = typeof ack === 'function' ? (ack as (result: unknown) => void) : () => undefined;
     try {
-      const now = Date.now();
-      let user = socket.data.user;
-      if (socket.data.verifiedAtMs === undefined || now - socket.data.verifiedAtMs >= REVERIFY_MS || now >= socket.data.expiresAtMs) {
-        let verifying = socket.data.verifying;
-        if (!verifying) {
-          verifying = this.auth.verifyAccessToken(socket.data.token).then(
-            (verified) => {
-              socket.data.user = verified;
-              socket.data.verifiedAtMs = now;
-              socket.data.verifying = undefined;
-              return verified;
-            },
-            (error: unknown) => {
-              socket.data.verifying = undefined;
-              this.expel(socket, error instanceof AppError ? error.code : 'AUTH_TOKEN_INVALID', 'Session ended');
-              throw error;
-            },
-          );
-          socket.data.verifying = verifying;
-        }
-        user = await verifying;
+      // Revocations close the socket when they happen (onRevocation, sweepRevoked); expiry is
+      // checked here as well as by the timer, which may run late on a busy loop.
+      if (Date.now() >= socket.data.expiresAtMs) {
+        this.expel(socket, 'AUTH_TOKEN_EXPIRED', 'Access token expired');
+        throw new AppError('AUTH_TOKEN_EXPIRED', 'Access token expired; refresh it');
       }
+      const user = socket.data.user;
       const spec = CLIENT_EVENTS[name];
       if (spec.access !== 'authenticated' && !spec.access.some((role) => user.roles.includes(role))) {
         throw new AppError('FORBIDDEN', 'Your roles do not allow this');
@@ -368,14 +359,27 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     socket.disconnect(true);
   }
 
-  /** Logout, password change or a disabled account ends live sockets too, not only new requests. */
-  private async sweepRevoked(): Promise<void> {
+  /** Logout, password change, changed roles or a disabled account end live sockets too, not only new requests. */
+  private onRevocation(revocation: SessionRevocation): void {
     for (const socket of this.server?.sockets.values() ?? []) {
-      try {
-        await this.auth.verifyAccessToken(socket.data.token);
-      } catch (error) {
-        this.expel(socket, error instanceof AppError ? error.code : 'AUTH_TOKEN_REVOKED', 'Session ended');
+      const user = socket.data.user;
+      if (user.id === revocation.userId && (revocation.sessionId === undefined || revocation.sessionId === user.sessionId)) {
+        this.expel(socket, revocation.code, revocation.reason);
       }
+    }
+  }
+
+  /** One bulk check of every connected socket's token, for revocations this process did not see. */
+  private async sweepRevoked(): Promise<void> {
+    const sockets = [...(this.server?.sockets.values() ?? [])];
+    if (sockets.length === 0) return;
+    try {
+      const revoked = await this.auth.revokedAmong(
+        sockets.map((socket) => ({ userId: socket.data.user.id, sessionId: socket.data.user.sessionId, tokenVersion: socket.data.tokenVersion })),
+      );
+      for (const index of revoked) this.expel(sockets[index]!, 'AUTH_TOKEN_REVOKED', 'Session ended');
+    } catch (error) {
+      this.logger.error(`Revocation sweep failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }
