@@ -99,7 +99,9 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
       actionsPerSecond: ACTIONS_PER_SECOND,
       durationMs: DURATION_MS,
     };
+    const serverCpu = process.cpuUsage();
     const report = await runClients(plan);
+    const serverCpuUsed = process.cpuUsage(serverCpu);
 
     const dataSource = app.get(DataSource);
     const rows = (await dataSource.query('SELECT action_id AS id FROM exercise_journal WHERE exercise_id = ? AND detail IS NOT NULL', [exercise.id])) as Array<{ id: string }>;
@@ -111,7 +113,7 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     const latencies = [...report.latenciesMs].sort((a, b) => a - b);
     const round = (x: number) => Math.round(x * 100) / 100;
     const errors = Object.values(report.errors).reduce((a, b) => a + b, 0);
-    const notes = `${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} team:action broadcasts received`;
+    const notes = `${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} actions received by teammates in ${report.broadcastBatches} team:actions batches; CPU over the load: server ${Math.round(((serverCpuUsed.user + serverCpuUsed.system) / 1000 / report.elapsedMs) * 100)} %, clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core`;
     return [
       { name: 'triage.ack_latency_p50_ms', value: round(percentile(latencies, 50)), unit: 'ms' },
       judged({ name: 'triage.ack_latency_p99_ms', value: round(percentile(latencies, 99)), unit: 'ms', target: 25, notes }, false),

@@ -22,15 +22,19 @@ export interface LoadReport {
   readonly errors: Record<string, number>;
   /** actionIds acknowledged with applied:true. */
   readonly appliedIds: string[];
+  /** Actions received in `team:actions` batches, and how many batches carried them. */
   readonly broadcastsReceived: number;
+  readonly broadcastBatches: number;
   readonly elapsedMs: number;
+  /** CPU of this (client) process during the load: if it nears one core, latencies measure the clients. */
+  readonly clientCpuMs: number;
 }
 
 type Ack = { data?: { applied: boolean }; error?: { code: string } };
 
-async function connect(plan: LoadPlan, token: string, onBroadcast: () => void): Promise<Socket> {
+async function connect(plan: LoadPlan, token: string, onBroadcast: (actions: number) => void): Promise<Socket> {
   const socket = io(`${plan.baseUrl}/exercises`, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
-  socket.on('team:action', onBroadcast);
+  socket.on('team:actions', (messages: unknown[]) => onBroadcast(messages.length));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error) => reject(error));
@@ -42,8 +46,10 @@ async function connect(plan: LoadPlan, token: string, onBroadcast: () => void): 
 
 export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
   let broadcastsReceived = 0;
-  const onBroadcast = () => {
-    broadcastsReceived++;
+  let broadcastBatches = 0;
+  const onBroadcast = (actions: number) => {
+    broadcastsReceived += actions;
+    broadcastBatches++;
   };
   const sockets: Socket[] = [];
   for (let i = 0; i < plan.clients.length; i += 50) {
@@ -56,6 +62,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
   let acked = 0;
   const total = Math.round((plan.actionsPerSecond * plan.durationMs) / 1000);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await new Promise<void>((resolve) => {
     let next = 0;
     const tick = () => {
@@ -85,9 +92,10 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
     setTimeout(resolve, plan.durationMs + 20_000).unref();
   });
   const elapsedMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const socket of sockets) socket.disconnect();
-  return { sent, acked, latenciesMs, errors, appliedIds, broadcastsReceived, elapsedMs };
+  return { sent, acked, latenciesMs, errors, appliedIds, broadcastsReceived, broadcastBatches, elapsedMs, clientCpuMs: (used.user + used.system) / 1000 };
 }
 
 // Forked: take the plan from the parent, send the report back, exit.

@@ -82,9 +82,17 @@ export const TeamActionMessageSchema = z
   .meta({ id: 'TeamActionMessage' });
 export type TeamActionMessage = z.infer<typeof TeamActionMessageSchema>;
 
+/**
+ * Teammates' actions are sent in batches, one per team at most every few tens of milliseconds, in
+ * commit order: at thousands of actions a second, one message per action per teammate would cost
+ * the server more than the actions themselves.
+ */
+export const TeamActionsMessageSchema = z.array(TeamActionMessageSchema).meta({ id: 'TeamActionsMessage' });
+
 /** Events the server sends. */
 export interface ServerToClientEvents {
-  'team:action': (message: TeamActionMessage) => void;
+  /** Actions of one team committed since the last batch, oldest first (see TeamActionsMessageSchema). */
+  'team:actions': (messages: TeamActionMessage[]) => void;
   'exercise:events': (batch: StreamBatch) => void;
   'exercise:clock': (message: { exerciseId: string; clock: ClockStateDto }) => void;
   'session:expired': (message: { code: ErrorCode; message: string }) => void;

@@ -53,6 +53,8 @@ const REPLAY_PAGE = 1000;
  */
 const REVOCATION_SWEEP_MS = 15_000;
 const MAX_MESSAGE_BYTES = 256 * 1024;
+/** How long a committed action may wait to be sent to teammates with others of its team. */
+const ACTION_BATCH_MS = 25;
 
 const teamRoom = (teamId: string) => `team:${teamId}`;
 const exerciseRoom = (exerciseId: string) => `exercise:${exerciseId}`;
@@ -102,6 +104,8 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   private readonly pending = new Map<string, Set<PendingSubscription>>();
   private unsubscribe: (() => void) | undefined;
   private sweep: NodeJS.Timeout | undefined;
+  private readonly actionBatches = new Map<string, { readonly exerciseId: string; readonly teamId: string; readonly messages: Array<Extract<ExerciseMessage, { type: 'action' }>> }>();
+  private actionTimer: NodeJS.Timeout | null = null;
 
   @WebSocketServer()
   private server!: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -153,6 +157,10 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    if (this.actionTimer !== null) {
+      clearTimeout(this.actionTimer);
+      this.flushTeamActions();
+    }
     if (this.sweep) clearInterval(this.sweep);
     for (const socket of this.server?.sockets.values() ?? []) {
       if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
@@ -319,22 +327,52 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         for (const team of message.teams) this.server.to(teamRoom(team.teamId)).except(instructorRoom(message.exerciseId)).emit('exercise:scores', team.view);
         return;
       case 'action':
-        // The team room holds the team's trainees and the exercise's instructors (see join()).
-        this.withNamer(message.exerciseId, (namer) => {
-          const refOf = (id: string) => namer.refOf(id);
-          this.server.to(teamRoom(message.teamId)).emit('team:action', {
-            exerciseId: message.exerciseId,
-            teamId: message.teamId,
-            action: recordedActionWithRefs(message.action, refOf),
-            alerts: message.alerts.map((a) => alertStateWithRefs(a, refOf)),
-            incidents: message.incidents.map((i) => incidentStateWithRefs(i, refOf)),
-          });
-        });
+        this.queueTeamAction(message);
         return;
       default: {
         const never: never = message;
         this.logger.warn(`Unknown bus message ${JSON.stringify(never)}`);
       }
+    }
+  }
+
+  /**
+   * Actions wait up to ACTION_BATCH_MS and go out as one `team:actions` per team: teammates see them
+   * a few milliseconds later, and a busy exercise costs one socket write per teammate per batch
+   * instead of one per action.
+   */
+  private queueTeamAction(message: Extract<ExerciseMessage, { type: 'action' }>): void {
+    const key = `${message.exerciseId}\u0000${message.teamId}`;
+    let batch = this.actionBatches.get(key);
+    if (!batch) {
+      batch = { exerciseId: message.exerciseId, teamId: message.teamId, messages: [] };
+      this.actionBatches.set(key, batch);
+    }
+    batch.messages.push(message);
+    if (this.actionTimer === null) {
+      this.actionTimer = setTimeout(() => this.flushTeamActions(), ACTION_BATCH_MS);
+    }
+  }
+
+  private flushTeamActions(): void {
+    this.actionTimer = null;
+    const batches = [...this.actionBatches.values()];
+    this.actionBatches.clear();
+    for (const batch of batches) {
+      // The team room holds the team's trainees and the exercise's instructors (see join()).
+      this.withNamer(batch.exerciseId, (namer) => {
+        const refOf = (id: string) => namer.refOf(id);
+        this.server.to(teamRoom(batch.teamId)).emit(
+          'team:actions',
+          batch.messages.map((message) => ({
+            exerciseId: message.exerciseId,
+            teamId: message.teamId,
+            action: recordedActionWithRefs(message.action, refOf),
+            alerts: message.alerts.map((a) => alertStateWithRefs(a, refOf)),
+            incidents: message.incidents.map((i) => incidentStateWithRefs(i, refOf)),
+          })),
+        );
+      });
     }
   }
 

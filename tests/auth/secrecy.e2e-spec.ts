@@ -141,7 +141,7 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       const probe = await socket.emit('triage:act', { type: 'alert.acknowledge', alertId, actionId: randomUUID(), exerciseId });
       expect(probe.error?.code).toBe('ALERT_NOT_DELIVERED');
     }
-    await expectEventually(() => expect(received.filter((r) => r.startsWith('team:action')).length).toBeGreaterThanOrEqual(9));
+    await expectEventually(() => expect(received.filter((r) => r.startsWith('team:actions')).reduce((n, r) => n + (JSON.parse(r.slice('team:actions '.length)) as unknown[][])[0]!.length, 0)).toBeGreaterThanOrEqual(9));
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/pause`);
 
     // Everything a trainee can ask for over REST about this exercise and scenario.

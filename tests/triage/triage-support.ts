@@ -18,7 +18,7 @@ export type AckResult = { data?: ActionAck; error?: { code: string; message: str
 type WithoutIds<T> = T extends unknown ? Omit<T, 'actionId' | 'exerciseId'> : never;
 export type ActionBody = WithoutIds<TriageActionInput>;
 
-/** A StreamClient that also records `team:action` broadcasts and sends triage actions. */
+/** A StreamClient that also records `team:actions` broadcasts and sends triage actions. */
 export class TriageClient extends StreamClient {
   readonly teamActions: TeamActionMessage[] = [];
 
@@ -28,7 +28,7 @@ export class TriageClient extends StreamClient {
     readonly exerciseId: string,
   ) {
     super(baseUrl, token);
-    this.socket.on('team:action', (message) => this.teamActions.push(message));
+    this.socket.on('team:actions', (messages) => this.teamActions.push(...messages));
   }
 
   /** Sends a triage action (a fresh actionId unless given). */

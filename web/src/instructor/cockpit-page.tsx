@@ -254,7 +254,7 @@ function InjectPanel({ exercise, detail }: { exercise: ExerciseDto; detail: Scen
 
 function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: ExerciseLive; parties: ScenarioDetailDto['scenario']['parties'] }) {
   const { t } = useTranslation();
-  // Actions taken before this page joined come from the log; later ones arrive as `team:action`.
+  // Actions taken before this page joined come from the log; later ones arrive in `team:actions` batches.
   const [history, setHistory] = useState<RecordedAction[]>([]);
   useEffect(() => {
     let cancelled = false;

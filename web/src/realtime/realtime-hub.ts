@@ -170,7 +170,9 @@ class RealtimeHub {
     socket.on('exercise:events', (batch: StreamBatch) => this.lives.get(batch.exerciseId)?.live.addEvents(batch));
     socket.on('exercise:clock', (message: { exerciseId: string; clock: ClockStateDto }) => this.lives.get(message.exerciseId)?.live.setClock(message.clock));
     socket.on('exercise:scores', (view: ScoreboardView) => this.lives.get(view.exerciseId)?.live.setScores(view));
-    socket.on('team:action', (message: TeamActionMessage) => this.lives.get(message.exerciseId)?.live.addAction(message.action));
+    socket.on('team:actions', (messages: TeamActionMessage[]) => {
+      for (const message of messages) this.lives.get(message.exerciseId)?.live.addAction(message.action);
+    });
     return socket;
   }
 
