@@ -88,8 +88,6 @@ export interface PreparedAction {
 /** A live exercise, opaque outside the runtime. */
 export type LiveExerciseHandle = { readonly id: string };
 
-const INSERT_CHUNK = 400;
-
 /** Engine errors to API codes, in one place. */
 function toAppError(error: unknown): unknown {
   if (!(error instanceof EngineError)) return error;
@@ -458,7 +456,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
         });
         const events = batches.flatMap((b) => b.events.map((e) => eventRow(live.id, b.teamId, e)));
         await insertJournal(manager, rows);
-        await insertRows(manager, ExerciseEventEntity, events);
+        await insertEvents(manager, events);
         for (const write of created.extras) await write(manager);
       });
       created.promise = job.then(
@@ -490,52 +488,47 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
-/**
- * Plain multi-row inserts: the rows carry their keys, so TypeORM need not read anything back
- * (with hundreds of rows per group commit that re-read costs more than the insert).
- */
-async function insertRows<T extends object>(manager: EntityManager, entity: new () => T, rows: readonly T[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(entity)
-      .values(rows.slice(i, i + INSERT_CHUNK) as T[])
-      .updateEntity(false)
-      .callListeners(false)
-      .execute();
-  }
-}
-
 const JOURNAL_COLUMNS = ['exercise_id', 'ordinal', 'type', 'team_id', 'action_id', 'user_id', 'virtual_ms', 'wall_ms', 'payload', 'team_seq', 'detail'] as const;
-const JOURNAL_CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
-const journalSql = new Map<string, string>();
+const EVENT_COLUMNS = ['team_id', 'seq', 'exercise_id', 'event_id', 'virtual_ms', 'delivered_virtual_ms', 'scheduled_wall_ms', 'catch_up', 'origin', 'payload'] as const;
+const INSERT_CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
+const insertSql = new Map<string, string>();
 
 /**
- * The hot path of every trainee action. Group commits write a varying number of rows; splitting
- * them into chunks of 64/32/16/.../1 rows keeps the SQL to seven texts, so the driver's prepared
- * statements are reused instead of re-planned for every row count.
+ * The hot path of every delivery and every trainee action. Group commits write a varying number of
+ * rows; splitting them into chunks of 64/32/16/.../1 rows keeps the SQL to seven texts per table, so
+ * the driver's prepared statements are reused instead of re-planned for every row count, and no
+ * query builder runs per commit. The rows carry their keys, so nothing is read back.
  */
-async function insertJournal(manager: EntityManager, rows: ReadonlyArray<Omit<ExerciseJournalEntity, never>>): Promise<void> {
+async function insertChunked<R>(manager: EntityManager, table: string, columns: readonly string[], rows: readonly R[], values: (row: R) => readonly unknown[]): Promise<void> {
   const driver = manager.connection.driver;
   let offset = 0;
   while (offset < rows.length) {
-    const size = JOURNAL_CHUNKS.find((n) => n <= rows.length - offset)!;
-    const key = `${driver.options.type}:${size}`;
-    let sql = journalSql.get(key);
+    const size = INSERT_CHUNKS.find((n) => n <= rows.length - offset)!;
+    const key = `${driver.options.type}:${table}:${size}`;
+    let sql = insertSql.get(key);
     if (sql === undefined) {
       let index = 0;
-      const tuples = Array.from({ length: size }, () => `(${JOURNAL_COLUMNS.map(() => driver.createParameter(`p${index}`, index++)).join(', ')})`);
-      sql = `INSERT INTO exercise_journal (${JOURNAL_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`;
-      journalSql.set(key, sql);
+      const tuples = Array.from({ length: size }, () => `(${columns.map(() => driver.createParameter(`p${index}`, index++)).join(', ')})`);
+      sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`;
+      insertSql.set(key, sql);
     }
     const params: unknown[] = [];
-    for (const row of rows.slice(offset, offset + size)) {
-      params.push(row.exerciseId, row.ordinal, row.type, row.teamId, row.actionId, row.userId, row.virtualMs, row.wallMs, row.payload, row.teamSeq, row.detail);
-    }
+    for (let i = offset; i < offset + size; i++) params.push(...values(rows[i]!));
     await manager.query(sql, params);
     offset += size;
   }
+}
+
+function insertJournal(manager: EntityManager, rows: ReadonlyArray<Omit<ExerciseJournalEntity, never>>): Promise<void> {
+  return insertChunked(manager, 'exercise_journal', JOURNAL_COLUMNS, rows, (row) => [
+    row.exerciseId, row.ordinal, row.type, row.teamId, row.actionId, row.userId, row.virtualMs, row.wallMs, row.payload, row.teamSeq, row.detail,
+  ]);
+}
+
+function insertEvents(manager: EntityManager, rows: readonly ExerciseEventEntity[]): Promise<void> {
+  return insertChunked(manager, 'exercise_events', EVENT_COLUMNS, rows, (row) => [
+    row.teamId, row.seq, row.exerciseId, row.eventId, row.virtualMs, row.deliveredVirtualMs, row.scheduledWallMs, row.catchUp, row.origin, row.payload,
+  ]);
 }
 
 function filterNew(batches: TeamBatches, counts: Readonly<Record<string, number>>): TeamBatches {

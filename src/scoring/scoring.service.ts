@@ -516,7 +516,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The current board (totals of every team): final rows once stored, else live. */
-  private async boardState(exercise: ExerciseEntity): Promise<{ meta: BoardMeta; rows: ScoreboardRow[]; source: 'live' | 'final' }> {
+  private async boardState(exercise: ExerciseEntity, options: { readonly justComputed?: boolean } = {}): Promise<{ meta: BoardMeta; rows: ScoreboardRow[]; source: 'live' | 'final' }> {
     const roster = await this.roster(exercise.id);
     const state = await this.scoreboardState(exercise.id);
     const adjustments = await this.adjustmentsByTeam(exercise.id);
@@ -531,7 +531,11 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       computedAt = stored.computedAt;
     } else {
       const board = this.boards.get(exercise.id);
-      if (board?.initialised && board.dirty.size === 0 && (exercise.status === 'running' || exercise.status === 'paused')) scores = [...board.totals.values()];
+      // Right after a live recomputation its totals are the board, even if deliveries made during
+      // it have marked teams dirty again (they are in the next one): recomputing every team here
+      // doubled the live scoring's cost.
+      const fresh = board?.initialised === true && (board.dirty.size === 0 || options.justComputed === true);
+      if (fresh && (exercise.status === 'running' || exercise.status === 'paused')) scores = [...board.totals.values()];
       else {
         const scenario = await this.scoringScenario(exercise.scenarioVersionId);
         scores = [...(await this.computeFromLogs(exercise, scenario, { detail: 'totals' })).scores.values()];
@@ -629,7 +633,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     if (this.boards.get(exerciseId) !== board) return;
     for (const [teamId, score] of computed.scores) board.totals.set(teamId, score);
     board.initialised = true;
-    await this.publishBoard(exerciseId, { force: false });
+    await this.publishBoard(exerciseId, { force: false, justComputed: true });
   }
 
   /** Publishes the board now (after a control change or a re-score), without waiting for a delivery. */
@@ -644,9 +648,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
    * visibility allows, from the frozen rows while frozen (then only on a forced publish, i.e. a
    * control change: a live update changes nothing they may see).
    */
-  private async publishBoard(exerciseId: string, options: { force: boolean }): Promise<void> {
+  private async publishBoard(exerciseId: string, options: { force: boolean; justComputed?: boolean }): Promise<void> {
     const exercise = await this.exercise(exerciseId);
-    const { meta, rows, source } = await this.boardState(exercise);
+    const { meta, rows, source } = await this.boardState(exercise, { justComputed: options.justComputed ?? false });
     const roster = await this.roster(exerciseId);
     const frozenRows = meta.frozen ? await this.frozenRows(exerciseId) : null;
     const teams: Array<{ teamId: string; view: ScoreboardView }> = [];
