@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './bench-result.js';
@@ -20,14 +21,36 @@ const BENCHES: ReadonlyArray<{ name: string; run: Bench }> = [
   { name: 'scoring', run: benchScoring },
 ];
 
+/**
+ * Each benchmark runs in a fresh child process: one that runs after another inherits its heap (the
+ * scenario-load benchmark leaves hundreds of MB for the collector), and the old-generation
+ * collections that follow land in the next benchmark's latency tails.
+ */
+function runIsolated(name: string): Promise<BenchResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--only=${name}`, '--json', '--in-process'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (out += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const results = out.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as BenchResult);
+      // Exit code 1 only says a target was missed; the results say which.
+      if (code === 0 || code === 1) resolve(results);
+      else reject(new Error(`benchmark ${name} exited with ${code}`));
+    });
+  });
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
+  const inProcess = argv.includes('--in-process');
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   let failed = 0;
   for (const bench of BENCHES) {
     if (only && !only.split(',').includes(bench.name)) continue;
-    for (const result of await bench.run(root)) {
+    for (const result of inProcess ? await bench.run(root) : await runIsolated(bench.name)) {
       if (result.ok === false) failed++;
       // Benchmarks are a terminal program: stdout is their output.
       if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
