@@ -30,6 +30,7 @@ import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.servic
 import { triageScenarioView, type TriageScenarioView } from '../triage/team-state.reducer.js';
 import { buildAfterActionReview } from './after-action-review.js';
 import { AnswerKey } from './answer-key.js';
+import { LiveTeamLogs } from './live-team-logs.js';
 import { readExerciseLog, type TeamLog } from './exercise-log-reader.js';
 import { computeScore, type ScoringAction } from './score.js';
 import { rankTeams } from './score-team.js';
@@ -75,7 +76,7 @@ interface ScoringScenario {
 /** Scores computed from the logs, with how long reading and computing took. */
 export interface ComputedScores {
   readonly scores: Map<string, TeamScore>;
-  readonly logs: Map<string, TeamLog>;
+  readonly logs: ReadonlyMap<string, TeamLog>;
   readonly readMs: number;
   readonly computeMs: number;
   readonly rows: { readonly events: number; readonly actions: number };
@@ -89,6 +90,8 @@ interface LiveBoard {
   lastRunMs: number;
   running: Promise<void> | null;
   initialised: boolean;
+  /** The exercise's logs in memory, extended from the bus (read from the database when stale). */
+  readonly logs: LiveTeamLogs;
 }
 
 /** At most two live recomputations per second per exercise (so per team). */
@@ -198,11 +201,13 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   async computeFromLogs(
     exercise: ExerciseEntity,
     scenario: ScoringScenario,
-    options: { detail: ScoreDetail; teamIds?: readonly string[]; endMs?: number; yieldEveryMs?: number },
+    options: { detail: ScoreDetail; teamIds?: readonly string[]; endMs?: number; yieldEveryMs?: number; logs?: ReadonlyMap<string, TeamLog> },
   ): Promise<ComputedScores> {
     const roster = await this.roster(exercise.id);
     const teamIds = options.teamIds ?? roster.teams.map((t) => t.id);
-    const log = await readExerciseLog(this.dataSource, exercise.id, teamIds, { wholeExercise: options.teamIds === undefined });
+    const log = options.logs
+      ? { teams: options.logs, readMs: 0, rows: { events: 0, actions: 0 } }
+      : await readExerciseLog(this.dataSource, exercise.id, teamIds, { wholeExercise: options.teamIds === undefined || options.teamIds.length === roster.teams.length });
     const adjustments = await this.adjustmentsByTeam(exercise.id);
     const started = performance.now();
     const endMs = options.endMs ?? this.virtualNow(exercise, scenario.scenario);
@@ -555,8 +560,10 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   private onBusMessage(message: ExerciseMessage): void {
     switch (message.type) {
       case 'events':
+        this.markDirty(message.exerciseId, [message.teamId]).logs.events(message.teamId, message.events);
+        return;
       case 'action':
-        this.markDirty(message.exerciseId, [message.teamId]);
+        this.markDirty(message.exerciseId, [message.teamId]).logs.action(message.teamId, message.action);
         return;
       case 'clock':
         if (message.clock.status === 'finished') this.onFinished(message.exerciseId);
@@ -592,14 +599,15 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     this.boards.delete(exerciseId);
   }
 
-  private markDirty(exerciseId: string, teamIds: readonly string[]): void {
+  private markDirty(exerciseId: string, teamIds: readonly string[]): LiveBoard {
     let board = this.boards.get(exerciseId);
     if (!board) {
-      board = { totals: new Map(), dirty: new Set(), timer: null, lastRunMs: 0, running: null, initialised: false };
+      board = { totals: new Map(), dirty: new Set(), timer: null, lastRunMs: 0, running: null, initialised: false, logs: new LiveTeamLogs() };
       this.boards.set(exerciseId, board);
     }
     for (const id of teamIds) board.dirty.add(id);
     this.schedule(exerciseId, board);
+    return board;
   }
 
   /** Debounced: at most one recomputation per LIVE_INTERVAL_MS per exercise, covering every dirty team. */
@@ -626,10 +634,24 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     const roster = await this.roster(exerciseId);
-    const teamIds = board.initialised ? [...board.dirty] : roster.teams.map((t) => t.id);
-    board.dirty.clear();
     const scenario = await this.scoringScenario(exercise.scenarioVersionId);
-    const computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS });
+    const cached = board.logs.current();
+    // Without the logs in memory, every team is read (and so scored) once to fill them.
+    const teamIds = board.initialised && cached !== null ? [...board.dirty] : roster.teams.map((t) => t.id);
+    board.dirty.clear();
+    let computed: ComputedScores;
+    if (cached !== null) {
+      computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS, logs: cached });
+    } else {
+      board.logs.loading();
+      try {
+        computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS });
+      } catch (error) {
+        board.logs.failed();
+        throw error;
+      }
+      board.logs.loaded(computed.logs);
+    }
     if (this.boards.get(exerciseId) !== board) return;
     for (const [teamId, score] of computed.scores) board.totals.set(teamId, score);
     board.initialised = true;
