@@ -1,5 +1,6 @@
 import type { LoggedEvent } from './exercise-views.js';
 import { Injectable, Logger } from '@nestjs/common';
+import { ListenerSet } from '../common/listener-set.js';
 import type { ClockStateDto } from '../contracts/exercise.schema.js';
 import type { ScoreboardView } from '../contracts/scoring.schema.js';
 import type { AlertState, IncidentState, RecordedAction } from '../contracts/triage.schema.js';
@@ -36,20 +37,15 @@ export type ExerciseListener = (message: ExerciseMessage) => void;
 @Injectable()
 export class ExerciseBus {
   private readonly logger = new Logger(ExerciseBus.name);
-  private readonly listeners = new Set<ExerciseListener>();
+  private readonly listeners = new ListenerSet<ExerciseMessage>((error, message) =>
+    this.logger.error(`Listener failed on ${message.type} of ${message.exerciseId}: ${error instanceof Error ? error.message : String(error)}`),
+  );
 
   subscribe(listener: ExerciseListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
   publish(message: ExerciseMessage): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(message);
-      } catch (error) {
-        this.logger.error(`Listener failed on ${message.type} of ${message.exerciseId}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    this.listeners.publish(message);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ListenerSet } from '../common/listener-set.js';
 
 /**
  * A committed change that ends access tokens: one session (logout, refresh-token reuse) or every
@@ -22,20 +23,15 @@ export type RevocationListener = (revocation: SessionRevocation) => void;
 @Injectable()
 export class SessionRevocations {
   private readonly logger = new Logger(SessionRevocations.name);
-  private readonly listeners = new Set<RevocationListener>();
+  private readonly listeners = new ListenerSet<SessionRevocation>((error, revocation) =>
+    this.logger.error(`Revocation listener failed for user ${revocation.userId}: ${error instanceof Error ? error.message : String(error)}`),
+  );
 
   subscribe(listener: RevocationListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
   publish(revocation: SessionRevocation): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(revocation);
-      } catch (error) {
-        this.logger.error(`Revocation listener failed for user ${revocation.userId}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    this.listeners.publish(revocation);
   }
 }
