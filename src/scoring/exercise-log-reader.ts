@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import type { ScoringDeliveredEvent } from './score.js';
+import { decodeTeamLog, SEALED_LOG_FORMAT } from './sealed-team-log.js';
 
 /** What the scorer reads of one team's logs. */
 export interface TeamLog {
@@ -14,6 +15,21 @@ export interface ExerciseLog {
   readonly teams: Map<string, TeamLog>;
   readonly readMs: number;
   readonly rows: { readonly events: number; readonly actions: number };
+  /** How many teams came from sealed logs rather than rows. */
+  readonly sealedTeams: number;
+  /**
+   * Only when asked for sealed logs: where the journal and each team's events ended just before
+   * the rows were read, and which teams were read from rows (what a caller may seal).
+   */
+  readonly seal?: SealPoint;
+}
+
+export interface SealPoint {
+  /** MAX(ordinal) of the exercise journal (-1: empty). */
+  readonly journalOrdinal: number;
+  /** MAX(seq) of each team's delivered events (0: none). */
+  readonly lastEventSeq: ReadonlyMap<string, number>;
+  readonly fromRows: readonly string[];
 }
 
 type Row = readonly unknown[];
@@ -33,8 +49,50 @@ interface RawDatabase {
  * On SQLite the rows come straight from better-sqlite3 as arrays (no per-row objects from the
  * ORM); on PostgreSQL through the ordinary query path.
  */
-export async function readExerciseLog(dataSource: DataSource, exerciseId: string, teamIds: readonly string[], options: { readonly wholeExercise?: boolean } = {}): Promise<ExerciseLog> {
+export async function readExerciseLog(
+  dataSource: DataSource,
+  exerciseId: string,
+  teamIds: readonly string[],
+  options: { readonly wholeExercise?: boolean; readonly sealed?: boolean } = {},
+): Promise<ExerciseLog> {
   const started = performance.now();
+  if (!options.sealed || teamIds.length === 0) {
+    const log = await readRows(dataSource, exerciseId, teamIds, options.wholeExercise === true);
+    return { ...log, readMs: performance.now() - started, sealedTeams: 0 };
+  }
+  // Where the rows end now, before anything is read: a copy sealed at the same point is whole.
+  const [ordinalRows, eventSeqRows] = [
+    await query(dataSource, `SELECT MAX(ordinal) FROM exercise_journal WHERE exercise_id = ?`, [exerciseId]),
+    await query(dataSource, `SELECT t.id, (SELECT MAX(e.seq) FROM exercise_events e WHERE e.team_id = t.id) FROM exercise_teams t WHERE t.exercise_id = ?`, [exerciseId]),
+  ];
+  const journalOrdinal = ordinalRows[0]?.[0] === null || ordinalRows[0]?.[0] === undefined ? -1 : Number(ordinalRows[0][0]);
+  const lastEventSeq = new Map<string, number>(eventSeqRows.map((r) => [String(r[0]), r[1] === null ? 0 : Number(r[1])]));
+  const sealedRows = await query(dataSource, `SELECT team_id, format, journal_ordinal, last_event_seq, body FROM exercise_sealed_logs WHERE exercise_id = ?`, [exerciseId]);
+  const wanted = new Set(teamIds);
+  const teams = new Map<string, TeamLog>();
+  for (const row of sealedRows) {
+    const teamId = String(row[0]);
+    if (!wanted.has(teamId) || Number(row[1]) !== SEALED_LOG_FORMAT || Number(row[2]) !== journalOrdinal || Number(row[3]) !== (lastEventSeq.get(teamId) ?? 0)) continue;
+    try {
+      teams.set(teamId, decodeTeamLog(String(row[4]), { exerciseId, teamId }));
+    } catch {
+      // An unreadable copy is only a copy: the rows below are the record.
+    }
+  }
+  const fromRows = teamIds.filter((id) => !teams.has(id));
+  const rest = fromRows.length === 0 ? null : await readRows(dataSource, exerciseId, fromRows, options.wholeExercise === true && fromRows.length === teamIds.length);
+  const ordered = new Map<string, TeamLog>();
+  for (const id of teamIds) ordered.set(id, teams.get(id) ?? rest?.teams.get(id) ?? { delivered: [], actions: [] });
+  return {
+    teams: ordered,
+    readMs: performance.now() - started,
+    rows: rest?.rows ?? { events: 0, actions: 0 },
+    sealedTeams: teamIds.length - fromRows.length,
+    seal: { journalOrdinal, lastEventSeq, fromRows },
+  };
+}
+
+async function readRows(dataSource: DataSource, exerciseId: string, teamIds: readonly string[], wholeExercise: boolean): Promise<Pick<ExerciseLog, 'teams' | 'rows'>> {
   const teamList = teamIds.map(() => '?').join(', ');
   const sql = {
     // Library injects: the journal says which library inject an `inject-<n>` event came from.
@@ -43,7 +101,7 @@ export async function readExerciseLog(dataSource: DataSource, exerciseId: string
     events: `SELECT team_id, event_id, virtual_ms, origin FROM exercise_events WHERE team_id IN (${teamList}) AND exercise_id = ? ORDER BY team_id, seq`,
     // The whole exercise: the journal's primary-key range (commit order), teams split in memory;
     // a few teams: through the (exercise_id, team_id, team_seq) index.
-    actions: options.wholeExercise
+    actions: wholeExercise
       ? `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ? AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`
       : `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ? AND team_id IN (${teamList}) AND type = 'action' AND detail IS NOT NULL ORDER BY team_id, team_seq`,
   };
@@ -52,7 +110,7 @@ export async function readExerciseLog(dataSource: DataSource, exerciseId: string
     : await Promise.all([
         query(dataSource, sql.injects, [exerciseId]),
         query(dataSource, sql.events, [...teamIds, exerciseId]),
-        query(dataSource, sql.actions, options.wholeExercise ? [exerciseId] : [exerciseId, ...teamIds]),
+        query(dataSource, sql.actions, wholeExercise ? [exerciseId] : [exerciseId, ...teamIds]),
       ]);
   const injectOf = new Map<string, string>();
   for (const row of injectRows) {
@@ -91,7 +149,7 @@ export async function readExerciseLog(dataSource: DataSource, exerciseId: string
   }
   // Commit order is seq order per team; sort only if a log says otherwise.
   for (const team of unordered) team.actions.sort((a, b) => a.seq - b.seq);
-  return { teams, readMs: performance.now() - started, rows: { events: eventRows.length, actions: actionRows.length } };
+  return { teams, rows: { events: eventRows.length, actions: actionRows.length } };
 }
 
 async function query(dataSource: DataSource, sql: string, params: readonly unknown[]): Promise<Row[]> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
@@ -31,7 +31,8 @@ import { triageScenarioView, type TriageScenarioView } from '../triage/team-stat
 import { buildAfterActionReview } from './after-action-review.js';
 import { AnswerKey } from './answer-key.js';
 import { LiveTeamLogs } from './live-team-logs.js';
-import { readExerciseLog, type TeamLog } from './exercise-log-reader.js';
+import { readExerciseLog, type SealPoint, type TeamLog } from './exercise-log-reader.js';
+import { encodeTeamLog, SEALED_LOG_FORMAT } from './sealed-team-log.js';
 import { computeScore, type ScoringAction } from './score.js';
 import { rankTeams } from './score-team.js';
 import { boardRows, instructorView, traineeView, type BoardMeta, type ScoreVisibility } from './scoreboard-view.js';
@@ -80,6 +81,9 @@ export interface ComputedScores {
   readonly readMs: number;
   readonly computeMs: number;
   readonly rows: { readonly events: number; readonly actions: number };
+  readonly sealedTeams: number;
+  /** For a finished exercise: where the rows ended and which teams were read from them (to seal). */
+  readonly seal?: SealPoint;
 }
 
 /** Live scoreboard of one running exercise (totals only). */
@@ -126,7 +130,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   private readonly finalizing = new Map<string, Promise<void>>();
   private unsubscribe: (() => void) | undefined;
   /** How long the last computation from the logs spent reading and computing (for the benchmark and logs). */
-  lastTiming: { readonly readMs: number; readonly computeMs: number; readonly teams: number; readonly rows: { readonly events: number; readonly actions: number } } | null = null;
+  lastTiming: { readonly readMs: number; readonly computeMs: number; readonly teams: number; readonly rows: { readonly events: number; readonly actions: number }; readonly sealedTeams: number } | null = null;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -170,8 +174,18 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         return { exerciseId, scenarioId: scenario.scenarioId, scenarioVersionId: scenario.versionId, status: exercise.status, computedAt: stored.computedAt, teams };
       }
     }
+    return this.scoresFromLogs(exerciseId, { detail });
+  }
+
+  /**
+   * Every team's score computed from the logs against the exercise's scenario version, even when
+   * final scores are stored (what a re-score computes; the benchmark measures it).
+   */
+  async scoresFromLogs(exerciseId: string, options: { detail?: ScoreDetail } = {}): Promise<ExerciseScores> {
+    const exercise = await this.exercise(exerciseId);
+    const roster = await this.roster(exerciseId);
     const scenario = await this.scoringScenario(exercise.scenarioVersionId);
-    const computed = await this.computeFromLogs(exercise, scenario, { detail });
+    const computed = await this.computeFromLogs(exercise, scenario, { detail: options.detail ?? 'full' });
     return this.assemble(exercise, scenario, roster, computed.scores, new Date().toISOString());
   }
 
@@ -206,8 +220,12 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const roster = await this.roster(exercise.id);
     const teamIds = options.teamIds ?? roster.teams.map((t) => t.id);
     const log = options.logs
-      ? { teams: options.logs, readMs: 0, rows: { events: 0, actions: 0 } }
-      : await readExerciseLog(this.dataSource, exercise.id, teamIds, { wholeExercise: options.teamIds === undefined || options.teamIds.length === roster.teams.length });
+      ? { teams: options.logs, readMs: 0, rows: { events: 0, actions: 0 }, sealedTeams: 0, seal: undefined }
+      : await readExerciseLog(this.dataSource, exercise.id, teamIds, {
+          wholeExercise: options.teamIds === undefined || options.teamIds.length === roster.teams.length,
+          // A finished exercise's logs no longer grow: read the sealed copies where they are whole.
+          sealed: exercise.status === 'finished',
+        });
     const adjustments = await this.adjustmentsByTeam(exercise.id);
     const started = performance.now();
     const endMs = options.endMs ?? this.virtualNow(exercise, scenario.scenario);
@@ -227,8 +245,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       );
     }
     const computeMs = performance.now() - started;
-    this.lastTiming = { readMs: log.readMs, computeMs, teams: teamIds.length, rows: log.rows };
-    return { scores, logs: log.teams, readMs: log.readMs, computeMs, rows: log.rows };
+    this.lastTiming = { readMs: log.readMs, computeMs, teams: teamIds.length, rows: log.rows, sealedTeams: log.sealedTeams };
+    return { scores, logs: log.teams, readMs: log.readMs, computeMs, rows: log.rows, sealedTeams: log.sealedTeams, seal: log.seal };
   }
 
   private scoreOne(
@@ -245,6 +263,27 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     // Only accepted actions were logged, and a delivery never un-happens (as the triage cache rebuilds it).
     const state = foldTeamState(actions, { delivered: () => true, scenario: scenario.view, teamMemberIds: new Set(memberIds) }, { exerciseId: exercise.id, teamId });
     return computeScore({ scenario: scenario.scenario, seed: exercise.seed, teamId, delivered: log.delivered, state, actions, endMs, adjustments, key: scenario.key, detail });
+  }
+
+  /**
+   * Seals the logs of the teams that were read from rows: a finished exercise's logs no longer
+   * grow, so re-scoring and reviews can read one compact document per team instead of every row.
+   * Each copy records where the rows ended when they were read; a copy that no longer matches is
+   * ignored by the reader (see `sealed-team-log.ts`).
+   */
+  private async sealLogs(manager: EntityManager, exerciseId: string, seal: SealPoint, logs: ReadonlyMap<string, TeamLog>): Promise<void> {
+    const p = (index: number) => manager.connection.driver.createParameter(`p${index}`, index);
+    const sealedAt = new Date().toISOString();
+    for (const teamId of seal.fromRows) {
+      const log = logs.get(teamId);
+      if (log === undefined) continue;
+      const body = encodeTeamLog(log, { exerciseId, teamId });
+      await manager.query(`DELETE FROM exercise_sealed_logs WHERE exercise_id = ${p(0)} AND team_id = ${p(1)}`, [exerciseId, teamId]);
+      await manager.query(
+        `INSERT INTO exercise_sealed_logs (exercise_id, team_id, format, journal_ordinal, last_event_seq, body, sealed_at) VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)})`,
+        [exerciseId, teamId, SEALED_LOG_FORMAT, seal.journalOrdinal, seal.lastEventSeq.get(teamId) ?? 0, body, sealedAt],
+      );
+    }
   }
 
   /** Virtual time the exercise is at (its end once finished), never past the scenario's duration. */
@@ -303,6 +342,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         current: true,
       }));
       for (let i = 0; i < rows.length; i += 100) await repository.insert(rows.slice(i, i + 100));
+      if (exercise.status === 'finished' && computed.seal !== undefined) await this.sealLogs(manager, exerciseId, computed.seal, computed.logs);
       if (input.auditAction !== undefined) {
         await this.audit.record(
           {
@@ -728,7 +768,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const roster = await this.roster(exerciseId);
     const stored = exercise.status === 'finished' ? await this.storedCurrent(exercise, teamId, 'full') : null;
     const scenario = await this.scoringScenario(stored?.scenarioVersionId ?? exercise.scenarioVersionId);
-    const log = (await readExerciseLog(this.dataSource, exerciseId, [teamId])).teams.get(teamId) ?? { delivered: [], actions: [] };
+    const log = (await readExerciseLog(this.dataSource, exerciseId, [teamId], { sealed: exercise.status === 'finished' })).teams.get(teamId) ?? { delivered: [], actions: [] };
     const score = stored?.rows[0] ? (JSON.parse(stored.rows[0].scoreJson) as TeamScore) : await this.teamScore(exerciseId, teamId, { detail: 'full' });
     const adjustments = (await this.adjustmentsByTeam(exerciseId)).get(teamId) ?? [];
     const namer = await this.alertRefs.namer(exerciseId);

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import type { AfterActionReview, ScoreAdjustment, ScoreboardView, ScoreHistory, TeamScore } from '../../src/contracts/scoring.schema';
 import { alertRef } from '../../src/exercises/alert-refs';
-import type { ExerciseScores } from '../../src/scoring/scoring.service';
+import { ScoringService, type ExerciseScores } from '../../src/scoring/scoring.service';
 import { api, login, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { TriageClient } from '../triage/triage-support';
@@ -302,5 +302,32 @@ describe('scoring wired into the platform', () => {
     const json = await fetch(`${t.baseUrl}/api/exercises/${exercise.id}/teams/${teamA}/review?download=1`, { headers: { authorization: `Bearer ${instructor}` } });
     expect(json.headers.get('content-disposition')).toMatch(/^attachment; filename="aar-.*\.json"$/);
     expect(((await json.json()) as AfterActionReview).teamId).toBe(teamA);
+  });
+
+  it('seals each team log at the finish, scores from the sealed copies exactly as from the rows, and ignores a stale or broken copy', async () => {
+    const db = t.app.get(DataSource);
+    const scoring = t.app.get(ScoringService);
+    const sealed = (await db.query('SELECT team_id, body FROM exercise_sealed_logs WHERE exercise_id = ?', [exercise.id])) as Array<{ team_id: string; body: string }>;
+    expect(sealed.map((r) => r.team_id).sort()).toEqual([teamA, teamB].sort());
+    // The verdicts the triage service recorded went into the compact columns, not kept as JSON records.
+    const verdictsOfA = (JSON.parse(sealed.find((r) => r.team_id === teamA)!.body) as { ids: string }).ids.length / 36;
+    expect(verdictsOfA).toBeGreaterThanOrEqual(5);
+    const scores = async () => (await scoring.scoresFromLogs(exercise.id, { detail: 'full' })).teams.map((x) => JSON.stringify(x.score));
+    const fromSealed = await scores();
+    expect(scoring.lastTiming?.sealedTeams).toBe(2);
+    expect(scoring.lastTiming?.rows.actions).toBe(0);
+
+    // A copy sealed before the journal grew is stale: that team is read from its rows again.
+    await db.query('UPDATE exercise_sealed_logs SET journal_ordinal = journal_ordinal - 1 WHERE team_id = ?', [teamA]);
+    // An unreadable copy is ignored too.
+    await db.query("UPDATE exercise_sealed_logs SET body = '{\"format\": 1' WHERE team_id = ?", [teamB]);
+    expect(await scores()).toEqual(fromSealed);
+    expect(scoring.lastTiming?.sealedTeams).toBe(0);
+    expect(scoring.lastTiming?.rows.actions).toBeGreaterThan(0);
+
+    // The next stored version seals them afresh.
+    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamB}/adjustments`, { component: 'incident', points: 1, reason: 'Bản ghi niêm phong được làm mới' })).status).toBe(201);
+    expect(await scores()).not.toEqual(fromSealed);
+    expect(scoring.lastTiming?.sealedTeams).toBe(2);
   });
 });

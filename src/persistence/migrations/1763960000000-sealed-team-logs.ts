@@ -1,0 +1,33 @@
+import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+
+/**
+ * A finished exercise's per-team logs in one compact document each (see
+ * `src/scoring/sealed-team-log.ts`): a derived copy of the journal and event rows, written when
+ * the final scores are, valid only while the journal and the team's events end where they ended
+ * at sealing. The rows stay the record; a stale or unreadable copy is ignored.
+ */
+export class SealedTeamLogs1763960000000 implements MigrationInterface {
+  name = 'SealedTeamLogs1763960000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.createTable(
+      new Table({
+        name: 'exercise_sealed_logs',
+        columns: [
+          { name: 'exercise_id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'team_id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'format', type: 'integer' },
+          { name: 'journal_ordinal', type: 'integer', comment: 'MAX(ordinal) of the exercise journal when sealed (-1: empty)' },
+          { name: 'last_event_seq', type: 'integer', comment: 'MAX(seq) of the team events when sealed (0: none)' },
+          { name: 'body', type: 'text' },
+          { name: 'sealed_at', type: 'varchar', length: '32' },
+        ],
+        foreignKeys: [{ columnNames: ['exercise_id'], referencedTableName: 'exercises', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('exercise_sealed_logs');
+  }
+}
