@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseScenario } from '../scenarios/scenario-parser.js';
+import { simulate } from './solver.js';
 import { TeamScoreSchema, type LineItem, type TeamScore } from '../contracts/scoring.schema.js';
 import { computeScore, redistribute } from './score.js';
 import { closeIncident, deliveredAll, idealReport, idealTriage, MIN, play, scoringScenario, type Step } from './scoring-fixtures.js';
@@ -50,6 +54,20 @@ describe('computeScore', () => {
     expect(totals.breakdowns).toEqual(full.breakdowns);
     expect(totals.lastScoringActionMs).toBe(full.lastScoringActionMs);
     expect(Object.values(totals.components).every((c) => c.items.length === 0)).toBe(true);
+  });
+
+  it.each(['perfect', 'naive', 'idle'] as const)('the totals detail level equals the full one but for items and member points on the flagship %s run', (solver) => {
+    const parsed = parseScenario(readFileSync(join(__dirname, '..', '..', 'scenarios', 'portal-defacement.yaml')));
+    if (!parsed.ok) throw new Error('flagship does not parse');
+    const run = simulate({ scenario: parsed.scenario, solver, seed: 7 });
+    const input = { scenario: parsed.scenario, delivered: run.delivered, state: run.state, actions: run.actions, teamId: 'team-a', endMs: run.endMs };
+    const full = computeScore(input);
+    const withoutItems = (score: TeamScore) => ({
+      ...score,
+      components: Object.fromEntries(Object.entries(score.components).map(([id, c]) => [id, { ...c, items: [] }])),
+      members: score.members.map((m) => ({ ...m, pointsGained: 0, pointsLost: 0 })),
+    });
+    expect(withoutItems(computeScore({ ...input, detail: 'totals' }))).toEqual(withoutItems(full));
   });
 
   describe('detection & triage', () => {

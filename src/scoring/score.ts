@@ -156,6 +156,11 @@ interface Context {
   readonly incidentActors: ReadonlyMap<string, readonly string[]>;
   /** Team incident id → key incident id, after matching. */
   incidentMatch: Map<string, string>;
+  /**
+   * 'totals' detail: the per-alert evidence and the zero-point routing details are dropped
+   * before they are built (most of the scorer's allocations), never anything that carries points.
+   */
+  readonly lean: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,6 +202,8 @@ function unique(values: readonly string[] | undefined): string[] {
   if (values.length === 2) return values[0] === values[1] ? [values[0]] : [values[0], values[1]];
   return [...new Set(values)];
 }
+
+const NO_EVIDENCE: Evidence = Object.freeze({ actionIds: [], alertIds: [], userIds: [], times: {} }) as Evidence;
 
 function evidence(parts: Partial<Evidence> = {}): Evidence {
   const userIds = unique(parts.userIds);
@@ -312,6 +319,7 @@ function buildContext(input: ScoreInput, key: AnswerKey): Context {
     severityBy,
     incidentActors,
     incidentMatch: new Map(),
+    lean: input.detail === 'totals',
   };
 }
 
@@ -388,16 +396,18 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
     const w = SEVERITY_RANK[k.answer.severity];
     const verdictAction = ctx.verdictBy.get(alertId);
     const severityAction = ctx.severityBy.get(alertId);
-    const times: Record<string, number> = { delivered: delivered.virtualMs };
-    if (st?.acknowledgedAtMs !== null && st?.acknowledgedAtMs !== undefined) times.acknowledged = st.acknowledgedAtMs;
-    if (st?.verdictAtMs !== null && st?.verdictAtMs !== undefined) times.verdict = st.verdictAtMs;
-    const ev = (users: (ScoringAction | undefined)[]): Evidence =>
-      evidence({
-        alertIds: [alertId, ...(st?.duplicateOf ? [st.duplicateOf] : [])],
-        actionIds: users.flatMap((u) => (u ? [u.actionId] : [])),
-        userIds: users.flatMap((u) => (u ? [u.userId] : [])),
+    const ev = (user: ScoringAction | undefined): Evidence => {
+      if (ctx.lean) return NO_EVIDENCE;
+      const times: Record<string, number> = { delivered: delivered.virtualMs };
+      if (st?.acknowledgedAtMs !== null && st?.acknowledgedAtMs !== undefined) times.acknowledged = st.acknowledgedAtMs;
+      if (st?.verdictAtMs !== null && st?.verdictAtMs !== undefined) times.verdict = st.verdictAtMs;
+      return evidence({
+        alertIds: st?.duplicateOf ? [alertId, st.duplicateOf] : [alertId],
+        actionIds: user ? [user.actionId] : [],
+        userIds: user ? [user.userId] : [],
         times,
       });
+    };
     const items = k.answer.verdict === 'true-positive' ? tpItems : noiseItems;
     const tally: DetectionTally = {
       part: k.answer.verdict === 'true-positive' ? 'true-positives' : 'noise',
@@ -474,7 +484,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         scaled: true,
         code: vCode,
         note: vNote,
-        evidence: ev([verdictAction]),
+        evidence: ev(verdictAction),
         ...(verdictAt !== undefined ? { actedAtMs: verdictAt } : {}),
       });
       tally.raw += vRaw;
@@ -490,7 +500,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
           scaled: true,
           code: 'TP_MISSED_PENALTY',
           note: `Missed true positive ${alertId} (${sevLabel}, layer ${k.layer}${k.phase ? `, phase ${k.phase}` : ''}) costs extra.`,
-          evidence: ev([verdictAction]),
+          evidence: ev(verdictAction),
         });
         tally.raw -= penalty;
       }
@@ -524,7 +534,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         scaled: true,
         code: sCode,
         note: sNote,
-        evidence: ev([severityAction]),
+        evidence: ev(severityAction),
         ...(sRaw > 0 && severityAction ? { actedAtMs: severityAction.virtualMs } : {}),
       });
       tally.raw += sRaw;
@@ -579,7 +589,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         scaled: true,
         code,
         note,
-        evidence: ev([verdictAction]),
+        evidence: ev(verdictAction),
         ...(raw > 0 && verdictAt !== undefined ? { actedAtMs: verdictAt } : {}),
       });
       tally.raw += raw;
@@ -595,7 +605,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
           scaled: true,
           code: 'FALSE_ALARM_PENALTY',
           note: `False alarm on ${alertId} costs extra (wasted escalation).`,
-          evidence: ev([verdictAction]),
+          evidence: ev(verdictAction),
         });
         tally.raw -= penalty;
       }
@@ -847,6 +857,8 @@ function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncidentInfo[
       if (direct.has(to) || viaIncident.has(to)) coveredExpected += 1;
       else missing.push(to);
     }
+    // Per-alert routing details carry no points (the F1 summary does): only the full detail lists them.
+    if (ctx.lean) continue;
     const ok = missing.length === 0 && extra.length === 0;
     routingItems.push({
       id: `routing:${d.eventId}`,
