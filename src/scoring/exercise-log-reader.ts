@@ -10,13 +10,21 @@ export interface TeamLog {
   readonly actions: RecordedAction[];
 }
 
-/** The logs of an exercise by team, with how long reading them took. */
+/**
+ * The logs of an exercise by team, with how long reading them took. Take a team's log with
+ * `teamLogOf`: teams read from rows are in `teams`; a team with a whole sealed copy is decoded only
+ * when it is asked for, so scoring 200 teams never holds 200 teams' decoded records at once (they
+ * would outlive the young generation, and copying and marking them cost more than decoding).
+ */
 export interface ExerciseLog {
+  readonly exerciseId: string;
+  /** Teams read from rows (and sealed copies that could not be decoded, read from rows instead). */
   readonly teams: Map<string, TeamLog>;
+  /** Teams whose sealed copy is whole: the document, decoded by `teamLogOf`. */
+  readonly sealed: Map<string, string>;
   readonly readMs: number;
-  readonly rows: { readonly events: number; readonly actions: number };
-  /** How many teams came from sealed logs rather than rows. */
-  readonly sealedTeams: number;
+  /** Rows read (events and actions), including those read for copies that could not be decoded. */
+  readonly rows: { events: number; actions: number };
   /**
    * Only when asked for sealed logs: where the journal and each team's events ended just before
    * the rows were read, and which teams were read from rows (what a caller may seal).
@@ -29,7 +37,32 @@ export interface SealPoint {
   readonly journalOrdinal: number;
   /** MAX(seq) of each team's delivered events (0: none). */
   readonly lastEventSeq: ReadonlyMap<string, number>;
-  readonly fromRows: readonly string[];
+  readonly fromRows: string[];
+}
+
+const EMPTY_LOG: TeamLog = { delivered: [], actions: [] };
+
+/**
+ * One team's log out of an exercise log, decoding a sealed copy afresh on every call (callers score
+ * a team and drop it). A copy that cannot be decoded is only a copy: the team's rows are read
+ * instead and the team joins `seal.fromRows`, so the next stored score seals it again.
+ */
+export async function teamLogOf(dataSource: DataSource, log: ExerciseLog, teamId: string): Promise<TeamLog> {
+  const body = log.sealed.get(teamId);
+  if (body === undefined) return log.teams.get(teamId) ?? EMPTY_LOG;
+  try {
+    return decodeTeamLog(body, { exerciseId: log.exerciseId, teamId });
+  } catch {
+    // Whatever is wrong with it (not JSON, another format, columns that do not add up), the rows are the record.
+  }
+  log.sealed.delete(teamId);
+  const rows = await readRows(dataSource, log.exerciseId, [teamId], false);
+  const teamLog = rows.teams.get(teamId) ?? EMPTY_LOG;
+  log.teams.set(teamId, teamLog);
+  log.rows.events += rows.rows.events;
+  log.rows.actions += rows.rows.actions;
+  log.seal?.fromRows.push(teamId);
+  return teamLog;
 }
 
 type Row = readonly unknown[];
@@ -58,7 +91,7 @@ export async function readExerciseLog(
   const started = performance.now();
   if (!options.sealed || teamIds.length === 0) {
     const log = await readRows(dataSource, exerciseId, teamIds, options.wholeExercise === true);
-    return { ...log, readMs: performance.now() - started, sealedTeams: 0 };
+    return { ...log, exerciseId, sealed: new Map(), readMs: performance.now() - started };
   }
   // Where the rows end now, before anything is read: a copy sealed at the same point is whole.
   const [ordinalRows, eventSeqRows] = [
@@ -69,25 +102,20 @@ export async function readExerciseLog(
   const lastEventSeq = new Map<string, number>(eventSeqRows.map((r) => [String(r[0]), r[1] === null ? 0 : Number(r[1])]));
   const sealedRows = await query(dataSource, `SELECT team_id, format, journal_ordinal, last_event_seq, body FROM exercise_sealed_logs WHERE exercise_id = ?`, [exerciseId]);
   const wanted = new Set(teamIds);
-  const teams = new Map<string, TeamLog>();
+  const sealed = new Map<string, string>();
   for (const row of sealedRows) {
     const teamId = String(row[0]);
     if (!wanted.has(teamId) || Number(row[1]) !== SEALED_LOG_FORMAT || Number(row[2]) !== journalOrdinal || Number(row[3]) !== (lastEventSeq.get(teamId) ?? 0)) continue;
-    try {
-      teams.set(teamId, decodeTeamLog(String(row[4]), { exerciseId, teamId }));
-    } catch {
-      // An unreadable copy is only a copy: the rows below are the record.
-    }
+    sealed.set(teamId, String(row[4]));
   }
-  const fromRows = teamIds.filter((id) => !teams.has(id));
+  const fromRows = teamIds.filter((id) => !sealed.has(id));
   const rest = fromRows.length === 0 ? null : await readRows(dataSource, exerciseId, fromRows, options.wholeExercise === true && fromRows.length === teamIds.length);
-  const ordered = new Map<string, TeamLog>();
-  for (const id of teamIds) ordered.set(id, teams.get(id) ?? rest?.teams.get(id) ?? { delivered: [], actions: [] });
   return {
-    teams: ordered,
+    exerciseId,
+    teams: rest?.teams ?? new Map(),
+    sealed,
     readMs: performance.now() - started,
     rows: rest?.rows ?? { events: 0, actions: 0 },
-    sealedTeams: teamIds.length - fromRows.length,
     seal: { journalOrdinal, lastEventSeq, fromRows },
   };
 }

@@ -31,7 +31,7 @@ import { triageScenarioView, type TriageScenarioView } from '../triage/team-stat
 import { buildAfterActionReview } from './after-action-review.js';
 import { AnswerKey } from './answer-key.js';
 import { LiveTeamLogs } from './live-team-logs.js';
-import { readExerciseLog, type SealPoint, type TeamLog } from './exercise-log-reader.js';
+import { readExerciseLog, teamLogOf, type ExerciseLog, type SealPoint, type TeamLog } from './exercise-log-reader.js';
 import { encodeTeamLog, SEALED_LOG_FORMAT } from './sealed-team-log.js';
 import { computeScore, type ScoringAction } from './score.js';
 import { rankTeams } from './score-team.js';
@@ -219,8 +219,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   ): Promise<ComputedScores> {
     const roster = await this.roster(exercise.id);
     const teamIds = options.teamIds ?? roster.teams.map((t) => t.id);
-    const log = options.logs
-      ? { teams: options.logs, readMs: 0, rows: { events: 0, actions: 0 }, sealedTeams: 0, seal: undefined }
+    const log: ExerciseLog = options.logs
+      ? { exerciseId: exercise.id, teams: new Map(options.logs), sealed: new Map(), readMs: 0, rows: { events: 0, actions: 0 } }
       : await readExerciseLog(this.dataSource, exercise.id, teamIds, {
           wholeExercise: options.teamIds === undefined || options.teamIds.length === roster.teams.length,
           // A finished exercise's logs no longer grow: read the sealed copies where they are whole.
@@ -238,15 +238,17 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         sliceStarted = performance.now();
       }
       const team = roster.teams.find((t) => t.id === teamId);
-      const teamLog = log.teams.get(teamId) ?? { delivered: [], actions: [] };
+      const teamLog = await teamLogOf(this.dataSource, log, teamId);
       scores.set(
         teamId,
         this.scoreOne(exercise, scenario, teamId, team?.memberIds ?? [], teamLog, adjustments.get(teamId) ?? [], endMs, options.detail),
       );
     }
     const computeMs = performance.now() - started;
-    this.lastTiming = { readMs: log.readMs, computeMs, teams: teamIds.length, rows: log.rows, sealedTeams: log.sealedTeams };
-    return { scores, logs: log.teams, readMs: log.readMs, computeMs, rows: log.rows, sealedTeams: log.sealedTeams, seal: log.seal };
+    const sealedTeams = log.sealed.size;
+    this.lastTiming = { readMs: log.readMs, computeMs, teams: teamIds.length, rows: log.rows, sealedTeams };
+    // Sealed teams are not in `logs`: they were decoded one at a time and dropped.
+    return { scores, logs: log.teams, readMs: log.readMs, computeMs, rows: log.rows, sealedTeams, seal: log.seal };
   }
 
   private scoreOne(
@@ -768,7 +770,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const roster = await this.roster(exerciseId);
     const stored = exercise.status === 'finished' ? await this.storedCurrent(exercise, teamId, 'full') : null;
     const scenario = await this.scoringScenario(stored?.scenarioVersionId ?? exercise.scenarioVersionId);
-    const log = (await readExerciseLog(this.dataSource, exerciseId, [teamId], { sealed: exercise.status === 'finished' })).teams.get(teamId) ?? { delivered: [], actions: [] };
+    const log = await teamLogOf(this.dataSource, await readExerciseLog(this.dataSource, exerciseId, [teamId], { sealed: exercise.status === 'finished' }), teamId);
     const score = stored?.rows[0] ? (JSON.parse(stored.rows[0].scoreJson) as TeamScore) : await this.teamScore(exerciseId, teamId, { detail: 'full' });
     const adjustments = (await this.adjustmentsByTeam(exerciseId)).get(teamId) ?? [];
     const namer = await this.alertRefs.namer(exerciseId);
