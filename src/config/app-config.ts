@@ -40,6 +40,11 @@ export const AppConfigSchema = z
     /** Production has no default passwords: set these once to create the first administrator. */
     BOOTSTRAP_ADMIN_USERNAME: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'lower-case letters, digits, . _ - (2-63 characters)').default('admin'),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+    /**
+     * Worker threads that score a finished exercise's teams from their sealed logs (SQLite only);
+     * 0 scores in the server's own thread.
+     */
+    SCORING_WORKERS: z.coerce.number().int().min(0).max(16).default(2),
     /** Headless Chromium that prints the PDF reports (Debian's package; never a downloaded browser). */
     CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   })

@@ -12,16 +12,17 @@ export interface TeamLog {
 
 /**
  * The logs of an exercise by team, with how long reading them took. Take a team's log with
- * `teamLogOf`: teams read from rows are in `teams`; a team with a whole sealed copy is decoded only
- * when it is asked for, so scoring 200 teams never holds 200 teams' decoded records at once (they
- * would outlive the young generation, and copying and marking them cost more than decoding).
+ * `teamLogOf`: teams read from rows are in `teams`; a team with a current sealed copy is read and
+ * decoded only when it is asked for, so scoring 200 teams never holds 200 teams' documents and
+ * records at once (they would outlive the young generation, and copying and marking them cost
+ * more than decoding). Scoring workers read the copies themselves (`scoring-workers.ts`).
  */
 export interface ExerciseLog {
   readonly exerciseId: string;
   /** Teams read from rows (and sealed copies that could not be decoded, read from rows instead). */
   readonly teams: Map<string, TeamLog>;
-  /** Teams whose sealed copy is whole: the document, decoded by `teamLogOf`. */
-  readonly sealed: Map<string, string>;
+  /** Teams whose sealed copy is current: where it is, read and decoded by `teamLogOf`. */
+  readonly sealed: Map<string, SealedCopy>;
   readonly readMs: number;
   /** Rows read (events and actions), including those read for copies that could not be decoded. */
   readonly rows: { events: number; actions: number };
@@ -40,21 +41,47 @@ export interface SealPoint {
   readonly fromRows: string[];
 }
 
+/** A team's sealed copy that matches where its rows end: the key to read it by. */
+export interface SealedCopy {
+  readonly teamId: string;
+  readonly journalOrdinal: number;
+  readonly lastEventSeq: number;
+}
+
+/**
+ * The one query that reads a current sealed copy (the caller decodes it): no row when the copy was
+ * replaced or went stale since it was found.
+ */
+export const SEALED_COPY_SQL = `SELECT body FROM exercise_sealed_logs WHERE exercise_id = ? AND team_id = ? AND format = ? AND journal_ordinal = ? AND last_event_seq = ?`;
+
+export function sealedCopyParams(exerciseId: string, copy: SealedCopy): unknown[] {
+  return [exerciseId, copy.teamId, SEALED_LOG_FORMAT, copy.journalOrdinal, copy.lastEventSeq];
+}
+
 const EMPTY_LOG: TeamLog = { delivered: [], actions: [] };
 
 /**
- * One team's log out of an exercise log, decoding a sealed copy afresh on every call (callers score
- * a team and drop it). A copy that cannot be decoded is only a copy: the team's rows are read
- * instead and the team joins `seal.fromRows`, so the next stored score seals it again.
+ * One team's log out of an exercise log, reading and decoding a sealed copy afresh on every call
+ * (callers score a team and drop it). A copy that is gone or cannot be decoded is only a copy: the
+ * team's rows are read instead (`fromRows`).
  */
 export async function teamLogOf(dataSource: DataSource, log: ExerciseLog, teamId: string): Promise<TeamLog> {
-  const body = log.sealed.get(teamId);
-  if (body === undefined) return log.teams.get(teamId) ?? EMPTY_LOG;
+  const copy = log.sealed.get(teamId);
+  if (copy === undefined) return log.teams.get(teamId) ?? EMPTY_LOG;
   try {
-    return decodeTeamLog(body, { exerciseId: log.exerciseId, teamId });
+    const rows = await query(dataSource, SEALED_COPY_SQL, sealedCopyParams(log.exerciseId, copy));
+    if (rows.length === 1) return decodeTeamLog(String(rows[0]![0]), { exerciseId: log.exerciseId, teamId });
   } catch {
     // Whatever is wrong with it (not JSON, another format, columns that do not add up), the rows are the record.
   }
+  return readTeamFromRows(dataSource, log, teamId);
+}
+
+/**
+ * Reads a team whose sealed copy turned out unusable from its rows, and puts it with the teams read
+ * from rows: it joins `seal.fromRows`, so the next stored score seals it again.
+ */
+export async function readTeamFromRows(dataSource: DataSource, log: ExerciseLog, teamId: string): Promise<TeamLog> {
   log.sealed.delete(teamId);
   const rows = await readRows(dataSource, log.exerciseId, [teamId], false);
   const teamLog = rows.teams.get(teamId) ?? EMPTY_LOG;
@@ -78,7 +105,8 @@ interface RawDatabase {
 
 /**
  * Reads the delivered events and the trainee action log of an exercise (or of some of its teams)
- * in bulk: three queries whatever the number of teams, alerts or actions, never one per entity.
+ * in bulk: three queries whatever the number of teams, alerts or actions, never one per entity
+ * (a finished exercise's sealed copies: one query for which are current, then one per team).
  * On SQLite the rows come straight from better-sqlite3 as arrays (no per-row objects from the
  * ORM); on PostgreSQL through the ordinary query path.
  */
@@ -100,13 +128,14 @@ export async function readExerciseLog(
   ];
   const journalOrdinal = ordinalRows[0]?.[0] === null || ordinalRows[0]?.[0] === undefined ? -1 : Number(ordinalRows[0][0]);
   const lastEventSeq = new Map<string, number>(eventSeqRows.map((r) => [String(r[0]), r[1] === null ? 0 : Number(r[1])]));
-  const sealedRows = await query(dataSource, `SELECT team_id, format, journal_ordinal, last_event_seq, body FROM exercise_sealed_logs WHERE exercise_id = ?`, [exerciseId]);
+  // Only which copies are current: the documents are read team by team when they are scored.
+  const sealedRows = await query(dataSource, `SELECT team_id, format, journal_ordinal, last_event_seq FROM exercise_sealed_logs WHERE exercise_id = ?`, [exerciseId]);
   const wanted = new Set(teamIds);
-  const sealed = new Map<string, string>();
+  const sealed = new Map<string, SealedCopy>();
   for (const row of sealedRows) {
     const teamId = String(row[0]);
     if (!wanted.has(teamId) || Number(row[1]) !== SEALED_LOG_FORMAT || Number(row[2]) !== journalOrdinal || Number(row[3]) !== (lastEventSeq.get(teamId) ?? 0)) continue;
-    sealed.set(teamId, String(row[4]));
+    sealed.set(teamId, { teamId, journalOrdinal, lastEventSeq: lastEventSeq.get(teamId) ?? 0 });
   }
   const fromRows = teamIds.filter((id) => !sealed.has(id));
   const rest = fromRows.length === 0 ? null : await readRows(dataSource, exerciseId, fromRows, options.wholeExercise === true && fromRows.length === teamIds.length);

@@ -313,8 +313,14 @@ describe('scoring wired into the platform', () => {
     const verdictsOfA = (JSON.parse(sealed.find((r) => r.team_id === teamA)!.body) as { ids: string }).ids.length / 36;
     expect(verdictsOfA).toBeGreaterThanOrEqual(5);
     const scores = async () => (await scoring.scoresFromLogs(exercise.id, { detail: 'full' })).teams.map((x) => JSON.stringify(x.score));
+    const totals = async () => (await scoring.scoresFromLogs(exercise.id, { detail: 'totals' })).teams.map((x) => JSON.stringify(x.score));
     const fromSealed = await scores();
     expect(scoring.lastTiming?.sealedTeams).toBe(2);
+    expect(scoring.lastTiming?.workerTeams).toBe(0);
+    expect(scoring.lastTiming?.rows.actions).toBe(0);
+    // Totals are scored by the worker threads, each reading its share of the copies itself.
+    const totalsFromSealed = await totals();
+    expect(scoring.lastTiming?.workerTeams).toBe(2);
     expect(scoring.lastTiming?.rows.actions).toBe(0);
 
     // A copy sealed before the journal grew is stale: that team is read from its rows again.
@@ -324,10 +330,23 @@ describe('scoring wired into the platform', () => {
     expect(await scores()).toEqual(fromSealed);
     expect(scoring.lastTiming?.sealedTeams).toBe(0);
     expect(scoring.lastTiming?.rows.actions).toBeGreaterThan(0);
+    // The workers' totals are this thread's totals from the rows, byte for byte.
+    expect(await totals()).toEqual(totalsFromSealed);
+    expect(scoring.lastTiming?.workerTeams).toBe(0);
 
     // The next stored version seals them afresh.
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamB}/adjustments`, { component: 'incident', points: 1, reason: 'Bản ghi niêm phong được làm mới' })).status).toBe(201);
     expect(await scores()).not.toEqual(fromSealed);
     expect(scoring.lastTiming?.sealedTeams).toBe(2);
+    const resealed = await totals();
+    expect(resealed).not.toEqual(totalsFromSealed);
+    expect(scoring.lastTiming?.workerTeams).toBe(2);
+
+    // Copies that look current but cannot be decoded: the workers leave them out, this thread reads the rows.
+    await db.query("UPDATE exercise_sealed_logs SET body = 'not json' WHERE exercise_id = ?", [exercise.id]);
+    expect(await totals()).toEqual(resealed);
+    expect(scoring.lastTiming?.workerTeams).toBe(0);
+    expect(scoring.lastTiming?.sealedTeams).toBe(0);
+    expect(scoring.lastTiming?.rows.actions).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,67 @@
+import { parentPort } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { triageScenarioView } from '../triage/team-state.reducer.js';
+import { AnswerKey } from './answer-key.js';
+import { SEALED_COPY_SQL, sealedCopyParams } from './exercise-log-reader.js';
+import type { WorkerJob, WorkerReply } from './scoring-workers.js';
+import { decodeTeamLog } from './sealed-team-log.js';
+import { scoreTeamLog, type ScoringScenarioParts } from './team-log-scoring.js';
+import type { TeamScore } from '../contracts/scoring.schema.js';
+
+/**
+ * Entry of a scoring worker thread (see `scoring-workers.ts`): scores teams of a finished exercise
+ * from their sealed copies, read from the SQLite file itself. A team whose copy is gone or cannot
+ * be decoded is left out of the reply; the server reads that team from its rows.
+ */
+const MAX_SCENARIOS = 4;
+const databases = new Map<string, Database.Database>();
+const scenarios = new Map<string, ScoringScenarioParts>();
+
+function database(file: string): Database.Database {
+  let db = databases.get(file);
+  if (db === undefined) {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    databases.set(file, db);
+  }
+  return db;
+}
+
+function scenarioOf(job: WorkerJob): ScoringScenarioParts {
+  let parts = scenarios.get(job.scenarioVersionId);
+  if (parts === undefined) {
+    parts = { scenario: job.scenario, key: new AnswerKey(job.scenario), view: triageScenarioView(job.scenario) };
+    scenarios.set(job.scenarioVersionId, parts);
+    if (scenarios.size > MAX_SCENARIOS) scenarios.delete(scenarios.keys().next().value as string);
+  }
+  return parts;
+}
+
+function run(job: WorkerJob): WorkerReply {
+  const statement = database(job.databaseFile).prepare(SEALED_COPY_SQL).pluck();
+  const scenario = scenarioOf(job);
+  const scores: Array<readonly [string, TeamScore]> = [];
+  for (const team of job.teams) {
+    const teamId = team.copy.teamId;
+    let log;
+    try {
+      const body = statement.get(...sealedCopyParams(job.exerciseId, team.copy));
+      if (typeof body !== 'string') continue;
+      log = decodeTeamLog(body, { exerciseId: job.exerciseId, teamId });
+    } catch {
+      continue;
+    }
+    scores.push([teamId, scoreTeamLog(scenario, { exerciseId: job.exerciseId, seed: job.seed, teamId, memberIds: team.memberIds, log, adjustments: team.adjustments, endMs: job.endMs, detail: job.detail })]);
+  }
+  return { jobId: job.jobId, scores };
+}
+
+parentPort?.on('message', (job: WorkerJob) => {
+  let reply: WorkerReply;
+  try {
+    reply = run(job);
+  } catch (error) {
+    reply = { jobId: job.jobId, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort?.postMessage(reply);
+});

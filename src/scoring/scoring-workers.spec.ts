@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { TriageActionSchema, type RecordedAction } from '../contracts/triage.schema.js';
+import { parseScenario } from '../scenarios/scenario-parser.js';
+import { triageScenarioView } from '../triage/team-state.reducer.js';
+import { AnswerKey } from './answer-key.js';
+import type { SealedCopy, TeamLog } from './exercise-log-reader.js';
+import { scoringWorkerEntry, ScoringWorkerError, ScoringWorkers } from './scoring-workers.js';
+import { encodeTeamLog, SEALED_LOG_FORMAT } from './sealed-team-log.js';
+import { simulate } from './solver.js';
+import { scoreTeamLog } from './team-log-scoring.js';
+
+const EXERCISE_ID = '00000000-0000-4000-8000-0000000000aa';
+const parsed = parseScenario(readFileSync(join(__dirname, '..', '..', 'scenarios', 'portal-defacement.yaml')));
+if (!parsed.ok) throw new Error('flagship does not parse');
+const scenario = parsed.scenario;
+const parts = { scenario, key: new AnswerKey(scenario), view: triageScenarioView(scenario) };
+const teamId = (n: number) => `00000000-0000-4000-a000-${n.toString(16).padStart(12, '0')}`;
+
+/** A team's logs as the server records them, from a solver run through the real engine. */
+function teamLog(solver: 'perfect' | 'naive' | 'idle', n: number): TeamLog {
+  const run = simulate({ scenario, solver, seed: n });
+  const actions: RecordedAction[] = run.actions.map((a) => ({
+    actionId: a.actionId,
+    exerciseId: EXERCISE_ID,
+    teamId: teamId(n),
+    userId: a.userId,
+    username: a.userId,
+    seq: a.seq,
+    virtualMs: a.virtualMs,
+    wallMs: 1_763_900_000_000 + a.virtualMs,
+    action: TriageActionSchema.parse({ ...a.action, exerciseId: EXERCISE_ID }) as unknown as Record<string, unknown>,
+  }));
+  return { delivered: run.delivered.map((d) => ({ eventId: d.eventId, virtualMs: d.virtualMs, origin: d.origin })), actions };
+}
+
+describe('scoring workers (sealed copies scored in worker threads)', () => {
+  let dir: string;
+  let file: string;
+  const logs = new Map<string, TeamLog>();
+  const solvers = ['perfect', 'naive', 'idle', 'perfect', 'naive'] as const;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'soc-drill-workers-'));
+    file = join(dir, 'db.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec(`CREATE TABLE exercise_sealed_logs (exercise_id varchar(36), team_id varchar(36), format integer, journal_ordinal integer, last_event_seq integer, body text, sealed_at varchar(32), PRIMARY KEY (exercise_id, team_id))`);
+    const insert = db.prepare('INSERT INTO exercise_sealed_logs VALUES (?, ?, ?, ?, ?, ?, ?)');
+    solvers.forEach((solver, n) => {
+      const log = teamLog(solver, n);
+      logs.set(teamId(n), log);
+      insert.run(EXERCISE_ID, teamId(n), SEALED_LOG_FORMAT, 7, log.delivered.length, encodeTeamLog(log, { exerciseId: EXERCISE_ID, teamId: teamId(n) }), '2026-11-23T00:00:00.000Z');
+    });
+    // A copy that cannot be decoded: the worker leaves that team out.
+    insert.run(EXERCISE_ID, teamId(9), SEALED_LOG_FORMAT, 7, 0, '{"format": 1', '2026-11-23T00:00:00.000Z');
+    db.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const copy = (n: number, lastEventSeq = logs.get(teamId(n))?.delivered.length ?? 0): SealedCopy => ({ teamId: teamId(n), journalOrdinal: 7, lastEventSeq });
+  const job = (teams: readonly SealedCopy[], detail: 'full' | 'totals' = 'full') => ({
+    databaseFile: file,
+    exerciseId: EXERCISE_ID,
+    scenarioVersionId: 'v1',
+    scenario,
+    seed: '5',
+    endMs: scenario.duration * 1000,
+    detail,
+    teams: teams.map((c) => ({ copy: c, memberIds: [], adjustments: [] })),
+  });
+  const inThread = (n: number, detail: 'full' | 'totals' = 'full') =>
+    scoreTeamLog(parts, { exerciseId: EXERCISE_ID, seed: '5', teamId: teamId(n), memberIds: [], log: logs.get(teamId(n))!, adjustments: [], endMs: scenario.duration * 1000, detail });
+
+  it('scores every team exactly as this thread does, split over the workers', async () => {
+    const workers = new ScoringWorkers({ size: 2, entry: scoringWorkerEntry() });
+    try {
+      const scores = await workers.score(job(solvers.map((_, n) => copy(n))));
+      expect([...scores.keys()].sort()).toEqual(solvers.map((_, n) => teamId(n)).sort());
+      for (let n = 0; n < solvers.length; n++) expect(JSON.stringify(scores.get(teamId(n)))).toBe(JSON.stringify(inThread(n)));
+      // The scores discriminate (perfect > naive > idle), so equal bytes are not equal nothings.
+      expect(scores.get(teamId(0))!.total).toBeGreaterThan(scores.get(teamId(1))!.total);
+      expect(scores.get(teamId(1))!.total).toBeGreaterThan(scores.get(teamId(2))!.total);
+      // Jobs at once (two re-scores) are answered each with its own teams.
+      const [a, b] = await Promise.all([workers.score(job([copy(0), copy(2)], 'totals')), workers.score(job([copy(1)], 'totals'))]);
+      expect([...a.keys()]).toEqual([teamId(0), teamId(2)]);
+      expect(JSON.stringify(a.get(teamId(2)))).toBe(JSON.stringify(inThread(2, 'totals')));
+      expect([...b.keys()]).toEqual([teamId(1)]);
+    } finally {
+      await workers.close();
+    }
+  }, 60_000);
+
+  it('leaves out a team whose copy is unreadable or no longer where the rows end', async () => {
+    const workers = new ScoringWorkers({ size: 2, entry: scoringWorkerEntry() });
+    try {
+      const scores = await workers.score(job([copy(0), { teamId: teamId(9), journalOrdinal: 7, lastEventSeq: 0 }, copy(3, 1)]));
+      expect([...scores.keys()]).toEqual([teamId(0)]);
+    } finally {
+      await workers.close();
+    }
+  }, 60_000);
+
+  it('rejects with its own error when a worker cannot run, and when closed', async () => {
+    const broken = new ScoringWorkers({ size: 1, entry: pathToFileURL(join(dir, 'no-such-worker.js')) });
+    await expect(broken.score(job([copy(0)]))).rejects.toBeInstanceOf(ScoringWorkerError);
+    await broken.close();
+    await expect(broken.score(job([copy(0)]))).rejects.toBeInstanceOf(ScoringWorkerError);
+
+    const missingDatabase = new ScoringWorkers({ size: 1, entry: scoringWorkerEntry() });
+    try {
+      await expect(missingDatabase.score({ ...job([copy(0)]), databaseFile: join(dir, 'missing.sqlite') })).rejects.toBeInstanceOf(ScoringWorkerError);
+    } finally {
+      await missingDatabase.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,136 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Scenario } from '../contracts/scenario.schema.js';
+import type { ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
+import type { SealedCopy } from './exercise-log-reader.js';
+import type { ScoreDetail } from './team-log-scoring.js';
+
+/** One team for a worker: where its sealed copy is, and what the scorer needs besides the log. */
+export interface WorkerTeam {
+  readonly copy: SealedCopy;
+  readonly memberIds: readonly string[];
+  readonly adjustments: readonly ManualAdjustment[];
+}
+
+/** What a worker is asked: score these teams of one exercise from their sealed copies. */
+export interface WorkerJob {
+  readonly jobId: number;
+  /** The SQLite file; each worker opens it read-only (WAL lets readers run beside the writer). */
+  readonly databaseFile: string;
+  readonly exerciseId: string;
+  /** Workers index a scenario version once and keep it (the last few). */
+  readonly scenarioVersionId: string;
+  readonly scenario: Scenario;
+  readonly seed: string;
+  readonly endMs: number;
+  readonly detail: ScoreDetail;
+  readonly teams: readonly WorkerTeam[];
+}
+
+/** A worker's answer: the teams it scored. A team whose copy was gone or unreadable is left out. */
+export type WorkerReply = { readonly jobId: number; readonly scores: ReadonlyArray<readonly [string, TeamScore]> } | { readonly jobId: number; readonly error: string };
+
+/** Thrown when a worker fails or exits mid-job; the caller scores in its own thread instead. */
+export class ScoringWorkerError extends Error {}
+
+interface Pending {
+  readonly resolve: (scores: ReadonlyArray<readonly [string, TeamScore]>) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Handle {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+/** The worker entry beside this module: `.js` when built, `.ts` when the sources run directly (tests). */
+export function scoringWorkerEntry(): URL {
+  return new URL(`./scoring-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+}
+
+/**
+ * A few worker threads that score a finished exercise's teams from their sealed copies, each
+ * reading its own share of the copies from SQLite. Scoring 200 teams × 1,000 alerts is seconds of
+ * CPU and allocation: spread over the machine's cores it finishes sooner, and the server's event
+ * loop (sockets of live exercises) and heap stay out of it. Workers start on first use and live
+ * until `close`; one that fails is dropped and its jobs rejected, and the next job starts a new one.
+ */
+export class ScoringWorkers {
+  private readonly handles: Array<Handle | null>;
+  private nextJobId = 1;
+  private closed = false;
+
+  constructor(private readonly options: { readonly size: number; readonly entry: URL }) {
+    this.handles = Array.from({ length: Math.max(1, options.size) }, () => null);
+  }
+
+  get size(): number {
+    return this.handles.length;
+  }
+
+  /** Scores the teams, split into one contiguous share per worker; rejects with `ScoringWorkerError`. */
+  async score(job: Omit<WorkerJob, 'jobId'>): Promise<Map<string, TeamScore>> {
+    if (this.closed) throw new ScoringWorkerError('the scoring workers are closed');
+    const shares = Math.min(this.handles.length, job.teams.length);
+    const per = Math.ceil(job.teams.length / Math.max(1, shares));
+    const replies = await Promise.all(
+      Array.from({ length: shares }, (_, i) => this.run(i, { ...job, jobId: this.nextJobId++, teams: job.teams.slice(i * per, (i + 1) * per) })),
+    );
+    const scores = new Map<string, TeamScore>();
+    for (const reply of replies) for (const [teamId, score] of reply) scores.set(teamId, score);
+    return scores;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const running = this.handles.filter((h): h is Handle => h !== null);
+    this.handles.fill(null);
+    for (const handle of running) this.fail(handle, new ScoringWorkerError('the scoring workers were closed'));
+    await Promise.all(running.map((h) => h.worker.terminate()));
+  }
+
+  private run(slot: number, job: WorkerJob): Promise<ReadonlyArray<readonly [string, TeamScore]>> {
+    const handle = this.handles[slot] ?? this.start(slot);
+    // Referenced while it has work (the process waits for the answer), unreferenced when idle.
+    handle.worker.ref();
+    return new Promise((resolve, reject) => {
+      handle.pending.set(job.jobId, { resolve, reject });
+      handle.worker.postMessage(job);
+    });
+  }
+
+  private start(slot: number): Handle {
+    const handle: Handle = { worker: spawn(this.options.entry), pending: new Map() };
+    this.handles[slot] = handle;
+    const drop = (error: Error) => {
+      if (this.handles[slot] === handle) this.handles[slot] = null;
+      this.fail(handle, error);
+    };
+    handle.worker.on('message', (reply: WorkerReply) => {
+      const pending = handle.pending.get(reply.jobId);
+      if (pending === undefined) return;
+      handle.pending.delete(reply.jobId);
+      if (handle.pending.size === 0) handle.worker.unref();
+      if ('error' in reply) pending.reject(new ScoringWorkerError(reply.error));
+      else pending.resolve(reply.scores);
+    });
+    handle.worker.on('error', (error) => drop(new ScoringWorkerError(`scoring worker failed: ${error.message}`)));
+    handle.worker.on('exit', (code) => drop(new ScoringWorkerError(`scoring worker exited with code ${code}`)));
+    return handle;
+  }
+
+  private fail(handle: Handle, error: Error): void {
+    for (const pending of handle.pending.values()) pending.reject(error);
+    handle.pending.clear();
+  }
+}
+
+function spawn(entry: URL): Worker {
+  if (entry.pathname.endsWith('.ts')) {
+    // The TypeScript sources run directly (jest): the worker loads them through tsx, a development
+    // dependency. A build runs the compiled `.js` entry and never gets here.
+    return new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true });
+  }
+  return new Worker(entry);
+}

@@ -1,0 +1,52 @@
+import type { Scenario } from '../contracts/scenario.schema.js';
+import type { ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
+import type { TriageScenarioView } from '../triage/team-state.reducer.js';
+import type { AnswerKey } from './answer-key.js';
+import type { TeamLog } from './exercise-log-reader.js';
+import { computeScore, type ScoringAction } from './score.js';
+import { foldTeamState } from './team-state-fold.js';
+
+/** How much of a score to build: every line item, or the totals a board shows. */
+export type ScoreDetail = 'full' | 'totals';
+
+/** A scenario version as the scorer uses it: indexed once, shared by every team and every re-score. */
+export interface ScoringScenarioParts {
+  readonly scenario: Scenario;
+  readonly key: AnswerKey;
+  readonly view: TriageScenarioView;
+}
+
+export interface TeamLogScoringInput {
+  readonly exerciseId: string;
+  readonly seed: string;
+  readonly teamId: string;
+  readonly memberIds: readonly string[];
+  readonly log: TeamLog;
+  readonly adjustments: readonly ManualAdjustment[];
+  readonly endMs: number;
+  readonly detail: ScoreDetail;
+}
+
+/**
+ * One team's score from its logs: the recorded actions folded into the team's state, then scored.
+ * Pure; the service and the scoring workers both call it, so a team scores the same wherever.
+ */
+export function scoreTeamLog(scenario: ScoringScenarioParts, input: TeamLogScoringInput): TeamScore {
+  // A recorded action is a scoring action with more fields; its action passed the schema when it
+  // was recorded. Viewed as one, not copied: 200 teams' copies cost a third of a million objects.
+  const actions = input.log.actions as unknown as readonly ScoringAction[];
+  // Only accepted actions were logged, and a delivery never un-happens (as the triage cache rebuilds it).
+  const state = foldTeamState(actions, { delivered: () => true, scenario: scenario.view, teamMemberIds: new Set(input.memberIds) }, { exerciseId: input.exerciseId, teamId: input.teamId });
+  return computeScore({
+    scenario: scenario.scenario,
+    seed: input.seed,
+    teamId: input.teamId,
+    delivered: input.log.delivered,
+    state,
+    actions,
+    endMs: input.endMs,
+    adjustments: input.adjustments,
+    key: scenario.key,
+    detail: input.detail,
+  });
+}
