@@ -430,7 +430,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       pending = created;
       live.pendingFlush = created;
       let batches: Array<{ teamId: string; events: LoggedEvent[] }> = [];
-      const job = serialTransaction(this.dataSource, async (manager) => {
+      // The transaction is queued after this turn's I/O: actions read from every socket in the same
+      // poll phase join it (one commit of many rows instead of one commit per socket read).
+      const job = nextTurn().then(() => serialTransaction(this.dataSource, async (manager) => {
         if (live.pendingFlush === created) live.pendingFlush = null;
         batches = live.outbox.splice(0);
         const journal = live.engine.journal().slice(live.journalPersisted);
@@ -458,7 +460,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
         await insertJournal(manager, rows);
         await insertEvents(manager, events);
         for (const write of created.extras) await write(manager);
-      });
+      }));
       created.promise = job.then(
         () => {
           for (const batch of batches) this.bus.publish({ type: 'events', exerciseId: live.id, teamId: batch.teamId, events: batch.events });
@@ -486,6 +488,10 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   scenarioOf(exerciseId: string): Scenario | null {
     return this.live.get(exerciseId)?.engine.compiled.scenario ?? null;
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 const JOURNAL_COLUMNS = ['exercise_id', 'ordinal', 'type', 'team_id', 'action_id', 'user_id', 'virtual_ms', 'wall_ms', 'payload', 'team_seq', 'detail'] as const;
