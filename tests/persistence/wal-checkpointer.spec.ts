@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { WalCheckpointer } from '../../src/persistence/wal-checkpointer';
+import { expectEventually } from '../support/test-app';
+
+/** The embedded database's WAL checkpoints on their own thread, and back on the server's connection when that thread is gone. */
+describe('WAL checkpointer', () => {
+  let dir: string;
+  let db: Database.Database;
+  const warnings: string[] = [];
+  const logger = { warn: (message: string) => void warnings.push(message) };
+  const autoCheckpoint = () => db.pragma('wal_autocheckpoint', { simple: true });
+  const walBytes = () => statSync(`${db.name}-wal`).size;
+  const payload = 'x'.repeat(2_000);
+  const writeRound = (round: number) =>
+    db.transaction(() => {
+      for (let i = 0; i < 200; i++) db.prepare('INSERT INTO t (k, v) VALUES (?, ?)').run(`${round}-${i}`, payload);
+    })();
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'soc-drill-wal-'));
+    db = new Database(join(dir, 'db.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)');
+    warnings.length = 0;
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the checkpoints off the server connection and keeps the WAL from growing', async () => {
+    const checkpointer = new WalCheckpointer(db, db.name, logger, 50);
+    checkpointer.start();
+    await expectEventually(() => expect(autoCheckpoint()).toBe(0));
+    expect(checkpointer.running).toBe(true);
+    // ~4 MB written in ten rounds: with no checkpoint at all the WAL would hold all of it.
+    for (let round = 0; round < 10; round++) {
+      writeRound(round);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect(walBytes()).toBeLessThan(2_000_000);
+    expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(2_000);
+
+    await checkpointer.stop();
+    expect(checkpointer.running).toBe(false);
+    expect(autoCheckpoint()).toBe(1000);
+    expect(warnings).toEqual([]);
+  });
+
+  it('the WAL does grow when nobody checkpoints (what the test above rules out)', () => {
+    db.pragma('wal_autocheckpoint = 0');
+    for (let round = 0; round < 10; round++) writeRound(round);
+    expect(walBytes()).toBeGreaterThan(4_000_000);
+  });
+
+  it('hands the checkpoints back to the server connection when its thread fails', async () => {
+    const checkpointer = new WalCheckpointer(db, join(dir, 'no-such-database.sqlite'), logger, 50);
+    checkpointer.start();
+    await expectEventually(() => expect(checkpointer.running).toBe(false));
+    expect(autoCheckpoint()).toBe(1000);
+    expect(warnings).toEqual([expect.stringMatching(/WAL checkpointer stopped/)]);
+  });
+});
