@@ -279,8 +279,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Totals of the teams with a current sealed copy, scored by the worker threads (each reads its
-   * share of the copies itself). Whatever they could not score (a copy gone or unreadable, a failed worker) is
-   * left to this thread, which reads those teams from their rows.
+   * share of the copies itself). Whatever they could not score (a copy gone or unreadable, a
+   * failed worker) is left to this thread, which reads those teams from their rows.
    */
   private async scoreInWorkers(
     exercise: ExerciseEntity,
