@@ -146,7 +146,6 @@ export class ExerciseEventEntity {
  * With the scenario and seed it rebuilds the engine exactly; it is never updated.
  */
 @Entity({ name: 'exercise_journal' })
-@Index(['exerciseId', 'actionId'], { unique: true })
 export class ExerciseJournalEntity {
   @PrimaryColumn({ name: 'exercise_id', type: 'varchar', length: 36 })
   exerciseId!: string;
@@ -160,7 +159,10 @@ export class ExerciseJournalEntity {
   @Column({ name: 'team_id', type: 'varchar', length: 36, nullable: true })
   teamId!: string | null;
 
-  /** Client-generated id of a trainee action: a retry with the same id is not applied twice. */
+  /**
+   * Client-generated id of a trainee action: a retry with the same id is not applied twice. Not
+   * indexed: the triage service answers retries from memory (see migration 1763970000000).
+   */
   @Column({ name: 'action_id', type: 'varchar', length: 64, nullable: true })
   actionId!: string | null;
 

@@ -48,6 +48,12 @@ interface TeamCache {
 
 interface ExerciseCache {
   readonly teams: Map<string, TeamCache>;
+  /**
+   * Which team used each action id of the exercise (committed or in flight). Action ids are unique
+   * per exercise; the journal has no index on them (an index on random UUIDs doubled the cost of
+   * every commit), so this map is what refuses another team's id.
+   */
+  readonly actionTeams: Map<string, string>;
 }
 
 /** Trainee actions per user: 20 per second sustained, bursts of 40. */
@@ -69,6 +75,8 @@ export class TriageService {
   private readonly logger = new Logger(TriageService.name);
   private readonly rosters = new Map<string, Promise<Roster>>();
   private readonly caches = new Map<string, Promise<ExerciseCache>>();
+  /** Actions applied but not yet committed, per exercise. */
+  private readonly inflightOf = new Map<string, number>();
   private readonly limiter = new TokenBucketRateLimiter({ capacity: RATE_BURST, refillPerSecond: RATE_PER_SECOND });
 
   constructor(
@@ -88,15 +96,16 @@ export class TriageService {
     this.limiter.consume(user.id);
     const roster = await this.roster(input.exerciseId);
     const teamId = this.teamOf(roster, user);
-    const team = this.teamCache(await this.cache(roster), roster, teamId);
-    const earlier = this.replay(team, input.actionId, user.id);
+    const cache = await this.cache(roster);
+    const team = this.teamCache(cache, roster, teamId);
+    const earlier = this.replay(cache, team, teamId, input.actionId, user.id);
     if (earlier) return earlier;
     // Clients name alerts by reference; from here on the action names them by event id.
     const { action, pairs, unresolved } = await this.withEventIds(input, teamId);
     const live = await this.runtime.liveHandle(action.exerciseId);
 
     // From here to actOn() returning nothing awaits: the checks and the apply are one step.
-    const again = this.replay(team, action.actionId, user.id);
+    const again = this.replay(cache, team, teamId, action.actionId, user.id);
     if (again) return again;
     const seq = team.state.lastActionSeq + 1;
     const members = roster.members.get(teamId) ?? new Set<string>();
@@ -134,9 +143,17 @@ export class TriageService {
     const applied = outcome!;
     const entry = recorded!;
     team.state = applied.state;
+    cache.actionTeams.set(action.actionId, teamId);
+    this.inflightOf.set(action.exerciseId, (this.inflightOf.get(action.exerciseId) ?? 0) + 1);
     const ack: ActionAck = { actionId: action.actionId, seq, virtualMs, applied: true, ...(applied.result === undefined ? {} : { result: clientResult(applied.result) }) };
+    const settled = () => {
+      const left = (this.inflightOf.get(action.exerciseId) ?? 1) - 1;
+      if (left > 0) this.inflightOf.set(action.exerciseId, left);
+      else this.inflightOf.delete(action.exerciseId);
+    };
     const promise = committed.then(
       () => {
+        settled();
         team.inflight.delete(action.actionId);
         team.acks.set(action.actionId, { userId: user.id, ack });
         if (applied.state.lastActionSeq > team.committed.lastActionSeq) team.committed = applied.state;
@@ -154,6 +171,7 @@ export class TriageService {
         return ack;
       },
       (error: unknown) => {
+        settled();
         // The in-memory state ran ahead of the log: forget it, the next access rebuilds it.
         this.caches.delete(action.exerciseId);
         this.logger.error(`Action ${action.actionId} of exercise ${action.exerciseId} was not committed: ${error instanceof Error ? error.message : String(error)}`);
@@ -280,11 +298,15 @@ export class TriageService {
     throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
   }
 
-  private replay(team: TeamCache, actionId: string, userId: string): Promise<ActionAck> | null {
+  private replay(cache: ExerciseCache, team: TeamCache, teamId: string, actionId: string, userId: string): Promise<ActionAck> | null {
     const done = team.acks.get(actionId);
     const pending = done ? undefined : team.inflight.get(actionId);
     const owner = done?.userId ?? pending?.userId;
-    if (owner === undefined) return null;
+    if (owner === undefined) {
+      const otherTeam = cache.actionTeams.get(actionId);
+      if (otherTeam !== undefined && otherTeam !== teamId) throw new AppError('CONFLICT', 'This actionId was already used for another action');
+      return null;
+    }
     if (owner !== userId) throw new AppError('CONFLICT', 'This actionId was already used for another action');
     if (done) return Promise.resolve({ ...done.ack, applied: false });
     return pending!.promise.then((ack) => ({ ...ack, applied: false }));
@@ -337,7 +359,9 @@ export class TriageService {
       cache = this.loadCache(roster);
       this.caches.set(roster.exerciseId, cache);
       cache.catch(() => this.caches.delete(roster.exerciseId));
-      this.trim(this.caches);
+      // An exercise with actions in flight keeps its cache: a reload from the journal would not
+      // know their ids, and a retry arriving then would be applied twice.
+      this.trim(this.caches, (exerciseId) => this.inflightOf.has(exerciseId));
     }
     return cache;
   }
@@ -356,7 +380,9 @@ export class TriageService {
       byTeam.set(recorded.teamId, list);
     }
     const teams = new Map<string, TeamCache>();
+    const actionTeams = new Map<string, string>();
     for (const [teamId, list] of byTeam) {
+      for (const r of list) actionTeams.set(r.actionId, teamId);
       list.sort((a, b) => a.seq - b.seq);
       // Only accepted actions were logged, and delivery never un-happens: no delivery check needed.
       const state = deriveTeamState(
@@ -376,14 +402,17 @@ export class TriageService {
       );
       teams.set(teamId, { state, committed: state, acks, inflight: new Map() });
     }
-    return { teams };
+    return { teams, actionTeams };
   }
 
-  private trim<T>(map: Map<string, T>): void {
-    while (map.size > MAX_CACHED_EXERCISES) {
-      const oldest = map.keys().next().value;
-      if (oldest === undefined) return;
-      map.delete(oldest);
+  /** Drops the oldest entries beyond MAX_CACHED_EXERCISES, except those `keep` holds on to. */
+  private trim<T>(map: Map<string, T>, keep: (exerciseId: string) => boolean = () => false): void {
+    let excess = map.size - MAX_CACHED_EXERCISES;
+    for (const exerciseId of [...map.keys()]) {
+      if (excess <= 0) return;
+      if (keep(exerciseId)) continue;
+      map.delete(exerciseId);
+      excess -= 1;
     }
   }
 }

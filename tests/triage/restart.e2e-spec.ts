@@ -34,7 +34,10 @@ describe('triage state after a server restart', () => {
     const ids = await userIds(base, await login(base, 'admin'));
     const created = await api<ExerciseDto>(base, instructor, 'POST', '/exercises', {
       scenarioVersionId: await uploadBundled(base, instructor, 'portal-defacement'),
-      teams: [{ name: 'Đội', memberIds: [ids.trainee1] }],
+      teams: [
+        { name: 'Đội', memberIds: [ids.trainee1] },
+        { name: 'Đội 2', memberIds: [ids.trainee3] },
+      ],
       speed: 1,
       seed: 3,
     });
@@ -60,6 +63,10 @@ describe('triage state after a server restart', () => {
     expect(after).toEqual(before);
     const retry = await act({ type: 'incident.create', title: 'Webshell', alertIds: [ref('ws-fim-new-phtml')] }, first.body.actionId);
     expect(retry.body).toEqual({ ...first.body, applied: false });
+    // Action ids stay unique in the exercise after the rebuild: another team cannot reuse one.
+    const other = await login(base, 'trainee3');
+    const reused = await api<ActionAck>(base, other, 'POST', `/exercises/${exerciseId}/actions`, { type: 'alert.acknowledge', alertId: ref('ws-av-webshell'), actionId: first.body.actionId, exerciseId });
+    expect(reused.body).toMatchObject({ error: { code: 'CONFLICT' } });
     const next = await act({ type: 'incident.create', title: 'Khác', alertIds: [] });
     expect(next.body).toMatchObject({ seq: 5, applied: true, result: { incidentId: 'INC-2' } });
     expect((await act({ type: 'hint.request', for: { alertId: ref('ws-fim-new-phtml') } })).body).toMatchObject({ error: { code: 'NO_HINT' } });

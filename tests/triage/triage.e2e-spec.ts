@@ -258,6 +258,11 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     await expectEventually(() => expect(a2.teamActions.filter((m) => m.action.actionId === actionId)).toHaveLength(1));
     // The same id from someone else is not a retry.
     expect((await a2.act(body, actionId)).error?.code).toBe('CONFLICT');
+    // Nor from another team: action ids are unique within the exercise, and team B is untouched.
+    const bSeq = (await state(instructor, teamB)).body.lastActionSeq;
+    expect((await b1.act(body, actionId)).error?.code).toBe('CONFLICT');
+    expect(await journalRows(actionId)).toBe(1);
+    expect((await state(instructor, teamB)).body.lastActionSeq).toBe(bSeq);
   });
 
   it('refuses undelivered and unknown alerts', async () => {
