@@ -55,6 +55,20 @@ const REVOCATION_SWEEP_MS = 15_000;
 const MAX_MESSAGE_BYTES = 256 * 1024;
 /** How long a committed action may wait to be sent to teammates with others of its team. */
 const ACTION_BATCH_MS = 25;
+/**
+ * A busy team's batches go out at most this often: every batch is one socket write per teammate,
+ * and at 5,000 actions/s a 25 ms cadence meant 20,000 writes a second, which starved the acks.
+ */
+const TEAM_ACTIONS_MIN_INTERVAL_MS = 200;
+
+interface TeamActionBatch {
+  readonly exerciseId: string;
+  readonly teamId: string;
+  messages: Array<Extract<ExerciseMessage, { type: 'action' }>>;
+  /** When the queued messages are to go out (0: nothing queued). */
+  dueAtMs: number;
+  lastSentAtMs: number;
+}
 
 const teamRoom = (teamId: string) => `team:${teamId}`;
 const exerciseRoom = (exerciseId: string) => `exercise:${exerciseId}`;
@@ -104,8 +118,9 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   private readonly pending = new Map<string, Set<PendingSubscription>>();
   private unsubscribe: (() => void) | undefined;
   private sweep: NodeJS.Timeout | undefined;
-  private readonly actionBatches = new Map<string, { readonly exerciseId: string; readonly teamId: string; readonly messages: Array<Extract<ExerciseMessage, { type: 'action' }>> }>();
+  private readonly actionBatches = new Map<string, TeamActionBatch>();
   private actionTimer: NodeJS.Timeout | null = null;
+  private actionTimerAtMs = 0;
 
   @WebSocketServer()
   private server!: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -159,7 +174,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     this.unsubscribe?.();
     if (this.actionTimer !== null) {
       clearTimeout(this.actionTimer);
-      this.flushTeamActions();
+      this.flushTeamActions(Number.POSITIVE_INFINITY);
     }
     if (this.sweep) clearInterval(this.sweep);
     for (const socket of this.server?.sockets.values() ?? []) {
@@ -339,41 +354,76 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   /**
    * Actions wait up to ACTION_BATCH_MS and go out as one `team:actions` per team: teammates see them
    * a few milliseconds later, and a busy exercise costs one socket write per teammate per batch
-   * instead of one per action.
+   * instead of one per action. A team that acts all the time gets a batch every
+   * TEAM_ACTIONS_MIN_INTERVAL_MS. One timer serves every team: it is set for the earliest due batch.
    */
   private queueTeamAction(message: Extract<ExerciseMessage, { type: 'action' }>): void {
     const key = `${message.exerciseId}\u0000${message.teamId}`;
     let batch = this.actionBatches.get(key);
     if (!batch) {
-      batch = { exerciseId: message.exerciseId, teamId: message.teamId, messages: [] };
+      batch = { exerciseId: message.exerciseId, teamId: message.teamId, messages: [], dueAtMs: 0, lastSentAtMs: Number.NEGATIVE_INFINITY };
       this.actionBatches.set(key, batch);
     }
     batch.messages.push(message);
-    if (this.actionTimer === null) {
-      this.actionTimer = setTimeout(() => this.flushTeamActions(), ACTION_BATCH_MS);
+    if (batch.dueAtMs === 0) {
+      const now = Date.now();
+      batch.dueAtMs = Math.max(now + ACTION_BATCH_MS, batch.lastSentAtMs + TEAM_ACTIONS_MIN_INTERVAL_MS);
+      this.armTeamActions(batch.dueAtMs, now);
     }
   }
 
-  private flushTeamActions(): void {
-    this.actionTimer = null;
-    const batches = [...this.actionBatches.values()];
-    this.actionBatches.clear();
-    for (const batch of batches) {
-      // The team room holds the team's trainees and the exercise's instructors (see join()).
-      this.withNamer(batch.exerciseId, (namer) => {
-        const refOf = (id: string) => namer.refOf(id);
-        this.server.to(teamRoom(batch.teamId)).emit(
-          'team:actions',
-          batch.messages.map((message) => ({
-            exerciseId: message.exerciseId,
-            teamId: message.teamId,
-            action: recordedActionWithRefs(message.action, refOf),
-            alerts: message.alerts.map((a) => alertStateWithRefs(a, refOf)),
-            incidents: message.incidents.map((i) => incidentStateWithRefs(i, refOf)),
-          })),
-        );
-      });
+  private armTeamActions(dueAtMs: number, now: number): void {
+    if (this.actionTimer !== null) {
+      if (this.actionTimerAtMs <= dueAtMs) return;
+      clearTimeout(this.actionTimer);
     }
+    this.actionTimerAtMs = dueAtMs;
+    this.actionTimer = setTimeout(() => {
+      this.actionTimer = null;
+      this.flushTeamActions(Date.now());
+    }, Math.max(0, dueAtMs - now));
+  }
+
+  /** Sends every batch due by `now`; re-arms the timer for the next one. */
+  private flushTeamActions(now: number): void {
+    let next = Number.POSITIVE_INFINITY;
+    for (const [key, batch] of this.actionBatches) {
+      if (batch.dueAtMs === 0) {
+        // Idle for a whole interval: forget the team until it acts again (the timer comes back for it).
+        const forgetAtMs = batch.lastSentAtMs + TEAM_ACTIONS_MIN_INTERVAL_MS;
+        if (forgetAtMs <= now) this.actionBatches.delete(key);
+        else next = Math.min(next, forgetAtMs);
+        continue;
+      }
+      if (batch.dueAtMs > now) {
+        next = Math.min(next, batch.dueAtMs);
+        continue;
+      }
+      const messages = batch.messages;
+      batch.messages = [];
+      batch.dueAtMs = 0;
+      batch.lastSentAtMs = now;
+      next = Math.min(next, now + TEAM_ACTIONS_MIN_INTERVAL_MS);
+      this.sendTeamActions(batch.exerciseId, batch.teamId, messages);
+    }
+    if (next !== Number.POSITIVE_INFINITY && Number.isFinite(now)) this.armTeamActions(next, Date.now());
+  }
+
+  private sendTeamActions(exerciseId: string, teamId: string, messages: ReadonlyArray<Extract<ExerciseMessage, { type: 'action' }>>): void {
+    // The team room holds the team's trainees and the exercise's instructors (see join()).
+    this.withNamer(exerciseId, (namer) => {
+      const refOf = (id: string) => namer.refOf(id);
+      this.server.to(teamRoom(teamId)).emit(
+        'team:actions',
+        messages.map((message) => ({
+          exerciseId: message.exerciseId,
+          teamId: message.teamId,
+          action: recordedActionWithRefs(message.action, refOf),
+          alerts: message.alerts.map((a) => alertStateWithRefs(a, refOf)),
+          incidents: message.incidents.map((i) => incidentStateWithRefs(i, refOf)),
+        })),
+      );
+    });
   }
 
   /**

@@ -21,6 +21,8 @@ export type ActionBody = WithoutIds<TriageActionInput>;
 /** A StreamClient that also records `team:actions` broadcasts and sends triage actions. */
 export class TriageClient extends StreamClient {
   readonly teamActions: TeamActionMessage[] = [];
+  /** The action ids of each `team:actions` batch, in arrival order. */
+  readonly teamActionBatches: string[][] = [];
 
   constructor(
     baseUrl: string,
@@ -28,7 +30,10 @@ export class TriageClient extends StreamClient {
     readonly exerciseId: string,
   ) {
     super(baseUrl, token);
-    this.socket.on('team:actions', (messages) => this.teamActions.push(...messages));
+    this.socket.on('team:actions', (messages) => {
+      this.teamActions.push(...messages);
+      this.teamActionBatches.push(messages.map((m) => m.action.actionId));
+    });
   }
 
   /** Sends a triage action (a fresh actionId unless given). */

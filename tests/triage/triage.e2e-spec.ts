@@ -265,6 +265,24 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     expect((await state(instructor, teamB)).body.lastActionSeq).toBe(bSeq);
   });
 
+  it('sends a busy team\'s actions to teammates in batches, at most one every 200 ms', async () => {
+    const ids = new Set<string>();
+    const started = Date.now();
+    for (let i = 0; i < 24; i++) {
+      const ack = await a1.act({ type: 'alert.note', alertId: ref('sc-ids-system32'), text: `nhịp ${i}` });
+      expect(ack.error).toBeUndefined();
+      ids.add(ack.data!.actionId);
+      // Paced so the burst spans several 200 ms intervals on any machine.
+      await new Promise((resolve) => setTimeout(resolve, 12));
+    }
+    const elapsedMs = Date.now() - started;
+    await expectEventually(() => expect(a2.teamActions.filter((m) => ids.has(m.action.actionId))).toHaveLength(24));
+    const batches = a2.teamActionBatches.filter((batch) => batch.some((id) => ids.has(id)));
+    // Every action once, in order; far fewer writes than actions (25 ms batches alone gave ~12).
+    expect(batches.flat().filter((id) => ids.has(id))).toEqual([...ids]);
+    expect(batches.length).toBeLessThanOrEqual(Math.floor(elapsedMs / 200) + 2);
+  });
+
   it('refuses undelivered and unknown alerts', async () => {
     await refill();
     // Not yet delivered, another team's, made up, or a delivered alert's raw scenario id: all alike.
