@@ -83,9 +83,11 @@ export const TeamActionMessageSchema = z
 export type TeamActionMessage = z.infer<typeof TeamActionMessageSchema>;
 
 /**
- * Teammates' actions are sent in batches, one per team at most every few tens of milliseconds, in
- * commit order: at thousands of actions a second, one message per action per teammate would cost
- * the server more than the actions themselves.
+ * Teammates' actions are sent in batches, in commit order: a quiet team's within ~25 ms, a busy
+ * team's at most every 200 ms. At thousands of actions a second, one message per action per
+ * teammate would cost the server more than the actions themselves. Within a batch, an alert or
+ * incident that several actions changed is sent once, with the last of them, as it is after that
+ * action: apply a batch's messages in order and the result is the same.
  */
 export const TeamActionsMessageSchema = z.array(TeamActionMessageSchema).meta({ id: 'TeamActionsMessage' });
 

@@ -22,6 +22,22 @@ describe('SystemTimer (fake timers, no sleeping)', () => {
     expect(calls).toEqual(['second']);
   });
 
+  it('keeps the armed timer when re-armed for the same instant, and calls the latest callback once', () => {
+    const timer = new SystemTimer();
+    const calls: string[] = [];
+    const at = Date.now() + 500;
+    timer.arm(at, () => calls.push('first'));
+    expect(jest.getTimerCount()).toBe(1);
+    timer.arm(at, () => calls.push('latest'));
+    expect(jest.getTimerCount()).toBe(1);
+    jest.advanceTimersByTime(500);
+    expect(calls).toEqual(['latest']);
+    // Fired: arming the same instant again sets a new timer (the time is already past).
+    timer.arm(at, () => calls.push('again'));
+    jest.advanceTimersByTime(0);
+    expect(calls).toEqual(['latest', 'again']);
+  });
+
   it('disarms and handles waits longer than setTimeout allows', () => {
     const timer = new SystemTimer();
     const calls: number[] = [];

@@ -12,9 +12,16 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 export class SystemTimer implements TimerPort {
   private handle: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
+  private armedAtWallMs = Number.NaN;
+  private callback: () => void = () => undefined;
 
   arm(atWallMs: number, callback: () => void): void {
+    this.callback = callback;
+    // The scheduler re-arms after every action, mostly for the same instant: keep the timer then
+    // (clearing and setting one per action was ~2 % of the server's time at 5,000 actions/s).
+    if (this.handle !== null && atWallMs === this.armedAtWallMs) return;
     this.disarm();
+    this.armedAtWallMs = atWallMs;
     const generation = ++this.generation;
     const wait = (): void => {
       const remaining = atWallMs - Date.now();
@@ -27,7 +34,8 @@ export class SystemTimer implements TimerPort {
         return;
       }
       this.handle = null;
-      callback();
+      this.armedAtWallMs = Number.NaN;
+      this.callback();
     };
     this.handle = setTimeout(() => {
       if (generation === this.generation) wait();
@@ -35,6 +43,7 @@ export class SystemTimer implements TimerPort {
   }
 
   disarm(): void {
+    this.armedAtWallMs = Number.NaN;
     this.generation += 1;
     if (this.handle !== null) clearTimeout(this.handle);
     this.handle = null;

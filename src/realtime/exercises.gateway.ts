@@ -16,6 +16,7 @@ import {
   type JoinExercise,
   type JoinResult,
   type ServerToClientEvents,
+  type TeamActionMessage,
 } from '../contracts/realtime.schema.js';
 import { AlertRefService } from '../exercises/alert-ref.service.js';
 import type { AlertRefNamer, OutgoingStreamEvent } from '../exercises/alert-refs.js';
@@ -413,16 +414,26 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     // The team room holds the team's trainees and the exercise's instructors (see join()).
     this.withNamer(exerciseId, (namer) => {
       const refOf = (id: string) => namer.refOf(id);
-      this.server.to(teamRoom(teamId)).emit(
-        'team:actions',
-        messages.map((message) => ({
+      // A snapshot a later message of the batch replaces would be sent for nothing (and an alert's
+      // snapshot carries all its notes): each entity goes out once, with its last change.
+      const laterAlerts = new Set<string>();
+      const laterIncidents = new Set<string>();
+      const out: TeamActionMessage[] = new Array<TeamActionMessage>(messages.length);
+      for (let i = messages.length - 1; i >= 0; i--) {
+        const message = messages[i]!;
+        const alerts = message.alerts.filter((a) => !laterAlerts.has(a.alertId));
+        const incidents = message.incidents.filter((x) => !laterIncidents.has(x.id));
+        for (const a of alerts) laterAlerts.add(a.alertId);
+        for (const x of incidents) laterIncidents.add(x.id);
+        out[i] = {
           exerciseId: message.exerciseId,
           teamId: message.teamId,
           action: recordedActionWithRefs(message.action, refOf),
-          alerts: message.alerts.map((a) => alertStateWithRefs(a, refOf)),
-          incidents: message.incidents.map((i) => incidentStateWithRefs(i, refOf)),
-        })),
-      );
+          alerts: alerts.map((a) => alertStateWithRefs(a, refOf)),
+          incidents: incidents.map((x) => incidentStateWithRefs(x, refOf)),
+        };
+      }
+      this.server.to(teamRoom(teamId)).emit('team:actions', out);
     });
   }
 

@@ -269,7 +269,8 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     const ids = new Set<string>();
     const started = Date.now();
     for (let i = 0; i < 24; i++) {
-      const ack = await a1.act({ type: 'alert.note', alertId: ref('sc-ids-system32'), text: `nhịp ${i}` });
+      const alertId = ref('sc-ids-system32');
+      const ack = await a1.act(i % 2 === 0 ? { type: 'alert.note', alertId, text: `nhịp ${i}` } : { type: 'alert.severity', alertId, severity: i % 4 === 1 ? 'high' : 'medium' });
       expect(ack.error).toBeUndefined();
       ids.add(ack.data!.actionId);
       // Paced so the burst spans several 200 ms intervals on any machine.
@@ -281,6 +282,13 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     // Every action once, in order; far fewer writes than actions (25 ms batches alone gave ~12).
     expect(batches.flat().filter((id) => ids.has(id))).toEqual([...ids]);
     expect(batches.length).toBeLessThanOrEqual(Math.floor(elapsedMs / 200) + 2);
+    // Within a batch an alert's snapshot goes out once, with its last change; the last one received is current.
+    const received = a2.teamActions.filter((m) => ids.has(m.action.actionId));
+    const snapshots = received.flatMap((m) => m.alerts);
+    expect(snapshots.length).toBeLessThanOrEqual(batches.length);
+    const current = (await state(tokens.trainee1!)).body.alerts[ref('sc-ids-system32')]!;
+    expect(snapshots[snapshots.length - 1]).toEqual(current);
+    expect(current.severity).toBe('medium');
   });
 
   it('refuses undelivered and unknown alerts', async () => {
