@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { createApp } from '../app-factory.js';
@@ -100,7 +101,12 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
       durationMs: DURATION_MS,
     };
     const serverCpu = process.cpuUsage();
+    const loopBefore = performance.eventLoopUtilization();
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const report = await runClients(plan);
+    loopDelay.disable();
+    const loop = performance.eventLoopUtilization(loopBefore);
     const serverCpuUsed = process.cpuUsage(serverCpu);
 
     const dataSource = app.get(DataSource);
@@ -113,7 +119,7 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     const latencies = [...report.latenciesMs].sort((a, b) => a - b);
     const round = (x: number) => Math.round(x * 100) / 100;
     const errors = Object.values(report.errors).reduce((a, b) => a + b, 0);
-    const notes = `${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} actions received by teammates in ${report.broadcastBatches} team:actions batches; CPU over the load: server ${Math.round(((serverCpuUsed.user + serverCpuUsed.system) / 1000 / report.elapsedMs) * 100)} %, clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core`;
+    const notes = `${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} actions received by teammates in ${report.broadcastBatches} team:actions batches, ${Math.round(report.receivedChars / 1e6)} M characters received in all; CPU over the load: server ${Math.round(((serverCpuUsed.user + serverCpuUsed.system) / 1000 / report.elapsedMs) * 100)} % (its event loop busy ${Math.round(loop.utilization * 100)} %, loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms), clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core (their event loop busy ${Math.round(report.clientLoopBusy * 100)} %, loop delay p99 ${Math.round(report.clientLoopDelayP99Ms)} ms)`;
     return [
       { name: 'triage.ack_latency_p50_ms', value: round(percentile(latencies, 50)), unit: 'ms' },
       judged({ name: 'triage.ack_latency_p99_ms', value: round(percentile(latencies, 99)), unit: 'ms', target: 25, notes }, false),

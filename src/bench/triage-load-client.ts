@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 
 /**
@@ -25,15 +25,23 @@ export interface LoadReport {
   /** Actions received in `team:actions` batches, and how many batches carried them. */
   readonly broadcastsReceived: number;
   readonly broadcastBatches: number;
+  /** Characters of every packet the clients received (acks, broadcasts, events). */
+  readonly receivedChars: number;
   readonly elapsedMs: number;
   /** CPU of this (client) process during the load: if it nears one core, latencies measure the clients. */
   readonly clientCpuMs: number;
+  /** The clients' own event loop: how busy, and how late its callbacks (acks included) ran at p99. */
+  readonly clientLoopBusy: number;
+  readonly clientLoopDelayP99Ms: number;
 }
 
 type Ack = { data?: { applied: boolean }; error?: { code: string } };
 
-async function connect(plan: LoadPlan, token: string, onBroadcast: (actions: number) => void): Promise<Socket> {
+async function connect(plan: LoadPlan, token: string, onBroadcast: (actions: number) => void, onPacket: (chars: number) => void): Promise<Socket> {
   const socket = io(`${plan.baseUrl}/exercises`, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+  socket.io.engine.on('packet', (packet: { data?: unknown }) => {
+    if (typeof packet.data === 'string') onPacket(packet.data.length);
+  });
   socket.on('team:actions', (messages: unknown[]) => onBroadcast(messages.length));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
@@ -51,10 +59,15 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
     broadcastsReceived += actions;
     broadcastBatches++;
   };
+  let receivedChars = 0;
+  const onPacket = (chars: number) => {
+    receivedChars += chars;
+  };
   const sockets: Socket[] = [];
   for (let i = 0; i < plan.clients.length; i += 50) {
-    sockets.push(...(await Promise.all(plan.clients.slice(i, i + 50).map((c) => connect(plan, c.token, onBroadcast)))));
+    sockets.push(...(await Promise.all(plan.clients.slice(i, i + 50).map((c) => connect(plan, c.token, onBroadcast, onPacket)))));
   }
+  receivedChars = 0;
   const latenciesMs: number[] = [];
   const errors: Record<string, number> = {};
   const appliedIds: string[] = [];
@@ -63,6 +76,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
   const total = Math.round((plan.actionsPerSecond * plan.durationMs) / 1000);
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   await new Promise<void>((resolve) => {
     let next = 0;
     const tick = () => {
@@ -93,9 +109,12 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
   });
   const elapsedMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  loopDelay.disable();
+  const clientLoopBusy = performance.eventLoopUtilization(loopBefore).utilization;
+  const clientLoopDelayP99Ms = loopDelay.percentile(99) / 1e6;
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const socket of sockets) socket.disconnect();
-  return { sent, acked, latenciesMs, errors, appliedIds, broadcastsReceived, broadcastBatches, elapsedMs, clientCpuMs: (used.user + used.system) / 1000 };
+  return { sent, acked, latenciesMs, errors, appliedIds, broadcastsReceived, broadcastBatches, receivedChars, elapsedMs, clientLoopBusy, clientLoopDelayP99Ms, clientCpuMs: (used.user + used.system) / 1000 };
 }
 
 // Forked: take the plan from the parent, send the report back, exit.

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
@@ -61,6 +62,8 @@ const ACTION_BATCH_MS = 25;
  * and at 5,000 actions/s a 25 ms cadence meant 20,000 writes a second, which starved the acks.
  */
 const TEAM_ACTIONS_MIN_INTERVAL_MS = 200;
+/** Longest stretch of teammate broadcasts before the event loop gets to read sockets again. */
+const TEAM_ACTIONS_SLICE_MS = 2;
 
 interface TeamActionBatch {
   readonly exerciseId: string;
@@ -388,7 +391,14 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   /** Sends every batch due by `now`; re-arms the timer for the next one. */
   private flushTeamActions(now: number): void {
     let next = Number.POSITIVE_INFINITY;
+    const sliceEndsAt = performance.now() + TEAM_ACTIONS_SLICE_MS;
     for (const [key, batch] of this.actionBatches) {
+      if (Number.isFinite(now) && performance.now() > sliceEndsAt) {
+        // Teams act in step, so their batches fall due together: fifty teams' batches are 500
+        // socket writes. Sent in one go they held up every ack for ~20 ms; the rest go after I/O.
+        next = now;
+        break;
+      }
       if (batch.dueAtMs === 0) {
         // Idle for a whole interval: forget the team until it acts again (the timer comes back for it).
         const forgetAtMs = batch.lastSentAtMs + TEAM_ACTIONS_MIN_INTERVAL_MS;
