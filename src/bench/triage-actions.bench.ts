@@ -34,12 +34,35 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function runClients(plan: LoadPlan): Promise<LoadReport> {
+/** The server process over the load only (not the 500 connects before it, nor the wait after it). */
+interface ServerLoad {
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  readonly loopBusy: number;
+  readonly loopDelayP99Ms: number;
+}
+
+function runClients(plan: LoadPlan): Promise<{ report: LoadReport; server: ServerLoad }> {
   const self = fileURLToPath(import.meta.url);
   const script = join(self, '..', `triage-load-client${self.endsWith('.ts') ? '.ts' : '.js'}`);
+  let start: { cpu: NodeJS.CpuUsage; loop: ReturnType<typeof performance.eventLoopUtilization>; wallMs: number } | null = null;
+  let server: ServerLoad | null = null;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   return new Promise((resolve, reject) => {
     const child = fork(script, [], { env: { ...process.env, SOC_DRILL_TRIAGE_LOAD_CLIENT: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (message: { report?: LoadReport; error?: string }) => (message.report ? resolve(message.report) : reject(new Error(message.error))));
+    child.on('message', (message: { phase?: 'load-start' | 'load-end'; report?: LoadReport; error?: string }) => {
+      if (message.phase === 'load-start') {
+        start = { cpu: process.cpuUsage(), loop: performance.eventLoopUtilization(), wallMs: performance.now() };
+        loopDelay.enable();
+      } else if (message.phase === 'load-end' && start !== null) {
+        loopDelay.disable();
+        const cpu = process.cpuUsage(start.cpu);
+        server = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - start.wallMs, loopBusy: performance.eventLoopUtilization(start.loop).utilization, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
+      } else if (message.report) {
+        if (server === null) reject(new Error('the load client did not report the load phases'));
+        else resolve({ report: message.report, server });
+      } else reject(new Error(message.error));
+    });
     child.once('error', reject);
     child.once('exit', (code) => {
       if (code !== 0) reject(new Error(`load client exited with ${code}`));
@@ -57,6 +80,8 @@ function runClients(plan: LoadPlan): Promise<LoadReport> {
 export async function benchTriageActions(root: string): Promise<BenchResult[]> {
   // The offered load can be lowered (e.g. TRIAGE_BENCH_RATE=2000) to find the sustainable rate.
   const ACTIONS_PER_SECOND = Number(process.env.TRIAGE_BENCH_RATE ?? TARGET_ACTIONS_PER_SECOND);
+  // TRIAGE_BENCH_CLIENT=socket.io runs full socket.io clients instead of wire-protocol ones (see LoadPlan.client).
+  const CLIENT = process.env.TRIAGE_BENCH_CLIENT === 'socket.io' ? 'socket.io' : 'wire';
   const dataDir = mkdtempSync(join(tmpdir(), 'soc-drill-bench-triage-'));
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', PASSWORD_SCRYPT_LOG2N: '10' });
   const app = await createApp(config, { logger: false });
@@ -99,15 +124,9 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
       clients: tokens.map((token, i) => ({ token, alertIds: alertsOf.get(exercise.teams[Math.floor(i / PER_TEAM)]!.id)! })),
       actionsPerSecond: ACTIONS_PER_SECOND,
       durationMs: DURATION_MS,
+      client: CLIENT,
     };
-    const serverCpu = process.cpuUsage();
-    const loopBefore = performance.eventLoopUtilization();
-    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-    loopDelay.enable();
-    const report = await runClients(plan);
-    loopDelay.disable();
-    const loop = performance.eventLoopUtilization(loopBefore);
-    const serverCpuUsed = process.cpuUsage(serverCpu);
+    const { report, server } = await runClients(plan);
 
     const dataSource = app.get(DataSource);
     const rows = (await dataSource.query('SELECT action_id AS id FROM exercise_journal WHERE exercise_id = ? AND detail IS NOT NULL', [exercise.id])) as Array<{ id: string }>;
@@ -119,7 +138,7 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     const latencies = [...report.latenciesMs].sort((a, b) => a - b);
     const round = (x: number) => Math.round(x * 100) / 100;
     const errors = Object.values(report.errors).reduce((a, b) => a + b, 0);
-    const notes = `${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} actions received by teammates in ${report.broadcastBatches} team:actions batches, ${Math.round(report.receivedChars / 1e6)} M characters received in all; CPU over the load: server ${Math.round(((serverCpuUsed.user + serverCpuUsed.system) / 1000 / report.elapsedMs) * 100)} % (its event loop busy ${Math.round(loop.utilization * 100)} %, loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms), clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core (their event loop busy ${Math.round(report.clientLoopBusy * 100)} %, loop delay p99 ${Math.round(report.clientLoopDelayP99Ms)} ms)`;
+    const notes = `${CLIENT} clients; ${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} actions received by teammates in ${report.broadcastBatches} team:actions batches, ${Math.round(report.receivedChars / 1e6)} M characters received in all; CPU over the load: server ${Math.round((server.cpuMs / server.wallMs) * 100)} % (its event loop busy ${Math.round(server.loopBusy * 100)} %, loop delay p99 ${Math.round(server.loopDelayP99Ms)} ms), clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core (their event loop busy ${Math.round(report.clientLoopBusy * 100)} %, loop delay p99 ${Math.round(report.clientLoopDelayP99Ms)} ms)`;
     return [
       { name: 'triage.ack_latency_p50_ms', value: round(percentile(latencies, 50)), unit: 'ms' },
       judged({ name: 'triage.ack_latency_p99_ms', value: round(percentile(latencies, 99)), unit: 'ms', target: 25, notes }, false),
@@ -129,6 +148,8 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
       judged({ name: 'triage.unacknowledged_actions', value: unacked, unit: 'actions', target: 0, notes: 'no ack within 20 s after the load ended' }, false),
       judged({ name: 'triage.duplicated_actions', value: duplicated, unit: 'actions', target: 0 }, false),
       judged({ name: 'triage.refused_actions', value: errors, unit: 'actions', target: 0 }, false),
+      // Every applied action goes to the ten sockets of its team's room (the sender's included).
+      judged({ name: 'triage.teammate_receipts_missing', value: report.appliedIds.length * PER_TEAM - report.broadcastsReceived, unit: 'receipts', target: 0 }, false),
     ];
   } finally {
     await app.close();
