@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { triageScenarioView } from '../triage/team-state.reducer.js';
 import { AnswerKey } from './answer-key.js';
 import { SEALED_COPY_SQL, sealedCopyParams } from './exercise-log-reader.js';
-import type { WorkerJob, WorkerReply } from './scoring-workers.js';
+import { WORKER_SCENARIOS, type WorkerJob, type WorkerReply } from './scoring-workers.js';
 import { decodeTeamLog } from './sealed-team-log.js';
 import { scoreTeamLog, type ScoringScenarioParts } from './team-log-scoring.js';
 import type { TeamScore } from '../contracts/scoring.schema.js';
@@ -13,7 +13,6 @@ import type { TeamScore } from '../contracts/scoring.schema.js';
  * from their sealed copies, read from the SQLite file itself. A team whose copy is gone or cannot
  * be decoded is left out of the reply; the server reads that team from its rows.
  */
-const MAX_SCENARIOS = 4;
 const databases = new Map<string, Database.Database>();
 const scenarios = new Map<string, ScoringScenarioParts>();
 
@@ -30,9 +29,11 @@ function database(file: string): Database.Database {
 function scenarioOf(job: WorkerJob): ScoringScenarioParts {
   let parts = scenarios.get(job.scenarioVersionId);
   if (parts === undefined) {
+    // The pool sends a version with the first job that needs it and evicts in the same order.
+    if (job.scenario === undefined) throw new Error(`scenario version ${job.scenarioVersionId} was not sent to this worker`);
     parts = { scenario: job.scenario, key: new AnswerKey(job.scenario), view: triageScenarioView(job.scenario) };
     scenarios.set(job.scenarioVersionId, parts);
-    if (scenarios.size > MAX_SCENARIOS) scenarios.delete(scenarios.keys().next().value as string);
+    if (scenarios.size > WORKER_SCENARIOS) scenarios.delete(scenarios.keys().next().value as string);
   }
   return parts;
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { TriageActionSchema, type RecordedAction } from '../contracts/triage.schema.js';
 import { parseScenario } from '../scenarios/scenario-parser.js';
@@ -55,6 +56,12 @@ describe('scoring workers (sealed copies scored in worker threads)', () => {
       logs.set(teamId(n), log);
       insert.run(EXERCISE_ID, teamId(n), SEALED_LOG_FORMAT, 7, log.delivered.length, encodeTeamLog(log, { exerciseId: EXERCISE_ID, teamId: teamId(n) }), '2026-11-23T00:00:00.000Z');
     });
+    // 25 more teams for the shares (ten teams per message).
+    for (let n = 10; n < 35; n++) {
+      const log = teamLog(solvers[n % solvers.length]!, n);
+      logs.set(teamId(n), log);
+      insert.run(EXERCISE_ID, teamId(n), SEALED_LOG_FORMAT, 7, log.delivered.length, encodeTeamLog(log, { exerciseId: EXERCISE_ID, teamId: teamId(n) }), '2026-11-23T00:00:00.000Z');
+    }
     // A copy that cannot be decoded: the worker leaves that team out.
     insert.run(EXERCISE_ID, teamId(9), SEALED_LOG_FORMAT, 7, 0, '{"format": 1', '2026-11-23T00:00:00.000Z');
     db.close();
@@ -90,6 +97,30 @@ describe('scoring workers (sealed copies scored in worker threads)', () => {
       expect(JSON.stringify(a.get(teamId(2)))).toBe(JSON.stringify(inThread(2, 'totals')));
       expect([...b.keys()]).toEqual([teamId(1)]);
     } finally {
+      await workers.close();
+    }
+  }, 60_000);
+
+  it('hands shares of ten teams to whichever worker is free, and sends a scenario version to a worker once', async () => {
+    const workers = new ScoringWorkers({ size: 2, entry: scoringWorkerEntry() });
+    const posted = jest.spyOn(Worker.prototype, 'postMessage');
+    const scenariosSent = () => posted.mock.calls.filter(([message]) => (message as { scenario?: unknown }).scenario !== undefined).length;
+    try {
+      const many = Array.from({ length: 25 }, (_, i) => copy(10 + i));
+      const scores = await workers.score(job(many, 'totals'));
+      expect(posted).toHaveBeenCalledTimes(3);
+      expect(scenariosSent()).toBe(2);
+      for (let n = 10; n < 35; n++) expect(JSON.stringify(scores.get(teamId(n)))).toBe(JSON.stringify(inThread(n, 'totals')));
+      // Again: the workers hold the version.
+      await workers.score(job(many, 'totals'));
+      expect(scenariosSent()).toBe(2);
+      // Five other versions push it out of a worker's cache (it keeps four): it is sent again.
+      for (const version of ['v2', 'v3', 'v4', 'v5', 'v6']) await workers.score({ ...job([copy(0)], 'totals'), scenarioVersionId: version });
+      const again = await workers.score(job([copy(1)], 'totals'));
+      expect(JSON.stringify(again.get(teamId(1)))).toBe(JSON.stringify(inThread(1, 'totals')));
+      expect(posted.mock.calls[posted.mock.calls.length - 1]![0]).toHaveProperty('scenario');
+    } finally {
+      posted.mockRestore();
       await workers.close();
     }
   }, 60_000);

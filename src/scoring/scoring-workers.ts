@@ -19,9 +19,10 @@ export interface WorkerJob {
   /** The SQLite file; each worker opens it read-only (WAL lets readers run beside the writer). */
   readonly databaseFile: string;
   readonly exerciseId: string;
-  /** Workers index a scenario version once and keep it (the last few). */
+  /** Workers index a scenario version once and keep it (the last WORKER_SCENARIOS). */
   readonly scenarioVersionId: string;
-  readonly scenario: Scenario;
+  /** Left out when the worker already holds this version (the pool keeps track). */
+  readonly scenario?: Scenario;
   readonly seed: string;
   readonly endMs: number;
   readonly detail: ScoreDetail;
@@ -42,7 +43,17 @@ interface Pending {
 interface Handle {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** Scenario versions the worker holds, oldest first: the worker evicts in the same order. */
+  readonly scenarios: string[];
 }
+
+/** How many scenario versions a worker keeps indexed. */
+export const WORKER_SCENARIOS = 4;
+/**
+ * Teams per message. Workers take the next share when they finish one, so they end together even
+ * when one of them shares its core with something else; a scenario is sent to a worker only once.
+ */
+const TEAMS_PER_SHARE = 10;
 
 /** The worker entry beside this module: `.js` when built, `.ts` when the sources run directly (tests). */
 export function scoringWorkerEntry(): URL {
@@ -69,16 +80,26 @@ export class ScoringWorkers {
     return this.handles.length;
   }
 
-  /** Scores the teams, split into one contiguous share per worker; rejects with `ScoringWorkerError`. */
-  async score(job: Omit<WorkerJob, 'jobId'>): Promise<Map<string, TeamScore>> {
+  /** Scores the teams, TEAMS_PER_SHARE at a time to whichever worker is free; rejects with `ScoringWorkerError`. */
+  async score(job: Omit<WorkerJob, 'jobId' | 'scenario'> & { readonly scenario: Scenario }): Promise<Map<string, TeamScore>> {
     if (this.closed) throw new ScoringWorkerError('the scoring workers are closed');
-    const shares = Math.min(this.handles.length, job.teams.length);
-    const per = Math.ceil(job.teams.length / Math.max(1, shares));
-    const replies = await Promise.all(
-      Array.from({ length: shares }, (_, i) => this.run(i, { ...job, jobId: this.nextJobId++, teams: job.teams.slice(i * per, (i + 1) * per) })),
-    );
+    const shares: Array<readonly WorkerTeam[]> = [];
+    for (let i = 0; i < job.teams.length; i += TEAMS_PER_SHARE) shares.push(job.teams.slice(i, i + TEAMS_PER_SHARE));
+    const { scenario, ...rest } = job;
     const scores = new Map<string, TeamScore>();
-    for (const reply of replies) for (const [teamId, score] of reply) scores.set(teamId, score);
+    let next = 0;
+    const drain = async (slot: number): Promise<void> => {
+      while (next < shares.length) {
+        const teams = shares[next++]!;
+        try {
+          for (const [teamId, score] of await this.run(slot, scenario, { ...rest, jobId: this.nextJobId++, teams })) scores.set(teamId, score);
+        } catch (error) {
+          next = shares.length;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.handles.length, shares.length) }, (_, slot) => drain(slot)));
     return scores;
   }
 
@@ -90,18 +111,25 @@ export class ScoringWorkers {
     await Promise.all(running.map((h) => h.worker.terminate()));
   }
 
-  private run(slot: number, job: WorkerJob): Promise<ReadonlyArray<readonly [string, TeamScore]>> {
+  private run(slot: number, scenario: Scenario, job: WorkerJob): Promise<ReadonlyArray<readonly [string, TeamScore]>> {
     const handle = this.handles[slot] ?? this.start(slot);
+    // A scenario of 1,000 alerts is milliseconds of cloning: each worker gets it once.
+    let message: WorkerJob = job;
+    if (!handle.scenarios.includes(job.scenarioVersionId)) {
+      message = { ...job, scenario };
+      handle.scenarios.push(job.scenarioVersionId);
+      if (handle.scenarios.length > WORKER_SCENARIOS) handle.scenarios.shift();
+    }
     // Referenced while it has work (the process waits for the answer), unreferenced when idle.
     handle.worker.ref();
     return new Promise((resolve, reject) => {
       handle.pending.set(job.jobId, { resolve, reject });
-      handle.worker.postMessage(job);
+      handle.worker.postMessage(message);
     });
   }
 
   private start(slot: number): Handle {
-    const handle: Handle = { worker: spawn(this.options.entry), pending: new Map() };
+    const handle: Handle = { worker: spawn(this.options.entry), pending: new Map(), scenarios: [] };
     this.handles[slot] = handle;
     const drop = (error: Error) => {
       if (this.handles[slot] === handle) this.handles[slot] = null;
