@@ -42,23 +42,38 @@ const uuid = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0'
 type Body = TriageActionInput extends infer T ? (T extends unknown ? Omit<T, 'actionId' | 'exerciseId'> : never) : never;
 const parse = (body: Body): TriageAction => TriageActionSchema.parse({ ...body, actionId: uuid(), exerciseId: EXERCISE });
 
-/** Applies actions in order as (user, body) pairs; virtual time = 1000 × seq. */
+/**
+ * Applies actions in order as (user, body) pairs; virtual time = 1000 × seq. Every step also runs in
+ * place on maps of its own (as the triage service does) and must reach the same state, and every
+ * alert or incident an action replaced must be listed in its `changed` (the service's committed
+ * view and the teammates' broadcast are built from that list).
+ */
 function run(steps: Array<[string, Body]>, start: TeamState = emptyTeamState(EXERCISE, 'team-1')) {
   let state = start;
+  let owned: TeamState = { ...start, alerts: { ...start.alerts }, incidents: { ...start.incidents } };
   const results: Array<Record<string, unknown> | undefined> = [];
   for (const [userId, body] of steps) {
     const seq = state.lastActionSeq + 1;
-    const outcome = applyAction(state, { action: parse(body), userId, virtualMs: seq * 1000, seq }, ctx);
+    const input = { action: parse(body), userId, virtualMs: seq * 1000, seq };
+    const outcome = applyAction(state, input, ctx);
+    for (const [id, alert] of Object.entries(outcome.state.alerts)) if (state.alerts[id] !== alert) expect(outcome.changed.alertIds).toContain(id);
+    for (const [id, incident] of Object.entries(outcome.state.incidents)) if (state.incidents[id] !== incident) expect(outcome.changed.incidentIds).toContain(id);
+    const inPlace = applyAction(owned, input, ctx, { inPlace: true });
+    expect(inPlace.state.alerts).toBe(owned.alerts);
+    expect(inPlace.state).toEqual(outcome.state);
+    expect(inPlace.changed).toEqual(outcome.changed);
+    owned = inPlace.state;
     state = outcome.state;
     results.push(outcome.result);
   }
   return { state, results };
 }
 
+/** A refusal changes nothing, even in place. */
 function refused(state: TeamState, userId: string, body: Body): TriageError {
   const before = JSON.stringify(state);
   try {
-    applyAction(state, { action: parse(body), userId, virtualMs: 99_000, seq: state.lastActionSeq + 1 }, ctx);
+    applyAction(state, { action: parse(body), userId, virtualMs: 99_000, seq: state.lastActionSeq + 1 }, ctx, { inPlace: true });
   } catch (error) {
     expect(JSON.stringify(state)).toBe(before);
     if (error instanceof TriageError) return error;

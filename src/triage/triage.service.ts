@@ -38,9 +38,12 @@ interface Roster {
 }
 
 interface TeamCache {
-  /** Includes actions applied but not yet committed: the next action is checked against it. */
+  /**
+   * Includes actions applied but not yet committed: the next action is checked against it. Its
+   * alert and incident maps are updated in place (see ApplyOptions.inPlace) and belong to it alone.
+   */
   state: TeamState;
-  /** Up to the last committed action: what readers get. */
+  /** Up to the last committed action: what readers get. Its maps are its own, updated at each commit. */
   committed: TeamState;
   readonly acks: Map<string, { readonly userId: string; readonly ack: ActionAck }>;
   readonly inflight: Map<string, { readonly userId: string; readonly promise: Promise<ActionAck> }>;
@@ -113,7 +116,12 @@ export class TriageService {
     let recorded: RecordedAction | undefined;
     const { virtualMs, committed } = this.runtime.actOn(live, teamId, user.id, (gate) => {
       try {
-        outcome = applyAction(team.state, { action, userId: user.id, virtualMs: gate.virtualMs, seq }, { delivered: gate.isDelivered, scenario: roster.view, teamMemberIds: members });
+        outcome = applyAction(
+          team.state,
+          { action, userId: user.id, virtualMs: gate.virtualMs, seq },
+          { delivered: gate.isDelivered, scenario: roster.view, teamMemberIds: members },
+          { inPlace: true },
+        );
         // The reducer checks delivery of every alert it is given, so this is only a backstop.
         if (unresolved > 0) throw new TriageError('ALERT_NOT_DELIVERED', 'An alert of this action has not been delivered to your team');
       } catch (error) {
@@ -143,6 +151,9 @@ export class TriageService {
     const applied = outcome!;
     const entry = recorded!;
     team.state = applied.state;
+    // The working maps change with later actions: keep what this one made (entities are immutable).
+    const changedAlerts = applied.changed.alertIds.map((id) => applied.state.alerts[id]).filter((a) => a !== undefined);
+    const changedIncidents = applied.changed.incidentIds.map((id) => applied.state.incidents[id]).filter((i) => i !== undefined);
     cache.actionTeams.set(action.actionId, teamId);
     this.inflightOf.set(action.exerciseId, (this.inflightOf.get(action.exerciseId) ?? 0) + 1);
     const ack: ActionAck = { actionId: action.actionId, seq, virtualMs, applied: true, ...(applied.result === undefined ? {} : { result: clientResult(applied.result) }) };
@@ -156,7 +167,12 @@ export class TriageService {
         settled();
         team.inflight.delete(action.actionId);
         team.acks.set(action.actionId, { userId: user.id, ack });
-        if (applied.state.lastActionSeq > team.committed.lastActionSeq) team.committed = applied.state;
+        if (applied.state.lastActionSeq > team.committed.lastActionSeq) {
+          const { alerts, incidents } = team.committed;
+          for (const alert of changedAlerts) alerts[alert.alertId] = alert;
+          for (const incident of changedIncidents) incidents[incident.id] = incident;
+          team.committed = { ...applied.state, alerts, incidents };
+        }
         // Append-only actions carry everything a client needs in the action itself; resending the
         // whole alert with its growing note list to every teammate would cost more than the action.
         const withEntities = !APPEND_ONLY.has(action.type);
@@ -165,8 +181,8 @@ export class TriageService {
           exerciseId: action.exerciseId,
           teamId,
           action: entry,
-          alerts: withEntities ? applied.changed.alertIds.map((id) => applied.state.alerts[id]).filter((a) => a !== undefined) : [],
-          incidents: withEntities ? applied.changed.incidentIds.map((id) => applied.state.incidents[id]).filter((i) => i !== undefined) : [],
+          alerts: withEntities ? changedAlerts : [],
+          incidents: withEntities ? changedIncidents : [],
         });
         return ack;
       },
@@ -315,8 +331,7 @@ export class TriageService {
   private teamCache(cache: ExerciseCache, roster: Roster, teamId: string): TeamCache {
     let team = cache.teams.get(teamId);
     if (!team) {
-      const empty = emptyTeamState(roster.exerciseId, teamId);
-      team = { state: empty, committed: empty, acks: new Map(), inflight: new Map() };
+      team = { state: emptyTeamState(roster.exerciseId, teamId), committed: emptyTeamState(roster.exerciseId, teamId), acks: new Map(), inflight: new Map() };
       cache.teams.set(teamId, team);
     }
     return team;
@@ -400,7 +415,7 @@ export class TriageService {
           { userId: r.userId, ack: { actionId: r.actionId, seq: r.seq, virtualMs: r.virtualMs, applied: true, ...(r.result === undefined ? {} : { result: clientResult(r.result) }) } },
         ]),
       );
-      teams.set(teamId, { state, committed: state, acks, inflight: new Map() });
+      teams.set(teamId, { state, committed: { ...state, alerts: { ...state.alerts }, incidents: { ...state.incidents } }, acks, inflight: new Map() });
     }
     return { teams, actionTeams };
   }

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import type { RecordedAction, ReportDeadlines, TeamState } from '../../src/contracts/triage.schema';
 import { api, login, userIds } from '../support/api';
 import { alertRefsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
+import { parseScenario } from '../../src/scenarios/scenario-parser';
+import { renameActionAlertIds, teamStateWithRefs } from '../../src/triage/alert-ref-translation';
+import { deriveTeamState, recordedInput, triageScenarioView } from '../../src/triage/team-state.reducer';
 import { TriageClient, uploadBundled } from './triage-support';
 
 /** Lets the per-user rate limit (20/s, burst 40) refill after a test that sent many actions fast. */
@@ -362,6 +367,27 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     expect(codes.filter((c) => c === 'ok').length).toBeGreaterThanOrEqual(40);
     expect(codes).toContain('RATE_LIMITED');
     expect(codes.filter((c) => c !== 'ok' && c !== 'RATE_LIMITED')).toEqual([]);
+  });
+
+  it('serves each team the state its log folds to (the live cache updates its maps in place)', async () => {
+    const parsed = parseScenario(readFileSync(join(__dirname, '..', '..', 'scenarios', 'portal-defacement.yaml')));
+    if (!parsed.ok) throw new Error('flagship does not parse');
+    const teams: Array<[string, string[]]> = [
+      [teamA, [ids.trainee1!, ids.trainee2!]],
+      [teamB, [ids.trainee3!]],
+    ];
+    for (const [teamId, members] of teams) {
+      const log = await api<{ actions: RecordedAction[] }>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/actions?teamId=${teamId}&limit=1000`);
+      expect(log.body.actions.length).toBeGreaterThan(0);
+      // The log names alerts by reference; the reducer (hints, for one) works with event ids.
+      const eventIdOf = new Map(parsed.scenario.timeline.map((a) => [ref(a.id), a.id]));
+      const inputs = log.body.actions.map((r) => {
+        const input = recordedInput(r);
+        return { ...input, action: renameActionAlertIds(input.action, (id) => eventIdOf.get(id) ?? id) };
+      });
+      const folded = deriveTeamState(inputs, { delivered: () => true, scenario: triageScenarioView(parsed.scenario), teamMemberIds: new Set(members) });
+      expect((await state(instructor, teamId)).body).toEqual(teamStateWithRefs(folded, ref));
+    }
   });
 
   it('makes the exercise read-only after finish: actions refused, state still readable', async () => {
