@@ -31,6 +31,7 @@ import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.servic
 import { triageScenarioView, type TriageScenarioView } from '../triage/team-state.reducer.js';
 import { buildAfterActionReview } from './after-action-review.js';
 import { AnswerKey } from './answer-key.js';
+import { LIVE_INTERVAL_MS, liveIntervalMs } from './live-interval.js';
 import { LiveTeamLogs } from './live-team-logs.js';
 import { readExerciseLog, teamLogOf, type ExerciseLog, type SealPoint, type TeamLog } from './exercise-log-reader.js';
 import { scoringWorkerEntry, ScoringWorkers } from './scoring-workers.js';
@@ -93,15 +94,14 @@ interface LiveBoard {
   readonly dirty: Set<string>;
   timer: NodeJS.Timeout | null;
   lastRunMs: number;
+  /** Until the next recomputation may start, after the last one began (see liveIntervalMs). */
+  intervalMs: number;
   running: Promise<void> | null;
   initialised: boolean;
   /** The exercise's logs in memory, extended from the bus (read from the database when stale). */
   readonly logs: LiveTeamLogs;
 }
 
-/** At most two live recomputations per second per exercise (so per team). */
-/** People watch the board: once a second is live enough, and keeps scoring off the delivery path. */
-const LIVE_INTERVAL_MS = 1000;
 const MAX_CACHED = 64;
 const YIELD_EVERY_MS = 50;
 /** Below this many sealed teams, handing them to the workers costs more than it saves. */
@@ -705,7 +705,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   private markDirty(exerciseId: string, teamIds: readonly string[]): LiveBoard {
     let board = this.boards.get(exerciseId);
     if (!board) {
-      board = { totals: new Map(), dirty: new Set(), timer: null, lastRunMs: 0, running: null, initialised: false, logs: new LiveTeamLogs() };
+      board = { totals: new Map(), dirty: new Set(), timer: null, lastRunMs: 0, intervalMs: LIVE_INTERVAL_MS, running: null, initialised: false, logs: new LiveTeamLogs() };
       this.boards.set(exerciseId, board);
     }
     for (const id of teamIds) board.dirty.add(id);
@@ -713,16 +713,18 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     return board;
   }
 
-  /** Debounced: at most one recomputation per LIVE_INTERVAL_MS per exercise, covering every dirty team. */
+  /** Debounced: at most one recomputation per interval (liveIntervalMs) per exercise, covering every dirty team. */
   private schedule(exerciseId: string, board: LiveBoard): void {
     if (board.timer !== null || board.running !== null) return;
-    const wait = Math.max(0, board.lastRunMs + LIVE_INTERVAL_MS - Date.now());
+    const wait = Math.max(0, board.lastRunMs + board.intervalMs - Date.now());
     board.timer = setTimeout(() => {
       board.timer = null;
-      board.lastRunMs = Date.now();
+      const started = Date.now();
+      board.lastRunMs = started;
       board.running = this.recomputeLive(exerciseId, board)
         .catch((error: unknown) => this.logger.error(`Exercise ${exerciseId}: live scoring failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
         .finally(() => {
+          board.intervalMs = liveIntervalMs(Date.now() - started);
           board.running = null;
           if (board.dirty.size > 0 && this.boards.get(exerciseId) === board) this.schedule(exerciseId, board);
         });
