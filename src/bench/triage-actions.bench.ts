@@ -16,6 +16,8 @@ const TEAMS = 50;
 const PER_TEAM = 10;
 const TARGET_ACTIONS_PER_SECOND = 5_000;
 const DURATION_MS = 10_000;
+/** The same load first, unmeasured: the server's JIT and first-use caches (see LoadPlan.warmupMs). */
+const WARMUP_MS = 2_000;
 const PASSWORD = 'bench-password-123';
 
 async function http<T>(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
@@ -124,6 +126,7 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
       clients: tokens.map((token, i) => ({ token, alertIds: alertsOf.get(exercise.teams[Math.floor(i / PER_TEAM)]!.id)! })),
       actionsPerSecond: ACTIONS_PER_SECOND,
       durationMs: DURATION_MS,
+      warmupMs: WARMUP_MS,
       client: CLIENT,
     };
     const { report, server } = await runClients(plan);
@@ -136,14 +139,25 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     const unacked = report.sent - report.acked;
     const duplicated = rows.length - stored.size;
     const latencies = [...report.latenciesMs].sort((a, b) => a - b);
+    const warmupLatencies = [...report.warmupLatenciesMs].sort((a, b) => a - b);
+    // Where the tail comes from: p99 of the acks of each second of the measured load.
+    const bySecond: number[][] = [];
+    report.sentAtMs.forEach((at, i) => (bySecond[Math.floor(at / 1000)] ??= []).push(report.latenciesMs[i]!));
+    const secondP99s = bySecond.map((xs) => Math.round(percentile([...xs].sort((a, b) => a - b), 99)));
     const round = (x: number) => Math.round(x * 100) / 100;
     const errors = Object.values(report.errors).reduce((a, b) => a + b, 0);
     const notes = `${CLIENT} clients; ${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} actions received by teammates in ${report.broadcastBatches} team:actions batches, ${Math.round(report.receivedChars / 1e6)} M characters received in all; CPU over the load: server ${Math.round((server.cpuMs / server.wallMs) * 100)} % (its event loop busy ${Math.round(server.loopBusy * 100)} %, loop delay p99 ${Math.round(server.loopDelayP99Ms)} ms), clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core (their event loop busy ${Math.round(report.clientLoopBusy * 100)} %, loop delay p99 ${Math.round(report.clientLoopDelayP99Ms)} ms)`;
     return [
       { name: 'triage.ack_latency_p50_ms', value: round(percentile(latencies, 50)), unit: 'ms' },
-      judged({ name: 'triage.ack_latency_p99_ms', value: round(percentile(latencies, 99)), unit: 'ms', target: 25, notes }, false),
+      judged({ name: 'triage.ack_latency_p99_ms', value: round(percentile(latencies, 99)), unit: 'ms', target: 25, notes: `${notes}; p99 of each second's acks: ${secondP99s.join(', ')} ms` }, false),
       { name: 'triage.ack_latency_max_ms', value: round(latencies[latencies.length - 1] ?? Number.NaN), unit: 'ms' },
-      judged({ name: 'triage.throughput', value: Math.round(report.acked / (report.elapsedMs / 1000)), unit: 'actions/s', target: TARGET_ACTIONS_PER_SECOND * 0.95, notes: `offered ${ACTIONS_PER_SECOND}/s` }, true),
+      {
+        name: 'triage.warmup_ack_latency_p99_ms',
+        value: round(percentile(warmupLatencies, 99)),
+        unit: 'ms',
+        notes: `the ${warmupLatencies.length} actions of the first ${WARMUP_MS / 1000} s (not in the figures above; counted in lost/duplicated): p50 ${round(percentile(warmupLatencies, 50))} ms, max ${round(warmupLatencies[warmupLatencies.length - 1] ?? Number.NaN)} ms`,
+      },
+      judged({ name: 'triage.throughput', value: Math.round(report.latenciesMs.length / (report.elapsedMs / 1000)), unit: 'actions/s', target: TARGET_ACTIONS_PER_SECOND * 0.95, notes: `offered ${ACTIONS_PER_SECOND}/s` }, true),
       judged({ name: 'triage.lost_actions', value: lost, unit: 'actions', target: 0 }, false),
       judged({ name: 'triage.unacknowledged_actions', value: unacked, unit: 'actions', target: 0, notes: 'no ack within 20 s after the load ended' }, false),
       judged({ name: 'triage.duplicated_actions', value: duplicated, unit: 'actions', target: 0 }, false),

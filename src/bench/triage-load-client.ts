@@ -15,6 +15,12 @@ export interface LoadPlan {
   readonly actionsPerSecond: number;
   readonly durationMs: number;
   /**
+   * Load at the same rate before the measured `durationMs` (default 0). The first second after a
+   * server starts taking actions is JIT compilation and first-use caches: acks then took 100-240 ms,
+   * then 2-3 ms. Those acks are reported apart (`warmupLatenciesMs`); the actions count everywhere else.
+   */
+  readonly warmupMs?: number;
+  /**
    * `wire` (the default): each client speaks the socket.io wire protocol over a bare WebSocket,
    * parses its acks and only counts the broadcasts it receives. `socket.io`: full socket.io-client
    * sockets that decode everything. Real trainees each have a machine of their own; here the 500
@@ -25,9 +31,14 @@ export interface LoadPlan {
 }
 
 export interface LoadReport {
+  /** Both phases. */
   readonly sent: number;
   readonly acked: number;
+  /** Acks of the actions sent in the measured phase. */
   readonly latenciesMs: number[];
+  /** When each of those was sent, ms after the measured phase began (same order). */
+  readonly sentAtMs: number[];
+  readonly warmupLatenciesMs: number[];
   readonly errors: Record<string, number>;
   /** actionIds acknowledged with applied:true. */
   readonly appliedIds: string[];
@@ -36,6 +47,7 @@ export interface LoadReport {
   readonly broadcastBatches: number;
   /** Characters of every packet the clients received (acks, broadcasts, events). */
   readonly receivedChars: number;
+  /** From the first measured send to the last ack. */
   readonly elapsedMs: number;
   /** CPU of this (client) process during the load: if it nears one core, latencies measure the clients. */
   readonly clientCpuMs: number;
@@ -187,22 +199,30 @@ export async function runLoad(plan: LoadPlan, onPhase: (phase: 'load-start' | 'l
   }
   receivedChars = 0;
   const latenciesMs: number[] = [];
+  const sentAtMs: number[] = [];
+  const warmupLatenciesMs: number[] = [];
   const errors: Record<string, number> = {};
   const appliedIds: string[] = [];
   let sent = 0;
   let acked = 0;
-  const total = Math.round((plan.actionsPerSecond * plan.durationMs) / 1000);
-  onPhase('load-start');
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const loopBefore = performance.eventLoopUtilization();
+  const warmup = Math.round((plan.actionsPerSecond * (plan.warmupMs ?? 0)) / 1000);
+  const total = warmup + Math.round((plan.actionsPerSecond * plan.durationMs) / 1000);
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-  loopDelay.enable();
+  let measured: { started: number; cpu: NodeJS.CpuUsage; loop: ReturnType<typeof performance.eventLoopUtilization> } | null = null;
+  let lastAckAt = 0;
+  const startMeasuring = () => {
+    onPhase('load-start');
+    measured = { started: performance.now(), cpu: process.cpuUsage(), loop: performance.eventLoopUtilization() };
+    loopDelay.enable();
+  };
+  const started = performance.now();
   await new Promise<void>((resolve) => {
     let next = 0;
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * plan.actionsPerSecond));
       for (; sent < due; sent++) {
+        if (sent === warmup) startMeasuring();
+        const warm = sent < warmup;
         const index = next++ % sockets.length;
         const client = plan.clients[index]!;
         const alertId = client.alertIds[(sent >> 3) % client.alertIds.length]!;
@@ -213,7 +233,12 @@ export async function runLoad(plan: LoadPlan, onPhase: (phase: 'load-start' | 'l
             : { actionId, exerciseId: plan.exerciseId, type: 'alert.severity', alertId, severity: sent % 4 === 1 ? 'medium' : 'high' };
         const t0 = performance.now();
         sockets[index]!.emit('triage:act', payload, (ack: Ack) => {
-          latenciesMs.push(performance.now() - t0);
+          lastAckAt = performance.now();
+          if (warm) warmupLatenciesMs.push(lastAckAt - t0);
+          else {
+            latenciesMs.push(lastAckAt - t0);
+            sentAtMs.push(t0 - measured!.started);
+          }
           acked++;
           if (ack.error) errors[ack.error.code] = (errors[ack.error.code] ?? 0) + 1;
           else if (ack.data?.applied) appliedIds.push(actionId);
@@ -224,13 +249,15 @@ export async function runLoad(plan: LoadPlan, onPhase: (phase: 'load-start' | 'l
     };
     tick();
     // Never hang the benchmark on lost acks.
-    setTimeout(resolve, plan.durationMs + 20_000).unref();
+    setTimeout(resolve, (plan.warmupMs ?? 0) + plan.durationMs + 20_000).unref();
   });
-  const elapsedMs = performance.now() - started;
+  if (measured === null) startMeasuring();
+  const phase = measured!;
+  const elapsedMs = Math.max(lastAckAt, phase.started) - phase.started;
   onPhase('load-end');
-  const used = process.cpuUsage(cpu);
+  const used = process.cpuUsage(phase.cpu);
   loopDelay.disable();
-  const clientLoopBusy = performance.eventLoopUtilization(loopBefore).utilization;
+  const clientLoopBusy = performance.eventLoopUtilization(phase.loop).utilization;
   const clientLoopDelayP99Ms = loopDelay.percentile(99) / 1e6;
   // Teammates get a busy team's actions every 200 ms, and the server may still be catching up:
   // wait until no broadcast has arrived for a second (at most 10 s), so none is counted missing.
@@ -239,7 +266,7 @@ export async function runLoad(plan: LoadPlan, onPhase: (phase: 'load-start' | 'l
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   for (const socket of sockets) socket.disconnect();
-  return { sent, acked, latenciesMs, errors, appliedIds, broadcastsReceived, broadcastBatches, receivedChars, elapsedMs, clientLoopBusy, clientLoopDelayP99Ms, clientCpuMs: (used.user + used.system) / 1000 };
+  return { sent, acked, latenciesMs, sentAtMs, warmupLatenciesMs, errors, appliedIds, broadcastsReceived, broadcastBatches, receivedChars, elapsedMs, clientLoopBusy, clientLoopDelayP99Ms, clientCpuMs: (used.user + used.system) / 1000 };
 }
 
 // Forked: take the plan from the parent, send the report back, exit.

@@ -50,16 +50,19 @@ describe('triage benchmark load clients', () => {
         ],
         actionsPerSecond: 30,
         durationMs: 1_000,
+        warmupMs: 500,
         client,
       },
       (phase) => phases.push(phase),
     );
     expect(phases).toEqual(['load-start', 'load-end']);
-    expect(report).toMatchObject({ sent: 30, acked: 30, errors: {} });
-    expect(new Set(report.appliedIds).size).toBe(30);
+    // 15 warm-up actions, then 30 measured: all are applied and counted, only the 30 are timed.
+    expect(report).toMatchObject({ sent: 45, acked: 45, errors: {} });
+    expect(new Set(report.appliedIds).size).toBe(45);
     expect(report.latenciesMs).toHaveLength(30);
-    // Round robin over the three clients: 20 actions of team A reach its 2 sockets, 10 of team B its 1.
-    expect(report.broadcastsReceived).toBe(20 * 2 + 10 * 1);
+    expect(report.warmupLatenciesMs).toHaveLength(15);
+    // Round robin over the three clients: 30 actions of team A reach its 2 sockets, 15 of team B its 1.
+    expect(report.broadcastsReceived).toBe(30 * 2 + 15 * 1);
     expect(report.receivedChars).toBeGreaterThan(0);
   }, 60_000);
 });
