@@ -223,6 +223,50 @@ describe('web console in a real browser', () => {
     await context.close();
   });
 
+  it('trainee: a teammate\'s burst of actions refreshes the console at most once a second, and it ends current', async () => {
+    const created = await api<ExerciseDto>(app.baseUrl, instructorToken, 'POST', '/exercises', {
+      scenarioVersionId: await flagshipVersionId(),
+      teams: [{ name: 'Đội Lam', memberIds: [ids.trainee1, ids.trainee3] }],
+      speed: 1,
+      seed: 11,
+    });
+    const exId = created.body.id;
+    await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/start`);
+    await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/seek`, { virtualMs: 20 * 60_000 });
+    const ref = await alertRefsOf(app, exId);
+    const teammate = await login(app.baseUrl, 'trainee3');
+
+    const { context, page } = await newPage('vi');
+    await uiLogin(page, 'trainee1');
+    await page.goto(`${app.baseUrl}/exercises/${exId}/console`);
+    await page.waitForSelector('[data-testid=connection-state][data-state=connected]');
+    const target = page.locator(`[data-testid=alert-row][data-alert-id="${ref('ws-av-webshell')}"]`);
+    await expect(target.getAttribute('data-status')).resolves.toBe('new');
+    const stateReads: number[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === `/api/exercises/${exId}/state`) stateReads.push(Date.now());
+    });
+
+    // Thirty notes from the teammate, one every ~100 ms, then the alert taken: each reaches this
+    // console in a team:actions batch; refetching the team state on each was 30 requests.
+    const started = Date.now();
+    for (let i = 0; i < 30; i++) {
+      const note = await api(app.baseUrl, teammate, 'POST', `/exercises/${exId}/actions`, { actionId: crypto.randomUUID(), exerciseId: exId, type: 'alert.note', alertId: ref('ws-fim-new-phtml'), text: `ghi chú ${i}` });
+      expect(note.status).toBeLessThan(300);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const take = await api(app.baseUrl, teammate, 'POST', `/exercises/${exId}/actions`, { actionId: crypto.randomUUID(), exerciseId: exId, type: 'alert.acknowledge', alertId: ref('ws-av-webshell') });
+    expect(take.status).toBeLessThan(300);
+    const elapsedMs = Date.now() - started;
+    // The teammate's last action shows (after at most one throttle interval) ...
+    await page.locator(`[data-testid=alert-row][data-alert-id="${ref('ws-av-webshell')}"][data-status=acknowledged]`).waitFor({ timeout: 5000 });
+    // ... and the state was read about once a second, not once per batch.
+    const during = stateReads.filter((at) => at <= started + elapsedMs + 1500);
+    expect(during.length).toBeGreaterThanOrEqual(2);
+    expect(during.length).toBeLessThanOrEqual(Math.ceil((elapsedMs + 1500) / 1000) + 1);
+    await context.close();
+  });
+
   it('instructor: creates an exercise from the flagship drill, starts it, changes speed, pauses, resumes', async () => {
     const { context, page } = await newPage('vi');
     await uiLogin(page, 'instructor');

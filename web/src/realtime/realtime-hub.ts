@@ -4,6 +4,15 @@ import type { JoinResult, TeamActionMessage } from '@contracts/realtime.schema.j
 import type { RecordedAction } from '@contracts/triage.schema.js';
 import type { ScoreboardView } from '@contracts/scoring.schema.js';
 import { session } from '../api/api-client.js';
+import { RefreshThrottle } from './refresh-throttle.js';
+
+/**
+ * Views refetch derived state (team state, deadlines, the cockpit's progress) at most this often
+ * for teammates' actions. A busy team's batches arrive every 200 ms and the cockpit sits in every
+ * team's room: refetching on each batch was several requests a second per open console, and the
+ * cockpit's progress reads every team's events.
+ */
+const REFRESH_INTERVAL_MS = 1000;
 
 export type ConnectionState = 'idle' | 'connected' | 'reconnecting' | 'offline';
 
@@ -24,8 +33,15 @@ export class ExerciseLive {
   /** Latest scoreboard pushed by the server (`exercise:scores`), as this user may see it. */
   scores: ScoreboardView | null = null;
   private readonly actionKeys = new Set<string>();
-  /** Bumps when a team action arrives or the socket re-joins: views refetch derived state then. */
+  /**
+   * Bumps when team actions arrived (at most once per REFRESH_INTERVAL_MS) or the user's own action
+   * was acknowledged (at once): views refetch derived state then. `joinTick` bumps on every re-join.
+   */
   actionTick = 0;
+  private readonly refresh = new RefreshThrottle(REFRESH_INTERVAL_MS, () => {
+    this.actionTick += 1;
+    this.notify();
+  });
   joinTick = 0;
   version = 0;
   private readonly listeners = new Set<Listener>();
@@ -74,13 +90,18 @@ export class ExerciseLive {
     this.notify();
   }
 
-  addAction(action: RecordedAction): void {
-    const key = `${action.teamId}:${action.seq}:${action.actionId}`;
-    if (this.actionKeys.has(key)) return;
-    this.actionKeys.add(key);
-    this.actions = [...this.actions, action].sort((a, b) => a.wallMs - b.wallMs).slice(-500);
-    this.actionTick += 1;
+  /** One `team:actions` batch: the activity list updates at once, derived views at the throttle's pace. */
+  addActions(actions: readonly RecordedAction[]): void {
+    const fresh = actions.filter((action) => {
+      const key = `${action.teamId}:${action.seq}:${action.actionId}`;
+      if (this.actionKeys.has(key)) return false;
+      this.actionKeys.add(key);
+      return true;
+    });
+    if (fresh.length === 0) return;
+    this.actions = [...this.actions, ...fresh].sort((a, b) => a.wallMs - b.wallMs).slice(-500);
     this.notify();
+    this.refresh.request();
   }
 
   setScores(view: ScoreboardView): void {
@@ -88,10 +109,14 @@ export class ExerciseLive {
     this.notify();
   }
 
-  /** Our own action was acknowledged over REST: refetch state even if no broadcast comes. */
+  /** Our own action was acknowledged over REST: refetch state now, even if no broadcast comes. */
   bumpActions(): void {
-    this.actionTick += 1;
-    this.notify();
+    this.refresh.now();
+  }
+
+  /** The exercise is no longer watched: no refresh may fire for it. */
+  dispose(): void {
+    this.refresh.cancel();
   }
 }
 
@@ -171,7 +196,8 @@ class RealtimeHub {
     socket.on('exercise:clock', (message: { exerciseId: string; clock: ClockStateDto }) => this.lives.get(message.exerciseId)?.live.setClock(message.clock));
     socket.on('exercise:scores', (view: ScoreboardView) => this.lives.get(view.exerciseId)?.live.setScores(view));
     socket.on('team:actions', (messages: TeamActionMessage[]) => {
-      for (const message of messages) this.lives.get(message.exerciseId)?.live.addAction(message.action);
+      const exerciseId = messages[0]?.exerciseId;
+      if (exerciseId !== undefined) this.lives.get(exerciseId)?.live.addActions(messages.map((message) => message.action));
     });
     return socket;
   }
@@ -228,12 +254,16 @@ class RealtimeHub {
     const entry = this.lives.get(exerciseId);
     if (!entry || entry.refs === 0) return;
     entry.refs -= 1;
-    if (entry.refs === 0) this.socket?.emit('exercise:leave', { exerciseId }, () => undefined);
+    if (entry.refs === 0) {
+      entry.live.dispose();
+      this.socket?.emit('exercise:leave', { exerciseId }, () => undefined);
+    }
   }
 
   shutdown(): void {
     this.socket?.disconnect();
     this.socket = null;
+    for (const { live } of this.lives.values()) live.dispose();
     this.lives.clear();
     this.setState('idle');
   }
