@@ -27,8 +27,14 @@ describe('SystemTimer (fake timers, no sleeping)', () => {
     const calls: string[] = [];
     const at = Date.now() + 500;
     timer.arm(at, () => calls.push('first'));
-    expect(jest.getTimerCount()).toBe(1);
+    const set = jest.spyOn(globalThis, 'setTimeout');
+    const cleared = jest.spyOn(globalThis, 'clearTimeout');
     timer.arm(at, () => calls.push('latest'));
+    // Neither cleared nor set again: the armed timer is kept.
+    expect(set).not.toHaveBeenCalled();
+    expect(cleared).not.toHaveBeenCalled();
+    set.mockRestore();
+    cleared.mockRestore();
     expect(jest.getTimerCount()).toBe(1);
     jest.advanceTimersByTime(500);
     expect(calls).toEqual(['latest']);
