@@ -3,18 +3,23 @@ import Database from 'better-sqlite3';
 import { triageScenarioView } from '../triage/team-state.reducer.js';
 import { AnswerKey } from './answer-key.js';
 import { SEALED_COPY_SQL, sealedCopyParams } from './exercise-log-reader.js';
-import { WORKER_SCENARIOS, type WorkerJob, type WorkerReply } from './scoring-workers.js';
+import { LiveLogTail } from './live-log-tail.js';
+import { WORKER_LIVE_EXERCISES, WORKER_SCENARIOS, type LiveWorkerJob, type SealedWorkerJob, type WorkerJob, type WorkerMessage, type WorkerReply } from './scoring-workers.js';
 import { decodeTeamLog } from './sealed-team-log.js';
 import { scoreTeamLog, type ScoringScenarioParts } from './team-log-scoring.js';
 import type { TeamScore } from '../contracts/scoring.schema.js';
 
 /**
- * Entry of a scoring worker thread (see `scoring-workers.ts`): scores teams of a finished exercise
- * from their sealed copies, read from the SQLite file itself. A team whose copy is gone or cannot
- * be decoded is left out of the reply; the server reads that team from its rows.
+ * Entry of a scoring worker thread (see `scoring-workers.ts`). It scores teams of a finished
+ * exercise from their sealed copies, read from the SQLite file itself: a team whose copy is gone or
+ * cannot be decoded is left out of the reply, and the server reads that team from its rows. And it
+ * computes the live board's totals of running exercises, from logs it keeps and extends with what
+ * was committed since (LiveLogTail).
  */
 const databases = new Map<string, Database.Database>();
 const scenarios = new Map<string, ScoringScenarioParts>();
+/** By exercise, least recently scored first. */
+const tails = new Map<string, LiveLogTail>();
 
 function database(file: string): Database.Database {
   let db = databases.get(file);
@@ -39,6 +44,47 @@ function scenarioOf(job: WorkerJob): ScoringScenarioParts {
 }
 
 function run(job: WorkerJob): WorkerReply {
+  switch (job.kind) {
+    case 'sealed':
+      return runSealed(job);
+    case 'live':
+      return runLive(job);
+    default: {
+      const never: never = job;
+      throw new Error(`unknown job ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function runLive(job: LiveWorkerJob): WorkerReply {
+  let tail = tails.get(job.exerciseId);
+  if (tail === undefined) {
+    tail = new LiveLogTail(database(job.databaseFile), job.exerciseId);
+    if (tails.size >= WORKER_LIVE_EXERCISES) tails.delete(tails.keys().next().value as string);
+  } else tails.delete(job.exerciseId);
+  tails.set(job.exerciseId, tail);
+  const scenario = scenarioOf(job);
+  const logs = tail.logs(job.teams.map((t) => t.teamId));
+  const scores = job.teams.map(
+    (team) =>
+      [
+        team.teamId,
+        scoreTeamLog(scenario, {
+          exerciseId: job.exerciseId,
+          seed: job.seed,
+          teamId: team.teamId,
+          memberIds: team.memberIds,
+          log: logs.get(team.teamId)!,
+          adjustments: team.adjustments,
+          endMs: job.endMs,
+          detail: 'totals',
+        }),
+      ] as const,
+  );
+  return { jobId: job.jobId, scores };
+}
+
+function runSealed(job: SealedWorkerJob): WorkerReply {
   const statement = database(job.databaseFile).prepare(SEALED_COPY_SQL).pluck();
   const scenario = scenarioOf(job);
   const scores: Array<readonly [string, TeamScore]> = [];
@@ -57,7 +103,11 @@ function run(job: WorkerJob): WorkerReply {
   return { jobId: job.jobId, scores };
 }
 
-parentPort?.on('message', (job: WorkerJob) => {
+parentPort?.on('message', (job: WorkerMessage) => {
+  if (job.kind === 'forget') {
+    tails.delete(job.exerciseId);
+    return;
+  }
   let reply: WorkerReply;
   try {
     reply = run(job);

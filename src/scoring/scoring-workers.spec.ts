@@ -10,6 +10,8 @@ import { triageScenarioView } from '../triage/team-state.reducer.js';
 import { AnswerKey } from './answer-key.js';
 import type { SealedCopy, TeamLog } from './exercise-log-reader.js';
 import { scoringWorkerEntry, ScoringWorkerError, ScoringWorkers } from './scoring-workers.js';
+import { openDatabase } from '../persistence/data-source.js';
+import { readExerciseLog } from './exercise-log-reader.js';
 import { encodeTeamLog, SEALED_LOG_FORMAT } from './sealed-team-log.js';
 import { simulate } from './solver.js';
 import { scoreTeamLog } from './team-log-scoring.js';
@@ -146,6 +148,113 @@ describe('scoring workers (sealed copies scored in worker threads)', () => {
       await expect(missingDatabase.score({ ...job([copy(0)]), databaseFile: join(dir, 'missing.sqlite') })).rejects.toBeInstanceOf(ScoringWorkerError);
     } finally {
       await missingDatabase.close();
+    }
+  }, 60_000);
+});
+
+describe('scoring workers (live boards of running exercises)', () => {
+  let dir: string;
+  let file: string;
+  let db: Database.Database;
+  const ordinals = new Map<string, number>();
+  /** A team's solver run, split in two: the rows committed before the first job and after it. */
+  const runs = new Map<string, TeamLog>();
+
+  /** Writes the rows as the runtime does: journal rows with the recorded action, then the team's events. */
+  const commit = (exerciseId: string, team: string, log: TeamLog, part: 'first' | 'rest') => {
+    const half = (n: number) => Math.floor(n / 2);
+    const actions = part === 'first' ? log.actions.slice(0, half(log.actions.length)) : log.actions.slice(half(log.actions.length));
+    const events = part === 'first' ? log.delivered.slice(0, half(log.delivered.length)) : log.delivered.slice(half(log.delivered.length));
+    const firstSeq = part === 'first' ? 1 : half(log.delivered.length) + 1;
+    const journal = db.prepare('INSERT INTO exercise_journal (exercise_id, ordinal, type, team_id, action_id, user_id, virtual_ms, wall_ms, payload, team_seq, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const event = db.prepare('INSERT INTO exercise_events (team_id, seq, exercise_id, event_id, virtual_ms, delivered_virtual_ms, scheduled_wall_ms, catch_up, origin, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    db.transaction(() => {
+      for (const a of actions) {
+        const ordinal = ordinals.get(exerciseId) ?? 0;
+        ordinals.set(exerciseId, ordinal + 1);
+        journal.run(exerciseId, ordinal, 'action', team, a.actionId, a.userId, a.virtualMs, a.wallMs, '{}', a.seq, JSON.stringify({ ...a, exerciseId, teamId: team }));
+      }
+      events.forEach((e, i) => event.run(team, firstSeq + i, exerciseId, e.eventId, e.virtualMs, e.virtualMs, 0, 0, e.origin, '{}'));
+    })();
+  };
+  const liveJob = (exerciseId: string, teams: readonly string[]) => ({
+    databaseFile: file,
+    exerciseId,
+    scenarioVersionId: 'v1',
+    scenario,
+    seed: '5',
+    endMs: scenario.duration * 1000,
+    teams: teams.map((teamId) => ({ teamId, memberIds: [], adjustments: [] })),
+  });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'soc-drill-live-workers-'));
+    file = join(dir, 'db.sqlite');
+    await (await openDatabase({ databaseUrl: `sqlite:${file}` })).destroy();
+    db = new Database(file);
+    (['perfect', 'naive'] as const).forEach((solver, n) => runs.set(teamId(n), teamLog(solver, n)));
+  });
+  afterAll(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('scores from the committed rows exactly as this thread scores them, always in the worker that keeps the exercise', async () => {
+    const workers = new ScoringWorkers({ size: 2, entry: scoringWorkerEntry() });
+    const posted = jest.spyOn(Worker.prototype, 'postMessage');
+    const exerciseX = '00000000-0000-4000-8000-0000000000b1';
+    const exerciseY = '00000000-0000-4000-8000-0000000000b2';
+    const teams = [teamId(0), teamId(1)];
+    // Team ids are unique across exercises (events are keyed by team and seq).
+    const teamY = teamId(5);
+    /** The same rows read in this thread and scored here. */
+    const inThread = async (exerciseId: string, teams: readonly string[]) => {
+      const dataSource = await openDatabase({ databaseUrl: `sqlite:${file}` });
+      try {
+        const log = await readExerciseLog(dataSource, exerciseId, teams, { wholeExercise: true });
+        return new Map(teams.map((t) => [t, JSON.stringify(scoreTeamLog(parts, { exerciseId, seed: '5', teamId: t, memberIds: [], log: log.teams.get(t)!, adjustments: [], endMs: scenario.duration * 1000, detail: 'totals' }))]));
+      } finally {
+        await dataSource.destroy();
+      }
+    };
+    const serialized = (scores: Map<string, unknown>) => new Map([...scores].map(([t, score]) => [t, JSON.stringify(score)]));
+    try {
+      for (const t of teams) commit(exerciseX, t, runs.get(t)!, 'first');
+      commit(exerciseY, teamY, runs.get(teamId(0))!, 'first');
+      const firstX = await workers.scoreLive(liveJob(exerciseX, teams));
+      expect(serialized(firstX)).toEqual(await inThread(exerciseX, teams));
+      expect(serialized(await workers.scoreLive(liveJob(exerciseY, [teamY])))).toEqual(await inThread(exerciseY, [teamY]));
+
+      // The rest of the drill is committed: the worker adds it to what it kept.
+      for (const t of teams) commit(exerciseX, t, runs.get(t)!, 'rest');
+      const secondX = await workers.scoreLive(liveJob(exerciseX, teams));
+      expect(serialized(secondX)).toEqual(await inThread(exerciseX, teams));
+      // The scores moved (more of the drill was played), so equal bytes are not a stale copy.
+      expect(secondX.get(teamId(0))!.total).not.toBe(firstX.get(teamId(0))!.total);
+      expect(secondX.get(teamId(0))!.total).toBeGreaterThan(secondX.get(teamId(1))!.total);
+
+      // Every job of an exercise went to one worker; the other exercise went to the other.
+      const workerOf = (exerciseId: string) => new Set(posted.mock.contexts.filter((_, i) => (posted.mock.calls[i]![0] as { exerciseId?: string }).exerciseId === exerciseId));
+      expect(workerOf(exerciseX).size).toBe(1);
+      expect(workerOf(exerciseY).size).toBe(1);
+      expect([...workerOf(exerciseX)][0]).not.toBe([...workerOf(exerciseY)][0]);
+
+      // A finished exercise: its worker drops the logs (and a later job would read them afresh).
+      workers.forgetLive(exerciseX);
+      expect(posted).toHaveBeenLastCalledWith({ kind: 'forget', exerciseId: exerciseX });
+      expect(serialized(await workers.scoreLive(liveJob(exerciseX, teams)))).toEqual(await inThread(exerciseX, teams));
+    } finally {
+      posted.mockRestore();
+      await workers.close();
+    }
+  }, 60_000);
+
+  it('rejects with its own error when the database cannot be read', async () => {
+    const workers = new ScoringWorkers({ size: 1, entry: scoringWorkerEntry() });
+    try {
+      await expect(workers.scoreLive({ ...liveJob('00000000-0000-4000-8000-0000000000b3', [teamId(0)]), databaseFile: join(dir, 'missing.sqlite') })).rejects.toBeInstanceOf(ScoringWorkerError);
+    } finally {
+      await workers.close();
     }
   }, 60_000);
 });

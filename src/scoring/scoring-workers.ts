@@ -13,8 +13,14 @@ export interface WorkerTeam {
   readonly adjustments: readonly ManualAdjustment[];
 }
 
-/** What a worker is asked: score these teams of one exercise from their sealed copies. */
-export interface WorkerJob {
+/** One team of a running exercise for the live board: what the scorer needs besides the log. */
+export interface LiveWorkerTeam {
+  readonly teamId: string;
+  readonly memberIds: readonly string[];
+  readonly adjustments: readonly ManualAdjustment[];
+}
+
+interface WorkerJobBase {
   readonly jobId: number;
   /** The SQLite file; each worker opens it read-only (WAL lets readers run beside the writer). */
   readonly databaseFile: string;
@@ -25,9 +31,28 @@ export interface WorkerJob {
   readonly scenario?: Scenario;
   readonly seed: string;
   readonly endMs: number;
+}
+
+/** Score these teams of a finished exercise from their sealed copies. */
+export interface SealedWorkerJob extends WorkerJobBase {
+  readonly kind: 'sealed';
   readonly detail: ScoreDetail;
   readonly teams: readonly WorkerTeam[];
 }
+
+/**
+ * Totals of these teams of a running exercise for the live board. The worker keeps the exercise's
+ * logs and reads only what was committed since its last job (see LiveLogTail).
+ */
+export interface LiveWorkerJob extends WorkerJobBase {
+  readonly kind: 'live';
+  readonly teams: readonly LiveWorkerTeam[];
+}
+
+export type WorkerJob = SealedWorkerJob | LiveWorkerJob;
+
+/** Messages to a worker: jobs (answered by jobId), and dropping a live exercise's logs (not answered). */
+export type WorkerMessage = WorkerJob | { readonly kind: 'forget'; readonly exerciseId: string };
 
 /** A worker's answer: the teams it scored. A team whose copy was gone or unreadable is left out. */
 export type WorkerReply = { readonly jobId: number; readonly scores: ReadonlyArray<readonly [string, TeamScore]> } | { readonly jobId: number; readonly error: string };
@@ -49,6 +74,8 @@ interface Handle {
 
 /** How many scenario versions a worker keeps indexed. */
 export const WORKER_SCENARIOS = 4;
+/** How many running exercises' logs a worker keeps for live boards (the least recently scored goes). */
+export const WORKER_LIVE_EXERCISES = 16;
 /**
  * Teams per message. Workers take the next share when they finish one, so they end together even
  * when one of them shares its core with something else; a scenario is sent to a worker only once.
@@ -71,6 +98,9 @@ export class ScoringWorkers {
   private readonly handles: Array<Handle | null>;
   private nextJobId = 1;
   private closed = false;
+  /** Which worker keeps each running exercise's logs: always the same one, so it only reads what is new. */
+  private readonly liveSlots = new Map<string, number>();
+  private nextLiveSlot = 0;
 
   constructor(private readonly options: { readonly size: number; readonly entry: URL }) {
     this.handles = Array.from({ length: Math.max(1, options.size) }, () => null);
@@ -81,7 +111,7 @@ export class ScoringWorkers {
   }
 
   /** Scores the teams, TEAMS_PER_SHARE at a time to whichever worker is free; rejects with `ScoringWorkerError`. */
-  async score(job: Omit<WorkerJob, 'jobId' | 'scenario'> & { readonly scenario: Scenario }): Promise<Map<string, TeamScore>> {
+  async score(job: Omit<SealedWorkerJob, 'jobId' | 'scenario' | 'kind'> & { readonly scenario: Scenario }): Promise<Map<string, TeamScore>> {
     if (this.closed) throw new ScoringWorkerError('the scoring workers are closed');
     const shares: Array<readonly WorkerTeam[]> = [];
     for (let i = 0; i < job.teams.length; i += TEAMS_PER_SHARE) shares.push(job.teams.slice(i, i + TEAMS_PER_SHARE));
@@ -92,7 +122,7 @@ export class ScoringWorkers {
       while (next < shares.length) {
         const teams = shares[next++]!;
         try {
-          for (const [teamId, score] of await this.run(slot, scenario, { ...rest, jobId: this.nextJobId++, teams })) scores.set(teamId, score);
+          for (const [teamId, score] of await this.run(slot, scenario, { ...rest, kind: 'sealed', jobId: this.nextJobId++, teams })) scores.set(teamId, score);
         } catch (error) {
           next = shares.length;
           throw error;
@@ -101,6 +131,31 @@ export class ScoringWorkers {
     };
     await Promise.all(Array.from({ length: Math.min(this.handles.length, shares.length) }, (_, slot) => drain(slot)));
     return scores;
+  }
+
+  /**
+   * Live totals of a running exercise's teams, from the worker that keeps its logs (it reads what
+   * was committed since its last job); rejects with `ScoringWorkerError`. The live board's
+   * recomputation used to fold every team's whole log on the server's event loop: a tenth of a
+   * second at a time, in the middle of the acks, and every recorded action kept in its heap.
+   */
+  async scoreLive(job: Omit<LiveWorkerJob, 'jobId' | 'scenario' | 'kind'> & { readonly scenario: Scenario }): Promise<Map<string, TeamScore>> {
+    if (this.closed) throw new ScoringWorkerError('the scoring workers are closed');
+    let slot = this.liveSlots.get(job.exerciseId);
+    if (slot === undefined) {
+      slot = this.nextLiveSlot++ % this.handles.length;
+      this.liveSlots.set(job.exerciseId, slot);
+    }
+    const { scenario, ...rest } = job;
+    return new Map(await this.run(slot, scenario, { ...rest, kind: 'live', jobId: this.nextJobId++ }));
+  }
+
+  /** The exercise no longer runs: its worker drops the logs it kept. */
+  forgetLive(exerciseId: string): void {
+    const slot = this.liveSlots.get(exerciseId);
+    if (slot === undefined) return;
+    this.liveSlots.delete(exerciseId);
+    this.handles[slot]?.worker.postMessage({ kind: 'forget', exerciseId } satisfies WorkerMessage);
   }
 
   async close(): Promise<void> {
@@ -114,7 +169,7 @@ export class ScoringWorkers {
   private run(slot: number, scenario: Scenario, job: WorkerJob): Promise<ReadonlyArray<readonly [string, TeamScore]>> {
     const handle = this.handles[slot] ?? this.start(slot);
     // A scenario of 1,000 alerts is milliseconds of cloning: each worker gets it once.
-    let message: WorkerJob = job;
+    let message: WorkerMessage = job;
     if (!handle.scenarios.includes(job.scenarioVersionId)) {
       message = { ...job, scenario };
       handle.scenarios.push(job.scenarioVersionId);

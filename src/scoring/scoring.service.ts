@@ -697,6 +697,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   }
 
   private dropBoard(exerciseId: string): void {
+    this.workers?.forgetLive(exerciseId);
     const board = this.boards.get(exerciseId);
     if (board?.timer) clearTimeout(board.timer);
     this.boards.delete(exerciseId);
@@ -740,27 +741,61 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     }
     const roster = await this.roster(exerciseId);
     const scenario = await this.scoringScenario(exercise.scenarioVersionId);
-    const cached = board.logs.current();
-    // Without the logs in memory, every team is read (and so scored) once to fill them.
-    const teamIds = board.initialised && cached !== null ? [...board.dirty] : roster.teams.map((t) => t.id);
-    board.dirty.clear();
-    let computed: ComputedScores;
-    if (cached !== null) {
-      computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS, logs: cached });
+    const inWorker = await this.liveInWorker(exercise, scenario, roster, board.initialised ? [...board.dirty] : roster.teams.map((t) => t.id));
+    let scores: ReadonlyMap<string, TeamScore>;
+    if (inWorker !== null) {
+      board.dirty.clear();
+      // Kept only while the workers were failing.
+      board.logs.forget();
+      scores = inWorker;
     } else {
-      board.logs.loading();
-      try {
-        computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS });
-      } catch (error) {
-        board.logs.failed();
-        throw error;
+      const cached = board.logs.current();
+      // Without the logs in memory, every team is read (and so scored) once to fill them.
+      const teamIds = board.initialised && cached !== null ? [...board.dirty] : roster.teams.map((t) => t.id);
+      board.dirty.clear();
+      let computed: ComputedScores;
+      if (cached !== null) {
+        computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS, logs: cached });
+      } else {
+        board.logs.loading();
+        try {
+          computed = await this.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS });
+        } catch (error) {
+          board.logs.failed();
+          throw error;
+        }
+        board.logs.loaded(computed.logs);
       }
-      board.logs.loaded(computed.logs);
+      scores = computed.scores;
     }
     if (this.boards.get(exerciseId) !== board) return;
-    for (const [teamId, score] of computed.scores) board.totals.set(teamId, score);
+    for (const [teamId, score] of scores) board.totals.set(teamId, score);
     board.initialised = true;
     await this.publishBoard(exerciseId, { force: false, justComputed: true });
+  }
+
+  /**
+   * The live totals of `teamIds` from the scoring worker that keeps the exercise's logs (the same
+   * committed rows an in-thread computation would read), or null without workers or when they
+   * fail: then this thread computes them from logs it keeps itself.
+   */
+  private async liveInWorker(exercise: ExerciseEntity, scenario: ScoringScenario, roster: Roster, teamIds: readonly string[]): Promise<ReadonlyMap<string, TeamScore> | null> {
+    if (this.workers === null || this.databaseFile === null) return null;
+    const adjustments = await this.adjustmentsByTeam(exercise.id);
+    try {
+      return await this.workers.scoreLive({
+        databaseFile: this.databaseFile,
+        exerciseId: exercise.id,
+        scenarioVersionId: scenario.versionId,
+        scenario: scenario.scenario,
+        seed: exercise.seed,
+        endMs: this.virtualNow(exercise, scenario.scenario),
+        teams: teamIds.map((teamId) => ({ teamId, memberIds: roster.teams.find((t) => t.id === teamId)?.memberIds ?? [], adjustments: adjustments.get(teamId) ?? [] })),
+      });
+    } catch (error) {
+      this.logger.warn(`Exercise ${exercise.id}: live scoring worker failed, scoring in the server thread instead: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
   }
 
   /** Publishes the board now (after a control change or a re-score), without waiting for a delivery. */

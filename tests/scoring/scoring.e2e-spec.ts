@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import type { AfterActionReview, ScoreAdjustment, ScoreboardView, ScoreHistory, TeamScore } from '../../src/contracts/scoring.schema';
 import { alertRef } from '../../src/exercises/alert-refs';
+import { ScoringWorkerError, ScoringWorkers } from '../../src/scoring/scoring-workers';
 import { ScoringService, type ExerciseScores } from '../../src/scoring/scoring.service';
 import { api, login, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
@@ -348,5 +349,105 @@ describe('scoring wired into the platform', () => {
     expect(scoring.lastTiming?.workerTeams).toBe(0);
     expect(scoring.lastTiming?.sealedTeams).toBe(0);
     expect(scoring.lastTiming?.rows.actions).toBeGreaterThan(0);
+  });
+});
+
+describe('the live board computed by a scoring worker', () => {
+  let t: TestApp;
+  let instructor: string;
+  let exercise: ExerciseDto;
+  let teamA: string;
+  let teamB: string;
+  let cockpit: ScoreClient;
+  let a1: ScoreClient;
+  let b1: ScoreClient;
+  let ref: (eventId: string) => string;
+  const clients: ScoreClient[] = [];
+  const live = jest.spyOn(ScoringWorkers.prototype, 'scoreLive');
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    instructor = await login(t.baseUrl, 'instructor');
+    const ids = await userIds(t.baseUrl, await login(t.baseUrl, 'admin'));
+    const upload = await api<{ versionId: string }>(t.baseUrl, instructor, 'POST', '/scenarios', { source: scenarioSource('1.0.0', 'fixture-live-board') });
+    const created = await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', {
+      scenarioVersionId: upload.body.versionId,
+      teams: [
+        { name: 'Đội Xanh', memberIds: [ids.trainee1] },
+        { name: 'Đội Đỏ', memberIds: [ids.trainee3] },
+      ],
+      speed: 1,
+      seed: 11,
+    });
+    expect(created.status).toBe(201);
+    exercise = created.body;
+    [teamA, teamB] = exercise.teams.map((x) => x.id) as [string, string];
+    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{ alert_salt: string }>;
+    ref = (eventId) => alertRef(salt, eventId);
+    for (const token of [instructor, await login(t.baseUrl, 'trainee1'), await login(t.baseUrl, 'trainee3')]) {
+      const c = new ScoreClient(t.baseUrl, token, exercise.id);
+      clients.push(c);
+      await c.connected();
+      await c.join();
+    }
+    [cockpit, a1, b1] = clients as [ScoreClient, ScoreClient, ScoreClient];
+    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`)).status).toBe(200);
+    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 65_000 })).status).toBe(200);
+    await expectEventually(() => expect(b1.deliveredIds(teamB)).toEqual(expect.arrayContaining(['s-001', 's-002'].map(ref))));
+  }, 60_000);
+
+  afterAll(async () => {
+    live.mockRestore();
+    for (const c of clients) c.close();
+    await t.close();
+  });
+
+  const teamScore = async (teamId: string) => (await api<TeamScore>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/teams/${teamId}/score`)).body;
+  const adjust = async (teamId: string, points: number) =>
+    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamId}/adjustments`, { component: 'detection', points, reason: 'Điều chỉnh kiểm thử' })).status).toBe(201);
+  const pointsOf = (score: TeamScore) => ({ total: score.total, ...Object.fromEntries(Object.entries(score.components).map(([name, c]) => [name, [c.score, c.unclamped]])) });
+  /** The last score the worker computed for each team in the jobs from `from` on. */
+  const workerScores = async (from: number) => {
+    const scores = new Map<string, TeamScore>();
+    for (const result of live.mock.results.slice(from)) if (result.type === 'return') for (const [teamId, score] of await (result.value as Promise<Map<string, TeamScore>>)) scores.set(teamId, score);
+    return scores;
+  };
+
+  it('equals the scores computed in the server thread from the logs', async () => {
+    expect((await a1.act({ type: 'alert.verdict', alertId: ref('s-001'), verdict: 'true-positive' })).data?.applied).toBe(true);
+    expect((await a1.act({ type: 'response', action: 'isolate-host', target: 'web-01' })).data?.applied).toBe(true);
+    expect((await b1.act({ type: 'alert.verdict', alertId: ref('s-001'), verdict: 'false-positive', reason: 'Nhầm' })).data?.applied).toBe(true);
+    await expectEventually(() => expect(cockpit.board?.rows.find((r) => r.teamId === teamB)).toBeDefined());
+    // Paused, both teams' scores stand still: an adjustment per team makes the worker score them at
+    // the virtual time the REST reads (scored in the server thread from the rows) use.
+    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/pause`)).status).toBe(200);
+    const from = live.mock.calls.length;
+    await adjust(teamA, 5);
+    await adjust(teamB, 5);
+    await expectEventually(async () => expect([...(await workerScores(from)).keys()].sort()).toEqual([teamA, teamB].sort()), 10_000);
+    const scores = await workerScores(from);
+    for (const teamId of [teamA, teamB]) expect(pointsOf(scores.get(teamId)!)).toEqual(pointsOf(await teamScore(teamId)));
+    // The two teams played differently, so equal totals would prove nothing.
+    expect(scores.get(teamA)!.total).toBeGreaterThan(scores.get(teamB)!.total);
+    // And the board shows what the worker computed.
+    await expectEventually(() => expect(cockpit.board?.rows.find((r) => r.teamId === teamA)).toMatchObject({ adjustments: 5, total: scores.get(teamA)!.total }));
+  });
+
+  it('is computed in the server thread while the worker fails', async () => {
+    const inThread = jest.spyOn(ScoringService.prototype, 'computeFromLogs');
+    try {
+      live.mockRejectedValueOnce(new ScoringWorkerError('worker down'));
+      const from = live.mock.calls.length;
+      await adjust(teamA, 2);
+      // The live recomputation (it yields to sockets as it goes), not a REST read.
+      await expectEventually(() => expect(inThread).toHaveBeenCalledWith(expect.anything(), expect.anything(), expect.objectContaining({ detail: 'totals', yieldEveryMs: expect.any(Number) })), 10_000);
+      expect(live.mock.calls.length).toBe(from + 1);
+      await expectEventually(async () => expect(cockpit.board?.rows.find((r) => r.teamId === teamA)).toMatchObject({ adjustments: 7, total: (await teamScore(teamA)).total }));
+      // The worker is back for the next recomputation.
+      await adjust(teamB, 2);
+      await expectEventually(async () => expect((await workerScores(from + 1)).has(teamB)).toBe(true), 10_000);
+    } finally {
+      inThread.mockRestore();
+    }
   });
 });
