@@ -269,9 +269,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
    * no await between those checks and this call, nothing can interleave. `prepare` runs after the
    * exercise state checks, with the action's virtual time; it may throw to refuse the action
    * (nothing is changed). The action is applied to the engine at once and `committed` resolves
-   * once its journal row (and what it delivered) is durable.
+   * once its journal row (and what it delivered) is durable; `ordinal` is that row's ordinal.
    */
-  actOn(handle: LiveExerciseHandle, teamId: string, userId: string, prepare: (gate: ActGate) => PreparedAction): { virtualMs: number; committed: Promise<void> } {
+  actOn(handle: LiveExerciseHandle, teamId: string, userId: string, prepare: (gate: ActGate) => PreparedAction): { virtualMs: number; ordinal: number; committed: Promise<void> } {
     const live = handle as LiveExercise;
     if (this.live.get(live.id) !== live) throw new AppError('EXERCISE_FINISHED', 'The exercise is over; it is read-only');
     const status = live.engine.clockSnapshot().status;
@@ -318,7 +318,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       ...(prepared.teamSeq === undefined ? {} : { teamSeq: prepared.teamSeq }),
       ...(prepared.detail === undefined ? {} : { detail: prepared.detail }),
     });
-    return { virtualMs, committed: this.flush(live) };
+    // The engine journals an action as its last entry, and a journal entry's index is its row's ordinal.
+    const ordinal = live.engine.journal().length - 1;
+    return { virtualMs, ordinal, committed: this.flush(live) };
   }
 
   async eventsAfter(exerciseId: string, teamId: string, afterSeq: number, limit: number): Promise<LoggedEvent[]> {

@@ -156,11 +156,12 @@ async function readRows(dataSource: DataSource, exerciseId: string, teamIds: rea
     injects: `SELECT payload FROM exercise_journal WHERE exercise_id = ? AND type = 'inject'`,
     // By primary key (team_id, seq): one ordered range scan per team, no sort.
     events: `SELECT team_id, event_id, virtual_ms, origin FROM exercise_events WHERE team_id IN (${teamList}) AND exercise_id = ? ORDER BY team_id, seq`,
-    // The whole exercise: the journal's primary-key range (commit order), teams split in memory;
-    // a few teams: through the (exercise_id, team_id, team_seq) index.
+    // The journal's primary-key range (commit order), teams split in memory. There is no index by
+    // team (it cost more than anything else in a commit of actions), so a few teams are found by
+    // scanning the exercise's rows too; a finished exercise's teams have their sealed copies.
     actions: wholeExercise
       ? `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ? AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`
-      : `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ? AND team_id IN (${teamList}) AND type = 'action' AND detail IS NOT NULL ORDER BY team_id, team_seq`,
+      : `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ? AND team_id IN (${teamList}) AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`,
   };
   const [injectRows, eventRows, actionRows] = teamIds.length === 0
     ? [[], [], []]

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, IsNull, MoreThan, Not } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { TokenBucketRateLimiter } from '../auth/rate-limiter.js';
 import { AppError } from '../common/app-error.js';
@@ -47,6 +47,13 @@ interface TeamCache {
   committed: TeamState;
   readonly acks: Map<string, { readonly userId: string; readonly ack: ActionAck }>;
   readonly inflight: Map<string, { readonly userId: string; readonly promise: Promise<ActionAck> }>;
+  /**
+   * The journal ordinal of each committed action, by seq (index seq - 1). The journal has no
+   * per-team index (see `actions()`): this is how a team's rows are found.
+   */
+  readonly ordinals: number[];
+  /** The last committed action (the cockpit's progress). */
+  last: RecordedAction | null;
 }
 
 interface ExerciseCache {
@@ -63,6 +70,8 @@ interface ExerciseCache {
 const RATE_PER_SECOND = 20;
 const RATE_BURST = 40;
 const MAX_CACHED_EXERCISES = 64;
+/** Journal rows read per query by `actions()` (one bound parameter each). */
+const ORDINALS_PER_READ = 500;
 /** Actions whose broadcast carries no entity snapshot (see act()). */
 /** Prefix of the placeholder for an unknown alert reference: no scenario event id can contain a NUL. */
 const UNRESOLVED_REF = '\u0000unresolved-';
@@ -114,7 +123,7 @@ export class TriageService {
     const members = roster.members.get(teamId) ?? new Set<string>();
     let outcome: ApplyOutcome | undefined;
     let recorded: RecordedAction | undefined;
-    const { virtualMs, committed } = this.runtime.actOn(live, teamId, user.id, (gate) => {
+    const { virtualMs, ordinal, committed } = this.runtime.actOn(live, teamId, user.id, (gate) => {
       try {
         outcome = applyAction(
           team.state,
@@ -167,6 +176,9 @@ export class TriageService {
         settled();
         team.inflight.delete(action.actionId);
         team.acks.set(action.actionId, { userId: user.id, ack });
+        // Commits complete in seq order, so the list stays dense.
+        team.ordinals[seq - 1] = ordinal;
+        team.last = entry;
         if (applied.state.lastActionSeq > team.committed.lastActionSeq) {
           const { alerts, incidents } = team.committed;
           for (const alert of changedAlerts) alerts[alert.alertId] = alert;
@@ -206,16 +218,21 @@ export class TriageService {
     return teamStateWithRefs(this.teamCache(await this.cache(roster), roster, team).committed, (id) => namer.refOf(id));
   }
 
-  /** Recorded actions of a team after a per-team seq, from the log. */
+  /**
+   * Recorded actions of a team after a per-team seq, from the log. The journal has no index by team
+   * and seq (each commit of actions from fifty teams dirtied fifty of its pages, the largest share
+   * of the cost of a commit): the team's rows are read by their ordinals, which the cache keeps.
+   */
   async actions(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined, afterSeq: number, limit: number): Promise<{ teamId: string; actions: RecordedAction[] }> {
     const team = await this.readableTeam(user, exerciseId, teamId);
-    const rows = await this.dataSource.getRepository(ExerciseJournalEntity).find({
-      where: { exerciseId, teamId: team, teamSeq: MoreThan(afterSeq), detail: Not(IsNull()) },
-      order: { teamSeq: 'ASC' },
-      take: limit,
-    });
+    const roster = await this.roster(exerciseId);
+    const ordinals = this.teamCache(await this.cache(roster), roster, team).ordinals.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit);
+    const rows: ExerciseJournalEntity[] = [];
+    for (let i = 0; i < ordinals.length; i += ORDINALS_PER_READ) {
+      rows.push(...(await this.dataSource.getRepository(ExerciseJournalEntity).find({ where: { exerciseId, ordinal: In(ordinals.slice(i, i + ORDINALS_PER_READ)) }, order: { ordinal: 'ASC' } })));
+    }
     const namer = await this.alertRefs.namer(exerciseId);
-    return { teamId: team, actions: rows.map((r) => recordedActionWithRefs(JSON.parse(r.detail!) as RecordedAction, (id) => namer.refOf(id))) };
+    return { teamId: team, actions: rows.filter((r) => r.detail !== null).map((r) => recordedActionWithRefs(JSON.parse(r.detail!) as RecordedAction, (id) => namer.refOf(id))) };
   }
 
   /** Report deadlines for the console, counted from what the team knows (see reportDeadlines). */
@@ -247,11 +264,7 @@ export class TriageService {
         if (phase !== undefined && !firstOfPhase.has(phase)) firstOfPhase.set(phase, event.deliveredVirtualMs);
       }
       const open = events.filter((e) => !state.alerts[e.eventId]?.verdict);
-      const last = await this.dataSource.getRepository(ExerciseJournalEntity).findOne({
-        where: { exerciseId, teamId, detail: Not(IsNull()) },
-        order: { teamSeq: 'DESC' },
-      });
-      const lastRecord = last ? (JSON.parse(last.detail!) as RecordedAction) : null;
+      const lastRecord = this.teamCache(cache, roster, teamId).last;
       result.push({
         teamId,
         phasesReached: order.filter((id) => firstOfPhase.has(id)).map((phaseId) => ({ phaseId, firstDeliveredMs: firstOfPhase.get(phaseId)! })),
@@ -331,7 +344,7 @@ export class TriageService {
   private teamCache(cache: ExerciseCache, roster: Roster, teamId: string): TeamCache {
     let team = cache.teams.get(teamId);
     if (!team) {
-      team = { state: emptyTeamState(roster.exerciseId, teamId), committed: emptyTeamState(roster.exerciseId, teamId), acks: new Map(), inflight: new Map() };
+      team = { state: emptyTeamState(roster.exerciseId, teamId), committed: emptyTeamState(roster.exerciseId, teamId), acks: new Map(), inflight: new Map(), ordinals: [], last: null };
       cache.teams.set(teamId, team);
     }
     return team;
@@ -388,8 +401,10 @@ export class TriageService {
       order: { ordinal: 'ASC' },
     });
     const byTeam = new Map<string, RecordedAction[]>();
+    const ordinalOf = new Map<RecordedAction, number>();
     for (const row of rows) {
       const recorded = JSON.parse(row.detail!) as RecordedAction;
+      ordinalOf.set(recorded, row.ordinal);
       const list = byTeam.get(recorded.teamId) ?? [];
       list.push(recorded);
       byTeam.set(recorded.teamId, list);
@@ -415,7 +430,14 @@ export class TriageService {
           { userId: r.userId, ack: { actionId: r.actionId, seq: r.seq, virtualMs: r.virtualMs, applied: true, ...(r.result === undefined ? {} : { result: clientResult(r.result) }) } },
         ]),
       );
-      teams.set(teamId, { state, committed: { ...state, alerts: { ...state.alerts }, incidents: { ...state.incidents } }, acks, inflight: new Map() });
+      teams.set(teamId, {
+        state,
+        committed: { ...state, alerts: { ...state.alerts }, incidents: { ...state.incidents } },
+        acks,
+        inflight: new Map(),
+        ordinals: list.map((r) => ordinalOf.get(r)!),
+        last: list[list.length - 1] ?? null,
+      });
     }
     return { teams, actionTeams };
   }

@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app-factory';
 import { loadConfig } from '../../src/config/app-config';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
-import type { ActionAck, TeamState } from '../../src/contracts/triage.schema';
+import type { ActionAck, RecordedAction, TeamProgress, TeamState } from '../../src/contracts/triage.schema';
 import { api, login, userIds } from '../support/api';
 import { alertRefsOf } from '../support/test-app';
 import { uploadBundled } from './triage-support';
@@ -55,12 +55,21 @@ describe('triage state after a server restart', () => {
     await act({ type: 'incident.update', incidentId: 'INC-1', phase: 'containment' });
     const before = (await api<TeamState>(base, trainee, 'GET', `/exercises/${exerciseId}/state`)).body;
     expect(before.lastActionSeq).toBe(4);
+    const log = async (query: string) => (await api<{ actions: RecordedAction[] }>(base, trainee, 'GET', `/exercises/${exerciseId}/actions${query}`)).body.actions;
+    const lastActions = async () => (await api<TeamProgress[]>(base, await login(base, 'instructor'), 'GET', `/exercises/${exerciseId}/progress`)).body.map((p) => p.lastAction?.type ?? null);
+    const logBefore = await log('');
+    expect(logBefore.map((a) => a.seq)).toEqual([1, 2, 3, 4]);
+    expect(await lastActions()).toEqual(['incident.update', null]);
 
     await app!.close();
     base = await boot();
     trainee = await login(base, 'trainee1');
     const after = (await api<TeamState>(base, trainee, 'GET', `/exercises/${exerciseId}/state`)).body;
     expect(after).toEqual(before);
+    // A team's actions are found by the row ordinals the cache rebuilt from the journal.
+    expect(await log('')).toEqual(logBefore);
+    expect(await log('?afterSeq=1&limit=2')).toEqual(logBefore.slice(1, 3));
+    expect(await lastActions()).toEqual(['incident.update', null]);
     const retry = await act({ type: 'incident.create', title: 'Webshell', alertIds: [ref('ws-fim-new-phtml')] }, first.body.actionId);
     expect(retry.body).toEqual({ ...first.body, applied: false });
     // Action ids stay unique in the exercise after the rebuild: another team cannot reuse one.
@@ -69,6 +78,11 @@ describe('triage state after a server restart', () => {
     expect(reused.body).toMatchObject({ error: { code: 'CONFLICT' } });
     const next = await act({ type: 'incident.create', title: 'Khác', alertIds: [] });
     expect(next.body).toMatchObject({ seq: 5, applied: true, result: { incidentId: 'INC-2' } });
+    expect((await log('?afterSeq=3')).map((a) => [a.seq, a.action.type])).toEqual([
+      [4, 'incident.update'],
+      [5, 'incident.create'],
+    ]);
+    expect(await lastActions()).toEqual(['incident.create', null]);
     expect((await act({ type: 'hint.request', for: { alertId: ref('ws-fim-new-phtml') } })).body).toMatchObject({ error: { code: 'NO_HINT' } });
   }, 60_000);
 });
