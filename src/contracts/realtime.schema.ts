@@ -84,7 +84,7 @@ export type TeamActionMessage = z.infer<typeof TeamActionMessageSchema>;
 
 /**
  * Teammates' actions are sent in batches, in commit order: a quiet team's within ~25 ms, a busy
- * team's at most every 200 ms. At thousands of actions a second, one message per action per
+ * team's at most every 500 ms. At thousands of actions a second, one message per action per
  * teammate would cost the server more than the actions themselves. Within a batch, an alert or
  * incident that several actions changed is sent once, with the last of them, as it is after that
  * action: apply a batch's messages in order and the result is the same.

@@ -8,7 +8,7 @@ import { RefreshThrottle } from './refresh-throttle.js';
 
 /**
  * Views refetch derived state (team state, deadlines, the cockpit's progress) at most this often
- * for teammates' actions. A busy team's batches arrive every 200 ms and the cockpit sits in every
+ * for teammates' actions. A busy team's batches arrive every 500 ms and the cockpit sits in every
  * team's room: refetching on each batch was several requests a second per open console, and the
  * cockpit's progress reads every team's events.
  */
