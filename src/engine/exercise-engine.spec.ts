@@ -62,6 +62,31 @@ describe('ExerciseEngine', () => {
     expect(eventIds(engine.tick(1_015_000).batches, 'blue')).toEqual(['a1']);
   });
 
+  it('releases persisted journal entries and keeps numbering the rest', () => {
+    const engine = newEngine();
+    engine.start(0);
+    engine.seekTo(5 * MIN, 0);
+    engine.seekTo(10 * MIN, 0);
+    engine.seekTo(15 * MIN, 0);
+    const all = [...engine.journal()];
+    expect(engine.journalLength()).toBe(3);
+    engine.releaseJournal(2);
+    expect(engine.journalLength()).toBe(3);
+    expect(engine.journal()).toEqual(all.slice(2));
+    expect(engine.journalFrom(2)).toEqual(all.slice(2));
+    expect(engine.journalFrom(3)).toEqual([]);
+    expect(() => engine.journalFrom(1)).toThrow(expect.objectContaining({ code: 'INVALID_JOURNAL' }));
+    engine.seekTo(20 * MIN, 0);
+    expect(engine.journalLength()).toBe(4);
+    expect(engine.journalFrom(3)).toEqual([{ type: 'seek', fromVirtualMs: 15 * MIN, toVirtualMs: 20 * MIN }]);
+    // Releasing again, or beyond the end, releases what there is and no more.
+    engine.releaseJournal(1);
+    expect(engine.journalLength()).toBe(4);
+    engine.releaseJournal(99);
+    expect(engine.journal()).toEqual([]);
+    expect(engine.journalLength()).toBe(4);
+  });
+
   it('seeks forward with catch-up flags and refuses to seek backwards', () => {
     const engine = newEngine();
     engine.start(0);

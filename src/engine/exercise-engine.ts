@@ -75,7 +75,9 @@ export class ExerciseEngine {
   readonly compiled: CompiledScenario;
   private readonly clock: VirtualClock;
   private readonly streams = new Map<string, TeamStream>();
+  /** The journal from ordinal `journalReleased` on (see releaseJournal). */
   private readonly journalEntries: JournalEntry[] = [];
+  private journalReleased = 0;
   private injectCounter = 0;
 
   constructor(options: ExerciseEngineOptions) {
@@ -97,8 +99,31 @@ export class ExerciseEngine {
     return stream;
   }
 
+  /** The journal entries not released yet (all of them, unless releaseJournal was called). */
   journal(): readonly JournalEntry[] {
     return this.journalEntries;
+  }
+
+  /** How many entries the journal has had: the ordinal the next one gets. */
+  journalLength(): number {
+    return this.journalReleased + this.journalEntries.length;
+  }
+
+  /** The entries from `ordinal` on; released entries are gone. */
+  journalFrom(ordinal: number): readonly JournalEntry[] {
+    if (ordinal < this.journalReleased) throw new EngineError('INVALID_JOURNAL', `journal entries before ${this.journalReleased} were released`);
+    return this.journalEntries.slice(ordinal - this.journalReleased);
+  }
+
+  /**
+   * Forgets the entries before `ordinal`: the caller has persisted them and reads them from there.
+   * Otherwise a drill's whole journal (every trainee action) stays in memory for as long as it runs.
+   */
+  releaseJournal(ordinal: number): void {
+    const count = Math.min(ordinal, this.journalLength()) - this.journalReleased;
+    if (count <= 0) return;
+    this.journalEntries.splice(0, count);
+    this.journalReleased += count;
   }
 
   clockSnapshot(): VirtualClockSnapshot {
@@ -237,7 +262,7 @@ export class ExerciseEngine {
    * above `deliveredCounts[team]` were never sent before the crash and come out flagged catchUp.
    */
   replayJournal(journal: readonly JournalEntry[], upToVirtualMs: number, deliveredCounts: Readonly<Record<string, number>> = {}): TeamBatches {
-    if (this.journalEntries.length > 0 || [...this.streams.values()].some((s) => s.lastSeq > 0 || s.now > 0)) {
+    if (this.journalLength() > 0 || [...this.streams.values()].some((s) => s.lastSeq > 0 || s.now > 0)) {
       throw new EngineError('INVALID_JOURNAL', 'a journal can only be replayed into a fresh engine');
     }
     for (const [teamId, count] of Object.entries(deliveredCounts)) this.team(teamId).setCatchUpAfterSeq(count);

@@ -319,7 +319,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       ...(prepared.detail === undefined ? {} : { detail: prepared.detail }),
     });
     // The engine journals an action as its last entry, and a journal entry's index is its row's ordinal.
-    const ordinal = live.engine.journal().length - 1;
+    const ordinal = live.engine.journalLength() - 1;
     return { virtualMs, ordinal, committed: this.flush(live) };
   }
 
@@ -383,6 +383,8 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       pendingFlush: null,
       scheduler: undefined as unknown as ExerciseScheduler,
     };
+    // What was replayed is in the journal's rows already.
+    engine.releaseJournal(journal.length);
     (live as { scheduler: ExerciseScheduler }).scheduler = new ExerciseScheduler(engine, this.clock, new SystemTimer(), (batches) => {
       this.collect(live, batches);
       if (!this.shuttingDown) void this.flush(live);
@@ -432,14 +434,16 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       pending = created;
       live.pendingFlush = created;
       let batches: Array<{ teamId: string; events: LoggedEvent[] }> = [];
+      let committedUpTo = 0;
       // The transaction is queued after this turn's I/O: actions read from every socket in the same
       // poll phase join it (one commit of many rows instead of one commit per socket read).
       const job = nextTurn().then(() => serialTransaction(this.dataSource, async (manager) => {
         if (live.pendingFlush === created) live.pendingFlush = null;
         batches = live.outbox.splice(0);
-        const journal = live.engine.journal().slice(live.journalPersisted);
+        const journal = live.engine.journalFrom(live.journalPersisted);
         const firstOrdinal = live.journalPersisted;
         live.journalPersisted += journal.length;
+        committedUpTo = live.journalPersisted;
         const wallMs = this.clock.now();
         const rows = journal.map((entry, i) => {
           const record = entry.type === 'action' ? live.actionRecords.get(entry.action.actionId) : undefined;
@@ -465,6 +469,8 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       }));
       created.promise = job.then(
         () => {
+          // Committed: the rows are the record now (a rebuild reads them from there).
+          live.engine.releaseJournal(committedUpTo);
           for (const batch of batches) this.bus.publish({ type: 'events', exerciseId: live.id, teamId: batch.teamId, events: batch.events });
         },
         (error: unknown) => {

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { AuthService } from '../../src/auth/auth.service';
 import type { ExerciseDto, StreamEvent } from '../../src/contracts/exercise.schema';
 import type { ActionAck } from '../../src/contracts/triage.schema';
+import type { ExerciseEngine } from '../../src/engine/exercise-engine';
+import { ExerciseRuntime } from '../../src/exercises/exercise-runtime.service';
 import { TriageService } from '../../src/triage/triage.service';
 import { api, login, userIds } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -54,6 +56,12 @@ describe('group commit across the event-loop turn', () => {
       });
       expect(acks.map((a) => a.applied)).toEqual([true, true]);
       expect(transaction).toHaveBeenCalledTimes(1);
+      // Committed journal entries are released from the engine: the rows are the record, and a
+      // drill's every action no longer stays in memory. The numbering continues from the rows.
+      const { engine } = (await t.app.get(ExerciseRuntime).liveHandle(exercise.id)) as unknown as { engine: ExerciseEngine };
+      const [{ n }] = (await dataSource.query('SELECT COUNT(*) AS n FROM exercise_journal WHERE exercise_id = ?', [exercise.id])) as Array<{ n: number }>;
+      expect(engine.journal()).toEqual([]);
+      expect(engine.journalLength()).toBe(Number(n));
     } finally {
       transaction.mockRestore();
     }
