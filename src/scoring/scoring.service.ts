@@ -741,14 +741,17 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     }
     const roster = await this.roster(exerciseId);
     const scenario = await this.scoringScenario(exercise.scenarioVersionId);
-    const inWorker = await this.liveInWorker(exercise, scenario, roster, board.initialised ? [...board.dirty] : roster.teams.map((t) => t.id));
+    // Teams marked while the worker scores stay marked for the next recomputation.
+    const asked = board.initialised ? [...board.dirty] : roster.teams.map((t) => t.id);
+    board.dirty.clear();
+    const inWorker = await this.liveInWorker(exercise, scenario, roster, asked);
     let scores: ReadonlyMap<string, TeamScore>;
     if (inWorker !== null) {
-      board.dirty.clear();
       // Kept only while the workers were failing.
       board.logs.forget();
       scores = inWorker;
     } else {
+      for (const teamId of asked) board.dirty.add(teamId);
       const cached = board.logs.current();
       // Without the logs in memory, every team is read (and so scored) once to fill them.
       const teamIds = board.initialised && cached !== null ? [...board.dirty] : roster.teams.map((t) => t.id);

@@ -363,6 +363,7 @@ describe('the live board computed by a scoring worker', () => {
   let b1: ScoreClient;
   let ref: (eventId: string) => string;
   const clients: ScoreClient[] = [];
+  const scoreLive = ScoringWorkers.prototype.scoreLive;
   const live = jest.spyOn(ScoringWorkers.prototype, 'scoreLive');
 
   beforeAll(async () => {
@@ -433,6 +434,22 @@ describe('the live board computed by a scoring worker', () => {
     await expectEventually(() => expect(cockpit.board?.rows.find((r) => r.teamId === teamA)).toMatchObject({ adjustments: 5, total: scores.get(teamA)!.total }));
   });
 
+  it('scores again a team that changed while the worker was scoring', async () => {
+    let during: Promise<void> | undefined;
+    live.mockImplementationOnce(async function (this: ScoringWorkers, job) {
+      // Team B gets an adjustment while this job (team A's) is in the worker.
+      during = adjust(teamB, 3);
+      await during;
+      return scoreLive.call(this, job);
+    });
+    const from = live.mock.calls.length;
+    await adjust(teamA, 1);
+    await expectEventually(() => expect(during).toBeDefined(), 10_000);
+    await during;
+    const expected = (await teamScore(teamB)).total;
+    await expectEventually(async () => expect((await workerScores(from + 1)).get(teamB)?.total).toBe(expected), 10_000);
+  });
+
   it('is computed in the server thread while the worker fails', async () => {
     const inThread = jest.spyOn(ScoringService.prototype, 'computeFromLogs');
     try {
@@ -442,7 +459,7 @@ describe('the live board computed by a scoring worker', () => {
       // The live recomputation (it yields to sockets as it goes), not a REST read.
       await expectEventually(() => expect(inThread).toHaveBeenCalledWith(expect.anything(), expect.anything(), expect.objectContaining({ detail: 'totals', yieldEveryMs: expect.any(Number) })), 10_000);
       expect(live.mock.calls.length).toBe(from + 1);
-      await expectEventually(async () => expect(cockpit.board?.rows.find((r) => r.teamId === teamA)).toMatchObject({ adjustments: 7, total: (await teamScore(teamA)).total }));
+      await expectEventually(async () => expect(cockpit.board?.rows.find((r) => r.teamId === teamA)).toMatchObject({ adjustments: 8, total: (await teamScore(teamA)).total }));
       // The worker is back for the next recomputation.
       await adjust(teamB, 2);
       await expectEventually(async () => expect((await workerScores(from + 1)).has(teamB)).toBe(true), 10_000);
