@@ -1,4 +1,4 @@
-import { formatDuration, SEVERITY_RANK, type Severity } from '../contracts/common.schema.js';
+import { formatDuration, SEVERITY_RANK, type Layer, type Severity } from '../contracts/common.schema.js';
 import type { REPORT_CONTENT_FIELDS, Scenario, TimeRef } from '../contracts/scenario.schema.js';
 import {
   SCORE_COMPONENTS,
@@ -118,8 +118,8 @@ interface RawItem {
   readonly code: string;
   readonly note: string;
   readonly evidence: Evidence;
-  /** Virtual time of the action that earned the item (for the tie-break). */
-  readonly actedAtMs?: number;
+  /** Virtual time of the action that earned the item (for the tie-break); set to undefined rather than left out, so items keep one shape. */
+  readonly actedAtMs?: number | undefined;
 }
 
 interface RawPart {
@@ -286,7 +286,11 @@ function buildContext(input: ScoreInput, key: AnswerKey): Context {
     if (!list.includes(userId)) list.push(userId);
     incidentActors.set(incidentId, list);
   };
-  const ordered = [...(input.actions ?? [])].sort((a, b) => a.seq - b.seq);
+  const actions = input.actions ?? [];
+  // Logs come in seq order; a copy and a sort of a few thousand actions per team is only for the odd one that does not.
+  let sorted = true;
+  for (let i = 1; i < actions.length && sorted; i++) sorted = actions[i - 1].seq <= actions[i].seq;
+  const ordered = sorted ? actions : [...actions].sort((a, b) => a.seq - b.seq);
   for (const recorded of ordered) {
     const action = recorded.action;
     switch (action.type) {
@@ -369,10 +373,14 @@ interface DetectionTally {
   rawMax: number;
 }
 
+const LAYER_KEYS: Readonly<Record<Layer, string>> = { 1: '1', 2: '2', 3: '3', 4: '4' };
+
 function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[], metrics: MetricsAcc): RawComponent {
   const tpItems: RawItem[] = [];
   const noiseItems: RawItem[] = [];
   const R = SCORING_RULES;
+  // Totals never show a line item's note: building 200 teams' worth of them was a third of the scorer's allocations.
+  const lean = ctx.lean;
   for (const delivered of ctx.delivered) {
     const alertId = delivered.eventId;
     const k = delivered.key;
@@ -386,7 +394,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         rawMax: 0,
         scaled: true,
         code: 'ALERT_NO_KEY',
-        note: `${alertId} is an ad-hoc inject without an answer key: not scored.`,
+        note: lean ? '' : `${alertId} is an ad-hoc inject without an answer key: not scored.`,
         evidence: evidence({ alertIds: [alertId], times: { delivered: delivered.virtualMs } }),
       });
       continue;
@@ -411,7 +419,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
     const items = k.answer.verdict === 'true-positive' ? tpItems : noiseItems;
     const tally: DetectionTally = {
       part: k.answer.verdict === 'true-positive' ? 'true-positives' : 'noise',
-      layer: `${k.layer}`,
+      layer: LAYER_KEYS[k.layer],
       phase: k.phase ?? '',
       technique: k.technique ?? '',
       tp: k.answer.verdict === 'true-positive',
@@ -441,13 +449,13 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
       let vRaw = 0;
       let vStatus: LineItemStatus = 'missed';
       let vCode = 'TP_MISSED_UNTRIAGED';
-      let vNote = `${alertId} (true positive, ${sevLabel}) was never given a verdict: missed.`;
+      let vNote = lean ? '' : `${alertId} (true positive, ${sevLabel}) was never given a verdict: missed.`;
       let duplicateAccepted = false;
       if (verdict === 'true-positive') {
         vRaw = vMax;
         vStatus = 'earned';
         vCode = 'TP_CONFIRMED';
-        vNote = `${alertId} confirmed as a true positive ${span((verdictAt ?? delivered.virtualMs) - delivered.virtualMs)} after delivery.`;
+        vNote = lean ? '' : `${alertId} confirmed as a true positive ${span((verdictAt ?? delivered.virtualMs) - delivered.virtualMs)} after delivery.`;
       } else if (verdict === 'duplicate') {
         const named = st?.duplicateOf ?? null;
         const namedKey = named === null ? undefined : keyFor(ctx, key, named);
@@ -455,20 +463,20 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
           vRaw = vMax;
           vStatus = 'earned';
           vCode = 'DUPLICATE_ACCEPTED';
-          vNote = `${alertId} closed as a duplicate of ${named}, which the key accepts (original ${rootOf(ctx, alertId)}).`;
+          vNote = lean ? '' : `${alertId} closed as a duplicate of ${named}, which the key accepts (original ${rootOf(ctx, alertId)}).`;
           duplicateAccepted = true;
         } else if (namedKey !== undefined && namedKey.answer.verdict === 'true-positive') {
           vRaw = vMax * 0.5;
           vStatus = 'partial';
           vCode = 'DUPLICATE_WRONG_ORIGINAL';
-          vNote = `${alertId} closed as a duplicate of ${named}: it is a true positive but not a repeat of that alert (half credit).`;
+          vNote = lean ? '' : `${alertId} closed as a duplicate of ${named}: it is a true positive but not a repeat of that alert (half credit).`;
         } else {
           vCode = 'TP_MISSED_AS_DUPLICATE';
-          vNote = `${alertId} (true positive, ${sevLabel}) closed as a duplicate of ${named ?? 'nothing'}, which is not a true positive: missed.`;
+          vNote = lean ? '' : `${alertId} (true positive, ${sevLabel}) closed as a duplicate of ${named ?? 'nothing'}, which is not a true positive: missed.`;
         }
       } else if (verdict === 'false-positive' || verdict === 'benign') {
         vCode = 'TP_MISSED_CLOSED';
-        vNote = `${alertId} (true positive, ${sevLabel}) was closed as ${verdict}: missed.`;
+        vNote = lean ? '' : `${alertId} (true positive, ${sevLabel}) was closed as ${verdict}: missed.`;
       }
       const detected = vRaw > 0;
       tally.detected = detected;
@@ -485,7 +493,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         code: vCode,
         note: vNote,
         evidence: ev(verdictAction),
-        ...(verdictAt !== undefined ? { actedAtMs: verdictAt } : {}),
+        actedAtMs: verdictAt,
       });
       tally.raw += vRaw;
       if (!detected) {
@@ -499,7 +507,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
           rawMax: 0,
           scaled: true,
           code: 'TP_MISSED_PENALTY',
-          note: `Missed true positive ${alertId} (${sevLabel}, layer ${k.layer}${k.phase ? `, phase ${k.phase}` : ''}) costs extra.`,
+          note: lean ? '' : `Missed true positive ${alertId} (${sevLabel}, layer ${k.layer}${k.phase ? `, phase ${k.phase}` : ''}) costs extra.`,
           evidence: ev(verdictAction),
         });
         tally.raw -= penalty;
@@ -508,20 +516,20 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
       let sRaw = 0;
       let sStatus: LineItemStatus = 'missed';
       let sCode = 'SEVERITY_NOT_JUDGED';
-      let sNote = `Severity of ${alertId} not judged: the alert was not recognised as a true positive.`;
+      let sNote = lean ? '' : `Severity of ${alertId} not judged: the alert was not recognised as a true positive.`;
       if (detected) {
         const given = st?.severity ?? null;
         if (duplicateAccepted && (given === null || given === k.answer.severity)) {
           sRaw = sMax;
           sStatus = 'earned';
           sCode = 'SEVERITY_FROM_ORIGINAL';
-          sNote = `Severity of ${alertId} follows its original (${sevLabel}).`;
+          sNote = lean ? '' : `Severity of ${alertId} follows its original (${sevLabel}).`;
         } else {
           const credit = severityCredit(given, k.answer.severity);
           sRaw = sMax * credit.share;
           sStatus = credit.share === 1 ? 'earned' : credit.share > 0 ? 'partial' : 'missed';
           sCode = credit.code;
-          sNote = given === null ? `Severity of ${alertId} never set (key: ${sevLabel}).` : `Severity of ${alertId} set to ${given} (key: ${sevLabel}).`;
+          sNote = lean ? '' : given === null ? `Severity of ${alertId} never set (key: ${sevLabel}).` : `Severity of ${alertId} set to ${given} (key: ${sevLabel}).`;
         }
       }
       items.push({
@@ -535,7 +543,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         code: sCode,
         note: sNote,
         evidence: ev(severityAction),
-        ...(sRaw > 0 && severityAction ? { actedAtMs: severityAction.virtualMs } : {}),
+        actedAtMs: sRaw > 0 && severityAction ? severityAction.virtualMs : undefined,
       });
       tally.raw += sRaw;
     } else {
@@ -545,17 +553,17 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
       let raw = 0;
       let status: LineItemStatus = 'missed';
       let code = 'NOISE_LEFT_OPEN';
-      let note = `${alertId} (${k.answer.verdict}) was left open.`;
+      let note = lean ? '' : `${alertId} (${k.answer.verdict}) was left open.`;
       if (verdict === k.answer.verdict) {
         raw = hasReason ? w : w * R.noReasonShare;
         status = hasReason ? 'earned' : 'partial';
         code = hasReason ? 'NOISE_CLOSED' : 'NOISE_CLOSED_NO_REASON';
-        note = hasReason ? `${alertId} closed as ${verdict} with a reason.` : `${alertId} closed as ${verdict} without a reason (half credit).`;
+        note = lean ? '' : hasReason ? `${alertId} closed as ${verdict} with a reason.` : `${alertId} closed as ${verdict} without a reason (half credit).`;
       } else if (verdict === 'false-positive' || verdict === 'benign') {
         raw = w * R.otherNoiseVerdictShare * (hasReason ? 1 : R.noReasonShare);
         status = 'partial';
         code = 'NOISE_OTHER_VERDICT';
-        note = `${alertId} closed as ${verdict}; the key says ${k.answer.verdict} (partial credit).`;
+        note = lean ? '' : `${alertId} closed as ${verdict}; the key says ${k.answer.verdict} (partial credit).`;
       } else if (verdict === 'duplicate') {
         const named = st?.duplicateOf ?? null;
         const namedKey = named === null ? undefined : keyFor(ctx, key, named);
@@ -563,19 +571,19 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
           raw = w;
           status = 'earned';
           code = 'DUPLICATE_ACCEPTED';
-          note = `${alertId} closed as a duplicate of ${named}, which the key accepts.`;
+          note = lean ? '' : `${alertId} closed as a duplicate of ${named}, which the key accepts.`;
         } else if (namedKey !== undefined && namedKey.answer.verdict !== 'true-positive') {
           raw = w * R.noReasonShare;
           status = 'partial';
           code = 'NOISE_DUPLICATE_OF_NOISE';
-          note = `${alertId} closed as a duplicate of ${named} (also noise): half credit.`;
+          note = lean ? '' : `${alertId} closed as a duplicate of ${named} (also noise): half credit.`;
         } else {
           code = 'NOISE_DUPLICATE_OF_TP';
-          note = `${alertId} (${k.answer.verdict}) closed as a duplicate of ${named ?? 'nothing'}, a true positive: no credit.`;
+          note = lean ? '' : `${alertId} (${k.answer.verdict}) closed as a duplicate of ${named ?? 'nothing'}, a true positive: no credit.`;
         }
       } else if (verdict === 'true-positive') {
         code = 'FALSE_ALARM';
-        note = `${alertId} is ${k.answer.verdict} but was called a true positive.`;
+        note = lean ? '' : `${alertId} is ${k.answer.verdict} but was called a true positive.`;
         metrics.wrongTpVerdicts += 1;
         tally.falseAlarm = true;
       }
@@ -590,7 +598,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         code,
         note,
         evidence: ev(verdictAction),
-        ...(raw > 0 && verdictAt !== undefined ? { actedAtMs: verdictAt } : {}),
+        actedAtMs: raw > 0 ? verdictAt : undefined,
       });
       tally.raw += raw;
       if (verdict === 'true-positive') {
@@ -604,7 +612,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
           rawMax: 0,
           scaled: true,
           code: 'FALSE_ALARM_PENALTY',
-          note: `False alarm on ${alertId} costs extra (wasted escalation).`,
+          note: lean ? '' : `False alarm on ${alertId} costs extra (wasted escalation).`,
           evidence: ev(verdictAction),
         });
         tally.raw -= penalty;
@@ -719,9 +727,9 @@ function scoreResponse(ctx: Context, metrics: MetricsAcc): RawComponent {
     if (expected.required) {
       metrics.responsesDue += 1;
       if (status !== 'late') metrics.responsesInWindow += 1;
-      items.push({ ...base, status, raw, rawMax: P, code, note, evidence: matchEvidence(times), ...(raw > 0 ? { actedAtMs: t } : {}) });
+      items.push({ ...base, status, raw, rawMax: P, code, note, evidence: matchEvidence(times), actedAtMs: raw > 0 ? t : undefined });
     } else {
-      items.push({ ...base, status: raw > 0 ? 'bonus' : status, raw, rawMax: 0, code, note: `${note} (optional: bonus)`, evidence: matchEvidence(times), ...(raw > 0 ? { actedAtMs: t } : {}) });
+      items.push({ ...base, status: raw > 0 ? 'bonus' : status, raw, rawMax: 0, code, note: `${note} (optional: bonus)`, evidence: matchEvidence(times), actedAtMs: raw > 0 ? t : undefined });
     }
   }
   for (const harmful of ctx.scenario.harmful) {
@@ -910,7 +918,7 @@ function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncidentInfo[
       code: 'ROUTING_F1',
       note: `Routing precision ${pct(routing.precision)} (${correctRouted} of ${routedPairs} routes needed), recall ${pct(routing.recall)} (${coveredExpected} of ${expectedPairs} required routes made): F1 ${pct(routing.f1)}.`,
       evidence: evidence({ actionIds: rightActions, userIds: rightUsers }),
-      ...(lastRightMs !== undefined ? { actedAtMs: lastRightMs } : {}),
+      actedAtMs: lastRightMs,
     });
   }
   routingPart.items.push(...routingItems);
@@ -1116,7 +1124,7 @@ function scoreIncidents(ctx: Context, keyIncidents: readonly KeyIncidentInfo[], 
       code: closed ? 'INCIDENT_CLOSED' : 'INCIDENT_OPEN',
       note: closed ? `Incident ${team.id} closed at ${at(phaseTimes.closed ?? team.createdAtMs)}.` : `Incident ${team.id} was not closed (phase ${team.phase}).`,
       evidence: evidence({ userIds: actors, times: phaseTimes }),
-      ...(closed && phaseTimes.closed !== undefined ? { actedAtMs: phaseTimes.closed } : {}),
+      actedAtMs: closed ? phaseTimes.closed : undefined,
     });
     // Mean time to contain: first containing action expected for this incident, from its first alert.
     const containing = ctx.scenario.responses.filter((r) => r.incident === k.id && CONTAINMENT_ACTIONS.has(r.action));

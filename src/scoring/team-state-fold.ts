@@ -97,7 +97,13 @@ export function foldTeamState(actions: readonly RecordedActionInput[], ctx: Tria
         const alertId = action.target.alertId;
         if (action.to.some((p) => !ctx.scenario.parties.has(p)) || !ctx.delivered(alertId)) continue;
         const alert = alertOf(alertId);
-        alert.routes.push({ actionId: action.actionId, to: [...new Set(action.to)], escalate: action.escalate, ...(action.message ? { message: action.message } : {}), userId, virtualMs: at });
+        // Same entry as the reducer's, without its per-route Set and object spread (one route per true positive).
+        const to = action.to.length === 1 ? [action.to[0]] : [...new Set(action.to)];
+        alert.routes.push(
+          action.message
+            ? { actionId: action.actionId, to, escalate: action.escalate, message: action.message, userId, virtualMs: at }
+            : { actionId: action.actionId, to, escalate: action.escalate, userId, virtualMs: at },
+        );
         continue;
       }
       default:
