@@ -209,11 +209,18 @@ export class ScoringWorkers {
   }
 }
 
+/**
+ * A young generation of 96 MB (32 MB semi-spaces, twice V8's default): a team's decoded log and
+ * score are tens of MB of short-lived objects, and with the default spaces much of it survived a
+ * scavenge or two and was copied (paired runs of 2 workers × 100 teams: ~8 % faster).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 96 };
+
 function spawn(entry: URL): Worker {
   if (entry.pathname.endsWith('.ts')) {
     // The TypeScript sources run directly (jest): the worker loads them through tsx, a development
     // dependency. A build runs the compiled `.js` entry and never gets here.
-    return new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true });
+    return new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, resourceLimits: WORKER_LIMITS });
   }
-  return new Worker(entry);
+  return new Worker(entry, { resourceLimits: WORKER_LIMITS });
 }
