@@ -4,6 +4,7 @@ import { parseScenario } from '../scenarios/scenario-parser.js';
 import { simulate } from './solver.js';
 import { TeamScoreSchema, type LineItem, type TeamScore } from '../contracts/scoring.schema.js';
 import { computeScore, redistribute } from './score.js';
+import { totalsView } from './team-log-scoring.js';
 import { closeIncident, deliveredAll, idealReport, idealTriage, MIN, play, scoringScenario, type Step } from './scoring-fixtures.js';
 
 const scenario = scoringScenario();
@@ -68,6 +69,8 @@ describe('computeScore', () => {
       members: score.members.map((m) => ({ ...m, pointsGained: 0, pointsLost: 0 })),
     });
     expect(withoutItems(computeScore({ ...input, detail: 'totals' }))).toEqual(withoutItems(full));
+    // What a worker sends back beside a stored score's text is the totals detail, byte for byte.
+    expect(JSON.stringify(totalsView(full))).toBe(JSON.stringify(computeScore({ ...input, detail: 'totals' })));
   });
 
   describe('detection & triage', () => {

@@ -6,7 +6,7 @@ import { SEALED_COPY_SQL, sealedCopyParams } from './exercise-log-reader.js';
 import { LiveLogTail } from './live-log-tail.js';
 import { WORKER_LIVE_EXERCISES, WORKER_SCENARIOS, type LiveWorkerJob, type SealedWorkerJob, type WorkerJob, type WorkerMessage, type WorkerReply } from './scoring-workers.js';
 import { decodeTeamLog } from './sealed-team-log.js';
-import { scoreTeamLog, type ScoringScenarioParts } from './team-log-scoring.js';
+import { scoreTeamLog, totalsView, type ScoringScenarioParts } from './team-log-scoring.js';
 import type { TeamScore } from '../contracts/scoring.schema.js';
 
 /**
@@ -88,6 +88,8 @@ function runSealed(job: SealedWorkerJob): WorkerReply {
   const statement = database(job.databaseFile).prepare(SEALED_COPY_SQL).pluck();
   const scenario = scenarioOf(job);
   const scores: Array<readonly [string, TeamScore]> = [];
+  const stored = job.output === 'stored';
+  const json: string[] = [];
   for (const team of job.teams) {
     const teamId = team.copy.teamId;
     let log;
@@ -98,9 +100,13 @@ function runSealed(job: SealedWorkerJob): WorkerReply {
     } catch {
       continue;
     }
-    scores.push([teamId, scoreTeamLog(scenario, { exerciseId: job.exerciseId, seed: job.seed, teamId, memberIds: team.memberIds, log, adjustments: team.adjustments, endMs: job.endMs, detail: job.detail })]);
+    const score = scoreTeamLog(scenario, { exerciseId: job.exerciseId, seed: job.seed, teamId, memberIds: team.memberIds, log, adjustments: team.adjustments, endMs: job.endMs, detail: job.detail });
+    if (stored) {
+      json.push(JSON.stringify(score));
+      scores.push([teamId, totalsView(score)]);
+    } else scores.push([teamId, score]);
   }
-  return { jobId: job.jobId, scores };
+  return stored ? { jobId: job.jobId, scores, json } : { jobId: job.jobId, scores };
 }
 
 parentPort?.on('message', (job: WorkerMessage) => {

@@ -14,7 +14,7 @@ import { openDatabase } from '../persistence/data-source.js';
 import { readExerciseLog } from './exercise-log-reader.js';
 import { encodeTeamLog, SEALED_LOG_FORMAT } from './sealed-team-log.js';
 import { simulate } from './solver.js';
-import { scoreTeamLog } from './team-log-scoring.js';
+import { scoreTeamLog, totalsView } from './team-log-scoring.js';
 
 const EXERCISE_ID = '00000000-0000-4000-8000-0000000000aa';
 const parsed = parseScenario(readFileSync(join(__dirname, '..', '..', 'scenarios', 'portal-defacement.yaml')));
@@ -98,6 +98,27 @@ describe('scoring workers (sealed copies scored in worker threads)', () => {
       expect([...a.keys()]).toEqual([teamId(0), teamId(2)]);
       expect(JSON.stringify(a.get(teamId(2)))).toBe(JSON.stringify(inThread(2, 'totals')));
       expect([...b.keys()]).toEqual([teamId(1)]);
+    } finally {
+      await workers.close();
+    }
+  }, 60_000);
+
+  it('scores for storage: the full score as the text this thread would store, beside its totals view', async () => {
+    const workers = new ScoringWorkers({ size: 2, entry: scoringWorkerEntry() });
+    try {
+      const { detail, ...storageJob } = job([...solvers.map((_, n) => copy(n)), copy(9)]);
+      expect(detail).toBe('full');
+      const stored = await workers.scoreForStorage(storageJob);
+      // The unreadable copy of team 9 is left to the server thread, as for totals.
+      expect([...stored.keys()].sort()).toEqual(solvers.map((_, n) => teamId(n)).sort());
+      for (let n = 0; n < solvers.length; n++) {
+        const full = inThread(n, 'full');
+        expect(stored.get(teamId(n))!.json).toBe(JSON.stringify(full));
+        expect(JSON.stringify(stored.get(teamId(n))!.summary)).toBe(JSON.stringify(totalsView(full)));
+        // Line items travel only inside the text.
+        expect(stored.get(teamId(n))!.summary.components.detection.items).toEqual([]);
+        expect(full.components.detection.items.length).toBeGreaterThan(0);
+      }
     } finally {
       await workers.close();
     }

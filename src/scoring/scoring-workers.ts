@@ -13,6 +13,9 @@ export interface WorkerTeam {
   readonly adjustments: readonly ManualAdjustment[];
 }
 
+/** A sealed-copies job as callers give it (the pool adds the ids, and sends the scenario once per worker). */
+export type SealedJobInput = Omit<SealedWorkerJob, 'jobId' | 'scenario' | 'kind' | 'output'> & { readonly scenario: Scenario };
+
 /** One team of a running exercise for the live board: what the scorer needs besides the log. */
 export interface LiveWorkerTeam {
   readonly teamId: string;
@@ -37,6 +40,12 @@ interface WorkerJobBase {
 export interface SealedWorkerJob extends WorkerJobBase {
   readonly kind: 'sealed';
   readonly detail: ScoreDetail;
+  /**
+   * 'stored': full scores for a stored version. The reply carries each score's JSON text beside its
+   * totals view instead of the full object: cloning 200 full scores back cost more than computing
+   * them, and the server only needs the text (to store) and the totals (to rank).
+   */
+  readonly output?: 'stored';
   readonly teams: readonly WorkerTeam[];
 }
 
@@ -55,13 +64,25 @@ export type WorkerJob = SealedWorkerJob | LiveWorkerJob;
 export type WorkerMessage = WorkerJob | { readonly kind: 'forget'; readonly exerciseId: string };
 
 /** A worker's answer: the teams it scored. A team whose copy was gone or unreadable is left out. */
-export type WorkerReply = { readonly jobId: number; readonly scores: ReadonlyArray<readonly [string, TeamScore]> } | { readonly jobId: number; readonly error: string };
+export type WorkerReply = { readonly jobId: number } & WorkerResult | { readonly jobId: number; readonly error: string };
+
+/** What a job gives back: `json[i]`, for 'stored' jobs, is the full score whose totals view is `scores[i]`. */
+export interface WorkerResult {
+  readonly scores: ReadonlyArray<readonly [string, TeamScore]>;
+  readonly json?: ReadonlyArray<string>;
+}
+
+/** A full score scored for storage by a worker: its JSON text, and its totals view (see `totalsView`). */
+export interface StoredTeamScore {
+  readonly summary: TeamScore;
+  readonly json: string;
+}
 
 /** Thrown when a worker fails or exits mid-job; the caller scores in its own thread instead. */
 export class ScoringWorkerError extends Error {}
 
 interface Pending {
-  readonly resolve: (scores: ReadonlyArray<readonly [string, TeamScore]>) => void;
+  readonly resolve: (result: WorkerResult) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -111,18 +132,38 @@ export class ScoringWorkers {
   }
 
   /** Scores the teams, TEAMS_PER_SHARE at a time to whichever worker is free; rejects with `ScoringWorkerError`. */
-  async score(job: Omit<SealedWorkerJob, 'jobId' | 'scenario' | 'kind'> & { readonly scenario: Scenario }): Promise<Map<string, TeamScore>> {
+  async score(job: SealedJobInput): Promise<Map<string, TeamScore>> {
+    const scores = new Map<string, TeamScore>();
+    await this.shares({ ...job, output: undefined }, (result) => {
+      for (const [teamId, score] of result.scores) scores.set(teamId, score);
+    });
+    return scores;
+  }
+
+  /** Full scores for a stored version, as JSON text beside their totals view (see SealedWorkerJob.output). */
+  async scoreForStorage(job: Omit<SealedJobInput, 'detail'>): Promise<Map<string, StoredTeamScore>> {
+    const stored = new Map<string, StoredTeamScore>();
+    await this.shares({ ...job, detail: 'full', output: 'stored' }, (result) => {
+      result.scores.forEach(([teamId, summary], i) => {
+        const json = result.json?.[i];
+        if (json === undefined) throw new ScoringWorkerError(`a stored score of team ${teamId} came back without its JSON`);
+        stored.set(teamId, { summary, json });
+      });
+    });
+    return stored;
+  }
+
+  private async shares(job: SealedJobInput & { readonly output: SealedWorkerJob['output'] }, take: (result: WorkerResult) => void): Promise<void> {
     if (this.closed) throw new ScoringWorkerError('the scoring workers are closed');
     const shares: Array<readonly WorkerTeam[]> = [];
     for (let i = 0; i < job.teams.length; i += TEAMS_PER_SHARE) shares.push(job.teams.slice(i, i + TEAMS_PER_SHARE));
     const { scenario, ...rest } = job;
-    const scores = new Map<string, TeamScore>();
     let next = 0;
     const drain = async (slot: number): Promise<void> => {
       while (next < shares.length) {
         const teams = shares[next++]!;
         try {
-          for (const [teamId, score] of await this.run(slot, scenario, { ...rest, kind: 'sealed', jobId: this.nextJobId++, teams })) scores.set(teamId, score);
+          take(await this.run(slot, scenario, { ...rest, kind: 'sealed', jobId: this.nextJobId++, teams }));
         } catch (error) {
           next = shares.length;
           throw error;
@@ -130,7 +171,6 @@ export class ScoringWorkers {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.handles.length, shares.length) }, (_, slot) => drain(slot)));
-    return scores;
   }
 
   /**
@@ -147,7 +187,7 @@ export class ScoringWorkers {
       this.liveSlots.set(job.exerciseId, slot);
     }
     const { scenario, ...rest } = job;
-    return new Map(await this.run(slot, scenario, { ...rest, kind: 'live', jobId: this.nextJobId++ }));
+    return new Map((await this.run(slot, scenario, { ...rest, kind: 'live', jobId: this.nextJobId++ })).scores);
   }
 
   /** The exercise no longer runs: its worker drops the logs it kept. */
@@ -166,7 +206,7 @@ export class ScoringWorkers {
     await Promise.all(running.map((h) => h.worker.terminate()));
   }
 
-  private run(slot: number, scenario: Scenario, job: WorkerJob): Promise<ReadonlyArray<readonly [string, TeamScore]>> {
+  private run(slot: number, scenario: Scenario, job: WorkerJob): Promise<WorkerResult> {
     const handle = this.handles[slot] ?? this.start(slot);
     // A scenario of 1,000 alerts is milliseconds of cloning: each worker gets it once.
     let message: WorkerMessage = job;
@@ -196,7 +236,7 @@ export class ScoringWorkers {
       handle.pending.delete(reply.jobId);
       if (handle.pending.size === 0) handle.worker.unref();
       if ('error' in reply) pending.reject(new ScoringWorkerError(reply.error));
-      else pending.resolve(reply.scores);
+      else pending.resolve(reply);
     });
     handle.worker.on('error', (error) => drop(new ScoringWorkerError(`scoring worker failed: ${error.message}`)));
     handle.worker.on('exit', (code) => drop(new ScoringWorkerError(`scoring worker exited with code ${code}`)));

@@ -39,7 +39,7 @@ import { encodeTeamLog, SEALED_LOG_FORMAT } from './sealed-team-log.js';
 import { rankTeams } from './score-team.js';
 import { boardRows, instructorView, traineeView, type BoardMeta, type ScoreVisibility } from './scoreboard-view.js';
 import { ExerciseScoreEntity, ScoreAdjustmentEntity, ScoreboardStateEntity } from './scoring.entity.js';
-import { scoreTeamLog, type ScoreDetail } from './team-log-scoring.js';
+import { scoreTeamLog, totalsView, type ScoreDetail } from './team-log-scoring.js';
 
 export interface ExerciseTeamScore {
   readonly teamId: string;
@@ -86,6 +86,11 @@ export interface ComputedScores {
   readonly sealedTeams: number;
   /** For a finished exercise: where the rows ended and which teams were read from them (to seal). */
   readonly seal?: SealPoint;
+  /**
+   * With `forStorage`: the full score's JSON text of each team a worker scored; that team's entry
+   * in `scores` is then its totals view (what ranking needs), not the full score.
+   */
+  readonly json?: ReadonlyMap<string, string>;
 }
 
 /** Live scoreboard of one running exercise (totals only). */
@@ -108,15 +113,6 @@ const YIELD_EVERY_MS = 50;
 const MIN_WORKER_TEAMS = 2;
 /** While an exercise runs, deliveries must stay on time: yield to them after every few ms of scoring. */
 const LIVE_YIELD_EVERY_MS = 5;
-
-function toTotals(score: TeamScore): TeamScore {
-  const strip = (c: TeamScore['components']['detection']) => ({ ...c, items: [] });
-  return {
-    ...score,
-    components: { detection: strip(score.components.detection), response: strip(score.components.response), coordination: strip(score.components.coordination), incident: strip(score.components.incident) },
-    members: score.members.map((m) => ({ ...m, pointsGained: 0, pointsLost: 0 })),
-  };
-}
 
 /**
  * Scores of exercises: live from the logs while they run, stored (versioned) once they finish,
@@ -235,7 +231,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   async computeFromLogs(
     exercise: ExerciseEntity,
     scenario: ScoringScenario,
-    options: { detail: ScoreDetail; teamIds?: readonly string[]; endMs?: number; yieldEveryMs?: number; logs?: ReadonlyMap<string, TeamLog> },
+    options: { detail: ScoreDetail; teamIds?: readonly string[]; endMs?: number; yieldEveryMs?: number; logs?: ReadonlyMap<string, TeamLog>; forStorage?: boolean },
   ): Promise<ComputedScores> {
     const roster = await this.roster(exercise.id);
     const teamIds = options.teamIds ?? roster.teams.map((t) => t.id);
@@ -250,7 +246,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const started = performance.now();
     const endMs = options.endMs ?? this.virtualNow(exercise, scenario.scenario);
     const scores = new Map<string, TeamScore>();
-    const pooled = await this.scoreInWorkers(exercise, scenario, log, roster, adjustments, endMs, options.detail);
+    const { scores: pooled, json } = await this.scoreInWorkers(exercise, scenario, log, roster, adjustments, endMs, options.detail, options.forStorage === true);
     let sliceStarted = performance.now();
     for (const teamId of teamIds) {
       const done = pooled.get(teamId);
@@ -274,13 +270,14 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const sealedTeams = log.sealed.size;
     this.lastTiming = { readMs: log.readMs, computeMs, teams: teamIds.length, rows: log.rows, sealedTeams, workerTeams: pooled.size };
     // Sealed teams are not in `logs`: they were decoded one at a time and dropped.
-    return { scores, logs: log.teams, readMs: log.readMs, computeMs, rows: log.rows, sealedTeams, seal: log.seal };
+    return { scores, logs: log.teams, readMs: log.readMs, computeMs, rows: log.rows, sealedTeams, seal: log.seal, ...(json === undefined ? {} : { json }) };
   }
 
   /**
-   * Totals of the teams with a current sealed copy, scored by the worker threads (each reads its
-   * share of the copies itself). Whatever they could not score (a copy gone or unreadable, a
-   * failed worker) is left to this thread, which reads those teams from their rows.
+   * Totals (or, for storage, full scores as text) of the teams with a current sealed copy, scored
+   * by the worker threads (each reads its share of the copies itself). Whatever they could not
+   * score (a copy gone or unreadable, a failed worker) is left to this thread, which reads those
+   * teams from their rows.
    */
   private async scoreInWorkers(
     exercise: ExerciseEntity,
@@ -290,28 +287,39 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     adjustments: ReadonlyMap<string, ManualAdjustment[]>,
     endMs: number,
     detail: ScoreDetail,
-  ): Promise<Map<string, TeamScore>> {
-    // Totals only: a full score is hundreds of line items, and cloning 200 of them back from the
-    // workers cost more than computing them here (8 s against 3 s for 200 × 1,000).
-    if (this.workers === null || this.databaseFile === null || detail !== 'totals' || log.sealed.size < MIN_WORKER_TEAMS) return new Map();
+    forStorage: boolean,
+  ): Promise<{ scores: Map<string, TeamScore>; json?: Map<string, string> }> {
+    // Totals, or full scores to store (which come back as text): a full score object is hundreds of
+    // line items, and cloning 200 of them back cost more than computing them here (8 s against 3 s).
+    const none = { scores: new Map<string, TeamScore>() };
+    if (this.workers === null || this.databaseFile === null || log.sealed.size < MIN_WORKER_TEAMS) return none;
+    if (detail !== 'totals' && !(detail === 'full' && forStorage)) return none;
+    const job = {
+      databaseFile: this.databaseFile,
+      exerciseId: exercise.id,
+      scenarioVersionId: scenario.versionId,
+      scenario: scenario.scenario,
+      seed: exercise.seed,
+      endMs,
+      teams: [...log.sealed.values()].map((copy) => ({
+        copy,
+        memberIds: roster.teams.find((t) => t.id === copy.teamId)?.memberIds ?? [],
+        adjustments: adjustments.get(copy.teamId) ?? [],
+      })),
+    };
     try {
-      return await this.workers.score({
-        databaseFile: this.databaseFile,
-        exerciseId: exercise.id,
-        scenarioVersionId: scenario.versionId,
-        scenario: scenario.scenario,
-        seed: exercise.seed,
-        endMs,
-        detail,
-        teams: [...log.sealed.values()].map((copy) => ({
-          copy,
-          memberIds: roster.teams.find((t) => t.id === copy.teamId)?.memberIds ?? [],
-          adjustments: adjustments.get(copy.teamId) ?? [],
-        })),
-      });
+      if (detail === 'totals') return { scores: await this.workers.score({ ...job, detail }) };
+      const stored = await this.workers.scoreForStorage(job);
+      const scores = new Map<string, TeamScore>();
+      const json = new Map<string, string>();
+      for (const [teamId, { summary, json: text }] of stored) {
+        scores.set(teamId, summary);
+        json.set(teamId, text);
+      }
+      return { scores, json };
     } catch (error) {
       this.logger.warn(`Scoring workers failed, scoring in the server thread instead: ${error instanceof Error ? error.message : String(error)}`);
-      return new Map();
+      return none;
     }
   }
 
@@ -380,7 +388,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const previous = await this.storedCurrent(exercise);
     const scenario = await this.scoringScenario(input.scenarioVersionId ?? previous?.scenarioVersionId ?? exercise.scenarioVersionId);
     const endMs = this.virtualNow(exercise, scenario.scenario);
-    const computed = await this.computeFromLogs(exercise, scenario, { detail: 'full', endMs });
+    // Teams with a current sealed copy are scored by the workers, which send back the text to store.
+    const computed = await this.computeFromLogs(exercise, scenario, { detail: 'full', endMs, forStorage: true });
     const roster = await this.roster(exerciseId);
     const assembled = this.assemble(exercise, scenario, roster, computed.scores, new Date().toISOString());
     const versionNo = await serialTransaction(this.dataSource, async (manager) => {
@@ -397,8 +406,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         total: t.score.total,
         index: t.score.index,
         rank: t.rank,
-        scoreJson: JSON.stringify(t.score),
-        summaryJson: JSON.stringify(toTotals(t.score)),
+        scoreJson: computed.json?.get(t.teamId) ?? JSON.stringify(t.score),
+        summaryJson: JSON.stringify(totalsView(t.score)),
         reason: input.reason,
         computedAt: assembled.computedAt,
         computedBy: input.actor?.id ?? null,

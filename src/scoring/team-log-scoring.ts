@@ -50,3 +50,16 @@ export function scoreTeamLog(scenario: ScoringScenarioParts, input: TeamLogScori
     detail: input.detail,
   });
 }
+
+/**
+ * A full score without its line items and member points: what a board, a ranking and a stored
+ * version's summary use. Equal to the 'totals' detail of the same input (score.spec.ts checks that).
+ */
+export function totalsView(score: TeamScore): TeamScore {
+  const strip = (c: TeamScore['components']['detection']) => ({ ...c, items: [] });
+  return {
+    ...score,
+    components: { detection: strip(score.components.detection), response: strip(score.components.response), coordination: strip(score.components.coordination), incident: strip(score.components.incident) },
+    members: score.members.map((m) => ({ ...m, pointsGained: 0, pointsLost: 0 })),
+  };
+}

@@ -343,6 +343,19 @@ describe('scoring wired into the platform', () => {
     expect(resealed).not.toEqual(totalsFromSealed);
     expect(scoring.lastTiming?.workerTeams).toBe(2);
 
+    // A stored version from current copies is scored by the workers, which send back the text to
+    // store. The version before it was scored in this thread from the rows (the copies were stale),
+    // with the same answer key, logs and adjustments: the stored texts are the same, byte for byte.
+    const stored = async (versionNo: number) =>
+      (await db.query('SELECT team_id, score_json, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ? ORDER BY team_id', [exercise.id, versionNo])) as Array<{ team_id: string; score_json: string; summary_json: string }>;
+    const storedVersion = await scoring.storeFinal(exercise.id, { reason: 'e2e: scored for storage in the workers', actor: null });
+    expect(scoring.lastTiming?.workerTeams).toBe(2);
+    expect(scoring.lastTiming?.rows.actions).toBe(0);
+    const byWorkers = await stored(storedVersion.versionNo);
+    expect(byWorkers.map((r) => r.team_id)).toEqual([teamA, teamB].sort());
+    expect(byWorkers).toEqual(await stored(storedVersion.versionNo - 1));
+    expect((JSON.parse(byWorkers[0]!.score_json) as TeamScore).components.detection.items.length).toBeGreaterThan(0);
+
     // Copies that look current but cannot be decoded: the workers leave them out, this thread reads the rows.
     await db.query("UPDATE exercise_sealed_logs SET body = 'not json' WHERE exercise_id = ?", [exercise.id]);
     expect(await totals()).toEqual(resealed);
