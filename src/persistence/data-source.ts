@@ -15,6 +15,9 @@ export function databaseKind(url: string): DatabaseKind {
  * The embedded default is one SQLite file in WAL mode; PostgreSQL is the scale-out mode.
  * Schema changes only ever happen through migrations, never `synchronize`.
  */
+/** What the WAL file is cut back to when it starts over (its usual size under load is a few MB). */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 export function buildDataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
   const url = config.databaseUrl;
   const common = {
@@ -37,6 +40,9 @@ export function buildDataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): 
         db.pragma('foreign_keys = ON');
         db.pragma('synchronous = NORMAL');
         db.pragma('busy_timeout = 5000');
+        // After a read held the checkpoints back, the WAL file would keep its largest size for good:
+        // each time it starts over, SQLite cuts it back to this.
+        db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       },
     };
   }

@@ -8,10 +8,17 @@ export interface PragmaConnection {
 
 export interface CheckpointerLogger {
   warn(message: string): void;
+  log(message: string): void;
 }
 
 /** SQLite's default: a commit that finds this many pages in the WAL copies them into the database first. */
 const AUTO_CHECKPOINT_PAGES = 1000;
+/**
+ * WAL pages not yet copied into the database above which the checkpointer says so (~256 MB of 4 KB
+ * pages). A checkpoint cannot copy past the oldest open read, so a read that never ends (a stuck
+ * report, a backup holding a transaction) lets the WAL, and the disk it takes, grow without bound.
+ */
+const BEHIND_WARNING_PAGES = 65_536;
 
 /**
  * The worker's whole program, kept as plain CommonJS so it runs the same from the TypeScript
@@ -25,7 +32,16 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('wal_checkpoint(PASSIVE)');
 parentPort.postMessage('ready');
-setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.intervalMs);
+let behind = false;
+setInterval(() => {
+  const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+  const pages = result.log - result.checkpointed;
+  // Said once when it falls behind and once when it has caught up, not every interval.
+  if (!behind && pages > workerData.behindPages) parentPort.postMessage({ behind: pages });
+  else if (behind && pages <= workerData.behindPages / 2) parentPort.postMessage({ behind: 0 });
+  else return;
+  behind = !behind;
+}, workerData.intervalMs);
 `;
 
 /**
@@ -45,14 +61,22 @@ export class WalCheckpointer {
     private readonly file: string,
     private readonly logger: CheckpointerLogger,
     private readonly intervalMs = 250,
+    private readonly behindPages = BEHIND_WARNING_PAGES,
   ) {}
 
   start(): void {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: { file: this.file, driver, intervalMs: this.intervalMs } });
+    const worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: { file: this.file, driver, intervalMs: this.intervalMs, behindPages: this.behindPages } });
     this.worker = worker;
     worker.on('message', (message: unknown) => {
       if (message === 'ready' && this.worker === worker) this.connection.pragma('wal_autocheckpoint = 0');
+      else if (typeof message === 'object' && message !== null && 'behind' in message && typeof message.behind === 'number') {
+        if (message.behind > 0) {
+          this.logger.warn(
+            `The WAL is ${message.behind} pages (~${Math.round((message.behind * 4) / 1024)} MB at 4 KB) ahead of the database file: a read that stays open keeps the checkpoints from copying it, and it grows until that read ends`,
+          );
+        } else this.logger.log('The WAL checkpoints have caught up');
+      }
     });
     const fallBack = (why: string) => {
       if (this.worker !== worker) return;

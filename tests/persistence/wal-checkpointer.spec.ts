@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { WalCheckpointer } from '../../src/persistence/wal-checkpointer';
+import { openDatabase, WAL_SIZE_LIMIT_BYTES } from '../../src/persistence/data-source';
 import { expectEventually } from '../support/test-app';
 
 /** The embedded database's WAL checkpoints on their own thread, and back on the server's connection when that thread is gone. */
@@ -10,7 +11,8 @@ describe('WAL checkpointer', () => {
   let dir: string;
   let db: Database.Database;
   const warnings: string[] = [];
-  const logger = { warn: (message: string) => void warnings.push(message) };
+  const notes: string[] = [];
+  const logger = { warn: (message: string) => void warnings.push(message), log: (message: string) => void notes.push(message) };
   const autoCheckpoint = () => db.pragma('wal_autocheckpoint', { simple: true });
   const walBytes = () => statSync(`${db.name}-wal`).size;
   const payload = 'x'.repeat(2_000);
@@ -26,6 +28,7 @@ describe('WAL checkpointer', () => {
     db.pragma('synchronous = NORMAL');
     db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)');
     warnings.length = 0;
+    notes.length = 0;
   });
   afterEach(() => {
     db.close();
@@ -51,6 +54,31 @@ describe('WAL checkpointer', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('says when a read that stays open lets the WAL grow past the limit, once, and when it has caught up', async () => {
+    const checkpointer = new WalCheckpointer(db, db.name, logger, 50, 300);
+    checkpointer.start();
+    await expectEventually(() => expect(autoCheckpoint()).toBe(0));
+    // A reader that keeps its snapshot: no checkpoint may copy past it.
+    const reader = new Database(db.name);
+    try {
+      reader.prepare('BEGIN').run();
+      expect(reader.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(0);
+      for (let round = 0; round < 5; round++) writeRound(round);
+      await expectEventually(() => expect(warnings).toEqual([expect.stringMatching(/^The WAL is \d+ pages .* a read that stays open/)]));
+      // More writes while it is still behind: no second warning.
+      writeRound(5);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(warnings).toHaveLength(1);
+      expect(notes).toEqual([]);
+      reader.prepare('COMMIT').run();
+      await expectEventually(() => expect(notes).toEqual(['The WAL checkpoints have caught up']));
+      expect(warnings).toHaveLength(1);
+    } finally {
+      reader.close();
+      await checkpointer.stop();
+    }
+  });
+
   it('the WAL does grow when nobody checkpoints (what the test above rules out)', () => {
     db.pragma('wal_autocheckpoint = 0');
     for (let round = 0; round < 10; round++) writeRound(round);
@@ -63,5 +91,20 @@ describe('WAL checkpointer', () => {
     await expectEventually(() => expect(checkpointer.running).toBe(false));
     expect(autoCheckpoint()).toBe(1000);
     expect(warnings).toEqual([expect.stringMatching(/WAL checkpointer stopped/)]);
+  });
+});
+
+describe('the embedded database connection', () => {
+  it('cuts the WAL file back to a limit when it starts over, so one long read does not keep it large for good', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soc-drill-wal-limit-'));
+    const dataSource = await openDatabase({ databaseUrl: `sqlite:${join(dir, 'db.sqlite')}` });
+    try {
+      const connection = (dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+      expect(connection.pragma('journal_size_limit', { simple: true })).toBe(WAL_SIZE_LIMIT_BYTES);
+      expect(connection.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      await dataSource.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
