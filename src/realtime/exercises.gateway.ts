@@ -30,6 +30,7 @@ import { TriageService } from '../triage/triage.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { alertStateWithRefs, incidentStateWithRefs, recordedActionWithRefs } from '../triage/alert-ref-translation.js';
 import { SessionRevocations, type SessionRevocation } from '../identity/session-revocations.js';
+import { chunked, FanOutQueue } from './fan-out-queue.js';
 import { jsonPacketParser } from './json-packet-parser.js';
 
 interface SocketData {
@@ -65,8 +66,10 @@ const ACTION_BATCH_MS = 25;
  * server thread, whatever its size); consoles refresh derived views once a second anyway.
  */
 const TEAM_ACTIONS_MIN_INTERVAL_MS = 500;
-/** Longest stretch of teammate broadcasts before the event loop gets to read sockets again. */
-const TEAM_ACTIONS_SLICE_MS = 2;
+/** Longest stretch of room broadcasts before the event loop gets to read sockets (and ack actions) again. */
+const FAN_OUT_SLICE_MS = 2;
+/** Sockets per emit in a broadcast: one emit stays well inside a slice. */
+const FAN_OUT_SOCKETS_PER_JOB = 16;
 
 interface TeamActionBatch {
   readonly exerciseId: string;
@@ -129,6 +132,9 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   private readonly actionBatches = new Map<string, TeamActionBatch>();
   private actionTimer: NodeJS.Timeout | null = null;
   private actionTimerAtMs = 0;
+  private readonly fanOut = new FanOutQueue(FAN_OUT_SLICE_MS, { now: () => performance.now(), defer: (work) => void setImmediate(work) }, (error: unknown) =>
+    this.logger.error(`Broadcast failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  );
 
   @WebSocketServer()
   private server!: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -184,6 +190,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       clearTimeout(this.actionTimer);
       this.flushTeamActions(Number.POSITIVE_INFINITY);
     }
+    this.fanOut.flush();
     if (this.sweep) clearInterval(this.sweep);
     for (const socket of this.server?.sockets.values() ?? []) {
       if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
@@ -337,17 +344,17 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       case 'events': {
         for (const sub of this.pending.get(message.teamId) ?? []) sub.buffer.push(...message.events);
         this.withNamer(message.exerciseId, (namer) =>
-          this.server.to(teamRoom(message.teamId)).emit('exercise:events', streamBatch(message.exerciseId, message.teamId, message.events.map((e) => namer.outgoingEvent(e)), false)),
+          this.broadcast(teamRoom(message.teamId), 'exercise:events', () => streamBatch(message.exerciseId, message.teamId, message.events.map((e) => namer.outgoingEvent(e)), false)),
         );
         return;
       }
       case 'clock':
-        this.server.to(exerciseRoom(message.exerciseId)).emit('exercise:clock', { exerciseId: message.exerciseId, clock: message.clock });
+        this.broadcast(exerciseRoom(message.exerciseId), 'exercise:clock', () => ({ exerciseId: message.exerciseId, clock: message.clock }));
         return;
       case 'scores':
-        this.server.to(instructorRoom(message.exerciseId)).emit('exercise:scores', message.instructor);
+        this.broadcast(instructorRoom(message.exerciseId), 'exercise:scores', () => message.instructor);
         // Instructors sit in every team room too: they get the instructor view only.
-        for (const team of message.teams) this.server.to(teamRoom(team.teamId)).except(instructorRoom(message.exerciseId)).emit('exercise:scores', team.view);
+        for (const team of message.teams) this.broadcast(teamRoom(team.teamId), 'exercise:scores', () => team.view, instructorRoom(message.exerciseId));
         return;
       case 'action':
         this.queueTeamAction(message);
@@ -395,14 +402,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   /** Sends every batch due by `now`; re-arms the timer for the next one. */
   private flushTeamActions(now: number): void {
     let next = Number.POSITIVE_INFINITY;
-    const sliceEndsAt = performance.now() + TEAM_ACTIONS_SLICE_MS;
     for (const [key, batch] of this.actionBatches) {
-      if (Number.isFinite(now) && performance.now() > sliceEndsAt) {
-        // Teams act in step, so their batches fall due together: fifty teams' batches are 500
-        // socket writes. Sent in one go they held up every ack for ~20 ms; the rest go after I/O.
-        next = now;
-        break;
-      }
       if (batch.dueAtMs === 0) {
         // Idle for a whole interval: forget the team until it acts again (the timer comes back for it).
         const forgetAtMs = batch.lastSentAtMs + TEAM_ACTIONS_MIN_INTERVAL_MS;
@@ -426,29 +426,53 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
 
   private sendTeamActions(exerciseId: string, teamId: string, messages: ReadonlyArray<Extract<ExerciseMessage, { type: 'action' }>>): void {
     // The team room holds the team's trainees and the exercise's instructors (see join()).
-    this.withNamer(exerciseId, (namer) => {
-      const refOf = (id: string) => namer.refOf(id);
-      // A snapshot a later message of the batch replaces would be sent for nothing (and an alert's
-      // snapshot carries all its notes): each entity goes out once, with its last change.
-      const laterAlerts = new Set<string>();
-      const laterIncidents = new Set<string>();
-      const out: TeamActionMessage[] = new Array<TeamActionMessage>(messages.length);
-      for (let i = messages.length - 1; i >= 0; i--) {
-        const message = messages[i]!;
-        const alerts = message.alerts.filter((a) => !laterAlerts.has(a.alertId));
-        const incidents = message.incidents.filter((x) => !laterIncidents.has(x.id));
-        for (const a of alerts) laterAlerts.add(a.alertId);
-        for (const x of incidents) laterIncidents.add(x.id);
-        out[i] = {
-          exerciseId: message.exerciseId,
-          teamId: message.teamId,
-          action: recordedActionWithRefs(message.action, refOf),
-          alerts: alerts.map((a) => alertStateWithRefs(a, refOf)),
-          incidents: incidents.map((x) => incidentStateWithRefs(x, refOf)),
-        };
-      }
-      this.server.to(teamRoom(teamId)).emit('team:actions', out);
-    });
+    this.withNamer(exerciseId, (namer) =>
+      this.broadcast(teamRoom(teamId), 'team:actions', () => {
+        const refOf = (id: string) => namer.refOf(id);
+        // A snapshot a later message of the batch replaces would be sent for nothing (and an alert's
+        // snapshot carries all its notes): each entity goes out once, with its last change.
+        const laterAlerts = new Set<string>();
+        const laterIncidents = new Set<string>();
+        const out: TeamActionMessage[] = new Array<TeamActionMessage>(messages.length);
+        for (let i = messages.length - 1; i >= 0; i--) {
+          const message = messages[i]!;
+          const alerts = message.alerts.filter((a) => !laterAlerts.has(a.alertId));
+          const incidents = message.incidents.filter((x) => !laterIncidents.has(x.id));
+          for (const a of alerts) laterAlerts.add(a.alertId);
+          for (const x of incidents) laterIncidents.add(x.id);
+          out[i] = {
+            exerciseId: message.exerciseId,
+            teamId: message.teamId,
+            action: recordedActionWithRefs(message.action, refOf),
+            alerts: alerts.map((a) => alertStateWithRefs(a, refOf)),
+            incidents: incidents.map((x) => incidentStateWithRefs(x, refOf)),
+          };
+        }
+        return out;
+      }),
+    );
+  }
+
+  /**
+   * Queues `event` for the sockets in `room` now (less those in `except`), to be written by the
+   * fan-out queue in slices between socket reads. Taking the members now keeps join()'s promise:
+   * a socket that joins after this message was published gets it from its replay buffer, not twice.
+   * The payload is built once, when the first group is written.
+   */
+  private broadcast<E extends keyof ServerToClientEvents>(room: string, event: E, payload: () => Parameters<ServerToClientEvents[E]>[0], except?: string): void {
+    const members = this.server.adapter.rooms.get(room);
+    if (members === undefined || members.size === 0) return;
+    const excluded = except === undefined ? undefined : this.server.adapter.rooms.get(except);
+    const ids = excluded === undefined ? [...members] : [...members].filter((id) => !excluded.has(id));
+    let built: Parameters<ServerToClientEvents[E]>[0] | undefined;
+    const emit = (group: string[]) => {
+      built ??= payload();
+      // Each socket sits in a room of its own id: one emit encodes the packet once for the group.
+      // (socket.io's emit() does not narrow a generic event name to its parameters.)
+      const operator = this.server.to(group) as unknown as { emit(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): boolean };
+      operator.emit(event, built);
+    };
+    for (const group of chunked(ids, FAN_OUT_SOCKETS_PER_JOB)) this.fanOut.push(() => emit(group));
   }
 
   /**
