@@ -3,11 +3,11 @@ import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Server } from 'socket.io';
+import { type Namespace, Server } from 'socket.io';
 import type { StreamBatch } from '../contracts/exercise.schema.js';
 import { ExerciseEngine, ExerciseScheduler, SystemClock, SystemTimer } from '../engine/index.js';
-import { ExerciseBus } from '../exercises/exercise-bus.js';
 import { scheduledWallMs, toStreamEvent } from '../exercises/exercise-views.js';
+import { ExercisesGateway } from '../realtime/exercises.gateway.js';
 import { parseScenario } from '../scenarios/scenario-parser.js';
 import type { ClientsIn, ClientsOut, SocketSpec } from './bench-clients.js';
 import { type BenchResult, judged } from './bench-result.js';
@@ -46,7 +46,7 @@ interface RunFigures {
   readonly outOfOrder: number;
   /** Event-loop delay of this process during the flow (ms): how long the loop was blocked. */
   readonly loopDelay: { readonly p99: number; readonly max: number };
-  /** Real server only: scheduledWallMs → the gateway has handed the batch to every socket of the team. */
+  /** Real server only: scheduledWallMs → socket.io has written the batch to every socket of the team. */
   readonly publish?: ReturnType<typeof summarize>;
 }
 
@@ -190,13 +190,21 @@ async function runServer(clients: ClientPool, source: string): Promise<RunFigure
       baseUrl,
       trainees.map((u) => ({ auth: { token: u.token }, join: { exerciseId: exercise.id, lastSeq: 0 } })),
     );
-    // Subscribed after the gateway, so this runs once the gateway has written the batch to the team's sockets.
+    // The gateway queues a team's batch and writes it in a later slice (realtime/fan-out-queue.ts):
+    // timed where the batch is handed to the team's sockets, i.e. when socket.io broadcasts it.
     const published: number[] = [];
-    const unsubscribe = server.app.get(ExerciseBus).subscribe((message) => {
-      if (message.type !== 'events') return;
+    const adapter = (server.app.get(ExercisesGateway) as unknown as { server: Namespace }).server.adapter;
+    const broadcast = adapter.broadcast.bind(adapter);
+    adapter.broadcast = (packet, opts) => {
+      broadcast(packet, opts);
+      const [event, batch] = packet.data as [string, StreamBatch];
+      if (event !== 'exercise:events') return;
       const now = preciseNow();
-      for (const event of message.events) published.push(now - event.scheduledWallMs);
-    });
+      for (const e of batch.events) published.push(now - e.scheduledWallMs);
+    };
+    const unsubscribe = () => {
+      adapter.broadcast = broadcast;
+    };
     try {
       const figures = await measure(clients, async () => {
         const at = preciseNow();

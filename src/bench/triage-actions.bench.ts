@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import type { Namespace } from 'socket.io';
 import { DataSource } from 'typeorm';
 import { createApp } from '../app-factory.js';
 import { AuthService } from '../auth/auth.service.js';
 import { loadConfig } from '../config/app-config.js';
 import { IdentityService } from '../identity/identity.service.js';
+import { ExercisesGateway } from '../realtime/exercises.gateway.js';
 import { type BenchResult, judged } from './bench-result.js';
 import { machineNote } from './bench-support.js';
 import type { LoadPlan, LoadReport } from './triage-load-client.js';
@@ -45,7 +47,7 @@ interface ServerLoad {
   readonly loopDelayP99Ms: number;
 }
 
-function runClients(plan: LoadPlan): Promise<{ report: LoadReport; server: ServerLoad }> {
+function runClients(plan: LoadPlan, onPhase: (phase: 'load-start' | 'load-end') => void): Promise<{ report: LoadReport; server: ServerLoad }> {
   const self = fileURLToPath(import.meta.url);
   const script = join(self, '..', `triage-load-client${self.endsWith('.ts') ? '.ts' : '.js'}`);
   let start: { cpu: NodeJS.CpuUsage; loop: ReturnType<typeof performance.eventLoopUtilization>; wallMs: number } | null = null;
@@ -54,6 +56,7 @@ function runClients(plan: LoadPlan): Promise<{ report: LoadReport; server: Serve
   return new Promise((resolve, reject) => {
     const child = fork(script, [], { env: { ...process.env, SOC_DRILL_TRIAGE_LOAD_CLIENT: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (message: { phase?: 'load-start' | 'load-end'; report?: LoadReport; error?: string }) => {
+      if (message.phase !== undefined) onPhase(message.phase);
       if (message.phase === 'load-start') {
         start = { cpu: process.cpuUsage(), loop: performance.eventLoopUtilization(), wallMs: performance.now() };
         loopDelay.enable();
@@ -130,7 +133,26 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
       warmupMs: WARMUP_MS,
       client: CLIENT,
     };
-    const { report, server } = await runClients(plan);
+    // How long the server held each measured action, from socket.io handing it over to the ack
+    // being written: the part of the client's figure that is the server's own work and queueing
+    // (not the kernel's socket buffers, nor the load clients' event loop).
+    const serverHeldMs: number[] = [];
+    let timing = false;
+    const namespace = (app.get(ExercisesGateway) as unknown as { server: Namespace }).server;
+    namespace.on('connection', (socket) =>
+      socket.use((packet, next) => {
+        const ack = packet[packet.length - 1] as unknown;
+        if (timing && packet[0] === 'triage:act' && typeof ack === 'function') {
+          const received = performance.now();
+          packet[packet.length - 1] = (...args: unknown[]) => {
+            serverHeldMs.push(performance.now() - received);
+            (ack as (...args: unknown[]) => void)(...args);
+          };
+        }
+        next();
+      }),
+    );
+    const { report, server } = await runClients(plan, (phase) => (timing = phase === 'load-start'));
 
     const dataSource = app.get(DataSource);
     const rows = (await dataSource.query('SELECT action_id AS id FROM exercise_journal WHERE exercise_id = ? AND detail IS NOT NULL', [exercise.id])) as Array<{ id: string }>;
@@ -141,6 +163,7 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     const duplicated = rows.length - stored.size;
     const latencies = [...report.latenciesMs].sort((a, b) => a - b);
     const warmupLatencies = [...report.warmupLatenciesMs].sort((a, b) => a - b);
+    const held = serverHeldMs.sort((a, b) => a - b);
     // Where the tail comes from: p99 of the acks of each second of the measured load.
     const bySecond: number[][] = [];
     report.sentAtMs.forEach((at, i) => (bySecond[Math.floor(at / 1000)] ??= []).push(report.latenciesMs[i]!));
@@ -151,6 +174,12 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     return [
       { name: 'triage.ack_latency_p50_ms', value: round(percentile(latencies, 50)), unit: 'ms' },
       judged({ name: 'triage.ack_latency_p99_ms', value: round(percentile(latencies, 99)), unit: 'ms', target: 25, notes: `${notes}; p99 of each second's acks: ${secondP99s.join(', ')} ms; ${machineNote()} (the load clients count too)` }, false),
+      {
+        name: 'triage.server_hold_p99_ms',
+        value: round(percentile(held, 99)),
+        unit: 'ms',
+        notes: `${held.length} measured actions, from socket.io handing the action to the gateway to its ack being written (the client's figure less the sockets and the load clients' own event loop): p50 ${round(percentile(held, 50))} ms, max ${round(held[held.length - 1] ?? Number.NaN)} ms`,
+      },
       { name: 'triage.ack_latency_max_ms', value: round(latencies[latencies.length - 1] ?? Number.NaN), unit: 'ms' },
       {
         name: 'triage.warmup_ack_latency_p99_ms',
