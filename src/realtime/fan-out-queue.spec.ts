@@ -19,10 +19,10 @@ class ManualScheduler implements FanOutScheduler {
 }
 
 describe('FanOutQueue', () => {
-  function setup(sliceMs = 2) {
+  function setup(sliceMs = 2, catchUpShare?: number) {
     const scheduler = new ManualScheduler();
     const errors: unknown[] = [];
-    const queue = new FanOutQueue(sliceMs, scheduler, (error) => errors.push(error));
+    const queue = new FanOutQueue(sliceMs, scheduler, (error) => errors.push(error), catchUpShare);
     const ran: string[] = [];
     const job = (name: string, costMs: number) => () => {
       ran.push(name);
@@ -72,6 +72,29 @@ describe('FanOutQueue', () => {
     expect(scheduler.turn()).toBe(0);
   });
 
+  it('lengthens a slice by a share of how long the oldest job has waited, so a busy loop cannot leave it behind for good', () => {
+    const { scheduler, queue, ran, job } = setup(2);
+    for (let i = 0; i < 100; i++) queue.push(job(`j${i}`, 1));
+    // The loop was busy elsewhere for 100 ms before the first slice: 2 + 0.25 × 100 = 27 ms.
+    scheduler.nowMs += 100;
+    scheduler.turn();
+    expect(ran).toHaveLength(27);
+    // The next slice starts 127 ms after those jobs were queued: 2 + 0.25 × 127 = 33.75 ms.
+    scheduler.turn();
+    expect(ran).toHaveLength(27 + 34);
+  });
+
+  it('gives a job queued just now a plain slice, whatever came before it', () => {
+    const { scheduler, queue, ran, job } = setup(2);
+    queue.push(job('old', 0));
+    scheduler.nowMs += 500;
+    scheduler.turn();
+    expect(ran).toEqual(['old']);
+    for (const name of ['a', 'b', 'c']) queue.push(job(name, 1));
+    scheduler.turn();
+    expect(ran).toEqual(['old', 'a', 'b']);
+  });
+
   it('reports a failing job and runs the rest', () => {
     const { scheduler, queue, ran, job, errors } = setup();
     queue.push(job('a', 0));
@@ -93,13 +116,18 @@ describe('FanOutQueue', () => {
   });
 
   it('gives every job its turn across many slices', () => {
-    const { scheduler, queue, ran, job } = setup(2);
     const names = Array.from({ length: 3000 }, (_, i) => `j${i}`);
-    for (const name of names) queue.push(job(name, 1));
-    let turns = 0;
-    while (scheduler.turn() > 0) turns++;
-    expect(ran).toEqual(names);
-    expect(turns).toBe(1500);
+    const turnsWith = (catchUpShare: number) => {
+      const { scheduler, queue, ran, job } = setup(2, catchUpShare);
+      for (const name of names) queue.push(job(name, 1));
+      let turns = 0;
+      while (scheduler.turn() > 0) turns++;
+      expect(ran).toEqual(names);
+      return turns;
+    };
+    // Fixed 2 ms slices: two jobs a turn. Catching up, the slices grow with the backlog's age.
+    expect(turnsWith(0)).toBe(1500);
+    expect(turnsWith(0.25)).toBeLessThan(40);
   });
 });
 

@@ -14,9 +14,13 @@ export interface FanOutScheduler {
  * above 10 ms at 200 actions/s. A job is one emit to a few sockets, so no slice runs much past
  * `sliceMs`. The caller resolves each job's recipients when it queues it, so a job sent late still
  * goes to the sockets that were in the room when the message was published.
+ *
+ * A loop kept busy by reads could give the queue too small a share to keep up, and broadcasts
+ * would then fall behind without bound. So a slice also gets `catchUpShare` of the time the
+ * oldest queued job has waited: 100 ms behind, a 2 ms slice becomes 27 ms.
  */
 export class FanOutQueue {
-  private jobs: Array<(() => void) | undefined> = [];
+  private jobs: Array<{ readonly run: () => void; readonly queuedAt: number } | undefined> = [];
   private head = 0;
   private scheduled = false;
 
@@ -24,6 +28,7 @@ export class FanOutQueue {
     private readonly sliceMs: number,
     private readonly scheduler: FanOutScheduler,
     private readonly onError: (error: unknown) => void,
+    private readonly catchUpShare = 0.25,
   ) {}
 
   /** Jobs queued and not yet run. */
@@ -32,7 +37,7 @@ export class FanOutQueue {
   }
 
   push(job: () => void): void {
-    this.jobs.push(job);
+    this.jobs.push({ run: job, queuedAt: this.scheduler.now() });
     if (!this.scheduled) {
       this.scheduled = true;
       this.scheduler.defer(() => this.drain());
@@ -47,7 +52,9 @@ export class FanOutQueue {
 
   private drain(): void {
     this.scheduled = false;
-    const endsAt = this.scheduler.now() + this.sliceMs;
+    const now = this.scheduler.now();
+    const behindMs = now - (this.jobs[this.head]?.queuedAt ?? now);
+    const endsAt = now + this.sliceMs + behindMs * this.catchUpShare;
     while (this.head < this.jobs.length) {
       this.runNext();
       if (this.scheduler.now() >= endsAt) break;
@@ -63,7 +70,7 @@ export class FanOutQueue {
     const job = this.jobs[this.head];
     this.jobs[this.head++] = undefined;
     try {
-      job?.();
+      job?.run();
     } catch (error) {
       this.onError(error);
     }
