@@ -30,7 +30,7 @@ import { TriageService } from '../triage/triage.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { alertStateWithRefs, incidentStateWithRefs, recordedActionWithRefs } from '../triage/alert-ref-translation.js';
 import { SessionRevocations, type SessionRevocation } from '../identity/session-revocations.js';
-import { chunked, FanOutQueue } from './fan-out-queue.js';
+import { chunked, FanOutQueue, stillInRoom } from './fan-out-queue.js';
 import { jsonPacketParser } from './json-packet-parser.js';
 
 interface SocketData {
@@ -40,6 +40,8 @@ interface SocketData {
   /** The token's `ver` claim: the revocation sweep compares it with the user's current version. */
   tokenVersion: number;
   expiryTimer?: NodeJS.Timeout;
+  /** When the socket last went live in each team room (the gateway's join counter; see broadcast()). */
+  teamRoomJoins?: Map<string, number>;
 }
 
 type ExerciseSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -132,6 +134,8 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   private readonly actionBatches = new Map<string, TeamActionBatch>();
   private actionTimer: NodeJS.Timeout | null = null;
   private actionTimerAtMs = 0;
+  /** Counts team-room joins, to tell a socket that left and came back from one that stayed. */
+  private joins = 0;
   private readonly fanOut = new FanOutQueue(FAN_OUT_SLICE_MS, { now: () => performance.now(), defer: (work) => void setImmediate(work) }, (error: unknown) =>
     this.logger.error(`Broadcast failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   );
@@ -330,7 +334,10 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         socket.emit('exercise:events', streamBatch(input.exerciseId, teamId, missed.map((e) => namer.outgoingEvent(e)), false));
         lastSent = missed[missed.length - 1]!.seq;
       }
-      if (socket.connected) void socket.join(teamRoom(teamId));
+      if (socket.connected) {
+        (socket.data.teamRoomJoins ??= new Map()).set(teamRoom(teamId), ++this.joins);
+        void socket.join(teamRoom(teamId));
+      }
       replayed.push({ teamId, replayedFromSeq: from, replayedToSeq: lastSent });
     }
     // Not exercises.view(): that loads the whole roster, and a reconnect storm joins thousands at once.
@@ -457,6 +464,8 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
    * Queues `event` for the sockets in `room` now (less those in `except`), to be written by the
    * fan-out queue in slices between socket reads. Taking the members now keeps join()'s promise:
    * a socket that joins after this message was published gets it from its replay buffer, not twice.
+   * For the same reason a member that has left the room, or left and joined again, by the time
+   * its group is written is skipped: it has either gone or replayed the message.
    * The payload is built once, when the first group is written.
    */
   private broadcast<E extends keyof ServerToClientEvents>(room: string, event: E, payload: () => Parameters<ServerToClientEvents[E]>[0], except?: string): void {
@@ -464,8 +473,15 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     if (members === undefined || members.size === 0) return;
     const excluded = except === undefined ? undefined : this.server.adapter.rooms.get(except);
     const ids = excluded === undefined ? [...members] : [...members].filter((id) => !excluded.has(id));
+    const publishedAt = this.joins;
+    const stillMember = (id: string) => {
+      const socket = this.server.sockets.get(id);
+      return socket !== undefined && stillInRoom(socket.rooms, socket.data.teamRoomJoins, room, publishedAt);
+    };
     let built: Parameters<ServerToClientEvents[E]>[0] | undefined;
-    const emit = (group: string[]) => {
+    const emit = (queued: string[]) => {
+      const group = queued.filter(stillMember);
+      if (group.length === 0) return;
       built ??= payload();
       // Each socket sits in a room of its own id: one emit encodes the packet once for the group.
       // (socket.io's emit() does not narrow a generic event name to its parameters.)

@@ -1,4 +1,4 @@
-import { chunked, FanOutQueue, type FanOutScheduler } from './fan-out-queue.js';
+import { chunked, FanOutQueue, type FanOutScheduler, stillInRoom } from './fan-out-queue.js';
 
 /** Time moves only when a job says so; deferred work runs only when the test turns the loop. */
 class ManualScheduler implements FanOutScheduler {
@@ -136,5 +136,20 @@ describe('chunked', () => {
     expect(chunked([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunked([], 3)).toEqual([]);
     expect(chunked([1, 2], 5)).toEqual([[1, 2]]);
+  });
+});
+
+describe('stillInRoom', () => {
+  const room = 'team:a';
+  it('keeps a socket that stayed in the room since the message was published', () => {
+    expect(stillInRoom(new Set([room]), new Map([[room, 3]]), room, 3)).toBe(true);
+    expect(stillInRoom(new Set([room]), new Map([[room, 1]]), room, 7)).toBe(true);
+    // Rooms joined without the counter (the exercise's own rooms): membership alone decides.
+    expect(stillInRoom(new Set([room]), undefined, room, 0)).toBe(true);
+  });
+
+  it('drops a socket that has left, or left and joined again (its replay carried the message)', () => {
+    expect(stillInRoom(new Set(), new Map([[room, 1]]), room, 5)).toBe(false);
+    expect(stillInRoom(new Set([room]), new Map([[room, 6]]), room, 5)).toBe(false);
   });
 });

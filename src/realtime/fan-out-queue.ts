@@ -93,3 +93,12 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * Whether a socket that was in `room` when a message was published (join counter `publishedAt`)
+ * should still get it when its group is written: not if it has left the room since, nor if it
+ * left and joined again (its join replayed the message already).
+ */
+export function stillInRoom(rooms: ReadonlySet<string>, joins: ReadonlyMap<string, number> | undefined, room: string, publishedAt: number): boolean {
+  return rooms.has(room) && (joins?.get(room) ?? 0) <= publishedAt;
+}
