@@ -4,9 +4,11 @@ import { cpus, getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { INestApplication } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
 import { createApp } from '../app-factory.js';
 import { loadConfig } from '../config/app-config.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
+import { ExercisesGateway } from '../realtime/exercises.gateway.js';
 import { parseScenario } from '../scenarios/scenario-parser.js';
 
 export const DEMO_PASSWORD = 'socdrill-demo';
@@ -44,6 +46,14 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
+}
+
+/**
+ * The gateway's socket.io namespace, for benchmarks that time what happens at the sockets (the
+ * gateway keeps it private: only it may emit).
+ */
+export function gatewayNamespace(app: INestApplication): Namespace {
+  return (app.get(ExercisesGateway) as unknown as { server: Namespace }).server;
 }
 
 export function summarize(values: readonly number[]): { n: number; p50: number; p99: number; max: number; mean: number } {

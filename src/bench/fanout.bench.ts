@@ -3,15 +3,14 @@ import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Namespace, Server } from 'socket.io';
+import { Server } from 'socket.io';
 import type { StreamBatch } from '../contracts/exercise.schema.js';
 import { ExerciseEngine, ExerciseScheduler, SystemClock, SystemTimer } from '../engine/index.js';
 import { scheduledWallMs, toStreamEvent } from '../exercises/exercise-views.js';
-import { ExercisesGateway } from '../realtime/exercises.gateway.js';
 import { parseScenario } from '../scenarios/scenario-parser.js';
 import type { ClientsIn, ClientsOut, SocketSpec } from './bench-clients.js';
 import { type BenchResult, judged } from './bench-result.js';
-import { call, Child, expectOk, login, machineNote, preciseNow, round, seedTrainees, sleep, startInProcessServer, summarize } from './bench-support.js';
+import { call, Child, gatewayNamespace, expectOk, login, machineNote, preciseNow, round, seedTrainees, sleep, startInProcessServer, summarize } from './bench-support.js';
 import { generateScenario } from './generated-scenario.js';
 
 const TEAMS = 50;
@@ -193,7 +192,7 @@ async function runServer(clients: ClientPool, source: string): Promise<RunFigure
     // The gateway queues a team's batch and writes it in a later slice (realtime/fan-out-queue.ts):
     // timed where the batch is handed to the team's sockets, i.e. when socket.io broadcasts it.
     const published: number[] = [];
-    const adapter = (server.app.get(ExercisesGateway) as unknown as { server: Namespace }).server.adapter;
+    const adapter = gatewayNamespace(server.app).adapter;
     const broadcast = adapter.broadcast.bind(adapter);
     adapter.broadcast = (packet, opts) => {
       broadcast(packet, opts);

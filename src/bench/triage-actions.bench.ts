@@ -4,15 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { Namespace } from 'socket.io';
 import { DataSource } from 'typeorm';
 import { createApp } from '../app-factory.js';
 import { AuthService } from '../auth/auth.service.js';
 import { loadConfig } from '../config/app-config.js';
 import { IdentityService } from '../identity/identity.service.js';
-import { ExercisesGateway } from '../realtime/exercises.gateway.js';
 import { type BenchResult, judged } from './bench-result.js';
-import { machineNote } from './bench-support.js';
+import { gatewayNamespace, machineNote, percentile, round } from './bench-support.js';
 import type { LoadPlan, LoadReport } from './triage-load-client.js';
 
 const TEAMS = 50;
@@ -32,11 +30,6 @@ async function http<T>(baseUrl: string, token: string, method: string, path: str
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
   return JSON.parse(text) as T;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** The server process over the load only (not the 500 connects before it, nor the wait after it). */
@@ -138,7 +131,7 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     // (not the kernel's socket buffers, nor the load clients' event loop).
     const serverHeldMs: number[] = [];
     let timing = false;
-    const namespace = (app.get(ExercisesGateway) as unknown as { server: Namespace }).server;
+    const namespace = gatewayNamespace(app);
     namespace.on('connection', (socket) =>
       socket.use((packet, next) => {
         const ack = packet[packet.length - 1] as unknown;
@@ -168,7 +161,6 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     const bySecond: number[][] = [];
     report.sentAtMs.forEach((at, i) => (bySecond[Math.floor(at / 1000)] ??= []).push(report.latenciesMs[i]!));
     const secondP99s = bySecond.map((xs) => Math.round(percentile([...xs].sort((a, b) => a - b), 99)));
-    const round = (x: number) => Math.round(x * 100) / 100;
     const errors = Object.values(report.errors).reduce((a, b) => a + b, 0);
     const notes = `${CLIENT} clients; ${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} actions received by teammates in ${report.broadcastBatches} team:actions batches, ${Math.round(report.receivedChars / 1e6)} M characters received in all; CPU over the load: server ${Math.round((server.cpuMs / server.wallMs) * 100)} % (its event loop busy ${Math.round(server.loopBusy * 100)} %, loop delay p99 ${Math.round(server.loopDelayP99Ms)} ms), clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core (their event loop busy ${Math.round(report.clientLoopBusy * 100)} %, loop delay p99 ${Math.round(report.clientLoopDelayP99Ms)} ms)`;
     return [
