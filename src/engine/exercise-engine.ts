@@ -1,6 +1,6 @@
 import type { AlertTemplate, Scenario } from '../contracts/scenario.schema.js';
 import { compileScenario, type CompiledScenario } from './compiled-scenario.js';
-import type { EngineAction } from './engine-action.js';
+import { stampAction, type EngineAction, type UnstampedAction } from './engine-action.js';
 import { EngineError } from './engine-error.js';
 import { TeamStream, type DeliveredEvent, type FiredTrigger, type StepResult } from './team-stream.js';
 import { toTraineeAlert, type TraineeAlert } from './trainee-alert.js';
@@ -52,9 +52,6 @@ export interface InjectResult extends TickResult {
 }
 
 export type InjectSource = { readonly injectId: string } | { readonly alert: AlertTemplate };
-
-/** An action as the trainee submits it; the engine stamps the virtual time. */
-export type UnstampedAction = EngineAction extends infer A ? (A extends EngineAction ? Omit<A, 'virtualMs'> : never) : never;
 
 export interface ExerciseEngineOptions {
   readonly scenario: Scenario;
@@ -234,7 +231,7 @@ export class ExerciseEngine {
 
   /** Stamps the action with the clock's virtual time at `wallMs` and applies it. */
   act(teamId: string, action: UnstampedAction, wallMs: number): ActionResult {
-    return this.applyAction(teamId, { ...action, virtualMs: this.clock.virtualAt(wallMs) } as EngineAction, wallMs);
+    return this.applyAction(teamId, stampAction(action, this.clock.virtualAt(wallMs)), wallMs);
   }
 
   /** Delivers an alert now to the given teams; ids `inject-<n>` count per exercise. */

@@ -1,5 +1,5 @@
 import type { ClockPort, TimerPort } from './clock-port.js';
-import type { EngineAction } from './engine-action.js';
+import type { EngineAction, UnstampedAction } from './engine-action.js';
 import {
   countEvents,
   type ActionResult,
@@ -9,7 +9,6 @@ import {
   type InjectSource,
   type TeamBatches,
   type TickResult,
-  type UnstampedAction,
 } from './exercise-engine.js';
 
 export type DeliveryCause = 'timer' | 'clock' | 'action' | 'inject' | 'tick';

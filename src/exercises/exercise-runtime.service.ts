@@ -19,6 +19,7 @@ import {
   type TeamBatches,
   type UnstampedAction,
   type VirtualClockSnapshot,
+  stampAction,
 } from '../engine/index.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
@@ -309,7 +310,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       },
     });
     try {
-      live.scheduler.applyAction(teamId, { ...prepared.action, virtualMs } as EngineAction);
+      live.scheduler.applyAction(teamId, stampAction(prepared.action, virtualMs));
     } catch (error) {
       throw toAppError(error);
     }
