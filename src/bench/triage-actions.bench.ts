@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { createApp } from '../app-factory.js';
@@ -11,6 +11,7 @@ import { loadConfig } from '../config/app-config.js';
 import { IdentityService } from '../identity/identity.service.js';
 import { type BenchResult, judged } from './bench-result.js';
 import { gatewayNamespace, machineNote, percentile, round } from './bench-support.js';
+import { startTriageBaseline } from './triage-baseline-server.js';
 import type { LoadPlan, LoadReport } from './triage-load-client.js';
 
 const TEAMS = 50;
@@ -20,6 +21,8 @@ const DURATION_MS = 10_000;
 /** The same load first, unmeasured: the server's JIT and first-use caches (see LoadPlan.warmupMs). */
 const WARMUP_MS = 2_000;
 const PASSWORD = 'bench-password-123';
+/** Alerts each team acts on (the real run takes the team's first 40 delivered events). */
+const ALERTS_PER_TEAM = 40;
 
 async function http<T>(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${baseUrl}/api${path}`, {
@@ -38,6 +41,8 @@ interface ServerLoad {
   readonly wallMs: number;
   readonly loopBusy: number;
   readonly loopDelayP99Ms: number;
+  /** Garbage collection on the server's main thread over the load: its pauses, and how many were major. */
+  readonly gc: { readonly pauseMs: number; readonly maxPauseMs: number; readonly collections: number; readonly major: number };
 }
 
 function runClients(plan: LoadPlan, onPhase: (phase: 'load-start' | 'load-end') => void): Promise<{ report: LoadReport; server: ServerLoad }> {
@@ -46,6 +51,15 @@ function runClients(plan: LoadPlan, onPhase: (phase: 'load-start' | 'load-end') 
   let start: { cpu: NodeJS.CpuUsage; loop: ReturnType<typeof performance.eventLoopUtilization>; wallMs: number } | null = null;
   let server: ServerLoad | null = null;
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  const gc = { pauseMs: 0, maxPauseMs: 0, collections: 0, major: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.pauseMs += entry.duration;
+      gc.maxPauseMs = Math.max(gc.maxPauseMs, entry.duration);
+      gc.collections++;
+      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+    }
+  });
   return new Promise((resolve, reject) => {
     const child = fork(script, [], { env: { ...process.env, SOC_DRILL_TRIAGE_LOAD_CLIENT: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (message: { phase?: 'load-start' | 'load-end'; report?: LoadReport; error?: string }) => {
@@ -53,10 +67,12 @@ function runClients(plan: LoadPlan, onPhase: (phase: 'load-start' | 'load-end') 
       if (message.phase === 'load-start') {
         start = { cpu: process.cpuUsage(), loop: performance.eventLoopUtilization(), wallMs: performance.now() };
         loopDelay.enable();
+        gcObserver.observe({ entryTypes: ['gc'] });
       } else if (message.phase === 'load-end' && start !== null) {
         loopDelay.disable();
+        gcObserver.disconnect();
         const cpu = process.cpuUsage(start.cpu);
-        server = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - start.wallMs, loopBusy: performance.eventLoopUtilization(start.loop).utilization, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
+        server = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - start.wallMs, loopBusy: performance.eventLoopUtilization(start.loop).utilization, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, gc };
       } else if (message.report) {
         if (server === null) reject(new Error('the load client did not report the load phases'));
         else resolve({ report: message.report, server });
@@ -70,6 +86,51 @@ function runClients(plan: LoadPlan, onPhase: (phase: 'load-start' | 'load-end') 
   });
 }
 
+/** Where the tail comes from: p99 of the acks of each second of the measured load. */
+function p99sBySecond(report: LoadReport): number[] {
+  const bySecond: number[][] = [];
+  report.sentAtMs.forEach((at, i) => (bySecond[Math.floor(at / 1000)] ??= []).push(report.latenciesMs[i]!));
+  return bySecond.map((xs) => Math.round(percentile([...xs].sort((a, b) => a - b), 99)));
+}
+
+interface BaselineFigures {
+  readonly p99: number;
+  readonly cpuPerActionUs: number;
+  readonly gcPauseMs: number;
+  readonly server: ServerLoad;
+  readonly notes: string;
+}
+
+/** Server CPU (all its threads) per action acked in the measured load. */
+function cpuPerActionUs(server: ServerLoad, report: LoadReport): number {
+  return round((server.cpuMs * 1000) / Math.max(1, report.latenciesMs.length), 1);
+}
+
+function gcNote({ gc }: ServerLoad): string {
+  return `${gc.collections} collections (${gc.major} major), longest pause ${round(gc.maxPauseMs, 1)} ms`;
+}
+
+/** The load of the real run against triage-baseline-server.ts: what socket.io and this machine cost alone. */
+async function runBaseline(load: Pick<LoadPlan, 'actionsPerSecond' | 'durationMs' | 'warmupMs' | 'client'>): Promise<BaselineFigures> {
+  const server = await startTriageBaseline(TEAMS, PER_TEAM, ALERTS_PER_TEAM);
+  try {
+    const { report, server: cpu } = await runClients({ ...load, baseUrl: server.baseUrl, exerciseId: 'baseline', clients: server.clients }, () => undefined);
+    const latencies = [...report.latenciesMs].sort((a, b) => a - b);
+    const errors = Object.values(report.errors).reduce((a, b) => a + b, 0);
+    const secondP99s = p99sBySecond(report);
+    if (report.acked !== report.sent || errors > 0) throw new Error(`the baseline server acked ${report.acked} of ${report.sent} actions, ${errors} with errors`);
+    return {
+      p99: round(percentile(latencies, 99)),
+      cpuPerActionUs: cpuPerActionUs(cpu, report),
+      gcPauseMs: round(cpu.gc.pauseMs, 1),
+      server: cpu,
+      notes: `bare socket.io (the gateway's transport options and packet parser; no auth, validation, state, storage or scoring) under the same load clients, run just before the real server: p50 ${round(percentile(latencies, 50))} ms, max ${round(latencies[latencies.length - 1] ?? Number.NaN)} ms, ${Math.round(report.latenciesMs.length / (report.elapsedMs / 1000))} actions/s, ${report.broadcastsReceived} teammate receipts, ${Math.round(report.receivedChars / 1e6)} M characters received; p99 of each second's acks: ${secondP99s.join(', ')} ms; server CPU ${Math.round((cpu.cpuMs / cpu.wallMs) * 100)} % (event loop busy ${Math.round(cpu.loopBusy * 100)} %, loop delay p99 ${Math.round(cpu.loopDelayP99Ms)} ms), clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core`,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
 /**
  * 50 teams × 10 trainees on the flagship scenario, 500 real socket.io clients (in a forked process)
  * sending 5,000 cheap actions per second (notes and severities on delivered alerts) for 10 s to the
@@ -81,6 +142,8 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
   const ACTIONS_PER_SECOND = Number(process.env.TRIAGE_BENCH_RATE ?? TARGET_ACTIONS_PER_SECOND);
   // TRIAGE_BENCH_CLIENT=socket.io runs full socket.io clients instead of wire-protocol ones (see LoadPlan.client).
   const CLIENT = process.env.TRIAGE_BENCH_CLIENT === 'socket.io' ? 'socket.io' : 'wire';
+  // The floor first, before the real server exists: the same clients and load on bare socket.io.
+  const baseline = await runBaseline({ actionsPerSecond: ACTIONS_PER_SECOND, durationMs: DURATION_MS, warmupMs: WARMUP_MS, client: CLIENT });
   const dataDir = mkdtempSync(join(tmpdir(), 'soc-drill-bench-triage-'));
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', PASSWORD_SCRYPT_LOG2N: '10' });
   const app = await createApp(config, { logger: false });
@@ -114,7 +177,7 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     await http(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 30 * 60_000 });
     const alertsOf = new Map<string, string[]>();
     for (const team of exercise.teams) {
-      const { events } = await http<{ events: Array<{ eventId: string }> }>(baseUrl, instructor, 'GET', `/exercises/${exercise.id}/events?teamId=${team.id}&limit=40`);
+      const { events } = await http<{ events: Array<{ eventId: string }> }>(baseUrl, instructor, 'GET', `/exercises/${exercise.id}/events?teamId=${team.id}&limit=${ALERTS_PER_TEAM}`);
       alertsOf.set(team.id, events.map((e) => e.eventId));
     }
     const plan: LoadPlan = {
@@ -157,20 +220,44 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
     const latencies = [...report.latenciesMs].sort((a, b) => a - b);
     const warmupLatencies = [...report.warmupLatenciesMs].sort((a, b) => a - b);
     const held = serverHeldMs.sort((a, b) => a - b);
-    // Where the tail comes from: p99 of the acks of each second of the measured load.
-    const bySecond: number[][] = [];
-    report.sentAtMs.forEach((at, i) => (bySecond[Math.floor(at / 1000)] ??= []).push(report.latenciesMs[i]!));
-    const secondP99s = bySecond.map((xs) => Math.round(percentile([...xs].sort((a, b) => a - b), 99)));
+    const secondP99s = p99sBySecond(report);
     const errors = Object.values(report.errors).reduce((a, b) => a + b, 0);
     const notes = `${CLIENT} clients; ${report.sent} sent, ${report.acked} acked, ${rows.length} rows, errors ${JSON.stringify(report.errors)}, ${report.broadcastsReceived} actions received by teammates in ${report.broadcastBatches} team:actions batches, ${Math.round(report.receivedChars / 1e6)} M characters received in all; CPU over the load: server ${Math.round((server.cpuMs / server.wallMs) * 100)} % (its event loop busy ${Math.round(server.loopBusy * 100)} %, loop delay p99 ${Math.round(server.loopDelayP99Ms)} ms), clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core (their event loop busy ${Math.round(report.clientLoopBusy * 100)} %, loop delay p99 ${Math.round(report.clientLoopDelayP99Ms)} ms)`;
     return [
       { name: 'triage.ack_latency_p50_ms', value: round(percentile(latencies, 50)), unit: 'ms' },
-      judged({ name: 'triage.ack_latency_p99_ms', value: round(percentile(latencies, 99)), unit: 'ms', target: 25, notes: `${notes}; p99 of each second's acks: ${secondP99s.join(', ')} ms; ${machineNote()} (the load clients count too)` }, false),
+      judged(
+        {
+          name: 'triage.ack_latency_p99_ms',
+          value: round(percentile(latencies, 99)),
+          unit: 'ms',
+          target: 25,
+          baseline: baseline.p99,
+          ratio: round(percentile(latencies, 99) / Math.max(0.01, baseline.p99)),
+          notes: `${notes}; p99 of each second's acks: ${secondP99s.join(', ')} ms; ${machineNote()} (the load clients count too)`,
+        },
+        false,
+      ),
+      { name: 'triage.baseline_ack_latency_p99_ms', value: baseline.p99, unit: 'ms', notes: baseline.notes },
       {
         name: 'triage.server_hold_p99_ms',
         value: round(percentile(held, 99)),
         unit: 'ms',
         notes: `${held.length} measured actions, from socket.io handing the action to the gateway to its ack being written (the client's figure less the sockets and the load clients' own event loop): p50 ${round(percentile(held, 50))} ms, max ${round(held[held.length - 1] ?? Number.NaN)} ms`,
+      },
+      {
+        name: 'triage.server_cpu_per_action_us',
+        value: cpuPerActionUs(server, report),
+        unit: 'µs',
+        baseline: baseline.cpuPerActionUs,
+        ratio: round(cpuPerActionUs(server, report) / Math.max(0.1, baseline.cpuPerActionUs)),
+        notes: 'process CPU (every thread: socket.io, triage, SQLite, scoring workers, GC) over the measured load, per acked action; the baseline is bare socket.io carrying the same messages',
+      },
+      {
+        name: 'triage.server_gc_pause_ms',
+        value: round(server.gc.pauseMs, 1),
+        unit: 'ms',
+        baseline: baseline.gcPauseMs,
+        notes: `main-thread garbage-collection pauses over the ${DURATION_MS / 1000} s measured load: ${gcNote(server)} (baseline: ${gcNote(baseline.server)})`,
       },
       { name: 'triage.ack_latency_max_ms', value: round(latencies[latencies.length - 1] ?? Number.NaN), unit: 'ms' },
       {
