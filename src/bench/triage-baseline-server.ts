@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { AlertState } from '../contracts/triage.schema.js';
 import { jsonPacketParser } from '../realtime/json-packet-parser.js';
+import { newAlert } from '../triage/team-state.reducer.js';
 
 /**
  * The triage benchmark's baseline: a bare socket.io server with the gateway's transport options and
@@ -45,24 +46,6 @@ interface BaselineItem {
 }
 
 type Payload = { actionId: string; exerciseId: string; type: string; alertId: string; text?: string; severity?: string };
-
-function newAlert(alertId: string): AlertState {
-  return {
-    alertId,
-    ownerId: null,
-    takeoverRequests: [],
-    acknowledgedAtMs: null,
-    verdict: null,
-    verdictReason: null,
-    duplicateOf: null,
-    verdictAtMs: null,
-    firstVerdictAtMs: null,
-    severity: null,
-    notes: [],
-    routes: [],
-    incidentId: null,
-  };
-}
 
 export async function startTriageBaseline(teamCount: number, perTeam: number, alertsPerTeam: number): Promise<TriageBaseline> {
   const http = createServer();
