@@ -31,9 +31,10 @@ describe('stampAction', () => {
     }
   });
 
-  it('gives every action of one shape the same hidden class, however many shapes it has seen', () => {
+  it('gives every action of one shape the same hidden class, however many are stamped', () => {
     const same = sameHiddenClass();
-    // Each shape many times over, interleaved, as a running exercise sends them.
+    // Each shape many times over, interleaved, as a running exercise sends them (a spread's
+    // copies share a class for the first dozen or so only).
     const stamped = Array.from({ length: 20 }, (_, round) => SHAPES.map((action) => stampAction(action, round))).flat();
     const first = stamped.slice(0, SHAPES.length);
     const last = stamped.slice(-SHAPES.length);

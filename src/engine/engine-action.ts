@@ -66,11 +66,11 @@ export type EngineActionType = EngineAction['type'];
 export type UnstampedAction = EngineAction extends infer A ? (A extends EngineAction ? Omit<A, 'virtualMs'> : never) : never;
 
 /**
- * The action at `virtualMs`, built as one literal per type. Not `{ ...action, virtualMs }`: the
- * actions of a running exercise come in a dozen shapes, and once V8's object-spread cache has
- * seen that many it gives every copy a hidden class of its own. The engine keeps every action of
- * the exercise, so each one kept its own class too: ~250 bytes more per action, and a heap that
- * grew by 15 MB for 60,000 actions and took longer to mark at every major collection.
+ * The action at `virtualMs`, built as one literal per type. Not `{ ...action, virtualMs }`: after
+ * the first dozen or so copies (even of a single shape), Node 20's V8 gives each copy a spread
+ * makes and then extends a hidden class of its own. The engine keeps every action of the
+ * exercise, so each one kept its own class too: ~250 bytes more per action, and a heap that grew
+ * by 15 MB for 60,000 actions and took longer to mark at every major collection.
  * Optional fields are set only when present, and the keys keep the order of the spread (the
  * order toEngineAction builds them in), so the journal's JSON is the same as before.
  */
