@@ -65,10 +65,20 @@ describe('foldTeamState (linear-time fold for scoring)', () => {
       { action: { type: 'incident.create', title: 'Second', alertIds: ['n-benign'], actionId: 'x3', exerciseId: ids.exerciseId }, userId: 'u1', virtualMs: 11 * MIN, seq: actions.length + 3 },
       { action: { type: 'incident.merge', incidentId: 'INC-1', sourceIncidentIds: ['INC-2'], actionId: 'x4', exerciseId: ids.exerciseId }, userId: 'u1', virtualMs: 12 * MIN, seq: actions.length + 4 },
       { action: { type: 'alert.severity', alertId: 'n-benign', severity: 'low', actionId: 'x5', exerciseId: ids.exerciseId }, userId: 'u1', virtualMs: 13 * MIN, seq: actions.length + 5 },
+      // Notes: refused on an alert a teammate owns, kept in order on the owner's.
+      { action: { type: 'alert.note', alertId: 'n-fp', text: 'not mine', actionId: 'x6', exerciseId: ids.exerciseId }, userId: 'u1', virtualMs: 14 * MIN, seq: actions.length + 6 },
+      { action: { type: 'alert.note', alertId: 'n-fp', text: 'first', actionId: 'x7', exerciseId: ids.exerciseId }, userId: 'u2', virtualMs: 14 * MIN, seq: actions.length + 7 },
+      { action: { type: 'alert.note', alertId: 'n-fp', text: 'second', actionId: 'x8', exerciseId: ids.exerciseId }, userId: 'u2', virtualMs: 15 * MIN, seq: actions.length + 8 },
     ] as unknown as typeof actions;
     const log = [...actions, ...extra];
     const ctx = { delivered: () => true, scenario: triageScenarioView(scenario), teamMemberIds: new Set(['u1', 'u2']) };
     const team = { exerciseId: ids.exerciseId, teamId: 'team-a' };
-    expect(foldTeamState(log, ctx, team)).toEqual(deriveTeamState(log, ctx, team));
+    const folded = foldTeamState(log, ctx, team);
+    expect(folded).toEqual(deriveTeamState(log, ctx, team));
+    expect(folded.alerts['n-fp']!.notes.slice(-2)).toEqual([
+      { userId: 'u2', text: 'first', virtualMs: 14 * MIN },
+      { userId: 'u2', text: 'second', virtualMs: 15 * MIN },
+    ]);
+    expect(folded.alerts['n-fp']!.notes.some((n) => n.text === 'not mine')).toBe(false);
   });
 });

@@ -32,9 +32,9 @@ function alertsTouched(action: TriageAction, state: TeamState): readonly string[
  *
  * The reducer is immutable: every action copies the team's alert map, so folding a thousand-alert
  * log is quadratic, and a 200-team re-score spent seconds copying maps and building closures. Here:
- * - the four actions that make up nearly all of a log (acknowledge, verdict, severity, route of an
- *   alert) are applied in place with the reducer's rules (ownership lock, duplicate rules, known
- *   parties; a refused entry is skipped, as `deriveTeamState` skips it);
+ * - the five actions that make up nearly all of a log (acknowledge, verdict, severity, note and
+ *   route of an alert) are applied in place with the reducer's rules (ownership lock, duplicate
+ *   rules, known parties; a refused entry is skipped, as `deriveTeamState` skips it);
  * - every other action goes through the reducer itself, shown only the alerts it may touch, and
  *   its result is written back into one map this function owns.
  * `team-state-fold.spec.ts` checks the result equals `deriveTeamState` (flagship solver runs and a
@@ -90,6 +90,12 @@ export function foldTeamState(actions: readonly RecordedActionInput[], ctx: Tria
       case 'alert.severity': {
         if (!ctx.delivered(action.alertId) || !free(action.alertId, userId)) continue;
         alertOf(action.alertId).severity = action.severity;
+        continue;
+      }
+      case 'alert.note': {
+        if (!ctx.delivered(action.alertId) || !free(action.alertId, userId)) continue;
+        // The reducer copies the alert and its notes for each note: quadratic in an alert's notes.
+        alertOf(action.alertId).notes.push({ userId, text: action.text, virtualMs: at });
         continue;
       }
       case 'route': {
