@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ScenarioSchema, type Scenario, type TimeRef } from '../contracts/scenario.schema.js';
-import { ExerciseEngine, type TeamBatches, type UnstampedAction } from './exercise-engine.js';
+import type { UnstampedAction } from './engine-action.js';
+import { ExerciseEngine, type TeamBatches } from './exercise-engine.js';
 import { rebuildEngine } from './rebuild.js';
 import type { DeliveredEvent } from './team-stream.js';
 
