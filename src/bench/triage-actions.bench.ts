@@ -96,7 +96,6 @@ function p99sBySecond(report: LoadReport): number[] {
 interface BaselineFigures {
   readonly p99: number;
   readonly cpuPerActionUs: number;
-  readonly gcPauseMs: number;
   readonly server: ServerLoad;
   readonly notes: string;
 }
@@ -122,7 +121,6 @@ async function runBaseline(load: Pick<LoadPlan, 'actionsPerSecond' | 'durationMs
     return {
       p99: round(percentile(latencies, 99)),
       cpuPerActionUs: cpuPerActionUs(cpu, report),
-      gcPauseMs: round(cpu.gc.pauseMs, 1),
       server: cpu,
       notes: `bare socket.io (the gateway's transport options and packet parser; no auth, validation, state, storage or scoring) under the same load clients, run just before the real server: p50 ${round(percentile(latencies, 50))} ms, max ${round(latencies[latencies.length - 1] ?? Number.NaN)} ms, ${Math.round(report.latenciesMs.length / (report.elapsedMs / 1000))} actions/s, ${report.broadcastsReceived} teammate receipts, ${Math.round(report.receivedChars / 1e6)} M characters received; p99 of each second's acks: ${secondP99s.join(', ')} ms; server CPU ${Math.round((cpu.cpuMs / cpu.wallMs) * 100)} % (event loop busy ${Math.round(cpu.loopBusy * 100)} %, loop delay p99 ${Math.round(cpu.loopDelayP99Ms)} ms), clients ${Math.round((report.clientCpuMs / report.elapsedMs) * 100)} % of one core`,
     };
@@ -256,7 +254,7 @@ export async function benchTriageActions(root: string): Promise<BenchResult[]> {
         name: 'triage.server_gc_pause_ms',
         value: round(server.gc.pauseMs, 1),
         unit: 'ms',
-        baseline: baseline.gcPauseMs,
+        baseline: round(baseline.server.gc.pauseMs, 1),
         notes: `main-thread garbage-collection pauses over the ${DURATION_MS / 1000} s measured load: ${gcNote(server)} (baseline: ${gcNote(baseline.server)})`,
       },
       { name: 'triage.ack_latency_max_ms', value: round(latencies[latencies.length - 1] ?? Number.NaN), unit: 'ms' },
