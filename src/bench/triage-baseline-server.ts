@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { AlertState } from '../contracts/triage.schema.js';
 import { jsonPacketParser } from '../realtime/json-packet-parser.js';
+import { ACTION_BATCH_MS, TEAM_ACTIONS_MIN_INTERVAL_MS } from '../realtime/team-actions-schedule.js';
 import { newAlert } from '../triage/team-state.reducer.js';
 
 /**
@@ -17,8 +18,6 @@ import { newAlert } from '../triage/team-state.reducer.js';
  * alone put under the real figure.
  */
 
-const ACTION_BATCH_MS = 25;
-const TEAM_ACTIONS_MIN_INTERVAL_MS = 500;
 const NAMESPACE = '/exercises';
 
 export interface TriageBaseline {

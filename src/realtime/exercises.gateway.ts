@@ -32,6 +32,7 @@ import { alertStateWithRefs, incidentStateWithRefs, recordedActionWithRefs } fro
 import { SessionRevocations, type SessionRevocation } from '../identity/session-revocations.js';
 import { chunked, FanOutQueue, stillInRoom } from './fan-out-queue.js';
 import { jsonPacketParser } from './json-packet-parser.js';
+import { ACTION_BATCH_MS, TEAM_ACTIONS_MIN_INTERVAL_MS } from './team-actions-schedule.js';
 
 interface SocketData {
   user: AuthenticatedUser;
@@ -59,15 +60,6 @@ const REPLAY_PAGE = 1000;
  */
 const REVOCATION_SWEEP_MS = 15_000;
 const MAX_MESSAGE_BYTES = 256 * 1024;
-/** How long a committed action may wait to be sent to teammates with others of its team. */
-const ACTION_BATCH_MS = 25;
-/**
- * A busy team's batches go out at most this often: every batch is one socket write per teammate,
- * and at 5,000 actions/s a 25 ms cadence meant 20,000 writes a second, which starved the acks. At
- * 200 ms the teammate writes were still a third of all socket writes (a write costs ~15 µs of the
- * server thread, whatever its size); consoles refresh derived views once a second anyway.
- */
-const TEAM_ACTIONS_MIN_INTERVAL_MS = 500;
 /** Longest stretch of room broadcasts before the event loop gets to read sockets (and ack actions) again. */
 const FAN_OUT_SLICE_MS = 2;
 /** Sockets per emit in a broadcast: one emit stays well inside a slice. */
