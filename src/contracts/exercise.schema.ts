@@ -34,7 +34,9 @@ export const CreateExerciseSchema = z
     era: EraSchema.optional(),
     startMode: z.enum(['manual', 'scheduled']).default('manual'),
     scheduledAt: z.iso.datetime().optional(),
-    scoreVisibility: ScoreVisibilitySchema.default('own'),
+    scoreVisibility: ScoreVisibilitySchema.default('none'),
+    /** Off by default: the exercise ends by itself at the scenario's duration. */
+    allowOvertime: z.boolean().default(false).meta({ description: 'Keep running past the scenario duration until an instructor finishes it.' }),
   })
   .strict()
   .refine((v) => v.startMode === 'manual' || v.scheduledAt !== undefined, { message: 'scheduledAt is required when startMode is "scheduled"', path: ['scheduledAt'] })
@@ -49,6 +51,10 @@ export const ClockStateSchema = z
     virtualMs: z.number().int(),
     wallMs: z.number().int(),
     durationMs: z.number().int(),
+    /** True when the exercise keeps running past `durationMs` until an instructor finishes it. */
+    allowOvertime: z.boolean(),
+    /** Why a finished or aborted exercise ended; null while it has not. */
+    endReason: z.enum(['duration', 'finished', 'aborted']).nullable(),
   })
   .meta({ id: 'ClockState' });
 export type ClockStateDto = z.infer<typeof ClockStateSchema>;
@@ -90,6 +96,8 @@ export const ExerciseTransitionSchema = z.object({
   atWall: z.string(),
   atVirtualMs: z.number().int(),
 });
+
+export const SetOvertimeSchema = z.object({ allowOvertime: z.boolean() }).strict().meta({ id: 'SetOvertime' });
 
 export const SetSpeedSchema = z.object({ speed: SpeedSchema }).strict().meta({ id: 'SetSpeed' });
 export const SeekSchema = z

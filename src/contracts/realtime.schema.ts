@@ -22,6 +22,11 @@ export const JoinExerciseSchema = z
     exerciseId: ExerciseIdSchema,
     /** Last sequence number the client already has, per team (or one number for a trainee's own team). */
     lastSeq: z.union([z.number().int().min(0), z.record(z.string().max(64), z.number().int().min(0))]).default(0),
+    /**
+     * Last team action seq (`RecordedAction.teamSeq`) the client already has, per team or one number;
+     * committed actions after it are replayed as `team:actions` before live ones. Omitted: none replayed.
+     */
+    lastActionSeq: z.union([z.number().int().min(0), z.record(z.string().max(64), z.number().int().min(0))]).optional(),
   })
   .strict();
 export type JoinExercise = z.output<typeof JoinExerciseSchema>;
@@ -91,6 +96,16 @@ export type TeamActionMessage = z.infer<typeof TeamActionMessageSchema>;
  */
 export const TeamActionsMessageSchema = z.array(TeamActionMessageSchema).meta({ id: 'TeamActionsMessage' });
 
+export const ExerciseEndedMessageSchema = z
+  .object({
+    exerciseId: z.string(),
+    reason: z.enum(['duration', 'finished', 'aborted']),
+    virtualMs: z.number().int(),
+    clock: ClockStateSchema,
+  })
+  .meta({ id: 'ExerciseEndedMessage' });
+export type ExerciseEndedMessage = z.infer<typeof ExerciseEndedMessageSchema>;
+
 /** Events the server sends. */
 export interface ServerToClientEvents {
   /** Actions of one team committed since the last batch, oldest first (see TeamActionsMessageSchema). */
@@ -98,6 +113,11 @@ export interface ServerToClientEvents {
   'exercise:events': (batch: StreamBatch) => void;
   'exercise:clock': (message: { exerciseId: string; clock: ClockStateDto }) => void;
   'session:expired': (message: { code: ErrorCode; message: string }) => void;
+  /**
+   * The exercise has ended (at its duration, finished or aborted). Sent once to every room when it
+   * happens, and again after the replay to anyone who joins an ended exercise.
+   */
+  'exercise:ended': (message: ExerciseEndedMessage) => void;
   /** The scoreboard changed: instructors get every team live, trainees what the score visibility allows. */
   'exercise:scores': (view: ScoreboardView) => void;
 }

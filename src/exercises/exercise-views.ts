@@ -5,13 +5,20 @@ export type LoggedEvent = StreamEvent & { readonly origin: 'timeline' | 'noise' 
 import type { DeliveredEvent, VirtualClockSnapshot } from '../engine/index.js';
 import type { ExerciseEventEntity } from './exercise.entity.js';
 
+export type ClockEnd = Pick<ClockStateDto, 'allowOvertime' | 'endReason'>;
+
 /** Clock as clients see it, with the virtual time at `wallMs`. */
-export function clockView(snapshot: VirtualClockSnapshot, wallMs: number, durationMs: number): ClockStateDto {
+export function clockView(
+  snapshot: VirtualClockSnapshot,
+  wallMs: number,
+  durationMs: number,
+  end: ClockEnd = { allowOvertime: false, endReason: null },
+): ClockStateDto {
   const virtualMs =
     snapshot.status === 'running' && wallMs > snapshot.anchorWallMs
       ? snapshot.anchorVirtualMs + Math.floor((wallMs - snapshot.anchorWallMs) * snapshot.speed)
       : snapshot.anchorVirtualMs;
-  return { status: snapshot.status, speed: snapshot.speed, virtualMs, wallMs, durationMs };
+  return { status: snapshot.status, speed: snapshot.speed, virtualMs, wallMs, durationMs, ...end };
 }
 
 /** The wall time at which an event was due under the clock it was delivered with. */
