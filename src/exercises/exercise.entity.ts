@@ -160,8 +160,8 @@ export class ExerciseJournalEntity {
   teamId!: string | null;
 
   /**
-   * Client-generated id of a trainee action: a retry with the same id is not applied twice. Not
-   * indexed: the triage service answers retries from memory (see migration 1763970000000).
+   * Client-generated id of a trainee action: a retry with the same id is not applied twice. Unique
+   * per exercise (index ux_exercise_journal_action), so the database holds the line.
    */
   @Column({ name: 'action_id', type: 'varchar', length: 64, nullable: true })
   actionId!: string | null;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app-factory';
 import { loadConfig } from '../../src/config/app-config';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
@@ -84,5 +85,13 @@ describe('triage state after a server restart', () => {
     ]);
     expect(await lastActions()).toEqual(['incident.create', null]);
     expect((await act({ type: 'hint.request', for: { alertId: ref('ws-fim-new-phtml') } })).body).toMatchObject({ error: { code: 'NO_HINT' } });
+
+    // The database itself refuses a second record of an action id, whatever a process keeps in memory.
+    const teamId = created.body.teams[0]!.id;
+    await expect(
+      app!
+        .get(DataSource)
+        .query("INSERT INTO exercise_journal (exercise_id, ordinal, type, team_id, action_id, user_id, virtual_ms, wall_ms, payload) VALUES (?, 999999, 'action', ?, ?, NULL, 0, 0, '{}')", [exerciseId, teamId, first.body.actionId]),
+    ).rejects.toThrow(/UNIQUE/);
   }, 60_000);
 });
