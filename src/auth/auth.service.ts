@@ -13,7 +13,7 @@ import { SessionRevocations } from '../identity/session-revocations.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { AuthSessionEntity } from './auth-session.entity.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
-import { JwtError, signJwtHs256, verifyJwtHs256 } from './jwt-hs256.js';
+import { JwtError, signJwtHs256, verifyJwtHs256 } from './access-token.js';
 import { TokenBucketRateLimiter } from './rate-limiter.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { SIGNING_KEY } from './signing-key.provider.js';
@@ -157,7 +157,7 @@ export class AuthService implements OnApplicationBootstrap {
   async verifyAccessToken(token: string): Promise<AuthenticatedUser> {
     let claims: Record<string, unknown>;
     try {
-      claims = verifyJwtHs256(token, this.signingKey, { nowSeconds: Math.floor(this.clock.now() / 1000), issuer: ISSUER, audience: AUDIENCE, leewaySeconds: LEEWAY_SECONDS });
+      claims = await verifyJwtHs256(token, this.signingKey, { nowSeconds: Math.floor(this.clock.now() / 1000), issuer: ISSUER, audience: AUDIENCE, leewaySeconds: LEEWAY_SECONDS });
     } catch (error) {
       if (error instanceof JwtError && error.reason === 'expired') throw new AppError('AUTH_TOKEN_EXPIRED', 'Access token expired; refresh it');
       if (error instanceof JwtError) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
@@ -247,7 +247,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   private async tokenPair(user: UserEntity, sessionId: string, refreshToken: string): Promise<TokenPair> {
     const now = Math.floor(this.clock.now() / 1000);
-    const accessToken = signJwtHs256(
+    const accessToken = await signJwtHs256(
       { iss: ISSUER, aud: AUDIENCE, sub: user.id, sid: sessionId, ver: user.tokenVersion, use: 'access', iat: now, exp: now + this.config.ACCESS_TOKEN_TTL },
       this.signingKey,
     );

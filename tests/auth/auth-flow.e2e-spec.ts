@@ -1,4 +1,4 @@
-import { signJwtHs256 } from '../../src/auth/jwt-hs256.js';
+import { signJwtHs256 } from '../../src/auth/access-token.js';
 import type { TokenPair, UserView } from '../../src/contracts/auth-api.schema.js';
 import { call, decodeJwtPayload, DEMO_PASSWORD, errorCode, login, startServer, TEST_JWT_SECRET, type TestServer } from './auth-test-server.js';
 
@@ -44,16 +44,16 @@ describe('authentication flow (e2e)', () => {
     const claims = decodeJwtPayload(pair.accessToken);
     const now = Math.floor(Date.now() / 1000);
     const key = Buffer.from(TEST_JWT_SECRET);
-    const expired = signJwtHs256({ ...claims, iat: now - 3600, exp: now - 1800 }, key);
+    const expired = await signJwtHs256({ ...claims, iat: now - 3600, exp: now - 1800 }, key);
     const expiredResponse = await call(base, 'GET', '/api/auth/me', { token: expired });
     expect(expiredResponse.status).toBe(401);
     expect(errorCode(expiredResponse)).toBe('AUTH_TOKEN_EXPIRED');
-    const otherKey = signJwtHs256(claims, Buffer.from('another-secret-another-secret-another'));
+    const otherKey = await signJwtHs256(claims, Buffer.from('another-secret-another-secret-another'));
     expect(errorCode(await call(base, 'GET', '/api/auth/me', { token: otherKey }))).toBe('AUTH_TOKEN_INVALID');
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${pair.accessToken.split('.')[1]}.`;
     expect(errorCode(await call(base, 'GET', '/api/auth/me', { token: none }))).toBe('AUTH_TOKEN_INVALID');
     // A validly signed token for a session that does not exist.
-    const strangeSession = signJwtHs256({ ...claims, sid: '00000000-0000-4000-8000-000000000000' }, key);
+    const strangeSession = await signJwtHs256({ ...claims, sid: '00000000-0000-4000-8000-000000000000' }, key);
     expect(errorCode(await call(base, 'GET', '/api/auth/me', { token: strangeSession }))).toBe('AUTH_TOKEN_INVALID');
     // The original is still fine.
     expect((await call(base, 'GET', '/api/auth/me', { token: pair.accessToken })).status).toBe(200);
