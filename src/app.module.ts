@@ -6,7 +6,7 @@ import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ExercisesModule } from './exercises/exercises.module.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -20,8 +20,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, AuditModule, AuthModule, OpenApiModule, ScenariosModule, ExercisesModule, TriageModule, ScoringModule, ResultsModule, RealtimeModule],
-      controllers: [HealthController],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, AuditModule, AuthModule, OpenApiModule, ScenariosModule, ExercisesModule, TriageModule, ScoringModule, ResultsModule, RealtimeModule, HealthModule],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };
   }

@@ -69,6 +69,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'INTERNAL_ERROR':
       return 500;
     case 'REPORT_RENDERER_UNAVAILABLE':
+    case 'NOT_READY':
       return 503;
     default: {
       const unmapped: never = code;
