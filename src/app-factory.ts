@@ -12,6 +12,7 @@ import { AppError } from './common/app-error.js';
 import type { ErrorCode } from './contracts/error-codes.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
+import { rejectReservedKeys } from './common/reserved-keys.js';
 import type { AppConfig } from './config/app-config.js';
 import { API_PREFIX } from './openapi/openapi.service.js';
 
@@ -72,9 +73,15 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   );
   if (config.TRUST_PROXY) app.set('trust proxy', 1);
   app.use(codedParserErrors(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true })));
+  app.use(rejectReservedKeys);
+  // API answers carry tokens and drill data: no browser or proxy may keep a copy.
+  app.use('/api', (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(codedParserErrors(express.text({ limit: config.SCENARIO_MAX_BYTES, type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'] })));
   const require = createRequire(import.meta.url);
-  app.use('/api/docs/assets', express.static(dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
+  if (config.openApiDocs) app.use('/api/docs/assets', express.static(dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
   serveWebConsole(app, config);
   app.setGlobalPrefix(API_PREFIX, { exclude: [] });
   app.useGlobalFilters(new HttpExceptionFilter());

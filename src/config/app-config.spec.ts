@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError, defaultScoringWorkers, loadConfig } from './app-config.js';
+import { ConfigError, estimatedEntropyBits, defaultScoringWorkers, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
   it('has working defaults for the embedded demo mode', () => {
@@ -31,7 +31,23 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as ConfigError).message).not.toContain('short');
     }
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).demoMode).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k8Zp2QwX9vLm4RtY7nBc1JhG6sDf3AeU0oPi5KlMzNq' }).demoMode).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(/JWT_SECRET: looks guessable/);
+  });
+
+  it('estimates a secret\'s entropy from its length and character frequencies', () => {
+    expect(estimatedEntropyBits('x'.repeat(100))).toBe(0);
+    expect(estimatedEntropyBits('abababab')).toBeCloseTo(8);
+    // 48 random bytes in base64 (what the docs suggest) carry well over 128 bits by this estimate.
+    expect(estimatedEntropyBits('q3J0dW5kZWZpbmVkLXNlY3JldC0wMTIzNDU2Nzg5LWFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJD')).toBeGreaterThan(128);
+  });
+
+  it('serves the OpenAPI document by default except in production, and OPENAPI_DOCS decides', () => {
+    expect(loadConfig({}).openApiDocs).toBe(true);
+    const secret = 'k8Zp2QwX9vLm4RtY7nBc1JhG6sDf3AeU0oPi5KlMzNq';
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).openApiDocs).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, OPENAPI_DOCS: 'true' }).openApiDocs).toBe(true);
+    expect(loadConfig({ OPENAPI_DOCS: 'false' }).openApiDocs).toBe(false);
   });
 
   it('accepts a PostgreSQL URL for the scale-out mode', () => {

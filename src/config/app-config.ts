@@ -10,6 +10,22 @@ export function defaultScoringWorkers(cores: number): number {
   return Math.min(4, Math.max(2, Math.floor(cores)));
 }
 
+const MIN_SECRET_ENTROPY_BITS = 128;
+
+/**
+ * An upper estimate of a secret's entropy: its length times the Shannon entropy of its own
+ * character frequencies. It cannot prove a secret random, but it refuses repeated characters,
+ * short alphabets and patterns such as "abababab…".
+ */
+export function estimatedEntropyBits(secret: string): number {
+  const chars = [...secret];
+  const counts = new Map<string, number>();
+  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / chars.length) * Math.log2(n / chars.length);
+  return perChar * chars.length;
+}
+
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -55,6 +71,8 @@ export const AppConfigSchema = z
      * boards (SQLite only); 0 scores in the server's own thread. Default: one per core, 2 to 4.
      */
     SCORING_WORKERS: z.coerce.number().int().min(0).max(16).default(() => defaultScoringWorkers(availableParallelism())),
+    /** The OpenAPI document and Swagger UI (/api/docs, /api/docs-json). Default: on, except in production. */
+    OPENAPI_DOCS: booleanFromEnv.optional(),
     /** Headless Chromium that prints the PDF reports (Debian's package; never a downloaded browser). */
     CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   })
@@ -66,6 +84,13 @@ export const AppConfigSchema = z
         message: 'is required when NODE_ENV=production (at least 32 random characters)',
       });
     }
+    if (config.JWT_SECRET !== undefined && estimatedEntropyBits(config.JWT_SECRET) < MIN_SECRET_ENTROPY_BITS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: `looks guessable (about ${Math.floor(estimatedEntropyBits(config.JWT_SECRET))} bits; at least ${MIN_SECRET_ENTROPY_BITS} needed): use random characters, e.g. \`openssl rand -base64 48\``,
+      });
+    }
     if (config.NODE_ENV === 'production' && config.PASSWORD_SCRYPT_LOG2N < 14) {
       ctx.addIssue({ code: 'custom', path: ['PASSWORD_SCRYPT_LOG2N'], message: 'must be at least 14 when NODE_ENV=production' });
     }
@@ -74,6 +99,8 @@ export const AppConfigSchema = z
 export type AppConfig = z.output<typeof AppConfigSchema> & {
   /** Demo mode creates demo accounts and a development signing secret. */
   readonly demoMode: boolean;
+  /** Whether the OpenAPI document and Swagger UI are served. */
+  readonly openApiDocs: boolean;
   readonly databaseUrl: string;
 };
 
@@ -108,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   return {
     ...config,
     demoMode: config.NODE_ENV !== 'production',
+    openApiDocs: config.OPENAPI_DOCS ?? config.NODE_ENV !== 'production',
     databaseUrl: config.DATABASE_URL ?? `sqlite:${config.DATA_DIR.replace(/\/$/, '')}/soc-drill.sqlite`,
   };
 }

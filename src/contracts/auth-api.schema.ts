@@ -3,7 +3,8 @@ import { RoleSchema } from './auth.schema.js';
 
 /**
  * Request and response bodies of the identity, authentication and audit API.
- * Request objects are strict: an unknown key (including `__proto__`/`constructor`) is a validation error,
+ * Request objects are strict: an unknown key is a validation error (`__proto__`, `constructor` and `prototype` are refused before
+ * validation, see common/reserved-keys.ts),
  * so a typo in a client never silently drops a field.
  */
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Role } from '../contracts/auth.schema.js';
@@ -75,10 +76,12 @@ export class IdentitySeeder implements OnApplicationBootstrap {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.demoMode) await this.seedDemo();
+    else await this.disableDemoAccounts();
     if (this.config.BOOTSTRAP_ADMIN_PASSWORD) await this.bootstrapAdmin(this.config.BOOTSTRAP_ADMIN_USERNAME, this.config.BOOTSTRAP_ADMIN_PASSWORD);
     else if (!this.config.demoMode && !(await this.hasAdmin())) {
       this.logger.warn('No administrator exists: set BOOTSTRAP_ADMIN_PASSWORD (and optionally BOOTSTRAP_ADMIN_USERNAME) once to create one');
@@ -101,6 +104,30 @@ export class IdentitySeeder implements OnApplicationBootstrap {
       }
     });
     if (missing.length > 0) this.logger.log(`Demo mode: created ${missing.length} demo account(s) with the DEMO_PASSWORD`);
+  }
+
+  /**
+   * A data folder first run in demo mode keeps accounts whose password is published. In production
+   * they are disabled (never deleted: their exercises and audit history stay) and their sessions end.
+   */
+  private async disableDemoAccounts(): Promise<void> {
+    const disabled = await serialTransaction(this.dataSource, async (manager) => {
+      const demoOrgs = await manager.getRepository(OrganisationEntity).find({ where: { code: In(DEMO_ORGANISATIONS.map((o) => o.code)) } });
+      if (demoOrgs.length === 0) return [];
+      const users = manager.getRepository(UserEntity);
+      const active = await users.find({ where: { username: In(DEMO_USERS.map((u) => u.username)), orgId: In(demoOrgs.map((o) => o.id)), disabled: false } });
+      for (const user of active) {
+        await users.update({ id: user.id }, { disabled: true, tokenVersion: user.tokenVersion + 1, sessionEpoch: user.sessionEpoch + 1, updatedAt: new Date().toISOString() });
+        await this.audit.record(
+          { actor: null, action: 'user.disable', targetType: 'user', targetId: user.id, before: { disabled: false }, after: { disabled: true, reason: 'demo account in production mode' } },
+          manager,
+        );
+      }
+      return active.map((u) => u.username);
+    });
+    if (disabled.length > 0) {
+      this.logger.warn(`Production mode: disabled ${disabled.length} demo account(s) created in demo mode (${disabled.join(', ')}); their history is kept. Create real accounts as an administrator.`);
+    }
   }
 
   private async bootstrapAdmin(username: string, password: string): Promise<void> {

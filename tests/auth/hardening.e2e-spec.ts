@@ -36,6 +36,28 @@ describe('HTTP hardening (e2e)', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('refuses reserved keys (__proto__, constructor, prototype) anywhere in a JSON body instead of dropping them', async () => {
+    for (const raw of [
+      '{"username":"admin","password":"socdrill-demo","__proto__":{"roles":["admin"]}}',
+      '{"username":"admin","password":"socdrill-demo","constructor":{"prototype":{}}}',
+    ]) {
+      const response = await call<{ error: { code: string; details: Array<{ path: string }> } }>(base, 'POST', '/api/auth/login', { raw, headers: { 'content-type': 'application/json' } });
+      expect(response.status).toBe(400);
+      expect(errorCode(response)).toBe('VALIDATION_FAILED');
+      expect(response.body.error.details[0]!.path).toMatch(/^(__proto__|constructor)$/);
+    }
+  });
+
+  it('marks every API answer, tokens included, as not to be stored', async () => {
+    const loginResponse = await call(base, 'POST', '/api/auth/login', { json: { username: 'admin', password: 'socdrill-demo' } });
+    expect(loginResponse.status).toBe(200);
+    expect(loginResponse.headers.get('cache-control')).toBe('no-store');
+    const token = (loginResponse.body as { accessToken: string }).accessToken;
+    for (const path of ['/api/auth/me', '/api/users', '/api/health', '/api/no-such-route']) {
+      expect([path, (await call(base, 'GET', path, { token })).headers.get('cache-control')]).toEqual([path, 'no-store']);
+    }
+  });
+
   it('allows CORS only for CORS_ORIGIN', async () => {
     const allowed = await fetch(`${base}/api/auth/login`, {
       method: 'OPTIONS',

@@ -40,6 +40,51 @@ describe('production mode', () => {
     }
   });
 
+  it('disables the demo accounts of a data folder first run in demo mode, keeping their history', async () => {
+    const demo = await startServer({});
+    const before = await login(demo.baseUrl, 'trainee1', 'socdrill-demo');
+    await demo.close({ keepData: true });
+    const secret = 'k8Zp2QwX9vLm4RtY7nBc1JhG6sDf3AeU0oPi5KlMzNq';
+    const production = await startServer({ NODE_ENV: 'production', JWT_SECRET: secret, PASSWORD_SCRYPT_LOG2N: '14' }, demo.dataDir);
+    try {
+      const attempt = await call(production.baseUrl, 'POST', '/api/auth/login', { json: { username: 'admin', password: 'socdrill-demo' } });
+      expect(attempt.status).not.toBe(200);
+      expect((await call(production.baseUrl, 'GET', '/api/auth/me', { token: before.accessToken })).status).toBe(401);
+      const dataSource = production.app.get(DataSource);
+      const users = (await dataSource.query('SELECT username, disabled FROM users ORDER BY username')) as Array<{ username: string; disabled: number }>;
+      expect(users.length).toBeGreaterThan(5);
+      expect(users.filter((u) => !u.disabled)).toEqual([]);
+      const audit = (await dataSource.query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.disable' AND actor_id IS NULL")) as Array<{ n: number }>;
+      expect(Number(audit[0]!.n)).toBe(users.length);
+    } finally {
+      await production.close();
+    }
+  });
+
+  it('refuses a secret with too little entropy, whatever its length', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(64) })).toThrow(/JWT_SECRET: looks guessable/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'ab'.repeat(40) })).toThrow(/JWT_SECRET: looks guessable/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k8Zp2QwX9vLm4RtY7nBc1JhG6sDf3AeU0oPi5KlMzNq' }).JWT_SECRET).toBeDefined();
+  });
+
+  it('serves the OpenAPI document in production only when OPENAPI_DOCS is set', async () => {
+    const secret = 'k8Zp2QwX9vLm4RtY7nBc1JhG6sDf3AeU0oPi5KlMzNq';
+    const closed = await startServer({ NODE_ENV: 'production', JWT_SECRET: secret, PASSWORD_SCRYPT_LOG2N: '14' });
+    try {
+      for (const path of ['/api/docs-json', '/api/docs', '/api/docs/assets/swagger-ui.css']) {
+        expect([path, (await call(closed.baseUrl, 'GET', path)).status]).toEqual([path, 404]);
+      }
+    } finally {
+      await closed.close();
+    }
+    const open = await startServer({ NODE_ENV: 'production', JWT_SECRET: secret, PASSWORD_SCRYPT_LOG2N: '14', OPENAPI_DOCS: 'true' });
+    try {
+      expect((await call(open.baseUrl, 'GET', '/api/docs-json')).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('refuses a short secret and a weak password hash cost', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40), PASSWORD_SCRYPT_LOG2N: '10' })).toThrow(/PASSWORD_SCRYPT_LOG2N/);
