@@ -70,7 +70,8 @@ export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, 
     if (lock === null || server === undefined) return;
     server.once('listening', () => {
       const address = server.address() as AddressInfo | string | null;
-      if (address !== null) lock.noteListening(typeof address === 'string' ? address : `${address.address}:${address.port}`);
+      if (address === null) return;
+      lock.noteListening(typeof address === 'string' ? address : address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`);
     });
   }
 
