@@ -18,6 +18,13 @@ export function databaseKind(url: string): DatabaseKind {
 /** What the WAL file is cut back to when it starts over (its usual size under load is a few MB). */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
+/** The folder of the embedded SQLite file, which one server at a time may hold; null for PostgreSQL and `:memory:`. */
+export function embeddedDataFolder(config: Pick<AppConfig, 'databaseUrl'>): string | null {
+  if (databaseKind(config.databaseUrl) !== 'sqlite') return null;
+  const file = config.databaseUrl.slice('sqlite:'.length);
+  return file === ':memory:' ? null : dirname(resolve(file));
+}
+
 export function buildDataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
   const url = config.databaseUrl;
   const common = {
