@@ -35,6 +35,7 @@ export function httpStatusFor(code: ErrorCode): number {
       return 401;
     case 'FORBIDDEN':
     case 'NOT_TEAM_MEMBER':
+    case 'SCENARIO_READ_ONLY':
     case 'AUTH_ACCOUNT_DISABLED':
       return 403;
     case 'NOT_FOUND':
@@ -51,6 +52,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 404;
     case 'CONFLICT':
     case 'SCENARIO_VERSION_EXISTS':
+    case 'SCENARIO_VERSION_NOT_NEWER':
+    case 'SCENARIO_EXISTS':
     case 'EXERCISE_INVALID_STATE':
     case 'EXERCISE_PAUSED':
     case 'EXERCISE_FINISHED':

@@ -25,6 +25,13 @@ export const ScenarioValidationResultSchema = z
   .meta({ id: 'ScenarioValidationResult' });
 export type ScenarioValidationResult = z.infer<typeof ScenarioValidationResultSchema>;
 
+/**
+ * Whose a scenario is, as the caller sees it: the shared, read-only library (bundled drills and
+ * published copies) or the caller's own organisation. Other organisations' scenarios never show.
+ */
+export const ScenarioLibrarySchema = z.enum(['shared', 'own']);
+export type ScenarioLibrary = z.infer<typeof ScenarioLibrarySchema>;
+
 export const ScenarioSummarySchema = z
   .object({
     versionId: z.string(),
@@ -38,8 +45,11 @@ export const ScenarioSummarySchema = z
     tags: z.array(z.string()),
     techniques: z.array(z.string()),
     eventCount: z.number().int(),
-    origin: z.enum(['bundled', 'upload']),
+    origin: z.enum(['bundled', 'upload', 'copy', 'published']),
     createdAt: z.string(),
+    library: ScenarioLibrarySchema,
+    publishedBy: z.string().nullable().meta({ description: 'The organisation that published this shared scenario; null for bundled and own ones.' }),
+    copiedFrom: z.string().nullable().meta({ description: '`<scenarioId>@<version>` a copy was made from; null otherwise.' }),
   })
   .meta({ id: 'ScenarioSummary' });
 export type ScenarioSummary = z.infer<typeof ScenarioSummarySchema>;
@@ -76,4 +86,15 @@ export const ScenarioDetailSchema = ScenarioSummarySchema.extend({
 }).meta({ id: 'ScenarioDetail' });
 
 export const ScenarioIdParamSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, 'must be a scenario id');
+
+/**
+ * Which scenario an id names. Ids are unique per owner, so an organisation's own scenario and a
+ * shared one may share an id; without `library` the own one wins.
+ */
+export const ScenarioLibraryQuerySchema = z.object({ library: ScenarioLibrarySchema.optional() }).strict().meta({ id: 'ScenarioLibraryQuery' });
+export type ScenarioLibraryQuery = z.infer<typeof ScenarioLibraryQuerySchema>;
+
+/** Copy a visible version into the caller's organisation, under the same id unless another is chosen. */
+export const CopyScenarioSchema = z.object({ scenarioId: ScenarioIdParamSchema.optional() }).strict().meta({ id: 'CopyScenario' });
+export type CopyScenario = z.infer<typeof CopyScenarioSchema>;
 export const VersionIdParamSchema = z.uuid();

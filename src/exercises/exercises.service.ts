@@ -34,7 +34,8 @@ export class ExercisesService {
   ) {}
 
   async create(user: AuthenticatedUser, input: CreateExercise): Promise<ExerciseDto> {
-    const { row: version, scenario } = await this.catalogue.byVersionId(input.scenarioVersionId);
+    // Only a version of the user's organisation or of the shared library; a foreign one answers as a missing one.
+    const { row: version, scenario } = await this.catalogue.visibleVersion(user, input.scenarioVersionId);
     const era = input.era ?? scenario.era;
     if (!scenario.eras.includes(era)) {
       throw new AppError('VALIDATION_FAILED', `Scenario does not support era ${era}`, [{ path: 'era', message: `must be one of ${scenario.eras.join(', ')}` }]);

@@ -2,19 +2,45 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
+import { parseDocument } from 'yaml';
+import { type AuditActor, AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import type { ScenarioBriefing, ScenarioSummary, ScenarioValidationResult } from '../contracts/scenario-api.schema.js';
+import type { ScenarioBriefing, ScenarioLibrary, ScenarioSummary, ScenarioValidationResult } from '../contracts/scenario-api.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
+import { OrganisationEntity } from '../identity/organisation.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
-import { parseScenario } from './scenario-parser.js';
-import { ScenarioVersionEntity } from './scenario-version.entity.js';
+import { parseScenario, type ScenarioParseResult } from './scenario-parser.js';
+import { SHARED_OWNER, ScenarioVersionEntity } from './scenario-version.entity.js';
+import { compareVersions, newestFirst } from './scenario-version-order.js';
 
 export interface StoredScenario {
   readonly row: ScenarioVersionEntity;
   readonly scenario: Scenario;
+}
+
+/** Whose scenarios a caller sees: their organisation's and the shared library (admins included). */
+export interface ScenarioViewer {
+  readonly orgId: string;
+}
+
+/**
+ * How a save treats an existing id of the same owner: `create` refuses it (SCENARIO_EXISTS),
+ * `version` requires it and a higher version number (SCENARIO_VERSION_NOT_NEWER), `bundled`
+ * accepts files revised in place under one number (development edits of the shared library).
+ */
+export type SaveMode = 'create' | 'version' | 'bundled';
+
+type ParsedOk = Extract<ScenarioParseResult, { ok: true }>;
+
+interface NewRow {
+  readonly owner: string;
+  readonly origin: ScenarioVersionEntity['origin'];
+  readonly userId: string | null;
+  readonly derivedFrom?: ScenarioVersionEntity;
+  readonly publisher?: { readonly orgId: string; readonly name: string };
 }
 
 @Injectable()
@@ -27,6 +53,7 @@ export class ScenarioCatalogueService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {
     this.repository = dataSource.getRepository(ScenarioVersionEntity);
   }
@@ -38,51 +65,90 @@ export class ScenarioCatalogueService {
   }
 
   /**
-   * Stores a new scenario version. The same content again is a no-op (returns the stored row);
-   * changed content under an existing version number is refused, so a version always means one text.
+   * Stores a scenario version for `owner`. The same content again is a no-op (returns the stored
+   * row). Ids are unique per owner only, so no other organisation's scenarios are ever consulted.
    */
   async save(
     source: string | Uint8Array,
-    options: { origin: 'bundled' | 'upload'; userId: string | null; expectScenarioId?: string; allowRevision?: boolean },
+    options: { owner: string; mode: SaveMode; userId: string | null; expectScenarioId?: string },
   ): Promise<{ summary: ScenarioSummary; created: boolean }> {
-    const result = parseScenario(source, { maxBytes: this.config.SCENARIO_MAX_BYTES });
-    if (!result.ok) {
-      const code = result.problems.length === 1 && result.problems[0]!.code.startsWith('SCENARIO_') ? result.problems[0]!.code : 'SCENARIO_INVALID';
-      throw new AppError(code as 'SCENARIO_INVALID', `Scenario is invalid (${result.problems.length} problem(s))`, result.problems.map((p) => ({ ...p })));
-    }
-    const scenario = result.scenario;
+    const parsed = this.parseOrThrow(source);
+    const scenario = parsed.scenario;
     if (options.expectScenarioId !== undefined && options.expectScenarioId !== scenario.id) {
       throw new AppError('VALIDATION_FAILED', `The file's id "${scenario.id}" does not match "${options.expectScenarioId}"`, [
         { path: 'id', message: `must be "${options.expectScenarioId}"` },
       ]);
     }
-    const contentHash = createHash('sha256').update(result.text).digest('hex');
-    const existing = await this.repository.findOne({ where: { scenarioId: scenario.id, contentHash } });
-    if (existing) return { summary: this.summarize(existing, scenario), created: false };
-    const sameVersion = await this.repository.findOne({ where: { scenarioId: scenario.id, version: scenario.version } });
-    if (sameVersion && !options.allowRevision) {
-      throw new AppError('SCENARIO_VERSION_EXISTS', `Version ${scenario.version} of "${scenario.id}" exists with other content: raise the version`, [
-        { path: 'version', message: `version ${scenario.version} already exists with different content` },
-      ]);
-    }
-    const row = this.repository.create({
-      id: randomUUID(),
-      scenarioId: scenario.id,
-      version: scenario.version,
-      contentHash,
-      titleVi: scenario.title.vi,
-      titleEn: scenario.title.en,
-      origin: options.origin,
-      format: result.format,
-      sourceText: result.text,
-      normalizedJson: JSON.stringify(scenario),
-      eventCount: scenario.timeline.length,
-      createdBy: options.userId,
-      createdAt: new Date().toISOString(),
+    const origin = options.mode === 'bundled' ? 'bundled' : 'upload';
+    return this.store(parsed, { owner: options.owner, origin, userId: options.userId }, async (rows) => {
+      switch (options.mode) {
+        case 'create':
+          if (rows.length > 0) throw this.exists(scenario.id);
+          return;
+        case 'version':
+          if (rows.length === 0) throw this.notFound(scenario.id);
+          this.requireNewer(rows, scenario.version);
+          return;
+        case 'bundled':
+          // A published scenario took this id in the shared library first: the bundled file does not merge into it.
+          if (rows.some((r) => r.origin === 'published')) throw this.exists(scenario.id);
+          return;
+        default: {
+          const unknown: never = options.mode;
+          throw new Error(`unknown save mode ${String(unknown)}`);
+        }
+      }
     });
-    await serialTransaction(this.dataSource, (manager) => manager.insert(ScenarioVersionEntity, row));
-    this.parsed.set(row.id, scenario);
-    return { summary: this.summarize(row, scenario), created: true };
+  }
+
+  /**
+   * Copies a version the caller can see into the caller's organisation, as a new scenario (the same
+   * id unless another is chosen). The file is kept as written — authors, sources and licences
+   * included — except for its id; the copy records where it came from.
+   */
+  async copy(actor: AuditActor, scenarioId: string, versionId: string, newId: string | undefined): Promise<ScenarioSummary> {
+    const source = await this.visibleVersion(actor, versionId, scenarioId);
+    const targetId = newId ?? source.row.scenarioId;
+    const text = targetId === source.row.scenarioId ? source.row.sourceText : withScenarioId(source.row.sourceText, source.row.format, targetId);
+    const parsed = this.parseOrThrow(text);
+    const { summary } = await this.store(
+      parsed,
+      { owner: actor.orgId, origin: 'copy', userId: source.row.createdBy, derivedFrom: source.row },
+      async (rows) => {
+        if (rows.length > 0) throw this.exists(targetId);
+      },
+      async (row, manager) =>
+        this.audit.record(
+          { actor, action: 'scenario.copy', targetType: 'scenario', targetId: row.id, after: { scenarioId: row.scenarioId, version: row.version, copiedFrom: row.derivedLabel, library: libraryOf(source.row) } },
+          manager,
+        ),
+    );
+    return summary;
+  }
+
+  /**
+   * Publishes one of the organisation's versions to the shared library: a read-only copy, author
+   * and licence kept, that every organisation can run or copy. Only the first publisher of an id
+   * may publish newer versions of it, and each must be numbered above the last.
+   */
+  async publish(actor: AuditActor, scenarioId: string, versionId: string): Promise<{ summary: ScenarioSummary; created: boolean }> {
+    const source = await this.visibleVersion(actor, versionId, scenarioId);
+    if (source.row.owner === SHARED_OWNER) throw new AppError('SCENARIO_READ_ONLY', `"${scenarioId}" is in the shared library already: copy it to change it`);
+    const organisation = await this.dataSource.getRepository(OrganisationEntity).findOne({ where: { id: actor.orgId } });
+    const parsed = this.parseOrThrow(source.row.sourceText);
+    return this.store(
+      parsed,
+      { owner: SHARED_OWNER, origin: 'published', userId: source.row.createdBy, derivedFrom: source.row, publisher: { orgId: actor.orgId, name: organisation?.name ?? actor.orgId } },
+      async (rows) => {
+        if (rows.some((r) => r.publisherOrgId !== actor.orgId)) throw this.exists(scenarioId, 'the shared library already has a scenario with this id: copy yours under another id to publish it');
+        this.requireNewer(rows, parsed.scenario.version);
+      },
+      async (row, manager) =>
+        this.audit.record(
+          { actor, action: 'scenario.publish', targetType: 'scenario', targetId: row.id, after: { scenarioId: row.scenarioId, version: row.version, from: source.row.id } },
+          manager,
+        ),
+    );
   }
 
   /** Loads every scenario file of the bundled folder; a broken file is logged, never fatal. */
@@ -100,7 +166,7 @@ export class ScenarioCatalogueService {
     for (const file of files) {
       try {
         // Bundled files are edited in place during development: a changed text is a new revision.
-        const { summary, created } = await this.save(readFileSync(join(directory, file)), { origin: 'bundled', userId: null, allowRevision: true });
+        const { summary, created } = await this.save(readFileSync(join(directory, file)), { owner: SHARED_OWNER, mode: 'bundled', userId: null });
         loaded++;
         if (created) this.logger.log(`Loaded bundled scenario ${summary.scenarioId}@${summary.version} (${summary.eventCount} timeline alerts)`);
       } catch (error) {
@@ -111,25 +177,50 @@ export class ScenarioCatalogueService {
     return loaded;
   }
 
-  async listLatest(): Promise<ScenarioSummary[]> {
-    const rows = await this.repository.find({ order: { scenarioId: 'ASC', createdAt: 'DESC' } });
-    const latest = new Map<string, ScenarioVersionEntity>();
-    for (const row of rows) if (!latest.has(row.scenarioId)) latest.set(row.scenarioId, row);
-    return [...latest.values()].map((row) => this.summarize(row, this.scenarioOf(row)));
+  /** The latest version of every scenario the viewer may see: their organisation's and the shared library's. */
+  async listLatest(viewer: ScenarioViewer): Promise<ScenarioSummary[]> {
+    const rows = await this.repository.find({ where: { owner: In([viewer.orgId, SHARED_OWNER]) } });
+    const byScenario = new Map<string, ScenarioVersionEntity[]>();
+    for (const row of rows) {
+      const key = `${row.owner}/${row.scenarioId}`;
+      byScenario.set(key, [...(byScenario.get(key) ?? []), row]);
+    }
+    const latest = [...byScenario.values()].map((versions) => newestFirst(versions)[0]!);
+    // By id, an organisation's own scenario before a shared one of the same id.
+    latest.sort((a, b) => a.scenarioId.localeCompare(b.scenarioId) || libraryOf(a).localeCompare(libraryOf(b)));
+    return latest.map((row) => this.summarize(row, this.scenarioOf(row)));
   }
 
-  async listVersions(scenarioId: string): Promise<ScenarioSummary[]> {
-    const rows = await this.repository.find({ where: { scenarioId }, order: { createdAt: 'DESC' } });
-    if (rows.length === 0) throw new AppError('SCENARIO_NOT_FOUND', `No scenario "${scenarioId}"`);
-    return rows.map((row) => this.summarize(row, this.scenarioOf(row)));
+  /** Every version of one scenario, newest version number first; another organisation's answers as a missing one. */
+  async listVersions(viewer: ScenarioViewer, scenarioId: string, library?: ScenarioLibrary): Promise<ScenarioSummary[]> {
+    const rows = await this.visibleRows(viewer, scenarioId, library);
+    return newestFirst(rows).map((row) => this.summarize(row, this.scenarioOf(row)));
   }
 
-  async latest(scenarioId: string): Promise<StoredScenario> {
-    const row = await this.repository.findOne({ where: { scenarioId }, order: { createdAt: 'DESC' } });
-    if (!row) throw new AppError('SCENARIO_NOT_FOUND', `No scenario "${scenarioId}"`);
+  async latest(viewer: ScenarioViewer, scenarioId: string, library?: ScenarioLibrary): Promise<StoredScenario> {
+    const row = newestFirst(await this.visibleRows(viewer, scenarioId, library))[0]!;
     return { row, scenario: this.scenarioOf(row) };
   }
 
+  /**
+   * A version the viewer may see (optionally checked to be of `scenarioId`). Missing, foreign and
+   * mismatched versions all answer the same SCENARIO_NOT_FOUND, so existence does not leak.
+   */
+  async visibleVersion(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<StoredScenario> {
+    const row = await this.repository.findOne({ where: { id: versionId } });
+    if (!row || !isVisible(viewer, row) || (scenarioId !== undefined && row.scenarioId !== scenarioId)) {
+      throw new AppError('SCENARIO_NOT_FOUND', `No scenario version "${versionId}"`);
+    }
+    return { row, scenario: this.scenarioOf(row) };
+  }
+
+  /** Whether the viewer's organisation owns the scenario an id names (without `library`: own first, then shared). */
+  async isOwn(viewer: ScenarioViewer, scenarioId: string, library?: ScenarioLibrary): Promise<boolean> {
+    const [row] = await this.visibleRows(viewer, scenarioId, library);
+    return row!.owner === viewer.orgId;
+  }
+
+  /** For the engine, scoring and results: any stored version, whoever owns it (access was checked where it was chosen). */
   async byVersionId(versionId: string): Promise<StoredScenario> {
     const row = await this.repository.findOne({ where: { id: versionId } });
     if (!row) throw new AppError('SCENARIO_NOT_FOUND', `No scenario version "${versionId}"`);
@@ -151,6 +242,9 @@ export class ScenarioCatalogueService {
       eventCount: row.eventCount,
       origin: row.origin,
       createdAt: row.createdAt,
+      library: libraryOf(row),
+      publishedBy: row.origin === 'published' ? row.publisherName : null,
+      copiedFrom: row.origin === 'copy' ? row.derivedLabel : null,
     };
   }
 
@@ -168,6 +262,87 @@ export class ScenarioCatalogueService {
     };
   }
 
+  private async visibleRows(viewer: ScenarioViewer, scenarioId: string, library?: ScenarioLibrary): Promise<ScenarioVersionEntity[]> {
+    const owners = library === 'shared' ? [SHARED_OWNER] : library === 'own' ? [viewer.orgId] : [viewer.orgId, SHARED_OWNER];
+    for (const owner of owners) {
+      const rows = await this.repository.find({ where: { owner, scenarioId } });
+      if (rows.length > 0) return rows;
+    }
+    throw this.notFound(scenarioId);
+  }
+
+  private parseOrThrow(source: string | Uint8Array): ParsedOk {
+    const result = parseScenario(source, { maxBytes: this.config.SCENARIO_MAX_BYTES });
+    if (!result.ok) {
+      const code = result.problems.length === 1 && result.problems[0]!.code.startsWith('SCENARIO_') ? result.problems[0]!.code : 'SCENARIO_INVALID';
+      throw new AppError(code as 'SCENARIO_INVALID', `Scenario is invalid (${result.problems.length} problem(s))`, result.problems.map((p) => ({ ...p })));
+    }
+    return result;
+  }
+
+  /**
+   * Inserts a version unless the owner holds the same text already. `check` sees the owner's
+   * existing versions of the id inside the same serial transaction, so two racing uploads cannot
+   * both pass it.
+   */
+  private async store(
+    parsed: ParsedOk,
+    target: NewRow,
+    check: (rows: readonly ScenarioVersionEntity[]) => Promise<void>,
+    after?: (row: ScenarioVersionEntity, manager: EntityManager) => Promise<void>,
+  ): Promise<{ summary: ScenarioSummary; created: boolean }> {
+    const scenario = parsed.scenario;
+    const contentHash = createHash('sha256').update(parsed.text).digest('hex');
+    const outcome = await serialTransaction(this.dataSource, async (manager) => {
+      const rows = await manager.find(ScenarioVersionEntity, { where: { owner: target.owner, scenarioId: scenario.id } });
+      const same = rows.find((r) => r.contentHash === contentHash);
+      if (same) return { row: same, created: false };
+      await check(rows);
+      const row = manager.create(ScenarioVersionEntity, {
+        id: randomUUID(),
+        scenarioId: scenario.id,
+        version: scenario.version,
+        contentHash,
+        titleVi: scenario.title.vi,
+        titleEn: scenario.title.en,
+        origin: target.origin,
+        owner: target.owner,
+        derivedFrom: target.derivedFrom?.id ?? null,
+        derivedLabel: target.derivedFrom ? `${target.derivedFrom.scenarioId}@${target.derivedFrom.version}` : null,
+        publisherOrgId: target.publisher?.orgId ?? null,
+        publisherName: target.publisher?.name ?? null,
+        format: parsed.format,
+        sourceText: parsed.text,
+        normalizedJson: JSON.stringify(scenario),
+        eventCount: scenario.timeline.length,
+        createdBy: target.userId,
+        createdAt: new Date().toISOString(),
+      });
+      await manager.insert(ScenarioVersionEntity, row);
+      if (after) await after(row, manager);
+      return { row, created: true };
+    });
+    if (outcome.created) this.parsed.set(outcome.row.id, scenario);
+    return { summary: this.summarize(outcome.row, this.scenarioOf(outcome.row)), created: outcome.created };
+  }
+
+  private requireNewer(rows: readonly ScenarioVersionEntity[], version: string): void {
+    const latest = newestFirst(rows)[0];
+    if (latest && compareVersions(version, latest.version) <= 0) {
+      throw new AppError('SCENARIO_VERSION_NOT_NEWER', `Version ${version} is not above the latest version ${latest.version}: raise the version`, [
+        { path: 'version', message: `must be above ${latest.version}` },
+      ]);
+    }
+  }
+
+  private exists(scenarioId: string, why = 'your organisation has a scenario with this id: upload a new version of it, or choose another id'): AppError {
+    return new AppError('SCENARIO_EXISTS', `"${scenarioId}" exists: ${why}`, [{ path: 'id', message: why }]);
+  }
+
+  private notFound(scenarioId: string): AppError {
+    return new AppError('SCENARIO_NOT_FOUND', `No scenario "${scenarioId}"`);
+  }
+
   private scenarioOf(row: ScenarioVersionEntity): Scenario {
     let scenario = this.parsed.get(row.id);
     if (!scenario) {
@@ -176,4 +351,20 @@ export class ScenarioCatalogueService {
     }
     return scenario;
   }
+}
+
+function isVisible(viewer: ScenarioViewer, row: ScenarioVersionEntity): boolean {
+  return row.owner === SHARED_OWNER || row.owner === viewer.orgId;
+}
+
+function libraryOf(row: ScenarioVersionEntity): ScenarioLibrary {
+  return row.owner === SHARED_OWNER ? 'shared' : 'own';
+}
+
+/** The same file under another id: YAML keeps its comments and layout, JSON is re-indented. */
+function withScenarioId(text: string, format: 'yaml' | 'json', scenarioId: string): string {
+  if (format === 'json') return `${JSON.stringify({ ...(JSON.parse(text) as Record<string, unknown>), id: scenarioId }, null, 2)}\n`;
+  const document = parseDocument(text);
+  document.set('id', scenarioId);
+  return document.toString({ lineWidth: 0 });
 }

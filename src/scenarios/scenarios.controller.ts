@@ -1,15 +1,22 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { AppError } from '../common/app-error.js';
 import {
+  CopyScenarioSchema,
   ScenarioBriefingSchema,
   ScenarioDetailSchema,
   ScenarioIdParamSchema,
+  ScenarioLibraryQuerySchema,
   ScenarioSourceSchema,
   ScenarioSummarySchema,
   ScenarioValidationResultSchema,
   VersionIdParamSchema,
+  type CopyScenario,
   type ScenarioBriefing,
+  type ScenarioLibraryQuery,
   type ScenarioSummary,
   type ScenarioValidationResult,
 } from '../contracts/scenario-api.schema.js';
@@ -19,19 +26,20 @@ import { ScenarioCatalogueService } from './scenario-catalogue.service.js';
 /** A scenario file arrives as JSON `{ source }` or as the raw YAML/JSON text (Content-Type text/yaml). */
 const UploadSchema = z.union([ScenarioSourceSchema, z.string().min(1)]).transform((body) => (typeof body === 'string' ? body : body.source));
 
-interface RequestWithUser {
-  user?: { id: string };
-}
-
+/**
+ * The scenario library. Every scenario belongs to one organisation or to the shared, read-only
+ * library; a caller sees their organisation's and the shared ones, and anything else answers
+ * SCENARIO_NOT_FOUND exactly as a missing one does. Admins act within their organisation too.
+ */
 @Controller('scenarios')
 export class ScenariosController {
   constructor(@Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService) {}
 
   @Get()
   @Access('authenticated')
-  @ApiDoc({ summary: 'List scenarios (latest version of each)', tags: ['scenarios'], response: z.array(ScenarioSummarySchema) })
-  list(): Promise<ScenarioSummary[]> {
-    return this.catalogue.listLatest();
+  @ApiDoc({ summary: 'List the scenarios of your organisation and of the shared library (latest version of each)', tags: ['scenarios'], response: z.array(ScenarioSummarySchema) })
+  list(@CurrentUser() user: AuthenticatedUser): Promise<ScenarioSummary[]> {
+    return this.catalogue.listLatest(user);
   }
 
   @Post('validate')
@@ -45,53 +53,106 @@ export class ScenariosController {
   @Post()
   @Access(['instructor', 'admin'])
   @ApiDoc({
-    summary: 'Upload a new scenario or a new version of one',
-    description: 'Body: `{ "source": "<YAML or JSON text>" }`, or the raw text with Content-Type text/yaml. Problems come back as `error.details`: `{path, line, column, message, code}`.',
+    summary: 'Upload a new scenario, owned by your organisation',
+    description:
+      'Body: `{ "source": "<YAML or JSON text>" }`, or the raw text with Content-Type text/yaml. Problems come back as `error.details`: `{path, line, column, message, code}`. ' +
+      'An id your organisation already has is refused (SCENARIO_EXISTS): publish a new version with PUT instead. The same file again returns the stored version.',
     tags: ['scenarios'],
     response: ScenarioSummarySchema,
-    errors: ['SCENARIO_INVALID', 'SCENARIO_VERSION_EXISTS', 'SCENARIO_TOO_LARGE'],
+    errors: ['SCENARIO_INVALID', 'SCENARIO_EXISTS', 'SCENARIO_TOO_LARGE'],
   })
-  async upload(@Body({ schema: UploadSchema }) source: string, @Req() request: RequestWithUser): Promise<ScenarioSummary> {
-    const { summary } = await this.catalogue.save(source, { origin: 'upload', userId: request.user?.id ?? null });
+  async upload(@Body({ schema: UploadSchema }) source: string, @CurrentUser() user: AuthenticatedUser): Promise<ScenarioSummary> {
+    const { summary } = await this.catalogue.save(source, { owner: user.orgId, mode: 'create', userId: user.id });
     return summary;
   }
 
   @Put(':scenarioId')
   @Access(['instructor', 'admin'])
-  @ApiDoc({ summary: 'Publish a new version of an existing scenario', tags: ['scenarios'], response: ScenarioSummarySchema, errors: ['SCENARIO_INVALID', 'SCENARIO_VERSION_EXISTS'] })
+  @ApiDoc({
+    summary: "Publish a new version of one of your organisation's scenarios",
+    description: 'The version number must be above the latest one (SCENARIO_VERSION_NOT_NEWER); shared scenarios are read-only (SCENARIO_READ_ONLY): copy them first.',
+    tags: ['scenarios'],
+    response: ScenarioSummarySchema,
+    errors: ['SCENARIO_INVALID', 'SCENARIO_NOT_FOUND', 'SCENARIO_VERSION_NOT_NEWER', 'SCENARIO_READ_ONLY'],
+  })
   async update(
     @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
     @Body({ schema: UploadSchema }) source: string,
-    @Req() request: RequestWithUser,
+    @CurrentUser() user: AuthenticatedUser,
   ): Promise<ScenarioSummary> {
-    await this.catalogue.listVersions(scenarioId);
-    const { summary } = await this.catalogue.save(source, { origin: 'upload', userId: request.user?.id ?? null, expectScenarioId: scenarioId });
+    if (!(await this.catalogue.isOwn(user, scenarioId))) throw new AppError('SCENARIO_READ_ONLY', `"${scenarioId}" is in the shared library: copy it to your organisation to change it`);
+    const { summary } = await this.catalogue.save(source, { owner: user.orgId, mode: 'version', userId: user.id, expectScenarioId: scenarioId });
     return summary;
   }
 
   @Get(':scenarioId')
   @Access('authenticated')
-  @ApiDoc({ summary: 'Scenario briefing (no answer key, no timeline)', tags: ['scenarios'], response: ScenarioBriefingSchema })
-  async briefing(@Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string): Promise<ScenarioBriefing> {
-    return this.catalogue.briefing(await this.catalogue.latest(scenarioId));
+  @ApiDoc({ summary: 'Scenario briefing (no answer key, no timeline)', tags: ['scenarios'], response: ScenarioBriefingSchema, errors: ['SCENARIO_NOT_FOUND'] })
+  async briefing(
+    @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
+    @Query({ schema: ScenarioLibraryQuerySchema }) query: ScenarioLibraryQuery,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ScenarioBriefing> {
+    return this.catalogue.briefing(await this.catalogue.latest(user, scenarioId, query.library));
   }
 
   @Get(':scenarioId/versions')
   @Access(['instructor', 'admin'])
-  @ApiDoc({ summary: 'All stored versions of a scenario', tags: ['scenarios'], response: z.array(ScenarioSummarySchema) })
-  versions(@Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string): Promise<ScenarioSummary[]> {
-    return this.catalogue.listVersions(scenarioId);
+  @ApiDoc({ summary: 'All stored versions of a scenario, highest version number first', tags: ['scenarios'], response: z.array(ScenarioSummarySchema), errors: ['SCENARIO_NOT_FOUND'] })
+  versions(
+    @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
+    @Query({ schema: ScenarioLibraryQuerySchema }) query: ScenarioLibraryQuery,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ScenarioSummary[]> {
+    return this.catalogue.listVersions(user, scenarioId, query.library);
   }
 
   @Get(':scenarioId/versions/:versionId')
   @Access(['instructor', 'admin'])
-  @ApiDoc({ summary: 'One version in full, with its answer key and source text', tags: ['scenarios'], response: ScenarioDetailSchema })
+  @ApiDoc({ summary: 'One version in full, with its answer key and source text', tags: ['scenarios'], response: ScenarioDetailSchema, errors: ['SCENARIO_NOT_FOUND'] })
   async detail(
     @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
     @Param('versionId', { schema: VersionIdParamSchema }) versionId: string,
+    @CurrentUser() user: AuthenticatedUser,
   ): Promise<z.infer<typeof ScenarioDetailSchema>> {
-    const stored = await this.catalogue.byVersionId(versionId);
-    if (stored.row.scenarioId !== scenarioId) await this.catalogue.byVersionId('00000000-0000-0000-0000-000000000000');
+    const stored = await this.catalogue.visibleVersion(user, versionId, scenarioId);
     return { ...this.catalogue.summarize(stored.row, stored.scenario), format: stored.row.format, source: stored.row.sourceText, scenario: stored.scenario as unknown as Record<string, unknown> };
+  }
+
+  @Post(':scenarioId/versions/:versionId/copy')
+  @Access(['instructor', 'admin'])
+  @ApiDoc({
+    summary: 'Copy a version (typically from the shared library) into your organisation as a new scenario',
+    description: 'Keeps the file as written (authors, sources, licences) under the same id, or under `scenarioId` when given. Audited as scenario.copy.',
+    tags: ['scenarios'],
+    response: ScenarioSummarySchema,
+    errors: ['SCENARIO_NOT_FOUND', 'SCENARIO_EXISTS'],
+  })
+  copy(
+    @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
+    @Param('versionId', { schema: VersionIdParamSchema }) versionId: string,
+    @Body({ schema: CopyScenarioSchema }) body: CopyScenario,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ScenarioSummary> {
+    return this.catalogue.copy(user, scenarioId, versionId, body.scenarioId);
+  }
+
+  @Post(':scenarioId/versions/:versionId/publish')
+  @Access(['instructor', 'admin'])
+  @ApiDoc({
+    summary: "Publish a version of your organisation's scenario to the shared library (a read-only copy every organisation can run or copy)",
+    description:
+      'Keeps the author and the file as written. Only the organisation that first published an id may publish newer versions of it (SCENARIO_EXISTS otherwise), each above the last (SCENARIO_VERSION_NOT_NEWER). Audited as scenario.publish.',
+    tags: ['scenarios'],
+    response: ScenarioSummarySchema,
+    errors: ['SCENARIO_NOT_FOUND', 'SCENARIO_EXISTS', 'SCENARIO_VERSION_NOT_NEWER', 'SCENARIO_READ_ONLY'],
+  })
+  async publish(
+    @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
+    @Param('versionId', { schema: VersionIdParamSchema }) versionId: string,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ScenarioSummary> {
+    const { summary } = await this.catalogue.publish(user, scenarioId, versionId);
+    return summary;
   }
 }

@@ -447,6 +447,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const access = await this.exercises.requireControl(user, exerciseId);
     if (access.exercise.status !== 'finished') throw new AppError('EXERCISE_INVALID_STATE', 'Only a finished exercise can be re-scored');
     const current = await this.scoringScenario(access.exercise.scenarioVersionId);
+    // The corrected version must be one the user may read (own organisation or shared library).
+    await this.catalogue.visibleVersion(user, input.scenarioVersionId);
     const corrected = await this.scoringScenario(input.scenarioVersionId);
     if (corrected.scenarioId !== current.scenarioId) {
       throw new AppError('VALIDATION_FAILED', `The corrected version must be of scenario "${current.scenarioId}"`, [{ path: 'scenarioVersionId', message: `is of scenario "${corrected.scenarioId}"` }]);

@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
 import { AppError } from '../common/app-error.js';
 import { ScenarioIdParamSchema, VersionIdParamSchema } from '../contracts/scenario-api.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
@@ -53,9 +55,9 @@ export class SimulationController {
     @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
     @Param('versionId', { schema: VersionIdParamSchema }) versionId: string,
     @Body({ schema: SimulateRequestSchema }) body: z.infer<typeof SimulateRequestSchema>,
+    @CurrentUser() user: AuthenticatedUser,
   ): Promise<Record<string, unknown>> {
-    const stored = await this.catalogue.byVersionId(versionId);
-    if (stored.row.scenarioId !== scenarioId) throw new AppError('SCENARIO_NOT_FOUND', `No version ${versionId} of "${scenarioId}"`);
+    const stored = await this.catalogue.visibleVersion(user, versionId, scenarioId);
     try {
       return simulationSummary(simulate({ scenario: stored.scenario, solver: body.solver, ...(body.seed === undefined ? {} : { seed: body.seed }) }));
     } catch (error) {

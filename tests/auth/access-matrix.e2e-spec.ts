@@ -2,6 +2,9 @@ import type { AccessPolicy } from '../../src/auth/access.decorator.js';
 import type { Role } from '../../src/contracts/auth.schema.js';
 import { ERROR_CODES } from '../../src/contracts/error-codes.js';
 import { CLIENT_EVENTS, EXERCISE_NAMESPACE } from '../../src/contracts/realtime.schema.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSecondOrganisation, SECOND_ORG_ADMIN, SECOND_ORG_INSTRUCTOR, SECOND_ORG_PASSWORD, SECOND_ORG_TRAINEE } from '../scenarios/second-organisation.js';
 import { call, errorCode, login, startServer, type ApiResponse, type TestServer } from './auth-test-server.js';
 import { dummyPathValue, fetchOperations, fillPath, type OperationInfo } from './openapi-operations.js';
 
@@ -13,6 +16,12 @@ import { dummyPathValue, fetchOperations, fillPath, type OperationInfo } from '.
 type Identity = 'anonymous' | Role;
 const IDENTITIES: readonly Identity[] = ['anonymous', 'trainee', 'instructor', 'reviewer', 'admin'];
 const DEMO_ACCOUNT: Record<Role, string> = { trainee: 'trainee1', instructor: 'instructor', reviewer: 'reviewer', admin: 'admin' };
+/** People of a second organisation (Tỉnh Bình Nguyên), made in the setup through the identity API. */
+const OTHER_ORG: ReadonlyArray<{ role: Role; username: string }> = [
+  { role: 'instructor', username: SECOND_ORG_INSTRUCTOR },
+  { role: 'trainee', username: SECOND_ORG_TRAINEE },
+  { role: 'admin', username: SECOND_ORG_ADMIN },
+];
 
 type Outcome = 'allowed' | 'unauthenticated' | 'forbidden';
 
@@ -81,6 +90,7 @@ describe('access matrix (e2e)', () => {
   beforeAll(async () => {
     server = await startServer({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
     operations = await fetchOperations(server.baseUrl);
+    await createSecondOrganisation(server.baseUrl, (await tokenFor('admin'))!);
   });
   afterAll(() => server.close());
 
@@ -116,6 +126,49 @@ describe('access matrix (e2e)', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it("answers another organisation's scenario exactly as a missing one on every route that takes a scenario or version id", async () => {
+    const source = readFileSync(join(__dirname, '..', 'fixtures', 'scenarios', 'valid', 'minimal.yaml'), 'utf8').replace(/^id: .*$/m, 'id: matrix-owned');
+    const owner = (await tokenFor('instructor'))!;
+    const uploaded = await call<{ versionId: string }>(server.baseUrl, 'POST', '/api/scenarios', { token: owner, json: { source } });
+    expect(uploaded.status).toBe(201);
+    const MISSING_VERSION = '00000000-0000-4000-8000-000000000000';
+    // Bodies that pass validation, so the answer comes from the ownership check.
+    const bodyFor = (operation: OperationInfo, scenarioId: string): unknown => {
+      if (operation.method === 'PUT') return { source: source.replace(/^id: .*$/m, `id: ${scenarioId}`).replace(/^version: .*$/m, 'version: 9.0.0') };
+      if (operation.path.endsWith('/simulate')) return { solver: 'idle' };
+      return operation.requestContentTypes.length > 0 ? {} : undefined;
+    };
+    const scenarioOperations = operations.filter((o) => o.pathParams.some((p) => p.name === 'scenarioId' || p.name === 'versionId'));
+    expect(scenarioOperations.length).toBeGreaterThanOrEqual(7);
+    const failures: string[] = [];
+    const others = await Promise.all(OTHER_ORG.map(async (o) => ({ ...o, token: (await login(server.baseUrl, o.username, SECOND_ORG_PASSWORD)).accessToken })));
+    for (const operation of scenarioOperations) {
+      if (operation.access === null) continue;
+      for (const other of others) {
+        if (expectedOutcome(operation.access, other.role) !== 'allowed') continue;
+        const probe = async (scenarioId: string, versionId: string): Promise<ApiResponse> => {
+          const path = fillPath(operation, (name, schema) => (name === 'scenarioId' ? scenarioId : name === 'versionId' ? versionId : dummyPathValue(schema)));
+          const body = bodyFor(operation, scenarioId);
+          return call(server.baseUrl, operation.method, path, { token: other.token, ...(body === undefined ? {} : { json: body }) });
+        };
+        const foreign = await probe('matrix-owned', uploaded.body.versionId);
+        const missing = await probe('matrix-missing', MISSING_VERSION);
+        const label = `${operation.method} ${operation.path} as ${other.role} of another organisation`;
+        if (foreign.status !== 404 || errorCode(foreign) !== 'SCENARIO_NOT_FOUND') failures.push(`${label}: ${foreign.status} ${errorCode(foreign) ?? ''}`);
+        if (foreign.status !== missing.status || errorCode(foreign) !== errorCode(missing)) failures.push(`${label}: differs from a missing scenario (${missing.status} ${errorCode(missing) ?? ''})`);
+      }
+    }
+    // Running it: exercise creation takes the version id in its body.
+    for (const other of others.filter((o) => o.role !== 'trainee')) {
+      const run = await call(server.baseUrl, 'POST', '/api/exercises', { token: other.token, json: { scenarioVersionId: uploaded.body.versionId, teams: [{ name: 'B', memberIds: [] }] } });
+      if (run.status !== 404 || errorCode(run) !== 'SCENARIO_NOT_FOUND') failures.push(`POST /api/exercises as ${other.role} of another organisation: ${run.status} ${errorCode(run) ?? ''}`);
+    }
+    expect(failures).toEqual([]);
+    // Its own organisation reads it (the same probes are not all refused for everyone).
+    const own = await call(server.baseUrl, 'GET', `/api/scenarios/matrix-owned/versions/${uploaded.body.versionId}`, { token: owner });
+    expect(own.status).toBe(200);
   });
 
   const socketCases = IDENTITIES.flatMap((identity) => SOCKET_EVENTS.map((c) => ({ ...c, identity })));

@@ -82,9 +82,10 @@ describe('scoring wired into the platform', () => {
     await c.join();
     return c;
   };
-  const upload = async (source: string) => {
-    const response = await api<{ versionId: string }>(t.baseUrl, instructor, 'POST', '/scenarios', { source });
-    if (response.status !== 201) throw new Error(`upload: ${response.status} ${JSON.stringify(response.body).slice(0, 400)}`);
+  /** A new scenario (POST), or with `newVersionOf` a new version of it (PUT): a plain create never adds a version. */
+  const upload = async (source: string, newVersionOf?: string) => {
+    const response = await api<{ versionId: string }>(t.baseUrl, instructor, newVersionOf ? 'PUT' : 'POST', newVersionOf ? `/scenarios/${newVersionOf}` : '/scenarios', { source });
+    if (response.status !== (newVersionOf ? 200 : 201)) throw new Error(`upload: ${response.status} ${JSON.stringify(response.body).slice(0, 400)}`);
     return response.body.versionId;
   };
   const board = (token: string) => api<ScoreboardView>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/scoreboard`);
@@ -98,7 +99,7 @@ describe('scoring wired into the platform', () => {
     tokens = Object.fromEntries(await Promise.all(['trainee1', 'trainee2', 'trainee3'].map(async (u) => [u, await login(t.baseUrl, u)])));
     const ids = await userIds(t.baseUrl, admin);
     versionV1 = await upload(scenarioSource('1.0.0'));
-    versionV2 = await upload(scenarioSource('1.0.1'));
+    versionV2 = await upload(scenarioSource('1.0.1'), 'fixture-scoring');
     const created = await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', {
       scenarioVersionId: versionV1,
       teams: [

@@ -28,6 +28,8 @@ export const en: Dictionary = {
     ALERT_OWNED_BY_OTHER: 'Another team member owns this alert', ALERT_NOT_DELIVERED: 'This alert has not been delivered to the team',
     NOT_TEAM_MEMBER: 'You are not a member of this team', SCENARIO_INVALID: 'The scenario is not valid', SCENARIO_VERSION_EXISTS: 'This scenario version already exists',
     INVALID_SPEED: 'Invalid speed', SEEK_BACKWARDS: 'Cannot seek backwards', INCIDENT_PHASE_ORDER: 'Incident phases out of order',
+    SCENARIO_EXISTS: 'Your organisation already has a scenario with this id', SCENARIO_VERSION_NOT_NEWER: 'The version number must be above the latest version',
+    SCENARIO_READ_ONLY: 'Scenarios of the shared library are read-only', SCENARIO_NOT_FOUND: 'Scenario not found',
   },
   status: { draft: 'Draft', running: 'Running', paused: 'Paused', finished: 'Finished', aborted: 'Aborted' },
   lobby: {
@@ -114,6 +116,13 @@ export const en: Dictionary = {
     editor: 'Scenario editor', editorLabel: 'Scenario text (YAML or JSON)', parties: 'Parties', incidents: 'Incidents (answer key)',
     responses: 'Expected responses', reporting: 'Reporting obligations', injects: 'Inject library', at: 'At', routing: 'Route to', createExercise: 'Create exercise',
     edit: 'Edit (new version)', techniques: 'Techniques', tags: 'Tags',
+    library: 'Belongs to', shared: 'Shared library', own: 'Your organisation', publishedBy: 'Published by {{org}}', copiedFrom: 'Copied from {{from}}',
+    originCopy: 'Copy', originPublished: 'Published', copy: 'Copy to my organisation', copyTitle: 'Copy the scenario to your organisation',
+    copyId: 'Scenario id of the copy', copied: 'Copied as {{id}}',
+    copyHelp: 'The copy belongs to your organisation and keeps the authors, sources and licences written in the file; your organisation can edit it and publish new versions. The id only has to differ from your organisation\'s scenarios.',
+    publish: 'Publish to the shared library', published: 'Published {{id}} version {{version}} to the shared library',
+    publishConfirm: 'Version {{version}} will be published as a read-only copy in the shared library, keeping its author and licence. Every organisation can read all of it, answer key included, and run or copy it. A published copy cannot be withdrawn.',
+    readOnly: 'Scenarios of the shared library are read-only. To change one, copy it to your organisation.',
   },
   create: {
     title: 'Create exercise', scenario: 'Scenario', exerciseTitle: 'Exercise title', teams: 'Teams', teamName: 'Team name', members: 'Members',

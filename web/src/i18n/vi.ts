@@ -27,6 +27,8 @@ export const vi = {
     ALERT_OWNED_BY_OTHER: 'Cảnh báo đang do thành viên khác xử lý', ALERT_NOT_DELIVERED: 'Cảnh báo chưa được gửi tới đội',
     NOT_TEAM_MEMBER: 'Bạn không thuộc đội này', SCENARIO_INVALID: 'Kịch bản không hợp lệ', SCENARIO_VERSION_EXISTS: 'Phiên bản kịch bản đã tồn tại',
     INVALID_SPEED: 'Tốc độ không hợp lệ', SEEK_BACKWARDS: 'Không thể tua lùi', INCIDENT_PHASE_ORDER: 'Sai thứ tự giai đoạn xử lý sự cố',
+    SCENARIO_EXISTS: 'Đơn vị đã có kịch bản với mã này', SCENARIO_VERSION_NOT_NEWER: 'Số phiên bản phải cao hơn phiên bản mới nhất',
+    SCENARIO_READ_ONLY: 'Kịch bản trong thư viện dùng chung chỉ đọc', SCENARIO_NOT_FOUND: 'Không tìm thấy kịch bản',
   },
   status: { draft: 'Bản nháp', running: 'Đang chạy', paused: 'Tạm dừng', finished: 'Đã kết thúc', aborted: 'Đã hủy' },
   lobby: {
@@ -113,6 +115,13 @@ export const vi = {
     editor: 'Soạn kịch bản', editorLabel: 'Nội dung kịch bản (YAML hoặc JSON)', parties: 'Các bên liên quan', incidents: 'Sự cố (đáp án)',
     responses: 'Ứng phó mong đợi', reporting: 'Nghĩa vụ báo cáo', injects: 'Thư viện tình huống', at: 'Thời điểm', routing: 'Chuyển tới', createExercise: 'Tạo bài diễn tập',
     edit: 'Sửa (phiên bản mới)', techniques: 'Kỹ thuật', tags: 'Thẻ',
+    library: 'Thuộc về', shared: 'Thư viện dùng chung', own: 'Của đơn vị', publishedBy: 'Đăng bởi {{org}}', copiedFrom: 'Sao chép từ {{from}}',
+    originCopy: 'Bản sao', originPublished: 'Được đăng', copy: 'Sao chép về đơn vị', copyTitle: 'Sao chép kịch bản về đơn vị của bạn',
+    copyId: 'Mã kịch bản của bản sao', copied: 'Đã sao chép thành {{id}}',
+    copyHelp: 'Bản sao thuộc đơn vị của bạn và giữ nguyên tác giả, nguồn và giấy phép ghi trong tệp; đơn vị có thể sửa và tạo phiên bản mới. Mã kịch bản chỉ cần khác các kịch bản của đơn vị.',
+    publish: 'Đăng lên thư viện dùng chung', published: 'Đã đăng {{id}} phiên bản {{version}} lên thư viện dùng chung',
+    publishConfirm: 'Phiên bản {{version}} sẽ được đăng thành một bản chỉ đọc trong thư viện dùng chung, giữ nguyên tác giả và giấy phép. Mọi đơn vị đều xem được toàn bộ kịch bản, kể cả đáp án, và có thể chạy hoặc sao chép. Không thể gỡ bản đã đăng.',
+    readOnly: 'Kịch bản trong thư viện dùng chung chỉ đọc. Muốn chỉnh sửa, hãy sao chép về đơn vị.',
   },
   create: {
     title: 'Tạo bài diễn tập', scenario: 'Kịch bản', exerciseTitle: 'Tên bài diễn tập', teams: 'Các đội', teamName: 'Tên đội', members: 'Thành viên',

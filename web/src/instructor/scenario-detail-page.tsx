@@ -1,11 +1,13 @@
-import { Badge, Button, Code, Group, Loader, Paper, ScrollArea, Select, Spoiler, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Loader, Modal, Paper, ScrollArea, Select, Spoiler, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { Text as BiText } from '@contracts/common.schema.js';
 import { formatDuration } from '@contracts/common.schema.js';
 import type { ScenarioSummary } from '@contracts/scenario-api.schema.js';
 import type { Scenario } from '@contracts/scenario.schema.js';
+import { api } from '../api/api-client.js';
 import { useApi } from '../api/use-api.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
@@ -27,13 +29,115 @@ function timeRef(ref: unknown): string {
   return '';
 }
 
+/** Where a scenario's page is: an own scenario and a shared one may share an id, so shared ones say so. */
+export function scenarioPath(summary: Pick<ScenarioSummary, 'scenarioId' | 'library'>): string {
+  return `/scenarios/${summary.scenarioId}${summary.library === 'shared' ? '?library=shared' : ''}`;
+}
+
+function originLabel(t: (key: string) => string, origin: ScenarioSummary['origin']): string {
+  switch (origin) {
+    case 'bundled':
+      return t('scenarios.bundled');
+    case 'upload':
+      return t('scenarios.uploaded');
+    case 'copy':
+      return t('scenarios.originCopy');
+    case 'published':
+      return t('scenarios.originPublished');
+    default: {
+      const unknown: never = origin;
+      return String(unknown);
+    }
+  }
+}
+
+/** Copies a (shared) version into the user's organisation, under its id or one the user picks. */
+export function CopyScenarioButton({ summary, size = 'sm', onCopied }: { summary: ScenarioSummary; size?: 'xs' | 'sm'; onCopied?: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const [id, setId] = useState(summary.scenarioId);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function copy() {
+    setBusy(true);
+    setError(null);
+    try {
+      const copied = await api.post<ScenarioSummary>(`/scenarios/${summary.scenarioId}/versions/${summary.versionId}/copy`, id === summary.scenarioId ? {} : { scenarioId: id });
+      notifications.show({ color: 'teal', message: t('scenarios.copied', { id: copied.scenarioId }) });
+      setOpen(false);
+      onCopied?.();
+      navigate(scenarioPath(copied));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <Button size={size} variant="default" onClick={() => setOpen(true)} data-testid="scenario-copy">{t('scenarios.copy')}</Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('scenarios.copyTitle')}>
+        <Stack gap="sm">
+          <Text fz="sm">{t('scenarios.copyHelp')}</Text>
+          <TextInput label={t('scenarios.copyId')} value={id} onChange={(e) => setId(e.currentTarget.value.trim())} data-testid="scenario-copy-id" />
+          <ErrorText error={error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setOpen(false)}>{t('common.cancel')}</Button>
+            <Button onClick={() => void copy()} loading={busy} disabled={!id} data-testid="scenario-copy-confirm">{t('scenarios.copy')}</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+/** Publishes one of the organisation's versions to the shared library, after saying what that means. */
+function PublishScenarioButton({ summary }: { summary: ScenarioSummary }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function publish() {
+    setBusy(true);
+    setError(null);
+    try {
+      const published = await api.post<ScenarioSummary>(`/scenarios/${summary.scenarioId}/versions/${summary.versionId}/publish`);
+      notifications.show({ color: 'teal', message: t('scenarios.published', { id: published.scenarioId, version: published.version }) });
+      setOpen(false);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <Button variant="default" onClick={() => setOpen(true)} data-testid="scenario-publish">{t('scenarios.publish')}</Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('scenarios.publish')}>
+        <Stack gap="sm">
+          <Text fz="sm">{t('scenarios.publishConfirm', { version: summary.version })}</Text>
+          <ErrorText error={error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setOpen(false)}>{t('common.cancel')}</Button>
+            <Button onClick={() => void publish()} loading={busy} data-testid="scenario-publish-confirm">{t('scenarios.publish')}</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
 export function ScenarioDetailPage() {
   const { scenarioId = '' } = useParams();
+  const [search] = useSearchParams();
+  const library = search.get('library') === 'shared' ? 'shared' : null;
   const { t } = useTranslation();
-  const versions = useApi<ScenarioSummary[]>(`/scenarios/${scenarioId}/versions`);
+  const versions = useApi<ScenarioSummary[]>(`/scenarios/${scenarioId}/versions${library ? `?library=${library}` : ''}`);
   const [versionId, setVersionId] = useState<string | null>(null);
   useEffect(() => {
-    if (!versionId && versions.data?.length) setVersionId(versions.data[versions.data.length - 1]!.versionId);
+    // Newest version number first.
+    if (!versionId && versions.data?.length) setVersionId(versions.data[0]!.versionId);
   }, [versions.data, versionId]);
   const detail = useApi<ScenarioDetailDto>(versionId ? `/scenarios/${scenarioId}/versions/${versionId}` : null);
   const d = detail.data;
@@ -50,13 +154,23 @@ export function ScenarioDetailPage() {
               <div>
                 <Title order={1} fz="h3" data-testid="scenario-title">{pick(d.title)}</Title>
                 <Text fz="sm" c="dimmed">{d.scenarioId} · v{d.version} · {formatDuration(d.durationSeconds)} · {t(`difficulty.${d.difficulty}`, { defaultValue: d.difficulty })} · {formatDateTime(d.createdAt)}</Text>
+                <Group gap="xs" mt={4}>
+                  <Badge size="sm" variant={d.library === 'shared' ? 'light' : 'filled'} color={d.library === 'shared' ? 'gray' : 'blue'} data-testid="scenario-library">
+                    {d.library === 'shared' ? t('scenarios.shared') : t('scenarios.own')}
+                  </Badge>
+                  {d.publishedBy && <Text fz="xs" c="dimmed">{t('scenarios.publishedBy', { org: d.publishedBy })}</Text>}
+                  {d.copiedFrom && <Text fz="xs" c="dimmed">{t('scenarios.copiedFrom', { from: d.copiedFrom })}</Text>}
+                </Group>
               </div>
               <Group wrap="nowrap" style={{ flexShrink: 0 }}>
-                <Select aria-label={t('scenarios.versions')} data={(versions.data ?? []).map((v) => ({ value: v.versionId, label: `v${v.version} (${v.origin === 'bundled' ? t('scenarios.bundled') : t('scenarios.uploaded')})` }))} value={versionId} onChange={setVersionId} allowDeselect={false} />
-                <Button variant="light" component={Link} to={`/scenarios/${scenarioId}/edit/${d.versionId}`}>{t('scenarios.edit')}</Button>
+                <Select aria-label={t('scenarios.versions')} data={(versions.data ?? []).map((v) => ({ value: v.versionId, label: `v${v.version} (${originLabel(t, v.origin)})` }))} value={versionId} onChange={setVersionId} allowDeselect={false} />
+                {d.library === 'own' && <Button variant="light" component={Link} to={`/scenarios/${scenarioId}/edit/${d.versionId}`} data-testid="scenario-edit">{t('scenarios.edit')}</Button>}
+                {d.library === 'own' && <PublishScenarioButton summary={d} />}
+                {d.library === 'shared' && <CopyScenarioButton summary={d} />}
                 <Button component={Link} to={`/exercises/new?versionId=${d.versionId}`}>{t('scenarios.createExercise')}</Button>
               </Group>
             </Group>
+            {d.library === 'shared' && <Alert color="gray" data-testid="scenario-read-only">{t('scenarios.readOnly')}</Alert>}
             <Spoiler maxHeight={44} showLabel={t('common.more')} hideLabel={t('common.less')}>
               <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>{pick(d.description)}</Text>
             </Spoiler>

@@ -23,6 +23,8 @@ export function ScenarioEditorPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  // A shared scenario is read-only: it can be copied to the organisation, not versioned.
+  const readOnly = existing.data?.library === 'shared';
 
   useEffect(() => {
     if (existing.data) setSource(existing.data.source);
@@ -80,10 +82,11 @@ export function ScenarioEditorPage() {
               {(props) => <Button variant="default" {...props}>{t('scenarios.upload')}</Button>}
             </FileButton>
             <Button variant="light" onClick={() => void validate()} disabled={!source.trim()} data-testid="scenario-validate">{t('scenarios.validate')}</Button>
-            <Button onClick={() => void save()} loading={busy} disabled={!source.trim()} data-testid="scenario-save">{scenarioId ? t('scenarios.saveVersion') : t('scenarios.saveNew')}</Button>
+            <Button onClick={() => void save()} loading={busy} disabled={!source.trim() || readOnly} data-testid="scenario-save">{scenarioId ? t('scenarios.saveVersion') : t('scenarios.saveNew')}</Button>
           </Group>
         </Group>
         <ErrorText error={existing.error} />
+        {readOnly && <Alert color="gray" data-testid="scenario-read-only">{t('scenarios.readOnly')}</Alert>}
         <Textarea
           ref={area}
           label={t('scenarios.editorLabel')}

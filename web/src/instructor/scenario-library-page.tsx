@@ -7,10 +7,25 @@ import { useApi } from '../api/use-api.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { formatNumber, pick } from '../lib/format.js';
+import { CopyScenarioButton, scenarioPath } from './scenario-detail-page.js';
+
+/** Whose a scenario is: the shared read-only library or the user's organisation, with its byline. */
+export function LibraryBadge({ summary }: { summary: ScenarioSummary }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={2} align="flex-start">
+      <Badge size="sm" variant={summary.library === 'shared' ? 'light' : 'filled'} color={summary.library === 'shared' ? 'gray' : 'blue'} data-testid="scenario-library">
+        {summary.library === 'shared' ? t('scenarios.shared') : t('scenarios.own')}
+      </Badge>
+      {summary.publishedBy && <Text fz="xs" c="dimmed">{t('scenarios.publishedBy', { org: summary.publishedBy })}</Text>}
+      {summary.copiedFrom && <Text fz="xs" c="dimmed">{t('scenarios.copiedFrom', { from: summary.copiedFrom })}</Text>}
+    </Stack>
+  );
+}
 
 export function ScenarioLibraryPage() {
   const { t } = useTranslation();
-  const { data, error, loading } = useApi<ScenarioSummary[]>('/scenarios');
+  const { data, error, loading, reload } = useApi<ScenarioSummary[]>('/scenarios');
   return (
     <AppLayout>
       <Stack gap="sm" maw={1300} mx="auto">
@@ -30,13 +45,13 @@ export function ScenarioLibraryPage() {
                   <Table.Th>{t('scenarios.difficulty')}</Table.Th>
                   <Table.Th>{t('scenarios.duration')}</Table.Th>
                   <Table.Th>{t('scenarios.events')}</Table.Th>
-                  <Table.Th>{t('scenarios.origin')}</Table.Th>
+                  <Table.Th>{t('scenarios.library')}</Table.Th>
                   <Table.Th>{t('common.actions')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {data.map((s) => (
-                  <Table.Tr key={s.versionId} data-testid="scenario-row" data-scenario-id={s.scenarioId}>
+                  <Table.Tr key={s.versionId} data-testid="scenario-row" data-scenario-id={s.scenarioId} data-library={s.library}>
                     <Table.Td>
                       <Text fw={600} fz="sm">{pick(s.title)}</Text>
                       <Text fz="xs" c="dimmed" lineClamp={2}>{pick(s.description)}</Text>
@@ -46,11 +61,12 @@ export function ScenarioLibraryPage() {
                     <Table.Td>{t(`difficulty.${s.difficulty}`, { defaultValue: s.difficulty })}</Table.Td>
                     <Table.Td>{formatDuration(s.durationSeconds)}</Table.Td>
                     <Table.Td>{formatNumber(s.eventCount)}</Table.Td>
-                    <Table.Td>{s.origin === 'bundled' ? t('scenarios.bundled') : t('scenarios.uploaded')}</Table.Td>
+                    <Table.Td><LibraryBadge summary={s} /></Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
-                        <Button size="xs" variant="light" component={Link} to={`/scenarios/${s.scenarioId}`}>{t('common.open')}</Button>
+                        <Button size="xs" variant="light" component={Link} to={scenarioPath(s)}>{t('common.open')}</Button>
                         <Button size="xs" component={Link} to={`/exercises/new?versionId=${s.versionId}`} data-testid="scenario-create-exercise">{t('scenarios.createExercise')}</Button>
+                        {s.library === 'shared' && <CopyScenarioButton summary={s} size="xs" onCopied={reload} />}
                       </Group>
                     </Table.Td>
                   </Table.Tr>
