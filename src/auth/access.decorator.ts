@@ -18,3 +18,13 @@ export function Access(policy: 'public' | 'authenticated' | readonly Role[]): Me
     policy === 'public' ? { kind: 'public' } : policy === 'authenticated' ? { kind: 'authenticated' } : { kind: 'roles', roles: [...policy] };
   return SetMetadata(ACCESS_POLICY_KEY, value);
 }
+
+export const ALLOW_PENDING_PASSWORD_CHANGE_KEY = 'soc-drill:allow-pending-password-change';
+
+/**
+ * The few routes a user whose password an administrator set may use before choosing their own:
+ * read themselves, change the password, log out. Every other route answers AUTH_PASSWORD_CHANGE_REQUIRED.
+ */
+export function AllowPendingPasswordChange(): MethodDecorator {
+  return SetMetadata(ALLOW_PENDING_PASSWORD_CHANGE_KEY, true);
+}

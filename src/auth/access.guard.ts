@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } f
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppError } from '../common/app-error.js';
-import { ACCESS_POLICY_KEY, type AccessPolicy } from './access.decorator.js';
+import { ACCESS_POLICY_KEY, ALLOW_PENDING_PASSWORD_CHANGE_KEY, type AccessPolicy } from './access.decorator.js';
 import { AuthService } from './auth.service.js';
 import type { AuthenticatedUser, RequestWithUser } from './authenticated-user.js';
 
@@ -62,7 +62,8 @@ export class AccessGuard implements CanActivate {
         const request = context.switchToHttp().getRequest<Request & RequestWithUser>();
         const token = bearerToken(request.headers.authorization);
         if (token === undefined) throw new AppError('AUTH_REQUIRED', 'Authentication required');
-        request.user = await this.auth.verifyAccessToken(token);
+        const allowPendingPasswordChange = this.reflector.get<boolean | undefined>(ALLOW_PENDING_PASSWORD_CHANGE_KEY, context.getHandler()) === true;
+        request.user = await this.auth.verifyAccessToken(token, { allowPendingPasswordChange });
         return request.user;
       }
       case 'ws': {

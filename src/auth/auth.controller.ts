@@ -15,7 +15,7 @@ import {
 } from '../contracts/auth-api.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { z } from 'zod';
-import { Access } from './access.decorator.js';
+import { Access, AllowPendingPasswordChange } from './access.decorator.js';
 import { AuthService, type ClientInfo } from './auth.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { CurrentUser } from './current-user.decorator.js';
@@ -38,11 +38,13 @@ export class AuthController {
     summary: 'Log in with username and password',
     description:
       'Returns a short-lived access token (send as `Authorization: Bearer <token>`) and a single-use refresh token. ' +
-      'Wrong username and wrong password answer alike (AUTH_INVALID_CREDENTIALS). Rate-limited per client IP and username (RATE_LIMITED with Retry-After).',
+      'A wrong username, a wrong password and a disabled account answer alike (AUTH_INVALID_CREDENTIALS). Rate-limited per client IP and username, per client IP, and per account whatever the address: ' +
+      'after a few failures each attempt waits longer, and an account with LOGIN_MAX_FAILURES_PER_HOUR failures in an hour is locked until the oldest is an hour old (RATE_LIMITED with Retry-After). ' +
+      'A user whose password an administrator set (`user.mustChangePassword`) may only change it, read /auth/me and log out until then (AUTH_PASSWORD_CHANGE_REQUIRED elsewhere).',
     tags: ['auth'],
     response: TokenPairSchema,
     responseStatus: 200,
-    errors: ['AUTH_INVALID_CREDENTIALS', 'AUTH_ACCOUNT_DISABLED', 'RATE_LIMITED'],
+    errors: ['AUTH_INVALID_CREDENTIALS', 'RATE_LIMITED'],
   })
   login(@Body({ schema: LoginRequestSchema }) body: LoginRequest, @Req() request: Request): Promise<TokenPair> {
     return this.auth.login(body.username, body.password, clientOf(request));
@@ -64,6 +66,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @AllowPendingPasswordChange()
   @HttpCode(200)
   @Access('authenticated')
   @ApiDoc({
@@ -79,6 +82,7 @@ export class AuthController {
   }
 
   @Post('password')
+  @AllowPendingPasswordChange()
   @HttpCode(200)
   @Access('authenticated')
   @ApiDoc({
@@ -97,6 +101,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @AllowPendingPasswordChange()
   @Access('authenticated')
   @ApiDoc({ summary: 'The signed-in user', tags: ['auth'], response: UserViewSchema })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {

@@ -1,12 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, In, IsNull, LessThan, type Repository } from 'typeorm';
+import { DataSource, In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { TokenPair, UserView } from '../contracts/auth-api.schema.js';
 import type { ClockPort } from '../engine/clock-port.js';
-import { IdentityService } from '../identity/identity.service.js';
+import { assertAcceptablePassword, IdentityService } from '../identity/identity.service.js';
 import { PasswordHasher } from '../identity/password-hasher.js';
 import { serialTransaction } from '../identity/serial-transaction.js';
 import { SessionRevocations } from '../identity/session-revocations.js';
@@ -14,7 +15,9 @@ import { UserEntity } from '../identity/user.entity.js';
 import { AuthSessionEntity } from './auth-session.entity.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { JwtError, signJwtHs256, verifyJwtHs256 } from './access-token.js';
-import { TokenBucketRateLimiter } from './rate-limiter.js';
+import { LoginFailureEntity } from './login-failure.entity.js';
+import { HOUR_MS, loginThrottle, type LoginThrottlePolicy } from './login-throttle.js';
+import { RateLimitedError, TokenBucketRateLimiter } from './rate-limiter.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { SIGNING_KEY } from './signing-key.provider.js';
 
@@ -26,6 +29,17 @@ const REFRESH_PREFIX = 'sdr_';
 const LEEWAY_SECONDS = 5;
 /** Tokens checked per query pair by `revokedAmong` (SQLite allows 32 766 bound parameters). */
 const REVOCATION_CHECK_CHUNK = 500;
+
+/** Free failures before the per-account delays start, and the longest delay (see login-throttle.ts). */
+const FREE_LOGIN_FAILURES = 5;
+const MAX_LOGIN_DELAY_SECONDS = 300;
+/** A refusal is audited once per key and minute: a flood must not flood the append-only audit log. */
+const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
+
+export interface VerifyOptions {
+  /** Routes a user with an administrator-set password may still use (change it, read themselves, log out). */
+  readonly allowPendingPasswordChange?: boolean;
+}
 
 export interface ClientInfo {
   readonly ip: string | undefined;
@@ -50,6 +64,8 @@ export class AuthService implements OnApplicationBootstrap {
   private readonly loginPerIp: TokenBucketRateLimiter;
   private readonly passwordChangePerUser: TokenBucketRateLimiter;
   private dummyHash: Promise<string> | undefined;
+  private readonly throttlePolicy: LoginThrottlePolicy;
+  private readonly refusalsAudited = new Map<string, number>();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -59,7 +75,9 @@ export class AuthService implements OnApplicationBootstrap {
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(AUTH_CLOCK) private readonly clock: ClockPort,
     @Inject(SessionRevocations) private readonly revocations: SessionRevocations,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {
+    this.throttlePolicy = { maxPerHour: config.LOGIN_MAX_FAILURES_PER_HOUR, freeFailures: FREE_LOGIN_FAILURES, maxDelaySeconds: MAX_LOGIN_DELAY_SECONDS };
     this.loginPerIpUser = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_MINUTE, clock);
     this.loginPerIp = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE, clock);
     this.passwordChangePerUser = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_MINUTE, clock);
@@ -70,23 +88,51 @@ export class AuthService implements OnApplicationBootstrap {
     const cutoff = new Date(this.clock.now() - this.config.REFRESH_TOKEN_TTL * 1000).toISOString();
     await this.dataSource.getRepository(RefreshTokenEntity).delete({ expiresAt: LessThan(cutoff) });
     await this.dataSource.getRepository(AuthSessionEntity).delete({ revokedAt: LessThan(cutoff) });
+    await this.dataSource.getRepository(LoginFailureEntity).delete({ atMs: LessThan(String(this.clock.now() - HOUR_MS)) });
   }
 
+  /**
+   * A wrong password, an unknown name and a disabled account get the same answer, whatever the
+   * password, so no answer tells a right password from a wrong one. Every outcome is logged and audited.
+   */
   async login(username: string, password: string, client: ClientInfo): Promise<TokenPair> {
-    const name = username.normalize('NFC').trim().toLowerCase();
+    const name = username.normalize('NFC').trim().toLowerCase().slice(0, 64);
     const ip = client.ip ?? 'unknown';
-    this.loginPerIpUser.consume(`${ip}|${name}`);
-    this.loginPerIp.consume(ip);
-    const user = name.length <= 64 ? await this.identity.findByUsername(name) : null;
+    await this.refusedWhenLimited(`ip-user|${ip}|${name}`, name, ip, () => this.loginPerIpUser.consume(`${ip}|${name}`));
+    await this.refusedWhenLimited(`ip|${ip}`, name, ip, () => this.loginPerIp.consume(ip));
+    const failures = this.dataSource.getRepository(LoginFailureEntity);
+    const now = this.clock.now();
+    const recent = await failures.find({ where: { username: name, atMs: MoreThan(String(now - HOUR_MS)) }, select: { atMs: true } });
+    const decision = loginThrottle(recent.map((f) => Number(f.atMs)), now, this.throttlePolicy);
+    if (!decision.allowed) {
+      await this.refusedWhenLimited(`account|${name}`, name, ip, () => {
+        throw new RateLimitedError(decision.retryAfterSeconds);
+      });
+    }
+    const user = await this.identity.findByUsername(name);
     // Unknown users cost one hash too, so response time does not reveal which names exist.
     const stored = user?.passwordHash ?? (await this.dummy());
     const valid = await this.hasher.verify(password, stored);
-    if (!user || !user.passwordHash || !valid) throw new AppError('AUTH_INVALID_CREDENTIALS', 'Wrong username or password');
-    if (user.disabled) throw new AppError('AUTH_ACCOUNT_DISABLED', 'This account is disabled');
+    if (!user || !user.passwordHash || !valid || user.disabled) {
+      const reason = !user ? 'unknown-user' : user.disabled ? 'account-disabled' : 'wrong-password';
+      await failures.insert({ id: randomUUID(), username: name, atMs: String(now), clientIp: ip.slice(0, 64) });
+      this.logger.warn(`Failed login for "${name}" from ${ip} (${reason})`);
+      await this.audit.record({ actor: null, action: 'auth.login.failed', targetType: 'user', targetId: user?.id ?? null, after: { username: name, ip, reason } });
+      const after = loginThrottle([...recent.map((f) => Number(f.atMs)), now], now, this.throttlePolicy);
+      if (!after.allowed && after.reason === 'locked') {
+        this.logger.warn(`Account "${name}" locked for ${after.retryAfterSeconds} s after ${this.throttlePolicy.maxPerHour} failed logins in an hour`);
+        await this.audit.record({ actor: null, action: 'auth.lockout', targetType: 'user', targetId: user?.id ?? null, after: { username: name, ip, lockedForSeconds: after.retryAfterSeconds } });
+      }
+      throw new AppError('AUTH_INVALID_CREDENTIALS', 'Wrong username or password');
+    }
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.dataSource.getRepository(UserEntity).update({ id: user.id }, { passwordHash: await this.hasher.hash(password) });
     }
-    return this.startSession(user, client);
+    await failures.delete({ username: name });
+    const pair = await this.startSession(user, client);
+    this.logger.log(`User "${name}" logged in from ${ip}`);
+    await this.audit.record({ actor: { id: user.id, username: user.username, orgId: user.orgId }, action: 'auth.login', targetType: 'user', targetId: user.id, after: { ip } });
+    return pair;
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
@@ -99,21 +145,27 @@ export class AuthService implements OnApplicationBootstrap {
     if (row.usedAt !== null) {
       await this.revokeSession(session, 'refresh-reuse');
       this.logger.warn(`Refresh token reused for session ${session.id} of user ${found.user.username}: session revoked`);
+      await this.audit.record({ actor: null, action: 'auth.refresh.reuse', targetType: 'user', targetId: found.user.id, after: { sessionId: session.id } });
       throw new AppError('AUTH_TOKEN_REVOKED', 'Refresh token was already used; the session has been ended');
     }
     this.assertSessionLive(session, found.user);
+    if (this.sessionEndMs(session) <= this.clock.now()) {
+      await this.revokeSession(session, 'max-age');
+      throw new AppError('AUTH_TOKEN_EXPIRED', 'The session reached its maximum lifetime; log in again');
+    }
     if (row.expiresAt <= this.isoNow()) throw new AppError('AUTH_TOKEN_EXPIRED', 'Refresh token expired; log in again');
     const issued = await serialTransaction(this.dataSource, async (manager) => {
       // Claim the token atomically: of two concurrent refreshes with it, only one wins.
       const claimed = await manager.getRepository(RefreshTokenEntity).update({ id: row.id, usedAt: IsNull() }, { usedAt: this.isoNow() });
       if (claimed.affected !== 1) return null;
-      return this.issueRefreshToken(session.id, manager.getRepository(RefreshTokenEntity));
+      return this.issueRefreshToken(session, manager.getRepository(RefreshTokenEntity));
     });
     if (issued === null) {
       await this.revokeSession(session, 'refresh-reuse');
+      await this.audit.record({ actor: null, action: 'auth.refresh.reuse', targetType: 'user', targetId: found.user.id, after: { sessionId: session.id } });
       throw new AppError('AUTH_TOKEN_REVOKED', 'Refresh token was already used; the session has been ended');
     }
-    return this.tokenPair(found.user, session.id, issued);
+    return this.tokenPair(found.user, session, issued);
   }
 
   /** Ends the session of the access token used (and so its refresh tokens and access tokens). */
@@ -135,11 +187,12 @@ export class AuthService implements OnApplicationBootstrap {
     if (currentPassword.normalize('NFC') === newPassword.normalize('NFC')) {
       throw new AppError('VALIDATION_FAILED', 'The new password must differ from the current one', [{ path: 'newPassword', message: 'must differ from the current password' }]);
     }
+    assertAcceptablePassword(newPassword, 'newPassword', row);
     const passwordHash = await this.hasher.hash(newPassword);
     const updated = await serialTransaction(this.dataSource, async (manager) => {
       const users = manager.getRepository(UserEntity);
       const fresh = await users.findOneOrFail({ where: { id: user.id } });
-      const next = { passwordHash, tokenVersion: fresh.tokenVersion + 1, sessionEpoch: fresh.sessionEpoch + 1, updatedAt: this.isoNow() };
+      const next = { passwordHash, mustChangePassword: false, tokenVersion: fresh.tokenVersion + 1, sessionEpoch: fresh.sessionEpoch + 1, updatedAt: this.isoNow() };
       await users.update({ id: user.id }, next);
       await manager
         .getRepository(AuthSessionEntity)
@@ -154,7 +207,7 @@ export class AuthService implements OnApplicationBootstrap {
    * Checks an access token and returns its user, or throws AUTH_TOKEN_EXPIRED / AUTH_TOKEN_INVALID /
    * AUTH_TOKEN_REVOKED. The HTTP guard uses it; a socket gateway should call it on the handshake token.
    */
-  async verifyAccessToken(token: string): Promise<AuthenticatedUser> {
+  async verifyAccessToken(token: string, options: VerifyOptions = {}): Promise<AuthenticatedUser> {
     let claims: Record<string, unknown>;
     try {
       claims = await verifyJwtHs256(token, this.signingKey, { nowSeconds: Math.floor(this.clock.now() / 1000), issuer: ISSUER, audience: AUDIENCE, leewaySeconds: LEEWAY_SECONDS });
@@ -173,7 +226,11 @@ export class AuthService implements OnApplicationBootstrap {
     if (!session || session.userId !== sub) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
     this.assertSessionLive(session, found.user);
     if (ver !== found.user.tokenVersion) throw new AppError('AUTH_TOKEN_REVOKED', 'Access token revoked; refresh it or log in again');
+    if (this.sessionEndMs(session) <= this.clock.now()) throw new AppError('AUTH_TOKEN_EXPIRED', 'The session reached its maximum lifetime; log in again');
     const { user } = found;
+    if (user.mustChangePassword && !options.allowPendingPasswordChange) {
+      throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Choose your own password first (POST /api/auth/password)');
+    }
     return { id: user.id, username: user.username, roles: found.roles, orgId: user.orgId, unitId: user.unitId, sessionId: session.id };
   }
 
@@ -214,51 +271,80 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   private async startSession(user: UserEntity, client: ClientInfo): Promise<TokenPair> {
-    const sessionId = randomUUID();
+    const session = {
+      id: randomUUID(),
+      userId: user.id,
+      epoch: user.sessionEpoch,
+      createdAt: this.isoNow(),
+      revokedAt: null,
+      revokedReason: null,
+      clientIp: client.ip?.slice(0, 64) ?? null,
+      userAgent: client.userAgent?.slice(0, 200) ?? null,
+    };
     const refreshToken = await serialTransaction(this.dataSource, async (manager) => {
-      await manager.getRepository(AuthSessionEntity).insert({
-        id: sessionId,
-        userId: user.id,
-        epoch: user.sessionEpoch,
-        createdAt: this.isoNow(),
-        revokedAt: null,
-        revokedReason: null,
-        clientIp: client.ip?.slice(0, 64) ?? null,
-        userAgent: client.userAgent?.slice(0, 200) ?? null,
-      });
-      return this.issueRefreshToken(sessionId, manager.getRepository(RefreshTokenEntity));
+      await manager.getRepository(AuthSessionEntity).insert(session);
+      return this.issueRefreshToken(session, manager.getRepository(RefreshTokenEntity));
     });
-    return this.tokenPair(user, sessionId, refreshToken);
+    return this.tokenPair(user, session, refreshToken);
   }
 
-  private async issueRefreshToken(sessionId: string, repository: Repository<RefreshTokenEntity>): Promise<string> {
+  /** When a session ends whatever is refreshed: SESSION_MAX_AGE after the login that opened it. */
+  private sessionEndMs(session: Pick<AuthSessionEntity, 'createdAt'>): number {
+    return Date.parse(session.createdAt) + this.config.SESSION_MAX_AGE * 1000;
+  }
+
+  private async issueRefreshToken(session: Pick<AuthSessionEntity, 'id' | 'createdAt'>, repository: Repository<RefreshTokenEntity>): Promise<string> {
     const token = `${REFRESH_PREFIX}${randomBytes(32).toString('base64url')}`;
     const now = this.clock.now();
     await repository.insert({
       id: randomUUID(),
-      sessionId,
+      sessionId: session.id,
       tokenHash: hashRefreshToken(token),
       createdAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + this.config.REFRESH_TOKEN_TTL * 1000).toISOString(),
+      expiresAt: new Date(Math.min(now + this.config.REFRESH_TOKEN_TTL * 1000, this.sessionEndMs(session))).toISOString(),
       usedAt: null,
     });
     return token;
   }
 
-  private async tokenPair(user: UserEntity, sessionId: string, refreshToken: string): Promise<TokenPair> {
+  /** Neither token outlives the session: both expire at the session's end at the latest. */
+  private async tokenPair(user: UserEntity, session: Pick<AuthSessionEntity, 'id' | 'createdAt'>, refreshToken: string): Promise<TokenPair> {
     const now = Math.floor(this.clock.now() / 1000);
+    const end = Math.floor(this.sessionEndMs(session) / 1000);
+    const expiresIn = Math.max(1, Math.min(this.config.ACCESS_TOKEN_TTL, end - now));
     const accessToken = await signJwtHs256(
-      { iss: ISSUER, aud: AUDIENCE, sub: user.id, sid: sessionId, ver: user.tokenVersion, use: 'access', iat: now, exp: now + this.config.ACCESS_TOKEN_TTL },
+      { iss: ISSUER, aud: AUDIENCE, sub: user.id, sid: session.id, ver: user.tokenVersion, use: 'access', iat: now, exp: now + expiresIn },
       this.signingKey,
     );
     return {
       tokenType: 'Bearer',
       accessToken,
-      expiresIn: this.config.ACCESS_TOKEN_TTL,
+      expiresIn,
       refreshToken,
-      refreshExpiresIn: this.config.REFRESH_TOKEN_TTL,
+      refreshExpiresIn: Math.max(1, Math.min(this.config.REFRESH_TOKEN_TTL, end - now)),
       user: await this.identity.view(user.id),
     };
+  }
+
+  /**
+   * Runs a rate-limit check; a refusal is logged and, once per key and minute, audited, then
+   * rethrown (the Retry-After interceptor adds the header).
+   */
+  private async refusedWhenLimited(key: string, name: string, ip: string, check: () => void): Promise<void> {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      const now = this.clock.now();
+      const last = this.refusalsAudited.get(key);
+      if (last === undefined || now - last >= REFUSAL_AUDIT_INTERVAL_MS) {
+        if (this.refusalsAudited.size >= 10_000) this.refusalsAudited.clear();
+        this.refusalsAudited.set(key, now);
+        this.logger.warn(`Login refused by a rate limit (${key.split('|')[0]}) for "${name}" from ${ip}; retry in ${error.retryAfterSeconds} s`);
+        await this.audit.record({ actor: null, action: 'auth.rate_limited', targetType: 'user', targetId: null, after: { username: name, ip, limit: key.split('|')[0], retryAfterSeconds: error.retryAfterSeconds } });
+      }
+      throw error;
+    }
   }
 
   private async revokeSession(session: { readonly id: string; readonly userId: string }, reason: string): Promise<void> {

@@ -36,7 +36,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'FORBIDDEN':
     case 'NOT_TEAM_MEMBER':
     case 'SCENARIO_READ_ONLY':
-    case 'AUTH_ACCOUNT_DISABLED':
+    case 'AUTH_PASSWORD_CHANGE_REQUIRED':
       return 403;
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':

@@ -61,6 +61,10 @@ export const AppConfigSchema = z
     LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
     /** Login attempts per minute from one client IP (a classroom behind one NAT address shares it). */
     LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(200),
+    /** Failed logins allowed per account name in any hour, from any address (ASVS 2.2.1: at most 100). */
+    LOGIN_MAX_FAILURES_PER_HOUR: z.coerce.number().int().min(5).max(100).default(50),
+    /** Absolute lifetime of a login session: refreshing never extends it past this (ASVS 3.3.2). */
+    SESSION_MAX_AGE: z.coerce.number().int().min(300).max(30 * 86_400).default(12 * 3600),
     /** Behind a reverse proxy, take the client IP from X-Forwarded-For (one hop). */
     TRUST_PROXY: booleanFromEnv.default(false),
     /** Production has no default passwords: set these once to create the first administrator. */

@@ -16,7 +16,7 @@ export const UsernameSchema = z
   .string()
   .regex(USERNAME_PATTERN, 'lower-case letters, digits, ".", "_" or "-", 2 to 63 characters, starting with a letter or digit');
 /** New passwords: long enough to resist guessing, bounded so hashing cost stays bounded. */
-export const NewPasswordSchema = z.string().min(10, 'at least 10 characters').max(256, 'at most 256 characters');
+export const NewPasswordSchema = z.string().min(12, 'at least 12 characters').max(256, 'at most 256 characters');
 const DisplayNameSchema = z.string().trim().min(1).max(120);
 const NameSchema = z.string().trim().min(1).max(200);
 const CodeSchema = z.string().regex(CODE_PATTERN, 'lower-case letters, digits and "-", at most 40 characters');
@@ -54,6 +54,8 @@ export const UserViewSchema = z
     unitId: z.string(),
     unitName: z.string(),
     disabled: z.boolean(),
+    /** The password was set by an administrator: only a password change is allowed until the user sets their own. */
+    mustChangePassword: z.boolean(),
     createdAt: z.string(),
   })
   .meta({ id: 'User' });

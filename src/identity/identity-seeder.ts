@@ -141,7 +141,7 @@ export class IdentitySeeder implements OnApplicationBootstrap {
         return;
       }
       const [unit] = await this.ensureOrganisation(manager, BOOTSTRAP_ORGANISATION);
-      await this.insertUser(manager, username, 'Administrator', unit!, ['admin'], hash);
+      await this.insertUser(manager, username, 'Administrator', unit!, ['admin'], hash, true);
       this.logger.log(`Created the first administrator "${username}" from BOOTSTRAP_ADMIN_PASSWORD; change the password after logging in`);
     });
   }
@@ -171,7 +171,7 @@ export class IdentitySeeder implements OnApplicationBootstrap {
     return result;
   }
 
-  private async insertUser(manager: EntityManager, username: string, displayName: string, unit: UnitEntity, roles: readonly Role[], passwordHash: string): Promise<void> {
+  private async insertUser(manager: EntityManager, username: string, displayName: string, unit: UnitEntity, roles: readonly Role[], passwordHash: string, mustChangePassword = false): Promise<void> {
     const now = new Date().toISOString();
     const id = randomUUID();
     await manager.getRepository(UserEntity).insert({
@@ -182,6 +182,7 @@ export class IdentitySeeder implements OnApplicationBootstrap {
       unitId: unit.id,
       passwordHash,
       disabled: false,
+      mustChangePassword,
       tokenVersion: 0,
       sessionEpoch: 0,
       createdAt: now,

@@ -16,6 +16,7 @@ import type {
 } from '../contracts/auth-api.schema.js';
 import { OrganisationEntity } from './organisation.entity.js';
 import { PasswordHasher } from './password-hasher.js';
+import { passwordProblem } from './password-policy.js';
 import { serialTransaction } from './serial-transaction.js';
 import { SessionRevocations } from './session-revocations.js';
 import { UnitEntity } from './unit.entity.js';
@@ -92,7 +93,9 @@ export class IdentityService {
     return { items: await this.views(users), total, limit: query.limit, offset: query.offset };
   }
 
+  /** An administrator chose this password, so the user must replace it at first login. */
   async createUser(actor: AuditActor | null, input: CreateUserRequest): Promise<UserView> {
+    assertAcceptablePassword(input.password, 'password', { username: input.username, displayName: input.displayName });
     const passwordHash = await this.hasher.hash(input.password);
     const id = await serialTransaction(this.dataSource, async (manager) => {
       const unit = await manager.getRepository(UnitEntity).findOne({ where: { id: input.unitId } });
@@ -110,6 +113,7 @@ export class IdentityService {
         unitId: unit.id,
         passwordHash,
         disabled: false,
+        mustChangePassword: true,
         tokenVersion: 0,
         sessionEpoch: 0,
         createdAt: now,
@@ -174,9 +178,10 @@ export class IdentityService {
     const passwordHash = await this.hasher.hash(newPassword);
     await serialTransaction(this.dataSource, async (manager) => {
       const user = await this.requireUser(manager, userId);
+      assertAcceptablePassword(newPassword, 'newPassword', user);
       await manager.getRepository(UserEntity).update(
         { id: userId },
-        { passwordHash, tokenVersion: user.tokenVersion + 1, sessionEpoch: user.sessionEpoch + 1, updatedAt: new Date().toISOString() },
+        { passwordHash, mustChangePassword: true, tokenVersion: user.tokenVersion + 1, sessionEpoch: user.sessionEpoch + 1, updatedAt: new Date().toISOString() },
       );
       await this.audit.record({ actor, action: 'user.password.reset', targetType: 'user', targetId: userId }, manager);
     });
@@ -249,7 +254,14 @@ export class IdentityService {
       unitId: user.unitId,
       unitName: units.find((u) => u.id === user.unitId)?.name ?? '',
       disabled: Boolean(user.disabled),
+      mustChangePassword: Boolean(user.mustChangePassword),
       createdAt: user.createdAt,
     }));
   }
+}
+
+/** Refuses a password the policy rejects, naming the field it came in. */
+export function assertAcceptablePassword(password: string, path: string, context: { readonly username?: string; readonly displayName?: string }): void {
+  const problem = passwordProblem(password, context);
+  if (problem !== null) throw new AppError('VALIDATION_FAILED', `The password ${problem}`, [{ path, message: problem }]);
 }

@@ -25,6 +25,10 @@ export class UserEntity {
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
 
+  /** Set when an administrator chose the password: the user must choose their own before anything else. */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
   /** Carried in access tokens; bumping it revokes every access token of the user (role change, disable). */
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion!: number;

@@ -1,5 +1,6 @@
 import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
 import { AuthSessionEntity } from '../auth/auth-session.entity.js';
+import { LoginFailureEntity } from '../auth/login-failure.entity.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { SystemSecretEntity } from '../auth/system-secret.entity.js';
 import { OrganisationEntity } from '../identity/organisation.entity.js';
@@ -25,6 +26,7 @@ export const ENTITIES = [
   UserEntity,
   UserRoleEntity,
   AuthSessionEntity,
+  LoginFailureEntity,
   RefreshTokenEntity,
   SystemSecretEntity,
   AuditEntryEntity,

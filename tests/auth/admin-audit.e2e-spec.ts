@@ -57,13 +57,18 @@ describe('administration and audit log (e2e)', () => {
 
     const audit = await call<AuditPage>(base, 'GET', `/api/audit?targetId=${created.body.id}`, { token: admin.accessToken });
     expect(audit.status).toBe(200);
-    expect(audit.body.items.map((e) => e.action)).toEqual(['user.password.reset', 'user.roles.set', 'user.create']);
+    expect(audit.body.items.map((e) => e.action).filter((a) => a.startsWith('user.'))).toEqual(['user.password.reset', 'user.roles.set', 'user.create']);
+    // The user's own logins are audited too (with the address, never the password).
+    expect(audit.body.items.filter((e) => e.action === 'auth.login').length).toBeGreaterThan(0);
     const roleChange = audit.body.items.find((e) => e.action === 'user.roles.set')!;
     expect(roleChange).toMatchObject({ actorUsername: 'admin', targetType: 'user', before: { roles: ['trainee'] }, after: { roles: ['instructor', 'trainee'] } });
     expect(JSON.stringify(audit.body)).not.toMatch(/mat-khau-moi|benh-vien|scrypt\$/);
     const all = await call<AuditPage>(base, 'GET', '/api/audit?limit=2&offset=0', { token: admin.accessToken });
     expect(all.body.items).toHaveLength(2);
-    expect(all.body.total).toBe(5);
+    // Two organisation/unit changes, three user changes and four logins (the admin twice, the new user twice).
+    expect(all.body.total).toBe(9);
+    const logins = await call<AuditPage>(base, 'GET', '/api/audit?action=auth.login', { token: admin.accessToken });
+    expect(logins.body.items.every((e) => e.actorId === e.targetId && typeof (e.after as { ip?: unknown }).ip === 'string')).toBe(true);
     expect(all.body.items[0]!.id).toBeGreaterThan(all.body.items[1]!.id);
   });
 

@@ -7,7 +7,7 @@ import type { ExerciseList, ExerciseResults, Trends, UnitTrend, Weaknesses } fro
 import type { TeamScore } from '../../src/contracts/scoring.schema';
 import { CSV_COLUMNS } from '../../src/results/results-csv';
 import { ScoringService, type ExerciseScores } from '../../src/scoring/scoring.service';
-import { api, login } from '../support/api';
+import { api, createAccount, login } from '../support/api';
 import { alertRefsOf, startTestApp, type TestApp } from '../support/test-app';
 import { hasPoppler, inkShare, parseCsv, play, SCENARIOS_DIR, solverActions, startExercise } from './results-support';
 
@@ -48,7 +48,7 @@ describe('results for reviewers (e2e)', () => {
     units = Object.fromEntries(orgs.find((o) => o.code === 'lam-son')!.units.map((u) => [u.code, u]));
     // More players, so teams span units (a team's unit is its members' majority unit).
     for (const [username, unit] of [['ca2', 'cong-an'], ['ca3', 'cong-an'], ['ca4', 'cong-an'], ['tt2', 'so-tttt'], ['tt3', 'so-tttt'], ['tt4', 'so-tttt'], ['tt5', 'so-tttt']] as const) {
-      const created = await api(t.baseUrl, admin, 'POST', '/users', { username, displayName: `Học viên ${username} – ${units[unit]!.name}`, password: 'socdrill-demo', unitId: units[unit]!.id, roles: ['trainee'] });
+      const created = await createAccount(t.baseUrl, admin, { username, displayName: `Học viên ${username} – ${units[unit]!.name}`, password: 'socdrill-demo', unitId: units[unit]!.id, roles: ['trainee'] });
       expect(created.status).toBe(201);
     }
     const users = (await api<{ items: Array<{ id: string; username: string }> }>(t.baseUrl, admin, 'GET', '/users?limit=100')).body.items;

@@ -3,6 +3,8 @@
  * as an administrator would: an instructor, a trainee and an administrator of the demo's Tỉnh Bình Nguyên.
  */
 
+import { createAccount } from '../support/api';
+
 export const SECOND_ORG_PASSWORD = 'second-org-password';
 export const SECOND_ORG_INSTRUCTOR = 'instructor-bn';
 export const SECOND_ORG_TRAINEE = 'trainee-bn';
@@ -27,7 +29,8 @@ export async function createSecondOrganisation(baseUrl: string, adminToken: stri
   const units = await json<Array<{ id: string; code: string }>>(baseUrl, adminToken, 'GET', `/orgs/${org.id}/units`);
   const unitId = units[0]!.id;
   for (const [username, role] of [[SECOND_ORG_INSTRUCTOR, 'instructor'], [SECOND_ORG_TRAINEE, 'trainee'], [SECOND_ORG_ADMIN, 'admin']] as const) {
-    await json(baseUrl, adminToken, 'POST', '/users', { username, displayName: `${role} – Bình Nguyên`, password: SECOND_ORG_PASSWORD, unitId, roles: [role] });
+    const created = await createAccount(baseUrl, adminToken, { username, displayName: `${role} – Bình Nguyên`, password: SECOND_ORG_PASSWORD, unitId, roles: [role] });
+    if (created.status !== 201) throw new Error(`POST /users ${username}: ${created.status} ${JSON.stringify(created.body)}`);
   }
   return org.id;
 }

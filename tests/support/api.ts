@@ -27,6 +27,24 @@ export async function login(baseUrl: string, username: string, password = DEMO_P
   return response.body.accessToken;
 }
 
+/**
+ * An account as an administrator makes it, after its first login: the administrator sets a
+ * temporary password, and the user replaces it with `password` (which the server requires first).
+ */
+export async function createAccount(
+  baseUrl: string,
+  adminToken: string,
+  account: { username: string; displayName: string; unitId: string; roles: string[]; password: string },
+): Promise<ApiResponse<{ id: string }>> {
+  const temporary = `tam-thoi-${account.username}-${Math.random().toString(36).slice(2)}`;
+  const created = await api<{ id: string }>(baseUrl, adminToken, 'POST', '/users', { ...account, password: temporary });
+  if (created.status !== 201) return created;
+  const first = await login(baseUrl, account.username, temporary);
+  const changed = await api(baseUrl, first, 'POST', '/auth/password', { currentPassword: temporary, newPassword: account.password });
+  if (changed.status !== 200) throw new Error(`first password change of ${account.username}: ${changed.status} ${JSON.stringify(changed.body)}`);
+  return created;
+}
+
 export async function userIds(baseUrl: string, adminToken: string): Promise<Record<string, string>> {
   const response = await api<{ items: Array<{ id: string; username: string }> }>(baseUrl, adminToken, 'GET', '/users?limit=100');
   return Object.fromEntries(response.body.items.map((u) => [u.username, u.id]));

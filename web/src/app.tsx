@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { session } from './api/api-client.js';
 import { LobbyPage } from './pages/lobby-page.js';
 import { LoginPage } from './pages/login-page.js';
+import { PasswordPage } from './pages/password-page.js';
 import { useSession } from './realtime/hooks.js';
 import { TraineeConsolePage } from './trainee/trainee-console-page.js';
 import { CockpitPage } from './instructor/cockpit-page.js';
@@ -15,9 +16,11 @@ import { ExerciseResultsPage } from './reviewer/exercise-results-page.js';
 import { ResultsPage } from './reviewer/results-page.js';
 
 function RequireAuth({ children }: { children: ReactNode }) {
-  const { accessToken } = useSession();
+  const { accessToken, user } = useSession();
   const location = useLocation();
   if (!accessToken) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  // An administrator chose this password: the user picks their own before anything else.
+  if (user?.mustChangePassword && location.pathname !== '/account/password') return <Navigate to="/account/password" replace state={{ from: location.pathname }} />;
   return <>{children}</>;
 }
 
@@ -39,6 +42,7 @@ export function App() {
     <BrowserRouter>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/account/password" element={<RequireAuth><PasswordPage /></RequireAuth>} />
         <Route path="/" element={<RequireAuth><LobbyPage /></RequireAuth>} />
         <Route path="/exercises/new" element={<RequireAuth><CreateExercisePage /></RequireAuth>} />
         <Route path="/exercises/:exerciseId/console" element={<RequireAuth><TraineeConsolePage /></RequireAuth>} />

@@ -15,11 +15,20 @@ export const en: Dictionary = {
     label: 'Connection state: {{state}}',
   },
   nav: { lobby: 'Exercises', scenarios: 'Scenario library', newExercise: 'New exercise', main: 'Main navigation' },
+  password: {
+    title: 'Change password', required: 'An administrator set your password. Choose your own before you continue.',
+    rules: 'At least {{min}} characters. A memorable sentence works well; no common, repeated or keyboard-sequence passwords, and not your username.',
+    current: 'Current password', new: 'New password', confirm: 'Repeat the new password', submit: 'Change password', cancel: 'Back', signOut: 'Sign out',
+    tooShort: 'At least {{min}} characters', mismatch: 'The two passwords differ',
+    rejected: 'This password is too easy to guess (common, repeated, a keyboard sequence or containing your username); choose another',
+    changed: 'Password changed', menu: 'Change password',
+  },
   login: {
     title: 'Sign in', username: 'Username', password: 'Password', submit: 'Sign in',
     storageNote: 'The access token is kept in memory only; the refresh token is kept in this tab\'s sessionStorage and cleared when the tab closes or you log out.',
   },
   errors: {
+    AUTH_PASSWORD_CHANGE_REQUIRED: 'Change your password before you continue', AUTH_CURRENT_PASSWORD_WRONG: 'The current password is wrong',
     network: 'Cannot reach the server', unexpected: 'Unexpected error',
     AUTH_INVALID_CREDENTIALS: 'Wrong username or password', AUTH_REQUIRED: 'Sign-in required', FORBIDDEN: 'You are not allowed to do this',
     AUTH_TOKEN_EXPIRED: 'Your session has expired', AUTH_TOKEN_REVOKED: 'Your session was revoked', RATE_LIMITED: 'Too many attempts, try again later',

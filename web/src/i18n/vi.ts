@@ -14,11 +14,20 @@ export const vi = {
     label: 'Trạng thái kết nối: {{state}}',
   },
   nav: { lobby: 'Bài diễn tập', scenarios: 'Thư viện kịch bản', newExercise: 'Tạo bài diễn tập', main: 'Điều hướng chính' },
+  password: {
+    title: 'Đổi mật khẩu', required: 'Mật khẩu của bạn do quản trị viên đặt. Hãy chọn mật khẩu của riêng bạn trước khi tiếp tục.',
+    rules: 'Ít nhất {{min}} ký tự. Có thể dùng một câu dễ nhớ; không dùng mật khẩu phổ biến, lặp lại hay theo dãy phím, và không chứa tên đăng nhập.',
+    current: 'Mật khẩu hiện tại', new: 'Mật khẩu mới', confirm: 'Nhập lại mật khẩu mới', submit: 'Đổi mật khẩu', cancel: 'Quay lại', signOut: 'Đăng xuất',
+    tooShort: 'Cần ít nhất {{min}} ký tự', mismatch: 'Hai mật khẩu chưa khớp',
+    rejected: 'Mật khẩu này quá dễ đoán (phổ biến, lặp lại, theo dãy phím hoặc chứa tên đăng nhập); hãy chọn mật khẩu khác',
+    changed: 'Đã đổi mật khẩu', menu: 'Đổi mật khẩu',
+  },
   login: {
     title: 'Đăng nhập', username: 'Tên đăng nhập', password: 'Mật khẩu', submit: 'Đăng nhập',
     storageNote: 'Mã truy cập chỉ giữ trong bộ nhớ; mã làm mới lưu trong sessionStorage của thẻ này và bị xóa khi đóng thẻ hoặc đăng xuất.',
   },
   errors: {
+    AUTH_PASSWORD_CHANGE_REQUIRED: 'Cần đổi mật khẩu trước khi tiếp tục', AUTH_CURRENT_PASSWORD_WRONG: 'Mật khẩu hiện tại không đúng',
     network: 'Không kết nối được máy chủ', unexpected: 'Lỗi không xác định',
     AUTH_INVALID_CREDENTIALS: 'Sai tên đăng nhập hoặc mật khẩu', AUTH_REQUIRED: 'Cần đăng nhập', FORBIDDEN: 'Không có quyền thực hiện',
     AUTH_TOKEN_EXPIRED: 'Phiên đăng nhập đã hết hạn', AUTH_TOKEN_REVOKED: 'Phiên đăng nhập đã bị thu hồi', RATE_LIMITED: 'Thao tác quá nhanh, thử lại sau',
