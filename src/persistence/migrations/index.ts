@@ -9,6 +9,7 @@ import { AlertRefs1763950000000 } from './1763950000000-alert-refs.js';
 import { SealedTeamLogs1763960000000 } from './1763960000000-sealed-team-logs.js';
 import { JournalActionIndex1763970000000 } from './1763970000000-journal-action-index.js';
 import { JournalTeamSeqIndex1763980000000 } from './1763980000000-journal-team-seq-index.js';
+import { ExerciseOvertime1765000000200 } from './1765000000200-exercise-overtime.js';
 
 /** Migrations in order; each capability appends its own. */
-export const MIGRATIONS = [ScenarioVersions1763880000000, Identity1763890000000, AuthSessions1763890000100, AuditLog1763890000200, Exercises1763900000000, TriageLog1763910000000, Scoring1763930000000, AlertRefs1763950000000, SealedTeamLogs1763960000000, JournalActionIndex1763970000000, JournalTeamSeqIndex1763980000000];
+export const MIGRATIONS = [ScenarioVersions1763880000000, Identity1763890000000, AuthSessions1763890000100, AuditLog1763890000200, Exercises1763900000000, TriageLog1763910000000, Scoring1763930000000, AlertRefs1763950000000, SealedTeamLogs1763960000000, JournalActionIndex1763970000000, JournalTeamSeqIndex1763980000000, ExerciseOvertime1765000000200];
