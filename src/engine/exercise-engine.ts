@@ -184,6 +184,12 @@ export class ExerciseEngine {
     return this.afterClockChange(wallMs, this.emptyBatches());
   }
 
+  /** Finishes at a virtual time already reached (see VirtualClock.finishAt); delivers what is due up to it, nothing after. */
+  finishAt(virtualMs: number, wallMs: number): ClockOpResult {
+    this.clock.finishAt(virtualMs, wallMs);
+    return this.afterClockChange(wallMs, this.emptyBatches());
+  }
+
   abort(wallMs: number): ClockOpResult {
     this.clock.abort(wallMs);
     return { virtualMs: this.clock.virtualAt(wallMs), batches: this.emptyBatches(), clock: this.clock.stateAt(wallMs) };

@@ -144,6 +144,21 @@ export class VirtualClock {
     this.reanchor(wallMs, 'finished');
   }
 
+  /**
+   * Finishes at a virtual time the clock has already reached (the scenario's duration), however late
+   * the call comes: the clock stops exactly there, anchored at the wall instant it got there.
+   */
+  finishAt(virtualMs: number, wallMs: number): void {
+    this.expect('finish', ['running', 'paused']);
+    assertWall(wallMs);
+    const reached = this.virtualAt(wallMs);
+    if (!Number.isInteger(virtualMs) || virtualMs < this.state.anchorVirtualMs || virtualMs > reached) {
+      throw new EngineError('INVALID_TIME', `cannot finish at ${virtualMs} ms: the clock is between ${this.state.anchorVirtualMs} and ${reached} ms`);
+    }
+    const reachedAtWallMs = this.state.status === 'running' ? Math.min(this.wallAt(virtualMs) ?? wallMs, wallMs) : this.state.anchorWallMs;
+    this.state = { ...this.state, status: 'finished', anchorVirtualMs: virtualMs, anchorWallMs: reachedAtWallMs };
+  }
+
   abort(wallMs: number): void {
     this.expect('abort', ['draft', 'running', 'paused']);
     this.reanchor(wallMs, 'aborted');

@@ -18,6 +18,7 @@ import {
   type JournalEntry,
   type TeamBatches,
   type UnstampedAction,
+  VirtualClock,
   type VirtualClockSnapshot,
   stampAction,
 } from '../engine/index.js';
@@ -25,8 +26,10 @@ import { serialTransaction } from '../persistence/serial-transaction.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
 import { AlertRefService } from './alert-ref.service.js';
 import { ExerciseBus } from './exercise-bus.js';
-import { clockView, eventRow, rowToStreamEvent, scheduledWallMs, toStreamEvent } from './exercise-views.js';
+import { ExerciseEndTimer } from './exercise-end-timer.js';
+import { type ClockEnd, clockView, eventRow, rowToStreamEvent, scheduledWallMs, toStreamEvent } from './exercise-views.js';
 import {
+  type ExerciseEndReason,
   ExerciseEntity,
   ExerciseEventEntity,
   ExerciseJournalEntity,
@@ -49,6 +52,14 @@ interface LiveExercise {
   readonly scheduler: ExerciseScheduler;
   readonly teamIds: readonly string[];
   readonly durationMs: number;
+  /** Keeps running past `durationMs` until finished; otherwise the exercise ends there by itself. */
+  allowOvertime: boolean;
+  /** The scheduler's timer, which also fires the end at the duration. */
+  readonly timer: ExerciseEndTimer;
+  /** Wall ms at which the clock reaches the duration (null: it does not end by itself); see refreshEnd(). */
+  endWallMs: number | null;
+  /** Set once the exercise is ending: its clock is final, the commit may still be under way. */
+  ending: { readonly reason: ExerciseEndReason; readonly done: Promise<ClockStateDto> } | null;
   /** Engine journal entries already written to exercise_journal. */
   journalPersisted: number;
   /** Delivered events not yet written (filled by the scheduler's callback). */
@@ -138,6 +149,10 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
         await this.ensureLive(exercise.id);
         this.logger.log(`Resumed exercise ${exercise.id} (${exercise.status}) from its log`);
       } catch (error) {
+        if (error instanceof AppError && error.code === 'EXERCISE_FINISHED') {
+          this.logger.log(`Exercise ${exercise.id} reached its duration while the server was down: ended there`);
+          continue;
+        }
         this.logger.error(`Could not resume exercise ${exercise.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
     }
@@ -145,7 +160,10 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
-    for (const live of this.live.values()) live.scheduler.dispose();
+    for (const live of this.live.values()) {
+      live.timer.stop();
+      live.scheduler.dispose();
+    }
     await this.lastFlush;
     this.live.clear();
   }
@@ -153,12 +171,14 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   /** Clock state of any exercise (live or not), for views. */
   clockOf(exercise: ExerciseEntity, durationMs: number): ClockStateDto {
     const live = this.live.get(exercise.id);
-    const snapshot = live ? live.engine.clockSnapshot() : (JSON.parse(exercise.clockJson) as VirtualClockSnapshot);
-    return clockView(snapshot, this.clock.now(), durationMs);
+    if (live) return clockView(live.engine.clockSnapshot(), this.clock.now(), durationMs, endOf(live));
+    const end: ClockEnd = { allowOvertime: Boolean(exercise.allowOvertime), endReason: exercise.endReason ?? null };
+    return clockView(JSON.parse(exercise.clockJson) as VirtualClockSnapshot, this.clock.now(), durationMs, end);
   }
 
   async control(exerciseId: string, operation: ClockOperation, actor: AuditActor): Promise<ClockStateDto> {
     const live = await this.ensureLive(exerciseId);
+    await this.assertOpen(live);
     const before = live.engine.clockSnapshot();
     let result: ClockOpResult;
     try {
@@ -181,9 +201,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
         case 'speed':
           result = live.scheduler.setSpeed(operation.speed);
           break;
-        case 'seek':
-          result = 'virtualMs' in operation.target ? live.scheduler.seekTo(operation.target.virtualMs) : live.scheduler.seekToPhase(operation.target.phase);
+        case 'seek': {
+          const target = this.seekTarget(live, operation.target);
+          result = typeof target === 'number' ? live.scheduler.seekTo(target) : live.scheduler.seekToPhase(target.phase);
           break;
+        }
         default: {
           const never: never = operation;
           throw new Error(`unknown operation ${String(never)}`);
@@ -193,41 +215,180 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       throw toAppError(error);
     }
     const after = live.engine.clockSnapshot();
+    const endReason: ExerciseEndReason | null = operation.op === 'finish' ? 'finished' : operation.op === 'abort' ? 'aborted' : null;
+    this.refreshEnd(live);
     // The instant the operation took effect: a later clock.now() would report a resume at 50×
     // as already some virtual ms past the paused time.
-    const wallMs = result.clock.wallMs;
-    const clock = clockView(after, wallMs, live.durationMs);
+    const done = this.commit(live, {
+      before,
+      after,
+      wallMs: result.clock.wallMs,
+      actor,
+      action: `exercise.${operation.op}`,
+      endReason,
+      ...(operation.op === 'seek' ? { detail: { target: operation.target } } : {}),
+    });
+    if (endReason !== null) live.ending = { reason: endReason, done };
+    const clock = await done;
+    // A seek to the duration (or to a phase past it) has reached the end: the exercise ends now.
+    const ended = this.endIfDue(live);
+    return ended ? ended : clock;
+  }
+
+  /**
+   * Turns overtime on or off (instructors, while draft, running or paused). Off once the duration
+   * has passed ends the exercise at once, at the virtual time it has reached: what was done in
+   * overtime stays on the record, so the clock does not go back to the duration.
+   */
+  async setOvertime(exerciseId: string, allowOvertime: boolean, actor: AuditActor): Promise<ClockStateDto> {
+    const live = await this.ensureLive(exerciseId);
+    await this.assertOpen(live);
+    const was = live.allowOvertime;
+    const wallMs = this.clock.now();
+    const snapshot = live.engine.clockSnapshot();
+    const reachedMs = live.engine.virtualNow(wallMs);
+    live.allowOvertime = allowOvertime;
+    const record = async (manager: EntityManager) => {
+      await manager.update(ExerciseEntity, { id: exerciseId }, { allowOvertime });
+      await this.audit.record({ actor, action: 'exercise.overtime', targetType: 'exercise', targetId: exerciseId, before: { allowOvertime: was }, after: { allowOvertime, virtualMs: reachedMs } }, manager);
+    };
+    const active = snapshot.status === 'running' || snapshot.status === 'paused';
+    if (!allowOvertime && active && reachedMs >= live.durationMs) {
+      void this.flush(live, record).catch(() => undefined);
+      return this.end(live, wallMs, actor, reachedMs).done;
+    }
+    this.refreshEnd(live);
+    await this.flush(live, record);
+    const clock = clockView(snapshot, wallMs, live.durationMs, endOf(live));
+    this.bus.publish({ type: 'clock', exerciseId, clock });
+    return clock;
+  }
+
+  /** Records a clock change (exercise row, transition, audit) and publishes the clock once committed; retires an exercise that ended. */
+  private async commit(
+    live: LiveExercise,
+    change: {
+      readonly before: VirtualClockSnapshot;
+      readonly after: VirtualClockSnapshot;
+      readonly wallMs: number;
+      readonly actor: AuditActor | null;
+      readonly action: string;
+      readonly endReason: ExerciseEndReason | null;
+      readonly detail?: Record<string, unknown>;
+    },
+  ): Promise<ClockStateDto> {
+    const { before, after, wallMs, actor, endReason } = change;
+    const end: ClockEnd = { allowOvertime: live.allowOvertime, endReason };
+    const clock = clockView(after, wallMs, live.durationMs, end);
+    // An end at the duration is recorded at the instant the clock got there (earlier than now after a restart).
+    const atWallMs = endReason === 'duration' ? after.anchorWallMs : wallMs;
     await this.flush(live, async (manager) => {
-      await manager.update(ExerciseEntity, { id: exerciseId }, { status: after.status, clockJson: JSON.stringify(after) });
+      await manager.update(ExerciseEntity, { id: live.id }, { status: after.status, clockJson: JSON.stringify(after), ...(endReason === null ? {} : { endReason }) });
       if (before.status !== after.status) {
         await manager.insert(ExerciseTransitionEntity, {
-          exerciseId,
+          exerciseId: live.id,
           fromStatus: before.status,
           toStatus: after.status,
-          byUserId: actor.id,
-          atWall: new Date(wallMs).toISOString(),
+          byUserId: actor?.id ?? null,
+          atWall: new Date(atWallMs).toISOString(),
           atVirtualMs: String(clock.virtualMs),
         });
       }
       await this.audit.record(
         {
           actor,
-          action: `exercise.${operation.op}`,
+          action: change.action,
           targetType: 'exercise',
-          targetId: exerciseId,
-          before: { status: before.status, speed: before.speed, virtualMs: clockView(before, wallMs, live.durationMs).virtualMs },
-          after: { status: after.status, speed: after.speed, virtualMs: clock.virtualMs, ...(operation.op === 'seek' ? { target: operation.target } : {}) },
+          targetId: live.id,
+          before: { status: before.status, speed: before.speed, virtualMs: clockView(before, wallMs, live.durationMs, { ...end, allowOvertime: true }).virtualMs },
+          after: { status: after.status, speed: after.speed, virtualMs: clock.virtualMs, ...(endReason === null ? {} : { endReason }), ...change.detail },
         },
         manager,
       );
     });
-    this.bus.publish({ type: 'clock', exerciseId, clock });
+    this.bus.publish({ type: 'clock', exerciseId: live.id, clock });
     if (after.status === 'finished' || after.status === 'aborted') this.retire(live);
     return clock;
   }
 
+  /** A seek never takes an exercise without overtime past its duration: it stops there (and the exercise ends). */
+  private seekTarget(live: LiveExercise, target: SeekInput): number | { readonly phase: string } {
+    if ('virtualMs' in target) return live.allowOvertime ? target.virtualMs : Math.min(target.virtualMs, live.durationMs);
+    if (live.allowOvertime) return target;
+    let earliest: number | null = null;
+    for (const teamId of live.teamIds) {
+      const due = live.engine.team(teamId).earliestPendingOfPhase(target.phase);
+      if (due !== null && (earliest === null || due < earliest)) earliest = due;
+    }
+    return earliest !== null && earliest > live.durationMs ? live.durationMs : target;
+  }
+
+  /**
+   * Ends an exercise without overtime whose clock has reached its duration (the end timer may not
+   * have fired yet): the promise of that end, or null when it is not due. Returns the ongoing end
+   * of an exercise that is already ending.
+   */
+  private endIfDue(live: LiveExercise): Promise<ClockStateDto> | null {
+    if (live.ending) return live.ending.done;
+    if (live.allowOvertime || this.live.get(live.id) !== live) return null;
+    const snapshot = live.engine.clockSnapshot();
+    if (snapshot.status !== 'running' && snapshot.status !== 'paused') return null;
+    const wallMs = this.clock.now();
+    const reachedMs = live.engine.virtualNow(wallMs);
+    if (reachedMs < live.durationMs) return null;
+    // Exactly the duration; only an exercise that was already past it (before ends existed) stops where it is.
+    let atMs = Math.max(live.durationMs, snapshot.anchorVirtualMs);
+    for (const teamId of live.teamIds) atMs = Math.max(atMs, Math.min(live.engine.team(teamId).now, reachedMs));
+    return this.end(live, wallMs, null, atMs).done;
+  }
+
+  /** Ends the exercise at `atVirtualMs` (reached already) with reason 'duration'; synchronous up to the commit. */
+  private end(live: LiveExercise, wallMs: number, actor: AuditActor | null, atVirtualMs: number): NonNullable<LiveExercise['ending']> {
+    const before = live.engine.clockSnapshot();
+    let result: ClockOpResult;
+    try {
+      result = live.engine.finishAt(atVirtualMs, wallMs);
+    } catch (error) {
+      throw toAppError(error);
+    }
+    this.collect(live, result.batches);
+    const done = this.commit(live, { before, after: live.engine.clockSnapshot(), wallMs, actor, action: 'exercise.end', endReason: 'duration' });
+    live.ending = { reason: 'duration', done };
+    this.refreshEnd(live);
+    return live.ending;
+  }
+
+  /** Settles a due end first; then refuses anything on an exercise that has ended (or is ending). */
+  private async assertOpen(live: LiveExercise): Promise<void> {
+    const due = this.endIfDue(live);
+    if (due) await due.catch(() => undefined);
+    if (live.ending) throw new AppError('EXERCISE_FINISHED', 'The exercise is over; it is read-only');
+  }
+
+  /** Recomputes when the clock reaches the duration (after any clock or overtime change) and re-arms the timer. */
+  private refreshEnd(live: LiveExercise): void {
+    const snapshot = live.engine.clockSnapshot();
+    live.endWallMs = live.allowOvertime || live.ending || snapshot.status !== 'running' ? null : endWallMs(snapshot, live.durationMs);
+    live.scheduler.rearm();
+  }
+
+  private onEndTimer(live: LiveExercise): void {
+    if (this.shuttingDown || this.live.get(live.id) !== live) return;
+    try {
+      const due = this.endIfDue(live);
+      if (due) {
+        due.catch((error: unknown) => this.logger.error(`Exercise ${live.id}: could not end at its duration: ${error instanceof Error ? error.message : String(error)}`));
+      } else {
+        this.refreshEnd(live);
+      }
+    } catch (error) {
+      this.logger.error(`Exercise ${live.id}: could not end at its duration: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   async inject(exerciseId: string, input: InjectInput, actor: AuditActor): Promise<{ eventId: string; teamIds: string[] }> {
     const live = await this.ensureLive(exerciseId);
+    await this.assertOpen(live);
     const teamIds = input.teamIds ?? [...live.teamIds];
     const unknown = teamIds.filter((id) => !live.teamIds.includes(id));
     if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', `Unknown team(s): ${unknown.join(', ')}`, [{ path: 'teamIds', message: 'unknown team' }]);
@@ -298,7 +459,13 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       throw toAppError(error);
     }
     const wallMs = this.clock.now();
-    const virtualMs = Math.max(live.engine.virtualNow(wallMs), stream.now);
+    const clockMs = live.engine.virtualNow(wallMs);
+    if (clockMs >= live.durationMs && !live.allowOvertime) {
+      // The end timer has not run yet: the exercise is over all the same, and ends now.
+      this.onEndTimer(live);
+      throw new AppError('EXERCISE_FINISHED', 'The exercise has reached its duration; it is read-only');
+    }
+    const virtualMs = Math.max(clockMs, stream.now);
     const prepared = prepare({
       virtualMs,
       wallMs,
@@ -359,6 +526,8 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId }, order: { ordinal: 'ASC' } });
     const teamIds = teams.map((t) => t.id);
     const snapshot = JSON.parse(exercise.clockJson) as VirtualClockSnapshot;
+    const durationMs = scenario.duration * 1000;
+    const allowOvertime = Boolean(exercise.allowOvertime);
     const journalRows = await this.dataSource.getRepository(ExerciseJournalEntity).find({ where: { exerciseId }, order: { ordinal: 'ASC' } });
     const journal = journalRows.map((row) => JSON.parse(row.payload) as JournalEntry);
 
@@ -368,7 +537,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       engine = new ExerciseEngine({ scenario, seed: exercise.seed, teamIds, clock: snapshot });
     } else {
       const counts = await this.deliveredCounts(exerciseId);
-      const upTo = clockView(snapshot, this.clock.now(), scenario.duration * 1000).virtualMs;
+      const reachedMs = clockView(snapshot, this.clock.now(), durationMs, { allowOvertime: true, endReason: null }).virtualMs;
+      // Down past the duration: deliver what fell due up to it, not after (the exercise ends there below).
+      const upTo = allowOvertime ? reachedMs : Math.min(reachedMs, journal.reduce((max, entry) => Math.max(max, journalVirtualMs(entry)), Math.max(durationMs, snapshot.anchorVirtualMs)));
       const rebuilt = rebuildEngine({ scenario, seed: exercise.seed, teamIds, journal, upToVirtualMs: upTo, clock: snapshot, deliveredCounts: counts });
       engine = rebuilt.engine;
       recovered = filterNew(rebuilt.batches, counts);
@@ -377,7 +548,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       id: exerciseId,
       engine,
       teamIds,
-      durationMs: scenario.duration * 1000,
+      durationMs,
+      allowOvertime,
+      timer: new ExerciseEndTimer(new SystemTimer(), () => live.endWallMs, () => this.onEndTimer(live)),
+      endWallMs: null,
+      ending: null,
       journalPersisted: journal.length,
       outbox: [],
       actionRecords: new Map(),
@@ -386,7 +561,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     };
     // What was replayed is in the journal's rows already.
     engine.releaseJournal(journal.length);
-    (live as { scheduler: ExerciseScheduler }).scheduler = new ExerciseScheduler(engine, this.clock, new SystemTimer(), (batches) => {
+    (live as { scheduler: ExerciseScheduler }).scheduler = new ExerciseScheduler(engine, this.clock, live.timer, (batches) => {
       this.collect(live, batches);
       if (!this.shuttingDown) void this.flush(live);
     });
@@ -395,7 +570,12 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       this.collect(live, recovered);
       await this.flush(live);
     }
-    live.scheduler.rearm();
+    this.refreshEnd(live);
+    const due = this.endIfDue(live);
+    if (due) {
+      await due;
+      throw new AppError('EXERCISE_FINISHED', 'The exercise reached its duration; it is read-only');
+    }
     return live;
   }
 
@@ -489,6 +669,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private retire(live: LiveExercise): void {
+    live.timer.stop();
     live.scheduler.dispose();
     this.live.delete(live.id);
   }
@@ -496,6 +677,31 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   /** The scenario of a live exercise, for services that need the answer key (scoring, triage). */
   scenarioOf(exerciseId: string): Scenario | null {
     return this.live.get(exerciseId)?.engine.compiled.scenario ?? null;
+  }
+}
+
+function endOf(live: LiveExercise): ClockEnd {
+  return { allowOvertime: live.allowOvertime, endReason: live.ending?.reason ?? null };
+}
+
+/** The wall ms at which a running clock reaches `virtualMs` (at once when it is there already). */
+function endWallMs(snapshot: VirtualClockSnapshot, virtualMs: number): number {
+  if (snapshot.anchorVirtualMs >= virtualMs) return snapshot.anchorWallMs;
+  return VirtualClock.restore(snapshot).wallAt(virtualMs) ?? snapshot.anchorWallMs;
+}
+
+function journalVirtualMs(entry: JournalEntry): number {
+  switch (entry.type) {
+    case 'action':
+      return entry.action.virtualMs;
+    case 'inject':
+      return entry.virtualMs;
+    case 'seek':
+      return entry.toVirtualMs;
+    default: {
+      const never: never = entry;
+      throw new Error(`unknown journal entry ${JSON.stringify(never)}`);
+    }
   }
 }
 

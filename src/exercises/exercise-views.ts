@@ -7,17 +7,19 @@ import type { ExerciseEventEntity } from './exercise.entity.js';
 
 export type ClockEnd = Pick<ClockStateDto, 'allowOvertime' | 'endReason'>;
 
-/** Clock as clients see it, with the virtual time at `wallMs`. */
+/** Clock as clients see it, with the virtual time at `wallMs` (never past the duration without overtime). */
 export function clockView(
   snapshot: VirtualClockSnapshot,
   wallMs: number,
   durationMs: number,
   end: ClockEnd = { allowOvertime: false, endReason: null },
 ): ClockStateDto {
-  const virtualMs =
+  let virtualMs =
     snapshot.status === 'running' && wallMs > snapshot.anchorWallMs
       ? snapshot.anchorVirtualMs + Math.floor((wallMs - snapshot.anchorWallMs) * snapshot.speed)
       : snapshot.anchorVirtualMs;
+  // Without overtime the clock stops at the duration, also in the moment before the end is recorded.
+  if (!end.allowOvertime && virtualMs > durationMs) virtualMs = Math.max(durationMs, snapshot.anchorVirtualMs);
   return { status: snapshot.status, speed: snapshot.speed, virtualMs, wallMs, durationMs, ...end };
 }
 

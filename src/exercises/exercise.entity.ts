@@ -1,6 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { Era } from '../contracts/common.schema.js';
-import type { ExerciseStatus } from '../contracts/exercise.schema.js';
+import type { ClockStateDto, ExerciseStatus } from '../contracts/exercise.schema.js';
+
+export type ExerciseEndReason = NonNullable<ClockStateDto['endReason']>;
 
 @Entity({ name: 'exercises' })
 export class ExerciseEntity {
@@ -38,6 +40,14 @@ export class ExerciseEntity {
   /** Secret key of the exercise's opaque alert references (see alert-refs.ts); never sent to clients. */
   @Column({ name: 'alert_salt', type: 'varchar', length: 64 })
   alertSalt!: string;
+
+  /** Keep running past the scenario's duration until an instructor finishes it (otherwise it ends there by itself). */
+  @Column({ name: 'allow_overtime', type: 'boolean', default: false })
+  allowOvertime!: boolean;
+
+  /** Why a finished or aborted exercise ended; null while it has not. */
+  @Column({ name: 'end_reason', type: 'varchar', length: 16, nullable: true })
+  endReason!: ExerciseEndReason | null;
 
   @Column({ name: 'org_id', type: 'varchar', length: 36, nullable: true })
   orgId!: string | null;

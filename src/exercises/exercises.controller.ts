@@ -11,6 +11,7 @@ import {
   ExerciseTransitionSchema,
   InjectSchema,
   SeekSchema,
+  SetOvertimeSchema,
   SetSpeedSchema,
   StreamEventSchema,
   type ClockStateDto,
@@ -135,6 +136,22 @@ export class ExercisesController {
   @ApiDoc({ summary: 'Abort the exercise', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
   abort(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
     return this.control(user, id, { op: 'abort' });
+  }
+
+  @Post(':exerciseId/overtime')
+  @HttpCode(200)
+  @Access(INSTRUCTORS)
+  @ApiDoc({
+    summary: 'Allow overtime (keep running past the scenario duration until finished) or not',
+    description:
+      'Without overtime the exercise ends by itself when its clock reaches the duration. Turning overtime off once the duration has passed ends the exercise at once, at the virtual time it has reached.',
+    tags: ['exercise control'],
+    response: ClockStateSchema,
+    errors: CLOCK_ERRORS,
+  })
+  async overtime(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string, @Body({ schema: SetOvertimeSchema }) body: { allowOvertime: boolean }): Promise<ClockStateDto> {
+    await this.exercises.requireControl(user, id);
+    return this.runtime.setOvertime(id, body.allowOvertime, user);
   }
 
   @Post(':exerciseId/injects')

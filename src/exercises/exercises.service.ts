@@ -66,6 +66,8 @@ export class ExercisesService {
       startMode: input.startMode,
       scheduledAt: input.scheduledAt ?? null,
       scoreVisibility: input.scoreVisibility,
+      allowOvertime: input.allowOvertime,
+      endReason: null,
       clockJson: JSON.stringify(clock),
       alertSalt: newAlertSalt(),
       orgId: user.orgId,
@@ -80,7 +82,7 @@ export class ExercisesService {
         for (const userId of team.memberIds) await manager.insert(ExerciseMemberEntity, { teamId, userId, exerciseId: id });
       }
       await this.audit.record(
-        { actor: user, action: 'exercise.create', targetType: 'exercise', targetId: id, after: { scenarioVersionId: version.id, teams: input.teams, speed, era, seed: exercise.seed } },
+        { actor: user, action: 'exercise.create', targetType: 'exercise', targetId: id, after: { scenarioVersionId: version.id, teams: input.teams, speed, era, seed: exercise.seed, allowOvertime: input.allowOvertime } },
         manager,
       );
     });
@@ -105,6 +107,11 @@ export class ExercisesService {
     const live = this.runtime.scenarioOf(exercise.id);
     const durationS = live ? live.duration : (await this.catalogue.byVersionId(exercise.scenarioVersionId)).scenario.duration;
     return this.runtime.clockOf(exercise, durationS * 1000);
+  }
+
+  /** The exercise row as it is now (a join reads it again after its replay: the exercise may have ended meanwhile). */
+  async reload(exercise: ExerciseEntity): Promise<ExerciseEntity> {
+    return (await this.dataSource.getRepository(ExerciseEntity).findOne({ where: { id: exercise.id } })) ?? exercise;
   }
 
   async requireControl(user: AuthenticatedUser, exerciseId: string): Promise<ExerciseAccess> {

@@ -7,13 +7,14 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { AuthService } from '../auth/auth.service.js';
 import { AppError } from '../common/app-error.js';
 import type { ErrorCode } from '../contracts/error-codes.js';
-import type { StreamBatch } from '../contracts/exercise.schema.js';
+import type { ClockStateDto, StreamBatch } from '../contracts/exercise.schema.js';
 import {
   type Ack,
   CLIENT_EVENTS,
   type ClientEventName,
   type ClientToServerEvents,
   EXERCISE_NAMESPACE,
+  type ExerciseEndedMessage,
   type JoinExercise,
   type JoinResult,
   type ServerToClientEvents,
@@ -25,7 +26,7 @@ import type { LoggedEvent } from '../exercises/exercise-views.js';
 import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
-import type { TriageAction } from '../contracts/triage.schema.js';
+import type { RecordedAction, TriageAction } from '../contracts/triage.schema.js';
 import { TriageService } from '../triage/triage.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { alertStateWithRefs, incidentStateWithRefs, recordedActionWithRefs } from '../triage/alert-ref-translation.js';
@@ -43,15 +44,28 @@ interface SocketData {
   expiryTimer?: NodeJS.Timeout;
   /** When the socket last went live in each team room (the gateway's join counter; see broadcast()). */
   teamRoomJoins?: Map<string, number>;
+  /** Joins and leaves of this socket run one after the other (see dispatch()). */
+  joinQueue?: Promise<unknown>;
+  /**
+   * Exercises this socket is joining: an end that happens meanwhile is kept here and sent after
+   * the replay, by the join (null: nothing kept).
+   */
+  joining?: Map<string, ExerciseEndedMessage | null>;
+  /** Exercises whose `exercise:ended` this socket has had (once per join). */
+  endedSent?: Set<string>;
 }
 
 type ExerciseSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** A socket catching up on a team's stream: live events are buffered until its replay is sent. */
+/** A socket catching up on a team's stream: live events (and actions) are buffered until its replay is sent. */
 interface PendingSubscription {
   readonly socket: ExerciseSocket;
   readonly buffer: LoggedEvent[];
+  /** Committed actions published during the replay; null when the join replays no actions. */
+  readonly actions: Array<Extract<ExerciseMessage, { type: 'action' }>> | null;
 }
+
+type ActionMessage = Extract<ExerciseMessage, { type: 'action' }>;
 
 const REPLAY_PAGE = 1000;
 /**
@@ -128,6 +142,11 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   private actionTimerAtMs = 0;
   /** Counts team-room joins, to tell a socket that left and came back from one that stayed. */
   private joins = 0;
+  /**
+   * Per team: sockets that replayed the team's actions when they joined, with the last seq they got.
+   * A batch queued before such a join may hold actions the replay sent already: they are not sent again.
+   */
+  private readonly actionsReplayedTo = new Map<string, Map<string, number>>();
   private readonly fanOut = new FanOutQueue(FAN_OUT_SLICE_MS, { now: () => performance.now(), defer: (work) => void setImmediate(work) }, (error: unknown) =>
     this.logger.error(`Broadcast failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   );
@@ -200,6 +219,10 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     socket.on('disconnect', () => {
       if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
       for (const subs of this.pending.values()) for (const sub of subs) if (sub.socket === socket) subs.delete(sub);
+      for (const [teamId, sockets] of this.actionsReplayedTo) {
+        sockets.delete(socket.id);
+        if (sockets.size === 0) this.actionsReplayedTo.delete(teamId);
+      }
     });
     for (const name of Object.keys(CLIENT_EVENTS) as ClientEventName[]) {
       socket.on(name, (payload: unknown, ack?: unknown) => void this.dispatch(socket, name, payload, ack));
@@ -230,7 +253,14 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       if (!parsed.success) {
         throw new AppError('VALIDATION_FAILED', 'Invalid message', parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
       }
-      reply({ data: await this.handle(socket, name, parsed.data) });
+      // Joins and leaves of one socket run in turn: two joins at once would both replay the stream.
+      if (name === 'exercise:join' || name === 'exercise:leave') {
+        const run = (socket.data.joinQueue ?? Promise.resolve()).then(() => this.handle(socket, name, parsed.data));
+        socket.data.joinQueue = run.catch(() => undefined);
+        reply({ data: await run });
+      } else {
+        reply({ data: await this.handle(socket, name, parsed.data) });
+      }
     } catch (error) {
       if (!(error instanceof AppError)) this.logger.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       reply(errorAck(error));
@@ -247,7 +277,11 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         const access = await this.exercises.access(user, exerciseId);
         await socket.leave(exerciseRoom(exerciseId));
         await socket.leave(instructorRoom(exerciseId));
-        for (const teamId of access.teamIds) await socket.leave(teamRoom(teamId));
+        for (const teamId of access.teamIds) {
+          await socket.leave(teamRoom(teamId));
+          this.actionsReplayedTo.get(teamId)?.delete(socket.id);
+        }
+        socket.data.endedSent?.delete(exerciseId);
         return { left: true };
       }
       case 'exercise:control': {
@@ -286,7 +320,10 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
 
   /**
    * Joins the exercise: the server decides which team streams (own team for a trainee, every team
-   * for the exercise's instructors), sends everything after the client's last seq, then goes live.
+   * for the exercise's instructors), sends everything after the client's last seq (events, and with
+   * `lastActionSeq` the team's committed actions), then goes live. A team stream the socket is in
+   * already replays nothing; joins of one socket run in turn (see dispatch()), so two joins at once
+   * never replay twice. Replayed `team:actions` all arrive before the ack, before any live ones.
    */
   private async join(socket: ExerciseSocket, input: JoinExercise): Promise<JoinResult> {
     const user = socket.data.user;
@@ -294,47 +331,81 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     if (!access.canControl && !access.teamId) throw new AppError('NOT_TEAM_MEMBER', 'Only the exercise\'s teams and instructors can join its stream');
     const teams = access.canControl ? access.teamIds : [access.teamId!];
     const lastSeqOf = (teamId: string) => (typeof input.lastSeq === 'number' ? input.lastSeq : (input.lastSeq[teamId] ?? 0));
+    const lastActionSeq = input.lastActionSeq;
+    const lastActionSeqOf = (teamId: string): number | null =>
+      lastActionSeq === undefined ? null : typeof lastActionSeq === 'number' ? lastActionSeq : (lastActionSeq[teamId] ?? 0);
     const namer = await this.alertRefs.namer(input.exerciseId);
-    await socket.join(exerciseRoom(input.exerciseId));
-    if (access.canControl) await socket.join(instructorRoom(input.exerciseId));
-    const replayed: JoinResult['teams'] = [];
-    for (const teamId of teams) {
-      const from = lastSeqOf(teamId);
-      if (socket.rooms.has(teamRoom(teamId))) {
-        replayed.push({ teamId, replayedFromSeq: from, replayedToSeq: from });
-        continue;
-      }
-      const sub: PendingSubscription = { socket, buffer: [] };
-      let subs = this.pending.get(teamId);
-      if (!subs) this.pending.set(teamId, (subs = new Set()));
-      subs.add(sub);
-      let lastSent = from;
-      try {
-        for (;;) {
-          const page = await this.runtime.eventsAfter(input.exerciseId, teamId, lastSent, REPLAY_PAGE);
-          if (page.length === 0) break;
-          socket.emit('exercise:events', streamBatch(input.exerciseId, teamId, page.map((e) => namer.outgoingEvent(e)), true));
-          lastSent = page[page.length - 1]!.seq;
-          if (page.length < REPLAY_PAGE) break;
+    const joining = (socket.data.joining ??= new Map());
+    joining.set(input.exerciseId, null);
+    try {
+      await socket.join(exerciseRoom(input.exerciseId));
+      if (access.canControl) await socket.join(instructorRoom(input.exerciseId));
+      const replayed: JoinResult['teams'] = [];
+      for (const teamId of teams) {
+        const from = lastSeqOf(teamId);
+        if (socket.rooms.has(teamRoom(teamId))) {
+          replayed.push({ teamId, replayedFromSeq: from, replayedToSeq: from });
+          continue;
         }
-      } finally {
-        subs.delete(sub);
+        const fromAction = lastActionSeqOf(teamId);
+        const sub: PendingSubscription = { socket, buffer: [], actions: fromAction === null ? null : [] };
+        let subs = this.pending.get(teamId);
+        if (!subs) this.pending.set(teamId, (subs = new Set()));
+        subs.add(sub);
+        let lastSent = from;
+        let lastActionSent = fromAction ?? 0;
+        try {
+          for (;;) {
+            const page = await this.runtime.eventsAfter(input.exerciseId, teamId, lastSent, REPLAY_PAGE);
+            if (page.length === 0) break;
+            socket.emit('exercise:events', streamBatch(input.exerciseId, teamId, page.map((e) => namer.outgoingEvent(e)), true));
+            lastSent = page[page.length - 1]!.seq;
+            if (page.length < REPLAY_PAGE) break;
+          }
+          // The team's committed actions after the client's last one, from the log, in seq order.
+          while (fromAction !== null) {
+            const page = (await this.triage.actions(user, input.exerciseId, teamId, lastActionSent, REPLAY_PAGE)).actions;
+            if (page.length === 0) break;
+            socket.emit('team:actions', page.map((action) => replayedAction(input.exerciseId, teamId, action)));
+            lastActionSent = page[page.length - 1]!.seq;
+            if (page.length < REPLAY_PAGE) break;
+          }
+        } finally {
+          subs.delete(sub);
+        }
+        // From here to join() nothing awaits, so no live batch can slip between buffer and room.
+        const missed = sub.buffer.filter((e) => e.seq > lastSent);
+        if (missed.length > 0) {
+          socket.emit('exercise:events', streamBatch(input.exerciseId, teamId, missed.map((e) => namer.outgoingEvent(e)), false));
+          lastSent = missed[missed.length - 1]!.seq;
+        }
+        const missedActions = sub.actions?.filter((m) => m.action.seq > lastActionSent) ?? [];
+        if (missedActions.length > 0) {
+          socket.emit('team:actions', teamActionsPayload(missedActions, namer));
+          lastActionSent = missedActions[missedActions.length - 1]!.action.seq;
+        }
+        if (socket.connected) {
+          (socket.data.teamRoomJoins ??= new Map()).set(teamRoom(teamId), ++this.joins);
+          if (fromAction !== null) {
+            let replayedTo = this.actionsReplayedTo.get(teamId);
+            if (!replayedTo) this.actionsReplayedTo.set(teamId, (replayedTo = new Map()));
+            replayedTo.set(socket.id, lastActionSent);
+          }
+          void socket.join(teamRoom(teamId));
+        }
+        replayed.push({ teamId, replayedFromSeq: from, replayedToSeq: lastSent });
       }
-      // From here to join() nothing awaits, so no live batch can slip between buffer and room.
-      const missed = sub.buffer.filter((e) => e.seq > lastSent);
-      if (missed.length > 0) {
-        socket.emit('exercise:events', streamBatch(input.exerciseId, teamId, missed.map((e) => namer.outgoingEvent(e)), false));
-        lastSent = missed[missed.length - 1]!.seq;
-      }
-      if (socket.connected) {
-        (socket.data.teamRoomJoins ??= new Map()).set(teamRoom(teamId), ++this.joins);
-        void socket.join(teamRoom(teamId));
-      }
-      replayed.push({ teamId, replayedFromSeq: from, replayedToSeq: lastSent });
+      // Read again: the exercise may have ended during the replay. Not exercises.view(): that loads
+      // the whole roster, and a reconnect storm joins thousands at once.
+      const exercise = await this.exercises.reload(access.exercise);
+      const clock = await this.exercises.clockOf(exercise);
+      const ended = joining.get(input.exerciseId) ?? endedMessage(input.exerciseId, exercise.status, clock);
+      joining.delete(input.exerciseId);
+      if (ended) this.emitEnded(socket, ended);
+      return { exerciseId: input.exerciseId, clock, teams: replayed, role: access.canControl ? 'instructor' : 'trainee' };
+    } finally {
+      joining.delete(input.exerciseId);
     }
-    // Not exercises.view(): that loads the whole roster, and a reconnect storm joins thousands at once.
-    const clock = await this.exercises.clockOf(access.exercise);
-    return { exerciseId: input.exerciseId, clock, teams: replayed, role: access.canControl ? 'instructor' : 'trainee' };
   }
 
   private onBusMessage(message: ExerciseMessage): void {
@@ -347,15 +418,19 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         );
         return;
       }
-      case 'clock':
+      case 'clock': {
         this.broadcast(exerciseRoom(message.exerciseId), 'exercise:clock', () => ({ exerciseId: message.exerciseId, clock: message.clock }));
+        const ended = endedMessage(message.exerciseId, message.clock.status, message.clock);
+        if (ended) this.broadcastEnded(ended);
         return;
+      }
       case 'scores':
         this.broadcast(instructorRoom(message.exerciseId), 'exercise:scores', () => message.instructor);
         // Instructors sit in every team room too: they get the instructor view only.
         for (const team of message.teams) this.broadcast(teamRoom(team.teamId), 'exercise:scores', () => team.view, instructorRoom(message.exerciseId));
         return;
       case 'action':
+        for (const sub of this.pending.get(message.teamId) ?? []) sub.actions?.push(message);
         this.queueTeamAction(message);
         return;
       default: {
@@ -423,33 +498,65 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     if (next !== Number.POSITIVE_INFINITY && Number.isFinite(now)) this.armTeamActions(next, Date.now());
   }
 
-  private sendTeamActions(exerciseId: string, teamId: string, messages: ReadonlyArray<Extract<ExerciseMessage, { type: 'action' }>>): void {
+  private sendTeamActions(exerciseId: string, teamId: string, messages: readonly ActionMessage[]): void {
     // The team room holds the team's trainees and the exercise's instructors (see join()).
-    this.withNamer(exerciseId, (namer) =>
-      this.broadcast(teamRoom(teamId), 'team:actions', () => {
-        const refOf = (id: string) => namer.refOf(id);
-        // A snapshot a later message of the batch replaces would be sent for nothing (and an alert's
-        // snapshot carries all its notes): each entity goes out once, with its last change.
-        const laterAlerts = new Set<string>();
-        const laterIncidents = new Set<string>();
-        const out: TeamActionMessage[] = new Array<TeamActionMessage>(messages.length);
-        for (let i = messages.length - 1; i >= 0; i--) {
-          const message = messages[i]!;
-          const alerts = message.alerts.filter((a) => !laterAlerts.has(a.alertId));
-          const incidents = message.incidents.filter((x) => !laterIncidents.has(x.id));
-          for (const a of alerts) laterAlerts.add(a.alertId);
-          for (const x of incidents) laterIncidents.add(x.id);
-          out[i] = {
-            exerciseId: message.exerciseId,
-            teamId: message.teamId,
-            action: recordedActionWithRefs(message.action, refOf),
-            alerts: alerts.map((a) => alertStateWithRefs(a, refOf)),
-            incidents: incidents.map((x) => incidentStateWithRefs(x, refOf)),
-          };
-        }
-        return out;
-      }),
-    );
+    this.withNamer(exerciseId, (namer) => {
+      const room = teamRoom(teamId);
+      const replayedTo = this.actionsReplayedTo.get(teamId);
+      if (replayedTo === undefined) {
+        this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer));
+        return;
+      }
+      // Sockets that replayed the team's actions on joining get only the actions they have not had.
+      const lastSeq = messages[messages.length - 1]!.action.seq;
+      const apart = new Set(replayedTo.keys());
+      for (const [socketId, sentSeq] of replayedTo) {
+        // Later batches hold later actions only: past this one, the socket is like any other.
+        if (sentSeq < lastSeq) replayedTo.delete(socketId);
+        const rest = messages.filter((m) => m.action.seq > sentSeq);
+        if (rest.length > 0) this.broadcastTo([socketId], room, 'team:actions', () => teamActionsPayload(rest, namer));
+      }
+      if (replayedTo.size === 0) this.actionsReplayedTo.delete(teamId);
+      this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer), apart);
+    });
+  }
+
+  /**
+   * The exercise has ended: actions still waiting in a batch go out first, then every socket that
+   * joined it gets `exercise:ended` once (a socket still replaying gets it from its join, after the replay).
+   */
+  private broadcastEnded(message: ExerciseEndedMessage): void {
+    for (const batch of this.actionBatches.values()) {
+      if (batch.exerciseId !== message.exerciseId || batch.dueAtMs === 0) continue;
+      const messages = batch.messages;
+      batch.messages = [];
+      batch.dueAtMs = 0;
+      batch.lastSentAtMs = Date.now();
+      this.sendTeamActions(batch.exerciseId, batch.teamId, messages);
+    }
+    const members = this.server.adapter.rooms.get(exerciseRoom(message.exerciseId));
+    if (members === undefined || members.size === 0) return;
+    const ids = [...members];
+    // Through the fan-out queue: after the last events and actions already queued for these sockets.
+    this.fanOut.push(() => {
+      for (const id of ids) {
+        const socket = this.server.sockets.get(id);
+        if (socket) this.emitEnded(socket, message);
+      }
+    });
+  }
+
+  private emitEnded(socket: ExerciseSocket, message: ExerciseEndedMessage): void {
+    const joining = socket.data.joining;
+    if (joining?.has(message.exerciseId)) {
+      joining.set(message.exerciseId, message);
+      return;
+    }
+    if (!socket.connected || !socket.rooms.has(exerciseRoom(message.exerciseId))) return;
+    const sent = (socket.data.endedSent ??= new Set());
+    if (sent.has(message.exerciseId)) return;
+    sent.add(message.exerciseId);
+    socket.emit('exercise:ended', message);
   }
 
   /**
@@ -460,11 +567,20 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
    * its group is written is skipped: it has either gone or replayed the message.
    * The payload is built once, when the first group is written.
    */
-  private broadcast<E extends keyof ServerToClientEvents>(room: string, event: E, payload: () => Parameters<ServerToClientEvents[E]>[0], except?: string): void {
+  private broadcast<E extends keyof ServerToClientEvents>(
+    room: string,
+    event: E,
+    payload: () => Parameters<ServerToClientEvents[E]>[0],
+    except?: string | ReadonlySet<string>,
+  ): void {
     const members = this.server.adapter.rooms.get(room);
     if (members === undefined || members.size === 0) return;
-    const excluded = except === undefined ? undefined : this.server.adapter.rooms.get(except);
-    const ids = excluded === undefined ? [...members] : [...members].filter((id) => !excluded.has(id));
+    const excluded = typeof except === 'string' ? this.server.adapter.rooms.get(except) : except;
+    this.broadcastTo(excluded === undefined ? [...members] : [...members].filter((id) => !excluded.has(id)), room, event, payload);
+  }
+
+  /** broadcast() to these members of `room` (in it now). */
+  private broadcastTo<E extends keyof ServerToClientEvents>(ids: string[], room: string, event: E, payload: () => Parameters<ServerToClientEvents[E]>[0]): void {
     const publishedAt = this.joins;
     const stillMember = (id: string) => {
       const socket = this.server.sockets.get(id);
@@ -527,4 +643,45 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       this.logger.error(`Revocation sweep failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+/**
+ * Actions as clients receive them, in commit order. A snapshot a later message of the batch
+ * replaces would be sent for nothing (and an alert's snapshot carries all its notes): each entity
+ * goes out once, with its last change.
+ */
+function teamActionsPayload(messages: readonly ActionMessage[], namer: AlertRefNamer): TeamActionMessage[] {
+  const refOf = (id: string) => namer.refOf(id);
+  const laterAlerts = new Set<string>();
+  const laterIncidents = new Set<string>();
+  const out: TeamActionMessage[] = new Array<TeamActionMessage>(messages.length);
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!;
+    const alerts = message.alerts.filter((a) => !laterAlerts.has(a.alertId));
+    const incidents = message.incidents.filter((x) => !laterIncidents.has(x.id));
+    for (const a of alerts) laterAlerts.add(a.alertId);
+    for (const x of incidents) laterIncidents.add(x.id);
+    out[i] = {
+      exerciseId: message.exerciseId,
+      teamId: message.teamId,
+      action: recordedActionWithRefs(message.action, refOf),
+      alerts: alerts.map((a) => alertStateWithRefs(a, refOf)),
+      incidents: incidents.map((x) => incidentStateWithRefs(x, refOf)),
+    };
+  }
+  return out;
+}
+
+/**
+ * A committed action replayed from the log (already named by references). It carries no alert or
+ * incident snapshot: the team's state as it is now is one read of GET …/state away.
+ */
+function replayedAction(exerciseId: string, teamId: string, action: RecordedAction): TeamActionMessage {
+  return { exerciseId, teamId, action, alerts: [], incidents: [] };
+}
+
+/** The end event of an exercise that is over (null while it is not). */
+function endedMessage(exerciseId: string, status: ClockStateDto['status'], clock: ClockStateDto): ExerciseEndedMessage | null {
+  if (status !== 'finished' && status !== 'aborted') return null;
+  return { exerciseId, reason: clock.endReason ?? (status === 'aborted' ? 'aborted' : 'finished'), virtualMs: clock.virtualMs, clock };
 }

@@ -11,6 +11,7 @@ import { JournalActionIndex1763970000000 } from './1763970000000-journal-action-
 import { JournalTeamSeqIndex1763980000000 } from './1763980000000-journal-team-seq-index.js';
 import { JournalActionUnique1765000000000 } from './1765000000000-journal-action-unique.js';
 import { ScenarioOwnership1765000000100 } from './1765000000100-scenario-ownership.js';
+import { ExerciseOvertime1765000000200 } from './1765000000200-exercise-overtime.js';
 import { AccountSecurity1765000000400 } from './1765000000400-account-security.js';
 
 /** Migrations in order (by their timestamp); each capability appends its own, one per line. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   JournalTeamSeqIndex1763980000000,
   JournalActionUnique1765000000000,
   ScenarioOwnership1765000000100,
+  ExerciseOvertime1765000000200,
   AccountSecurity1765000000400,
 ];
