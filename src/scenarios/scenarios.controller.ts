@@ -27,8 +27,10 @@ interface RequestWithUser {
 export class ScenariosController {
   constructor(@Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService) {}
 
+  // Summaries carry the instructor's description and the timeline size: not for trainees, who read
+  // the briefing of the exercise they play in.
   @Get()
-  @Access('authenticated')
+  @Access(['instructor', 'admin', 'reviewer'])
   @ApiDoc({ summary: 'List scenarios (latest version of each)', tags: ['scenarios'], response: z.array(ScenarioSummarySchema) })
   list(): Promise<ScenarioSummary[]> {
     return this.catalogue.listLatest();
@@ -71,7 +73,7 @@ export class ScenariosController {
 
   @Get(':scenarioId')
   @Access('authenticated')
-  @ApiDoc({ summary: 'Scenario briefing (no answer key, no timeline)', tags: ['scenarios'], response: ScenarioBriefingSchema })
+  @ApiDoc({ summary: 'Trainee briefing of the latest version: briefing, target, assets, parties (no description, no timeline, no answer key)', tags: ['scenarios'], response: ScenarioBriefingSchema })
   async briefing(@Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string): Promise<ScenarioBriefing> {
     return this.catalogue.briefing(await this.catalogue.latest(scenarioId));
   }
