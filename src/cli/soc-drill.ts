@@ -54,7 +54,11 @@ export function runValidate(args: readonly string[], io: CliIo): number {
     const shown = relative(io.cwd, file) || file;
     const bytes = readFileSync(file);
     const result = parseScenario(bytes, { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
-    if (result.ok) continue;
+    if (result.ok) {
+      // A warning does not fail validation: it goes to stdout, errors to stderr.
+      for (const warning of result.warnings) io.out(`${formatProblem(shown, warning)} (warning)`);
+      continue;
+    }
     invalid++;
     for (const problem of result.problems) io.err(formatProblem(shown, problem));
   }

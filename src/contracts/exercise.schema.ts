@@ -75,7 +75,8 @@ export const ExerciseSchema = z
     scenarioTitle: TextSchema,
     status: ExerciseStatusSchema,
     era: EraSchema,
-    seed: z.string(),
+    /** Instructors and reviewers only: trainees never learn the seed of the noise and the delivery jitter. */
+    seed: z.string().optional(),
     startMode: z.enum(['manual', 'scheduled']),
     scheduledAt: z.string().nullable(),
     scoreVisibility: ScoreVisibilitySchema,

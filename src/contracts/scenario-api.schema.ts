@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LayerSchema, TextSchema } from './common.schema.js';
-import { ASSET_KINDS, PARTY_KINDS } from './scenario.schema.js';
+import { ASSET_KINDS, BriefingSchema, PARTY_KINDS } from './scenario.schema.js';
 
 export const ScenarioProblemSchema = z
   .object({
@@ -21,7 +21,15 @@ export const ScenarioSourceSchema = z
 export type ScenarioSource = z.infer<typeof ScenarioSourceSchema>;
 
 export const ScenarioValidationResultSchema = z
-  .object({ valid: z.boolean(), problems: z.array(ScenarioProblemSchema), scenarioId: z.string().optional(), version: z.string().optional(), eventCount: z.number().int().optional() })
+  .object({
+    valid: z.boolean(),
+    problems: z.array(ScenarioProblemSchema),
+    /** Allowed but probably a mistake, e.g. `missing-briefing`: the file is still valid. */
+    warnings: z.array(ScenarioProblemSchema),
+    scenarioId: z.string().optional(),
+    version: z.string().optional(),
+    eventCount: z.number().int().optional(),
+  })
   .meta({ id: 'ScenarioValidationResult' });
 export type ScenarioValidationResult = z.infer<typeof ScenarioValidationResultSchema>;
 
@@ -55,27 +63,37 @@ export const ScenarioSummarySchema = z
 export type ScenarioSummary = z.infer<typeof ScenarioSummarySchema>;
 
 /**
- * What a trainee may know before and during a run: the briefing. No timeline, no answer key,
- * no triggers, nothing of the future.
+ * What a trainee may know before and during a run: the organisers' briefing, the target, the assets
+ * and the parties. Never the instructor's description, the kill-chain phases, the techniques, the
+ * timeline or its size, the answer key or the triggers.
  */
-export const ScenarioBriefingSchema = ScenarioSummarySchema.extend({
-  target: z.object({ name: TextSchema, securityLevel: z.number().int() }),
-  assets: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.enum(ASSET_KINDS),
-      name: TextSchema,
-      hostname: z.string().optional(),
-      addresses: z.array(z.string()),
-      role: TextSchema.optional(),
-      os: z.string().optional(),
-      securityLevel: z.number().int().optional(),
-      services: z.array(z.string()),
-    }),
-  ),
-  parties: z.array(z.object({ id: z.string(), kind: z.enum(PARTY_KINDS), layer: LayerSchema.nullable(), name: TextSchema, description: TextSchema.optional() })),
-  phases: z.array(z.object({ id: z.string(), name: TextSchema })),
-}).meta({ id: 'ScenarioBriefing' });
+export const ScenarioBriefingSchema = z
+  .object({
+    versionId: z.string(),
+    scenarioId: z.string(),
+    version: z.string(),
+    title: TextSchema,
+    difficulty: z.string(),
+    durationSeconds: z.number().int(),
+    /** Null when the scenario has none (the validator warns about it). */
+    briefing: BriefingSchema.nullable(),
+    target: z.object({ name: TextSchema, securityLevel: z.number().int() }),
+    assets: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(ASSET_KINDS),
+        name: TextSchema,
+        hostname: z.string().optional(),
+        addresses: z.array(z.string()),
+        role: TextSchema.optional(),
+        os: z.string().optional(),
+        securityLevel: z.number().int().optional(),
+        services: z.array(z.string()),
+      }),
+    ),
+    parties: z.array(z.object({ id: z.string(), kind: z.enum(PARTY_KINDS), layer: LayerSchema.nullable(), name: TextSchema, description: TextSchema.optional() })),
+  })
+  .meta({ id: 'ScenarioBriefing' });
 export type ScenarioBriefing = z.infer<typeof ScenarioBriefingSchema>;
 
 /** The instructor's view: everything, including the answer key and the file as written. */

@@ -387,6 +387,51 @@ export const SourceSchema = z
   })
   .strict();
 
+/**
+ * What the organisers (Ban tổ chức) tell the trainees before the drill: the only scenario text a
+ * trainee ever reads besides assets and parties. It must name no decision point, no expected
+ * response and no time: those belong to the answer key.
+ */
+export const BriefingSchema = z
+  .object({
+    situation: TextSchema.meta({
+      description: 'The target system and the situation at the start, as the team knows it before the first alert. No attack step, no decision, no time.',
+    }),
+    role: TextSchema.meta({ description: 'The team\'s role in the drill: whom it plays, what it is responsible for, what it can act on.' }),
+    rulesOfEngagement: z
+      .array(TextSchema)
+      .min(1)
+      .max(30)
+      .meta({ description: 'Rules of engagement (quy tắc diễn tập), one rule per item: what is allowed, what is out of bounds, how actions count.' }),
+    contacts: z
+      .array(
+        z
+          .object({
+            party: IdSchema.meta({ description: 'A party id from `parties`.' }),
+            role: TextSchema.meta({ description: 'Who this party is in the drill and who plays it (e.g. "played by the organisers").' }),
+          })
+          .strict(),
+      )
+      .max(100)
+      .default([])
+      .meta({ description: 'Who is who: the parties the team deals with, in the organisers\' words.' }),
+    reportingChannels: z
+      .array(
+        z
+          .object({
+            name: TextSchema.meta({ description: 'The channel, e.g. "the Reports tab of the console", "the organisers\' desk".' }),
+            use: TextSchema.meta({ description: 'What goes through it and how; never which report is due when.' }),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(20)
+      .meta({ description: 'How the team reports and asks for help during the drill.' }),
+  })
+  .strict()
+  .meta({ description: 'The trainee briefing (vi and en), kept apart from the instructor `description`.' });
+export type Briefing = z.output<typeof BriefingSchema>;
+
 export const ScenarioSchema = z
   .object({
     $schema: z.string().optional(),
@@ -394,7 +439,8 @@ export const ScenarioSchema = z
     id: IdSchema,
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.0.0'),
     title: TextSchema,
-    description: TextSchema,
+    description: TextSchema.meta({ description: 'The instructor\'s notes on the scenario: storyline and decision points. Never shown to trainees.' }),
+    briefing: BriefingSchema.optional().meta({ description: 'What trainees read before and during the drill (validators warn when it is missing).' }),
     difficulty: z.enum(['basic', 'intermediate', 'advanced', 'expert']),
     duration: DurationSchema.meta({ description: 'Estimated virtual duration of the drill.' }),
     tags: z.array(z.string().min(1).max(60)).max(50).default([]),

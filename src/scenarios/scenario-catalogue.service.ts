@@ -60,8 +60,8 @@ export class ScenarioCatalogueService {
 
   validate(source: string | Uint8Array): ScenarioValidationResult {
     const result = parseScenario(source, { maxBytes: this.config.SCENARIO_MAX_BYTES });
-    if (!result.ok) return { valid: false, problems: [...result.problems] };
-    return { valid: true, problems: [], scenarioId: result.scenario.id, version: result.scenario.version, eventCount: result.scenario.timeline.length };
+    if (!result.ok) return { valid: false, problems: [...result.problems], warnings: [] };
+    return { valid: true, problems: [], warnings: [...result.warnings], scenarioId: result.scenario.id, version: result.scenario.version, eventCount: result.scenario.timeline.length };
   }
 
   /**
@@ -250,15 +250,29 @@ export class ScenarioCatalogueService {
 
   /** The trainee-safe projection: picks allowed fields one by one, so new secret fields stay secret. */
   briefing(stored: StoredScenario): ScenarioBriefing {
-    const { scenario } = stored;
+    const { scenario, row } = stored;
+    const briefing = scenario.briefing;
     return {
-      ...this.summarize(stored.row, scenario),
+      versionId: row.id,
+      scenarioId: row.scenarioId,
+      version: row.version,
+      title: scenario.title,
+      difficulty: scenario.difficulty,
+      durationSeconds: scenario.duration,
+      briefing: briefing
+        ? {
+            situation: briefing.situation,
+            role: briefing.role,
+            rulesOfEngagement: briefing.rulesOfEngagement,
+            contacts: briefing.contacts.map((c) => ({ party: c.party, role: c.role })),
+            reportingChannels: briefing.reportingChannels.map((c) => ({ name: c.name, use: c.use })),
+          }
+        : null,
       target: { name: scenario.target.name, securityLevel: scenario.target.securityLevel },
       assets: scenario.assets.map((a) => ({
         id: a.id, kind: a.kind, name: a.name, hostname: a.hostname, addresses: a.addresses, role: a.role, os: a.os, securityLevel: a.securityLevel, services: a.services,
       })),
       parties: scenario.parties.map((p) => ({ id: p.id, kind: p.kind, layer: p.layer, name: p.name, description: p.description })),
-      phases: scenario.phases.map((p) => ({ id: p.id, name: p.name })),
     };
   }
 

@@ -69,6 +69,35 @@ describe('valid scenarios', () => {
   });
 });
 
+describe('trainee briefing', () => {
+  const bundledFiles = validFiles.filter((f) => f.startsWith(join(root, 'scenarios')));
+
+  it.each(bundledFiles)('%s has a briefing and loads without warnings', (file) => {
+    const result = parseScenario(readFileSync(file));
+    if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'));
+    expect(result.warnings).toEqual([]);
+    expect(result.scenario.briefing?.rulesOfEngagement.length).toBeGreaterThan(0);
+    expect(result.scenario.briefing?.reportingChannels.length).toBeGreaterThan(0);
+  });
+
+  it('warns (code missing-briefing) but accepts a scenario without one', () => {
+    const result = parseScenario(readFileSync(join(root, 'tests', 'fixtures', 'scenarios', 'valid', 'minimal.yaml')));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.warnings.map((w) => [w.code, w.path, w.line])).toEqual([['missing-briefing', '', 1]]);
+  });
+
+  it('refuses a briefing contact that names no party of the scenario', () => {
+    const minimal = parseYaml(readFileSync(join(root, 'tests', 'fixtures', 'scenarios', 'valid', 'minimal.yaml'), 'utf8')) as Record<string, unknown>;
+    const text = { vi: 'Nội dung', en: 'Text' };
+    const briefing = { situation: text, role: text, rulesOfEngagement: [text], contacts: [{ party: 'nobody', role: text }], reportingChannels: [{ name: text, use: text }] };
+    const result = parseScenario(JSON.stringify({ ...minimal, briefing }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((p) => `${p.path} ${p.code}`)).toEqual(['briefing.contacts.0.party unknown-reference']);
+    const fixed = parseScenario(JSON.stringify({ ...minimal, briefing: { ...briefing, contacts: [] } }));
+    expect(fixed.ok && fixed.warnings).toEqual([]);
+  });
+});
+
 describe('scenario.schema.json', () => {
   it('is committed and up to date (run `npm run schema` after changing the contract)', () => {
     expect(readFileSync(join(root, 'scenarios', 'scenario.schema.json'), 'utf8')).toBe(scenarioJsonSchemaText());

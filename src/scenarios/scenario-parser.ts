@@ -3,7 +3,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, 
 import type { $ZodIssue } from 'zod/v4/core';
 import { type Scenario, ScenarioSchema } from '../contracts/scenario.schema.js';
 import { FAST_FALLBACK, fastParseScenario } from './scenario-fast-parse.js';
-import { checkScenarioSemantics, type SemanticProblem } from './scenario-semantics.js';
+import { checkScenarioSemantics, scenarioWarnings, type SemanticProblem } from './scenario-semantics.js';
 
 /** One problem in a scenario file, located at the YAML/JSON node that caused it. */
 export interface ScenarioProblem {
@@ -19,7 +19,14 @@ export interface ScenarioProblem {
 export type ScenarioFormat = 'yaml' | 'json';
 
 export type ScenarioParseResult =
-  | { readonly ok: true; readonly scenario: Scenario; readonly format: ScenarioFormat; readonly text: string }
+  | {
+      readonly ok: true;
+      readonly scenario: Scenario;
+      readonly format: ScenarioFormat;
+      readonly text: string;
+      /** Allowed but probably a mistake (e.g. `missing-briefing`); the scenario is valid. */
+      readonly warnings: readonly ScenarioProblem[];
+    }
   | { readonly ok: false; readonly problems: readonly ScenarioProblem[]; readonly format?: ScenarioFormat };
 
 export interface ScenarioParseOptions {
@@ -361,7 +368,11 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
   if (meaning.length > 0) {
     return { ok: false, format, problems: meaning.slice(0, maxProblems).map((p) => semanticToProblem(p, locator())) };
   }
-  return { ok: true, scenario: shape.data, format, text };
+  // A file-level warning needs no position: locating it would re-parse a large JSON file as YAML.
+  const warnings = scenarioWarnings(shape.data).map((p) =>
+    p.path.length === 0 ? { path: '', line: 1, column: 1, message: p.message, code: p.code } : semanticToProblem(p, locator()),
+  );
+  return { ok: true, scenario: shape.data, format, text, warnings };
 }
 
 function dedupe(problems: ScenarioProblem[]): ScenarioProblem[] {

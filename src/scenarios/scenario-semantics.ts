@@ -83,6 +83,7 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
 
   // Metadata
   ref(assets, scenario.target.asset, ['target', 'asset'], 'asset');
+  scenario.briefing?.contacts.forEach((contact, i) => ref(parties, contact.party, ['briefing', 'contacts', i, 'party'], 'party'));
   if (!scenario.eras.includes(scenario.era)) add(['era'], 'invalid-era', `default era "${scenario.era}" is not among eras [${scenario.eras.join(', ')}]`);
 
   // Alerts: schedule, references, answer key
@@ -293,6 +294,18 @@ export function checkScenarioSemantics(scenario: Scenario): SemanticProblem[] {
     add(['scoring', 'weights'], 'weights-sum', `weights add up to ${sum}, not ${scenario.scoring.maxScore}`);
   }
   return problems;
+}
+
+/** Stable code of the warning for a scenario without a trainee briefing. */
+export const MISSING_BRIEFING = 'missing-briefing';
+
+/**
+ * What is allowed but probably a mistake: the scenario still loads and runs. Without a briefing
+ * trainees start with the title, assets and parties only (never the instructor's description).
+ */
+export function scenarioWarnings(scenario: Scenario): SemanticProblem[] {
+  if (scenario.briefing !== undefined) return [];
+  return [{ path: [], code: MISSING_BRIEFING, message: 'no "briefing": trainees will see only the title, assets and parties (the description is for instructors and is never shown to them)' }];
 }
 
 function escapeRegExp(text: string): string {

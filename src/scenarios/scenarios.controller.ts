@@ -35,8 +35,10 @@ const UploadSchema = z.union([ScenarioSourceSchema, z.string().min(1)]).transfor
 export class ScenariosController {
   constructor(@Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService) {}
 
+  // Summaries carry the instructor's description and the timeline size: not for trainees, who read
+  // the briefing of the exercise they play in.
   @Get()
-  @Access('authenticated')
+  @Access(['instructor', 'admin', 'reviewer'])
   @ApiDoc({ summary: 'List the scenarios of your organisation and of the shared library (latest version of each)', tags: ['scenarios'], response: z.array(ScenarioSummarySchema) })
   list(@CurrentUser() user: AuthenticatedUser): Promise<ScenarioSummary[]> {
     return this.catalogue.listLatest(user);
@@ -87,7 +89,7 @@ export class ScenariosController {
 
   @Get(':scenarioId')
   @Access('authenticated')
-  @ApiDoc({ summary: 'Scenario briefing (no answer key, no timeline)', tags: ['scenarios'], response: ScenarioBriefingSchema, errors: ['SCENARIO_NOT_FOUND'] })
+  @ApiDoc({ summary: 'Trainee briefing of the latest version: briefing, target, assets, parties (no description, no timeline, no answer key)', tags: ['scenarios'], response: ScenarioBriefingSchema, errors: ['SCENARIO_NOT_FOUND'] })
   async briefing(
     @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
     @Query({ schema: ScenarioLibraryQuerySchema }) query: ScenarioLibraryQuery,

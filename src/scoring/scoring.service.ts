@@ -969,6 +969,8 @@ function redactForTrainee(score: TeamScore): TeamScore {
   const m = score.metrics;
   return {
     ...score,
+    // The seed decides noise and delivery instants: not for trainees while the run goes on.
+    seed: null,
     components: { detection: component(score.components.detection), response: component(score.components.response), coordination: component(score.components.coordination), incident: component(score.components.incident) },
     breakdowns: { layers: [], phases: [], techniques: [] },
     members: [],

@@ -7,8 +7,13 @@ import type { Scenario } from '../../src/contracts/scenario.schema';
 import type { ActionAck } from '../../src/contracts/triage.schema';
 import { alertRef } from '../../src/exercises/alert-refs';
 import { parseScenario } from '../../src/scenarios/scenario-parser';
+import { en as enDictionary } from '../../web/src/i18n/en';
+import { vi as viDictionary } from '../../web/src/i18n/vi';
 import { api, login, StreamClient, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
+
+/** A seed no response could contain by chance: trainees must never learn it. */
+const SEED = 'sd-Qz7wK93xTr';
 
 const scenariosDir = join(__dirname, '..', '..', 'scenarios');
 const bundled = readdirSync(scenariosDir)
@@ -46,11 +51,29 @@ function secretsOf(scenario: Scenario, deliveredIds: ReadonlySet<string>, delive
   }
   for (const response of scenario.responses) add('expected response', response.description.en);
   for (const harm of scenario.harmful) add('harmful action reason', harm.reason.en);
-  for (const hint of scenario.hints) add('hint text', hint.text.en);
+  for (const hint of scenario.hints) {
+    add('hint text', hint.text.en);
+    add('hint text', hint.text.vi);
+  }
+  for (const sentence of descriptionSecrets(scenario)) add('instructor description', sentence);
+  add('seed', SEED);
   // The author's event ids name the verdict (`ng-internet-scanners-2`, `a-webshell`): clients get
   // opaque references instead, for delivered alerts too.
   for (const id of internalEventIds(scenario)) add('internal event id', id);
   return secrets;
+}
+
+/** Every string of a scenario's trainee briefing (what trainees are meant to read). */
+function briefingTexts(scenario: Scenario): string[] {
+  const b = scenario.briefing;
+  if (!b) return [];
+  const texts = [b.situation, b.role, ...b.rulesOfEngagement, ...b.contacts.map((c) => c.role), ...b.reportingChannels.flatMap((c) => [c.name, c.use])];
+  return texts.flatMap((t) => [t.vi, t.en]);
+}
+
+/** The instructor's description, whole and sentence by sentence: none of it is for trainees. */
+function descriptionSecrets(scenario: Scenario): string[] {
+  return [scenario.description.vi, scenario.description.en].flatMap((text) => [text, ...text.split(/(?<=[.;:])\s+/).filter((sentence) => sentence.length >= 30)]);
 }
 
 /** Every id the engine may deliver an alert under: timeline, library injects (and their ids), generated noise. */
@@ -86,7 +109,7 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       scenarioVersionId: versionId,
       teams: [{ name: 'A', memberIds: [ids.trainee1] }, { name: 'B', memberIds: [ids.trainee2] }],
       speed: 1,
-      seed: 1,
+      seed: SEED,
     });
     const exerciseId = created.body.id;
     const teamA = created.body.teams[0]!.id;
@@ -166,6 +189,19 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       const response = await api(t.baseUrl, trainee, 'GET', path);
       received.push(`${path} ${response.status} ${JSON.stringify(response.body)}`);
     }
+    // Whatever the score visibility, the score views carry no seed and no key either.
+    for (const visibility of ['own', 'rank', 'full'] as const) {
+      expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/scoreboard`, { visibility })).status).toBe(200);
+      for (const path of [`/exercises/${exerciseId}/scoreboard`, `/exercises/${exerciseId}/teams/${teamA}/score`, `/exercises/${exerciseId}`]) {
+        const response = await api(t.baseUrl, trainee, 'GET', path);
+        received.push(`${path} (${visibility}) ${response.status} ${JSON.stringify(response.body)}`);
+      }
+    }
+    // The briefing is the organisers' text, and nothing else of the scenario.
+    const briefing = await api<Record<string, unknown>>(t.baseUrl, trainee, 'GET', `/exercises/${exerciseId}/briefing`);
+    expect(briefing.status).toBe(200);
+    expect(Object.keys(briefing.body).sort()).toEqual(['assets', 'briefing', 'difficulty', 'durationSeconds', 'parties', 'scenarioId', 'target', 'title', 'version', 'versionId']);
+    expect(briefing.body.briefing).toEqual(scenario.briefing);
     // What was really delivered, from the event log (clients never see these ids).
     const all = (await db.query('SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [exerciseId, teamA])) as Array<{ event_id: string; payload: string }>;
     const delivered = all.map((r) => ({ eventId: r.event_id, alert: JSON.parse(r.payload) as { title: { vi: string; en: string } } }));
@@ -182,14 +218,98 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     // (A scenario's own origin, bundled or uploaded, is catalogue information and may appear.)
     expect([...stream, ...restEvents].filter((e) => 'origin' in e || 'injectId' in e)).toEqual([]);
     expect(received.join('\n')).not.toMatch(/"origin"\s*:\s*"(timeline|noise|inject)"|"injectId"\s*:/);
-    // Texts that are public anyway: what was delivered, and the briefing (titles, target, assets, parties).
-    const briefingTexts = [scenario.title, scenario.description, scenario.target.name, ...scenario.assets.map((a) => a.name), ...scenario.parties.map((p) => p.name)];
-    const deliveredTexts = new Set([...delivered.flatMap((e) => [e.alert.title.vi, e.alert.title.en]), ...briefingTexts.flatMap((x) => [x.vi, x.en]), ...bought]);
+    // Texts that are public anyway: what was delivered, and the briefing (organisers' text, title, target, assets, parties).
+    const publicTexts = [scenario.title, scenario.target.name, ...scenario.assets.map((a) => a.name), ...scenario.parties.map((p) => p.name)];
+    const deliveredTexts = new Set([...delivered.flatMap((e) => [e.alert.title.vi, e.alert.title.en]), ...publicTexts.flatMap((x) => [x.vi, x.en]), ...briefingTexts(scenario), ...bought]);
     const everything = received.join('\n');
     const leaks = [...secretsOf(scenario, deliveredIds, deliveredTexts)].filter(([value]) => everything.includes(value)).map(([value, what]) => `${what}: ${value}`);
     expect(leaks).toEqual([]);
     expect(everything).not.toMatch(/"answer"\s*:|"triggers"\s*:|"harmful"\s*:|"rationale"\s*:/);
+    // No seed (a score may say "seed": null), and no count that includes alerts not delivered yet (the timeline's size).
+    expect(everything).not.toMatch(/"seed"\s*:\s*"|"eventCount"\s*:/);
+    expect(everything).not.toContain(SEED);
     socket.close();
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/finish`);
+  });
+});
+
+/** Words and stems that name each response action, beyond the console's labels (vi and en). */
+const ACTION_WORDS: Record<string, readonly string[]> = {
+  'isolate-host': ['cô lập', 'isolat', 'ngắt kết nối', 'disconnect'],
+  'block-ip': ['chặn', 'block'],
+  'block-domain': ['chặn', 'block'],
+  'maintenance-page': ['bảo trì', 'maintenance', 'tạm dừng cổng', 'take the portal down', 'suspend'],
+  'preserve-evidence': ['chứng cứ', 'evidence', 'thu thập, bảo toàn'],
+  'remove-webshell': ['webshell', 'web shell'],
+  'remove-malware': ['gỡ mã độc', 'remove malware', 'loại bỏ mã độc'],
+  patch: ['vá', 'patch', 'cập nhật cms', 'update the cms'],
+  'reset-credentials': ['đổi mật khẩu', 'mật khẩu', 'password', 'credential', 'reset'],
+  'restore-backup': ['khôi phục', 'sao lưu', 'restore', 'backup'],
+  'review-shared-code': ['rà soát', 'review', 'dùng chung mã nguồn', 'shared code', 'sharing the code'],
+  'request-coordination': ['đề nghị điều phối', 'hỗ trợ ứng cứu', 'request coordination', 'coordination support', 'ask for coordination'],
+  'heightened-monitoring': ['giám sát tăng cường', 'tăng cường giám sát', 'heightened monitoring'],
+  reassessment: ['đánh giá lại', 'kiểm tra lại', 're-test', 'retest', 'reassess', 're-assess'],
+  'rate-limit': ['giới hạn truy cập', 'rate limit', 'rate-limit', 'chống ddos', 'lọc lưu lượng', 'scrubbing', 'filtering'],
+  'disable-account': ['khóa tài khoản', 'khoá tài khoản', 'vô hiệu hóa', 'vô hiệu hoá', 'disable'],
+};
+
+/** A time in the drill: "T+40m", "40 phút", "before minute 35", "1h". */
+const TIME_HINT = /T\s*\+\s*\d|\d+\s*(?:phút|giờ|minutes?|mins?|hours?|[hms])(?![\p{L}\p{N}])|minute\s+\d|phút\s+thứ\s+\d/iu;
+
+const words = (text: string) => text.normalize('NFC').toLowerCase().split(/[^\p{L}\p{N}.\-/]+/u).map((w) => w.replace(/^[.\-/]+|[.\-/]+$/g, '')).filter(Boolean);
+const grams = (text: string, n: number) => {
+  const list = words(text);
+  return list.length < n ? [] : list.slice(0, list.length - n + 1).map((_, i) => list.slice(i, i + n).join(' '));
+};
+const containsPhrase = (text: string, phrase: string) =>
+  new RegExp(`(?<![\\p{L}\\p{N}])${phrase.normalize('NFC').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'iu').test(text.normalize('NFC'));
+
+describe('bundled briefings give nothing of the answer key away (lexical check against the key)', () => {
+  it.each(bundled.map((s) => [s.id, s] as const))('%s', (_id, scenario) => {
+    const texts = briefingTexts(scenario);
+    expect(texts.length).toBeGreaterThan(0);
+    const briefing = texts.join('\n');
+    const found: string[] = [];
+
+    // The key's response actions (expected and harmful): their ids, the console's labels and their usual wording, and their targets.
+    const keyActions = [...scenario.responses, ...scenario.harmful];
+    const labels = (dictionary: typeof viDictionary, action: string) => (dictionary.response.actions as Record<string, string>)[action]!.split(' / ');
+    for (const { action, target } of keyActions) {
+      const phrases = [action, ...labels(viDictionary, action), ...labels(enDictionary as typeof viDictionary, action), ...ACTION_WORDS[action]!, ...(target ? [target] : [])];
+      for (const phrase of phrases) if (containsPhrase(briefing, phrase)) found.push(`${action}: "${phrase}"`);
+    }
+    // The key's decision phrases: no run of five words shared with what the key says.
+    // (Vietnamese words are single syllables: eight of them make about as long a phrase as five English words.)
+    const keyTexts = [
+      ...scenario.responses.map((r) => r.description),
+      ...scenario.harmful.map((h) => h.reason),
+      ...scenario.triggers.map((tr) => tr.description),
+      ...scenario.hints.map((h) => h.text),
+      ...scenario.incidents.flatMap((i) => [i.title, ...(i.rationale ? [i.rationale] : [])]),
+      ...[...scenario.timeline, ...scenario.injects].flatMap((a) => (a.answer.rationale ? [a.answer.rationale] : [])),
+    ];
+    const own = scenario.briefing!;
+    const ownTexts = [own.situation, own.role, ...own.rulesOfEngagement, ...own.contacts.map((c) => c.role), ...own.reportingChannels.flatMap((c) => [c.name, c.use])];
+    for (const [language, n] of [['vi', 8], ['en', 5]] as const) {
+      const keyGrams = new Set(keyTexts.flatMap((t) => grams(t[language], n)));
+      for (const gram of new Set(ownTexts.flatMap((t) => grams(t[language], n)))) if (keyGrams.has(gram)) found.push(`key phrase: "${gram}"`);
+    }
+    // No sentence of the instructor's description, and no time.
+    for (const sentence of descriptionSecrets(scenario)) if (briefing.includes(sentence)) found.push(`description: "${sentence}"`);
+    for (const text of texts) if (TIME_HINT.test(text)) found.push(`time: "${TIME_HINT.exec(text)![0]}" in "${text}"`);
+    expect(found).toEqual([]);
+  });
+
+  it('catches a briefing that hints at a decision', () => {
+    const scenario = bundled.find((s) => s.id === 'portal-defacement')!;
+    const leaky: Scenario = {
+      ...scenario,
+      briefing: { ...scenario.briefing!, rulesOfEngagement: [{ vi: 'Cô lập máy chủ cổng trước T+40 phút.', en: 'Put up a maintenance page before the defacement.' }] },
+    };
+    const texts = briefingTexts(leaky).join('\n');
+    expect(containsPhrase(texts, 'cô lập')).toBe(true);
+    expect(containsPhrase(texts, 'maintenance')).toBe(true);
+    expect(TIME_HINT.test('Cô lập máy chủ cổng trước T+40 phút.')).toBe(true);
+    expect(TIME_HINT.test('before minute 35')).toBe(true);
   });
 });

@@ -120,7 +120,7 @@ export const en: Dictionary = {
   scenarios: {
     title: 'Scenario library', upload: 'Upload scenario', difficulty: 'Difficulty', duration: 'Duration', events: 'Alerts', version: 'Version',
     versions: 'Versions', origin: 'Origin', bundled: 'Bundled', uploaded: 'Uploaded', timeline: 'Timeline', answerKey: 'Answer key',
-    source: 'YAML source', validate: 'Validate', saveNew: 'Save new scenario', saveVersion: 'Save new version', valid: 'The scenario is valid ({{count}} alerts).',
+    source: 'YAML source', validate: 'Validate', saveNew: 'Save new scenario', saveVersion: 'Save new version', missingBriefing: 'The scenario has no trainee briefing: trainees will see only the title, assets and parties.', valid: 'The scenario is valid ({{count}} alerts).',
     problems: 'Problems in the scenario', line: 'Line', field: 'Field', message: 'Message', saved: 'Saved {{id}} version {{version}}',
     editor: 'Scenario editor', editorLabel: 'Scenario text (YAML or JSON)', parties: 'Parties', incidents: 'Incidents (answer key)',
     responses: 'Expected responses', reporting: 'Reporting obligations', injects: 'Inject library', at: 'At', routing: 'Route to', createExercise: 'Create exercise',
@@ -152,7 +152,12 @@ export const en: Dictionary = {
     components: { detection: 'Detection', response: 'Response', coordination: 'Coordination, reporting', incident: 'Incident handling' },
     source: { live: 'Live', final: 'Final', frozen: 'Frozen' }, freeze: 'Freeze the trainees\' board',
   },
-  briefing: { target: 'Target system', securityLevel: 'Security level {{n}}', assets: 'Assets', parties: 'Parties' },
+  briefing: {
+    target: 'Target system', securityLevel: 'Security level {{n}}', assets: 'Assets', parties: 'Parties',
+    heading: 'Organisers\' briefing', situation: 'System and situation', role: 'Your team\'s role', rules: 'Rules of engagement',
+    contacts: 'Who is who', channels: 'Reporting channels',
+    none: 'The organisers have not provided a briefing for this scenario.',
+  },
   eras: { 'pre-2025': 'Before 2025', '2025': 'From 2025' },
   difficulty: { basic: 'Basic', intermediate: 'Intermediate', advanced: 'Advanced', expert: 'Expert' },
   origin: { timeline: 'scenario', noise: 'noise', inject: 'inject' },

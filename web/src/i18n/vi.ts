@@ -119,7 +119,7 @@ export const vi = {
   scenarios: {
     title: 'Thư viện kịch bản', upload: 'Tải lên kịch bản', difficulty: 'Độ khó', duration: 'Thời lượng', events: 'Số cảnh báo', version: 'Phiên bản',
     versions: 'Các phiên bản', origin: 'Nguồn', bundled: 'Có sẵn', uploaded: 'Tải lên', timeline: 'Dòng thời gian', answerKey: 'Đáp án',
-    source: 'Mã nguồn YAML', validate: 'Kiểm tra', saveNew: 'Lưu kịch bản mới', saveVersion: 'Lưu phiên bản mới', valid: 'Kịch bản hợp lệ ({{count}} cảnh báo).',
+    source: 'Mã nguồn YAML', validate: 'Kiểm tra', saveNew: 'Lưu kịch bản mới', saveVersion: 'Lưu phiên bản mới', missingBriefing: 'Kịch bản chưa có phần giới thiệu cho học viên (briefing): học viên chỉ thấy tiêu đề, tài sản và các bên.', valid: 'Kịch bản hợp lệ ({{count}} cảnh báo).',
     problems: 'Lỗi trong kịch bản', line: 'Dòng', field: 'Trường', message: 'Thông báo', saved: 'Đã lưu {{id}} phiên bản {{version}}',
     editor: 'Soạn kịch bản', editorLabel: 'Nội dung kịch bản (YAML hoặc JSON)', parties: 'Các bên liên quan', incidents: 'Sự cố (đáp án)',
     responses: 'Ứng phó mong đợi', reporting: 'Nghĩa vụ báo cáo', injects: 'Thư viện tình huống', at: 'Thời điểm', routing: 'Chuyển tới', createExercise: 'Tạo bài diễn tập',
@@ -151,7 +151,12 @@ export const vi = {
     components: { detection: 'Phát hiện', response: 'Ứng phó', coordination: 'Phối hợp, báo cáo', incident: 'Xử lý sự cố' },
     source: { live: 'Trực tiếp', final: 'Kết quả cuối', frozen: 'Đã đóng băng' }, freeze: 'Đóng băng bảng điểm học viên',
   },
-  briefing: { target: 'Hệ thống mục tiêu', securityLevel: 'Cấp độ {{n}}', assets: 'Tài sản', parties: 'Các bên liên quan' },
+  briefing: {
+    target: 'Hệ thống mục tiêu', securityLevel: 'Cấp độ {{n}}', assets: 'Tài sản', parties: 'Các bên liên quan',
+    heading: 'Thông tin của Ban tổ chức', situation: 'Hệ thống và tình hình', role: 'Vai trò của đội', rules: 'Quy tắc diễn tập',
+    contacts: 'Các bên trong bài diễn tập', channels: 'Kênh báo cáo, liên lạc',
+    none: 'Ban tổ chức chưa cung cấp thông tin giới thiệu cho kịch bản này.',
+  },
   eras: { 'pre-2025': 'Trước 2025', '2025': 'Từ 2025' },
   difficulty: { basic: 'Cơ bản', intermediate: 'Trung bình', advanced: 'Nâng cao', expert: 'Chuyên gia' },
   origin: { timeline: 'kịch bản', noise: 'nhiễu', inject: 'tình huống' },

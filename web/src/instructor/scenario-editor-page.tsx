@@ -20,6 +20,7 @@ export function ScenarioEditorPage() {
   const [source, setSource] = useState('');
   const [problems, setProblems] = useState<Problem[] | null>(null);
   const [validMessage, setValidMessage] = useState<string | null>(null);
+  const [warnings, setWarnings] = useState<Problem[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
@@ -36,6 +37,7 @@ export function ScenarioEditorPage() {
     try {
       const result = await api.post<ScenarioValidationResult>('/scenarios/validate', { source });
       setProblems(result.problems);
+      setWarnings(result.warnings);
       if (result.valid) setValidMessage(t('scenarios.valid', { count: result.eventCount ?? 0 }));
       return result.valid;
     } catch (e) {
@@ -98,6 +100,11 @@ export function ScenarioEditorPage() {
           data-testid="scenario-source"
         />
         {validMessage && <Alert color="teal" data-testid="scenario-valid">{validMessage}</Alert>}
+        {warnings.length > 0 && (
+          <Alert color="yellow" data-testid="scenario-warnings">
+            {warnings.map((w, i) => <Text key={i} fz="sm">{w.code === 'missing-briefing' ? t('scenarios.missingBriefing') : `${w.path} ${w.message}`} [{w.code}]</Text>)}
+          </Alert>
+        )}
         {error !== null && <ErrorText error={error} />}
         {problems && problems.length > 0 && (
           <Paper withBorder p="xs" mah={200} style={{ overflow: 'auto' }}>

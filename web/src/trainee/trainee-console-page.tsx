@@ -39,7 +39,8 @@ export function TraineeConsolePage() {
   const live = useExerciseLive(exerciseId);
   const exercise = useApi<ExerciseDto>(`/exercises/${exerciseId}`, live.joinTick);
   const ex = exercise.data;
-  const briefing = useApi<ScenarioBriefing>(ex ? `/scenarios/${ex.scenarioId}` : null);
+  // The briefing of the version this exercise runs, parties named for its era (never the catalogue's latest).
+  const briefing = useApi<ScenarioBriefing>(ex ? `/exercises/${exerciseId}/briefing` : null);
   const teamId = ex?.myTeamId ?? null;
   const refetchKey = `${live.actionTick}:${live.joinTick}`;
   const teamState = useApi<TeamState>(teamId ? `/exercises/${exerciseId}/state` : null, refetchKey);
