@@ -2,6 +2,7 @@ import { Badge, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ClockStateDto } from '@contracts/exercise.schema.js';
 import { formatClock, formatNumber } from '../lib/format.js';
+import { inOvertime } from '../realtime/exercise-end.js';
 import { useTicker, virtualNow } from '../realtime/hooks.js';
 
 export function ClockDisplay({ clock, receivedAt }: { clock: ClockStateDto | null; receivedAt: number }) {
@@ -21,6 +22,11 @@ export function ClockDisplay({ clock, receivedAt }: { clock: ClockStateDto | nul
       <Badge variant="filled" color={clock.status === 'running' ? 'teal' : clock.status === 'paused' ? 'yellow' : 'gray'} data-testid="clock-status" data-status={clock.status}>
         {t(`status.${clock.status}`)}
       </Badge>
+      {inOvertime(clock, ms) && (
+        <Badge variant="filled" color="orange" data-testid="clock-overtime" title={t('overtime.explain')}>
+          {t('overtime.badge')}
+        </Badge>
+      )}
     </Group>
   );
 }
