@@ -41,7 +41,8 @@ export function AlertDetail({ row, rows, verdictRequest, height }: { row: AlertR
   }
   return (
     <Paper withBorder p={0} h={height} style={{ display: 'flex', flexDirection: 'column' }} aria-labelledby="alert-detail-title" data-testid="alert-detail">
-      <ScrollArea style={{ flex: 1 }} p="sm" type="auto">
+      {/* Keyed by the alert: another alert opens at its top, not where the last one was scrolled. */}
+      <ScrollArea key={row.id} style={{ flex: 1 }} p="sm" type="auto">
         <AlertHeader row={row} />
         <TriagePanel key={row.id} row={row} earlier={rows.filter((r) => r.seq < row.seq)} verdictRequest={verdictRequest} />
         <Divider my="sm" />
@@ -167,9 +168,11 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
           />
         )}
       </Group>
-      <Text fz="xs" c={ownedByOther ? 'var(--mantine-color-yellow-text)' : 'dimmed'} data-testid="ownership-rule">
-        {ownerId === null ? t('ownership.free') : ownerId === userId ? t('ownership.mine') : t('ownership.other', { name: ownerName })}
-      </Text>
+      {!ended && (
+        <Text fz="xs" c={ownedByOther ? 'var(--mantine-color-yellow-text)' : 'dimmed'} data-testid="ownership-rule">
+          {ownerId === null ? t('ownership.free') : ownerId === userId ? t('ownership.mine') : t('ownership.other', { name: ownerName })}
+        </Text>
+      )}
 
       {/* Verdict: chosen, then recorded by the button (or ctrl+enter) */}
       <form
