@@ -412,6 +412,13 @@ describe('web console in a real browser', () => {
     expect((await teamState(trainee, exId)).alerts[first]).toMatchObject({ verdict: 'false-positive', verdictReason: 'Máy quét được phép của Sở' });
     await shot(page, 'vi-console-form-recorded');
 
+    // A clicked verdict segment takes no text: the digit keys stay shortcuts after it.
+    await page.locator('[data-testid=verdict-control] label', { hasText: '2 · Cảnh báo nhầm' }).click();
+    await expectChosen(page, 'verdict-control', ['false-positive']);
+    await page.keyboard.press('3');
+    await expectChosen(page, 'verdict-control', ['benign']);
+    expect(await reason.inputValue()).toBe('');
+
     // A response: chosen action and target only; an invalid target is refused in words with its code.
     await pickOption(page, '[data-testid=response-action]', /Cô lập máy chủ/);
     await page.fill('[data-testid=response-target]', 'khong-co-may-nay');

@@ -29,9 +29,13 @@ import { useTriageAct } from './use-triage.js';
 
 const PANE_HEIGHT = 'calc(100vh - 150px)';
 
+/** Inputs that take no text (a verdict segment, a checkbox): shortcuts keep working after clicking one. */
+const NON_TEXT_INPUTS = new Set(['radio', 'checkbox', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image']);
+
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.getAttribute('role') === 'combobox';
+  if (target instanceof HTMLInputElement) return !NON_TEXT_INPUTS.has(target.type);
+  return target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName) || target.getAttribute('role') === 'combobox';
 }
 
 export function TraineeConsolePage() {
