@@ -11,11 +11,11 @@ export function ClockDisplay({ clock, receivedAt }: { clock: ClockStateDto | nul
   if (!clock) return <Text c="dimmed">--:--</Text>;
   const ms = virtualNow(clock, receivedAt, now);
   return (
-    <Group gap="xs" wrap="nowrap" aria-label={t('clock.virtual')} data-testid="clock">
+    <Group gap="xs" wrap="nowrap" aria-label={t('clock.virtual')} data-testid="clock" style={{ flexShrink: 0 }}>
       <Text ff="monospace" fw={700} fz="xl" data-testid="clock-time" aria-live="off">
         {formatClock(ms)}
       </Text>
-      <Text c="dimmed" fz="sm">/ {formatClock(clock.durationMs)}</Text>
+      <Text c="dimmed" fz="sm" style={{ whiteSpace: 'nowrap' }}>/ {formatClock(clock.durationMs)}</Text>
       <Badge variant="light" color="blue" data-testid="clock-speed" title={t('clock.speed')}>
         {t('clock.speedValue', { speed: formatNumber(clock.speed, 2) })}
       </Badge>

@@ -99,8 +99,8 @@ export function CockpitPage() {
     <AppLayout>
       <Stack gap="xs">
         <Group justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Title order={1} fz="h4" data-testid="cockpit-title">{t('cockpit.title')}: {ex.title}</Title>
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Title order={1} fz="h4" lineClamp={1} title={ex.title} data-testid="cockpit-title">{t('cockpit.title')}: {ex.title}</Title>
             <Badge color={STATUS_COLOR[status]} data-testid="exercise-status">{t(`status.${status}`)}</Badge>
           </Group>
           <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
