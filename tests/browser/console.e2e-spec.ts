@@ -157,10 +157,11 @@ describe('web console in a real browser', () => {
     await first.click();
     await expect(page.locator('[data-testid=alert-title]').innerText()).resolves.toContain('Báo cáo kiểm tra');
 
-    // Keyboard triage: a = acknowledge, 1 = true positive, shift+4 = critical.
+    // Keyboard triage: a = take the alert, 1 = choose true positive, ctrl+enter = record it, shift+4 = critical.
     await page.keyboard.press('a');
     await page.locator('[data-testid=alert-owner]', { hasText: 'Tôi' }).waitFor();
     await page.keyboard.press('1');
+    await page.keyboard.press('Control+Enter');
     await page.locator('[data-testid=current-verdict]', { hasText: 'Cảnh báo đúng' }).waitFor();
     await page.keyboard.press('Shift+Digit4');
     await expectEventually(async () => expect((await teamState(trainee, exId)).alerts[assessment]?.severity).toBe('critical'), 5000, 100);
@@ -173,6 +174,9 @@ describe('web console in a real browser', () => {
     // Open an incident from the alert and isolate its host.
     await page.click('[data-testid=incident-create]');
     await page.locator('[data-testid=tab-incidents]', { hasText: '(1)' }).waitFor();
+    await pickOption(page, '[data-testid=response-action]', /Cô lập máy chủ/);
+    await page.fill('[data-testid=response-target]', 'web-01');
+    await page.keyboard.press('Escape');
     await page.click('[data-testid=response-submit]');
     await expectEventually(async () => expect((await teamState(trainee, exId)).responses.map((r) => [r.action, r.target])).toContainEqual(['isolate-host', 'web-01']), 5000, 100);
     await shot(page, 'vi-console-alerts');
@@ -318,6 +322,245 @@ describe('web console in a real browser', () => {
     await page.click('[data-testid=control-pause]'); // keeps the server quiet for the next tests
     await page.waitForSelector('[data-testid=clock-status][data-status=paused]');
     await context.close();
+  });
+
+  /** Values of the checked radios of a segmented control (none: nothing is selected). */
+  async function chosen(page: Page, testId: string): Promise<string[]> {
+    return page.locator(`[data-testid=${testId}] input[type=radio]:checked`).evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+  }
+
+  /** The choice a key press makes shows after React re-renders. */
+  async function expectChosen(page: Page, testId: string, values: string[]): Promise<void> {
+    await expectEventually(async () => expect(await chosen(page, testId)).toEqual(values), 2000, 50);
+  }
+
+  it('trainee: the triage form starts empty, records only what was chosen, confirms it, resets, and carries nothing to the next alert', async () => {
+    const created = await api<ExerciseDto>(app.baseUrl, instructorToken, 'POST', '/exercises', {
+      scenarioVersionId: await flagshipVersionId(),
+      title: 'Diễn tập biểu mẫu phân loại',
+      teams: [{ name: 'Đội Lục', memberIds: [ids.trainee1, ids.trainee3] }],
+      speed: 1,
+      seed: 21,
+    });
+    expect(created.status).toBe(201);
+    const exId = created.body.id;
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/start`)).status).toBe(200);
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/seek`, { virtualMs: 20 * 60_000 })).status).toBe(200);
+    const ref = await alertRefsOf(app, exId);
+    const trainee = await login(app.baseUrl, 'trainee1');
+    const teammate = await login(app.baseUrl, 'trainee3');
+    const [first, second, third] = [ref('l3-assessment-report'), ref('ws-fim-new-phtml'), ref('ws-av-webshell')];
+
+    const { context, page } = await newPage('vi');
+    await uiLogin(page, 'trainee1');
+    await page.goto(`${app.baseUrl}/exercises/${exId}/console`);
+    await page.waitForSelector('[data-testid=connection-state][data-state=connected]');
+    const row = (id: string) => page.locator(`[data-testid=alert-row][data-alert-id="${id}"]`);
+    const reason = page.locator('[data-testid=verdict-reason]');
+    const submit = page.locator('[data-testid=verdict-submit]');
+    await row(first).click();
+    await page.locator('[data-testid=alert-detail]').waitFor();
+
+    // A fresh alert: no verdict, severity, response action or target chosen; nothing to submit.
+    expect(await chosen(page, 'verdict-control')).toEqual([]);
+    expect(await chosen(page, 'severity-control')).toEqual([]);
+    expect(await submit.isDisabled()).toBe(true);
+    expect(await page.inputValue('[data-testid=response-action]')).toBe('');
+    expect(await page.inputValue('[data-testid=response-target]')).toBe('');
+    expect(await page.locator('[data-testid=response-submit]').isDisabled()).toBe(true);
+    await expect(page.locator('[data-testid=alert-owner]').getAttribute('data-owner')).resolves.toBe('none');
+    await shot(page, 'vi-console-form-fresh');
+
+    // Shortcuts choose without recording and never type into a field: 2 then 1 changes the
+    // choice (the reason field does not grab the keys), r moves into the field without an "r".
+    await page.keyboard.press('2');
+    await expectChosen(page, 'verdict-control', ['false-positive']);
+    await page.keyboard.press('1');
+    await expectChosen(page, 'verdict-control', ['true-positive']);
+    await page.keyboard.press('2');
+    await expectChosen(page, 'verdict-control', ['false-positive']);
+    expect(await reason.inputValue()).toBe('');
+    await page.keyboard.press('r');
+    await expectEventually(async () => expect(await reason.evaluate((el) => el === document.activeElement)).toBe(true), 2000, 50);
+    await page.keyboard.type('Máy quét được phép của Sở');
+    expect(await reason.inputValue()).toBe('Máy quét được phép của Sở');
+    expect(await chosen(page, 'verdict-control')).toEqual(['false-positive']);
+    expect((await teamState(trainee, exId)).alerts[first]?.verdict ?? null).toBeNull();
+
+    // Another alert starts empty; coming back, the unrecorded choice is gone too.
+    await row(second).click();
+    await page.locator('[data-testid=alert-detail]').waitFor();
+    expect(await chosen(page, 'verdict-control')).toEqual([]);
+    expect(await reason.inputValue()).toBe('');
+    expect(await submit.isDisabled()).toBe(true);
+    await row(first).click();
+    expect(await chosen(page, 'verdict-control')).toEqual([]);
+    expect(await reason.inputValue()).toBe('');
+
+    // Choose, record: a confirmation in words, the recorded verdict shows, the form is empty again.
+    await page.keyboard.press('2');
+    await expectChosen(page, 'verdict-control', ['false-positive']);
+    await reason.click();
+    await page.keyboard.type('Máy quét được phép của Sở');
+    expect(await submit.isEnabled()).toBe(true);
+    await submit.click();
+    await page.getByText(/Đã ghi nhận: Kết luận .*Cảnh báo nhầm/).first().waitFor();
+    await page.locator('[data-testid=current-verdict]', { hasText: 'Cảnh báo nhầm' }).waitFor();
+    expect(await chosen(page, 'verdict-control')).toEqual([]);
+    expect(await reason.inputValue()).toBe('');
+    expect(await submit.isDisabled()).toBe(true);
+    expect((await teamState(trainee, exId)).alerts[first]).toMatchObject({ verdict: 'false-positive', verdictReason: 'Máy quét được phép của Sở' });
+    await shot(page, 'vi-console-form-recorded');
+
+    // A clicked verdict segment takes no text: the digit keys stay shortcuts after it.
+    await page.locator('[data-testid=verdict-control] label', { hasText: '2 · Cảnh báo nhầm' }).click();
+    await expectChosen(page, 'verdict-control', ['false-positive']);
+    await page.keyboard.press('3');
+    await expectChosen(page, 'verdict-control', ['benign']);
+    expect(await reason.inputValue()).toBe('');
+
+    // A response: chosen action and target only; an invalid target is refused in words with its code.
+    await pickOption(page, '[data-testid=response-action]', /Cô lập máy chủ/);
+    await page.fill('[data-testid=response-target]', 'khong-co-may-nay');
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid=response-submit]');
+    await page.getByText(/mã lỗi: VALIDATION_FAILED/).first().waitFor();
+    await page.fill('[data-testid=response-target]', 'web-01');
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid=response-submit]');
+    await page.getByText(/Đã ghi nhận: Hành động ứng phó · Cô lập máy chủ → web-01/).first().waitFor();
+    expect(await page.inputValue('[data-testid=response-action]')).toBe('');
+    expect(await page.inputValue('[data-testid=response-target]')).toBe('');
+    expect((await teamState(trainee, exId)).responses.map((r) => [r.action, r.target])).toEqual([['isolate-host', 'web-01']]);
+
+    // Ownership: a teammate's alert shows who owns it and locks verdict, severity and notes here.
+    const take = await api(app.baseUrl, teammate, 'POST', `/exercises/${exId}/actions`, { actionId: crypto.randomUUID(), exerciseId: exId, type: 'alert.acknowledge', alertId: third });
+    expect(take.status).toBeLessThan(300);
+    await row(third).click();
+    await page.locator('[data-testid=alert-owner][data-owner=other]').waitFor();
+    expect(await page.locator('[data-testid=verdict-control] input[type=radio]:not([disabled])').count()).toBe(0);
+    expect(await page.locator('[data-testid=severity-control] input[type=radio]:not([disabled])').count()).toBe(0);
+    expect(await reason.isDisabled()).toBe(true);
+    await page.locator('[data-testid=takeover-button]').waitFor();
+    await expect(page.innerText('[data-testid=ownership-rule]')).resolves.toMatch(/chỉ người đó ghi được kết luận/);
+    await shot(page, 'vi-console-form-teammate');
+    await expectNoRawKeys(page);
+
+    // Aborted with trainees' scores hidden (the default): the end banner says so and shows no score, no error.
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/abort`)).status).toBe(200);
+    await page.locator('[data-testid=end-banner][data-reason=aborted]').waitFor();
+    await expect(page.innerText('[data-testid=end-banner]')).resolves.toContain('Ban tổ chức đã hủy bài diễn tập.');
+    expect(await page.locator('[data-testid=end-own-score], [data-testid=error]').count()).toBe(0);
+    await context.close();
+  });
+
+  let endedExerciseId = '';
+
+  it('instructor: finish asks for confirmation; after the end the console and the cockpit lock without a reload', async () => {
+    const created = await api<ExerciseDto>(app.baseUrl, instructorToken, 'POST', '/exercises', {
+      scenarioVersionId: await flagshipVersionId(),
+      title: 'Diễn tập kết thúc gọn',
+      teams: [{ name: 'Đội Cam', memberIds: [ids.trainee2] }],
+      speed: 1,
+      seed: 5,
+      scoreVisibility: 'own',
+    });
+    expect(created.status).toBe(201);
+    const exId = created.body.id;
+    endedExerciseId = exId;
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/start`)).status).toBe(200);
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/seek`, { virtualMs: 10 * 60_000 })).status).toBe(200);
+    const ref = await alertRefsOf(app, exId);
+
+    const cockpit = await newPage('vi');
+    await uiLogin(cockpit.page, 'instructor');
+    await cockpit.page.goto(`${app.baseUrl}/exercises/${exId}/cockpit`);
+    await cockpit.page.waitForSelector('[data-testid=clock-status][data-status=running]');
+    const console_ = await newPage('vi');
+    await uiLogin(console_.page, 'trainee2');
+    await console_.page.goto(`${app.baseUrl}/exercises/${exId}/console`);
+    await console_.page.waitForSelector('[data-testid=connection-state][data-state=connected]');
+    await console_.page.locator(`[data-testid=alert-row][data-alert-id="${ref('l3-assessment-report')}"]`).click();
+    await console_.page.locator('[data-testid=alert-detail]').waitFor();
+    expect(await console_.page.locator('[data-testid=ack-button]').isEnabled()).toBe(true);
+    // A marker that a reload would wipe.
+    for (const page of [cockpit.page, console_.page]) await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+
+    // Finish asks first and says what will happen; going back changes nothing.
+    await cockpit.page.click('[data-testid=control-finish]');
+    await cockpit.page.locator('[data-testid=end-confirm-body]').waitFor();
+    await expect(cockpit.page.innerText('[data-testid=end-confirm-body]')).resolves.toMatch(/Điểm cuối.*lưu lại.*khóa.*Không thể hoàn tác/s);
+    await shot(cockpit.page, 'vi-cockpit-confirm-finish');
+    await cockpit.page.click('[data-testid=end-confirm-cancel]');
+    await cockpit.page.locator('[data-testid=end-confirm-body]').waitFor({ state: 'detached' });
+    expect((await api<ExerciseDto>(app.baseUrl, instructorToken, 'GET', `/exercises/${exId}`)).body.status).toBe('running');
+    await cockpit.page.click('[data-testid=control-abort]');
+    await expect(cockpit.page.innerText('[data-testid=end-confirm-body]')).resolves.toMatch(/Không tính, không lưu điểm cuối/);
+    await cockpit.page.keyboard.press('Escape');
+    await cockpit.page.locator('[data-testid=end-confirm-body]').waitFor({ state: 'detached' });
+    expect((await api<ExerciseDto>(app.baseUrl, instructorToken, 'GET', `/exercises/${exId}`)).body.status).toBe('running');
+
+    // Finished elsewhere (over REST): both pages lock from the live clock, without a reload.
+    expect((await api(app.baseUrl, instructorToken, 'POST', `/exercises/${exId}/finish`)).status).toBe(200);
+    const trainee = console_.page;
+    await trainee.locator('[data-testid=end-banner][data-reason=finished]').waitFor();
+    await expect(trainee.innerText('[data-testid=end-banner]')).resolves.toContain('Bài diễn tập đã kết thúc');
+    for (const selector of ['ack-button', 'verdict-submit', 'verdict-reason', 'route-submit', 'incident-create', 'response-submit', 'hint-request']) {
+      expect([selector, await trainee.locator(`[data-testid=${selector}]`).isDisabled()]).toEqual([selector, true]);
+    }
+    expect(await trainee.locator('[data-testid=verdict-control] input[type=radio]:not([disabled])').count()).toBe(0);
+    // The final totals, as the visibility ("own") lets the trainee see them.
+    await trainee.locator('[data-testid=end-own-score]').waitFor({ timeout: 10_000 });
+    await trainee.click('[data-testid=tab-reports]');
+    expect(await trainee.locator('[data-testid=report-submit]').isDisabled()).toBe(true);
+    await trainee.click('[data-testid=tab-alerts]');
+    await shot(trainee, 'vi-console-ended');
+    await expectNoRawKeys(trainee);
+
+    const page = cockpit.page;
+    await page.locator('[data-testid=cockpit-ended]').waitFor();
+    for (const selector of ['control-pause', 'control-resume', 'control-finish', 'control-abort', 'speed-input', 'speed-apply', 'seek-time', 'seek-apply', 'seek-phase-apply', 'inject-send', 'overtime-switch']) {
+      expect([selector, await page.locator(`[data-testid=${selector}]`).isDisabled()]).toEqual([selector, true]);
+    }
+    expect(await page.locator('[data-testid=inject-fieldset]').evaluate((el) => (el as HTMLFieldSetElement).disabled)).toBe(true);
+    await shot(page, 'vi-cockpit-ended');
+    await expectNoRawKeys(page);
+    for (const p of [page, trainee]) expect(await p.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    await cockpit.context.close();
+    await console_.context.close();
+  });
+
+  it('the changed screens in English: empty triage form, end confirmation, ended console and cockpit, overtime option', async () => {
+    const { context, page } = await newPage('en');
+    await uiLogin(page, 'instructor');
+    await page.getByRole('link', { name: 'New exercise' }).first().click();
+    await page.locator('[data-testid=create-overtime]').waitFor();
+    // Overtime is off unless the instructor turns it on.
+    expect(await page.locator('[data-testid=create-overtime]').isChecked()).toBe(false);
+    await shot(page, 'en-create-exercise');
+    await expectNoRawKeys(page);
+    await page.goto(`${app.baseUrl}/exercises/${endedExerciseId}/cockpit`);
+    await page.locator('[data-testid=cockpit-ended]').waitFor();
+    await page.locator('[data-testid=score-row], [data-testid=no-scoring]').first().waitFor();
+    await shot(page, 'en-cockpit-ended');
+    await expectNoRawKeys(page);
+    await page.goto(`${app.baseUrl}/exercises/${cockpitExerciseId}/cockpit`);
+    await page.waitForSelector('[data-testid=clock-status][data-status=paused]');
+    await page.click('[data-testid=control-finish]');
+    await page.locator('[data-testid=end-confirm-body]').waitFor();
+    await shot(page, 'en-cockpit-confirm-finish');
+    await page.click('[data-testid=end-confirm-cancel]');
+    await context.close();
+
+    const trainee = await newPage('en');
+    await uiLogin(trainee.page, 'trainee2');
+    await trainee.page.goto(`${app.baseUrl}/exercises/${endedExerciseId}/console`);
+    await trainee.page.locator('[data-testid=end-banner]').waitFor();
+    await trainee.page.locator('[data-testid=alert-row]').first().click();
+    await trainee.page.locator('[data-testid=alert-detail]').waitFor();
+    await shot(trainee.page, 'en-console-ended');
+    await expectNoRawKeys(trainee.page);
+    await trainee.context.close();
   });
 
   for (const lang of ['vi', 'en'] as const) {

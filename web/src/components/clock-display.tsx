@@ -2,6 +2,7 @@ import { Badge, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ClockStateDto } from '@contracts/exercise.schema.js';
 import { formatClock, formatNumber } from '../lib/format.js';
+import { inOvertime } from '../realtime/exercise-end.js';
 import { useTicker, virtualNow } from '../realtime/hooks.js';
 
 export function ClockDisplay({ clock, receivedAt }: { clock: ClockStateDto | null; receivedAt: number }) {
@@ -10,17 +11,22 @@ export function ClockDisplay({ clock, receivedAt }: { clock: ClockStateDto | nul
   if (!clock) return <Text c="dimmed">--:--</Text>;
   const ms = virtualNow(clock, receivedAt, now);
   return (
-    <Group gap="xs" wrap="nowrap" aria-label={t('clock.virtual')} data-testid="clock">
+    <Group gap="xs" wrap="nowrap" aria-label={t('clock.virtual')} data-testid="clock" style={{ flexShrink: 0 }}>
       <Text ff="monospace" fw={700} fz="xl" data-testid="clock-time" aria-live="off">
         {formatClock(ms)}
       </Text>
-      <Text c="dimmed" fz="sm">/ {formatClock(clock.durationMs)}</Text>
+      <Text c="dimmed" fz="sm" style={{ whiteSpace: 'nowrap' }}>/ {formatClock(clock.durationMs)}</Text>
       <Badge variant="light" color="blue" data-testid="clock-speed" title={t('clock.speed')}>
         {t('clock.speedValue', { speed: formatNumber(clock.speed, 2) })}
       </Badge>
       <Badge variant="filled" color={clock.status === 'running' ? 'teal' : clock.status === 'paused' ? 'yellow' : 'gray'} data-testid="clock-status" data-status={clock.status}>
         {t(`status.${clock.status}`)}
       </Badge>
+      {inOvertime(clock, ms) && (
+        <Badge variant="filled" color="orange" data-testid="clock-overtime" title={t('overtime.explain')}>
+          {t('overtime.badge')}
+        </Badge>
+      )}
     </Group>
   );
 }

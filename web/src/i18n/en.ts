@@ -107,8 +107,34 @@ export const en: Dictionary = {
   activity: { title: 'Team activity', empty: 'No activity yet.', members: 'Members', owns: 'Owns {{n}} alerts' },
   console: { tabs: { alerts: 'Alerts', board: 'Four-layer board', incidents: 'Incidents', reports: 'Reports', activity: 'Team activity', briefing: 'Briefing' }, noTeam: 'You are not in a team of this exercise.' },
   help: {
-    title: 'Keyboard shortcuts', next: 'Next alert', prev: 'Previous alert', verdicts: 'Verdict: 1 true positive · 2 false positive · 3 benign · 4 duplicate',
-    severity: 'Severity: Shift+1 low · Shift+2 medium · Shift+3 high · Shift+4 critical', ack: 'Acknowledge the alert', help: 'Show this help',
+    title: 'Keyboard shortcuts', next: 'Next alert', prev: 'Previous alert', verdicts: 'Choose a verdict (not yet recorded): 1 true positive · 2 false positive · 3 benign · 4 duplicate',
+    severity: 'Severity: Shift+1 low · Shift+2 medium · Shift+3 high · Shift+4 critical', ack: 'Take the alert (acknowledge)', help: 'Show this help',
+    reason: 'Go to the reason field (Esc leaves it)', submit: 'Record the chosen verdict',
+  },
+  form: {
+    chooseVerdict: 'Choose a verdict (keys 1–4), then press Record verdict (Ctrl+Enter).', chooseAction: 'Choose an action', chooseTarget: 'Choose or type a target',
+    recorded: 'Recorded: {{what}}', failed: 'The action was not recorded',
+  },
+  ownership: {
+    take: 'Take it', free: 'Nobody owns this alert: anyone in the team can record its verdict, severity and notes. Take it to keep it yours.',
+    mine: 'You own this alert: only you can record its verdict, severity and notes.',
+    other: '{{name}} owns this alert: only they can record its verdict, severity and notes. You can request a takeover.',
+  },
+  ended: {
+    title: 'The exercise has ended', reasons: { duration: 'Time is up.', finished: 'The organisers finished the exercise.', aborted: 'The organisers aborted the exercise.' },
+    at: 'The clock stopped at {{time}}.', locked: 'No further actions are recorded; you can still review alerts, incidents and reports.',
+    total: 'Team score: {{total}}', rank: 'Rank {{rank}}/{{count}}', board: 'Scoreboard', source: { live: 'provisional', final: 'final', frozen: 'frozen' },
+    cockpit: 'The exercise has ended ({{reason}}): clock, seek and injects are locked.',
+    reasonShort: { duration: 'time is up', finished: 'finished by the organisers', aborted: 'aborted' },
+  },
+  confirm: {
+    finishTitle: 'Finish the exercise?', finishOk: 'Finish the exercise', abortTitle: 'Abort the exercise?', abortOk: 'Abort the exercise', keep: 'Go back',
+    finishBody: 'The clock stops now. Every team\'s final score is computed and stored. Trainees cannot act any more: their controls are locked. This cannot be undone.',
+    abortBody: 'The exercise stops now and is marked aborted. No final scores are computed or stored. Trainees cannot act any more: their controls are locked. This cannot be undone.',
+  },
+  overtime: {
+    label: 'Allow overtime', badge: 'Overtime', on: 'Overtime allowed', off: 'Overtime no longer allowed',
+    explain: 'Off (default): the exercise ends by itself at the scenario\'s duration and the final scores are stored. On: the clock keeps running past the duration (shown as "Overtime") until an instructor presses Finish.',
   },
   solver: {
     tab: 'Headless solver', solver: 'Solver', seed: 'Seed', run: 'Run', score: 'Score', index: 'Index',

@@ -106,8 +106,34 @@ export const vi = {
   activity: { title: 'Hoạt động của đội', empty: 'Chưa có hoạt động.', members: 'Thành viên', owns: 'Đang xử lý {{n}} cảnh báo' },
   console: { tabs: { alerts: 'Cảnh báo', board: 'Bảng 4 lớp', incidents: 'Sự cố', reports: 'Báo cáo', activity: 'Hoạt động đội', briefing: 'Thông tin kịch bản' }, noTeam: 'Bạn không thuộc đội nào trong bài diễn tập này.' },
   help: {
-    title: 'Phím tắt', next: 'Cảnh báo kế tiếp', prev: 'Cảnh báo trước', verdicts: 'Kết luận: 1 đúng · 2 nhầm · 3 hợp lệ · 4 trùng lặp',
-    severity: 'Mức độ: Shift+1 thấp · Shift+2 trung bình · Shift+3 cao · Shift+4 nghiêm trọng', ack: 'Tiếp nhận cảnh báo', help: 'Hiện bảng phím tắt',
+    title: 'Phím tắt', next: 'Cảnh báo kế tiếp', prev: 'Cảnh báo trước', verdicts: 'Chọn kết luận (chưa ghi): 1 đúng · 2 nhầm · 3 hợp lệ · 4 trùng lặp',
+    severity: 'Mức độ: Shift+1 thấp · Shift+2 trung bình · Shift+3 cao · Shift+4 nghiêm trọng', ack: 'Nhận xử lý cảnh báo (tiếp nhận)', help: 'Hiện bảng phím tắt',
+    reason: 'Chuyển vào ô lý do (Esc để rời ô)', submit: 'Ghi kết luận đã chọn',
+  },
+  form: {
+    chooseVerdict: 'Chọn một kết luận (phím 1–4), rồi bấm Ghi kết luận (Ctrl+Enter).', chooseAction: 'Chọn hành động', chooseTarget: 'Chọn hoặc nhập đối tượng',
+    recorded: 'Đã ghi nhận: {{what}}', failed: 'Không ghi được thao tác',
+  },
+  ownership: {
+    take: 'Nhận xử lý', free: 'Chưa ai nhận: ai trong đội cũng ghi được kết luận, mức độ và ghi chú. Nhận xử lý để giữ cảnh báo cho mình.',
+    mine: 'Bạn đang xử lý cảnh báo này: chỉ bạn ghi được kết luận, mức độ và ghi chú.',
+    other: '{{name}} đang xử lý cảnh báo này: chỉ người đó ghi được kết luận, mức độ và ghi chú. Bạn có thể đề nghị nhận xử lý.',
+  },
+  ended: {
+    title: 'Bài diễn tập đã kết thúc', reasons: { duration: 'Hết giờ.', finished: 'Ban tổ chức đã kết thúc bài diễn tập.', aborted: 'Ban tổ chức đã hủy bài diễn tập.' },
+    at: 'Đồng hồ dừng lúc {{time}}.', locked: 'Không ghi nhận thêm thao tác; bạn vẫn xem lại được cảnh báo, sự cố và báo cáo.',
+    total: 'Điểm của đội: {{total}}', rank: 'Hạng {{rank}}/{{count}}', board: 'Bảng điểm', source: { live: 'đang tính', final: 'kết quả cuối', frozen: 'đã đóng băng' },
+    cockpit: 'Bài diễn tập đã kết thúc ({{reason}}): đồng hồ, tua và đưa tình huống đã khóa.',
+    reasonShort: { duration: 'hết giờ', finished: 'ban tổ chức kết thúc', aborted: 'đã hủy' },
+  },
+  confirm: {
+    finishTitle: 'Kết thúc bài diễn tập?', finishOk: 'Kết thúc bài diễn tập', abortTitle: 'Hủy bài diễn tập?', abortOk: 'Hủy bài diễn tập', keep: 'Quay lại',
+    finishBody: 'Đồng hồ dừng ngay tại thời điểm hiện tại. Điểm cuối của các đội được tính và lưu lại. Học viên không thể thao tác thêm: các nút của họ bị khóa. Không thể hoàn tác.',
+    abortBody: 'Bài diễn tập dừng ngay và được đánh dấu đã hủy. Không tính, không lưu điểm cuối. Học viên không thể thao tác thêm: các nút của họ bị khóa. Không thể hoàn tác.',
+  },
+  overtime: {
+    label: 'Cho phép quá giờ', badge: 'Quá giờ', on: 'Đã bật cho phép quá giờ', off: 'Đã tắt cho phép quá giờ',
+    explain: 'Tắt (mặc định): bài diễn tập tự kết thúc khi hết thời lượng của kịch bản và điểm cuối được lưu. Bật: đồng hồ chạy tiếp sau thời lượng (hiện "Quá giờ") cho tới khi ban tổ chức bấm Kết thúc.',
   },
   solver: {
     tab: 'Chạy thử tự động', solver: 'Bộ giải', seed: 'Hạt giống (seed)', run: 'Chạy thử', score: 'Điểm', index: 'Chỉ số',

@@ -1,4 +1,4 @@
-import { Badge, Button, Grid, Group, Loader, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Table, Text, TextInput, Textarea, Title, MultiSelect } from '@mantine/core';
+import { Alert, Badge, Button, Grid, Group, List, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,7 @@ import { AppLayout } from '../components/app-layout.js';
 import { ClockDisplay } from '../components/clock-display.js';
 import { describeError, ErrorText } from '../components/error-text.js';
 import { formatClock, parseTimeInput, pick } from '../lib/format.js';
+import { exerciseEnd } from '../realtime/exercise-end.js';
 import { useExerciseLive } from '../realtime/hooks.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
 import { STATUS_COLOR } from '../pages/lobby-page.js';
@@ -23,6 +24,7 @@ import type { ScenarioDetailDto } from './scenario-detail-page.js';
 import { Scoreboard } from './scoreboard.js';
 
 type Op = 'start' | 'pause' | 'resume' | 'finish' | 'abort';
+type EndOp = Extract<Op, 'finish' | 'abort'>;
 
 export function CockpitPage() {
   const { exerciseId = '' } = useParams();
@@ -36,8 +38,26 @@ export function CockpitPage() {
   const [speed, setSpeed] = useState<number | string>('');
   const [seekTime, setSeekTime] = useState('');
   const [seekPhase, setSeekPhase] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<EndOp | null>(null);
 
   const clock = live.clock ?? ex?.clock ?? null;
+  // Locks every clock and inject control the moment the end is known (clock status or `exercise:ended`).
+  const end = exerciseEnd(clock, live.ended);
+
+  async function setOvertime(allowOvertime: boolean) {
+    setBusy('overtime');
+    setError(null);
+    try {
+      const result = await api.post<ClockStateDto>(`/exercises/${exerciseId}/overtime`, { allowOvertime });
+      if (result && typeof result === 'object' && 'status' in result && 'allowOvertime' in result) live.setClock(result);
+      exercise.reload();
+      notifications.show({ color: 'teal', message: t(allowOvertime ? 'overtime.on' : 'overtime.off') });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  }
 
   async function control(label: string, path: string, body?: unknown) {
     setBusy(label);
@@ -57,11 +77,21 @@ export function CockpitPage() {
     return <AppLayout>{exercise.error ? <ErrorText error={exercise.error} /> : <Loader aria-label={t('common.loading')} />}</AppLayout>;
   }
   const status = clock?.status ?? ex.status;
+  const over = end !== null;
+  // Finish and abort cannot be undone: they only run after the confirmation says what happens.
   const opButton = (op: Op, color: string, enabled: boolean) => (
-    <Button key={op} color={color} disabled={!enabled} loading={busy === op} onClick={() => void control(op, op)} data-testid={`control-${op}`}>
+    <Button
+      key={op}
+      color={color}
+      disabled={!enabled || over}
+      loading={busy === op}
+      onClick={() => (op === 'finish' || op === 'abort' ? setConfirming(op) : void control(op, op))}
+      data-testid={`control-${op}`}
+    >
       {t(`cockpit.${op}`)}
     </Button>
   );
+  const allowOvertime = clock?.allowOvertime ?? false;
   const seekMs = parseTimeInput(seekTime);
   const phases = detail.data?.scenario.phases ?? [];
 
@@ -69,12 +99,17 @@ export function CockpitPage() {
     <AppLayout>
       <Stack gap="xs">
         <Group justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Title order={1} fz="h4" data-testid="cockpit-title">{t('cockpit.title')}: {ex.title}</Title>
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Title order={1} fz="h4" lineClamp={1} title={ex.title} data-testid="cockpit-title">{t('cockpit.title')}: {ex.title}</Title>
             <Badge color={STATUS_COLOR[status]} data-testid="exercise-status">{t(`status.${status}`)}</Badge>
           </Group>
           <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
         </Group>
+        {end && (
+          <Alert color={end.reason === 'aborted' ? 'red' : 'blue'} variant="light" p="xs" role="status" data-testid="cockpit-ended" data-reason={end.reason}>
+            {t('ended.cockpit', { reason: t(`ended.reasonShort.${end.reason}`) })}
+          </Alert>
+        )}
         <Paper withBorder p="xs">
           <Group gap="xs" align="flex-end" wrap="wrap">
             {opButton('start', 'teal', status === 'draft')}
@@ -82,18 +117,28 @@ export function CockpitPage() {
             {opButton('resume', 'teal', status === 'paused')}
             {opButton('finish', 'blue', status === 'running' || status === 'paused')}
             {opButton('abort', 'red', status !== 'finished' && status !== 'aborted')}
-            <NumberInput w={110} size="sm" label={t('clock.speed')} min={0.25} max={100} step={1} decimalScale={2} value={speed} onChange={setSpeed} placeholder={String(clock?.speed ?? '')} data-testid="speed-input" />
-            <Button variant="light" disabled={speed === ''} loading={busy === 'speed'} onClick={() => void control('speed', 'speed', { speed: Number(speed) })} data-testid="speed-apply">
+            <NumberInput w={110} size="sm" label={t('clock.speed')} min={0.25} max={100} step={1} decimalScale={2} value={speed} onChange={setSpeed} placeholder={String(clock?.speed ?? '')} disabled={over} data-testid="speed-input" />
+            <Button variant="light" disabled={over || speed === ''} loading={busy === 'speed'} onClick={() => void control('speed', 'speed', { speed: Number(speed) })} data-testid="speed-apply">
               {t('cockpit.speed')}
             </Button>
-            <TextInput w={150} size="sm" label={t('cockpit.seekTime')} placeholder="40m · 1:05:00" value={seekTime} onChange={(e) => setSeekTime(e.currentTarget.value)} error={seekTime && seekMs === null ? '?' : undefined} />
-            <Button variant="light" disabled={seekMs === null} loading={busy === 'seek'} onClick={() => seekMs !== null && void control('seek', 'seek', { virtualMs: seekMs })}>
+            <TextInput w={150} size="sm" label={t('cockpit.seekTime')} placeholder="40m · 1:05:00" value={seekTime} onChange={(e) => setSeekTime(e.currentTarget.value)} error={seekTime && seekMs === null ? '?' : undefined} disabled={over} data-testid="seek-time" />
+            <Button variant="light" disabled={over || seekMs === null} loading={busy === 'seek'} onClick={() => seekMs !== null && void control('seek', 'seek', { virtualMs: seekMs })} data-testid="seek-apply">
               {t('cockpit.seekGo')}
             </Button>
-            <Select w={220} size="sm" label={t('cockpit.seekPhase')} data={phases.map((p) => ({ value: p.id, label: pick(p.name) }))} value={seekPhase} onChange={setSeekPhase} clearable />
-            <Button variant="light" disabled={!seekPhase} loading={busy === 'seekPhase'} onClick={() => seekPhase && void control('seekPhase', 'seek', { phase: seekPhase })}>
+            <Select w={220} size="sm" label={t('cockpit.seekPhase')} data={phases.map((p) => ({ value: p.id, label: pick(p.name) }))} value={seekPhase} onChange={setSeekPhase} clearable disabled={over} data-testid="seek-phase" />
+            <Button variant="light" disabled={over || !seekPhase} data-testid="seek-phase-apply" loading={busy === 'seekPhase'} onClick={() => seekPhase && void control('seekPhase', 'seek', { phase: seekPhase })}>
               {t('cockpit.seekGo')}
             </Button>
+            <Tooltip label={t('overtime.explain')} multiline w={360} withArrow>
+              <Switch
+                mb={8}
+                label={t('overtime.label')}
+                checked={allowOvertime}
+                disabled={over || busy === 'overtime'}
+                onChange={(e) => void setOvertime(e.currentTarget.checked)}
+                data-testid="overtime-switch"
+              />
+            </Tooltip>
           </Group>
           {error !== null && <ErrorText error={error} />}
         </Paper>
@@ -103,11 +148,37 @@ export function CockpitPage() {
             <Scoreboard exercise={ex} live={live} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 5 }}>
-            <InjectPanel exercise={ex} detail={detail.data} />
+            <InjectPanel exercise={ex} detail={detail.data} locked={over} />
           </Grid.Col>
         </Grid>
         <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
       </Stack>
+      <Modal
+        opened={confirming !== null}
+        onClose={() => setConfirming(null)}
+        title={confirming ? t(confirming === 'finish' ? 'confirm.finishTitle' : 'confirm.abortTitle') : ''}
+        data-testid="end-confirm"
+      >
+        {confirming && (
+          <Stack gap="sm">
+            <Text fz="sm" data-testid="end-confirm-body">{t(confirming === 'finish' ? 'confirm.finishBody' : 'confirm.abortBody')}</Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setConfirming(null)} data-testid="end-confirm-cancel">{t('confirm.keep')}</Button>
+              <Button
+                color={confirming === 'finish' ? 'blue' : 'red'}
+                onClick={() => {
+                  const op = confirming;
+                  setConfirming(null);
+                  void control(op, op);
+                }}
+                data-testid="end-confirm-ok"
+              >
+                {t(confirming === 'finish' ? 'confirm.finishOk' : 'confirm.abortOk')}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
     </AppLayout>
   );
 }
@@ -175,7 +246,7 @@ function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: E
   );
 }
 
-function InjectPanel({ exercise, detail }: { exercise: ExerciseDto; detail: ScenarioDetailDto | null }) {
+function InjectPanel({ exercise, detail, locked }: { exercise: ExerciseDto; detail: ScenarioDetailDto | null; locked: boolean }) {
   const { t } = useTranslation();
   const [mode, setMode] = useState('library');
   const [injectId, setInjectId] = useState<string | null>(null);
@@ -192,6 +263,7 @@ function InjectPanel({ exercise, detail }: { exercise: ExerciseDto; detail: Scen
   const injects = detail?.scenario.injects ?? [];
 
   async function send() {
+    if (locked) return;
     setBusy(true);
     try {
       const body =
@@ -221,6 +293,8 @@ function InjectPanel({ exercise, detail }: { exercise: ExerciseDto; detail: Scen
   return (
     <Paper withBorder p="sm" component="form" onSubmit={(e) => { e.preventDefault(); void send(); }} aria-labelledby="inject-title">
       <Title order={2} fz="md" mb="xs" id="inject-title">{t('cockpit.inject')}</Title>
+      {/* A disabled fieldset disables every field of the form at once once the exercise is over. */}
+      <fieldset disabled={locked} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }} data-testid="inject-fieldset">
       <Stack gap="xs">
         <SegmentedControl size="xs" value={mode} onChange={setMode} data={[{ value: 'library', label: t('cockpit.library') }, { value: 'adhoc', label: t('cockpit.adhoc') }]} />
         <MultiSelect searchable size="xs" label={t('cockpit.injectTeams')} data={exercise.teams.map((team) => ({ value: team.id, label: team.name }))} value={teamIds} onChange={setTeamIds} clearable />
@@ -244,10 +318,11 @@ function InjectPanel({ exercise, detail }: { exercise: ExerciseDto; detail: Scen
             <Textarea size="xs" label={t('cockpit.raw')} value={raw} onChange={(e) => setRaw(e.currentTarget.value)} autosize minRows={1} maxRows={4} styles={{ input: { fontFamily: 'monospace' } }} />
           </>
         )}
-        <Button type="submit" loading={busy} disabled={mode === 'library' ? !injectId : !titleVi.trim() || !descVi.trim()} data-testid="inject-send">
+        <Button type="submit" loading={busy} disabled={locked || (mode === 'library' ? !injectId : !titleVi.trim() || !descVi.trim())} data-testid="inject-send">
           {t('cockpit.injectSend')}
         </Button>
       </Stack>
+      </fieldset>
     </Paper>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, TextInput, Title, ActionIcon, Text } from '@mantine/core';
+import { Alert, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, Switch, TextInput, Title, ActionIcon, Text } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
@@ -33,7 +33,9 @@ export function CreateExercisePage() {
   const [speed, setSpeed] = useState<number | string>(1);
   const [seed, setSeed] = useState('');
   const [era, setEra] = useState<string | null>(null);
-  const [visibility, setVisibility] = useState<string>('own');
+  // The server's default: trainees see no score until the instructor reveals it.
+  const [visibility, setVisibility] = useState<string>('none');
+  const [allowOvertime, setAllowOvertime] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -71,6 +73,7 @@ export function CreateExercisePage() {
         ...(seed.trim() ? { seed: seed.trim() } : {}),
         ...(era ? { era } : {}),
         scoreVisibility: visibility,
+        allowOvertime,
       };
       const created = await api.post<ExerciseDto>('/exercises', body);
       navigate(`/exercises/${created.id}/cockpit`);
@@ -116,6 +119,13 @@ export function CreateExercisePage() {
             <Select label={t('create.era')} clearable data={[{ value: 'pre-2025', label: t('create.eraPre') }, { value: '2025', label: t('create.era2025') }]} value={era} onChange={setEra} />
             <Select label={t('create.visibility')} data={(['none', 'own', 'rank', 'full'] as const).map((v) => ({ value: v, label: t(`create.vis.${v}`) }))} value={visibility} onChange={(v) => v && setVisibility(v)} allowDeselect={false} />
           </Group>
+          <Switch
+            label={t('overtime.label')}
+            description={t('overtime.explain')}
+            checked={allowOvertime}
+            onChange={(e) => setAllowOvertime(e.currentTarget.checked)}
+            data-testid="create-overtime"
+          />
           <ErrorText error={error} />
           <Group justify="flex-end">
             <Text fz="xs" c="dimmed">{userOptions.length} {t('create.members').toLowerCase()}</Text>

@@ -41,5 +41,7 @@ export function useTicker(ms = 250): number {
 export function virtualNow(clock: ClockStateDto | null, receivedAt: number, now = Date.now()): number {
   if (!clock) return 0;
   if (clock.status !== 'running') return clock.virtualMs;
-  return Math.min(clock.durationMs > 0 ? Math.max(clock.durationMs, clock.virtualMs) : Number.MAX_SAFE_INTEGER, clock.virtualMs + (now - receivedAt) * clock.speed);
+  // Without overtime the server ends the exercise at its duration: the local clock stops there too.
+  const cap = clock.durationMs > 0 && clock.allowOvertime !== true ? Math.max(clock.durationMs, clock.virtualMs) : Number.MAX_SAFE_INTEGER;
+  return Math.min(cap, clock.virtualMs + (now - receivedAt) * clock.speed);
 }

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClockStateDto, StreamBatch, StreamEvent } from '@contracts/exercise.schema.js';
-import type { JoinResult, TeamActionMessage } from '@contracts/realtime.schema.js';
+import type { ExerciseEndedMessage, JoinResult, TeamActionMessage } from '@contracts/realtime.schema.js';
 import type { RecordedAction } from '@contracts/triage.schema.js';
 import type { ScoreboardView } from '@contracts/scoring.schema.js';
 import { session } from '../api/api-client.js';
@@ -32,6 +32,8 @@ export class ExerciseLive {
   actions: RecordedAction[] = [];
   /** Latest scoreboard pushed by the server (`exercise:scores`), as this user may see it. */
   scores: ScoreboardView | null = null;
+  /** Set by `exercise:ended` (once at the end, and after the replay when joining an ended exercise). */
+  ended: ExerciseEndedMessage | null = null;
   private readonly actionKeys = new Set<string>();
   /**
    * Bumps when team actions arrived (at most once per REFRESH_INTERVAL_MS) or the user's own action
@@ -88,6 +90,12 @@ export class ExerciseLive {
     this.clock = clock;
     this.clockReceivedAt = Date.now();
     this.notify();
+  }
+
+  /** The exercise is over: views lock their controls from the clock it carries, without a reload. */
+  setEnded(message: ExerciseEndedMessage): void {
+    this.ended = message;
+    this.setClock(message.clock);
   }
 
   /** One `team:actions` batch: the activity list updates at once, derived views at the throttle's pace. */
@@ -194,6 +202,7 @@ class RealtimeHub {
     socket.on('session:expired', () => void this.reauthAndConnect());
     socket.on('exercise:events', (batch: StreamBatch) => this.lives.get(batch.exerciseId)?.live.addEvents(batch));
     socket.on('exercise:clock', (message: { exerciseId: string; clock: ClockStateDto }) => this.lives.get(message.exerciseId)?.live.setClock(message.clock));
+    socket.on('exercise:ended', (message: ExerciseEndedMessage) => this.lives.get(message.exerciseId)?.live.setEnded(message));
     socket.on('exercise:scores', (view: ScoreboardView) => this.lives.get(view.exerciseId)?.live.setScores(view));
     socket.on('team:actions', (messages: TeamActionMessage[]) => {
       const exerciseId = messages[0]?.exerciseId;

@@ -1,5 +1,5 @@
 import { ActionIcon, Autocomplete, Badge, Button, Checkbox, Code, CopyButton, Divider, Group, MultiSelect, Paper, ScrollArea, SegmentedControl, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Severity } from '@contracts/common.schema.js';
 import { RESPONSE_ACTIONS, VERDICTS, type ResponseAction, type Verdict } from '@contracts/scenario.schema.js';
@@ -8,7 +8,9 @@ import { SEVERITY_COLOR } from './alert-queue.js';
 import { useConsole } from './console-context.js';
 import { partyLabel, SEVERITIES, type AlertRow } from './console-model.js';
 
+/** A verdict chosen with a shortcut key, for one alert (it never applies to another). */
 export interface VerdictRequest {
+  alertId: string;
   verdict: Verdict;
   nonce: number;
 }
@@ -39,7 +41,8 @@ export function AlertDetail({ row, rows, verdictRequest, height }: { row: AlertR
   }
   return (
     <Paper withBorder p={0} h={height} style={{ display: 'flex', flexDirection: 'column' }} aria-labelledby="alert-detail-title" data-testid="alert-detail">
-      <ScrollArea style={{ flex: 1 }} p="sm" type="auto">
+      {/* Keyed by the alert: another alert opens at its top, not where the last one was scrolled. */}
+      <ScrollArea key={row.id} style={{ flex: 1 }} p="sm" type="auto">
         <AlertHeader row={row} />
         <TriagePanel key={row.id} row={row} earlier={rows.filter((r) => r.seq < row.seq)} verdictRequest={verdictRequest} />
         <Divider my="sm" />
@@ -74,57 +77,81 @@ function AlertHeader({ row }: { row: AlertRow }) {
   );
 }
 
+/**
+ * The triage form of one alert. It is mounted per alert (keyed by its id), so nothing typed or
+ * chosen on one alert shows on another; it starts empty (no verdict, severity, action or target is
+ * pre-selected), a submit is enabled only once a choice is made, and a recorded action resets it.
+ */
 function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier: AlertRow[]; verdictRequest: VerdictRequest | null }) {
   const { t, i18n } = useTranslation();
-  const { act, state, triageError, members, userId, parties, exercise, briefing } = useConsole();
+  const { act, state, triageError, ended, members, userId, parties, exercise, briefing } = useConsole();
   const s = row.state;
-  const [verdict, setVerdict] = useState<Verdict>(s?.verdict ?? 'true-positive');
-  const [reason, setReason] = useState(s?.verdictReason ?? '');
-  const [duplicateOf, setDuplicateOf] = useState<string | null>(s?.duplicateOf ?? null);
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
+  const [reason, setReason] = useState('');
+  const [duplicateOf, setDuplicateOf] = useState<string | null>(null);
   const [routeTo, setRouteTo] = useState<string[]>([]);
   const [escalate, setEscalate] = useState(false);
   const [routeMessage, setRouteMessage] = useState('');
   const [incidentTitle, setIncidentTitle] = useState(pick(row.alert.title).slice(0, 120));
   const [incidentId, setIncidentId] = useState<string | null>(null);
-  const [responseAction, setResponseAction] = useState<ResponseAction>('isolate-host');
-  const [responseTarget, setResponseTarget] = useState(row.alert.asset ?? '');
+  const [responseAction, setResponseAction] = useState<ResponseAction | null>(null);
+  const [responseTarget, setResponseTarget] = useState('');
   const [note, setNote] = useState('');
-  const reasonRef = useRef<HTMLInputElement>(null);
   const lang = i18n.language;
 
+  // A verdict chosen with keys 1–4 on this alert (the page drops the request when the alert changes).
   useEffect(() => {
-    if (!verdictRequest) return;
-    setVerdict(verdictRequest.verdict);
-    if (verdictRequest.verdict !== 'true-positive') setTimeout(() => reasonRef.current?.focus(), 0);
-  }, [verdictRequest]);
+    if (verdictRequest?.alertId === row.id) setVerdict(verdictRequest.verdict);
+  }, [verdictRequest, row.id]);
 
   const layerShort = (n: number) => t('layer.short', { n });
   const partyOptions = useMemo(() => parties.map((p) => ({ value: p.id, label: partyLabel(p, exercise.era, layerShort) })), [parties, exercise.era, lang]);
   const incidents = Object.values(state?.incidents ?? {}).filter((i) => !i.mergedInto);
-  const targets = responseTargets(responseAction, row, briefing?.assets ?? [], parties.map((p) => p.id));
-  const disabled = triageError !== null && triageError !== undefined;
-  const ownerName = s?.ownerId ? (s.ownerId === userId ? t('queue.me') : (members.get(s.ownerId) ?? s.ownerId)) : t('queue.unowned');
+  const targets = responseAction ? responseTargets(responseAction, row, briefing?.assets ?? [], parties.map((p) => p.id)) : [];
+  const disabled = (triageError !== null && triageError !== undefined) || ended;
+  const ownerId = s?.ownerId ?? null;
+  const ownedByOther = ownerId !== null && ownerId !== userId;
+  const ownerName = ownerId ? (ownerId === userId ? t('queue.me') : (members.get(ownerId) ?? ownerId)) : t('queue.unowned');
+  // The server's ownership lock covers verdict, severity and notes (ALERT_OWNED_BY_OTHER).
+  const lockedForMe = disabled || ownedByOther;
   const needsReason = verdict === 'false-positive' || verdict === 'benign';
-  const mine = !s?.ownerId || s.ownerId === userId;
+  const verdictReady = verdict !== null && !(needsReason && reason.trim().length < 3) && !(verdict === 'duplicate' && !duplicateOf);
+  const mine = !ownerId || ownerId === userId;
+
+  async function recordVerdict() {
+    if (!verdictReady || lockedForMe || verdict === null) return;
+    const ack = await act({
+      type: 'alert.verdict',
+      alertId: row.id,
+      verdict,
+      ...(verdict !== 'duplicate' && reason.trim() ? { reason: reason.trim() } : {}),
+      ...(verdict === 'duplicate' && duplicateOf ? { duplicateOf } : {}),
+    });
+    if (ack) {
+      setVerdict(null);
+      setReason('');
+      setDuplicateOf(null);
+    }
+  }
 
   return (
     <Stack gap="xs" aria-label={t('triage.title')} role="group">
-      {/* Ownership */}
+      {/* Ownership: who may record verdict, severity and notes */}
       <Group gap="xs" wrap="wrap">
-        <Text fz="sm" data-testid="alert-owner">{t('triage.owner', { name: ownerName })}</Text>
+        <Text fz="sm" fw={600} data-testid="alert-owner" data-owner={ownerId === null ? 'none' : ownerId === userId ? 'me' : 'other'}>{t('triage.owner', { name: ownerName })}</Text>
         {s?.acknowledgedAtMs != null && <Text fz="xs" c="dimmed">{t('triage.acknowledgedBy', { time: formatClock(s.acknowledgedAtMs) })}</Text>}
-        {!s?.ownerId && (
+        {!ownerId && (
           <Button size="xs" onClick={() => void act({ type: 'alert.acknowledge', alertId: row.id })} disabled={disabled} data-testid="ack-button">
-            {t('triage.acknowledge')} (a)
+            {t('ownership.take')} (a)
           </Button>
         )}
-        {s?.ownerId === userId && (
+        {ownerId === userId && (
           <Button size="xs" variant="default" onClick={() => void act({ type: 'alert.release', alertId: row.id })} disabled={disabled}>
             {t('triage.release')}
           </Button>
         )}
-        {s?.ownerId && s.ownerId !== userId && (
-          <Button size="xs" variant="light" onClick={() => void act({ type: 'alert.request-takeover', alertId: row.id })} disabled={disabled}>
+        {ownedByOther && (
+          <Button size="xs" variant="light" onClick={() => void act({ type: 'alert.request-takeover', alertId: row.id })} disabled={disabled} data-testid="takeover-button">
             {t('triage.takeover')}
           </Button>
         )}
@@ -134,51 +161,71 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
             w={180}
             aria-label={t('triage.assign')}
             placeholder={t('triage.assign')}
-            data={[...members].filter(([id]) => id !== s?.ownerId).map(([id, name]) => ({ value: id, label: name }))}
+            data={[...members].filter(([id]) => id !== ownerId).map(([id, name]) => ({ value: id, label: name }))}
             value={null}
             onChange={(v) => v && void act({ type: 'alert.assign', alertId: row.id, userId: v })}
             disabled={disabled}
           />
         )}
       </Group>
+      {!ended && (
+        <Text fz="xs" c={ownedByOther ? 'var(--mantine-color-yellow-text)' : 'dimmed'} data-testid="ownership-rule">
+          {ownerId === null ? t('ownership.free') : ownerId === userId ? t('ownership.mine') : t('ownership.other', { name: ownerName })}
+        </Text>
+      )}
 
-      {/* Verdict */}
-      <Text fz="xs" fw={700} component="h3" m={0}>{t('verdict.label')}: <Text span fz="xs" data-testid="current-verdict">{s?.verdict ? t(`verdict.${s.verdict}`) : t('verdict.none')}</Text></Text>
-      <SegmentedControl
-        size="xs"
-        fullWidth
-        value={verdict}
-        onChange={(v) => setVerdict(v as Verdict)}
-        data={VERDICTS.map((v, i) => ({ value: v, label: `${i + 1} · ${t(`verdict.${v}`)}` }))}
-        aria-label={t('verdict.label')}
-        data-testid="verdict-control"
-        disabled={disabled}
-      />
-      <Group gap="xs" align="flex-end" wrap="nowrap">
-        {verdict === 'duplicate' ? (
-          <Select size="xs" style={{ flex: 1 }} label={t('verdict.duplicateOf')} searchable data={earlier.map((r) => ({ value: r.id, label: `#${r.seq} ${r.title}`.slice(0, 120) }))} value={duplicateOf} onChange={setDuplicateOf} />
-        ) : (
-          <TextInput ref={reasonRef} size="xs" style={{ flex: 1 }} label={t('verdict.reason')} description={needsReason ? t('verdict.reasonHint') : undefined} value={reason} onChange={(e) => setReason(e.currentTarget.value)} required={needsReason} data-testid="verdict-reason" />
-        )}
-        <Button
-          size="xs"
-          disabled={disabled || (needsReason && reason.trim().length < 3) || (verdict === 'duplicate' && !duplicateOf)}
-          onClick={() =>
-            void act({
-              type: 'alert.verdict',
-              alertId: row.id,
-              verdict,
-              ...(reason.trim() ? { reason: reason.trim() } : {}),
-              ...(verdict === 'duplicate' && duplicateOf ? { duplicateOf } : {}),
-            })
-          }
-          data-testid="verdict-submit"
-        >
-          {t('verdict.set')}
-        </Button>
-      </Group>
+      {/* Verdict: chosen, then recorded by the button (or ctrl+enter) */}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void recordVerdict();
+        }}
+        aria-labelledby="verdict-heading"
+      >
+        <Stack gap={6}>
+          <Text fz="xs" fw={700} component="h3" m={0} id="verdict-heading">{t('verdict.label')}: <Text span fz="xs" data-testid="current-verdict">{s?.verdict ? t(`verdict.${s.verdict}`) : t('verdict.none')}</Text></Text>
+          <SegmentedControl
+            size="xs"
+            fullWidth
+            value={verdict ?? ''}
+            onChange={(v) => setVerdict(v as Verdict)}
+            data={VERDICTS.map((v, i) => ({ value: v, label: `${i + 1} · ${t(`verdict.${v}`)}` }))}
+            aria-label={t('verdict.label')}
+            data-testid="verdict-control"
+            data-chosen={verdict ?? ''}
+            disabled={lockedForMe}
+          />
+          <Group gap="xs" align="flex-end" wrap="nowrap">
+            {verdict === 'duplicate' ? (
+              <Select size="xs" style={{ flex: 1 }} label={t('verdict.duplicateOf')} searchable data={earlier.map((r) => ({ value: r.id, label: `#${r.seq} ${r.title}`.slice(0, 120) }))} value={duplicateOf} onChange={setDuplicateOf} disabled={lockedForMe} data-testid="verdict-duplicate-of" />
+            ) : (
+              <TextInput
+                size="xs"
+                style={{ flex: 1 }}
+                label={`${t('verdict.reason')} (r)`}
+                description={needsReason ? t('verdict.reasonHint') : undefined}
+                value={reason}
+                onChange={(e) => setReason(e.currentTarget.value)}
+                onKeyDown={(e) => {
+                  // Esc leaves the field so the next key is a shortcut again, not text.
+                  if (e.key === 'Escape') e.currentTarget.blur();
+                }}
+                required={needsReason}
+                disabled={lockedForMe}
+                data-testid="verdict-reason"
+              />
+            )}
+            <Button type="submit" size="xs" disabled={lockedForMe || !verdictReady} data-testid="verdict-submit" aria-keyshortcuts="Control+Enter">
+              {t('verdict.set')}
+            </Button>
+          </Group>
+          {verdict === null && !lockedForMe && (
+            <Text fz="xs" c="dimmed" data-testid="verdict-hint">{t('form.chooseVerdict')}</Text>
+          )}
+        </Stack>
+      </form>
 
-      {/* Severity */}
+      {/* Severity: each click records (nothing is pre-selected until the team sets one) */}
       <Text fz="xs" fw={700} component="h3" m={0}>{t('triage.severity')}</Text>
       <SegmentedControl
         size="xs"
@@ -188,21 +235,25 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
         data={SEVERITIES.map((sev, i) => ({ value: sev, label: `⇧${i + 1} · ${t(`severity.${sev}`)}` }))}
         aria-label={t('triage.severity')}
         data-testid="severity-control"
-        disabled={disabled}
+        disabled={lockedForMe}
       />
 
       {/* Route / escalate */}
       <Text fz="xs" fw={700} component="h3" m={0}>{t('triage.route')}</Text>
       <MultiSelect size="xs" label={t('triage.routeTo')} data={partyOptions} value={routeTo} onChange={setRouteTo} searchable data-testid="route-parties" disabled={disabled} comboboxProps={{ withinPortal: true }} />
       <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput size="xs" style={{ flex: 1 }} label={t('triage.routeMessage')} value={routeMessage} onChange={(e) => setRouteMessage(e.currentTarget.value)} />
-        <Checkbox size="xs" label={t('triage.escalate')} checked={escalate} onChange={(e) => setEscalate(e.currentTarget.checked)} mb={6} />
+        <TextInput size="xs" style={{ flex: 1 }} label={t('triage.routeMessage')} value={routeMessage} onChange={(e) => setRouteMessage(e.currentTarget.value)} disabled={disabled} />
+        <Checkbox size="xs" label={t('triage.escalate')} checked={escalate} onChange={(e) => setEscalate(e.currentTarget.checked)} mb={6} disabled={disabled} />
         <Button
           size="xs"
           disabled={disabled || routeTo.length === 0}
           onClick={async () => {
             const ok = await act({ type: 'route', target: { alertId: row.id }, to: routeTo, escalate, ...(routeMessage.trim() ? { message: routeMessage.trim() } : {}) });
-            if (ok) setRouteTo([]);
+            if (ok) {
+              setRouteTo([]);
+              setRouteMessage('');
+              setEscalate(false);
+            }
           }}
           data-testid="route-submit"
         >
@@ -218,44 +269,54 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
       {/* Incident */}
       <Text fz="xs" fw={700} component="h3" m={0}>{t('triage.incident')}{s?.incidentId ? `: ${state?.incidents[s.incidentId]?.title ?? s.incidentId}` : ''}</Text>
       <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput size="xs" style={{ flex: 1 }} label={t('incident.titleField')} value={incidentTitle} onChange={(e) => setIncidentTitle(e.currentTarget.value)} data-testid="incident-title" />
+        <TextInput size="xs" style={{ flex: 1 }} label={t('incident.titleField')} value={incidentTitle} onChange={(e) => setIncidentTitle(e.currentTarget.value)} disabled={disabled} data-testid="incident-title" />
         <Button size="xs" variant="light" disabled={disabled || !incidentTitle.trim()} onClick={() => void act({ type: 'incident.create', title: incidentTitle.trim(), alertIds: [row.id] })} data-testid="incident-create">
           {t('triage.createIncident')}
         </Button>
       </Group>
       {incidents.length > 0 && (
         <Group gap="xs" align="flex-end" wrap="nowrap">
-          <Select size="xs" style={{ flex: 1 }} label={t('triage.linkIncident')} data={incidents.map((i) => ({ value: i.id, label: `${i.id} · ${i.title}` }))} value={incidentId} onChange={setIncidentId} />
-          <Button size="xs" variant="light" disabled={disabled || !incidentId} onClick={() => incidentId && void act({ type: 'incident.link', incidentId, alertIds: [row.id] })}>
+          <Select size="xs" style={{ flex: 1 }} label={t('triage.linkIncident')} data={incidents.map((i) => ({ value: i.id, label: `${i.id} · ${i.title}` }))} value={incidentId} onChange={setIncidentId} disabled={disabled} />
+          <Button
+            size="xs"
+            variant="light"
+            disabled={disabled || !incidentId}
+            onClick={async () => {
+              if (incidentId && (await act({ type: 'incident.link', incidentId, alertIds: [row.id] }))) setIncidentId(null);
+            }}
+          >
             {t('incident.link')}
           </Button>
         </Group>
       )}
 
-      {/* Response */}
+      {/* Response: no action and no target until the trainee picks them */}
       <Text fz="xs" fw={700} component="h3" m={0}>{t('response.title')}</Text>
       <Group gap="xs" align="flex-end" wrap="nowrap">
         <Select
           size="xs"
           style={{ flex: 1.3 }}
           label={t('response.action')}
+          placeholder={t('form.chooseAction')}
           data={RESPONSE_ACTIONS.map((a) => ({ value: a, label: t(`response.actions.${a}`) }))}
           value={responseAction}
-          onChange={(v) => {
-            if (!v) return;
-            const next = v as ResponseAction;
-            setResponseAction(next);
-            setResponseTarget(responseTargets(next, row, briefing?.assets ?? [], parties.map((p) => p.id))[0] ?? '');
-          }}
-          allowDeselect={false}
+          onChange={(v) => setResponseAction(v as ResponseAction | null)}
+          disabled={disabled}
           data-testid="response-action"
         />
-        <Autocomplete size="xs" style={{ flex: 1 }} label={t('response.target')} data={targets} value={responseTarget} onChange={setResponseTarget} data-testid="response-target" />
+        <Autocomplete size="xs" style={{ flex: 1 }} label={t('response.target')} placeholder={t('form.chooseTarget')} data={targets} value={responseTarget} onChange={setResponseTarget} disabled={disabled || responseAction === null} data-testid="response-target" />
         <Button
           size="xs"
           color="orange"
-          disabled={disabled || !responseTarget.trim()}
-          onClick={() => void act({ type: 'response', action: responseAction, target: responseTarget.trim(), ...(s?.incidentId ? { incidentId: s.incidentId } : {}) })}
+          disabled={disabled || responseAction === null || !responseTarget.trim()}
+          onClick={async () => {
+            if (responseAction === null) return;
+            const ok = await act({ type: 'response', action: responseAction, target: responseTarget.trim(), ...(s?.incidentId ? { incidentId: s.incidentId } : {}) });
+            if (ok) {
+              setResponseAction(null);
+              setResponseTarget('');
+            }
+          }}
           data-testid="response-submit"
         >
           {t('response.submit')}
@@ -264,18 +325,19 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
 
       {/* Notes and hints */}
       <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput size="xs" style={{ flex: 1 }} label={t('detail.noteText')} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+        <TextInput size="xs" style={{ flex: 1 }} label={t('detail.noteText')} value={note} onChange={(e) => setNote(e.currentTarget.value)} disabled={lockedForMe} data-testid="note-text" />
         <Button
           size="xs"
           variant="default"
-          disabled={disabled || !note.trim()}
+          disabled={lockedForMe || !note.trim()}
           onClick={async () => {
             if (await act({ type: 'alert.note', alertId: row.id, text: note.trim() })) setNote('');
           }}
+          data-testid="note-submit"
         >
           {t('detail.addNote')}
         </Button>
-        <Button size="xs" variant="subtle" color="yellow" disabled={disabled} onClick={() => void act({ type: 'hint.request', for: { alertId: row.id } })}>
+        <Button size="xs" variant="subtle" color="yellow" disabled={disabled} onClick={() => void act({ type: 'hint.request', for: { alertId: row.id } })} data-testid="hint-request">
           {t('triage.hint')}
         </Button>
       </Group>

@@ -13,6 +13,8 @@ export interface ConsoleContextValue {
   state: TeamState | null;
   /** Set when the triage endpoints are missing or failing; the console stays usable read-only. */
   triageError: unknown;
+  /** The exercise is over (finished, aborted or out of time): every control that records is disabled. */
+  ended: boolean;
   act: Act;
   members: ReadonlyMap<string, string>;
   userId: string;

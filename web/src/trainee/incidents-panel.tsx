@@ -11,10 +11,10 @@ import { partyLabel, SEVERITIES } from './console-model.js';
 
 export function IncidentsPanel({ selectedAlertId, titleOf }: { selectedAlertId: string | null; titleOf: (alertId: string) => string }) {
   const { t } = useTranslation();
-  const { state, act, triageError } = useConsole();
+  const { state, act, triageError, ended } = useConsole();
   const [title, setTitle] = useState('');
   const incidents = Object.values(state?.incidents ?? {});
-  const disabled = Boolean(triageError);
+  const disabled = Boolean(triageError) || ended;
   return (
     <Stack gap="sm">
       <Group align="flex-end">
@@ -35,9 +35,9 @@ export function IncidentsPanel({ selectedAlertId, titleOf }: { selectedAlertId: 
 
 function IncidentCard({ incident, selectedAlertId, titleOf }: { incident: IncidentState; selectedAlertId: string | null; titleOf: (alertId: string) => string }) {
   const { t } = useTranslation();
-  const { act, state, parties, exercise, briefing, triageError } = useConsole();
+  const { act, state, parties, exercise, briefing, triageError, ended } = useConsole();
   const [routeTo, setRouteTo] = useState<string[]>([]);
-  const disabled = Boolean(triageError) || incident.mergedInto !== null;
+  const disabled = Boolean(triageError) || ended || incident.mergedInto !== null;
   const layerShort = (n: number) => t('layer.short', { n });
   const responses = (state?.responses ?? []).filter((r) => r.incidentId === incident.id);
   return (

@@ -44,7 +44,7 @@ export function DeadlinesList({ deadlines, error, compact = false }: { deadlines
 
 export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportDeadlines | null; deadlinesError: unknown }) {
   const { t } = useTranslation();
-  const { act, state, parties, exercise, briefing, triageError } = useConsole();
+  const { act, state, parties, exercise, briefing, triageError, ended } = useConsole();
   const [kind, setKind] = useState<ReportKind>('initial');
   const [recipients, setRecipients] = useState<string[]>([]);
   const [incidentId, setIncidentId] = useState<string | null>(null);
@@ -58,9 +58,10 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
   const [iocs, setIocs] = useState('');
   const layerShort = (n: number) => t('layer.short', { n });
   const incidents = Object.values(state?.incidents ?? {}).filter((i) => !i.mergedInto);
-  const disabled = Boolean(triageError);
+  const disabled = Boolean(triageError) || ended;
 
   async function submit() {
+    if (disabled) return;
     const iocList = iocs
       .split('\n')
       .map((line) => line.split(':'))

@@ -7,6 +7,8 @@ export function ShortcutHelp({ opened, onClose }: { opened: boolean; onClose: ()
     ['j', t('help.next')],
     ['k', t('help.prev')],
     ['1 – 4', t('help.verdicts')],
+    ['r', t('help.reason')],
+    ['Ctrl + Enter', t('help.submit')],
     ['Shift + 1 – 4', t('help.severity')],
     ['a', t('help.ack')],
     ['?', t('help.help')],

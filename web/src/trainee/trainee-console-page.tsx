@@ -11,25 +11,31 @@ import { useApi } from '../api/use-api.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ClockDisplay } from '../components/clock-display.js';
 import { ErrorText, isMissingEndpoint } from '../components/error-text.js';
+import { exerciseEnd } from '../realtime/exercise-end.js';
 import { useExerciseLive, useSession, virtualNow } from '../realtime/hooks.js';
 import { OwnScoreBadge } from '../instructor/scoreboard.js';
-import { ActivityPanel } from './activity-panel.js';
+import { ActivityPanel, describeAction } from './activity-panel.js';
 import { AlertDetail, type VerdictRequest } from './alert-detail.js';
 import { AlertQueue } from './alert-queue.js';
 import { BriefingPanel } from './briefing-panel.js';
 import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
-import { buildRows, SEVERITIES, type BriefingParty } from './console-model.js';
+import { buildRows, partyName, SEVERITIES, type BriefingParty } from './console-model.js';
 import { IncidentsPanel } from './incidents-panel.js';
 import { LayerBoard } from './layer-board.js';
+import { EndBanner } from './end-banner.js';
 import { DeadlinesList, ReportsPanel } from './reports-panel.js';
 import { ShortcutHelp } from './shortcut-help.js';
 import { useTriageAct } from './use-triage.js';
 
 const PANE_HEIGHT = 'calc(100vh - 150px)';
 
+/** Inputs that take no text (a verdict segment, a checkbox): shortcuts keep working after clicking one. */
+const NON_TEXT_INPUTS = new Set(['radio', 'checkbox', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image']);
+
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.getAttribute('role') === 'combobox';
+  if (target instanceof HTMLInputElement) return !NON_TEXT_INPUTS.has(target.type);
+  return target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName) || target.getAttribute('role') === 'combobox';
 }
 
 export function TraineeConsolePage() {
@@ -46,13 +52,17 @@ export function TraineeConsolePage() {
   const teamState = useApi<TeamState>(teamId ? `/exercises/${exerciseId}/state` : null, refetchKey);
   const deadlines = useApi<ReportDeadlines>(teamId ? `/exercises/${exerciseId}/deadlines` : null, `${refetchKey}:${teamState.data?.lastActionSeq ?? 0}`);
   const history = useApi<{ teamId: string; actions: RecordedAction[] }>(teamId ? `/exercises/${exerciseId}/actions?limit=1000` : null, live.joinTick);
-  const act = useTriageAct(exerciseId, live);
 
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [visibleIds, setVisibleIds] = useState<string[]>([]);
   const [verdictRequest, setVerdictRequest] = useState<VerdictRequest | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [tab, setTab] = useState<string | null>('alerts');
+  // A verdict chosen by keyboard belongs to the alert it was chosen on: switching drops it.
+  const select = useCallback((id: string) => {
+    setSelectedId(id);
+    setVerdictRequest(null);
+  }, []);
 
   const members = useMemo(() => {
     const map = new Map<string, string>();
@@ -75,6 +85,15 @@ export function TraineeConsolePage() {
     const row = rows.find((r) => r.id === id);
     return row ? `#${row.seq} ${row.title}` : id;
   }, [rows]);
+  const parties = (briefing.data?.parties ?? []) as BriefingParty[];
+  const act = useTriageAct(exerciseId, live, (body) =>
+    describeAction(t, body as unknown as Record<string, unknown>, titleOf, (id) => {
+      const party = parties.find((p) => p.id === id);
+      return party ? partyName(party, ex?.era) : id;
+    }),
+  );
+  const clockNow = live.clock ?? ex?.clock ?? null;
+  const end = exerciseEnd(clockNow, live.ended);
 
   const actions = useMemo(() => {
     const byKey = new Map<string, RecordedAction>();
@@ -86,13 +105,22 @@ export function TraineeConsolePage() {
   const clockRef = useRef({ clock: live.clock, at: live.clockReceivedAt });
   clockRef.current = { clock: live.clock ?? ex?.clock ?? null, at: live.clock ? live.clockReceivedAt : Date.now() };
 
-  // Keyboard triage: j/k move, 1–4 verdict, shift+1–4 severity, a acknowledge, ? help.
-  const stateRef = useRef({ visibleIds, selected, act, helpOpen, tab });
-  stateRef.current = { visibleIds, selected, act, helpOpen, tab };
+  // Keyboard triage: j/k move, 1–4 choose a verdict, r reason field, ctrl+enter record it,
+  // shift+1–4 severity, a take the alert, ? help. Never while typing in a field (but ctrl+enter).
+  const stateRef = useRef({ visibleIds, selected, act, helpOpen, tab, ended: end !== null });
+  stateRef.current = { visibleIds, selected, act, helpOpen, tab, ended: end !== null };
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
-      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
       const s = stateRef.current;
+      if ((event.ctrlKey || event.metaKey) && event.key === 'Enter' && !s.helpOpen && s.tab === 'alerts') {
+        const submit = document.querySelector<HTMLButtonElement>('[data-testid=verdict-submit]');
+        if (submit && !submit.disabled) {
+          event.preventDefault();
+          submit.click();
+        }
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
       if (event.key === '?') {
         event.preventDefault();
         setHelpOpen((o) => !o);
@@ -106,26 +134,34 @@ export function TraineeConsolePage() {
         if (ids.length === 0) return;
         const index = s.selected ? ids.indexOf(s.selected.id) : -1;
         const next = event.key === 'j' ? Math.min(ids.length - 1, index + 1) : Math.max(0, index === -1 ? 0 : index - 1);
-        setSelectedId(ids[next]!);
+        select(ids[next]!);
         document.querySelector(`[data-alert-id="${CSS.escape(ids[next]!)}"]`)?.scrollIntoView({ block: 'nearest' });
       } else if (digit && s.selected) {
         event.preventDefault();
+        if (s.ended) return;
         const n = Number(digit[1]) - 1;
         if (event.shiftKey) {
           void s.act({ type: 'alert.severity', alertId: s.selected.id, severity: SEVERITIES[n] as Severity });
         } else {
-          const verdict = VERDICTS[n]!;
-          if (verdict === 'true-positive') void s.act({ type: 'alert.verdict', alertId: s.selected.id, verdict });
-          setVerdictRequest({ verdict, nonce: Date.now() });
+          // Only chooses: the verdict is recorded by the button (or ctrl+enter), never by the digit.
+          setVerdictRequest({ alertId: s.selected.id, verdict: VERDICTS[n]!, nonce: Date.now() });
+        }
+      } else if (event.key === 'r' && !event.shiftKey && s.selected) {
+        const reason = document.querySelector<HTMLInputElement>('[data-testid=verdict-reason]');
+        if (reason && !reason.disabled) {
+          // Focused inside the keydown whose default is prevented: the "r" never reaches the field.
+          event.preventDefault();
+          reason.focus();
         }
       } else if ((event.key === 'a' || event.key === 'A') && !event.shiftKey && s.selected) {
         event.preventDefault();
+        if (s.ended) return;
         void s.act({ type: 'alert.acknowledge', alertId: s.selected.id });
       }
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [select]);
 
   if (exercise.error && !ex) {
     return (
@@ -154,9 +190,10 @@ export function TraineeConsolePage() {
     exercise: ex,
     teamId,
     briefing: briefing.data,
-    parties: (briefing.data?.parties ?? []) as BriefingParty[],
+    parties,
     state: teamState.data,
     triageError,
+    ended: end !== null,
     act,
     members,
     userId: user?.id ?? '',
@@ -186,6 +223,7 @@ export function TraineeConsolePage() {
             </Button>
           </Group>
         </Group>
+        {end && <EndBanner end={end} exerciseId={exerciseId} live={live} />}
         {live.joinError && <ErrorText error={Object.assign(new Error(live.joinError.message), live.joinError)} />}
         {triageError !== null && (
           <Alert color={isMissingEndpoint(triageError) ? 'yellow' : 'red'} mb={6} p={6} data-testid="triage-unavailable">
@@ -209,7 +247,7 @@ export function TraineeConsolePage() {
           <Tabs.Panel value="alerts">
             <Grid gap="xs">
               <Grid.Col span={7}>
-                <AlertQueue rows={rows} selectedId={selectedId} onSelect={setSelectedId} onVisibleChange={setVisibleIds} height={PANE_HEIGHT} arrivedAt={arrivedAt} />
+                <AlertQueue rows={rows} selectedId={selectedId} onSelect={select} onVisibleChange={setVisibleIds} height={PANE_HEIGHT} arrivedAt={arrivedAt} />
               </Grid.Col>
               <Grid.Col span={5}>
                 <AlertDetail row={selected} rows={rows} verdictRequest={verdictRequest} height={PANE_HEIGHT} />

@@ -1,5 +1,5 @@
 import { notifications } from '@mantine/notifications';
-import { useCallback } from 'react';
+import { useCallback, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActionAck, TriageActionInput } from '@contracts/triage.schema.js';
 import { api, ApiError } from '../api/api-client.js';
@@ -12,25 +12,29 @@ export type Act = (body: ActionBody) => Promise<ActionAck | null>;
 
 /**
  * Sends a triage action. The actionId is generated once per user intent, so a retry after a
- * network failure is recognised by the server and never applied twice.
+ * network failure is recognised by the server and never applied twice. Every outcome is said in
+ * words: what was recorded, or why not (with the stable error code).
  */
-export function useTriageAct(exerciseId: string, live: ExerciseLive): Act {
+export function useTriageAct(exerciseId: string, live: ExerciseLive, describe: (body: ActionBody) => string): Act {
   const { t } = useTranslation();
+  // The describer changes with every render (alert titles); the act function stays stable.
+  const describeRef = useRef(describe);
+  describeRef.current = describe;
   return useCallback(
     async (body: ActionBody) => {
       const payload = { ...body, actionId: crypto.randomUUID(), exerciseId } as TriageActionInput;
       for (let attempt = 0; ; attempt += 1) {
         try {
           const ack = await api.post<ActionAck>(`/exercises/${exerciseId}/actions`, payload);
-          // No success toast: the queue and detail update in place; only failures interrupt.
           live.bumpActions();
+          notifications.show({ message: t('form.recorded', { what: describeRef.current(body) }), color: 'teal', autoClose: 4000, 'data-testid': 'action-recorded' });
           return ack;
         } catch (error) {
           if (error instanceof ApiError && error.code === 'NETWORK_ERROR' && attempt < 2) {
             await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
             continue;
           }
-          notifications.show({ message: describeError(t, error), color: 'red', autoClose: 8000 });
+          notifications.show({ title: t('form.failed'), message: describeError(t, error), color: 'red', autoClose: 8000, 'data-testid': 'action-failed' });
           return null;
         }
       }
