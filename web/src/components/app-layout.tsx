@@ -1,7 +1,7 @@
 import { ActionIcon, AppShell, Button, Group, SegmentedControl, Text, Tooltip, useMantineColorScheme } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink, useNavigate } from 'react-router-dom';
+import { Link, NavLink, useNavigate } from 'react-router-dom';
 import { logout } from '../api/api-client.js';
 import { currentLang, setLanguage } from '../i18n/i18n.js';
 import { realtime } from '../realtime/realtime-hub.js';
@@ -77,9 +77,11 @@ export function AppLayout({ children, headerExtra }: { children: ReactNode; head
             <ConnectionBadge />
             <LanguageSwitch />
             <ThemeSwitch />
-            <Text fz="sm" c="dimmed" data-testid="current-user" visibleFrom="lg">
-              {user?.displayName}
-            </Text>
+            <Tooltip label={t('password.menu')}>
+              <Text fz="sm" c="dimmed" data-testid="current-user" visibleFrom="lg" component={Link} to="/account/password" style={{ textDecoration: 'none' }}>
+                {user?.displayName}
+              </Text>
+            </Tooltip>
             <Button
               size="xs"
               variant="default"

@@ -62,6 +62,13 @@ export class ExerciseLive {
     for (const l of this.listeners) l();
   }
 
+  /** Highest committed action seq received per team, so a rejoin replays only the missed ones. */
+  private readonly actionSeqs = new Map<string, number>();
+
+  lastActionSeqs(): Record<string, number> {
+    return Object.fromEntries(this.actionSeqs);
+  }
+
   lastSeqs(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [teamId, list] of this.events) out[teamId] = list.length ? list[list.length - 1]!.seq : 0;
@@ -100,6 +107,7 @@ export class ExerciseLive {
 
   /** One `team:actions` batch: the activity list updates at once, derived views at the throttle's pace. */
   addActions(actions: readonly RecordedAction[]): void {
+    for (const action of actions) this.actionSeqs.set(action.teamId, Math.max(this.actionSeqs.get(action.teamId) ?? 0, action.seq));
     const fresh = actions.filter((action) => {
       const key = `${action.teamId}:${action.seq}:${action.actionId}`;
       if (this.actionKeys.has(key)) return false;
@@ -226,7 +234,9 @@ class RealtimeHub {
   private join(live: ExerciseLive): void {
     const socket = this.socket;
     if (!socket?.connected) return;
-    socket.emit('exercise:join', { exerciseId: live.exerciseId, lastSeq: live.lastSeqs() }, (result: AckResult<JoinResult>) => {
+    // A rejoin (after a drop) asks for the teammates' actions it missed; the first join reads them over REST.
+    const rejoin = live.joinTick > 0 ? { lastActionSeq: { ...Object.fromEntries(Object.keys(live.lastSeqs()).map((teamId) => [teamId, 0])), ...live.lastActionSeqs() } } : {};
+    socket.emit('exercise:join', { exerciseId: live.exerciseId, lastSeq: live.lastSeqs(), ...rejoin }, (result: AckResult<JoinResult>) => {
       if ('error' in result) {
         live.joinError = result.error;
       } else {
