@@ -341,6 +341,16 @@ describe('settled judgement', () => {
     expect(final.metrics).toMatchObject({ truePositivesDelivered: 2, detectionRate: 1 });
   });
 
+  it('starts an alert caught up by a seek on its triage window when the team received it', () => {
+    // a1 was due at T+1m but the instructor sought to T+40m: the team saw it then, so a verdict at T+45m counts.
+    const caughtUp = delivered.map((d) => ({ ...d, deliveredAtMs: 40 * MIN }));
+    const steps = [...idealTriage().filter((s) => s.action.type !== 'alert.verdict' || s.action.alertId !== 'a1'), { atMs: 45 * MIN, action: { type: 'alert.verdict', alertId: 'a1', verdict: 'true-positive', reason: 'webshell' } } as Step];
+    const { state, actions } = play(scenario, caughtUp, steps);
+    expect(item(computeScore({ scenario, delivered: caughtUp, state, actions }), 'alert-verdict:a1')).toMatchObject({ code: 'TP_CONFIRMED' });
+    const { state: s2, actions: a2 } = play(scenario, delivered, steps);
+    expect(item(computeScore({ scenario, delivered, state: s2, actions: a2 }), 'alert-verdict:a1')).toMatchObject({ status: 'missed' });
+  });
+
   it('leaves the detection component out, not at zero, while nothing has settled', () => {
     const shown = delivered.filter((d) => d.virtualMs <= 2 * MIN);
     const { state, actions } = play(scenario, shown, idealTriage().filter((s) => s.atMs <= 2 * MIN));

@@ -15,7 +15,7 @@ import {
 } from '../contracts/scoring.schema.js';
 import type { IncidentState, ReportRecord, TeamState, TriageAction } from '../contracts/triage.schema.js';
 import { AnswerKey, type KeyAlert } from './answer-key.js';
-import { judgementsAt, NO_JUDGEMENT, settleInstant, triageWindowMs, type AlertJudgement } from './settlement.js';
+import { judgementsAt, NO_JUDGEMENT, receivedAt, settleInstant, triageWindowMs, type AlertJudgement } from './settlement.js';
 
 type ReportContentField = (typeof REPORT_CONTENT_FIELDS)[number];
 
@@ -27,6 +27,8 @@ type ReportContentField = (typeof REPORT_CONTENT_FIELDS)[number];
 export interface ScoringDeliveredEvent {
   readonly eventId: string;
   readonly virtualMs: number;
+  /** When the team received it, if later than `virtualMs` (a seek's or a recovery's catch-up): its triage window starts then. */
+  readonly deliveredAtMs?: number;
   readonly origin: 'timeline' | 'noise' | 'inject';
   /** Library inject id (the answer key of an inject); absent for ad-hoc injects. */
   readonly injectId?: string;
@@ -292,7 +294,7 @@ function buildContext(input: ScoreInput, key: AnswerKey): Context {
       eventId: event.eventId,
       virtualMs: event.virtualMs,
       key: key.alert(event.eventId, event.injectId),
-      settleMs: settleInstant(event.virtualMs, windowMs, endMs, phase),
+      settleMs: settleInstant(receivedAt(event), windowMs, endMs, phase),
     };
     delivered.push(info);
     deliveredById.set(event.eventId, info);
@@ -492,7 +494,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         rawMax: 0,
         scaled: true,
         code: 'ALERT_PENDING',
-        note: lean ? '' : `${alertId} is still within its triage window (until ${at(delivered.virtualMs + triageWindowMs(ctx.scenario))}): pending, not judged yet.`,
+        note: lean ? '' : `${alertId} is still within its triage window: pending, not judged yet.`,
         evidence: ev(undefined),
       });
       continue;

@@ -1,6 +1,7 @@
 import type { Severity } from '../contracts/common.schema.js';
 import type { Scenario, Verdict } from '../contracts/scenario.schema.js';
 import type { TriageAction } from '../contracts/triage.schema.js';
+import type { ScoringDeliveredEvent } from './score.js';
 
 /**
  * Settled judgement (docs/scoring.md, "Settled judgement"): an alert's verdict and severity count
@@ -8,6 +9,18 @@ import type { TriageAction } from '../contracts/triage.schema.js';
  * every alert), or the end of the exercise if that comes first. Whatever a team does to an alert
  * afterwards changes no score, so acting and re-reading a score cannot reveal the key.
  */
+
+/** When the team received an event: when it was due, or later for a catch-up (a seek, a recovery). */
+export function receivedAt(event: ScoringDeliveredEvent): number {
+  return Math.max(event.virtualMs, event.deliveredAtMs ?? event.virtualMs);
+}
+
+/** One delivered event as the scorer reads it from a log; `deliveredAtMs` only when it was received after it was due. */
+export function deliveredEvent(eventId: string, virtualMs: number, origin: ScoringDeliveredEvent['origin'], injectId: string | undefined, deliveredAtMs: number): ScoringDeliveredEvent {
+  const late = Number.isFinite(deliveredAtMs) && deliveredAtMs > virtualMs;
+  if (injectId === undefined) return late ? { eventId, virtualMs, origin, deliveredAtMs } : { eventId, virtualMs, origin };
+  return late ? { eventId, virtualMs, origin, injectId, deliveredAtMs } : { eventId, virtualMs, origin, injectId };
+}
 
 /** The default triage window (scenario `scoring.triageWindow`): 30 minutes of drill time. */
 export const DEFAULT_TRIAGE_WINDOW_S = 30 * 60;

@@ -4,6 +4,7 @@ import type { TriageScenarioView } from '../triage/team-state.reducer.js';
 import type { AnswerKey } from './answer-key.js';
 import type { TeamLog } from './exercise-log-reader.js';
 import { computeScore, type ScoringAction } from './score.js';
+import { receivedAt } from './settlement.js';
 import { foldTeamState } from './team-state-fold.js';
 
 /** How much of a score to build: every line item, or the totals a board shows. */
@@ -62,7 +63,7 @@ export function scoreTeamLog(scenario: ScoringScenarioParts, input: TeamLogScori
  */
 export function settledLogAt(log: TeamLog, checkpointMs: number, windowMs: number): TeamLog {
   return {
-    delivered: log.delivered.filter((event) => event.virtualMs + windowMs <= checkpointMs),
+    delivered: log.delivered.filter((event) => receivedAt(event) + windowMs <= checkpointMs),
     actions: log.actions.filter((action) => action.virtualMs <= checkpointMs),
   };
 }
