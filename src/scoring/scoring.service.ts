@@ -1084,6 +1084,8 @@ function redactForTrainee(score: TeamScore): TeamScore {
     components: { detection: component(score.components.detection), response: component(score.components.response), coordination: component(score.components.coordination), incident: component(score.components.incident) },
     breakdowns: { layers: [], phases: [], techniques: [] },
     members: [],
+    // When it last earned points would date the settled verdict that counted.
+    lastScoringActionMs: null,
     metrics: {
       alertsDelivered: m.alertsDelivered,
       alertsAcknowledged: m.alertsAcknowledged,

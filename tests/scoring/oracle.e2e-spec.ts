@@ -196,6 +196,7 @@ describe.each<Visibility>(['none', 'own', 'rank', 'full'])('trainee-visible figu
       expect(totalOf(before.A)).toBe(totalOf(before.C));
       expect(totalOf(before.B)).toBe(totalOf(before.C));
     }
+    if (visibility === 'full') expect((before.A.board as ScoreboardView).rows.every((r) => r.lastScoringActionMs === null)).toBe(true);
     if (visibility === 'none') {
       expect(before.A.board).toMatchObject({ own: null, rows: [] });
       expect(before.A.score).toMatchObject({ status: 403 });
