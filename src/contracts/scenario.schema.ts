@@ -334,6 +334,12 @@ export const ScoringSchema = z
       })
       .strict()
       .meta({ description: 'Points per component; must add up to 1000.' }),
+    triageWindow: DurationSchema.refine((seconds) => seconds >= 60, 'must be at least a minute')
+      .optional()
+      .meta({
+        description:
+          'Triage window (default 30m): an alert\'s verdict and severity count as the team left them this long after its delivery (or at the end); trainees\' live figures move only every window (T+W, T+2W …).',
+      }),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import type { AlertAnswer, Condition, Scenario, TimeRef } from '../contracts/scenario.schema.js';
 import { EngineError } from './engine-error.js';
 import { generateNoise } from './noise-generator.js';
+import { Prng } from './prng.js';
 import { toTraineeAlert, type TraineeAlert } from './trainee-alert.js';
 
 export type ScheduledOrigin = 'timeline' | 'noise';
@@ -10,9 +11,11 @@ export interface CompiledEvent {
   readonly index: number;
   readonly id: string;
   readonly origin: ScheduledOrigin;
-  /** `at` in ms, or null for purely conditional alerts. */
+  /** `at` in ms (timeline: plus its delivery jitter), or null for purely conditional alerts. */
   readonly atMs: number | null;
   readonly after: { readonly triggerIndex: number; readonly delayMs: number } | null;
+  /** Whole seconds added to a timeline alert's due time (see deliveryJitterMs); 0 for noise. */
+  readonly jitterMs: number;
   readonly phase: string | undefined;
   readonly asset: string | undefined;
   readonly alert: TraineeAlert;
@@ -64,6 +67,8 @@ export interface EventRefCheck {
 export interface CompiledScenario {
   readonly scenario: Scenario;
   readonly seed: string;
+  /** Whether scheduled alerts get their delivery jitter (always, outside scheduling-rule unit tests). */
+  readonly deliveryJitter: boolean;
   readonly events: readonly CompiledEvent[];
   readonly eventIndexById: ReadonlyMap<string, number>;
   readonly triggers: readonly CompiledTrigger[];
@@ -84,6 +89,21 @@ export type DependencyKey = `action:${string}` | `verdict:${string}` | `routed:$
 
 export function secondsToMs(seconds: number): number {
   return Math.round(seconds * 1000);
+}
+
+/**
+ * A timeline alert arrives a seeded 0–59 whole seconds after its authored time (and a
+ * trigger-scheduled one on the next whole second plus that much), never after the drill's end:
+ * generated noise falls on uniformly random whole seconds, so authored alerts on whole minutes
+ * would otherwise tell themselves apart from noise by their delivery instant alone.
+ */
+export function deliveryJitterMs(seed: string | number, eventId: string): number {
+  return new Prng(`${seed}\u0000delivery\u0000${eventId}`).int(0, 59) * 1000;
+}
+
+/** The next whole second at or after `ms` (trigger-scheduled alerts are due on whole seconds, as noise is). */
+export function ceilToSecond(ms: number): number {
+  return Math.ceil(ms / 1000) * 1000;
 }
 
 interface ConditionIndex {
@@ -141,7 +161,12 @@ function indexCondition(condition: Condition, index: ConditionIndex): void {
   }
 }
 
-export function compileScenario(scenario: Scenario, seed: string | number): CompiledScenario {
+export interface CompileOptions {
+  /** Default true. Off only for unit tests of scheduling rules that read authored times as written. */
+  readonly deliveryJitter?: boolean;
+}
+
+export function compileScenario(scenario: Scenario, seed: string | number, options: CompileOptions = {}): CompiledScenario {
   const triggerIndexById = new Map<string, number>();
   scenario.triggers.forEach((trigger, i) => triggerIndexById.set(trigger.id, i));
 
@@ -163,11 +188,15 @@ export function compileScenario(scenario: Scenario, seed: string | number): Comp
       if (triggerIndex === undefined) throw new EngineError('UNKNOWN_TRIGGER', `alert "${item.id}" waits for unknown trigger "${item.after.trigger}"`);
       after = { triggerIndex, delayMs: secondsToMs(item.after.delay) };
     }
+    const jitterMs = options.deliveryJitter === false ? 0 : deliveryJitterMs(seed, item.id);
+    const atMs = item.at === undefined ? null : secondsToMs(item.at);
+    const endMs = secondsToMs(scenario.duration);
     addEvent({
       id: item.id,
       origin: 'timeline',
-      atMs: item.at === undefined ? null : secondsToMs(item.at),
+      atMs: atMs === null ? null : atMs + Math.max(0, Math.min(jitterMs, endMs - atMs)),
       after,
+      jitterMs,
       phase: item.phase,
       asset: item.asset,
       alert: toTraineeAlert(item.id, item),
@@ -180,6 +209,7 @@ export function compileScenario(scenario: Scenario, seed: string | number): Comp
       origin: 'noise',
       atMs: noise.dueMs,
       after: null,
+      jitterMs: 0,
       phase: noise.alert.phase,
       asset: noise.alert.asset,
       alert: toTraineeAlert(noise.id, noise.alert),
@@ -241,6 +271,7 @@ export function compileScenario(scenario: Scenario, seed: string | number): Comp
   return {
     scenario,
     seed: `${seed}`,
+    deliveryJitter: options.deliveryJitter !== false,
     events,
     eventIndexById,
     triggers,

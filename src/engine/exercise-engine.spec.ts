@@ -16,7 +16,7 @@ const scenario = fixtureScenario({
 });
 
 function newEngine(speed = 1): ExerciseEngine {
-  return new ExerciseEngine({ scenario, seed: 1, teamIds: ['blue', 'red'], speed });
+  return new ExerciseEngine({ scenario, seed: 1, teamIds: ['blue', 'red'], speed, deliveryJitter: false });
 }
 
 function eventIds(batches: TeamBatches, teamId: string): string[] {

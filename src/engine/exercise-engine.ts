@@ -62,6 +62,8 @@ export interface ExerciseEngineOptions {
   readonly clock?: VirtualClockSnapshot;
   /** Reuse a compilation of the same (scenario, seed). */
   readonly compiled?: CompiledScenario;
+  /** Default true (see deliveryJitterMs); off only in unit tests of scheduling rules. */
+  readonly deliveryJitter?: boolean;
 }
 
 /**
@@ -78,7 +80,7 @@ export class ExerciseEngine {
   private injectCounter = 0;
 
   constructor(options: ExerciseEngineOptions) {
-    this.compiled = options.compiled ?? compileScenario(options.scenario, options.seed);
+    this.compiled = options.compiled ?? compileScenario(options.scenario, options.seed, { deliveryJitter: options.deliveryJitter ?? true });
     this.clock = options.clock === undefined ? new VirtualClock(options.speed ?? 1) : VirtualClock.restore(options.clock);
     for (const teamId of options.teamIds) {
       if (this.streams.has(teamId)) throw new EngineError('DUPLICATE_TEAM', `team "${teamId}" listed twice`);

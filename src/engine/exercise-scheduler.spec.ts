@@ -24,7 +24,7 @@ function setup(start = 1_000_000): {
   const clock = new ManualClock(start);
   const timer = new ManualTimer(clock);
   const log: { cause: DeliveryCause; wall: number; virtualMs: number; ids: string[] }[] = [];
-  const engine = new ExerciseEngine({ scenario, seed: 1, teamIds: ['blue', 'red'] });
+  const engine = new ExerciseEngine({ scenario, seed: 1, teamIds: ['blue', 'red'], deliveryJitter: false });
   const scheduler = new ExerciseScheduler(engine, clock, timer, (batches: TeamBatches, cause, virtualMs) => {
     log.push({ cause, wall: clock.now(), virtualMs, ids: (batches.get('blue')?.events ?? []).map((e) => e.eventId) });
   });

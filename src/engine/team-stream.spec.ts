@@ -8,7 +8,7 @@ import { TeamStream, type DeliveredEvent } from './team-stream.js';
 const MIN = 60_000;
 
 function streamOf(overrides: Parameters<typeof fixtureScenario>[0]): TeamStream {
-  return new TeamStream('team-a', compileScenario(fixtureScenario(overrides), 1));
+  return new TeamStream('team-a', compileScenario(fixtureScenario(overrides), 1, { deliveryJitter: false }));
 }
 
 function ids(events: readonly DeliveredEvent[]): string[] {
@@ -300,7 +300,7 @@ describe('TeamStream other conditions', () => {
       triggers: [fixtureTrigger('saw-inject', { delivered: 'press-call' })],
       injects: [{ ...fixtureAlert('press-call'), sensor: 'press' }],
     });
-    const compiled = compileScenario(scenario, 1);
+    const compiled = compileScenario(scenario, 1, { deliveryJitter: false });
     const stream = new TeamStream('team-a', compiled);
     const inject = compiled.injects.get('press-call');
     if (inject === undefined) throw new Error('fixture inject missing');

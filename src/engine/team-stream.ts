@@ -4,6 +4,7 @@ import {
   AGENDA_CHECK,
   AGENDA_EVENT,
   compareAgenda,
+  ceilToSecond,
   secondsToMs,
   type AgendaItem,
   type CompiledScenario,
@@ -412,7 +413,7 @@ export class TeamStream {
     for (const index of trigger.schedules) {
       if (this.eventState[index] !== WAITING) continue;
       const event = this.compiled.events[index];
-      const dueMs = Math.max(event.atMs ?? 0, this.nowMs + (event.after?.delayMs ?? 0));
+      const dueMs = Math.max(event.atMs ?? 0, (this.compiled.deliveryJitter ? ceilToSecond(this.nowMs + (event.after?.delayMs ?? 0)) + event.jitterMs : this.nowMs + (event.after?.delayMs ?? 0)));
       this.eventState[index] = SCHEDULED;
       this.dynamicDue.set(index, dueMs);
       this.dynamic.push({ dueMs, kind: AGENDA_EVENT, ref: index });

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import type { ScoringDeliveredEvent } from './score.js';
 import { decodeTeamLog, SEALED_LOG_FORMAT } from './sealed-team-log.js';
+import { deliveredEvent } from './settlement.js';
 
 /** What the scorer reads of one team's logs. */
 export interface TeamLog {
@@ -155,7 +156,7 @@ async function readRows(dataSource: DataSource, exerciseId: string, teamIds: rea
     // Library injects: the journal says which library inject an `inject-<n>` event came from.
     injects: `SELECT payload FROM exercise_journal WHERE exercise_id = ? AND type = 'inject'`,
     // By primary key (team_id, seq): one ordered range scan per team, no sort.
-    events: `SELECT team_id, event_id, virtual_ms, origin FROM exercise_events WHERE team_id IN (${teamList}) AND exercise_id = ? ORDER BY team_id, seq`,
+    events: `SELECT team_id, event_id, virtual_ms, origin, delivered_virtual_ms FROM exercise_events WHERE team_id IN (${teamList}) AND exercise_id = ? ORDER BY team_id, seq`,
     // The journal's primary-key range (commit order), teams split in memory. There is no index by
     // team (it cost more than anything else in a commit of actions), so a few teams are found by
     // scanning the exercise's rows too; a finished exercise's teams have their sealed copies.
@@ -188,7 +189,7 @@ async function readRows(dataSource: DataSource, exerciseId: string, teamIds: rea
     const eventId = String(row[1]);
     const origin = row[3] as ScoringDeliveredEvent['origin'];
     const injectId = origin === 'inject' ? injectOf.get(eventId) : undefined;
-    current.delivered.push(injectId === undefined ? { eventId, virtualMs: Number(row[2]), origin } : { eventId, virtualMs: Number(row[2]), origin, injectId });
+    current.delivered.push(deliveredEvent(eventId, Number(row[2]), origin, injectId, Number(row[4])));
   }
   currentId = undefined;
   const unordered = new Set<TeamLog>();

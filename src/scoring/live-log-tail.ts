@@ -1,6 +1,7 @@
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import type { TeamLog } from './exercise-log-reader.js';
 import type { ScoringDeliveredEvent } from './score.js';
+import { deliveredEvent } from './settlement.js';
 
 type Row = readonly unknown[];
 
@@ -26,7 +27,7 @@ const SQL = {
   // Commit order. Inject rows say which library inject an `inject-<n>` event came from.
   journal: `SELECT ordinal, type, team_id, detail, CASE WHEN type = 'inject' THEN payload END FROM exercise_journal WHERE exercise_id = ? AND ordinal > ? AND (type = 'inject' OR (type = 'action' AND detail IS NOT NULL)) ORDER BY ordinal`,
   // By primary key (team_id, seq): a range scan from where the last read stopped.
-  events: `SELECT seq, event_id, virtual_ms, origin FROM exercise_events WHERE team_id = ? AND seq > ? AND exercise_id = ? ORDER BY seq`,
+  events: `SELECT seq, event_id, virtual_ms, origin, delivered_virtual_ms FROM exercise_events WHERE team_id = ? AND seq > ? AND exercise_id = ? ORDER BY seq`,
 } as const;
 
 /**
@@ -57,7 +58,7 @@ export class LiveLogTail {
           const eventId = String(row[1]);
           const origin = row[3] as ScoringDeliveredEvent['origin'];
           const injectId = origin === 'inject' ? this.injectOf.get(eventId) : undefined;
-          team.delivered.push(injectId === undefined ? { eventId, virtualMs: Number(row[2]), origin } : { eventId, virtualMs: Number(row[2]), origin, injectId });
+          team.delivered.push(deliveredEvent(eventId, Number(row[2]), origin, injectId, Number(row[4])));
           team.lastEventSeq = Number(row[0]);
         }
       }

@@ -1,12 +1,14 @@
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import type { TeamLog } from './exercise-log-reader.js';
 import type { ScoringDeliveredEvent } from './score.js';
+import { deliveredEvent } from './settlement.js';
 
 /** What the live board learns of a delivered event from the bus (a LoggedEvent has these). */
 export interface DeliveredNotice {
   readonly seq: number;
   readonly eventId: string;
   readonly virtualMs: number;
+  readonly deliveredVirtualMs: number;
   readonly origin: ScoringDeliveredEvent['origin'];
 }
 
@@ -107,7 +109,7 @@ export class LiveTeamLogs {
         this.teams = null;
         return;
       }
-      team.delivered.push({ eventId: event.eventId, virtualMs: event.virtualMs, origin: event.origin });
+      team.delivered.push(deliveredEvent(event.eventId, event.virtualMs, event.origin, undefined, event.deliveredVirtualMs));
       team.lastEventSeq = event.seq;
     }
   }

@@ -293,3 +293,70 @@ describe('computeScore', () => {
     });
   });
 });
+
+describe('settled judgement', () => {
+  const flip = (atMs: number, alertId = 'a1'): Step => ({ atMs, action: { type: 'alert.verdict', alertId, verdict: 'false-positive', reason: 'looked benign' } });
+
+  it('counts a verdict changed after the alert settled (delivery + 30m) nowhere; before, it counts', () => {
+    const base = score(ideal());
+    // a1 arrived at T+1m and settled at T+31m.
+    const late = score([...ideal(), flip(40 * MIN), { atMs: 41 * MIN, action: { type: 'alert.severity', alertId: 'a1', severity: 'low' } }]);
+    expect(late.total).toBe(base.total);
+    expect(item(late, 'alert-verdict:a1')).toMatchObject({ status: 'earned', code: 'TP_CONFIRMED' });
+    expect(item(late, 'alert-severity:a1')).toMatchObject({ status: 'earned' });
+    expect(late.metrics.detectionRate).toBe(1);
+    const early = score([...ideal(), flip(20 * MIN)]);
+    expect(early.total).toBeLessThan(base.total);
+    expect(item(early, 'alert-verdict:a1')).toMatchObject({ status: 'missed', code: 'TP_MISSED_CLOSED' });
+  });
+
+  it('settles every alert by the end in a final score, and follows the scenario\'s triage window', () => {
+    // The exercise ended at T+10m: a1 settles then, so a verdict at T+9m counts, one at T+11m does not exist yet.
+    expect(item(score([...ideal(), flip(9 * MIN)], { endMs: 10 * MIN }), 'alert-verdict:a1')).toMatchObject({ code: 'TP_MISSED_CLOSED' });
+    const short = scoringScenario({ scoring: { triageWindow: '2m', weights: { detection: 250, response: 250, coordination: 250, incident: 250 } } });
+    const { state, actions } = play(short, delivered, [...ideal(), flip(5 * MIN)]);
+    // With a 2-minute window a1 settled at T+3m: the flip at T+5m is too late to count.
+    expect(item(computeScore({ scenario: short, delivered, state, actions }), 'alert-verdict:a1')).toMatchObject({ code: 'TP_CONFIRMED' });
+  });
+
+  it('shows an alert still within its window as pending in a live score: not in the maximum, not missed', () => {
+    const short = scoringScenario({ scoring: { triageWindow: '2m', weights: { detection: 250, response: 250, coordination: 250, incident: 250 } } });
+    // At T+4m: a1 (T+1m) and n-fp (T+2m) settled; n-benign (T+3m) and a1-again (T+4m) pending.
+    const shown = delivered.filter((d) => d.virtualMs <= 4 * MIN);
+    const steps = idealTriage().filter((s) => s.atMs <= 4 * MIN);
+    const { state, actions } = play(short, shown, steps);
+    const live = computeScore({ scenario: short, delivered: shown, state, actions, endMs: 4 * MIN, phase: 'live' });
+    expect(item(live, 'alert-verdict:a1-again')).toMatchObject({ status: 'not-applicable', code: 'ALERT_PENDING', points: 0, maxPoints: 0 });
+    expect(item(live, 'alert-verdict:n-benign')).toMatchObject({ status: 'not-applicable', code: 'ALERT_PENDING' });
+    expect(() => item(live, 'alert-missed:a1-again')).toThrow();
+    // Rate and component over the same settled alerts: a1 found, so both say so.
+    expect(live.metrics).toMatchObject({ truePositivesDelivered: 1, truePositivesDetected: 1, detectionRate: 1 });
+    expect(live.components.detection.applicable).toBe(true);
+    expect(live.components.detection.score).toBeGreaterThan(0);
+    expect(live.components.detection.parts.find((p) => p.id === 'true-positives')).toMatchObject({ ratio: 1 });
+    // The same moment scored as a final (the exercise ended at T+4m) settles them all at the end.
+    const final = computeScore({ scenario: short, delivered: shown, state, actions, endMs: 4 * MIN });
+    expect(item(final, 'alert-verdict:a1-again')).toMatchObject({ status: 'earned', code: 'DUPLICATE_ACCEPTED' });
+    expect(item(final, 'alert-verdict:n-benign')).toMatchObject({ status: 'earned' });
+    expect(final.metrics).toMatchObject({ truePositivesDelivered: 2, detectionRate: 1 });
+  });
+
+  it('starts an alert caught up by a seek on its triage window when the team received it', () => {
+    // a1 was due at T+1m but the instructor sought to T+40m: the team saw it then, so a verdict at T+45m counts.
+    const caughtUp = delivered.map((d) => ({ ...d, deliveredAtMs: 40 * MIN }));
+    const steps = [...idealTriage().filter((s) => s.action.type !== 'alert.verdict' || s.action.alertId !== 'a1'), { atMs: 45 * MIN, action: { type: 'alert.verdict', alertId: 'a1', verdict: 'true-positive', reason: 'webshell' } } as Step];
+    const { state, actions } = play(scenario, caughtUp, steps);
+    expect(item(computeScore({ scenario, delivered: caughtUp, state, actions }), 'alert-verdict:a1')).toMatchObject({ code: 'TP_CONFIRMED' });
+    const { state: s2, actions: a2 } = play(scenario, delivered, steps);
+    expect(item(computeScore({ scenario, delivered, state: s2, actions: a2 }), 'alert-verdict:a1')).toMatchObject({ status: 'missed' });
+  });
+
+  it('leaves the detection component out, not at zero, while nothing has settled', () => {
+    const shown = delivered.filter((d) => d.virtualMs <= 2 * MIN);
+    const { state, actions } = play(scenario, shown, idealTriage().filter((s) => s.atMs <= 2 * MIN));
+    const live = computeScore({ scenario, delivered: shown, state, actions, endMs: 2 * MIN, phase: 'live' });
+    expect(live.components.detection).toMatchObject({ applicable: false, score: 0 });
+    expect(live.metrics.detectionRate).toBeNull();
+    expect(live.metrics.truePositivesDelivered).toBe(0);
+  });
+});

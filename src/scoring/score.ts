@@ -15,6 +15,7 @@ import {
 } from '../contracts/scoring.schema.js';
 import type { IncidentState, ReportRecord, TeamState, TriageAction } from '../contracts/triage.schema.js';
 import { AnswerKey, type KeyAlert } from './answer-key.js';
+import { judgementsAt, NO_JUDGEMENT, receivedAt, settleInstant, triageWindowMs, type AlertJudgement } from './settlement.js';
 
 type ReportContentField = (typeof REPORT_CONTENT_FIELDS)[number];
 
@@ -26,6 +27,8 @@ type ReportContentField = (typeof REPORT_CONTENT_FIELDS)[number];
 export interface ScoringDeliveredEvent {
   readonly eventId: string;
   readonly virtualMs: number;
+  /** When the team received it, if later than `virtualMs` (a seek's or a recovery's catch-up): its triage window starts then. */
+  readonly deliveredAtMs?: number;
   readonly origin: 'timeline' | 'noise' | 'inject';
   /** Library inject id (the answer key of an inject); absent for ad-hoc injects. */
   readonly injectId?: string;
@@ -50,6 +53,14 @@ export interface ScoreInput {
   readonly actions?: readonly ScoringAction[];
   /** Virtual time the score is taken at; default: the scenario's duration. */
   readonly endMs?: number;
+  /**
+   * 'final' (default): every delivered alert settles at its delivery + the triage window, or at
+   * `endMs` if that comes first. 'live': an alert whose window has not passed by `endMs` is pending
+   * (not applicable, neither in the maximum nor missed). Either way an alert's verdict and severity
+   * count as they were at its settle instant (from `actions`; a caller giving only a state vouches
+   * that nothing changed after settlement).
+   */
+  readonly phase?: 'live' | 'final';
   readonly adjustments?: readonly ManualAdjustment[];
   /** Reuse one index of the answer key across teams. */
   readonly key?: AnswerKey;
@@ -141,6 +152,8 @@ interface DeliveredInfo {
   readonly eventId: string;
   readonly virtualMs: number;
   readonly key: KeyAlert | undefined;
+  /** When its verdict and severity were settled; null while pending (live scores only). */
+  readonly settleMs: number | null;
 }
 
 interface Context {
@@ -153,6 +166,8 @@ interface Context {
   readonly deliveredAt: ReadonlyMap<string, number>;
   readonly verdictBy: ReadonlyMap<string, ScoringAction>;
   readonly severityBy: ReadonlyMap<string, ScoringAction>;
+  /** Verdict and severity of each settled alert at its settle instant (absent: never judged by then). */
+  readonly judgements: ReadonlyMap<string, AlertJudgement>;
   readonly incidentActors: ReadonlyMap<string, readonly string[]>;
   /** Team incident id → key incident id, after matching. */
   incidentMatch: Map<string, string>;
@@ -270,9 +285,17 @@ function buildContext(input: ScoreInput, key: AnswerKey): Context {
   const delivered: DeliveredInfo[] = [];
   const deliveredById = new Map<string, DeliveredInfo>();
   const deliveredAt = new Map<string, number>();
+  const endMs = input.endMs ?? input.scenario.duration * 1000;
+  const windowMs = triageWindowMs(input.scenario);
+  const phase = input.phase ?? 'final';
   for (const event of input.delivered) {
     if (deliveredById.has(event.eventId)) continue;
-    const info: DeliveredInfo = { eventId: event.eventId, virtualMs: event.virtualMs, key: key.alert(event.eventId, event.injectId) };
+    const info: DeliveredInfo = {
+      eventId: event.eventId,
+      virtualMs: event.virtualMs,
+      key: key.alert(event.eventId, event.injectId),
+      settleMs: settleInstant(receivedAt(event), windowMs, endMs, phase),
+    };
     delivered.push(info);
     deliveredById.set(event.eventId, info);
     if (!deliveredAt.has(event.eventId)) deliveredAt.set(event.eventId, event.virtualMs);
@@ -291,14 +314,19 @@ function buildContext(input: ScoreInput, key: AnswerKey): Context {
   let sorted = true;
   for (let i = 1; i < actions.length && sorted; i++) sorted = actions[i - 1].seq <= actions[i].seq;
   const ordered = sorted ? actions : [...actions].sort((a, b) => a.seq - b.seq);
+  // Who set the verdict or severity that counts: the last such action by the alert's settle instant.
+  const counts = (alertId: string, atMs: number): boolean => {
+    const limit = deliveredById.get(alertId)?.settleMs ?? null;
+    return limit !== null && atMs <= limit;
+  };
   for (const recorded of ordered) {
     const action = recorded.action;
     switch (action.type) {
       case 'alert.verdict':
-        verdictBy.set(action.alertId, recorded);
+        if (counts(action.alertId, recorded.virtualMs)) verdictBy.set(action.alertId, recorded);
         break;
       case 'alert.severity':
-        severityBy.set(action.alertId, recorded);
+        if (counts(action.alertId, recorded.virtualMs)) severityBy.set(action.alertId, recorded);
         break;
       case 'incident.link':
       case 'incident.unlink':
@@ -312,19 +340,33 @@ function buildContext(input: ScoreInput, key: AnswerKey): Context {
     }
   }
   for (const incident of Object.values(input.state.incidents)) addActor(incident.id, incident.createdBy);
+  const settleOf = (alertId: string): number | null => deliveredById.get(alertId)?.settleMs ?? null;
+  const judgements = input.actions !== undefined ? judgementsAt(ordered, settleOf, (alertId) => deliveredById.has(alertId)) : judgementsOfState(input.state, delivered);
   return {
     scenario: input.scenario,
     state: input.state,
-    endMs: input.endMs ?? input.scenario.duration * 1000,
+    endMs,
     delivered,
     deliveredById,
     deliveredAt,
     verdictBy,
     severityBy,
+    judgements,
     incidentActors,
     incidentMatch: new Map(),
     lean: input.detail === 'totals',
   };
+}
+
+/** Without an action log: the state as it stands, for every settled alert (see ScoreInput.phase). */
+function judgementsOfState(state: TeamState, delivered: readonly DeliveredInfo[]): Map<string, AlertJudgement> {
+  const out = new Map<string, AlertJudgement>();
+  for (const d of delivered) {
+    const st = state.alerts[d.eventId];
+    if (d.settleMs === null || st === undefined) continue;
+    out.set(d.eventId, { verdict: st.verdict, verdictReason: st.verdictReason, duplicateOf: st.duplicateOf, verdictAtMs: st.verdictAtMs, severity: st.severity, severityAtMs: null });
+  }
+  return out;
 }
 
 function resolveRef(ctx: Context, ref: TimeRef): number | null {
@@ -400,7 +442,9 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
       continue;
     }
     const st = ctx.state.alerts[alertId];
-    const verdict = st?.verdict ?? null;
+    // What counts is the team's judgement at the settle instant, not its current one.
+    const jd = ctx.judgements.get(alertId) ?? NO_JUDGEMENT;
+    const verdict = jd.verdict;
     const w = SEVERITY_RANK[k.answer.severity];
     const verdictAction = ctx.verdictBy.get(alertId);
     const severityAction = ctx.severityBy.get(alertId);
@@ -408,9 +452,10 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
       if (ctx.lean) return NO_EVIDENCE;
       const times: Record<string, number> = { delivered: delivered.virtualMs };
       if (st?.acknowledgedAtMs !== null && st?.acknowledgedAtMs !== undefined) times.acknowledged = st.acknowledgedAtMs;
-      if (st?.verdictAtMs !== null && st?.verdictAtMs !== undefined) times.verdict = st.verdictAtMs;
+      if (jd.verdictAtMs !== null) times.verdict = jd.verdictAtMs;
+      if (delivered.settleMs !== null) times.settled = delivered.settleMs;
       return evidence({
-        alertIds: st?.duplicateOf ? [alertId, st.duplicateOf] : [alertId],
+        alertIds: jd.duplicateOf ? [alertId, jd.duplicateOf] : [alertId],
         actionIds: user ? [user.actionId] : [],
         userIds: user ? [user.userId] : [],
         times,
@@ -438,9 +483,25 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
       metrics.verdicts += 1;
       metrics.verdictSum += Math.max(0, st.firstVerdictAtMs - delivered.virtualMs);
     }
+    if (delivered.settleMs === null) {
+      // Pending: its triage window is still open, so it is neither judged nor missed yet.
+      items.push({
+        id: `alert-verdict:${alertId}`,
+        kind: 'alert-verdict',
+        subject: alertId,
+        status: 'not-applicable',
+        raw: 0,
+        rawMax: 0,
+        scaled: true,
+        code: 'ALERT_PENDING',
+        note: lean ? '' : `${alertId} is still within its triage window: pending, not judged yet.`,
+        evidence: ev(undefined),
+      });
+      continue;
+    }
     if (verdict === 'true-positive') metrics.tpVerdicts += 1;
     const sevLabel = `${k.answer.severity}`;
-    const verdictAt = st?.verdictAtMs ?? undefined;
+    const verdictAt = jd.verdictAtMs ?? undefined;
 
     if (k.answer.verdict === 'true-positive') {
       metrics.tpDelivered += 1;
@@ -457,7 +518,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         vCode = 'TP_CONFIRMED';
         vNote = lean ? '' : `${alertId} confirmed as a true positive ${span((verdictAt ?? delivered.virtualMs) - delivered.virtualMs)} after delivery.`;
       } else if (verdict === 'duplicate') {
-        const named = st?.duplicateOf ?? null;
+        const named = jd.duplicateOf;
         const namedKey = named === null ? undefined : keyFor(ctx, key, named);
         if (named !== null && k.answer.duplicateOf !== undefined && rootOf(ctx, named) === rootOf(ctx, alertId)) {
           vRaw = vMax;
@@ -518,7 +579,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
       let sCode = 'SEVERITY_NOT_JUDGED';
       let sNote = lean ? '' : `Severity of ${alertId} not judged: the alert was not recognised as a true positive.`;
       if (detected) {
-        const given = st?.severity ?? null;
+        const given = jd.severity;
         if (duplicateAccepted && (given === null || given === k.answer.severity)) {
           sRaw = sMax;
           sStatus = 'earned';
@@ -548,7 +609,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
       tally.raw += sRaw;
     } else {
       // Noise (false positive / benign): closing it with a reason is the skill.
-      const reason = st?.verdictReason ?? null;
+      const reason = jd.verdictReason;
       const hasReason = reason !== null && reason.trim().length >= 3;
       let raw = 0;
       let status: LineItemStatus = 'missed';
@@ -565,7 +626,7 @@ function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionTally[],
         code = 'NOISE_OTHER_VERDICT';
         note = lean ? '' : `${alertId} closed as ${verdict}; the key says ${k.answer.verdict} (partial credit).`;
       } else if (verdict === 'duplicate') {
-        const named = st?.duplicateOf ?? null;
+        const named = jd.duplicateOf;
         const namedKey = named === null ? undefined : keyFor(ctx, key, named);
         if (named !== null && k.answer.duplicateOf !== undefined && rootOf(ctx, named) === rootOf(ctx, alertId)) {
           raw = w;

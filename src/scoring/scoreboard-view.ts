@@ -51,6 +51,8 @@ export function instructorView(meta: BoardMeta, rows: readonly ScoreboardRow[], 
  */
 export function traineeView(meta: BoardMeta, rows: readonly ScoreboardRow[], teamId: string, teamName: string, source: 'live' | 'final' | 'frozen'): ScoreboardView {
   const mine = rows.find((r) => r.teamId === teamId);
+  // When each team last earned points would date the settled verdict that counted: trainees get the ranks, not the times.
+  const hideTimes = meta.status !== 'finished';
   const base = {
     exerciseId: meta.exerciseId,
     status: meta.status,
@@ -77,7 +79,7 @@ export function traineeView(meta: BoardMeta, rows: readonly ScoreboardRow[], tea
       return {
         ...base,
         teamCount: rows.length,
-        rows: rows.map((r) => ({ ...r })),
+        rows: rows.map((r) => ({ ...r, lastScoringActionMs: hideTimes ? null : r.lastScoringActionMs })),
         own: { teamId, teamName, rank: mine?.rank ?? null, total: mine?.total ?? null, index: mine?.index ?? null, components: mine ? { ...mine.components } : null },
       };
     default: {

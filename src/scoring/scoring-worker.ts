@@ -78,6 +78,7 @@ function runLive(job: LiveWorkerJob): WorkerReply {
           adjustments: team.adjustments,
           endMs: job.endMs,
           detail: 'totals',
+          phase: 'live',
         }),
       ] as const,
   );
@@ -100,7 +101,7 @@ function runSealed(job: SealedWorkerJob): WorkerReply {
     } catch {
       continue;
     }
-    const score = scoreTeamLog(scenario, { exerciseId: job.exerciseId, seed: job.seed, teamId, memberIds: team.memberIds, log, adjustments: team.adjustments, endMs: job.endMs, detail: job.detail });
+    const score = scoreTeamLog(scenario, { exerciseId: job.exerciseId, seed: job.seed, teamId, memberIds: team.memberIds, log, adjustments: team.adjustments, endMs: job.endMs, detail: job.detail, phase: 'final' });
     if (stored) {
       json.push(JSON.stringify(score));
       scores.push([teamId, totalsView(score)]);

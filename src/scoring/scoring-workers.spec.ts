@@ -235,7 +235,7 @@ describe('scoring workers (live boards of running exercises)', () => {
       const dataSource = await openDatabase({ databaseUrl: `sqlite:${file}` });
       try {
         const log = await readExerciseLog(dataSource, exerciseId, teams, { wholeExercise: true });
-        return new Map(teams.map((t) => [t, JSON.stringify(scoreTeamLog(parts, { exerciseId, seed: '5', teamId: t, memberIds: [], log: log.teams.get(t)!, adjustments: [], endMs: scenario.duration * 1000, detail: 'totals' }))]));
+        return new Map(teams.map((t) => [t, JSON.stringify(scoreTeamLog(parts, { exerciseId, seed: '5', teamId: t, memberIds: [], log: log.teams.get(t)!, adjustments: [], endMs: scenario.duration * 1000, detail: 'totals', phase: 'live' }))]));
       } finally {
         await dataSource.destroy();
       }

@@ -39,7 +39,8 @@ import { encodeTeamLog, SEALED_LOG_FORMAT } from './sealed-team-log.js';
 import { rankTeams } from './score-team.js';
 import { boardRows, instructorView, traineeView, type BoardMeta, type ScoreVisibility } from './scoreboard-view.js';
 import { ExerciseScoreEntity, ScoreAdjustmentEntity, ScoreboardStateEntity } from './scoring.entity.js';
-import { scoreTeamLog, totalsView, type ScoreDetail } from './team-log-scoring.js';
+import { checkpointAt, triageWindowMs } from './settlement.js';
+import { scoreTeamLog, settledLogAt, totalsView, type ScoreDetail } from './team-log-scoring.js';
 
 export interface ExerciseTeamScore {
   readonly teamId: string;
@@ -107,6 +108,21 @@ interface LiveBoard {
   readonly logs: LiveTeamLogs;
 }
 
+/** Every team's figures as of one checkpoint: all trainees may see during the run (docs/scoring.md). */
+interface TraineeBoard {
+  readonly checkpointMs: number;
+  readonly scores: ReadonlyMap<string, TeamScore>;
+  readonly rows: ScoreboardRow[];
+  readonly computedAt: string;
+}
+
+interface TraineeBoardEntry {
+  readonly checkpointMs: number;
+  readonly board: Promise<TraineeBoard>;
+  /** Something at or before the checkpoint was committed after it was computed (a late commit, a seek, an adjustment). */
+  stale: boolean;
+}
+
 const MAX_CACHED = 64;
 const YIELD_EVERY_MS = 50;
 /** Below this many sealed teams, handing them to the workers costs more than it saves. */
@@ -127,6 +143,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   private readonly scenarios = new Map<string, Promise<ScoringScenario>>();
   private readonly boards = new Map<string, LiveBoard>();
   private readonly finalizing = new Map<string, Promise<void>>();
+  private readonly traineeBoards = new Map<string, TraineeBoardEntry>();
+  /** What each exercise's trainees were last sent (their rows, visibility and freeze), to send only changes. */
+  private readonly traineePushed = new Map<string, string>();
   private unsubscribe: (() => void) | undefined;
   /** How long the last computation from the logs spent reading and computing (for the benchmark and logs). */
   lastTiming: {
@@ -333,7 +352,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     endMs: number,
     detail: ScoreDetail,
   ): TeamScore {
-    return scoreTeamLog(scenario, { exerciseId: exercise.id, seed: exercise.seed, teamId, memberIds, log, adjustments, endMs, detail });
+    return scoreTeamLog(scenario, { exerciseId: exercise.id, seed: exercise.seed, teamId, memberIds, log, adjustments, endMs, detail, phase: phaseOf(exercise) });
   }
 
   /**
@@ -511,6 +530,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       await this.awaitFinal(exerciseId);
       await this.storeFinal(exerciseId, { reason: `adjustment ${row.id}: ${input.points > 0 ? '+' : ''}${input.points} ${input.component} (${input.reason})`, actor: user });
     } else {
+      this.traineeBoardTouched(exerciseId, null);
       this.markDirty(exerciseId, [teamId]);
     }
     this.publishSoon(exerciseId);
@@ -582,8 +602,11 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   /** The scoreboard as `user` may see it (instructors everything live; trainees per the visibility). */
   async scoreboardFor(user: AuthenticatedUser, exerciseId: string): Promise<ScoreboardView> {
     const access = await this.exercises.access(user, exerciseId);
-    const { meta, rows, source } = await this.boardState(access.exercise);
-    if (access.canControl || access.teamId === null) return instructorView(meta, rows, source);
+    if (access.canControl || access.teamId === null) {
+      const { meta, rows, source } = await this.boardState(access.exercise);
+      return instructorView(meta, rows, source);
+    }
+    const { meta, rows, source } = await this.traineeBoardState(access.exercise);
     const roster = await this.roster(exerciseId);
     const frozenRows = await this.frozenRows(exerciseId);
     return traineeView(meta, frozenRows ?? rows, access.teamId, roster.names.get(access.teamId) ?? access.teamId, frozenRows ? 'frozen' : source);
@@ -598,7 +621,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     let frozenAt = before?.frozenAt ?? null;
     const frozen = input.frozen ?? before?.frozen ?? false;
     if (frozen && !(before?.frozen ?? false)) {
-      frozenRowsJson = JSON.stringify((await this.boardState(access.exercise)).rows);
+      // What trainees saw at the freeze (the checkpoint board), never the instructors' live rows.
+      frozenRowsJson = JSON.stringify((await this.traineeBoardState(access.exercise)).rows);
       frozenAt = now;
     } else if (!frozen) {
       frozenRowsJson = null;
@@ -675,9 +699,11 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     switch (message.type) {
       case 'events':
         this.markDirty(message.exerciseId, [message.teamId]).logs.events(message.teamId, message.events);
+        this.traineeBoardTouched(message.exerciseId, message.events.reduce((min, e) => Math.min(min, e.virtualMs), Number.POSITIVE_INFINITY));
         return;
       case 'action':
         this.markDirty(message.exerciseId, [message.teamId]).logs.action(message.teamId, message.action);
+        this.traineeBoardTouched(message.exerciseId, message.action.virtualMs);
         return;
       case 'clock':
         if (message.clock.status === 'finished') this.onFinished(message.exerciseId);
@@ -709,6 +735,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
 
   private dropBoard(exerciseId: string): void {
     this.workers?.forgetLive(exerciseId);
+    this.traineeBoards.delete(exerciseId);
     const board = this.boards.get(exerciseId);
     if (board?.timer) clearTimeout(board.timer);
     this.boards.delete(exerciseId);
@@ -828,15 +855,98 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const exercise = await this.exercise(exerciseId);
     const { meta, rows, source } = await this.boardState(exercise, { justComputed: options.justComputed ?? false });
     const roster = await this.roster(exerciseId);
-    const frozenRows = meta.frozen ? await this.frozenRows(exerciseId) : null;
+    // Trainees get the checkpoint board, and only when what they may see changed (or on a forced publish).
+    const trainee = await this.traineeBoardState(exercise);
+    const frozenRows = trainee.meta.frozen ? await this.frozenRows(exerciseId) : null;
+    const seen = JSON.stringify([trainee.meta.visibility, trainee.meta.frozen, trainee.meta.status, frozenRows ?? trainee.rows]);
     const teams: Array<{ teamId: string; view: ScoreboardView }> = [];
-    const send = meta.visibility !== 'none' ? !meta.frozen || options.force : options.force;
+    const send = options.force || (trainee.meta.visibility !== 'none' && seen !== this.traineePushed.get(exerciseId));
     if (send) {
+      this.traineePushed.set(exerciseId, seen);
+      trim(this.traineePushed);
       for (const team of roster.teams) {
-        teams.push({ teamId: team.id, view: traineeView(meta, frozenRows ?? rows, team.id, team.name, frozenRows ? 'frozen' : source) });
+        teams.push({ teamId: team.id, view: traineeView(trainee.meta, frozenRows ?? trainee.rows, team.id, team.name, frozenRows ? 'frozen' : trainee.source) });
       }
     }
     this.bus.publish({ type: 'scores', exerciseId, instructor: instructorView(meta, rows, source), teams });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What trainees see during the run: the checkpoint board
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The board trainees may see: the stored final scores once finished; before that every team
+   * scored as of the last checkpoint (a fixed grid of one triage window), counting only alerts
+   * settled by then. It moves at checkpoints whatever a team does, so acting and re-reading tells
+   * nothing about an alert's key (docs/scoring.md, "What trainees see").
+   */
+  private async traineeBoardState(exercise: ExerciseEntity): Promise<{ meta: BoardMeta; rows: ScoreboardRow[]; source: 'live' | 'final' }> {
+    if (exercise.status === 'finished') return this.boardState(exercise);
+    const board = await this.traineeBoard(exercise);
+    const state = await this.scoreboardState(exercise.id);
+    const meta: BoardMeta = {
+      exerciseId: exercise.id,
+      status: exercise.status,
+      visibility: exercise.scoreVisibility as ScoreVisibility,
+      frozen: state?.frozen ?? false,
+      frozenAt: state?.frozenAt ?? null,
+      computedAt: board.computedAt,
+    };
+    return { meta, rows: board.rows, source: 'live' };
+  }
+
+  private async traineeBoard(exercise: ExerciseEntity): Promise<TraineeBoard> {
+    const scenario = await this.scoringScenario(exercise.scenarioVersionId);
+    const windowMs = triageWindowMs(scenario.scenario);
+    const checkpointMs = checkpointAt(this.virtualNow(exercise, scenario.scenario), windowMs);
+    const cached = this.traineeBoards.get(exercise.id);
+    if (cached !== undefined && cached.checkpointMs === checkpointMs && !cached.stale) return cached.board;
+    const entry: TraineeBoardEntry = { checkpointMs, board: this.computeTraineeBoard(exercise, scenario, checkpointMs, windowMs), stale: false };
+    this.traineeBoards.set(exercise.id, entry);
+    trim(this.traineeBoards);
+    entry.board.catch(() => {
+      if (this.traineeBoards.get(exercise.id) === entry) this.traineeBoards.delete(exercise.id);
+    });
+    return entry.board;
+  }
+
+  private async computeTraineeBoard(exercise: ExerciseEntity, scenario: ScoringScenario, checkpointMs: number, windowMs: number): Promise<TraineeBoard> {
+    const roster = await this.roster(exercise.id);
+    const teamIds = roster.teams.map((t) => t.id);
+    const log = await readExerciseLog(this.dataSource, exercise.id, teamIds, { wholeExercise: true });
+    const adjustments = await this.adjustmentsByTeam(exercise.id);
+    const scores = new Map<string, TeamScore>();
+    let sliceStarted = performance.now();
+    for (const team of roster.teams) {
+      if (performance.now() - sliceStarted > LIVE_YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStarted = performance.now();
+      }
+      const teamLog = await teamLogOf(this.dataSource, log, team.id);
+      scores.set(
+        team.id,
+        scoreTeamLog(scenario, {
+          exerciseId: exercise.id,
+          seed: exercise.seed,
+          teamId: team.id,
+          memberIds: team.memberIds,
+          log: settledLogAt(teamLog, checkpointMs, windowMs),
+          adjustments: adjustments.get(team.id) ?? [],
+          endMs: checkpointMs,
+          detail: 'totals',
+          phase: 'live',
+        }),
+      );
+    }
+    const sums = new Map([...adjustments].map(([teamId, list]) => [teamId, list.reduce((sum, a) => sum + a.points, 0)]));
+    return { checkpointMs, scores, rows: boardRows([...scores.values()], roster.names, sums), computedAt: new Date().toISOString() };
+  }
+
+  /** A commit at or before the trainees' checkpoint (late, a seek's catch-up, an adjustment) makes their board recomputed. */
+  private traineeBoardTouched(exerciseId: string, virtualMs: number | null): void {
+    const entry = this.traineeBoards.get(exerciseId);
+    if (entry !== undefined && (virtualMs === null || virtualMs <= entry.checkpointMs)) entry.stale = true;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -856,8 +966,12 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         if (!(visibility === 'own' || visibility === 'full')) throw new AppError('FORBIDDEN', 'Scores are not visible to trainees during this exercise');
         if ((await this.frozenRows(exerciseId)) !== null) throw new AppError('FORBIDDEN', 'The scoreboard is frozen');
         // Line items, parts, breakdowns and key-derived metrics would tell trainees the answer key
-        // (which alerts are real, how many responses are expected) while the drill still runs.
-        return redactForTrainee(await this.teamScore(exerciseId, teamId, { detail: 'totals' }));
+        // (which alerts are real, how many responses are expected) while the drill still runs; and
+        // the figures are the checkpoint board's, which no action moves before the next checkpoint.
+        const board = await this.traineeBoard(access.exercise);
+        const score = board.scores.get(teamId);
+        if (score === undefined) throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+        return redactForTrainee(score);
       }
     }
     await this.awaitFinal(exerciseId);
@@ -974,6 +1088,8 @@ function redactForTrainee(score: TeamScore): TeamScore {
     components: { detection: component(score.components.detection), response: component(score.components.response), coordination: component(score.components.coordination), incident: component(score.components.incident) },
     breakdowns: { layers: [], phases: [], techniques: [] },
     members: [],
+    // When it last earned points would date the settled verdict that counted.
+    lastScoringActionMs: null,
     metrics: {
       alertsDelivered: m.alertsDelivered,
       alertsAcknowledged: m.alertsAcknowledged,
@@ -992,6 +1108,11 @@ function redactForTrainee(score: TeamScore): TeamScore {
       hintsUsed: m.hintsUsed,
     },
   };
+}
+
+/** Live while the exercise may still change (pending alerts are not judged yet); final once it ended. */
+function phaseOf(exercise: ExerciseEntity): 'live' | 'final' {
+  return exercise.status === 'finished' || exercise.status === 'aborted' ? 'final' : 'live';
 }
 
 function storedScore(row: ExerciseScoreEntity, detail: ScoreDetail): TeamScore {

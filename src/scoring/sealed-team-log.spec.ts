@@ -56,6 +56,8 @@ describe('sealed team logs (compact encoding of a finished team log)', () => {
       { eventId: 'n-1', virtualMs: 500, origin: 'noise' as const },
       { eventId: 'inject-1', virtualMs: 900, origin: 'inject' as const, injectId: 'lib-ransom' },
       { eventId: 'inject-2', virtualMs: 950, origin: 'inject' as const },
+      // Caught up by a seek: received later than it was due (its triage window starts then).
+      { eventId: 'n-2', virtualMs: 1_000, origin: 'noise' as const, deliveredAtMs: 61_000 },
     ];
     const back = roundTrip({ delivered, actions });
     expect(back.actions.map((a) => JSON.stringify(a))).toEqual(actions.map((a) => JSON.stringify(a)));

@@ -1,9 +1,10 @@
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import type { TeamLog } from './exercise-log-reader.js';
 import type { ScoringDeliveredEvent } from './score.js';
+import { deliveredEvent } from './settlement.js';
 
 /** Bumped whenever the layout below changes; a sealed log of another format is ignored (read from the rows again). */
-export const SEALED_LOG_FORMAT = 1;
+export const SEALED_LOG_FORMAT = 2;
 
 /**
  * A finished team's logs in one compact document: the journal's rows of one action each cost
@@ -30,7 +31,8 @@ interface SealedBody {
   readonly b: number[];
   readonly c: number[];
   readonly d: number[];
-  readonly events: { readonly id: number[]; readonly virtualMs: number[]; readonly origin: number[]; readonly inject: number[] };
+  /** `late`: how long after it was due the team received it (0 unless caught up). */
+  readonly events: { readonly id: number[]; readonly virtualMs: number[]; readonly origin: number[]; readonly inject: number[]; readonly late: number[] };
 }
 
 const enum Kind {
@@ -148,7 +150,7 @@ export function encodeTeamLog(log: TeamLog, ids: { readonly exerciseId: string; 
     b: [],
     c: [],
     d: [],
-    events: { id: [], virtualMs: [], origin: [], inject: [] },
+    events: { id: [], virtualMs: [], origin: [], inject: [], late: [] },
   };
   const actionIds: string[] = [];
   for (const record of log.actions) {
@@ -191,6 +193,7 @@ export function encodeTeamLog(log: TeamLog, ids: { readonly exerciseId: string; 
     body.events.virtualMs.push(event.virtualMs);
     body.events.origin.push(ORIGINS.indexOf(event.origin));
     body.events.inject.push(event.injectId === undefined ? NONE : strings.of(event.injectId));
+    body.events.late.push(event.deliveredAtMs === undefined ? 0 : event.deliveredAtMs - event.virtualMs);
   }
   return JSON.stringify({ ...body, ids: actionIds.join('') });
 }
@@ -219,7 +222,7 @@ export function decodeTeamLog(text: string, ids: { readonly exerciseId: string; 
     const origin = ORIGINS[ev.origin[i]];
     if (origin === undefined) throw new SealedLogFormatError(`unknown event origin code ${ev.origin[i]}`);
     const inject = ev.inject[i];
-    delivered[i] = inject === NONE ? { eventId: body.strings[ev.id[i]], virtualMs: ev.virtualMs[i], origin } : { eventId: body.strings[ev.id[i]], virtualMs: ev.virtualMs[i], origin, injectId: body.strings[inject] };
+    delivered[i] = deliveredEvent(body.strings[ev.id[i]], ev.virtualMs[i], origin, inject === NONE ? undefined : body.strings[inject], ev.virtualMs[i] + (ev.late[i] ?? 0));
   }
   return { delivered, actions };
 }

@@ -4,6 +4,7 @@ import type { TriageScenarioView } from '../triage/team-state.reducer.js';
 import type { AnswerKey } from './answer-key.js';
 import type { TeamLog } from './exercise-log-reader.js';
 import { computeScore, type ScoringAction } from './score.js';
+import { receivedAt } from './settlement.js';
 import { foldTeamState } from './team-state-fold.js';
 
 /** How much of a score to build: every line item, or the totals a board shows. */
@@ -25,6 +26,8 @@ export interface TeamLogScoringInput {
   readonly adjustments: readonly ManualAdjustment[];
   readonly endMs: number;
   readonly detail: ScoreDetail;
+  /** 'live' while the exercise runs (alerts still in their triage window are pending); default 'final'. */
+  readonly phase?: 'live' | 'final';
 }
 
 /**
@@ -48,7 +51,21 @@ export function scoreTeamLog(scenario: ScoringScenarioParts, input: TeamLogScori
     adjustments: input.adjustments,
     key: scenario.key,
     detail: input.detail,
+    phase: input.phase ?? 'final',
   });
+}
+
+/**
+ * A team's log as trainees' figures see it at a checkpoint (docs/scoring.md, "What trainees see"):
+ * the actions taken by then, and only the alerts settled by then (delivered a triage window or more
+ * before it), so nothing about an alert's key (its verdict, its routing, its incident, a response
+ * window it opens) shows before the team's judgement of it is final.
+ */
+export function settledLogAt(log: TeamLog, checkpointMs: number, windowMs: number): TeamLog {
+  return {
+    delivered: log.delivered.filter((event) => receivedAt(event) + windowMs <= checkpointMs),
+    actions: log.actions.filter((action) => action.virtualMs <= checkpointMs),
+  };
 }
 
 /**

@@ -10,15 +10,18 @@ import type { ReportDeadline, TeamState } from '../contracts/triage.schema.js';
  * moment it first created an incident, set a true-positive verdict or filed a report. Obligations
  * with a fixed drill time (`from: "60m"`) are a published schedule; they are shown once the team
  * has recognised an incident, with their own window. Scoring keeps using the answer key.
+ *
+ * The answer key's obligation ids are not shown either (they name what the author expects, e.g.
+ * "rep-webshell-isolated"): each deadline is named by its position, `deadline-1`, `deadline-2` …
  */
 export function reportDeadlines(state: TeamState, obligations: readonly ReportObligation[], nowMs: number): ReportDeadline[] {
   const detectedAt = state.detectedAtMs ?? null;
   const used = new Set<string>();
-  return obligations.map((obligation) => {
+  return obligations.map((obligation, index) => {
     const allowedMs = Math.round(obligation.deadline * 1000);
     const startsFrom = typeof obligation.from === 'number' ? 'schedule' : 'detection';
     const base = {
-      obligationId: obligation.id,
+      obligationId: `deadline-${index + 1}`,
       kind: obligation.kind,
       legalBasis: { vi: obligation.legalBasis.vi, en: obligation.legalBasis.en },
       allowedMs,

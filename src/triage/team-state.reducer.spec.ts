@@ -450,6 +450,13 @@ describe('report deadlines', () => {
     expect(JSON.stringify(deadlines)).not.toContain('hidden-alert');
   });
 
+  it('names deadlines by position, never by the answer key\'s obligation ids', () => {
+    const { state } = run([[ALICE, { type: 'alert.verdict', alertId: 'a1', verdict: 'true-positive' }]]);
+    const deadlines = reportDeadlines(state, obligations, 600_000);
+    expect(deadlines.map((d) => [d.obligationId, d.kind])).toEqual([['deadline-1', 'notification'], ['deadline-2', 'situation-update']]);
+    expect(JSON.stringify(deadlines)).not.toMatch(/"notify"|"update"/);
+  });
+
   it('starts event-based clocks at the team\'s detection and scheduled ones at their time', () => {
     const { state } = run([[ALICE, { type: 'alert.verdict', alertId: 'a1', verdict: 'true-positive' }]]);
     const [notify, update] = reportDeadlines(state, obligations, 600_000);

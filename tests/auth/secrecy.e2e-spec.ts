@@ -110,6 +110,8 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       teams: [{ name: 'A', memberIds: [ids.trainee1] }, { name: 'B', memberIds: [ids.trainee2] }],
       speed: 1,
       seed: SEED,
+      // The default is now 'none'; 'own' keeps the trainee's own score readable, so it is checked too.
+      scoreVisibility: 'own',
     });
     const exerciseId = created.body.id;
     const teamA = created.body.teams[0]!.id;

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
+import { deliveryJitterMs } from '../../src/engine/compiled-scenario';
 import { api, login, StreamClient, uploadFixture, userIds } from '../support/api';
 import { alertRefsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
 
@@ -109,7 +110,7 @@ describe('exercise runtime over REST and socket.io', () => {
     await expectEventually(() => expect(cockpit.seqs(teamB).length).toBeGreaterThan(0));
     // Events carry seq, virtual time and the wall time they were scheduled for; never the answer key.
     const sample = a2.events.get(teamA)![0]!;
-    expect(sample).toMatchObject({ seq: 1, eventId: ref('s-001'), virtualMs: 15_000, catchUp: false, alert: { id: ref('s-001') } });
+    expect(sample).toMatchObject({ seq: 1, eventId: ref('s-001'), virtualMs: 15_000 + deliveryJitterMs(42, 's-001'), catchUp: false, alert: { id: ref('s-001') } });
     // Where an event came from (timeline, noise, inject) would name its verdict.
     expect(sample).not.toHaveProperty('origin');
     expect(sample.scheduledWallMs).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
+import { deliveryJitterMs } from '../../src/engine/compiled-scenario';
 import { api, login, userIds } from '../support/api';
 import { alertRefsOf, eventIdsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { TriageClient, uploadBundled } from './triage-support';
@@ -67,12 +68,12 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
     expect((await isolator!.act({ type: 'response', action: 'isolate-host', target: 'web-01' })).data?.applied).toBe(true);
     expect((await maintainer!.act({ type: 'response', action: 'maintenance-page', target: 'web-01' })).data?.applied).toBe(true);
 
-    // Live at 100×: the spread trigger fires at T+40m for the idle team, its first alert 2 minutes later.
+    // Live at 100×: the spread trigger fires at T+40m for the idle team, its first alert 2 minutes later (plus its delivery jitter).
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 39 * 60_000 })).status).toBe(200);
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/speed`, { speed: 100 })).status).toBe(200);
     await expectEventually(() => expect(idle!.deliveredIds(team(1))).toContain(ref('sp-fw-dmz-smb')), 15_000);
     const smb = idle!.events.get(team(1))!.find((e) => e.eventId === ref('sp-fw-dmz-smb'))!;
-    expect(smb.virtualMs).toBe(42 * 60_000);
+    expect(smb.virtualMs).toBe(42 * 60_000 + deliveryJitterMs(11, 'sp-fw-dmz-smb'));
     expect(smb.catchUp).toBe(false);
 
     // The rest of the drill at once.
@@ -96,6 +97,6 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
     expect(c.filter((id) => ['df-waf-webshell-post', 'df-fim-index-modified', 'df-page-integrity', 'df-page-integrity-hcm', 'df-uptime-keyword'].includes(id))).toEqual([]);
     expect(c).toEqual(expect.arrayContaining(spread));
     const blocked = (await delivered(tokens.trainee3!)).find((e) => e.eventId === ref('df-waf-blocked-attempt'))!;
-    expect(blocked.virtualMs).toBe(81 * 60_000);
+    expect(blocked.virtualMs).toBe(81 * 60_000 + deliveryJitterMs(11, 'df-waf-blocked-attempt'));
   }, 60_000);
 });

@@ -202,7 +202,10 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
   it('shows report deadlines counted from what the team knows, without leaking the answer key', async () => {
     const mine = await api<ReportDeadlines>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/deadlines`);
     expect(mine.status).toBe(200);
-    const byId = Object.fromEntries(mine.body.deadlines.map((d) => [d.obligationId, d]));
+    // Named by position, never by the answer key's obligation ids.
+    expect(mine.body.deadlines.map((d) => d.obligationId)).toEqual(mine.body.deadlines.map((_d, i) => `deadline-${i + 1}`));
+    expect(JSON.stringify(mine.body)).not.toMatch(/rep-notification|rep-initial|rep-situation-update/);
+    const byId = Object.fromEntries(mine.body.deadlines.map((d) => [`rep-${d.kind}`, d]));
     const detectedAt = (await state(tokens.trainee1!)).body.detectedAtMs!;
     expect(byId['rep-notification']).toMatchObject({ kind: 'notification', startsFrom: 'detection', status: 'met', startsAtMs: detectedAt, dueAtMs: detectedAt + 30 * 60_000, filedReportId: 'RPT-1' });
     expect(byId['rep-initial']).toMatchObject({ status: 'open', startsAtMs: detectedAt, dueAtMs: detectedAt + 45 * 60_000 });
@@ -214,7 +217,7 @@ describe('trainee triage over socket.io and REST (flagship scenario)', () => {
     const other = await api<ReportDeadlines>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/deadlines?teamId=${teamB}`);
     const bDetected = (await state(instructor, teamB)).body.detectedAtMs!;
     expect(bDetected).toBeGreaterThan(detectedAt);
-    expect(other.body.deadlines.find((d) => d.obligationId === 'rep-notification')).toMatchObject({ status: 'open', startsAtMs: bDetected, filedReportId: null });
+    expect(other.body.deadlines.find((d) => d.kind === 'notification')).toMatchObject({ status: 'open', startsAtMs: bDetected, filedReportId: null });
   });
 
   it('locks an alert to its owner within the team; takeover requests and assignment hand it over', async () => {
