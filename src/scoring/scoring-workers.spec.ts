@@ -193,7 +193,9 @@ describe('scoring workers (live boards of running exercises)', () => {
       for (const a of actions) {
         const ordinal = ordinals.get(exerciseId) ?? 0;
         ordinals.set(exerciseId, ordinal + 1);
-        journal.run(exerciseId, ordinal, 'action', team, a.actionId, a.userId, a.virtualMs, a.wallMs, '{}', a.seq, JSON.stringify({ ...a, exerciseId, teamId: team }));
+        // Action ids are unique in an exercise (the journal's unique index); the solvers' own ids repeat across teams.
+        const actionId = `${team}:${a.actionId}`;
+        journal.run(exerciseId, ordinal, 'action', team, actionId, a.userId, a.virtualMs, a.wallMs, '{}', a.seq, JSON.stringify({ ...a, actionId, exerciseId, teamId: team }));
       }
       events.forEach((e, i) => event.run(team, firstSeq + i, exerciseId, e.eventId, e.virtualMs, e.virtualMs, 0, 0, e.origin, '{}'));
     })();

@@ -72,8 +72,10 @@ describe('scenarios owned by an organisation (e2e)', () => {
     const versions: [string, string] = [own.versionId, missingVersion];
 
     for (const token of [instructorB, traineeB]) {
-      const list = await api<Summary[]>(t.baseUrl, token, 'GET', '/scenarios');
-      expect(list.body.map((s) => s.scenarioId)).not.toContain('lam-son-secret');
+      const list = await api<Summary[] | { error: { code: string } }>(t.baseUrl, token, 'GET', '/scenarios');
+      // Trainees read briefings, never the catalogue; instructors list only what they may see.
+      if (token === traineeB) expect(list.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
+      else expect((list.body as Summary[]).map((s) => s.scenarioId)).not.toContain('lam-son-secret');
       await expectHidden(token, 'GET', '/scenarios/lam-son-secret', '/scenarios/never-existed', undefined, ids);
     }
     await expectHidden(instructorB, 'GET', '/scenarios/lam-son-secret/versions', '/scenarios/never-existed/versions', undefined, ids);

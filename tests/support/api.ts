@@ -36,7 +36,7 @@ export async function createAccount(
   adminToken: string,
   account: { username: string; displayName: string; unitId: string; roles: string[]; password: string },
 ): Promise<ApiResponse<{ id: string }>> {
-  const temporary = `tam-thoi-${account.username}-${Math.random().toString(36).slice(2)}`;
+  const temporary = `mat-khau-tam-thoi-${Math.random().toString(36).slice(2)}`;
   const created = await api<{ id: string }>(baseUrl, adminToken, 'POST', '/users', { ...account, password: temporary });
   if (created.status !== 201) return created;
   const first = await login(baseUrl, account.username, temporary);
