@@ -280,12 +280,15 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
   });
 
   it('sends each committed action to teammates as it commits, once and in commit order', async () => {
+    await refill();
     const ids = new Set<string>();
     for (let i = 0; i < 40; i++) {
       const alertId = ref('sc-ids-system32');
       const ack = await a1.act(i % 2 === 0 ? { type: 'alert.note', alertId, text: `nhịp ${i}` } : { type: 'alert.severity', alertId, severity: i % 4 === 1 ? 'high' : 'medium' });
       expect(ack.error).toBeUndefined();
       ids.add(ack.data!.actionId);
+      // Within the per-user rate limit (20/s, bursts of 40) however fast the machine is.
+      await new Promise((resolve) => setTimeout(resolve, 30));
     }
     await expectEventually(() => expect(a2.teamActions.filter((m) => ids.has(m.action.actionId))).toHaveLength(40));
     const messages = a2.teamActionBatches.filter((message) => message.some((id) => ids.has(id)));
