@@ -189,8 +189,7 @@ async function runServer(clients: ClientPool, source: string): Promise<RunFigure
       baseUrl,
       trainees.map((u) => ({ auth: { token: u.token }, join: { exerciseId: exercise.id, lastSeq: 0 } })),
     );
-    // The gateway queues a team's batch and writes it in a later slice (realtime/fan-out-queue.ts):
-    // timed where the batch is handed to the team's sockets, i.e. when socket.io broadcasts it.
+    // Timed where the batch is handed to the team's sockets, i.e. when socket.io broadcasts it.
     const published: number[] = [];
     const adapter = gatewayNamespace(server.app).adapter;
     const broadcast = adapter.broadcast.bind(adapter);

@@ -6,7 +6,6 @@ import { benchFanout } from './fanout.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchScenarioLoad } from './scenario-load.bench.js';
 import { benchScoring } from './scoring.bench.js';
-import { benchTriageActions } from './triage-actions.bench.js';
 import { benchTiming } from './timing.bench.js';
 
 type Bench = (root: string) => BenchResult[] | Promise<BenchResult[]>;
@@ -17,7 +16,6 @@ const BENCHES: ReadonlyArray<{ name: string; run: Bench }> = [
   { name: 'fanout', run: benchFanout },
   { name: 'timing', run: benchTiming },
   { name: 'memory', run: benchMemory },
-  { name: 'triage-actions', run: benchTriageActions },
   { name: 'scoring', run: benchScoring },
 ];
 

@@ -269,12 +269,6 @@ export const ScoreboardControlSchema = z
   .meta({ id: 'ScoreboardControl', description: 'Change what trainees see (visibility) and freeze/unfreeze their board; instructors always see live.' });
 export type ScoreboardControl = z.infer<typeof ScoreboardControlSchema>;
 
-export const SocketScoreboardSchema = z.object({ exerciseId: z.uuid() }).strict();
-export const SocketScoreboardControlSchema = z
-  .object({ exerciseId: z.uuid(), visibility: z.enum(ScoreVisibilityValues).optional(), frozen: z.boolean().optional() })
-  .strict()
-  .refine((v) => v.visibility !== undefined || v.frozen !== undefined, { message: 'give visibility and/or frozen' });
-
 export const ExerciseTeamScoreSchema = z
   .object({ teamId: z.string(), teamName: z.string(), memberIds: z.array(z.string()), score: TeamScoreSchema, rank: z.number().int() })
   .strict()

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
@@ -26,14 +25,10 @@ import type { LoggedEvent } from '../exercises/exercise-views.js';
 import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
-import type { RecordedAction, TriageAction } from '../contracts/triage.schema.js';
+import type { RecordedAction } from '../contracts/triage.schema.js';
 import { TriageService } from '../triage/triage.service.js';
-import { ScoringService } from '../scoring/scoring.service.js';
 import { alertStateWithRefs, incidentStateWithRefs, recordedActionWithRefs } from '../triage/alert-ref-translation.js';
 import { SessionRevocations, type SessionRevocation } from '../identity/session-revocations.js';
-import { chunked, FanOutQueue, stillInRoom } from './fan-out-queue.js';
-import { jsonPacketParser } from './json-packet-parser.js';
-import { ACTION_BATCH_MS, TEAM_ACTIONS_MIN_INTERVAL_MS } from './team-actions-schedule.js';
 
 interface SocketData {
   user: AuthenticatedUser;
@@ -42,8 +37,6 @@ interface SocketData {
   /** The token's `ver` claim: the revocation sweep compares it with the user's current version. */
   tokenVersion: number;
   expiryTimer?: NodeJS.Timeout;
-  /** When the socket last went live in each team room (the gateway's join counter; see broadcast()). */
-  teamRoomJoins?: Map<string, number>;
   /** Joins and leaves of this socket run one after the other (see dispatch()). */
   joinQueue?: Promise<unknown>;
   /**
@@ -74,19 +67,6 @@ const REPLAY_PAGE = 1000;
  */
 const REVOCATION_SWEEP_MS = 15_000;
 const MAX_MESSAGE_BYTES = 256 * 1024;
-/** Longest stretch of room broadcasts before the event loop gets to read sockets (and ack actions) again. */
-const FAN_OUT_SLICE_MS = 2;
-/** Sockets per emit in a broadcast: one emit stays well inside a slice. */
-const FAN_OUT_SOCKETS_PER_JOB = 16;
-
-interface TeamActionBatch {
-  readonly exerciseId: string;
-  readonly teamId: string;
-  messages: Array<Extract<ExerciseMessage, { type: 'action' }>>;
-  /** When the queued messages are to go out (0: nothing queued). */
-  dueAtMs: number;
-  lastSentAtMs: number;
-}
 
 const teamRoom = (teamId: string) => `team:${teamId}`;
 const exerciseRoom = (exerciseId: string) => `exercise:${exerciseId}`;
@@ -130,26 +110,18 @@ function tokenClaims(token: string): { expiresAtMs: number; tokenVersion: number
   maxHttpBufferSize: MAX_MESSAGE_BYTES,
   serveClient: false,
   cors: false,
-  parser: jsonPacketParser,
 })
 export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger(ExercisesGateway.name);
   private readonly pending = new Map<string, Set<PendingSubscription>>();
   private unsubscribe: (() => void) | undefined;
   private sweep: NodeJS.Timeout | undefined;
-  private readonly actionBatches = new Map<string, TeamActionBatch>();
-  private actionTimer: NodeJS.Timeout | null = null;
-  private actionTimerAtMs = 0;
-  /** Counts team-room joins, to tell a socket that left and came back from one that stayed. */
-  private joins = 0;
   /**
    * Per team: sockets that replayed the team's actions when they joined, with the last seq they got.
-   * A batch queued before such a join may hold actions the replay sent already: they are not sent again.
+   * An action is published after its commit, so the replay (read from the log) may have sent it
+   * already: it is not sent again.
    */
   private readonly actionsReplayedTo = new Map<string, Map<string, number>>();
-  private readonly fanOut = new FanOutQueue(FAN_OUT_SLICE_MS, { now: () => performance.now(), defer: (work) => void setImmediate(work) }, (error: unknown) =>
-    this.logger.error(`Broadcast failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
-  );
 
   @WebSocketServer()
   private server!: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -161,7 +133,6 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
     @Inject(TriageService) private readonly triage: TriageService,
-    @Inject(ScoringService) private readonly scoring: ScoringService,
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
   ) {}
 
@@ -201,11 +172,6 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
-    if (this.actionTimer !== null) {
-      clearTimeout(this.actionTimer);
-      this.flushTeamActions(Number.POSITIVE_INFINITY);
-    }
-    this.fanOut.flush();
     if (this.sweep) clearInterval(this.sweep);
     for (const socket of this.server?.sockets.values() ?? []) {
       if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
@@ -254,13 +220,9 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         throw new AppError('VALIDATION_FAILED', 'Invalid message', parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
       }
       // Joins and leaves of one socket run in turn: two joins at once would both replay the stream.
-      if (name === 'exercise:join' || name === 'exercise:leave') {
-        const run = (socket.data.joinQueue ?? Promise.resolve()).then(() => this.handle(socket, name, parsed.data));
-        socket.data.joinQueue = run.catch(() => undefined);
-        reply({ data: await run });
-      } else {
-        reply({ data: await this.handle(socket, name, parsed.data) });
-      }
+      const run = (socket.data.joinQueue ?? Promise.resolve()).then(() => this.handle(socket, name, parsed.data));
+      socket.data.joinQueue = run.catch(() => undefined);
+      reply({ data: await run });
     } catch (error) {
       if (!(error instanceof AppError)) this.logger.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       reply(errorAck(error));
@@ -283,33 +245,6 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         }
         socket.data.endedSent?.delete(exerciseId);
         return { left: true };
-      }
-      case 'exercise:control': {
-        const input = data as z.infer<(typeof CLIENT_EVENTS)['exercise:control']['schema']>;
-        await this.exercises.requireControl(user, input.exerciseId);
-        switch (input.op) {
-          case 'speed':
-            return this.runtime.control(input.exerciseId, { op: 'speed', speed: input.speed }, user);
-          case 'seek':
-            return this.runtime.control(input.exerciseId, { op: 'seek', target: input.target }, user);
-          default:
-            return this.runtime.control(input.exerciseId, { op: input.op }, user);
-        }
-      }
-      case 'exercise:inject': {
-        const input = data as z.output<(typeof CLIENT_EVENTS)['exercise:inject']['schema']>;
-        await this.exercises.requireControl(user, input.exerciseId);
-        const result = await this.runtime.inject(input.exerciseId, input.inject, user);
-        // Named as the cockpit's stream names it.
-        return { ...result, eventId: (await this.alertRefs.namer(input.exerciseId)).refOf(result.eventId) };
-      }
-      case 'triage:act':
-        return this.triage.act(user, data as TriageAction);
-      case 'scoreboard:get':
-        return this.scoring.scoreboardFor(user, (data as { exerciseId: string }).exerciseId);
-      case 'scoreboard:control': {
-        const { exerciseId, ...control } = data as { exerciseId: string; visibility?: 'none' | 'own' | 'rank' | 'full'; frozen?: boolean };
-        return this.scoring.controlScoreboard(user, exerciseId, control);
       }
       default: {
         const never: never = name;
@@ -385,7 +320,6 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
           lastActionSent = missedActions[missedActions.length - 1]!.action.seq;
         }
         if (socket.connected) {
-          (socket.data.teamRoomJoins ??= new Map()).set(teamRoom(teamId), ++this.joins);
           if (fromAction !== null) {
             let replayedTo = this.actionsReplayedTo.get(teamId);
             if (!replayedTo) this.actionsReplayedTo.set(teamId, (replayedTo = new Map()));
@@ -431,7 +365,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         return;
       case 'action':
         for (const sub of this.pending.get(message.teamId) ?? []) sub.actions?.push(message);
-        this.queueTeamAction(message);
+        this.sendTeamActions(message.exerciseId, message.teamId, [message]);
         return;
       default: {
         const never: never = message;
@@ -440,64 +374,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     }
   }
 
-  /**
-   * Actions wait up to ACTION_BATCH_MS and go out as one `team:actions` per team: teammates see them
-   * a few milliseconds later, and a busy exercise costs one socket write per teammate per batch
-   * instead of one per action. A team that acts all the time gets a batch every
-   * TEAM_ACTIONS_MIN_INTERVAL_MS. One timer serves every team: it is set for the earliest due batch.
-   */
-  private queueTeamAction(message: Extract<ExerciseMessage, { type: 'action' }>): void {
-    const key = `${message.exerciseId}\u0000${message.teamId}`;
-    let batch = this.actionBatches.get(key);
-    if (!batch) {
-      batch = { exerciseId: message.exerciseId, teamId: message.teamId, messages: [], dueAtMs: 0, lastSentAtMs: Number.NEGATIVE_INFINITY };
-      this.actionBatches.set(key, batch);
-    }
-    batch.messages.push(message);
-    if (batch.dueAtMs === 0) {
-      const now = Date.now();
-      batch.dueAtMs = Math.max(now + ACTION_BATCH_MS, batch.lastSentAtMs + TEAM_ACTIONS_MIN_INTERVAL_MS);
-      this.armTeamActions(batch.dueAtMs, now);
-    }
-  }
-
-  private armTeamActions(dueAtMs: number, now: number): void {
-    if (this.actionTimer !== null) {
-      if (this.actionTimerAtMs <= dueAtMs) return;
-      clearTimeout(this.actionTimer);
-    }
-    this.actionTimerAtMs = dueAtMs;
-    this.actionTimer = setTimeout(() => {
-      this.actionTimer = null;
-      this.flushTeamActions(Date.now());
-    }, Math.max(0, dueAtMs - now));
-  }
-
-  /** Sends every batch due by `now`; re-arms the timer for the next one. */
-  private flushTeamActions(now: number): void {
-    let next = Number.POSITIVE_INFINITY;
-    for (const [key, batch] of this.actionBatches) {
-      if (batch.dueAtMs === 0) {
-        // Idle for a whole interval: forget the team until it acts again (the timer comes back for it).
-        const forgetAtMs = batch.lastSentAtMs + TEAM_ACTIONS_MIN_INTERVAL_MS;
-        if (forgetAtMs <= now) this.actionBatches.delete(key);
-        else next = Math.min(next, forgetAtMs);
-        continue;
-      }
-      if (batch.dueAtMs > now) {
-        next = Math.min(next, batch.dueAtMs);
-        continue;
-      }
-      const messages = batch.messages;
-      batch.messages = [];
-      batch.dueAtMs = 0;
-      batch.lastSentAtMs = now;
-      next = Math.min(next, now + TEAM_ACTIONS_MIN_INTERVAL_MS);
-      this.sendTeamActions(batch.exerciseId, batch.teamId, messages);
-    }
-    if (next !== Number.POSITIVE_INFINITY && Number.isFinite(now)) this.armTeamActions(next, Date.now());
-  }
-
+  /** Sends committed actions to the team's room as they are published: teammates and the cockpit. */
   private sendTeamActions(exerciseId: string, teamId: string, messages: readonly ActionMessage[]): void {
     // The team room holds the team's trainees and the exercise's instructors (see join()).
     this.withNamer(exerciseId, (namer) => {
@@ -511,10 +388,10 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       const lastSeq = messages[messages.length - 1]!.action.seq;
       const apart = new Set(replayedTo.keys());
       for (const [socketId, sentSeq] of replayedTo) {
-        // Later batches hold later actions only: past this one, the socket is like any other.
+        // Later messages hold later actions only: past this one, the socket is like any other.
         if (sentSeq < lastSeq) replayedTo.delete(socketId);
         const rest = messages.filter((m) => m.action.seq > sentSeq);
-        if (rest.length > 0) this.broadcastTo([socketId], room, 'team:actions', () => teamActionsPayload(rest, namer));
+        if (rest.length > 0) this.broadcastTo([socketId], 'team:actions', () => teamActionsPayload(rest, namer));
       }
       if (replayedTo.size === 0) this.actionsReplayedTo.delete(teamId);
       this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer), apart);
@@ -522,28 +399,16 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   }
 
   /**
-   * The exercise has ended: actions still waiting in a batch go out first, then every socket that
-   * joined it gets `exercise:ended` once (a socket still replaying gets it from its join, after the replay).
+   * The exercise has ended: every socket that joined it gets `exercise:ended` once, after the
+   * events and actions published before it (a socket still replaying gets it from its join, after the replay).
    */
   private broadcastEnded(message: ExerciseEndedMessage): void {
-    for (const batch of this.actionBatches.values()) {
-      if (batch.exerciseId !== message.exerciseId || batch.dueAtMs === 0) continue;
-      const messages = batch.messages;
-      batch.messages = [];
-      batch.dueAtMs = 0;
-      batch.lastSentAtMs = Date.now();
-      this.sendTeamActions(batch.exerciseId, batch.teamId, messages);
-    }
     const members = this.server.adapter.rooms.get(exerciseRoom(message.exerciseId));
     if (members === undefined || members.size === 0) return;
-    const ids = [...members];
-    // Through the fan-out queue: after the last events and actions already queued for these sockets.
-    this.fanOut.push(() => {
-      for (const id of ids) {
-        const socket = this.server.sockets.get(id);
-        if (socket) this.emitEnded(socket, message);
-      }
-    });
+    for (const id of [...members]) {
+      const socket = this.server.sockets.get(id);
+      if (socket) this.emitEnded(socket, message);
+    }
   }
 
   private emitEnded(socket: ExerciseSocket, message: ExerciseEndedMessage): void {
@@ -560,12 +425,8 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   }
 
   /**
-   * Queues `event` for the sockets in `room` now (less those in `except`), to be written by the
-   * fan-out queue in slices between socket reads. Taking the members now keeps join()'s promise:
-   * a socket that joins after this message was published gets it from its replay buffer, not twice.
-   * For the same reason a member that has left the room, or left and joined again, by the time
-   * its group is written is skipped: it has either gone or replayed the message.
-   * The payload is built once, when the first group is written.
+   * Sends `event` to the sockets in `room` (less those in `except`: a room, or socket ids) at once.
+   * A socket still replaying is not in the room yet: its join sends what it buffered.
    */
   private broadcast<E extends keyof ServerToClientEvents>(
     room: string,
@@ -575,28 +436,13 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   ): void {
     const members = this.server.adapter.rooms.get(room);
     if (members === undefined || members.size === 0) return;
-    const excluded = typeof except === 'string' ? this.server.adapter.rooms.get(except) : except;
-    this.broadcastTo(excluded === undefined ? [...members] : [...members].filter((id) => !excluded.has(id)), room, event, payload);
+    const target = except === undefined ? this.server.to(room) : this.server.to(room).except(typeof except === 'string' ? except : [...except]);
+    emitTo(target, event, payload());
   }
 
-  /** broadcast() to these members of `room` (in it now). */
-  private broadcastTo<E extends keyof ServerToClientEvents>(ids: string[], room: string, event: E, payload: () => Parameters<ServerToClientEvents[E]>[0]): void {
-    const publishedAt = this.joins;
-    const stillMember = (id: string) => {
-      const socket = this.server.sockets.get(id);
-      return socket !== undefined && stillInRoom(socket.rooms, socket.data.teamRoomJoins, room, publishedAt);
-    };
-    let built: Parameters<ServerToClientEvents[E]>[0] | undefined;
-    const emit = (queued: string[]) => {
-      const group = queued.filter(stillMember);
-      if (group.length === 0) return;
-      built ??= payload();
-      // Each socket sits in a room of its own id: one emit encodes the packet once for the group.
-      // (socket.io's emit() does not narrow a generic event name to its parameters.)
-      const operator = this.server.to(group) as unknown as { emit(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): boolean };
-      operator.emit(event, built);
-    };
-    for (const group of chunked(ids, FAN_OUT_SOCKETS_PER_JOB)) this.fanOut.push(() => emit(group));
+  /** broadcast() to these sockets (by id) only. */
+  private broadcastTo<E extends keyof ServerToClientEvents>(ids: string[], event: E, payload: () => Parameters<ServerToClientEvents[E]>[0]): void {
+    emitTo(this.server.to(ids), event, payload());
   }
 
   /**
@@ -643,6 +489,11 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       this.logger.error(`Revocation sweep failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+/** socket.io's emit() does not narrow a generic event name to its parameters: the one cast. */
+function emitTo<E extends keyof ServerToClientEvents>(target: { emit: unknown }, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
+  (target as { emit(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): boolean }).emit(event, payload);
 }
 
 /**

@@ -48,7 +48,7 @@ const ACT_ERRORS = [
 ];
 const READ_ERRORS = ['VALIDATION_FAILED', 'EXERCISE_NOT_FOUND', 'NOT_TEAM_MEMBER'];
 
-/** Trainee triage over REST: the same actions as the socket's `triage:act`, plus team reads. */
+/** Trainee triage: the one path for actions (the socket only pushes them to teammates), plus team reads. */
 @Controller('exercises')
 export class TriageController {
   constructor(@Inject(TriageService) private readonly triage: TriageService) {}

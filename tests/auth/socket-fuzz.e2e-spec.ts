@@ -100,7 +100,7 @@ describe('socket fuzz (e2e)', () => {
       for (let i = 0; i < budget; i++) {
         const names = Object.keys(CLIENT_EVENTS) as Array<keyof typeof CLIENT_EVENTS>;
         const unknown = rng.next() < 0.05;
-        const event = unknown ? rng.pick(['__proto__', 'constructor', 'exercise:hack', 'triage:act ', 'EXERCISE:JOIN', rng.hex(8)]) : rng.pick(names);
+        const event = unknown ? rng.pick(['__proto__', 'constructor', 'exercise:hack', 'triage:act', 'triage:act ', 'exercise:control', 'exercise:inject', 'scoreboard:control', 'scoreboard:get', 'EXERCISE:JOIN', rng.hex(8)]) : rng.pick(names);
         const roll = rng.next();
         const payload = roll < 0.05 ? deep(rng) : roll < 0.1 ? rng.pick(NASTY).repeat(rng.int(1, 5_000)) : randomValue(rng, 0);
         if (!unknown) {

@@ -18,7 +18,7 @@ import { TriageClient } from '../triage/triage-support';
  * - A sets X true positive before it settles, flips it before and after it settles;
  * - B sets X true positive before it settles and leaves it;
  * - C never judges X.
- * Every trainee-visible figure (own score, scoreboard REST, socket scoreboard:get, pushed
+ * Every trainee-visible figure (own score, scoreboard REST, pushed
  * exercise:scores, report deadlines) is read after each flip and must not move; X's verdict shows
  * at the first checkpoint after it settled, and never a flip made after that.
  */
@@ -62,7 +62,6 @@ type Visibility = 'none' | 'own' | 'rank' | 'full';
 interface Figures {
   readonly score: unknown;
   readonly board: unknown;
-  readonly socket: unknown;
   readonly pushed: unknown;
   readonly deadlines: unknown;
 }
@@ -88,7 +87,6 @@ describe.each<Visibility>(['none', 'own', 'rank', 'full'])('trainee-visible figu
     const { token, client } = trainees[team];
     const score = await api<TeamScore | { error: { code: string } }>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/teams/${teams[team]}/score`);
     const board = await api<ScoreboardView>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/scoreboard`);
-    const socket = await client.emit<ScoreboardView>('scoreboard:get', { exerciseId: exercise.id });
     const deadlines = await api<ReportDeadlines>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/deadlines`);
     expect(deadlines.status).toBe(200);
     // The key's obligation id never reaches a trainee.
@@ -96,7 +94,6 @@ describe.each<Visibility>(['none', 'own', 'rank', 'full'])('trainee-visible figu
     return {
       score: { status: score.status, body: score.body },
       board: figure(board.body),
-      socket: socket.data ? figure(socket.data) : socket.error,
       pushed: figure(client.boards[client.boards.length - 1]),
       deadlines: { ...deadlines.body, virtualMs: 0, deadlines: deadlines.body.deadlines.map((d) => ({ ...d, remainingMs: null })) },
     };

@@ -208,16 +208,15 @@ describe('scoring wired into the platform', () => {
     // No live update reached the trainee socket while frozen.
     expect(a1.boards.length).toBe(seenByTrainee);
 
-    // Unfreeze over the socket control.
-    const ack = await cockpit.emit<ScoreboardView>('scoreboard:control', { exerciseId: exercise.id, frozen: false });
-    expect(ack.data).toMatchObject({ frozen: false });
+    // Unfreeze over REST.
+    const unfrozen = await api<ScoreboardView>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/scoreboard`, { frozen: false });
+    expect(unfrozen.body).toMatchObject({ frozen: false });
     // The incident came after the trainees' checkpoint (T+6m): it shows at the next one (T+9m).
     await expectEventually(() => expect(a1.board?.frozen).toBe(false));
     expect(totalOf(a1.board, teamA)).toBe(before);
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 545_000 })).status).toBe(200);
     await expectEventually(() => expect(totalOf(a1.board, teamA)).toBeGreaterThan(before));
-    const viaSocket = await a1.emit<ScoreboardView>('scoreboard:get', { exerciseId: exercise.id });
-    expect(viaSocket.data).toMatchObject({ audience: 'trainee', frozen: false, source: 'live' });
+    expect((await board(tokens.trainee1!)).body).toMatchObject({ audience: 'trainee', frozen: false, source: 'live' });
   });
 
   it('scores a late containment, and shows an adjustment apart from the components', async () => {

@@ -18,15 +18,21 @@ export type AckResult = { data?: ActionAck; error?: { code: string; message: str
 type WithoutIds<T> = T extends unknown ? Omit<T, 'actionId' | 'exerciseId'> : never;
 export type ActionBody = WithoutIds<TriageActionInput>;
 
-/** A StreamClient that also records `team:actions` broadcasts and sends triage actions. */
+/** POSTs a raw action body (anything: validation is the server's) and returns the REST answer in the ack shape. */
+export async function actOverRest(baseUrl: string, token: string, exerciseId: string, body: unknown): Promise<AckResult> {
+  const response = await api<ActionAck | { error: NonNullable<AckResult['error']> }>(baseUrl, token, 'POST', `/exercises/${exerciseId}/actions`, body);
+  return response.status === 200 ? { data: response.body as ActionAck } : (response.body as { error: NonNullable<AckResult['error']> });
+}
+
+/** A StreamClient that also records `team:actions` messages and takes triage actions (over REST, as the console does). */
 export class TriageClient extends StreamClient {
   readonly teamActions: TeamActionMessage[] = [];
-  /** The action ids of each `team:actions` batch, in arrival order. */
+  /** The action ids of each `team:actions` message, in arrival order. */
   readonly teamActionBatches: string[][] = [];
 
   constructor(
-    baseUrl: string,
-    token: string,
+    readonly baseUrl: string,
+    readonly token: string,
     readonly exerciseId: string,
   ) {
     super(baseUrl, token);
@@ -36,9 +42,9 @@ export class TriageClient extends StreamClient {
     });
   }
 
-  /** Sends a triage action (a fresh actionId unless given). */
+  /** Takes a triage action (a fresh actionId unless given): POST /exercises/:id/actions, answered as `{ data } | { error }`. */
   act(body: ActionBody, actionId: string = randomUUID()): Promise<AckResult> {
-    return this.emit<ActionAck>('triage:act', { ...body, actionId, exerciseId: this.exerciseId }) as Promise<AckResult>;
+    return actOverRest(this.baseUrl, this.token, this.exerciseId, { ...body, actionId, exerciseId: this.exerciseId });
   }
 
   async join(): Promise<void> {
