@@ -87,9 +87,12 @@ export function HotwashPage() {
 
   const body = (
     <Stack gap="md" className={projected ? 'hotwash hotwash-projected' : 'hotwash'} data-testid="hotwash" data-loaded={reviews ? 'true' : 'false'} data-projected={projected ? 'true' : 'false'} lang={lang}>
-      <Group justify="space-between" wrap="nowrap">
+      <Group justify="space-between" wrap="nowrap" align="flex-start">
         <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-          <Title order={1} lineClamp={1}>{t('hotwash.title')}{ex ? `: ${ex.title}` : ''}</Title>
+          <div style={{ minWidth: 0 }}>
+            <Title order={1}>{t('hotwash.title')}</Title>
+            {ex && <Text fz="1.1em" className="hotwash-dim" lineClamp={2}>{ex.title}</Text>}
+          </div>
           {ex && <Badge size="lg" color={STATUS_COLOR[ex.status]}>{tt(`status.${ex.status}`)}</Badge>}
         </Group>
         <Group gap="xs" wrap="nowrap">
@@ -135,11 +138,11 @@ export function HotwashPage() {
                         <Table.Td key={review.teamId}>
                           <div>{t('hotwash.reached', { time: clock(row.reachedMs) })}</div>
                           <div style={{ fontWeight: 700, color: row.containedMs === null ? 'var(--mantine-color-red-6)' : row.containedMs === undefined ? undefined : 'var(--mantine-color-teal-6)' }}>
-                            {row.containedMs === undefined ? '' : row.containedMs === null ? t('hotwash.notContained') : t('hotwash.contained', { time: clock(row.containedMs) })}
+                            {row.containedMs === undefined ? '' : row.containedMs === null ? t('hotwash.notContained', { n: row.containTaken, total: row.containTotal }) : t('hotwash.contained', { time: clock(row.containedMs) })}
                           </div>
                           {row.consequences.length > 0 && (
-                            <div className="hotwash-dim" style={{ fontSize: '0.85em' }} title={row.consequences.join('\n')}>
-                              {t('hotwash.consequences', { n: row.consequences.length })}: {row.consequences.slice(0, 3).join('; ')}{row.consequences.length > 3 ? '; …' : ''}
+                            <div className="hotwash-dim" style={{ fontSize: '0.85em', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', maxWidth: '32em' }} title={row.consequences.join('\n')}>
+                              {t('hotwash.consequences', { n: row.consequences.length })}: {row.consequences[row.consequences.length - 1]}
                             </div>
                           )}
                         </Table.Td>

@@ -52,7 +52,8 @@ export class ReviewNames {
   }
   asset(id: string | null): string {
     if (id === null) return '';
-    return pickIn(this.review.labels.assets[id], this.lang) || id;
+    // A response's target is an asset, a party (request-coordination) or an address typed by the team.
+    return pickIn(this.review.labels.assets[id] ?? this.review.labels.parties[id], this.lang) || id;
   }
   party(id: string): string {
     return pickIn(this.review.labels.parties[id], this.lang) || id;
@@ -68,9 +69,9 @@ export class ReviewNames {
     if (id === null) return '';
     return pickIn(this.review.stages.find((s) => s.phaseId === id)?.name, this.lang);
   }
-  /** An expected or harmful response as "Cô lập máy chủ web-01". */
+  /** An expected or harmful response as "Cô lập máy chủ: Máy chủ Cổng Thông tin điện tử tỉnh". */
   response(action: string, target: string | null): string {
-    return `${this.tt(`response.actions.${action}`, { defaultValue: action })}${target ? ` ${this.asset(target)}` : ''}`;
+    return `${this.tt(`response.actions.${action}`, { defaultValue: action })}${target ? `: ${this.asset(target)}` : ''}`;
   }
   reportKind(kind: string): string {
     return this.tt(`report.kinds.${kind}`, { defaultValue: kind });
@@ -160,7 +161,6 @@ export function reviewNotes(review: AfterActionReview, t: TFunction, tt: TFuncti
           team: teamVerdict ? t('notes.teamCalled', { verdict: names.verdict(teamVerdict) }) : t('notes.untriaged'),
           severity: names.severity(expected?.severity ?? ''),
           routing: expected && expected.routing.length ? t('notes.routing', { to: names.parties(expected.routing) }) : '',
-          incident: expected?.incident && names.incident(expected.incident) ? t('notes.incident', { title: names.incident(expected.incident) }) : '',
         };
         return { ...base, phase: missed?.phase ?? label?.phase ?? null, alertRef: refOf(a.subject), kind: a.tone === 'critical' ? 'missed' : 'wrong', text: t(a.tone === 'critical' ? 'notes.missedAlert' : 'notes.partlyAlert', vars) };
       }
@@ -185,17 +185,24 @@ export interface StageRow {
   readonly phaseId: string;
   readonly name: string;
   readonly reachedMs: number | null;
-  /** When every required response of the stage was taken (null: not contained, undefined: the stage has none). */
+  /** When every required containment response of the stage was taken (null: not contained, undefined: the stage has none). */
   readonly containedMs: number | null | undefined;
+  /** Required containment responses of the stage: taken and in all. */
+  readonly containTaken: number;
+  readonly containTotal: number;
   /** True alerts of the stage that reached the team: the attack steps that went through. */
   readonly consequences: readonly string[];
 }
 
+/** Response actions that stop an attack from going on (eradication and recovery come after). */
+const CONTAINMENT = new Set(['isolate-host', 'block-ip', 'block-domain', 'maintenance-page', 'disable-account', 'rate-limit']);
+
 /** Each attack stage for one team: reached, contained, which attack steps went through. */
 export function stageRows(review: AfterActionReview, lang: Lang): StageRow[] {
   return review.stages.map((stage) => {
-    const responses = review.ideal.responses.filter((r) => r.required && review.labels.responses[r.id]?.phase === stage.phaseId && r.status !== 'not-applicable');
-    const containedMs = responses.length === 0 ? undefined : responses.every((r) => r.takenMs !== null) ? Math.max(...responses.map((r) => r.takenMs ?? 0)) : null;
+    const responses = review.ideal.responses.filter((r) => r.required && CONTAINMENT.has(r.action) && review.labels.responses[r.id]?.phase === stage.phaseId && r.status !== 'not-applicable');
+    const taken = responses.filter((r) => r.takenMs !== null);
+    const containedMs = responses.length === 0 ? undefined : taken.length === responses.length ? Math.max(...taken.map((r) => r.takenMs ?? 0)) : null;
     const seen = new Set<string>();
     const consequences: string[] = [];
     for (const entry of review.timeline) {
@@ -205,7 +212,7 @@ export function stageRows(review: AfterActionReview, lang: Lang): StageRow[] {
       seen.add(entry.id);
       consequences.push(label.title[lang]);
     }
-    return { phaseId: stage.phaseId, name: stage.name[lang], reachedMs: stage.firstAlertMs, containedMs, consequences };
+    return { phaseId: stage.phaseId, name: stage.name[lang], reachedMs: stage.firstAlertMs, containedMs, containTaken: taken.length, containTotal: responses.length, consequences };
   });
 }
 

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Loader, Paper, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -64,6 +64,8 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
   const { t: tt } = useTranslation();
   const [kind, setKind] = useState<string>('all');
   const [stage, setStage] = useState<string | null>(null);
+  // Noise is most of what arrived: the timeline shows it on request (false alarms are in the annotations).
+  const [showNoise, setShowNoise] = useState(false);
   const names = useMemo(() => new ReviewNames(review, t, tt, lang), [review, t, tt, lang]);
   const notes = useMemo(() => reviewNotes(review, t, tt, lang), [review, t, tt, lang]);
   const members = useMemo(() => new Map(exercise.teams.flatMap((team) => team.members.map((m) => [m.id, m.displayName || m.username] as const))), [exercise]);
@@ -94,8 +96,8 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
   return (
     <>
       <div>
-        <Title order={1} fz="h3" data-testid="review-title">{t('title')} — {t('team', { name: review.teamName })}</Title>
-        <Text c="dimmed">{exercise.title} · {review.scenarioTitle[lang]}</Text>
+        <Title order={1} fz="h3" data-testid="review-title">{t('title')} — {review.teamName}</Title>
+        <Text c="dimmed">{exercise.title === review.scenarioTitle[lang] ? exercise.title : `${exercise.title} · ${review.scenarioTitle[lang]}`}</Text>
         <Text fw={700} fz="lg" data-testid="review-score">
           {t('score', { total: formatNumber(review.total, 1), max: formatNumber(review.maxScore), index: formatNumber(review.index, 2) })}
         </Text>
@@ -307,10 +309,13 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
       </Paper>
 
       <Paper withBorder p="sm">
-        <Title order={2} fz="md" mb="xs">{t('timeline.title')}</Title>
+        <Group justify="space-between" mb="xs">
+          <Title order={2} fz="md">{t('timeline.title')}</Title>
+          <Checkbox size="xs" className="debrief-no-print" label={t('timeline.showNoise')} checked={showNoise} onChange={(e) => setShowNoise(e.currentTarget.checked)} data-testid="review-show-noise" />
+        </Group>
         <Table fz="sm" data-testid="review-timeline" verticalSpacing={2}>
           <Table.Tbody>
-            {review.timeline.filter((e) => inStage(phaseOfEntry(e))).map((e, i) => {
+            {review.timeline.filter((e) => inStage(phaseOfEntry(e)) && (showNoise || e.kind !== 'alert' || e.truePositive === true)).map((e, i) => {
               const key = `${e.kind}:${e.id}:${i}`;
               const time = <Table.Td ff="monospace" w={100}>{clock(e.atMs)}</Table.Td>;
               switch (e.kind) {
@@ -327,7 +332,7 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
                   return (
                     <Table.Tr key={key} id={e.ref ? `alert-${e.ref}` : undefined}>
                       {time}
-                      <Table.Td w={110}><Badge size="sm" variant="light" color={e.truePositive ? 'red' : 'gray'}>{t(e.truePositive ? 'timeline.tp' : 'timeline.noise')}</Badge></Table.Td>
+                      <Table.Td w={170}><Badge size="sm" variant="light" color={e.truePositive ? 'red' : 'gray'}>{t(e.truePositive ? 'timeline.tp' : 'timeline.noise')}</Badge></Table.Td>
                       <Table.Td>
                         {href && linkToConsole ? <Anchor component={Link} to={href} fz="sm">{title}</Anchor> : title}
                         <Text span fz="xs" c="dimmed"> · {e.verdict ? names.verdict(e.verdict) : t('timeline.noVerdict')}</Text>
@@ -339,7 +344,7 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
                   return (
                     <Table.Tr key={key}>
                       {time}
-                      <Table.Td w={110}><Text fz="xs" c="dimmed">{e.userId ? (members.get(e.userId) ?? '') : ''}</Text></Table.Td>
+                      <Table.Td w={170}><Text fz="xs" c="dimmed">{e.userId ? (members.get(e.userId) ?? '') : ''}</Text></Table.Td>
                       <Table.Td>{e.action ? describeAction(tt, e.action, (id) => names.alert(id), (id) => names.party(id)) : ''}</Table.Td>
                     </Table.Tr>
                   );
@@ -347,7 +352,7 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
                   return (
                     <Table.Tr key={key}>
                       {time}
-                      <Table.Td w={110}><Badge size="sm" variant="outline" color="orange">{t('reports.due')}</Badge></Table.Td>
+                      <Table.Td w={170}><Badge size="sm" variant="outline" color="orange">{t('reports.due')}</Badge></Table.Td>
                       <Table.Td>{t('timeline.deadline', { what: deadlineLabel(e.id) })}</Table.Td>
                     </Table.Tr>
                   );
