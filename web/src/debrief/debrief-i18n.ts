@@ -74,7 +74,7 @@ const vi = {
     noResponse: 'Không có hành động ngăn chặn riêng', consequences: '{{n}} bước tấn công đã xảy ra, gần nhất',
     mostMissed: 'Cảnh báo bị bỏ lọt nhiều nhất', mostLate: 'Báo cáo trễ hoặc không gửi nhiều nhất', teams: '{{n}}/{{total}} đội', none: 'Không có.',
     divergences: 'Khác biệt so với cách ứng phó chuẩn', perfect: 'Không có khác biệt đáng kể.', more: '… và {{n}} điểm khác',
-    results: 'Kết quả', reviews: 'Đánh giá từng đội', loadingTeams: 'Đang tải đánh giá của các đội…',
+    missedAlerts: 'Bỏ lọt {{n}} cảnh báo tấn công', results: 'Kết quả', reviews: 'Đánh giá từng đội', loadingTeams: 'Đang tải đánh giá của các đội…',
   },
 };
 
@@ -153,7 +153,7 @@ const en: Widen<typeof vi> = {
     noResponse: 'No containment action of its own', consequences: '{{n}} attack steps went through, latest',
     mostMissed: 'Most missed alerts', mostLate: 'Most late or missing reports', teams: '{{n}}/{{total}} teams', none: 'None.',
     divergences: 'Divergences from the ideal path', perfect: 'No notable divergence.', more: '… and {{n}} more',
-    results: 'Results', reviews: 'Team reviews', loadingTeams: 'Loading the teams\' reviews…',
+    missedAlerts: '{{n}} attack alerts missed', results: 'Results', reviews: 'Team reviews', loadingTeams: 'Loading the teams\' reviews…',
   },
 };
 

@@ -16,6 +16,8 @@ import './debrief.css';
 
 const DIVERGENCES_SHOWN = 6;
 
+const lost = (n: { points: number; maxPoints: number }): number => (n.maxPoints > 0 ? n.maxPoints - n.points : -n.points);
+
 /** Every team's review, refetched on `tick` (same style as useApi: the last data stays on error). */
 function useTeamReviews(exercise: ExerciseDto | null, tick: unknown): { reviews: AfterActionReview[] | null; error: unknown } {
   const [reviews, setReviews] = useState<AfterActionReview[] | null>(null);
@@ -79,7 +81,13 @@ export function HotwashPage() {
   const missed = useMemo(() => mostMissed(reviews ?? [], lang), [reviews, lang]);
   const lateReports = useMemo(() => mostLateReports(reviews ?? [], (r) => new ReviewNames(r, t, tt, lang)), [reviews, t, tt, lang]);
   const divergences = useMemo(
-    () => (reviews ?? []).map((r) => ({ review: r, notes: reviewNotes(r, t, tt, lang).filter((n) => n.kind === 'missed' || n.kind === 'late' || n.kind === 'wrong') })),
+    () =>
+      (reviews ?? []).map((r) => {
+        const off = reviewNotes(r, t, tt, lang).filter((n) => n.kind === 'missed' || n.kind === 'late' || n.kind === 'wrong');
+        // Missed alerts are counted across teams above; here the responses, reports and harmful actions, costliest first.
+        const notes = off.filter((n) => !n.id.startsWith('missed:')).sort((a, b) => lost(b) - lost(a));
+        return { review: r, notes, missedAlerts: off.length - notes.length };
+      }),
     [reviews, t, tt, lang],
   );
   const teamCount = ex?.teams.length ?? 0;
@@ -162,7 +170,7 @@ export function HotwashPage() {
           <Paper withBorder p="md">
             <Title order={2} mb="sm">{t('hotwash.divergences')}</Title>
             <SimpleGrid cols={Math.min(Math.max(divergences.length, 1), 3)} spacing="md" data-testid="hotwash-divergences">
-              {divergences.map(({ review, notes }) => (
+              {divergences.map(({ review, notes, missedAlerts }) => (
                 <div key={review.teamId}>
                   <Group gap="xs" mb={4}>
                     <Text fw={700} fz="1.2em">{review.teamName}</Text>
@@ -170,7 +178,8 @@ export function HotwashPage() {
                       <Anchor component={Link} to={`/exercises/${exerciseId}/teams/${encodeURIComponent(review.teamId)}/review`} fz="sm">{t('openShort')}</Anchor>
                     )}
                   </Group>
-                  {notes.length === 0 && <Text className="hotwash-dim">{t('hotwash.perfect')}</Text>}
+                  {notes.length === 0 && missedAlerts === 0 && <Text className="hotwash-dim">{t('hotwash.perfect')}</Text>}
+                  {missedAlerts > 0 && <Text fw={700} mb={4}>{t('hotwash.missedAlerts', { n: missedAlerts })}</Text>}
                   <ul style={{ margin: 0, paddingLeft: '1.2em' }}>
                     {notes.slice(0, DIVERGENCES_SHOWN).map((n) => (
                       <li key={n.id} style={{ marginBottom: 4 }}>
@@ -203,7 +212,11 @@ function CrossTeamList({ title, rows, total, testId }: { title: string; rows: Re
             <Table.Tr key={row.key}>
               <Table.Td>{row.label}</Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }} fw={700}>{t('hotwash.teams', { n: row.teams.length, total })}</Table.Td>
-              <Table.Td className="hotwash-dim" fz="0.85em">{row.teams.join(', ')}</Table.Td>
+              <Table.Td className="hotwash-dim" fz="0.85em">
+                {row.teams.map((name, i) => (
+                  <span key={name} style={{ whiteSpace: 'nowrap' }}>{i > 0 ? ', ' : ''}{name}</span>
+                ))}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -242,8 +242,8 @@ export function mostLateReports(reviews: readonly AfterActionReview[], names: (r
     const n = names(r);
     for (const report of r.reports) {
       if (report.status !== 'late' && report.status !== 'missing' && report.status !== 'incomplete') continue;
-      const obligation = r.ideal.reports.find((o) => o.id === report.obligationId);
-      const entry = by.get(report.obligationId) ?? { label: `${n.reportKind(report.kind)} → ${n.parties(obligation?.recipients ?? [])}`, teams: [] };
+      // The kind alone: the full list of recipients is too long to read from a projector.
+      const entry = by.get(report.obligationId) ?? { label: n.reportKind(report.kind), teams: [] };
       if (!entry.teams.includes(r.teamName)) entry.teams.push(r.teamName);
       by.set(report.obligationId, entry);
     }
