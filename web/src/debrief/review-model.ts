@@ -121,7 +121,9 @@ export function reviewNotes(review: AfterActionReview, t: TFunction, tt: TFuncti
         const status = ideal?.status ?? 'not-applicable';
         if (status === 'not-applicable') return { ...base, phase, kind: 'info', text: t('notes.responseNotApplicable', { what }) };
         if (times.taken === undefined) {
-          return { ...base, phase, kind: 'missed', text: t(alert ? 'notes.responseMissing' : 'notes.responseMissingNoAlert', { what, alert, window }) };
+          // Vietnamese puts "Không" before the action, so the action loses its capital there.
+          const whatLower = what.charAt(0).toLocaleLowerCase('vi') + what.slice(1);
+          return { ...base, phase, kind: 'missed', text: t(alert ? 'notes.responseMissing' : 'notes.responseMissingNoAlert', { what, whatLower, alert, window }) };
         }
         const after = times.windowStart !== undefined ? times.taken - times.windowStart : null;
         const tail = status === 'late' ? t('notes.late') : status === 'partial' ? t('notes.partial') : '';
