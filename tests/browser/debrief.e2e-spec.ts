@@ -167,6 +167,28 @@ describe('debrief pages in a real browser', () => {
     await context.close();
   });
 
+  it('during the run: the instructor\'s hot-wash shows the figures so far; a trainee\'s review waits for the end', async () => {
+    const running = await api<ExerciseDto>(app.baseUrl, instructor, 'POST', '/exercises', {
+      scenarioVersionId: (await api<ExerciseDto>(app.baseUrl, instructor, 'GET', `/exercises/${exerciseId}`)).body.scenarioVersionId,
+      teams: [{ name: 'Đội Lục', memberIds: [(await userIds(app.baseUrl, await login(app.baseUrl, 'admin'))).trainee3] }],
+      speed: 1,
+      seed: 22,
+    });
+    expect((await api(app.baseUrl, instructor, 'POST', `/exercises/${running.body.id}/start`)).status).toBe(200);
+    expect((await api(app.baseUrl, instructor, 'POST', `/exercises/${running.body.id}/seek`, { virtualMs: 20 * MIN })).status).toBe(200);
+    const teacher = await signedIn('instructor', 'vi');
+    await teacher.page.goto(`${app.baseUrl}/exercises/${running.body.id}/hotwash`);
+    await teacher.page.locator('[data-testid=hotwash][data-loaded=true]').waitFor();
+    await expect(teacher.page.locator('[data-testid=hotwash-team]').allInnerTexts()).resolves.toEqual(['Đội Lục']);
+    await expect(teacher.page.locator('body').innerText()).resolves.toContain('Bài diễn tập đang chạy: số liệu tạm tính tới thời điểm hiện tại.');
+    await teacher.context.close();
+    const trainee = await signedIn('trainee3', 'vi');
+    await trainee.page.goto(`${app.baseUrl}/exercises/${running.body.id}/review`);
+    await trainee.page.locator('text=Đánh giá của đội mở khi bài diễn tập kết thúc.').waitFor();
+    await expect(trainee.page.locator('[data-testid=review-page]').getAttribute('data-loaded')).resolves.toBe('false');
+    await trainee.context.close();
+  });
+
   it('instructor: opens the hot-wash from the cockpit and sees every team; a team\'s review from the cockpit', async () => {
     for (const lang of ['vi', 'en'] as const) {
       const { context, page } = await signedIn('instructor', lang);
