@@ -374,10 +374,25 @@ export const AarTimelineEntrySchema = z
     /** For alerts: the opaque reference the team's console showed for it (AL-…). */
     ref: z.string().optional(),
     userId: z.string().optional(),
+    /** For actions: the recorded action itself, so a client can describe it in its own words. */
+    action: z.record(z.string(), z.unknown()).optional(),
     annotationIds: z.array(z.string()),
   })
   .strict();
 export type AarTimelineEntry = z.infer<typeof AarTimelineEntrySchema>;
+
+export const AarLabelsSchema = z
+  .object({
+    /** Keyed by scenario event id and by the opaque reference (AL-…) the console showed. */
+    alerts: z.record(z.string(), z.object({ title: Bilingual, phase: z.string().nullable(), truePositive: z.boolean() }).strict()),
+    assets: z.record(z.string(), Bilingual),
+    parties: z.record(z.string(), Bilingual),
+    incidents: z.record(z.string(), Bilingual),
+    /** Per expected response: the attack stage it answers and the alert that opens its window. */
+    responses: z.record(z.string(), z.object({ phase: z.string().nullable(), after: Bilingual.nullable() }).strict()),
+  })
+  .strict();
+export type AarLabels = z.infer<typeof AarLabelsSchema>;
 
 export const AfterActionReviewSchema = z
   .object({
@@ -456,6 +471,8 @@ export const AfterActionReviewSchema = z
       })
       .strict(),
     metrics: ScoreMetricsSchema,
+    /** Titles for the ids the review refers to, so readers never see an internal id. */
+    labels: AarLabelsSchema,
   })
   .strict()
   .meta({ id: 'AfterActionReview' });

@@ -64,6 +64,23 @@ describe('after-action review', () => {
     expect(r.timeline.map((e) => e.atMs)).toEqual([...r.timeline.map((e) => e.atMs)].sort((a, b) => a - b));
   });
 
+  it('names every id it mentions: alerts by id and console reference, assets, parties, and each response\'s stage and opening alert', () => {
+    const scenario = scoringScenario();
+    const delivered = deliveredAll(scenario);
+    const { state, actions } = play(scenario, delivered, late);
+    const score = computeScore({ scenario, teamId: 'team-a', delivered, state, actions, adjustments: [] });
+    const r = buildAfterActionReview({ exerciseId: 'ex-1', teamId: 'team-a', teamName: 'Đội Xanh', scenario, score, delivered, actions: recorded(actions), adjustments: [], refOf: (id) => `AL-${id}` });
+    const a1 = scenario.timeline.find((a) => a.id === 'a1')!;
+    expect(r.labels.alerts['a1']).toEqual({ title: a1.title, phase: 'exploit', truePositive: true });
+    expect(r.labels.alerts['AL-a1']).toEqual(r.labels.alerts['a1']);
+    expect(r.labels.assets['portal']).toEqual(scenario.assets.find((a) => a.id === 'portal')!.name);
+    expect(Object.keys(r.labels.parties)).toEqual(scenario.parties.map((p) => p.id));
+    expect(r.labels.responses['r-isolate']).toEqual({ phase: 'exploit', after: a1.title });
+    expect(r.labels.responses['r-spread']).toEqual({ phase: 'spread', after: scenario.timeline.find((a) => a.id === 'a-never')!.title });
+    // Actions keep the recorded action so a reader can describe them in its own words.
+    expect(r.timeline.find((e) => e.kind === 'action' && e.annotationIds.includes('response:r-isolate'))?.action).toMatchObject({ type: 'response', action: 'isolate-host', target: 'portal' });
+  });
+
   it('is deterministic', () => {
     expect(JSON.stringify(review(late))).toBe(JSON.stringify(review(late)));
   });

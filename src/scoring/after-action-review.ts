@@ -1,5 +1,5 @@
 import type { Scenario, TimeRef } from '../contracts/scenario.schema.js';
-import type { AarAnnotation, AarTimelineEntry, AfterActionReview, LineItem, ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
+import type { AarAnnotation, AarLabels, AarTimelineEntry, AfterActionReview, LineItem, ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import { AnswerKey } from './answer-key.js';
 import { at, span, type ScoringDeliveredEvent } from './score.js';
@@ -343,7 +343,7 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       annotationIds: byAlert.get(d.eventId) ?? [],
     });
   }
-  for (const a of input.actions) timeline.push({ atMs: a.virtualMs, kind: 'action', id: a.actionId, label: describeAction(a), userId: a.userId, annotationIds: byAction.get(a.actionId) ?? [] });
+  for (const a of input.actions) timeline.push({ atMs: a.virtualMs, kind: 'action', id: a.actionId, label: describeAction(a), userId: a.userId, action: a.action, annotationIds: byAction.get(a.actionId) ?? [] });
   for (const a of annotations) {
     if ((a.id.startsWith('response:') || a.id.startsWith('report:')) && a.evidence.times.deadline !== undefined && a.tone !== 'good') {
       timeline.push({ atMs: a.evidence.times.deadline, kind: 'deadline', id: a.id, label: { vi: `Hạn chót: ${a.subject}`, en: `Deadline: ${a.subject}` }, annotationIds: [a.id] });
@@ -446,6 +446,35 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
     reports,
     ideal,
     metrics: score.metrics,
+    labels: labelsOf(scenario, deliveredInfo.map((d) => ({ eventId: d.eventId, title: titleOfDelivered(d), phase: d.key?.phase ?? null, truePositive: d.key?.answer.verdict === 'true-positive' })), titleOf, input.refOf),
+  };
+}
+
+/** Titles for every id the review mentions (alerts under both their id and their console reference). */
+function labelsOf(
+  scenario: Scenario,
+  delivered: readonly { eventId: string; title: Text; phase: string | null; truePositive: boolean }[],
+  titleOf: (alertId: string) => Text,
+  refOf: ((eventId: string) => string) | undefined,
+): AarLabels {
+  const alerts: AarLabels['alerts'] = {};
+  for (const d of delivered) {
+    const label = { title: d.title, phase: d.phase, truePositive: d.truePositive };
+    alerts[d.eventId] = label;
+    if (refOf) alerts[refOf(d.eventId)] = label;
+  }
+  const phaseOf = (eventId: string): string | null => scenario.timeline.find((a) => a.id === eventId)?.phase ?? null;
+  return {
+    alerts,
+    assets: Object.fromEntries(scenario.assets.map((a) => [a.id, a.name])),
+    parties: Object.fromEntries(scenario.parties.map((p) => [p.id, p.name])),
+    incidents: Object.fromEntries(scenario.incidents.map((i) => [i.id, i.title])),
+    responses: Object.fromEntries(
+      scenario.responses.map((r) => {
+        const from = r.from !== undefined && typeof r.from !== 'number' ? r.from.event : null;
+        return [r.id, { phase: from === null ? null : phaseOf(from), after: from === null ? null : titleOf(from) }];
+      }),
+    ),
   };
 }
 

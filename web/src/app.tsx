@@ -14,6 +14,8 @@ import { ScenarioDetailPage } from './instructor/scenario-detail-page.js';
 import { ScenarioEditorPage } from './instructor/scenario-editor-page.js';
 import { ExerciseResultsPage } from './reviewer/exercise-results-page.js';
 import { ResultsPage } from './reviewer/results-page.js';
+import { HotwashPage } from './debrief/hotwash-page.js';
+import { ReviewPage } from './debrief/review-page.js';
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { accessToken, user } = useSession();
@@ -47,6 +49,9 @@ export function App() {
         <Route path="/exercises/new" element={<RequireAuth><CreateExercisePage /></RequireAuth>} />
         <Route path="/exercises/:exerciseId/console" element={<RequireAuth><TraineeConsolePage /></RequireAuth>} />
         <Route path="/exercises/:exerciseId/cockpit" element={<RequireAuth><CockpitPage /></RequireAuth>} />
+        <Route path="/exercises/:exerciseId/review" element={<RequireAuth><ReviewPage /></RequireAuth>} />
+        <Route path="/exercises/:exerciseId/teams/:teamId/review" element={<RequireAuth><ReviewPage /></RequireAuth>} />
+        <Route path="/exercises/:exerciseId/hotwash" element={<RequireAuth><HotwashPage /></RequireAuth>} />
         <Route path="/scenarios" element={<RequireAuth><ScenarioLibraryPage /></RequireAuth>} />
         <Route path="/scenarios/new" element={<RequireAuth><ScenarioEditorPage /></RequireAuth>} />
         <Route path="/scenarios/:scenarioId" element={<RequireAuth><ScenarioDetailPage /></RequireAuth>} />

@@ -1,8 +1,8 @@
-import { Alert, Badge, Button, Grid, Group, List, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Grid, Group, List, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import type { Severity } from '@contracts/common.schema.js';
 import type { ClockStateDto, ExerciseDto, StreamEvent } from '@contracts/exercise.schema.js';
 import { SENSORS, type Sensor } from '@contracts/scenario.schema.js';
@@ -22,6 +22,7 @@ import { describeAction } from '../trainee/activity-panel.js';
 import { SEVERITIES, toAlert } from '../trainee/console-model.js';
 import type { ScenarioDetailDto } from './scenario-detail-page.js';
 import { Scoreboard } from './scoreboard.js';
+import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
 
 type Op = 'start' | 'pause' | 'resume' | 'finish' | 'abort';
 type EndOp = Extract<Op, 'finish' | 'abort'>;
@@ -103,7 +104,10 @@ export function CockpitPage() {
             <Title order={1} fz="h4" lineClamp={1} title={ex.title} data-testid="cockpit-title">{t('cockpit.title')}: {ex.title}</Title>
             <Badge color={STATUS_COLOR[status]} data-testid="exercise-status">{t(`status.${status}`)}</Badge>
           </Group>
-          <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
+          <Group gap="xs" wrap="nowrap">
+            <DebriefLinks exerciseId={exerciseId} />
+            <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
+          </Group>
         </Group>
         {end && (
           <Alert color={end.reason === 'aborted' ? 'red' : 'blue'} variant="light" p="xs" role="status" data-testid="cockpit-ended" data-reason={end.reason}>
@@ -183,8 +187,20 @@ export function CockpitPage() {
   );
 }
 
+/** The hot-wash (during and after the run) and the exercise's results page. */
+function DebriefLinks({ exerciseId }: { exerciseId: string }) {
+  const { t } = useTranslation(DEBRIEF_NS);
+  return (
+    <>
+      <Button size="xs" variant="light" color="teal" component={Link} to={`/exercises/${exerciseId}/hotwash`} data-testid="cockpit-hotwash">{t('hotwash.open')}</Button>
+      <Button size="xs" variant="light" component={Link} to={`/results/exercises/${exerciseId}`} data-testid="cockpit-results">{t('hotwash.results')}</Button>
+    </>
+  );
+}
+
 function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: ExerciseLive; phases: ReadonlyArray<{ id: string; name: BiText }> }) {
   const { t } = useTranslation();
+  const { t: td } = useTranslation(DEBRIEF_NS);
   const delivered = [...live.events.values()].reduce((n, list) => n + list.length, 0);
   // Refreshed whenever the teams act or receive alerts (the live hub counts both).
   const progress = useApi<TeamProgress[]>(`/exercises/${exercise.id}/progress`, `${live.actionTick}:${live.joinTick}:${delivered}`);
@@ -216,7 +232,10 @@ function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: E
               return (
                 <Table.Tr key={team.id} data-testid="team-row" data-team-id={team.id}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Text fw={600} fz="sm">{team.name}</Text>
+                    <Group gap={6} wrap="nowrap">
+                      <Text fw={600} fz="sm">{team.name}</Text>
+                      <Anchor component={Link} fz="xs" to={`/exercises/${exercise.id}/teams/${encodeURIComponent(team.id)}/review`} data-testid="team-review">{td('openShort')}</Anchor>
+                    </Group>
                     <Text fz="xs" c="dimmed">{team.members.map((m) => m.displayName).join(', ')}</Text>
                   </Table.Td>
                   <Table.Td data-testid="team-kill-chain">

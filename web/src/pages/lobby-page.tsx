@@ -7,12 +7,14 @@ import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { formatClock, formatDateTime, pick } from '../lib/format.js';
 import { useSession, useTicker } from '../realtime/hooks.js';
+import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
 
 export const STATUS_COLOR: Record<ExerciseDto['status'], string> = { draft: 'gray', running: 'teal', paused: 'yellow', finished: 'blue', aborted: 'red' };
 
 export function LobbyPage() {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
+  const { t: td } = useTranslation(DEBRIEF_NS);
   // Poll slowly: the lobby is an overview, the console itself is live.
   const tick = Math.floor(useTicker(5000) / 5000);
   const { data, error, loading } = useApi<ExerciseDto[]>('/exercises', tick);
@@ -69,6 +71,16 @@ export function LobbyPage() {
                           {ex.myTeamId && (
                             <Button size="xs" component={Link} to={`/exercises/${ex.id}/console`} data-testid="open-console">
                               {t('lobby.openConsole')}
+                            </Button>
+                          )}
+                          {ex.status === 'finished' && ex.myTeamId && (
+                            <Button size="xs" variant="light" color="teal" component={Link} to={`/exercises/${ex.id}/review`} data-testid="open-review">
+                              {td('openShort')}
+                            </Button>
+                          )}
+                          {controls && ex.status !== 'draft' && (
+                            <Button size="xs" variant="light" color="teal" component={Link} to={`/exercises/${ex.id}/hotwash`} data-testid="open-hotwash">
+                              {td('hotwash.open')}
                             </Button>
                           )}
                           {controls && (

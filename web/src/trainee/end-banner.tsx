@@ -1,10 +1,12 @@
-import { Alert, Group, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import type { ScoreboardView } from '@contracts/scoring.schema.js';
 import { useApi } from '../api/use-api.js';
 import { formatClock, formatNumber } from '../lib/format.js';
 import type { ExerciseEnd } from '../realtime/exercise-end.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
+import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
 
 /**
  * The console's end screen: that the exercise is over, why, and the final totals as far as the
@@ -13,6 +15,7 @@ import type { ExerciseLive } from '../realtime/realtime-hub.js';
  */
 export function EndBanner({ end, exerciseId, live }: { end: ExerciseEnd; exerciseId: string; live: ExerciseLive }) {
   const { t } = useTranslation();
+  const { t: td } = useTranslation(DEBRIEF_NS);
   // Refetched when the final scores are pushed (`exercise:scores` after they are stored).
   const fetched = useApi<ScoreboardView>(`/exercises/${exerciseId}/scoreboard`, `${end.reason}:${live.joinTick}:${live.scores?.computedAt ?? ''}`);
   const view = [live.scores, fetched.data].filter((v): v is ScoreboardView => v !== null).sort((a, b) => b.computedAt.localeCompare(a.computedAt))[0] ?? null;
@@ -24,6 +27,12 @@ export function EndBanner({ end, exerciseId, live }: { end: ExerciseEnd; exercis
         <div>
           <Text fz="sm" fw={600} data-testid="end-reason">{t(`ended.reasons.${end.reason}`)} {t('ended.at', { time: formatClock(end.virtualMs) })}</Text>
           <Text fz="sm">{t('ended.locked')}</Text>
+          {/* The review opens once the exercise is finished (an aborted run has none for trainees). */}
+          {end.reason !== 'aborted' && (
+            <Button size="xs" mt={6} component={Link} to={`/exercises/${exerciseId}/review`} data-testid="open-review">
+              {td('open')}
+            </Button>
+          )}
         </div>
         {view && showOwn && (
           <Text fz="lg" fw={700} data-testid="end-own-score" style={{ whiteSpace: 'nowrap' }}>

@@ -1,7 +1,7 @@
 import { Alert, Badge, Box, Button, Grid, Group, Loader, Tabs, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router-dom';
+import { useParams, useSearchParams } from 'react-router-dom';
 import type { Severity } from '@contracts/common.schema.js';
 import type { ExerciseDto } from '@contracts/exercise.schema.js';
 import type { ScenarioBriefing } from '@contracts/scenario-api.schema.js';
@@ -53,7 +53,9 @@ export function TraineeConsolePage() {
   const deadlines = useApi<ReportDeadlines>(teamId ? `/exercises/${exerciseId}/deadlines` : null, `${refetchKey}:${teamState.data?.lastActionSeq ?? 0}`);
   const history = useApi<{ teamId: string; actions: RecordedAction[] }>(teamId ? `/exercises/${exerciseId}/actions?limit=1000` : null, live.joinTick);
 
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // `?alert=AL-…` opens that alert (the debrief links each alert to its detail here).
+  const [searchParams] = useSearchParams();
+  const [selectedId, setSelectedId] = useState<string | null>(() => searchParams.get('alert'));
   const [visibleIds, setVisibleIds] = useState<string[]>([]);
   const [verdictRequest, setVerdictRequest] = useState<VerdictRequest | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
