@@ -1,11 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClockStateDto, ExerciseDto, StreamEvent } from '../../src/contracts/exercise.schema';
 import { api, login, StreamClient, uploadFixture, userIds } from '../support/api';
+import { ensureBuilt, freePort, MAIN, ROOT } from '../support/built-server';
 import { expectEventually } from '../support/test-app';
 
 /**
@@ -15,8 +15,6 @@ import { expectEventually } from '../support/test-app';
  * arrives as catch-up, and sequence numbers stay exactly 1..n with nothing lost or sent twice.
  */
 
-const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'main.js');
 /** stream-test.yaml: one alert every 15 virtual s (s-001..s-040), so at 75× one every 200 ms. */
 const SPEED = 75;
 const TIMELINE_ALERTS = 40;
@@ -25,38 +23,6 @@ const EXPECTED_PER_TEAM = TIMELINE_ALERTS + 1 + 1;
 const OUTAGE_MS = 1500;
 /** inj-call of stream-test.yaml. */
 const INJECT_TITLE = 'A citizen calls';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm test` builds first; when run alone (npx jest) a stale or missing dist is rebuilt here. */
-function ensureBuilt(): void {
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (error) {
-    // Type errors elsewhere in a shared tree still emit JavaScript; only a missing entry point is fatal.
-    if (!existsSync(MAIN)) throw error;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface ServerProcess {
   readonly child: ChildProcess;
