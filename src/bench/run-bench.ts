@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './bench-result.js';
 import { benchFanout } from './fanout.bench.js';
 import { benchMemory } from './memory.bench.js';
-import { benchScenarioLoad } from './scenario-load.bench.js';
+import { benchScenarioValidate } from './scenario-validate.bench.js';
 import { benchScoring } from './scoring.bench.js';
 import { benchTiming } from './timing.bench.js';
 
@@ -12,7 +12,7 @@ type Bench = (root: string) => BenchResult[] | Promise<BenchResult[]>;
 
 /** Every benchmark of the project; later capabilities add theirs here. */
 const BENCHES: ReadonlyArray<{ name: string; run: Bench }> = [
-  { name: 'scenario-load', run: benchScenarioLoad },
+  { name: 'scenario', run: benchScenarioValidate },
   { name: 'fanout', run: benchFanout },
   { name: 'timing', run: benchTiming },
   { name: 'memory', run: benchMemory },
@@ -20,9 +20,8 @@ const BENCHES: ReadonlyArray<{ name: string; run: Bench }> = [
 ];
 
 /**
- * Each benchmark runs in a fresh child process: one that runs after another inherits its heap (the
- * scenario-load benchmark leaves hundreds of MB for the collector), and the old-generation
- * collections that follow land in the next benchmark's latency tails.
+ * Each benchmark runs in a fresh child process: one that runs after another inherits its heap, and
+ * the old-generation collections that follow land in the next benchmark's latency tails.
  */
 function runIsolated(name: string): Promise<BenchResult[]> {
   return new Promise((resolve, reject) => {

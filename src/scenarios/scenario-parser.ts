@@ -2,7 +2,6 @@ import { isUtf8 } from 'node:buffer';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { type Scenario, ScenarioSchema } from '../contracts/scenario.schema.js';
-import { FAST_FALLBACK, fastParseScenario } from './scenario-fast-parse.js';
 import { checkScenarioSemantics, scenarioWarnings, type SemanticProblem } from './scenario-semantics.js';
 
 /** One problem in a scenario file, located at the YAML/JSON node that caused it. */
@@ -354,10 +353,7 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
     if (refused) return refused;
   }
 
-  // The compiled fast path returns what zod returns for a valid scenario; for anything else zod
-  // runs to produce the located issues.
-  const fast = fastParseScenario(value);
-  const shape = fast !== FAST_FALLBACK ? { success: true as const, data: fast } : ScenarioSchema.safeParse(value);
+  const shape = ScenarioSchema.safeParse(value);
   if (!shape.success) {
     const refused = format === 'json' ? hazardProblem() : null;
     if (refused) return refused;

@@ -57,7 +57,6 @@ export function toEngineAction(action: TriageAction, result?: Readonly<Record<st
     case 'hint.request': {
       // The full action lives in the triage log; the engine only needs to know something happened.
       const { actionId: _id, exerciseId: _exercise, type, ...rest } = action;
-      // The rest is a fresh object: add the result to it rather than spread it into another (see stampAction).
       const data: Record<string, unknown> = rest;
       if (result !== undefined) data.result = result;
       return { type: 'other', actionId, kind: type, data };
