@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ScenarioUpload } from '../scenarios/scenario-upload.js';
 import type { HeavyJob, ParseJob, SimulateJob, SimulateOutcome } from './heavy-job.js';
-import { JobMemoryError, JobTimeoutError, ThreadJobPool, type JobPool } from './worker-pool.js';
+import { JobFailedError, JobMemoryError, JobTimeoutError, ThreadJobPool, type JobPool } from './worker-pool.js';
 
 /** Heavy operations a user may have in flight at once; one more is refused with RATE_LIMITED. */
 export const HEAVY_JOBS_PER_USER = { simulate: 1, parse: 2 } as const satisfies Record<HeavyJob['kind'], number>;
@@ -38,36 +38,43 @@ export class HeavyJobsService implements OnModuleDestroy {
 
   /** Parses a scenario file in a worker; problems come back in the result, limits as AppErrors. */
   parse(userId: string, job: Omit<ParseJob, 'kind' | 'maxBytes'>): Promise<ScenarioUpload> {
-    return this.run(userId, { ...job, kind: 'parse', maxBytes: this.config.SCENARIO_MAX_BYTES }) as Promise<ScenarioUpload>;
+    return this.run(userId, 'parse', () => ({ ...job, kind: 'parse', maxBytes: this.config.SCENARIO_MAX_BYTES })) as Promise<ScenarioUpload>;
   }
 
-  simulate(userId: string, job: Omit<SimulateJob, 'kind'>): Promise<SimulateOutcome> {
-    return this.run(userId, { ...job, kind: 'simulate' }) as Promise<SimulateOutcome>;
+  /** `load` reads what the job needs (a stored scenario of megabytes) only once the user's limit let it through. */
+  simulate(userId: string, load: () => Promise<Omit<SimulateJob, 'kind'>>): Promise<SimulateOutcome> {
+    return this.run(userId, 'simulate', async () => ({ ...(await load()), kind: 'simulate' })) as Promise<SimulateOutcome>;
+  }
+
+  /** A user's heavy jobs in flight (running or waiting for a worker), by kind. */
+  inFlightOf(userId: string): Readonly<Record<HeavyJob['kind'], number>> {
+    return { ...(this.inFlight.get(userId) ?? { simulate: 0, parse: 0 }) };
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.pool.close();
   }
 
-  private async run(userId: string, job: HeavyJob): Promise<unknown> {
+  private async run(userId: string, kind: HeavyJob['kind'], makeJob: () => HeavyJob | Promise<HeavyJob>): Promise<unknown> {
     const counts = this.inFlight.get(userId) ?? { simulate: 0, parse: 0 };
-    if (counts[job.kind] >= HEAVY_JOBS_PER_USER[job.kind]) throw new RateLimitedError(RETRY_AFTER_SECONDS);
-    counts[job.kind]++;
+    if (counts[kind] >= HEAVY_JOBS_PER_USER[kind]) throw new RateLimitedError(RETRY_AFTER_SECONDS);
+    counts[kind]++;
     this.inFlight.set(userId, counts);
     try {
-      return await this.pool.run(job);
+      return await this.pool.run(await makeJob());
     } catch (error) {
       if (error instanceof JobTimeoutError) {
-        this.logger.warn(`A ${job.kind} job of user ${userId} was stopped: ${error.message}`);
-        throw new AppError('JOB_TIMEOUT', `The ${job.kind === 'parse' ? 'scenario check' : 'simulation'} took longer than ${this.config.HEAVY_JOB_TIMEOUT_MS} ms and was stopped`);
+        this.logger.warn(`A ${kind} job of user ${userId} was stopped: ${error.message}`);
+        throw new AppError('JOB_TIMEOUT', `The ${kind === 'parse' ? 'scenario check' : 'simulation'} took longer than ${this.config.HEAVY_JOB_TIMEOUT_MS} ms and was stopped`);
       }
       if (error instanceof JobMemoryError) {
-        this.logger.warn(`A ${job.kind} job of user ${userId} was stopped: ${error.message}`);
-        throw new AppError('SCENARIO_TOO_COMPLEX', `The ${job.kind === 'parse' ? 'scenario check' : 'simulation'} needed more than ${this.config.HEAVY_JOB_MEMORY_MB} MB and was stopped`);
+        this.logger.warn(`A ${kind} job of user ${userId} was stopped: ${error.message}`);
+        throw new AppError('SCENARIO_TOO_COMPLEX', `The ${kind === 'parse' ? 'scenario check' : 'simulation'} needed more than ${this.config.HEAVY_JOB_MEMORY_MB} MB and was stopped`);
       }
+      if (error instanceof JobFailedError) this.logger.error(`A ${kind} job of user ${userId} failed: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     } finally {
-      counts[job.kind]--;
+      counts[kind]--;
       if (counts.simulate === 0 && counts.parse === 0) this.inFlight.delete(userId);
     }
   }

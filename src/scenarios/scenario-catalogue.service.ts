@@ -211,17 +211,22 @@ export class ScenarioCatalogueService {
    * mismatched versions all answer the same SCENARIO_NOT_FOUND, so existence does not leak.
    */
   async visibleVersion(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<StoredScenario> {
-    const row = await this.visibleRow(viewer, versionId, scenarioId);
+    const row = await this.repository.findOne({ where: { id: versionId } });
+    this.requireVisible(viewer, row, versionId, scenarioId);
     return { row, scenario: this.scenarioOf(row) };
   }
 
-  /** The row of `visibleVersion`, its JSON not parsed: for work done in a worker thread. */
-  async visibleRow(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<ScenarioVersionEntity> {
-    const row = await this.repository.findOne({ where: { id: versionId } });
+  /** The normalised JSON of a version `visibleVersion` would answer, unparsed and without the source text: for a worker thread. */
+  async visibleScenarioJson(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<string> {
+    const row = await this.repository.findOne({ where: { id: versionId }, select: { id: true, owner: true, scenarioId: true, normalizedJson: true } });
+    this.requireVisible(viewer, row, versionId, scenarioId);
+    return row.normalizedJson;
+  }
+
+  private requireVisible(viewer: ScenarioViewer, row: ScenarioVersionEntity | null, versionId: string, scenarioId: string | undefined): asserts row is ScenarioVersionEntity {
     if (!row || !isVisible(viewer, row) || (scenarioId !== undefined && row.scenarioId !== scenarioId)) {
       throw new AppError('SCENARIO_NOT_FOUND', `No scenario version "${versionId}"`);
     }
-    return row;
   }
 
   /** Whether the viewer's organisation owns the scenario an id names (without `library`: own first, then shared). */

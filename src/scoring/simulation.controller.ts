@@ -61,9 +61,12 @@ export class SimulationController {
     @Body({ schema: SimulateRequestSchema }) body: z.infer<typeof SimulateRequestSchema>,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<Record<string, unknown>> {
-    const row = await this.catalogue.visibleRow(user, versionId, scenarioId);
     // Seconds of CPU for a large scenario: played in a worker thread, one at a time per user.
-    const outcome = await this.heavyJobs.simulate(user.id, { scenarioJson: row.normalizedJson, solver: body.solver, ...(body.seed === undefined ? {} : { seed: body.seed }) });
+    const outcome = await this.heavyJobs.simulate(user.id, async () => ({
+      scenarioJson: await this.catalogue.visibleScenarioJson(user, versionId, scenarioId),
+      solver: body.solver,
+      ...(body.seed === undefined ? {} : { seed: body.seed }),
+    }));
     if (!outcome.ok) throw new AppError('VALIDATION_FAILED', `The ${body.solver} solver could not play this scenario: ${outcome.solverError}`);
     return outcome.summary;
   }
