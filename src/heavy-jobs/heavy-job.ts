@@ -14,8 +14,8 @@ export interface ParseJob {
 /** Play a stored scenario version with a headless solver and score it. */
 export interface SimulateJob {
   readonly kind: 'simulate';
-  /** The stored normalised JSON: parsed in the worker, so the server never holds the object. */
-  readonly scenarioJson: string;
+  /** The stored normalised JSON (text or UTF-8 bytes): parsed in the worker, so the server never holds the object. */
+  readonly scenarioJson: string | Uint8Array;
   readonly solver: SolverName;
   readonly seed?: string | number;
 }
@@ -35,7 +35,7 @@ export function runHeavyJob(job: HeavyJob): ScenarioUpload | SimulateOutcome {
       return upload as ScenarioUpload;
     }
     case 'simulate': {
-      const scenario = JSON.parse(job.scenarioJson) as Scenario;
+      const scenario = JSON.parse(typeof job.scenarioJson === 'string' ? job.scenarioJson : new TextDecoder().decode(job.scenarioJson)) as Scenario;
       try {
         return { ok: true, summary: simulationSummary(simulate({ scenario, solver: job.solver, ...(job.seed === undefined ? {} : { seed: job.seed }) })) };
       } catch (error) {

@@ -216,11 +216,20 @@ export class ScenarioCatalogueService {
     return { row, scenario: this.scenarioOf(row) };
   }
 
-  /** The normalised JSON of a version `visibleVersion` would answer, unparsed and without the source text: for a worker thread. */
-  async visibleScenarioJson(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<string> {
-    const row = await this.repository.findOne({ where: { id: versionId }, select: { id: true, owner: true, scenarioId: true, normalizedJson: true } });
+  /**
+   * The normalised JSON of a version `visibleVersion` would answer, for a worker thread to parse.
+   * From SQLite it comes as UTF-8 bytes: decoding megabytes into a string would hold the event loop.
+   */
+  async visibleScenarioJson(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<string | Uint8Array> {
+    const row = await this.repository.findOne({ where: { id: versionId }, select: { id: true, owner: true, scenarioId: true } });
     this.requireVisible(viewer, row, versionId, scenarioId);
-    return row.normalizedJson;
+    if (this.dataSource.options.type === 'better-sqlite3') {
+      const [bytes] = (await this.dataSource.query('SELECT CAST(normalized_json AS BLOB) AS json FROM scenario_versions WHERE id = ?', [versionId])) as Array<{ json: Uint8Array }>;
+      if (bytes) return bytes.json;
+    }
+    const full = await this.repository.findOne({ where: { id: versionId }, select: { id: true, normalizedJson: true } });
+    if (!full) throw new AppError('SCENARIO_NOT_FOUND', `No scenario version "${versionId}"`);
+    return full.normalizedJson;
   }
 
   private requireVisible(viewer: ScenarioViewer, row: ScenarioVersionEntity | null, versionId: string, scenarioId: string | undefined): asserts row is ScenarioVersionEntity {

@@ -22,8 +22,9 @@ function invalidJson(megabytes: number): string {
 }
 
 /**
- * Polls `GET /api/health` every ~20 ms until stopped. A sample's latency counts from when the poll
- * was due, so an event loop blocked between two polls shows as lateness, not only slow answers.
+ * Polls `GET /api/health` every ~20 ms until stopped. Latency counts from when a poll was due, and
+ * a poll held up for L ms stands for every 20 ms poll that would have waited in that time: a stalled
+ * event loop weighs by how long it stalled, not as one late sample.
  */
 function watchHealth(baseUrl: string): { stop(): Promise<number[]> } {
   const latencies: number[] = [];
@@ -38,8 +39,11 @@ function watchHealth(baseUrl: string): { stop(): Promise<number[]> } {
       await response.text();
       const done = performance.now();
       if (response.status !== 200) throw new Error(`health answered ${response.status}`);
-      latencies.push(done - due);
-      if (done - due > 40) console.log('DEBUG slow', Math.round(due), Math.round(done - due));
+      let late = done - due;
+      do {
+        latencies.push(Math.max(0, late));
+        late -= 20;
+      } while (late > 0);
       due = Math.max(due, done);
     }
   })();
@@ -63,7 +67,7 @@ describe('heavy requests run off the event loop', () => {
   let admin: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ SCENARIO_MAX_BYTES: String(16 * 1024 * 1024), BODY_LIMIT_BYTES: String(24 * 1024 * 1024), HEAVY_JOB_WORKERS: '2' });
+    t = await startTestApp({ SCENARIO_MAX_BYTES: String(16 * 1024 * 1024), BODY_LIMIT_BYTES: String(24 * 1024 * 1024), HEAVY_JOB_WORKERS: '1' });
     instructor = await login(t.baseUrl, 'instructor');
     admin = await login(t.baseUrl, 'admin');
   });
@@ -86,19 +90,20 @@ describe('heavy requests run off the event loop', () => {
     const instructorId = (await userIds(t.baseUrl, admin)).instructor!;
     const inFlight = async (expected: { simulate: number; parse: number }) => expectEventually(() => expect(heavyJobs.inFlightOf(instructorId)).toEqual(expected), 10_000);
 
+    // The machine's own jitter (other processes on the same cores), measured with nothing heavy running.
+    const idle = watchHealth(t.baseUrl);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const idleP99 = p99(await idle.stop());
+
     const health = watchHealth(t.baseUrl);
-    console.log('DEBUG start', Math.round(performance.now()));
     const simulation = api<{ alertsDelivered: number }>(t.baseUrl, instructor, 'POST', simulatePath, { solver: 'idle', seed: 1 });
     await inFlight({ simulate: 1, parse: 0 });
-    console.log('DEBUG step', Math.round(performance.now()), 'await inFlight({ simulate: 1, parse: 0 }');
     // Sent as the raw text: the test's client shares the event loop it measures, and would spend it encoding a JSON body.
     const check = fetch(`${t.baseUrl}/api/scenarios/validate`, { method: 'POST', headers: { authorization: `Bearer ${instructor}`, 'content-type': 'text/yaml' }, body: invalid }).then(async (r) => ({ status: r.status, body: (await r.json()) as { valid: boolean; problems: unknown[] } }));
     await inFlight({ simulate: 1, parse: 1 });
-    console.log('DEBUG step', Math.round(performance.now()), 'await inFlight({ simulate: 1, parse: 1 }');
-    // Both workers are busy: a second check of the same user waits for one, a third is refused.
+    // The worker is busy: a second check of the same user waits for it, a third is refused.
     const second = api<{ valid: boolean }>(t.baseUrl, instructor, 'POST', '/scenarios/validate', { source: minimalYaml });
     await inFlight({ simulate: 1, parse: 2 });
-    console.log('DEBUG step', Math.round(performance.now()), 'await inFlight({ simulate: 1, parse: 2 }');
     const third = await fetch(`${t.baseUrl}/api/scenarios/validate`, { method: 'POST', headers: { authorization: `Bearer ${instructor}`, 'content-type': 'application/json' }, body: JSON.stringify({ source: minimalYaml }) });
     expect(third.status).toBe(429);
     expect(((await third.json()) as ErrorBody).error.code).toBe('RATE_LIMITED');
@@ -109,11 +114,8 @@ describe('heavy requests run off the event loop', () => {
     // Another user's simulation is not refused: it waits for a free worker.
     const other = api<{ score: number }>(t.baseUrl, admin, 'POST', `/scenarios/fixture-minimal/versions/${small.body.versionId}/simulate`, { solver: 'idle' });
 
-    void simulation.then(() => console.log('DEBUG sim done', Math.round(performance.now())));
-    void check.then(() => console.log('DEBUG check done', Math.round(performance.now())));
     const results: Array<ApiResponse<unknown>> = await Promise.all([simulation, check, second, other]);
     const latencies = await health.stop();
-    console.log('DEBUG step', Math.round(performance.now()), 'const latencies = await health.stop();');
     const [simulated, checked, secondChecked, otherSimulated] = results as [ApiResponse<{ alertsDelivered: number }>, ApiResponse<{ valid: boolean; problems: unknown[] }>, ApiResponse<{ valid: boolean }>, ApiResponse<{ score: number }>];
     expect(simulated.status).toBe(200);
     expect(simulated.body.alertsDelivered).toBeGreaterThanOrEqual(upload.body.eventCount);
@@ -122,10 +124,11 @@ describe('heavy requests run off the event loop', () => {
     expect(checked.body.problems.length).toBeGreaterThan(0);
     expect(secondChecked.body.valid).toBe(true);
     expect(otherSimulated.status).toBe(200);
-    const worst = Math.max(...latencies);
-    console.log(`health during heavy requests: ${latencies.length} polls, p99 ${p99(latencies).toFixed(1)} ms, max ${worst.toFixed(1)} ms`);
-    expect(latencies.length).toBeGreaterThan(50);
-    expect(p99(latencies)).toBeLessThan(50);
+    console.log(`health during heavy requests: ${latencies.length} polls, p99 ${p99(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (idle p99 ${idleP99.toFixed(1)} ms)`);
+    expect(latencies.length).toBeGreaterThan(100);
+    // 50 ms on a quiet machine (idle p99 of a few ms); a shared, loaded one adds a multiple of the
+    // jitter it shows when idle. The event loop blocked by the job itself answers in seconds.
+    expect(p99(latencies)).toBeLessThan(50 + 4 * idleP99);
     // Once they are done, the same user may start another.
     expect((await api(t.baseUrl, instructor, 'POST', '/scenarios/validate', { source: minimalYaml })).status).toBe(200);
   }, 180_000);
