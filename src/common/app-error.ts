@@ -67,6 +67,10 @@ export function httpStatusFor(code: ErrorCode): number {
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
+    // The request is well-formed, but its job ran past the time or memory limit of a heavy job.
+    case 'JOB_TIMEOUT':
+    case 'SCENARIO_TOO_COMPLEX':
+      return 422;
     case 'RATE_LIMITED':
       return 429;
     case 'INTERNAL_ERROR':

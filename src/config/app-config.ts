@@ -79,6 +79,12 @@ export const AppConfigSchema = z
     OPENAPI_DOCS: booleanFromEnv.optional(),
     /** Headless Chromium that prints the PDF reports (Debian's package; never a downloaded browser). */
     CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+    /** Wall-clock limit of one heavy job (validating, storing or simulating an uploaded scenario) in its worker thread. */
+    HEAVY_JOB_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(120_000),
+    /** Old-generation heap of a heavy-job worker thread; a job that needs more ends as SCENARIO_TOO_COMPLEX. */
+    HEAVY_JOB_MEMORY_MB: z.coerce.number().int().min(16).max(16_384).default(1024),
+    /** Worker threads for heavy jobs; further jobs wait for a free one. One core is left to the event loop. */
+    HEAVY_JOB_WORKERS: z.coerce.number().int().min(1).max(16).default(() => Math.max(1, Math.min(4, availableParallelism() - 1))),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {

@@ -1,18 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
-import { parseDocument } from 'yaml';
 import { type AuditActor, AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ScenarioBriefing, ScenarioLibrary, ScenarioSummary, ScenarioValidationResult } from '../contracts/scenario-api.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
+import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { OrganisationEntity } from '../identity/organisation.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
-import { parseScenario, type ScenarioParseResult } from './scenario-parser.js';
+import { parseForStorage, type ScenarioHead, type ScenarioUpload } from './scenario-upload.js';
 import { SHARED_OWNER, ScenarioVersionEntity } from './scenario-version.entity.js';
 import { compareVersions, newestFirst } from './scenario-version-order.js';
 
@@ -33,7 +33,10 @@ export interface ScenarioViewer {
  */
 export type SaveMode = 'create' | 'version' | 'bundled';
 
-type ParsedOk = Extract<ScenarioParseResult, { ok: true }>;
+type ParsedOk = Extract<ScenarioUpload, { ok: true }> & { readonly scenario?: Scenario };
+
+/** Who a parse runs for: a user (in a worker, within their limits) or the server itself (bundled files, at start). */
+type ParseFor = { readonly userId: string } | 'server';
 
 interface NewRow {
   readonly owner: string;
@@ -54,14 +57,16 @@ export class ScenarioCatalogueService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(HeavyJobsService) private readonly heavyJobs: HeavyJobsService,
   ) {
     this.repository = dataSource.getRepository(ScenarioVersionEntity);
   }
 
-  validate(source: string | Uint8Array): ScenarioValidationResult {
-    const result = parseScenario(source, { maxBytes: this.config.SCENARIO_MAX_BYTES });
+  /** Checks a file in a worker thread: a large or broken file takes seconds to parse. */
+  async validate(source: string, userId: string): Promise<ScenarioValidationResult> {
+    const result = await this.heavyJobs.parse(userId, { source });
     if (!result.ok) return { valid: false, problems: [...result.problems], warnings: [] };
-    return { valid: true, problems: [], warnings: [...result.warnings], scenarioId: result.scenario.id, version: result.scenario.version, eventCount: result.scenario.timeline.length };
+    return { valid: true, problems: [], warnings: [...result.warnings], scenarioId: result.head.id, version: result.head.version, eventCount: result.head.eventCount };
   }
 
   /**
@@ -72,8 +77,8 @@ export class ScenarioCatalogueService {
     source: string | Uint8Array,
     options: { owner: string; mode: SaveMode; userId: string | null; expectScenarioId?: string },
   ): Promise<{ summary: ScenarioSummary; created: boolean }> {
-    const parsed = this.parseOrThrow(source);
-    const scenario = parsed.scenario;
+    const parsed = await this.parseOrThrow(source, options.userId === null || typeof source !== 'string' ? 'server' : { userId: options.userId });
+    const scenario = parsed.head;
     if (options.expectScenarioId !== undefined && options.expectScenarioId !== scenario.id) {
       throw new AppError('VALIDATION_FAILED', `The file's id "${scenario.id}" does not match "${options.expectScenarioId}"`, [
         { path: 'id', message: `must be "${options.expectScenarioId}"` },
@@ -109,8 +114,7 @@ export class ScenarioCatalogueService {
   async copy(actor: AuditActor, scenarioId: string, versionId: string, newId: string | undefined): Promise<ScenarioSummary> {
     const source = await this.visibleVersion(actor, versionId, scenarioId);
     const targetId = newId ?? source.row.scenarioId;
-    const text = targetId === source.row.scenarioId ? source.row.sourceText : withScenarioId(source.row.sourceText, source.row.format, targetId);
-    const parsed = this.parseOrThrow(text);
+    const parsed = await this.parseOrThrow(source.row.sourceText, { userId: actor.id }, targetId === source.row.scenarioId ? {} : { renameTo: targetId, format: source.row.format });
     const { summary } = await this.store(
       parsed,
       { owner: actor.orgId, origin: 'copy', userId: source.row.createdBy, derivedFrom: source.row },
@@ -135,13 +139,13 @@ export class ScenarioCatalogueService {
     const source = await this.visibleVersion(actor, versionId, scenarioId);
     if (source.row.owner === SHARED_OWNER) throw new AppError('SCENARIO_READ_ONLY', `"${scenarioId}" is in the shared library already: copy it to change it`);
     const organisation = await this.dataSource.getRepository(OrganisationEntity).findOne({ where: { id: actor.orgId } });
-    const parsed = this.parseOrThrow(source.row.sourceText);
+    const parsed = await this.parseOrThrow(source.row.sourceText, { userId: actor.id });
     return this.store(
       parsed,
       { owner: SHARED_OWNER, origin: 'published', userId: source.row.createdBy, derivedFrom: source.row, publisher: { orgId: actor.orgId, name: organisation?.name ?? actor.orgId } },
       async (rows) => {
         if (rows.some((r) => r.publisherOrgId !== actor.orgId)) throw this.exists(scenarioId, 'the shared library already has a scenario with this id: copy yours under another id to publish it');
-        this.requireNewer(rows, parsed.scenario.version);
+        this.requireNewer(rows, parsed.head.version);
       },
       async (row, manager) =>
         this.audit.record(
@@ -208,10 +212,30 @@ export class ScenarioCatalogueService {
    */
   async visibleVersion(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<StoredScenario> {
     const row = await this.repository.findOne({ where: { id: versionId } });
+    this.requireVisible(viewer, row, versionId, scenarioId);
+    return { row, scenario: this.scenarioOf(row) };
+  }
+
+  /**
+   * The normalised JSON of a version `visibleVersion` would answer, for a worker thread to parse.
+   * From SQLite it comes as UTF-8 bytes: decoding megabytes into a string would hold the event loop.
+   */
+  async visibleScenarioJson(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<string | Uint8Array> {
+    const row = await this.repository.findOne({ where: { id: versionId }, select: { id: true, owner: true, scenarioId: true } });
+    this.requireVisible(viewer, row, versionId, scenarioId);
+    if (this.dataSource.options.type === 'better-sqlite3') {
+      const [bytes] = (await this.dataSource.query('SELECT CAST(normalized_json AS BLOB) AS json FROM scenario_versions WHERE id = ?', [versionId])) as Array<{ json: Uint8Array }>;
+      if (bytes) return bytes.json;
+    }
+    const full = await this.repository.findOne({ where: { id: versionId }, select: { id: true, normalizedJson: true } });
+    if (!full) throw new AppError('SCENARIO_NOT_FOUND', `No scenario version "${versionId}"`);
+    return full.normalizedJson;
+  }
+
+  private requireVisible(viewer: ScenarioViewer, row: ScenarioVersionEntity | null, versionId: string, scenarioId: string | undefined): asserts row is ScenarioVersionEntity {
     if (!row || !isVisible(viewer, row) || (scenarioId !== undefined && row.scenarioId !== scenarioId)) {
       throw new AppError('SCENARIO_NOT_FOUND', `No scenario version "${versionId}"`);
     }
-    return { row, scenario: this.scenarioOf(row) };
   }
 
   /** Whether the viewer's organisation owns the scenario an id names (without `library`: own first, then shared). */
@@ -227,7 +251,7 @@ export class ScenarioCatalogueService {
     return { row, scenario: this.scenarioOf(row) };
   }
 
-  summarize(row: ScenarioVersionEntity, scenario: Scenario): ScenarioSummary {
+  summarize(row: ScenarioVersionEntity, scenario: Omit<ScenarioHead, 'eventCount'>): ScenarioSummary {
     return {
       versionId: row.id,
       scenarioId: row.scenarioId,
@@ -285,8 +309,11 @@ export class ScenarioCatalogueService {
     throw this.notFound(scenarioId);
   }
 
-  private parseOrThrow(source: string | Uint8Array): ParsedOk {
-    const result = parseScenario(source, { maxBytes: this.config.SCENARIO_MAX_BYTES });
+  private async parseOrThrow(source: string | Uint8Array, parseFor: ParseFor, copy: { renameTo?: string; format?: 'yaml' | 'json' } = {}): Promise<ParsedOk> {
+    const result =
+      parseFor === 'server' || typeof source !== 'string'
+        ? parseForStorage(source, { maxBytes: this.config.SCENARIO_MAX_BYTES, ...copy })
+        : await this.heavyJobs.parse(parseFor.userId, { source, ...copy });
     if (!result.ok) {
       const code = result.problems.length === 1 && result.problems[0]!.code.startsWith('SCENARIO_') ? result.problems[0]!.code : 'SCENARIO_INVALID';
       throw new AppError(code as 'SCENARIO_INVALID', `Scenario is invalid (${result.problems.length} problem(s))`, result.problems.map((p) => ({ ...p })));
@@ -305,8 +332,8 @@ export class ScenarioCatalogueService {
     check: (rows: readonly ScenarioVersionEntity[]) => Promise<void>,
     after?: (row: ScenarioVersionEntity, manager: EntityManager) => Promise<void>,
   ): Promise<{ summary: ScenarioSummary; created: boolean }> {
-    const scenario = parsed.scenario;
-    const contentHash = createHash('sha256').update(parsed.text).digest('hex');
+    const scenario = parsed.head;
+    const contentHash = parsed.contentHash;
     const outcome = await serialTransaction(this.dataSource, async (manager) => {
       const rows = await manager.find(ScenarioVersionEntity, { where: { owner: target.owner, scenarioId: scenario.id } });
       const same = rows.find((r) => r.contentHash === contentHash);
@@ -327,8 +354,8 @@ export class ScenarioCatalogueService {
         publisherName: target.publisher?.name ?? null,
         format: parsed.format,
         sourceText: parsed.text,
-        normalizedJson: JSON.stringify(scenario),
-        eventCount: scenario.timeline.length,
+        normalizedJson: parsed.normalizedJson,
+        eventCount: scenario.eventCount,
         createdBy: target.userId,
         createdAt: new Date().toISOString(),
       });
@@ -336,8 +363,9 @@ export class ScenarioCatalogueService {
       if (after) await after(row, manager);
       return { row, created: true };
     });
-    if (outcome.created) this.parsed.set(outcome.row.id, scenario);
-    return { summary: this.summarize(outcome.row, this.scenarioOf(outcome.row)), created: outcome.created };
+    // A file parsed in a worker left its object there: the row's JSON is parsed when first needed.
+    if (outcome.created && parsed.scenario !== undefined) this.parsed.set(outcome.row.id, parsed.scenario);
+    return { summary: this.summarize(outcome.row, outcome.created ? scenario : this.scenarioOf(outcome.row)), created: outcome.created };
   }
 
   private requireNewer(rows: readonly ScenarioVersionEntity[], version: string): void {
@@ -373,12 +401,4 @@ function isVisible(viewer: ScenarioViewer, row: ScenarioVersionEntity): boolean 
 
 function libraryOf(row: ScenarioVersionEntity): ScenarioLibrary {
   return row.owner === SHARED_OWNER ? 'shared' : 'own';
-}
-
-/** The same file under another id: YAML keeps its comments and layout, JSON is re-indented. */
-function withScenarioId(text: string, format: 'yaml' | 'json', scenarioId: string): string {
-  if (format === 'json') return `${JSON.stringify({ ...(JSON.parse(text) as Record<string, unknown>), id: scenarioId }, null, 2)}\n`;
-  const document = parseDocument(text);
-  document.set('id', scenarioId);
-  return document.toString({ lineWidth: 0 });
 }

@@ -47,9 +47,15 @@ export class ScenariosController {
   @Post('validate')
   @HttpCode(200)
   @Access(['instructor', 'admin'])
-  @ApiDoc({ summary: 'Validate a scenario file without saving it', tags: ['scenarios'], response: ScenarioValidationResultSchema })
-  validate(@Body({ schema: UploadSchema }) source: string): ScenarioValidationResult {
-    return this.catalogue.validate(source);
+  @ApiDoc({
+    summary: 'Validate a scenario file without saving it',
+    description: 'Checked in a worker thread, at most two files at a time per user (RATE_LIMITED with Retry-After beyond), within the heavy-job time and memory limits.',
+    tags: ['scenarios'],
+    response: ScenarioValidationResultSchema,
+    errors: ['RATE_LIMITED', 'JOB_TIMEOUT', 'SCENARIO_TOO_COMPLEX'],
+  })
+  validate(@Body({ schema: UploadSchema }) source: string, @CurrentUser() user: AuthenticatedUser): Promise<ScenarioValidationResult> {
+    return this.catalogue.validate(source, user.id);
   }
 
   @Post()
@@ -61,7 +67,7 @@ export class ScenariosController {
       'An id your organisation already has is refused (SCENARIO_EXISTS): publish a new version with PUT instead. The same file again returns the stored version.',
     tags: ['scenarios'],
     response: ScenarioSummarySchema,
-    errors: ['SCENARIO_INVALID', 'SCENARIO_EXISTS', 'SCENARIO_TOO_LARGE'],
+    errors: ['SCENARIO_INVALID', 'SCENARIO_EXISTS', 'SCENARIO_TOO_LARGE', 'RATE_LIMITED', 'JOB_TIMEOUT', 'SCENARIO_TOO_COMPLEX'],
   })
   async upload(@Body({ schema: UploadSchema }) source: string, @CurrentUser() user: AuthenticatedUser): Promise<ScenarioSummary> {
     const { summary } = await this.catalogue.save(source, { owner: user.orgId, mode: 'create', userId: user.id });

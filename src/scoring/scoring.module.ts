@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HeavyJobsModule } from '../heavy-jobs/heavy-jobs.module.js';
 import { ExercisesModule } from '../exercises/exercises.module.js';
 import { ScenariosModule } from '../scenarios/scenarios.module.js';
 import { ScoringController } from './scoring.controller.js';
@@ -6,7 +7,7 @@ import { ScoringService } from './scoring.service.js';
 import { SimulationController } from './simulation.controller.js';
 
 @Module({
-  imports: [ExercisesModule, ScenariosModule],
+  imports: [ExercisesModule, ScenariosModule, HeavyJobsModule],
   controllers: [ScoringController, SimulationController],
   providers: [ScoringService],
   exports: [ScoringService],

@@ -5,9 +5,10 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { AppError } from '../common/app-error.js';
 import { ScenarioIdParamSchema, VersionIdParamSchema } from '../contracts/scenario-api.schema.js';
+import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
-import { simulate, simulationSummary, SolverError, SOLVERS } from './solver.js';
+import { SOLVERS } from './solver.js';
 
 const SimulateRequestSchema = z
   .object({
@@ -39,17 +40,20 @@ const SimulateResultSchema = z
  */
 @Controller('scenarios')
 export class SimulationController {
-  constructor(@Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService) {}
+  constructor(
+    @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
+    @Inject(HeavyJobsService) private readonly heavyJobs: HeavyJobsService,
+  ) {}
 
   @Post(':scenarioId/versions/:versionId/simulate')
   @HttpCode(200)
   @Access(['instructor', 'admin'])
   @ApiDoc({
     summary: 'Run the headless solver (perfect, naive or idle) on a scenario version and score it',
-    description: 'A consistent answer key gives perfect = maxScore, idle ≤ 5 % and naive ≤ half of perfect.',
+    description: 'A consistent answer key gives perfect = maxScore, idle ≤ 5 % and naive ≤ half of perfect. Played in a worker thread, one simulation at a time per user (RATE_LIMITED with Retry-After beyond), within the heavy-job time and memory limits.',
     tags: ['scenarios'],
     response: SimulateResultSchema,
-    errors: ['SCENARIO_NOT_FOUND', 'VALIDATION_FAILED'],
+    errors: ['SCENARIO_NOT_FOUND', 'VALIDATION_FAILED', 'RATE_LIMITED', 'JOB_TIMEOUT', 'SCENARIO_TOO_COMPLEX'],
   })
   async simulate(
     @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
@@ -57,13 +61,13 @@ export class SimulationController {
     @Body({ schema: SimulateRequestSchema }) body: z.infer<typeof SimulateRequestSchema>,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<Record<string, unknown>> {
-    const stored = await this.catalogue.visibleVersion(user, versionId, scenarioId);
-    try {
-      return simulationSummary(simulate({ scenario: stored.scenario, solver: body.solver, ...(body.seed === undefined ? {} : { seed: body.seed }) }));
-    } catch (error) {
-      // The perfect solver is refused only when the answer key asks for something the rules forbid.
-      if (error instanceof SolverError) throw new AppError('VALIDATION_FAILED', `The ${body.solver} solver could not play this scenario: ${error.message}`);
-      throw error;
-    }
+    // Seconds of CPU for a large scenario: played in a worker thread, one at a time per user.
+    const outcome = await this.heavyJobs.simulate(user.id, async () => ({
+      scenarioJson: await this.catalogue.visibleScenarioJson(user, versionId, scenarioId),
+      solver: body.solver,
+      ...(body.seed === undefined ? {} : { seed: body.seed }),
+    }));
+    if (!outcome.ok) throw new AppError('VALIDATION_FAILED', `The ${body.solver} solver could not play this scenario: ${outcome.solverError}`);
+    return outcome.summary;
   }
 }
