@@ -22,7 +22,6 @@ const common = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  testTimeout: 30000,
 };
 
 /**
@@ -31,6 +30,8 @@ const common = {
  * `*.e2e-spec.ts` starts a real app (some spawn dist/main.js), tests/browser drives Chromium over dist/web.
  */
 export default {
+  // A global option: jest ignores it inside a project.
+  testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/browser/'] },
