@@ -15,13 +15,26 @@ const swc = [
   },
 ];
 
-export default {
+const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/tests'],
-  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
+
+/**
+ * Three disjoint projects, so `jest` (npm test) runs every test exactly once and
+ * `--selectProjects unit|e2e|browser` runs one kind: `*.spec.ts` needs no server and no build,
+ * `*.e2e-spec.ts` starts a real app (some spawn dist/main.js), tests/browser drives Chromium over dist/web.
+ */
+export default {
+  // A global option: jest ignores it inside a project.
   testTimeout: 30000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/browser/'] },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.e2e-spec.ts'] },
+  ],
 };

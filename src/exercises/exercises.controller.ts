@@ -69,6 +69,7 @@ export class ExercisesController {
   @Access('authenticated')
   @ApiDoc({
     summary: 'Events delivered to a team, after a sequence number (catch-up without a socket)',
+    description: "Trainees: their own team. The organisation's instructors and reviewers who do not play in the exercise, and admins: any team (`teamId`).",
     tags: ['exercises'],
     // Alerts are named by opaque per-exercise references; the origin is never sent (it names the verdict).
     response: z.object({ teamId: z.string(), events: z.array(StreamEventSchema) }),

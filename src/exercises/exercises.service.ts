@@ -147,12 +147,16 @@ export class ExercisesService {
     return rows.map((r) => ({ from: r.fromStatus, to: r.toStatus, byUserId: r.byUserId, atWall: r.atWall, atVirtualMs: Number(r.atVirtualMs) }));
   }
 
-  /** Events already delivered to a team, alerts named by their opaque references; a trainee reads only their own team's. */
+  /**
+   * Events already delivered to a team, alerts named by their opaque references. A trainee reads only
+   * their own team's; the organisation's instructors and reviewers who do not play in it read any team's.
+   */
   async events(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined, afterSeq: number, limit: number): Promise<{ teamId: string; events: OutgoingStreamEvent[] }> {
     const access = await this.access(user, exerciseId);
     const team = teamId ?? access.teamId ?? undefined;
     if (!team || !access.teamIds.includes(team)) throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this exercise', [{ path: 'teamId', message: 'unknown team' }]);
-    if (!access.canControl && access.teamId !== team) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s stream');
+    // access() lets a non-member through only as a controller or a reviewer of the organisation.
+    if (!access.canControl && access.teamId !== null && access.teamId !== team) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s stream');
     const namer = await this.alertRefs.namer(exerciseId);
     const events = await this.runtime.eventsAfter(exerciseId, team, afterSeq, limit);
     return { teamId: team, events: events.map((e) => namer.outgoingEvent(e)) };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createSecondOrganisation, SECOND_ORG_ADMIN, SECOND_ORG_INSTRUCTOR, SECOND_ORG_PASSWORD, SECOND_ORG_TRAINEE } from '../scenarios/second-organisation.js';
 import { call, errorCode, login, startServer, type ApiResponse, type TestServer } from './auth-test-server.js';
 import { dummyPathValue, fetchOperations, fillPath, type OperationInfo } from './openapi-operations.js';
+import { documentedAreas, documentedRoutes, policyKey } from './documented-access.js';
 
 /**
  * Every REST operation of the live OpenAPI document, called as every kind of user, must answer
@@ -102,6 +103,36 @@ describe('access matrix (e2e)', () => {
   it('every operation declares an access policy', () => {
     const undeclared = operations.filter((o) => o.access === null).map((o) => `${o.method} ${o.path} (${o.operationId})`);
     expect(undeclared).toEqual([]);
+  });
+
+  it("docs/security.md's route table states every operation's policy, and nothing else", () => {
+    const documented = new Map(documentedRoutes().map((r) => [`${r.method} ${r.path}`, policyKey(r.access)]));
+    const served = new Map(operations.filter((o) => o.access !== null).map((o) => [`${o.method} ${o.path}`, policyKey(o.access!)]));
+    const drift: string[] = [];
+    for (const [route, policy] of served) {
+      const written = documented.get(route);
+      if (written === undefined) drift.push(`${route}: served as "${policy}" but has no row in "Routes and roles"`);
+      else if (written !== policy) drift.push(`${route}: documented as "${written}", served as "${policy}"`);
+    }
+    for (const route of documented.keys()) if (!served.has(route)) drift.push(`${route}: documented but not served`);
+    expect(drift).toEqual([]);
+  });
+
+  it("docs/security.md's access matrix gives a role an area exactly when some route of it lets the role through", () => {
+    const areas = documentedAreas();
+    expect(areas.map((a) => a.prefix)).toEqual(expect.arrayContaining(['/api/users', '/api/orgs', '/api/audit', '/api/scenarios', '/api/results']));
+    const drift: string[] = [];
+    for (const { area, prefix, may } of areas) {
+      const under = operations.filter((o) => o.access !== null && (o.path === prefix || o.path.startsWith(`${prefix}/`)));
+      if (under.length === 0) drift.push(`${area}: no route under ${prefix}`);
+      for (const [role, documented] of Object.entries(may) as Array<[Role, boolean]>) {
+        const served = under.some((o) => expectedOutcome(o.access!, role) === 'allowed');
+        if (served !== documented) drift.push(`${area} as ${role}: documented ${documented ? 'some access' : '—'}, but ${served ? 'a route lets them through' : 'no route does'}`);
+      }
+    }
+    // The roles table: an admin may do everything an instructor may.
+    for (const o of operations) if (o.access && expectedOutcome(o.access, 'instructor') === 'allowed' && expectedOutcome(o.access, 'admin') !== 'allowed') drift.push(`${o.method} ${o.path}: instructors but not admins`);
+    expect(drift).toEqual([]);
   });
 
   it('every operation answers each identity as its policy says', async () => {

@@ -1,5 +1,5 @@
 import { signJwtHs256 } from '../../src/auth/access-token.js';
-import type { TokenPair, UserView } from '../../src/contracts/auth-api.schema.js';
+import type { AuditPage, TokenPair, UserView } from '../../src/contracts/auth-api.schema.js';
 import { call, decodeJwtPayload, DEMO_PASSWORD, errorCode, login, startServer, TEST_JWT_SECRET, type TestServer } from './auth-test-server.js';
 
 describe('authentication flow (e2e)', () => {
@@ -72,6 +72,10 @@ describe('authentication flow (e2e)', () => {
     expect(errorCode(await call(base, 'POST', '/api/auth/refresh', { json: { refreshToken: second.body.refreshToken } }))).toBe('AUTH_TOKEN_REVOKED');
     expect(errorCode(await call(base, 'GET', '/api/auth/me', { token: second.body.accessToken }))).toBe('AUTH_TOKEN_REVOKED');
     expect(errorCode(await call(base, 'POST', '/api/auth/refresh', { json: { refreshToken: 'sdr_doesnotexist' } }))).toBe('AUTH_TOKEN_INVALID');
+    // The reuse is in the audit trail (ASVS 7.2.1), naming the user and never the token.
+    const audit = await call<AuditPage>(base, 'GET', '/api/audit?action=auth.refresh.reuse', { token: (await login(base, 'admin')).accessToken });
+    expect(audit.body.items.map((e) => e.targetId)).toContain(first.user.id);
+    expect(JSON.stringify(audit.body)).not.toContain(first.refreshToken);
   });
 
   it('logout revokes the session: access and refresh tokens stop working, other sessions do not', async () => {

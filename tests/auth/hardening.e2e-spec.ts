@@ -27,12 +27,14 @@ describe('HTTP hardening (e2e)', () => {
     expect(errorCode(charset)).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('sends security headers (CSP, no sniffing, no framing) and no X-Powered-By', async () => {
+  it('sends security headers (CSP, no sniffing, no framing, HSTS, no referrer) and no X-Powered-By', async () => {
     const response = await call(base, 'GET', '/api/health');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d{7,}/);
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 

@@ -183,6 +183,12 @@ describe('exercise runtime over REST and socket.io', () => {
     const other = (await api<{ events: Array<{ eventId: string }> }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events;
     expect(other.some((e) => e.eventId === inject.body.eventId)).toBe(false);
     expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/events?teamId=${teamB}`)).body.error.code).toBe('NOT_TEAM_MEMBER');
+    // The organisation's reviewer reads any team's log over REST (docs/exercises.md); another province's does not see the exercise.
+    const reviewerRead = await api<{ teamId: string; events: Array<{ eventId: string }> }>(t.baseUrl, await login(t.baseUrl, 'reviewer'), 'GET', `/exercises/${exercise.id}/events?teamId=${teamB}&limit=5000`);
+    expect(reviewerRead.status).toBe(200);
+    expect(reviewerRead.body.events.map((e) => e.eventId)).toContain(inject.body.eventId);
+    const foreignReviewer = await api<{ error: { code: string } }>(t.baseUrl, await login(t.baseUrl, 'reviewer2'), 'GET', `/exercises/${exercise.id}/events?teamId=${teamB}`);
+    expect(foreignReviewer.body.error.code).toBe('EXERCISE_NOT_FOUND');
 
     const finished = await api<{ status: string }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/finish`);
     expect(finished.body.status).toBe('finished');
