@@ -348,7 +348,7 @@ function InjectPanel({ exercise, detail, locked }: { exercise: ExerciseDto; deta
 
 function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: ExerciseLive; parties: ScenarioDetailDto['scenario']['parties'] }) {
   const { t } = useTranslation();
-  // Actions taken before this page joined come from the log; later ones arrive in `team:actions` batches.
+  // Actions taken before this page joined come from the log; later ones arrive as `team:actions` messages.
   const [history, setHistory] = useState<RecordedAction[]>([]);
   useEffect(() => {
     let cancelled = false;

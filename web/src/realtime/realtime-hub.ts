@@ -8,9 +8,9 @@ import { RefreshThrottle } from './refresh-throttle.js';
 
 /**
  * Views refetch derived state (team state, deadlines, the cockpit's progress) at most this often
- * for teammates' actions. A busy team's batches arrive every 500 ms and the cockpit sits in every
- * team's room: refetching on each batch was several requests a second per open console, and the
- * cockpit's progress reads every team's events.
+ * for teammates' actions. Each committed action arrives as its own `team:actions` message and the
+ * cockpit sits in every team's room: refetching on each one would be several requests a second per
+ * open console, and the cockpit's progress reads every team's events.
  */
 const REFRESH_INTERVAL_MS = 1000;
 
@@ -105,7 +105,7 @@ export class ExerciseLive {
     this.setClock(message.clock);
   }
 
-  /** One `team:actions` batch: the activity list updates at once, derived views at the throttle's pace. */
+  /** One `team:actions` message (or a rejoin's replay): the activity list updates at once, derived views at the throttle's pace. */
   addActions(actions: readonly RecordedAction[]): void {
     for (const action of actions) this.actionSeqs.set(action.teamId, Math.max(this.actionSeqs.get(action.teamId) ?? 0, action.seq));
     const fresh = actions.filter((action) => {
