@@ -126,10 +126,10 @@ describe('heavy requests run off the event loop', () => {
     expect(otherSimulated.status).toBe(200);
     console.log(`health during heavy requests: ${latencies.length} polls, p99 ${p99(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (idle p99 ${idleP99.toFixed(1)} ms)`);
     expect(latencies.length).toBeGreaterThan(100);
-    // 50 ms on a quiet machine (idle p99 of a few ms); a shared, loaded one adds a multiple of the
-    // jitter it shows when idle, never past a second. The event loop blocked by the job itself
-    // answered in seconds (p99 8.2 s for this run before the jobs moved to workers).
-    expect(p99(latencies)).toBeLessThan(Math.min(50 + 4 * idleP99, 1000));
+    // Not a speed figure (the bench measures that): the job must not hold the event loop. Held, the
+    // loop answered in seconds (p99 8.2 s for this run before the jobs moved to workers); free, it
+    // answers in tens of ms, more while the job's worker shares the CI machine's two cores.
+    expect(p99(latencies)).toBeLessThan(Math.min(Math.max(250, 50 + 4 * idleP99), 1000));
     // Once they are done, the same user may start another.
     expect((await api(t.baseUrl, instructor, 'POST', '/scenarios/validate', { source: minimalYaml })).status).toBe(200);
   }, 180_000);
