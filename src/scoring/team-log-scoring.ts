@@ -70,7 +70,7 @@ export function settledLogAt(log: TeamLog, checkpointMs: number, windowMs: numbe
 
 /**
  * A full score without its line items and member points: what a board, a ranking and a stored
- * version's summary use. Equal to the 'totals' detail of the same input (score.spec.ts checks that).
+ * version's summary use. Equal to the 'totals' detail of the same input (scorer/compute-score.spec.ts checks that).
  */
 export function totalsView(score: TeamScore): TeamScore {
   const strip = (c: TeamScore['components']['detection']) => ({ ...c, items: [] });

@@ -1,0 +1,54 @@
+import type { TeamScore } from '../../contracts/scoring.schema.js';
+import { idealReport, idealTriage, MIN, type Step } from '../scoring-fixtures.js';
+import { ideal, item, replaceStep, score } from './scorer-spec-support.js';
+
+describe('coordination & reporting', () => {
+  // 250 = routing 100 + reporting 112.5 + legal class 37.5.
+  const routing = (r: TeamScore) => r.components.coordination.parts.find((p) => p.id === 'routing')!;
+
+  it('routing is judged by precision and recall, so routing everything to everyone does not pay', () => {
+    const noRoutes = idealTriage().filter((s) => s.action.type !== 'route');
+    const everyone = ['a1', 'n-fp', 'n-benign', 'a1-again'].map((alertId): Step => ({ atMs: 5 * MIN, action: { type: 'route', target: { alertId }, to: ['soc', 'csirt'], escalate: true } }));
+    const spammy = score(ideal({ triage: [...noRoutes, ...everyone] }));
+    expect(routing(spammy).ratio).toBe(0.4); // precision 2/8, recall 1
+    expect(item(spammy, 'routing:summary').points).toBe(40);
+    const oneExtra = score(ideal({ triage: [...idealTriage(), { atMs: 5 * MIN, action: { type: 'route', target: { alertId: 'n-fp' }, to: ['soc'], escalate: false } }] }));
+    expect(routing(oneExtra).ratio).toBe(0.8); // precision 2/3, recall 1
+    const none = score(ideal({ triage: noRoutes }));
+    expect(routing(none).ratio).toBe(0);
+  });
+
+  it('an incident routed to the right party covers its alerts', () => {
+    const noRoutes = idealTriage().filter((s) => s.action.type !== 'route');
+    const result = score(ideal({ triage: [...noRoutes, { atMs: 5 * MIN, action: { type: 'route', target: { incidentId: 'INC-1' }, to: ['csirt'], escalate: false } }] }));
+    expect(routing(result).ratio).toBe(1);
+    expect(result.components.coordination.score).toBe(250);
+  });
+
+  it('a late report keeps half of its recipients and content shares', () => {
+    const result = score(ideal({ report: [idealReport(41 * MIN)] }));
+    expect(item(result, 'report:rep-1')).toMatchObject({ status: 'late', code: 'REPORT_LATE', points: 33.75 });
+    expect(item(result, 'report:rep-1').note).toContain('late by 10m');
+    expect(result.metrics.reportsOnTime).toBe(0);
+  });
+
+  it('missing required content and unneeded recipients cost their share', () => {
+    const content = score(ideal({ report: [idealReport(2 * MIN, { content: { whatHappened: 'Web shell', affectedSystems: [], iocs: [] } })] }));
+    expect(item(content, 'report:rep-1')).toMatchObject({ status: 'partial', code: 'REPORT_INCOMPLETE', points: 95.63 });
+    expect(item(content, 'report:rep-1').note).toContain('missing content [affected-systems]');
+    const recipients = score(ideal({ report: [idealReport(2 * MIN, { recipients: ['csirt', 'soc'] })] }));
+    expect(item(recipients, 'report:rep-1').points).toBe(101.25); // 0.4 + 0.3 × F1 2/3 + 0.3
+  });
+
+  it('a report never filed scores 0', () => {
+    expect(item(score(ideal({ report: [] })), 'report:rep-1')).toMatchObject({ status: 'missed', code: 'REPORT_MISSING', points: 0 });
+  });
+
+  it('a wrong legal class loses the legal-class share', () => {
+    const triage = replaceStep(idealTriage(), 3, { atMs: MIN, action: { type: 'incident.create', title: 'Portal', alertIds: ['a1'], severity: 'high', legalClass: 'serious' } });
+    const result = score(ideal({ triage }));
+    expect(item(result, 'legal-class:inc-1')).toMatchObject({ code: 'LEGAL_CLASS_WRONG', points: 0, maxPoints: 37.5 });
+    expect(result.components.coordination.score).toBe(212.5);
+  });
+});
+
