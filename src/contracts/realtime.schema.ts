@@ -33,6 +33,7 @@ export const JoinResultSchema = z.object({
 export type JoinResult = z.infer<typeof JoinResultSchema>;
 
 export const LeaveExerciseSchema = z.object({ exerciseId: ExerciseIdSchema }).strict();
+export type LeaveExercise = z.output<typeof LeaveExerciseSchema>;
 
 /** Every ack is one of these two shapes. */
 export type Ack<T> = { data: T } | { error: { code: ErrorCode; message: string; details?: Array<{ path: string; message: string }> } };

@@ -1,4 +1,5 @@
-import { AlertRefNamer, alertRef, newAlertSalt, TeamAlertRefIndex } from './alert-refs.js';
+import type { TeamState, TriageAction } from '../contracts/triage.schema.js';
+import { AlertRefNamer, alertIdsOf, alertRef, newAlertSalt, recordedActionWithRefs, renameActionAlertIds, TeamAlertRefIndex, teamStateWithRefs, withRefsInText } from './alert-refs.js';
 import type { LoggedEvent } from './exercise-views.js';
 
 describe('alert references', () => {
@@ -38,5 +39,62 @@ describe('alert references', () => {
     expect(index.eventIdOf(namer.refOf('a-webshell'))).toBe('a-webshell');
     expect(index.eventIdOf(namer.refOf('a-other'))).toBeUndefined();
     expect(index.eventIdOf('a-webshell')).toBeUndefined();
+  });
+});
+
+const base = { actionId: '00000000-0000-4000-8000-000000000001', exerciseId: '00000000-0000-4000-8000-000000000002' };
+const up = (id: string) => `R(${id})`;
+
+describe('alert ids in triage payloads', () => {
+  it('finds and renames every alert id an action names, with its path', () => {
+    const actions: TriageAction[] = [
+      { ...base, type: 'alert.verdict', alertId: 'b', verdict: 'duplicate', duplicateOf: 'a' },
+      { ...base, type: 'route', target: { alertId: 'a' }, to: ['p'], escalate: false },
+      { ...base, type: 'route', target: { incidentId: 'INC-1' }, to: ['p'], escalate: false },
+      { ...base, type: 'incident.create', title: 't', alertIds: ['a', 'b'] },
+      { ...base, type: 'incident.unlink', incidentId: 'INC-1', alertIds: ['c'] },
+      { ...base, type: 'hint.request', for: { alertId: 'a' } },
+      { ...base, type: 'hint.request', for: { phase: 'recon' } },
+      { ...base, type: 'response', action: 'isolate-host', target: 'web-01' },
+    ];
+    expect(actions.map((a) => alertIdsOf(a))).toEqual([
+      [{ id: 'b', path: 'alertId' }, { id: 'a', path: 'duplicateOf' }],
+      [{ id: 'a', path: 'target.alertId' }],
+      [],
+      [{ id: 'a', path: 'alertIds.0' }, { id: 'b', path: 'alertIds.1' }],
+      [{ id: 'c', path: 'alertIds.0' }],
+      [{ id: 'a', path: 'for.alertId' }],
+      [],
+      [],
+    ]);
+    expect(renameActionAlertIds(actions[0]!, up)).toMatchObject({ alertId: 'R(b)', duplicateOf: 'R(a)' });
+    expect(renameActionAlertIds(actions[7]!, up)).toEqual(actions[7]);
+    expect(recordedActionWithRefs({ actionId: 'x', exerciseId: 'e', teamId: 't', userId: 'u', username: 'n', seq: 1, virtualMs: 0, wallMs: 0, action: actions[3] as unknown as Record<string, unknown> }, up).action).toMatchObject({ alertIds: ['R(a)', 'R(b)'] });
+  });
+
+  it('renames state keys and every alert id inside a team state', () => {
+    const alert = { alertId: 'b', ownerId: null, takeoverRequests: [], acknowledgedAtMs: null, verdict: 'duplicate' as const, verdictReason: null, duplicateOf: 'a', verdictAtMs: 1, firstVerdictAtMs: 1, severity: null, notes: [], routes: [], incidentId: 'INC-1' };
+    const state: TeamState = {
+      exerciseId: 'e',
+      teamId: 't',
+      lastActionSeq: 2,
+      alerts: { b: alert },
+      incidents: { 'INC-1': { id: 'INC-1', title: 'x', severity: null, legalClass: null, assets: [], phase: 'detection-analysis', phaseHistory: [], alertIds: ['a', 'b'], observables: [], routes: [], mergedInto: null, createdAtMs: 0, createdBy: 'u' } },
+      responses: [],
+      reports: [],
+      hints: [{ actionId: 'h', hintId: 'hint-1', for: { alertId: 'a' }, text: null, penalty: 1, userId: 'u', virtualMs: 0 }],
+    };
+    const out = teamStateWithRefs(state, up);
+    expect(Object.keys(out.alerts)).toEqual(['R(b)']);
+    expect(out.alerts['R(b)']).toMatchObject({ alertId: 'R(b)', duplicateOf: 'R(a)', incidentId: 'INC-1' });
+    expect(out.incidents['INC-1']!.alertIds).toEqual(['R(a)', 'R(b)']);
+    expect(out.hints[0]!.for).toEqual({ alertId: 'R(a)' });
+    // The exercise's namer does the same with its references.
+    const namer = new AlertRefNamer('s');
+    expect(namer.teamState(state)).toEqual(teamStateWithRefs(state, (id) => alertRef('s', id)));
+  });
+
+  it('replaces whole ids only in refusal texts', () => {
+    expect(withRefsInText('Alert x-1 is owned; x-10 too', [{ id: 'x-1', ref: 'AL-1' }])).toBe('Alert AL-1 is owned; x-10 too');
   });
 });

@@ -3,10 +3,12 @@ import { AuthModule } from '../auth/auth.module.js';
 import { ExercisesModule } from '../exercises/exercises.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { TriageModule } from '../triage/triage.module.js';
+import { ExerciseJoins } from './exercise-joins.js';
+import { ExercisePublisher } from './exercise-publisher.js';
 import { ExercisesGateway } from './exercises.gateway.js';
 
 @Module({
   imports: [AuthModule, ExercisesModule, TriageModule, ScoringModule],
-  providers: [ExercisesGateway],
+  providers: [ExercisesGateway, ExerciseJoins, ExercisePublisher],
 })
 export class RealtimeModule {}

@@ -6,13 +6,13 @@ import { AppError } from '../common/app-error.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ActionAck, RecordedAction, ReportDeadlines, TeamProgress, TeamState, TriageAction } from '../contracts/triage.schema.js';
 import { AlertRefService } from '../exercises/alert-ref.service.js';
+import { clientResult, withRefsInText } from '../exercises/alert-refs.js';
 import { ExerciseBus } from '../exercises/exercise-bus.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExerciseEntity, ExerciseJournalEntity, ExerciseMemberEntity, ExerciseTeamEntity } from '../exercises/exercise.entity.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
-import { alertIdsOf, clientResult, recordedActionWithRefs, renameActionAlertIds, teamStateWithRefs, withRefsInText } from './alert-ref-translation.js';
 import { toEngineAction } from './engine-mapping.js';
 import { reportDeadlines } from './report-deadlines.js';
 import {
@@ -73,8 +73,6 @@ const MAX_CACHED_EXERCISES = 64;
 /** Journal rows read per query by `actions()` (one bound parameter each). */
 const ORDINALS_PER_READ = 500;
 /** Actions whose broadcast carries no entity snapshot (see act()). */
-/** Prefix of the placeholder for an unknown alert reference: no scenario event id can contain a NUL. */
-const UNRESOLVED_REF = '\u0000unresolved-';
 const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['type']>(['alert.note', 'incident.observable', 'hint.request']);
 
 /**
@@ -113,7 +111,7 @@ export class TriageService {
     const earlier = this.replay(cache, team, teamId, input.actionId, user.id);
     if (earlier) return earlier;
     // Clients name alerts by reference; from here on the action names them by event id.
-    const { action, pairs, unresolved } = await this.withEventIds(input, teamId);
+    const { action, pairs, unresolved } = await this.alertRefs.resolveAction(input, teamId);
     const live = await this.runtime.liveHandle(action.exerciseId);
 
     // From here to actOn() returning nothing awaits: the checks and the apply are one step.
@@ -215,7 +213,7 @@ export class TriageService {
     const team = await this.readableTeam(user, exerciseId, teamId);
     const roster = await this.roster(exerciseId);
     const namer = await this.alertRefs.namer(exerciseId);
-    return teamStateWithRefs(this.teamCache(await this.cache(roster), roster, team).committed, (id) => namer.refOf(id));
+    return namer.teamState(this.teamCache(await this.cache(roster), roster, team).committed);
   }
 
   /**
@@ -232,7 +230,7 @@ export class TriageService {
       rows.push(...(await this.dataSource.getRepository(ExerciseJournalEntity).find({ where: { exerciseId, ordinal: In(ordinals.slice(i, i + ORDINALS_PER_READ)) }, order: { ordinal: 'ASC' } })));
     }
     const namer = await this.alertRefs.namer(exerciseId);
-    return { teamId: team, actions: rows.filter((r) => r.detail !== null).map((r) => recordedActionWithRefs(JSON.parse(r.detail!) as RecordedAction, (id) => namer.refOf(id))) };
+    return { teamId: team, actions: rows.filter((r) => r.detail !== null).map((r) => namer.recordedAction(JSON.parse(r.detail!) as RecordedAction)) };
   }
 
   /** Report deadlines for the console, counted from what the team knows (see reportDeadlines). */
@@ -282,28 +280,6 @@ export class TriageService {
   }
 
   // ---- internals ----
-
-  /**
-   * The action with its alert references replaced by event ids, and the pairs (for refusal texts).
-   * A reference that names nothing delivered to this team (made up, another team's, a raw event
-   * id) becomes a placeholder no event has, so the reducer refuses it exactly like an undelivered
-   * alert, after the same exercise-state checks: probing learns nothing.
-   */
-  private async withEventIds(input: TriageAction, teamId: string): Promise<{ action: TriageAction; pairs: Array<{ id: string; ref: string }>; unresolved: number }> {
-    const resolved = new Map<string, string>();
-    let unresolved = 0;
-    for (const { id: ref } of alertIdsOf(input)) {
-      if (resolved.has(ref)) continue;
-      const eventId = await this.alertRefs.eventIdOf(input.exerciseId, teamId, ref);
-      if (eventId === undefined) unresolved += 1;
-      resolved.set(ref, eventId ?? `${UNRESOLVED_REF}${unresolved}`);
-    }
-    return {
-      action: renameActionAlertIds(input, (ref) => resolved.get(ref)!),
-      pairs: [...resolved].map(([ref, id]) => ({ id, ref })),
-      unresolved,
-    };
-  }
 
   private async readableTeam(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined): Promise<string> {
     const access = await this.exercises.access(user, exerciseId);

@@ -7,7 +7,7 @@ import type { TriageAction } from '../../src/contracts/triage.schema';
 import { parseScenario } from '../../src/scenarios/scenario-parser';
 import { simulate, type SolverName } from '../../src/scoring/solver';
 import type { ScoringAction } from '../../src/scoring/score';
-import { renameActionAlertIds } from '../../src/triage/alert-ref-translation';
+import { renameActionAlertIds } from '../../src/exercises/alert-refs';
 import { api } from '../support/api';
 
 export const SCENARIOS_DIR = join(__dirname, '..', '..', 'scenarios');

@@ -7,7 +7,7 @@ import type { RecordedAction, ReportDeadlines, TeamState } from '../../src/contr
 import { api, login, userIds } from '../support/api';
 import { alertRefsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { parseScenario } from '../../src/scenarios/scenario-parser';
-import { renameActionAlertIds, teamStateWithRefs } from '../../src/triage/alert-ref-translation';
+import { renameActionAlertIds, teamStateWithRefs } from '../../src/exercises/alert-refs';
 import { deriveTeamState, recordedInput, triageScenarioView } from '../../src/triage/team-state.reducer';
 import { actOverRest, TriageClient, uploadBundled } from './triage-support';
 

@@ -1,0 +1,216 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { ExerciseEndedMessage, ServerToClientEvents } from '../contracts/realtime.schema.js';
+import { AlertRefService } from '../exercises/alert-ref.service.js';
+import type { AlertRefNamer } from '../exercises/alert-refs.js';
+import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
+import type { LoggedEvent } from '../exercises/exercise-views.js';
+import {
+  type ActionMessage,
+  emitTo,
+  endedMessage,
+  type ExerciseNamespace,
+  type ExerciseSocket,
+  exerciseRoom,
+  instructorRoom,
+  streamBatch,
+  teamActionsPayload,
+  teamRoom,
+} from './realtime-sockets.js';
+
+/** A socket catching up on a team's stream: live events (and actions) are buffered until its replay is sent. */
+export interface CatchUp {
+  readonly socket: ExerciseSocket;
+  readonly buffer: LoggedEvent[];
+  /** Committed actions published during the replay; null when the join replays no actions. */
+  readonly actions: ActionMessage[] | null;
+}
+
+/**
+ * Sends what the exercise bus publishes (committed events, clock changes, boards, actions, the end)
+ * to the socket.io rooms. It also keeps what sockets still replaying a team's stream would miss,
+ * so that their join (ExerciseJoins) can send it after the replay, in order.
+ */
+@Injectable()
+export class ExercisePublisher implements OnModuleDestroy {
+  private readonly logger = new Logger(ExercisePublisher.name);
+  private server: ExerciseNamespace | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly catchUps = new Map<string, Set<CatchUp>>();
+  /**
+   * Per team: sockets that replayed the team's actions when they joined, with the last seq they got.
+   * An action is published after its commit, so the replay (read from the log) may have sent it
+   * already: it is not sent again.
+   */
+  private readonly actionsReplayedTo = new Map<string, Map<string, number>>();
+
+  constructor(
+    @Inject(ExerciseBus) private readonly bus: ExerciseBus,
+    @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
+  ) {}
+
+  /** Starts publishing to the gateway's namespace. */
+  attach(server: ExerciseNamespace): void {
+    this.server = server;
+    this.unsubscribe = this.bus.subscribe((message) => this.onBusMessage(message));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  /** Buffers what the team's stream publishes for a socket until endCatchUp(). */
+  beginCatchUp(teamId: string, socket: ExerciseSocket, withActions: boolean): CatchUp {
+    const catchUp: CatchUp = { socket, buffer: [], actions: withActions ? [] : null };
+    let set = this.catchUps.get(teamId);
+    if (!set) this.catchUps.set(teamId, (set = new Set()));
+    set.add(catchUp);
+    return catchUp;
+  }
+
+  endCatchUp(teamId: string, catchUp: CatchUp): void {
+    this.catchUps.get(teamId)?.delete(catchUp);
+  }
+
+  /** The socket has had the team's actions up to `seq` from its replay: later publications send only newer ones. */
+  actionsReplayed(teamId: string, socketId: string, seq: number): void {
+    let replayedTo = this.actionsReplayedTo.get(teamId);
+    if (!replayedTo) this.actionsReplayedTo.set(teamId, (replayedTo = new Map()));
+    replayedTo.set(socketId, seq);
+  }
+
+  leftTeam(teamId: string, socketId: string): void {
+    this.actionsReplayedTo.get(teamId)?.delete(socketId);
+  }
+
+  disconnected(socket: ExerciseSocket): void {
+    for (const set of this.catchUps.values()) for (const catchUp of set) if (catchUp.socket === socket) set.delete(catchUp);
+    for (const [teamId, sockets] of this.actionsReplayedTo) {
+      sockets.delete(socket.id);
+      if (sockets.size === 0) this.actionsReplayedTo.delete(teamId);
+    }
+  }
+
+  /**
+   * Sends `exercise:ended` to a socket once per join. A socket still joining keeps it: its join
+   * sends it after the replay.
+   */
+  sendEnded(socket: ExerciseSocket, message: ExerciseEndedMessage): void {
+    const joining = socket.data.joining;
+    if (joining?.has(message.exerciseId)) {
+      joining.set(message.exerciseId, message);
+      return;
+    }
+    if (!socket.connected || !socket.rooms.has(exerciseRoom(message.exerciseId))) return;
+    const sent = (socket.data.endedSent ??= new Set());
+    if (sent.has(message.exerciseId)) return;
+    sent.add(message.exerciseId);
+    socket.emit('exercise:ended', message);
+  }
+
+  private onBusMessage(message: ExerciseMessage): void {
+    if (!this.server) return;
+    switch (message.type) {
+      case 'events': {
+        for (const catchUp of this.catchUps.get(message.teamId) ?? []) catchUp.buffer.push(...message.events);
+        this.withNamer(message.exerciseId, (namer) =>
+          this.broadcast(teamRoom(message.teamId), 'exercise:events', () => streamBatch(message.exerciseId, message.teamId, message.events.map((e) => namer.outgoingEvent(e)), false)),
+        );
+        return;
+      }
+      case 'clock': {
+        this.broadcast(exerciseRoom(message.exerciseId), 'exercise:clock', () => ({ exerciseId: message.exerciseId, clock: message.clock }));
+        const ended = endedMessage(message.exerciseId, message.clock.status, message.clock);
+        if (ended) this.broadcastEnded(ended);
+        return;
+      }
+      case 'scores':
+        this.broadcast(instructorRoom(message.exerciseId), 'exercise:scores', () => message.instructor);
+        // Instructors sit in every team room too: they get the instructor view only.
+        for (const team of message.teams) this.broadcast(teamRoom(team.teamId), 'exercise:scores', () => team.view, instructorRoom(message.exerciseId));
+        return;
+      case 'action':
+        for (const catchUp of this.catchUps.get(message.teamId) ?? []) catchUp.actions?.push(message);
+        this.sendTeamActions(message.exerciseId, message.teamId, [message]);
+        return;
+      default: {
+        const never: never = message;
+        this.logger.warn(`Unknown bus message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Sends committed actions to the team's room as they are published: teammates and the cockpit. */
+  private sendTeamActions(exerciseId: string, teamId: string, messages: readonly ActionMessage[]): void {
+    // The team room holds the team's trainees and the exercise's instructors (see ExerciseJoins).
+    this.withNamer(exerciseId, (namer) => {
+      const room = teamRoom(teamId);
+      const replayedTo = this.actionsReplayedTo.get(teamId);
+      if (replayedTo === undefined) {
+        this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer));
+        return;
+      }
+      // Sockets that replayed the team's actions on joining get only the actions they have not had.
+      const lastSeq = messages[messages.length - 1]!.action.seq;
+      const apart = new Set(replayedTo.keys());
+      for (const [socketId, sentSeq] of replayedTo) {
+        // Later messages hold later actions only: past this one, the socket is like any other.
+        if (sentSeq < lastSeq) replayedTo.delete(socketId);
+        const rest = messages.filter((m) => m.action.seq > sentSeq);
+        if (rest.length > 0) this.broadcastTo([socketId], 'team:actions', () => teamActionsPayload(rest, namer));
+      }
+      if (replayedTo.size === 0) this.actionsReplayedTo.delete(teamId);
+      this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer), apart);
+    });
+  }
+
+  /**
+   * The exercise has ended: every socket that joined it gets `exercise:ended` once, after the
+   * events and actions published before it (a socket still replaying gets it from its join, after the replay).
+   */
+  private broadcastEnded(message: ExerciseEndedMessage): void {
+    const server = this.server!;
+    const members = server.adapter.rooms.get(exerciseRoom(message.exerciseId));
+    if (members === undefined || members.size === 0) return;
+    for (const id of [...members]) {
+      const socket = server.sockets.get(id);
+      if (socket) this.sendEnded(socket, message);
+    }
+  }
+
+  /**
+   * Sends `event` to the sockets in `room` (less those in `except`: a room, or socket ids) at once.
+   * A socket still replaying is not in the room yet: its join sends what it buffered.
+   */
+  private broadcast<E extends keyof ServerToClientEvents>(
+    room: string,
+    event: E,
+    payload: () => Parameters<ServerToClientEvents[E]>[0],
+    except?: string | ReadonlySet<string>,
+  ): void {
+    const server = this.server!;
+    const members = server.adapter.rooms.get(room);
+    if (members === undefined || members.size === 0) return;
+    const target = except === undefined ? server.to(room) : server.to(room).except(typeof except === 'string' ? except : [...except]);
+    emitTo(target, event, payload());
+  }
+
+  /** broadcast() to these sockets (by id) only. */
+  private broadcastTo<E extends keyof ServerToClientEvents>(ids: string[], event: E, payload: () => Parameters<ServerToClientEvents[E]>[0]): void {
+    emitTo(this.server!.to(ids), event, payload());
+  }
+
+  /**
+   * Runs `send` with the exercise's alert namer. The runtime primes it when it loads an exercise,
+   * so a live message finds it at once and keeps its order; the fallback only covers an evicted entry.
+   */
+  private withNamer(exerciseId: string, send: (namer: AlertRefNamer) => void): void {
+    const namer = this.alertRefs.cached(exerciseId);
+    if (namer) {
+      send(namer);
+      return;
+    }
+    this.alertRefs.namer(exerciseId).then(send, (error: unknown) => {
+      this.logger.error(`Exercise ${exerciseId}: cannot name alerts, message dropped: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+}
