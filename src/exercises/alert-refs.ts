@@ -64,6 +64,7 @@ export class AlertRefNamer {
     };
   }
 
+  /** The client views of triage data (see the functions below). */
   alertState(alert: AlertState): AlertState {
     return alertStateWithRefs(alert, this.refOfFn);
   }
@@ -112,6 +113,7 @@ export class TeamAlertRefIndex {
 
 // Alert ids inside triage payloads: incoming actions are renamed ref → id before anything else
 // looks at them, states and recorded actions id → ref on the way out.
+
 /** Renames one alert id; `path` is where it sits in the action (for error details). */
 export type AlertIdRename = (id: string, path: string) => string;
 
