@@ -28,6 +28,7 @@ function tokenize(condition: string): Token[] {
     end = pattern.lastIndex;
   }
   if (condition.slice(end).trim() !== '') throw invalidCondition(condition, `cannot read "${condition.slice(end).trim()}"`);
+  if (tokens.some((token) => token.text.toLowerCase() === 'near')) throw unsupported('the near operator', 'is Sigma 1 syntax that this evaluator does not implement');
   return tokens;
 }
 
@@ -77,7 +78,6 @@ export function parseCondition(condition: string, identifiers: readonly string[]
       if (take() !== ')') throw invalidCondition(condition, 'a parenthesis is not closed');
       return inner;
     }
-    if (lower === 'near') throw unsupported('the near operator', 'is Sigma 1 syntax that this evaluator does not implement');
     if (peek() === 'of') {
       position++;
       if (lower !== '1' && lower !== 'all') {

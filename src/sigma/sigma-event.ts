@@ -155,13 +155,13 @@ function makeEvent(shape: SigmaEvent['shape'], logsource: SigmaLogsource, layers
     shape,
     logsource,
     lookup(field) {
-      for (const path of mapping?.[field] ?? []) {
-        const mapped = pathLookup(raw, path);
-        if (mapped.present) return mapped;
-      }
       for (const layer of layers) {
         const found = own(layer, field);
         if (found.present) return found;
+      }
+      for (const path of mapping?.[field] ?? []) {
+        const mapped = pathLookup(raw, path);
+        if (mapped.present) return mapped;
       }
       return field.includes('.') ? pathLookup(raw, field) : ABSENT;
     },

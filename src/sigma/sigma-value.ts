@@ -239,7 +239,9 @@ export function base64OffsetVariants(bytes: Uint8Array): string[] {
     shifted.set(bytes, shift);
     const encoded = base64Encode(shifted);
     const cut = endCut[(bytes.length + shift) % 3]!;
-    variants.push(encoded.slice(startCut[shift]!, encoded.length - cut));
+    const variant = encoded.slice(startCut[shift]!, encoded.length - cut);
+    // A one-byte value leaves an empty variant, which would match every text: it is dropped.
+    if (variant !== '') variants.push(variant);
   }
   return variants;
 }
