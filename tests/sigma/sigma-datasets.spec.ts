@@ -134,3 +134,27 @@ describe('the SigmaHQ regression example', () => {
     expect(runSigmaRules([rule], [copy as unknown as Record<string, unknown>])).toEqual([]);
   });
 });
+
+describe('SigmaHQ web rules on a web access log', () => {
+  // A hand-written access log (events/web-access.ndjson, W3C field names, the last line ECS):
+  // one attack per line, plus a benign request, a 404 that the SQL-injection rule filters out, and
+  // a POST that the web-shell rule (GET only) does not cover.
+  it('matches each attack line with its rule, and nothing else', () => {
+    const { rules } = loadSigmaRules([join(FIXTURES, 'rules')]);
+    const matches = runSigmaRules(
+      rules.map((r) => r.rule),
+      readNdjsonEvents(events('web-access.ndjson')),
+    );
+    expect(matches.map((m) => [m.event, m.title])).toEqual([
+      [1, 'SQL Injection Strings In URI'],
+      [3, 'Cross Site Scripting Strings'],
+      [4, 'Path Traversal Exploitation Attempts'],
+      [5, 'Suspicious User-Agents Related To Recon Tools'],
+      [6, 'Windows Webshell Strings'],
+      [8, 'JNDIExploit Pattern'],
+      [9, 'SQL Injection Strings In URI'],
+      [9, 'Suspicious User-Agents Related To Recon Tools'],
+    ]);
+    expect(matches.every((m) => typeof m.author === 'string' && m.author.length > 0)).toBe(true);
+  });
+});
