@@ -78,7 +78,9 @@ describe('soc-drill sigma', () => {
     expect(result.code).toBe(1);
     expect(result.err[0]).toMatch(/line 2: not a JSON object \[SIGMA_EVENT_INVALID\]$/);
     expect(run('sigma', 'test', join(dir, 'rule.yml'), '--events', join(dir, 'missing.ndjson')).code).toBe(1);
-    expect(run('sigma', 'test', join(dir, 'missing.yml'), '--events', join(dir, 'events.ndjson')).code).toBe(1);
+    const missingRule = run('sigma', 'test', join(dir, 'missing.yml'), '--events', join(dir, 'events.ndjson'));
+    expect(missingRule.code).toBe(1);
+    expect(missingRule.err[0]).toMatch(/missing\.yml: no such file or folder \[SIGMA_NOT_FOUND\]$/);
   });
 
   it('warns about a rule whose log source no supported event shape has', () => {

@@ -19,6 +19,8 @@ export const SIGMA_ERROR_CODES = [
   'SIGMA_INVALID_CONDITION',
   /** A search identifier whose value is neither a map, a list of maps nor a list of keywords. */
   'SIGMA_INVALID_DETECTION',
+  /** A rule file or folder that does not exist. */
+  'SIGMA_NOT_FOUND',
   /** An events file line that is not a JSON object. */
   'SIGMA_EVENT_INVALID',
 ] as const;

@@ -40,7 +40,7 @@ export function loadSigmaRules(targets: readonly string[]): { rules: LoadedRule[
     try {
       collectRuleFiles(target, files);
     } catch {
-      problems.push({ file: target, error: new SigmaError('SIGMA_SYNTAX', 'no such file or folder') });
+      problems.push({ file: target, error: new SigmaError('SIGMA_NOT_FOUND', 'no such file or folder') });
       continue;
     }
     for (const file of files) {

@@ -158,3 +158,29 @@ describe('SigmaHQ web rules on a web access log', () => {
     expect(matches.every((m) => typeof m.author === 'string' && m.author.length > 0)).toBe(true);
   });
 });
+
+describe('the file-event and Linux rules on real event shapes', () => {
+  const { rules } = loadSigmaRules([join(FIXTURES, 'rules')]);
+  const titles = (raw: Record<string, unknown>): string[] =>
+    runSigmaRules(
+      rules.map((r) => r.rule),
+      [raw],
+    ).map((m) => m.title);
+
+  // No event of the datasets triggers these rules, so a real event of each shape is moved onto
+  // the path the rule watches, to show the rule can fire on that shape.
+  it('fires the static-website web-shell rule on a Sysmon file creation under wwwroot', () => {
+    const original = readNdjsonEvents(events('01-proxylogon.DERIVED.ndjson')).find((e) => e['EventID'] === 11 && String(e['TargetFilename']).endsWith('ohyeah.aspx'))!;
+    expect(titles(original)).toEqual([]);
+    const moved = { ...original, Image: 'c:\\windows\\system32\\inetsrv\\w3wp.exe', TargetFilename: 'C:\\inetpub\\wwwroot\\aspnet_client\\ohyeah.aspx' };
+    expect(titles(moved)).toEqual(['Potential Webshell Creation On Static Website']);
+  });
+
+  it('fires the Linux web-shell rule on Sysmon for Linux when a web server spawns whoami', () => {
+    const original = readNdjsonEvents(events('02-log4shell-sysmon-linux.DERIVED.ndjson')).find((e) => String(e['SyslogMessage']).includes('<Data Name="Image">/usr/bin/whoami</Data>'))!;
+    expect(titles(original)).toEqual([]);
+    const moved = { ...original, SyslogMessage: String(original['SyslogMessage']).replace('<Data Name="ParentImage">/bin/bash</Data>', '<Data Name="ParentImage">/usr/sbin/apache2</Data>') };
+    expect(moved.SyslogMessage).not.toBe(original['SyslogMessage']);
+    expect(titles(moved)).toEqual(['Linux Webshell Indicators']);
+  });
+});
