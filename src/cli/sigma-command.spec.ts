@@ -46,7 +46,8 @@ describe('soc-drill sigma', () => {
   it('prints each match with the rule author, and JSON lines with --json', () => {
     writeFileSync(join(dir, 'rule.yml'), RULE);
     const lines = [{ 'cs-method': 'GET', 'cs-uri-query': 'cmd=whoami' }, { 'cs-method': 'GET', 'cs-uri-query': 'q=1' }, {}, { 'cs-uri-query': 'x=WHOAMI' }];
-    writeFileSync(join(dir, 'events.ndjson'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n\n`);
+    // A byte-order mark, CRLF line ends and blank lines are not events.
+    writeFileSync(join(dir, 'events.ndjson'), `\uFEFF${lines.map((l) => JSON.stringify(l)).join('\r\n')}\r\n\n`);
     const text = run('sigma', 'test', join(dir, 'rule.yml'), '--events', join(dir, 'events.ndjson'));
     expect(text.code).toBe(0);
     expect(text.out).toEqual([
@@ -78,6 +79,8 @@ describe('soc-drill sigma', () => {
     expect(result.code).toBe(1);
     expect(result.err[0]).toMatch(/line 2: not a JSON object \[SIGMA_EVENT_INVALID\]$/);
     expect(run('sigma', 'test', join(dir, 'rule.yml'), '--events', join(dir, 'missing.ndjson')).code).toBe(1);
+    const noRules = run('sigma', 'test', join(FIXTURES, 'events'), '--events', join(dir, 'events.ndjson'));
+    expect(noRules).toMatchObject({ code: 1, err: ['sigma test: no .yml or .yaml rule file found'] });
     const missingRule = run('sigma', 'test', join(dir, 'missing.yml'), '--events', join(dir, 'events.ndjson'));
     expect(missingRule.code).toBe(1);
     expect(missingRule.err[0]).toMatch(/missing\.yml: no such file or folder \[SIGMA_NOT_FOUND\]$/);

@@ -44,6 +44,10 @@ function runSigmaTest(args: readonly string[], io: CliIo): number {
     io.err(`${problems.length} rule file(s) refused: no rule was run`);
     return 1;
   }
+  if (rules.length === 0) {
+    io.err('sigma test: no .yml or .yaml rule file found');
+    return 1;
+  }
   for (const { file, rule } of rules) for (const warning of rule.warnings) io.err(`${shown(file)}: ${warning} (warning)`);
   let events: Record<string, unknown>[];
   try {

@@ -27,7 +27,8 @@ export function runSigmaRules(rules: readonly CompiledSigmaRule[], events: reado
 /** Parses newline-delimited JSON: one object per non-blank line. */
 export function parseNdjson(text: string): Record<string, unknown>[] {
   const events: Record<string, unknown>[] = [];
-  const lines = text.split('\n');
+  // A byte-order mark is not part of the first event.
+  const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     let value: unknown;
