@@ -121,6 +121,8 @@ describe('modifiers', () => {
     // a dash inside a word is not a flag
     expect(matches('CommandLine|contains|windash', 'a-b', 'a/b')).toBe(false);
     expect(matches('CommandLine|windash|contains', '-d -s', '/d /s')).toBe(true);
+    // every flag varies on its own ("all possible permutations")
+    expect(matches('CommandLine|windash|contains', '-d -s', '/d -s')).toBe(true);
   });
 
   it('base64 encodes the value; utf16le/wide, utf16be and utf16 choose the bytes first', () => {
@@ -137,6 +139,14 @@ describe('modifiers', () => {
     expect(base64OffsetVariants(encodeText('http://', 'utf8'))).toEqual(['aHR0cDovL', 'h0dHA6Ly', 'odHRwOi8v']);
     expect(base64OffsetVariants(encodeText('cmd', 'utf16le'))).toEqual(['YwBtAGQA', 'MAbQBkA', 'jAG0AZA']);
     expect(base64OffsetVariants(encodeText('a', 'utf8'))).toEqual(['Y', 'h']);
+    // the encodings Sigma's own converter printed for "IEX ([", and those a SigmaHQ rule lists for
+    // "::FromBase64String" in UTF-16LE
+    expect(base64OffsetVariants(encodeText('IEX ([', 'utf8'))).toEqual(['SUVYIChb', 'lFWCAoW', 'JRVggKF']);
+    expect(base64OffsetVariants(encodeText('::FromBase64String', 'utf16le'))).toEqual([
+      'OgA6AEYAcgBvAG0AQgBhAHMAZQA2ADQAUwB0AHIAaQBuAGcA',
+      'oAOgBGAHIAbwBtAEIAYQBzAGUANgA0AFMAdAByAGkAbgBnA',
+      '6ADoARgByAG8AbQBCAGEAcwBlADYANABTAHQAcgBpAG4AZw',
+    ]);
     // "xhttp://" and "xyhttp://" put http:// at byte offsets 1 and 2
     for (const text of ['http://evil', 'xhttp://evil', 'xyhttp://evil']) {
       const encoded = base64Encode(encodeText(`IEX ${text}`, 'utf8'));
