@@ -3,6 +3,7 @@ import { extname, join, relative } from 'node:path';
 import { DEFAULT_SCENARIO_MAX_BYTES, formatProblem, parseScenario } from '../scenarios/scenario-parser.js';
 import { scenarioJsonSchemaText } from '../scenarios/scenario-json-schema.js';
 import { SOLVERS, simulate, simulationSummary, type SolverName } from '../scoring/solver.js';
+import { runSigma } from './sigma-command.js';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -20,6 +21,8 @@ Commands:
                                    Play the scenario headless (real engine, triage and scoring)
                                    with a built-in solver and print its score. --full adds the
                                    whole breakdown (line items) to the JSON.
+  sigma test <rules...> --events <file.ndjson> [--json]
+                                   Run Sigma rules over raw events; see soc-drill sigma --help.
   help                             Show this help.`;
 
 function collectFiles(target: string, io: CliIo, into: string[]): boolean {
@@ -129,6 +132,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       return 0;
     case 'simulate':
       return runSimulate(rest, io);
+    case 'sigma':
+      return runSigma(rest, io);
     case undefined:
     case 'help':
     case '--help':
