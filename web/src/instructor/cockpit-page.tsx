@@ -1,15 +1,15 @@
-import { Alert, Anchor, Badge, Button, Grid, Group, List, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Grid, Group, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import type { Severity } from '@contracts/common.schema.js';
 import type { ClockStateDto, ExerciseDto, StreamEvent } from '@contracts/exercise.schema.js';
 import { SENSORS, type Sensor } from '@contracts/scenario.schema.js';
-import type { RecordedAction, TeamProgress, TeamState } from '@contracts/triage.schema.js';
 import type { Text as BiText } from '@contracts/common.schema.js';
 import { api } from '../api/api-client.js';
-import { useApi } from '../api/use-api.js';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ClockDisplay } from '../components/clock-display.js';
 import { describeError, ErrorText } from '../components/error-text.js';
@@ -31,9 +31,11 @@ export function CockpitPage() {
   const { exerciseId = '' } = useParams();
   const { t } = useTranslation();
   const live = useExerciseLive(exerciseId);
-  const exercise = useApi<ExerciseDto>(`/exercises/${exerciseId}`, live.joinTick);
+  const queryClient = useQueryClient();
+  const exercise = useQuery(queries.exercise(exerciseId));
   const ex = exercise.data;
-  const detail = useApi<ScenarioDetailDto>(ex ? `/scenarios/${ex.scenarioId}/versions/${ex.scenarioVersionId}` : null);
+  const detail = useQuery({ ...queries.scenarioVersion(ex?.scenarioId ?? '', ex?.scenarioVersionId ?? ''), enabled: ex !== undefined });
+  const reloadExercise = () => void queryClient.invalidateQueries({ queryKey: queryKeys.exerciseDetail(exerciseId) });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [speed, setSpeed] = useState<number | string>('');
@@ -51,7 +53,7 @@ export function CockpitPage() {
     try {
       const result = await api.post<ClockStateDto>(`/exercises/${exerciseId}/overtime`, { allowOvertime });
       if (result && typeof result === 'object' && 'status' in result && 'allowOvertime' in result) live.setClock(result);
-      exercise.reload();
+      reloadExercise();
       notifications.show({ color: 'teal', message: t(allowOvertime ? 'overtime.on' : 'overtime.off') });
     } catch (e) {
       setError(e);
@@ -66,7 +68,7 @@ export function CockpitPage() {
     try {
       const result = await api.post<ClockStateDto>(`/exercises/${exerciseId}/${path}`, body);
       live.setClock(result);
-      exercise.reload();
+      reloadExercise();
     } catch (e) {
       setError(e);
     } finally {
@@ -152,7 +154,7 @@ export function CockpitPage() {
             <Scoreboard exercise={ex} live={live} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 5 }}>
-            <InjectPanel exercise={ex} detail={detail.data} locked={over} />
+            <InjectPanel exercise={ex} detail={detail.data ?? null} locked={over} />
           </Grid.Col>
         </Grid>
         <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
@@ -201,9 +203,8 @@ function DebriefLinks({ exerciseId }: { exerciseId: string }) {
 function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: ExerciseLive; phases: ReadonlyArray<{ id: string; name: BiText }> }) {
   const { t } = useTranslation();
   const { t: td } = useTranslation(DEBRIEF_NS);
-  const delivered = [...live.events.values()].reduce((n, list) => n + list.length, 0);
-  // Refreshed whenever the teams act or receive alerts (the live hub counts both).
-  const progress = useApi<TeamProgress[]>(`/exercises/${exercise.id}/progress`, `${live.actionTick}:${live.joinTick}:${delivered}`);
+  // Refreshed whenever the teams act or receive alerts (the live hub invalidates it on both).
+  const progress = useQuery(queries.progress(exercise.id));
   const byTeam = new Map((progress.data ?? []).map((p) => [p.teamId, p]));
   const phaseName = new Map(phases.map((p) => [p.id, pick(p.name)]));
   const virtualNow = live.clock?.virtualMs ?? exercise.clock.virtualMs;
@@ -349,18 +350,11 @@ function InjectPanel({ exercise, detail, locked }: { exercise: ExerciseDto; deta
 function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: ExerciseLive; parties: ScenarioDetailDto['scenario']['parties'] }) {
   const { t } = useTranslation();
   // Actions taken before this page joined come from the log; later ones arrive as `team:actions` messages.
-  const [history, setHistory] = useState<RecordedAction[]>([]);
-  useEffect(() => {
-    let cancelled = false;
-    void Promise.all(
-      exercise.teams.map((team) =>
-        api.get<{ actions: RecordedAction[] }>(`/exercises/${exercise.id}/actions?teamId=${encodeURIComponent(team.id)}&limit=1000`).then((r) => r.actions, () => []),
-      ),
-    ).then((lists) => !cancelled && setHistory(lists.flat()));
-    return () => {
-      cancelled = true;
-    };
-  }, [exercise.id, exercise.teams, live.joinTick]);
+  // A team whose log cannot be read shows only its live actions.
+  const history = useQueries({
+    queries: exercise.teams.map((team) => queries.teamActions(exercise.id, team.id)),
+    combine: (results) => results.flatMap((result) => result.data?.actions ?? []),
+  });
   const teamName = (id: string) => exercise.teams.find((team) => team.id === id)?.name ?? id;
   const items = useMemo(() => {
     const list: Array<{ key: string; ms: number; team: string; text: string; kind: 'event' | 'action' }> = [];

@@ -8,7 +8,8 @@ import { formatDuration } from '@contracts/common.schema.js';
 import type { ScenarioSummary } from '@contracts/scenario-api.schema.js';
 import type { Scenario } from '@contracts/scenario.schema.js';
 import { api } from '../api/api-client.js';
-import { useApi } from '../api/use-api.js';
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { SolverPanel } from './solver-panel.js';
@@ -133,13 +134,13 @@ export function ScenarioDetailPage() {
   const [search] = useSearchParams();
   const library = search.get('library') === 'shared' ? 'shared' : null;
   const { t } = useTranslation();
-  const versions = useApi<ScenarioSummary[]>(`/scenarios/${scenarioId}/versions${library ? `?library=${library}` : ''}`);
+  const versions = useQuery(queries.scenarioVersions(scenarioId, library));
   const [versionId, setVersionId] = useState<string | null>(null);
   useEffect(() => {
     // Newest version number first.
     if (!versionId && versions.data?.length) setVersionId(versions.data[0]!.versionId);
   }, [versions.data, versionId]);
-  const detail = useApi<ScenarioDetailDto>(versionId ? `/scenarios/${scenarioId}/versions/${versionId}` : null);
+  const detail = useQuery({ ...queries.scenarioVersion(scenarioId, versionId ?? ''), enabled: versionId !== null });
   const d = detail.data;
   const sc = d?.scenario;
   const parties = new Map((sc?.parties ?? []).map((p) => [p.id, pick(p.name as BiText)]));
