@@ -8,7 +8,7 @@ import type { ClockStateDto, ExerciseDto, StreamEvent } from '@contracts/exercis
 import { SENSORS, type Sensor } from '@contracts/scenario.schema.js';
 import type { Text as BiText } from '@contracts/common.schema.js';
 import { api } from '../api/api-client.js';
-import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ClockDisplay } from '../components/clock-display.js';
@@ -26,6 +26,8 @@ import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
 
 type Op = 'start' | 'pause' | 'resume' | 'finish' | 'abort';
 type EndOp = Extract<Op, 'finish' | 'abort'>;
+type ClockLabel = Op | 'speed' | 'seek' | 'seekPhase';
+type ClockCommand = { label: ClockLabel; path: string; body?: unknown } | { label: 'overtime'; path: 'overtime'; body: { allowOvertime: boolean } };
 
 export function CockpitPage() {
   const { exerciseId = '' } = useParams();
@@ -36,8 +38,6 @@ export function CockpitPage() {
   const ex = exercise.data;
   const detail = useQuery({ ...queries.scenarioVersion(ex?.scenarioId ?? '', ex?.scenarioVersionId ?? ''), enabled: ex !== undefined });
   const reloadExercise = () => void queryClient.invalidateQueries({ queryKey: queryKeys.exerciseDetail(exerciseId) });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState<string | null>(null);
   const [speed, setSpeed] = useState<number | string>('');
   const [seekTime, setSeekTime] = useState('');
   const [seekPhase, setSeekPhase] = useState<string | null>(null);
@@ -47,34 +47,20 @@ export function CockpitPage() {
   // Locks every clock and inject control the moment the end is known (clock status or `exercise:ended`).
   const end = exerciseEnd(clock, live.ended);
 
-  async function setOvertime(allowOvertime: boolean) {
-    setBusy('overtime');
-    setError(null);
-    try {
-      const result = await api.post<ClockStateDto>(`/exercises/${exerciseId}/overtime`, { allowOvertime });
-      if (result && typeof result === 'object' && 'status' in result && 'allowOvertime' in result) live.setClock(result);
+  // One command at a time: its label shows which button is busy, its error stays until the next one.
+  const command = useMutation({
+    mutationFn: (c: ClockCommand) => api.post<ClockStateDto>(`/exercises/${exerciseId}/${c.path}`, c.body),
+    onSuccess: (result, c) => {
+      if (c.label !== 'overtime') live.setClock(result);
+      else if (result && typeof result === 'object' && 'status' in result && 'allowOvertime' in result) live.setClock(result);
       reloadExercise();
-      notifications.show({ color: 'teal', message: t(allowOvertime ? 'overtime.on' : 'overtime.off') });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  async function control(label: string, path: string, body?: unknown) {
-    setBusy(label);
-    setError(null);
-    try {
-      const result = await api.post<ClockStateDto>(`/exercises/${exerciseId}/${path}`, body);
-      live.setClock(result);
-      reloadExercise();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  }
+      if (c.label === 'overtime') notifications.show({ color: 'teal', message: t(c.body.allowOvertime ? 'overtime.on' : 'overtime.off') });
+    },
+  });
+  const busy = command.isPending ? command.variables.label : null;
+  const error = command.error;
+  const setOvertime = (allowOvertime: boolean) => command.mutate({ label: 'overtime', path: 'overtime', body: { allowOvertime } });
+  const control = (label: ClockLabel, path: string, body?: unknown) => command.mutate({ label, path, body });
 
   if (!ex) {
     return <AppLayout>{exercise.error ? <ErrorText error={exercise.error} /> : <Loader aria-label={t('common.loading')} />}</AppLayout>;
@@ -88,7 +74,7 @@ export function CockpitPage() {
       color={color}
       disabled={!enabled || over}
       loading={busy === op}
-      onClick={() => (op === 'finish' || op === 'abort' ? setConfirming(op) : void control(op, op))}
+      onClick={() => (op === 'finish' || op === 'abort' ? setConfirming(op) : control(op, op))}
       data-testid={`control-${op}`}
     >
       {t(`cockpit.${op}`)}
@@ -124,15 +110,15 @@ export function CockpitPage() {
             {opButton('finish', 'blue', status === 'running' || status === 'paused')}
             {opButton('abort', 'red', status !== 'finished' && status !== 'aborted')}
             <NumberInput w={110} size="sm" label={t('clock.speed')} min={0.25} max={100} step={1} decimalScale={2} value={speed} onChange={setSpeed} placeholder={String(clock?.speed ?? '')} disabled={over} data-testid="speed-input" />
-            <Button variant="light" disabled={over || speed === ''} loading={busy === 'speed'} onClick={() => void control('speed', 'speed', { speed: Number(speed) })} data-testid="speed-apply">
+            <Button variant="light" disabled={over || speed === ''} loading={busy === 'speed'} onClick={() => control('speed', 'speed', { speed: Number(speed) })} data-testid="speed-apply">
               {t('cockpit.speed')}
             </Button>
             <TextInput w={150} size="sm" label={t('cockpit.seekTime')} placeholder="40m · 1:05:00" value={seekTime} onChange={(e) => setSeekTime(e.currentTarget.value)} error={seekTime && seekMs === null ? '?' : undefined} disabled={over} data-testid="seek-time" />
-            <Button variant="light" disabled={over || seekMs === null} loading={busy === 'seek'} onClick={() => seekMs !== null && void control('seek', 'seek', { virtualMs: seekMs })} data-testid="seek-apply">
+            <Button variant="light" disabled={over || seekMs === null} loading={busy === 'seek'} onClick={() => seekMs !== null && control('seek', 'seek', { virtualMs: seekMs })} data-testid="seek-apply">
               {t('cockpit.seekGo')}
             </Button>
             <Select w={220} size="sm" label={t('cockpit.seekPhase')} data={phases.map((p) => ({ value: p.id, label: pick(p.name) }))} value={seekPhase} onChange={setSeekPhase} clearable disabled={over} data-testid="seek-phase" />
-            <Button variant="light" disabled={over || !seekPhase} data-testid="seek-phase-apply" loading={busy === 'seekPhase'} onClick={() => seekPhase && void control('seekPhase', 'seek', { phase: seekPhase })}>
+            <Button variant="light" disabled={over || !seekPhase} data-testid="seek-phase-apply" loading={busy === 'seekPhase'} onClick={() => seekPhase && control('seekPhase', 'seek', { phase: seekPhase })}>
               {t('cockpit.seekGo')}
             </Button>
             <Tooltip label={t('overtime.explain')} multiline w={360} withArrow>
@@ -141,12 +127,12 @@ export function CockpitPage() {
                 label={t('overtime.label')}
                 checked={allowOvertime}
                 disabled={over || busy === 'overtime'}
-                onChange={(e) => void setOvertime(e.currentTarget.checked)}
+                onChange={(e) => setOvertime(e.currentTarget.checked)}
                 data-testid="overtime-switch"
               />
             </Tooltip>
           </Group>
-          {error !== null && <ErrorText error={error} />}
+          <ErrorText error={error} />
         </Paper>
         <Grid gap="xs">
           <Grid.Col span={{ base: 12, lg: 7 }}>
@@ -175,7 +161,7 @@ export function CockpitPage() {
                 onClick={() => {
                   const op = confirming;
                   setConfirming(null);
-                  void control(op, op);
+                  control(op, op);
                 }}
                 data-testid="end-confirm-ok"
               >
@@ -279,39 +265,36 @@ function InjectPanel({ exercise, detail, locked }: { exercise: ExerciseDto; deta
   const [descVi, setDescVi] = useState('');
   const [descEn, setDescEn] = useState('');
   const [raw, setRaw] = useState('');
-  const [busy, setBusy] = useState(false);
+  const inject = useMutation({
+    mutationFn: (body: unknown) => api.post<{ eventId: string }>(`/exercises/${exercise.id}/injects`, body),
+    onSuccess: (result) => notifications.show({ color: 'teal', message: t('cockpit.injected', { id: result.eventId }) }),
+    onError: (e) => notifications.show({ color: 'red', message: describeError(t, e) }),
+  });
+  const busy = inject.isPending;
   const injects = detail?.scenario.injects ?? [];
 
-  async function send() {
+  function send() {
     if (locked) return;
-    setBusy(true);
-    try {
-      const body =
-        mode === 'library'
-          ? { injectId, ...(teamIds.length ? { teamIds } : {}) }
-          : {
-              ...(teamIds.length ? { teamIds } : {}),
-              alert: {
-                layer: Number(layer),
-                sensor,
-                severity,
-                title: { vi: titleVi.trim(), en: titleEn.trim() || titleVi.trim() },
-                description: { vi: descVi.trim(), en: descEn.trim() || descVi.trim() },
-                observables: [],
-                ...(raw.trim() ? { raw } : {}),
-              },
-            };
-      const result = await api.post<{ eventId: string }>(`/exercises/${exercise.id}/injects`, body);
-      notifications.show({ color: 'teal', message: t('cockpit.injected', { id: result.eventId }) });
-    } catch (e) {
-      notifications.show({ color: 'red', message: describeError(t, e) });
-    } finally {
-      setBusy(false);
-    }
+    const body =
+      mode === 'library'
+        ? { injectId, ...(teamIds.length ? { teamIds } : {}) }
+        : {
+            ...(teamIds.length ? { teamIds } : {}),
+            alert: {
+              layer: Number(layer),
+              sensor,
+              severity,
+              title: { vi: titleVi.trim(), en: titleEn.trim() || titleVi.trim() },
+              description: { vi: descVi.trim(), en: descEn.trim() || descVi.trim() },
+              observables: [],
+              ...(raw.trim() ? { raw } : {}),
+            },
+          };
+    inject.mutate(body);
   }
 
   return (
-    <Paper withBorder p="sm" component="form" onSubmit={(e) => { e.preventDefault(); void send(); }} aria-labelledby="inject-title">
+    <Paper withBorder p="sm" component="form" onSubmit={(e) => { e.preventDefault(); send(); }} aria-labelledby="inject-title">
       <Title order={2} fz="md" mb="xs" id="inject-title">{t('cockpit.inject')}</Title>
       {/* A disabled fieldset disables every field of the form at once once the exercise is over. */}
       <fieldset disabled={locked} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }} data-testid="inject-fieldset">
