@@ -19,6 +19,7 @@ import { Access, AllowPendingPasswordChange } from './access.decorator.js';
 import { AuthService, type ClientInfo } from './auth.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { CurrentUser } from './current-user.decorator.js';
+import { RateLimit } from './rate-limit.guard.js';
 
 const LogoutRequestSchema = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() }).optional();
 
@@ -34,6 +35,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Access('public')
+  @RateLimit('login-address-account', 'login-address')
   @ApiDoc({
     summary: 'Log in with username and password',
     description:
@@ -85,6 +87,7 @@ export class AuthController {
   @AllowPendingPasswordChange()
   @HttpCode(200)
   @Access('authenticated')
+  @RateLimit('password-change')
   @ApiDoc({
     summary: 'Change your password; ends all your sessions and returns a fresh token pair',
     tags: ['auth'],

@@ -1,20 +1,21 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { AuthController } from './auth.controller.js';
 import { AUTH_CLOCK, AuthService } from './auth.service.js';
-import { RetryAfterInterceptor } from './retry-after.interceptor.js';
+import { rateLimitOptions } from './rate-limits.js';
 import { signingKeyProvider } from './signing-key.provider.js';
 
 @Module({
-  imports: [IdentityModule],
-  controllers: [AuthController],
-  providers: [
-    AuthService,
-    signingKeyProvider,
-    { provide: AUTH_CLOCK, useValue: { now: () => Date.now() } },
-    { provide: APP_INTERCEPTOR, useClass: RetryAfterInterceptor },
+  imports: [
+    IdentityModule,
+    // Global: the request limits of every module's @RateLimit routes share one store.
+    ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => rateLimitOptions(config) }),
   ],
+  controllers: [AuthController],
+  providers: [AuthService, signingKeyProvider, { provide: AUTH_CLOCK, useValue: { now: () => Date.now() } }],
   exports: [AuthService, IdentityModule],
 })
 export class AuthModule {}

@@ -1,8 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DataSource, In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
+import { RateLimitedError } from '../common/rate-limited.error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { TokenPair, UserView } from '../contracts/auth-api.schema.js';
@@ -17,7 +19,7 @@ import type { AuthenticatedUser } from './authenticated-user.js';
 import { JwtError, signJwtHs256, verifyJwtHs256 } from './access-token.js';
 import { LoginFailureEntity } from './login-failure.entity.js';
 import { HOUR_MS, loginThrottle, type LoginThrottlePolicy } from './login-throttle.js';
-import { RateLimitedError, TokenBucketRateLimiter } from './rate-limiter.js';
+import { loginAccountName } from './rate-limits.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { SIGNING_KEY } from './signing-key.provider.js';
 
@@ -33,8 +35,9 @@ const REVOCATION_CHECK_CHUNK = 500;
 /** Free failures before the per-account delays start, and the longest delay (see login-throttle.ts). */
 const FREE_LOGIN_FAILURES = 5;
 const MAX_LOGIN_DELAY_SECONDS = 300;
-/** A refusal is audited once per key and minute: a flood must not flood the append-only audit log. */
+/** A lockout refusal is audited once per account and minute: a flood must not flood the append-only audit log. */
 const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
+const MAX_AUDITED_ACCOUNTS = 10_000;
 
 export interface VerifyOptions {
   /** Routes a user with an administrator-set password may still use (change it, read themselves, log out). */
@@ -60,12 +63,9 @@ function hashRefreshToken(token: string): string {
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
-  private readonly loginPerIpUser: TokenBucketRateLimiter;
-  private readonly loginPerIp: TokenBucketRateLimiter;
-  private readonly passwordChangePerUser: TokenBucketRateLimiter;
   private dummyHash: Promise<string> | undefined;
   private readonly throttlePolicy: LoginThrottlePolicy;
-  private readonly refusalsAudited = new Map<string, number>();
+  private readonly refusalsAudited = new LRUCache<string, true>({ max: MAX_AUDITED_ACCOUNTS, ttl: REFUSAL_AUDIT_INTERVAL_MS });
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -78,9 +78,6 @@ export class AuthService implements OnApplicationBootstrap {
     @Inject(AuditService) private readonly audit: AuditService,
   ) {
     this.throttlePolicy = { maxPerHour: config.LOGIN_MAX_FAILURES_PER_HOUR, freeFailures: FREE_LOGIN_FAILURES, maxDelaySeconds: MAX_LOGIN_DELAY_SECONDS };
-    this.loginPerIpUser = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_MINUTE, clock);
-    this.loginPerIp = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE, clock);
-    this.passwordChangePerUser = TokenBucketRateLimiter.perMinute(config.LOGIN_RATE_LIMIT_PER_MINUTE, clock);
   }
 
   /** Old refresh tokens and ended sessions are useless; drop them so the tables stay small. */
@@ -96,18 +93,17 @@ export class AuthService implements OnApplicationBootstrap {
    * password, so no answer tells a right password from a wrong one. Every outcome is logged and audited.
    */
   async login(username: string, password: string, client: ClientInfo): Promise<TokenPair> {
-    const name = username.normalize('NFC').trim().toLowerCase().slice(0, 64);
+    // The per-address limits ran before this (RateLimitGuard on the route); this is the per-account one.
+    const name = loginAccountName(username);
     const ip = client.ip ?? 'unknown';
-    await this.refusedWhenLimited(`ip-user|${ip}|${name}`, name, ip, () => this.loginPerIpUser.consume(`${ip}|${name}`));
-    await this.refusedWhenLimited(`ip|${ip}`, name, ip, () => this.loginPerIp.consume(ip));
     const failures = this.dataSource.getRepository(LoginFailureEntity);
     const now = this.clock.now();
     const recent = await failures.find({ where: { username: name, atMs: MoreThan(String(now - HOUR_MS)) }, select: { atMs: true } });
     const decision = loginThrottle(recent.map((f) => Number(f.atMs)), now, this.throttlePolicy);
     if (!decision.allowed) {
-      await this.refusedWhenLimited(`account|${name}`, name, ip, () => {
-        throw new RateLimitedError(decision.retryAfterSeconds);
-      });
+      const refusal = new RateLimitedError(decision.retryAfterSeconds);
+      await this.auditRefusal(name, ip, refusal);
+      throw refusal;
     }
     const user = await this.identity.findByUsername(name);
     // Unknown users cost one hash too, so response time does not reveal which names exist.
@@ -180,7 +176,6 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** Ends every session of the user, then opens a fresh one for the caller. */
   async changePassword(user: AuthenticatedUser, currentPassword: string, newPassword: string, client: ClientInfo): Promise<TokenPair> {
-    this.passwordChangePerUser.consume(user.id);
     const row = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: user.id } });
     if (!row || !row.passwordHash) throw new AppError('AUTH_TOKEN_REVOKED', 'Session no longer valid');
     if (!(await this.hasher.verify(currentPassword, row.passwordHash))) throw new AppError('AUTH_CURRENT_PASSWORD_WRONG', 'The current password is wrong');
@@ -330,21 +325,11 @@ export class AuthService implements OnApplicationBootstrap {
    * Runs a rate-limit check; a refusal is logged and, once per key and minute, audited, then
    * rethrown (the Retry-After interceptor adds the header).
    */
-  private async refusedWhenLimited(key: string, name: string, ip: string, check: () => void): Promise<void> {
-    try {
-      check();
-    } catch (error) {
-      if (!(error instanceof RateLimitedError)) throw error;
-      const now = this.clock.now();
-      const last = this.refusalsAudited.get(key);
-      if (last === undefined || now - last >= REFUSAL_AUDIT_INTERVAL_MS) {
-        if (this.refusalsAudited.size >= 10_000) this.refusalsAudited.clear();
-        this.refusalsAudited.set(key, now);
-        this.logger.warn(`Login refused by a rate limit (${key.split('|')[0]}) for "${name}" from ${ip}; retry in ${error.retryAfterSeconds} s`);
-        await this.audit.record({ actor: null, action: 'auth.rate_limited', targetType: 'user', targetId: null, after: { username: name, ip, limit: key.split('|')[0], retryAfterSeconds: error.retryAfterSeconds } });
-      }
-      throw error;
-    }
+  private async auditRefusal(name: string, ip: string, refusal: RateLimitedError): Promise<void> {
+    if (this.refusalsAudited.has(name)) return;
+    this.refusalsAudited.set(name, true);
+    this.logger.warn(`Login refused by the per-account limit for "${name}" from ${ip}; retry in ${refusal.retryAfterSeconds} s`);
+    await this.audit.record({ actor: null, action: 'auth.rate_limited', targetType: 'user', targetId: null, after: { username: name, ip, limit: 'account', retryAfterSeconds: refusal.retryAfterSeconds } });
   }
 
   private async revokeSession(session: { readonly id: string; readonly userId: string }, reason: string): Promise<void> {

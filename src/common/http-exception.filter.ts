@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Response } from 'express';
 import type { ErrorBody, ErrorCode } from '../contracts/error-codes.js';
 import { AppError, httpStatusFor } from './app-error.js';
+import { RateLimitedError } from './rate-limited.error.js';
 
 interface BodyParserError {
   type?: string;
@@ -68,6 +69,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const { status, body } = toErrorBody(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     if (response.headersSent) return;
+    if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(status).json(body);
   }
 }

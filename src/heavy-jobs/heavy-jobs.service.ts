@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { RateLimitedError } from '../auth/rate-limiter.js';
+import { RateLimitedError } from '../common/rate-limited.error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ScenarioUpload } from '../scenarios/scenario-upload.js';

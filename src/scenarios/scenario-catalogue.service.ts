@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
+import { LRUCache } from 'lru-cache';
 import { type AuditActor, AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -15,6 +16,9 @@ import { serialTransaction } from '../persistence/serial-transaction.js';
 import { parseForStorage, type ScenarioHead, type ScenarioUpload } from './scenario-upload.js';
 import { SHARED_OWNER, ScenarioVersionEntity } from './scenario-version.entity.js';
 import { compareVersions, newestFirst } from './scenario-version-order.js';
+
+/** Parsed scenario versions kept in memory (a drill's scenario is read on every start, briefing and review). */
+const PARSED_SCENARIOS_KEPT = 256;
 
 export interface StoredScenario {
   readonly row: ScenarioVersionEntity;
@@ -50,8 +54,11 @@ interface NewRow {
 export class ScenarioCatalogueService {
   private readonly logger = new Logger(ScenarioCatalogueService.name);
   private readonly repository: Repository<ScenarioVersionEntity>;
-  /** Parsed scenarios by version id; rows are immutable, so the cache never goes stale. */
-  private readonly parsed = new Map<string, Scenario>();
+  /**
+   * Parsed scenarios by version id; rows are immutable, so an entry never goes stale. Bounded: the
+   * catalogue only grows, and a version that fell out is parsed again from its stored JSON.
+   */
+  private readonly parsed = new LRUCache<string, Scenario>({ max: PARSED_SCENARIOS_KEPT });
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,

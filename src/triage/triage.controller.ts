@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Access } from '../auth/access.decorator.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
+import { RateLimit } from '../auth/rate-limit.guard.js';
 import { AppError } from '../common/app-error.js';
 import {
   ActionAckSchema,
@@ -56,6 +57,7 @@ export class TriageController {
   @Post(':exerciseId/actions')
   @HttpCode(200)
   @Access('authenticated')
+  @RateLimit('triage-actions')
   @ApiDoc({
     summary: 'Take a triage action as a member of a team (idempotent by actionId: a retry returns the original ack with applied:false)',
     tags: ['triage'],

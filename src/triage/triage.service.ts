@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, IsNull, Not } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { TokenBucketRateLimiter } from '../auth/rate-limiter.js';
 import { AppError } from '../common/app-error.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ActionAck, RecordedAction, ReportDeadlines, TeamProgress, TeamState, TriageAction } from '../contracts/triage.schema.js';
@@ -66,9 +65,6 @@ interface ExerciseCache {
   readonly actionTeams: Map<string, string>;
 }
 
-/** Trainee actions per user: 20 per second sustained, bursts of 40. */
-const RATE_PER_SECOND = 20;
-const RATE_BURST = 40;
 const MAX_CACHED_EXERCISES = 64;
 /** Journal rows read per query by `actions()` (one bound parameter each). */
 const ORDINALS_PER_READ = 500;
@@ -87,7 +83,6 @@ export class TriageService {
   private readonly caches = new Map<string, Promise<ExerciseCache>>();
   /** Actions applied but not yet committed, per exercise. */
   private readonly inflightOf = new Map<string, number>();
-  private readonly limiter = new TokenBucketRateLimiter({ capacity: RATE_BURST, refillPerSecond: RATE_PER_SECOND });
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -103,7 +98,6 @@ export class TriageService {
    * still committing) gets the original ack with applied:false and changes nothing.
    */
   async act(user: AuthenticatedUser, input: TriageAction): Promise<ActionAck> {
-    this.limiter.consume(user.id);
     const roster = await this.roster(input.exerciseId);
     const teamId = this.teamOf(roster, user);
     const cache = await this.cache(roster);

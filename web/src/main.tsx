@@ -10,8 +10,10 @@ import './app.css';
 import './i18n/i18n.js';
 import { createTheme, localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { queryClient } from './api/queries.js';
 import { App } from './app.js';
 
 const theme = createTheme({
@@ -25,9 +27,11 @@ const theme = createTheme({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="dark" colorSchemeManager={localStorageColorSchemeManager({ key: 'socdrill.scheme' })}>
-      <Notifications position="bottom-right" limit={2} />
-      <App />
-    </MantineProvider>
+    <QueryClientProvider client={queryClient}>
+      <MantineProvider theme={theme} defaultColorScheme="dark" colorSchemeManager={localStorageColorSchemeManager({ key: 'socdrill.scheme' })}>
+        <Notifications position="bottom-right" limit={2} />
+        <App />
+      </MantineProvider>
+    </QueryClientProvider>
   </StrictMode>,
 );

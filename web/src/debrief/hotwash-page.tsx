@@ -1,15 +1,15 @@
 import { Anchor, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import type { ExerciseDto } from '@contracts/exercise.schema.js';
 import type { AfterActionReview } from '@contracts/scoring.schema.js';
 import { api } from '../api/api-client.js';
-import { useApi } from '../api/use-api.js';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { STATUS_COLOR } from '../pages/lobby-page.js';
-import { useTicker } from '../realtime/hooks.js';
 import { DEBRIEF_NS } from './debrief-i18n.js';
 import { clock, mostLateReports, mostMissed, ReviewNames, reviewNotes, stageRows } from './review-model.js';
 import './debrief.css';
@@ -18,29 +18,15 @@ const DIVERGENCES_SHOWN = 6;
 
 const lost = (n: { points: number; maxPoints: number }): number => (n.maxPoints > 0 ? n.maxPoints - n.points : -n.points);
 
-/** Every team's review, refetched on `tick` (same style as useApi: the last data stays on error). */
-function useTeamReviews(exercise: ExerciseDto | null, tick: unknown): { reviews: AfterActionReview[] | null; error: unknown } {
-  const [reviews, setReviews] = useState<AfterActionReview[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const seq = useRef(0);
-  const teamKey = exercise?.teams.map((team) => team.id).join(',') ?? null;
-  useEffect(() => {
-    if (!exercise || teamKey === null) return;
-    const mine = ++seq.current;
-    Promise.all(exercise.teams.map((team) => api.get<AfterActionReview>(`/exercises/${exercise.id}/teams/${encodeURIComponent(team.id)}/review`))).then(
-      (value) => {
-        if (mine !== seq.current) return;
-        setReviews(value);
-        setError(null);
-      },
-      (e: unknown) => {
-        if (mine !== seq.current) return;
-        setError(e);
-      },
-    );
-    // The team list, not the object identity, decides a refetch.
-  }, [exercise?.id, teamKey, tick]);
-  return { reviews, error };
+/** Every team's review: all of them or none (a refetch that fails keeps the last ones and shows the error). */
+function useTeamReviews(exercise: ExerciseDto | undefined, refetchInterval: number | false): { reviews: AfterActionReview[] | null; error: Error | null } {
+  return useQueries({
+    queries: exercise ? exercise.teams.map((team) => ({ ...queries.review(exercise.id, team.id), refetchInterval })) : [],
+    combine: (results) => ({
+      reviews: exercise && results.every((r) => r.data !== undefined) ? results.map((r) => r.data!) : null,
+      error: results.find((r) => r.error !== null)?.error ?? null,
+    }),
+  });
 }
 
 /**
@@ -53,13 +39,13 @@ export function HotwashPage() {
   const { t, i18n } = useTranslation(DEBRIEF_NS);
   const { t: tt } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
-  // While the run goes on the figures move: refresh every 30 s (reviews are computed per team).
-  const tick = Math.floor(useTicker(30_000) / 30_000);
-  const [manual, setManual] = useState(0);
-  const exercise = useApi<ExerciseDto>(`/exercises/${exerciseId}`, manual);
+  const queryClient = useQueryClient();
+  const exercise = useQuery(queries.exercise(exerciseId));
   const ex = exercise.data;
   const live = ex?.status === 'running' || ex?.status === 'paused';
-  const { reviews, error } = useTeamReviews(ex, live ? `${tick}:${manual}` : manual);
+  // While the run goes on the figures move: refresh every 30 s (reviews are computed per team).
+  const { reviews, error } = useTeamReviews(ex, live ? 30_000 : false);
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.exercise(exerciseId) });
   const [projected, setProjected] = useState(false);
 
   useEffect(() => {
@@ -110,7 +96,7 @@ export function HotwashPage() {
               <Button variant="default" component={Link} to={`/results/exercises/${exerciseId}`}>{t('hotwash.results')}</Button>
             </>
           )}
-          <Button variant="light" onClick={() => setManual((n) => n + 1)}>{t('hotwash.refresh')}</Button>
+          <Button variant="light" onClick={refresh}>{t('hotwash.refresh')}</Button>
           <Button onClick={toggleProjected} data-testid="hotwash-fullscreen">{t(projected ? 'hotwash.exitFullscreen' : 'hotwash.fullscreen')}</Button>
         </Group>
       </Group>

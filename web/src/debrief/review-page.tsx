@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import type { ExerciseDto } from '@contracts/exercise.schema.js';
 import type { AfterActionReview } from '@contracts/scoring.schema.js';
-import { useApi } from '../api/use-api.js';
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { formatNumber } from '../lib/format.js';
@@ -26,10 +27,10 @@ export function ReviewPage() {
   const { t, i18n } = useTranslation(DEBRIEF_NS);
   const { t: tt } = useTranslation();
   const { user } = useSession();
-  const exercise = useApi<ExerciseDto>(`/exercises/${exerciseId}`);
+  const exercise = useQuery(queries.exercise(exerciseId));
   const ex = exercise.data;
   const teamId = teamParam ?? ex?.myTeamId ?? null;
-  const review = useApi<AfterActionReview>(teamId ? `/exercises/${exerciseId}/teams/${encodeURIComponent(teamId)}/review` : null);
+  const review = useQuery({ ...queries.review(exerciseId, teamId ?? ''), enabled: teamId !== null });
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const controls = user?.roles.some((r) => r === 'instructor' || r === 'admin') ?? false;
   const own = teamParam === undefined || teamParam === ex?.myTeamId;
@@ -52,7 +53,7 @@ export function ReviewPage() {
         </Group>
         {ex && !teamId && <Alert color="gray">{t('notYet')}</Alert>}
         {review.error !== null && !review.data && (ex?.status === 'running' || ex?.status === 'paused') && own ? <Alert color="blue">{t('notYet')}</Alert> : <ErrorText error={review.error} />}
-        {review.loading && !review.data && <Loader aria-label={tt('common.loading')} />}
+        {review.isLoading && <Loader aria-label={tt('common.loading')} />}
         {review.data && ex && <ReviewBody review={review.data} exercise={ex} linkToConsole={own && ex.myTeamId !== null} lang={lang} />}
       </Stack>
     </AppLayout>

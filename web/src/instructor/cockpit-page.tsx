@@ -1,15 +1,15 @@
-import { Alert, Anchor, Badge, Button, Grid, Group, List, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Grid, Group, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import type { Severity } from '@contracts/common.schema.js';
 import type { ClockStateDto, ExerciseDto, StreamEvent } from '@contracts/exercise.schema.js';
 import { SENSORS, type Sensor } from '@contracts/scenario.schema.js';
-import type { RecordedAction, TeamProgress, TeamState } from '@contracts/triage.schema.js';
 import type { Text as BiText } from '@contracts/common.schema.js';
 import { api } from '../api/api-client.js';
-import { useApi } from '../api/use-api.js';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ClockDisplay } from '../components/clock-display.js';
 import { describeError, ErrorText } from '../components/error-text.js';
@@ -26,16 +26,18 @@ import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
 
 type Op = 'start' | 'pause' | 'resume' | 'finish' | 'abort';
 type EndOp = Extract<Op, 'finish' | 'abort'>;
+type ClockLabel = Op | 'speed' | 'seek' | 'seekPhase';
+type ClockCommand = { label: ClockLabel; path: string; body?: unknown } | { label: 'overtime'; path: 'overtime'; body: { allowOvertime: boolean } };
 
 export function CockpitPage() {
   const { exerciseId = '' } = useParams();
   const { t } = useTranslation();
   const live = useExerciseLive(exerciseId);
-  const exercise = useApi<ExerciseDto>(`/exercises/${exerciseId}`, live.joinTick);
+  const queryClient = useQueryClient();
+  const exercise = useQuery(queries.exercise(exerciseId));
   const ex = exercise.data;
-  const detail = useApi<ScenarioDetailDto>(ex ? `/scenarios/${ex.scenarioId}/versions/${ex.scenarioVersionId}` : null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const detail = useQuery({ ...queries.scenarioVersion(ex?.scenarioId ?? '', ex?.scenarioVersionId ?? ''), enabled: ex !== undefined });
+  const reloadExercise = () => void queryClient.invalidateQueries({ queryKey: queryKeys.exerciseDetail(exerciseId) });
   const [speed, setSpeed] = useState<number | string>('');
   const [seekTime, setSeekTime] = useState('');
   const [seekPhase, setSeekPhase] = useState<string | null>(null);
@@ -45,34 +47,20 @@ export function CockpitPage() {
   // Locks every clock and inject control the moment the end is known (clock status or `exercise:ended`).
   const end = exerciseEnd(clock, live.ended);
 
-  async function setOvertime(allowOvertime: boolean) {
-    setBusy('overtime');
-    setError(null);
-    try {
-      const result = await api.post<ClockStateDto>(`/exercises/${exerciseId}/overtime`, { allowOvertime });
-      if (result && typeof result === 'object' && 'status' in result && 'allowOvertime' in result) live.setClock(result);
-      exercise.reload();
-      notifications.show({ color: 'teal', message: t(allowOvertime ? 'overtime.on' : 'overtime.off') });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  async function control(label: string, path: string, body?: unknown) {
-    setBusy(label);
-    setError(null);
-    try {
-      const result = await api.post<ClockStateDto>(`/exercises/${exerciseId}/${path}`, body);
-      live.setClock(result);
-      exercise.reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  }
+  // One command at a time: its label shows which button is busy, its error stays until the next one.
+  const command = useMutation({
+    mutationFn: (c: ClockCommand) => api.post<ClockStateDto>(`/exercises/${exerciseId}/${c.path}`, c.body),
+    onSuccess: (result, c) => {
+      if (c.label !== 'overtime') live.setClock(result);
+      else if (result && typeof result === 'object' && 'status' in result && 'allowOvertime' in result) live.setClock(result);
+      reloadExercise();
+      if (c.label === 'overtime') notifications.show({ color: 'teal', message: t(c.body.allowOvertime ? 'overtime.on' : 'overtime.off') });
+    },
+  });
+  const busy = command.isPending ? command.variables.label : null;
+  const error = command.error;
+  const setOvertime = (allowOvertime: boolean) => command.mutate({ label: 'overtime', path: 'overtime', body: { allowOvertime } });
+  const control = (label: ClockLabel, path: string, body?: unknown) => command.mutate({ label, path, body });
 
   if (!ex) {
     return <AppLayout>{exercise.error ? <ErrorText error={exercise.error} /> : <Loader aria-label={t('common.loading')} />}</AppLayout>;
@@ -86,7 +74,7 @@ export function CockpitPage() {
       color={color}
       disabled={!enabled || over}
       loading={busy === op}
-      onClick={() => (op === 'finish' || op === 'abort' ? setConfirming(op) : void control(op, op))}
+      onClick={() => (op === 'finish' || op === 'abort' ? setConfirming(op) : control(op, op))}
       data-testid={`control-${op}`}
     >
       {t(`cockpit.${op}`)}
@@ -122,15 +110,15 @@ export function CockpitPage() {
             {opButton('finish', 'blue', status === 'running' || status === 'paused')}
             {opButton('abort', 'red', status !== 'finished' && status !== 'aborted')}
             <NumberInput w={110} size="sm" label={t('clock.speed')} min={0.25} max={100} step={1} decimalScale={2} value={speed} onChange={setSpeed} placeholder={String(clock?.speed ?? '')} disabled={over} data-testid="speed-input" />
-            <Button variant="light" disabled={over || speed === ''} loading={busy === 'speed'} onClick={() => void control('speed', 'speed', { speed: Number(speed) })} data-testid="speed-apply">
+            <Button variant="light" disabled={over || speed === ''} loading={busy === 'speed'} onClick={() => control('speed', 'speed', { speed: Number(speed) })} data-testid="speed-apply">
               {t('cockpit.speed')}
             </Button>
             <TextInput w={150} size="sm" label={t('cockpit.seekTime')} placeholder="40m · 1:05:00" value={seekTime} onChange={(e) => setSeekTime(e.currentTarget.value)} error={seekTime && seekMs === null ? '?' : undefined} disabled={over} data-testid="seek-time" />
-            <Button variant="light" disabled={over || seekMs === null} loading={busy === 'seek'} onClick={() => seekMs !== null && void control('seek', 'seek', { virtualMs: seekMs })} data-testid="seek-apply">
+            <Button variant="light" disabled={over || seekMs === null} loading={busy === 'seek'} onClick={() => seekMs !== null && control('seek', 'seek', { virtualMs: seekMs })} data-testid="seek-apply">
               {t('cockpit.seekGo')}
             </Button>
             <Select w={220} size="sm" label={t('cockpit.seekPhase')} data={phases.map((p) => ({ value: p.id, label: pick(p.name) }))} value={seekPhase} onChange={setSeekPhase} clearable disabled={over} data-testid="seek-phase" />
-            <Button variant="light" disabled={over || !seekPhase} data-testid="seek-phase-apply" loading={busy === 'seekPhase'} onClick={() => seekPhase && void control('seekPhase', 'seek', { phase: seekPhase })}>
+            <Button variant="light" disabled={over || !seekPhase} data-testid="seek-phase-apply" loading={busy === 'seekPhase'} onClick={() => seekPhase && control('seekPhase', 'seek', { phase: seekPhase })}>
               {t('cockpit.seekGo')}
             </Button>
             <Tooltip label={t('overtime.explain')} multiline w={360} withArrow>
@@ -139,12 +127,12 @@ export function CockpitPage() {
                 label={t('overtime.label')}
                 checked={allowOvertime}
                 disabled={over || busy === 'overtime'}
-                onChange={(e) => void setOvertime(e.currentTarget.checked)}
+                onChange={(e) => setOvertime(e.currentTarget.checked)}
                 data-testid="overtime-switch"
               />
             </Tooltip>
           </Group>
-          {error !== null && <ErrorText error={error} />}
+          <ErrorText error={error} />
         </Paper>
         <Grid gap="xs">
           <Grid.Col span={{ base: 12, lg: 7 }}>
@@ -152,7 +140,7 @@ export function CockpitPage() {
             <Scoreboard exercise={ex} live={live} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 5 }}>
-            <InjectPanel exercise={ex} detail={detail.data} locked={over} />
+            <InjectPanel exercise={ex} detail={detail.data ?? null} locked={over} />
           </Grid.Col>
         </Grid>
         <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
@@ -173,7 +161,7 @@ export function CockpitPage() {
                 onClick={() => {
                   const op = confirming;
                   setConfirming(null);
-                  void control(op, op);
+                  control(op, op);
                 }}
                 data-testid="end-confirm-ok"
               >
@@ -201,9 +189,8 @@ function DebriefLinks({ exerciseId }: { exerciseId: string }) {
 function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: ExerciseLive; phases: ReadonlyArray<{ id: string; name: BiText }> }) {
   const { t } = useTranslation();
   const { t: td } = useTranslation(DEBRIEF_NS);
-  const delivered = [...live.events.values()].reduce((n, list) => n + list.length, 0);
-  // Refreshed whenever the teams act or receive alerts (the live hub counts both).
-  const progress = useApi<TeamProgress[]>(`/exercises/${exercise.id}/progress`, `${live.actionTick}:${live.joinTick}:${delivered}`);
+  // Refreshed whenever the teams act or receive alerts (the live hub invalidates it on both).
+  const progress = useQuery(queries.progress(exercise.id));
   const byTeam = new Map((progress.data ?? []).map((p) => [p.teamId, p]));
   const phaseName = new Map(phases.map((p) => [p.id, pick(p.name)]));
   const virtualNow = live.clock?.virtualMs ?? exercise.clock.virtualMs;
@@ -278,39 +265,36 @@ function InjectPanel({ exercise, detail, locked }: { exercise: ExerciseDto; deta
   const [descVi, setDescVi] = useState('');
   const [descEn, setDescEn] = useState('');
   const [raw, setRaw] = useState('');
-  const [busy, setBusy] = useState(false);
+  const inject = useMutation({
+    mutationFn: (body: unknown) => api.post<{ eventId: string }>(`/exercises/${exercise.id}/injects`, body),
+    onSuccess: (result) => notifications.show({ color: 'teal', message: t('cockpit.injected', { id: result.eventId }) }),
+    onError: (e) => notifications.show({ color: 'red', message: describeError(t, e) }),
+  });
+  const busy = inject.isPending;
   const injects = detail?.scenario.injects ?? [];
 
-  async function send() {
+  function send() {
     if (locked) return;
-    setBusy(true);
-    try {
-      const body =
-        mode === 'library'
-          ? { injectId, ...(teamIds.length ? { teamIds } : {}) }
-          : {
-              ...(teamIds.length ? { teamIds } : {}),
-              alert: {
-                layer: Number(layer),
-                sensor,
-                severity,
-                title: { vi: titleVi.trim(), en: titleEn.trim() || titleVi.trim() },
-                description: { vi: descVi.trim(), en: descEn.trim() || descVi.trim() },
-                observables: [],
-                ...(raw.trim() ? { raw } : {}),
-              },
-            };
-      const result = await api.post<{ eventId: string }>(`/exercises/${exercise.id}/injects`, body);
-      notifications.show({ color: 'teal', message: t('cockpit.injected', { id: result.eventId }) });
-    } catch (e) {
-      notifications.show({ color: 'red', message: describeError(t, e) });
-    } finally {
-      setBusy(false);
-    }
+    const body =
+      mode === 'library'
+        ? { injectId, ...(teamIds.length ? { teamIds } : {}) }
+        : {
+            ...(teamIds.length ? { teamIds } : {}),
+            alert: {
+              layer: Number(layer),
+              sensor,
+              severity,
+              title: { vi: titleVi.trim(), en: titleEn.trim() || titleVi.trim() },
+              description: { vi: descVi.trim(), en: descEn.trim() || descVi.trim() },
+              observables: [],
+              ...(raw.trim() ? { raw } : {}),
+            },
+          };
+    inject.mutate(body);
   }
 
   return (
-    <Paper withBorder p="sm" component="form" onSubmit={(e) => { e.preventDefault(); void send(); }} aria-labelledby="inject-title">
+    <Paper withBorder p="sm" component="form" onSubmit={(e) => { e.preventDefault(); send(); }} aria-labelledby="inject-title">
       <Title order={2} fz="md" mb="xs" id="inject-title">{t('cockpit.inject')}</Title>
       {/* A disabled fieldset disables every field of the form at once once the exercise is over. */}
       <fieldset disabled={locked} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }} data-testid="inject-fieldset">
@@ -349,18 +333,11 @@ function InjectPanel({ exercise, detail, locked }: { exercise: ExerciseDto; deta
 function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: ExerciseLive; parties: ScenarioDetailDto['scenario']['parties'] }) {
   const { t } = useTranslation();
   // Actions taken before this page joined come from the log; later ones arrive as `team:actions` messages.
-  const [history, setHistory] = useState<RecordedAction[]>([]);
-  useEffect(() => {
-    let cancelled = false;
-    void Promise.all(
-      exercise.teams.map((team) =>
-        api.get<{ actions: RecordedAction[] }>(`/exercises/${exercise.id}/actions?teamId=${encodeURIComponent(team.id)}&limit=1000`).then((r) => r.actions, () => []),
-      ),
-    ).then((lists) => !cancelled && setHistory(lists.flat()));
-    return () => {
-      cancelled = true;
-    };
-  }, [exercise.id, exercise.teams, live.joinTick]);
+  // A team whose log cannot be read shows only its live actions.
+  const history = useQueries({
+    queries: exercise.teams.map((team) => queries.teamActions(exercise.id, team.id)),
+    combine: (results) => results.flatMap((result) => result.data?.actions ?? []),
+  });
   const teamName = (id: string) => exercise.teams.find((team) => team.id === id)?.name ?? id;
   const items = useMemo(() => {
     const list: Array<{ key: string; ms: number; team: string; text: string; kind: 'event' | 'action' }> = [];

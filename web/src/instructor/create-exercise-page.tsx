@@ -2,11 +2,10 @@ import { Alert, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, S
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import type { UserPage } from '@contracts/auth-api.schema.js';
 import type { ExerciseDto } from '@contracts/exercise.schema.js';
-import type { ScenarioSummary } from '@contracts/scenario-api.schema.js';
 import { api, ApiError } from '../api/api-client.js';
-import { useApi } from '../api/use-api.js';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { pick } from '../lib/format.js';
@@ -24,9 +23,10 @@ export function CreateExercisePage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const scenarios = useApi<ScenarioSummary[]>('/scenarios');
-  const users = useApi<UserPage>('/users?limit=200&role=trainee');
-  const exercises = useApi<ExerciseDto[]>('/exercises');
+  const queryClient = useQueryClient();
+  const scenarios = useQuery(queries.scenarios());
+  const users = useQuery(queries.trainees());
+  const exercises = useQuery(queries.exercises());
   const [versionId, setVersionId] = useState<string | null>(params.get('versionId'));
   const [title, setTitle] = useState('');
   const [teams, setTeams] = useState<TeamDraft[]>([{ key: 1, name: t('create.defaultTeam', { n: 1 }), memberIds: [], manual: '' }]);
@@ -36,8 +36,13 @@ export function CreateExercisePage() {
   // The server's default: trainees see no score until the instructor reveals it.
   const [visibility, setVisibility] = useState<string>('none');
   const [allowOvertime, setAllowOvertime] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const create = useMutation({
+    mutationFn: (body: Record<string, unknown>) => api.post<ExerciseDto>('/exercises', body),
+    onSuccess: (created) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.exercises() });
+      navigate(`/exercises/${created.id}/cockpit`);
+    },
+  });
 
   useEffect(() => {
     if (!versionId && scenarios.data?.length) {
@@ -57,36 +62,27 @@ export function CreateExercisePage() {
 
   const update = (key: number, patch: Partial<TeamDraft>) => setTeams((list) => list.map((team) => (team.key === key ? { ...team, ...patch } : team)));
 
-  async function submit() {
+  function submit() {
     if (!versionId) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const body = {
-        scenarioVersionId: versionId,
-        ...(title.trim() ? { title: title.trim() } : {}),
-        teams: teams.map((team) => ({
-          name: team.name.trim() || t('create.defaultTeam', { n: team.key }),
-          memberIds: [...new Set([...team.memberIds, ...team.manual.split(/[\s,;]+/).filter((id) => UUID.test(id))])],
-        })),
-        speed: typeof speed === 'number' ? speed : Number(speed) || 1,
-        ...(seed.trim() ? { seed: seed.trim() } : {}),
-        ...(era ? { era } : {}),
-        scoreVisibility: visibility,
-        allowOvertime,
-      };
-      const created = await api.post<ExerciseDto>('/exercises', body);
-      navigate(`/exercises/${created.id}/cockpit`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    const body = {
+      scenarioVersionId: versionId,
+      ...(title.trim() ? { title: title.trim() } : {}),
+      teams: teams.map((team) => ({
+        name: team.name.trim() || t('create.defaultTeam', { n: team.key }),
+        memberIds: [...new Set([...team.memberIds, ...team.manual.split(/[\s,;]+/).filter((id) => UUID.test(id))])],
+      })),
+      speed: typeof speed === 'number' ? speed : Number(speed) || 1,
+      ...(seed.trim() ? { seed: seed.trim() } : {}),
+      ...(era ? { era } : {}),
+      scoreVisibility: visibility,
+      allowOvertime,
+    };
+    create.mutate(body);
   }
 
   return (
     <AppLayout>
-      <Paper withBorder p="md" maw={900} mx="auto" component="form" onSubmit={(e) => { e.preventDefault(); void submit(); }} aria-labelledby="create-title">
+      <Paper withBorder p="md" maw={900} mx="auto" component="form" onSubmit={(e) => { e.preventDefault(); submit(); }} aria-labelledby="create-title">
         <Stack gap="sm">
           <Title order={1} fz="h3" id="create-title">{t('create.title')}</Title>
           <ErrorText error={scenarios.error} />
@@ -126,10 +122,10 @@ export function CreateExercisePage() {
             onChange={(e) => setAllowOvertime(e.currentTarget.checked)}
             data-testid="create-overtime"
           />
-          <ErrorText error={error} />
+          <ErrorText error={create.error} />
           <Group justify="flex-end">
             <Text fz="xs" c="dimmed">{userOptions.length} {t('create.members').toLowerCase()}</Text>
-            <Button type="submit" loading={busy} disabled={!versionId} data-testid="create-submit">{t('create.submit')}</Button>
+            <Button type="submit" loading={create.isPending} disabled={!versionId} data-testid="create-submit">{t('create.submit')}</Button>
           </Group>
         </Stack>
       </Paper>

@@ -8,7 +8,8 @@ import { formatDuration } from '@contracts/common.schema.js';
 import type { ScenarioSummary } from '@contracts/scenario-api.schema.js';
 import type { Scenario } from '@contracts/scenario.schema.js';
 import { api } from '../api/api-client.js';
-import { useApi } from '../api/use-api.js';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { SolverPanel } from './solver-panel.js';
@@ -52,28 +53,21 @@ function originLabel(t: (key: string) => string, origin: ScenarioSummary['origin
 }
 
 /** Copies a (shared) version into the user's organisation, under its id or one the user picks. */
-export function CopyScenarioButton({ summary, size = 'sm', onCopied }: { summary: ScenarioSummary; size?: 'xs' | 'sm'; onCopied?: () => void }) {
+export function CopyScenarioButton({ summary, size = 'sm' }: { summary: ScenarioSummary; size?: 'xs' | 'sm' }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [id, setId] = useState(summary.scenarioId);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function copy() {
-    setBusy(true);
-    setError(null);
-    try {
-      const copied = await api.post<ScenarioSummary>(`/scenarios/${summary.scenarioId}/versions/${summary.versionId}/copy`, id === summary.scenarioId ? {} : { scenarioId: id });
+  const copy = useMutation({
+    mutationFn: () => api.post<ScenarioSummary>(`/scenarios/${summary.scenarioId}/versions/${summary.versionId}/copy`, id === summary.scenarioId ? {} : { scenarioId: id }),
+    onSuccess: (copied) => {
       notifications.show({ color: 'teal', message: t('scenarios.copied', { id: copied.scenarioId }) });
       setOpen(false);
-      onCopied?.();
+      void queryClient.invalidateQueries({ queryKey: queryKeys.scenarios() });
       navigate(scenarioPath(copied));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  });
   return (
     <>
       <Button size={size} variant="default" onClick={() => setOpen(true)} data-testid="scenario-copy">{t('scenarios.copy')}</Button>
@@ -81,10 +75,10 @@ export function CopyScenarioButton({ summary, size = 'sm', onCopied }: { summary
         <Stack gap="sm">
           <Text fz="sm">{t('scenarios.copyHelp')}</Text>
           <TextInput label={t('scenarios.copyId')} value={id} onChange={(e) => setId(e.currentTarget.value.trim())} data-testid="scenario-copy-id" />
-          <ErrorText error={error} />
+          <ErrorText error={copy.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>{t('common.cancel')}</Button>
-            <Button onClick={() => void copy()} loading={busy} disabled={!id} data-testid="scenario-copy-confirm">{t('scenarios.copy')}</Button>
+            <Button onClick={() => copy.mutate()} loading={copy.isPending} disabled={!id} data-testid="scenario-copy-confirm">{t('scenarios.copy')}</Button>
           </Group>
         </Stack>
       </Modal>
@@ -95,32 +89,26 @@ export function CopyScenarioButton({ summary, size = 'sm', onCopied }: { summary
 /** Publishes one of the organisation's versions to the shared library, after saying what that means. */
 function PublishScenarioButton({ summary }: { summary: ScenarioSummary }) {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function publish() {
-    setBusy(true);
-    setError(null);
-    try {
-      const published = await api.post<ScenarioSummary>(`/scenarios/${summary.scenarioId}/versions/${summary.versionId}/publish`);
+  const publish = useMutation({
+    mutationFn: () => api.post<ScenarioSummary>(`/scenarios/${summary.scenarioId}/versions/${summary.versionId}/publish`),
+    onSuccess: (published) => {
       notifications.show({ color: 'teal', message: t('scenarios.published', { id: published.scenarioId, version: published.version }) });
       setOpen(false);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+      void queryClient.invalidateQueries({ queryKey: queryKeys.scenarios() });
+    },
+  });
   return (
     <>
       <Button variant="default" onClick={() => setOpen(true)} data-testid="scenario-publish">{t('scenarios.publish')}</Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={t('scenarios.publish')}>
         <Stack gap="sm">
           <Text fz="sm">{t('scenarios.publishConfirm', { version: summary.version })}</Text>
-          <ErrorText error={error} />
+          <ErrorText error={publish.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>{t('common.cancel')}</Button>
-            <Button onClick={() => void publish()} loading={busy} data-testid="scenario-publish-confirm">{t('scenarios.publish')}</Button>
+            <Button onClick={() => publish.mutate()} loading={publish.isPending} data-testid="scenario-publish-confirm">{t('scenarios.publish')}</Button>
           </Group>
         </Stack>
       </Modal>
@@ -133,13 +121,13 @@ export function ScenarioDetailPage() {
   const [search] = useSearchParams();
   const library = search.get('library') === 'shared' ? 'shared' : null;
   const { t } = useTranslation();
-  const versions = useApi<ScenarioSummary[]>(`/scenarios/${scenarioId}/versions${library ? `?library=${library}` : ''}`);
+  const versions = useQuery(queries.scenarioVersions(scenarioId, library));
   const [versionId, setVersionId] = useState<string | null>(null);
   useEffect(() => {
     // Newest version number first.
     if (!versionId && versions.data?.length) setVersionId(versions.data[0]!.versionId);
   }, [versions.data, versionId]);
-  const detail = useApi<ScenarioDetailDto>(versionId ? `/scenarios/${scenarioId}/versions/${versionId}` : null);
+  const detail = useQuery({ ...queries.scenarioVersion(scenarioId, versionId ?? ''), enabled: versionId !== null });
   const d = detail.data;
   const sc = d?.scenario;
   const parties = new Map((sc?.parties ?? []).map((p) => [p.id, pick(p.name as BiText)]));

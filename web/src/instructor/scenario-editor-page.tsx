@@ -5,10 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { ScenarioProblemDto, ScenarioSummary, ScenarioValidationResult } from '@contracts/scenario-api.schema.js';
 import { api, ApiError } from '../api/api-client.js';
-import { useApi } from '../api/use-api.js';
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
-import type { ScenarioDetailDto } from './scenario-detail-page.js';
 
 type Problem = Pick<ScenarioProblemDto, 'path' | 'message'> & { line?: number; column?: number; code?: string };
 
@@ -16,7 +16,7 @@ export function ScenarioEditorPage() {
   const { scenarioId, versionId } = useParams();
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const existing = useApi<ScenarioDetailDto>(scenarioId && versionId ? `/scenarios/${scenarioId}/versions/${versionId}` : null);
+  const existing = useQuery({ ...queries.scenarioVersion(scenarioId ?? '', versionId ?? ''), enabled: scenarioId !== undefined && versionId !== undefined });
   const [source, setSource] = useState('');
   const [problems, setProblems] = useState<Problem[] | null>(null);
   const [validMessage, setValidMessage] = useState<string | null>(null);

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { formatDuration } from '@contracts/common.schema.js';
 import type { ScenarioSummary } from '@contracts/scenario-api.schema.js';
-import { useApi } from '../api/use-api.js';
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { formatNumber, pick } from '../lib/format.js';
@@ -25,7 +26,7 @@ export function LibraryBadge({ summary }: { summary: ScenarioSummary }) {
 
 export function ScenarioLibraryPage() {
   const { t } = useTranslation();
-  const { data, error, loading, reload } = useApi<ScenarioSummary[]>('/scenarios');
+  const { data, error, isLoading } = useQuery(queries.scenarios());
   return (
     <AppLayout>
       <Stack gap="sm" maw={1300} mx="auto">
@@ -34,7 +35,7 @@ export function ScenarioLibraryPage() {
           <Button component={Link} to="/scenarios/new" data-testid="upload-scenario">{t('scenarios.upload')}</Button>
         </Group>
         <ErrorText error={error} />
-        {loading && !data && <Loader aria-label={t('common.loading')} />}
+        {isLoading && <Loader aria-label={t('common.loading')} />}
         {data && (
           <Paper withBorder>
             <Table striped highlightOnHover data-testid="scenario-list">
@@ -66,7 +67,7 @@ export function ScenarioLibraryPage() {
                       <Group gap="xs" wrap="nowrap">
                         <Button size="xs" variant="light" component={Link} to={scenarioPath(s)}>{t('common.open')}</Button>
                         <Button size="xs" component={Link} to={`/exercises/new?versionId=${s.versionId}`} data-testid="scenario-create-exercise">{t('scenarios.createExercise')}</Button>
-                        {s.library === 'shared' && <CopyScenarioButton summary={s} size="xs" onCopied={reload} />}
+                        {s.library === 'shared' && <CopyScenarioButton summary={s} size="xs" />}
                       </Group>
                     </Table.Td>
                   </Table.Tr>

@@ -4,7 +4,8 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { ExerciseDto } from '@contracts/exercise.schema.js';
 import type { ScoreboardView } from '@contracts/scoring.schema.js';
 import { api } from '../api/api-client.js';
-import { useApi } from '../api/use-api.js';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queries, queryKeys } from '../api/queries.js';
 import { ErrorText, isMissingEndpoint } from '../components/error-text.js';
 import { formatNumber } from '../lib/format.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
@@ -12,20 +13,25 @@ import type { ExerciseLive } from '../realtime/realtime-hub.js';
 const COMPONENTS = ['detection', 'response', 'coordination', 'incident'] as const;
 const COLORS = { detection: '#4dabf7', response: '#ff922b', coordination: '#51cf66', incident: '#cc5de8' } as const;
 
+/** The newer of the pushed board and the fetched one. */
+export function newestBoard(pushed: ScoreboardView | null, fetched: ScoreboardView | undefined): ScoreboardView | null {
+  return [pushed, fetched].filter((v): v is ScoreboardView => v != null).sort((a, b) => b.computedAt.localeCompare(a.computedAt))[0] ?? null;
+}
+
 /** Live scoreboard: pushed over the socket (`exercise:scores`), fetched once and on every team action. */
 export function Scoreboard({ exercise, live }: { exercise: ExerciseDto; live: ExerciseLive }) {
   const { t } = useTranslation();
-  const fetched = useApi<ScoreboardView>(`/exercises/${exercise.id}/scoreboard`, `${live.actionTick}:${live.joinTick}`);
-  const newest = [live.scores, fetched.data].filter((v): v is ScoreboardView => v !== null).sort((a, b) => b.computedAt.localeCompare(a.computedAt))[0] ?? null;
+  const queryClient = useQueryClient();
+  const fetched = useQuery(queries.scoreboard(exercise.id));
+  const newest = newestBoard(live.scores, fetched.data);
   const rows = newest?.rows ?? [];
-
-  async function control(body: { visibility?: string; frozen?: boolean }) {
-    try {
-      live.setScores(await api.post<ScoreboardView>(`/exercises/${exercise.id}/scoreboard`, body));
-    } catch {
-      fetched.reload();
-    }
-  }
+  const settings = useMutation({
+    mutationFn: (body: { visibility?: string; frozen?: boolean }) => api.post<ScoreboardView>(`/exercises/${exercise.id}/scoreboard`, body),
+    onSuccess: (view) => live.setScores(view),
+    // Refused: show the board as the server has it.
+    onError: () => queryClient.invalidateQueries({ queryKey: queryKeys.scoreboard(exercise.id) }),
+  });
+  const control = (body: { visibility?: string; frozen?: boolean }) => settings.mutate(body);
 
   return (
     <Paper withBorder p="sm" data-testid="scoreboard">
@@ -80,8 +86,8 @@ export function Scoreboard({ exercise, live }: { exercise: ExerciseDto; live: Ex
 /** The trainee's own score, as the exercise's score visibility allows (nothing when hidden or missing). */
 export function OwnScoreBadge({ exerciseId, live }: { exerciseId: string; live: ExerciseLive }) {
   const { t } = useTranslation();
-  const fetched = useApi<ScoreboardView>(`/exercises/${exerciseId}/scoreboard`, `${live.actionTick}:${live.joinTick}`);
-  const view = [live.scores, fetched.data].filter((v): v is ScoreboardView => v !== null).sort((a, b) => b.computedAt.localeCompare(a.computedAt))[0];
+  const fetched = useQuery(queries.scoreboard(exerciseId));
+  const view = newestBoard(live.scores, fetched.data);
   const own = view?.own;
   if (!own || (own.total === null && own.rank === null)) return null;
   return (

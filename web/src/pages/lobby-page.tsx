@@ -2,11 +2,12 @@ import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title } from '
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { ExerciseDto } from '@contracts/exercise.schema.js';
-import { useApi } from '../api/use-api.js';
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { formatClock, formatDateTime, pick } from '../lib/format.js';
-import { useSession, useTicker } from '../realtime/hooks.js';
+import { useSession } from '../realtime/hooks.js';
 import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
 
 export const STATUS_COLOR: Record<ExerciseDto['status'], string> = { draft: 'gray', running: 'teal', paused: 'yellow', finished: 'blue', aborted: 'red' };
@@ -16,8 +17,7 @@ export function LobbyPage() {
   const { user } = useSession();
   const { t: td } = useTranslation(DEBRIEF_NS);
   // Poll slowly: the lobby is an overview, the console itself is live.
-  const tick = Math.floor(useTicker(5000) / 5000);
-  const { data, error, loading } = useApi<ExerciseDto[]>('/exercises', tick);
+  const { data, error, isLoading } = useQuery({ ...queries.exercises(), refetchInterval: 5000 });
   const controls = user?.roles.some((r) => r === 'instructor' || r === 'admin') ?? false;
   return (
     <AppLayout>
@@ -33,7 +33,7 @@ export function LobbyPage() {
           )}
         </Group>
         <ErrorText error={error} />
-        {loading && !data && <Loader aria-label={t('common.loading')} />}
+        {isLoading && <Loader aria-label={t('common.loading')} />}
         {data && data.length === 0 && <Text c="dimmed">{t('lobby.empty')}</Text>}
         {data && data.length > 0 && (
           <Paper withBorder>

@@ -4,13 +4,14 @@ import type { ExerciseEndedMessage, JoinResult, TeamActionMessage } from '@contr
 import type { RecordedAction } from '@contracts/triage.schema.js';
 import type { ScoreboardView } from '@contracts/scoring.schema.js';
 import { session } from '../api/api-client.js';
+import { queryClient, queryKeys } from '../api/queries.js';
 import { RefreshThrottle } from './refresh-throttle.js';
 
 /**
- * Views refetch derived state (team state, deadlines, the cockpit's progress) at most this often
- * for teammates' actions. Each committed action arrives as its own `team:actions` message and the
- * cockpit sits in every team's room: refetching on each one would be several requests a second per
- * open console, and the cockpit's progress reads every team's events.
+ * Derived state (team state, deadlines, the cockpit's progress, the scoreboard) is invalidated at
+ * most this often for teammates' actions. Each committed action arrives as its own `team:actions`
+ * message and the cockpit sits in every team's room: refetching on each one would be several
+ * requests a second per open console, and the cockpit's progress reads every team's events.
  */
 const REFRESH_INTERVAL_MS = 1000;
 
@@ -36,14 +37,12 @@ export class ExerciseLive {
   ended: ExerciseEndedMessage | null = null;
   private readonly actionKeys = new Set<string>();
   /**
-   * Bumps when team actions arrived (at most once per REFRESH_INTERVAL_MS) or the user's own action
-   * was acknowledged (at once): views refetch derived state then. `joinTick` bumps on every re-join.
+   * Invalidates the derived queries when team actions arrived (at most once per REFRESH_INTERVAL_MS)
+   * or the user's own action was acknowledged (at once). TanStack Query has no pacing of its own for
+   * invalidations, and a staleTime would drop the trailing refetch that shows the last of a burst.
    */
-  actionTick = 0;
-  private readonly refresh = new RefreshThrottle(REFRESH_INTERVAL_MS, () => {
-    this.actionTick += 1;
-    this.notify();
-  });
+  private readonly refresh = new RefreshThrottle(REFRESH_INTERVAL_MS, () => void queryClient.invalidateQueries({ queryKey: queryKeys.derived(this.exerciseId) }));
+  /** Bumps on every (re-)join; a join invalidates every query of the exercise (see RealtimeHub.join). */
   joinTick = 0;
   version = 0;
   private readonly listeners = new Set<Listener>();
@@ -91,6 +90,8 @@ export class ExerciseLive {
     list.sort((a, b) => a.seq - b.seq);
     this.events.set(batch.teamId, [...list]);
     this.notify();
+    // The cockpit's progress counts deliveries: each new one refetches it.
+    void queryClient.invalidateQueries({ queryKey: queryKeys.progress(this.exerciseId) });
   }
 
   setClock(clock: ClockStateDto): void {
@@ -103,6 +104,7 @@ export class ExerciseLive {
   setEnded(message: ExerciseEndedMessage): void {
     this.ended = message;
     this.setClock(message.clock);
+    void queryClient.invalidateQueries({ queryKey: queryKeys.scoreboard(this.exerciseId) });
   }
 
   /** One `team:actions` message (or a rejoin's replay): the activity list updates at once, derived views at the throttle's pace. */
@@ -123,6 +125,8 @@ export class ExerciseLive {
   setScores(view: ScoreboardView): void {
     this.scores = view;
     this.notify();
+    // After the end the pushed board is the final one: the end screen reads it as this user may see it.
+    if (this.ended) void queryClient.invalidateQueries({ queryKey: queryKeys.scoreboard(this.exerciseId) });
   }
 
   /** Our own action was acknowledged over REST: refetch state now, even if no broadcast comes. */
@@ -246,6 +250,8 @@ class RealtimeHub {
       }
       live.joinTick += 1;
       live.notify();
+      // What was read over REST before this (re-)join may have missed what happened meanwhile.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.exercise(live.exerciseId) });
     });
   }
 

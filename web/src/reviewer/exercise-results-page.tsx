@@ -2,8 +2,8 @@ import { Anchor, Group, Paper, ScrollArea, Stack, Table, Text, Title } from '@ma
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ExerciseResults } from '@contracts/results.schema.js';
-import { useApi } from '../api/use-api.js';
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { intlLocale } from '../i18n/i18n.js';
@@ -17,7 +17,7 @@ export function ExerciseResultsPage() {
   const { t } = useTranslation(REVIEWER_NS);
   const locale = intlLocale();
   const { exerciseId = '' } = useParams();
-  const { data, error } = useApi<ExerciseResults>(`/results/exercises/${exerciseId}`);
+  const { data, error } = useQuery(queries.resultExercise(exerciseId));
   const e = data?.exercise;
   return (
     <AppLayout>

@@ -3,8 +3,9 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ExerciseList, Trends } from '@contracts/results.schema.js';
-import { useApi } from '../api/use-api.js';
+import type { ExerciseList } from '@contracts/results.schema.js';
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { intlLocale } from '../i18n/i18n.js';
@@ -23,7 +24,7 @@ export function ResultsPage() {
   const to = params.get('to') ?? '';
   const tab = params.get('tab') ?? 'exercises';
   const query = periodQuery(from, to);
-  const list = useApi<ExerciseList>(`/results/exercises${query ? `?${query}` : ''}`);
+  const list = useQuery(queries.resultExercises(query));
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -58,7 +59,7 @@ export function ResultsPage() {
             <Tabs.Tab value="weaknesses">{t('tabs.weaknesses')}</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="exercises" pt="md">
-            <ExercisesOverTime list={list.data} />
+            <ExercisesOverTime list={list.data ?? null} />
           </Tabs.Panel>
           <Tabs.Panel value="trends" pt="md">
             <UnitTrends query={query} />
@@ -132,7 +133,7 @@ function UnitTrends({ query }: { query: string }) {
   const { t } = useTranslation(REVIEWER_NS);
   const locale = intlLocale();
   const [metric, setMetric] = useState<TrendMetric>('index');
-  const { data, error } = useApi<Trends>(`/results/trends${query ? `?${query}` : ''}`);
+  const { data, error } = useQuery(queries.trends(query));
   const units = (data?.units ?? []).filter((u) => u.points.length > 0);
   const rows = useMemo(() => {
     const byExercise = new Map<string, Record<string, string | number | null>>();

@@ -3,7 +3,8 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CellTeam, ExerciseSummary, Weaknesses, WeaknessRow } from '@contracts/results.schema.js';
-import { useApi } from '../api/use-api.js';
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries.js';
 import { ErrorText } from '../components/error-text.js';
 import { intlLocale } from '../i18n/i18n.js';
 import { pick } from '../lib/format.js';
@@ -23,8 +24,7 @@ export function WeaknessesView({ exercises, fixedExerciseIds, defaultBy = 'unit'
   const [by, setBy] = useState<'unit' | 'team'>(defaultBy);
   const [drill, setDrill] = useState<Drill | null>(null);
   const ids = fixedExerciseIds ?? selected;
-  const path = `/results/weaknesses?by=${by}${ids.length > 0 ? `&exerciseIds=${ids.join(',')}` : ''}`;
-  const { data, error } = useApi<Weaknesses>(path);
+  const { data, error } = useQuery(queries.weaknesses(by, ids));
   const titles = useMemo(() => new Map(exercises.map((e) => [e.scenarioId, e.scenarioTitle])), [exercises]);
   const scored = exercises.filter((e) => e.scores !== null);
 

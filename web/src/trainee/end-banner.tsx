@@ -1,8 +1,9 @@
 import { Alert, Button, Group, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import type { ScoreboardView } from '@contracts/scoring.schema.js';
-import { useApi } from '../api/use-api.js';
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries.js';
+import { newestBoard } from '../instructor/scoreboard.js';
 import { formatClock, formatNumber } from '../lib/format.js';
 import type { ExerciseEnd } from '../realtime/exercise-end.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
@@ -16,9 +17,9 @@ import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
 export function EndBanner({ end, exerciseId, live }: { end: ExerciseEnd; exerciseId: string; live: ExerciseLive }) {
   const { t } = useTranslation();
   const { t: td } = useTranslation(DEBRIEF_NS);
-  // Refetched when the final scores are pushed (`exercise:scores` after they are stored).
-  const fetched = useApi<ScoreboardView>(`/exercises/${exerciseId}/scoreboard`, `${end.reason}:${live.joinTick}:${live.scores?.computedAt ?? ''}`);
-  const view = [live.scores, fetched.data].filter((v): v is ScoreboardView => v !== null).sort((a, b) => b.computedAt.localeCompare(a.computedAt))[0] ?? null;
+  // Refetched when the final scores are pushed (`exercise:scores` after the end invalidates the board).
+  const fetched = useQuery(queries.scoreboard(exerciseId));
+  const view = newestBoard(live.scores, fetched.data);
   const own = view?.own ?? null;
   const showOwn = own !== null && (own.total !== null || own.rank !== null);
   return (

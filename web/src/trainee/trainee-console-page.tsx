@@ -3,11 +3,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router-dom';
 import type { Severity } from '@contracts/common.schema.js';
-import type { ExerciseDto } from '@contracts/exercise.schema.js';
-import type { ScenarioBriefing } from '@contracts/scenario-api.schema.js';
 import { VERDICTS } from '@contracts/scenario.schema.js';
-import type { RecordedAction, ReportDeadlines, TeamState } from '@contracts/triage.schema.js';
-import { useApi } from '../api/use-api.js';
+import type { RecordedAction } from '@contracts/triage.schema.js';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ClockDisplay } from '../components/clock-display.js';
 import { ErrorText, isMissingEndpoint } from '../components/error-text.js';
@@ -43,15 +42,21 @@ export function TraineeConsolePage() {
   const { t } = useTranslation();
   const { user } = useSession();
   const live = useExerciseLive(exerciseId);
-  const exercise = useApi<ExerciseDto>(`/exercises/${exerciseId}`, live.joinTick);
+  const queryClient = useQueryClient();
+  const exercise = useQuery(queries.exercise(exerciseId));
   const ex = exercise.data;
   // The briefing of the version this exercise runs, parties named for its era (never the catalogue's latest).
-  const briefing = useApi<ScenarioBriefing>(ex ? `/exercises/${exerciseId}/briefing` : null);
+  const briefing = useQuery({ ...queries.briefing(exerciseId), enabled: ex !== undefined });
   const teamId = ex?.myTeamId ?? null;
-  const refetchKey = `${live.actionTick}:${live.joinTick}`;
-  const teamState = useApi<TeamState>(teamId ? `/exercises/${exerciseId}/state` : null, refetchKey);
-  const deadlines = useApi<ReportDeadlines>(teamId ? `/exercises/${exerciseId}/deadlines` : null, `${refetchKey}:${teamState.data?.lastActionSeq ?? 0}`);
-  const history = useApi<{ teamId: string; actions: RecordedAction[] }>(teamId ? `/exercises/${exerciseId}/actions?limit=1000` : null, live.joinTick);
+  // The realtime hub invalidates these on teammates' actions, our own acks and every (re-)join.
+  const teamState = useQuery({ ...queries.teamState(exerciseId), enabled: teamId !== null });
+  const deadlines = useQuery({ ...queries.deadlines(exerciseId), enabled: teamId !== null });
+  const history = useQuery({ ...queries.ownActions(exerciseId), enabled: teamId !== null });
+  // Deadlines follow the team's state: a newer state (whoever triggered it) refetches them too.
+  const lastActionSeq = teamState.data?.lastActionSeq ?? 0;
+  useEffect(() => {
+    if (lastActionSeq > 0) void queryClient.invalidateQueries({ queryKey: queryKeys.deadlines(exerciseId) });
+  }, [queryClient, exerciseId, lastActionSeq]);
 
   // `?alert=AL-…` opens that alert (the debrief links each alert to its detail here).
   const [searchParams] = useSearchParams();
@@ -72,7 +77,7 @@ export function TraineeConsolePage() {
     return map;
   }, [ex, teamId]);
   const events = (teamId ? live.events.get(teamId) : undefined) ?? [];
-  const rows = useMemo(() => buildRows(events, teamState.data, members, t('queue.unowned')), [events, teamState.data, members, t]);
+  const rows = useMemo(() => buildRows(events, teamState.data ?? null, members, t('queue.unowned')), [events, teamState.data, members, t]);
   const arrivedAt = useMemo(() => {
     const map = new Map<string, number>();
     for (const row of rows) {
@@ -191,9 +196,9 @@ export function TraineeConsolePage() {
   const context: ConsoleContextValue = {
     exercise: ex,
     teamId,
-    briefing: briefing.data,
+    briefing: briefing.data ?? null,
     parties,
-    state: teamState.data,
+    state: teamState.data ?? null,
     triageError,
     ended: end !== null,
     act,
@@ -217,7 +222,7 @@ export function TraineeConsolePage() {
           <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
           <Group gap="xs" wrap="nowrap">
             <Box maw={380}>
-              <DeadlinesList deadlines={deadlines.data} error={deadlines.error && !isMissingEndpoint(deadlines.error) ? deadlines.error : null} compact />
+              <DeadlinesList deadlines={deadlines.data ?? null} error={deadlines.error && !isMissingEndpoint(deadlines.error) ? deadlines.error : null} compact />
             </Box>
             <OwnScoreBadge exerciseId={exerciseId} live={live} />
             <Button size="xs" variant="default" onClick={() => setHelpOpen(true)} data-testid="shortcuts-button" aria-keyshortcuts="?">
@@ -263,7 +268,7 @@ export function TraineeConsolePage() {
             <IncidentsPanel selectedAlertId={selectedId} titleOf={titleOf} />
           </Tabs.Panel>
           <Tabs.Panel value="reports">
-            <ReportsPanel deadlines={deadlines.data} deadlinesError={deadlines.error} />
+            <ReportsPanel deadlines={deadlines.data ?? null} deadlinesError={deadlines.error} />
           </Tabs.Panel>
           <Tabs.Panel value="activity">
             <ActivityPanel actions={actions} alertLabel={titleOf} />
