@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import { AlertRefNamer, TeamAlertRefIndex } from './alert-refs.js';
-import { ExerciseEntity, ExerciseEventEntity } from './exercise.entity.js';
+import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
+import { ExerciseEntity } from './exercise.entity.js';
 
 /** Namers and indexes are rebuilt from the database when evicted, so the caches only bound memory. */
 const MAX_CACHED_EXERCISES = 256;
@@ -27,7 +28,10 @@ export class AlertRefService {
   /** The entry at the young end of the eviction order: touching it again moves nothing. */
   private youngest: string | undefined;
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ExerciseLogRepository) private readonly log: ExerciseLogRepository,
+  ) {}
 
   /** Makes the salt of an exercise known without a query (the runtime calls this when it loads one). */
   prime(exerciseId: string, salt: string): void {
@@ -54,13 +58,7 @@ export class AlertRefService {
       const known = index.eventIdOf(ref);
       if (known !== undefined) return known;
     }
-    const rows = await this.dataSource
-      .getRepository(ExerciseEventEntity)
-      .createQueryBuilder('e')
-      .select(['e.seq', 'e.eventId'])
-      .where('e.team_id = :teamId AND e.exercise_id = :exerciseId AND e.seq > :afterSeq', { teamId, exerciseId, afterSeq: index.lastSeq })
-      .getMany();
-    index.add(rows.map((r) => ({ seq: Number(r.seq), eventId: r.eventId })));
+    index.add(await this.log.eventIdsSince(exerciseId, teamId, index.lastSeq));
     return index.eventIdOf(ref);
   }
 
