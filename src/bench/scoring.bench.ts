@@ -10,7 +10,8 @@ import type { Severity } from '../contracts/common.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import { fixtureAlert, fixtureScenario, text } from '../engine/engine-fixtures.js';
-import { ScoringService } from '../scoring/scoring.service.js';
+import { ExerciseScoresService } from '../scoring/exercise-scores.service.js';
+import { ScoreCalculator } from '../scoring/score-calculator.service.js';
 import { judged, type BenchResult } from './bench-result.js';
 import { BENCH_SERVER_ENV, machineNote } from './bench-support.js';
 
@@ -203,7 +204,8 @@ export async function benchScoring(): Promise<BenchResult[]> {
     app = await createApp(loadConfig({ ...BENCH_SERVER_ENV, DATA_DIR: dataDir }), { logger: false });
     await app.init();
     const dataSource = app.get(DataSource);
-    const scoring = app.get(ScoringService);
+    const scoring = app.get(ExerciseScoresService);
+    const calculator = app.get(ScoreCalculator);
     const scenario = syntheticScenario();
     const seeded = seed(dataSource, scenario);
     const sample = `log: ${seeded.events} delivered events and ${seeded.actions} recorded actions in SQLite`;
@@ -216,7 +218,7 @@ export async function benchScoring(): Promise<BenchResult[]> {
      */
     const measure = async (name: string, detail: 'full' | 'totals', what: string, target: number | undefined, runs = 1): Promise<BenchResult> => {
       const samples: Array<{ elapsed: number; cpuMs: number }> = [];
-      let result: Awaited<ReturnType<ScoringService['scoresFromLogs']>> | undefined;
+      let result: Awaited<ReturnType<ExerciseScoresService['scoresFromLogs']>> | undefined;
       for (let run = 0; run < runs; run++) {
         const cpu = process.cpuUsage();
         const started = performance.now();
@@ -226,11 +228,11 @@ export async function benchScoring(): Promise<BenchResult[]> {
         samples.push({ elapsed, cpuMs: (used.user + used.system) / 1000 });
       }
       const median = [...samples].sort((a, b) => a.elapsed - b.elapsed)[Math.floor(samples.length / 2)]!;
-      const timing = scoring.lastTiming;
+      const timing = calculator.lastTiming;
       const teams = result?.teams ?? [];
       const mean = teams.reduce((s, x) => s + x.score.total, 0) / Math.max(1, teams.length);
-      const read = timing ? `read ${Math.round(timing.readMs)} ms (${timing.sealedTeams === TEAMS ? `${TEAMS} sealed team logs` : `bulk rows, ${timing.rows.actions} actions`})` : 'read ?';
-      const where = timing && timing.workerTeams > 0 ? `, ${timing.workerTeams} teams read and scored in the scoring worker threads` : ', in the server thread';
+      const read = timing ? `read ${Math.round(timing.readMs)} ms (bulk rows, ${timing.rows.actions} actions)` : 'read ?';
+      const where = ', in the server thread';
       const spread = runs > 1 ? `median of ${runs} runs (${samples.map((x) => Math.round(x.elapsed)).join(', ')} ms, in order); ` : '';
       const notes = `${what}; ${TEAMS} teams × ${ALERTS} alerts, detail ${detail}; ${spread}last run: ${read}, fold+score ${timing ? Math.round(timing.computeMs) : '?'} ms${where}; process CPU ${Math.round(median.cpuMs)} ms (median run); mean total ${mean.toFixed(2)}; ${sample}; ${machineNote()}`;
       const value = Math.round(median.elapsed);
@@ -242,12 +244,12 @@ export async function benchScoring(): Promise<BenchResult[]> {
       await scoring.storeFinal(EXERCISE_ID, { reason: 'bench', actor: null });
       const elapsed = performance.now() - started;
       const used = process.cpuUsage(cpu);
-      const timing = scoring.lastTiming;
+      const timing = calculator.lastTiming;
       return {
         name,
         value: Math.round(elapsed),
         unit: 'ms',
-        notes: `${what}: read ${timing ? Math.round(timing.readMs) : '?'} ms (${timing?.sealedTeams ?? 0} sealed team logs, ${timing?.workerTeams ?? 0} scored in worker threads), fold+score (full) ${timing ? Math.round(timing.computeMs) : '?'} ms, then 200 full scores written; process CPU ${Math.round((used.user + used.system) / 1000)} ms`,
+        notes: `${what}: read ${timing ? Math.round(timing.readMs) : '?'} ms (bulk rows, ${timing?.rows.actions ?? '?'} actions), fold+score (full) ${timing ? Math.round(timing.computeMs) : '?'} ms, then 200 full scores written; process CPU ${Math.round((used.user + used.system) / 1000)} ms`,
       };
     };
 
@@ -255,19 +257,15 @@ export async function benchScoring(): Promise<BenchResult[]> {
     // While it runs, the logs are rows (the live board keeps them in memory; this is a cold read).
     results.push(await measure('scoring-running-exercise-totals-from-rows', 'totals', 'running exercise, every team from the journal and event rows', undefined));
 
-    // Finish: computed from the rows with every line item, stored as a score version, logs sealed.
+    // Finish: computed from the rows with every line item, stored as a score version.
     await dataSource.query(`UPDATE exercises SET status = 'finished', clock_json = ? WHERE id = ?`, [
       JSON.stringify({ status: 'finished', anchorWallMs: Date.now(), anchorVirtualMs: scenario.duration * 1000, speed: 1 }),
       EXERCISE_ID,
     ]);
-    results.push(await store('scoring-finish-store-and-seal-200-teams', 'finish (from the rows, then each team log sealed)'));
-    // The first sealed scoring starts the worker threads and runs their reader and scorer before V8
-    // has optimised them (a server does that once): reported, untargeted, so the figure below is
-    // not mistaken for what the first re-score after a start costs.
-    results.push(await measure('scoring-exercise-totals-cold-workers', 'totals', 'finished exercise scored from its logs (sealed) by scoring workers started for it (the first sealed scoring of a server process)', undefined));
-    results.push(await measure('scoring-exercise-totals-200-teams-x-1000-alerts', 'totals', 'finished exercise scored from its logs (sealed; after the cold run above started the worker threads)', TARGET_MS, TIMED_RUNS));
-    results.push(await measure('scoring-exercise-full-200-teams-x-1000-alerts', 'full', 'finished exercise scored from its logs (sealed), every line item', undefined));
-    results.push(await store('scoring-rescore-store-200-teams', 're-score (from the sealed logs), every line item stored as a new version'));
+    results.push(await store('scoring-finish-store-200-teams', 'finish (from the rows)'));
+    results.push(await measure('scoring-exercise-totals-200-teams-x-1000-alerts', 'totals', 'finished exercise scored from its logs (journal and event rows)', TARGET_MS, TIMED_RUNS));
+    results.push(await measure('scoring-exercise-full-200-teams-x-1000-alerts', 'full', 'finished exercise scored from its logs, every line item', undefined));
+    results.push(await store('scoring-rescore-store-200-teams', 're-score (from the rows), every line item stored as a new version'));
     const cpu = process.cpuUsage();
     const started = performance.now();
     const stored = await scoring.exerciseScores(EXERCISE_ID, { detail: 'totals' });
