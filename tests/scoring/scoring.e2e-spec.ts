@@ -319,15 +319,17 @@ describe('scoring wired into the platform', () => {
     expect(((await json.json()) as AfterActionReview).teamId).toBe(teamA);
   });
 
-  it('scores a finished exercise from its log rows exactly as its stored current version', async () => {
+  it('stores a version scored from the log rows exactly as a fresh computation from them', async () => {
     const db = t.app.get(DataSource);
     const scoring = t.app.get(ExerciseScoresService);
     const calculator = t.app.get(ScoreCalculator);
-    const fromRows = (await scoring.scoresFromLogs(exercise.id, { detail: 'full' })).teams;
+    // Against the exercise's own version (the current one is the corrected key of the re-score above).
+    const version = await scoring.storeFinal(exercise.id, { scenarioVersionId: versionV1, reason: 'e2e: scored from the rows', actor: null });
     // Read from the journal and event rows through the exercise log, every action of both teams.
     expect(calculator.lastTiming?.rows.actions).toBeGreaterThanOrEqual(5);
-    const stored = (await db.query('SELECT team_id, score_json, summary_json FROM exercise_scores WHERE exercise_id = ? AND current = 1', [exercise.id])) as Array<{ team_id: string; score_json: string; summary_json: string }>;
+    const stored = (await db.query('SELECT team_id, score_json, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ?', [exercise.id, version.versionNo])) as Array<{ team_id: string; score_json: string; summary_json: string }>;
     expect(stored.map((r) => r.team_id).sort()).toEqual([teamA, teamB].sort());
+    const fromRows = (await scoring.scoresFromLogs(exercise.id, { detail: 'full' })).teams;
     expect(Object.fromEntries(stored.map((r) => [r.team_id, r.score_json]))).toEqual(Object.fromEntries(fromRows.map((x) => [x.teamId, JSON.stringify(x.score)])));
     expect((JSON.parse(stored[0]!.score_json) as TeamScore).components.detection.items.length).toBeGreaterThan(0);
     // Totals from the rows are the stored summaries.
