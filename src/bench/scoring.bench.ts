@@ -10,6 +10,9 @@ import type { Severity } from '../contracts/common.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import { fixtureAlert, fixtureScenario, text } from '../engine/engine-fixtures.js';
+import { ExerciseLogRepository, type JournalAppend } from '../exercise-log/exercise-log.repository.js';
+import type { LoggedEvent } from '../exercise-log/logged-event.js';
+import { serialTransaction } from '../persistence/serial-transaction.js';
 import { ExerciseScoresService } from '../scoring/exercise-scores.service.js';
 import { ScoreCalculator } from '../scoring/score-calculator.service.js';
 import { judged, type BenchResult } from './bench-result.js';
@@ -148,13 +151,12 @@ interface RawDatabase {
   transaction<T>(fn: () => T): () => T;
 }
 
-/** Writes the exercise straight into SQLite (what the runtime would have written over two hours). */
-export function seed(dataSource: DataSource, scenario: Scenario): { events: number; actions: number } {
+/** Writes the exercise into SQLite (what the runtime would have written over two hours), its log through the exercise log. */
+export async function seed(dataSource: DataSource, log: ExerciseLogRepository, scenario: Scenario): Promise<{ events: number; actions: number }> {
   const db = (dataSource.driver as unknown as { databaseConnection: RawDatabase }).databaseConnection;
   const versionId = randomUUID();
   const now = new Date().toISOString();
-  let events = 0;
-  let actions = 0;
+  const teamIds = Array.from({ length: TEAMS }, (_, t) => `00000000-0000-4000-a000-${t.toString(16).padStart(12, '0')}`);
   db.transaction(() => {
     db.prepare(
       'INSERT INTO scenario_versions (id, scenario_id, version, content_hash, title_vi, title_en, origin, format, source_text, normalized_json, event_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -164,30 +166,30 @@ export function seed(dataSource: DataSource, scenario: Scenario): { events: numb
       'INSERT INTO exercises (id, scenario_version_id, title, status, era, seed, start_mode, scheduled_at, score_visibility, clock_json, org_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(EXERCISE_ID, versionId, 'Bench', 'running', scenario.era, '1', 'manual', null, 'full', clock, null, null, now);
     const team = db.prepare('INSERT INTO exercise_teams (id, exercise_id, name, ordinal) VALUES (?, ?, ?, ?)');
-    const event = db.prepare(
-      'INSERT INTO exercise_events (team_id, seq, exercise_id, event_id, virtual_ms, delivered_virtual_ms, scheduled_wall_ms, catch_up, origin, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const journal = db.prepare(
-      'INSERT INTO exercise_journal (exercise_id, ordinal, type, team_id, action_id, user_id, virtual_ms, wall_ms, payload, team_seq, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    let ordinal = 0;
-    for (let t = 0; t < TEAMS; t++) {
-      const teamId = `00000000-0000-4000-a000-${t.toString(16).padStart(12, '0')}`;
-      team.run(teamId, EXERCISE_ID, `Team ${t + 1}`, t);
-      scenario.timeline.forEach((alert, i) => {
-        const ms = (alert.at ?? 0) * 1000;
-        // A trainee-facing alert of realistic size (the scorer never reads it).
-        const payload = JSON.stringify({ id: alert.id, layer: alert.layer, sensor: alert.sensor, severity: alert.severity, title: alert.title, description: alert.description, observables: [{ type: 'ip', value: `198.51.100.${i % 250}` }], raw: `ids alert ${alert.id} from 198.51.100.${i % 250}` });
-        event.run(teamId, i + 1, EXERCISE_ID, alert.id, ms, ms, 1_763_900_000_000 + ms, 0, 'timeline', payload);
-        events += 1;
-      });
-      for (const recorded of syntheticLog(scenario, t, teamId)) {
-        const payload = JSON.stringify({ type: 'action', teamId, action: { type: 'other', kind: String(recorded.action.type), actionId: recorded.actionId, virtualMs: recorded.virtualMs } });
-        journal.run(EXERCISE_ID, ordinal++, 'action', teamId, recorded.actionId, recorded.userId, recorded.virtualMs, recorded.wallMs, payload, recorded.seq, JSON.stringify(recorded));
-        actions += 1;
-      }
-    }
+    teamIds.forEach((teamId, t) => team.run(teamId, EXERCISE_ID, `Team ${t + 1}`, t));
   })();
+  let events = 0;
+  let actions = 0;
+  let ordinal = 0;
+  for (const [t, teamId] of teamIds.entries()) {
+    const delivered: LoggedEvent[] = scenario.timeline.map((alert, i) => {
+      const ms = (alert.at ?? 0) * 1000;
+      // A trainee-facing alert of realistic size (the scorer never reads it).
+      const payload = { id: alert.id, layer: alert.layer, sensor: alert.sensor, severity: alert.severity, title: alert.title, description: alert.description, observables: [{ type: 'ip', value: `198.51.100.${i % 250}` }], raw: `ids alert ${alert.id} from 198.51.100.${i % 250}` };
+      return { seq: i + 1, eventId: alert.id, virtualMs: ms, deliveredVirtualMs: ms, scheduledWallMs: 1_763_900_000_000 + ms, catchUp: false, origin: 'timeline', alert: payload };
+    });
+    const journal: JournalAppend[] = syntheticLog(scenario, t, teamId).map((recorded) => ({
+      ordinal: ordinal++,
+      entry: { type: 'action', teamId, action: { type: 'other', kind: String(recorded.action.type), actionId: recorded.actionId, virtualMs: recorded.virtualMs } },
+      userId: recorded.userId,
+      wallMs: recorded.wallMs,
+      teamSeq: recorded.seq,
+      detail: JSON.stringify(recorded),
+    }));
+    await serialTransaction(dataSource, (manager) => log.append(manager, EXERCISE_ID, { journal, events: [{ teamId, events: delivered }] }));
+    events += delivered.length;
+    actions += journal.length;
+  }
   return { events, actions };
 }
 
@@ -207,7 +209,7 @@ export async function benchScoring(): Promise<BenchResult[]> {
     const scoring = app.get(ExerciseScoresService);
     const calculator = app.get(ScoreCalculator);
     const scenario = syntheticScenario();
-    const seeded = seed(dataSource, scenario);
+    const seeded = await seed(dataSource, app.get(ExerciseLogRepository), scenario);
     const sample = `log: ${seeded.events} delivered events and ${seeded.actions} recorded actions in SQLite`;
     // Warm-up: parses the scenario, indexes the answer key, JITs the reader, the fold and the scorer.
     await scoring.scoresFromLogs(EXERCISE_ID, { detail: 'totals' });
