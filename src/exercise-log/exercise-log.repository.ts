@@ -31,16 +31,6 @@ export interface TeamLogRows<D> {
   readonly actions: RecordedAction[];
 }
 
-/** Where an incremental read of a running exercise's log stopped (see `logSince`). */
-export interface LogCursor {
-  /** Journal rows up to this ordinal were read (-1: none). */
-  journalOrdinal: number;
-  /** Each team's events up to this seq were read. */
-  readonly lastEventSeq: Map<string, number>;
-  /** Library inject ids by the `inject-<n>` event id, learned from the journal so far. */
-  readonly injectOf: Map<string, string>;
-}
-
 type Row = readonly unknown[];
 
 /** better-sqlite3's prepared statement, as far as the raw reads need it. */
@@ -213,41 +203,6 @@ export class ExerciseLogRepository {
     return { teams, rows: { events: eventRows.length, actions: actionRows.length } };
   }
 
-  /**
-   * What was committed to a running exercise's log since `cursor` (which it moves): the teams'
-   * events after their last seq, and every action after the last journal ordinal. Events are read
-   * before the journal: an inject's journal row commits with its events, so any inject event read
-   * here has its row in the journal read that follows.
-   */
-  async logSince<D>(exerciseId: string, teamIds: readonly string[], cursor: LogCursor, delivery: DeliveryOf<D>): Promise<{ delivered: Map<string, D[]>; actions: RecordedAction[] }> {
-    const eventRows = new Map<string, Row[]>();
-    for (const teamId of teamIds) {
-      eventRows.set(teamId, await this.rows(`SELECT seq, event_id, virtual_ms, origin, delivered_virtual_ms FROM exercise_events WHERE team_id = ? AND exercise_id = ? AND seq > ? ORDER BY seq`, [teamId, exerciseId, cursor.lastEventSeq.get(teamId) ?? 0]));
-    }
-    const journalRows = await this.rows(
-      `SELECT ordinal, type, detail, CASE WHEN type = 'inject' THEN payload END FROM exercise_journal WHERE exercise_id = ? AND ordinal > ? AND (type = 'inject' OR (type = 'action' AND detail IS NOT NULL)) ORDER BY ordinal`,
-      [exerciseId, cursor.journalOrdinal],
-    );
-    const actions: RecordedAction[] = [];
-    for (const row of journalRows) {
-      cursor.journalOrdinal = Number(row[0]);
-      if (row[1] === 'inject') learnInject(cursor.injectOf, row[3]);
-      else actions.push(JSON.parse(String(row[2])) as RecordedAction);
-    }
-    const delivered = new Map<string, D[]>();
-    for (const [teamId, rows] of eventRows) {
-      const list: D[] = [];
-      for (const row of rows) {
-        const eventId = String(row[1]);
-        const origin = row[3] as LoggedEvent['origin'];
-        list.push(delivery(eventId, Number(row[2]), origin, origin === 'inject' ? cursor.injectOf.get(eventId) : undefined, Number(row[4])));
-        cursor.lastEventSeq.set(teamId, Number(row[0]));
-      }
-      delivered.set(teamId, list);
-    }
-    return { delivered, actions };
-  }
-
   /** Rows as arrays, in the order of the SELECT list. */
   private async rows(sql: string, params: readonly unknown[]): Promise<Row[]> {
     const driver = this.dataSource.driver as { options: { type: string }; databaseConnection?: RawDatabase };
@@ -260,11 +215,6 @@ export class ExerciseLogRepository {
     const rows = (await this.dataSource.query(text, [...params])) as Array<Record<string, unknown>>;
     return rows.map((r) => Object.values(r));
   }
-}
-
-/** A fresh cursor: nothing read yet. */
-export function newLogCursor(): LogCursor {
-  return { journalOrdinal: -1, lastEventSeq: new Map(), injectOf: new Map() };
 }
 
 function learnInject(injectOf: Map<string, string>, payload: unknown): void {
