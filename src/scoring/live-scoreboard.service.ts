@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -10,7 +11,7 @@ import { serialTransaction } from '../persistence/serial-transaction.js';
 import { ExerciseScoresService, storedScore } from './exercise-scores.service.js';
 import { LIVE_INTERVAL_MS, liveIntervalMs } from './live-interval.js';
 import { LiveTeamLogs } from './live-team-logs.js';
-import { ScoreCalculator, trim, type ComputedScores, type ScoringScenario } from './score-calculator.service.js';
+import { ScoreCalculator, type ComputedScores, type ScoringScenario } from './score-calculator.service.js';
 import { boardRows, instructorView, traineeView, type BoardMeta, type ScoreVisibility } from './scoreboard-view.js';
 import { ScoreboardStateEntity } from './scoring.entity.js';
 import { checkpointAt, triageWindowMs } from './settlement.js';
@@ -60,9 +61,9 @@ const LIVE_YIELD_EVERY_MS = 5;
 export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveScoreboardService.name);
   private readonly boards = new Map<string, LiveBoard>();
-  private readonly traineeBoards = new Map<string, TraineeBoardEntry>();
+  private readonly traineeBoards = new LRUCache<string, TraineeBoardEntry>({ max: MAX_CACHED });
   /** What each exercise's trainees were last sent (their rows, visibility and freeze), to send only changes. */
-  private readonly traineePushed = new Map<string, string>();
+  private readonly traineePushed = new LRUCache<string, string>({ max: MAX_CACHED });
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -168,7 +169,6 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
     if (cached !== undefined && cached.checkpointMs === checkpointMs && !cached.stale) return cached.board;
     const entry: TraineeBoardEntry = { checkpointMs, board: this.computeTraineeBoard(exercise, scenario, checkpointMs, windowMs), stale: false };
     this.traineeBoards.set(exercise.id, entry);
-    trim(this.traineeBoards, MAX_CACHED);
     entry.board.catch(() => {
       if (this.traineeBoards.get(exercise.id) === entry) this.traineeBoards.delete(exercise.id);
     });
@@ -192,7 +192,6 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
     const send = options.force || (trainee.meta.visibility !== 'none' && seen !== this.traineePushed.get(exerciseId));
     if (send) {
       this.traineePushed.set(exerciseId, seen);
-      trim(this.traineePushed, MAX_CACHED);
       for (const team of roster.teams) {
         teams.push({ teamId: team.id, view: traineeView(trainee.meta, frozenRows ?? trainee.rows, team.id, team.name, frozenRows ? 'frozen' : trainee.source) });
       }

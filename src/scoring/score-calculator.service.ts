@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import type { ExerciseStatus } from '../contracts/exercise.schema.js';
@@ -74,7 +75,7 @@ const YIELD_EVERY_MS = 50;
  */
 @Injectable()
 export class ScoreCalculator {
-  private readonly scenarios = new Map<string, Promise<ScoringScenario>>();
+  private readonly scenarios = new LRUCache<string, Promise<ScoringScenario>>({ max: MAX_CACHED_SCENARIOS });
   /** How long the last computation from the logs spent reading and computing (for the benchmark and logs). */
   lastTiming: { readonly readMs: number; readonly computeMs: number; readonly teams: number; readonly rows: { readonly events: number; readonly actions: number } } | null = null;
 
@@ -109,7 +110,6 @@ export class ScoreCalculator {
       }));
       this.scenarios.set(versionId, scenario);
       scenario.catch(() => this.scenarios.delete(versionId));
-      trim(this.scenarios, MAX_CACHED_SCENARIOS);
     }
     return scenario;
   }
@@ -207,13 +207,4 @@ export function adjustmentDto(r: ScoreAdjustmentEntity): ScoreAdjustment {
 /** Live while the exercise may still change (pending alerts are not judged yet); final once it ended. */
 function phaseOf(exercise: ExerciseEntity): 'live' | 'final' {
   return exercise.status === 'finished' || exercise.status === 'aborted' ? 'final' : 'live';
-}
-
-/** Drops the oldest entries beyond `max`. */
-export function trim<T>(map: Map<string, T>, max: number): void {
-  while (map.size > max) {
-    const oldest = map.keys().next().value;
-    if (oldest === undefined) return;
-    map.delete(oldest);
-  }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { TokenBucketRateLimiter } from '../auth/rate-limiter.js';
@@ -80,7 +81,7 @@ const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['typ
 export class TriageService {
   private readonly logger = new Logger(TriageService.name);
   /** The scenario and reducer view of each scenario version in play. */
-  private readonly scenarios = new Map<string, Promise<{ scenario: Scenario; view: TriageScenarioView }>>();
+  private readonly scenarios = new LRUCache<string, Promise<{ scenario: Scenario; view: TriageScenarioView }>>({ max: MAX_CACHED_EXERCISES });
   private readonly caches = new Map<string, Promise<ExerciseCache>>();
   /** Actions applied but not yet committed, per exercise. */
   private readonly inflightOf = new Map<string, number>();
@@ -351,7 +352,6 @@ export class TriageService {
       scenario = this.catalogue.byVersionId(roster.scenarioVersionId).then(({ scenario: s }) => ({ scenario: s, view: triageScenarioView(s) }));
       this.scenarios.set(roster.scenarioVersionId, scenario);
       scenario.catch(() => this.scenarios.delete(roster.scenarioVersionId));
-      this.trim(this.scenarios);
     }
     return { ...roster, ...(await scenario) };
   }
