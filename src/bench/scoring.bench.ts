@@ -10,7 +10,11 @@ import type { Severity } from '../contracts/common.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import { fixtureAlert, fixtureScenario, text } from '../engine/engine-fixtures.js';
-import { ScoringService } from '../scoring/scoring.service.js';
+import { ExerciseLogRepository, type JournalAppend } from '../exercise-log/exercise-log.repository.js';
+import type { LoggedEvent } from '../exercise-log/logged-event.js';
+import { serialTransaction } from '../persistence/serial-transaction.js';
+import { ExerciseScoresService } from '../scoring/exercise-scores.service.js';
+import { ScoreCalculator } from '../scoring/score-calculator.service.js';
 import { judged, type BenchResult } from './bench-result.js';
 import { BENCH_SERVER_ENV, machineNote } from './bench-support.js';
 
@@ -147,13 +151,12 @@ interface RawDatabase {
   transaction<T>(fn: () => T): () => T;
 }
 
-/** Writes the exercise straight into SQLite (what the runtime would have written over two hours). */
-export function seed(dataSource: DataSource, scenario: Scenario): { events: number; actions: number } {
+/** Writes the exercise into SQLite (what the runtime would have written over two hours), its log through the exercise log. */
+export async function seed(dataSource: DataSource, log: ExerciseLogRepository, scenario: Scenario): Promise<{ events: number; actions: number }> {
   const db = (dataSource.driver as unknown as { databaseConnection: RawDatabase }).databaseConnection;
   const versionId = randomUUID();
   const now = new Date().toISOString();
-  let events = 0;
-  let actions = 0;
+  const teamIds = Array.from({ length: TEAMS }, (_, t) => `00000000-0000-4000-a000-${t.toString(16).padStart(12, '0')}`);
   db.transaction(() => {
     db.prepare(
       'INSERT INTO scenario_versions (id, scenario_id, version, content_hash, title_vi, title_en, origin, format, source_text, normalized_json, event_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -163,30 +166,30 @@ export function seed(dataSource: DataSource, scenario: Scenario): { events: numb
       'INSERT INTO exercises (id, scenario_version_id, title, status, era, seed, start_mode, scheduled_at, score_visibility, clock_json, org_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(EXERCISE_ID, versionId, 'Bench', 'running', scenario.era, '1', 'manual', null, 'full', clock, null, null, now);
     const team = db.prepare('INSERT INTO exercise_teams (id, exercise_id, name, ordinal) VALUES (?, ?, ?, ?)');
-    const event = db.prepare(
-      'INSERT INTO exercise_events (team_id, seq, exercise_id, event_id, virtual_ms, delivered_virtual_ms, scheduled_wall_ms, catch_up, origin, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const journal = db.prepare(
-      'INSERT INTO exercise_journal (exercise_id, ordinal, type, team_id, action_id, user_id, virtual_ms, wall_ms, payload, team_seq, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    let ordinal = 0;
-    for (let t = 0; t < TEAMS; t++) {
-      const teamId = `00000000-0000-4000-a000-${t.toString(16).padStart(12, '0')}`;
-      team.run(teamId, EXERCISE_ID, `Team ${t + 1}`, t);
-      scenario.timeline.forEach((alert, i) => {
-        const ms = (alert.at ?? 0) * 1000;
-        // A trainee-facing alert of realistic size (the scorer never reads it).
-        const payload = JSON.stringify({ id: alert.id, layer: alert.layer, sensor: alert.sensor, severity: alert.severity, title: alert.title, description: alert.description, observables: [{ type: 'ip', value: `198.51.100.${i % 250}` }], raw: `ids alert ${alert.id} from 198.51.100.${i % 250}` });
-        event.run(teamId, i + 1, EXERCISE_ID, alert.id, ms, ms, 1_763_900_000_000 + ms, 0, 'timeline', payload);
-        events += 1;
-      });
-      for (const recorded of syntheticLog(scenario, t, teamId)) {
-        const payload = JSON.stringify({ type: 'action', teamId, action: { type: 'other', kind: String(recorded.action.type), actionId: recorded.actionId, virtualMs: recorded.virtualMs } });
-        journal.run(EXERCISE_ID, ordinal++, 'action', teamId, recorded.actionId, recorded.userId, recorded.virtualMs, recorded.wallMs, payload, recorded.seq, JSON.stringify(recorded));
-        actions += 1;
-      }
-    }
+    teamIds.forEach((teamId, t) => team.run(teamId, EXERCISE_ID, `Team ${t + 1}`, t));
   })();
+  let events = 0;
+  let actions = 0;
+  let ordinal = 0;
+  for (const [t, teamId] of teamIds.entries()) {
+    const delivered: LoggedEvent[] = scenario.timeline.map((alert, i) => {
+      const ms = (alert.at ?? 0) * 1000;
+      // A trainee-facing alert of realistic size (the scorer never reads it).
+      const payload = { id: alert.id, layer: alert.layer, sensor: alert.sensor, severity: alert.severity, title: alert.title, description: alert.description, observables: [{ type: 'ip', value: `198.51.100.${i % 250}` }], raw: `ids alert ${alert.id} from 198.51.100.${i % 250}` };
+      return { seq: i + 1, eventId: alert.id, virtualMs: ms, deliveredVirtualMs: ms, scheduledWallMs: 1_763_900_000_000 + ms, catchUp: false, origin: 'timeline', alert: payload };
+    });
+    const journal: JournalAppend[] = syntheticLog(scenario, t, teamId).map((recorded) => ({
+      ordinal: ordinal++,
+      entry: { type: 'action', teamId, action: { type: 'other', kind: String(recorded.action.type), actionId: recorded.actionId, virtualMs: recorded.virtualMs } },
+      userId: recorded.userId,
+      wallMs: recorded.wallMs,
+      teamSeq: recorded.seq,
+      detail: JSON.stringify(recorded),
+    }));
+    await serialTransaction(dataSource, (manager) => log.append(manager, EXERCISE_ID, { journal, events: [{ teamId, events: delivered }] }));
+    events += delivered.length;
+    actions += journal.length;
+  }
   return { events, actions };
 }
 
@@ -203,9 +206,10 @@ export async function benchScoring(): Promise<BenchResult[]> {
     app = await createApp(loadConfig({ ...BENCH_SERVER_ENV, DATA_DIR: dataDir }), { logger: false });
     await app.init();
     const dataSource = app.get(DataSource);
-    const scoring = app.get(ScoringService);
+    const scoring = app.get(ExerciseScoresService);
+    const calculator = app.get(ScoreCalculator);
     const scenario = syntheticScenario();
-    const seeded = seed(dataSource, scenario);
+    const seeded = await seed(dataSource, app.get(ExerciseLogRepository), scenario);
     const sample = `log: ${seeded.events} delivered events and ${seeded.actions} recorded actions in SQLite`;
     // Warm-up: parses the scenario, indexes the answer key, JITs the reader, the fold and the scorer.
     await scoring.scoresFromLogs(EXERCISE_ID, { detail: 'totals' });
@@ -216,7 +220,7 @@ export async function benchScoring(): Promise<BenchResult[]> {
      */
     const measure = async (name: string, detail: 'full' | 'totals', what: string, target: number | undefined, runs = 1): Promise<BenchResult> => {
       const samples: Array<{ elapsed: number; cpuMs: number }> = [];
-      let result: Awaited<ReturnType<ScoringService['scoresFromLogs']>> | undefined;
+      let result: Awaited<ReturnType<ExerciseScoresService['scoresFromLogs']>> | undefined;
       for (let run = 0; run < runs; run++) {
         const cpu = process.cpuUsage();
         const started = performance.now();
@@ -226,11 +230,11 @@ export async function benchScoring(): Promise<BenchResult[]> {
         samples.push({ elapsed, cpuMs: (used.user + used.system) / 1000 });
       }
       const median = [...samples].sort((a, b) => a.elapsed - b.elapsed)[Math.floor(samples.length / 2)]!;
-      const timing = scoring.lastTiming;
+      const timing = calculator.lastTiming;
       const teams = result?.teams ?? [];
       const mean = teams.reduce((s, x) => s + x.score.total, 0) / Math.max(1, teams.length);
-      const read = timing ? `read ${Math.round(timing.readMs)} ms (${timing.sealedTeams === TEAMS ? `${TEAMS} sealed team logs` : `bulk rows, ${timing.rows.actions} actions`})` : 'read ?';
-      const where = timing && timing.workerTeams > 0 ? `, ${timing.workerTeams} teams read and scored in the scoring worker threads` : ', in the server thread';
+      const read = timing ? `read ${Math.round(timing.readMs)} ms (bulk rows, ${timing.rows.actions} actions)` : 'read ?';
+      const where = ', in the server thread';
       const spread = runs > 1 ? `median of ${runs} runs (${samples.map((x) => Math.round(x.elapsed)).join(', ')} ms, in order); ` : '';
       const notes = `${what}; ${TEAMS} teams × ${ALERTS} alerts, detail ${detail}; ${spread}last run: ${read}, fold+score ${timing ? Math.round(timing.computeMs) : '?'} ms${where}; process CPU ${Math.round(median.cpuMs)} ms (median run); mean total ${mean.toFixed(2)}; ${sample}; ${machineNote()}`;
       const value = Math.round(median.elapsed);
@@ -242,12 +246,12 @@ export async function benchScoring(): Promise<BenchResult[]> {
       await scoring.storeFinal(EXERCISE_ID, { reason: 'bench', actor: null });
       const elapsed = performance.now() - started;
       const used = process.cpuUsage(cpu);
-      const timing = scoring.lastTiming;
+      const timing = calculator.lastTiming;
       return {
         name,
         value: Math.round(elapsed),
         unit: 'ms',
-        notes: `${what}: read ${timing ? Math.round(timing.readMs) : '?'} ms (${timing?.sealedTeams ?? 0} sealed team logs, ${timing?.workerTeams ?? 0} scored in worker threads), fold+score (full) ${timing ? Math.round(timing.computeMs) : '?'} ms, then 200 full scores written; process CPU ${Math.round((used.user + used.system) / 1000)} ms`,
+        notes: `${what}: read ${timing ? Math.round(timing.readMs) : '?'} ms (bulk rows, ${timing?.rows.actions ?? '?'} actions), fold+score (full) ${timing ? Math.round(timing.computeMs) : '?'} ms, then 200 full scores written; process CPU ${Math.round((used.user + used.system) / 1000)} ms`,
       };
     };
 
@@ -255,19 +259,15 @@ export async function benchScoring(): Promise<BenchResult[]> {
     // While it runs, the logs are rows (the live board keeps them in memory; this is a cold read).
     results.push(await measure('scoring-running-exercise-totals-from-rows', 'totals', 'running exercise, every team from the journal and event rows', undefined));
 
-    // Finish: computed from the rows with every line item, stored as a score version, logs sealed.
+    // Finish: computed from the rows with every line item, stored as a score version.
     await dataSource.query(`UPDATE exercises SET status = 'finished', clock_json = ? WHERE id = ?`, [
       JSON.stringify({ status: 'finished', anchorWallMs: Date.now(), anchorVirtualMs: scenario.duration * 1000, speed: 1 }),
       EXERCISE_ID,
     ]);
-    results.push(await store('scoring-finish-store-and-seal-200-teams', 'finish (from the rows, then each team log sealed)'));
-    // The first sealed scoring starts the worker threads and runs their reader and scorer before V8
-    // has optimised them (a server does that once): reported, untargeted, so the figure below is
-    // not mistaken for what the first re-score after a start costs.
-    results.push(await measure('scoring-exercise-totals-cold-workers', 'totals', 'finished exercise scored from its logs (sealed) by scoring workers started for it (the first sealed scoring of a server process)', undefined));
-    results.push(await measure('scoring-exercise-totals-200-teams-x-1000-alerts', 'totals', 'finished exercise scored from its logs (sealed; after the cold run above started the worker threads)', TARGET_MS, TIMED_RUNS));
-    results.push(await measure('scoring-exercise-full-200-teams-x-1000-alerts', 'full', 'finished exercise scored from its logs (sealed), every line item', undefined));
-    results.push(await store('scoring-rescore-store-200-teams', 're-score (from the sealed logs), every line item stored as a new version'));
+    results.push(await store('scoring-finish-store-200-teams', 'finish (from the rows)'));
+    results.push(await measure('scoring-exercise-totals-200-teams-x-1000-alerts', 'totals', 'finished exercise scored from its logs (journal and event rows)', TARGET_MS, TIMED_RUNS));
+    results.push(await measure('scoring-exercise-full-200-teams-x-1000-alerts', 'full', 'finished exercise scored from its logs, every line item', undefined));
+    results.push(await store('scoring-rescore-store-200-teams', 're-score (from the rows), every line item stored as a new version'));
     const cpu = process.cpuUsage();
     const started = performance.now();
     const stored = await scoring.exerciseScores(EXERCISE_ID, { detail: 'totals' });

@@ -1,5 +1,4 @@
-import { availableParallelism } from 'node:os';
-import { ConfigError, estimatedEntropyBits, defaultScoringWorkers, loadConfig } from './app-config.js';
+import { ConfigError, estimatedEntropyBits, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
   it('has working defaults for the embedded demo mode', () => {
@@ -7,15 +6,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ PORT: 3000, demoMode: true, databaseUrl: 'sqlite:./data/soc-drill.sqlite' });
   });
 
-  it('sizes the scoring workers by the cores, 2 to 4, unless SCORING_WORKERS says otherwise', () => {
-    expect([1, 2, 3, 4, 8, 64].map(defaultScoringWorkers)).toEqual([2, 2, 3, 4, 4, 4]);
-    expect(loadConfig({}).SCORING_WORKERS).toBe(defaultScoringWorkers(availableParallelism()));
-    expect(loadConfig({ SCORING_WORKERS: '0' }).SCORING_WORKERS).toBe(0);
-    expect(loadConfig({ SCORING_WORKERS: '7' }).SCORING_WORKERS).toBe(7);
-    expect(() => loadConfig({ SCORING_WORKERS: 'many' })).toThrow(ConfigError);
-  });
-
-    it('names the variable at fault', () => {
+  it('names the variable at fault', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     try {
       loadConfig({ PORT: '70000', LOG_LEVEL: 'loud' });

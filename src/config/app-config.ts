@@ -1,15 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
-/**
- * Scoring workers for a machine with `cores` cores: one per core, at least 2 and at most 4. Two on
- * two cores measured fastest (each takes a share of the teams while the server thread waits); past
- * four, a re-score is short enough that more threads mostly add memory (each holds its own heap).
- */
-export function defaultScoringWorkers(cores: number): number {
-  return Math.min(4, Math.max(2, Math.floor(cores)));
-}
-
 const MIN_SECRET_ENTROPY_BITS = 128;
 
 /**
@@ -70,11 +61,6 @@ export const AppConfigSchema = z
     /** Production has no default passwords: set these once to create the first administrator. */
     BOOTSTRAP_ADMIN_USERNAME: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'lower-case letters, digits, . _ - (2-63 characters)').default('admin'),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
-    /**
-     * Worker threads that score a finished exercise's teams from their sealed logs and compute live
-     * boards (SQLite only); 0 scores in the server's own thread. Default: one per core, 2 to 4.
-     */
-    SCORING_WORKERS: z.coerce.number().int().min(0).max(16).default(() => defaultScoringWorkers(availableParallelism())),
     /** The OpenAPI document and Swagger UI (/api/docs, /api/docs-json). Default: on, except in production. */
     OPENAPI_DOCS: booleanFromEnv.optional(),
     /** Headless Chromium that prints the PDF reports (Debian's package; never a downloaded browser). */

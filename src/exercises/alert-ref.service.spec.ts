@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
+import type { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
 import { AlertRefService } from './alert-ref.service.js';
 import { alertRef } from './alert-refs.js';
 
 describe('AlertRefService cache', () => {
   // prime() and cached() never query: the data source is never touched.
-  const service = () => new AlertRefService({} as DataSource);
+  const service = () => new AlertRefService({} as DataSource, {} as ExerciseLogRepository);
   const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `exercise-${from + i}`);
 
   it('keeps the 256 exercises looked up most recently and evicts the least recently used', () => {

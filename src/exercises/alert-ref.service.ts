@@ -3,8 +3,9 @@ import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import type { TriageAction } from '../contracts/triage.schema.js';
+import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
 import { AlertRefNamer, alertIdsOf, renameActionAlertIds, TeamAlertRefIndex } from './alert-refs.js';
-import { ExerciseEntity, ExerciseEventEntity } from './exercise.entity.js';
+import { ExerciseEntity } from './exercise.entity.js';
 
 /** Namers and indexes are rebuilt from the database when evicted, so the cache only bounds memory. */
 const MAX_CACHED_EXERCISES = 256;
@@ -39,7 +40,10 @@ export class AlertRefService {
   /** Least recently used exercises are dropped first; every action and broadcast looks its exercise up. */
   private readonly exercises = new LRUCache<string, ExerciseRefs>({ max: MAX_CACHED_EXERCISES });
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ExerciseLogRepository) private readonly log: ExerciseLogRepository,
+  ) {}
 
   /** Makes the salt of an exercise known without a query (the runtime calls this when it loads one). */
   prime(exerciseId: string, salt: string): void {
@@ -67,13 +71,7 @@ export class AlertRefService {
       const known = index.eventIdOf(ref);
       if (known !== undefined) return known;
     }
-    const rows = await this.dataSource
-      .getRepository(ExerciseEventEntity)
-      .createQueryBuilder('e')
-      .select(['e.seq', 'e.eventId'])
-      .where('e.team_id = :teamId AND e.exercise_id = :exerciseId AND e.seq > :afterSeq', { teamId, exerciseId, afterSeq: index.lastSeq })
-      .getMany();
-    index.add(rows.map((r) => ({ seq: Number(r.seq), eventId: r.eventId })));
+    index.add(await this.log.eventIdsSince(exerciseId, teamId, index.lastSeq));
     return index.eventIdOf(ref);
   }
 

@@ -27,15 +27,9 @@ import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.servic
 import { AlertRefService } from './alert-ref.service.js';
 import { ExerciseBus } from './exercise-bus.js';
 import { ExerciseEndTimer } from './exercise-end-timer.js';
-import { type ClockEnd, clockView, eventRow, rowToStreamEvent, scheduledWallMs, toStreamEvent } from './exercise-views.js';
-import {
-  type ExerciseEndReason,
-  ExerciseEntity,
-  ExerciseEventEntity,
-  ExerciseJournalEntity,
-  ExerciseTeamEntity,
-  ExerciseTransitionEntity,
-} from './exercise.entity.js';
+import { ExerciseLogRepository, journalVirtualMs } from '../exercise-log/exercise-log.repository.js';
+import { type ClockEnd, clockView, scheduledWallMs, toStreamEvent } from './exercise-views.js';
+import { type ExerciseEndReason, ExerciseEntity, ExerciseTeamEntity, ExerciseTransitionEntity } from './exercise.entity.js';
 
 export type ClockOperation =
   | { readonly op: 'start' }
@@ -140,6 +134,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
+    @Inject(ExerciseLogRepository) private readonly log: ExerciseLogRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -491,15 +486,8 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     return { virtualMs, ordinal, committed: this.flush(live) };
   }
 
-  async eventsAfter(exerciseId: string, teamId: string, afterSeq: number, limit: number): Promise<LoggedEvent[]> {
-    const rows = await this.dataSource
-      .getRepository(ExerciseEventEntity)
-      .createQueryBuilder('e')
-      .where('e.team_id = :teamId AND e.exercise_id = :exerciseId AND e.seq > :afterSeq', { teamId, exerciseId, afterSeq })
-      .orderBy('e.seq', 'ASC')
-      .limit(limit)
-      .getMany();
-    return rows.map(rowToStreamEvent);
+  eventsAfter(exerciseId: string, teamId: string, afterSeq: number, limit: number): Promise<LoggedEvent[]> {
+    return this.log.eventsSince(exerciseId, teamId, afterSeq, limit);
   }
 
   /** Ensures an engine exists for an exercise that is not over (rebuilding it from the log if needed). */
@@ -528,15 +516,14 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     const snapshot = JSON.parse(exercise.clockJson) as VirtualClockSnapshot;
     const durationMs = scenario.duration * 1000;
     const allowOvertime = Boolean(exercise.allowOvertime);
-    const journalRows = await this.dataSource.getRepository(ExerciseJournalEntity).find({ where: { exerciseId }, order: { ordinal: 'ASC' } });
-    const journal = journalRows.map((row) => JSON.parse(row.payload) as JournalEntry);
+    const journal = await this.log.journal(exerciseId);
 
     let engine: ExerciseEngine;
     let recovered: TeamBatches | null = null;
     if (exercise.status === 'draft') {
       engine = new ExerciseEngine({ scenario, seed: exercise.seed, teamIds, clock: snapshot });
     } else {
-      const counts = await this.deliveredCounts(exerciseId);
+      const counts = await this.log.lastEventSeqs(exerciseId);
       const reachedMs = clockView(snapshot, this.clock.now(), durationMs, { allowOvertime: true, endReason: null }).virtualMs;
       // Down past the duration: deliver what fell due up to it, not after (the exercise ends there below).
       const upTo = allowOvertime ? reachedMs : Math.min(reachedMs, journal.reduce((max, entry) => Math.max(max, journalVirtualMs(entry)), Math.max(durationMs, snapshot.anchorVirtualMs)));
@@ -579,18 +566,6 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     return live;
   }
 
-  private async deliveredCounts(exerciseId: string): Promise<Record<string, number>> {
-    const rows = await this.dataSource
-      .getRepository(ExerciseEventEntity)
-      .createQueryBuilder('e')
-      .select('e.team_id', 'teamId')
-      .addSelect('MAX(e.seq)', 'maxSeq')
-      .where('e.exercise_id = :exerciseId', { exerciseId })
-      .groupBy('e.team_id')
-      .getRawMany<{ teamId: string; maxSeq: number | string }>();
-    return Object.fromEntries(rows.map((r) => [r.teamId, Number(r.maxSeq)]));
-  }
-
   private collect(live: LiveExercise, batches: TeamBatches): void {
     const snapshot = live.engine.clockSnapshot();
     const wallMs = this.clock.now();
@@ -629,23 +604,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
         const rows = journal.map((entry, i) => {
           const record = entry.type === 'action' ? live.actionRecords.get(entry.action.actionId) : undefined;
           if (entry.type === 'action') live.actionRecords.delete(entry.action.actionId);
-          return {
-            exerciseId: live.id,
-            ordinal: firstOrdinal + i,
-            type: entry.type,
-            teamId: entry.type === 'action' ? entry.teamId : null,
-            actionId: entry.type === 'action' ? entry.action.actionId : null,
-            userId: record?.userId ?? null,
-            virtualMs: String(entry.type === 'seek' ? entry.toVirtualMs : entry.type === 'action' ? entry.action.virtualMs : entry.virtualMs),
-            wallMs: String(wallMs),
-            payload: JSON.stringify(entry),
-            teamSeq: record?.teamSeq ?? null,
-            detail: record?.detail ?? null,
-          };
+          return { ordinal: firstOrdinal + i, entry, userId: record?.userId ?? null, wallMs, teamSeq: record?.teamSeq ?? null, detail: record?.detail ?? null };
         });
-        const events = batches.flatMap((b) => b.events.map((e) => eventRow(live.id, b.teamId, e)));
-        await insertJournal(manager, rows);
-        await insertEvents(manager, events);
+        await this.log.append(manager, live.id, { journal: rows, events: batches });
         for (const write of created.extras) await write(manager);
       }));
       created.promise = job.then(
@@ -690,66 +651,8 @@ function endWallMs(snapshot: VirtualClockSnapshot, virtualMs: number): number {
   return VirtualClock.restore(snapshot).wallAt(virtualMs) ?? snapshot.anchorWallMs;
 }
 
-function journalVirtualMs(entry: JournalEntry): number {
-  switch (entry.type) {
-    case 'action':
-      return entry.action.virtualMs;
-    case 'inject':
-      return entry.virtualMs;
-    case 'seek':
-      return entry.toVirtualMs;
-    default: {
-      const never: never = entry;
-      throw new Error(`unknown journal entry ${JSON.stringify(never)}`);
-    }
-  }
-}
-
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-const JOURNAL_COLUMNS = ['exercise_id', 'ordinal', 'type', 'team_id', 'action_id', 'user_id', 'virtual_ms', 'wall_ms', 'payload', 'team_seq', 'detail'] as const;
-const EVENT_COLUMNS = ['team_id', 'seq', 'exercise_id', 'event_id', 'virtual_ms', 'delivered_virtual_ms', 'scheduled_wall_ms', 'catch_up', 'origin', 'payload'] as const;
-const INSERT_CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
-const insertSql = new Map<string, string>();
-
-/**
- * The hot path of every delivery and every trainee action. Group commits write a varying number of
- * rows; splitting them into chunks of 64/32/16/.../1 rows keeps the SQL to seven texts per table, so
- * the driver's prepared statements are reused instead of re-planned for every row count, and no
- * query builder runs per commit. The rows carry their keys, so nothing is read back.
- */
-async function insertChunked<R>(manager: EntityManager, table: string, columns: readonly string[], rows: readonly R[], values: (row: R) => readonly unknown[]): Promise<void> {
-  const driver = manager.connection.driver;
-  let offset = 0;
-  while (offset < rows.length) {
-    const size = INSERT_CHUNKS.find((n) => n <= rows.length - offset)!;
-    const key = `${driver.options.type}:${table}:${size}`;
-    let sql = insertSql.get(key);
-    if (sql === undefined) {
-      let index = 0;
-      const tuples = Array.from({ length: size }, () => `(${columns.map(() => driver.createParameter(`p${index}`, index++)).join(', ')})`);
-      sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`;
-      insertSql.set(key, sql);
-    }
-    const params: unknown[] = [];
-    for (let i = offset; i < offset + size; i++) params.push(...values(rows[i]!));
-    await manager.query(sql, params);
-    offset += size;
-  }
-}
-
-function insertJournal(manager: EntityManager, rows: ReadonlyArray<Omit<ExerciseJournalEntity, never>>): Promise<void> {
-  return insertChunked(manager, 'exercise_journal', JOURNAL_COLUMNS, rows, (row) => [
-    row.exerciseId, row.ordinal, row.type, row.teamId, row.actionId, row.userId, row.virtualMs, row.wallMs, row.payload, row.teamSeq, row.detail,
-  ]);
-}
-
-function insertEvents(manager: EntityManager, rows: readonly ExerciseEventEntity[]): Promise<void> {
-  return insertChunked(manager, 'exercise_events', EVENT_COLUMNS, rows, (row) => [
-    row.teamId, row.seq, row.exerciseId, row.eventId, row.virtualMs, row.deliveredVirtualMs, row.scheduledWallMs, row.catchUp, row.origin, row.payload,
-  ]);
 }
 
 function filterNew(batches: TeamBatches, counts: Readonly<Record<string, number>>): TeamBatches {

@@ -1,9 +1,8 @@
-import type { ClockStateDto, StreamEvent } from '../contracts/exercise.schema.js';
-
-/** A delivered event as the log keeps it: with the scenario's own id and where it came from (never sent out as is). */
-export type LoggedEvent = StreamEvent & { readonly origin: 'timeline' | 'noise' | 'inject' };
+import type { ClockStateDto } from '../contracts/exercise.schema.js';
 import type { DeliveredEvent, VirtualClockSnapshot } from '../engine/index.js';
-import type { ExerciseEventEntity } from './exercise.entity.js';
+import type { LoggedEvent } from '../exercise-log/logged-event.js';
+
+export type { LoggedEvent } from '../exercise-log/logged-event.js';
 
 export type ClockEnd = Pick<ClockStateDto, 'allowOvertime' | 'endReason'>;
 
@@ -39,33 +38,5 @@ export function toStreamEvent(event: DeliveredEvent, scheduledWall: number): Log
     catchUp: event.catchUp,
     origin: event.origin,
     alert: event.alert as unknown as Record<string, unknown>,
-  };
-}
-
-export function eventRow(exerciseId: string, teamId: string, event: LoggedEvent): ExerciseEventEntity {
-  return {
-    exerciseId,
-    teamId,
-    seq: event.seq,
-    eventId: event.eventId,
-    virtualMs: String(event.virtualMs),
-    deliveredVirtualMs: String(event.deliveredVirtualMs),
-    scheduledWallMs: String(event.scheduledWallMs),
-    catchUp: event.catchUp,
-    origin: event.origin,
-    payload: JSON.stringify(event.alert),
-  };
-}
-
-export function rowToStreamEvent(row: ExerciseEventEntity): LoggedEvent {
-  return {
-    seq: Number(row.seq),
-    eventId: row.eventId,
-    virtualMs: Number(row.virtualMs),
-    deliveredVirtualMs: Number(row.deliveredVirtualMs),
-    scheduledWallMs: Number(row.scheduledWallMs),
-    catchUp: Boolean(row.catchUp),
-    origin: row.origin,
-    alert: JSON.parse(row.payload) as Record<string, unknown>,
   };
 }

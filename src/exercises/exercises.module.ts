@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExerciseLogModule } from '../exercise-log/exercise-log.module.js';
 import { ScenariosModule } from '../scenarios/scenarios.module.js';
 import { AlertRefService } from './alert-ref.service.js';
 import { ExerciseBus } from './exercise-bus.js';
@@ -6,11 +7,12 @@ import { ExerciseRuntime } from './exercise-runtime.service.js';
 import { ExerciseBriefingController } from './exercise-briefing.controller.js';
 import { ExercisesController } from './exercises.controller.js';
 import { ExercisesService } from './exercises.service.js';
+import { RosterService } from './roster.service.js';
 
 @Module({
-  imports: [ScenariosModule],
+  imports: [ScenariosModule, ExerciseLogModule],
   controllers: [ExercisesController, ExerciseBriefingController],
-  providers: [ExerciseBus, ExerciseRuntime, ExercisesService, AlertRefService],
-  exports: [ExerciseBus, ExerciseRuntime, ExercisesService, AlertRefService],
+  providers: [ExerciseBus, ExerciseRuntime, ExercisesService, AlertRefService, RosterService],
+  exports: [ExerciseBus, ExerciseRuntime, ExercisesService, AlertRefService, RosterService, ExerciseLogModule],
 })
 export class ExercisesModule {}

@@ -13,6 +13,7 @@ import { AlertRefService } from './alert-ref.service.js';
 import { newAlertSalt, type OutgoingStreamEvent } from './alert-refs.js';
 import { ExerciseRuntime } from './exercise-runtime.service.js';
 import { ExerciseEntity, ExerciseMemberEntity, ExerciseTeamEntity, ExerciseTransitionEntity } from './exercise.entity.js';
+import { RosterService } from './roster.service.js';
 
 /** What a user may do with one exercise; decided here for REST and sockets alike. */
 export interface ExerciseAccess {
@@ -31,6 +32,7 @@ export class ExercisesService {
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
+    @Inject(RosterService) private readonly rosters: RosterService,
   ) {}
 
   async create(user: AuthenticatedUser, input: CreateExercise): Promise<ExerciseDto> {
@@ -93,13 +95,13 @@ export class ExercisesService {
   async access(user: AuthenticatedUser, exerciseId: string): Promise<ExerciseAccess> {
     const exercise = await this.dataSource.getRepository(ExerciseEntity).findOne({ where: { id: exerciseId } });
     if (!exercise) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
-    const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId }, order: { ordinal: 'ASC' } });
-    const membership = await this.dataSource.getRepository(ExerciseMemberEntity).findOne({ where: { exerciseId, userId: user.id } });
+    const roster = await this.rosters.of(exerciseId);
+    const teamId = roster.teamOf.get(user.id) ?? null;
     const sameOrg = exercise.orgId === user.orgId;
     const canControl = user.roles.includes('admin') || (user.roles.includes('instructor') && sameOrg);
     const canReview = user.roles.includes('reviewer') && sameOrg;
-    if (!canControl && !canReview && !membership) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
-    return { exercise, canControl, teamId: membership?.teamId ?? null, teamIds: teams.map((t) => t.id) };
+    if (!canControl && !canReview && teamId === null) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
+    return { exercise, canControl, teamId, teamIds: roster.teamIds };
   }
 
   /** The clock as clients see it, without loading the roster (joins call this once per socket). */
@@ -164,9 +166,10 @@ export class ExercisesService {
 
   private async toDto(exercise: ExerciseEntity, user: AuthenticatedUser): Promise<ExerciseDto> {
     const { row: version, scenario } = await this.catalogue.byVersionId(exercise.scenarioVersionId);
-    const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId: exercise.id }, order: { ordinal: 'ASC' } });
-    const members = await this.dataSource.getRepository(ExerciseMemberEntity).find({ where: { exerciseId: exercise.id } });
-    const users = members.length ? await this.dataSource.getRepository(UserEntity).find({ where: { id: In(members.map((m) => m.userId)) } }) : [];
+    const roster = await this.rosters.of(exercise.id);
+    const memberIds = [...roster.teamOf.keys()];
+    // Names and display names are read fresh: only who plays where is fixed.
+    const users = memberIds.length ? await this.dataSource.getRepository(UserEntity).find({ where: { id: In(memberIds) } }) : [];
     const byId = new Map(users.map((u) => [u.id, u]));
     // The seed decides the noise and the delivery instants: staff of the exercise's organisation only.
     const staff = user.roles.includes('admin') || ((user.roles.includes('instructor') || user.roles.includes('reviewer')) && exercise.orgId === user.orgId);
@@ -186,17 +189,16 @@ export class ExercisesService {
       createdAt: exercise.createdAt,
       createdBy: exercise.createdBy,
       clock: this.runtime.clockOf(exercise, scenario.duration * 1000),
-      teams: teams.map((t) => ({
+      teams: roster.teams.map((t) => ({
         id: t.id,
         name: t.name,
-        members: members
-          .filter((m) => m.teamId === t.id)
-          .map((m) => byId.get(m.userId))
+        members: t.memberIds
+          .map((id) => byId.get(id))
           .filter((u): u is UserEntity => u !== undefined)
           .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName }))
           .sort((a, b) => a.username.localeCompare(b.username)),
       })),
-      myTeamId: members.find((m) => m.userId === user.id)?.teamId ?? null,
+      myTeamId: roster.teamOf.get(user.id) ?? null,
     };
   }
 }

@@ -7,10 +7,9 @@ import { OrganisationEntity } from '../identity/organisation.entity.js';
 import { UnitEntity } from '../identity/unit.entity.js';
 import { UserRoleEntity } from '../identity/user-role.entity.js';
 import { UserEntity } from '../identity/user.entity.js';
+import { ExerciseEventEntity, ExerciseJournalEntity } from '../exercise-log/exercise-log.entity.js';
 import {
   ExerciseEntity,
-  ExerciseEventEntity,
-  ExerciseJournalEntity,
   ExerciseMemberEntity,
   ExerciseTeamEntity,
   ExerciseTransitionEntity,

@@ -44,7 +44,7 @@ function attachment(content: Buffer | string, type: string, filename: string): S
 
 /**
  * Results for leadership: read-only, for the organisation's reviewers, instructors and
- * administrators. Figures come from ScoringService; see docs in ResultsService.
+ * administrators. Figures come from ExerciseScoresService; see docs in ResultsService.
  */
 @Controller('results')
 export class ResultsController {
@@ -80,7 +80,7 @@ export class ResultsController {
 
   @Get('exercises/:exerciseId/teams/:teamId')
   @Access(RESULT_READERS)
-  @ApiDoc({ summary: 'One team\'s full score (every line item with its evidence), as ScoringService computes it', description: SCOPE, tags: TAGS, response: TeamScoreSchema, errors: ['EXERCISE_NOT_FOUND', 'NOT_FOUND', 'EXERCISE_INVALID_STATE'] })
+  @ApiDoc({ summary: 'One team\'s full score (every line item with its evidence), as the scoring module computes it', description: SCOPE, tags: TAGS, response: TeamScoreSchema, errors: ['EXERCISE_NOT_FOUND', 'NOT_FOUND', 'EXERCISE_INVALID_STATE'] })
   teamScore(
     @CurrentUser() user: AuthenticatedUser,
     @Param('exerciseId', { schema: UuidSchema }) exerciseId: string,

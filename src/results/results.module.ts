@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExercisesModule } from '../exercises/exercises.module.js';
 import { ScenariosModule } from '../scenarios/scenarios.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { ReportRenderer } from './report-renderer.service.js';
@@ -8,7 +9,7 @@ import { ResultsService } from './results.service.js';
 
 /** Read-only results, exports and printed reports for reviewers (see docs in ResultsService). */
 @Module({
-  imports: [ScenariosModule, ScoringModule],
+  imports: [ScenariosModule, ExercisesModule, ScoringModule],
   controllers: [ResultsController],
   providers: [ResultsService, ResultsReportsService, ReportRenderer],
 })

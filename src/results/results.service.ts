@@ -18,12 +18,14 @@ import type {
 } from '../contracts/results.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { TeamScore } from '../contracts/scoring.schema.js';
-import { ExerciseEntity, ExerciseMemberEntity, ExerciseTeamEntity, ExerciseTransitionEntity } from '../exercises/exercise.entity.js';
+import { ExerciseEntity, ExerciseTransitionEntity } from '../exercises/exercise.entity.js';
+import { RosterService } from '../exercises/roster.service.js';
 import { OrganisationEntity } from '../identity/organisation.entity.js';
 import { UnitEntity } from '../identity/unit.entity.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
-import { ScoringService, type ExerciseScores } from '../scoring/scoring.service.js';
+import { ExerciseScoresService } from '../scoring/exercise-scores.service.js';
+import type { ExerciseScores } from '../scoring/score-calculator.service.js';
 import { aggregateWeaknesses, componentFigures, reviewHref, teamScoreHref, teamUnits, unitTrends, type TrendInput, type WeaknessInput } from './results-aggregate.js';
 import { resultsCsv } from './results-csv.js';
 
@@ -67,7 +69,7 @@ function bound(value: string | undefined, end: boolean): number | null {
 }
 
 /**
- * Read-only results for the caller's own organisation. Scores always come from ScoringService;
+ * Read-only results for the caller's own organisation. Scores always come from ExerciseScoresService;
  * this service only selects, joins (units, members, dates) and sums its figures.
  */
 @Injectable()
@@ -75,7 +77,8 @@ export class ResultsService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
-    @Inject(ScoringService) private readonly scoring: ScoringService,
+    @Inject(ExerciseScoresService) private readonly scoring: ExerciseScoresService,
+    @Inject(RosterService) private readonly rosters: RosterService,
   ) {}
 
   // ---- public views ----
@@ -95,7 +98,7 @@ export class ResultsService {
     return (await this.scored(user, exerciseId, 'totals')).results;
   }
 
-  /** The full TeamScore (with line items), as ScoringService computes it. */
+  /** The full TeamScore (with line items), as ExerciseScoresService computes it. */
   async teamScore(user: AuthenticatedUser, exerciseId: string, teamId: string): Promise<TeamScore> {
     const org = await this.org(user);
     const [bundle] = await this.bundles(org, {}, [exerciseId]);
@@ -243,12 +246,11 @@ export class ResultsService {
     const rows = await repository.find({ where: exerciseIds === null ? { orgId: org.orgId } : { orgId: org.orgId, id: In([...exerciseIds]) } });
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [transitions, teams, members] = await Promise.all([
+    const [transitions, rosters] = await Promise.all([
       this.dataSource.getRepository(ExerciseTransitionEntity).find({ where: { exerciseId: In(ids) }, order: { id: 'ASC' } }),
-      this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId: In(ids) }, order: { ordinal: 'ASC' } }),
-      this.dataSource.getRepository(ExerciseMemberEntity).find({ where: { exerciseId: In(ids) } }),
+      this.rosters.ofMany(ids),
     ]);
-    const userIds = [...new Set(members.map((m) => m.userId))];
+    const userIds = [...new Set([...rosters.values()].flatMap((r) => [...r.teamOf.keys()]))];
     const users = userIds.length ? await this.dataSource.getRepository(UserEntity).find({ where: { id: In(userIds) } }) : [];
     const userById = new Map(users.map((u) => [u.id, u]));
     const from = bound(period.from, false);
@@ -270,12 +272,10 @@ export class ResultsService {
         startedAt,
         endedAt,
         heldAt,
-        teams: teams
-          .filter((t) => t.exerciseId === row.id)
+        teams: (rosters.get(row.id)?.teams ?? [])
           .map((t) => {
-            const list = members
-              .filter((m) => m.teamId === t.id)
-              .map((m) => userById.get(m.userId))
+            const list = t.memberIds
+              .map((id) => userById.get(id))
               .filter((u): u is UserEntity => u !== undefined)
               .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, unitId: u.unitId }))
               .sort((a, b) => a.username.localeCompare(b.username));

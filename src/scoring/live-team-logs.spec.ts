@@ -1,5 +1,5 @@
 import type { RecordedAction } from '../contracts/triage.schema.js';
-import type { TeamLog } from './exercise-log-reader.js';
+import type { TeamLog } from './team-log-scoring.js';
 import { type DeliveredNotice, LiveTeamLogs } from './live-team-logs.js';
 
 const event = (seq: number, origin: DeliveredNotice['origin'] = 'timeline'): DeliveredNotice => ({ seq, eventId: `e-${seq}`, virtualMs: seq * 1000, deliveredVirtualMs: seq * 1000, origin });

@@ -1,5 +1,5 @@
 import type { RecordedAction } from '../contracts/triage.schema.js';
-import type { TeamLog } from './exercise-log-reader.js';
+import type { TeamLog } from './team-log-scoring.js';
 import type { ScoringDeliveredEvent } from './score.js';
 import { deliveredEvent } from './settlement.js';
 
@@ -67,11 +67,6 @@ export class LiveTeamLogs {
   failed(): void {
     this.held = null;
     this.teams = null;
-  }
-
-  /** Not needed for now (a scoring worker keeps the logs): drop them; notices are ignored until the next read. */
-  forget(): void {
-    this.failed();
   }
 
   events(teamId: string, events: readonly DeliveredNotice[]): void {

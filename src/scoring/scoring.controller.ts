@@ -27,7 +27,10 @@ import {
 } from '../contracts/scoring.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { renderReviewHtml, REVIEW_CSP } from './review-html.js';
-import { type ExerciseScores, ScoringService } from './scoring.service.js';
+import { LiveScoreboardService } from './live-scoreboard.service.js';
+import type { ExerciseScores } from './score-calculator.service.js';
+import { ScoreCorrectionsService } from './score-corrections.service.js';
+import { ScoreReadsService } from './score-reads.service.js';
 
 const ExerciseIdSchema = z.uuid();
 const TeamIdSchema = z.string().min(1).max(64);
@@ -36,7 +39,11 @@ const READ_ERRORS = ['EXERCISE_NOT_FOUND', 'NOT_TEAM_MEMBER', 'FORBIDDEN', 'VALI
 
 @Controller('exercises')
 export class ScoringController {
-  constructor(@Inject(ScoringService) private readonly scoring: ScoringService) {}
+  constructor(
+    @Inject(LiveScoreboardService) private readonly board: LiveScoreboardService,
+    @Inject(ScoreReadsService) private readonly reads: ScoreReadsService,
+    @Inject(ScoreCorrectionsService) private readonly corrections: ScoreCorrectionsService,
+  ) {}
 
   @Get(':exerciseId/scoreboard')
   @Access('authenticated')
@@ -47,7 +54,7 @@ export class ScoringController {
     errors: ['EXERCISE_NOT_FOUND'],
   })
   scoreboard(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string): Promise<ScoreboardView> {
-    return this.scoring.scoreboardFor(user, exerciseId);
+    return this.board.scoreboardFor(user, exerciseId);
   }
 
   @Post(':exerciseId/scoreboard')
@@ -59,7 +66,7 @@ export class ScoringController {
     @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
     @Body({ schema: ScoreboardControlSchema }) body: ScoreboardControl,
   ): Promise<ScoreboardView> {
-    return this.scoring.controlScoreboard(user, exerciseId, body);
+    return this.board.controlScoreboard(user, exerciseId, body);
   }
 
   @Get(':exerciseId/scores')
@@ -70,7 +77,7 @@ export class ScoringController {
     @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
     @Query({ schema: ScoreDetailQuerySchema }) query: z.output<typeof ScoreDetailQuerySchema>,
   ): Promise<ExerciseScores> {
-    return this.scoring.exerciseScoresFor(user, exerciseId, query.detail);
+    return this.reads.exerciseScoresFor(user, exerciseId, query.detail);
   }
 
   @Get(':exerciseId/teams/:teamId/score')
@@ -86,7 +93,7 @@ export class ScoringController {
     @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
     @Param('teamId', { schema: TeamIdSchema }) teamId: string,
   ): Promise<TeamScore> {
-    return this.scoring.teamScoreFor(user, exerciseId, teamId);
+    return this.reads.teamScoreFor(user, exerciseId, teamId);
   }
 
   @Post(':exerciseId/rescore')
@@ -99,14 +106,14 @@ export class ScoringController {
     errors: ['EXERCISE_NOT_FOUND', 'FORBIDDEN', 'EXERCISE_INVALID_STATE', 'SCENARIO_NOT_FOUND', 'VALIDATION_FAILED'],
   })
   rescore(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Body({ schema: RescoreSchema }) body: RescoreInput): Promise<ScoreHistory> {
-    return this.scoring.rescore(user, exerciseId, body);
+    return this.corrections.rescore(user, exerciseId, body);
   }
 
   @Get(':exerciseId/score-history')
   @Access(['instructor', 'admin', 'reviewer'])
   @ApiDoc({ summary: 'Every stored score version (finish, re-scores, adjustments) with its reason, and the manual adjustments', tags: ['scoring'], response: ScoreHistorySchema, errors: READ_ERRORS })
   history(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string): Promise<ScoreHistory> {
-    return this.scoring.history(user, exerciseId);
+    return this.corrections.history(user, exerciseId);
   }
 
   @Post(':exerciseId/teams/:teamId/adjustments')
@@ -118,7 +125,7 @@ export class ScoringController {
     @Param('teamId', { schema: TeamIdSchema }) teamId: string,
     @Body({ schema: AdjustmentInputSchema }) body: AdjustmentInput,
   ): Promise<ScoreAdjustment> {
-    return this.scoring.adjust(user, exerciseId, teamId, body);
+    return this.corrections.adjust(user, exerciseId, teamId, body);
   }
 
   @Get(':exerciseId/teams/:teamId/review')
@@ -137,7 +144,7 @@ export class ScoringController {
     @Query({ schema: ReviewQuerySchema }) query: z.output<typeof ReviewQuerySchema>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AfterActionReview | string> {
-    const review = await this.scoring.reviewFor(user, exerciseId, teamId);
+    const review = await this.reads.reviewFor(user, exerciseId, teamId);
     const name = `aar-${exerciseId.slice(0, 8)}-${teamId.replace(/[^A-Za-z0-9-]/g, '').slice(0, 36)}`;
     if (query.format === 'html') {
       response.setHeader('Content-Type', 'text/html; charset=utf-8');

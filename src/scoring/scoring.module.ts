@@ -3,13 +3,17 @@ import { HeavyJobsModule } from '../heavy-jobs/heavy-jobs.module.js';
 import { ExercisesModule } from '../exercises/exercises.module.js';
 import { ScenariosModule } from '../scenarios/scenarios.module.js';
 import { ScoringController } from './scoring.controller.js';
-import { ScoringService } from './scoring.service.js';
+import { ExerciseScoresService } from './exercise-scores.service.js';
+import { LiveScoreboardService } from './live-scoreboard.service.js';
+import { ScoreCalculator } from './score-calculator.service.js';
+import { ScoreCorrectionsService } from './score-corrections.service.js';
+import { ScoreReadsService } from './score-reads.service.js';
 import { SimulationController } from './simulation.controller.js';
 
 @Module({
   imports: [ExercisesModule, ScenariosModule, HeavyJobsModule],
   controllers: [ScoringController, SimulationController],
-  providers: [ScoringService],
-  exports: [ScoringService],
+  providers: [ScoreCalculator, ExerciseScoresService, LiveScoreboardService, ScoreCorrectionsService, ScoreReadsService],
+  exports: [ScoreCalculator, ExerciseScoresService],
 })
 export class ScoringModule {}

@@ -1,11 +1,17 @@
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
-import type { TriageScenarioView } from '../triage/team-state.reducer.js';
+import type { RecordedAction } from '../contracts/triage.schema.js';
+import { deriveTeamState, type TriageScenarioView } from '../triage/team-state.reducer.js';
 import type { AnswerKey } from './answer-key.js';
-import type { TeamLog } from './exercise-log-reader.js';
-import { computeScore, type ScoringAction } from './score.js';
+import { computeScore, type ScoringAction, type ScoringDeliveredEvent } from './score.js';
 import { receivedAt } from './settlement.js';
-import { foldTeamState } from './team-state-fold.js';
+
+/** What the scorer reads of one team's log (ExerciseLogRepository.teamLogs). */
+export interface TeamLog {
+  readonly delivered: readonly ScoringDeliveredEvent[];
+  /** Recorded trainee actions in per-team seq order. */
+  readonly actions: readonly RecordedAction[];
+}
 
 /** How much of a score to build: every line item, or the totals a board shows. */
 export type ScoreDetail = 'full' | 'totals';
@@ -31,15 +37,15 @@ export interface TeamLogScoringInput {
 }
 
 /**
- * One team's score from its logs: the recorded actions folded into the team's state, then scored.
- * Pure; the service and the scoring workers both call it, so a team scores the same wherever.
+ * One team's score from its logs: the recorded actions folded into the team's state by the triage
+ * reducer (the same rules that accepted them), then scored. Pure.
  */
 export function scoreTeamLog(scenario: ScoringScenarioParts, input: TeamLogScoringInput): TeamScore {
   // A recorded action is a scoring action with more fields; its action passed the schema when it
   // was recorded. Viewed as one, not copied: 200 teams' copies cost a third of a million objects.
   const actions = input.log.actions as unknown as readonly ScoringAction[];
   // Only accepted actions were logged, and a delivery never un-happens (as the triage cache rebuilds it).
-  const state = foldTeamState(actions, { delivered: () => true, scenario: scenario.view, teamMemberIds: new Set(input.memberIds) }, { exerciseId: input.exerciseId, teamId: input.teamId });
+  const state = deriveTeamState(actions, { delivered: () => true, scenario: scenario.view, teamMemberIds: new Set(input.memberIds) }, { exerciseId: input.exerciseId, teamId: input.teamId });
   return computeScore({
     scenario: scenario.scenario,
     seed: input.seed,

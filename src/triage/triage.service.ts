@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, IsNull, Not } from 'typeorm';
+import { LRUCache } from 'lru-cache';
+import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
@@ -8,9 +9,10 @@ import { AlertRefService } from '../exercises/alert-ref.service.js';
 import { clientResult, withRefsInText } from '../exercises/alert-refs.js';
 import { ExerciseBus } from '../exercises/exercise-bus.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
-import { ExerciseEntity, ExerciseJournalEntity, ExerciseMemberEntity, ExerciseTeamEntity } from '../exercises/exercise.entity.js';
+import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
+import { ExerciseEntity } from '../exercises/exercise.entity.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
-import { UserEntity } from '../identity/user.entity.js';
+import { RosterService, type ExerciseRoster } from '../exercises/roster.service.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
 import { toEngineAction } from './engine-mapping.js';
 import { reportDeadlines } from './report-deadlines.js';
@@ -25,15 +27,10 @@ import {
   type TriageScenarioView,
 } from './team-state.reducer.js';
 
-/** Who plays in an exercise; fixed once the exercise is created, so cached. */
-interface Roster {
-  readonly exerciseId: string;
-  readonly orgId: string | null;
+/** Who plays in an exercise (RosterService) and the scenario they play. */
+interface Roster extends ExerciseRoster {
   readonly scenario: Scenario;
   readonly view: TriageScenarioView;
-  readonly teamOf: ReadonlyMap<string, string>;
-  readonly members: ReadonlyMap<string, ReadonlySet<string>>;
-  readonly usernames: ReadonlyMap<string, string>;
 }
 
 interface TeamCache {
@@ -66,8 +63,6 @@ interface ExerciseCache {
 }
 
 const MAX_CACHED_EXERCISES = 64;
-/** Journal rows read per query by `actions()` (one bound parameter each). */
-const ORDINALS_PER_READ = 500;
 /** Actions whose broadcast carries no entity snapshot (see act()). */
 const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['type']>(['alert.note', 'incident.observable', 'hint.request']);
 
@@ -79,7 +74,8 @@ const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['typ
 @Injectable()
 export class TriageService {
   private readonly logger = new Logger(TriageService.name);
-  private readonly rosters = new Map<string, Promise<Roster>>();
+  /** The scenario and reducer view of each scenario version in play. */
+  private readonly scenarios = new LRUCache<string, Promise<{ scenario: Scenario; view: TriageScenarioView }>>({ max: MAX_CACHED_EXERCISES });
   private readonly caches = new Map<string, Promise<ExerciseCache>>();
   /** Actions applied but not yet committed, per exercise. */
   private readonly inflightOf = new Map<string, number>();
@@ -91,6 +87,8 @@ export class TriageService {
     @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
+    @Inject(RosterService) private readonly rosters: RosterService,
+    @Inject(ExerciseLogRepository) private readonly log: ExerciseLogRepository,
   ) {}
 
   /**
@@ -219,12 +217,9 @@ export class TriageService {
     const team = await this.readableTeam(user, exerciseId, teamId);
     const roster = await this.roster(exerciseId);
     const ordinals = this.teamCache(await this.cache(roster), roster, team).ordinals.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit);
-    const rows: ExerciseJournalEntity[] = [];
-    for (let i = 0; i < ordinals.length; i += ORDINALS_PER_READ) {
-      rows.push(...(await this.dataSource.getRepository(ExerciseJournalEntity).find({ where: { exerciseId, ordinal: In(ordinals.slice(i, i + ORDINALS_PER_READ)) }, order: { ordinal: 'ASC' } })));
-    }
+    const recorded = await this.log.recordedActionsAt(exerciseId, ordinals);
     const namer = await this.alertRefs.namer(exerciseId);
-    return { teamId: team, actions: rows.filter((r) => r.detail !== null).map((r) => namer.recordedAction(JSON.parse(r.detail!) as RecordedAction)) };
+    return { teamId: team, actions: recorded.map((r) => namer.recordedAction(r)) };
   }
 
   /** Report deadlines for the console, counted from what the team knows (see reportDeadlines). */
@@ -320,35 +315,15 @@ export class TriageService {
     return team;
   }
 
-  private roster(exerciseId: string): Promise<Roster> {
-    let roster = this.rosters.get(exerciseId);
-    if (!roster) {
-      roster = this.loadRoster(exerciseId);
-      this.rosters.set(exerciseId, roster);
-      roster.catch(() => this.rosters.delete(exerciseId));
-      this.trim(this.rosters);
+  private async roster(exerciseId: string): Promise<Roster> {
+    const roster = await this.rosters.of(exerciseId);
+    let scenario = this.scenarios.get(roster.scenarioVersionId);
+    if (!scenario) {
+      scenario = this.catalogue.byVersionId(roster.scenarioVersionId).then(({ scenario: s }) => ({ scenario: s, view: triageScenarioView(s) }));
+      this.scenarios.set(roster.scenarioVersionId, scenario);
+      scenario.catch(() => this.scenarios.delete(roster.scenarioVersionId));
     }
-    return roster;
-  }
-
-  private async loadRoster(exerciseId: string): Promise<Roster> {
-    const exercise = await this.dataSource.getRepository(ExerciseEntity).findOne({ where: { id: exerciseId } });
-    if (!exercise) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
-    const { scenario } = await this.catalogue.byVersionId(exercise.scenarioVersionId);
-    const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId } });
-    const memberRows = await this.dataSource.getRepository(ExerciseMemberEntity).find({ where: { exerciseId } });
-    const users = memberRows.length ? await this.dataSource.getRepository(UserEntity).find({ where: { id: In(memberRows.map((m) => m.userId)) } }) : [];
-    const members = new Map<string, Set<string>>(teams.map((t) => [t.id, new Set<string>()]));
-    for (const m of memberRows) members.get(m.teamId)?.add(m.userId);
-    return {
-      exerciseId,
-      orgId: exercise.orgId,
-      scenario,
-      view: triageScenarioView(scenario),
-      teamOf: new Map(memberRows.map((m) => [m.userId, m.teamId])),
-      members,
-      usernames: new Map(users.map((u) => [u.id, u.username])),
-    };
+    return { ...roster, ...(await scenario) };
   }
 
   private cache(roster: Roster): Promise<ExerciseCache> {
@@ -366,15 +341,11 @@ export class TriageService {
 
   /** Rebuilds every team's state and acks from the log (after a restart, or on first use). */
   private async loadCache(roster: Roster): Promise<ExerciseCache> {
-    const rows = await this.dataSource.getRepository(ExerciseJournalEntity).find({
-      where: { exerciseId: roster.exerciseId, type: 'action', detail: Not(IsNull()) },
-      order: { ordinal: 'ASC' },
-    });
+    const rows = await this.log.recordedActions(roster.exerciseId);
     const byTeam = new Map<string, RecordedAction[]>();
     const ordinalOf = new Map<RecordedAction, number>();
-    for (const row of rows) {
-      const recorded = JSON.parse(row.detail!) as RecordedAction;
-      ordinalOf.set(recorded, row.ordinal);
+    for (const { ordinal, action: recorded } of rows) {
+      ordinalOf.set(recorded, ordinal);
       const list = byTeam.get(recorded.teamId) ?? [];
       list.push(recorded);
       byTeam.set(recorded.teamId, list);

@@ -32,7 +32,6 @@ async function startServer(dataDir: string): Promise<ServerProcess> {
       LOAD_BUNDLED_SCENARIOS: 'false',
       LOG_LEVEL: 'log',
       PASSWORD_SCRYPT_LOG2N: '10',
-      SCORING_WORKERS: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

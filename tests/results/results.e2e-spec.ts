@@ -6,7 +6,8 @@ import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import type { ExerciseList, ExerciseResults, Trends, UnitTrend, Weaknesses } from '../../src/contracts/results.schema';
 import type { TeamScore } from '../../src/contracts/scoring.schema';
 import { CSV_COLUMNS } from '../../src/results/results-csv';
-import { ScoringService, type ExerciseScores } from '../../src/scoring/scoring.service';
+import { ExerciseScoresService } from '../../src/scoring/exercise-scores.service';
+import type { ExerciseScores } from '../../src/scoring/score-calculator.service';
 import { api, createAccount, login } from '../support/api';
 import { alertRefsOf, startTestApp, type TestApp } from '../support/test-app';
 import { hasPoppler, inkShare, parseCsv, play, SCENARIOS_DIR, solverActions, startExercise } from './results-support';
@@ -14,7 +15,7 @@ import { hasPoppler, inkShare, parseCsv, play, SCENARIOS_DIR, solverActions, sta
 /**
  * Results for provincial leadership, end to end: two drills played through the real API with the
  * headless solvers' perfect and naive action logs (and an idle team), finished, then read back
- * through /api/results/* as the organisation's reviewer. Every figure must equal ScoringService's;
+ * through /api/results/* as the organisation's reviewer. Every figure must equal ExerciseScoresService's;
  * the CSV and both PDF reports must carry them; the other province's reviewer sees nothing.
  */
 
@@ -32,7 +33,7 @@ describe('results for reviewers (e2e)', () => {
   let tokens: Record<string, string>;
   let ids: Record<string, string>;
   let units: Record<string, Unit>;
-  let scoring: ScoringService;
+  let scoring: ExerciseScoresService;
   let exA: ExerciseDto;
   let exB: ExerciseDto;
   let draft: ExerciseDto;
@@ -42,7 +43,7 @@ describe('results for reviewers (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ LOAD_BUNDLED_SCENARIOS: 'true', SCENARIOS_DIR, PASSWORD_SCRYPT_LOG2N: '10', LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
-    scoring = t.app.get(ScoringService);
+    scoring = t.app.get(ExerciseScoresService);
     const admin = await login(t.baseUrl, 'admin');
     const orgs = (await api<Array<{ code: string; units: Unit[] }>>(t.baseUrl, admin, 'GET', '/orgs')).body;
     units = Object.fromEntries(orgs.find((o) => o.code === 'lam-son')!.units.map((u) => [u.code, u]));
@@ -138,7 +139,7 @@ describe('results for reviewers (e2e)', () => {
     expect((await get<{ error: { code: string } }>(tokens.trainee1!, '/results/exercises')).body.error.code).toBe('FORBIDDEN');
   });
 
-  it('the exercise ranking shows exactly ScoringService\'s figures, the team\'s majority unit and review links that work', async () => {
+  it('the exercise ranking shows exactly ExerciseScoresService\'s figures, the team\'s majority unit and review links that work', async () => {
     for (const exercise of [exA, exB]) {
       const results = await get<ExerciseResults>(tokens.reviewer!, `/results/exercises/${exercise.id}`);
       expect(results.status).toBe(200);

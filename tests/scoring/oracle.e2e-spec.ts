@@ -5,7 +5,7 @@ import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import type { ScoreboardView, TeamScore } from '../../src/contracts/scoring.schema';
 import type { ReportDeadlines } from '../../src/contracts/triage.schema';
 import { alertRef } from '../../src/exercises/alert-refs';
-import type { ExerciseScores } from '../../src/scoring/scoring.service';
+import type { ExerciseScores } from '../../src/scoring/score-calculator.service';
 import { api, login, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { TriageClient } from '../triage/triage-support';

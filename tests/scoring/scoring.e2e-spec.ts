@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import type { AfterActionReview, ScoreAdjustment, ScoreboardView, ScoreHistory, TeamScore } from '../../src/contracts/scoring.schema';
 import { alertRef } from '../../src/exercises/alert-refs';
-import { ScoringWorkerError, ScoringWorkers } from '../../src/scoring/scoring-workers';
-import { ScoringService, type ExerciseScores } from '../../src/scoring/scoring.service';
+import { ExerciseScoresService } from '../../src/scoring/exercise-scores.service';
+import { ScoreCalculator, type ComputedScores, type ExerciseScores } from '../../src/scoring/score-calculator.service';
 import { api, login, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { TriageClient } from '../triage/triage-support';
@@ -319,67 +319,26 @@ describe('scoring wired into the platform', () => {
     expect(((await json.json()) as AfterActionReview).teamId).toBe(teamA);
   });
 
-  it('seals each team log at the finish, scores from the sealed copies exactly as from the rows, and ignores a stale or broken copy', async () => {
+  it('stores a version scored from the log rows exactly as a fresh computation from them', async () => {
     const db = t.app.get(DataSource);
-    const scoring = t.app.get(ScoringService);
-    const sealed = (await db.query('SELECT team_id, body FROM exercise_sealed_logs WHERE exercise_id = ?', [exercise.id])) as Array<{ team_id: string; body: string }>;
-    expect(sealed.map((r) => r.team_id).sort()).toEqual([teamA, teamB].sort());
-    // The verdicts the triage service recorded went into the compact columns, not kept as JSON records.
-    const verdictsOfA = (JSON.parse(sealed.find((r) => r.team_id === teamA)!.body) as { ids: string }).ids.length / 36;
-    expect(verdictsOfA).toBeGreaterThanOrEqual(5);
-    const scores = async () => (await scoring.scoresFromLogs(exercise.id, { detail: 'full' })).teams.map((x) => JSON.stringify(x.score));
-    const totals = async () => (await scoring.scoresFromLogs(exercise.id, { detail: 'totals' })).teams.map((x) => JSON.stringify(x.score));
-    const fromSealed = await scores();
-    expect(scoring.lastTiming?.sealedTeams).toBe(2);
-    expect(scoring.lastTiming?.workerTeams).toBe(0);
-    expect(scoring.lastTiming?.rows.actions).toBe(0);
-    // Totals are scored by the worker threads, each reading its share of the copies itself.
-    const totalsFromSealed = await totals();
-    expect(scoring.lastTiming?.workerTeams).toBe(2);
-    expect(scoring.lastTiming?.rows.actions).toBe(0);
-
-    // A copy sealed before the journal grew is stale: that team is read from its rows again.
-    await db.query('UPDATE exercise_sealed_logs SET journal_ordinal = journal_ordinal - 1 WHERE team_id = ?', [teamA]);
-    // An unreadable copy is ignored too.
-    await db.query("UPDATE exercise_sealed_logs SET body = '{\"format\": 1' WHERE team_id = ?", [teamB]);
-    expect(await scores()).toEqual(fromSealed);
-    expect(scoring.lastTiming?.sealedTeams).toBe(0);
-    expect(scoring.lastTiming?.rows.actions).toBeGreaterThan(0);
-    // The workers' totals are this thread's totals from the rows, byte for byte.
-    expect(await totals()).toEqual(totalsFromSealed);
-    expect(scoring.lastTiming?.workerTeams).toBe(0);
-
-    // The next stored version seals them afresh.
-    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamB}/adjustments`, { component: 'incident', points: 1, reason: 'Bản ghi niêm phong được làm mới' })).status).toBe(201);
-    expect(await scores()).not.toEqual(fromSealed);
-    expect(scoring.lastTiming?.sealedTeams).toBe(2);
-    const resealed = await totals();
-    expect(resealed).not.toEqual(totalsFromSealed);
-    expect(scoring.lastTiming?.workerTeams).toBe(2);
-
-    // A stored version from current copies is scored by the workers, which send back the text to
-    // store. The version before it was scored in this thread from the rows (the copies were stale),
-    // with the same answer key, logs and adjustments: the stored texts are the same, byte for byte.
-    const stored = async (versionNo: number) =>
-      (await db.query('SELECT team_id, score_json, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ? ORDER BY team_id', [exercise.id, versionNo])) as Array<{ team_id: string; score_json: string; summary_json: string }>;
-    const storedVersion = await scoring.storeFinal(exercise.id, { reason: 'e2e: scored for storage in the workers', actor: null });
-    expect(scoring.lastTiming?.workerTeams).toBe(2);
-    expect(scoring.lastTiming?.rows.actions).toBe(0);
-    const byWorkers = await stored(storedVersion.versionNo);
-    expect(byWorkers.map((r) => r.team_id)).toEqual([teamA, teamB].sort());
-    expect(byWorkers).toEqual(await stored(storedVersion.versionNo - 1));
-    expect((JSON.parse(byWorkers[0]!.score_json) as TeamScore).components.detection.items.length).toBeGreaterThan(0);
-
-    // Copies that look current but cannot be decoded: the workers leave them out, this thread reads the rows.
-    await db.query("UPDATE exercise_sealed_logs SET body = 'not json' WHERE exercise_id = ?", [exercise.id]);
-    expect(await totals()).toEqual(resealed);
-    expect(scoring.lastTiming?.workerTeams).toBe(0);
-    expect(scoring.lastTiming?.sealedTeams).toBe(0);
-    expect(scoring.lastTiming?.rows.actions).toBeGreaterThan(0);
+    const scoring = t.app.get(ExerciseScoresService);
+    const calculator = t.app.get(ScoreCalculator);
+    // Against the exercise's own version (the current one is the corrected key of the re-score above).
+    const version = await scoring.storeFinal(exercise.id, { scenarioVersionId: versionV1, reason: 'e2e: scored from the rows', actor: null });
+    // Read from the journal and event rows through the exercise log, every action of both teams.
+    expect(calculator.lastTiming?.rows.actions).toBeGreaterThanOrEqual(5);
+    const stored = (await db.query('SELECT team_id, score_json, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ?', [exercise.id, version.versionNo])) as Array<{ team_id: string; score_json: string; summary_json: string }>;
+    expect(stored.map((r) => r.team_id).sort()).toEqual([teamA, teamB].sort());
+    const fromRows = (await scoring.scoresFromLogs(exercise.id, { detail: 'full' })).teams;
+    expect(Object.fromEntries(stored.map((r) => [r.team_id, r.score_json]))).toEqual(Object.fromEntries(fromRows.map((x) => [x.teamId, JSON.stringify(x.score)])));
+    expect((JSON.parse(stored[0]!.score_json) as TeamScore).components.detection.items.length).toBeGreaterThan(0);
+    // Totals from the rows are the stored summaries.
+    const totals = (await scoring.scoresFromLogs(exercise.id, { detail: 'totals' })).teams;
+    expect(Object.fromEntries(stored.map((r) => [r.team_id, JSON.parse(r.summary_json) as TeamScore]))).toEqual(Object.fromEntries(totals.map((x) => [x.teamId, x.score])));
   });
 });
 
-describe('the live board computed by a scoring worker', () => {
+describe('the live board', () => {
   let t: TestApp;
   let instructor: string;
   let exercise: ExerciseDto;
@@ -390,8 +349,10 @@ describe('the live board computed by a scoring worker', () => {
   let b1: ScoreClient;
   let ref: (eventId: string) => string;
   const clients: ScoreClient[] = [];
-  const scoreLive = ScoringWorkers.prototype.scoreLive;
-  const live = jest.spyOn(ScoringWorkers.prototype, 'scoreLive');
+  const computeFromLogs = ScoreCalculator.prototype.computeFromLogs;
+  const compute = jest.spyOn(ScoreCalculator.prototype, 'computeFromLogs');
+  /** The live recomputations (they yield to sockets as they go), not REST reads. */
+  const liveCalls = (from: number) => compute.mock.calls.map((call, i) => ({ call, i })).filter(({ call, i }) => i >= from && call[2].yieldEveryMs !== undefined);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -425,7 +386,7 @@ describe('the live board computed by a scoring worker', () => {
   }, 60_000);
 
   afterAll(async () => {
-    live.mockRestore();
+    compute.mockRestore();
     for (const c of clients) c.close();
     await t.close();
   });
@@ -434,64 +395,56 @@ describe('the live board computed by a scoring worker', () => {
   const adjust = async (teamId: string, points: number) =>
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamId}/adjustments`, { component: 'detection', points, reason: 'Điều chỉnh kiểm thử' })).status).toBe(201);
   const pointsOf = (score: TeamScore) => ({ total: score.total, ...Object.fromEntries(Object.entries(score.components).map(([name, c]) => [name, [c.score, c.unclamped]])) });
-  /** The last score the worker computed for each team in the jobs from `from` on. */
-  const workerScores = async (from: number) => {
+  /** The last score the live board computed for each team in its recomputations from call `from` on. */
+  const liveScores = async (from: number) => {
     const scores = new Map<string, TeamScore>();
-    for (const result of live.mock.results.slice(from)) if (result.type === 'return') for (const [teamId, score] of await (result.value as Promise<Map<string, TeamScore>>)) scores.set(teamId, score);
+    for (const { i } of liveCalls(from)) {
+      const result = compute.mock.results[i];
+      if (result?.type === 'return') for (const [teamId, score] of (await (result.value as Promise<ComputedScores>)).scores) scores.set(teamId, score);
+    }
     return scores;
   };
 
-  it('equals the scores computed in the server thread from the logs', async () => {
+  it('equals the scores computed from the logs for a REST read', async () => {
     expect((await a1.act({ type: 'alert.verdict', alertId: ref('s-001'), verdict: 'true-positive' })).data?.applied).toBe(true);
     expect((await a1.act({ type: 'response', action: 'isolate-host', target: 'web-01' })).data?.applied).toBe(true);
     expect((await b1.act({ type: 'alert.verdict', alertId: ref('s-001'), verdict: 'false-positive', reason: 'Nhầm' })).data?.applied).toBe(true);
     await expectEventually(() => expect(cockpit.board?.rows.find((r) => r.teamId === teamB)).toBeDefined());
-    // Paused, both teams' scores stand still: an adjustment per team makes the worker score them at
-    // the virtual time the REST reads (scored in the server thread from the rows) use.
+    // Paused, both teams' scores stand still: an adjustment per team makes the live board score them
+    // at the virtual time the REST reads (scored from the rows) use.
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/pause`)).status).toBe(200);
-    const from = live.mock.calls.length;
+    const from = compute.mock.calls.length;
     await adjust(teamA, 5);
     await adjust(teamB, 5);
-    await expectEventually(async () => expect([...(await workerScores(from)).keys()].sort()).toEqual([teamA, teamB].sort()), 10_000);
-    const scores = await workerScores(from);
+    await expectEventually(async () => expect([...(await liveScores(from)).keys()].sort()).toEqual([teamA, teamB].sort()), 10_000);
+    const scores = await liveScores(from);
     for (const teamId of [teamA, teamB]) expect(pointsOf(scores.get(teamId)!)).toEqual(pointsOf(await teamScore(teamId)));
     // The two teams played differently, so equal totals would prove nothing.
     expect(scores.get(teamA)!.total).toBeGreaterThan(scores.get(teamB)!.total);
-    // And the board shows what the worker computed.
+    // And the board shows what the live recomputation computed.
     await expectEventually(() => expect(cockpit.board?.rows.find((r) => r.teamId === teamA)).toMatchObject({ adjustments: 5, total: scores.get(teamA)!.total }));
   });
 
-  it('scores again a team that changed while the worker was scoring', async () => {
+  it('scores again a team that changed while the board was being scored', async () => {
     let during: Promise<void> | undefined;
-    live.mockImplementationOnce(async function (this: ScoringWorkers, job) {
-      // Team B gets an adjustment while this job (team A's) is in the worker.
-      during = adjust(teamB, 3);
-      await during;
-      return scoreLive.call(this, job);
+    compute.mockImplementation(async function (this: ScoreCalculator, ...args: Parameters<ScoreCalculator['computeFromLogs']>) {
+      // Team B gets an adjustment while this live recomputation (team A's) runs.
+      if (during === undefined && args[2].yieldEveryMs !== undefined) {
+        during = adjust(teamB, 3);
+        await during;
+      }
+      return computeFromLogs.apply(this, args);
     });
-    const from = live.mock.calls.length;
-    await adjust(teamA, 1);
-    await expectEventually(() => expect(during).toBeDefined(), 10_000);
-    await during;
-    const expected = (await teamScore(teamB)).total;
-    await expectEventually(async () => expect((await workerScores(from + 1)).get(teamB)?.total).toBe(expected), 10_000);
-  });
-
-  it('is computed in the server thread while the worker fails', async () => {
-    const inThread = jest.spyOn(ScoringService.prototype, 'computeFromLogs');
     try {
-      live.mockRejectedValueOnce(new ScoringWorkerError('worker down'));
-      const from = live.mock.calls.length;
-      await adjust(teamA, 2);
-      // The live recomputation (it yields to sockets as it goes), not a REST read.
-      await expectEventually(() => expect(inThread).toHaveBeenCalledWith(expect.anything(), expect.anything(), expect.objectContaining({ detail: 'totals', yieldEveryMs: expect.any(Number) })), 10_000);
-      expect(live.mock.calls.length).toBe(from + 1);
-      await expectEventually(async () => expect(cockpit.board?.rows.find((r) => r.teamId === teamA)).toMatchObject({ adjustments: 8, total: (await teamScore(teamA)).total }));
-      // The worker is back for the next recomputation.
-      await adjust(teamB, 2);
-      await expectEventually(async () => expect((await workerScores(from + 1)).has(teamB)).toBe(true), 10_000);
+      const from = compute.mock.calls.length;
+      await adjust(teamA, 1);
+      await expectEventually(() => expect(during).toBeDefined(), 10_000);
+      await during;
+      const expected = (await teamScore(teamB)).total;
+      const first = liveCalls(from)[0]!.i;
+      await expectEventually(async () => expect((await liveScores(first + 1)).get(teamB)?.total).toBe(expected), 10_000);
     } finally {
-      inThread.mockRestore();
+      compute.mockImplementation(computeFromLogs);
     }
   });
 });

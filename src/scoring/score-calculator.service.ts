@@ -1,0 +1,210 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/app-error.js';
+import type { ExerciseStatus } from '../contracts/exercise.schema.js';
+import type { Scenario } from '../contracts/scenario.schema.js';
+import type { ManualAdjustment, ScoreAdjustment, TeamScore } from '../contracts/scoring.schema.js';
+import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
+import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
+import { ExerciseEntity } from '../exercises/exercise.entity.js';
+import { RosterService, type ExerciseRoster } from '../exercises/roster.service.js';
+import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
+import { triageScenarioView, type TriageScenarioView } from '../triage/team-state.reducer.js';
+import { AnswerKey } from './answer-key.js';
+import { rankTeams } from './score-team.js';
+import { ScoreAdjustmentEntity } from './scoring.entity.js';
+import { deliveredEvent } from './settlement.js';
+import { scoreTeamLog, type ScoreDetail, type TeamLog } from './team-log-scoring.js';
+
+export type { ScoreDetail } from './team-log-scoring.js';
+
+export interface ExerciseTeamScore {
+  readonly teamId: string;
+  readonly teamName: string;
+  readonly memberIds: readonly string[];
+  readonly score: TeamScore;
+  readonly rank: number;
+}
+
+export interface ExerciseScores {
+  readonly exerciseId: string;
+  readonly scenarioId: string;
+  readonly scenarioVersionId: string;
+  readonly status: ExerciseStatus;
+  readonly computedAt: string;
+  readonly teams: readonly ExerciseTeamScore[];
+}
+
+/** The answer key and reducer view of one scenario version, shared by every team and every re-score. */
+export interface ScoringScenario {
+  readonly versionId: string;
+  readonly scenarioId: string;
+  readonly version: string;
+  readonly scenario: Scenario;
+  readonly key: AnswerKey;
+  readonly view: TriageScenarioView;
+}
+
+/** Scores computed from the logs, with how long reading and computing took. */
+export interface ComputedScores {
+  readonly scores: Map<string, TeamScore>;
+  readonly logs: ReadonlyMap<string, TeamLog>;
+  readonly readMs: number;
+  readonly computeMs: number;
+  readonly rows: { readonly events: number; readonly actions: number };
+}
+
+export interface ComputeOptions {
+  readonly detail: ScoreDetail;
+  readonly teamIds?: readonly string[];
+  readonly endMs?: number;
+  /** Yield to sockets and other requests after this many ms of scoring (default 50). */
+  readonly yieldEveryMs?: number;
+  /** The logs at hand (the live board keeps them); read from the exercise log otherwise. */
+  readonly logs?: ReadonlyMap<string, TeamLog>;
+}
+
+const MAX_CACHED_SCENARIOS = 64;
+const YIELD_EVERY_MS = 50;
+
+/**
+ * What every scoring service needs: the exercise, its roster and scenario version, the judges'
+ * adjustments, the teams' logs (from the exercise log), and scores computed from them. No user
+ * checks: callers authorize.
+ */
+@Injectable()
+export class ScoreCalculator {
+  private readonly scenarios = new LRUCache<string, Promise<ScoringScenario>>({ max: MAX_CACHED_SCENARIOS });
+  /** How long the last computation from the logs spent reading and computing (for the benchmark and logs). */
+  lastTiming: { readonly readMs: number; readonly computeMs: number; readonly teams: number; readonly rows: { readonly events: number; readonly actions: number } } | null = null;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ExerciseLogRepository) private readonly log: ExerciseLogRepository,
+    @Inject(RosterService) private readonly rosters: RosterService,
+    @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
+    @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
+  ) {}
+
+  async exercise(exerciseId: string): Promise<ExerciseEntity> {
+    const exercise = await this.dataSource.getRepository(ExerciseEntity).findOne({ where: { id: exerciseId } });
+    if (!exercise) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
+    return exercise;
+  }
+
+  roster(exerciseId: string): Promise<ExerciseRoster> {
+    return this.rosters.of(exerciseId);
+  }
+
+  scenario(versionId: string): Promise<ScoringScenario> {
+    let scenario = this.scenarios.get(versionId);
+    if (!scenario) {
+      scenario = this.catalogue.byVersionId(versionId).then(({ row, scenario: s }) => ({
+        versionId: row.id,
+        scenarioId: row.scenarioId,
+        version: row.version,
+        scenario: s,
+        key: new AnswerKey(s),
+        view: triageScenarioView(s),
+      }));
+      this.scenarios.set(versionId, scenario);
+      scenario.catch(() => this.scenarios.delete(versionId));
+    }
+    return scenario;
+  }
+
+  /** Virtual time the exercise is at (its end once finished), never past the scenario's duration. */
+  virtualNow(exercise: ExerciseEntity, scenario: Scenario): number {
+    const clock = this.runtime.clockOf(exercise, scenario.duration * 1000);
+    return Math.min(clock.virtualMs, scenario.duration * 1000);
+  }
+
+  /** The logs of some teams (or, `wholeExercise`, every team read in one pass) as the scorer reads them. */
+  async teamLogs(exerciseId: string, teamIds: readonly string[], wholeExercise: boolean): Promise<{ teams: Map<string, TeamLog>; rows: { events: number; actions: number } }> {
+    return this.log.teamLogs(exerciseId, teamIds, deliveredEvent, { wholeExercise });
+  }
+
+  async teamLog(exerciseId: string, teamId: string): Promise<TeamLog> {
+    return (await this.teamLogs(exerciseId, [teamId], false)).teams.get(teamId) ?? { delivered: [], actions: [] };
+  }
+
+  /**
+   * Scores teams (all, or `teamIds`) from the exercise's logs against a scenario version's answer
+   * key: delivered events, recorded actions folded by the triage reducer, manual adjustments.
+   */
+  async computeFromLogs(exercise: ExerciseEntity, scenario: ScoringScenario, options: ComputeOptions): Promise<ComputedScores> {
+    const roster = await this.roster(exercise.id);
+    const teamIds = options.teamIds ?? roster.teamIds;
+    const started = performance.now();
+    const read = options.logs
+      ? { teams: options.logs, rows: { events: 0, actions: 0 } }
+      : await this.teamLogs(exercise.id, teamIds, options.teamIds === undefined || options.teamIds.length === roster.teams.length);
+    const readMs = performance.now() - started;
+    const adjustments = await this.adjustmentsByTeam(exercise.id);
+    const computeStarted = performance.now();
+    const endMs = options.endMs ?? this.virtualNow(exercise, scenario.scenario);
+    const scores = new Map<string, TeamScore>();
+    let sliceStarted = performance.now();
+    for (const teamId of teamIds) {
+      // A whole exercise takes seconds of CPU: let sockets and other requests through between teams.
+      if (performance.now() - sliceStarted > (options.yieldEveryMs ?? YIELD_EVERY_MS)) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStarted = performance.now();
+      }
+      const team = roster.teams.find((t) => t.id === teamId);
+      scores.set(
+        teamId,
+        scoreTeamLog(scenario, {
+          exerciseId: exercise.id,
+          seed: exercise.seed,
+          teamId,
+          memberIds: team?.memberIds ?? [],
+          log: read.teams.get(teamId) ?? { delivered: [], actions: [] },
+          adjustments: adjustments.get(teamId) ?? [],
+          endMs,
+          detail: options.detail,
+          phase: phaseOf(exercise),
+        }),
+      );
+    }
+    const computeMs = performance.now() - computeStarted;
+    this.lastTiming = { readMs, computeMs, teams: teamIds.length, rows: read.rows };
+    return { scores, logs: read.teams, readMs, computeMs, rows: read.rows };
+  }
+
+  /** Ranked teams with their names, as every scores answer gives them. */
+  assemble(exercise: ExerciseEntity, scenario: ScoringScenario, roster: ExerciseRoster, scores: ReadonlyMap<string, TeamScore>, computedAt: string): ExerciseScores {
+    const ranked = rankTeams([...scores.values()]);
+    const teams = ranked.map((r) => {
+      const team = roster.teams.find((t) => t.id === r.teamId);
+      return { teamId: r.teamId ?? '', teamName: team?.name ?? r.teamId ?? '', memberIds: team?.memberIds ?? [], score: scores.get(r.teamId ?? '')!, rank: r.rank };
+    });
+    return { exerciseId: exercise.id, scenarioId: scenario.scenarioId, scenarioVersionId: scenario.versionId, status: exercise.status, computedAt, teams };
+  }
+
+  async adjustmentsByTeam(exerciseId: string): Promise<Map<string, ManualAdjustment[]>> {
+    const byTeam = new Map<string, ManualAdjustment[]>();
+    for (const r of await this.adjustmentRows(exerciseId)) {
+      const list = byTeam.get(r.teamId) ?? [];
+      list.push({ id: r.id, component: r.component, points: r.points, reason: r.reason, by: r.byUsername });
+      byTeam.set(r.teamId, list);
+    }
+    return byTeam;
+  }
+
+  /** The judges' adjustments of an exercise, oldest first. */
+  async adjustmentRows(exerciseId: string): Promise<ScoreAdjustment[]> {
+    const rows = await this.dataSource.getRepository(ScoreAdjustmentEntity).find({ where: { exerciseId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map(adjustmentDto);
+  }
+}
+
+export function adjustmentDto(r: ScoreAdjustmentEntity): ScoreAdjustment {
+  return { id: r.id, exerciseId: r.exerciseId, teamId: r.teamId, component: r.component, points: r.points, reason: r.reason, byUserId: r.byUserId, byUsername: r.byUsername, createdAt: r.createdAt };
+}
+
+/** Live while the exercise may still change (pending alerts are not judged yet); final once it ended. */
+function phaseOf(exercise: ExerciseEntity): 'live' | 'final' {
+  return exercise.status === 'finished' || exercise.status === 'aborted' ? 'final' : 'live';
+}
