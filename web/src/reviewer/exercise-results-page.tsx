@@ -8,7 +8,7 @@ import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { intlLocale } from '../i18n/i18n.js';
 import { formatDateTime, formatNumber, pick } from '../lib/format.js';
-import { COMPONENT_COLORS, COMPONENTS, DownloadButton, fmtDuration, fmtIndex, fmtPct, Muted, ReviewNumber, Row, StatusBadge } from './results-widgets.js';
+import { COMPONENT_COLORS, COMPONENTS, DownloadButton, fmtDuration, fmtIndex, fmtNumber, fmtPct, Muted, ReviewNumber, Row, StatusBadge } from './results-widgets.js';
 import { REVIEWER_NS } from './reviewer-i18n.js';
 import { WeaknessesView } from './weaknesses-view.js';
 
@@ -75,9 +75,9 @@ export function ExerciseResultsPage() {
                 <ResponsiveContainer>
                   <BarChart data={data.teams.map((team) => ({ name: team.teamName, ...Object.fromEntries(COMPONENTS.map((c) => [c, team.components[c].score])) }))} layout="vertical" margin={{ left: 10, right: 20 }}>
                     <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
-                    <XAxis type="number" domain={[0, 1000]} />
+                    <XAxis type="number" domain={[0, 1000]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
                     <YAxis type="category" dataKey="name" width={160} />
-                    <Tooltip />
+                    <Tooltip formatter={(v) => fmtNumber(Number(v), locale)} />
                     <Legend />
                     {COMPONENTS.map((c) => <Bar key={c} dataKey={c} name={t(`components.${c}`)} stackId="s" fill={COMPONENT_COLORS[c]} isAnimationActive={false} />)}
                   </BarChart>

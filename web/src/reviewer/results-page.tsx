@@ -9,7 +9,7 @@ import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { intlLocale } from '../i18n/i18n.js';
 import { formatDateTime, pick } from '../lib/format.js';
-import { COMPONENTS, DownloadButton, fmtIndex, Muted, Row, SERIES_COLORS, StatusBadge, ReviewNumber } from './results-widgets.js';
+import { COMPONENTS, DownloadButton, fmtIndex, fmtNumber, Muted, Row, SERIES_COLORS, StatusBadge, ReviewNumber } from './results-widgets.js';
 import { REVIEWER_NS } from './reviewer-i18n.js';
 import { WeaknessesView } from './weaknesses-view.js';
 
@@ -88,7 +88,7 @@ function ExercisesOverTime({ list }: { list: ExerciseList | null }) {
               <LineChart data={chart} margin={{ left: 0, right: 20, top: 10 }}>
                 <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                 <XAxis dataKey="name" />
-                <YAxis domain={[0, 1]} />
+                <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
                 <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => String(payload?.[0]?.payload?.title ?? '')} />
                 <Legend />
                 <Line dataKey="best" name={t('bestIndex')} stroke={SERIES_COLORS[0]} isAnimationActive={false} />
@@ -166,7 +166,7 @@ function UnitTrends({ query }: { query: string }) {
                 <LineChart data={rows} margin={{ left: 0, right: 20, top: 10 }}>
                   <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                   <XAxis dataKey="name" />
-                  <YAxis domain={[0, 1]} />
+                  <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
                   <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => String(payload?.[0]?.payload?.title ?? '')} />
                   <Legend />
                   {units.map((u, i) => (
