@@ -1,6 +1,9 @@
 import type { Language, Text } from '../contracts/common.schema.js';
 import type { ExerciseResults, ExerciseSummary, HeatCell, TeamResult, UnitTrend, WeaknessRow, Weaknesses } from '../contracts/results.schema.js';
 import { SCORE_COMPONENTS, type LineItem, type TeamScore } from '../contracts/scoring.schema.js';
+import type { Scenario } from '../contracts/scenario.schema.js';
+import { findingSubject, findingText, ScenarioNames } from '../scoring/review-findings.js';
+import { formatIndex } from '../scoring/review-vocabulary.js';
 import { reportStrings, type ReportStrings } from './report-i18n.js';
 
 /**
@@ -27,7 +30,7 @@ function num(value: number | null | undefined, lang: Language, digits = 2): stri
 
 function idx(value: number | null | undefined, lang: Language): string {
   if (value === null || value === undefined) return '–';
-  return value.toLocaleString(locale(lang), { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+  return formatIndex(value, lang);
 }
 
 function pct(value: number | null | undefined, lang: Language): string {
@@ -35,11 +38,14 @@ function pct(value: number | null | undefined, lang: Language): string {
   return (value * 100).toLocaleString(locale(lang), { maximumFractionDigits: 1 }) + ' %';
 }
 
+/** The reports' time zone: the organisation's (set per document, the renderer is single-threaded). */
+let zone = 'Asia/Ho_Chi_Minh';
+
 function date(iso: string | null, lang: Language): string {
   if (iso === null) return '–';
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return esc(iso);
-  return d.toLocaleString(locale(lang), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(locale(lang), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
 }
 
 function minutes(ms: number | null, s: ReportStrings): string {
@@ -63,6 +69,7 @@ export function ratioColor(ratio: number | null): string {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
+/** The same colours as the console's charts (web/src/lib/component-colors.ts). */
 const COMPONENT_COLORS: Record<(typeof SCORE_COMPONENTS)[number], string> = {
   detection: '#1c7ed6',
   response: '#2f9e44',
@@ -135,7 +142,7 @@ export function trendChart(trends: readonly UnitTrend[], lang: Language, s: Repo
   const yOf = (v: number) => top + (1 - v) * plotH;
   const grid = [0, 0.25, 0.5, 0.75, 1].map((v) => `<line x1="${left}" y1="${yOf(v)}" x2="${left + plotW}" y2="${yOf(v)}" stroke="#ddd" stroke-width="0.5"/><text x="${left - 5}" y="${yOf(v) + 3}" font-size="8" text-anchor="end">${esc(num(v, lang))}</text>`).join('');
   const xLabels = exercises
-    .map((p) => `<text x="${xOf(p.exerciseId)}" y="${top + plotH + 12}" font-size="7.5" text-anchor="middle">${esc(new Date(p.heldAt).toLocaleDateString(locale(lang), { timeZone: 'Asia/Ho_Chi_Minh' }))}</text>`)
+    .map((p) => `<text x="${xOf(p.exerciseId)}" y="${top + plotH + 12}" font-size="7.5" text-anchor="middle">${esc(new Date(p.heldAt).toLocaleDateString(locale(lang), { timeZone: zone }))}</text>`)
     .join('');
   const lines = series
     .map((t, i) => {
@@ -254,13 +261,16 @@ function lostItems(score: TeamScore, limit: number): LineItem[] {
   return items.sort((a, b) => b.maxPoints - b.points - (a.maxPoints - a.points) || (a.id < b.id ? -1 : 1)).slice(0, limit);
 }
 
-function lostTable(team: TeamResult, score: TeamScore | undefined, lang: Language, s: ReportStrings): string {
+function lostTable(team: TeamResult, score: TeamScore | undefined, names: ScenarioNames, reviewLink: string, lang: Language, s: ReportStrings): string {
   if (!score) return '';
   const rows = lostItems(score, 8)
-    .map((i) => `<tr><td>${esc(s.components[i.component])}</td><td class="mono">${esc(i.subject)}</td><td class="n">${esc(num(i.points, lang))}/${esc(num(i.maxPoints, lang))}</td><td class="note">${esc(i.note)}</td></tr>`)
+    .map(
+      (i) =>
+        `<tr><td>${esc(s.components[i.component])}</td><td>${esc(pick(findingSubject(i, names), lang))}</td><td class="n">${esc(num(i.points, lang))}/${esc(num(i.maxPoints, lang))}</td><td class="note">${esc(pick(findingText(i, { names }), lang))}</td></tr>`,
+    )
     .join('');
   if (rows === '') return '';
-  return `<div class="keep"><h4>${esc(team.teamName)} — ${esc(s.pointsLost)}</h4><table class="small"><thead><tr><th>${esc(s.component)}</th><th>${esc(s.subject)}</th><th class="n">${esc(s.points)}</th><th>${esc(s.note)}</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${esc(s.reviewLink)}: <span class="mono">${esc(team.links.review)}</span></p></div>`;
+  return `<div class="keep"><h4>${esc(team.teamName)} — ${esc(s.pointsLost)}</h4><table class="small"><thead><tr><th>${esc(s.component)}</th><th>${esc(s.subject)}</th><th class="n">${esc(s.points)}</th><th>${esc(s.note)}</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${esc(s.reviewLink)}: <a href="${esc(reviewLink)}">${esc(reviewLink)}</a></p></div>`;
 }
 
 // ---- documents ----
@@ -316,11 +326,19 @@ export interface ExerciseReportModel {
   readonly trends: readonly UnitTrend[];
   /** Full scores (line items) per team id, for the technical details. */
   readonly fullScores: ReadonlyMap<string, TeamScore>;
+  /** The exercise's scenario: findings are named by its titles. */
+  readonly scenario: Scenario;
+  /** Where a reader opens a team's review in the console. */
+  readonly reviewLink: (exerciseId: string, teamId: string) => string;
+  /** The organisation's time zone (IANA). */
+  readonly timeZone: string;
   readonly fontFaces: string;
 }
 
 export function exerciseReportHtml(model: ExerciseReportModel): string {
   const { lang, results, weaknesses } = model;
+  zone = model.timeZone;
+  const names = new ScenarioNames(model.scenario);
   const s = reportStrings(lang);
   const e = results.exercise;
   const teamColumns = weaknesses.heatmap.columns.map((c) => ({
@@ -361,7 +379,7 @@ export function exerciseReportHtml(model: ExerciseReportModel): string {
     weaknessTable(weaknesses.phases, teamColumns, lang, s),
     `<h3>${esc(s.heatmap)}</h3>`,
     heatmapTable(weaknesses, lang, s),
-    ...results.teams.map((t) => lostTable(t, model.fullScores.get(t.teamId), lang, s)),
+    ...results.teams.map((t) => lostTable(t, model.fullScores.get(t.teamId), names, model.reviewLink(e.id, t.teamId), lang, s)),
   ].join('\n');
   return documentHtml(lang, `${s.exerciseReportTitle} — ${e.title}`, model.fontFaces, body);
 }
@@ -376,6 +394,8 @@ export interface PeriodReportModel {
   readonly trends: readonly UnitTrend[];
   /** Weaknesses over the period with heat-map columns per unit. */
   readonly weaknesses: Weaknesses;
+  /** The organisation's time zone (IANA). */
+  readonly timeZone: string;
   readonly fontFaces: string;
 }
 
@@ -411,6 +431,7 @@ function unitRankingTable(trends: readonly UnitTrend[], lang: Language, s: Repor
 
 export function periodReportHtml(model: PeriodReportModel): string {
   const { lang, weaknesses } = model;
+  zone = model.timeZone;
   const s = reportStrings(lang);
   const periodText = model.from === null && model.to === null ? s.allTime : `${model.from ?? '…'} → ${model.to ?? '…'}`;
   const unitColumns = weaknesses.heatmap.columns.map((c) => ({
