@@ -45,7 +45,7 @@ function date(iso: string | null, lang: Language): string {
   if (iso === null) return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(locale(lang), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
+  return d.toLocaleString(locale(lang), { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
 }
 
 function minutes(ms: number | null, s: ReportStrings): string {
@@ -270,10 +270,15 @@ function lostTable(team: TeamResult, score: TeamScore | undefined, names: Scenar
     )
     .join('');
   if (rows === '') return '';
-  return `<div class="keep"><h4>${esc(team.teamName)} — ${esc(s.pointsLost)}</h4><table class="small"><thead><tr><th>${esc(s.component)}</th><th>${esc(s.subject)}</th><th class="n">${esc(s.points)}</th><th>${esc(s.note)}</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${esc(s.reviewLink)}: <a href="${esc(reviewLink)}">${esc(reviewLink)}</a></p></div>`;
+  // Not kept in one piece: a team's table may be taller than what is left of a page (rows never split).
+  return `<h4>${esc(team.teamName)} — ${esc(s.pointsLost)}</h4><table class="small lost"><colgroup><col style="width:15%"><col style="width:25%"><col style="width:9%"><col></colgroup><thead><tr><th>${esc(s.component)}</th><th>${esc(s.subject)}</th><th class="n">${esc(s.points)}</th><th>${esc(s.note)}</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${esc(s.reviewLink)}: <a href="${esc(reviewLink)}">${esc(reviewLink)}</a></p>`;
 }
 
 // ---- documents ----
+
+/** What the one-page leadership summary shows at most; the technical details list everything. */
+const SUMMARY_ROWS = 10;
+const SUMMARY_SERIES = 8;
 
 const CSS = `
 @page { size: A4; margin: 14mm 12mm; }
@@ -302,6 +307,9 @@ th { hyphens: auto; }
 .weak li { margin-bottom: 1mm; }
 .chart { display: block; margin: 2mm 0; max-width: 100%; height: auto; }
 .break { page-break-before: always; }
+h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+.summary { break-after: page; page-break-after: always; }
+.lost { table-layout: fixed; }
 .keep { break-inside: avoid; page-break-inside: avoid; }
 tr.group td { background: #f1f3f5; font-weight: 700; }
 .callout { background: #f8f9fa; border-left: 3px solid #1864ab; padding: 2mm 3mm; margin: 2mm 0; }
@@ -360,17 +368,20 @@ export function exerciseReportHtml(model: ExerciseReportModel): string {
       [s.teams, String(e.teamCount)],
       [s.generatedAt, date(model.generatedAt, lang)],
     ]),
-    `<h2>${esc(s.leadershipSummary)}</h2>`,
+    `<section class="summary"><h2>${esc(s.leadershipSummary)}</h2>`,
     `<p class="callout">${esc(s.scaleNote)} ${esc(s.unitRule)}</p>`,
     `<h3>${esc(s.ranking)}</h3>`,
-    rankingTable(results.teams, lang, s),
-    rankingChart(results.teams, lang, s),
-    `<div class="keep"><h3>${esc(s.weakest)}</h3>`,
+    // The chart carries rank, name, index and the four components; the table with units and maxima is in part II.
+    rankingChart(results.teams.slice(0, SUMMARY_ROWS), lang, s),
+    results.teams.length > SUMMARY_ROWS ? `<p class="muted">${esc(s.moreInDetails(results.teams.length - SUMMARY_ROWS))}</p>` : '',
+    `<h3>${esc(s.weakest)}</h3>`,
     weakestBlock(weaknesses, lang, s),
     ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
-    `</div><div class="keep"><h3>${esc(s.trend)}</h3>`,
-    trendChart(model.trends, lang, s),
-    `</div><h2 class="break">${esc(s.technicalDetails)}</h2>`,
+    `<h3>${esc(s.trend)}</h3>`,
+    trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s),
+    `</section><h2>${esc(s.technicalDetails)}</h2>`,
+    `<h3>${esc(s.ranking)}</h3>`,
+    rankingTable(results.teams, lang, s),
     `<h3>${esc(s.metrics)}</h3>`,
     metricsTable(results.teams, lang, s),
     `<h3>${esc(s.perLayer)}</h3>`,
@@ -409,7 +420,7 @@ function exercisesTable(list: readonly ExerciseSummary[], lang: Language, s: Rep
   return `<table class="small"><thead><tr><th>${esc(s.heldAt)}</th><th>${esc(s.exercise)}</th><th>${esc(s.scenario)}</th><th class="n">${esc(s.teams)}</th><th>${esc(s.unit)}</th><th class="n">${esc(s.bestIndex)}</th><th class="n">${esc(s.meanIndex)}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function unitRankingTable(trends: readonly UnitTrend[], lang: Language, s: ReportStrings): string {
+function unitRankingTable(trends: readonly UnitTrend[], lang: Language, s: ReportStrings, limit = Number.POSITIVE_INFINITY): string {
   const rows = trends
     .filter((t) => t.points.length > 0)
     .map((t) => {
@@ -420,13 +431,15 @@ function unitRankingTable(trends: readonly UnitTrend[], lang: Language, s: Repor
     })
     .sort((a, b) => b.meanIndex - a.meanIndex);
   if (rows.length === 0) return `<p class="muted">${esc(s.noTrend)}</p>`;
+  const more = rows.length > limit ? `<p class="muted">${esc(s.moreInDetails(rows.length - limit))}</p>` : '';
   const body = rows
+    .slice(0, limit)
     .map(
       (r, i) =>
         `<tr><td class="n">${i + 1}</td><td>${esc(r.t.unit.name)}</td><td class="n">${r.t.points.length}</td><td class="n strong">${esc(idx(Math.round(r.meanIndex * 10_000) / 10_000, lang))}</td><td class="n">${esc(idx(r.last, lang))}</td><td class="n">${r.change === null ? '–' : `${r.change >= 0 ? '+' : '−'}${esc(idx(Math.abs(Math.round(r.change * 10_000) / 10_000), lang))}`}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>${esc(s.rank)}</th><th>${esc(s.unit)}</th><th class="n">${esc(s.exercises)}</th><th class="n">${esc(s.meanIndex)}</th><th class="n">${esc(s.latestIndex)}</th><th class="n">${esc(s.change)}</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th>${esc(s.rank)}</th><th>${esc(s.unit)}</th><th class="n">${esc(s.exercises)}</th><th class="n">${esc(s.meanIndex)}</th><th class="n">${esc(s.latestIndex)}</th><th class="n">${esc(s.change)}</th></tr></thead><tbody>${body}</tbody></table>${more}`;
 }
 
 export function periodReportHtml(model: PeriodReportModel): string {
@@ -454,25 +467,26 @@ export function periodReportHtml(model: PeriodReportModel): string {
   if (model.exercises.length === 0) return documentHtml(lang, s.periodReportTitle, model.fontFaces, [...header, `<p class="callout">${esc(s.noExercises)}</p>`].join('\n'));
   const body = [
     ...header,
-    `<h2>${esc(s.leadershipSummary)}</h2>`,
+    `<section class="summary"><h2>${esc(s.leadershipSummary)}</h2>`,
     `<p class="callout">${esc(s.scaleNote)} ${esc(s.unitRule)}</p>`,
     `<h3>${esc(s.unitRanking)}</h3>`,
-    unitRankingTable(model.trends, lang, s),
-    `<div class="keep"><h3>${esc(s.trend)}</h3>`,
-    trendChart(model.trends, lang, s),
-    `</div><div class="keep"><h3>${esc(s.weakest)}</h3>`,
+    unitRankingTable(model.trends, lang, s, SUMMARY_ROWS),
+    `<h3>${esc(s.trend)}</h3>`,
+    trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s),
+    `<h3>${esc(s.weakest)}</h3>`,
     weakestBlock(weaknesses, lang, s),
     ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
-    `</div><h3>${esc(s.exercises)}</h3>`,
+    `</section><h2>${esc(s.technicalDetails)}</h2>`,
+    `<h3>${esc(s.exercises)}</h3>`,
     exercisesTable(model.exercises.map((e) => e.exercise), lang, s),
-    `<h2 class="break">${esc(s.technicalDetails)}</h2>`,
+    model.trends.filter((t) => t.points.length > 0).length > SUMMARY_ROWS ? `<h3>${esc(s.unitRanking)}</h3>${unitRankingTable(model.trends, lang, s)}` : '',
     `<h3>${esc(s.perLayer)}</h3>`,
     weaknessTable(weaknesses.layers, unitColumns, lang, s),
     `<h3>${esc(s.perPhase)}</h3>`,
     weaknessTable(weaknesses.phases, unitColumns, lang, s, new Map(model.exercises.map((r) => [r.exercise.scenarioId, r.exercise.scenarioTitle]))),
     `<h3>${esc(s.heatmap)}</h3>`,
     heatmapTable(weaknesses, lang, s),
-    ...model.exercises.map((r) => `<div class="keep"><h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}</div>`),
+    ...model.exercises.map((r) => `<h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}`),
   ].join('\n');
   return documentHtml(lang, s.periodReportTitle, model.fontFaces, body);
 }

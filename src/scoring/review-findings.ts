@@ -152,8 +152,11 @@ export function findingSubject(item: LineItem, names: ScenarioNames): Text {
       return names.response(item.subject);
     case 'harmful':
       return names.harmful(item.subject);
-    case 'report':
-      return names.obligation(item.subject);
+    case 'report': {
+      // The kind alone: the recipients are in the sentence, and the list is long.
+      const kind = names.scenario.reporting.find((o) => o.id === item.subject)?.kind;
+      return { vi: word(REPORT_KIND_WORDS, kind, 'vi', { vi: 'Báo cáo', en: 'Report' }), en: word(REPORT_KIND_WORDS, kind, 'en', { vi: 'Báo cáo', en: 'Report' }) };
+    }
     case 'alert-verdict':
     case 'alert-severity':
     case 'alert-false-alarm':
