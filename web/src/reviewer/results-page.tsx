@@ -7,7 +7,7 @@ import type { ExerciseList, Trends } from '@contracts/results.schema.js';
 import { useApi } from '../api/use-api.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
-import { intlLocale } from '../i18n/i18n.js';
+import { currentLang, intlLocale } from '../i18n/i18n.js';
 import { formatDateTime, pick } from '../lib/format.js';
 import { COMPONENTS, DownloadButton, fmtIndex, fmtNumber, Muted, Row, SERIES_COLORS, StatusBadge, ReviewNumber } from './results-widgets.js';
 import { REVIEWER_NS } from './reviewer-i18n.js';
@@ -45,7 +45,8 @@ export function ResultsPage() {
             <TextInput type="date" label={t('period.to')} value={to} onChange={(e) => set('to', e.currentTarget.value)} data-testid="period-to" />
           </Group>
           <Row>
-            <DownloadButton path={`/results/export.csv${query ? `?${query}` : ''}`} filename="soc-drill-results.csv" label={t('download.csv')} testId="download-csv" />
+            <DownloadButton path={`/results/export.csv?lang=${currentLang()}${query ? `&${query}` : ''}`} filename="soc-drill-results.csv" label={t('download.csv')} testId="download-csv" />
+            <DownloadButton path={`/results/export.csv?lang=${currentLang()}&variant=excel-vi${query ? `&${query}` : ''}`} filename="soc-drill-ket-qua-excel.csv" label={t('download.csvExcelVi')} testId="download-csv-excel-vi" />
             <DownloadButton path={`/results/report.pdf?lang=vi${query ? `&${query}` : ''}`} filename="soc-drill-bao-cao-ky.pdf" label={t('download.periodVi')} testId="download-period-vi" />
             <DownloadButton path={`/results/report.pdf?lang=en${query ? `&${query}` : ''}`} filename="soc-drill-period-report.pdf" label={t('download.periodEn')} testId="download-period-en" />
           </Row>
