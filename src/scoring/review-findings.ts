@@ -199,7 +199,8 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
       if (times.taken === undefined) return en ? `${what} was never done; it was due after ${from}${window}.` : `Không ${lower(what)}; cần thực hiện sau ${from}${window}.`;
       const after = times.windowStart !== undefined ? times.taken - times.windowStart : 0;
       const tail = item.status === 'late' ? (en ? ' — too late, no points' : ' — quá hạn, không được điểm') : item.status === 'partial' ? (en ? ' — inside the window, points reduced for the delay' : ' — trong thời hạn, điểm giảm theo độ trễ') : '';
-      const when = after > 0 ? (en ? `${formatSpan(after, lang)} after ${from}` : `${formatSpan(after, lang)} sau ${from}`) : en ? `as soon as ${from} arrived` : `ngay khi có ${from}`;
+      // Under a second reads as "at once": a span of "0 s" says nothing.
+      const when = after >= 1000 ? (en ? `${formatSpan(after, lang)} after ${from}` : `${formatSpan(after, lang)} sau ${from}`) : en ? `as soon as ${from} arrived` : `ngay khi có ${from}`;
       return en ? `${what} at ${formatClock(times.taken)}, ${when}${window}${tail}.` : `${what} lúc ${formatClock(times.taken)}, ${when}${window}${tail}.`;
     }
     case 'harmful': {
