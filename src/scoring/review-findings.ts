@@ -200,7 +200,9 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
       const after = times.windowStart !== undefined ? times.taken - times.windowStart : 0;
       const tail = item.status === 'late' ? (en ? ' — too late, no points' : ' — quá hạn, không được điểm') : item.status === 'partial' ? (en ? ' — inside the window, points reduced for the delay' : ' — trong thời hạn, điểm giảm theo độ trễ') : '';
       // Under a second reads as "at once": a span of "0 s" says nothing.
-      const when = after >= 1000 ? (en ? `${formatSpan(after, lang)} after ${from}` : `${formatSpan(after, lang)} sau ${from}`) : en ? `as soon as ${from} arrived` : `ngay khi có ${from}`;
+      const fromAlert = expected?.from !== undefined && typeof expected.from !== 'number';
+      const atOnce = fromAlert ? (en ? `as soon as ${from} arrived` : `ngay khi có ${from}`) : en ? 'right away' : 'ngay từ đầu thời hạn';
+      const when = after >= 1000 ? (en ? `${formatSpan(after, lang)} after ${from}` : `${formatSpan(after, lang)} sau ${from}`) : atOnce;
       return en ? `${what} at ${formatClock(times.taken)}, ${when}${window}${tail}.` : `${what} lúc ${formatClock(times.taken)}, ${when}${window}${tail}.`;
     }
     case 'harmful': {
