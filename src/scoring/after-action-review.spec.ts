@@ -56,6 +56,28 @@ describe('after-action review', () => {
     expect(r.ideal.responses.find((x) => x.id === 'r-spread')).toMatchObject({ status: 'not-applicable', windowStartMs: null });
   });
 
+  it('writes the Vietnamese sentences with the scenario\'s names and the glossary\'s words, never ids or scorer English', () => {
+    const scenario = scoringScenario();
+    const named = {
+      ...scenario,
+      parties: scenario.parties.map((p) => ({ ...p, name: { vi: `Đơn vị ${p.id.toUpperCase()}`, en: `Party ${p.id.toUpperCase()}` } })),
+      incidents: scenario.incidents.map((i) => ({ ...i, title: { vi: 'Cổng thông tin bị tấn công', en: 'Portal attacked' } })),
+    };
+    const r = review(late, named);
+    const missed = r.annotations.find((a) => a.id === 'missed:a1-again')!.text.vi;
+    expect(missed).toContain('Đúng ra: cảnh báo đúng, mức độ cao, chuyển tới Đơn vị CSIRT, thuộc sự cố «Cổng thông tin bị tấn công».');
+    expect(missed).not.toMatch(/true positive|high|csirt|inc-1/);
+    // Calling noise a true positive is needless escalation: "chuyển cấp xử lý", never "leo thang".
+    const naive = review(deliveredAll(named).map((d) => ({ atMs: d.virtualMs, action: { type: 'alert.verdict' as const, alertId: d.eventId, verdict: 'true-positive' as const } })), named);
+    const falseAlarms = naive.annotations.find((a) => a.id === 'false-alarms')!.text.vi;
+    expect(falseAlarms).toContain('chuyển cấp xử lý không cần thiết');
+    expect(falseAlarms).not.toContain('leo thang');
+    // The printable page in Vietnamese names the components, not their ids.
+    const html = renderReviewHtml(r, 'vi');
+    expect(html).toContain('Phát hiện, phân loại');
+    expect(html).not.toMatch(/>detection<|>coordination<|inc-1|rep-1|r-isolate/);
+  });
+
   it('places stages at their first delivered alert and keeps adjustments apart', () => {
     const r = review(late);
     expect(r.stages.find((s) => s.phaseId === 'exploit')).toMatchObject({ firstAlertMs: 1 * MIN, truePositives: 2, detected: 1, missed: 1 });
