@@ -7,7 +7,7 @@ import type { AfterActionReview } from '@contracts/scoring.schema.js';
 import { useApi } from '../api/use-api.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
-import { formatNumber } from '../lib/format.js';
+import { formatIndex, formatNumber } from '../lib/format.js';
 import { useSession } from '../realtime/hooks.js';
 import { describeAction } from '../trainee/activity-panel.js';
 import { DEBRIEF_NS } from './debrief-i18n.js';
@@ -99,7 +99,7 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
         <Title order={1} fz="h3" data-testid="review-title">{t('title')} — {review.teamName}</Title>
         <Text c="dimmed">{exercise.title === review.scenarioTitle[lang] ? exercise.title : `${exercise.title} · ${review.scenarioTitle[lang]}`}</Text>
         <Text fw={700} fz="lg" data-testid="review-score">
-          {t('score', { total: formatNumber(review.total, 1), max: formatNumber(review.maxScore), index: formatNumber(review.index, 2) })}
+          {t('score', { total: formatNumber(review.total, 1), max: formatNumber(review.maxScore), index: formatIndex(review.index) })}
         </Text>
         {(exercise.status === 'running' || exercise.status === 'paused') && <Text c="orange" fz="sm">{t('live')}</Text>}
       </div>
