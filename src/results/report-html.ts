@@ -38,10 +38,8 @@ function pct(value: number | null | undefined, lang: Language): string {
   return (value * 100).toLocaleString(locale(lang), { maximumFractionDigits: 1 }) + ' %';
 }
 
-/** The reports' time zone: the organisation's (set per document, the renderer is single-threaded). */
-let zone = 'Asia/Ho_Chi_Minh';
-
-function date(iso: string | null, lang: Language): string {
+/** A date and time in the organisation's time zone: "15:20 07/12/2026". */
+function date(iso: string | null, lang: Language, zone: string): string {
   if (iso === null) return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
@@ -128,7 +126,7 @@ export function ratioBars(rows: ReadonlyArray<{ label: string; ratio: number | n
 }
 
 /** Index (0–1) of each unit across exercises in time order; one line per unit. */
-export function trendChart(trends: readonly UnitTrend[], lang: Language, s: ReportStrings): string {
+export function trendChart(trends: readonly UnitTrend[], lang: Language, s: ReportStrings, zone: string): string {
   const series = trends.filter((t) => t.points.length > 0);
   if (series.length === 0) return `<p class="muted">${esc(s.noTrend)}</p>`;
   const exercises = [...new Map(series.flatMap((t) => t.points.map((p) => [p.exerciseId, p] as const))).values()].sort((a, b) => (a.heldAt < b.heldAt ? -1 : a.heldAt > b.heldAt ? 1 : 0));
@@ -345,7 +343,7 @@ export interface ExerciseReportModel {
 
 export function exerciseReportHtml(model: ExerciseReportModel): string {
   const { lang, results, weaknesses } = model;
-  zone = model.timeZone;
+  const zone = model.timeZone;
   const names = new ScenarioNames(model.scenario);
   const s = reportStrings(lang);
   const e = results.exercise;
@@ -364,9 +362,9 @@ export function exerciseReportHtml(model: ExerciseReportModel): string {
       [s.organisation, model.orgName],
       [s.scenario, `${pick(e.scenarioTitle, lang)} (${e.scenarioId} v${e.scenarioVersion})`],
       [s.status, s.statuses[e.status] ?? e.status],
-      [s.heldAt, date(e.heldAt, lang)],
+      [s.heldAt, date(e.heldAt, lang, zone)],
       [s.teams, String(e.teamCount)],
-      [s.generatedAt, date(model.generatedAt, lang)],
+      [s.generatedAt, date(model.generatedAt, lang, zone)],
     ]),
     `<section class="summary"><h2>${esc(s.leadershipSummary)}</h2>`,
     `<p class="callout">${esc(s.scaleNote)} ${esc(s.unitRule)}</p>`,
@@ -378,7 +376,7 @@ export function exerciseReportHtml(model: ExerciseReportModel): string {
     weakestBlock(weaknesses, lang, s),
     ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
     `<h3>${esc(s.trend)}</h3>`,
-    trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s),
+    trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s, zone),
     `</section><h2>${esc(s.technicalDetails)}</h2>`,
     `<h3>${esc(s.ranking)}</h3>`,
     rankingTable(results.teams, lang, s),
@@ -410,11 +408,11 @@ export interface PeriodReportModel {
   readonly fontFaces: string;
 }
 
-function exercisesTable(list: readonly ExerciseSummary[], lang: Language, s: ReportStrings): string {
+function exercisesTable(list: readonly ExerciseSummary[], lang: Language, s: ReportStrings, zone: string): string {
   const rows = list
     .map(
       (e) =>
-        `<tr><td>${esc(date(e.heldAt, lang))}</td><td>${esc(e.title)}</td><td>${esc(pick(e.scenarioTitle, lang))}</td><td class="n">${e.teamCount}</td><td>${esc(e.units.map((u) => u.name).join(', '))}</td><td class="n">${esc(idx(e.scores?.bestIndex ?? null, lang))}</td><td class="n">${esc(idx(e.scores?.meanIndex ?? null, lang))}</td></tr>`,
+        `<tr><td>${esc(date(e.heldAt, lang, zone))}</td><td>${esc(e.title)}</td><td>${esc(pick(e.scenarioTitle, lang))}</td><td class="n">${e.teamCount}</td><td>${esc(e.units.map((u) => u.name).join(', '))}</td><td class="n">${esc(idx(e.scores?.bestIndex ?? null, lang))}</td><td class="n">${esc(idx(e.scores?.meanIndex ?? null, lang))}</td></tr>`,
     )
     .join('');
   return `<table class="small"><thead><tr><th>${esc(s.heldAt)}</th><th>${esc(s.exercise)}</th><th>${esc(s.scenario)}</th><th class="n">${esc(s.teams)}</th><th>${esc(s.unit)}</th><th class="n">${esc(s.bestIndex)}</th><th class="n">${esc(s.meanIndex)}</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -444,7 +442,7 @@ function unitRankingTable(trends: readonly UnitTrend[], lang: Language, s: Repor
 
 export function periodReportHtml(model: PeriodReportModel): string {
   const { lang, weaknesses } = model;
-  zone = model.timeZone;
+  const zone = model.timeZone;
   const s = reportStrings(lang);
   const periodText = model.from === null && model.to === null ? s.allTime : `${model.from ?? '…'} → ${model.to ?? '…'}`;
   const unitColumns = weaknesses.heatmap.columns.map((c) => ({
@@ -461,7 +459,7 @@ export function periodReportHtml(model: PeriodReportModel): string {
       [s.organisation, model.orgName],
       [s.period, periodText],
       [s.exercises, String(model.exercises.length)],
-      [s.generatedAt, date(model.generatedAt, lang)],
+      [s.generatedAt, date(model.generatedAt, lang, zone)],
     ]),
   ];
   if (model.exercises.length === 0) return documentHtml(lang, s.periodReportTitle, model.fontFaces, [...header, `<p class="callout">${esc(s.noExercises)}</p>`].join('\n'));
@@ -472,13 +470,13 @@ export function periodReportHtml(model: PeriodReportModel): string {
     `<h3>${esc(s.unitRanking)}</h3>`,
     unitRankingTable(model.trends, lang, s, SUMMARY_ROWS),
     `<h3>${esc(s.trend)}</h3>`,
-    trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s),
+    trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s, zone),
     `<h3>${esc(s.weakest)}</h3>`,
     weakestBlock(weaknesses, lang, s),
     ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
     `</section><h2>${esc(s.technicalDetails)}</h2>`,
     `<h3>${esc(s.exercises)}</h3>`,
-    exercisesTable(model.exercises.map((e) => e.exercise), lang, s),
+    exercisesTable(model.exercises.map((e) => e.exercise), lang, s, zone),
     model.trends.filter((t) => t.points.length > 0).length > SUMMARY_ROWS ? `<h3>${esc(s.unitRanking)}</h3>${unitRankingTable(model.trends, lang, s)}` : '',
     `<h3>${esc(s.perLayer)}</h3>`,
     weaknessTable(weaknesses.layers, unitColumns, lang, s),
@@ -486,7 +484,7 @@ export function periodReportHtml(model: PeriodReportModel): string {
     weaknessTable(weaknesses.phases, unitColumns, lang, s, new Map(model.exercises.map((r) => [r.exercise.scenarioId, r.exercise.scenarioTitle]))),
     `<h3>${esc(s.heatmap)}</h3>`,
     heatmapTable(weaknesses, lang, s),
-    ...model.exercises.map((r) => `<h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}`),
+    ...model.exercises.map((r) => `<h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang, zone))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}`),
   ].join('\n');
   return documentHtml(lang, s.periodReportTitle, model.fontFaces, body);
 }
