@@ -45,4 +45,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://localhost/socdrill' }).databaseUrl).toBe('postgres://localhost/socdrill');
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
+
+  it('writes exports in the organisation\'s time zone (Asia/Ho_Chi_Minh by default) and links them to PUBLIC_URL when set', () => {
+    expect(loadConfig({}).ORG_TIME_ZONE).toBe('Asia/Ho_Chi_Minh');
+    expect(loadConfig({ ORG_TIME_ZONE: 'Asia/Bangkok' }).ORG_TIME_ZONE).toBe('Asia/Bangkok');
+    expect(() => loadConfig({ ORG_TIME_ZONE: 'Mars/Olympus' })).toThrow(/ORG_TIME_ZONE/);
+    expect(loadConfig({}).PUBLIC_URL).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://soc.lamson.gov.vn' }).PUBLIC_URL).toBe('https://soc.lamson.gov.vn');
+    expect(() => loadConfig({ PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/PUBLIC_URL/);
+  });
 });

@@ -63,6 +63,24 @@ export const AppConfigSchema = z
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
     /** The OpenAPI document and Swagger UI (/api/docs, /api/docs-json). Default: on, except in production. */
     OPENAPI_DOCS: booleanFromEnv.optional(),
+    /**
+     * The address people open the console at (e.g. https://soc-drill.so-tttt.gov.vn). Links in the
+     * CSV export and the printed reports start with it; unset, they start with the address the
+     * request came to.
+     */
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** The organisation's time zone for the times written in exports and reports (an IANA name). */
+    ORG_TIME_ZONE: z
+      .string()
+      .default('Asia/Ho_Chi_Minh')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Asia/Ho_Chi_Minh'),
     /** Headless Chromium that prints the PDF reports (Debian's package; never a downloaded browser). */
     CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
     /** Wall-clock limit of one heavy job (validating, storing or simulating an uploaded scenario) in its worker thread. */

@@ -47,12 +47,16 @@ export const ResultsWeaknessQuerySchema = z
   .strict();
 export type ResultsWeaknessQuery = z.output<typeof ResultsWeaknessQuerySchema>;
 
+/** rfc4180: ',' between cells, '.' decimals; excel-vi: what a spreadsheet set to Vietnamese opens directly (';' and ','). */
+export const CSV_VARIANTS = ['rfc4180', 'excel-vi'] as const;
+
 export const ResultsExportQuerySchema = z
   .object({
     exerciseIds: IdListSchema.optional().meta({ description: 'Default: every exercise of the organisation in [from, to] that has scores.' }),
     from: DateBoundSchema.optional(),
     to: DateBoundSchema.optional(),
-    lang: LanguageSchema.default('vi').meta({ description: 'Language of the column headers.' }),
+    lang: LanguageSchema.default('vi').meta({ description: 'Language of the headers, statuses and titles.' }),
+    variant: z.enum(CSV_VARIANTS).default('rfc4180').meta({ description: "rfc4180: ',' separator and '.' decimals; excel-vi: ';' separator and ',' decimals (Vietnamese spreadsheet settings)." }),
   })
   .strict();
 export type ResultsExportQuery = z.output<typeof ResultsExportQuerySchema>;

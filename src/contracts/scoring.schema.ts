@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LanguageSchema } from './common.schema.js';
 
 /**
  * A team's score with its full breakdown (see docs/scoring.md). Everything here is derived by the
@@ -479,5 +480,9 @@ export const AfterActionReviewSchema = z
 export type AfterActionReview = z.infer<typeof AfterActionReviewSchema>;
 
 export const ReviewQuerySchema = z
-  .object({ format: z.enum(['json', 'html']).default('json'), download: z.enum(['0', '1']).default('0') })
+  .object({
+    format: z.enum(['json', 'html']).default('json'),
+    download: z.enum(['0', '1']).default('0'),
+    lang: LanguageSchema.default('vi').meta({ description: 'Language of the printable page (format=html); the JSON carries both.' }),
+  })
   .strict();

@@ -1,6 +1,9 @@
 import type { Language, Text } from '../contracts/common.schema.js';
 import type { ExerciseResults, ExerciseSummary, HeatCell, TeamResult, UnitTrend, WeaknessRow, Weaknesses } from '../contracts/results.schema.js';
 import { SCORE_COMPONENTS, type LineItem, type TeamScore } from '../contracts/scoring.schema.js';
+import type { Scenario } from '../contracts/scenario.schema.js';
+import { findingSubject, findingText, ScenarioNames } from '../scoring/review-findings.js';
+import { formatIndex } from '../scoring/review-vocabulary.js';
 import { reportStrings, type ReportStrings } from './report-i18n.js';
 
 /**
@@ -27,7 +30,7 @@ function num(value: number | null | undefined, lang: Language, digits = 2): stri
 
 function idx(value: number | null | undefined, lang: Language): string {
   if (value === null || value === undefined) return '–';
-  return value.toLocaleString(locale(lang), { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+  return formatIndex(value, lang);
 }
 
 function pct(value: number | null | undefined, lang: Language): string {
@@ -35,11 +38,12 @@ function pct(value: number | null | undefined, lang: Language): string {
   return (value * 100).toLocaleString(locale(lang), { maximumFractionDigits: 1 }) + ' %';
 }
 
-function date(iso: string | null, lang: Language): string {
+/** A date and time in the organisation's time zone: "15:20 07/12/2026". */
+function date(iso: string | null, lang: Language, zone: string): string {
   if (iso === null) return '–';
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return esc(iso);
-  return d.toLocaleString(locale(lang), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(locale(lang), { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
 }
 
 function minutes(ms: number | null, s: ReportStrings): string {
@@ -63,6 +67,7 @@ export function ratioColor(ratio: number | null): string {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
+/** The same colours as the console's charts (web/src/lib/component-colors.ts). */
 const COMPONENT_COLORS: Record<(typeof SCORE_COMPONENTS)[number], string> = {
   detection: '#1c7ed6',
   response: '#2f9e44',
@@ -121,7 +126,7 @@ export function ratioBars(rows: ReadonlyArray<{ label: string; ratio: number | n
 }
 
 /** Index (0–1) of each unit across exercises in time order; one line per unit. */
-export function trendChart(trends: readonly UnitTrend[], lang: Language, s: ReportStrings): string {
+export function trendChart(trends: readonly UnitTrend[], lang: Language, s: ReportStrings, zone: string): string {
   const series = trends.filter((t) => t.points.length > 0);
   if (series.length === 0) return `<p class="muted">${esc(s.noTrend)}</p>`;
   const exercises = [...new Map(series.flatMap((t) => t.points.map((p) => [p.exerciseId, p] as const))).values()].sort((a, b) => (a.heldAt < b.heldAt ? -1 : a.heldAt > b.heldAt ? 1 : 0));
@@ -135,7 +140,7 @@ export function trendChart(trends: readonly UnitTrend[], lang: Language, s: Repo
   const yOf = (v: number) => top + (1 - v) * plotH;
   const grid = [0, 0.25, 0.5, 0.75, 1].map((v) => `<line x1="${left}" y1="${yOf(v)}" x2="${left + plotW}" y2="${yOf(v)}" stroke="#ddd" stroke-width="0.5"/><text x="${left - 5}" y="${yOf(v) + 3}" font-size="8" text-anchor="end">${esc(num(v, lang))}</text>`).join('');
   const xLabels = exercises
-    .map((p) => `<text x="${xOf(p.exerciseId)}" y="${top + plotH + 12}" font-size="7.5" text-anchor="middle">${esc(new Date(p.heldAt).toLocaleDateString(locale(lang), { timeZone: 'Asia/Ho_Chi_Minh' }))}</text>`)
+    .map((p) => `<text x="${xOf(p.exerciseId)}" y="${top + plotH + 12}" font-size="7.5" text-anchor="middle">${esc(new Date(p.heldAt).toLocaleDateString(locale(lang), { timeZone: zone }))}</text>`)
     .join('');
   const lines = series
     .map((t, i) => {
@@ -254,16 +259,24 @@ function lostItems(score: TeamScore, limit: number): LineItem[] {
   return items.sort((a, b) => b.maxPoints - b.points - (a.maxPoints - a.points) || (a.id < b.id ? -1 : 1)).slice(0, limit);
 }
 
-function lostTable(team: TeamResult, score: TeamScore | undefined, lang: Language, s: ReportStrings): string {
+function lostTable(team: TeamResult, score: TeamScore | undefined, names: ScenarioNames, reviewLink: string, lang: Language, s: ReportStrings): string {
   if (!score) return '';
   const rows = lostItems(score, 8)
-    .map((i) => `<tr><td>${esc(s.components[i.component])}</td><td class="mono">${esc(i.subject)}</td><td class="n">${esc(num(i.points, lang))}/${esc(num(i.maxPoints, lang))}</td><td class="note">${esc(i.note)}</td></tr>`)
+    .map(
+      (i) =>
+        `<tr><td>${esc(s.components[i.component])}</td><td>${esc(pick(findingSubject(i, names), lang))}</td><td class="n">${esc(num(i.points, lang))}/${esc(num(i.maxPoints, lang))}</td><td class="note">${esc(pick(findingText(i, { names }), lang))}</td></tr>`,
+    )
     .join('');
   if (rows === '') return '';
-  return `<div class="keep"><h4>${esc(team.teamName)} — ${esc(s.pointsLost)}</h4><table class="small"><thead><tr><th>${esc(s.component)}</th><th>${esc(s.subject)}</th><th class="n">${esc(s.points)}</th><th>${esc(s.note)}</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${esc(s.reviewLink)}: <span class="mono">${esc(team.links.review)}</span></p></div>`;
+  // Not kept in one piece: a team's table may be taller than what is left of a page (rows never split).
+  return `<h4>${esc(team.teamName)} — ${esc(s.pointsLost)}</h4><table class="small lost"><colgroup><col style="width:15%"><col style="width:25%"><col style="width:9%"><col></colgroup><thead><tr><th>${esc(s.component)}</th><th>${esc(s.subject)}</th><th class="n">${esc(s.points)}</th><th>${esc(s.note)}</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${esc(s.reviewLink)}: <a href="${esc(reviewLink)}">${esc(reviewLink)}</a></p>`;
 }
 
 // ---- documents ----
+
+/** What the one-page leadership summary shows at most; the technical details list everything. */
+const SUMMARY_ROWS = 10;
+const SUMMARY_SERIES = 8;
 
 const CSS = `
 @page { size: A4; margin: 14mm 12mm; }
@@ -292,6 +305,9 @@ th { hyphens: auto; }
 .weak li { margin-bottom: 1mm; }
 .chart { display: block; margin: 2mm 0; max-width: 100%; height: auto; }
 .break { page-break-before: always; }
+h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+.summary { break-after: page; page-break-after: always; }
+.lost { table-layout: fixed; }
 .keep { break-inside: avoid; page-break-inside: avoid; }
 tr.group td { background: #f1f3f5; font-weight: 700; }
 .callout { background: #f8f9fa; border-left: 3px solid #1864ab; padding: 2mm 3mm; margin: 2mm 0; }
@@ -316,11 +332,19 @@ export interface ExerciseReportModel {
   readonly trends: readonly UnitTrend[];
   /** Full scores (line items) per team id, for the technical details. */
   readonly fullScores: ReadonlyMap<string, TeamScore>;
+  /** The exercise's scenario: findings are named by its titles. */
+  readonly scenario: Scenario;
+  /** Where a reader opens a team's review in the console. */
+  readonly reviewLink: (exerciseId: string, teamId: string) => string;
+  /** The organisation's time zone (IANA). */
+  readonly timeZone: string;
   readonly fontFaces: string;
 }
 
 export function exerciseReportHtml(model: ExerciseReportModel): string {
   const { lang, results, weaknesses } = model;
+  const zone = model.timeZone;
+  const names = new ScenarioNames(model.scenario);
   const s = reportStrings(lang);
   const e = results.exercise;
   const teamColumns = weaknesses.heatmap.columns.map((c) => ({
@@ -338,21 +362,24 @@ export function exerciseReportHtml(model: ExerciseReportModel): string {
       [s.organisation, model.orgName],
       [s.scenario, `${pick(e.scenarioTitle, lang)} (${e.scenarioId} v${e.scenarioVersion})`],
       [s.status, s.statuses[e.status] ?? e.status],
-      [s.heldAt, date(e.heldAt, lang)],
+      [s.heldAt, date(e.heldAt, lang, zone)],
       [s.teams, String(e.teamCount)],
-      [s.generatedAt, date(model.generatedAt, lang)],
+      [s.generatedAt, date(model.generatedAt, lang, zone)],
     ]),
-    `<h2>${esc(s.leadershipSummary)}</h2>`,
+    `<section class="summary"><h2>${esc(s.leadershipSummary)}</h2>`,
     `<p class="callout">${esc(s.scaleNote)} ${esc(s.unitRule)}</p>`,
     `<h3>${esc(s.ranking)}</h3>`,
-    rankingTable(results.teams, lang, s),
-    rankingChart(results.teams, lang, s),
-    `<div class="keep"><h3>${esc(s.weakest)}</h3>`,
+    // The chart carries rank, name, index and the four components; the table with units and maxima is in part II.
+    rankingChart(results.teams.slice(0, SUMMARY_ROWS), lang, s),
+    results.teams.length > SUMMARY_ROWS ? `<p class="muted">${esc(s.moreInDetails(results.teams.length - SUMMARY_ROWS))}</p>` : '',
+    `<h3>${esc(s.weakest)}</h3>`,
     weakestBlock(weaknesses, lang, s),
     ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
-    `</div><div class="keep"><h3>${esc(s.trend)}</h3>`,
-    trendChart(model.trends, lang, s),
-    `</div><h2 class="break">${esc(s.technicalDetails)}</h2>`,
+    `<h3>${esc(s.trend)}</h3>`,
+    trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s, zone),
+    `</section><h2>${esc(s.technicalDetails)}</h2>`,
+    `<h3>${esc(s.ranking)}</h3>`,
+    rankingTable(results.teams, lang, s),
     `<h3>${esc(s.metrics)}</h3>`,
     metricsTable(results.teams, lang, s),
     `<h3>${esc(s.perLayer)}</h3>`,
@@ -361,7 +388,7 @@ export function exerciseReportHtml(model: ExerciseReportModel): string {
     weaknessTable(weaknesses.phases, teamColumns, lang, s),
     `<h3>${esc(s.heatmap)}</h3>`,
     heatmapTable(weaknesses, lang, s),
-    ...results.teams.map((t) => lostTable(t, model.fullScores.get(t.teamId), lang, s)),
+    ...results.teams.map((t) => lostTable(t, model.fullScores.get(t.teamId), names, model.reviewLink(e.id, t.teamId), lang, s)),
   ].join('\n');
   return documentHtml(lang, `${s.exerciseReportTitle} — ${e.title}`, model.fontFaces, body);
 }
@@ -376,20 +403,22 @@ export interface PeriodReportModel {
   readonly trends: readonly UnitTrend[];
   /** Weaknesses over the period with heat-map columns per unit. */
   readonly weaknesses: Weaknesses;
+  /** The organisation's time zone (IANA). */
+  readonly timeZone: string;
   readonly fontFaces: string;
 }
 
-function exercisesTable(list: readonly ExerciseSummary[], lang: Language, s: ReportStrings): string {
+function exercisesTable(list: readonly ExerciseSummary[], lang: Language, s: ReportStrings, zone: string): string {
   const rows = list
     .map(
       (e) =>
-        `<tr><td>${esc(date(e.heldAt, lang))}</td><td>${esc(e.title)}</td><td>${esc(pick(e.scenarioTitle, lang))}</td><td class="n">${e.teamCount}</td><td>${esc(e.units.map((u) => u.name).join(', '))}</td><td class="n">${esc(idx(e.scores?.bestIndex ?? null, lang))}</td><td class="n">${esc(idx(e.scores?.meanIndex ?? null, lang))}</td></tr>`,
+        `<tr><td>${esc(date(e.heldAt, lang, zone))}</td><td>${esc(e.title)}</td><td>${esc(pick(e.scenarioTitle, lang))}</td><td class="n">${e.teamCount}</td><td>${esc(e.units.map((u) => u.name).join(', '))}</td><td class="n">${esc(idx(e.scores?.bestIndex ?? null, lang))}</td><td class="n">${esc(idx(e.scores?.meanIndex ?? null, lang))}</td></tr>`,
     )
     .join('');
   return `<table class="small"><thead><tr><th>${esc(s.heldAt)}</th><th>${esc(s.exercise)}</th><th>${esc(s.scenario)}</th><th class="n">${esc(s.teams)}</th><th>${esc(s.unit)}</th><th class="n">${esc(s.bestIndex)}</th><th class="n">${esc(s.meanIndex)}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function unitRankingTable(trends: readonly UnitTrend[], lang: Language, s: ReportStrings): string {
+function unitRankingTable(trends: readonly UnitTrend[], lang: Language, s: ReportStrings, limit = Number.POSITIVE_INFINITY): string {
   const rows = trends
     .filter((t) => t.points.length > 0)
     .map((t) => {
@@ -400,17 +429,20 @@ function unitRankingTable(trends: readonly UnitTrend[], lang: Language, s: Repor
     })
     .sort((a, b) => b.meanIndex - a.meanIndex);
   if (rows.length === 0) return `<p class="muted">${esc(s.noTrend)}</p>`;
+  const more = rows.length > limit ? `<p class="muted">${esc(s.moreInDetails(rows.length - limit))}</p>` : '';
   const body = rows
+    .slice(0, limit)
     .map(
       (r, i) =>
         `<tr><td class="n">${i + 1}</td><td>${esc(r.t.unit.name)}</td><td class="n">${r.t.points.length}</td><td class="n strong">${esc(idx(Math.round(r.meanIndex * 10_000) / 10_000, lang))}</td><td class="n">${esc(idx(r.last, lang))}</td><td class="n">${r.change === null ? '–' : `${r.change >= 0 ? '+' : '−'}${esc(idx(Math.abs(Math.round(r.change * 10_000) / 10_000), lang))}`}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>${esc(s.rank)}</th><th>${esc(s.unit)}</th><th class="n">${esc(s.exercises)}</th><th class="n">${esc(s.meanIndex)}</th><th class="n">${esc(s.latestIndex)}</th><th class="n">${esc(s.change)}</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th>${esc(s.rank)}</th><th>${esc(s.unit)}</th><th class="n">${esc(s.exercises)}</th><th class="n">${esc(s.meanIndex)}</th><th class="n">${esc(s.latestIndex)}</th><th class="n">${esc(s.change)}</th></tr></thead><tbody>${body}</tbody></table>${more}`;
 }
 
 export function periodReportHtml(model: PeriodReportModel): string {
   const { lang, weaknesses } = model;
+  const zone = model.timeZone;
   const s = reportStrings(lang);
   const periodText = model.from === null && model.to === null ? s.allTime : `${model.from ?? '…'} → ${model.to ?? '…'}`;
   const unitColumns = weaknesses.heatmap.columns.map((c) => ({
@@ -427,31 +459,32 @@ export function periodReportHtml(model: PeriodReportModel): string {
       [s.organisation, model.orgName],
       [s.period, periodText],
       [s.exercises, String(model.exercises.length)],
-      [s.generatedAt, date(model.generatedAt, lang)],
+      [s.generatedAt, date(model.generatedAt, lang, zone)],
     ]),
   ];
   if (model.exercises.length === 0) return documentHtml(lang, s.periodReportTitle, model.fontFaces, [...header, `<p class="callout">${esc(s.noExercises)}</p>`].join('\n'));
   const body = [
     ...header,
-    `<h2>${esc(s.leadershipSummary)}</h2>`,
+    `<section class="summary"><h2>${esc(s.leadershipSummary)}</h2>`,
     `<p class="callout">${esc(s.scaleNote)} ${esc(s.unitRule)}</p>`,
     `<h3>${esc(s.unitRanking)}</h3>`,
-    unitRankingTable(model.trends, lang, s),
-    `<div class="keep"><h3>${esc(s.trend)}</h3>`,
-    trendChart(model.trends, lang, s),
-    `</div><div class="keep"><h3>${esc(s.weakest)}</h3>`,
+    unitRankingTable(model.trends, lang, s, SUMMARY_ROWS),
+    `<h3>${esc(s.trend)}</h3>`,
+    trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s, zone),
+    `<h3>${esc(s.weakest)}</h3>`,
     weakestBlock(weaknesses, lang, s),
     ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
-    `</div><h3>${esc(s.exercises)}</h3>`,
-    exercisesTable(model.exercises.map((e) => e.exercise), lang, s),
-    `<h2 class="break">${esc(s.technicalDetails)}</h2>`,
+    `</section><h2>${esc(s.technicalDetails)}</h2>`,
+    `<h3>${esc(s.exercises)}</h3>`,
+    exercisesTable(model.exercises.map((e) => e.exercise), lang, s, zone),
+    model.trends.filter((t) => t.points.length > 0).length > SUMMARY_ROWS ? `<h3>${esc(s.unitRanking)}</h3>${unitRankingTable(model.trends, lang, s)}` : '',
     `<h3>${esc(s.perLayer)}</h3>`,
     weaknessTable(weaknesses.layers, unitColumns, lang, s),
     `<h3>${esc(s.perPhase)}</h3>`,
     weaknessTable(weaknesses.phases, unitColumns, lang, s, new Map(model.exercises.map((r) => [r.exercise.scenarioId, r.exercise.scenarioTitle]))),
     `<h3>${esc(s.heatmap)}</h3>`,
     heatmapTable(weaknesses, lang, s),
-    ...model.exercises.map((r) => `<div class="keep"><h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}</div>`),
+    ...model.exercises.map((r) => `<h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang, zone))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}`),
   ].join('\n');
   return documentHtml(lang, s.periodReportTitle, model.fontFaces, body);
 }

@@ -72,6 +72,7 @@ export interface ReportStrings {
   readonly components: Record<ScoreComponentId, string>;
   readonly statuses: Record<string, string>;
   readonly duration: (ms: number) => string;
+  readonly moreInDetails: (n: number) => string;
 }
 
 const vi: ReportStrings = {
@@ -128,7 +129,7 @@ const vi: ReportStrings = {
   pointsLost: 'Các mục mất điểm nhiều nhất',
   subject: 'Mục',
   component: 'Trụ cột',
-  note: 'Nhận xét (tiếng Anh, từ bộ chấm điểm)',
+  note: 'Nhận xét',
   noExercises: 'Không có cuộc diễn tập nào đã kết thúc trong kỳ.',
   exercises: 'Các cuộc diễn tập',
   exercise: 'Cuộc diễn tập',
@@ -143,6 +144,7 @@ const vi: ReportStrings = {
   notApplicable: 'không áp dụng',
   components: { detection: 'Phát hiện, phân loại', response: 'Ứng phó', coordination: 'Phối hợp, báo cáo', incident: 'Xử lý sự cố' },
   statuses: { draft: 'Nháp', running: 'Đang diễn ra', paused: 'Tạm dừng', finished: 'Đã kết thúc', aborted: 'Đã hủy' },
+  moreInDetails: (n) => `… và ${n} mục khác (xem phần II).`,
   duration: (ms) => (ms < 60_000 ? `${Math.round(ms / 1000)} giây` : `${(ms / 60_000).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} phút`),
 };
 
@@ -200,7 +202,7 @@ const en: ReportStrings = {
   pointsLost: 'Where the most points were lost',
   subject: 'Item',
   component: 'Component',
-  note: 'Note (from the scorer)',
+  note: 'Note',
   noExercises: 'No finished exercise in this period.',
   exercises: 'Exercises',
   exercise: 'Exercise',
@@ -215,6 +217,7 @@ const en: ReportStrings = {
   notApplicable: 'not applicable',
   components: { detection: 'Detection & triage', response: 'Response', coordination: 'Coordination & reporting', incident: 'Incident handling' },
   statuses: { draft: 'Draft', running: 'Running', paused: 'Paused', finished: 'Finished', aborted: 'Aborted' },
+  moreInDetails: (n) => `… and ${n} more (see part II).`,
   duration: (ms) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toLocaleString('en-GB', { maximumFractionDigits: 1 })} min`),
 };
 

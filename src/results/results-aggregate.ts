@@ -34,6 +34,11 @@ export function reviewHref(exerciseId: string, teamId: string): string {
   return `/api/exercises/${encodeURIComponent(exerciseId)}/teams/${encodeURIComponent(teamId)}/review`;
 }
 
+/** Where a reader opens a team's review in the console (the `/api` link needs a token a spreadsheet does not have). */
+export function consoleReviewLink(origin: string, exerciseId: string, teamId: string): string {
+  return `${origin.replace(/\/+$/, '')}/exercises/${encodeURIComponent(exerciseId)}/teams/${encodeURIComponent(teamId)}/review`;
+}
+
 export function teamScoreHref(exerciseId: string, teamId: string): string {
   return `/api/results/exercises/${encodeURIComponent(exerciseId)}/teams/${encodeURIComponent(teamId)}`;
 }

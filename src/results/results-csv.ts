@@ -1,12 +1,28 @@
 import type { Language } from '../contracts/common.schema.js';
-import type { ExerciseSummary, TeamResult } from '../contracts/results.schema.js';
+import { CSV_VARIANTS, type ExerciseSummary, type TeamResult } from '../contracts/results.schema.js';
+import { reportStrings } from './report-i18n.js';
 
 /**
  * The CSV export: one row per team per exercise with every figure of its score. UTF-8 with a BOM
- * (Excel otherwise reads Vietnamese as mojibake), CRLF line ends and RFC 4180 quoting.
+ * (Excel otherwise reads Vietnamese as mojibake), CRLF line ends and RFC 4180 quoting. Headers,
+ * statuses and titles follow the file's language; times are in the organisation's time zone with
+ * their offset. The `excel-vi` variant is what a spreadsheet set to Vietnamese opens directly:
+ * ';' between cells and ',' before decimals.
  */
 
 export const UTF8_BOM = '\uFEFF';
+
+export { CSV_VARIANTS };
+export type CsvVariant = (typeof CSV_VARIANTS)[number];
+
+export interface CsvOptions {
+  readonly lang: Language;
+  readonly variant: CsvVariant;
+  /** IANA zone the times are written in (the organisation's). */
+  readonly timeZone: string;
+  /** Absolute link to a team's review in the console. */
+  readonly reviewLink: (exerciseId: string, teamId: string) => string;
+}
 
 type Cell = string | number | null;
 
@@ -14,7 +30,21 @@ interface Column {
   readonly id: string;
   readonly vi: string;
   readonly en: string;
-  readonly value: (exercise: ExerciseSummary, team: TeamResult) => Cell;
+  readonly value: (exercise: ExerciseSummary, team: TeamResult, options: CsvOptions) => Cell;
+}
+
+/** "2026-12-07 15:20:13 +07:00": local time in the zone with its offset, which spreadsheets read as a date and people as the time they lived. */
+export function zonedTime(iso: string | null, timeZone: string): string | null {
+  if (iso === null) return null;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset' })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  const offset = (parts.timeZoneName ?? 'GMT').replace(/^GMT/, '') || '+00:00';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${offset}`;
 }
 
 const seconds = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
@@ -23,11 +53,11 @@ const seconds = (ms: number | null): number | null => (ms === null ? null : ms /
 export const CSV_COLUMNS: readonly Column[] = [
   { id: 'exercise_id', vi: 'Mã cuộc diễn tập', en: 'Exercise id', value: (e) => e.id },
   { id: 'exercise_title', vi: 'Tên cuộc diễn tập', en: 'Exercise title', value: (e) => e.title },
-  { id: 'held_at', vi: 'Thời gian tổ chức', en: 'Held at', value: (e) => e.heldAt },
-  { id: 'status', vi: 'Trạng thái', en: 'Status', value: (e) => e.status },
+  { id: 'held_at', vi: 'Thời gian tổ chức', en: 'Held at', value: (e, _t, o) => zonedTime(e.heldAt, o.timeZone) },
+  { id: 'status', vi: 'Trạng thái', en: 'Status', value: (e, _t, o) => reportStrings(o.lang).statuses[e.status] ?? e.status },
   { id: 'scenario_id', vi: 'Mã kịch bản', en: 'Scenario id', value: (e) => e.scenarioId },
   { id: 'scenario_version', vi: 'Phiên bản kịch bản', en: 'Scenario version', value: (e) => e.scenarioVersion },
-  { id: 'scenario_title', vi: 'Kịch bản', en: 'Scenario', value: (e) => e.scenarioTitle.vi },
+  { id: 'scenario_title', vi: 'Kịch bản', en: 'Scenario', value: (e, _t, o) => (o.lang === 'en' ? e.scenarioTitle.en : e.scenarioTitle.vi) },
   { id: 'team_id', vi: 'Mã đội', en: 'Team id', value: (_e, t) => t.teamId },
   { id: 'team_name', vi: 'Đội', en: 'Team', value: (_e, t) => t.teamName },
   { id: 'unit_code', vi: 'Mã đơn vị', en: 'Unit code', value: (_e, t) => t.unit?.code ?? null },
@@ -60,22 +90,30 @@ export const CSV_COLUMNS: readonly Column[] = [
   { id: 'responses_in_window', vi: 'Ứng phó đúng thời hạn', en: 'Responses in window', value: (_e, t) => t.metrics.responsesInWindow },
   { id: 'harmful_actions', vi: 'Hành động gây hại', en: 'Harmful actions', value: (_e, t) => t.metrics.harmfulActions },
   { id: 'hints_used', vi: 'Gợi ý đã dùng', en: 'Hints used', value: (_e, t) => t.metrics.hintsUsed },
-  { id: 'review_url', vi: 'Đánh giá sau diễn tập', en: 'After-action review', value: (_e, t) => t.links.review },
+  { id: 'review_url', vi: 'Đánh giá sau diễn tập', en: 'After-action review', value: (e, t, o) => o.reviewLink(e.id, t.teamId) },
 ];
 
 /**
- * RFC 4180 quoting; text that a spreadsheet would run as a formula (= + - @, tab, CR) gets a
- * leading apostrophe (OWASP CSV injection advice). Numbers are written as they are.
+ * One cell. Text that a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading
+ * apostrophe (OWASP CSV injection advice), and any cell holding the separator in use, a quote, a
+ * line break or an apostrophe is quoted, so "x;=1+1" stays one inert cell with either separator.
+ * Numbers are written as numbers, with the variant's decimal mark.
  */
-export function csvCell(value: Cell): string {
+export function csvCell(value: Cell, variant: CsvVariant = 'rfc4180'): string {
   if (value === null) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return '';
+    return variant === 'excel-vi' ? String(value).replace('.', ',') : String(value);
+  }
+  const separator = variant === 'excel-vi' ? ';' : ',';
   const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n']/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  const needsQuotes = text.includes(separator) || /[",;\r\n']/.test(text) || text !== text.trim();
+  return needsQuotes ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function resultsCsv(rows: ReadonlyArray<{ exercise: ExerciseSummary; team: TeamResult }>, lang: Language): string {
-  const lines = [CSV_COLUMNS.map((c) => csvCell(c[lang])).join(',')];
-  for (const { exercise, team } of rows) lines.push(CSV_COLUMNS.map((c) => csvCell(c.value(exercise, team))).join(','));
+export function resultsCsv(rows: ReadonlyArray<{ exercise: ExerciseSummary; team: TeamResult }>, options: CsvOptions): string {
+  const separator = options.variant === 'excel-vi' ? ';' : ',';
+  const lines = [CSV_COLUMNS.map((c) => csvCell(c[options.lang], options.variant)).join(separator)];
+  for (const { exercise, team } of rows) lines.push(CSV_COLUMNS.map((c) => csvCell(c.value(exercise, team, options), options.variant)).join(separator));
   return `${UTF8_BOM}${lines.join('\r\n')}\r\n`;
 }

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, StreamableFile } from '@nestjs/common';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -28,6 +29,8 @@ import {
   type Weaknesses,
 } from '../contracts/results.schema.js';
 import { TeamScoreSchema, type TeamScore } from '../contracts/scoring.schema.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { ResultsReportsService } from './results-reports.service.js';
 import { ResultsService } from './results.service.js';
@@ -51,7 +54,13 @@ export class ResultsController {
   constructor(
     @Inject(ResultsService) private readonly results: ResultsService,
     @Inject(ResultsReportsService) private readonly reports: ResultsReportsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Where readers open the console: PUBLIC_URL, else the address this request came to. */
+  private origin(request: Request): string {
+    return this.config.PUBLIC_URL ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`;
+  }
 
   @Get('exercises')
   @Access(RESULT_READERS)
@@ -126,12 +135,14 @@ export class ResultsController {
   @Access(RESULT_READERS)
   @ApiDoc({
     summary: 'CSV (UTF-8 with BOM, CRLF, RFC 4180 quoting): every figure per team per exercise',
-    description: 'Answers text/csv. Columns: exercise, scenario, team, unit, rank, index, total, the four components with their maxima, every metric (times in seconds) and the after-action review link.',
+    description:
+      'Answers text/csv. Columns: exercise, scenario, team, unit, rank, index, total, the four components with their maxima, every metric (durations in seconds) and a link that opens the team\'s after-action review in the console. Headers, statuses and titles in ?lang; times in the organisation\'s time zone with their offset; ?variant=excel-vi for \';\' between cells and \',\' decimals.',
     tags: TAGS,
     errors: ['VALIDATION_FAILED'],
   })
-  async exportCsv(@CurrentUser() user: AuthenticatedUser, @Query({ schema: ResultsExportQuerySchema }) query: ResultsExportQuery): Promise<StreamableFile> {
-    return attachment(await this.results.csv(user, query), 'text/csv; charset=utf-8', 'soc-drill-results.csv');
+  async exportCsv(@CurrentUser() user: AuthenticatedUser, @Query({ schema: ResultsExportQuerySchema }) query: ResultsExportQuery, @Req() request: Request): Promise<StreamableFile> {
+    const csv = await this.results.csv(user, query, { origin: this.origin(request), timeZone: this.config.ORG_TIME_ZONE });
+    return attachment(csv, 'text/csv; charset=utf-8', 'soc-drill-results.csv');
   }
 
   @Get('exercises/:exerciseId/report.pdf')
@@ -142,8 +153,13 @@ export class ResultsController {
     tags: TAGS,
     errors: PDF_ERRORS,
   })
-  async exerciseReport(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: UuidSchema }) exerciseId: string, @Query({ schema: ExerciseReportQuerySchema }) query: ExerciseReportQuery): Promise<StreamableFile> {
-    const pdf = await this.reports.exerciseReportPdf(user, exerciseId, query.lang);
+  async exerciseReport(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: UuidSchema }) exerciseId: string,
+    @Query({ schema: ExerciseReportQuerySchema }) query: ExerciseReportQuery,
+    @Req() request: Request,
+  ): Promise<StreamableFile> {
+    const pdf = await this.reports.exerciseReportPdf(user, exerciseId, query.lang, { origin: this.origin(request), timeZone: this.config.ORG_TIME_ZONE });
     return attachment(pdf, 'application/pdf', `soc-drill-exercise-${exerciseId.slice(0, 8)}-${query.lang}.pdf`);
   }
 
@@ -155,8 +171,9 @@ export class ResultsController {
     tags: TAGS,
     errors: ['VALIDATION_FAILED', 'REPORT_RENDERER_UNAVAILABLE (503)'],
   })
-  async periodReport(@CurrentUser() user: AuthenticatedUser, @Query({ schema: PeriodReportQuerySchema }) query: PeriodReportQuery): Promise<StreamableFile> {
-    const pdf = await this.reports.periodReportPdf(user, { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }, query.lang);
+  async periodReport(@CurrentUser() user: AuthenticatedUser, @Query({ schema: PeriodReportQuerySchema }) query: PeriodReportQuery, @Req() request: Request): Promise<StreamableFile> {
+    const period = { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
+    const pdf = await this.reports.periodReportPdf(user, period, query.lang, { origin: this.origin(request), timeZone: this.config.ORG_TIME_ZONE });
     return attachment(pdf, 'application/pdf', `soc-drill-report-${query.lang}.pdf`);
   }
 }

@@ -26,7 +26,7 @@ import { UserEntity } from '../identity/user.entity.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
 import { ExerciseScoresService } from '../scoring/exercise-scores.service.js';
 import type { ExerciseScores } from '../scoring/score-calculator.service.js';
-import { aggregateWeaknesses, componentFigures, reviewHref, teamScoreHref, teamUnits, unitTrends, type TrendInput, type WeaknessInput } from './results-aggregate.js';
+import { aggregateWeaknesses, componentFigures, consoleReviewLink, reviewHref, teamScoreHref, teamUnits, unitTrends, type TrendInput, type WeaknessInput } from './results-aggregate.js';
 import { resultsCsv } from './results-csv.js';
 
 /** Everything known about one exercise of the caller's organisation, before scores. */
@@ -140,7 +140,8 @@ export class ResultsService {
     return weaknessesOf(scored, query.by, scored.length === 1);
   }
 
-  async csv(user: AuthenticatedUser, query: ResultsExportQuery): Promise<string> {
+  /** `origin`: where readers open the console; `timeZone`: the organisation's. */
+  async csv(user: AuthenticatedUser, query: ResultsExportQuery, where: { origin: string; timeZone: string }): Promise<string> {
     const org = await this.org(user);
     const bundles = await this.bundles(org, { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }, query.exerciseIds ?? null);
     const rows: Array<{ exercise: ExerciseSummary; team: TeamResult }> = [];
@@ -150,7 +151,7 @@ export class ResultsService {
       const results = this.results(bundle, scores);
       for (const team of results.teams) rows.push({ exercise: results.exercise, team });
     }
-    return resultsCsv(rows, query.lang);
+    return resultsCsv(rows, { lang: query.lang, variant: query.variant, timeZone: where.timeZone, reviewLink: (exerciseId, teamId) => consoleReviewLink(where.origin, exerciseId, teamId) });
   }
 
   /** Finished exercises of the period (or the given ones), scored; for period reports and aggregates. */

@@ -5,7 +5,9 @@ import { deliveredAll, idealTriage, MIN, play, scoringScenario } from '../scorin
 import { exerciseReportHtml, esc, ratioColor } from './report-html.js';
 import { ReportRenderer } from './report-renderer.service.js';
 import { aggregateWeaknesses, componentFigures, drillAlerts, teamUnits, unitTrends } from './results-aggregate.js';
-import { csvCell, resultsCsv, UTF8_BOM, CSV_COLUMNS } from './results-csv.js';
+import { csvCell, resultsCsv, UTF8_BOM, CSV_COLUMNS, zonedTime, type CsvOptions, type CsvVariant } from './results-csv.js';
+import { consoleReviewLink } from './results-aggregate.js';
+import type { ExerciseSummary, TeamResult } from '../contracts/results.schema.js';
 import { AppError } from '../common/app-error.js';
 
 const scenario = scoringScenario();
@@ -19,6 +21,66 @@ const naive = (() => {
   const { state, actions } = play(scenario, delivered, steps);
   return computeScore({ scenario, teamId: 'naive', delivered, state, actions, endMs: 30 * MIN });
 })();
+
+const csvOptions = (lang: 'vi' | 'en', variant: CsvVariant): CsvOptions => ({ lang, variant, timeZone: 'Asia/Ho_Chi_Minh', reviewLink: (e, t) => consoleReviewLink('https://soc.example.gov.vn/', e, t) });
+
+const exerciseSummary: ExerciseSummary = {
+  id: 'e',
+  title: 'Diễn tập',
+  scenarioId: scenario.id,
+  scenarioVersionId: 'v',
+  scenarioVersion: '1',
+  scenarioTitle: scenario.title,
+  status: 'finished',
+  createdAt: '2025-01-01T00:00:00Z',
+  startedAt: null,
+  endedAt: null,
+  heldAt: '2025-01-01T00:00:00Z',
+  units: [],
+  teamCount: 1,
+  scores: null,
+  links: { results: '', reportPdf: '' },
+};
+
+function teamRow(teamName: string): TeamResult {
+  return {
+    rank: 1,
+    teamId: 't',
+    teamName,
+    members: [],
+    unit: null,
+    units: [],
+    maxScore: 1000,
+    total: good.total,
+    index: good.index,
+    components: componentFigures(good),
+    metrics: good.metrics,
+    links: { review: '/api/exercises/e/teams/t/review', score: '/api/results/exercises/e/teams/t' },
+  };
+}
+
+/** RFC 4180 reading of one line, as a spreadsheet does it. */
+function splitCsvLine(line: string, separator: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === separator) {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}
 
 const unit = (id: string, code: string): UnitRef => ({ id, code, name: `Đơn vị ${code}` });
 
@@ -101,10 +163,38 @@ describe('CSV', () => {
   });
 
   it('starts with a BOM and the header row, ends lines with CRLF', () => {
-    const text = resultsCsv([], 'vi');
+    const text = resultsCsv([], csvOptions('vi', 'rfc4180'));
     expect(text.startsWith(UTF8_BOM)).toBe(true);
     expect(text).toBe(`${UTF8_BOM}${CSV_COLUMNS.map((c) => csvCell(c.vi)).join(',')}\r\n`);
     expect(new Set(CSV_COLUMNS.map((c) => c.id)).size).toBe(CSV_COLUMNS.length);
+  });
+
+  it('keeps a cell holding the separator in use as one inert cell (";" in the Vietnamese-spreadsheet variant)', () => {
+    expect(csvCell('x;=1+1', 'excel-vi')).toBe('"x;=1+1"');
+    expect(csvCell('x;=1+1', 'rfc4180')).toBe('"x;=1+1"');
+    expect(csvCell('=1+1', 'excel-vi')).toBe(`"'=1+1"`);
+    expect(csvCell('a,b', 'excel-vi')).toBe('"a,b"');
+    const line = resultsCsv([{ exercise: exerciseSummary, team: teamRow('x;=1+1') }], csvOptions('vi', 'excel-vi')).slice(1).split('\r\n')[1]!;
+    const cells = splitCsvLine(line, ';');
+    expect(cells).toHaveLength(CSV_COLUMNS.length);
+    expect(cells[CSV_COLUMNS.findIndex((c) => c.id === 'team_name')]).toBe('x;=1+1');
+    expect(cells.every((c) => !/^[=+@]/.test(c))).toBe(true);
+  });
+
+  it('writes statuses and titles in the file\'s language, times in the organisation\'s zone with the offset, decimals per variant, and a console link', () => {
+    const header = (lang: 'vi' | 'en', variant: 'rfc4180' | 'excel-vi') => resultsCsv([{ exercise: exerciseSummary, team: teamRow('Đội A') }], csvOptions(lang, variant)).slice(1).split('\r\n');
+    const col = (id: string) => CSV_COLUMNS.findIndex((c) => c.id === id);
+    const vi = splitCsvLine(header('vi', 'excel-vi')[1]!, ';');
+    expect(vi[col('status')]).toBe('Đã kết thúc');
+    expect(vi[col('held_at')]).toBe('2025-01-01 07:00:00 +07:00');
+    expect(vi[col('scenario_title')]).toBe(scenario.title.vi);
+    expect(vi[col('index')]).toBe(String(good.index).replace('.', ','));
+    expect(vi[col('review_url')]).toBe('https://soc.example.gov.vn/exercises/e/teams/t/review');
+    const en = splitCsvLine(header('en', 'rfc4180')[1]!, ',');
+    expect(en[col('status')]).toBe('Finished');
+    expect(en[col('index')]).toBe(String(good.index));
+    expect(en[col('scenario_title')]).toBe(scenario.title.en);
+    expect(zonedTime('2025-06-30T18:30:00Z', 'UTC')).toBe('2025-06-30 18:30:00 +00:00');
   });
 });
 
@@ -153,6 +243,9 @@ describe('report HTML', () => {
       weaknesses: aggregateWeaknesses([{ exerciseId: 'e', teamId: 't', teamName: team.teamName, unitId: null, scenario, score: good }], 'team', () => ({ key: 'e:t', label: team.teamName }), ['e']),
       trends: [],
       fullScores: new Map([['t', good]]),
+      scenario,
+      reviewLink: (e, t) => consoleReviewLink('https://soc.example.gov.vn', e, t),
+      timeZone: 'Asia/Ho_Chi_Minh',
       fontFaces: '',
     });
     expect(html).not.toMatch(/<script|<img|<b>Lâm/);

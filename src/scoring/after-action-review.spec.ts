@@ -34,9 +34,9 @@ describe('after-action review', () => {
     const r = review(late);
     const annotation = r.annotations.find((a) => a.id === 'response:r-isolate')!;
     expect(annotation).toMatchObject({ tone: 'warning', code: 'RESPONSE_LATE', atMs: 13 * MIN, points: 0 });
-    expect(annotation.text.en).toContain('isolate-host portal at T+13m, 12m after the "Alert a1" alert (a1); window was 10m — too late');
-    expect(annotation.text.vi).toContain('cô lập portal lúc T+13m, 12 phút sau cảnh báo');
-    expect(annotation.text.vi).toContain('thời hạn là 10 phút');
+    expect(annotation.text.en).toBe('Isolate host: Portal at T+13:00, 12 min after the «Alert a1» alert; window was 10 min — too late, no points.');
+    expect(annotation.text.vi).toContain('Cô lập máy chủ: Portal lúc T+13:00, 12 phút sau cảnh báo «');
+    expect(annotation.text.vi).toContain('thời hạn là 10 phút — quá hạn, không được điểm');
     expect(annotation.evidence.times).toMatchObject({ windowStart: 1 * MIN, deadline: 11 * MIN, taken: 13 * MIN });
     // The action on the timeline points at its annotation; the deadline is on the timeline too.
     const action = r.timeline.find((e) => e.kind === 'action' && e.annotationIds.includes('response:r-isolate'));
@@ -49,11 +49,33 @@ describe('after-action review', () => {
     expect(r.missedAlerts).toEqual([
       expect.objectContaining({ alertId: 'a1-again', teamVerdict: null, expected: { verdict: 'true-positive', severity: 'high', routing: ['csirt'], incident: 'inc-1' } }),
     ]);
-    expect(r.annotations.find((a) => a.id === 'missed:a1-again')?.text.en).toContain('Ideal: true positive, severity high, routed to csirt');
+    expect(r.annotations.find((a) => a.id === 'missed:a1-again')?.text.en).toContain('Ideal: true positive, severity high, routed to CSIRT, part of the incident «Portal».');
     expect(r.reports).toEqual([expect.objectContaining({ obligationId: 'rep-1', status: 'missing', dueMs: 31 * MIN, filedMs: null })]);
     expect(r.annotations.find((a) => a.id === 'report:rep-1')).toMatchObject({ tone: 'critical', code: 'REPORT_MISSING' });
     expect(r.ideal.responses.find((x) => x.id === 'r-isolate')).toMatchObject({ windowStartMs: 1 * MIN, deadlineMs: 11 * MIN, takenMs: 13 * MIN, status: 'late' });
     expect(r.ideal.responses.find((x) => x.id === 'r-spread')).toMatchObject({ status: 'not-applicable', windowStartMs: null });
+  });
+
+  it('writes the Vietnamese sentences with the scenario\'s names and the glossary\'s words, never ids or scorer English', () => {
+    const scenario = scoringScenario();
+    const named = {
+      ...scenario,
+      parties: scenario.parties.map((p) => ({ ...p, name: { vi: `Đơn vị ${p.id.toUpperCase()}`, en: `Party ${p.id.toUpperCase()}` } })),
+      incidents: scenario.incidents.map((i) => ({ ...i, title: { vi: 'Cổng thông tin bị tấn công', en: 'Portal attacked' } })),
+    };
+    const r = review(late, named);
+    const missed = r.annotations.find((a) => a.id === 'missed:a1-again')!.text.vi;
+    expect(missed).toContain('Đúng ra: cảnh báo đúng, mức độ cao, chuyển tới Đơn vị CSIRT, thuộc sự cố «Cổng thông tin bị tấn công».');
+    expect(missed).not.toMatch(/true positive|high|csirt|inc-1/);
+    // Calling noise a true positive is needless escalation: "chuyển cấp xử lý", never "leo thang".
+    const naive = review(deliveredAll(named).map((d) => ({ atMs: d.virtualMs, action: { type: 'alert.verdict' as const, alertId: d.eventId, verdict: 'true-positive' as const } })), named);
+    const falseAlarms = naive.annotations.find((a) => a.id === 'false-alarms')!.text.vi;
+    expect(falseAlarms).toContain('chuyển cấp xử lý không cần thiết');
+    expect(falseAlarms).not.toContain('leo thang');
+    // The printable page in Vietnamese names the components, not their ids.
+    const html = renderReviewHtml(r, 'vi');
+    expect(html).toContain('Phát hiện, phân loại');
+    expect(html).not.toMatch(/>detection<|>coordination<|inc-1|rep-1|r-isolate/);
   });
 
   it('places stages at their first delivered alert and keeps adjustments apart', () => {

@@ -1,8 +1,10 @@
-import type { Scenario, TimeRef } from '../contracts/scenario.schema.js';
+import type { Scenario } from '../contracts/scenario.schema.js';
 import type { AarAnnotation, AarLabels, AarTimelineEntry, AfterActionReview, LineItem, ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import { AnswerKey } from './answer-key.js';
-import { at, span, type ScoringDeliveredEvent } from './score.js';
+import { findingText, ScenarioNames } from './review-findings.js';
+import { COMPONENT_WORDS, formatNumber, INCIDENT_PHASE_WORDS, REPORT_KIND_WORDS, SEVERITY_WORDS, VERDICT_WORDS, word } from './review-vocabulary.js';
+import type { ScoringDeliveredEvent } from './score.js';
 
 /**
  * The after-action review (đánh giá sau diễn tập) of one team: the attack stages as the team saw
@@ -30,51 +32,6 @@ export interface ReviewInput {
 type Text = { readonly vi: string; readonly en: string };
 type Tone = AarAnnotation['tone'];
 
-const PLACEHOLDER = /\{\{\s*[\w.-]+\s*\}\}/g;
-
-/** Noise titles are templates: their placeholders were filled per alert, which the key does not know. */
-function plain(text: Text): Text {
-  return { vi: text.vi.replace(PLACEHOLDER, '…'), en: text.en.replace(PLACEHOLDER, '…') };
-}
-
-function vi(ms: number): string {
-  return span(ms).replace(/h/g, ' giờ ').replace(/m(?!s)/g, ' phút ').replace(/s/g, ' giây').replace(/\s+/g, ' ').trim();
-}
-
-const ACTION_VI: Record<string, string> = {
-  'isolate-host': 'cô lập',
-  'block-ip': 'chặn IP',
-  'block-domain': 'chặn tên miền',
-  'maintenance-page': 'bật trang bảo trì cho',
-  'remove-webshell': 'gỡ webshell trên',
-  'remove-malware': 'gỡ mã độc trên',
-  patch: 'vá',
-  'restore-backup': 'khôi phục từ bản sao lưu cho',
-  'reset-credentials': 'đặt lại thông tin đăng nhập của',
-  'heightened-monitoring': 'tăng cường giám sát',
-  reassessment: 'đánh giá lại',
-  'preserve-evidence': 'bảo toàn chứng cứ trên',
-  'review-shared-code': 'rà soát mã dùng chung của',
-  'rate-limit': 'giới hạn tần suất truy cập',
-  'disable-account': 'vô hiệu hoá tài khoản',
-  'request-coordination': 'đề nghị phối hợp với',
-};
-
-const REPORT_KIND_VI: Record<string, string> = {
-  notification: 'thông báo sự cố',
-  initial: 'báo cáo ban đầu',
-  'situation-update': 'báo cáo cập nhật tình hình',
-  'response-plan': 'phương án ứng phó',
-  closing: 'báo cáo kết thúc',
-};
-
-const VERDICT_VI: Record<string, string> = {
-  'true-positive': 'đúng (true positive)',
-  'false-positive': 'cảnh báo sai (false positive)',
-  benign: 'lành tính (benign)',
-  duplicate: 'trùng lặp',
-};
-
 export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
   const { scenario, score } = input;
   const key = new AnswerKey(scenario);
@@ -94,24 +51,15 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       return true;
     })
     .map((d) => ({ ...d, key: key.alert(d.eventId, d.injectId) }));
-  const titleOf = (alertId: string): Text => {
-    const timeline = scenario.timeline.find((a) => a.id === alertId);
-    if (timeline) return timeline.title;
-    const inject = scenario.injects.find((a) => a.id === alertId);
-    if (inject) return inject.title;
-    const dash = alertId.lastIndexOf('-');
-    const noise = dash > 0 ? scenario.noise.find((g) => g.id === alertId.slice(0, dash)) : undefined;
-    if (noise) return plain(noise.template.title);
-    return { vi: alertId, en: alertId };
-  };
+  const names = new ScenarioNames(scenario);
+  const titleOf = (alertId: string): Text => names.alert(alertId);
   const titleOfDelivered = (d: (typeof deliveredInfo)[number]): Text => (d.injectId !== undefined ? titleOf(d.injectId) : titleOf(d.eventId));
-  const refText = (ref: TimeRef | undefined): Text => {
-    if (ref === undefined) return { vi: 'đầu diễn tập', en: 'the start' };
-    if (typeof ref === 'number') return { vi: at(ref * 1000), en: at(ref * 1000) };
-    const t = titleOf(ref.event);
-    const plus = ref.plus ? { vi: ` + ${vi(ref.plus * 1000)}`, en: ` + ${span(ref.plus * 1000)}` } : { vi: '', en: '' };
-    return { vi: `cảnh báo "${t.vi}" (${ref.event})${plus.vi}`, en: `the "${t.en}" alert (${ref.event})${plus.en}` };
-  };
+  const injectOf = new Map(deliveredInfo.filter((d) => d.injectId !== undefined).map((d) => [d.eventId, d.injectId!]));
+  // Findings name alerts by what the team saw: an inject delivered under its own event id keeps the inject's title.
+  const findingNames = new ScenarioNames(scenario, (id) => {
+    const inject = injectOf.get(id);
+    return inject === undefined ? undefined : titleOf(inject);
+  });
 
   // The team's latest verdict per alert (from its log).
   const verdictOf = new Map<string, string>();
@@ -119,6 +67,8 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
     const action = a.action as { type?: string; alertId?: string; verdict?: string };
     if (action.type === 'alert.verdict' && action.alertId !== undefined && action.verdict !== undefined) verdictOf.set(action.alertId, action.verdict);
   }
+
+  const finding = (item: LineItem): Text => findingText(item, { names: findingNames, teamVerdict: (id) => verdictOf.get(id) ?? null });
 
   // ---- annotations ----
   const annotations: AarAnnotation[] = [];
@@ -138,115 +88,27 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       case 'response': {
         const expected = scenario.responses.find((r) => r.id === item.subject);
         if (!expected) break;
-        const label = { vi: `${ACTION_VI[expected.action] ?? expected.action} ${expected.target ?? ''}`.trim(), en: `${expected.action} ${expected.target ?? ''}`.trim() };
-        const from = refText(expected.from);
-        const window = times.deadline !== undefined && times.windowStart !== undefined ? times.deadline - times.windowStart : null;
-        const windowText = window === null ? { vi: '', en: '' } : { vi: `; thời hạn là ${vi(window)}`, en: `; window was ${span(window)}` };
-        if (item.status === 'not-applicable') {
-          annotate(item, { id: `response:${expected.id}`, tone: 'info', code: item.code, atMs: null, subject: expected.id, text: { vi: `${label.vi}: không áp dụng cho đội này (${item.note})`, en: item.note } });
-          break;
-        }
-        if (times.taken === undefined) {
-          annotate(item, {
-            id: `response:${expected.id}`,
-            tone: 'critical',
-            code: item.code,
-            atMs: times.deadline ?? null,
-            subject: expected.id,
-            text: { vi: `Không ${label.vi}; cần thực hiện kể từ ${from.vi}${windowText.vi}.`, en: `${label.en} was never taken; it was due from ${from.en}${windowText.en}.` },
-          });
-          break;
-        }
-        const after = times.windowStart !== undefined ? Math.max(0, times.taken - times.windowStart) : null;
-        const when =
-          after === null || times.taken <= (times.windowStart ?? 0)
-            ? { vi: `ngay khi ${from.vi} xuất hiện`, en: `as soon as ${from.en} arrived` }
-            : { vi: `${vi(after)} sau ${from.vi}`, en: `${span(after)} after ${from.en}` };
-        const verdictText =
-          item.status === 'late'
-            ? { vi: ' — quá muộn, không được điểm.', en: ' — too late, no points.' }
-            : item.status === 'earned' || item.status === 'bonus'
-              ? { vi: '.', en: '.' }
-              : { vi: ' — trong thời hạn, điểm giảm theo độ trễ.', en: ' — inside the window, points reduced for the delay.' };
-        annotate(item, {
-          id: `response:${expected.id}`,
-          tone: item.status === 'late' ? 'warning' : item.status === 'partial' ? 'info' : 'good',
-          code: item.code,
-          atMs: times.taken,
-          subject: expected.id,
-          text: {
-            vi: `Đã ${label.vi} lúc ${at(times.taken)}, ${when.vi}${windowText.vi}${verdictText.vi}`,
-            en: `${label.en} at ${at(times.taken)}, ${when.en}${windowText.en}${verdictText.en}`,
-          },
-        });
+        const tone: Tone = item.status === 'not-applicable' ? 'info' : times.taken === undefined ? 'critical' : item.status === 'late' ? 'warning' : item.status === 'partial' ? 'info' : 'good';
+        const atMs = item.status === 'not-applicable' ? null : (times.taken ?? times.deadline ?? null);
+        annotate(item, { id: `response:${expected.id}`, tone, code: item.code, atMs, subject: expected.id, text: finding(item) });
         break;
       }
-      case 'harmful': {
-        const harmful = scenario.harmful.find((h) => h.id === item.subject);
-        annotate(item, {
-          id: `harmful:${item.subject}`,
-          tone: 'critical',
-          code: item.code,
-          atMs: times.taken ?? null,
-          subject: item.subject,
-          text: {
-            vi: `Hành động gây hại ${harmful ? `${ACTION_VI[harmful.action] ?? harmful.action} ${harmful.target ?? ''}`.trim() : item.subject} lúc ${at(times.taken ?? 0)}: ${harmful?.reason.vi ?? ''} (${item.points} điểm).`,
-            en: `Harmful action ${harmful ? `${harmful.action} ${harmful.target ?? ''}`.trim() : item.subject} at ${at(times.taken ?? 0)}: ${harmful?.reason.en ?? ''} (${item.points} points).`,
-          },
-        });
+      case 'harmful':
+        annotate(item, { id: `harmful:${item.subject}`, tone: 'critical', code: item.code, atMs: times.taken ?? null, subject: item.subject, text: finding(item) });
         break;
-      }
       case 'report': {
         const o = scenario.reporting.find((r) => r.id === item.subject);
-        if (!o) break;
-        const kind = { vi: REPORT_KIND_VI[o.kind] ?? o.kind, en: `${o.kind} report` };
-        if (item.status === 'not-applicable') break;
-        const due = times.deadline;
-        if (times.filed === undefined) {
-          annotate(item, {
-            id: `report:${o.id}`,
-            tone: 'critical',
-            code: item.code,
-            atMs: due ?? null,
-            subject: o.id,
-            text: {
-              vi: `Không gửi ${kind.vi} tới ${o.recipients.join(', ')}; hạn chót ${due === undefined ? '' : at(due)} (${vi(o.deadline * 1000)} kể từ ${refText(o.from).vi}). Căn cứ: ${o.legalBasis.vi}`,
-              en: `The ${kind.en} to ${o.recipients.join(', ')} was never filed; it was due by ${due === undefined ? '' : at(due)} (${span(o.deadline * 1000)} after ${refText(o.from).en}). Basis: ${o.legalBasis.en}`,
-            },
-          });
-          break;
-        }
-        const late = due !== undefined && times.filed > due;
-        annotate(item, {
-          id: `report:${o.id}`,
-          tone: late ? 'warning' : item.status === 'earned' ? 'good' : 'info',
-          code: item.code,
-          atMs: times.filed,
-          subject: o.id,
-          text: {
-            vi: `Gửi ${kind.vi} lúc ${at(times.filed)}${due === undefined ? '' : late ? `, trễ ${vi(times.filed - due)} so với hạn ${at(due)}` : `, trước hạn ${at(due)}`}${item.status === 'earned' ? '.' : '; thiếu người nhận hoặc nội dung bắt buộc.'}`,
-            en: item.note,
-          },
-        });
+        if (!o || item.status === 'not-applicable') break;
+        const late = times.filed !== undefined && times.deadline !== undefined && times.filed > times.deadline;
+        const tone: Tone = times.filed === undefined ? 'critical' : late ? 'warning' : item.status === 'earned' ? 'good' : 'info';
+        annotate(item, { id: `report:${o.id}`, tone, code: item.code, atMs: times.filed ?? times.deadline ?? null, subject: o.id, text: finding(item) });
         break;
       }
       case 'alert-verdict': {
         const d = deliveredInfo.find((x) => x.eventId === item.subject);
         const k = d?.key;
         if (!d || !k || k.answer.verdict !== 'true-positive' || (item.status !== 'missed' && item.status !== 'partial')) break;
-        const t = titleOfDelivered(d);
-        const team = verdictOf.get(item.subject) ?? null;
-        annotate(item, {
-          id: `missed:${item.subject}`,
-          tone: item.status === 'missed' ? 'critical' : 'warning',
-          code: item.code,
-          atMs: times.delivered ?? null,
-          subject: item.subject,
-          text: {
-            vi: `Bỏ lọt cảnh báo "${t.vi}" (${item.subject}, lớp ${k.layer})${team ? `: đội kết luận ${VERDICT_VI[team] ?? team}` : ': không được xử lý'}. Đúng ra: ${VERDICT_VI['true-positive']}, mức độ ${k.answer.severity}${k.answer.routing.length ? `, chuyển tới ${k.answer.routing.join(', ')}` : ''}${k.answer.incident ? `, thuộc sự cố ${k.answer.incident}` : ''}.`,
-            en: `Missed "${t.en}" (${item.subject}, layer ${k.layer})${team ? `: the team called it ${team}` : ': never triaged'}. Ideal: true positive, severity ${k.answer.severity}${k.answer.routing.length ? `, routed to ${k.answer.routing.join(', ')}` : ''}${k.answer.incident ? `, part of incident ${k.answer.incident}` : ''}.`,
-          },
-        });
+        annotate(item, { id: `missed:${item.subject}`, tone: item.status === 'missed' ? 'critical' : 'warning', code: item.code, atMs: times.delivered ?? null, subject: item.subject, text: finding(item) });
         break;
       }
       case 'routing':
@@ -257,7 +119,7 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       case 'incident-spurious':
       case 'hint': {
         const tone: Tone = item.status === 'earned' ? 'good' : item.status === 'missed' || item.status === 'penalty' ? 'warning' : 'info';
-        annotate(item, { id: item.id, tone, code: item.code, atMs: null, subject: item.subject, text: { vi: `${CODE_VI[item.code] ?? 'Ghi chú'}: ${item.note}`, en: item.note } });
+        annotate(item, { id: item.id, tone, code: item.code, atMs: null, subject: item.subject, text: finding(item) });
         break;
       }
       default:
@@ -274,8 +136,8 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       atMs: null,
       subject: 'detection',
       text: {
-        vi: `${falseAlarms.length} cảnh báo nhiễu bị kết luận là tấn công thật (${lost} điểm): leo thang không cần thiết làm quá tải các bên.`,
-        en: `${falseAlarms.length} noise alerts were called true positives (${lost} points): needless escalation overloads the parties.`,
+        vi: `${falseAlarms.length} cảnh báo nhiễu bị kết luận là cảnh báo đúng (${formatNumber(lost, 'vi')} điểm): chuyển cấp xử lý không cần thiết làm quá tải các bên.`,
+        en: `${falseAlarms.length} noise alerts were called true positives (${formatNumber(lost, 'en')} points): needless escalation overloads the parties.`,
       },
       points: lost,
       maxPoints: 0,
@@ -290,8 +152,8 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       atMs: null,
       subject: adjustment.component,
       text: {
-        vi: `Điều chỉnh thủ công ${adjustment.points > 0 ? '+' : ''}${adjustment.points} điểm (${adjustment.component}) bởi ${adjustment.by}: ${adjustment.reason}`,
-        en: `Manual adjustment ${adjustment.points > 0 ? '+' : ''}${adjustment.points} points (${adjustment.component}) by ${adjustment.by}: ${adjustment.reason}`,
+        vi: `Điều chỉnh thủ công ${adjustment.points > 0 ? '+' : ''}${formatNumber(adjustment.points, 'vi')} điểm (${COMPONENT_WORDS[adjustment.component].vi}): ${adjustment.reason}`,
+        en: `Manual adjustment ${adjustment.points > 0 ? '+' : ''}${formatNumber(adjustment.points, 'en')} points (${COMPONENT_WORDS[adjustment.component].en}): ${adjustment.reason}`,
       },
       points: adjustment.points,
       maxPoints: 0,
@@ -343,10 +205,11 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       annotationIds: byAlert.get(d.eventId) ?? [],
     });
   }
-  for (const a of input.actions) timeline.push({ atMs: a.virtualMs, kind: 'action', id: a.actionId, label: describeAction(a), userId: a.userId, action: a.action, annotationIds: byAction.get(a.actionId) ?? [] });
+  for (const a of input.actions) timeline.push({ atMs: a.virtualMs, kind: 'action', id: a.actionId, label: describeAction(a, findingNames), userId: a.userId, action: a.action, annotationIds: byAction.get(a.actionId) ?? [] });
   for (const a of annotations) {
     if ((a.id.startsWith('response:') || a.id.startsWith('report:')) && a.evidence.times.deadline !== undefined && a.tone !== 'good') {
-      timeline.push({ atMs: a.evidence.times.deadline, kind: 'deadline', id: a.id, label: { vi: `Hạn chót: ${a.subject}`, en: `Deadline: ${a.subject}` }, annotationIds: [a.id] });
+      const what = a.id.startsWith('response:') ? names.response(a.subject) : names.obligation(a.subject);
+      timeline.push({ atMs: a.evidence.times.deadline, kind: 'deadline', id: a.id, label: { vi: `Hạn chót: ${what.vi}`, en: `Deadline: ${what.en}` }, annotationIds: [a.id] });
     }
   }
   const kindOrder = { stage: 0, alert: 1, action: 2, deadline: 3 } as const;
@@ -478,49 +341,49 @@ function labelsOf(
   };
 }
 
-const CODE_VI: Record<string, string> = {
-  ROUTING_F1: 'Chuyển cấp xử lý',
-  LEGAL_CLASS_RIGHT: 'Phân loại sự cố đúng',
-  LEGAL_CLASS_WRONG: 'Phân loại sự cố sai',
-  LEGAL_CLASS_NOT_SET: 'Chưa phân loại sự cố',
-  LEGAL_CLASS_NO_INCIDENT: 'Không mở sự cố',
-  INCIDENT_GROUPING: 'Gom nhóm cảnh báo vào sự cố',
-  INCIDENT_NOT_OPENED: 'Không mở sự cố',
-  INCIDENT_PHASES: 'Các bước xử lý sự cố',
-  INCIDENT_CLOSED: 'Đóng sự cố',
-  INCIDENT_OPEN: 'Sự cố chưa đóng',
-  INCIDENT_SPURIOUS: 'Sự cố thừa',
-  HINT_USED: 'Dùng gợi ý',
-  HINT_FREE: 'Gợi ý miễn phí',
-};
-
-function describeAction(recorded: RecordedAction): Text {
+/** A team action as a line of the timeline, with titles instead of ids. */
+function describeAction(recorded: RecordedAction, names: ScenarioNames): Text {
   const a = recorded.action as Record<string, unknown>;
-  const type = String(a.type ?? 'action');
+  const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const alert = (): Text => names.alert(str(a.alertId));
+  const type = str(a.type);
   switch (type) {
-    case 'alert.verdict':
-      return { vi: `Kết luận ${String(a.alertId)}: ${VERDICT_VI[String(a.verdict)] ?? String(a.verdict)}`, en: `Verdict on ${String(a.alertId)}: ${String(a.verdict)}` };
-    case 'alert.severity':
-      return { vi: `Mức độ ${String(a.alertId)}: ${String(a.severity)}`, en: `Severity of ${String(a.alertId)}: ${String(a.severity)}` };
-    case 'alert.acknowledge':
-      return { vi: `Tiếp nhận ${String(a.alertId)}`, en: `Acknowledged ${String(a.alertId)}` };
+    case 'alert.verdict': {
+      const t = alert();
+      return { vi: `Kết luận cảnh báo «${t.vi}»: ${word(VERDICT_WORDS, str(a.verdict), 'vi')}`, en: `Verdict on «${t.en}»: ${word(VERDICT_WORDS, str(a.verdict), 'en')}` };
+    }
+    case 'alert.severity': {
+      const t = alert();
+      return { vi: `Mức độ cảnh báo «${t.vi}»: ${word(SEVERITY_WORDS, str(a.severity), 'vi')}`, en: `Severity of «${t.en}»: ${word(SEVERITY_WORDS, str(a.severity), 'en')}` };
+    }
+    case 'alert.acknowledge': {
+      const t = alert();
+      return { vi: `Tiếp nhận cảnh báo «${t.vi}»`, en: `Acknowledged «${t.en}»` };
+    }
+    case 'alert.assign': {
+      const t = alert();
+      return { vi: `Phân công xử lý cảnh báo «${t.vi}»`, en: `Assigned «${t.en}»` };
+    }
     case 'route': {
       const target = a.target as { alertId?: string; incidentId?: string } | undefined;
-      const to = Array.isArray(a.to) ? a.to.join(', ') : '';
-      const what = target?.alertId ?? target?.incidentId ?? '';
-      return { vi: `Chuyển ${what} tới ${to}`, en: `Routed ${what} to ${to}` };
+      const to = Array.isArray(a.to) ? a.to.map((id) => str(id)) : [];
+      const what: Text = target?.alertId !== undefined ? { vi: `cảnh báo «${names.alert(target.alertId).vi}»`, en: `«${names.alert(target.alertId).en}»` } : { vi: 'sự cố', en: 'the incident' };
+      return { vi: `Chuyển ${what.vi} tới ${names.parties(to, 'vi')}`, en: `Routed ${what.en} to ${names.parties(to, 'en')}` };
     }
     case 'response':
-      return { vi: `Ứng phó: ${ACTION_VI[String(a.action)] ?? String(a.action)} ${String(a.target)}`, en: `Response: ${String(a.action)} ${String(a.target)}` };
+      return { vi: `Ứng phó: ${names.action(str(a.action), str(a.target) || null).vi}`, en: `Response: ${names.action(str(a.action), str(a.target) || null).en}` };
     case 'report.file':
-      return { vi: `Gửi ${REPORT_KIND_VI[String(a.kind)] ?? String(a.kind)}`, en: `Filed ${String(a.kind)} report` };
+      return { vi: `Gửi ${word(REPORT_KIND_WORDS, str(a.kind), 'vi').toLocaleLowerCase('vi')}`, en: `Filed: ${word(REPORT_KIND_WORDS, str(a.kind), 'en')}` };
     case 'incident.create':
-      return { vi: `Mở sự cố "${String(a.title)}"`, en: `Opened incident "${String(a.title)}"` };
-    case 'incident.update':
-      return { vi: `Cập nhật sự cố ${String(a.incidentId)}${a.phase ? ` → ${String(a.phase)}` : ''}`, en: `Updated incident ${String(a.incidentId)}${a.phase ? ` → ${String(a.phase)}` : ''}` };
+      return { vi: `Mở sự cố «${str(a.title)}»`, en: `Opened the incident «${str(a.title)}»` };
+    case 'incident.update': {
+      const phase = str(a.phase);
+      return phase ? { vi: `Cập nhật sự cố → ${word(INCIDENT_PHASE_WORDS, phase, 'vi')}`, en: `Updated the incident → ${word(INCIDENT_PHASE_WORDS, phase, 'en')}` } : { vi: 'Cập nhật sự cố', en: 'Updated the incident' };
+    }
     case 'hint.request':
       return { vi: 'Yêu cầu gợi ý', en: 'Asked for a hint' };
     default:
-      return { vi: type, en: type };
+      return { vi: 'Thao tác khác', en: 'Other action' };
   }
 }
+

@@ -131,7 +131,7 @@ export class ScoringController {
   @Get(':exerciseId/teams/:teamId/review')
   @Access('authenticated')
   @ApiDoc({
-    summary: 'After-action review of a team (JSON; ?format=html for a printable page without scripts; ?download=1 as an attachment)',
+    summary: 'After-action review of a team (JSON; ?format=html for a printable page without scripts, in ?lang=vi|en; ?download=1 as an attachment)',
     description: 'Instructors and reviewers: any team; trainees: their own team once the exercise is finished.',
     tags: ['scoring'],
     response: AfterActionReviewSchema,
@@ -151,7 +151,7 @@ export class ScoringController {
       response.setHeader('Content-Security-Policy', REVIEW_CSP);
       response.setHeader('X-Content-Type-Options', 'nosniff');
       if (query.download === '1') response.setHeader('Content-Disposition', `attachment; filename="${name}.html"`);
-      return renderReviewHtml(review);
+      return renderReviewHtml(review, query.lang);
     }
     if (query.download === '1') response.setHeader('Content-Disposition', `attachment; filename="${name}.json"`);
     return review;

@@ -98,7 +98,7 @@ export async function startExercise(baseUrl: string, instructor: string, exercis
 }
 
 /** RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, separator = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -112,7 +112,7 @@ export function parseCsv(text: string): string[][] {
       } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
+    else if (ch === separator) {
       row.push(field);
       field = '';
     } else if (ch === '\r' && text[i + 1] === '\n') {

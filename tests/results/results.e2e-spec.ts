@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import type { ExerciseList, ExerciseResults, Trends, UnitTrend, Weaknesses } from '../../src/contracts/results.schema';
-import type { TeamScore } from '../../src/contracts/scoring.schema';
+import type { AfterActionReview, TeamScore } from '../../src/contracts/scoring.schema';
+import { parseScenario } from '../../src/scenarios/scenario-parser';
 import { CSV_COLUMNS } from '../../src/results/results-csv';
 import { ExerciseScoresService } from '../../src/scoring/exercise-scores.service';
 import type { ExerciseScores } from '../../src/scoring/score-calculator.service';
 import { api, createAccount, login } from '../support/api';
 import { alertRefsOf, startTestApp, type TestApp } from '../support/test-app';
 import { hasPoppler, inkShare, parseCsv, play, SCENARIOS_DIR, solverActions, startExercise } from './results-support';
+import { htmlText, vietnameseProblems } from '../support/vietnamese-text';
 
 /**
  * Results for provincial leadership, end to end: two drills played through the real API with the
@@ -304,6 +306,73 @@ describe('results for reviewers (e2e)', () => {
       expect(text).not.toContain('DDoS');
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('renders every output in Vietnamese for the played drills (perfect, naive, idle) without scorer English, internal ids or "leo thang" for escalation', async () => {
+    const scenarios = ['ddos-public-service', 'ransomware-email'].map((name) => {
+      const parsed = parseScenario(readFileSync(join(SCENARIOS_DIR, `${name}.yaml`), 'utf8'));
+      if (!parsed.ok) throw new Error(`${name} does not parse`);
+      return parsed.scenario;
+    });
+    const users = (await api<{ items: Array<{ displayName: string }> }>(t.baseUrl, await login(t.baseUrl, 'admin'), 'GET', '/users?limit=100')).body.items;
+    const allowed = [
+      ...[exA, exB].flatMap((e) => [e.title, ...e.teams.map((team) => team.name)]),
+      ...Object.values(units).map((u) => u.name),
+      ...users.map((u) => u.displayName),
+      'Tỉnh Lâm Sơn',
+    ];
+    const problems: string[] = [];
+    const check = (where: string, text: string) => problems.push(...vietnameseProblems(text, scenarios, allowed).map((p) => `${where}: ${p}`));
+
+    // The review of every team: its sentences (JSON) and the printable page in Vietnamese.
+    for (const exercise of [exA, exB]) {
+      for (const team of exercise.teams) {
+        const review = await get<AfterActionReview>(tokens.reviewer!, `/exercises/${exercise.id}/teams/${team.id}/review`);
+        expect(review.status).toBe(200);
+        check(`review ${team.name}`, [...review.body.annotations.map((a) => a.text.vi), ...review.body.timeline.map((e) => e.label.vi)].join('\n'));
+        const page = await raw(tokens.reviewer!, `/exercises/${exercise.id}/teams/${team.id}/review?format=html&lang=vi`);
+        expect(page.status).toBe(200);
+        check(`review page ${team.name}`, htmlText(await page.text()));
+      }
+    }
+
+    // The CSV, in both variants: prose columns only (ids and the link are for machines and clicks).
+    const machine = new Set(['exercise_id', 'scenario_id', 'scenario_version', 'team_id', 'unit_code', 'review_url']);
+    for (const variant of ['rfc4180', 'excel-vi'] as const) {
+      const rows = parseCsv((await (await raw(tokens.reviewer!, `/results/export.csv?lang=vi&variant=${variant}`)).text()).replace(/^\uFEFF/, ''), variant === 'excel-vi' ? ';' : ',');
+      expect(rows[0]).toHaveLength(CSV_COLUMNS.length);
+      check(`CSV ${variant}`, rows.map((row) => row.filter((_c, i) => !machine.has(CSV_COLUMNS[i]!.id)).join(' | ')).join('\n'));
+      const col = (id: string) => CSV_COLUMNS.findIndex((c) => c.id === id);
+      for (const row of rows.slice(1)) {
+        expect(row).toHaveLength(CSV_COLUMNS.length);
+        expect(row[col('status')]).toBe('Đã kết thúc');
+        expect(row[col('held_at')]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+07:00$/);
+        expect(row[col('review_url')]).toBe(`${t.baseUrl}/exercises/${row[col('exercise_id')]}/teams/${row[col('team_id')]}/review`);
+        if (variant === 'excel-vi') expect(row[col('index')]).not.toContain('.');
+      }
+      expect(rows.map((r) => r[col('team_name')])).toContain(TRICKY_TEAM);
+    }
+
+    // Both printed reports in Vietnamese: the text, a one-page leadership summary, no near-empty page before the last.
+    if (hasPoppler()) {
+      const dir = mkdtempSync(join(tmpdir(), 'results-vi-'));
+      for (const [name, path] of [['exercise', `/results/exercises/${exA.id}/report.pdf?lang=vi`], ['period', '/results/report.pdf?lang=vi']] as const) {
+        const response = await raw(tokens.reviewer!, path);
+        expect(response.status).toBe(200);
+        const file = join(dir, `${name}.pdf`);
+        writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+        const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+        // Review links are addresses to click, not prose.
+        check(`PDF ${name}`, text.replace(/https?:\/\/\S+/g, ' ').replace(/\s+/g, ' '));
+        const pages = text.split('\f').filter((page, i, all) => i < all.length - 1 || page.trim() !== '');
+        expect(pages[0]).toContain('Tóm tắt cho lãnh đạo');
+        expect(pages[0]).not.toContain('Chi tiết cho bộ phận kỹ thuật');
+        expect(pages[1]).toContain('Chi tiết cho bộ phận kỹ thuật');
+        for (const page of pages.slice(0, -1)) expect(page.split('\n').filter((line) => line.trim() !== '').length).toBeGreaterThan(15);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(problems).toEqual([]);
   });
 
   describe('printed reports (PDF by headless Chromium)', () => {

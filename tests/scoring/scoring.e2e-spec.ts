@@ -296,7 +296,8 @@ describe('scoring wired into the platform', () => {
     expect(review.status).toBe(200);
     const late = review.body.annotations.find((a) => a.id === 'response:r-isolate-web');
     expect(late).toMatchObject({ code: 'RESPONSE_LATE', tone: 'warning' });
-    expect(late!.text.en).toMatch(/isolate-host web-01 at T\+9m\d*s?, \d+m\d*s? after .*; window was 2m — too late/);
+    expect(late!.text.en).toMatch(/^Isolate host: .+ at T\+09:\d\d, (\d+ min|\d+ s) after the «.+» alert; window was 2 min — too late/);
+    expect(late!.text.vi).toMatch(/^Cô lập máy chủ: .+ lúc T\+09:\d\d, .+ sau cảnh báo «.+»; thời hạn là 2 phút — quá hạn/);
     expect(review.body.adjustments).toEqual([expect.objectContaining({ component: 'coordination', points: -5 })]);
     // Alerts carry the reference the team's console showed, to cross-reference the debrief.
     expect(review.body.timeline.find((e) => e.kind === 'alert' && e.id === 's-001')?.ref).toBe(ref('s-001'));

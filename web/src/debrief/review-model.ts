@@ -177,8 +177,8 @@ export function reviewNotes(review: AfterActionReview, t: TFunction, tt: TFuncti
         };
       }
       default:
-        // Routing, incident and hint items: their scorer notes are English with ids; the heading says what was judged.
-        return { ...base, kind: kindOfTone(a.tone), text: t(`notes.codes.${a.code}`, { defaultValue: t('notes.codes.other') }) };
+        // Routing, incident and hint items: the server writes these in both languages with the scenario's titles.
+        return { ...base, kind: kindOfTone(a.tone), text: pickIn(a.text, lang) || t(`notes.codes.${a.code}`, { defaultValue: t('notes.codes.other') }) };
     }
   });
 }

@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
-import { formatNumber } from '../lib/format.js';
+import { formatIndex, formatNumber } from '../lib/format.js';
 import { useSession } from '../realtime/hooks.js';
 import { describeAction } from '../trainee/activity-panel.js';
 import { DEBRIEF_NS } from './debrief-i18n.js';
@@ -100,7 +100,7 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
         <Title order={1} fz="h3" data-testid="review-title">{t('title')} — {review.teamName}</Title>
         <Text c="dimmed">{exercise.title === review.scenarioTitle[lang] ? exercise.title : `${exercise.title} · ${review.scenarioTitle[lang]}`}</Text>
         <Text fw={700} fz="lg" data-testid="review-score">
-          {t('score', { total: formatNumber(review.total, 1), max: formatNumber(review.maxScore), index: formatNumber(review.index, 2) })}
+          {t('score', { total: formatNumber(review.total, 1), max: formatNumber(review.maxScore), index: formatIndex(review.index) })}
         </Text>
         {(exercise.status === 'running' || exercise.status === 'paused') && <Text c="orange" fz="sm">{t('live')}</Text>}
       </div>

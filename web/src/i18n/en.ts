@@ -141,7 +141,7 @@ export const en: Dictionary = {
     alerts: 'Alerts delivered', triggers: 'Triggers fired',
     help: 'Plays the scenario without an exercise, through the real engine and scoring: "perfect" follows the answer key (must score the maximum), "naive" marks every alert a high-severity true positive and escalates everything (at most half), "idle" does nothing (close to zero).',
     names: { perfect: 'Perfect', naive: 'Naive', idle: 'Idle' },
-    components: { detection: 'Detection', response: 'Response', coordination: 'Coordination & reporting', incident: 'Incident handling' },
+    components: { detection: 'Detection & triage', response: 'Response', coordination: 'Coordination & reporting', incident: 'Incident handling' },
   },
   scenarios: {
     title: 'Scenario library', upload: 'Upload scenario', difficulty: 'Difficulty', duration: 'Duration', events: 'Alerts', version: 'Version',
@@ -175,7 +175,7 @@ export const en: Dictionary = {
     titleVi: 'Title (Vietnamese)', titleEn: 'Title (English)', descVi: 'Description (Vietnamese)', descEn: 'Description (English)', raw: 'Raw log',
     teams: 'Teams', events: 'Events', lastEvent: 'Last event', openAlerts: 'Alerts without verdict', timeline: 'Event timeline',
     scoreboard: 'Scoreboard', noScoring: 'The server has no scoreboard yet ({{code}}).', total: 'Total', rank: 'Rank', injected: 'Inject {{id}} sent',
-    components: { detection: 'Detection', response: 'Response', coordination: 'Coordination, reporting', incident: 'Incident handling' },
+    components: { detection: 'Detection & triage', response: 'Response', coordination: 'Coordination & reporting', incident: 'Incident handling' },
     source: { live: 'Live', final: 'Final', frozen: 'Frozen' }, freeze: 'Freeze the trainees\' board',
   },
   briefing: {

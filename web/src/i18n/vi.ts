@@ -140,7 +140,7 @@ export const vi = {
     alerts: 'Cảnh báo đã phát', triggers: 'Tình huống kích hoạt',
     help: 'Chạy kịch bản không cần máy chủ diễn tập, qua đúng bộ máy phát cảnh báo và chấm điểm: "hoàn hảo" làm đúng đáp án (phải đạt điểm tối đa), "ngây thơ" đánh dấu mọi cảnh báo là đúng, mức cao và chuyển cấp xử lý tất cả (không quá nửa điểm), "không làm gì" (gần 0 điểm).',
     names: { perfect: 'Hoàn hảo', naive: 'Ngây thơ', idle: 'Không làm gì' },
-    components: { detection: 'Phát hiện', response: 'Ứng phó', coordination: 'Phối hợp, báo cáo', incident: 'Xử lý sự cố' },
+    components: { detection: 'Phát hiện, phân loại', response: 'Ứng phó', coordination: 'Phối hợp, báo cáo', incident: 'Xử lý sự cố' },
   },
   scenarios: {
     title: 'Thư viện kịch bản', upload: 'Tải lên kịch bản', difficulty: 'Độ khó', duration: 'Thời lượng', events: 'Số cảnh báo', version: 'Phiên bản',
@@ -174,7 +174,7 @@ export const vi = {
     titleVi: 'Tiêu đề (tiếng Việt)', titleEn: 'Tiêu đề (tiếng Anh)', descVi: 'Mô tả (tiếng Việt)', descEn: 'Mô tả (tiếng Anh)', raw: 'Nhật ký gốc',
     teams: 'Các đội', events: 'Số sự kiện', lastEvent: 'Sự kiện gần nhất', openAlerts: 'Cảnh báo chưa kết luận', timeline: 'Dòng sự kiện',
     scoreboard: 'Bảng điểm', noScoring: 'Máy chủ chưa có bảng điểm ({{code}}).', total: 'Tổng điểm', rank: 'Hạng', injected: 'Đã gửi tình huống {{id}}',
-    components: { detection: 'Phát hiện', response: 'Ứng phó', coordination: 'Phối hợp, báo cáo', incident: 'Xử lý sự cố' },
+    components: { detection: 'Phát hiện, phân loại', response: 'Ứng phó', coordination: 'Phối hợp, báo cáo', incident: 'Xử lý sự cố' },
     source: { live: 'Trực tiếp', final: 'Kết quả cuối', frozen: 'Đã đóng băng' }, freeze: 'Đóng băng bảng điểm học viên',
   },
   briefing: {

@@ -8,10 +8,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { queries, queryKeys } from '../api/queries.js';
 import { ErrorText, isMissingEndpoint } from '../components/error-text.js';
 import { formatNumber } from '../lib/format.js';
+import { COMPONENT_COLORS } from '../lib/component-colors.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
 
 const COMPONENTS = ['detection', 'response', 'coordination', 'incident'] as const;
-const COLORS = { detection: '#4dabf7', response: '#ff922b', coordination: '#51cf66', incident: '#cc5de8' } as const;
 
 /** The newer of the pushed board and the fetched one. */
 export function newestBoard(pushed: ScoreboardView | null, fetched: ScoreboardView | undefined): ScoreboardView | null {
@@ -69,11 +69,11 @@ export function Scoreboard({ exercise, live }: { exercise: ExerciseDto; live: Ex
             <ResponsiveContainer>
               <BarChart data={rows.map((row) => ({ name: row.teamName, ...row.components }))} layout="vertical" margin={{ left: 10, right: 10 }}>
                 <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
-                <XAxis type="number" domain={[0, 1000]} />
+                <XAxis type="number" domain={[0, 1000]} tickFormatter={(v: number) => formatNumber(v)} />
                 <YAxis type="category" dataKey="name" width={90} />
-                <Tooltip />
+                <Tooltip formatter={(v) => formatNumber(Number(v), 1)} />
                 <Legend />
-                {COMPONENTS.map((c) => <Bar key={c} dataKey={c} name={t(`cockpit.components.${c}`)} stackId="s" fill={COLORS[c]} isAnimationActive={false} />)}
+                {COMPONENTS.map((c) => <Bar key={c} dataKey={c} name={t(`cockpit.components.${c}`)} stackId="s" fill={COMPONENT_COLORS[c]} isAnimationActive={false} />)}
               </BarChart>
             </ResponsiveContainer>
           </div>

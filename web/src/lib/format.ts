@@ -21,6 +21,11 @@ export function formatNumber(value: number, digits = 0): string {
   return new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
 }
 
+/** The 0–1 index with three decimals, as the results pages and the printed reports show it. */
+export function formatIndex(value: number): string {
+  return new Intl.NumberFormat(intlLocale(), { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(value);
+}
+
 export function formatDateTime(iso: string | number): string {
   return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
 }

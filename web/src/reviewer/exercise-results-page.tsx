@@ -6,9 +6,9 @@ import { useQuery } from '@tanstack/react-query';
 import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
-import { intlLocale } from '../i18n/i18n.js';
+import { currentLang, intlLocale } from '../i18n/i18n.js';
 import { formatDateTime, formatNumber, pick } from '../lib/format.js';
-import { COMPONENT_COLORS, COMPONENTS, DownloadButton, fmtDuration, fmtIndex, fmtPct, Muted, ReviewNumber, Row, StatusBadge } from './results-widgets.js';
+import { COMPONENT_COLORS, COMPONENTS, DownloadButton, fmtDuration, fmtIndex, fmtNumber, fmtPct, Muted, ReviewNumber, Row, StatusBadge } from './results-widgets.js';
 import { REVIEWER_NS } from './reviewer-i18n.js';
 import { WeaknessesView } from './weaknesses-view.js';
 
@@ -38,7 +38,8 @@ export function ExerciseResultsPage() {
               <Row>
                 <DownloadButton path={`/results/exercises/${e.id}/report.pdf?lang=vi`} filename={`bao-cao-${e.id.slice(0, 8)}.pdf`} label={t('download.pdfVi')} testId="download-pdf-vi" />
                 <DownloadButton path={`/results/exercises/${e.id}/report.pdf?lang=en`} filename={`report-${e.id.slice(0, 8)}.pdf`} label={t('download.pdfEn')} testId="download-pdf-en" />
-                <DownloadButton path={`/results/export.csv?exerciseIds=${e.id}`} filename={`ket-qua-${e.id.slice(0, 8)}.csv`} label={t('download.csv')} testId="download-exercise-csv" />
+                <DownloadButton path={`/results/export.csv?exerciseIds=${e.id}&lang=${currentLang()}`} filename={`ket-qua-${e.id.slice(0, 8)}.csv`} label={t('download.csv')} testId="download-exercise-csv" />
+                <DownloadButton path={`/results/export.csv?exerciseIds=${e.id}&lang=${currentLang()}&variant=excel-vi`} filename={`ket-qua-${e.id.slice(0, 8)}-excel.csv`} label={t('download.csvExcelVi')} testId="download-exercise-csv-excel-vi" />
               </Row>
             </Group>
             <Paper withBorder p="sm">
@@ -75,9 +76,9 @@ export function ExerciseResultsPage() {
                 <ResponsiveContainer>
                   <BarChart data={data.teams.map((team) => ({ name: team.teamName, ...Object.fromEntries(COMPONENTS.map((c) => [c, team.components[c].score])) }))} layout="vertical" margin={{ left: 10, right: 20 }}>
                     <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
-                    <XAxis type="number" domain={[0, 1000]} />
+                    <XAxis type="number" domain={[0, 1000]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
                     <YAxis type="category" dataKey="name" width={160} />
-                    <Tooltip />
+                    <Tooltip formatter={(v) => fmtNumber(Number(v), locale)} />
                     <Legend />
                     {COMPONENTS.map((c) => <Bar key={c} dataKey={c} name={t(`components.${c}`)} stackId="s" fill={COMPONENT_COLORS[c]} isAnimationActive={false} />)}
                   </BarChart>

@@ -1,4 +1,5 @@
 import { ApiError, session } from '../api/api-client.js';
+import { currentLang } from '../i18n/i18n.js';
 
 /** Fetches an authenticated file (the access token lives in memory, so a plain link cannot carry it). */
 async function fetchBlob(path: string, retry = true): Promise<Blob> {
@@ -38,7 +39,7 @@ export async function downloadFile(path: string, filename: string): Promise<void
 export async function openReview(reviewHref: string): Promise<void> {
   const tab = window.open('', '_blank');
   const path = reviewHref.replace(/^\/api/, '');
-  const blob = await fetchBlob(`${path}${path.includes('?') ? '&' : '?'}format=html`);
+  const blob = await fetchBlob(`${path}${path.includes('?') ? '&' : '?'}format=html&lang=${currentLang()}`);
   const url = URL.createObjectURL(new Blob([await blob.text()], { type: 'text/html' }));
   if (tab) tab.location.href = url;
   else window.location.href = url;

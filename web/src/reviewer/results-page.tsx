@@ -8,9 +8,9 @@ import { useQuery } from '@tanstack/react-query';
 import { queries } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
-import { intlLocale } from '../i18n/i18n.js';
+import { currentLang, intlLocale } from '../i18n/i18n.js';
 import { formatDateTime, pick } from '../lib/format.js';
-import { COMPONENTS, DownloadButton, fmtIndex, Muted, Row, SERIES_COLORS, StatusBadge, ReviewNumber } from './results-widgets.js';
+import { COMPONENTS, DownloadButton, fmtIndex, fmtNumber, Muted, Row, SERIES_COLORS, StatusBadge, ReviewNumber } from './results-widgets.js';
 import { REVIEWER_NS } from './reviewer-i18n.js';
 import { WeaknessesView } from './weaknesses-view.js';
 
@@ -46,7 +46,8 @@ export function ResultsPage() {
             <TextInput type="date" label={t('period.to')} value={to} onChange={(e) => set('to', e.currentTarget.value)} data-testid="period-to" />
           </Group>
           <Row>
-            <DownloadButton path={`/results/export.csv${query ? `?${query}` : ''}`} filename="soc-drill-results.csv" label={t('download.csv')} testId="download-csv" />
+            <DownloadButton path={`/results/export.csv?lang=${currentLang()}${query ? `&${query}` : ''}`} filename="soc-drill-results.csv" label={t('download.csv')} testId="download-csv" />
+            <DownloadButton path={`/results/export.csv?lang=${currentLang()}&variant=excel-vi${query ? `&${query}` : ''}`} filename="soc-drill-ket-qua-excel.csv" label={t('download.csvExcelVi')} testId="download-csv-excel-vi" />
             <DownloadButton path={`/results/report.pdf?lang=vi${query ? `&${query}` : ''}`} filename="soc-drill-bao-cao-ky.pdf" label={t('download.periodVi')} testId="download-period-vi" />
             <DownloadButton path={`/results/report.pdf?lang=en${query ? `&${query}` : ''}`} filename="soc-drill-period-report.pdf" label={t('download.periodEn')} testId="download-period-en" />
           </Row>
@@ -89,7 +90,7 @@ function ExercisesOverTime({ list }: { list: ExerciseList | null }) {
               <LineChart data={chart} margin={{ left: 0, right: 20, top: 10 }}>
                 <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                 <XAxis dataKey="name" />
-                <YAxis domain={[0, 1]} />
+                <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
                 <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => String(payload?.[0]?.payload?.title ?? '')} />
                 <Legend />
                 <Line dataKey="best" name={t('bestIndex')} stroke={SERIES_COLORS[0]} isAnimationActive={false} />
@@ -167,7 +168,7 @@ function UnitTrends({ query }: { query: string }) {
                 <LineChart data={rows} margin={{ left: 0, right: 20, top: 10 }}>
                   <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                   <XAxis dataKey="name" />
-                  <YAxis domain={[0, 1]} />
+                  <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
                   <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => String(payload?.[0]?.payload?.title ?? '')} />
                   <Legend />
                   {units.map((u, i) => (

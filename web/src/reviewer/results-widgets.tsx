@@ -7,8 +7,8 @@ import { downloadFile, openReview } from './results-files.js';
 import { REVIEWER_NS } from './reviewer-i18n.js';
 
 export const COMPONENTS = ['detection', 'response', 'coordination', 'incident'] as const;
-export const COMPONENT_COLORS = { detection: '#4dabf7', response: '#51cf66', coordination: '#ff922b', incident: '#cc5de8' } as const;
-export const SERIES_COLORS = ['#4dabf7', '#ff922b', '#51cf66', '#cc5de8', '#ff6b6b', '#22b8cf', '#94d82d', '#f06595', '#adb5bd', '#fcc419'];
+export { COMPONENT_COLORS } from '../lib/component-colors.js';
+export const SERIES_COLORS = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f03e3e', '#0c8599', '#5c940d', '#862e9c', '#495057', '#d6336c'];
 
 /** Red (0) → amber (0.5) → green (1), as in the printed report. */
 export function ratioColor(ratio: number | null): string {
@@ -87,7 +87,8 @@ export function Row({ children }: { children: ReactNode }) {
 
 export function fmtIndex(value: number | null | undefined, locale: string): string {
   if (value === null || value === undefined) return '–';
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(value);
+  // Three decimals everywhere (tables, tooltips, printed reports), as DTI-style indices are quoted.
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(value);
 }
 
 export function fmtPct(value: number | null | undefined, locale: string): string {
@@ -95,8 +96,16 @@ export function fmtPct(value: number | null | undefined, locale: string): string
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
 }
 
+/** A number for a chart axis or tooltip, in the reader's locale ("0,25", "1.000" in Vietnamese). */
+export function fmtNumber(value: number | null | undefined, locale: string, digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
+}
+
+/** A mean time in words: "45 giây", "6,3 phút" / "45 s", "6.3 min". */
 export function fmtDuration(ms: number | null, locale: string): string {
   if (ms === null) return '–';
-  if (ms < 60_000) return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(ms / 1000)} s`;
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(ms / 60_000)} min`;
+  const vi = locale.startsWith('vi');
+  if (ms < 60_000) return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(ms / 1000)} ${vi ? 'giây' : 's'}`;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(ms / 60_000)} ${vi ? 'phút' : 'min'}`;
 }

@@ -41,7 +41,7 @@ const vi = {
   review: 'Đánh giá sau diễn tập',
   reviewHint: 'Bấm vào một con số để mở bản đánh giá sau diễn tập của đội',
   unitRule: 'Đơn vị của một đội là đơn vị có nhiều thành viên nhất trong đội.',
-  download: { csv: 'Tải CSV', pdfVi: 'Báo cáo PDF (Tiếng Việt)', pdfEn: 'Báo cáo PDF (English)', periodVi: 'Báo cáo kỳ PDF (Tiếng Việt)', periodEn: 'Báo cáo kỳ PDF (English)', busy: 'Đang tạo…' },
+  download: { csv: 'Tải CSV', csvExcelVi: 'CSV cho Excel tiếng Việt (dấu ;)', pdfVi: 'Báo cáo PDF (Tiếng Việt)', pdfEn: 'Báo cáo PDF (English)', periodVi: 'Báo cáo kỳ PDF (Tiếng Việt)', periodEn: 'Báo cáo kỳ PDF (English)', busy: 'Đang tạo…' },
   trends: { metric: 'Chỉ tiêu', index: 'Chỉ số tổng', none: 'Chưa có cuộc diễn tập nào đã kết thúc.', units: 'Đơn vị' },
   weak: {
     select: 'Chọn các cuộc diễn tập (mặc định: tất cả đã kết thúc)',
@@ -112,7 +112,7 @@ const en: ReviewerDictionary = {
   review: 'After-action review',
   reviewHint: 'Click a number to open the team\'s after-action review',
   unitRule: 'A team\'s unit is the unit most of its members belong to.',
-  download: { csv: 'Download CSV', pdfVi: 'PDF report (Tiếng Việt)', pdfEn: 'PDF report (English)', periodVi: 'Period PDF (Tiếng Việt)', periodEn: 'Period PDF (English)', busy: 'Generating…' },
+  download: { csv: 'Download CSV', csvExcelVi: 'CSV for Vietnamese Excel (;)', pdfVi: 'PDF report (Tiếng Việt)', pdfEn: 'PDF report (English)', periodVi: 'Period PDF (Tiếng Việt)', periodEn: 'Period PDF (English)', busy: 'Generating…' },
   trends: { metric: 'Metric', index: 'Overall index', none: 'No finished exercise yet.', units: 'Units' },
   weak: {
     select: 'Exercises (default: every finished one)',
