@@ -25,6 +25,13 @@ describe('every file the validator accepts plays', () => {
     expect(problems(result)).toEqual([expect.stringContaining('noise.0.vars.ip.ipv4In [SCENARIO_INVALID_FORMAT]')]);
     expect(parseScenario(withNoise('      ip: { ipv4In: 198.51.100.0/24 }')).ok).toBe(true);
   });
+
+  it('refuses an expected response whose target no trainee can give (the perfect solver was refused by the triage rules)', () => {
+    const text = minimal.replace('    action: isolate-host\n    target: web-01\n    from: { event: a-webshell }', '    action: reset-credentials\n    target: 203.0.113.0/24\n    from: { event: a-webshell }');
+    expect(text).not.toBe(minimal);
+    expect(problems(parseScenario(text))).toEqual([expect.stringContaining('responses.0.target [SCENARIO_UNKNOWN_REFERENCE] "203.0.113.0/24" is neither an asset of the scenario nor an account name')]);
+    expect(parseScenario(text.replace('target: 203.0.113.0/24', 'target: admin.portal')).ok).toBe(true);
+  });
 });
 
 describe('bytes: the same checks for bytes and for text that was decoded lossily', () => {

@@ -1,5 +1,6 @@
 import { formatDuration } from '../contracts/common.schema.js';
-import type { AlertTemplate, Condition, Scenario, TimeRef } from '../contracts/scenario.schema.js';
+import type { AlertTemplate, Condition, ResponseAction, Scenario, TimeRef } from '../contracts/scenario.schema.js';
+import { responseTarget, triageScenarioView, TriageError } from '../triage/team-state.reducer.js';
 
 /** A problem of meaning (the shape was already valid). `path` points into the scenario file. */
 export interface SemanticProblem {
@@ -12,17 +13,8 @@ export interface SemanticProblem {
 
 type Path = Array<string | number>;
 
-/** Response actions whose target names one of the scenario's assets. */
-const HOST_ACTIONS = new Set([
-  'isolate-host', 'maintenance-page', 'remove-webshell', 'remove-malware', 'patch', 'restore-backup',
-  'heightened-monitoring', 'reassessment', 'preserve-evidence', 'review-shared-code', 'rate-limit',
-]);
-
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/(?:[0-9]|[12]\d|3[0-2]))?$/;
 /** An IPv4 CIDR whose octets are all 0–255 (the schema only checks the shape). */
 const IPV4_CIDR = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/\d{1,2}$/;
-const IPV6 = /^[0-9a-f:]+(?:\/\d{1,3})?$/i;
-const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /**
  * Checks what the schema cannot: references between parts of the scenario, time consistency,
@@ -34,6 +26,7 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
   const duration = scenario.duration;
   const at = timeWriter(written);
   const durationText = at(['duration'], duration);
+  const triageView = triageScenarioView(scenario);
 
   // Ids map to their index in `section`; paths are only built for a problem, so a large timeline
   // costs one map entry per alert.
@@ -244,12 +237,20 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
     if (typeof timeRef !== 'number') deps.add(timeRef.event);
   }
 
-  function checkTarget(action: string, target: string | undefined, path: Path): void {
+  // Targets are checked with the rule a trainee's action is checked with, so the answer key never
+  // asks for (or reacts to) an action no team can take.
+  function checkTarget(action: ResponseAction, target: string | undefined, path: Path): void {
     if (target === undefined) return;
-    if (HOST_ACTIONS.has(action)) ref(assets, target, path, 'asset');
-    else if (action === 'block-ip' && !IPV4.test(target) && !IPV6.test(target)) add(path, 'SCENARIO_INVALID_TARGET', `"${target}" is not an IP address or CIDR`);
-    else if (action === 'block-domain' && !DOMAIN.test(target)) add(path, 'SCENARIO_INVALID_TARGET', `"${target}" is not a domain name`);
-    else if (action === 'request-coordination') ref(parties, target, path, 'party');
+    try {
+      responseTarget(action, target, triageView);
+    } catch (error) {
+      if (!(error instanceof TriageError)) throw error;
+      if (action === 'request-coordination') add(path, 'SCENARIO_UNKNOWN_REFERENCE', `unknown party "${target}"`);
+      else if (action === 'block-ip') add(path, 'SCENARIO_INVALID_TARGET', `"${target}" is not an IP address or CIDR`);
+      else if (action === 'block-domain') add(path, 'SCENARIO_INVALID_TARGET', `"${target}" is not a domain name`);
+      else if (action === 'reset-credentials' || action === 'disable-account') add(path, 'SCENARIO_UNKNOWN_REFERENCE', `"${target}" is neither an asset of the scenario nor an account name`);
+      else add(path, 'SCENARIO_UNKNOWN_REFERENCE', `unknown asset "${target}"`);
+    }
   }
 
   // A trigger waiting on an alert that only that same trigger can schedule can never fire.
