@@ -32,6 +32,11 @@ describe('every file the validator accepts plays', () => {
     expect(problems(parseScenario(text))).toEqual([expect.stringContaining('responses.0.target [SCENARIO_UNKNOWN_REFERENCE] "203.0.113.0/24" is neither an asset of the scenario nor an account name')]);
     expect(parseScenario(text.replace('target: 203.0.113.0/24', 'target: admin.portal')).ok).toBe(true);
   });
+
+  it('refuses an expected block-ip without a target (the perfect solver could not name one)', () => {
+    const text = minimal.replace('    action: isolate-host\n    target: web-01\n    from: { event: a-webshell }', '    action: block-ip\n    from: { event: a-webshell }');
+    expect(problems(parseScenario(text))).toEqual([expect.stringContaining('responses.0.target [SCENARIO_MISSING_FIELD] required field "target" is missing: block-ip needs the IP address or CIDR to block')]);
+  });
 });
 
 describe('bytes: the same checks for bytes and for text that was decoded lossily', () => {

@@ -271,6 +271,9 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
   scenario.responses.forEach((response, i) => {
     const path: Path = ['responses', i];
     checkTarget(response.action, response.target, [...path, 'target']);
+    // Without a target a host action means the scenario's target asset; an address, a domain or a party cannot be guessed.
+    const needs = response.action === 'block-ip' ? 'the IP address or CIDR to block' : response.action === 'block-domain' ? 'the domain to block' : response.action === 'request-coordination' ? 'the party to ask' : null;
+    if (response.target === undefined && needs !== null) add([...path, 'target'], 'SCENARIO_MISSING_FIELD', `required field "target" is missing: ${response.action} needs ${needs}`);
     ref(incidents, response.incident, [...path, 'incident'], 'incident');
     const from = response.from === undefined ? 0 : resolveTime(response.from, [...path, 'from']);
     const deadline = resolveTime(response.deadline, [...path, 'deadline']);
