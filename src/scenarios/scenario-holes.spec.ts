@@ -91,6 +91,10 @@ describe('YAML aliases are limited by what they expand to', () => {
     expect(result.scenario.parties.find((p) => p.id === 'vncert')).toMatchObject({ kind: 'national-coordinator', layer: null });
   });
 
+  it('refuses an alias that names no anchor, where it stands', () => {
+    expect(problems(parseScenario('a: 1\nb: *x\n'))).toEqual(['2:4  [SCENARIO_SYNTAX] the alias *x names no anchor: write &x on the block to reuse, before this line']);
+  });
+
   it('refuses an alias that contains itself', () => {
     expect(problems(parseScenario('a: &a [1, *a]\n'))[0]).toContain('SCENARIO_ALIAS_LIMIT');
   });
@@ -161,6 +165,6 @@ describe('messages in the author’s words', () => {
     const result = parseScenario(broken);
     const codes = result.ok ? [] : result.problems.map((p) => p.code);
     expect(codes.length).toBeGreaterThanOrEqual(3);
-    for (const code of codes) expect(code).toMatch(/^SCENARIO_[A-Z_]+$/);
+    for (const code of codes) expect(code).toMatch(/^SCENARIO_[A-Z0-9_]+$/);
   });
 });

@@ -267,6 +267,10 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
       // "billion laughs" is not; the expansion is counted without performing it.
       if (text.includes('*')) {
         const added = aliasExpansion(doc!);
+        if (typeof added === 'object') {
+          const pos = counter.linePos(added.offset);
+          return fileProblem('SCENARIO_SYNTAX', `the alias *${added.unresolved} names no anchor: write &${added.unresolved} on the block to reuse, before this line`, pos.line, pos.col, format);
+        }
         if (added === 'cycle' || added > maxAliasNodes) {
           const message =
             added === 'cycle'
@@ -278,6 +282,13 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
       value = doc!.toJS({ maxAliasCount: -1 });
     } catch (error) {
       if (error instanceof RangeError) return fileProblem('SCENARIO_TOO_DEEP', `the nesting is too deep to read (the limit is ${maxDepth} levels)`, 1, 1, format);
+      if (error instanceof ReferenceError) return fileProblem('SCENARIO_SYNTAX', `a YAML alias cannot be resolved: ${error.message}`, 1, 1, format);
+      // The YAML library refuses some well-formed documents only when building values (a `<<:` merge of a non-mapping).
+      if (error instanceof Error) {
+        const merge = /^\s*<<\s*:/m.exec(text);
+        const { line, column } = merge ? lineColumnAt(text, merge.index + (merge[0].length - merge[0].trimStart().length)) : { line: 1, column: 1 };
+        return fileProblem('SCENARIO_SYNTAX', /merge/i.test(error.message) ? 'a merge key (<<:) must name a mapping or an alias of one (<<: *defaults)' : error.message, line, column, format);
+      }
       throw error;
     }
   }

@@ -91,8 +91,13 @@ export function yamlSyntaxProblem(errors: readonly YAMLError[], text: string, co
   }
 }
 
-/** Nodes the aliases of a document add when expanded, or `'cycle'` when an alias contains itself. */
-export function aliasExpansion(doc: Document): number | 'cycle' {
+export type AliasExpansion = number | 'cycle' | { readonly unresolved: string; readonly offset: number };
+
+/**
+ * Nodes the aliases of a document add when expanded; `'cycle'` when an alias contains itself, the
+ * alias when one names no anchor before it.
+ */
+export function aliasExpansion(doc: Document): AliasExpansion {
   const anchors = new Map<string, Node>();
   const targets = new Map<Node, Node | undefined>();
   let own = 0;
@@ -107,6 +112,9 @@ export function aliasExpansion(doc: Document): number | 'cycle' {
     }
   });
   if (targets.size === 0) return 0;
+  for (const [alias, target] of targets) {
+    if (target === undefined && isAlias(alias)) return { unresolved: alias.source, offset: alias.range?.[0] ?? 0 };
+  }
   const children = (node: Node): Node[] => {
     if (isAlias(node)) {
       const target = targets.get(node);

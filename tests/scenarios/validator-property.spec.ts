@@ -21,3 +21,19 @@ describe('every scenario the validator accepts plays', () => {
     expect(accepted).toBeGreaterThan(40);
   });
 });
+
+describe('the validator answers every input', () => {
+  // YAML's punctuation, anchors, aliases, merge keys, tags and indentation in random order: the
+  // answer is always a result (accepted, or located problems), never an exception.
+  const token = fc.constantFrom('a', 'b: ', ': ', '- ', '  ', '\n', '\t', '&x ', '*x', '<<: ', '!!str ', '[', ']', '{', '}', ',', '"', "'", '#', '|', '>', '---\n', '?', '%', '@', '\u00f4', '\ufffd', '1.0', 'null');
+  it('never throws, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 60 }).map((t) => t.join('')), (text) => {
+        const result = parseScenario(text);
+        if (!result.ok) for (const p of result.problems) expect(p.code).toMatch(/^SCENARIO_[A-Z0-9_]+$/);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
