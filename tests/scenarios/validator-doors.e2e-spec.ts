@@ -107,7 +107,7 @@ describe('one validator behind every door (e2e)', () => {
         const aborted = await api(t.baseUrl, instructor, 'POST', `/exercises/${created.body.id}/abort`);
         expect(aborted.status).toBeLessThan(500);
       }),
-      { numRuns: 30 },
+      { numRuns: 60 },
     );
     expect(started).toBeGreaterThan(0);
   }, 120_000);
