@@ -160,6 +160,13 @@ describe('messages in the author’s words', () => {
     expect(problems(parseScenario(seconds)).find((p) => p.includes('SCENARIO_DEADLINE_BEFORE_START'))).toContain('deadline (300s) is not after the window opens (600s)');
   });
 
+  it('suggests the field meant by a typo, and lists the forms a condition can take', () => {
+    expect(problems(parseScenario(minimal.replace('    layer: 1\n', '    layr: 1\n')))).toEqual([expect.stringContaining('parties.0.layr [SCENARIO_UNKNOWN_FIELD] unknown field "layr": did you mean "layer"?')]);
+    expect(problems(parseScenario(minimal.replace('for: { alert: a-webshell }', 'for: { alrt: a-webshell }')))).toEqual([
+      expect.stringContaining('hints.0.for [SCENARIO_INVALID_VALUE] expected one of the forms { alert: … }, { phase: … }; got a mapping with "alrt"'),
+    ]);
+  });
+
   it('uses one code style, SCENARIO_*, for every problem', () => {
     const broken = minimal.replace('    layer: 1\n', '    layer: 5\n    colour: red\n').replace('difficulty: basic\n', '');
     const result = parseScenario(broken);

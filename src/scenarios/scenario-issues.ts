@@ -1,4 +1,5 @@
-import type { $ZodIssue } from 'zod/v4/core';
+import type { $ZodIssue, $ZodType } from 'zod/v4/core';
+import { ScenarioSchema } from '../contracts/scenario.schema.js';
 
 export type PathSegment = string | number;
 
@@ -121,11 +122,13 @@ function unionProblems(issue: Extract<$ZodIssue, { code: 'invalid_union' }>, pat
   if (fitting.length === 1) return fitting[0]!.flatMap((inner) => issueToProblems({ ...inner, path: [...issue.path, ...inner.path] } as $ZodIssue, ctx));
   // Mapping forms ({ taken: … } | { notTaken: … } | …): the form whose key the author wrote, else list the forms.
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    // A form's key is the field it misses; a form whose fields are all there is the one the author wrote.
+    const misses = (i: $ZodIssue) => i.path.length === 1 && i.code !== 'unrecognized_keys' && valueAt(raw, i.path as PathSegment[]) === undefined;
     const formKey = (b: readonly $ZodIssue[]): string | undefined => {
-      const missing = b.find((i) => i.path.length === 1 && i.code === 'invalid_type' && i.expected !== 'undefined');
+      const missing = b.find(misses);
       return missing ? String(missing.path[0]) : undefined;
     };
-    const written = fitting.filter((b) => b.every((i) => !(i.path.length === 1 && valueAt(raw, i.path as PathSegment[]) === undefined && i.code === 'invalid_type')));
+    const written = fitting.filter((b) => !b.some(misses));
     if (written.length >= 1) {
       const best = written.reduce((a, b) => (b.length < a.length ? b : a));
       return best.flatMap((inner) => issueToProblems({ ...inner, path: [...issue.path, ...inner.path] } as $ZodIssue, ctx));
@@ -140,11 +143,66 @@ function unionProblems(issue: Extract<$ZodIssue, { code: 'invalid_union' }>, pat
   return best.flatMap((inner) => issueToProblems({ ...inner, path: [...issue.path, ...inner.path] } as $ZodIssue, ctx));
 }
 
+/** The schema without its wrappers (optional, default, lazy, a transform's input). */
+function unwrap(schema: $ZodType): $ZodType {
+  let current = schema;
+  for (let i = 0; i < 20; i++) {
+    const def = current._zod.def as { type: string; innerType?: $ZodType; getter?: () => $ZodType; in?: $ZodType };
+    if (def.innerType) current = def.innerType;
+    else if (def.getter) current = def.getter();
+    else if (def.type === 'pipe' && def.in) current = def.in;
+    else break;
+  }
+  return current;
+}
+
+/** The fields the format allows in the mapping at `path` (for "did you mean"), across union forms. */
+function fieldsAt(path: readonly PathSegment[]): string[] {
+  let candidates: $ZodType[] = [ScenarioSchema as unknown as $ZodType];
+  const expand = (schemas: $ZodType[]): $ZodType[] =>
+    schemas.flatMap((schema) => {
+      const inner = unwrap(schema);
+      const def = inner._zod.def as { type: string; options?: $ZodType[] };
+      return def.type === 'union' && def.options ? expand(def.options) : [inner];
+    });
+  for (const segment of path) {
+    candidates = expand(candidates).flatMap((schema) => {
+      const def = schema._zod.def as { type: string; shape?: Record<string, $ZodType>; element?: $ZodType; valueType?: $ZodType };
+      if (def.type === 'object' && def.shape && typeof segment === 'string' && def.shape[segment]) return [def.shape[segment]];
+      if (def.type === 'array' && def.element && typeof segment === 'number') return [def.element];
+      if (def.type === 'record' && def.valueType) return [def.valueType];
+      return [];
+    });
+  }
+  return [...new Set(expand(candidates).flatMap((schema) => Object.keys((schema._zod.def as { shape?: object }).shape ?? {})))];
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+function unknownFieldMessage(key: string, path: readonly PathSegment[]): string {
+  const allowed = fieldsAt(path);
+  const near = allowed.filter((field) => distance(key, field) <= Math.max(1, Math.floor(field.length / 4))).sort((x, y) => distance(key, x) - distance(key, y));
+  if (near.length > 0) return `unknown field "${key}": did you mean "${near[0]}"?`;
+  return allowed.length > 0 && allowed.length <= 20 ? `unknown field "${key}" (allowed here: ${allowed.join(', ')})` : `unknown field "${key}"`;
+}
+
 /** One zod issue in the author's words, with a SCENARIO_* code, located in the file. */
 export function issueToProblems(issue: $ZodIssue, ctx: Context): LocatedProblem[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => problem(path, 'SCENARIO_UNKNOWN_FIELD', `unknown field "${key}"`, ctx, key));
+    return issue.keys.map((key) => problem(path, 'SCENARIO_UNKNOWN_FIELD', unknownFieldMessage(key, path), ctx, key));
   }
   if (path.length > 0 && valueAt(ctx.input, path) === undefined && valueAt(ctx.input, path.slice(0, -1)) !== undefined) {
     const last = path[path.length - 1];
