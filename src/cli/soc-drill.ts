@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
-import { DEFAULT_SCENARIO_MAX_BYTES, formatProblem, parseScenario } from '../scenarios/scenario-parser.js';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SCENARIO_MAX_BYTES, formatProblem, parseScenario, type ScenarioProblem } from '../scenarios/scenario-parser.js';
 import { scenarioJsonSchemaText } from '../scenarios/scenario-json-schema.js';
 import { SOLVERS, simulate, simulationSummary, type SolverName } from '../scoring/solver.js';
 import { runSigma } from './sigma-command.js';
@@ -9,64 +10,119 @@ export interface CliIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   readonly cwd: string;
+  /** Where bundled drills are looked up by id (default: ./scenarios, then the package's own). */
+  readonly scenarioDirs?: readonly string[];
 }
 
 const SCENARIO_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+const COMMAND_USAGE = {
+  validate: `Usage: soc-drill validate <files or folders...> [--json]
+
+Checks scenario files (YAML or JSON), folders recursively. Problems go to stderr as
+"file:line:column  path  message [code]", warnings to stdout; exit 0 when every file is valid,
+1 when one is not, 2 on a usage error. --json prints one JSON document on stdout instead:
+{ "valid", "files": [{ "file", "valid", "problems", "warnings" }] }.`,
+  schema: `Usage: soc-drill schema
+
+Prints the scenario JSON Schema (the same as scenarios/scenario.schema.json).`,
+  simulate: `Usage: soc-drill simulate <file or bundled scenario id> [--solver perfect|naive|idle] [--seed N] [--json] [--full]
+
+Plays the scenario headless (real engine, triage and scoring) with a built-in solver (default
+perfect) and prints its score. A bundled drill can be named by its id (e.g. portal-defacement).
+--json prints the summary as JSON; --full adds the whole breakdown (line items).`,
+} as const;
+type Command = keyof typeof COMMAND_USAGE;
+
 const USAGE = `Usage: soc-drill <command> [options]
 
 Commands:
-  validate <files or folders...>   Check scenario files (YAML or JSON). Exit 0 when all are valid.
-  schema                           Print the scenario JSON Schema.
-  simulate <file> --solver perfect|naive|idle [--seed N] [--json] [--full]
-                                   Play the scenario headless (real engine, triage and scoring)
-                                   with a built-in solver and print its score. --full adds the
-                                   whole breakdown (line items) to the JSON.
+  validate <files or folders...> [--json]   Check scenario files (YAML or JSON). Exit 0 when all are valid.
+  schema                                    Print the scenario JSON Schema.
+  simulate <file or id> [--solver perfect|naive|idle] [--seed N] [--json] [--full]
+                                            Play the scenario headless with a built-in solver and print its score.
   sigma test <rules...> --events <file.ndjson> [--json]
-                                   Run Sigma rules over raw events; see soc-drill sigma --help.
-  help                             Show this help.`;
+                                            Run Sigma rules over raw events; see soc-drill sigma --help.
+  help [command]                            Show this help, or a command's.
 
-function collectFiles(target: string, io: CliIo, into: string[]): boolean {
+Every command takes --help.`;
+
+const wantsHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');
+
+/** Options a command accepts; anything else starting with "-" is a usage error, never a file name. */
+function unknownOption(args: readonly string[], known: ReadonlySet<string>): string | undefined {
+  return args.find((a) => a.startsWith('-') && a !== '-' && !known.has(a.split('=')[0]!));
+}
+
+function usageError(io: CliIo, command: Command, message: string): number {
+  io.err(`${command}: ${message}\n\n${COMMAND_USAGE[command]}`);
+  return 2;
+}
+
+function notFoundLine(shown: string): string {
+  return `${shown}:1:1  (file)  no such file or folder [SCENARIO_NOT_FOUND]`;
+}
+
+function collectFiles(target: string, into: string[]): boolean {
   let stats;
   try {
     stats = statSync(target);
   } catch {
-    io.err(`${target}:1:1  (file)  no such file or folder [SCENARIO_NOT_FOUND]`);
     return false;
   }
   if (stats.isDirectory()) {
     for (const entry of readdirSync(target).sort()) {
       const child = join(target, entry);
-      const childStats = statSync(child);
-      if (childStats.isDirectory()) collectFiles(child, io, into);
+      if (statSync(child).isDirectory()) collectFiles(child, into);
       else if (SCENARIO_EXTENSIONS.has(extname(entry)) && !entry.endsWith('.schema.json')) into.push(child);
     }
   } else into.push(target);
   return true;
 }
 
+interface FileReport {
+  readonly file: string;
+  readonly valid: boolean;
+  readonly problems: readonly ScenarioProblem[];
+  readonly warnings: readonly ScenarioProblem[];
+}
+
 export function runValidate(args: readonly string[], io: CliIo): number {
-  if (args.length === 0) {
-    io.err('validate: give at least one file or folder');
-    return 2;
+  if (wantsHelp(args)) {
+    io.out(COMMAND_USAGE.validate);
+    return 0;
   }
+  const unknown = unknownOption(args, new Set(['--json']));
+  if (unknown !== undefined) return usageError(io, 'validate', `unknown option ${unknown}`);
+  const json = args.includes('--json');
+  const targets = args.filter((a) => !a.startsWith('-') || a === '-');
+  if (targets.length === 0) return usageError(io, 'validate', 'give at least one file or folder');
+  const reports: FileReport[] = [];
   const files: string[] = [];
-  let ok = true;
-  for (const arg of args) ok = collectFiles(arg, io, files) && ok;
-  let invalid = 0;
+  for (const target of targets) {
+    if (!collectFiles(target, files)) {
+      const missing: ScenarioProblem = { path: '', line: 1, column: 1, message: 'no such file or folder', code: 'SCENARIO_NOT_FOUND' };
+      reports.push({ file: relative(io.cwd, target) || target, valid: false, problems: [missing], warnings: [] });
+    }
+  }
   for (const file of files) {
     const shown = relative(io.cwd, file) || file;
-    const bytes = readFileSync(file);
-    const result = parseScenario(bytes, { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
-    if (result.ok) {
-      // A warning does not fail validation: it goes to stdout, errors to stderr.
-      for (const warning of result.warnings) io.out(`${formatProblem(shown, warning)} (warning)`);
-      continue;
-    }
-    invalid++;
-    for (const problem of result.problems) io.err(formatProblem(shown, problem));
+    const result = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
+    reports.push(result.ok ? { file: shown, valid: true, problems: [], warnings: result.warnings } : { file: shown, valid: false, problems: result.problems, warnings: [] });
   }
-  io.out(`${files.length - invalid} of ${files.length} scenario file(s) valid`);
-  return ok && invalid === 0 ? 0 : 1;
+  const allValid = reports.every((r) => r.valid);
+  if (json) {
+    io.out(JSON.stringify({ valid: allValid, files: reports }));
+    return allValid ? 0 : 1;
+  }
+  for (const report of reports) {
+    // A warning does not fail validation: it goes to stdout, errors to stderr.
+    for (const warning of report.warnings) io.out(`${formatProblem(report.file, warning)} (warning)`);
+    for (const problem of report.problems) io.err(problem.code === 'SCENARIO_NOT_FOUND' ? notFoundLine(report.file) : formatProblem(report.file, problem));
+  }
+  const checked = reports.filter((r) => r.problems[0]?.code !== 'SCENARIO_NOT_FOUND');
+  io.out(`${checked.filter((r) => r.valid).length} of ${checked.length} scenario file(s) valid`);
+  return allValid ? 0 : 1;
 }
 
 function optionValue(args: readonly string[], name: string): string | undefined {
@@ -76,33 +132,53 @@ function optionValue(args: readonly string[], name: string): string | undefined 
   return inline?.slice(name.length + 1);
 }
 
+/** Folders where bundled drills are looked up by id: the working folder's, then the package's own. */
+function defaultScenarioDirs(cwd: string): string[] {
+  return [join(cwd, 'scenarios'), join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios')];
+}
+
+/** A path as given, or a bundled drill's id (its file name, else the `id` inside a file of the folder). */
+function resolveScenario(reference: string, io: CliIo): string | undefined {
+  const asPath = join(io.cwd, reference);
+  if (existsSync(reference) || existsSync(asPath)) return existsSync(reference) ? reference : asPath;
+  if (!/^[a-z0-9][a-z0-9._-]{0,79}$/.test(reference)) return undefined;
+  const dirs = (io.scenarioDirs ?? defaultScenarioDirs(io.cwd)).filter((d) => existsSync(d) && statSync(d).isDirectory());
+  for (const dir of dirs) {
+    for (const ext of SCENARIO_EXTENSIONS) if (existsSync(join(dir, `${reference}${ext}`))) return join(dir, `${reference}${ext}`);
+  }
+  for (const dir of dirs) {
+    const files: string[] = [];
+    collectFiles(dir, files);
+    for (const file of files) {
+      const parsed = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
+      if (parsed.ok && parsed.scenario.id === reference) return file;
+    }
+  }
+  return undefined;
+}
+
 export function runSimulate(args: readonly string[], io: CliIo): number {
+  if (wantsHelp(args)) {
+    io.out(COMMAND_USAGE.simulate);
+    return 0;
+  }
+  const unknown = unknownOption(args, new Set(['--solver', '--seed', '--json', '--full']));
+  if (unknown !== undefined) return usageError(io, 'simulate', `unknown option ${unknown}`);
   const valued = new Set(['--solver', '--seed']);
   const positional = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
   const solver = optionValue(args, '--solver') ?? 'perfect';
   const seedText = optionValue(args, '--seed');
-  if (positional.length !== 1) {
-    io.err('simulate: give exactly one scenario file');
-    return 2;
-  }
-  if (!(SOLVERS as readonly string[]).includes(solver)) {
-    io.err(`simulate: --solver must be one of ${SOLVERS.join(', ')}`);
-    return 2;
-  }
-  if (seedText !== undefined && !/^\d{1,15}$/.test(seedText)) {
-    io.err('simulate: --seed must be a non-negative integer');
-    return 2;
-  }
-  const file = positional[0]!;
-  const shown = relative(io.cwd, file) || file;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    io.err(`${shown}:1:1  (file)  no such file or folder [SCENARIO_NOT_FOUND]`);
+  if (positional.length !== 1) return usageError(io, 'simulate', 'give exactly one scenario file or bundled scenario id');
+  if (!(SOLVERS as readonly string[]).includes(solver)) return usageError(io, 'simulate', `--solver must be one of ${SOLVERS.join(', ')}`);
+  if (seedText !== undefined && !/^\d{1,15}$/.test(seedText)) return usageError(io, 'simulate', '--seed must be a non-negative integer');
+  const reference = positional[0]!;
+  const file = resolveScenario(reference, io);
+  if (file === undefined) {
+    io.err(`${reference}:1:1  (file)  no such file, and no bundled scenario with this id [SCENARIO_NOT_FOUND]`);
     return 1;
   }
-  const parsed = parseScenario(bytes, { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
+  const shown = relative(io.cwd, file) || file;
+  const parsed = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
   if (!parsed.ok) {
     for (const problem of parsed.problems) io.err(formatProblem(shown, problem));
     return 1;
@@ -122,20 +198,33 @@ export function runSimulate(args: readonly string[], io: CliIo): number {
   return 0;
 }
 
+function runSchema(args: readonly string[], io: CliIo): number {
+  if (wantsHelp(args)) {
+    io.out(COMMAND_USAGE.schema);
+    return 0;
+  }
+  if (args.length > 0) return usageError(io, 'schema', `unexpected argument ${args[0]!}`);
+  io.out(scenarioJsonSchemaText().trimEnd());
+  return 0;
+}
+
 export function runCli(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
   switch (command) {
     case 'validate':
       return runValidate(rest, io);
     case 'schema':
-      io.out(scenarioJsonSchemaText().trimEnd());
-      return 0;
+      return runSchema(rest, io);
     case 'simulate':
       return runSimulate(rest, io);
     case 'sigma':
       return runSigma(rest, io);
+    case 'help': {
+      const topic = rest[0];
+      io.out(topic !== undefined && topic in COMMAND_USAGE ? COMMAND_USAGE[topic as Command] : USAGE);
+      return 0;
+    }
     case undefined:
-    case 'help':
     case '--help':
     case '-h':
       io.out(USAGE);

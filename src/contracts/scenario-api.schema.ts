@@ -13,9 +13,9 @@ export const ScenarioProblemSchema = z
   .meta({ id: 'ScenarioProblem' });
 export type ScenarioProblemDto = z.infer<typeof ScenarioProblemSchema>;
 
-/** Upload as JSON: the scenario file's text (YAML or JSON), exactly as written. */
+/** Upload as JSON: the scenario file's text (YAML or JSON), exactly as written (an empty one is answered "the file is empty"). */
 export const ScenarioSourceSchema = z
-  .object({ source: z.string().min(1).max(64 * 1024 * 1024) })
+  .object({ source: z.string().max(64 * 1024 * 1024) })
   .strict()
   .meta({ id: 'ScenarioSource' });
 export type ScenarioSource = z.infer<typeof ScenarioSourceSchema>;
@@ -24,7 +24,7 @@ export const ScenarioValidationResultSchema = z
   .object({
     valid: z.boolean(),
     problems: z.array(ScenarioProblemSchema),
-    /** Allowed but probably a mistake, e.g. `missing-briefing`: the file is still valid. */
+    /** Allowed but probably a mistake, e.g. `SCENARIO_MISSING_BRIEFING`: the file is still valid. */
     warnings: z.array(ScenarioProblemSchema),
     scenarioId: z.string().optional(),
     version: z.string().optional(),

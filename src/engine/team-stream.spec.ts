@@ -312,3 +312,22 @@ describe('TeamStream other conditions', () => {
     expect(step.fired[0].scheduled).toEqual([{ eventId: 'follow-up', dueMs: 17 * MIN }]);
   });
 });
+
+describe('an alert with both "at" and "after"', () => {
+  // Documented in docs/scenario-authoring.md (Times): released by the trigger, never before `at`.
+  const overrides = (at: string) => ({
+    timeline: [fixtureAlert('anchor', { at: 0 }), fixtureAlert('retry', { at, after: { trigger: 't-five', delay: 0 } })],
+    triggers: [fixtureTrigger('t-five', { time: '5m' })],
+  });
+
+  it('is held until "at" when the trigger fires earlier', () => {
+    const stream = streamOf(overrides('30m'));
+    expect(ids(stream.advanceTo(29 * MIN).events)).toEqual(['anchor']);
+    expect(stream.advanceTo(60 * MIN).events.map((e) => [e.eventId, e.virtualMs])).toEqual([['retry', 30 * MIN]]);
+  });
+
+  it('comes when the trigger fires after "at"', () => {
+    const stream = streamOf(overrides('2m'));
+    expect(stream.advanceTo(60 * MIN).events.map((e) => [e.eventId, e.virtualMs])).toEqual([['anchor', 0], ['retry', 5 * MIN]]);
+  });
+});

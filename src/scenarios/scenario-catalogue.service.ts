@@ -9,6 +9,7 @@ import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ScenarioBriefing, ScenarioLibrary, ScenarioSummary, ScenarioValidationResult } from '../contracts/scenario-api.schema.js';
+import { ErrorCodeSchema, type ErrorCode } from '../contracts/error-codes.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { OrganisationEntity } from '../identity/organisation.entity.js';
@@ -322,8 +323,10 @@ export class ScenarioCatalogueService {
         ? parseForStorage(source, { maxBytes: this.config.SCENARIO_MAX_BYTES, ...copy })
         : await this.heavyJobs.parse(parseFor.userId, { source, ...copy });
     if (!result.ok) {
-      const code = result.problems.length === 1 && result.problems[0]!.code.startsWith('SCENARIO_') ? result.problems[0]!.code : 'SCENARIO_INVALID';
-      throw new AppError(code as 'SCENARIO_INVALID', `Scenario is invalid (${result.problems.length} problem(s))`, result.problems.map((p) => ({ ...p })));
+      // A refusal of the whole file (not UTF-8, too deep, …) answers with its own code; problems in the content with SCENARIO_INVALID.
+      const only = result.problems.length === 1 ? ErrorCodeSchema.safeParse(result.problems[0]!.code) : undefined;
+      const code: ErrorCode = only?.success ? only.data : 'SCENARIO_INVALID';
+      throw new AppError(code, `Scenario is invalid (${result.problems.length} problem(s))`, result.problems.map((p) => ({ ...p })));
     }
     return result;
   }

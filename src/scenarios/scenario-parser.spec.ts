@@ -80,10 +80,10 @@ describe('trainee briefing', () => {
     expect(result.scenario.briefing?.reportingChannels.length).toBeGreaterThan(0);
   });
 
-  it('warns (code missing-briefing) but accepts a scenario without one', () => {
+  it('warns (code SCENARIO_MISSING_BRIEFING) but accepts a scenario without one', () => {
     const result = parseScenario(readFileSync(join(root, 'tests', 'fixtures', 'scenarios', 'valid', 'minimal.yaml')));
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.warnings.map((w) => [w.code, w.path, w.line])).toEqual([['missing-briefing', '', 1]]);
+    if (result.ok) expect(result.warnings.map((w) => [w.code, w.path, w.line])).toEqual([['SCENARIO_MISSING_BRIEFING', '', 1]]);
   });
 
   it('refuses a briefing contact that names no party of the scenario', () => {
@@ -92,7 +92,7 @@ describe('trainee briefing', () => {
     const briefing = { situation: text, role: text, rulesOfEngagement: [text], contacts: [{ party: 'nobody', role: text }], reportingChannels: [{ name: text, use: text }] };
     const result = parseScenario(JSON.stringify({ ...minimal, briefing }));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.map((p) => `${p.path} ${p.code}`)).toEqual(['briefing.contacts.0.party unknown-reference']);
+    if (!result.ok) expect(result.problems.map((p) => `${p.path} ${p.code}`)).toEqual(['briefing.contacts.0.party SCENARIO_UNKNOWN_REFERENCE']);
     const fixed = parseScenario(JSON.stringify({ ...minimal, briefing: { ...briefing, contacts: [] } }));
     expect(fixed.ok && fixed.warnings).toEqual([]);
   });
@@ -137,7 +137,7 @@ describe('hostile input', () => {
 
   it('refuses prototype-pollution keys anywhere', () => {
     const result = parseScenario('{"schemaVersion":1,"timeline":[{"constructor":{"prototype":{"x":1}}}]}');
-    expect(result.ok || result.problems[0]!.code).toBe('forbidden-key');
+    expect(result.ok || result.problems[0]!.code).toBe('SCENARIO_FORBIDDEN_KEY');
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 });

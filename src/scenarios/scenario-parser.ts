@@ -1,8 +1,9 @@
-import { isUtf8 } from 'node:buffer';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
-import type { $ZodIssue } from 'zod/v4/core';
 import { type Scenario, ScenarioSchema } from '../contracts/scenario.schema.js';
+import { issueToProblems, type Locator, type PathSegment } from './scenario-issues.js';
 import { checkScenarioSemantics, scenarioWarnings, type SemanticProblem } from './scenario-semantics.js';
+import { decodeScenarioSource, lineColumnAt } from './scenario-source.js';
+import { aliasExpansion, yamlSyntaxProblem } from './scenario-yaml.js';
 
 /** One problem in a scenario file, located at the YAML/JSON node that caused it. */
 export interface ScenarioProblem {
@@ -11,7 +12,7 @@ export interface ScenarioProblem {
   readonly line: number;
   readonly column: number;
   readonly message: string;
-  /** Stable code: SCENARIO_* for file-level refusals, zod issue codes for shape, kebab-case for meaning. */
+  /** Stable SCENARIO_* code (listed in docs/scenario-authoring.md). */
   readonly code: string;
 }
 
@@ -23,7 +24,7 @@ export type ScenarioParseResult =
       readonly scenario: Scenario;
       readonly format: ScenarioFormat;
       readonly text: string;
-      /** Allowed but probably a mistake (e.g. `missing-briefing`); the scenario is valid. */
+      /** Allowed but probably a mistake (e.g. SCENARIO_MISSING_BRIEFING); the scenario is valid. */
       readonly warnings: readonly ScenarioProblem[];
     }
   | { readonly ok: false; readonly problems: readonly ScenarioProblem[]; readonly format?: ScenarioFormat };
@@ -33,52 +34,19 @@ export interface ScenarioParseOptions {
   readonly maxBytes?: number;
   /** Deepest nesting accepted; real scenarios need about 8. */
   readonly maxDepth?: number;
-  /** YAML aliases are expanded at most this many times (alias bombs). */
-  readonly maxAliases?: number;
+  /** Nodes YAML aliases may add when expanded (alias bombs are refused, reuse of an anchor is not). */
+  readonly maxAliasNodes?: number;
   /** Cap on reported problems so a garbage file cannot produce a huge answer. */
   readonly maxProblems?: number;
 }
 
 export const DEFAULT_SCENARIO_MAX_BYTES = 5 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 32;
-const DEFAULT_MAX_ALIASES = 100;
+const DEFAULT_MAX_ALIAS_NODES = 100_000;
 const DEFAULT_MAX_PROBLEMS = 200;
 
-type PathSegment = string | number;
-
-function fileProblem(code: string, message: string, line = 1, column = 1): ScenarioParseResult {
-  return { ok: false, problems: [{ path: '', line, column, message, code }] };
-}
-
-function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lastBreak = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lastBreak = i;
-    }
-  }
-  return { line, column: offset - lastBreak };
-}
-
-/** Where the first byte that is not valid UTF-8 sits, for a precise message. */
-function firstInvalidUtf8Offset(bytes: Uint8Array): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let low = 0;
-  let high = bytes.length;
-  // Binary search on prefixes: a valid prefix decodes (allowing a cut multi-byte tail via stream mode).
-  while (high - low > 1) {
-    const mid = (low + high) >>> 1;
-    try {
-      decoder.decode(bytes.subarray(0, mid), { stream: true });
-      decoder.decode(); // reset
-      low = mid;
-    } catch {
-      high = mid;
-    }
-  }
-  return low;
+function fileProblem(code: string, message: string, line = 1, column = 1, format?: ScenarioFormat): ScenarioParseResult {
+  return { ok: false, ...(format === undefined ? {} : { format }), problems: [{ path: '', line, column, message, code }] };
 }
 
 /**
@@ -122,7 +90,7 @@ function inspectValue(root: unknown, maxDepth: number): { path: PathSegment[]; c
     const value = frame.value;
     if (value === null || typeof value !== 'object') continue;
     if (frame.depth >= maxDepth) {
-      return { path: pathOf(frame), code: 'SCENARIO_TOO_DEEP', message: `nesting deeper than ${maxDepth} levels` };
+      return { path: pathOf(frame), code: 'SCENARIO_TOO_DEEP', message: `the nesting is deeper than ${maxDepth} levels` };
     }
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
@@ -133,7 +101,7 @@ function inspectValue(root: unknown, maxDepth: number): { path: PathSegment[]; c
       for (const key in value) {
         if (!Object.hasOwn(value, key)) continue;
         if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
-          return { path: [...pathOf(frame), key], code: 'forbidden-key', message: `the key "${key}" is not allowed` };
+          return { path: [...pathOf(frame), key], code: 'SCENARIO_FORBIDDEN_KEY', message: `the key "${key}" is not allowed` };
         }
         const item = (value as Record<string, unknown>)[key];
         if (item !== null && typeof item === 'object') stack.push({ value: item, depth: frame.depth + 1, parent: frame, key });
@@ -143,170 +111,141 @@ function inspectValue(root: unknown, maxDepth: number): { path: PathSegment[]; c
   return null;
 }
 
-interface Locator {
-  locate(path: readonly PathSegment[], preferKey?: string): { line: number; column: number };
+/**
+ * Block nesting by indentation (and "- " items), skipping block scalars. Checked before parsing
+ * for the same reason as brackets; it undercounts a little, so the limit given is generous and
+ * the exact depth is checked on the parsed value.
+ */
+function blockDepthExceeds(text: string, limit: number): number | null {
+  const indents: number[] = [];
+  let scalarIndent = -1; // inside a `|` or `>` block scalar: lines indented deeper than this
+  let lineNo = 0;
+  for (const rawLine of text.split('\n')) {
+    lineNo++;
+    const line = rawLine.replace(/\r$/, '');
+    const content = line.trimStart();
+    const indent = line.length - content.length;
+    if (content === '' || content.startsWith('#')) continue;
+    if (scalarIndent >= 0) {
+      if (indent > scalarIndent) continue;
+      scalarIndent = -1;
+    }
+    while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+    indents.push(indent);
+    const dashes = /^(?:-\s+)*/.exec(content)![0].split('-').length - 1;
+    if (indents.length + dashes > limit) return lineNo;
+    if (/(?:^|:\s+|-\s+)[|>][-+0-9]*\s*(?:#.*)?$/.test(content)) scalarIndent = indent;
+  }
+  return null;
 }
 
-function documentLocator(doc: Document, counter: LineCounter): Locator {
+function documentLocator(doc: Document, counter: LineCounter, text: string): Locator {
   const at = (offset: number) => {
     const pos = counter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+  const nodeAt = (path: readonly PathSegment[]): { node: unknown; key?: Node; offset: number } => {
+    let node: unknown = doc.contents;
+    let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+    let key: Node | undefined;
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        if (!pair) return { node: undefined, key, offset };
+        key = pair.key as Node;
+        node = pair.value;
+        offset = (node as Node | null)?.range?.[0] ?? key.range?.[0] ?? offset;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment];
+        if (!item) return { node: undefined, key, offset };
+        node = item;
+        key = undefined;
+        offset = (item as Node).range?.[0] ?? offset;
+      } else return { node: undefined, key, offset };
+    }
+    return { node, key, offset };
+  };
   return {
-    locate(path, preferKey) {
-      let node: unknown = doc.contents;
-      let lastOffset = (doc.contents as Node | null)?.range?.[0] ?? 0;
-      const segments = preferKey === undefined ? path : [...path, preferKey];
-      for (let i = 0; i < segments.length; i++) {
-        const segment = segments[i];
-        const isLast = i === segments.length - 1;
-        if (isMap(node)) {
-          const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
-          if (!pair) break;
-          const key = pair.key as Node;
-          // Point at the key for a missing/unknown field, at the value otherwise.
-          if (isLast && preferKey !== undefined) {
-            lastOffset = key.range?.[0] ?? lastOffset;
-            break;
-          }
-          node = pair.value;
-          lastOffset = (node as Node | null)?.range?.[0] ?? key.range?.[0] ?? lastOffset;
-        } else if (isSeq(node) && typeof segment === 'number') {
-          const item = node.items[segment];
-          if (!item) break;
-          node = item;
-          lastOffset = (item as Node).range?.[0] ?? lastOffset;
-        } else break;
+    locate(path, preferKey, needle) {
+      if (preferKey !== undefined) {
+        // Point at the key for a missing/unknown field.
+        const found = nodeAt(path);
+        if (isMap(found.node)) {
+          const pair = found.node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === preferKey);
+          if (pair) return at((pair.key as Node).range?.[0] ?? found.offset);
+        }
+        return at(found.offset);
       }
-      return at(lastOffset);
+      const found = nodeAt(path);
+      const range = (found.node as Node | null | undefined)?.range;
+      if (needle !== undefined && range) {
+        const inside = text.indexOf(needle, range[0]);
+        if (inside >= 0 && inside < range[1]) return at(inside);
+      }
+      return at(found.offset);
+    },
+    writtenAt(path) {
+      const found = nodeAt(path);
+      const range = isScalar(found.node) ? found.node.range : undefined;
+      return range ? text.slice(range[0], range[1]).trim() : undefined;
     },
   };
 }
 
-function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
-  let value = root;
-  for (const segment of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[segment];
-  }
-  return value;
-}
-
-function zodIssueToProblems(issue: $ZodIssue, locator: Locator, input: unknown): ScenarioProblem[] {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      path: [...path, key].join('.'),
-      ...locator.locate(path, key),
-      message: `unknown field "${key}"`,
-      code: issue.code,
-    }));
-  }
-  if (path.length > 0 && valueAt(input, path) === undefined && valueAt(input, path.slice(0, -1)) !== undefined) {
-    const message =
-      path[path.length - 1] === 'answer'
-        ? 'alert has no answer key (answer: verdict, severity, routing, incident)'
-        : `required field "${String(path[path.length - 1])}" is missing`;
-    return [{ path: path.join('.'), ...locator.locate(path.slice(0, -1)), message, code: 'required' }];
-  }
-  if (issue.code === 'invalid_union' && 'errors' in issue && Array.isArray(issue.errors)) {
-    // Report the branch that got furthest instead of "invalid input".
-    const branches = issue.errors as $ZodIssue[][];
-    const best = branches.reduce<$ZodIssue[] | null>(
-      (acc, branch) => (acc === null || (branch[0]?.path.length ?? 0) > (acc[0]?.path.length ?? 0) ? branch : acc),
-      null,
-    );
-    if (best && best.length > 0 && (best[0]?.path.length ?? 0) > 0) {
-      return best.flatMap((inner) => zodIssueToProblems({ ...inner, path: [...issue.path, ...inner.path] } as $ZodIssue, locator, input));
-    }
-  }
-  return [{ path: path.join('.'), ...locator.locate(path), message: issue.message, code: issue.code }];
-}
-
 function semanticToProblem(problem: SemanticProblem, locator: Locator): ScenarioProblem {
-  return { path: problem.path.join('.'), ...locator.locate(problem.path), message: problem.message, code: problem.code };
+  return { path: problem.path.join('.'), ...locator.locate(problem.path, undefined, problem.needle), message: problem.message, code: problem.code };
 }
 
 /**
- * Turns untrusted bytes into a validated scenario, or into a list of located problems.
- * Hostile input (huge, binary, invalid UTF-8, alias bombs, deep nesting) is refused before or
- * during parsing with a SCENARIO_* code, never by crashing.
+ * Turns untrusted bytes or text into a validated scenario, or into a list of located problems.
+ * Every door (CLI, REST, the console editor) calls this: hostile input (huge, binary, invalid
+ * UTF-8, alias bombs, deep nesting) is refused with a SCENARIO_* code, never by crashing.
  */
 export function parseScenario(input: string | Uint8Array, options: ScenarioParseOptions = {}): ScenarioParseResult {
   const maxBytes = options.maxBytes ?? DEFAULT_SCENARIO_MAX_BYTES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const maxAliases = options.maxAliases ?? DEFAULT_MAX_ALIASES;
+  const maxAliasNodes = options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES;
   const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
 
-  const byteLength = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
-  if (byteLength > maxBytes) {
-    return fileProblem('SCENARIO_TOO_LARGE', `file is ${byteLength} bytes; the limit is ${maxBytes} bytes`);
-  }
-  let text: string;
-  if (typeof input === 'string') {
-    text = input;
-  } else {
-    const nul = input.indexOf(0);
-    if (nul >= 0) {
-      return fileProblem('SCENARIO_BINARY', 'file contains binary data (NUL byte); scenarios are UTF-8 text', 1, nul + 1);
-    }
-    if (isUtf8(input)) {
-      text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
-    } else {
-      const offset = firstInvalidUtf8Offset(input);
-      const prefix = Buffer.from(input.subarray(0, offset)).toString('utf8');
-      const { line, column } = lineColumnAt(prefix, prefix.length);
-      return fileProblem('SCENARIO_NOT_UTF8', `file is not valid UTF-8 (byte ${offset + 1})`, line, column);
-    }
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const decoded = decodeScenarioSource(input, maxBytes);
+  if (!decoded.ok) return fileProblem(decoded.problem.code, decoded.problem.message, decoded.problem.line, decoded.problem.column);
+  const text = decoded.text;
   const looksJson = /^\s*[[{]/.test(text);
-  if (!looksJson && text.includes('\u0000')) {
-    return fileProblem('SCENARIO_BINARY', 'file contains binary data (NUL character); scenarios are UTF-8 text');
-  }
-  // Other C0 control characters (except tab, LF, CR) mean binary data, not a scenario.
-  const control = looksJson ? null : /[\u0001-\u0008\u000b\u000c\u000e-\u001f]/.exec(text);
-  if (control) {
-    const { line, column } = lineColumnAt(text, control.index);
-    return fileProblem('SCENARIO_BINARY', 'file contains control characters; scenarios are UTF-8 text', line, column);
-  }
-  if (text.trim() === '') return fileProblem('SCENARIO_SYNTAX', 'file is empty');
-
-  // JSON.parse in V8 is iterative; the YAML parser recurses, so flow nesting is checked first.
-  const deepAt = looksJson ? null : bracketDepthExceeds(text, maxDepth);
-  if (deepAt !== null) {
-    const { line, column } = lineColumnAt(text, deepAt);
-    return fileProblem('SCENARIO_TOO_DEEP', `nesting deeper than ${maxDepth} levels`, line, column);
-  }
-
   const format: ScenarioFormat = looksJson ? 'json' : 'yaml';
+
+  // JSON.parse in V8 is iterative; the YAML parser recurses, so nesting is checked first.
+  if (!looksJson) {
+    const deepAt = bracketDepthExceeds(text, maxDepth);
+    if (deepAt !== null) {
+      const { line, column } = lineColumnAt(text, deepAt);
+      return fileProblem('SCENARIO_TOO_DEEP', `the nesting is deeper than ${maxDepth} levels`, line, column, format);
+    }
+    const deepLine = blockDepthExceeds(text, 2 * maxDepth);
+    if (deepLine !== null) return fileProblem('SCENARIO_TOO_DEEP', `the nesting is deeper than ${maxDepth} levels`, deepLine, 1, format);
+  }
+
   let value: unknown;
   let locatorCache: Locator | undefined;
   let doc: Document | undefined;
   const counter = new LineCounter();
   const parseYaml = (): ScenarioParseResult | null => {
     try {
-      doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, strict: true, prettyErrors: false });
+      // `merge` lets authors reuse a block with `<<: *anchor`.
+      doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, strict: true, prettyErrors: false, merge: true });
     } catch (error) {
-      if (error instanceof RangeError) return fileProblem('SCENARIO_TOO_DEEP', 'nesting is too deep to parse');
+      if (error instanceof RangeError) return fileProblem('SCENARIO_TOO_DEEP', `the nesting is too deep to read (the limit is ${maxDepth} levels)`, 1, 1, format);
       throw error;
     }
     if (doc.errors.length > 0) {
-      return {
-        ok: false,
-        format,
-        problems: doc.errors.slice(0, 10).map((e) => {
-          const pos = counter.linePos(e.pos[0]);
-          return { path: '', line: pos.line, column: pos.col, message: e.message.split('\n')[0] ?? e.message, code: 'SCENARIO_SYNTAX' };
-        }),
-      };
+      const slip = yamlSyntaxProblem(doc.errors, text, counter, maxDepth);
+      return fileProblem(slip.code, slip.message, slip.line, slip.column, format);
     }
     return null;
   };
   const locator = (): Locator => {
     if (locatorCache) return locatorCache;
     if (!doc) parseYaml();
-    locatorCache = doc ? documentLocator(doc, counter) : { locate: () => ({ line: 1, column: 1 }) };
+    locatorCache = doc ? documentLocator(doc, counter, text) : { locate: () => ({ line: 1, column: 1 }), writtenAt: () => undefined };
     return locatorCache;
   };
 
@@ -318,27 +257,47 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
     } catch {
       const failed = parseYaml();
       if (failed) return failed;
-      return fileProblem('SCENARIO_SYNTAX', 'file is not valid JSON');
+      return fileProblem('SCENARIO_SYNTAX', 'the file is not valid JSON', 1, 1, format);
     }
   } else {
     const failed = parseYaml();
     if (failed) return failed;
     try {
-      value = doc!.toJS({ maxAliasCount: maxAliases });
-    } catch (error) {
-      if (error instanceof ReferenceError || (error instanceof Error && /alias/i.test(error.message))) {
-        return { ok: false, format, problems: [{ path: '', line: 1, column: 1, message: `too many YAML alias expansions (limit ${maxAliases}); alias bombs are refused`, code: 'SCENARIO_ALIAS_LIMIT' }] };
+      // Aliases are limited by what they expand to, so an anchor reused 150 times is fine and a
+      // "billion laughs" is not; the expansion is counted without performing it.
+      if (text.includes('*')) {
+        const added = aliasExpansion(doc!);
+        if (typeof added === 'object') {
+          const pos = counter.linePos(added.offset);
+          return fileProblem('SCENARIO_SYNTAX', `the alias *${added.unresolved} names no anchor: write &${added.unresolved} on the block to reuse, before this line`, pos.line, pos.col, format);
+        }
+        if (added === 'cycle' || added > maxAliasNodes) {
+          const message =
+            added === 'cycle'
+              ? 'a YAML alias refers to the block that contains it; it would expand forever'
+              : `YAML aliases here would expand to ${added > 1e12 ? 'more than a trillion' : added} nodes; the limit is ${maxAliasNodes} (an alias bomb?)`;
+          return fileProblem('SCENARIO_ALIAS_LIMIT', message, 1, 1, format);
+        }
       }
-      if (error instanceof RangeError) return fileProblem('SCENARIO_TOO_DEEP', 'nesting is too deep to parse');
+      value = doc!.toJS({ maxAliasCount: -1 });
+    } catch (error) {
+      if (error instanceof RangeError) return fileProblem('SCENARIO_TOO_DEEP', `the nesting is too deep to read (the limit is ${maxDepth} levels)`, 1, 1, format);
+      if (error instanceof ReferenceError) return fileProblem('SCENARIO_SYNTAX', `a YAML alias cannot be resolved: ${error.message}`, 1, 1, format);
+      // The YAML library refuses some well-formed documents only when building values (a `<<:` merge of a non-mapping).
+      if (error instanceof Error) {
+        const merge = /^\s*<<\s*:/m.exec(text);
+        const { line, column } = merge ? lineColumnAt(text, merge.index + (merge[0].length - merge[0].trimStart().length)) : { line: 1, column: 1 };
+        return fileProblem('SCENARIO_SYNTAX', /merge/i.test(error.message) ? 'a merge key (<<:) must name a mapping or an alias of one (<<: *defaults)' : error.message, line, column, format);
+      }
       throw error;
     }
   }
 
-  if (value === null || value === undefined) return { ok: false, format, problems: [{ path: '', line: 1, column: 1, message: 'file has no content', code: 'SCENARIO_SYNTAX' }] };
+  if (value === null || value === undefined) return fileProblem('SCENARIO_SYNTAX', 'the file has no content', 1, 1, format);
   if (typeof value !== 'object' || Array.isArray(value)) {
     const refused = inspectValue(value, maxDepth);
     if (refused) return { ok: false, format, problems: [{ path: refused.path.join('.'), line: 1, column: 1, message: refused.message, code: refused.code }] };
-    return { ok: false, format, problems: [{ path: '', ...locator().locate([]), message: 'the top level must be a mapping of scenario fields (schemaVersion, id, title, …)', code: 'invalid_type' }] };
+    return { ok: false, format, problems: [{ path: '', ...locator().locate([]), message: 'the top level must be a mapping of scenario fields (schemaVersion, id, title, …)', code: 'SCENARIO_INVALID_TYPE' }] };
   }
   // For YAML the walk guards what follows; for JSON (parsed iteratively, and the schema only
   // descends into known fields) it only needs to run to explain a failure precisely.
@@ -357,10 +316,11 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
   if (!shape.success) {
     const refused = format === 'json' ? hazardProblem() : null;
     if (refused) return refused;
-    const problems = shape.error.issues.flatMap((issue) => zodIssueToProblems(issue, locator(), value));
+    const ctx = { locator: locator(), input: value };
+    const problems = shape.error.issues.flatMap((issue) => issueToProblems(issue, ctx));
     return { ok: false, format, problems: dedupe(problems).slice(0, maxProblems) };
   }
-  const meaning = checkScenarioSemantics(shape.data);
+  const meaning = checkScenarioSemantics(shape.data, value);
   if (meaning.length > 0) {
     return { ok: false, format, problems: meaning.slice(0, maxProblems).map((p) => semanticToProblem(p, locator())) };
   }
@@ -381,6 +341,7 @@ function dedupe(problems: ScenarioProblem[]): ScenarioProblem[] {
   });
 }
 
+/** `file:line:column  path  message [code]`: the line format of `soc-drill validate`. */
 export function formatProblem(file: string, problem: ScenarioProblem): string {
   return `${file}:${problem.line}:${problem.column}  ${problem.path || '(file)'}  ${problem.message} [${problem.code}]`;
 }

@@ -23,8 +23,11 @@ import {
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { ScenarioCatalogueService } from './scenario-catalogue.service.js';
 
-/** A scenario file arrives as JSON `{ source }` or as the raw YAML/JSON text (Content-Type text/yaml). */
-const UploadSchema = z.union([ScenarioSourceSchema, z.string().min(1)]).transform((body) => (typeof body === 'string' ? body : body.source));
+/**
+ * A scenario file arrives as JSON `{ source }` or as the raw YAML/JSON text (Content-Type text/yaml).
+ * An empty one goes through to the validator, which answers "the file is empty" as the CLI does.
+ */
+const UploadSchema = z.union([ScenarioSourceSchema, z.string()]).transform((body) => (typeof body === 'string' ? body : body.source));
 
 /**
  * The scenario library. Every scenario belongs to one organisation or to the shared, read-only

@@ -40,6 +40,39 @@ describe('soc-drill CLI', () => {
     expect(run('frobnicate').code).toBe(2);
   });
 
+  it('answers --help on every command instead of taking it for a file name', () => {
+    for (const command of ['validate', 'simulate', 'schema']) {
+      const result = run(command, '--help');
+      expect({ command, code: result.code, stderr: result.stderr }).toEqual({ command, code: 0, stderr: '' });
+      expect(result.stdout).toContain(`Usage: soc-drill ${command}`);
+    }
+    const typo = run('validate', '--hepl');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown option --hepl');
+  });
+
+  it('prints one JSON document with --json', () => {
+    const result = run('validate', '--json', 'tests/fixtures/scenarios/invalid/unknown-asset.yaml', 'tests/fixtures/scenarios/valid/minimal.yaml');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as { valid: boolean; files: Array<{ file: string; valid: boolean; problems: Array<{ code: string; line: number; path: string }>; warnings: Array<{ code: string }> }> };
+    expect(report.valid).toBe(false);
+    expect(report.files).toEqual([
+      expect.objectContaining({ file: 'tests/fixtures/scenarios/invalid/unknown-asset.yaml', valid: false, problems: [expect.objectContaining({ code: 'SCENARIO_UNKNOWN_REFERENCE', path: 'timeline.0.asset', line: 62 })] }),
+      expect.objectContaining({ file: 'tests/fixtures/scenarios/valid/minimal.yaml', valid: true, problems: [], warnings: [expect.objectContaining({ code: 'SCENARIO_MISSING_BRIEFING' })] }),
+    ]);
+  });
+
+  it('simulates a bundled drill by its catalogue id, as the README writes it', () => {
+    const result = run('simulate', 'portal-defacement', '--solver', 'idle', '--json');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ scenario: 'portal-defacement' });
+    const missing = run('simulate', 'no-such-drill');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('[SCENARIO_NOT_FOUND]');
+  });
+
   it('prints the JSON Schema', () => {
     const result = run('schema');
     expect(result.code).toBe(0);

@@ -102,7 +102,7 @@ export function ScenarioEditorPage() {
         {validMessage && <Alert color="teal" data-testid="scenario-valid">{validMessage}</Alert>}
         {warnings.length > 0 && (
           <Alert color="yellow" data-testid="scenario-warnings">
-            {warnings.map((w, i) => <Text key={i} fz="sm">{w.code === 'missing-briefing' ? t('scenarios.missingBriefing') : `${w.path} ${w.message}`} [{w.code}]</Text>)}
+            {warnings.map((w, i) => <Text key={i} fz="sm">{w.code === 'SCENARIO_MISSING_BRIEFING' ? t('scenarios.missingBriefing') : `${w.path} ${w.message}`} [{w.code}]</Text>)}
           </Alert>
         )}
         {error !== null && <ErrorText error={error} />}
