@@ -2,18 +2,19 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import type { AccessTokenVerifier, VerifyAccessTokenOptions } from '../common/access-token-verifier.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { TokenPair, UserView } from '../contracts/auth-api.schema.js';
-import type { ClockPort } from '../engine/clock-port.js';
+import type { ClockPort } from '../common/clock-port.js';
 import { assertAcceptablePassword, IdentityService } from '../identity/identity.service.js';
 import { PasswordHasher } from '../identity/password-hasher.js';
 import { serialTransaction } from '../identity/serial-transaction.js';
 import { SessionRevocations } from '../identity/session-revocations.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { AuthSessionEntity } from './auth-session.entity.js';
-import type { AuthenticatedUser } from './authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { JwtError, signJwtHs256, verifyJwtHs256 } from './access-token.js';
 import { LoginFailureEntity } from './login-failure.entity.js';
 import { HOUR_MS, loginThrottle, type LoginThrottlePolicy } from './login-throttle.js';
@@ -36,10 +37,8 @@ const MAX_LOGIN_DELAY_SECONDS = 300;
 /** A refusal is audited once per key and minute: a flood must not flood the append-only audit log. */
 const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
 
-export interface VerifyOptions {
-  /** Routes a user with an administrator-set password may still use (change it, read themselves, log out). */
-  readonly allowPendingPasswordChange?: boolean;
-}
+/** Routes a user with an administrator-set password may still use (change it, read themselves, log out). */
+export type VerifyOptions = VerifyAccessTokenOptions;
 
 export interface ClientInfo {
   readonly ip: string | undefined;
@@ -58,7 +57,7 @@ function hashRefreshToken(token: string): string {
  * used one again ends its whole session (theft detection).
  */
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier {
   private readonly logger = new Logger(AuthService.name);
   private readonly loginPerIpUser: TokenBucketRateLimiter;
   private readonly loginPerIp: TokenBucketRateLimiter;

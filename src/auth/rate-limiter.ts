@@ -1,5 +1,5 @@
 import { AppError } from '../common/app-error.js';
-import type { ClockPort } from '../engine/clock-port.js';
+import type { ClockPort } from '../common/clock-port.js';
 
 export interface RateLimitDecision {
   readonly allowed: boolean;

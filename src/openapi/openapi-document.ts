@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/com
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { z } from 'zod';
-import { ACCESS_POLICY_KEY, type AccessPolicy } from '../auth/access.decorator.js';
+import { ACCESS_POLICY_KEY, type AccessPolicy } from '../common/access.decorator.js';
 import { ErrorBodySchema } from '../contracts/error-codes.js';
 import { API_DOC_KEY, type ApiDocOptions } from './api-doc.decorator.js';
 

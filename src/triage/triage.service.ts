@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, IsNull, Not } from 'typeorm';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { TokenBucketRateLimiter } from '../auth/rate-limiter.js';
 import { AppError } from '../common/app-error.js';
 import type { Scenario } from '../contracts/scenario.schema.js';

@@ -1,9 +1,9 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '../common/app-error.js';
+import { AppError } from './app-error.js';
 import { Access } from './access.decorator.js';
 import { AccessGuard, bearerToken } from './access.guard.js';
-import type { AuthService } from './auth.service.js';
+import type { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 
 const trainee: AuthenticatedUser = { id: 'u1', username: 'trainee1', roles: ['trainee'], orgId: 'o1', unitId: 'n1', sessionId: 's1' };
@@ -51,7 +51,7 @@ describe('AccessGuard', () => {
       if (token === 'good') return trainee;
       throw new AppError('AUTH_TOKEN_INVALID', 'bad');
     }),
-  } as unknown as AuthService;
+  } as unknown as AccessTokenVerifier;
   const guard = new AccessGuard(new Reflector(), auth);
 
   it('denies handlers without a policy, even with a valid token', async () => {
