@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AccessTokenVerifier, VerifyAccessTokenOptions } from '../common/access-token-verifier.js';
@@ -68,6 +69,10 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
+    @InjectRepository(AuthSessionEntity) private readonly sessions: Repository<AuthSessionEntity>,
+    @InjectRepository(LoginFailureEntity) private readonly loginFailures: Repository<LoginFailureEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SIGNING_KEY) private readonly signingKey: Uint8Array,
     @Inject(IdentityService) private readonly identity: IdentityService,
@@ -85,9 +90,9 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
   /** Old refresh tokens and ended sessions are useless; drop them so the tables stay small. */
   async onApplicationBootstrap(): Promise<void> {
     const cutoff = new Date(this.clock.now() - this.config.REFRESH_TOKEN_TTL * 1000).toISOString();
-    await this.dataSource.getRepository(RefreshTokenEntity).delete({ expiresAt: LessThan(cutoff) });
-    await this.dataSource.getRepository(AuthSessionEntity).delete({ revokedAt: LessThan(cutoff) });
-    await this.dataSource.getRepository(LoginFailureEntity).delete({ atMs: LessThan(String(this.clock.now() - HOUR_MS)) });
+    await this.refreshTokens.delete({ expiresAt: LessThan(cutoff) });
+    await this.sessions.delete({ revokedAt: LessThan(cutoff) });
+    await this.loginFailures.delete({ atMs: LessThan(String(this.clock.now() - HOUR_MS)) });
   }
 
   /**
@@ -99,7 +104,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     const ip = client.ip ?? 'unknown';
     await this.refusedWhenLimited(`ip-user|${ip}|${name}`, name, ip, () => this.loginPerIpUser.consume(`${ip}|${name}`));
     await this.refusedWhenLimited(`ip|${ip}`, name, ip, () => this.loginPerIp.consume(ip));
-    const failures = this.dataSource.getRepository(LoginFailureEntity);
+    const failures = this.loginFailures;
     const now = this.clock.now();
     const recent = await failures.find({ where: { username: name, atMs: MoreThan(String(now - HOUR_MS)) }, select: { atMs: true } });
     const decision = loginThrottle(recent.map((f) => Number(f.atMs)), now, this.throttlePolicy);
@@ -125,7 +130,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
       throw new AppError('AUTH_INVALID_CREDENTIALS', 'Wrong username or password');
     }
     if (this.hasher.needsRehash(user.passwordHash)) {
-      await this.dataSource.getRepository(UserEntity).update({ id: user.id }, { passwordHash: await this.hasher.hash(password) });
+      await this.users.update({ id: user.id }, { passwordHash: await this.hasher.hash(password) });
     }
     await failures.delete({ username: name });
     const pair = await this.startSession(user, client);
@@ -135,10 +140,10 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const tokens = this.dataSource.getRepository(RefreshTokenEntity);
+    const tokens = this.refreshTokens;
     const row = refreshToken.startsWith(REFRESH_PREFIX) ? await tokens.findOne({ where: { tokenHash: hashRefreshToken(refreshToken) } }) : null;
     if (!row) throw new AppError('AUTH_TOKEN_INVALID', 'Unknown refresh token');
-    const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: row.sessionId } });
+    const session = await this.sessions.findOne({ where: { id: row.sessionId } });
     const found = session ? await this.identity.findWithRoles(session.userId) : null;
     if (!session || !found) throw new AppError('AUTH_TOKEN_INVALID', 'Unknown refresh token');
     if (row.usedAt !== null) {
@@ -171,16 +176,16 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
   async logout(user: AuthenticatedUser, refreshToken?: string): Promise<void> {
     await this.revokeSession({ id: user.sessionId, userId: user.id }, 'logout');
     if (refreshToken === undefined) return;
-    const row = await this.dataSource.getRepository(RefreshTokenEntity).findOne({ where: { tokenHash: hashRefreshToken(refreshToken) } });
+    const row = await this.refreshTokens.findOne({ where: { tokenHash: hashRefreshToken(refreshToken) } });
     if (!row) return;
-    const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: row.sessionId } });
+    const session = await this.sessions.findOne({ where: { id: row.sessionId } });
     if (session && session.userId === user.id) await this.revokeSession(session, 'logout');
   }
 
   /** Ends every session of the user, then opens a fresh one for the caller. */
   async changePassword(user: AuthenticatedUser, currentPassword: string, newPassword: string, client: ClientInfo): Promise<TokenPair> {
     this.passwordChangePerUser.consume(user.id);
-    const row = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: user.id } });
+    const row = await this.users.findOne({ where: { id: user.id } });
     if (!row || !row.passwordHash) throw new AppError('AUTH_TOKEN_REVOKED', 'Session no longer valid');
     if (!(await this.hasher.verify(currentPassword, row.passwordHash))) throw new AppError('AUTH_CURRENT_PASSWORD_WRONG', 'The current password is wrong');
     if (currentPassword.normalize('NFC') === newPassword.normalize('NFC')) {
@@ -221,7 +226,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     }
     const found = await this.identity.findWithRoles(sub);
     if (!found) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
-    const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: sid } });
+    const session = await this.sessions.findOne({ where: { id: sid } });
     if (!session || session.userId !== sub) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
     this.assertSessionLive(session, found.user);
     if (ver !== found.user.tokenVersion) throw new AppError('AUTH_TOKEN_REVOKED', 'Access token revoked; refresh it or log in again');
@@ -243,8 +248,8 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     for (let start = 0; start < tokens.length; start += REVOCATION_CHECK_CHUNK) {
       const chunk = tokens.slice(start, start + REVOCATION_CHECK_CHUNK);
       const [sessions, users] = await Promise.all([
-        this.dataSource.getRepository(AuthSessionEntity).find({ where: { id: In([...new Set(chunk.map((t) => t.sessionId))]) } }),
-        this.dataSource.getRepository(UserEntity).find({ where: { id: In([...new Set(chunk.map((t) => t.userId))]) } }),
+        this.sessions.find({ where: { id: In([...new Set(chunk.map((t) => t.sessionId))]) } }),
+        this.users.find({ where: { id: In([...new Set(chunk.map((t) => t.userId))]) } }),
       ]);
       const sessionById = new Map(sessions.map((session) => [session.id, session]));
       const userById = new Map(users.map((user) => [user.id, user]));
@@ -347,7 +352,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
   }
 
   private async revokeSession(session: { readonly id: string; readonly userId: string }, reason: string): Promise<void> {
-    await this.dataSource.getRepository(AuthSessionEntity).update({ id: session.id, revokedAt: IsNull() }, { revokedAt: this.isoNow(), revokedReason: reason });
+    await this.sessions.update({ id: session.id, revokedAt: IsNull() }, { revokedAt: this.isoNow(), revokedReason: reason });
     this.revocations.publish({ userId: session.userId, sessionId: session.id, code: 'AUTH_TOKEN_REVOKED', reason: 'The session has ended' });
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
 import { type AuditActor, AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
@@ -49,18 +50,17 @@ interface NewRow {
 @Injectable()
 export class ScenarioCatalogueService {
   private readonly logger = new Logger(ScenarioCatalogueService.name);
-  private readonly repository: Repository<ScenarioVersionEntity>;
   /** Parsed scenarios by version id; rows are immutable, so the cache never goes stale. */
   private readonly parsed = new Map<string, Scenario>();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @InjectRepository(ScenarioVersionEntity) private readonly repository: Repository<ScenarioVersionEntity>,
+    @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(HeavyJobsService) private readonly heavyJobs: HeavyJobsService,
-  ) {
-    this.repository = dataSource.getRepository(ScenarioVersionEntity);
-  }
+  ) {}
 
   /** Checks a file in a worker thread: a large or broken file takes seconds to parse. */
   async validate(source: string, userId: string): Promise<ScenarioValidationResult> {
@@ -138,7 +138,7 @@ export class ScenarioCatalogueService {
   async publish(actor: AuditActor, scenarioId: string, versionId: string): Promise<{ summary: ScenarioSummary; created: boolean }> {
     const source = await this.visibleVersion(actor, versionId, scenarioId);
     if (source.row.owner === SHARED_OWNER) throw new AppError('SCENARIO_READ_ONLY', `"${scenarioId}" is in the shared library already: copy it to change it`);
-    const organisation = await this.dataSource.getRepository(OrganisationEntity).findOne({ where: { id: actor.orgId } });
+    const organisation = await this.organisations.findOne({ where: { id: actor.orgId } });
     const parsed = await this.parseOrThrow(source.row.sourceText, { userId: actor.id });
     return this.store(
       parsed,
