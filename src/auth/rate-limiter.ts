@@ -1,5 +1,5 @@
-import { AppError } from '../common/app-error.js';
 import type { ClockPort } from '../common/clock-port.js';
+import { RateLimitedError } from '../common/rate-limited-error.js';
 
 export interface RateLimitDecision {
   readonly allowed: boolean;
@@ -19,12 +19,8 @@ export interface TokenBucketOptions {
   readonly maxKeys?: number;
 }
 
-/** Refused request; the Retry-After interceptor turns `retryAfterSeconds` into the HTTP header. */
-export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s`);
-  }
-}
+// In common/ because heavy jobs refuse with it too.
+export { RateLimitedError };
 
 interface Bucket {
   tokens: number;

@@ -13,6 +13,7 @@ import type { Scenario } from '../contracts/scenario.schema.js';
 import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { OrganisationEntity } from '../identity/organisation.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
+import { PARSE_JOB, type ParseJob } from './scenario-jobs.js';
 import { parseForStorage, type ScenarioHead, type ScenarioUpload } from './scenario-upload.js';
 import { SHARED_OWNER, ScenarioVersionEntity } from './scenario-version.entity.js';
 import { compareVersions, newestFirst } from './scenario-version-order.js';
@@ -64,7 +65,7 @@ export class ScenarioCatalogueService {
 
   /** Checks a file in a worker thread: a large or broken file takes seconds to parse. */
   async validate(source: string, userId: string): Promise<ScenarioValidationResult> {
-    const result = await this.heavyJobs.parse(userId, { source });
+    const result = await this.parseInWorker(userId, { source });
     if (!result.ok) return { valid: false, problems: [...result.problems], warnings: [] };
     return { valid: true, problems: [], warnings: [...result.warnings], scenarioId: result.head.id, version: result.head.version, eventCount: result.head.eventCount };
   }
@@ -309,11 +310,15 @@ export class ScenarioCatalogueService {
     throw this.notFound(scenarioId);
   }
 
+  private parseInWorker(userId: string, job: Omit<ParseJob, 'maxBytes'>): Promise<ScenarioUpload> {
+    return this.heavyJobs.run<ParseJob, ScenarioUpload>(userId, PARSE_JOB, () => ({ ...job, maxBytes: this.config.SCENARIO_MAX_BYTES }));
+  }
+
   private async parseOrThrow(source: string | Uint8Array, parseFor: ParseFor, copy: { renameTo?: string; format?: 'yaml' | 'json' } = {}): Promise<ParsedOk> {
     const result =
       parseFor === 'server' || typeof source !== 'string'
         ? parseForStorage(source, { maxBytes: this.config.SCENARIO_MAX_BYTES, ...copy })
-        : await this.heavyJobs.parse(parseFor.userId, { source, ...copy });
+        : await this.parseInWorker(parseFor.userId, { source, ...copy });
     if (!result.ok) {
       const code = result.problems.length === 1 && result.problems[0]!.code.startsWith('SCENARIO_') ? result.problems[0]!.code : 'SCENARIO_INVALID';
       throw new AppError(code as 'SCENARIO_INVALID', `Scenario is invalid (${result.problems.length} problem(s))`, result.problems.map((p) => ({ ...p })));
