@@ -19,6 +19,7 @@ function httpContext(handler: keyof Handlers, authorization?: string): { context
   const request: { headers: Record<string, string>; user?: AuthenticatedUser } = { headers: authorization ? { authorization } : {} };
   const context = {
     getType: () => 'http',
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the guard reads the method's metadata, never calls it
     getHandler: () => Handlers.prototype[handler],
     getClass: () => Handlers,
     switchToHttp: () => ({ getRequest: () => request }),
@@ -29,6 +30,7 @@ function httpContext(handler: keyof Handlers, authorization?: string): { context
 function wsContext(handler: keyof Handlers, user?: AuthenticatedUser): ExecutionContext {
   return {
     getType: () => 'ws',
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the guard reads the method's metadata, never calls it
     getHandler: () => Handlers.prototype[handler],
     getClass: () => Handlers,
     switchToWs: () => ({ getClient: () => ({ data: user ? { user } : {} }) }),
@@ -47,10 +49,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 describe('AccessGuard', () => {
   const auth = {
-    verifyAccessToken: jest.fn(async (token: string) => {
-      if (token === 'good') return trainee;
-      throw new AppError('AUTH_TOKEN_INVALID', 'bad');
-    }),
+    verifyAccessToken: jest.fn((token: string) => (token === 'good' ? Promise.resolve(trainee) : Promise.reject(new AppError('AUTH_TOKEN_INVALID', 'bad')))),
   } as unknown as AccessTokenVerifier;
   const guard = new AccessGuard(new Reflector(), auth);
 

@@ -36,7 +36,8 @@ function sortRoles(roles: readonly Role[]): Role[] {
 
 function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
-  const text = `${error.message} ${String((error.driverError as { code?: unknown } | undefined)?.code ?? '')}`;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  const text = `${error.message} ${typeof code === 'string' ? code : ''}`;
   return /UNIQUE|SQLITE_CONSTRAINT_PRIMARYKEY|23505/.test(text);
 }
 

@@ -54,7 +54,7 @@ export class RouteCatalogue {
       const instance = wrapper.instance as object | undefined;
       const type = wrapper.metatype as (new (...args: never[]) => object) | undefined;
       if (!instance || !type) continue;
-      const controllerPaths = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, type) ?? '');
+      const controllerPaths = ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, type) as string | string[] | undefined) ?? '');
       const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const handler = prototype[methodName] as (...args: unknown[]) => unknown;

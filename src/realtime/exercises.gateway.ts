@@ -196,7 +196,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     socket.onAny((event: string, ...args: unknown[]) => {
       if (Object.hasOwn(CLIENT_EVENTS, event)) return;
       const ack = args[args.length - 1];
-      if (typeof ack === 'function') ack({ error: { code: 'ROUTE_NOT_FOUND', message: `Unknown event "${event}"` } });
+      if (typeof ack === 'function') (ack as (reply: unknown) => void)({ error: { code: 'ROUTE_NOT_FOUND', message: `Unknown event "${event}"` } });
     });
   }
 
@@ -270,7 +270,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     const lastActionSeqOf = (teamId: string): number | null =>
       lastActionSeq === undefined ? null : typeof lastActionSeq === 'number' ? lastActionSeq : (lastActionSeq[teamId] ?? 0);
     const namer = await this.alertRefs.namer(input.exerciseId);
-    const joining = (socket.data.joining ??= new Map());
+    const joining = (socket.data.joining ??= new Map<string, ExerciseEndedMessage | null>());
     joining.set(input.exerciseId, null);
     try {
       await socket.join(exerciseRoom(input.exerciseId));
@@ -322,7 +322,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         if (socket.connected) {
           if (fromAction !== null) {
             let replayedTo = this.actionsReplayedTo.get(teamId);
-            if (!replayedTo) this.actionsReplayedTo.set(teamId, (replayedTo = new Map()));
+            if (!replayedTo) this.actionsReplayedTo.set(teamId, (replayedTo = new Map<string, number>()));
             replayedTo.set(socket.id, lastActionSent);
           }
           void socket.join(teamRoom(teamId));

@@ -86,7 +86,7 @@ export class ScenarioCatalogueService {
       ]);
     }
     const origin = options.mode === 'bundled' ? 'bundled' : 'upload';
-    return this.store(parsed, { owner: options.owner, origin, userId: options.userId }, async (rows) => {
+    return this.store(parsed, { owner: options.owner, origin, userId: options.userId }, (rows) => {
       switch (options.mode) {
         case 'create':
           if (rows.length > 0) throw this.exists(scenario.id);
@@ -119,7 +119,7 @@ export class ScenarioCatalogueService {
     const { summary } = await this.store(
       parsed,
       { owner: actor.orgId, origin: 'copy', userId: source.row.createdBy, derivedFrom: source.row },
-      async (rows) => {
+      (rows) => {
         if (rows.length > 0) throw this.exists(targetId);
       },
       async (row, manager) =>
@@ -144,7 +144,7 @@ export class ScenarioCatalogueService {
     return this.store(
       parsed,
       { owner: SHARED_OWNER, origin: 'published', userId: source.row.createdBy, derivedFrom: source.row, publisher: { orgId: actor.orgId, name: organisation?.name ?? actor.orgId } },
-      async (rows) => {
+      (rows) => {
         if (rows.some((r) => r.publisherOrgId !== actor.orgId)) throw this.exists(scenarioId, 'the shared library already has a scenario with this id: copy yours under another id to publish it');
         this.requireNewer(rows, parsed.head.version);
       },
@@ -334,7 +334,8 @@ export class ScenarioCatalogueService {
   private async store(
     parsed: ParsedOk,
     target: NewRow,
-    check: (rows: readonly ScenarioVersionEntity[]) => Promise<void>,
+    /** Throws to refuse the save; runs in the transaction that reads the rows. */
+    check: (rows: readonly ScenarioVersionEntity[]) => void,
     after?: (row: ScenarioVersionEntity, manager: EntityManager) => Promise<void>,
   ): Promise<{ summary: ScenarioSummary; created: boolean }> {
     const scenario = parsed.head;
@@ -343,7 +344,7 @@ export class ScenarioCatalogueService {
       const rows = await manager.find(ScenarioVersionEntity, { where: { owner: target.owner, scenarioId: scenario.id } });
       const same = rows.find((r) => r.contentHash === contentHash);
       if (same) return { row: same, created: false };
-      await check(rows);
+      check(rows);
       const row = manager.create(ScenarioVersionEntity, {
         id: randomUUID(),
         scenarioId: scenario.id,

@@ -265,6 +265,7 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
     return fileProblem('SCENARIO_BINARY', 'file contains binary data (NUL character); scenarios are UTF-8 text');
   }
   // Other C0 control characters (except tab, LF, CR) mean binary data, not a scenario.
+  // eslint-disable-next-line no-control-regex -- looking for control characters is the point
   const control = looksJson ? null : /[\u0001-\u0008\u000b\u000c\u000e-\u001f]/.exec(text);
   if (control) {
     const { line, column } = lineColumnAt(text, control.index);

@@ -496,6 +496,7 @@ const CODE_VI: Record<string, string> = {
 
 function describeAction(recorded: RecordedAction): Text {
   const a = recorded.action as Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a recorded action's fields are strings (checked when it was recorded)
   const type = String(a.type ?? 'action');
   switch (type) {
     case 'alert.verdict':
@@ -517,6 +518,7 @@ function describeAction(recorded: RecordedAction): Text {
     case 'incident.create':
       return { vi: `Mở sự cố "${String(a.title)}"`, en: `Opened incident "${String(a.title)}"` };
     case 'incident.update':
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a recorded action's fields are strings (checked when it was recorded)
       return { vi: `Cập nhật sự cố ${String(a.incidentId)}${a.phase ? ` → ${String(a.phase)}` : ''}`, en: `Updated incident ${String(a.incidentId)}${a.phase ? ` → ${String(a.phase)}` : ''}` };
     case 'hint.request':
       return { vi: 'Yêu cầu gợi ý', en: 'Asked for a hint' };

@@ -142,7 +142,7 @@ export async function readExerciseLog(
   const rest = fromRows.length === 0 ? null : await readRows(dataSource, exerciseId, fromRows, options.wholeExercise === true && fromRows.length === teamIds.length);
   return {
     exerciseId,
-    teams: rest?.teams ?? new Map(),
+    teams: rest?.teams ?? new Map<string, TeamLog>(),
     sealed,
     readMs: performance.now() - started,
     rows: rest?.rows ?? { events: 0, actions: 0 },

@@ -118,7 +118,7 @@ describe('LiveLogTail (a scoring worker\'s copy of a running exercise\'s logs)',
     expect(second.get(TEAM_B)!.delivered.map((e) => e.eventId)).toEqual(['s-001', 's-002', 'inject-2']);
   });
 
-  it('reads only the rows after those it has: a rewritten old row is not read again', async () => {
+  it('reads only the rows after those it has: a rewritten old row is not read again', () => {
     writer.action(TEAM_A, 'một');
     writer.event(TEAM_A, 's-001');
     const tail = new LiveLogTail(reader, EXERCISE);

@@ -210,7 +210,7 @@ export function decodeTeamLog(text: string, ids: { readonly exerciseId: string; 
   let idAt = 0;
   for (let i = 0; i < body.type.length; i++) {
     let actionId = '';
-    if (body.type[i] !== Kind.Json) {
+    if (body.type[i] !== (Kind.Json as number)) {
       actionId = body.ids.slice(idAt, idAt + ID_LENGTH);
       idAt += ID_LENGTH;
     }

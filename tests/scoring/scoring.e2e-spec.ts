@@ -277,7 +277,7 @@ describe('scoring wired into the platform', () => {
     const scoreA = await api<TeamScore>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/teams/${teamA}/score`);
     expect(scoreA.body.scenarioVersion).toBe('1.0.1');
     expect(scoreA.body.components.detection.items.find((i) => i.id === 'alert-verdict:s-002')).toMatchObject({ code: 'TP_MISSED_CLOSED' });
-    const audit = await t.app.get(DataSource).query("SELECT before_json, after_json FROM audit_log WHERE action = 'exercise.rescore' AND target_id = ?", [exercise.id]);
+    const audit = (await t.app.get(DataSource).query("SELECT before_json, after_json FROM audit_log WHERE action = 'exercise.rescore' AND target_id = ?", [exercise.id])) as unknown[];
     expect(audit).toHaveLength(1);
     const text = JSON.stringify(audit[0]);
     expect(text).toContain(String(totalA(v1)));
@@ -390,6 +390,7 @@ describe('the live board computed by a scoring worker', () => {
   let b1: ScoreClient;
   let ref: (eventId: string) => string;
   const clients: ScoreClient[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with the spied instance as `this`
   const scoreLive = ScoringWorkers.prototype.scoreLive;
   const live = jest.spyOn(ScoringWorkers.prototype, 'scoreLive');
 

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Grid, Group, List, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Grid, Group, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router-dom';
 import type { Severity } from '@contracts/common.schema.js';
 import type { ClockStateDto, ExerciseDto, StreamEvent } from '@contracts/exercise.schema.js';
 import { SENSORS, type Sensor } from '@contracts/scenario.schema.js';
-import type { RecordedAction, TeamProgress, TeamState } from '@contracts/triage.schema.js';
+import type { RecordedAction, TeamProgress } from '@contracts/triage.schema.js';
 import type { Text as BiText } from '@contracts/common.schema.js';
 import { api } from '../api/api-client.js';
 import { useApi } from '../api/use-api.js';

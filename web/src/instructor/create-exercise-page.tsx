@@ -76,7 +76,7 @@ export function CreateExercisePage() {
         allowOvertime,
       };
       const created = await api.post<ExerciseDto>('/exercises', body);
-      navigate(`/exercises/${created.id}/cockpit`);
+      void navigate(`/exercises/${created.id}/cockpit`);
     } catch (e) {
       setError(e);
     } finally {

@@ -67,7 +67,7 @@ export function CopyScenarioButton({ summary, size = 'sm', onCopied }: { summary
       notifications.show({ color: 'teal', message: t('scenarios.copied', { id: copied.scenarioId }) });
       setOpen(false);
       onCopied?.();
-      navigate(scenarioPath(copied));
+      void navigate(scenarioPath(copied));
     } catch (e) {
       setError(e);
     } finally {
