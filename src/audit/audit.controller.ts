@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { Access } from '../auth/access.decorator.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Access } from '../common/access.decorator.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
+import { CurrentUser } from '../common/current-user.decorator.js';
 import { AuditPageSchema, AuditQuerySchema, type AuditPage, type AuditQuery } from '../contracts/auth-api.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { AuditService } from './audit.service.js';

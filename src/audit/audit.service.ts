@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import type { Role } from '../contracts/auth.schema.js';
 import type { AuditEntry, AuditPage, AuditQuery } from '../contracts/auth-api.schema.js';
 import { AuditEntryEntity } from './audit-entry.entity.js';
@@ -52,11 +53,11 @@ function parseJson(text: string | null): unknown {
  */
 @Injectable()
 export class AuditService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(AuditEntryEntity) private readonly entries: Repository<AuditEntryEntity>) {}
 
   /** Pass the transaction's manager so the entry commits (or rolls back) with the change it describes. */
   async record(entry: AuditRecord, manager?: EntityManager): Promise<void> {
-    const repository = (manager ?? this.dataSource.manager).getRepository(AuditEntryEntity);
+    const repository = manager ? manager.getRepository(AuditEntryEntity) : this.entries;
     await repository.insert({
       at: new Date().toISOString(),
       actorId: entry.actor?.id ?? null,
@@ -72,7 +73,7 @@ export class AuditService {
 
   /** Newest first. Administrators see everything; others see their own organisation's entries. */
   async list(query: AuditQuery, viewer: AuditViewer): Promise<AuditPage> {
-    const qb = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('a');
+    const qb = this.entries.createQueryBuilder('a');
     if (!viewer.roles.includes('admin')) qb.andWhere('a.org_id = :orgId', { orgId: viewer.orgId });
     if (query.action !== undefined) qb.andWhere('a.action = :action', { action: query.action });
     if (query.actorId !== undefined) qb.andWhere('a.actor_id = :actorId', { actorId: query.actorId });

@@ -15,10 +15,10 @@ import {
 } from '../contracts/auth-api.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { z } from 'zod';
-import { Access, AllowPendingPasswordChange } from './access.decorator.js';
+import { Access, AllowPendingPasswordChange } from '../common/access.decorator.js';
 import { AuthService, type ClientInfo } from './auth.service.js';
-import type { AuthenticatedUser } from './authenticated-user.js';
-import { CurrentUser } from './current-user.decorator.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
+import { CurrentUser } from '../common/current-user.decorator.js';
 import { RateLimit } from './rate-limit.guard.js';
 
 const LogoutRequestSchema = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() }).optional();

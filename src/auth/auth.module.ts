@@ -1,21 +1,29 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { AccessTokenVerifier } from '../common/access-token-verifier.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { AuthSessionEntity } from './auth-session.entity.js';
 import { AuthController } from './auth.controller.js';
 import { AUTH_CLOCK, AuthService } from './auth.service.js';
+import { LoginFailureEntity } from './login-failure.entity.js';
 import { rateLimitOptions } from './rate-limits.js';
+import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { signingKeyProvider } from './signing-key.provider.js';
+import { SystemSecretEntity } from './system-secret.entity.js';
 
 @Module({
+  // IdentityModule exports its repositories (users) as well.
   imports: [
     IdentityModule,
+    TypeOrmModule.forFeature([AuthSessionEntity, LoginFailureEntity, RefreshTokenEntity, SystemSecretEntity]),
     // Global: the request limits of every module's @RateLimit routes share one store.
     ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => rateLimitOptions(config) }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, signingKeyProvider, { provide: AUTH_CLOCK, useValue: { now: () => Date.now() } }],
-  exports: [AuthService, IdentityModule],
+  providers: [AuthService, { provide: AccessTokenVerifier, useExisting: AuthService }, signingKeyProvider, { provide: AUTH_CLOCK, useValue: { now: () => Date.now() } }],
+  exports: [AuthService, AccessTokenVerifier, IdentityModule],
 })
 export class AuthModule {}

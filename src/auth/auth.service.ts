@@ -1,21 +1,23 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import type { AccessTokenVerifier, VerifyAccessTokenOptions } from '../common/access-token-verifier.js';
 import { AppError } from '../common/app-error.js';
 import { RateLimitedError } from '../common/rate-limited.error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { TokenPair, UserView } from '../contracts/auth-api.schema.js';
-import type { ClockPort } from '../engine/clock-port.js';
+import type { ClockPort } from '../common/clock-port.js';
 import { assertAcceptablePassword, IdentityService } from '../identity/identity.service.js';
 import { PasswordHasher } from '../identity/password-hasher.js';
 import { serialTransaction } from '../identity/serial-transaction.js';
 import { SessionRevocations } from '../identity/session-revocations.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { AuthSessionEntity } from './auth-session.entity.js';
-import type { AuthenticatedUser } from './authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { JwtError, signJwtHs256, verifyJwtHs256 } from './access-token.js';
 import { LoginFailureEntity } from './login-failure.entity.js';
 import { HOUR_MS, loginThrottle, type LoginThrottlePolicy } from './login-throttle.js';
@@ -39,10 +41,8 @@ const MAX_LOGIN_DELAY_SECONDS = 300;
 const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
 const MAX_AUDITED_ACCOUNTS = 10_000;
 
-export interface VerifyOptions {
-  /** Routes a user with an administrator-set password may still use (change it, read themselves, log out). */
-  readonly allowPendingPasswordChange?: boolean;
-}
+/** Routes a user with an administrator-set password may still use (change it, read themselves, log out). */
+export type VerifyOptions = VerifyAccessTokenOptions;
 
 export interface ClientInfo {
   readonly ip: string | undefined;
@@ -61,7 +61,7 @@ function hashRefreshToken(token: string): string {
  * used one again ends its whole session (theft detection).
  */
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier {
   private readonly logger = new Logger(AuthService.name);
   private dummyHash: Promise<string> | undefined;
   private readonly throttlePolicy: LoginThrottlePolicy;
@@ -69,6 +69,10 @@ export class AuthService implements OnApplicationBootstrap {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
+    @InjectRepository(AuthSessionEntity) private readonly sessions: Repository<AuthSessionEntity>,
+    @InjectRepository(LoginFailureEntity) private readonly loginFailures: Repository<LoginFailureEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SIGNING_KEY) private readonly signingKey: Uint8Array,
     @Inject(IdentityService) private readonly identity: IdentityService,
@@ -83,9 +87,9 @@ export class AuthService implements OnApplicationBootstrap {
   /** Old refresh tokens and ended sessions are useless; drop them so the tables stay small. */
   async onApplicationBootstrap(): Promise<void> {
     const cutoff = new Date(this.clock.now() - this.config.REFRESH_TOKEN_TTL * 1000).toISOString();
-    await this.dataSource.getRepository(RefreshTokenEntity).delete({ expiresAt: LessThan(cutoff) });
-    await this.dataSource.getRepository(AuthSessionEntity).delete({ revokedAt: LessThan(cutoff) });
-    await this.dataSource.getRepository(LoginFailureEntity).delete({ atMs: LessThan(String(this.clock.now() - HOUR_MS)) });
+    await this.refreshTokens.delete({ expiresAt: LessThan(cutoff) });
+    await this.sessions.delete({ revokedAt: LessThan(cutoff) });
+    await this.loginFailures.delete({ atMs: LessThan(String(this.clock.now() - HOUR_MS)) });
   }
 
   /**
@@ -96,7 +100,7 @@ export class AuthService implements OnApplicationBootstrap {
     // The per-address limits ran before this (RateLimitGuard on the route); this is the per-account one.
     const name = loginAccountName(username);
     const ip = client.ip ?? 'unknown';
-    const failures = this.dataSource.getRepository(LoginFailureEntity);
+    const failures = this.loginFailures;
     const now = this.clock.now();
     const recent = await failures.find({ where: { username: name, atMs: MoreThan(String(now - HOUR_MS)) }, select: { atMs: true } });
     const decision = loginThrottle(recent.map((f) => Number(f.atMs)), now, this.throttlePolicy);
@@ -122,7 +126,7 @@ export class AuthService implements OnApplicationBootstrap {
       throw new AppError('AUTH_INVALID_CREDENTIALS', 'Wrong username or password');
     }
     if (this.hasher.needsRehash(user.passwordHash)) {
-      await this.dataSource.getRepository(UserEntity).update({ id: user.id }, { passwordHash: await this.hasher.hash(password) });
+      await this.users.update({ id: user.id }, { passwordHash: await this.hasher.hash(password) });
     }
     await failures.delete({ username: name });
     const pair = await this.startSession(user, client);
@@ -132,10 +136,10 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const tokens = this.dataSource.getRepository(RefreshTokenEntity);
+    const tokens = this.refreshTokens;
     const row = refreshToken.startsWith(REFRESH_PREFIX) ? await tokens.findOne({ where: { tokenHash: hashRefreshToken(refreshToken) } }) : null;
     if (!row) throw new AppError('AUTH_TOKEN_INVALID', 'Unknown refresh token');
-    const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: row.sessionId } });
+    const session = await this.sessions.findOne({ where: { id: row.sessionId } });
     const found = session ? await this.identity.findWithRoles(session.userId) : null;
     if (!session || !found) throw new AppError('AUTH_TOKEN_INVALID', 'Unknown refresh token');
     if (row.usedAt !== null) {
@@ -168,15 +172,15 @@ export class AuthService implements OnApplicationBootstrap {
   async logout(user: AuthenticatedUser, refreshToken?: string): Promise<void> {
     await this.revokeSession({ id: user.sessionId, userId: user.id }, 'logout');
     if (refreshToken === undefined) return;
-    const row = await this.dataSource.getRepository(RefreshTokenEntity).findOne({ where: { tokenHash: hashRefreshToken(refreshToken) } });
+    const row = await this.refreshTokens.findOne({ where: { tokenHash: hashRefreshToken(refreshToken) } });
     if (!row) return;
-    const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: row.sessionId } });
+    const session = await this.sessions.findOne({ where: { id: row.sessionId } });
     if (session && session.userId === user.id) await this.revokeSession(session, 'logout');
   }
 
   /** Ends every session of the user, then opens a fresh one for the caller. */
   async changePassword(user: AuthenticatedUser, currentPassword: string, newPassword: string, client: ClientInfo): Promise<TokenPair> {
-    const row = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: user.id } });
+    const row = await this.users.findOne({ where: { id: user.id } });
     if (!row || !row.passwordHash) throw new AppError('AUTH_TOKEN_REVOKED', 'Session no longer valid');
     if (!(await this.hasher.verify(currentPassword, row.passwordHash))) throw new AppError('AUTH_CURRENT_PASSWORD_WRONG', 'The current password is wrong');
     if (currentPassword.normalize('NFC') === newPassword.normalize('NFC')) {
@@ -217,7 +221,7 @@ export class AuthService implements OnApplicationBootstrap {
     }
     const found = await this.identity.findWithRoles(sub);
     if (!found) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
-    const session = await this.dataSource.getRepository(AuthSessionEntity).findOne({ where: { id: sid } });
+    const session = await this.sessions.findOne({ where: { id: sid } });
     if (!session || session.userId !== sub) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
     this.assertSessionLive(session, found.user);
     if (ver !== found.user.tokenVersion) throw new AppError('AUTH_TOKEN_REVOKED', 'Access token revoked; refresh it or log in again');
@@ -239,8 +243,8 @@ export class AuthService implements OnApplicationBootstrap {
     for (let start = 0; start < tokens.length; start += REVOCATION_CHECK_CHUNK) {
       const chunk = tokens.slice(start, start + REVOCATION_CHECK_CHUNK);
       const [sessions, users] = await Promise.all([
-        this.dataSource.getRepository(AuthSessionEntity).find({ where: { id: In([...new Set(chunk.map((t) => t.sessionId))]) } }),
-        this.dataSource.getRepository(UserEntity).find({ where: { id: In([...new Set(chunk.map((t) => t.userId))]) } }),
+        this.sessions.find({ where: { id: In([...new Set(chunk.map((t) => t.sessionId))]) } }),
+        this.users.find({ where: { id: In([...new Set(chunk.map((t) => t.userId))]) } }),
       ]);
       const sessionById = new Map(sessions.map((session) => [session.id, session]));
       const userById = new Map(users.map((user) => [user.id, user]));
@@ -333,7 +337,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   private async revokeSession(session: { readonly id: string; readonly userId: string }, reason: string): Promise<void> {
-    await this.dataSource.getRepository(AuthSessionEntity).update({ id: session.id, revokedAt: IsNull() }, { revokedAt: this.isoNow(), revokedReason: reason });
+    await this.sessions.update({ id: session.id, revokedAt: IsNull() }, { revokedAt: this.isoNow(), revokedReason: reason });
     this.revocations.publish({ userId: session.userId, sessionId: session.id, code: 'AUTH_TOKEN_REVOKED', reason: 'The session has ended' });
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger, type Provider } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { SystemSecretEntity } from './system-secret.entity.js';
@@ -13,10 +14,9 @@ const SECRET_NAME = 'jwt-signing-key';
  * without it, a random key is generated once and kept in the database so tokens survive a restart;
  * there is never a built-in key.
  */
-export async function resolveSigningKey(config: Pick<AppConfig, 'JWT_SECRET' | 'demoMode'>, dataSource: DataSource): Promise<Uint8Array> {
+export async function resolveSigningKey(config: Pick<AppConfig, 'JWT_SECRET' | 'demoMode'>, repository: Repository<SystemSecretEntity>): Promise<Uint8Array> {
   if (config.JWT_SECRET) return Buffer.from(config.JWT_SECRET, 'utf8');
   if (!config.demoMode) throw new Error('JWT_SECRET is required outside demo mode');
-  const repository = dataSource.getRepository(SystemSecretEntity);
   const stored = await repository.findOne({ where: { name: SECRET_NAME } });
   if (stored) return Buffer.from(stored.value, 'base64url');
   const value = randomBytes(48).toString('base64url');
@@ -29,6 +29,6 @@ export async function resolveSigningKey(config: Pick<AppConfig, 'JWT_SECRET' | '
 
 export const signingKeyProvider: Provider = {
   provide: SIGNING_KEY,
-  inject: [APP_CONFIG, DataSource],
-  useFactory: (config: AppConfig, dataSource: DataSource) => resolveSigningKey(config, dataSource),
+  inject: [APP_CONFIG, getRepositoryToken(SystemSecretEntity)],
+  useFactory: (config: AppConfig, secrets: Repository<SystemSecretEntity>) => resolveSigningKey(config, secrets),
 };

@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 /**
  * Child process of the memory benchmark: the real application, alone in its process, reporting its
  * memory over IPC (no HTTP endpoint involved). Forked with --expose-gc so a reading can be taken
@@ -30,7 +32,7 @@ async function settledMemory(): Promise<ServerOut> {
 async function main(): Promise<void> {
   const app = await createApp(loadConfig(process.env), { logger: false });
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   process.on('message', (message: ServerIn) => {
     switch (message.type) {
       case 'memory':

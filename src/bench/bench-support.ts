@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, getPriority, loadavg, tmpdir } from 'node:os';
@@ -155,7 +157,7 @@ export async function startInProcessServer(): Promise<InProcessServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'soc-drill-bench-'));
   const app = await createApp(loadConfig({ ...BENCH_SERVER_ENV, DATA_DIR: dataDir }), { logger: false });
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return {
     app,
     baseUrl: `http://127.0.0.1:${port}`,

@@ -107,7 +107,7 @@ class ClientPool {
 }
 
 /** Runs the alert flow for RUN_S (+ drain) and collects the clients' measurements and this process's CPU. */
-async function measure(clients: ClientPool, start: () => Promise<number>): Promise<RunFigures> {
+async function measure(clients: ClientPool, start: () => number | Promise<number>): Promise<RunFigures> {
   clients.reset();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -156,7 +156,7 @@ async function runBaseline(clients: ClientPool, source: string): Promise<RunFigu
   });
   try {
     await clients.connect(`http://127.0.0.1:${port}`, sockets);
-    return await measure(clients, async () => {
+    return await measure(clients, () => {
       const at = preciseNow();
       scheduler.start();
       return at;
@@ -164,7 +164,9 @@ async function runBaseline(clients: ClientPool, source: string): Promise<RunFigu
   } finally {
     scheduler.dispose();
     await clients.close();
-    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      void io.close(() => resolve());
+    });
   }
 }
 
@@ -195,7 +197,7 @@ async function runServer(clients: ClientPool, source: string): Promise<RunFigure
     const broadcast = adapter.broadcast.bind(adapter);
     adapter.broadcast = (packet, opts) => {
       broadcast(packet, opts);
-      const [event, batch] = packet.data as [string, StreamBatch];
+      const [event, batch] = (packet as { data: [string, StreamBatch] }).data;
       if (event !== 'exercise:events') return;
       const now = preciseNow();
       for (const e of batch.events) published.push(now - e.scheduledWallMs);

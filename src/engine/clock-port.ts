@@ -1,18 +1,8 @@
+import type { ClockPort, TimerPort } from '../common/clock-port.js';
 import { EngineError } from './engine-error.js';
 
-/** Wall-clock source in epoch milliseconds; injected so tests never sleep. */
-export interface ClockPort {
-  now(): number;
-}
-
-/**
- * ONE re-armable timer. Arming replaces whatever was armed before, so a scheduler can never leak
- * a timer per event.
- */
-export interface TimerPort {
-  arm(atWallMs: number, callback: () => void): void;
-  disarm(): void;
-}
+// The ports live in common/ (services outside the engine take a clock too); the manual doubles stay here.
+export type { ClockPort, TimerPort } from '../common/clock-port.js';
 
 export class ManualClock implements ClockPort {
   constructor(private current = 0) {}

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { z } from 'zod';
-import { Access } from '../auth/access.decorator.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Access } from '../common/access.decorator.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
+import { CurrentUser } from '../common/current-user.decorator.js';
 import { ScenarioBriefingSchema, type ScenarioBriefing } from '../contracts/scenario-api.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';

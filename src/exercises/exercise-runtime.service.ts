@@ -14,7 +14,6 @@ import {
   SystemTimer,
   type ClockOpResult,
   type ClockPort,
-  type EngineAction,
   type JournalEntry,
   type TeamBatches,
   type UnstampedAction,
@@ -81,7 +80,7 @@ export interface ActGate {
   readonly virtualMs: number;
   readonly wallMs: number;
   /** Whether an alert (scenario event or inject id) has been delivered to the team. */
-  isDelivered(alertId: string): boolean;
+  isDelivered: (alertId: string) => boolean;
 }
 
 export interface PreparedAction {

@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
 import type { ClockStateDto, CreateExercise, ExerciseDto } from '../contracts/exercise.schema.js';
 import type { VirtualClockSnapshot } from '../engine/index.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 const PING_TIMEOUT_MS = 2000;
@@ -9,7 +10,7 @@ const PING_TIMEOUT_MS = 2000;
 export class DatabaseHealthIndicator {
   constructor(
     @Inject(HealthIndicatorService) private readonly health: HealthIndicatorService,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async ping(key = 'database' as const) {

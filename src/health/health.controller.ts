@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { z } from 'zod';
-import { Access } from '../auth/access.decorator.js';
+import { Access } from '../common/access.decorator.js';
 import { AppError } from '../common/app-error.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { DatabaseHealthIndicator } from './database-health.indicator.js';

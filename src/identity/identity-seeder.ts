@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -74,6 +75,8 @@ export class IdentitySeeder implements OnApplicationBootstrap {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(UserRoleEntity) private readonly userRoles: Repository<UserRoleEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(AuditService) private readonly audit: AuditService,
@@ -89,7 +92,7 @@ export class IdentitySeeder implements OnApplicationBootstrap {
   }
 
   private async seedDemo(): Promise<void> {
-    const users = this.dataSource.getRepository(UserEntity);
+    const users = this.users;
     const missing: SeedUser[] = [];
     for (const seed of DEMO_USERS) if (!(await users.exists({ where: { username: seed.username } }))) missing.push(seed);
     const hashes = await Promise.all(missing.map(() => this.hasher.hash(this.config.DEMO_PASSWORD)));
@@ -147,7 +150,7 @@ export class IdentitySeeder implements OnApplicationBootstrap {
   }
 
   private async hasAdmin(): Promise<boolean> {
-    return this.dataSource.getRepository(UserRoleEntity).exists({ where: { role: 'admin' } });
+    return this.userRoles.exists({ where: { role: 'admin' } });
   }
 
   private async ensureOrganisation(manager: EntityManager, seed: SeedOrganisation): Promise<UnitEntity[]> {

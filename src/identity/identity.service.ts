@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, type Repository, QueryFailedError } from 'typeorm';
 import { AuditService, type AuditActor } from '../audit/audit.service.js';
 import { AppError } from '../common/app-error.js';
 import { ROLES, type Role } from '../contracts/auth.schema.js';
@@ -35,7 +36,8 @@ function sortRoles(roles: readonly Role[]): Role[] {
 
 function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
-  const text = `${error.message} ${String((error.driverError as { code?: unknown } | undefined)?.code ?? '')}`;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  const text = `${error.message} ${typeof code === 'string' ? code : ''}`;
   return /UNIQUE|SQLITE_CONSTRAINT_PRIMARYKEY|23505/.test(text);
 }
 
@@ -51,6 +53,10 @@ function unitView(unit: UnitEntity): UnitView {
 export class IdentityService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(UserRoleEntity) private readonly userRoles: Repository<UserRoleEntity>,
+    @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
+    @InjectRepository(UnitEntity) private readonly units: Repository<UnitEntity>,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(SessionRevocations) private readonly revocations: SessionRevocations,
@@ -59,11 +65,11 @@ export class IdentityService {
   // ---- lookups used by authentication ----
 
   async findByUsername(username: string): Promise<UserEntity | null> {
-    return this.dataSource.getRepository(UserEntity).findOne({ where: { username } });
+    return this.users.findOne({ where: { username } });
   }
 
   async findWithRoles(userId: string): Promise<UserWithRoles | null> {
-    const user = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: userId } });
+    const user = await this.users.findOne({ where: { id: userId } });
     if (!user) return null;
     return { user, roles: await this.rolesOf(user.id) };
   }
@@ -74,7 +80,7 @@ export class IdentityService {
   }
 
   async view(userId: string): Promise<UserView> {
-    const user = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: userId } });
+    const user = await this.users.findOne({ where: { id: userId } });
     if (!user) throw new AppError('USER_NOT_FOUND', 'No such user');
     const [view] = await this.views([user]);
     return view!;
@@ -83,7 +89,7 @@ export class IdentityService {
   // ---- users (administration) ----
 
   async listUsers(query: UserListQuery): Promise<UserPage> {
-    const qb = this.dataSource.getRepository(UserEntity).createQueryBuilder('u');
+    const qb = this.users.createQueryBuilder('u');
     if (query.orgId !== undefined) qb.andWhere('u.org_id = :orgId', { orgId: query.orgId });
     if (query.unitId !== undefined) qb.andWhere('u.unit_id = :unitId', { unitId: query.unitId });
     if (query.role !== undefined) {
@@ -192,15 +198,15 @@ export class IdentityService {
   // ---- organisations and units ----
 
   async listOrganisations(): Promise<OrganisationView[]> {
-    const orgs = await this.dataSource.getRepository(OrganisationEntity).find({ order: { name: 'ASC' } });
-    const units = await this.dataSource.getRepository(UnitEntity).find({ order: { name: 'ASC' } });
+    const orgs = await this.organisations.find({ order: { name: 'ASC' } });
+    const units = await this.units.find({ order: { name: 'ASC' } });
     return orgs.map((org) => ({ id: org.id, code: org.code, name: org.name, createdAt: org.createdAt, units: units.filter((u) => u.orgId === org.id).map(unitView) }));
   }
 
   async organisation(orgId: string): Promise<OrganisationView> {
-    const org = await this.dataSource.getRepository(OrganisationEntity).findOne({ where: { id: orgId } });
+    const org = await this.organisations.findOne({ where: { id: orgId } });
     if (!org) throw new AppError('ORG_NOT_FOUND', 'No such organisation');
-    const units = await this.dataSource.getRepository(UnitEntity).find({ where: { orgId }, order: { name: 'ASC' } });
+    const units = await this.units.find({ where: { orgId }, order: { name: 'ASC' } });
     return { id: org.id, code: org.code, name: org.name, createdAt: org.createdAt, units: units.map(unitView) };
   }
 
@@ -241,9 +247,9 @@ export class IdentityService {
   private async views(users: readonly UserEntity[]): Promise<UserView[]> {
     if (users.length === 0) return [];
     const ids = users.map((u) => u.id);
-    const roles = await this.dataSource.getRepository(UserRoleEntity).find({ where: { userId: In(ids) } });
-    const units = await this.dataSource.getRepository(UnitEntity).find({ where: { id: In([...new Set(users.map((u) => u.unitId))]) } });
-    const orgs = await this.dataSource.getRepository(OrganisationEntity).find({ where: { id: In([...new Set(users.map((u) => u.orgId))]) } });
+    const roles = await this.userRoles.find({ where: { userId: In(ids) } });
+    const units = await this.units.find({ where: { id: In([...new Set(users.map((u) => u.unitId))]) } });
+    const orgs = await this.organisations.find({ where: { id: In([...new Set(users.map((u) => u.orgId))]) } });
     return users.map((user) => ({
       id: user.id,
       username: user.username,

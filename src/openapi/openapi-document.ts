@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/com
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { z } from 'zod';
-import { ACCESS_POLICY_KEY, type AccessPolicy } from '../auth/access.decorator.js';
+import { ACCESS_POLICY_KEY, type AccessPolicy } from '../common/access.decorator.js';
 import { ErrorBodySchema } from '../contracts/error-codes.js';
 import { API_DOC_KEY, type ApiDocOptions } from './api-doc.decorator.js';
 
@@ -54,7 +54,7 @@ export class RouteCatalogue {
       const instance = wrapper.instance as object | undefined;
       const type = wrapper.metatype as (new (...args: never[]) => object) | undefined;
       if (!instance || !type) continue;
-      const controllerPaths = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, type) ?? '');
+      const controllerPaths = ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, type) as string | string[] | undefined) ?? '');
       const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const handler = prototype[methodName] as (...args: unknown[]) => unknown;

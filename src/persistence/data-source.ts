@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -11,10 +10,6 @@ export function databaseKind(url: string): DatabaseKind {
   return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
 }
 
-/**
- * The embedded default is one SQLite file in WAL mode; PostgreSQL is the scale-out mode.
- * Schema changes only ever happen through migrations, never `synchronize`.
- */
 /** What the WAL file is cut back to when it starts over (its usual size under load is a few MB). */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
@@ -25,10 +20,15 @@ export function embeddedDataFolder(config: Pick<AppConfig, 'databaseUrl'>): stri
   return file === ':memory:' ? null : dirname(resolve(file));
 }
 
+/**
+ * The embedded default is one SQLite file in WAL mode; PostgreSQL is the scale-out mode.
+ * Schema changes only ever happen through migrations, never `synchronize`. No entities here: the
+ * server's feature modules register their own (TypeOrmModule.forFeature, autoLoadEntities), and the
+ * migrations are plain SQL that needs none.
+ */
 export function buildDataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
   const url = config.databaseUrl;
   const common = {
-    entities: ENTITIES as MixedList<Function>,
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
@@ -56,9 +56,25 @@ export function buildDataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): 
   return { ...common, type: 'postgres', url, poolSize: 10 };
 }
 
-export async function openDatabase(config: Pick<AppConfig, 'databaseUrl'>): Promise<DataSource> {
-  const dataSource = new DataSource(buildDataSourceOptions(config));
+/** Opens a data source and brings its schema up to date (the server, tests and tools share this). */
+export async function initializeAndMigrate(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(options);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
   return dataSource;
+}
+
+/** A migrated database without entities, for tools and tests that use SQL (the server opens it through PersistenceModule). */
+export function openDatabase(config: Pick<AppConfig, 'databaseUrl'>): Promise<DataSource> {
+  return initializeAndMigrate(buildDataSourceOptions(config));
+}
+
+/** The folder of an embedded SQLite data source's file; null for PostgreSQL and `:memory:`. */
+export function dataFolderOf(options: DataSourceOptions): string | null {
+  return options.type === 'better-sqlite3' && typeof options.database === 'string' && options.database !== ':memory:' ? dirname(options.database) : null;
 }

@@ -1,56 +1,63 @@
-import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AddressInfo, Server } from 'node:net';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DataFolderLock } from './data-folder-lock.js';
-import { embeddedDataFolder, openDatabase } from './data-source.js';
+import { buildDataSourceOptions, dataFolderOf, initializeAndMigrate } from './data-source.js';
 import { type PragmaConnection, WalCheckpointer } from './wal-checkpointer.js';
 
-/** The embedded mode's data-folder lock (null for PostgreSQL and in-memory databases). */
-const DATA_FOLDER_LOCK = Symbol('DATA_FOLDER_LOCK');
+/** The embedded mode's data-folder lock of each open data source (none for PostgreSQL and in-memory databases). */
+const dataFolderLocks = new WeakMap<DataSource, DataFolderLock>();
 
-interface HeldLock {
-  readonly lock: DataFolderLock | null;
+/**
+ * Takes the data-folder lock before the database is opened (a second server must not even run the
+ * migrations), then opens the database and migrates it; a failed start gives the folder back.
+ */
+async function openLockedDatabase(options: DataSourceOptions): Promise<DataSource> {
+  const folder = dataFolderOf(options);
+  const lock = folder === null ? null : await DataFolderLock.acquire(folder);
+  try {
+    const dataSource = await initializeAndMigrate(options);
+    if (lock !== null) dataFolderLocks.set(dataSource, lock);
+    new Logger('Persistence').log(`Database ready (${dataSource.options.type}), migrations applied`);
+    return dataSource;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
+/**
+ * The one data source of the server (TypeORM through @nestjs/typeorm). Each feature module registers
+ * its own entities with `TypeOrmModule.forFeature`, so this module imports no feature.
+ */
 @Global()
 @Module({
-  providers: [
-    {
-      provide: DATA_FOLDER_LOCK,
+  imports: [
+    TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig): Promise<HeldLock> => {
-        const folder = embeddedDataFolder(config);
-        return { lock: folder === null ? null : await DataFolderLock.acquire(folder) };
+      useFactory: (config: AppConfig) => ({
+        ...buildDataSourceOptions(config),
+        autoLoadEntities: true,
+        // A database that cannot be opened or migrated (or a locked folder) fails the start at once.
+        toRetry: () => false,
+      }),
+      dataSourceFactory: async (options) => {
+        if (options === undefined) throw new Error('TypeOrmModule gave no data source options');
+        return openLockedDatabase(options);
       },
-    },
-    {
-      provide: DataSource,
-      // Taken before the database is opened: a second server must not even run the migrations.
-      inject: [APP_CONFIG, DATA_FOLDER_LOCK],
-      useFactory: async (config: AppConfig, held: HeldLock) => {
-        try {
-          const dataSource = await openDatabase(config);
-          new Logger('Persistence').log(`Database ready (${dataSource.options.type}), migrations applied`);
-          return dataSource;
-        } catch (error) {
-          held.lock?.release();
-          throw error;
-        }
-      },
-    },
+    }),
   ],
-  exports: [DataSource],
 })
-export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(PersistenceModule.name);
   private checkpointer: WalCheckpointer | null = null;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(DATA_FOLDER_LOCK) private readonly held: HeldLock,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -65,9 +72,9 @@ export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, 
 
   onApplicationBootstrap(): void {
     // The port is only known once the server listens (PORT=0 picks one); a second server names it.
-    const lock = this.held.lock;
+    const lock = dataFolderLocks.get(this.dataSource);
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    if (lock === null || server === undefined) return;
+    if (lock === undefined || server === undefined) return;
     server.once('listening', () => {
       const address = server.address() as AddressInfo | string | null;
       if (address === null) return;
@@ -75,9 +82,14 @@ export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, 
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any module's shutdown hook: the checkpointer stops while the database is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.checkpointer?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // TypeOrmModule closes the data source too; whichever runs first does it, and the folder is given back after.
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
-    this.held.lock?.release();
+    dataFolderLocks.get(this.dataSource)?.release();
   }
 }

@@ -115,7 +115,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     socket.onAny((event: string, ...args: unknown[]) => {
       if (Object.hasOwn(CLIENT_EVENTS, event)) return;
       const ack = args[args.length - 1];
-      if (typeof ack === 'function') ack({ error: { code: 'ROUTE_NOT_FOUND', message: `Unknown event "${event}"` } });
+      if (typeof ack === 'function') (ack as (reply: unknown) => void)({ error: { code: 'ROUTE_NOT_FOUND', message: `Unknown event "${event}"` } });
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Namespace, Socket } from 'socket.io';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import type { ClockStateDto, StreamBatch } from '../contracts/exercise.schema.js';
 import type { ClientToServerEvents, ExerciseEndedMessage, ServerToClientEvents, TeamActionMessage } from '../contracts/realtime.schema.js';
 import type { RecordedAction } from '../contracts/triage.schema.js';

@@ -13,6 +13,7 @@ import { reportStrings, type ReportStrings } from './report-i18n.js';
  */
 
 export function esc(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- report cells are primitives; an object would print as such, still escaped
   return String(value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

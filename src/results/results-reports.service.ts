@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import type { Language } from '../contracts/common.schema.js';
 import type { ResultsPeriodQuery, UnitRef } from '../contracts/results.schema.js';
 import { consoleReviewLink, unitTrends } from './results-aggregate.js';

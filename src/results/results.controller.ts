@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query, Req, StreamableFile } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { Access } from '../auth/access.decorator.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Access } from '../common/access.decorator.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
+import { CurrentUser } from '../common/current-user.decorator.js';
 import {
   ExerciseListSchema,
   ExerciseReportQuerySchema,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
 import { LRUCache } from 'lru-cache';
 import { type AuditActor, AuditService } from '../audit/audit.service.js';
@@ -14,6 +15,7 @@ import type { Scenario } from '../contracts/scenario.schema.js';
 import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { OrganisationEntity } from '../identity/organisation.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
+import { PARSE_JOB, type ParseJob } from './scenario-jobs.js';
 import { parseForStorage, type ScenarioHead, type ScenarioUpload } from './scenario-upload.js';
 import { SHARED_OWNER, ScenarioVersionEntity } from './scenario-version.entity.js';
 import { compareVersions, newestFirst } from './scenario-version-order.js';
@@ -54,7 +56,6 @@ interface NewRow {
 @Injectable()
 export class ScenarioCatalogueService {
   private readonly logger = new Logger(ScenarioCatalogueService.name);
-  private readonly repository: Repository<ScenarioVersionEntity>;
   /**
    * Parsed scenarios by version id; rows are immutable, so an entry never goes stale. Bounded: the
    * catalogue only grows, and a version that fell out is parsed again from its stored JSON.
@@ -63,16 +64,16 @@ export class ScenarioCatalogueService {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @InjectRepository(ScenarioVersionEntity) private readonly repository: Repository<ScenarioVersionEntity>,
+    @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(HeavyJobsService) private readonly heavyJobs: HeavyJobsService,
-  ) {
-    this.repository = dataSource.getRepository(ScenarioVersionEntity);
-  }
+  ) {}
 
   /** Checks a file in a worker thread: a large or broken file takes seconds to parse. */
   async validate(source: string, userId: string): Promise<ScenarioValidationResult> {
-    const result = await this.heavyJobs.parse(userId, { source });
+    const result = await this.parseInWorker(userId, { source });
     if (!result.ok) return { valid: false, problems: [...result.problems], warnings: [] };
     return { valid: true, problems: [], warnings: [...result.warnings], scenarioId: result.head.id, version: result.head.version, eventCount: result.head.eventCount };
   }
@@ -93,7 +94,7 @@ export class ScenarioCatalogueService {
       ]);
     }
     const origin = options.mode === 'bundled' ? 'bundled' : 'upload';
-    return this.store(parsed, { owner: options.owner, origin, userId: options.userId }, async (rows) => {
+    return this.store(parsed, { owner: options.owner, origin, userId: options.userId }, (rows) => {
       switch (options.mode) {
         case 'create':
           if (rows.length > 0) throw this.exists(scenario.id);
@@ -126,7 +127,7 @@ export class ScenarioCatalogueService {
     const { summary } = await this.store(
       parsed,
       { owner: actor.orgId, origin: 'copy', userId: source.row.createdBy, derivedFrom: source.row },
-      async (rows) => {
+      (rows) => {
         if (rows.length > 0) throw this.exists(targetId);
       },
       async (row, manager) =>
@@ -146,12 +147,12 @@ export class ScenarioCatalogueService {
   async publish(actor: AuditActor, scenarioId: string, versionId: string): Promise<{ summary: ScenarioSummary; created: boolean }> {
     const source = await this.visibleVersion(actor, versionId, scenarioId);
     if (source.row.owner === SHARED_OWNER) throw new AppError('SCENARIO_READ_ONLY', `"${scenarioId}" is in the shared library already: copy it to change it`);
-    const organisation = await this.dataSource.getRepository(OrganisationEntity).findOne({ where: { id: actor.orgId } });
+    const organisation = await this.organisations.findOne({ where: { id: actor.orgId } });
     const parsed = await this.parseOrThrow(source.row.sourceText, { userId: actor.id });
     return this.store(
       parsed,
       { owner: SHARED_OWNER, origin: 'published', userId: source.row.createdBy, derivedFrom: source.row, publisher: { orgId: actor.orgId, name: organisation?.name ?? actor.orgId } },
-      async (rows) => {
+      (rows) => {
         if (rows.some((r) => r.publisherOrgId !== actor.orgId)) throw this.exists(scenarioId, 'the shared library already has a scenario with this id: copy yours under another id to publish it');
         this.requireNewer(rows, parsed.head.version);
       },
@@ -317,11 +318,15 @@ export class ScenarioCatalogueService {
     throw this.notFound(scenarioId);
   }
 
+  private parseInWorker(userId: string, job: Omit<ParseJob, 'maxBytes'>): Promise<ScenarioUpload> {
+    return this.heavyJobs.run<ParseJob, ScenarioUpload>(userId, PARSE_JOB, () => ({ ...job, maxBytes: this.config.SCENARIO_MAX_BYTES }));
+  }
+
   private async parseOrThrow(source: string | Uint8Array, parseFor: ParseFor, copy: { renameTo?: string; format?: 'yaml' | 'json' } = {}): Promise<ParsedOk> {
     const result =
       parseFor === 'server' || typeof source !== 'string'
         ? parseForStorage(source, { maxBytes: this.config.SCENARIO_MAX_BYTES, ...copy })
-        : await this.heavyJobs.parse(parseFor.userId, { source, ...copy });
+        : await this.parseInWorker(parseFor.userId, { source, ...copy });
     if (!result.ok) {
       // A refusal of the whole file (not UTF-8, too deep, …) answers with its own code; problems in the content with SCENARIO_INVALID.
       const only = result.problems.length === 1 ? ErrorCodeSchema.safeParse(result.problems[0]!.code) : undefined;
@@ -339,7 +344,8 @@ export class ScenarioCatalogueService {
   private async store(
     parsed: ParsedOk,
     target: NewRow,
-    check: (rows: readonly ScenarioVersionEntity[]) => Promise<void>,
+    /** Throws to refuse the save; runs in the transaction that reads the rows. */
+    check: (rows: readonly ScenarioVersionEntity[]) => void,
     after?: (row: ScenarioVersionEntity, manager: EntityManager) => Promise<void>,
   ): Promise<{ summary: ScenarioSummary; created: boolean }> {
     const scenario = parsed.head;
@@ -348,7 +354,7 @@ export class ScenarioCatalogueService {
       const rows = await manager.find(ScenarioVersionEntity, { where: { owner: target.owner, scenarioId: scenario.id } });
       const same = rows.find((r) => r.contentHash === contentHash);
       if (same) return { row: same, created: false };
-      await check(rows);
+      check(rows);
       const row = manager.create(ScenarioVersionEntity, {
         id: randomUUID(),
         scenarioId: scenario.id,

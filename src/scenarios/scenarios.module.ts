@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { HeavyJobsModule } from '../heavy-jobs/heavy-jobs.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { BundledScenariosLoader } from './bundled-scenarios.loader.js';
 import { ScenarioCatalogueService } from './scenario-catalogue.service.js';
+import { ScenarioVersionEntity } from './scenario-version.entity.js';
 import { ScenariosController } from './scenarios.controller.js';
 
 @Module({
-  imports: [HeavyJobsModule],
+  // IdentityModule for the organisations' repository (a publisher's name).
+  imports: [HeavyJobsModule, IdentityModule, TypeOrmModule.forFeature([ScenarioVersionEntity])],
   controllers: [ScenariosController],
   providers: [ScenarioCatalogueService, BundledScenariosLoader],
   exports: [ScenarioCatalogueService],

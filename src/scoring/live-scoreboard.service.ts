@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import type { ScoreboardControl, ScoreboardRow, ScoreboardView, TeamScore } from '../contracts/scoring.schema.js';
 import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
 import { ExerciseEntity } from '../exercises/exercise.entity.js';

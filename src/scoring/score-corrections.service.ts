@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
 import type { AdjustmentInput, RescoreInput, ScoreAdjustment, ScoreHistory } from '../contracts/scoring.schema.js';
 import { ExercisesService } from '../exercises/exercises.service.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
 import type { AfterActionReview, TeamScore } from '../contracts/scoring.schema.js';
 import { AlertRefService } from '../exercises/alert-ref.service.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { HeavyJobsModule } from '../heavy-jobs/heavy-jobs.module.js';
 import { ExercisesModule } from '../exercises/exercises.module.js';
 import { ScenariosModule } from '../scenarios/scenarios.module.js';
@@ -8,10 +9,11 @@ import { LiveScoreboardService } from './live-scoreboard.service.js';
 import { ScoreCalculator } from './score-calculator.service.js';
 import { ScoreCorrectionsService } from './score-corrections.service.js';
 import { ScoreReadsService } from './score-reads.service.js';
+import { ExerciseScoreEntity, ScoreAdjustmentEntity, ScoreboardStateEntity } from './scoring.entity.js';
 import { SimulationController } from './simulation.controller.js';
 
 @Module({
-  imports: [ExercisesModule, ScenariosModule, HeavyJobsModule],
+  imports: [ExercisesModule, ScenariosModule, HeavyJobsModule, TypeOrmModule.forFeature([ExerciseScoreEntity, ScoreAdjustmentEntity, ScoreboardStateEntity])],
   controllers: [ScoringController, SimulationController],
   providers: [ScoreCalculator, ExerciseScoresService, LiveScoreboardService, ScoreCorrectionsService, ScoreReadsService],
   exports: [ScoreCalculator, ExerciseScoresService],

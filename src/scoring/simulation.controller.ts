@@ -1,13 +1,14 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { Access } from '../auth/access.decorator.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Access } from '../common/access.decorator.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
+import { CurrentUser } from '../common/current-user.decorator.js';
 import { AppError } from '../common/app-error.js';
 import { ScenarioIdParamSchema, VersionIdParamSchema } from '../contracts/scenario-api.schema.js';
 import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
+import { SIMULATE_JOB, type SimulateJob, type SimulateOutcome } from './simulation-jobs.js';
 import { SOLVERS } from './solver.js';
 
 const SimulateRequestSchema = z
@@ -62,7 +63,7 @@ export class SimulationController {
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<Record<string, unknown>> {
     // Seconds of CPU for a large scenario: played in a worker thread, one at a time per user.
-    const outcome = await this.heavyJobs.simulate(user.id, async () => ({
+    const outcome = await this.heavyJobs.run<SimulateJob, SimulateOutcome>(user.id, SIMULATE_JOB, async () => ({
       scenarioJson: await this.catalogue.visibleScenarioJson(user, versionId, scenarioId),
       solver: body.solver,
       ...(body.seed === undefined ? {} : { seed: body.seed }),

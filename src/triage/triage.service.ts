@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ActionAck, RecordedAction, ReportDeadlines, TeamProgress, TeamState, TriageAction } from '../contracts/triage.schema.js';

@@ -1,4 +1,4 @@
-import type { AccessPolicy } from '../../src/auth/access.decorator.js';
+import type { AccessPolicy } from '../../src/common/access.decorator.js';
 import type { Role } from '../../src/contracts/auth.schema.js';
 import { ERROR_CODES } from '../../src/contracts/error-codes.js';
 import { CLIENT_EVENTS, EXERCISE_NAMESPACE } from '../../src/contracts/realtime.schema.js';

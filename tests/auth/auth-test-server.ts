@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ export async function startServer(env: Record<string, string> = {}, dataDir?: st
   });
   const app = await createApp(config, { logger: false });
   await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as AddressInfo;
+  const address = (app.getHttpServer() as Server).address() as AddressInfo;
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,

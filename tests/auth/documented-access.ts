@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AccessPolicy } from '../../src/auth/access.decorator.js';
+import type { AccessPolicy } from '../../src/common/access.decorator.js';
 import { ROLES, type Role } from '../../src/contracts/auth.schema.js';
 
 /** Reads the role tables of docs/security.md, so the access-matrix test can hold them to the server's policies. */

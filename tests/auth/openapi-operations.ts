@@ -1,4 +1,4 @@
-import type { AccessPolicy } from '../../src/auth/access.decorator.js';
+import type { AccessPolicy } from '../../src/common/access.decorator.js';
 
 /** One operation of the live OpenAPI document, as the access-matrix and fuzz tests enumerate them. */
 export interface OperationInfo {

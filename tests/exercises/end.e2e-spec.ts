@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -220,7 +222,7 @@ describe('a restart after the end was due', () => {
       const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error' });
       const app = await createApp(config, { logger: false });
       await app.listen(0, '127.0.0.1');
-      return { app, baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
+      return { app, baseUrl: `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}` };
     };
     let server = await start();
     try {

@@ -12,7 +12,7 @@ import { DEMO_PASSWORD, login, startServer, type TestServer } from '../auth/auth
 import { api } from '../support/api';
 
 const OWNERSHIP = 1765000000100;
-const timestampOf = (migration: Function): number => Number(/(\d{13})$/.exec(migration.name)![1]);
+const timestampOf = (migration: { readonly name: string }): number => Number(/(\d{13})$/.exec(migration.name)![1]);
 const MINIMAL = readFileSync(join(__dirname, '..', 'fixtures', 'scenarios', 'valid', 'minimal.yaml'), 'utf8');
 
 /**

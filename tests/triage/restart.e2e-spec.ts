@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,7 @@ describe('triage state after a server restart', () => {
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error' });
     app = await createApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');
-    return `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    return `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
   };
 
   afterAll(async () => {

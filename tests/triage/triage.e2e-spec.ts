@@ -38,7 +38,7 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     return c;
   };
   const journalRows = async (actionId: string) =>
-    (await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM exercise_journal WHERE action_id = ?', [actionId]))[0].n as number;
+    ((await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM exercise_journal WHERE action_id = ?', [actionId])) as Array<{ n: number }>)[0]!.n;
   const state = async (token: string, teamId?: string) => api<TeamState>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/state${teamId ? `?teamId=${teamId}` : ''}`);
 
   beforeAll(async () => {

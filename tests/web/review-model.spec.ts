@@ -1,6 +1,5 @@
 import i18next, { type TFunction } from 'i18next';
 import type { AfterActionReview } from '../../src/contracts/scoring.schema';
-import { text } from '../../src/engine/engine-fixtures';
 import { buildAfterActionReview } from '../../src/scoring/after-action-review';
 import { computeScore } from '../../src/scoring/score';
 import { deliveredAll, idealTriage, MIN, play, scoringScenario, type Step } from '../../src/scoring/scoring-fixtures';

@@ -88,7 +88,7 @@ export function AppLayout({ children, headerExtra }: { children: ReactNode; head
               onClick={async () => {
                 realtime.shutdown();
                 await logout();
-                navigate('/login');
+                void navigate('/login');
               }}
               data-testid="logout"
             >

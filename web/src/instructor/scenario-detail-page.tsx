@@ -65,7 +65,7 @@ export function CopyScenarioButton({ summary, size = 'sm' }: { summary: Scenario
       notifications.show({ color: 'teal', message: t('scenarios.copied', { id: copied.scenarioId }) });
       setOpen(false);
       void queryClient.invalidateQueries({ queryKey: queryKeys.scenarios() });
-      navigate(scenarioPath(copied));
+      void navigate(scenarioPath(copied));
     },
   });
   return (

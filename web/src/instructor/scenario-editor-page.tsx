@@ -54,7 +54,7 @@ export function ScenarioEditorPage() {
         ? await api.put<ScenarioSummary>(`/scenarios/${scenarioId}`, { source })
         : await api.post<ScenarioSummary>('/scenarios', { source });
       notifications.show({ color: 'teal', message: t('scenarios.saved', { id: summary.scenarioId, version: summary.version }) });
-      navigate(`/scenarios/${summary.scenarioId}`);
+      void navigate(`/scenarios/${summary.scenarioId}`);
     } catch (e) {
       if (e instanceof ApiError && e.details.length) setProblems(e.details.map((d) => ({ ...d, path: d.path })));
       setError(e);

@@ -22,7 +22,7 @@ export function LoginPage() {
     try {
       await login(username.trim(), password);
       const from = (location.state as { from?: string } | null)?.from;
-      navigate(from && from !== '/login' ? from : '/', { replace: true });
+      void navigate(from && from !== '/login' ? from : '/', { replace: true });
     } catch (e) {
       setError(e);
     } finally {

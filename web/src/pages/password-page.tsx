@@ -36,7 +36,7 @@ export function PasswordPage() {
     try {
       session.accept(await apiRequest<TokenPair>('POST', '/auth/password', { currentPassword: current, newPassword: next }, false));
       const from = (location.state as { from?: string } | null)?.from;
-      navigate(from && from !== '/account/password' ? from : '/', { replace: true, state: { passwordChanged: true } });
+      void navigate(from && from !== '/account/password' ? from : '/', { replace: true, state: { passwordChanged: true } });
     } catch (e) {
       setError(e);
     } finally {

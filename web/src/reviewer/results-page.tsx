@@ -91,7 +91,7 @@ function ExercisesOverTime({ list }: { list: ExerciseList | null }) {
                 <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                 <XAxis dataKey="name" />
                 <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
-                <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => String(payload?.[0]?.payload?.title ?? '')} />
+                <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => (payload?.[0]?.payload as { title?: string } | undefined)?.title ?? ''} />
                 <Legend />
                 <Line dataKey="best" name={t('bestIndex')} stroke={SERIES_COLORS[0]} isAnimationActive={false} />
                 <Line dataKey="mean" name={t('meanIndex')} stroke={SERIES_COLORS[1]} isAnimationActive={false} />
@@ -169,7 +169,7 @@ function UnitTrends({ query }: { query: string }) {
                   <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                   <XAxis dataKey="name" />
                   <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
-                  <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => String(payload?.[0]?.payload?.title ?? '')} />
+                  <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => (payload?.[0]?.payload as { title?: string } | undefined)?.title ?? ''} />
                   <Legend />
                   {units.map((u, i) => (
                     <Line key={u.unit.id} dataKey={u.unit.id} name={u.unit.name} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} connectNulls isAnimationActive={false} />

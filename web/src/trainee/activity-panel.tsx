@@ -13,7 +13,7 @@ export function describeAction(
   alertLabel: (id: string) => string = (id) => id,
   partyLabel: (id: string) => string = (id) => id,
 ): string {
-  const rawType = String(action.type ?? '');
+  const rawType = typeof action.type === 'string' ? action.type : '';
   const typeKey = rawType === 'route' && action.escalate === true ? 'route-escalate' : rawType.replace(/\./g, '-');
   const label = t(`actionType.${typeKey}`, { defaultValue: rawType });
   const str = (v: unknown) => (typeof v === 'string' ? v : '');

@@ -5,7 +5,6 @@ import { INCIDENT_PHASES } from '@contracts/scenario.schema.js';
 import type { IncidentState } from '@contracts/triage.schema.js';
 import type { Severity } from '@contracts/common.schema.js';
 import { formatClock } from '../lib/format.js';
-import { SEVERITY_COLOR } from './alert-queue.js';
 import { useConsole } from './console-context.js';
 import { partyLabel, SEVERITIES } from './console-model.js';
 

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../contracts/scenario.schema.js';
-import { parseScenario } from '../scenarios/scenario-parser.js';
-import { compileScenario, deliveryJitterMs } from './compiled-scenario.js';
-import { fixtureAlert, fixtureScenario, fixtureTrigger } from './engine-fixtures.js';
-import { ExerciseEngine } from './exercise-engine.js';
-import { TeamStream } from './team-stream.js';
+import { compileScenario, deliveryJitterMs } from '../engine/compiled-scenario.js';
+import { fixtureAlert, fixtureScenario, fixtureTrigger } from '../engine/engine-fixtures.js';
+import { ExerciseEngine } from '../engine/exercise-engine.js';
+import { TeamStream } from '../engine/team-stream.js';
+import { parseScenario } from './scenario-parser.js';
 
 const MIN = 60_000;
 const SCENARIOS = join(__dirname, '..', '..', 'scenarios');

@@ -1,9 +1,9 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '../common/app-error.js';
+import { AppError } from './app-error.js';
 import { Access } from './access.decorator.js';
 import { AccessGuard, bearerToken } from './access.guard.js';
-import type { AuthService } from './auth.service.js';
+import type { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 
 const trainee: AuthenticatedUser = { id: 'u1', username: 'trainee1', roles: ['trainee'], orgId: 'o1', unitId: 'n1', sessionId: 's1' };
@@ -19,6 +19,7 @@ function httpContext(handler: keyof Handlers, authorization?: string): { context
   const request: { headers: Record<string, string>; user?: AuthenticatedUser } = { headers: authorization ? { authorization } : {} };
   const context = {
     getType: () => 'http',
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the guard reads the method's metadata, never calls it
     getHandler: () => Handlers.prototype[handler],
     getClass: () => Handlers,
     switchToHttp: () => ({ getRequest: () => request }),
@@ -29,6 +30,7 @@ function httpContext(handler: keyof Handlers, authorization?: string): { context
 function wsContext(handler: keyof Handlers, user?: AuthenticatedUser): ExecutionContext {
   return {
     getType: () => 'ws',
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the guard reads the method's metadata, never calls it
     getHandler: () => Handlers.prototype[handler],
     getClass: () => Handlers,
     switchToWs: () => ({ getClient: () => ({ data: user ? { user } : {} }) }),
@@ -47,11 +49,8 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 describe('AccessGuard', () => {
   const auth = {
-    verifyAccessToken: jest.fn(async (token: string) => {
-      if (token === 'good') return trainee;
-      throw new AppError('AUTH_TOKEN_INVALID', 'bad');
-    }),
-  } as unknown as AuthService;
+    verifyAccessToken: jest.fn((token: string) => (token === 'good' ? Promise.resolve(trainee) : Promise.reject(new AppError('AUTH_TOKEN_INVALID', 'bad')))),
+  } as unknown as AccessTokenVerifier;
   const guard = new AccessGuard(new Reflector(), auth);
 
   it('denies handlers without a policy, even with a valid token', async () => {

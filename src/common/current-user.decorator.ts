@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { AppError } from '../common/app-error.js';
+import { AppError } from './app-error.js';
 import type { AuthenticatedUser, RequestWithUser } from './authenticated-user.js';
 
 /** The signed-in user of a non-public route (the AccessGuard has already authenticated it). */

@@ -1,9 +1,9 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AppError } from '../common/app-error.js';
+import { AppError } from './app-error.js';
 import { ACCESS_POLICY_KEY, ALLOW_PENDING_PASSWORD_CHANGE_KEY, type AccessPolicy } from './access.decorator.js';
-import { AuthService } from './auth.service.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthenticatedUser, RequestWithUser } from './authenticated-user.js';
 
 /** A socket.io socket whose gateway stored the handshake's user in `socket.data.user`. */
@@ -32,7 +32,7 @@ export class AccessGuard implements CanActivate {
 
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
-    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(AccessTokenVerifier) private readonly auth: AccessTokenVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -67,7 +67,7 @@ export class AccessGuard implements CanActivate {
         return request.user;
       }
       case 'ws': {
-        // The gateway authenticates the handshake (AuthService.verifyAccessToken) and keeps the user on the socket.
+        // The gateway authenticates the handshake (see the realtime gateway) and keeps the user on the socket.
         const client = context.switchToWs().getClient<SocketWithUser>();
         const user = client?.data?.user;
         if (!user) throw new AppError('AUTH_REQUIRED', 'Authentication required');

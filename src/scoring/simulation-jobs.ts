@@ -1,0 +1,28 @@
+import type { Scenario } from '../contracts/scenario.schema.js';
+import { workerEntry, type HeavyJobKind } from '../heavy-jobs/heavy-jobs.service.js';
+import { simulate, simulationSummary, SolverError, type SolverName } from './solver.js';
+
+/** Play a stored scenario version with a headless solver and score it. */
+export interface SimulateJob {
+  /** The stored normalised JSON (text or UTF-8 bytes): parsed in the worker, so the server never holds the object. */
+  readonly scenarioJson: string | Uint8Array;
+  readonly solver: SolverName;
+  readonly seed?: string | number;
+}
+
+export type SimulateOutcome = { readonly ok: true; readonly summary: Record<string, unknown> } | { readonly ok: false; readonly solverError: string };
+
+/** One simulation in flight per user; each runs in a heavy-job worker (simulation-jobs.worker.ts). */
+export const SIMULATE_JOB: HeavyJobKind = { name: 'simulate', entry: workerEntry(import.meta.url, 'simulation-jobs.worker'), perUser: 1, label: 'simulation' };
+
+/** What a worker does with a simulation: the same solver and scorer as the rest of the server. */
+export function runSimulateJob(job: SimulateJob): SimulateOutcome {
+  const scenario = JSON.parse(typeof job.scenarioJson === 'string' ? job.scenarioJson : new TextDecoder().decode(job.scenarioJson)) as Scenario;
+  try {
+    return { ok: true, summary: simulationSummary(simulate({ scenario, solver: job.solver, ...(job.seed === undefined ? {} : { seed: job.seed }) })) };
+  } catch (error) {
+    // The perfect solver is refused only when the answer key asks for something the rules forbid.
+    if (error instanceof SolverError) return { ok: false, solverError: error.message };
+    throw error;
+  }
+}
