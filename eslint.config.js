@@ -15,20 +15,25 @@ const LAYERS = {
   common: ['contracts'],
   config: ['contracts'],
   engine: ['contracts', 'common'],
+  // The pure triage rules (the team-state reducer, engine mapping, report deadlines): scenarios,
+  // triage and scoring all judge actions by these.
+  'team-state': ['contracts', 'common', 'engine'],
+  sigma: ['contracts'],
   openapi: [...BASE],
   persistence: [...BASE],
   'heavy-jobs': [...BASE],
+  'exercise-log': [...BASE, 'engine', 'persistence'],
   audit: [...BASE, 'openapi', 'persistence'],
   identity: [...BASE, 'openapi', 'persistence', 'audit'],
   auth: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity'],
   health: [...BASE, 'openapi', 'persistence'],
-  scenarios: [...BASE, 'engine', 'openapi', 'persistence', 'heavy-jobs', 'audit', 'identity'],
-  exercises: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity', 'scenarios'],
-  triage: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity', 'auth', 'scenarios', 'exercises'],
-  scoring: [...BASE, 'engine', 'openapi', 'persistence', 'heavy-jobs', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage'],
-  results: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'scoring'],
-  realtime: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage', 'scoring'],
-  cli: [...BASE, 'engine', 'persistence', 'scenarios', 'scoring'],
+  scenarios: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'heavy-jobs', 'audit', 'identity'],
+  exercises: [...BASE, 'engine', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'scenarios'],
+  triage: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises'],
+  scoring: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'heavy-jobs', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage'],
+  results: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'scoring'],
+  realtime: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage', 'scoring'],
+  cli: [...BASE, 'engine', 'team-state', 'persistence', 'scenarios', 'scoring', 'sigma'],
 };
 const SRC_FOLDERS = Object.keys(LAYERS);
 /** src/*.ts: the application module, its factory and main wire every module together. */
@@ -115,6 +120,18 @@ export default defineConfig(
       'no-restricted-imports': [
         'error',
         { patterns: [{ regex: '^(@nestjs/|typeorm|@nestjs/typeorm|better-sqlite3|pg$|socket\\.io|express|node:)', message: 'contracts/ and engine/ stay framework-free and I/O-free.' }] },
+      ],
+    },
+  },
+  {
+    // The pure triage rules and the Sigma evaluator: no framework, no database, no sockets (the
+    // reducer checks addresses with node:net; the Sigma loader reads rule files).
+    files: ['src/team-state/**/*.ts', 'src/sigma/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'src/sigma/sigma-loader.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(@nestjs/|typeorm|@nestjs/typeorm|better-sqlite3|pg$|socket\\.io|express|node:(?!net$))', message: 'team-state/ and sigma/ stay framework-free and I/O-free.' }] },
       ],
     },
   },

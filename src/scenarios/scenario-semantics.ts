@@ -1,6 +1,6 @@
 import { formatDuration } from '../contracts/common.schema.js';
 import type { AlertTemplate, Condition, ResponseAction, Scenario, TimeRef } from '../contracts/scenario.schema.js';
-import { responseTarget, triageScenarioView, TriageError } from '../triage/team-state.reducer.js';
+import { responseTarget, triageScenarioView, TriageError } from '../team-state/team-state.reducer.js';
 
 /** A problem of meaning (the shape was already valid). `path` points into the scenario file. */
 export interface SemanticProblem {

@@ -10,7 +10,7 @@ import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExerciseEntity } from '../exercises/exercise.entity.js';
 import { RosterService, type ExerciseRoster } from '../exercises/roster.service.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
-import { triageScenarioView, type TriageScenarioView } from '../triage/team-state.reducer.js';
+import { triageScenarioView, type TriageScenarioView } from '../team-state/team-state.reducer.js';
 import { AnswerKey } from './answer-key.js';
 import { rankTeams } from './score-team.js';
 import { ScoreAdjustmentEntity } from './scoring.entity.js';

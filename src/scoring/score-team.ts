@@ -1,6 +1,6 @@
 import type { RankedTeam, TeamScore } from '../contracts/scoring.schema.js';
 import type { TeamState } from '../contracts/triage.schema.js';
-import { deriveTeamState, triageScenarioView, type TriageContext } from '../triage/team-state.reducer.js';
+import { deriveTeamState, triageScenarioView, type TriageContext } from '../team-state/team-state.reducer.js';
 import { computeScore, type ScoreInput } from './score.js';
 
 export interface TeamScoreInput extends Omit<ScoreInput, 'state'> {

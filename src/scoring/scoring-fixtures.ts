@@ -1,7 +1,7 @@
 import type { Scenario, ScenarioInput } from '../contracts/scenario.schema.js';
 import type { TeamState, TriageAction } from '../contracts/triage.schema.js';
 import { fixtureAlert, fixtureScenario, text } from '../engine/engine-fixtures.js';
-import { applyAction, emptyTeamState, triageScenarioView } from '../triage/team-state.reducer.js';
+import { applyAction, emptyTeamState, triageScenarioView } from '../team-state/team-state.reducer.js';
 import type { ScoringAction, ScoringDeliveredEvent } from './score.js';
 
 /** Small hand-built scenarios and team logs for the scorer's unit tests. */

@@ -2,8 +2,8 @@ import { INCIDENT_PHASES, type ResponseAction, type Scenario, type TimeRef } fro
 import type { TeamScore } from '../contracts/scoring.schema.js';
 import type { ReportContent, TeamState, TriageAction } from '../contracts/triage.schema.js';
 import { ExerciseEngine, ManualClock, type DeliveredEvent, type EngineAction, type FiredTrigger } from '../engine/index.js';
-import { toEngineAction } from '../triage/engine-mapping.js';
-import { applyAction, emptyTeamState, triageScenarioView, type TriageContext } from '../triage/team-state.reducer.js';
+import { toEngineAction } from '../team-state/engine-mapping.js';
+import { applyAction, emptyTeamState, triageScenarioView, type TriageContext } from '../team-state/team-state.reducer.js';
 import { AnswerKey } from './answer-key.js';
 import { computeScore, type ScoringAction } from './score.js';
 

@@ -1,7 +1,7 @@
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
 import type { RecordedAction } from '../contracts/triage.schema.js';
-import { deriveTeamState, type TriageScenarioView } from '../triage/team-state.reducer.js';
+import { deriveTeamState, type TriageScenarioView } from '../team-state/team-state.reducer.js';
 import type { AnswerKey } from './answer-key.js';
 import { computeScore, type ScoringAction, type ScoringDeliveredEvent } from './score.js';
 import { receivedAt } from './settlement.js';

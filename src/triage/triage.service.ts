@@ -14,8 +14,8 @@ import { ExerciseEntity } from '../exercises/exercise.entity.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
 import { RosterService, type ExerciseRoster } from '../exercises/roster.service.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
-import { toEngineAction } from './engine-mapping.js';
-import { reportDeadlines } from './report-deadlines.js';
+import { toEngineAction } from '../team-state/engine-mapping.js';
+import { reportDeadlines } from '../team-state/report-deadlines.js';
 import {
   applyAction,
   deriveTeamState,
@@ -25,7 +25,7 @@ import {
   triageScenarioView,
   type ApplyOutcome,
   type TriageScenarioView,
-} from './team-state.reducer.js';
+} from '../team-state/team-state.reducer.js';
 
 /** Who plays in an exercise (RosterService) and the scenario they play. */
 interface Roster extends ExerciseRoster {

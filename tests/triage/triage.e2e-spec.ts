@@ -8,7 +8,7 @@ import { api, login, userIds } from '../support/api';
 import { alertRefsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { parseScenario } from '../../src/scenarios/scenario-parser';
 import { renameActionAlertIds, teamStateWithRefs } from '../../src/exercises/alert-refs';
-import { deriveTeamState, recordedInput, triageScenarioView } from '../../src/triage/team-state.reducer';
+import { deriveTeamState, recordedInput, triageScenarioView } from '../../src/team-state/team-state.reducer';
 import { actOverRest, TriageClient, uploadBundled } from './triage-support';
 
 /** Lets the per-user rate limit (20/s, burst 40) refill after a test that sent many actions fast. */
