@@ -30,9 +30,37 @@ const LAYERS = {
   scenarios: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'heavy-jobs', 'audit', 'identity'],
   exercises: [...BASE, 'engine', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'scenarios'],
   triage: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises'],
-  scoring: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'heavy-jobs', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage'],
+  scoring: [
+    ...BASE,
+    'engine',
+    'team-state',
+    'openapi',
+    'persistence',
+    'exercise-log',
+    'heavy-jobs',
+    'audit',
+    'identity',
+    'auth',
+    'scenarios',
+    'exercises',
+    'triage',
+  ],
   results: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'scoring'],
-  realtime: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage', 'scoring'],
+  realtime: [
+    ...BASE,
+    'engine',
+    'team-state',
+    'openapi',
+    'persistence',
+    'exercise-log',
+    'audit',
+    'identity',
+    'auth',
+    'scenarios',
+    'exercises',
+    'triage',
+    'scoring',
+  ],
   cli: [...BASE, 'engine', 'team-state', 'persistence', 'scenarios', 'scoring', 'sigma'],
 };
 const SRC_FOLDERS = Object.keys(LAYERS);
@@ -119,7 +147,14 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(@nestjs/|typeorm|@nestjs/typeorm|better-sqlite3|pg$|socket\\.io|express|node:)', message: 'contracts/ and engine/ stay framework-free and I/O-free.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(@nestjs/|typeorm|@nestjs/typeorm|better-sqlite3|pg$|socket\\.io|express|node:)',
+              message: 'contracts/ and engine/ stay framework-free and I/O-free.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -131,7 +166,14 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(@nestjs/|typeorm|@nestjs/typeorm|better-sqlite3|pg$|socket\\.io|express|node:(?!net$))', message: 'team-state/ and sigma/ stay framework-free and I/O-free.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(@nestjs/|typeorm|@nestjs/typeorm|better-sqlite3|pg$|socket\\.io|express|node:(?!net$))',
+              message: 'team-state/ and sigma/ stay framework-free and I/O-free.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -34,7 +34,12 @@ function codedParserErrors(parser: RequestHandler): RequestHandler {
               ? 'UNSUPPORTED_MEDIA_TYPE'
               : undefined;
       if (code === undefined) return next(error);
-      const message = code === 'PAYLOAD_TOO_LARGE' ? 'Request body is too large' : code === 'MALFORMED_JSON' ? 'Request body is not valid JSON' : 'Unsupported request encoding';
+      const message =
+        code === 'PAYLOAD_TOO_LARGE'
+          ? 'Request body is too large'
+          : code === 'MALFORMED_JSON'
+            ? 'Request body is not valid JSON'
+            : 'Unsupported request encoding';
       next(new AppError(code, message));
     });
   };
@@ -102,7 +107,15 @@ function serveWebConsole(app: NestExpressApplication, config: AppConfig): void {
     new Logger('WebConsole').warn(`Web console not built (${index} missing): run \`npm run build\``);
     return;
   }
-  app.use(express.static(dir, { index: false, maxAge: '1h', setHeaders: (res, path) => { if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache'); } }));
+  app.use(
+    express.static(dir, {
+      index: false,
+      maxAge: '1h',
+      setHeaders: (res, path) => {
+        if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io') || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');

@@ -20,7 +20,20 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, AuditModule, AuthModule, OpenApiModule, ScenariosModule, ExercisesModule, TriageModule, ScoringModule, ResultsModule, RealtimeModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        PersistenceModule,
+        AuditModule,
+        AuthModule,
+        OpenApiModule,
+        ScenariosModule,
+        ExercisesModule,
+        TriageModule,
+        ScoringModule,
+        ResultsModule,
+        RealtimeModule,
+        HealthModule,
+      ],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };
   }

@@ -43,7 +43,10 @@ export async function verifyJwtHs256(token: string, key: Uint8Array, options: Jw
   let typ: string | undefined;
   try {
     // Only HS256, never "none" or an algorithm chosen by the token; jose refuses unknown `crit` headers.
-    ({ payload, protectedHeader: { typ } } = await jwtVerify(token, key, {
+    ({
+      payload,
+      protectedHeader: { typ },
+    } = await jwtVerify(token, key, {
       algorithms: ['HS256'],
       issuer: options.issuer,
       audience: options.audience,

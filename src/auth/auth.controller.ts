@@ -78,7 +78,10 @@ export class AuthController {
     response: OkSchema,
     responseStatus: 200,
   })
-  async logout(@Body({ schema: LogoutRequestSchema }) body: z.infer<typeof LogoutRequestSchema>, @CurrentUser() user: AuthenticatedUser): Promise<{ ok: true }> {
+  async logout(
+    @Body({ schema: LogoutRequestSchema }) body: z.infer<typeof LogoutRequestSchema>,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<{ ok: true }> {
     await this.auth.logout(user, body?.refreshToken);
     return { ok: true };
   }

@@ -23,7 +23,12 @@ import { SystemSecretEntity } from './system-secret.entity.js';
     ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => rateLimitOptions(config) }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: AccessTokenVerifier, useExisting: AuthService }, signingKeyProvider, { provide: AUTH_CLOCK, useValue: { now: () => Date.now() } }],
+  providers: [
+    AuthService,
+    { provide: AccessTokenVerifier, useExisting: AuthService },
+    signingKeyProvider,
+    { provide: AUTH_CLOCK, useValue: { now: () => Date.now() } },
+  ],
   exports: [AuthService, AccessTokenVerifier, IdentityModule],
 })
 export class AuthModule {}

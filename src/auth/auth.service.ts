@@ -103,7 +103,11 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     const failures = this.loginFailures;
     const now = this.clock.now();
     const recent = await failures.find({ where: { username: name, atMs: MoreThan(String(now - HOUR_MS)) }, select: { atMs: true } });
-    const decision = loginThrottle(recent.map((f) => Number(f.atMs)), now, this.throttlePolicy);
+    const decision = loginThrottle(
+      recent.map((f) => Number(f.atMs)),
+      now,
+      this.throttlePolicy,
+    );
     if (!decision.allowed) {
       const refusal = new RateLimitedError(decision.retryAfterSeconds);
       await this.auditRefusal(name, ip, refusal);
@@ -117,11 +121,23 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
       const reason = !user ? 'unknown-user' : user.disabled ? 'account-disabled' : 'wrong-password';
       await failures.insert({ id: randomUUID(), username: name, atMs: String(now), clientIp: ip.slice(0, 64) });
       this.logger.warn(`Failed login for "${name}" from ${ip} (${reason})`);
-      await this.audit.record({ actor: null, action: 'auth.login.failed', targetType: 'user', targetId: user?.id ?? null, after: { username: name, ip, reason } });
+      await this.audit.record({
+        actor: null,
+        action: 'auth.login.failed',
+        targetType: 'user',
+        targetId: user?.id ?? null,
+        after: { username: name, ip, reason },
+      });
       const after = loginThrottle([...recent.map((f) => Number(f.atMs)), now], now, this.throttlePolicy);
       if (!after.allowed && after.reason === 'locked') {
         this.logger.warn(`Account "${name}" locked for ${after.retryAfterSeconds} s after ${this.throttlePolicy.maxPerHour} failed logins in an hour`);
-        await this.audit.record({ actor: null, action: 'auth.lockout', targetType: 'user', targetId: user?.id ?? null, after: { username: name, ip, lockedForSeconds: after.retryAfterSeconds } });
+        await this.audit.record({
+          actor: null,
+          action: 'auth.lockout',
+          targetType: 'user',
+          targetId: user?.id ?? null,
+          after: { username: name, ip, lockedForSeconds: after.retryAfterSeconds },
+        });
       }
       throw new AppError('AUTH_INVALID_CREDENTIALS', 'Wrong username or password');
     }
@@ -131,7 +147,13 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     await failures.delete({ username: name });
     const pair = await this.startSession(user, client);
     this.logger.log(`User "${name}" logged in from ${ip}`);
-    await this.audit.record({ actor: { id: user.id, username: user.username, orgId: user.orgId }, action: 'auth.login', targetType: 'user', targetId: user.id, after: { ip } });
+    await this.audit.record({
+      actor: { id: user.id, username: user.username, orgId: user.orgId },
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: user.id,
+      after: { ip },
+    });
     return pair;
   }
 
@@ -184,14 +206,22 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     if (!row || !row.passwordHash) throw new AppError('AUTH_TOKEN_REVOKED', 'Session no longer valid');
     if (!(await this.hasher.verify(currentPassword, row.passwordHash))) throw new AppError('AUTH_CURRENT_PASSWORD_WRONG', 'The current password is wrong');
     if (currentPassword.normalize('NFC') === newPassword.normalize('NFC')) {
-      throw new AppError('VALIDATION_FAILED', 'The new password must differ from the current one', [{ path: 'newPassword', message: 'must differ from the current password' }]);
+      throw new AppError('VALIDATION_FAILED', 'The new password must differ from the current one', [
+        { path: 'newPassword', message: 'must differ from the current password' },
+      ]);
     }
     assertAcceptablePassword(newPassword, 'newPassword', row);
     const passwordHash = await this.hasher.hash(newPassword);
     const updated = await serialTransaction(this.dataSource, async (manager) => {
       const users = manager.getRepository(UserEntity);
       const fresh = await users.findOneOrFail({ where: { id: user.id } });
-      const next = { passwordHash, mustChangePassword: false, tokenVersion: fresh.tokenVersion + 1, sessionEpoch: fresh.sessionEpoch + 1, updatedAt: this.isoNow() };
+      const next = {
+        passwordHash,
+        mustChangePassword: false,
+        tokenVersion: fresh.tokenVersion + 1,
+        sessionEpoch: fresh.sessionEpoch + 1,
+        updatedAt: this.isoNow(),
+      };
       await users.update({ id: user.id }, next);
       await manager
         .getRepository(AuthSessionEntity)
@@ -209,7 +239,12 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
   async verifyAccessToken(token: string, options: VerifyOptions = {}): Promise<AuthenticatedUser> {
     let claims: Record<string, unknown>;
     try {
-      claims = await verifyJwtHs256(token, this.signingKey, { nowSeconds: Math.floor(this.clock.now() / 1000), issuer: ISSUER, audience: AUDIENCE, leewaySeconds: LEEWAY_SECONDS });
+      claims = await verifyJwtHs256(token, this.signingKey, {
+        nowSeconds: Math.floor(this.clock.now() / 1000),
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        leewaySeconds: LEEWAY_SECONDS,
+      });
     } catch (error) {
       if (error instanceof JwtError && error.reason === 'expired') throw new AppError('AUTH_TOKEN_EXPIRED', 'Access token expired; refresh it');
       if (error instanceof JwtError) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
@@ -251,7 +286,14 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
       chunk.forEach((token, i) => {
         const session = sessionById.get(token.sessionId);
         const user = userById.get(token.userId);
-        const live = session !== undefined && user !== undefined && session.userId === user.id && !user.disabled && session.revokedAt === null && session.epoch === user.sessionEpoch && token.tokenVersion === user.tokenVersion;
+        const live =
+          session !== undefined &&
+          user !== undefined &&
+          session.userId === user.id &&
+          !user.disabled &&
+          session.revokedAt === null &&
+          session.epoch === user.sessionEpoch &&
+          token.tokenVersion === user.tokenVersion;
         if (!live) revoked.add(start + i);
       });
     }
@@ -333,7 +375,13 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     if (this.refusalsAudited.has(name)) return;
     this.refusalsAudited.set(name, true);
     this.logger.warn(`Login refused by the per-account limit for "${name}" from ${ip}; retry in ${refusal.retryAfterSeconds} s`);
-    await this.audit.record({ actor: null, action: 'auth.rate_limited', targetType: 'user', targetId: null, after: { username: name, ip, limit: 'account', retryAfterSeconds: refusal.retryAfterSeconds } });
+    await this.audit.record({
+      actor: null,
+      action: 'auth.rate_limited',
+      targetType: 'user',
+      targetId: null,
+      after: { username: name, ip, limit: 'account', retryAfterSeconds: refusal.retryAfterSeconds },
+    });
   }
 
   private async revokeSession(session: { readonly id: string; readonly userId: string }, reason: string): Promise<void> {

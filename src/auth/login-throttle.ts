@@ -14,8 +14,7 @@ export interface LoginThrottlePolicy {
 export const HOUR_MS = 3_600_000;
 
 export type LoginThrottleDecision =
-  | { readonly allowed: true }
-  | { readonly allowed: false; readonly reason: 'delay' | 'locked'; readonly retryAfterSeconds: number };
+  { readonly allowed: true } | { readonly allowed: false; readonly reason: 'delay' | 'locked'; readonly retryAfterSeconds: number };
 
 /** `failures`: times (ms) of the account's failed logins since its last successful one. */
 export function loginThrottle(failures: readonly number[], nowMs: number, policy: LoginThrottlePolicy): LoginThrottleDecision {

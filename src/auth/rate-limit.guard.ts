@@ -45,7 +45,10 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
     const name = request.throttler.name as RateLimitName;
-    const names = this.reflector.getAllAndOverride<readonly RateLimitName[] | undefined>(RATE_LIMITS, [request.context.getHandler(), request.context.getClass()]);
+    const names = this.reflector.getAllAndOverride<readonly RateLimitName[] | undefined>(RATE_LIMITS, [
+      request.context.getHandler(),
+      request.context.getClass(),
+    ]);
     if (!names?.includes(name)) return true;
     try {
       return await super.handleRequest(request);
@@ -65,6 +68,12 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (this.refusalsAudited.has(key)) return;
     this.refusalsAudited.set(key, true);
     this.logger.warn(`Login refused by a rate limit (${name}) for "${username}" from ${ip}; retry in ${error.retryAfterSeconds} s`);
-    await this.audit.record({ actor: null, action: 'auth.rate_limited', targetType: 'user', targetId: null, after: { username, ip, limit: name, retryAfterSeconds: error.retryAfterSeconds } });
+    await this.audit.record({
+      actor: null,
+      action: 'auth.rate_limited',
+      targetType: 'user',
+      targetId: null,
+      after: { username, ip, limit: name, retryAfterSeconds: error.retryAfterSeconds },
+    });
   }
 }

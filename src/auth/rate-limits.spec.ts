@@ -31,7 +31,9 @@ describe('rate limits', () => {
     const a = await trackerOf('login-address-account', { ip: '203.0.113.7', body: { username: '  Trainee1 ' } });
     expect(a).toBe(await trackerOf('login-address-account', { ip: '203.0.113.7', body: { username: 'trainee1' } }));
     expect(a).not.toBe(await trackerOf('login-address-account', { ip: '203.0.113.8', body: { username: 'trainee1' } }));
-    expect(await trackerOf('login-address', { ip: '203.0.113.7', body: { username: 'x' } })).toBe(await trackerOf('login-address', { ip: '203.0.113.7', body: {} }));
+    expect(await trackerOf('login-address', { ip: '203.0.113.7', body: { username: 'x' } })).toBe(
+      await trackerOf('login-address', { ip: '203.0.113.7', body: {} }),
+    );
     expect(loginAccountName('Cafe\u0301')).toBe(loginAccountName('Café'));
     expect(rateLimitSubject({ ip: undefined, body: { username: 42 } })).toEqual({ ip: 'unknown', username: '' });
   });

@@ -75,7 +75,13 @@ export function sleep(ms: number): Promise<void> {
 
 export function loadScenarioFile(path: string): Scenario {
   const parsed = parseScenario(readFileSync(path));
-  if (!parsed.ok) throw new Error(`${path}: ${parsed.problems.slice(0, 3).map((p) => `${p.path} ${p.message}`).join('; ')}`);
+  if (!parsed.ok)
+    throw new Error(
+      `${path}: ${parsed.problems
+        .slice(0, 3)
+        .map((p) => `${p.path} ${p.message}`)
+        .join('; ')}`,
+    );
   return parsed.scenario;
 }
 
@@ -105,7 +111,8 @@ export async function login(baseUrl: string, username: string, password = DEMO_P
 }
 
 export async function uploadFile(baseUrl: string, token: string, path: string): Promise<string> {
-  return (await expectOk(call<{ versionId: string }>(baseUrl, token, 'POST', '/scenarios', { source: readFileSync(path, 'utf8') }), `upload ${path}`)).versionId;
+  return (await expectOk(call<{ versionId: string }>(baseUrl, token, 'POST', '/scenarios', { source: readFileSync(path, 'utf8') }), `upload ${path}`))
+    .versionId;
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight. */

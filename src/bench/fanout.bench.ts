@@ -10,7 +10,20 @@ import { scheduledWallMs, toStreamEvent } from '../exercises/exercise-views.js';
 import { parseScenario } from '../scenarios/scenario-parser.js';
 import type { ClientsIn, ClientsOut, SocketSpec } from './bench-clients.js';
 import { type BenchResult, judged } from './bench-result.js';
-import { call, Child, gatewayNamespace, expectOk, login, machineNote, preciseNow, round, seedTrainees, sleep, startInProcessServer, summarize } from './bench-support.js';
+import {
+  call,
+  Child,
+  gatewayNamespace,
+  expectOk,
+  login,
+  machineNote,
+  preciseNow,
+  round,
+  seedTrainees,
+  sleep,
+  startInProcessServer,
+  summarize,
+} from './bench-support.js';
 import { generateScenario } from './generated-scenario.js';
 
 const TEAMS = 50;
@@ -150,7 +163,12 @@ async function runBaseline(clients: ClientPool, source: string): Promise<RunFigu
     const now = clock.now();
     for (const [teamId, batch] of batches) {
       if (batch.events.length === 0) continue;
-      const message: StreamBatch = { exerciseId: 'baseline', teamId, events: batch.events.map((e) => toStreamEvent(e, scheduledWallMs(snapshot, e.virtualMs, now))), replay: false };
+      const message: StreamBatch = {
+        exerciseId: 'baseline',
+        teamId,
+        events: batch.events.map((e) => toStreamEvent(e, scheduledWallMs(snapshot, e.virtualMs, now))),
+        replay: false,
+      };
       namespace.to(`team:${teamId}`).emit('exercise:events', message);
     }
   });
@@ -181,7 +199,10 @@ async function runServer(clients: ClientPool, source: string): Promise<RunFigure
     const exercise = await expectOk(
       call<{ id: string }>(baseUrl, instructor, 'POST', '/exercises', {
         scenarioVersionId: version.versionId,
-        teams: Array.from({ length: TEAMS }, (_, t) => ({ name: `Đội ${t + 1}`, memberIds: trainees.slice(t * PER_TEAM, (t + 1) * PER_TEAM).map((u) => u.id) })),
+        teams: Array.from({ length: TEAMS }, (_, t) => ({
+          name: `Đội ${t + 1}`,
+          memberIds: trainees.slice(t * PER_TEAM, (t + 1) * PER_TEAM).map((u) => u.id),
+        })),
         speed: SPEED,
         seed: 1,
       }),
@@ -255,7 +276,13 @@ export async function benchFanout(root: string): Promise<BenchResult[]> {
       },
       false,
     ),
-    { name: 'fanout.latency.p50_ms', value: round(real.latency.p50), unit: 'ms', baseline: round(baseline.latency.p50), notes: 'same run as fanout.latency.p99_ms' },
+    {
+      name: 'fanout.latency.p50_ms',
+      value: round(real.latency.p50),
+      unit: 'ms',
+      baseline: round(baseline.latency.p50),
+      notes: 'same run as fanout.latency.p99_ms',
+    },
     {
       name: 'fanout.server_publish.p99_ms',
       value: round(real.publish?.p99 ?? Number.NaN),

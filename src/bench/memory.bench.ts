@@ -48,8 +48,14 @@ export async function benchMemory(root: string): Promise<BenchResult[]> {
     const instructor = await login(setup.baseUrl, 'instructor');
     const trainees = await seedTrainees(setup.baseUrl, admin, SOCKETS, 'mem');
     const versionId = await uploadFile(setup.baseUrl, instructor, join(root, 'scenarios', 'portal-defacement.yaml'));
-    const teams = Array.from({ length: SOCKETS / PER_TEAM }, (_, t) => ({ name: `Đội ${t + 1}`, memberIds: trainees.slice(t * PER_TEAM, (t + 1) * PER_TEAM).map((u) => u.id) }));
-    const exercise = await expectOk(call<{ id: string }>(setup.baseUrl, instructor, 'POST', '/exercises', { scenarioVersionId: versionId, teams, speed: 1, seed: 1 }), 'create exercise');
+    const teams = Array.from({ length: SOCKETS / PER_TEAM }, (_, t) => ({
+      name: `Đội ${t + 1}`,
+      memberIds: trainees.slice(t * PER_TEAM, (t + 1) * PER_TEAM).map((u) => u.id),
+    }));
+    const exercise = await expectOk(
+      call<{ id: string }>(setup.baseUrl, instructor, 'POST', '/exercises', { scenarioVersionId: versionId, teams, speed: 1, seed: 1 }),
+      'create exercise',
+    );
     // Live but quiet while we measure: started (so the engine is loaded) and paused.
     await expectOk(call(setup.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`), 'start');
     await expectOk(call(setup.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/pause`), 'pause');
@@ -59,7 +65,12 @@ export async function benchMemory(root: string): Promise<BenchResult[]> {
     server = measured.child;
     const join_ = { exerciseId: exercise.id, lastSeq: 0 };
     // Warm-up: the first connections load code paths once (socket.io, ws, the join queries).
-    clients.send({ type: 'connect', url: measured.baseUrl, sockets: trainees.slice(0, WARM_UP_SOCKETS).map((u) => ({ auth: { token: u.token }, join: join_ })), concurrency: 10 });
+    clients.send({
+      type: 'connect',
+      url: measured.baseUrl,
+      sockets: trainees.slice(0, WARM_UP_SOCKETS).map((u) => ({ auth: { token: u.token }, join: join_ })),
+      concurrency: 10,
+    });
     await clients.next(isConnected);
     clients.send({ type: 'close' });
     await clients.next(isClosed);

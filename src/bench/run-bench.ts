@@ -25,13 +25,18 @@ const BENCHES: ReadonlyArray<{ name: string; run: Bench }> = [
  */
 function runIsolated(name: string): Promise<BenchResult[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--only=${name}`, '--json', '--in-process'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--only=${name}`, '--json', '--in-process'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
     child.once('error', reject);
     child.once('exit', (code) => {
-      const results = out.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as BenchResult);
+      const results = out
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as BenchResult);
       // Exit code 1 only says a target was missed; the results say which.
       if (code === 0 || code === 1) resolve(results);
       else reject(new Error(`benchmark ${name} exited with ${code}`));

@@ -20,7 +20,13 @@ export function benchScenarioValidate(root: string): BenchResult[] {
     const started = performance.now();
     const result = parseScenario(bytes);
     const elapsed = performance.now() - started;
-    if (!result.ok) throw new Error(`the flagship scenario is invalid: ${result.problems.slice(0, 3).map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    if (!result.ok)
+      throw new Error(
+        `the flagship scenario is invalid: ${result.problems
+          .slice(0, 3)
+          .map((p) => `${p.path} ${p.message}`)
+          .join('; ')}`,
+      );
     if (run >= WARMUP) timings.push(elapsed);
   }
   timings.sort((a, b) => a - b);

@@ -52,7 +52,13 @@ export function syntheticScenario(): Scenario {
     id: 'bench-scoring',
     duration: '2h',
     timeline,
-    incidents: [0, 1, 2].map((n) => ({ id: `inc-${n}`, title: text(`Incident ${n}`), severity: 'high' as const, legalClass: 'ordinary' as const, assets: ['portal'] })),
+    incidents: [0, 1, 2].map((n) => ({
+      id: `inc-${n}`,
+      title: text(`Incident ${n}`),
+      severity: 'high' as const,
+      legalClass: 'ordinary' as const,
+      assets: ['portal'],
+    })),
     responses: Array.from({ length: 20 }, (_, n) => ({
       id: `r-${n}`,
       action: 'block-ip' as const,
@@ -89,7 +95,12 @@ function syntheticLog(scenario: Scenario, team: number, teamId: string): Recorde
   const rand = lcg(team + 1);
   const user = (i: number) => `00000000-0000-4000-9000-${(team * 4 + (i % 4)).toString(16).padStart(12, '0')}`;
   const drafts: Array<{ atMs: number; userIndex: number; action: Draft }> = [];
-  for (let n = 0; n < 3; n++) drafts.push({ atMs: 0, userIndex: 0, action: { type: 'incident.create', title: `Incident ${n}`, alertIds: [], severity: 'high', legalClass: rand() < 0.8 ? 'ordinary' : 'serious' } });
+  for (let n = 0; n < 3; n++)
+    drafts.push({
+      atMs: 0,
+      userIndex: 0,
+      action: { type: 'incident.create', title: `Incident ${n}`, alertIds: [], severity: 'high', legalClass: rand() < 0.8 ? 'ordinary' : 'serious' },
+    });
   const pendingLinks = new Map<string, string[]>();
   scenario.timeline.forEach((alert, i) => {
     const delivered = (alert.at ?? 0) * 1000;
@@ -97,10 +108,27 @@ function syntheticLog(scenario: Scenario, team: number, teamId: string): Recorde
     const right = rand() < 0.75;
     const tp = alert.answer.verdict === 'true-positive';
     const verdict = right ? alert.answer.verdict : tp ? 'false-positive' : 'true-positive';
-    drafts.push({ atMs: delivered + 60_000, userIndex: i, action: { type: 'alert.verdict', alertId: alert.id, verdict, ...(verdict === 'true-positive' ? {} : { reason: 'checked' }) } });
+    drafts.push({
+      atMs: delivered + 60_000,
+      userIndex: i,
+      action: { type: 'alert.verdict', alertId: alert.id, verdict, ...(verdict === 'true-positive' ? {} : { reason: 'checked' }) },
+    });
     if (verdict !== 'true-positive') return;
-    drafts.push({ atMs: delivered + 70_000, userIndex: i, action: { type: 'alert.severity', alertId: alert.id, severity: SEVERITIES[Math.floor(rand() * 4)] } });
-    drafts.push({ atMs: delivered + 90_000, userIndex: i, action: { type: 'route', target: { alertId: alert.id }, to: rand() < 0.7 && alert.answer.routing.length ? alert.answer.routing : ['soc', 'csirt'], escalate: false } });
+    drafts.push({
+      atMs: delivered + 70_000,
+      userIndex: i,
+      action: { type: 'alert.severity', alertId: alert.id, severity: SEVERITIES[Math.floor(rand() * 4)] },
+    });
+    drafts.push({
+      atMs: delivered + 90_000,
+      userIndex: i,
+      action: {
+        type: 'route',
+        target: { alertId: alert.id },
+        to: rand() < 0.7 && alert.answer.routing.length ? alert.answer.routing : ['soc', 'csirt'],
+        escalate: false,
+      },
+    });
     if (alert.answer.incident !== null && rand() < 0.8) {
       const incidentId = `INC-${Number(alert.answer.incident.slice(4)) + 1}`;
       const list = pendingLinks.get(incidentId) ?? [];
@@ -112,21 +140,34 @@ function syntheticLog(scenario: Scenario, team: number, teamId: string): Recorde
       }
     }
   });
-  for (const [incidentId, list] of pendingLinks) if (list.length) drafts.push({ atMs: 7_000_000, userIndex: 1, action: { type: 'incident.link', incidentId, alertIds: list } });
+  for (const [incidentId, list] of pendingLinks)
+    if (list.length) drafts.push({ atMs: 7_000_000, userIndex: 1, action: { type: 'incident.link', incidentId, alertIds: list } });
   scenario.responses.forEach((r, n) => {
-    if (rand() < 0.7) drafts.push({ atMs: n * 40 * 7 * 1000 + Math.floor(rand() * 2_400_000), userIndex: 2, action: { type: 'response', action: r.action, target: r.target ?? '' } });
+    if (rand() < 0.7)
+      drafts.push({
+        atMs: n * 40 * 7 * 1000 + Math.floor(rand() * 2_400_000),
+        userIndex: 2,
+        action: { type: 'response', action: r.action, target: r.target ?? '' },
+      });
   });
   scenario.reporting.forEach((o, n) => {
     if (rand() < 0.8) {
       drafts.push({
         atMs: n * 700_000 + 600_000,
         userIndex: 3,
-        action: { type: 'report.file', kind: o.kind, recipients: rand() < 0.5 ? ['soc', 'csirt'] : ['soc'], incidentId: 'INC-1', content: { whatHappened: 'x', affectedSystems: rand() < 0.5 ? ['portal'] : [], iocs: [], impact: 'y' } },
+        action: {
+          type: 'report.file',
+          kind: o.kind,
+          recipients: rand() < 0.5 ? ['soc', 'csirt'] : ['soc'],
+          incidentId: 'INC-1',
+          content: { whatHappened: 'x', affectedSystems: rand() < 0.5 ? ['portal'] : [], iocs: [], impact: 'y' },
+        },
       });
     }
   });
   for (let n = 1; n <= 3; n++) {
-    for (const phase of ['containment', 'eradication', 'recovery']) drafts.push({ atMs: 6_600_000, userIndex: 0, action: { type: 'incident.update', incidentId: `INC-${n}`, phase } });
+    for (const phase of ['containment', 'eradication', 'recovery'])
+      drafts.push({ atMs: 6_600_000, userIndex: 0, action: { type: 'incident.update', incidentId: `INC-${n}`, phase } });
   }
   drafts.sort((a, b) => a.atMs - b.atMs);
   return drafts.map((d, i) => {
@@ -160,7 +201,21 @@ export async function seed(dataSource: DataSource, log: ExerciseLogRepository, s
   db.transaction(() => {
     db.prepare(
       'INSERT INTO scenario_versions (id, scenario_id, version, content_hash, title_vi, title_en, origin, format, source_text, normalized_json, event_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(versionId, scenario.id, scenario.version, 'bench', scenario.title.vi, scenario.title.en, 'upload', 'json', '{}', JSON.stringify(scenario), scenario.timeline.length, null, now);
+    ).run(
+      versionId,
+      scenario.id,
+      scenario.version,
+      'bench',
+      scenario.title.vi,
+      scenario.title.en,
+      'upload',
+      'json',
+      '{}',
+      JSON.stringify(scenario),
+      scenario.timeline.length,
+      null,
+      now,
+    );
     const clock = JSON.stringify({ status: 'running', anchorWallMs: Date.now(), anchorVirtualMs: scenario.duration * 1000, speed: 1 });
     db.prepare(
       'INSERT INTO exercises (id, scenario_version_id, title, status, era, seed, start_mode, scheduled_at, score_visibility, clock_json, org_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -175,12 +230,34 @@ export async function seed(dataSource: DataSource, log: ExerciseLogRepository, s
     const delivered: LoggedEvent[] = scenario.timeline.map((alert, i) => {
       const ms = (alert.at ?? 0) * 1000;
       // A trainee-facing alert of realistic size (the scorer never reads it).
-      const payload = { id: alert.id, layer: alert.layer, sensor: alert.sensor, severity: alert.severity, title: alert.title, description: alert.description, observables: [{ type: 'ip', value: `198.51.100.${i % 250}` }], raw: `ids alert ${alert.id} from 198.51.100.${i % 250}` };
-      return { seq: i + 1, eventId: alert.id, virtualMs: ms, deliveredVirtualMs: ms, scheduledWallMs: 1_763_900_000_000 + ms, catchUp: false, origin: 'timeline', alert: payload };
+      const payload = {
+        id: alert.id,
+        layer: alert.layer,
+        sensor: alert.sensor,
+        severity: alert.severity,
+        title: alert.title,
+        description: alert.description,
+        observables: [{ type: 'ip', value: `198.51.100.${i % 250}` }],
+        raw: `ids alert ${alert.id} from 198.51.100.${i % 250}`,
+      };
+      return {
+        seq: i + 1,
+        eventId: alert.id,
+        virtualMs: ms,
+        deliveredVirtualMs: ms,
+        scheduledWallMs: 1_763_900_000_000 + ms,
+        catchUp: false,
+        origin: 'timeline',
+        alert: payload,
+      };
     });
     const journal: JournalAppend[] = syntheticLog(scenario, t, teamId).map((recorded) => ({
       ordinal: ordinal++,
-      entry: { type: 'action', teamId, action: { type: 'other', kind: String(recorded.action.type), actionId: recorded.actionId, virtualMs: recorded.virtualMs } },
+      entry: {
+        type: 'action',
+        teamId,
+        action: { type: 'other', kind: String(recorded.action.type), actionId: recorded.actionId, virtualMs: recorded.virtualMs },
+      },
       userId: recorded.userId,
       wallMs: recorded.wallMs,
       teamSeq: recorded.seq,
@@ -257,7 +334,9 @@ export async function benchScoring(): Promise<BenchResult[]> {
 
     const results: BenchResult[] = [];
     // While it runs, the logs are rows (the live board keeps them in memory; this is a cold read).
-    results.push(await measure('scoring-running-exercise-totals-from-rows', 'totals', 'running exercise, every team from the journal and event rows', undefined));
+    results.push(
+      await measure('scoring-running-exercise-totals-from-rows', 'totals', 'running exercise, every team from the journal and event rows', undefined),
+    );
 
     // Finish: computed from the rows with every line item, stored as a score version.
     await dataSource.query(`UPDATE exercises SET status = 'finished', clock_json = ? WHERE id = ?`, [
@@ -265,7 +344,15 @@ export async function benchScoring(): Promise<BenchResult[]> {
       EXERCISE_ID,
     ]);
     results.push(await store('scoring-finish-store-200-teams', 'finish (from the rows)'));
-    results.push(await measure('scoring-exercise-totals-200-teams-x-1000-alerts', 'totals', 'finished exercise scored from its logs (journal and event rows)', TARGET_MS, TIMED_RUNS));
+    results.push(
+      await measure(
+        'scoring-exercise-totals-200-teams-x-1000-alerts',
+        'totals',
+        'finished exercise scored from its logs (journal and event rows)',
+        TARGET_MS,
+        TIMED_RUNS,
+      ),
+    );
     results.push(await measure('scoring-exercise-full-200-teams-x-1000-alerts', 'full', 'finished exercise scored from its logs, every line item', undefined));
     results.push(await store('scoring-rescore-store-200-teams', 're-score (from the rows), every line item stored as a new version'));
     const cpu = process.cpuUsage();

@@ -108,7 +108,11 @@ export function runValidate(args: readonly string[], io: CliIo): number {
   for (const file of files) {
     const shown = relative(io.cwd, file) || file;
     const result = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
-    reports.push(result.ok ? { file: shown, valid: true, problems: [], warnings: result.warnings } : { file: shown, valid: false, problems: result.problems, warnings: [] });
+    reports.push(
+      result.ok
+        ? { file: shown, valid: true, problems: [], warnings: result.warnings }
+        : { file: shown, valid: false, problems: result.problems, warnings: [] },
+    );
   }
   const allValid = reports.every((r) => r.valid);
   if (json) {
@@ -192,9 +196,13 @@ export function runSimulate(args: readonly string[], io: CliIo): number {
   const c = result.score.components;
   io.out(`${result.scenarioId} — solver ${solver}, seed ${result.seed}: ${result.score.total} / ${result.score.maxScore} (index ${result.score.index})`);
   for (const component of [c.detection, c.response, c.coordination, c.incident]) {
-    io.out(`  ${component.id.padEnd(13)} ${String(component.score).padStart(8)} / ${component.effectiveWeight}${component.applicable ? '' : '  (not applicable)'}`);
+    io.out(
+      `  ${component.id.padEnd(13)} ${String(component.score).padStart(8)} / ${component.effectiveWeight}${component.applicable ? '' : '  (not applicable)'}`,
+    );
   }
-  io.out(`  ${result.delivered.length} alerts delivered, ${result.actions.length} actions, triggers fired: ${result.fired.map((f) => f.triggerId).join(', ') || 'none'}`);
+  io.out(
+    `  ${result.delivered.length} alerts delivered, ${result.actions.length} actions, triggers fired: ${result.fired.map((f) => f.triggerId).join(', ') || 'none'}`,
+  );
   return 0;
 }
 

@@ -6,10 +6,7 @@ import type { Role } from '../contracts/auth.schema.js';
  * anything without a policy, and the access-matrix test fails on an undeclared route.
  * Finer checks (team membership, organisation) happen in the services.
  */
-export type AccessPolicy =
-  | { readonly kind: 'public' }
-  | { readonly kind: 'authenticated' }
-  | { readonly kind: 'roles'; readonly roles: readonly Role[] };
+export type AccessPolicy = { readonly kind: 'public' } | { readonly kind: 'authenticated' } | { readonly kind: 'roles'; readonly roles: readonly Role[] };
 
 export const ACCESS_POLICY_KEY = 'soc-drill:access';
 

@@ -15,7 +15,10 @@ class Handlers {
   undeclared(): void {}
 }
 
-function httpContext(handler: keyof Handlers, authorization?: string): { context: ExecutionContext; request: { headers: Record<string, string>; user?: AuthenticatedUser } } {
+function httpContext(
+  handler: keyof Handlers,
+  authorization?: string,
+): { context: ExecutionContext; request: { headers: Record<string, string>; user?: AuthenticatedUser } } {
   const request: { headers: Record<string, string>; user?: AuthenticatedUser } = { headers: authorization ? { authorization } : {} };
   const context = {
     getType: () => 'http',

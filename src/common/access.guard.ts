@@ -14,7 +14,7 @@ export interface SocketWithUser {
 /** The token of an `Authorization: Bearer <token>` header; undefined when there is no header at all. */
 export function bearerToken(header: string | string[] | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
-  const value = Array.isArray(header) ? header[0] ?? '' : header;
+  const value = Array.isArray(header) ? (header[0] ?? '') : header;
   const match = /^Bearer +([^\s]+) *$/i.exec(value);
   if (!match) throw new AppError('AUTH_TOKEN_INVALID', 'Authorization header must be "Bearer <token>"');
   return match[1];

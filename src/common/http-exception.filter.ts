@@ -34,12 +34,18 @@ export function toErrorBody(exception: unknown): { status: number; body: ErrorBo
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code: ErrorCode =
-      status === 404 ? 'ROUTE_NOT_FOUND'
-        : status === 401 ? 'AUTH_REQUIRED'
-          : status === 403 ? 'FORBIDDEN'
-            : status === 413 ? 'PAYLOAD_TOO_LARGE'
-              : status === 429 ? 'RATE_LIMITED'
-                : status >= 500 ? 'INTERNAL_ERROR'
+      status === 404
+        ? 'ROUTE_NOT_FOUND'
+        : status === 401
+          ? 'AUTH_REQUIRED'
+          : status === 403
+            ? 'FORBIDDEN'
+            : status === 413
+              ? 'PAYLOAD_TOO_LARGE'
+              : status === 429
+                ? 'RATE_LIMITED'
+                : status >= 500
+                  ? 'INTERNAL_ERROR'
                   : 'VALIDATION_FAILED';
     return { status: httpStatusFor(code), body: { error: { code, message: exception.message } } };
   }
@@ -67,7 +73,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return;
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = toErrorBody(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (response.headersSent) return;
     if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(status).json(body);

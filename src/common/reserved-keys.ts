@@ -27,5 +27,7 @@ export function findReservedKey(value: unknown): string | null {
 export function rejectReservedKeys(request: Request, _response: Response, next: NextFunction): void {
   const path = request.is('application/json') ? findReservedKey(request.body as unknown) : null;
   if (path === null) return next();
-  next(new AppError('VALIDATION_FAILED', 'Request validation failed', [{ path, message: 'reserved key: __proto__, constructor and prototype are not accepted' }]));
+  next(
+    new AppError('VALIDATION_FAILED', 'Request validation failed', [{ path, message: 'reserved key: __proto__, constructor and prototype are not accepted' }]),
+  );
 }

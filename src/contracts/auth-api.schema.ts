@@ -114,9 +114,7 @@ export type UserPage = z.infer<typeof UserPageSchema>;
 
 // ---- organisations and units (admin) ----
 
-export const UnitViewSchema = z
-  .object({ id: z.string(), orgId: z.string(), code: z.string(), name: z.string(), createdAt: z.string() })
-  .meta({ id: 'Unit' });
+export const UnitViewSchema = z.object({ id: z.string(), orgId: z.string(), code: z.string(), name: z.string(), createdAt: z.string() }).meta({ id: 'Unit' });
 export type UnitView = z.infer<typeof UnitViewSchema>;
 
 export const OrganisationViewSchema = z

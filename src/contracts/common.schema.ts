@@ -38,7 +38,12 @@ export function formatDuration(seconds: number): string {
   if (seconds === 0) return '0s';
   const parts: string[] = [];
   let rest = Math.floor(seconds);
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) parts.push(`${n}${unit}`);
     rest -= n * size;
@@ -52,8 +57,15 @@ export function formatDuration(seconds: number): string {
  */
 export const DurationSchema = z
   .union([
-    z.number().int().min(0).max(366 * 86_400),
-    z.string().regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, 'must be a duration like "90s", "15m", "1h20m" or "5d"').min(2),
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(366 * 86_400),
+    z
+      .string()
+      .regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, 'must be a duration like "90s", "15m", "1h20m" or "5d"')
+      .min(2),
   ])
   .transform((value) => (typeof value === 'number' ? value : (parseDuration(value) ?? 0)))
   .meta({ description: 'Virtual-time duration: seconds, or a text such as "90s", "15m", "1h20m", "5d".' });
@@ -76,6 +88,4 @@ export const EraSchema = z.enum(ERAS).meta({
 export type Era = z.infer<typeof EraSchema>;
 
 /** ATT&CK technique id such as T1190 or T1505.003. */
-export const AttackTechniqueSchema = z
-  .string()
-  .regex(/^T\d{4}(?:\.\d{3})?$/, 'must be an ATT&CK technique id such as T1190 or T1505.003');
+export const AttackTechniqueSchema = z.string().regex(/^T\d{4}(?:\.\d{3})?$/, 'must be an ATT&CK technique id such as T1190 or T1505.003');

@@ -30,7 +30,10 @@ export const CreateExerciseSchema = z
     title: z.string().trim().min(1).max(200).optional(),
     teams: z.array(TeamInputSchema).min(1).max(200),
     speed: SpeedSchema.default(1),
-    seed: z.union([z.string().min(1).max(64), z.number().int()]).transform(String).optional(),
+    seed: z
+      .union([z.string().min(1).max(64), z.number().int()])
+      .transform(String)
+      .optional(),
     era: EraSchema.optional(),
     startMode: z.enum(['manual', 'scheduled']).default('manual'),
     scheduledAt: z.iso.datetime().optional(),
@@ -39,7 +42,10 @@ export const CreateExerciseSchema = z
     allowOvertime: z.boolean().default(false).meta({ description: 'Keep running past the scenario duration until an instructor finishes it.' }),
   })
   .strict()
-  .refine((v) => v.startMode === 'manual' || v.scheduledAt !== undefined, { message: 'scheduledAt is required when startMode is "scheduled"', path: ['scheduledAt'] })
+  .refine((v) => v.startMode === 'manual' || v.scheduledAt !== undefined, {
+    message: 'scheduledAt is required when startMode is "scheduled"',
+    path: ['scheduledAt'],
+  })
   .meta({ id: 'CreateExercise' });
 export type CreateExercise = z.output<typeof CreateExerciseSchema>;
 
@@ -102,10 +108,7 @@ export const SetOvertimeSchema = z.object({ allowOvertime: z.boolean() }).strict
 
 export const SetSpeedSchema = z.object({ speed: SpeedSchema }).strict().meta({ id: 'SetSpeed' });
 export const SeekSchema = z
-  .union([
-    z.object({ virtualMs: z.number().int().min(0) }).strict(),
-    z.object({ phase: z.string().min(1).max(80) }).strict(),
-  ])
+  .union([z.object({ virtualMs: z.number().int().min(0) }).strict(), z.object({ phase: z.string().min(1).max(80) }).strict()])
   .meta({ id: 'Seek', description: 'Seek forward to a virtual time (ms) or to the first pending event of a kill-chain phase.' });
 export type SeekInput = z.infer<typeof SeekSchema>;
 

@@ -13,7 +13,10 @@ import { ScoreMetricsSchema, DetectionFiguresShape } from './scoring.schema.js';
 const IdListSchema = z
   .union([z.string().max(8_000), z.array(z.string().max(200)).max(200)])
   .transform((value, ctx) => {
-    const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+    const items = (Array.isArray(value) ? value : [value])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0);
     const unique = [...new Set(items)];
     if (unique.length > 200) ctx.addIssue({ code: 'custom', message: 'at most 200 ids' });
     if (unique.some((id) => !/^[0-9a-fA-F-]{36}$/.test(id))) ctx.addIssue({ code: 'custom', message: 'ids must be UUIDs' });
@@ -56,7 +59,10 @@ export const ResultsExportQuerySchema = z
     from: DateBoundSchema.optional(),
     to: DateBoundSchema.optional(),
     lang: LanguageSchema.default('vi').meta({ description: 'Language of the headers, statuses and titles.' }),
-    variant: z.enum(CSV_VARIANTS).default('rfc4180').meta({ description: "rfc4180: ',' separator and '.' decimals; excel-vi: ';' separator and ',' decimals (Vietnamese spreadsheet settings)." }),
+    variant: z
+      .enum(CSV_VARIANTS)
+      .default('rfc4180')
+      .meta({ description: "rfc4180: ',' separator and '.' decimals; excel-vi: ';' separator and ',' decimals (Vietnamese spreadsheet settings)." }),
   })
   .strict();
 export type ResultsExportQuery = z.output<typeof ResultsExportQuerySchema>;
@@ -149,7 +155,9 @@ export const ExerciseSummarySchema = z
         computedAt: z.string(),
         bestIndex: z.number(),
         meanIndex: z.number(),
-        teams: z.array(z.object({ teamId: z.string(), teamName: z.string(), unitId: z.string().nullable(), rank: z.number().int(), total: z.number(), index: z.number() })),
+        teams: z.array(
+          z.object({ teamId: z.string(), teamName: z.string(), unitId: z.string().nullable(), rank: z.number().int(), total: z.number(), index: z.number() }),
+        ),
       })
       .nullable(),
     links: z.object({ results: z.string(), reportPdf: z.string() }),
@@ -157,7 +165,9 @@ export const ExerciseSummarySchema = z
   .meta({ id: 'ResultsExerciseSummary' });
 export type ExerciseSummary = z.infer<typeof ExerciseSummarySchema>;
 
-export const ExerciseListSchema = z.object({ from: z.string().nullable(), to: z.string().nullable(), exercises: z.array(ExerciseSummarySchema) }).meta({ id: 'ResultsExerciseList' });
+export const ExerciseListSchema = z
+  .object({ from: z.string().nullable(), to: z.string().nullable(), exercises: z.array(ExerciseSummarySchema) })
+  .meta({ id: 'ResultsExerciseList' });
 export type ExerciseList = z.infer<typeof ExerciseListSchema>;
 
 export const ExerciseResultsSchema = z
@@ -182,13 +192,21 @@ export const TrendPointSchema = z.object({
   /** Mean over the unit's teams in that exercise. */
   index: z.number(),
   total: z.number(),
-  components: z.object({ detection: z.number().nullable(), response: z.number().nullable(), coordination: z.number().nullable(), incident: z.number().nullable() }),
+  components: z.object({
+    detection: z.number().nullable(),
+    response: z.number().nullable(),
+    coordination: z.number().nullable(),
+    incident: z.number().nullable(),
+  }),
 });
 export type TrendPoint = z.infer<typeof TrendPointSchema>;
 
 export const UnitTrendSchema = z
   .object({ unit: UnitRefSchema, points: z.array(TrendPointSchema) })
-  .meta({ id: 'ResultsUnitTrend', description: 'A unit over time: index and each component index (score / component maximum), mean over its teams, one point per finished exercise.' });
+  .meta({
+    id: 'ResultsUnitTrend',
+    description: 'A unit over time: index and each component index (score / component maximum), mean over its teams, one point per finished exercise.',
+  });
 export type UnitTrend = z.infer<typeof UnitTrendSchema>;
 
 export const TrendsSchema = z.object({ units: z.array(UnitTrendSchema) }).meta({ id: 'ResultsTrends' });
@@ -255,6 +273,8 @@ export const WeaknessesSchema = z
     /** Lowest-ratio rows with something at stake (null when nothing was scored). */
     weakest: z.object({ layer: z.string().nullable(), phase: z.string().nullable(), technique: z.string().nullable() }),
   })
-  .meta({ id: 'ResultsWeaknesses', description: 'Detection breakdowns of the selected exercises summed over their teams (figures from ScoringService), with drill-down to teams and alerts.' });
+  .meta({
+    id: 'ResultsWeaknesses',
+    description: 'Detection breakdowns of the selected exercises summed over their teams (figures from ScoringService), with drill-down to teams and alerts.',
+  });
 export type Weaknesses = z.infer<typeof WeaknessesSchema>;
-

@@ -91,7 +91,9 @@ export const ScenarioBriefingSchema = z
         services: z.array(z.string()),
       }),
     ),
-    parties: z.array(z.object({ id: z.string(), kind: z.enum(PARTY_KINDS), layer: LayerSchema.nullable(), name: TextSchema, description: TextSchema.optional() })),
+    parties: z.array(
+      z.object({ id: z.string(), kind: z.enum(PARTY_KINDS), layer: LayerSchema.nullable(), name: TextSchema, description: TextSchema.optional() }),
+    ),
   })
   .meta({ id: 'ScenarioBriefing' });
 export type ScenarioBriefing = z.infer<typeof ScenarioBriefingSchema>;

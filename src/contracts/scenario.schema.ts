@@ -1,14 +1,5 @@
 import { z } from 'zod';
-import {
-  AttackTechniqueSchema,
-  DurationSchema,
-  EraSchema,
-  ERAS,
-  IdSchema,
-  LayerSchema,
-  SeveritySchema,
-  TextSchema,
-} from './common.schema.js';
+import { AttackTechniqueSchema, DurationSchema, EraSchema, ERAS, IdSchema, LayerSchema, SeveritySchema, TextSchema } from './common.schema.js';
 
 export const SCENARIO_SCHEMA_VERSION = 1;
 
@@ -17,8 +8,22 @@ export const SCENARIO_SCHEMA_VERSION = 1;
 // ---------------------------------------------------------------------------------------------
 
 export const ASSET_KINDS = [
-  'web-server', 'web-portal', 'database', 'workstation', 'file-server', 'mail-server', 'domain-controller',
-  'dns', 'firewall', 'waf', 'load-balancer', 'backup', 'network', 'cloud-service', 'saas', 'other',
+  'web-server',
+  'web-portal',
+  'database',
+  'workstation',
+  'file-server',
+  'mail-server',
+  'domain-controller',
+  'dns',
+  'firewall',
+  'waf',
+  'load-balancer',
+  'backup',
+  'network',
+  'cloud-service',
+  'saas',
+  'other',
 ] as const;
 
 export const PARTY_KINDS = [
@@ -36,16 +41,46 @@ export const PARTY_KINDS = [
 export const PartyKindSchema = z.enum(PARTY_KINDS);
 
 export const SENSORS = [
-  'waf', 'ids', 'edr', 'av', 'fim', 'page-integrity', 'uptime', 'siem', 'firewall', 'netflow', 'dns', 'proxy',
-  'mail-gateway', 'auth-log', 'db-audit', 'human-report', 'helpdesk', 'official-letter', 'assessment-report',
-  'threat-intel', 'press',
+  'waf',
+  'ids',
+  'edr',
+  'av',
+  'fim',
+  'page-integrity',
+  'uptime',
+  'siem',
+  'firewall',
+  'netflow',
+  'dns',
+  'proxy',
+  'mail-gateway',
+  'auth-log',
+  'db-audit',
+  'human-report',
+  'helpdesk',
+  'official-letter',
+  'assessment-report',
+  'threat-intel',
+  'press',
 ] as const;
 export const SensorSchema = z.enum(SENSORS).meta({ description: 'Which sensor or channel produced the alert.' });
 export type Sensor = z.infer<typeof SensorSchema>;
 
 export const OBSERVABLE_TYPES = [
-  'ip', 'domain', 'url', 'hash-md5', 'hash-sha1', 'hash-sha256', 'file-path', 'file-name', 'account', 'process',
-  'email', 'cve', 'user-agent', 'registry-key',
+  'ip',
+  'domain',
+  'url',
+  'hash-md5',
+  'hash-sha1',
+  'hash-sha256',
+  'file-path',
+  'file-name',
+  'account',
+  'process',
+  'email',
+  'cve',
+  'user-agent',
+  'registry-key',
 ] as const;
 export const ObservableTypeSchema = z.enum(OBSERVABLE_TYPES);
 
@@ -82,12 +117,20 @@ export type ResponseAction = z.infer<typeof ResponseActionSchema>;
 
 export const REPORT_KINDS = ['notification', 'emergency', 'initial', 'situation-update', 'response-plan', 'guidance-request', 'closing'] as const;
 export const ReportKindSchema = z.enum(REPORT_KINDS).meta({
-  description: 'notification (Thông báo sự cố), emergency (Báo cáo khẩn cấp), initial (Báo cáo ban đầu), situation-update (Báo cáo diễn biến tình hình), response-plan (Phương án ứng cứu), guidance-request (Xin ý kiến chỉ đạo), closing (Báo cáo kết thúc).',
+  description:
+    'notification (Thông báo sự cố), emergency (Báo cáo khẩn cấp), initial (Báo cáo ban đầu), situation-update (Báo cáo diễn biến tình hình), response-plan (Phương án ứng cứu), guidance-request (Xin ý kiến chỉ đạo), closing (Báo cáo kết thúc).',
 });
 export type ReportKind = z.infer<typeof ReportKindSchema>;
 
 export const REPORT_CONTENT_FIELDS = [
-  'what-happened', 'detected-at', 'affected-systems', 'security-level', 'impact', 'actions-taken', 'iocs', 'support-request',
+  'what-happened',
+  'detected-at',
+  'affected-systems',
+  'security-level',
+  'impact',
+  'actions-taken',
+  'iocs',
+  'support-request',
 ] as const;
 export const ReportContentFieldSchema = z.enum(REPORT_CONTENT_FIELDS);
 
@@ -122,10 +165,9 @@ export const EcsFieldsSchema = z.record(
 );
 
 /** A point in virtual time: an offset, or relative to when another event was (or will be) delivered. */
-export const TimeRefSchema = z.union([
-  DurationSchema,
-  z.object({ event: IdSchema, plus: DurationSchema.optional() }).strict(),
-]).meta({ description: 'An offset from the start ("40m"), or { event: id, plus: "10m" }: relative to an event\'s delivery.' });
+export const TimeRefSchema = z
+  .union([DurationSchema, z.object({ event: IdSchema, plus: DurationSchema.optional() }).strict()])
+  .meta({ description: 'An offset from the start ("40m"), or { event: id, plus: "10m" }: relative to an event\'s delivery.' });
 export type TimeRef = z.output<typeof TimeRefSchema>;
 
 export const AlertAnswerSchema = z
@@ -167,7 +209,10 @@ export const AlertEventSchema = z
     id: IdSchema,
     kind: z.literal('alert').default('alert'),
     at: DurationSchema.optional(),
-    after: z.object({ trigger: IdSchema, delay: DurationSchema.default(0) }).strict().optional(),
+    after: z
+      .object({ trigger: IdSchema, delay: DurationSchema.default(0) })
+      .strict()
+      .optional(),
     ...AlertBodyShape,
   })
   .strict();
@@ -178,7 +223,14 @@ export const AlertTemplateSchema = z.object({ ...AlertBodyShape }).strict();
 export type AlertTemplate = z.output<typeof AlertTemplateSchema>;
 
 export const NoiseVariableSchema = z.union([
-  z.object({ pick: z.array(z.union([z.string(), z.number()])).min(1).max(10_000) }).strict(),
+  z
+    .object({
+      pick: z
+        .array(z.union([z.string(), z.number()]))
+        .min(1)
+        .max(10_000),
+    })
+    .strict(),
   z.object({ ipv4In: z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}\/(?:[8-9]|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as 203.0.113.0/24') }).strict(),
   z.object({ int: z.tuple([z.number().int(), z.number().int()]) }).strict(),
   z.object({ hex: z.number().int().min(1).max(128) }).strict(),
@@ -220,24 +272,26 @@ export type Condition =
   | { any: Condition[] }
   | { not: Condition };
 
-export const ConditionSchema: z.ZodType<Condition, unknown> = z.lazy(() =>
-  z.union([
-    z.object({ taken: ActionMatchSchema.extend({ by: TimeRefSchema.optional() }).strict() }).strict(),
-    z.object({ notTaken: ActionMatchSchema.extend({ by: TimeRefSchema }).strict() }).strict(),
-    z.object({ verdict: z.object({ alert: IdSchema, is: VerdictSchema }).strict() }).strict(),
-    z.object({ routed: z.object({ to: IdSchema, alert: IdSchema.optional() }).strict() }).strict(),
-    z.object({ reported: z.object({ kind: ReportKindSchema, by: TimeRefSchema.optional() }).strict() }).strict(),
-    z.object({ delivered: IdSchema }).strict(),
-    z.object({ time: TimeRefSchema }).strict(),
-    z.object({ all: z.array(ConditionSchema).min(1).max(50) }).strict(),
-    z.object({ any: z.array(ConditionSchema).min(1).max(50) }).strict(),
-    z.object({ not: ConditionSchema }).strict(),
-  ]),
-).meta({
-  id: 'Condition',
-  description:
-    'taken: a response action was taken (by a time); notTaken: it was not taken by a time; verdict / routed / reported / delivered / time; all / any / not combine.',
-}) as unknown as z.ZodType<Condition, unknown>;
+export const ConditionSchema: z.ZodType<Condition, unknown> = z
+  .lazy(() =>
+    z.union([
+      z.object({ taken: ActionMatchSchema.extend({ by: TimeRefSchema.optional() }).strict() }).strict(),
+      z.object({ notTaken: ActionMatchSchema.extend({ by: TimeRefSchema }).strict() }).strict(),
+      z.object({ verdict: z.object({ alert: IdSchema, is: VerdictSchema }).strict() }).strict(),
+      z.object({ routed: z.object({ to: IdSchema, alert: IdSchema.optional() }).strict() }).strict(),
+      z.object({ reported: z.object({ kind: ReportKindSchema, by: TimeRefSchema.optional() }).strict() }).strict(),
+      z.object({ delivered: IdSchema }).strict(),
+      z.object({ time: TimeRefSchema }).strict(),
+      z.object({ all: z.array(ConditionSchema).min(1).max(50) }).strict(),
+      z.object({ any: z.array(ConditionSchema).min(1).max(50) }).strict(),
+      z.object({ not: ConditionSchema }).strict(),
+    ]),
+  )
+  .meta({
+    id: 'Condition',
+    description:
+      'taken: a response action was taken (by a time); notTaken: it was not taken by a time; verdict / routed / reported / delivered / time; all / any / not combine.',
+  }) as unknown as z.ZodType<Condition, unknown>;
 
 export const TriggerSchema = z
   .object({
@@ -338,7 +392,7 @@ export const ScoringSchema = z
       .optional()
       .meta({
         description:
-          'Triage window (default 30m): an alert\'s verdict and severity count as the team left them this long after its delivery (or at the end); trainees\' live figures move only every window (T+W, T+2W …).',
+          "Triage window (default 30m): an alert's verdict and severity count as the team left them this long after its delivery (or at the end); trainees' live figures move only every window (T+W, T+2W …).",
       }),
   })
   .strict();
@@ -403,7 +457,7 @@ export const BriefingSchema = z
     situation: TextSchema.meta({
       description: 'The target system and the situation at the start, as the team knows it before the first alert. No attack step, no decision, no time.',
     }),
-    role: TextSchema.meta({ description: 'The team\'s role in the drill: whom it plays, what it is responsible for, what it can act on.' }),
+    role: TextSchema.meta({ description: "The team's role in the drill: whom it plays, what it is responsible for, what it can act on." }),
     rulesOfEngagement: z
       .array(TextSchema)
       .min(1)
@@ -420,7 +474,7 @@ export const BriefingSchema = z
       )
       .max(100)
       .default([])
-      .meta({ description: 'Who is who: the parties the team deals with, in the organisers\' words.' }),
+      .meta({ description: "Who is who: the parties the team deals with, in the organisers' words." }),
     reportingChannels: z
       .array(
         z
@@ -445,14 +499,17 @@ export const ScenarioSchema = z
     id: IdSchema,
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.0.0'),
     title: TextSchema,
-    description: TextSchema.meta({ description: 'The instructor\'s notes on the scenario: storyline and decision points. Never shown to trainees.' }),
+    description: TextSchema.meta({ description: "The instructor's notes on the scenario: storyline and decision points. Never shown to trainees." }),
     briefing: BriefingSchema.optional().meta({ description: 'What trainees read before and during the drill (validators warn when it is missing).' }),
     difficulty: z.enum(['basic', 'intermediate', 'advanced', 'expert']),
     duration: DurationSchema.meta({ description: 'Estimated virtual duration of the drill.' }),
     tags: z.array(z.string().min(1).max(60)).max(50).default([]),
     techniques: z.array(AttackTechniqueSchema).max(200).default([]),
     era: EraSchema.default('2025').meta({ description: 'Default era; an exercise may choose another.' }),
-    eras: z.array(EraSchema).min(1).default([...ERAS]),
+    eras: z
+      .array(EraSchema)
+      .min(1)
+      .default([...ERAS]),
     target: z
       .object({
         asset: IdSchema,
@@ -471,7 +528,7 @@ export const ScenarioSchema = z
       .array(z.object({ id: IdSchema, ...AlertBodyShape }).strict())
       .max(500)
       .default([])
-      .meta({ description: 'The instructor\'s inject library: alerts delivered on demand.' }),
+      .meta({ description: "The instructor's inject library: alerts delivered on demand." }),
     incidents: z.array(IncidentKeySchema).max(100).default([]),
     responses: z.array(ExpectedResponseSchema).max(500).default([]),
     harmful: z.array(HarmfulActionSchema).max(500).default([]),
@@ -492,4 +549,3 @@ export type ScenarioInject = Scenario['injects'][number];
 export type IncidentKey = Scenario['incidents'][number];
 export type HarmfulAction = Scenario['harmful'][number];
 export type Hint = Scenario['hints'][number];
-

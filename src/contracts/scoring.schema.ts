@@ -151,7 +151,7 @@ export const ManualAdjustmentSchema = z
     by: z.string().min(1).max(120),
   })
   .strict()
-  .meta({ id: 'ManualAdjustment', description: 'A judge\'s adjustment (cộng/trừ điểm thủ công) with its reason; applied before clamping.' });
+  .meta({ id: 'ManualAdjustment', description: "A judge's adjustment (cộng/trừ điểm thủ công) with its reason; applied before clamping." });
 export type ManualAdjustment = z.infer<typeof ManualAdjustmentSchema>;
 
 export const TeamScoreSchema = z
@@ -174,9 +174,7 @@ export const TeamScoreSchema = z
         incident: ComponentScoreSchema,
       })
       .strict(),
-    breakdowns: z
-      .object({ layers: z.array(BreakdownRowSchema), phases: z.array(BreakdownRowSchema), techniques: z.array(BreakdownRowSchema) })
-      .strict(),
+    breakdowns: z.object({ layers: z.array(BreakdownRowSchema), phases: z.array(BreakdownRowSchema), techniques: z.array(BreakdownRowSchema) }).strict(),
     metrics: ScoreMetricsSchema,
     members: z.array(MemberContributionSchema),
     /** Latest virtual time (ms) of an action that earned points; earlier wins a tie. Null when none. */
@@ -208,9 +206,7 @@ const ScoreVisibilityValues = ['none', 'own', 'rank', 'full'] as const;
 const ExerciseStatusValues = ['draft', 'running', 'paused', 'finished', 'aborted'] as const;
 const Bilingual = z.object({ vi: z.string(), en: z.string() }).strict();
 
-export const ComponentTotalsSchema = z
-  .object({ detection: z.number(), response: z.number(), coordination: z.number(), incident: z.number() })
-  .strict();
+export const ComponentTotalsSchema = z.object({ detection: z.number(), response: z.number(), coordination: z.number(), incident: z.number() }).strict();
 export type ComponentTotals = z.infer<typeof ComponentTotalsSchema>;
 
 export const ScoreboardRowSchema = z
@@ -301,7 +297,11 @@ export type RescoreInput = z.infer<typeof RescoreSchema>;
 export const AdjustmentInputSchema = z
   .object({
     component: ScoreComponentIdSchema,
-    points: z.number().min(-1000).max(1000).refine((p) => p !== 0, { message: 'must not be 0' }),
+    points: z
+      .number()
+      .min(-1000)
+      .max(1000)
+      .refine((p) => p !== 0, { message: 'must not be 0' }),
     reason: z.string().trim().min(3).max(2_000),
   })
   .strict()
@@ -412,7 +412,15 @@ export const AfterActionReviewSchema = z
     adjustments: z.array(z.object({ id: z.string(), component: ScoreComponentIdSchema, points: z.number(), reason: z.string(), by: z.string() }).strict()),
     stages: z.array(
       z
-        .object({ phaseId: z.string(), name: Bilingual, firstAlertMs: z.number().int().nullable(), alerts: z.number().int(), truePositives: z.number().int(), detected: z.number().int(), missed: z.number().int() })
+        .object({
+          phaseId: z.string(),
+          name: Bilingual,
+          firstAlertMs: z.number().int().nullable(),
+          alerts: z.number().int(),
+          truePositives: z.number().int(),
+          detected: z.number().int(),
+          missed: z.number().int(),
+        })
         .strict(),
     ),
     timeline: z.array(AarTimelineEntrySchema),
@@ -465,10 +473,29 @@ export const AfterActionReviewSchema = z
         ),
         reports: z.array(
           z
-            .object({ id: z.string(), kind: z.string(), recipients: z.array(z.string()), fromMs: z.number().int().nullable(), dueMs: z.number().int().nullable(), requiredContent: z.array(z.string()), legalBasis: Bilingual })
+            .object({
+              id: z.string(),
+              kind: z.string(),
+              recipients: z.array(z.string()),
+              fromMs: z.number().int().nullable(),
+              dueMs: z.number().int().nullable(),
+              requiredContent: z.array(z.string()),
+              legalBasis: Bilingual,
+            })
             .strict(),
         ),
-        harmful: z.array(z.object({ id: z.string(), action: z.string(), target: z.string().nullable(), penalty: z.number(), reason: Bilingual, takenMs: z.number().int().nullable() }).strict()),
+        harmful: z.array(
+          z
+            .object({
+              id: z.string(),
+              action: z.string(),
+              target: z.string().nullable(),
+              penalty: z.number(),
+              reason: Bilingual,
+              takenMs: z.number().int().nullable(),
+            })
+            .strict(),
+        ),
       })
       .strict(),
     metrics: ScoreMetricsSchema,

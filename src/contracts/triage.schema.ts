@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { SeveritySchema } from './common.schema.js';
-import {
-  IncidentPhaseSchema,
-  LegalClassSchema,
-  ObservableSchema,
-  ReportKindSchema,
-  ResponseActionSchema,
-  VerdictSchema,
-} from './scenario.schema.js';
+import { IncidentPhaseSchema, LegalClassSchema, ObservableSchema, ReportKindSchema, ResponseActionSchema, VerdictSchema } from './scenario.schema.js';
 
 /**
  * Trainee actions. Every action carries a client-generated `actionId` (a retry with the same id is
@@ -33,7 +26,10 @@ export const ReportContentSchema = z
     securityLevel: z.number().int().min(1).max(5).optional(),
     impact: z.string().trim().max(10_000).optional(),
     actionsTaken: z.string().trim().max(10_000).optional(),
-    iocs: z.array(ObservableSchema.pick({ type: true, value: true })).max(200).default([]),
+    iocs: z
+      .array(ObservableSchema.pick({ type: true, value: true }))
+      .max(200)
+      .default([]),
     supportRequest: z.string().trim().max(10_000).optional(),
   })
   .strict();
@@ -41,12 +37,25 @@ export type ReportContent = z.output<typeof ReportContentSchema>;
 
 export const TriageActionSchema = z
   .discriminatedUnion('type', [
-    z.object({ ...base, type: z.literal('alert.acknowledge'), alertId: ShortId }).strict().meta({ description: 'Tiếp nhận: take ownership of an alert within the team.' }),
+    z
+      .object({ ...base, type: z.literal('alert.acknowledge'), alertId: ShortId })
+      .strict()
+      .meta({ description: 'Tiếp nhận: take ownership of an alert within the team.' }),
     z.object({ ...base, type: z.literal('alert.release'), alertId: ShortId }).strict(),
     z.object({ ...base, type: z.literal('alert.request-takeover'), alertId: ShortId, message: Message.optional() }).strict(),
-    z.object({ ...base, type: z.literal('alert.assign'), alertId: ShortId, userId: z.uuid() }).strict().meta({ description: 'The owner (or anyone, when nobody owns it) hands the alert to a teammate.' }),
     z
-      .object({ ...base, type: z.literal('alert.verdict'), alertId: ShortId, verdict: VerdictSchema, reason: Message.optional(), duplicateOf: ShortId.optional() })
+      .object({ ...base, type: z.literal('alert.assign'), alertId: ShortId, userId: z.uuid() })
+      .strict()
+      .meta({ description: 'The owner (or anyone, when nobody owns it) hands the alert to a teammate.' }),
+    z
+      .object({
+        ...base,
+        type: z.literal('alert.verdict'),
+        alertId: ShortId,
+        verdict: VerdictSchema,
+        reason: Message.optional(),
+        duplicateOf: ShortId.optional(),
+      })
       .strict()
       .refine((a) => !['false-positive', 'benign'].includes(a.verdict) || (a.reason !== undefined && a.reason.length >= 3), {
         message: 'closing as false positive or benign needs a reason',
@@ -56,7 +65,14 @@ export const TriageActionSchema = z
     z.object({ ...base, type: z.literal('alert.severity'), alertId: ShortId, severity: SeveritySchema }).strict(),
     z.object({ ...base, type: z.literal('alert.note'), alertId: ShortId, text: Message.min(1) }).strict(),
     z
-      .object({ ...base, type: z.literal('route'), target: RouteTargetSchema, to: z.array(ShortId).min(1).max(10), escalate: z.boolean().default(false), message: Message.optional() })
+      .object({
+        ...base,
+        type: z.literal('route'),
+        target: RouteTargetSchema,
+        to: z.array(ShortId).min(1).max(10),
+        escalate: z.boolean().default(false),
+        message: Message.optional(),
+      })
       .strict()
       .meta({ description: 'Route or escalate (chuyển cấp xử lý) an alert or incident to layers/parties.' }),
     z
@@ -100,7 +116,9 @@ export const TriageActionSchema = z
         correctsReportId: ShortId.optional().meta({ description: 'A filed report is immutable; a correction is a new report naming the one it corrects.' }),
       })
       .strict(),
-    z.object({ ...base, type: z.literal('hint.request'), for: z.union([z.object({ alertId: ShortId }).strict(), z.object({ phase: ShortId }).strict()]) }).strict(),
+    z
+      .object({ ...base, type: z.literal('hint.request'), for: z.union([z.object({ alertId: ShortId }).strict(), z.object({ phase: ShortId }).strict()]) })
+      .strict(),
   ])
   .meta({ id: 'TriageAction' });
 export type TriageAction = z.output<typeof TriageActionSchema>;

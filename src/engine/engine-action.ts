@@ -52,13 +52,7 @@ export interface OtherEngineAction extends ActionBase {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
-export type EngineAction =
-  | ResponseEngineAction
-  | VerdictEngineAction
-  | SeverityEngineAction
-  | RouteEngineAction
-  | ReportEngineAction
-  | OtherEngineAction;
+export type EngineAction = ResponseEngineAction | VerdictEngineAction | SeverityEngineAction | RouteEngineAction | ReportEngineAction | OtherEngineAction;
 
 export type EngineActionType = EngineAction['type'];
 

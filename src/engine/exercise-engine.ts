@@ -376,10 +376,7 @@ export function mergeBatches(first: TeamBatches, second: TeamBatches): Map<strin
   for (const [teamId, batch] of first) merged.set(teamId, batch);
   for (const [teamId, batch] of second) {
     const earlier = merged.get(teamId);
-    merged.set(
-      teamId,
-      earlier === undefined ? batch : { teamId, events: [...earlier.events, ...batch.events], fired: [...earlier.fired, ...batch.fired] },
-    );
+    merged.set(teamId, earlier === undefined ? batch : { teamId, events: [...earlier.events, ...batch.events], fired: [...earlier.fired, ...batch.fired] });
   }
   return merged;
 }

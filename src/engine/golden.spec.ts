@@ -61,11 +61,18 @@ function play(scenario: Scenario, seed: number): ExerciseEngine {
   };
   for (const response of scenario.responses) {
     whenRef(response.from, (at) =>
-      enqueue(at, { type: 'response', actionId: `resp-${response.id}`, action: response.action, ...(response.target === undefined ? {} : { target: response.target }) }),
+      enqueue(at, {
+        type: 'response',
+        actionId: `resp-${response.id}`,
+        action: response.action,
+        ...(response.target === undefined ? {} : { target: response.target }),
+      }),
     );
   }
   for (const obligation of scenario.reporting) {
-    whenRef(obligation.from, (at) => enqueue(at, { type: 'report', actionId: `report-${obligation.id}`, kind: obligation.kind, recipients: obligation.recipients }));
+    whenRef(obligation.from, (at) =>
+      enqueue(at, { type: 'report', actionId: `report-${obligation.id}`, kind: obligation.kind, recipients: obligation.recipients }),
+    );
   }
   const answers = new Map(scenario.timeline.map((alert) => [alert.id, alert.answer]));
   const onDelivered = (events: readonly DeliveredEvent[]): void => {
@@ -74,7 +81,8 @@ function play(scenario: Scenario, seed: number): ExerciseEngine {
       const answer = answers.get(event.eventId);
       if (answer === undefined) continue;
       enqueue(event.virtualMs + MIN, { type: 'verdict', actionId: `verdict-${event.eventId}`, alertId: event.eventId, verdict: answer.verdict });
-      if (answer.routing.length > 0) enqueue(event.virtualMs + MIN, { type: 'route', actionId: `route-${event.eventId}`, alertId: event.eventId, to: answer.routing });
+      if (answer.routing.length > 0)
+        enqueue(event.virtualMs + MIN, { type: 'route', actionId: `route-${event.eventId}`, alertId: event.eventId, to: answer.routing });
     }
   };
   const onBatches = (batches: TeamBatches): void => onDelivered(batches.get('diligent')?.events ?? []);
@@ -127,7 +135,13 @@ describeIfScenario('golden: portal-defacement', () => {
       expect(goldenOf(play(current, seed))).toBe(text);
 
       // The journal rebuilds the exact same state.
-      const rebuilt = rebuildEngine({ scenario: current, seed, teamIds: engine.teamIds, journal: engine.journal(), upToVirtualMs: current.duration * 1000 }).engine;
+      const rebuilt = rebuildEngine({
+        scenario: current,
+        seed,
+        teamIds: engine.teamIds,
+        journal: engine.journal(),
+        upToVirtualMs: current.duration * 1000,
+      }).engine;
       for (const team of engine.teamIds) expect(JSON.stringify(rebuilt.team(team).delivered())).toBe(JSON.stringify(engine.team(team).delivered()));
 
       const file = join(GOLDEN_DIR, `portal-defacement.seed-${seed}.golden.txt`);

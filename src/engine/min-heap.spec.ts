@@ -15,12 +15,15 @@ describe('MinHeap', () => {
 
   it('breaks ties deterministically with a secondary key', () => {
     type Item = { due: number; order: number };
-    const heap = new MinHeap<Item>((a, b) => a.due - b.due || a.order - b.order, [
-      { due: 5, order: 3 },
-      { due: 5, order: 1 },
-      { due: 1, order: 9 },
-      { due: 5, order: 2 },
-    ]);
+    const heap = new MinHeap<Item>(
+      (a, b) => a.due - b.due || a.order - b.order,
+      [
+        { due: 5, order: 3 },
+        { due: 5, order: 1 },
+        { due: 1, order: 9 },
+        { due: 5, order: 2 },
+      ],
+    );
     expect(heap.size).toBe(4);
     expect(heap.peek()).toEqual({ due: 1, order: 9 });
     expect([heap.pop(), heap.pop(), heap.pop(), heap.pop()].map((i) => i.order)).toEqual([9, 1, 2, 3]);

@@ -35,7 +35,11 @@ const scenario = fixtureScenario({
     },
   ],
   triggers: [
-    fixtureTrigger('maintenance', { all: [{ taken: { action: 'maintenance-page', target: 'portal' } }, { not: { delivered: 'deface' } }] }, { cancel: ['deface'] }),
+    fixtureTrigger(
+      'maintenance',
+      { all: [{ taken: { action: 'maintenance-page', target: 'portal' } }, { not: { delivered: 'deface' } }] },
+      { cancel: ['deface'] },
+    ),
     fixtureTrigger('no-isolation', { notTaken: { action: 'isolate-host', target: 'ws-01', by: { event: 'exploit', plus: '20m' } } }),
     fixtureTrigger('isolated', { taken: { action: 'isolate-host', target: 'ws-01' } }, { cancelPhases: ['spread'] }),
     fixtureTrigger('reported', { reported: { kind: 'notification', by: { event: 'webshell', plus: '30m' } } }),
@@ -88,13 +92,22 @@ describe('rebuildEngine', () => {
       expect(JSON.stringify(engine.team(team).firedTriggers())).toBe(JSON.stringify(live.team(team).firedTriggers()));
     }
     // The run exercised the interesting paths.
-    const ids = (team: string): string[] => live.team(team).delivered().map((e) => e.eventId);
+    const ids = (team: string): string[] =>
+      live
+        .team(team)
+        .delivered()
+        .map((e) => e.eventId);
     expect(ids('blue')).toContain('deface-blocked');
     expect(ids('blue')).not.toContain('deface');
     expect(ids('red')).not.toContain('spread-ws');
     expect(ids('green')).toContain('follow-up');
     expect(ids('green')).toContain('escalation');
-    expect(live.team('blue').delivered().some((e) => e.catchUp)).toBe(true);
+    expect(
+      live
+        .team('blue')
+        .delivered()
+        .some((e) => e.catchUp),
+    ).toBe(true);
     expect(engine.virtualNow(clock.now())).toBe(upTo);
   });
 
@@ -153,7 +166,17 @@ describe('rebuildEngine', () => {
     const after = engine.team('blue').delivered().slice(blue.length);
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((e) => !e.catchUp)).toBe(true);
-    expect(engine.team('blue').delivered().map((e) => e.seq)).toEqual(engine.team('blue').delivered().map((_, i) => i + 1));
+    expect(
+      engine
+        .team('blue')
+        .delivered()
+        .map((e) => e.seq),
+    ).toEqual(
+      engine
+        .team('blue')
+        .delivered()
+        .map((_, i) => i + 1),
+    );
   });
 
   it('refuses a journal that does not replay', () => {
@@ -169,9 +192,9 @@ describe('rebuildEngine', () => {
         ],
       }),
     ).toThrow(expect.objectContaining({ code: 'INVALID_JOURNAL' }));
-    expect(() => rebuildEngine({ scenario, seed: 1, teamIds: ['blue'], upToVirtualMs: MIN, journal: [{ type: 'seek', fromVirtualMs: 0, toVirtualMs: 5 * MIN }] })).toThrow(
-      expect.objectContaining({ code: 'INVALID_JOURNAL' }),
-    );
+    expect(() =>
+      rebuildEngine({ scenario, seed: 1, teamIds: ['blue'], upToVirtualMs: MIN, journal: [{ type: 'seek', fromVirtualMs: 0, toVirtualMs: 5 * MIN }] }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_JOURNAL' }));
   });
 });
 

@@ -28,18 +28,24 @@ export class SystemTimer implements TimerPort {
       // Timers may fire a little early relative to Date.now(); waiting the remainder keeps
       // the "due at this wall time" promise.
       if (remaining > 0) {
-        this.handle = setTimeout(() => {
-          if (generation === this.generation) wait();
-        }, Math.min(remaining, MAX_TIMEOUT_MS));
+        this.handle = setTimeout(
+          () => {
+            if (generation === this.generation) wait();
+          },
+          Math.min(remaining, MAX_TIMEOUT_MS),
+        );
         return;
       }
       this.handle = null;
       this.armedAtWallMs = Number.NaN;
       this.callback();
     };
-    this.handle = setTimeout(() => {
-      if (generation === this.generation) wait();
-    }, Math.min(Math.max(0, atWallMs - Date.now()), MAX_TIMEOUT_MS));
+    this.handle = setTimeout(
+      () => {
+        if (generation === this.generation) wait();
+      },
+      Math.min(Math.max(0, atWallMs - Date.now()), MAX_TIMEOUT_MS),
+    );
   }
 
   disarm(): void {

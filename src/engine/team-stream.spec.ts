@@ -79,9 +79,7 @@ describe('TeamStream notTaken deadlines', () => {
       fixtureAlert('same-ms', { at: '40m' }),
       fixtureAlert('spread-41', { after: { trigger: 'no-isolation', delay: '1m' } }),
     ],
-    triggers: [
-      fixtureTrigger('no-isolation', { notTaken: { action: 'isolate-host', target: 'ws-01', by: '40m' } }, { cancel: ['calm-42', 'same-ms'] }),
-    ],
+    triggers: [fixtureTrigger('no-isolation', { notTaken: { action: 'isolate-host', target: 'ws-01', by: '40m' } }, { cancel: ['calm-42', 'same-ms'] })],
   };
 
   it('fires at the deadline, before later events, cancelling and scheduling', () => {
@@ -271,7 +269,9 @@ describe('TeamStream other conditions', () => {
   it('treats a report after an event-relative deadline as late', () => {
     const stream = streamOf(overrides);
     stream.advanceTo(40 * MIN);
-    expect(stream.applyAction({ type: 'report', actionId: 'p1', virtualMs: 36 * MIN + 1 + 4 * MIN, kind: 'notification', recipients: ['soc'] }).fired).toEqual([]);
+    expect(stream.applyAction({ type: 'report', actionId: 'p1', virtualMs: 36 * MIN + 1 + 4 * MIN, kind: 'notification', recipients: ['soc'] }).fired).toEqual(
+      [],
+    );
   });
 
   it('logs actions that no trigger reads', () => {
@@ -328,6 +328,9 @@ describe('an alert with both "at" and "after"', () => {
 
   it('comes when the trigger fires after "at"', () => {
     const stream = streamOf(overrides('2m'));
-    expect(stream.advanceTo(60 * MIN).events.map((e) => [e.eventId, e.virtualMs])).toEqual([['anchor', 0], ['retry', 5 * MIN]]);
+    expect(stream.advanceTo(60 * MIN).events.map((e) => [e.eventId, e.virtualMs])).toEqual([
+      ['anchor', 0],
+      ['retry', 5 * MIN],
+    ]);
   });
 });

@@ -237,7 +237,8 @@ export class TeamStream {
   }
 
   private assertTime(virtualMs: number): void {
-    if (!Number.isInteger(virtualMs) || virtualMs < 0) throw new EngineError('INVALID_TIME', `virtual time must be a non-negative integer ms, got ${virtualMs}`);
+    if (!Number.isInteger(virtualMs) || virtualMs < 0)
+      throw new EngineError('INVALID_TIME', `virtual time must be a non-negative integer ms, got ${virtualMs}`);
   }
 
   private isLive(item: AgendaItem): boolean {
@@ -413,7 +414,10 @@ export class TeamStream {
     for (const index of trigger.schedules) {
       if (this.eventState[index] !== WAITING) continue;
       const event = this.compiled.events[index];
-      const dueMs = Math.max(event.atMs ?? 0, (this.compiled.deliveryJitter ? ceilToSecond(this.nowMs + (event.after?.delayMs ?? 0)) + event.jitterMs : this.nowMs + (event.after?.delayMs ?? 0)));
+      const dueMs = Math.max(
+        event.atMs ?? 0,
+        this.compiled.deliveryJitter ? ceilToSecond(this.nowMs + (event.after?.delayMs ?? 0)) + event.jitterMs : this.nowMs + (event.after?.delayMs ?? 0),
+      );
       this.eventState[index] = SCHEDULED;
       this.dynamicDue.set(index, dueMs);
       this.dynamic.push({ dueMs, kind: AGENDA_EVENT, ref: index });

@@ -36,7 +36,9 @@ describe('VirtualClock.finishAt', () => {
 
 describe('ExerciseEngine.finishAt', () => {
   it('delivers what is due up to the end and nothing after it, however late it is called', () => {
-    const scenario = fixtureScenario({ timeline: [fixtureAlert('before', { at: '1m' }), fixtureAlert('at-end', { at: '2m' }), fixtureAlert('after', { at: '3m' })] });
+    const scenario = fixtureScenario({
+      timeline: [fixtureAlert('before', { at: '1m' }), fixtureAlert('at-end', { at: '2m' }), fixtureAlert('after', { at: '3m' })],
+    });
     // Without delivery jitter, so that an alert falls exactly on the end.
     const engine = new ExerciseEngine({ scenario, seed: 1, teamIds: ['blue'], deliveryJitter: false });
     engine.start(0);

@@ -1,5 +1,15 @@
 import type { TeamState, TriageAction } from '../contracts/triage.schema.js';
-import { AlertRefNamer, alertIdsOf, alertRef, newAlertSalt, recordedActionWithRefs, renameActionAlertIds, TeamAlertRefIndex, teamStateWithRefs, withRefsInText } from './alert-refs.js';
+import {
+  AlertRefNamer,
+  alertIdsOf,
+  alertRef,
+  newAlertSalt,
+  recordedActionWithRefs,
+  renameActionAlertIds,
+  TeamAlertRefIndex,
+  teamStateWithRefs,
+  withRefsInText,
+} from './alert-refs.js';
 import type { LoggedEvent } from './exercise-views.js';
 
 describe('alert references', () => {
@@ -27,14 +37,25 @@ describe('alert references', () => {
       alert: { id: 'inject-1', kind: 'alert', title: { vi: 'a', en: 'b' } },
     } as LoggedEvent;
     const out = namer.outgoingEvent(event);
-    expect(out).toEqual({ seq: 3, eventId: alertRef('s', 'inject-1'), virtualMs: 10, deliveredVirtualMs: 12, scheduledWallMs: 99, catchUp: false, alert: { id: alertRef('s', 'inject-1'), kind: 'alert', title: { vi: 'a', en: 'b' } } });
+    expect(out).toEqual({
+      seq: 3,
+      eventId: alertRef('s', 'inject-1'),
+      virtualMs: 10,
+      deliveredVirtualMs: 12,
+      scheduledWallMs: 99,
+      catchUp: false,
+      alert: { id: alertRef('s', 'inject-1'), kind: 'alert', title: { vi: 'a', en: 'b' } },
+    });
     expect(JSON.stringify(out)).not.toMatch(/inject|origin/);
   });
 
   it('resolve back only what was delivered to the team', () => {
     const namer = new AlertRefNamer('s');
     const index = new TeamAlertRefIndex(namer);
-    index.add([{ seq: 1, eventId: 'a-webshell' }, { seq: 2, eventId: 'n-scan-1' }]);
+    index.add([
+      { seq: 1, eventId: 'a-webshell' },
+      { seq: 2, eventId: 'n-scan-1' },
+    ]);
     expect(index.lastSeq).toBe(2);
     expect(index.eventIdOf(namer.refOf('a-webshell'))).toBe('a-webshell');
     expect(index.eventIdOf(namer.refOf('a-other'))).toBeUndefined();
@@ -58,10 +79,16 @@ describe('alert ids in triage payloads', () => {
       { ...base, type: 'response', action: 'isolate-host', target: 'web-01' },
     ];
     expect(actions.map((a) => alertIdsOf(a))).toEqual([
-      [{ id: 'b', path: 'alertId' }, { id: 'a', path: 'duplicateOf' }],
+      [
+        { id: 'b', path: 'alertId' },
+        { id: 'a', path: 'duplicateOf' },
+      ],
       [{ id: 'a', path: 'target.alertId' }],
       [],
-      [{ id: 'a', path: 'alertIds.0' }, { id: 'b', path: 'alertIds.1' }],
+      [
+        { id: 'a', path: 'alertIds.0' },
+        { id: 'b', path: 'alertIds.1' },
+      ],
       [{ id: 'c', path: 'alertIds.0' }],
       [{ id: 'a', path: 'for.alertId' }],
       [],
@@ -69,17 +96,62 @@ describe('alert ids in triage payloads', () => {
     ]);
     expect(renameActionAlertIds(actions[0]!, up)).toMatchObject({ alertId: 'R(b)', duplicateOf: 'R(a)' });
     expect(renameActionAlertIds(actions[7]!, up)).toEqual(actions[7]);
-    expect(recordedActionWithRefs({ actionId: 'x', exerciseId: 'e', teamId: 't', userId: 'u', username: 'n', seq: 1, virtualMs: 0, wallMs: 0, action: actions[3] as unknown as Record<string, unknown> }, up).action).toMatchObject({ alertIds: ['R(a)', 'R(b)'] });
+    expect(
+      recordedActionWithRefs(
+        {
+          actionId: 'x',
+          exerciseId: 'e',
+          teamId: 't',
+          userId: 'u',
+          username: 'n',
+          seq: 1,
+          virtualMs: 0,
+          wallMs: 0,
+          action: actions[3] as unknown as Record<string, unknown>,
+        },
+        up,
+      ).action,
+    ).toMatchObject({ alertIds: ['R(a)', 'R(b)'] });
   });
 
   it('renames state keys and every alert id inside a team state', () => {
-    const alert = { alertId: 'b', ownerId: null, takeoverRequests: [], acknowledgedAtMs: null, verdict: 'duplicate' as const, verdictReason: null, duplicateOf: 'a', verdictAtMs: 1, firstVerdictAtMs: 1, severity: null, notes: [], routes: [], incidentId: 'INC-1' };
+    const alert = {
+      alertId: 'b',
+      ownerId: null,
+      takeoverRequests: [],
+      acknowledgedAtMs: null,
+      verdict: 'duplicate' as const,
+      verdictReason: null,
+      duplicateOf: 'a',
+      verdictAtMs: 1,
+      firstVerdictAtMs: 1,
+      severity: null,
+      notes: [],
+      routes: [],
+      incidentId: 'INC-1',
+    };
     const state: TeamState = {
       exerciseId: 'e',
       teamId: 't',
       lastActionSeq: 2,
       alerts: { b: alert },
-      incidents: { 'INC-1': { id: 'INC-1', title: 'x', severity: null, legalClass: null, assets: [], phase: 'detection-analysis', phaseHistory: [], alertIds: ['a', 'b'], observables: [], routes: [], mergedInto: null, createdAtMs: 0, createdBy: 'u' } },
+      incidents: {
+        'INC-1': {
+          id: 'INC-1',
+          title: 'x',
+          severity: null,
+          legalClass: null,
+          assets: [],
+          phase: 'detection-analysis',
+          phaseHistory: [],
+          alertIds: ['a', 'b'],
+          observables: [],
+          routes: [],
+          mergedInto: null,
+          createdAtMs: 0,
+          createdBy: 'u',
+        },
+      },
       responses: [],
       reports: [],
       hints: [{ actionId: 'h', hintId: 'hint-1', for: { alertId: 'a' }, text: null, penalty: 1, userId: 'u', virtualMs: 0 }],

@@ -80,7 +80,6 @@ export class AlertRefNamer {
   recordedAction(recorded: RecordedAction): RecordedAction {
     return recordedActionWithRefs(recorded, this.refOfFn);
   }
-
 }
 
 /**
@@ -195,7 +194,11 @@ export function recordedActionWithRefs(recorded: RecordedAction, refOf: (id: str
   // The log keeps the validated TriageAction as JSON.
   const action = recorded.action as unknown as TriageAction;
   const result = clientResult(recorded.result);
-  return { ...recorded, action: renameActionAlertIds(action, (id) => refOf(id)) as unknown as Record<string, unknown>, ...(result === undefined ? {} : { result }) };
+  return {
+    ...recorded,
+    action: renameActionAlertIds(action, (id) => refOf(id)) as unknown as Record<string, unknown>,
+    ...(result === undefined ? {} : { result }),
+  };
 }
 
 /**

@@ -22,7 +22,12 @@ export class ExerciseBriefingController {
 
   @Get(':exerciseId/briefing')
   @Access('authenticated')
-  @ApiDoc({ summary: 'Briefing of the exercise\'s scenario version, with party names for its era', tags: ['exercises'], response: ScenarioBriefingSchema, errors: ['EXERCISE_NOT_FOUND'] })
+  @ApiDoc({
+    summary: "Briefing of the exercise's scenario version, with party names for its era",
+    tags: ['exercises'],
+    response: ScenarioBriefingSchema,
+    errors: ['EXERCISE_NOT_FOUND'],
+  })
   async briefing(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: z.uuid() }) exerciseId: string): Promise<ScenarioBriefing> {
     const { exercise } = await this.exercises.access(user, exerciseId);
     const stored = await this.catalogue.byVersionId(exercise.scenarioVersionId);

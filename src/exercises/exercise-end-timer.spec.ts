@@ -6,7 +6,11 @@ function setup(end: number | null) {
   const inner = new ManualTimer(clock);
   const fired: string[] = [];
   const state = { end };
-  const timer = new ExerciseEndTimer(inner, () => state.end, () => fired.push(`end@${clock.now()}`));
+  const timer = new ExerciseEndTimer(
+    inner,
+    () => state.end,
+    () => fired.push(`end@${clock.now()}`),
+  );
   return { clock, inner, fired, state, timer };
 }
 

@@ -244,7 +244,17 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     live.allowOvertime = allowOvertime;
     const record = async (manager: EntityManager) => {
       await manager.update(ExerciseEntity, { id: exerciseId }, { allowOvertime });
-      await this.audit.record({ actor, action: 'exercise.overtime', targetType: 'exercise', targetId: exerciseId, before: { allowOvertime: was }, after: { allowOvertime, virtualMs: reachedMs } }, manager);
+      await this.audit.record(
+        {
+          actor,
+          action: 'exercise.overtime',
+          targetType: 'exercise',
+          targetId: exerciseId,
+          before: { allowOvertime: was },
+          after: { allowOvertime, virtualMs: reachedMs },
+        },
+        manager,
+      );
     };
     const active = snapshot.status === 'running' || snapshot.status === 'paused';
     if (!allowOvertime && active && reachedMs >= live.durationMs) {
@@ -277,7 +287,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     // An end at the duration is recorded at the instant the clock got there (earlier than now after a restart).
     const atWallMs = endReason === 'duration' ? after.anchorWallMs : wallMs;
     await this.flush(live, async (manager) => {
-      await manager.update(ExerciseEntity, { id: live.id }, { status: after.status, clockJson: JSON.stringify(after), ...(endReason === null ? {} : { endReason }) });
+      await manager.update(
+        ExerciseEntity,
+        { id: live.id },
+        { status: after.status, clockJson: JSON.stringify(after), ...(endReason === null ? {} : { endReason }) },
+      );
       if (before.status !== after.status) {
         await manager.insert(ExerciseTransitionEntity, {
           exerciseId: live.id,
@@ -294,7 +308,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
           action: change.action,
           targetType: 'exercise',
           targetId: live.id,
-          before: { status: before.status, speed: before.speed, virtualMs: clockView(before, wallMs, live.durationMs, { ...end, allowOvertime: true }).virtualMs },
+          before: {
+            status: before.status,
+            speed: before.speed,
+            virtualMs: clockView(before, wallMs, live.durationMs, { ...end, allowOvertime: true }).virtualMs,
+          },
           after: { status: after.status, speed: after.speed, virtualMs: clock.virtualMs, ...(endReason === null ? {} : { endReason }), ...change.detail },
         },
         manager,
@@ -371,7 +389,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     try {
       const due = this.endIfDue(live);
       if (due) {
-        due.catch((error: unknown) => this.logger.error(`Exercise ${live.id}: could not end at its duration: ${error instanceof Error ? error.message : String(error)}`));
+        due.catch((error: unknown) =>
+          this.logger.error(`Exercise ${live.id}: could not end at its duration: ${error instanceof Error ? error.message : String(error)}`),
+        );
       } else {
         this.refreshEnd(live);
       }
@@ -398,7 +418,16 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       throw toAppError(error);
     }
     await this.flush(live, (manager) =>
-      this.audit.record({ actor, action: 'exercise.inject', targetType: 'exercise', targetId: exerciseId, after: { eventId: result.eventId, teamIds, injectId: input.injectId, alert: input.alert } }, manager),
+      this.audit.record(
+        {
+          actor,
+          action: 'exercise.inject',
+          targetType: 'exercise',
+          targetId: exerciseId,
+          after: { eventId: result.eventId, teamIds, injectId: input.injectId, alert: input.alert },
+        },
+        manager,
+      ),
     );
     return { eventId: result.eventId, teamIds };
   }
@@ -427,7 +456,12 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
    * (nothing is changed). The action is applied to the engine at once and `committed` resolves
    * once its journal row (and what it delivered) is durable; `ordinal` is that row's ordinal.
    */
-  actOn(handle: LiveExerciseHandle, teamId: string, userId: string, prepare: (gate: ActGate) => PreparedAction): { virtualMs: number; ordinal: number; committed: Promise<void> } {
+  actOn(
+    handle: LiveExerciseHandle,
+    teamId: string,
+    userId: string,
+    prepare: (gate: ActGate) => PreparedAction,
+  ): { virtualMs: number; ordinal: number; committed: Promise<void> } {
     const live = handle as LiveExercise;
     if (this.live.get(live.id) !== live) throw new AppError('EXERCISE_FINISHED', 'The exercise is over; it is read-only');
     const status = live.engine.clockSnapshot().status;
@@ -525,7 +559,12 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       const counts = await this.log.lastEventSeqs(exerciseId);
       const reachedMs = clockView(snapshot, this.clock.now(), durationMs, { allowOvertime: true, endReason: null }).virtualMs;
       // Down past the duration: deliver what fell due up to it, not after (the exercise ends there below).
-      const upTo = allowOvertime ? reachedMs : Math.min(reachedMs, journal.reduce((max, entry) => Math.max(max, journalVirtualMs(entry)), Math.max(durationMs, snapshot.anchorVirtualMs)));
+      const upTo = allowOvertime
+        ? reachedMs
+        : Math.min(
+            reachedMs,
+            journal.reduce((max, entry) => Math.max(max, journalVirtualMs(entry)), Math.max(durationMs, snapshot.anchorVirtualMs)),
+          );
       const rebuilt = rebuildEngine({ scenario, seed: exercise.seed, teamIds, journal, upToVirtualMs: upTo, clock: snapshot, deliveredCounts: counts });
       engine = rebuilt.engine;
       recovered = filterNew(rebuilt.batches, counts);
@@ -536,7 +575,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       teamIds,
       durationMs,
       allowOvertime,
-      timer: new ExerciseEndTimer(new SystemTimer(), () => live.endWallMs, () => this.onEndTimer(live)),
+      timer: new ExerciseEndTimer(
+        new SystemTimer(),
+        () => live.endWallMs,
+        () => this.onEndTimer(live),
+      ),
       endWallMs: null,
       ending: null,
       journalPersisted: journal.length,
@@ -592,22 +635,31 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       let committedUpTo = 0;
       // The transaction is queued after this turn's I/O: actions read from every socket in the same
       // poll phase join it (one commit of many rows instead of one commit per socket read).
-      const job = nextTurn().then(() => serialTransaction(this.dataSource, async (manager) => {
-        if (live.pendingFlush === created) live.pendingFlush = null;
-        batches = live.outbox.splice(0);
-        const journal = live.engine.journalFrom(live.journalPersisted);
-        const firstOrdinal = live.journalPersisted;
-        live.journalPersisted += journal.length;
-        committedUpTo = live.journalPersisted;
-        const wallMs = this.clock.now();
-        const rows = journal.map((entry, i) => {
-          const record = entry.type === 'action' ? live.actionRecords.get(entry.action.actionId) : undefined;
-          if (entry.type === 'action') live.actionRecords.delete(entry.action.actionId);
-          return { ordinal: firstOrdinal + i, entry, userId: record?.userId ?? null, wallMs, teamSeq: record?.teamSeq ?? null, detail: record?.detail ?? null };
-        });
-        await this.log.append(manager, live.id, { journal: rows, events: batches });
-        for (const write of created.extras) await write(manager);
-      }));
+      const job = nextTurn().then(() =>
+        serialTransaction(this.dataSource, async (manager) => {
+          if (live.pendingFlush === created) live.pendingFlush = null;
+          batches = live.outbox.splice(0);
+          const journal = live.engine.journalFrom(live.journalPersisted);
+          const firstOrdinal = live.journalPersisted;
+          live.journalPersisted += journal.length;
+          committedUpTo = live.journalPersisted;
+          const wallMs = this.clock.now();
+          const rows = journal.map((entry, i) => {
+            const record = entry.type === 'action' ? live.actionRecords.get(entry.action.actionId) : undefined;
+            if (entry.type === 'action') live.actionRecords.delete(entry.action.actionId);
+            return {
+              ordinal: firstOrdinal + i,
+              entry,
+              userId: record?.userId ?? null,
+              wallMs,
+              teamSeq: record?.teamSeq ?? null,
+              detail: record?.detail ?? null,
+            };
+          });
+          await this.log.append(manager, live.id, { journal: rows, events: batches });
+          for (const write of created.extras) await write(manager);
+        }),
+      );
       created.promise = job.then(
         () => {
           // Committed: the rows are the record now (a rebuild reads them from there).
@@ -655,7 +707,10 @@ function nextTurn(): Promise<void> {
 }
 
 function filterNew(batches: TeamBatches, counts: Readonly<Record<string, number>>): TeamBatches {
-  const result = new Map<string, { teamId: string; events: TeamBatches extends ReadonlyMap<string, infer B> ? B extends { events: infer E } ? E : never : never; fired: [] }>();
+  const result = new Map<
+    string,
+    { teamId: string; events: TeamBatches extends ReadonlyMap<string, infer B> ? (B extends { events: infer E } ? E : never) : never; fired: [] }
+  >();
   for (const [teamId, batch] of batches) {
     result.set(teamId, { teamId, events: batch.events.filter((e) => e.seq > (counts[teamId] ?? 0)), fired: [] });
   }

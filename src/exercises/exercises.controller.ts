@@ -46,7 +46,11 @@ export class ExercisesController {
 
   @Get()
   @Access('authenticated')
-  @ApiDoc({ summary: 'Exercises I can see: the ones I play in, or my organisation\'s as instructor/reviewer', tags: ['exercises'], response: z.array(ExerciseSchema) })
+  @ApiDoc({
+    summary: "Exercises I can see: the ones I play in, or my organisation's as instructor/reviewer",
+    tags: ['exercises'],
+    response: z.array(ExerciseSchema),
+  })
   list(@CurrentUser() user: AuthenticatedUser): Promise<ExerciseDto[]> {
     return this.exercises.list(user);
   }
@@ -94,7 +98,12 @@ export class ExercisesController {
   @Post(':exerciseId/pause')
   @HttpCode(200)
   @Access(INSTRUCTORS)
-  @ApiDoc({ summary: 'Pause: no delivery, trainee actions refused until resumed', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
+  @ApiDoc({
+    summary: 'Pause: no delivery, trainee actions refused until resumed',
+    tags: ['exercise control'],
+    response: ClockStateSchema,
+    errors: CLOCK_ERRORS,
+  })
   pause(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
     return this.control(user, id, { op: 'pause' });
   }
@@ -110,16 +119,34 @@ export class ExercisesController {
   @Post(':exerciseId/speed')
   @HttpCode(200)
   @Access(INSTRUCTORS)
-  @ApiDoc({ summary: 'Change the speed (0.25×–100×), live', tags: ['exercise control'], response: ClockStateSchema, errors: [...CLOCK_ERRORS, 'INVALID_SPEED'] })
-  speed(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string, @Body({ schema: SetSpeedSchema }) body: { speed: number }): Promise<ClockStateDto> {
+  @ApiDoc({
+    summary: 'Change the speed (0.25×–100×), live',
+    tags: ['exercise control'],
+    response: ClockStateSchema,
+    errors: [...CLOCK_ERRORS, 'INVALID_SPEED'],
+  })
+  speed(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) id: string,
+    @Body({ schema: SetSpeedSchema }) body: { speed: number },
+  ): Promise<ClockStateDto> {
     return this.control(user, id, { op: 'speed', speed: body.speed });
   }
 
   @Post(':exerciseId/seek')
   @HttpCode(200)
   @Access(INSTRUCTORS)
-  @ApiDoc({ summary: 'Seek forward to a virtual time or a kill-chain phase; skipped events arrive at once as catch-up', tags: ['exercise control'], response: ClockStateSchema, errors: [...CLOCK_ERRORS, 'SEEK_BACKWARDS'] })
-  seek(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string, @Body({ schema: SeekSchema }) body: SeekInput): Promise<ClockStateDto> {
+  @ApiDoc({
+    summary: 'Seek forward to a virtual time or a kill-chain phase; skipped events arrive at once as catch-up',
+    tags: ['exercise control'],
+    response: ClockStateSchema,
+    errors: [...CLOCK_ERRORS, 'SEEK_BACKWARDS'],
+  })
+  seek(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) id: string,
+    @Body({ schema: SeekSchema }) body: SeekInput,
+  ): Promise<ClockStateDto> {
     return this.control(user, id, { op: 'seek', target: body });
   }
 
@@ -150,7 +177,11 @@ export class ExercisesController {
     response: ClockStateSchema,
     errors: CLOCK_ERRORS,
   })
-  async overtime(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string, @Body({ schema: SetOvertimeSchema }) body: { allowOvertime: boolean }): Promise<ClockStateDto> {
+  async overtime(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) id: string,
+    @Body({ schema: SetOvertimeSchema }) body: { allowOvertime: boolean },
+  ): Promise<ClockStateDto> {
     await this.exercises.requireControl(user, id);
     return this.runtime.setOvertime(id, body.allowOvertime, user);
   }
@@ -158,12 +189,16 @@ export class ExercisesController {
   @Post(':exerciseId/injects')
   @Access(INSTRUCTORS)
   @ApiDoc({
-    summary: 'Inject an alert now: from the scenario\'s inject library (injectId) or written on the spot (alert)',
+    summary: "Inject an alert now: from the scenario's inject library (injectId) or written on the spot (alert)",
     tags: ['exercise control'],
     response: z.object({ eventId: z.string(), teamIds: z.array(z.string()) }),
     errors: CLOCK_ERRORS,
   })
-  async inject(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string, @Body({ schema: InjectSchema }) body: InjectInput) {
+  async inject(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) id: string,
+    @Body({ schema: InjectSchema }) body: InjectInput,
+  ) {
     await this.exercises.requireControl(user, id);
     const result = await this.runtime.inject(id, body, user);
     // Named as the cockpit's stream names it.

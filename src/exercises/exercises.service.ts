@@ -45,15 +45,23 @@ export class ExercisesService {
     const memberIds = input.teams.flatMap((t) => t.memberIds);
     const duplicates = memberIds.filter((id, i) => memberIds.indexOf(id) !== i);
     if (duplicates.length > 0) {
-      throw new AppError('VALIDATION_FAILED', 'A user can play in only one team of an exercise', [{ path: 'teams', message: `duplicate member ${duplicates[0]}` }]);
+      throw new AppError('VALIDATION_FAILED', 'A user can play in only one team of an exercise', [
+        { path: 'teams', message: `duplicate member ${duplicates[0]}` },
+      ]);
     }
     const names = input.teams.map((t) => t.name.toLowerCase());
-    if (new Set(names).size !== names.length) throw new AppError('VALIDATION_FAILED', 'Team names must differ', [{ path: 'teams', message: 'duplicate team name' }]);
+    if (new Set(names).size !== names.length)
+      throw new AppError('VALIDATION_FAILED', 'Team names must differ', [{ path: 'teams', message: 'duplicate team name' }]);
     if (memberIds.length > 0) {
       const users = await this.dataSource.getRepository(UserEntity).find({ where: { id: In(memberIds) } });
       const found = new Set(users.filter((u) => u.orgId === user.orgId || user.roles.includes('admin')).map((u) => u.id));
       const missing = memberIds.filter((id) => !found.has(id));
-      if (missing.length > 0) throw new AppError('VALIDATION_FAILED', 'Unknown team member(s)', missing.map((id) => ({ path: 'teams', message: `unknown user ${id}` })));
+      if (missing.length > 0)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'Unknown team member(s)',
+          missing.map((id) => ({ path: 'teams', message: `unknown user ${id}` })),
+        );
     }
     const id = randomUUID();
     const speed = input.speed;
@@ -84,7 +92,13 @@ export class ExercisesService {
         for (const userId of team.memberIds) await manager.insert(ExerciseMemberEntity, { teamId, userId, exerciseId: id });
       }
       await this.audit.record(
-        { actor: user, action: 'exercise.create', targetType: 'exercise', targetId: id, after: { scenarioVersionId: version.id, teams: input.teams, speed, era, seed: exercise.seed, allowOvertime: input.allowOvertime } },
+        {
+          actor: user,
+          action: 'exercise.create',
+          targetType: 'exercise',
+          targetId: id,
+          after: { scenarioVersionId: version.id, teams: input.teams, speed, era, seed: exercise.seed, allowOvertime: input.allowOvertime },
+        },
         manager,
       );
     });
@@ -153,12 +167,20 @@ export class ExercisesService {
    * Events already delivered to a team, alerts named by their opaque references. A trainee reads only
    * their own team's; the organisation's instructors and reviewers who do not play in it read any team's.
    */
-  async events(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined, afterSeq: number, limit: number): Promise<{ teamId: string; events: OutgoingStreamEvent[] }> {
+  async events(
+    user: AuthenticatedUser,
+    exerciseId: string,
+    teamId: string | undefined,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ teamId: string; events: OutgoingStreamEvent[] }> {
     const access = await this.access(user, exerciseId);
     const team = teamId ?? access.teamId ?? undefined;
-    if (!team || !access.teamIds.includes(team)) throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+    if (!team || !access.teamIds.includes(team))
+      throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this exercise', [{ path: 'teamId', message: 'unknown team' }]);
     // access() lets a non-member through only as a controller or a reviewer of the organisation.
-    if (!access.canControl && access.teamId !== null && access.teamId !== team) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s stream');
+    if (!access.canControl && access.teamId !== null && access.teamId !== team)
+      throw new AppError('NOT_TEAM_MEMBER', "You can only read your own team's stream");
     const namer = await this.alertRefs.namer(exerciseId);
     const events = await this.runtime.eventsAfter(exerciseId, team, afterSeq, limit);
     return { teamId: team, events: events.map((e) => namer.outgoingEvent(e)) };

@@ -95,7 +95,9 @@ export class RosterService {
       this.dataSource.getRepository(ExerciseMemberEntity).find({ where: { exerciseId: In(ids) } }),
     ]);
     const userIds = [...new Set(members.map((m) => m.userId))];
-    const users = userIds.length ? await this.dataSource.getRepository(UserEntity).find({ where: { id: In(userIds) }, select: { id: true, username: true } }) : [];
+    const users = userIds.length
+      ? await this.dataSource.getRepository(UserEntity).find({ where: { id: In(userIds) }, select: { id: true, username: true } })
+      : [];
     const usernameOf = new Map(users.map((u) => [u.id, u.username]));
     const result = new Map<string, ExerciseRoster>();
     for (const exercise of exercises) {

@@ -30,14 +30,21 @@ export class HealthController {
 
   @Get('ready')
   @Access('public')
-  @ApiDoc({ summary: 'Readiness check: the database answers and every migration is applied (503 NOT_READY otherwise)', tags: ['health'], response: ReadinessSchema })
+  @ApiDoc({
+    summary: 'Readiness check: the database answers and every migration is applied (503 NOT_READY otherwise)',
+    tags: ['health'],
+    response: ReadinessSchema,
+  })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.checks.check([() => this.database.ping(), () => this.database.migrations()]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
-      const details = Object.entries(result.error ?? {}).map(([path, value]) => ({ path, message: typeof value?.message === 'string' ? value.message : String(value?.status ?? 'down') }));
+      const details = Object.entries(result.error ?? {}).map(([path, value]) => ({
+        path,
+        message: typeof value?.message === 'string' ? value.message : String(value?.status ?? 'down'),
+      }));
       throw new AppError('NOT_READY', 'The server is not ready to serve requests', details);
     }
   }

@@ -58,7 +58,10 @@ export class HeavyJobsService implements OnModuleDestroy {
       maxThreads: config.HEAVY_JOB_WORKERS,
       idleTimeout: IDLE_WORKER_MS,
       niceIncrement: WORKER_NICE_INCREMENT,
-      resourceLimits: { maxOldGenerationSizeMb: config.HEAVY_JOB_MEMORY_MB, maxYoungGenerationSizeMb: Math.min(32, Math.max(4, Math.floor(config.HEAVY_JOB_MEMORY_MB / 8))) },
+      resourceLimits: {
+        maxOldGenerationSizeMb: config.HEAVY_JOB_MEMORY_MB,
+        maxYoungGenerationSizeMb: Math.min(32, Math.max(4, Math.floor(config.HEAVY_JOB_MEMORY_MB / 8))),
+      },
       // The TypeScript sources run directly (jest): the workers load them through tsx, a development
       // dependency. A build runs the compiled `.js` entries with the server's own node options.
       ...(fromSources ? { execArgv: ['--require', 'tsx/cjs'] } : {}),

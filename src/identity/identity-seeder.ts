@@ -120,16 +120,28 @@ export class IdentitySeeder implements OnApplicationBootstrap {
       const users = manager.getRepository(UserEntity);
       const active = await users.find({ where: { username: In(DEMO_USERS.map((u) => u.username)), orgId: In(demoOrgs.map((o) => o.id)), disabled: false } });
       for (const user of active) {
-        await users.update({ id: user.id }, { disabled: true, tokenVersion: user.tokenVersion + 1, sessionEpoch: user.sessionEpoch + 1, updatedAt: new Date().toISOString() });
+        await users.update(
+          { id: user.id },
+          { disabled: true, tokenVersion: user.tokenVersion + 1, sessionEpoch: user.sessionEpoch + 1, updatedAt: new Date().toISOString() },
+        );
         await this.audit.record(
-          { actor: null, action: 'user.disable', targetType: 'user', targetId: user.id, before: { disabled: false }, after: { disabled: true, reason: 'demo account in production mode' } },
+          {
+            actor: null,
+            action: 'user.disable',
+            targetType: 'user',
+            targetId: user.id,
+            before: { disabled: false },
+            after: { disabled: true, reason: 'demo account in production mode' },
+          },
           manager,
         );
       }
       return active.map((u) => u.username);
     });
     if (disabled.length > 0) {
-      this.logger.warn(`Production mode: disabled ${disabled.length} demo account(s) created in demo mode (${disabled.join(', ')}); their history is kept. Create real accounts as an administrator.`);
+      this.logger.warn(
+        `Production mode: disabled ${disabled.length} demo account(s) created in demo mode (${disabled.join(', ')}); their history is kept. Create real accounts as an administrator.`,
+      );
     }
   }
 
@@ -174,7 +186,15 @@ export class IdentitySeeder implements OnApplicationBootstrap {
     return result;
   }
 
-  private async insertUser(manager: EntityManager, username: string, displayName: string, unit: UnitEntity, roles: readonly Role[], passwordHash: string, mustChangePassword = false): Promise<void> {
+  private async insertUser(
+    manager: EntityManager,
+    username: string,
+    displayName: string,
+    unit: UnitEntity,
+    roles: readonly Role[],
+    passwordHash: string,
+    mustChangePassword = false,
+  ): Promise<void> {
     const now = new Date().toISOString();
     const id = randomUUID();
     await manager.getRepository(UserEntity).insert({

@@ -129,7 +129,13 @@ export class IdentityService {
       const roles = sortRoles(input.roles);
       if (roles.length > 0) await manager.getRepository(UserRoleEntity).insert(roles.map((role) => ({ userId: user.id, role })));
       await this.audit.record(
-        { actor, action: 'user.create', targetType: 'user', targetId: user.id, after: { username: user.username, displayName: user.displayName, unitId: unit.id, orgId: unit.orgId, roles } },
+        {
+          actor,
+          action: 'user.create',
+          targetType: 'user',
+          targetId: user.id,
+          after: { username: user.username, displayName: user.displayName, unitId: unit.id, orgId: unit.orgId, roles },
+        },
         manager,
       );
       return user.id;
@@ -153,7 +159,10 @@ export class IdentityService {
       await roleRepository.delete({ userId });
       if (sorted.length > 0) await roleRepository.insert(sorted.map((role) => ({ userId, role })));
       await manager.getRepository(UserEntity).update({ id: userId }, { tokenVersion: user.tokenVersion + 1, updatedAt: new Date().toISOString() });
-      await this.audit.record({ actor, action: 'user.roles.set', targetType: 'user', targetId: userId, before: { roles: before }, after: { roles: sorted } }, manager);
+      await this.audit.record(
+        { actor, action: 'user.roles.set', targetType: 'user', targetId: userId, before: { roles: before }, after: { roles: sorted } },
+        manager,
+      );
     });
     this.revocations.publish({ userId, code: 'AUTH_TOKEN_REVOKED', reason: 'Your roles changed; sign in again' });
     return this.view(userId);
@@ -165,17 +174,28 @@ export class IdentityService {
     const changed = await serialTransaction(this.dataSource, async (manager) => {
       const user = await this.requireUser(manager, userId);
       if (user.disabled === disabled) return false;
-      await manager.getRepository(UserEntity).update(
-        { id: userId },
-        { disabled, tokenVersion: user.tokenVersion + 1, sessionEpoch: user.sessionEpoch + 1, updatedAt: new Date().toISOString() },
-      );
+      await manager
+        .getRepository(UserEntity)
+        .update({ id: userId }, { disabled, tokenVersion: user.tokenVersion + 1, sessionEpoch: user.sessionEpoch + 1, updatedAt: new Date().toISOString() });
       await this.audit.record(
-        { actor, action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: userId, before: { disabled: user.disabled }, after: { disabled } },
+        {
+          actor,
+          action: disabled ? 'user.disable' : 'user.enable',
+          targetType: 'user',
+          targetId: userId,
+          before: { disabled: user.disabled },
+          after: { disabled },
+        },
         manager,
       );
       return true;
     });
-    if (changed) this.revocations.publish({ userId, code: 'AUTH_TOKEN_REVOKED', reason: disabled ? 'The account is disabled' : 'The account was re-enabled; sign in again' });
+    if (changed)
+      this.revocations.publish({
+        userId,
+        code: 'AUTH_TOKEN_REVOKED',
+        reason: disabled ? 'The account is disabled' : 'The account was re-enabled; sign in again',
+      });
     return this.view(userId);
   }
 
@@ -185,10 +205,18 @@ export class IdentityService {
     await serialTransaction(this.dataSource, async (manager) => {
       const user = await this.requireUser(manager, userId);
       assertAcceptablePassword(newPassword, 'newPassword', user);
-      await manager.getRepository(UserEntity).update(
-        { id: userId },
-        { passwordHash, mustChangePassword: true, tokenVersion: user.tokenVersion + 1, sessionEpoch: user.sessionEpoch + 1, updatedAt: new Date().toISOString() },
-      );
+      await manager
+        .getRepository(UserEntity)
+        .update(
+          { id: userId },
+          {
+            passwordHash,
+            mustChangePassword: true,
+            tokenVersion: user.tokenVersion + 1,
+            sessionEpoch: user.sessionEpoch + 1,
+            updatedAt: new Date().toISOString(),
+          },
+        );
       await this.audit.record({ actor, action: 'user.password.reset', targetType: 'user', targetId: userId }, manager);
     });
     this.revocations.publish({ userId, code: 'AUTH_TOKEN_REVOKED', reason: 'The password was reset; sign in again' });
@@ -200,7 +228,13 @@ export class IdentityService {
   async listOrganisations(): Promise<OrganisationView[]> {
     const orgs = await this.organisations.find({ order: { name: 'ASC' } });
     const units = await this.units.find({ order: { name: 'ASC' } });
-    return orgs.map((org) => ({ id: org.id, code: org.code, name: org.name, createdAt: org.createdAt, units: units.filter((u) => u.orgId === org.id).map(unitView) }));
+    return orgs.map((org) => ({
+      id: org.id,
+      code: org.code,
+      name: org.name,
+      createdAt: org.createdAt,
+      units: units.filter((u) => u.orgId === org.id).map(unitView),
+    }));
   }
 
   async organisation(orgId: string): Promise<OrganisationView> {
@@ -213,7 +247,8 @@ export class IdentityService {
   async createOrganisation(actor: AuditActor | null, input: CreateOrganisationRequest, manager?: EntityManager): Promise<OrganisationView> {
     const work = async (m: EntityManager): Promise<OrganisationEntity> => {
       const repository = m.getRepository(OrganisationEntity);
-      if (await repository.exists({ where: { code: input.code } })) throw new AppError('CONFLICT', `Organisation code "${input.code}" is taken`, [{ path: 'code', message: 'already taken' }]);
+      if (await repository.exists({ where: { code: input.code } }))
+        throw new AppError('CONFLICT', `Organisation code "${input.code}" is taken`, [{ path: 'code', message: 'already taken' }]);
       const org: OrganisationEntity = { id: randomUUID(), code: input.code, name: input.name, createdAt: new Date().toISOString() };
       await repository.insert(org);
       await this.audit.record({ actor, action: 'org.create', targetType: 'organisation', targetId: org.id, after: { code: org.code, name: org.name } }, m);
@@ -227,7 +262,8 @@ export class IdentityService {
     const work = async (m: EntityManager): Promise<UnitEntity> => {
       if (!(await m.getRepository(OrganisationEntity).exists({ where: { id: orgId } }))) throw new AppError('ORG_NOT_FOUND', 'No such organisation');
       const repository = m.getRepository(UnitEntity);
-      if (await repository.exists({ where: { orgId, code: input.code } })) throw new AppError('CONFLICT', `Unit code "${input.code}" is taken in this organisation`, [{ path: 'code', message: 'already taken' }]);
+      if (await repository.exists({ where: { orgId, code: input.code } }))
+        throw new AppError('CONFLICT', `Unit code "${input.code}" is taken in this organisation`, [{ path: 'code', message: 'already taken' }]);
       const unit: UnitEntity = { id: randomUUID(), orgId, code: input.code, name: input.name, createdAt: new Date().toISOString() };
       await repository.insert(unit);
       await this.audit.record({ actor, action: 'unit.create', targetType: 'unit', targetId: unit.id, after: { orgId, code: unit.code, name: unit.name } }, m);

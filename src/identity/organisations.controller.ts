@@ -32,7 +32,10 @@ export class OrganisationsController {
   @Post()
   @Access(['admin'])
   @ApiDoc({ summary: 'Create an organisation (audited)', tags: ['organisations'], response: OrganisationViewSchema, errors: ['CONFLICT'] })
-  create(@Body({ schema: CreateOrganisationRequestSchema }) body: CreateOrganisationRequest, @CurrentUser() actor: AuthenticatedUser): Promise<OrganisationView> {
+  create(
+    @Body({ schema: CreateOrganisationRequestSchema }) body: CreateOrganisationRequest,
+    @CurrentUser() actor: AuthenticatedUser,
+  ): Promise<OrganisationView> {
     return this.identity.createOrganisation(actor, body);
   }
 

@@ -72,7 +72,13 @@ export class UsersController {
   @Post(':userId/disable')
   @HttpCode(200)
   @Access(['admin'])
-  @ApiDoc({ summary: 'Disable a user: ends all sessions and tokens (audited)', tags: ['users'], response: UserViewSchema, responseStatus: 200, errors: ['USER_NOT_FOUND', 'CONFLICT'] })
+  @ApiDoc({
+    summary: 'Disable a user: ends all sessions and tokens (audited)',
+    tags: ['users'],
+    response: UserViewSchema,
+    responseStatus: 200,
+    errors: ['USER_NOT_FOUND', 'CONFLICT'],
+  })
   disable(@Param('userId', { schema: UserIdParamSchema }) userId: string, @CurrentUser() actor: AuthenticatedUser): Promise<UserView> {
     return this.identity.setDisabled(actor, userId, true);
   }
@@ -88,7 +94,13 @@ export class UsersController {
   @Post(':userId/password')
   @HttpCode(200)
   @Access(['admin'])
-  @ApiDoc({ summary: "Set a user's password (e.g. forgotten); ends all of the user's sessions (audited)", tags: ['users'], response: UserViewSchema, responseStatus: 200, errors: ['USER_NOT_FOUND'] })
+  @ApiDoc({
+    summary: "Set a user's password (e.g. forgotten); ends all of the user's sessions (audited)",
+    tags: ['users'],
+    response: UserViewSchema,
+    responseStatus: 200,
+    errors: ['USER_NOT_FOUND'],
+  })
   resetPassword(
     @Param('userId', { schema: UserIdParamSchema }) userId: string,
     @Body({ schema: ResetPasswordRequestSchema }) body: ResetPasswordRequest,

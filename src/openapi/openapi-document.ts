@@ -31,7 +31,12 @@ interface RouteArgMetadata {
 }
 
 function joinPath(...parts: string[]): string {
-  const joined = '/' + parts.flatMap((p) => p.split('/')).filter((p) => p.length > 0).join('/');
+  const joined =
+    '/' +
+    parts
+      .flatMap((p) => p.split('/'))
+      .filter((p) => p.length > 0)
+      .join('/');
   return joined.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
@@ -62,8 +67,7 @@ export class RouteCatalogue {
         if (routePath === undefined) continue;
         const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
         const access =
-          this.reflector.get<AccessPolicy | undefined>(ACCESS_POLICY_KEY, handler) ??
-          this.reflector.get<AccessPolicy | undefined>(ACCESS_POLICY_KEY, type);
+          this.reflector.get<AccessPolicy | undefined>(ACCESS_POLICY_KEY, handler) ?? this.reflector.get<AccessPolicy | undefined>(ACCESS_POLICY_KEY, type);
         const doc = this.reflector.get<ApiDocOptions | undefined>(API_DOC_KEY, handler);
         const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, type, methodName) ?? {}) as Record<string, RouteArgMetadata>;
         let body: z.ZodType | undefined;

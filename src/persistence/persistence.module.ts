@@ -1,4 +1,13 @@
-import { Global, Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AddressInfo, Server } from 'node:net';
@@ -78,7 +87,9 @@ export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, 
     server.once('listening', () => {
       const address = server.address() as AddressInfo | string | null;
       if (address === null) return;
-      lock.noteListening(typeof address === 'string' ? address : address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`);
+      lock.noteListening(
+        typeof address === 'string' ? address : address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`,
+      );
     });
   }
 

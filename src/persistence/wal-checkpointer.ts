@@ -66,7 +66,10 @@ export class WalCheckpointer {
 
   start(): void {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: { file: this.file, driver, intervalMs: this.intervalMs, behindPages: this.behindPages } });
+    const worker = new Worker(WORKER_PROGRAM, {
+      eval: true,
+      workerData: { file: this.file, driver, intervalMs: this.intervalMs, behindPages: this.behindPages },
+    });
     this.worker = worker;
     worker.on('message', (message: unknown) => {
       if (message === 'ready' && this.worker === worker) this.connection.pragma('wal_autocheckpoint = 0');

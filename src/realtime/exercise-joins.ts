@@ -6,7 +6,16 @@ import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
 import { TriageService } from '../triage/triage.service.js';
 import { ExercisePublisher } from './exercise-publisher.js';
-import { endedMessage, type ExerciseSocket, exerciseRoom, instructorRoom, replayedAction, streamBatch, teamActionsPayload, teamRoom } from './realtime-sockets.js';
+import {
+  endedMessage,
+  type ExerciseSocket,
+  exerciseRoom,
+  instructorRoom,
+  replayedAction,
+  streamBatch,
+  teamActionsPayload,
+  teamRoom,
+} from './realtime-sockets.js';
 
 const REPLAY_PAGE = 1000;
 
@@ -35,7 +44,7 @@ export class ExerciseJoins {
   async join(socket: ExerciseSocket, input: JoinExercise): Promise<JoinResult> {
     const user = socket.data.user;
     const access = await this.exercises.access(user, input.exerciseId);
-    if (!access.canControl && !access.teamId) throw new AppError('NOT_TEAM_MEMBER', 'Only the exercise\'s teams and instructors can join its stream');
+    if (!access.canControl && !access.teamId) throw new AppError('NOT_TEAM_MEMBER', "Only the exercise's teams and instructors can join its stream");
     const teams = access.canControl ? access.teamIds : [access.teamId!];
     const lastSeqOf = (teamId: string) => (typeof input.lastSeq === 'number' ? input.lastSeq : (input.lastSeq[teamId] ?? 0));
     const lastActionSeq = input.lastActionSeq;
@@ -62,7 +71,15 @@ export class ExerciseJoins {
           for (;;) {
             const page = await this.runtime.eventsAfter(input.exerciseId, teamId, lastSent, REPLAY_PAGE);
             if (page.length === 0) break;
-            socket.emit('exercise:events', streamBatch(input.exerciseId, teamId, page.map((e) => namer.outgoingEvent(e)), true));
+            socket.emit(
+              'exercise:events',
+              streamBatch(
+                input.exerciseId,
+                teamId,
+                page.map((e) => namer.outgoingEvent(e)),
+                true,
+              ),
+            );
             lastSent = page[page.length - 1]!.seq;
             if (page.length < REPLAY_PAGE) break;
           }
@@ -70,7 +87,10 @@ export class ExerciseJoins {
           while (fromAction !== null) {
             const page = (await this.triage.actions(user, input.exerciseId, teamId, lastActionSent, REPLAY_PAGE)).actions;
             if (page.length === 0) break;
-            socket.emit('team:actions', page.map((action) => replayedAction(input.exerciseId, teamId, action)));
+            socket.emit(
+              'team:actions',
+              page.map((action) => replayedAction(input.exerciseId, teamId, action)),
+            );
             lastActionSent = page[page.length - 1]!.seq;
             if (page.length < REPLAY_PAGE) break;
           }
@@ -80,7 +100,15 @@ export class ExerciseJoins {
         // From here to join() nothing awaits, so no live batch can slip between buffer and room.
         const missed = catchUp.buffer.filter((e) => e.seq > lastSent);
         if (missed.length > 0) {
-          socket.emit('exercise:events', streamBatch(input.exerciseId, teamId, missed.map((e) => namer.outgoingEvent(e)), false));
+          socket.emit(
+            'exercise:events',
+            streamBatch(
+              input.exerciseId,
+              teamId,
+              missed.map((e) => namer.outgoingEvent(e)),
+              false,
+            ),
+          );
           lastSent = missed[missed.length - 1]!.seq;
         }
         const missedActions = catchUp.actions?.filter((m) => m.action.seq > lastActionSent) ?? [];

@@ -113,7 +113,14 @@ export class ExercisePublisher implements OnModuleDestroy {
       case 'events': {
         for (const catchUp of this.catchUps.get(message.teamId) ?? []) catchUp.buffer.push(...message.events);
         this.withNamer(message.exerciseId, (namer) =>
-          this.broadcast(teamRoom(message.teamId), 'exercise:events', () => streamBatch(message.exerciseId, message.teamId, message.events.map((e) => namer.outgoingEvent(e)), false)),
+          this.broadcast(teamRoom(message.teamId), 'exercise:events', () =>
+            streamBatch(
+              message.exerciseId,
+              message.teamId,
+              message.events.map((e) => namer.outgoingEvent(e)),
+              false,
+            ),
+          ),
         );
         return;
       }

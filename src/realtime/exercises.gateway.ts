@@ -19,7 +19,13 @@ const MAX_MESSAGE_BYTES = 256 * 1024;
 
 function errorAck(error: unknown): Ack<never> {
   if (error instanceof AppError) {
-    return { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details.map((d) => ({ path: d.path, message: d.message })) } : {}) } };
+    return {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details.map((d) => ({ path: d.path, message: d.message })) } : {}),
+      },
+    };
   }
   return { error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } };
 }
@@ -136,7 +142,11 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       }
       const parsed = (spec.schema as z.ZodType).safeParse(payload);
       if (!parsed.success) {
-        throw new AppError('VALIDATION_FAILED', 'Invalid message', parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'Invalid message',
+          parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+        );
       }
       // Joins and leaves of one socket run in turn: two joins at once would both replay the stream.
       const run = (socket.data.joinQueue ?? Promise.resolve()).then(() => this.handle(socket, name, parsed.data));

@@ -44,7 +44,15 @@ function date(iso: string | null, lang: Language, zone: string): string {
   if (iso === null) return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(locale(lang), { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
+  return d.toLocaleString(locale(lang), {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: zone,
+  });
 }
 
 function minutes(ms: number | null, s: ReportStrings): string {
@@ -102,9 +110,15 @@ export function rankingChart(teams: readonly TeamResult[], lang: Language, s: Re
     .join('');
   const axisY = 8 + teams.length * rowH;
   const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map((v) => `<line x1="${labelW + v * barW}" y1="4" x2="${labelW + v * barW}" y2="${axisY}" stroke="#ccc" stroke-width="0.5"/><text x="${labelW + v * barW}" y="${axisY + 11}" font-size="8" text-anchor="middle">${esc(num(v, lang))}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${labelW + v * barW}" y1="4" x2="${labelW + v * barW}" y2="${axisY}" stroke="#ccc" stroke-width="0.5"/><text x="${labelW + v * barW}" y="${axisY + 11}" font-size="8" text-anchor="middle">${esc(num(v, lang))}</text>`,
+    )
     .join('');
-  const legend = SCORE_COMPONENTS.map((c, i) => `<rect x="${labelW + i * 125}" y="${axisY + 20}" width="9" height="9" fill="${COMPONENT_COLORS[c]}"/><text x="${labelW + i * 125 + 13}" y="${axisY + 28}" font-size="9">${esc(s.components[c])}</text>`).join('');
+  const legend = SCORE_COMPONENTS.map(
+    (c, i) =>
+      `<rect x="${labelW + i * 125}" y="${axisY + 20}" width="9" height="9" fill="${COMPONENT_COLORS[c]}"/><text x="${labelW + i * 125 + 13}" y="${axisY + 28}" font-size="9">${esc(s.components[c])}</text>`,
+  ).join('');
   return `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(s.ranking)}">${ticks}${rows}${legend}</svg>`;
 }
 
@@ -130,7 +144,9 @@ export function ratioBars(rows: ReadonlyArray<{ label: string; ratio: number | n
 export function trendChart(trends: readonly UnitTrend[], lang: Language, s: ReportStrings, zone: string): string {
   const series = trends.filter((t) => t.points.length > 0);
   if (series.length === 0) return `<p class="muted">${esc(s.noTrend)}</p>`;
-  const exercises = [...new Map(series.flatMap((t) => t.points.map((p) => [p.exerciseId, p] as const))).values()].sort((a, b) => (a.heldAt < b.heldAt ? -1 : a.heldAt > b.heldAt ? 1 : 0));
+  const exercises = [...new Map(series.flatMap((t) => t.points.map((p) => [p.exerciseId, p] as const))).values()].sort((a, b) =>
+    a.heldAt < b.heldAt ? -1 : a.heldAt > b.heldAt ? 1 : 0,
+  );
   const order = new Map(exercises.map((p, i) => [p.exerciseId, i]));
   const left = 40;
   const top = 10;
@@ -139,9 +155,17 @@ export function trendChart(trends: readonly UnitTrend[], lang: Language, s: Repo
   const step = exercises.length > 1 ? plotW / (exercises.length - 1) : 0;
   const xOf = (id: string) => left + (exercises.length > 1 ? order.get(id)! * step : plotW / 2);
   const yOf = (v: number) => top + (1 - v) * plotH;
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((v) => `<line x1="${left}" y1="${yOf(v)}" x2="${left + plotW}" y2="${yOf(v)}" stroke="#ddd" stroke-width="0.5"/><text x="${left - 5}" y="${yOf(v) + 3}" font-size="8" text-anchor="end">${esc(num(v, lang))}</text>`).join('');
+  const grid = [0, 0.25, 0.5, 0.75, 1]
+    .map(
+      (v) =>
+        `<line x1="${left}" y1="${yOf(v)}" x2="${left + plotW}" y2="${yOf(v)}" stroke="#ddd" stroke-width="0.5"/><text x="${left - 5}" y="${yOf(v) + 3}" font-size="8" text-anchor="end">${esc(num(v, lang))}</text>`,
+    )
+    .join('');
   const xLabels = exercises
-    .map((p) => `<text x="${xOf(p.exerciseId)}" y="${top + plotH + 12}" font-size="7.5" text-anchor="middle">${esc(new Date(p.heldAt).toLocaleDateString(locale(lang), { timeZone: zone }))}</text>`)
+    .map(
+      (p) =>
+        `<text x="${xOf(p.exerciseId)}" y="${top + plotH + 12}" font-size="7.5" text-anchor="middle">${esc(new Date(p.heldAt).toLocaleDateString(locale(lang), { timeZone: zone }))}</text>`,
+    )
     .join('');
   const lines = series
     .map((t, i) => {
@@ -178,7 +202,8 @@ function rankingTable(teams: readonly TeamResult[], lang: Language, s: ReportStr
     .map(
       (t) =>
         `<tr><td class="n">${t.rank}</td><td>${esc(t.teamName)}</td><td>${esc(t.unit?.name ?? '–')}</td><td class="n strong">${esc(idx(t.index, lang))}</td><td class="n">${esc(num(t.total, lang))}</td>${SCORE_COMPONENTS.map(
-          (c) => `<td class="n">${t.components[c].applicable ? `${esc(num(t.components[c].score, lang))}<span class="muted">/${t.components[c].max}</span>` : `<span class="muted">${esc(s.notApplicable)}</span>`}</td>`,
+          (c) =>
+            `<td class="n">${t.components[c].applicable ? `${esc(num(t.components[c].score, lang))}<span class="muted">/${t.components[c].max}</span>` : `<span class="muted">${esc(s.notApplicable)}</span>`}</td>`,
         ).join('')}</tr>`,
     )
     .join('');
@@ -256,7 +281,9 @@ function weakestBlock(w: Weaknesses, lang: Language, s: ReportStrings): string {
 }
 
 function lostItems(score: TeamScore, limit: number): LineItem[] {
-  const items = SCORE_COMPONENTS.flatMap((c) => score.components[c].items).filter((i) => i.status !== 'not-applicable' && i.status !== 'info' && i.points < i.maxPoints);
+  const items = SCORE_COMPONENTS.flatMap((c) => score.components[c].items).filter(
+    (i) => i.status !== 'not-applicable' && i.status !== 'info' && i.points < i.maxPoints,
+  );
   return items.sort((a, b) => b.maxPoints - b.points - (a.maxPoints - a.points) || (a.id < b.id ? -1 : 1)).slice(0, limit);
 }
 
@@ -375,7 +402,11 @@ export function exerciseReportHtml(model: ExerciseReportModel): string {
     results.teams.length > SUMMARY_ROWS ? `<p class="muted">${esc(s.moreInDetails(results.teams.length - SUMMARY_ROWS))}</p>` : '',
     `<h3>${esc(s.weakest)}</h3>`,
     weakestBlock(weaknesses, lang, s),
-    ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
+    ratioBars(
+      weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })),
+      lang,
+      s.perLayer,
+    ),
     `<h3>${esc(s.trend)}</h3>`,
     trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s, zone),
     `</section><h2>${esc(s.technicalDetails)}</h2>`,
@@ -463,7 +494,8 @@ export function periodReportHtml(model: PeriodReportModel): string {
       [s.generatedAt, date(model.generatedAt, lang, zone)],
     ]),
   ];
-  if (model.exercises.length === 0) return documentHtml(lang, s.periodReportTitle, model.fontFaces, [...header, `<p class="callout">${esc(s.noExercises)}</p>`].join('\n'));
+  if (model.exercises.length === 0)
+    return documentHtml(lang, s.periodReportTitle, model.fontFaces, [...header, `<p class="callout">${esc(s.noExercises)}</p>`].join('\n'));
   const body = [
     ...header,
     `<section class="summary"><h2>${esc(s.leadershipSummary)}</h2>`,
@@ -474,10 +506,19 @@ export function periodReportHtml(model: PeriodReportModel): string {
     trendChart(model.trends.slice(0, SUMMARY_SERIES), lang, s, zone),
     `<h3>${esc(s.weakest)}</h3>`,
     weakestBlock(weaknesses, lang, s),
-    ratioBars(weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })), lang, s.perLayer),
+    ratioBars(
+      weaknesses.layers.map((r) => ({ label: pick(r.label, lang), ratio: r.ratio })),
+      lang,
+      s.perLayer,
+    ),
     `</section><h2>${esc(s.technicalDetails)}</h2>`,
     `<h3>${esc(s.exercises)}</h3>`,
-    exercisesTable(model.exercises.map((e) => e.exercise), lang, s, zone),
+    exercisesTable(
+      model.exercises.map((e) => e.exercise),
+      lang,
+      s,
+      zone,
+    ),
     model.trends.filter((t) => t.points.length > 0).length > SUMMARY_ROWS ? `<h3>${esc(s.unitRanking)}</h3>${unitRankingTable(model.trends, lang, s)}` : '',
     `<h3>${esc(s.perLayer)}</h3>`,
     weaknessTable(weaknesses.layers, unitColumns, lang, s),
@@ -485,7 +526,10 @@ export function periodReportHtml(model: PeriodReportModel): string {
     weaknessTable(weaknesses.phases, unitColumns, lang, s, new Map(model.exercises.map((r) => [r.exercise.scenarioId, r.exercise.scenarioTitle]))),
     `<h3>${esc(s.heatmap)}</h3>`,
     heatmapTable(weaknesses, lang, s),
-    ...model.exercises.map((r) => `<h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang, zone))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}`),
+    ...model.exercises.map(
+      (r) =>
+        `<h3>${esc(r.exercise.title)} — ${esc(date(r.exercise.heldAt, lang, zone))}</h3>${rankingTable(r.teams, lang, s)}${metricsTable(r.teams, lang, s)}`,
+    ),
   ].join('\n');
   return documentHtml(lang, s.periodReportTitle, model.fontFaces, body);
 }

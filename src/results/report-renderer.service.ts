@@ -8,7 +8,15 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { AppError } from '../common/app-error.js';
 
 /** Flags for a headless print-only browser: no sandbox (containers), no background traffic. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Pages printed at once; more wait their turn (a report is CPU-bound in Chromium). */
 const MAX_CONCURRENT = 2;
@@ -30,7 +38,10 @@ export function reportFontFaces(): string {
     const css = ['400.css', '700.css'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
     fontFacesCache = css
       .replace(/,\s*url\([^)]*\.woff\)\s*format\('woff'\)/g, '')
-      .replace(/url\(\.\/files\/([^)]+\.woff2)\)/g, (_m, file: string) => `url(data:font/woff2;base64,${readFileSync(join(dir, 'files', file)).toString('base64')})`);
+      .replace(
+        /url\(\.\/files\/([^)]+\.woff2)\)/g,
+        (_m, file: string) => `url(data:font/woff2;base64,${readFileSync(join(dir, 'files', file)).toString('base64')})`,
+      );
   } catch {
     // Without the package the report falls back to the system's sans-serif font.
     fontFacesCache = '';
@@ -59,7 +70,8 @@ export class ReportRenderer implements OnModuleDestroy {
   }
 
   async pdf(html: string): Promise<Buffer> {
-    if (!this.available()) throw this.unavailable(`Chromium not found at ${this.config.CHROMIUM_PATH} (set CHROMIUM_PATH, or install Debian's chromium package)`);
+    if (!this.available())
+      throw this.unavailable(`Chromium not found at ${this.config.CHROMIUM_PATH} (set CHROMIUM_PATH, or install Debian's chromium package)`);
     await this.acquire();
     try {
       const browser = await this.launch();
@@ -70,7 +82,12 @@ export class ReportRenderer implements OnModuleDestroy {
         await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
         await page.setContent(html, { waitUntil: 'load' });
         await page.evaluate('document.fonts.ready.then(() => true)');
-        return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '14mm', bottom: '14mm', left: '12mm', right: '12mm' }, preferCSSPageSize: true });
+        return await page.pdf({
+          format: 'A4',
+          printBackground: true,
+          margin: { top: '14mm', bottom: '14mm', left: '12mm', right: '12mm' },
+          preferCSSPageSize: true,
+        });
       } finally {
         await context.close().catch(() => undefined);
       }

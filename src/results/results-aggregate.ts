@@ -1,15 +1,5 @@
 import type { Text } from '../contracts/common.schema.js';
-import type {
-  CellTeam,
-  ComponentFigures,
-  DrillAlert,
-  HeatCell,
-  TrendPoint,
-  UnitRef,
-  UnitTrend,
-  WeaknessRow,
-  Weaknesses,
-} from '../contracts/results.schema.js';
+import type { CellTeam, ComponentFigures, DrillAlert, HeatCell, TrendPoint, UnitRef, UnitTrend, WeaknessRow, Weaknesses } from '../contracts/results.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import { SCORE_COMPONENTS, type BreakdownRow, type ScoreComponentId, type TeamScore } from '../contracts/scoring.schema.js';
 import { AnswerKey } from '../scoring/answer-key.js';
@@ -51,7 +41,10 @@ export interface MemberUnit {
  * A team's unit is the unit most of its members belong to (their current unit); a tie goes to the
  * unit whose code sorts first, so the answer never depends on row order. No members: no unit.
  */
-export function teamUnits(members: readonly MemberUnit[], units: ReadonlyMap<string, UnitRef>): { unit: UnitRef | null; units: Array<UnitRef & { members: number }> } {
+export function teamUnits(
+  members: readonly MemberUnit[],
+  units: ReadonlyMap<string, UnitRef>,
+): { unit: UnitRef | null; units: Array<UnitRef & { members: number }> } {
   const counts = new Map<string, number>();
   for (const m of members) if (m.unitId !== null && units.has(m.unitId)) counts.set(m.unitId, (counts.get(m.unitId) ?? 0) + 1);
   const list = [...counts.entries()]
@@ -64,7 +57,12 @@ export function teamUnits(members: readonly MemberUnit[], units: ReadonlyMap<str
 export function componentFigures(score: TeamScore): ComponentFigures {
   const figure = (id: ScoreComponentId) => {
     const c = score.components[id];
-    return { score: c.score, max: c.effectiveWeight, index: c.applicable && c.effectiveWeight > 0 ? round4(c.score / c.effectiveWeight) : null, applicable: c.applicable };
+    return {
+      score: c.score,
+      max: c.effectiveWeight,
+      index: c.applicable && c.effectiveWeight > 0 ? round4(c.score / c.effectiveWeight) : null,
+      applicable: c.applicable,
+    };
   };
   return { detection: figure('detection'), response: figure('response'), coordination: figure('coordination'), incident: figure('incident') };
 }
@@ -105,10 +103,22 @@ export function unitTrends(units: readonly UnitRef[], teams: readonly TrendInput
         exerciseTitle: first.exerciseTitle,
         scenarioId: first.scenarioId,
         heldAt: first.heldAt,
-        teams: list.map((t) => ({ teamId: t.teamId, teamName: t.teamName, rank: t.rank, total: t.score.total, index: t.score.index, reviewHref: reviewHref(t.exerciseId, t.teamId) })),
+        teams: list.map((t) => ({
+          teamId: t.teamId,
+          teamName: t.teamName,
+          rank: t.rank,
+          total: t.score.total,
+          index: t.score.index,
+          reviewHref: reviewHref(t.exerciseId, t.teamId),
+        })),
         index: round4(mean(list.map((t) => t.score.index)) ?? 0),
         total: round2(mean(list.map((t) => t.score.total)) ?? 0),
-        components: { detection: componentMean('detection'), response: componentMean('response'), coordination: componentMean('coordination'), incident: componentMean('incident') },
+        components: {
+          detection: componentMean('detection'),
+          response: componentMean('response'),
+          coordination: componentMean('coordination'),
+          incident: componentMean('incident'),
+        },
       };
     });
     points.sort((a, b) => (a.heldAt < b.heldAt ? -1 : a.heldAt > b.heldAt ? 1 : a.exerciseId < b.exerciseId ? -1 : 1));
@@ -246,7 +256,14 @@ export function drillAlerts(scenario: Scenario, score: TeamScore): ClassifiedAle
   return out.sort((a, b) => (a.alertId < b.alertId ? -1 : a.alertId > b.alertId ? 1 : 0));
 }
 
-const stripClass = ({ alertId, title, outcome, points, maxPoints, code }: ClassifiedAlert): DrillAlert => ({ alertId, title, outcome, points, maxPoints, code });
+const stripClass = ({ alertId, title, outcome, points, maxPoints, code }: ClassifiedAlert): DrillAlert => ({
+  alertId,
+  title,
+  outcome,
+  points,
+  maxPoints,
+  code,
+});
 
 function lowest(rows: readonly WeaknessRow[]): string | null {
   let best: WeaknessRow | null = null;
@@ -267,7 +284,12 @@ export interface HeatColumn {
  * technique, and builds the technique × unit (or × team) heat map; each cell lists the teams and
  * alerts behind it.
  */
-export function aggregateWeaknesses(inputs: readonly WeaknessInput[], by: 'unit' | 'team', columnOf: (input: WeaknessInput) => HeatColumn, exerciseIds: readonly string[]): Weaknesses {
+export function aggregateWeaknesses(
+  inputs: readonly WeaknessInput[],
+  by: 'unit' | 'team',
+  columnOf: (input: WeaknessInput) => HeatColumn,
+  exerciseIds: readonly string[],
+): Weaknesses {
   const layers = new Map<string, Acc>();
   const phases = new Map<string, { acc: Acc; label: Text; scenarioId: string; order: number; scenarioOrder: number }>();
   const techniques = new Map<string, Acc>();
@@ -278,7 +300,13 @@ export function aggregateWeaknesses(inputs: readonly WeaknessInput[], by: 'unit'
   for (const input of inputs) {
     if (!scenarioOrder.has(input.scenario.id)) scenarioOrder.set(input.scenario.id, scenarioOrder.size);
     const refs = drillAlerts(input.scenario, input.score);
-    const team = { exerciseId: input.exerciseId, teamId: input.teamId, teamName: input.teamName, unitId: input.unitId, reviewHref: reviewHref(input.exerciseId, input.teamId) };
+    const team = {
+      exerciseId: input.exerciseId,
+      teamId: input.teamId,
+      teamName: input.teamName,
+      unitId: input.unitId,
+      reviewHref: reviewHref(input.exerciseId, input.teamId),
+    };
     const column = columnOf(input);
     columns.set(column.key, column);
     for (const row of input.score.breakdowns.layers) {

@@ -33,7 +33,10 @@ export class ResultsReportsService {
       generatedAt: new Date().toISOString(),
       results: scored.results,
       weaknesses: weaknessesOf([scored], 'team', true),
-      trends: unitTrends([...units.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi')), trendInputs(history.scored)),
+      trends: unitTrends(
+        [...units.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi')),
+        trendInputs(history.scored),
+      ),
       fullScores: new Map(scored.scores.teams.map((t) => [t.teamId, t.score])),
       scenario: scored.bundle.scenario,
       reviewLink: (exercise, team) => consoleReviewLink(place.origin, exercise, team),
@@ -44,7 +47,10 @@ export class ResultsReportsService {
 
   async periodReportHtml(user: AuthenticatedUser, period: ResultsPeriodQuery, lang: Language, place: ReportPlace): Promise<string> {
     const { org, scored } = await this.results.period(user, period, 'full');
-    const trends = unitTrends([...org.units.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi')), trendInputs(scored)).filter((t) => t.points.length > 0);
+    const trends = unitTrends(
+      [...org.units.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi')),
+      trendInputs(scored),
+    ).filter((t) => t.points.length > 0);
     return periodReportHtml({
       lang,
       orgName: org.orgName,

@@ -38,7 +38,8 @@ import { ResultsService } from './results.service.js';
 const RESULT_READERS = ['reviewer', 'instructor', 'admin'] as const;
 const UuidSchema = z.uuid();
 const TAGS = ['results'];
-const SCOPE = 'Only exercises of the caller\'s own organisation exist for this API: another organisation\'s exercise answers EXERCISE_NOT_FOUND, exactly like an unknown id.';
+const SCOPE =
+  "Only exercises of the caller's own organisation exist for this API: another organisation's exercise answers EXERCISE_NOT_FOUND, exactly like an unknown id.";
 const PDF_ERRORS = ['EXERCISE_NOT_FOUND', 'EXERCISE_INVALID_STATE', 'REPORT_RENDERER_UNAVAILABLE (503: Chromium missing at CHROMIUM_PATH or not starting)'];
 
 function attachment(content: Buffer | string, type: string, filename: string): StreamableFile {
@@ -77,7 +78,8 @@ export class ResultsController {
   @Get('exercises/:exerciseId')
   @Access(RESULT_READERS)
   @ApiDoc({
-    summary: 'Ranking of an exercise\'s teams: index (0–1), total, the four components, metrics (MTTA, MTTC, detection and false-positive rates, reports on time), units and after-action review links',
+    summary:
+      "Ranking of an exercise's teams: index (0–1), total, the four components, metrics (MTTA, MTTC, detection and false-positive rates, reports on time), units and after-action review links",
     description: `A team's unit is the unit most of its members belong to (their current unit; a tie goes to the unit code that sorts first). ${SCOPE}`,
     tags: TAGS,
     response: ExerciseResultsSchema,
@@ -89,7 +91,13 @@ export class ResultsController {
 
   @Get('exercises/:exerciseId/teams/:teamId')
   @Access(RESULT_READERS)
-  @ApiDoc({ summary: 'One team\'s full score (every line item with its evidence), as the scoring module computes it', description: SCOPE, tags: TAGS, response: TeamScoreSchema, errors: ['EXERCISE_NOT_FOUND', 'NOT_FOUND', 'EXERCISE_INVALID_STATE'] })
+  @ApiDoc({
+    summary: "One team's full score (every line item with its evidence), as the scoring module computes it",
+    description: SCOPE,
+    tags: TAGS,
+    response: TeamScoreSchema,
+    errors: ['EXERCISE_NOT_FOUND', 'NOT_FOUND', 'EXERCISE_INVALID_STATE'],
+  })
   teamScore(
     @CurrentUser() user: AuthenticatedUser,
     @Param('exerciseId', { schema: UuidSchema }) exerciseId: string,
@@ -102,7 +110,8 @@ export class ResultsController {
   @Access(RESULT_READERS)
   @ApiDoc({
     summary: 'Per unit over time: index and each component index (score / component maximum) across finished exercises',
-    description: 'One point per (unit, finished exercise); a unit that fielded several teams in one exercise gets their mean, listing each team. Default: every unit of the organisation.',
+    description:
+      'One point per (unit, finished exercise); a unit that fielded several teams in one exercise gets their mean, listing each team. Default: every unit of the organisation.',
     tags: TAGS,
     response: TrendsSchema,
     errors: ['VALIDATION_FAILED'],
@@ -114,15 +123,21 @@ export class ResultsController {
   @Get('units/:unitId/trend')
   @Access(RESULT_READERS)
   @ApiDoc({ summary: 'One unit over time (same figures as /results/trends)', tags: TAGS, response: UnitTrendSchema, errors: ['UNIT_NOT_FOUND'] })
-  unitTrend(@CurrentUser() user: AuthenticatedUser, @Param('unitId', { schema: UuidSchema }) unitId: string, @Query({ schema: ResultsPeriodQuerySchema }) query: ResultsPeriodQuery): Promise<UnitTrend> {
+  unitTrend(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('unitId', { schema: UuidSchema }) unitId: string,
+    @Query({ schema: ResultsPeriodQuerySchema }) query: ResultsPeriodQuery,
+  ): Promise<UnitTrend> {
     return this.results.unitTrend(user, unitId, query);
   }
 
   @Get('weaknesses')
   @Access(RESULT_READERS)
   @ApiDoc({
-    summary: 'Weaknesses over the selected exercises: per layer (Lớp 1–4), per kill-chain phase, per ATT&CK technique, and a technique × unit (or × team) heat map, each cell with its teams and alerts',
-    description: 'Figures are the teams\' detection breakdowns (TeamScore.breakdowns) summed; ratios are of the sums. Alerts behind a cell: true positives (detected or missed) and false alarms, from the line items. Ids of exercises that are not visible are ignored.',
+    summary:
+      'Weaknesses over the selected exercises: per layer (Lớp 1–4), per kill-chain phase, per ATT&CK technique, and a technique × unit (or × team) heat map, each cell with its teams and alerts',
+    description:
+      "Figures are the teams' detection breakdowns (TeamScore.breakdowns) summed; ratios are of the sums. Alerts behind a cell: true positives (detected or missed) and false alarms, from the line items. Ids of exercises that are not visible are ignored.",
     tags: TAGS,
     response: WeaknessesSchema,
     errors: ['VALIDATION_FAILED'],
@@ -136,11 +151,15 @@ export class ResultsController {
   @ApiDoc({
     summary: 'CSV (UTF-8 with BOM, CRLF, RFC 4180 quoting): every figure per team per exercise',
     description:
-      'Answers text/csv. Columns: exercise, scenario, team, unit, rank, index, total, the four components with their maxima, every metric (durations in seconds) and a link that opens the team\'s after-action review in the console. Headers, statuses and titles in ?lang; times in the organisation\'s time zone with their offset; ?variant=excel-vi for \';\' between cells and \',\' decimals.',
+      "Answers text/csv. Columns: exercise, scenario, team, unit, rank, index, total, the four components with their maxima, every metric (durations in seconds) and a link that opens the team's after-action review in the console. Headers, statuses and titles in ?lang; times in the organisation's time zone with their offset; ?variant=excel-vi for ';' between cells and ',' decimals.",
     tags: TAGS,
     errors: ['VALIDATION_FAILED'],
   })
-  async exportCsv(@CurrentUser() user: AuthenticatedUser, @Query({ schema: ResultsExportQuerySchema }) query: ResultsExportQuery, @Req() request: Request): Promise<StreamableFile> {
+  async exportCsv(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query({ schema: ResultsExportQuerySchema }) query: ResultsExportQuery,
+    @Req() request: Request,
+  ): Promise<StreamableFile> {
     const csv = await this.results.csv(user, query, { origin: this.origin(request), timeZone: this.config.ORG_TIME_ZONE });
     return attachment(csv, 'text/csv; charset=utf-8', 'soc-drill-results.csv');
   }
@@ -171,7 +190,11 @@ export class ResultsController {
     tags: TAGS,
     errors: ['VALIDATION_FAILED', 'REPORT_RENDERER_UNAVAILABLE (503)'],
   })
-  async periodReport(@CurrentUser() user: AuthenticatedUser, @Query({ schema: PeriodReportQuerySchema }) query: PeriodReportQuery, @Req() request: Request): Promise<StreamableFile> {
+  async periodReport(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query({ schema: PeriodReportQuerySchema }) query: PeriodReportQuery,
+    @Req() request: Request,
+  ): Promise<StreamableFile> {
     const period = { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
     const pdf = await this.reports.periodReportPdf(user, period, query.lang, { origin: this.origin(request), timeZone: this.config.ORG_TIME_ZONE });
     return attachment(pdf, 'application/pdf', `soc-drill-report-${query.lang}.pdf`);

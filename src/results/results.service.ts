@@ -26,7 +26,17 @@ import { UserEntity } from '../identity/user.entity.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
 import { ExerciseScoresService } from '../scoring/exercise-scores.service.js';
 import type { ExerciseScores } from '../scoring/score-calculator.service.js';
-import { aggregateWeaknesses, componentFigures, consoleReviewLink, reviewHref, teamScoreHref, teamUnits, unitTrends, type TrendInput, type WeaknessInput } from './results-aggregate.js';
+import {
+  aggregateWeaknesses,
+  componentFigures,
+  consoleReviewLink,
+  reviewHref,
+  teamScoreHref,
+  teamUnits,
+  unitTrends,
+  type TrendInput,
+  type WeaknessInput,
+} from './results-aggregate.js';
 import { resultsCsv } from './results-csv.js';
 
 /** Everything known about one exercise of the caller's organisation, before scores. */
@@ -123,7 +133,12 @@ export class ResultsService {
     const wanted = query.unitIds ?? [...org.units.keys()];
     const units = wanted.map((id) => org.units.get(id)).filter((u): u is UnitRef => u !== undefined);
     const scored = await this.finalScored(org, { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }, null, 'totals');
-    return { units: unitTrends(units.sort((a, b) => a.name.localeCompare(b.name, 'vi')), trendInputs(scored)) };
+    return {
+      units: unitTrends(
+        units.sort((a, b) => a.name.localeCompare(b.name, 'vi')),
+        trendInputs(scored),
+      ),
+    };
   }
 
   async unitTrend(user: AuthenticatedUser, unitId: string, period: ResultsPeriodQuery): Promise<UnitTrend> {
@@ -136,7 +151,12 @@ export class ResultsService {
 
   async weaknesses(user: AuthenticatedUser, query: ResultsWeaknessQuery): Promise<Weaknesses> {
     const org = await this.org(user);
-    const scored = await this.finalScored(org, { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }, query.exerciseIds ?? null, 'full');
+    const scored = await this.finalScored(
+      org,
+      { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) },
+      query.exerciseIds ?? null,
+      'full',
+    );
     return weaknessesOf(scored, query.by, scored.length === 1);
   }
 
@@ -151,7 +171,12 @@ export class ResultsService {
       const results = this.results(bundle, scores);
       for (const team of results.teams) rows.push({ exercise: results.exercise, team });
     }
-    return resultsCsv(rows, { lang: query.lang, variant: query.variant, timeZone: where.timeZone, reviewLink: (exerciseId, teamId) => consoleReviewLink(where.origin, exerciseId, teamId) });
+    return resultsCsv(rows, {
+      lang: query.lang,
+      variant: query.variant,
+      timeZone: where.timeZone,
+      reviewLink: (exerciseId, teamId) => consoleReviewLink(where.origin, exerciseId, teamId),
+    });
   }
 
   /** Finished exercises of the period (or the given ones), scored; for period reports and aggregates. */
@@ -188,7 +213,14 @@ export class ResultsService {
               computedAt: scores.computedAt,
               bestIndex: Math.max(...scores.teams.map((t) => t.score.index)),
               meanIndex: Math.round((scores.teams.reduce((s, t) => s + t.score.index, 0) / scores.teams.length) * 10_000) / 10_000,
-              teams: scores.teams.map((t) => ({ teamId: t.teamId, teamName: t.teamName, unitId: teamUnit.get(t.teamId) ?? null, rank: t.rank, total: t.score.total, index: t.score.index })),
+              teams: scores.teams.map((t) => ({
+                teamId: t.teamId,
+                teamName: t.teamName,
+                unitId: teamUnit.get(t.teamId) ?? null,
+                rank: t.rank,
+                total: t.score.total,
+                index: t.score.index,
+              })),
             },
       links: { results: `/api/results/exercises/${id}`, reportPdf: `/api/results/exercises/${id}/report.pdf` },
     };
@@ -226,7 +258,12 @@ export class ResultsService {
     return { orgId: user.orgId, orgName: org?.name ?? '', units: new Map(units.map((u) => [u.id, { id: u.id, code: u.code, name: u.name }])) };
   }
 
-  private async finalScored(org: OrgContext, period: ResultsPeriodQuery, exerciseIds: readonly string[] | null, detail: 'full' | 'totals'): Promise<ScoredExercise[]> {
+  private async finalScored(
+    org: OrgContext,
+    period: ResultsPeriodQuery,
+    exerciseIds: readonly string[] | null,
+    detail: 'full' | 'totals',
+  ): Promise<ScoredExercise[]> {
     const bundles = await this.bundles(org, period, exerciseIds);
     const out: ScoredExercise[] = [];
     for (const bundle of bundles) {
@@ -273,15 +310,14 @@ export class ResultsService {
         startedAt,
         endedAt,
         heldAt,
-        teams: (rosters.get(row.id)?.teams ?? [])
-          .map((t) => {
-            const list = t.memberIds
-              .map((id) => userById.get(id))
-              .filter((u): u is UserEntity => u !== undefined)
-              .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, unitId: u.unitId }))
-              .sort((a, b) => a.username.localeCompare(b.username));
-            return { id: t.id, name: t.name, members: list, ...teamUnits(list, org.units) };
-          }),
+        teams: (rosters.get(row.id)?.teams ?? []).map((t) => {
+          const list = t.memberIds
+            .map((id) => userById.get(id))
+            .filter((u): u is UserEntity => u !== undefined)
+            .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, unitId: u.unitId }))
+            .sort((a, b) => a.username.localeCompare(b.username));
+          return { id: t.id, name: t.name, members: list, ...teamUnits(list, org.units) };
+        }),
       });
     }
     return out.sort((a, b) => (a.heldAt < b.heldAt ? -1 : a.heldAt > b.heldAt ? 1 : a.row.id < b.row.id ? -1 : 1));
@@ -329,4 +365,3 @@ export function weaknessesOf(scored: readonly ScoredExercise[], by: 'unit' | 'te
     scored.map(({ bundle }) => bundle.row.id),
   );
 }
-

@@ -17,12 +17,19 @@ const good = (() => {
   return computeScore({ scenario, teamId: 'good', delivered, state, actions, endMs: 30 * MIN });
 })();
 const naive = (() => {
-  const steps = delivered.flatMap((d) => [{ atMs: d.virtualMs, action: { type: 'alert.verdict' as const, alertId: d.eventId, verdict: 'true-positive' as const, reason: 'looks bad' } }]);
+  const steps = delivered.flatMap((d) => [
+    { atMs: d.virtualMs, action: { type: 'alert.verdict' as const, alertId: d.eventId, verdict: 'true-positive' as const, reason: 'looks bad' } },
+  ]);
   const { state, actions } = play(scenario, delivered, steps);
   return computeScore({ scenario, teamId: 'naive', delivered, state, actions, endMs: 30 * MIN });
 })();
 
-const csvOptions = (lang: 'vi' | 'en', variant: CsvVariant): CsvOptions => ({ lang, variant, timeZone: 'Asia/Ho_Chi_Minh', reviewLink: (e, t) => consoleReviewLink('https://soc.example.gov.vn/', e, t) });
+const csvOptions = (lang: 'vi' | 'en', variant: CsvVariant): CsvOptions => ({
+  lang,
+  variant,
+  timeZone: 'Asia/Ho_Chi_Minh',
+  reviewLink: (e, t) => consoleReviewLink('https://soc.example.gov.vn/', e, t),
+});
 
 const exerciseSummary: ExerciseSummary = {
   id: 'e',
@@ -90,7 +97,10 @@ describe('team unit rule', () => {
   it('is the unit most members belong to', () => {
     const result = teamUnits([{ unitId: 'u-a' }, { unitId: 'u-c' }, { unitId: 'u-c' }], units);
     expect(result.unit?.id).toBe('u-c');
-    expect(result.units.map((u) => [u.id, u.members])).toEqual([['u-c', 2], ['u-a', 1]]);
+    expect(result.units.map((u) => [u.id, u.members])).toEqual([
+      ['u-c', 2],
+      ['u-a', 1],
+    ]);
   });
 
   it('breaks a tie by the unit code that sorts first, whatever the member order', () => {
@@ -112,14 +122,17 @@ describe('figures taken from TeamScore', () => {
     expect(figures.detection.index).toBe(Math.round((good.components.detection.score / good.components.detection.effectiveWeight) * 10_000) / 10_000);
   });
 
-  it('trends: one point per (unit, exercise) in time order, the mean over the unit\'s teams', () => {
+  it("trends: one point per (unit, exercise) in time order, the mean over the unit's teams", () => {
     const u = unit('u-a', 'a');
     const base = { exerciseTitle: 'E', scenarioId: 's', rank: 1, unitId: 'u-a' };
-    const [trend] = unitTrends([u], [
-      { ...base, exerciseId: 'e2', heldAt: '2025-02-01T00:00:00Z', teamId: 't2', teamName: 'B', score: good },
-      { ...base, exerciseId: 'e1', heldAt: '2025-01-01T00:00:00Z', teamId: 't1', teamName: 'A', score: good },
-      { ...base, exerciseId: 'e1', heldAt: '2025-01-01T00:00:00Z', teamId: 't3', teamName: 'C', score: naive },
-    ]);
+    const [trend] = unitTrends(
+      [u],
+      [
+        { ...base, exerciseId: 'e2', heldAt: '2025-02-01T00:00:00Z', teamId: 't2', teamName: 'B', score: good },
+        { ...base, exerciseId: 'e1', heldAt: '2025-01-01T00:00:00Z', teamId: 't1', teamName: 'A', score: good },
+        { ...base, exerciseId: 'e1', heldAt: '2025-01-01T00:00:00Z', teamId: 't3', teamName: 'C', score: naive },
+      ],
+    );
     expect(trend!.points.map((p) => p.exerciseId)).toEqual(['e1', 'e2']);
     expect(trend!.points[0]!.index).toBe(Math.round(((good.index + naive.index) / 2) * 10_000) / 10_000);
     expect(trend!.points[0]!.teams.map((t) => t.teamId)).toEqual(['t1', 't3']);
@@ -144,7 +157,12 @@ describe('figures taken from TeamScore', () => {
       }
     }
     // The naive team raised false alarms on both noise alerts; the good team none.
-    expect(drillAlerts(scenario, naive).filter((a) => a.outcome === 'false-alarm').map((a) => a.alertId).sort()).toEqual(['n-benign', 'n-fp']);
+    expect(
+      drillAlerts(scenario, naive)
+        .filter((a) => a.outcome === 'false-alarm')
+        .map((a) => a.alertId)
+        .sort(),
+    ).toEqual(['n-benign', 'n-fp']);
     expect(drillAlerts(scenario, good).filter((a) => a.outcome === 'false-alarm')).toEqual([]);
     expect(w.heatmap.cells.every((c) => c.technique !== '(none)')).toBe(true);
     expect(w.weakest.layer).not.toBeNull();
@@ -174,15 +192,20 @@ describe('CSV', () => {
     expect(csvCell('x;=1+1', 'rfc4180')).toBe('"x;=1+1"');
     expect(csvCell('=1+1', 'excel-vi')).toBe(`"'=1+1"`);
     expect(csvCell('a,b', 'excel-vi')).toBe('"a,b"');
-    const line = resultsCsv([{ exercise: exerciseSummary, team: teamRow('x;=1+1') }], csvOptions('vi', 'excel-vi')).slice(1).split('\r\n')[1]!;
+    const line = resultsCsv([{ exercise: exerciseSummary, team: teamRow('x;=1+1') }], csvOptions('vi', 'excel-vi'))
+      .slice(1)
+      .split('\r\n')[1]!;
     const cells = splitCsvLine(line, ';');
     expect(cells).toHaveLength(CSV_COLUMNS.length);
     expect(cells[CSV_COLUMNS.findIndex((c) => c.id === 'team_name')]).toBe('x;=1+1');
     expect(cells.every((c) => !/^[=+@]/.test(c))).toBe(true);
   });
 
-  it('writes statuses and titles in the file\'s language, times in the organisation\'s zone with the offset, decimals per variant, and a console link', () => {
-    const header = (lang: 'vi' | 'en', variant: 'rfc4180' | 'excel-vi') => resultsCsv([{ exercise: exerciseSummary, team: teamRow('Đội A') }], csvOptions(lang, variant)).slice(1).split('\r\n');
+  it("writes statuses and titles in the file's language, times in the organisation's zone with the offset, decimals per variant, and a console link", () => {
+    const header = (lang: 'vi' | 'en', variant: 'rfc4180' | 'excel-vi') =>
+      resultsCsv([{ exercise: exerciseSummary, team: teamRow('Đội A') }], csvOptions(lang, variant))
+        .slice(1)
+        .split('\r\n');
     const col = (id: string) => CSV_COLUMNS.findIndex((c) => c.id === id);
     const vi = splitCsvLine(header('vi', 'excel-vi')[1]!, ';');
     expect(vi[col('status')]).toBe('Đã kết thúc');
@@ -240,7 +263,12 @@ describe('report HTML', () => {
         },
         teams: [team],
       },
-      weaknesses: aggregateWeaknesses([{ exerciseId: 'e', teamId: 't', teamName: team.teamName, unitId: null, scenario, score: good }], 'team', () => ({ key: 'e:t', label: team.teamName }), ['e']),
+      weaknesses: aggregateWeaknesses(
+        [{ exerciseId: 'e', teamId: 't', teamName: team.teamName, unitId: null, scenario, score: good }],
+        'team',
+        () => ({ key: 'e:t', label: team.teamName }),
+        ['e'],
+      ),
       trends: [],
       fullScores: new Map([['t', good]]),
       scenario,

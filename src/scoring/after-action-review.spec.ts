@@ -22,13 +22,32 @@ function recorded(actions: readonly ScoringAction[]): RecordedAction[] {
 function review(steps: readonly Step[], scenario = scoringScenario()) {
   const delivered = deliveredAll(scenario);
   const { state, actions } = play(scenario, delivered, steps);
-  const score = computeScore({ scenario, teamId: 'team-a', delivered, state, actions, adjustments: [{ id: 'adj-1', component: 'incident', points: 5, reason: 'good call', by: 'instructor' }] });
-  return buildAfterActionReview({ exerciseId: 'ex-1', teamId: 'team-a', teamName: 'Đội Xanh', scenario, score, delivered, actions: recorded(actions), adjustments: [{ id: 'adj-1', component: 'incident', points: 5, reason: 'good call', by: 'instructor' }] });
+  const score = computeScore({
+    scenario,
+    teamId: 'team-a',
+    delivered,
+    state,
+    actions,
+    adjustments: [{ id: 'adj-1', component: 'incident', points: 5, reason: 'good call', by: 'instructor' }],
+  });
+  return buildAfterActionReview({
+    exerciseId: 'ex-1',
+    teamId: 'team-a',
+    teamName: 'Đội Xanh',
+    scenario,
+    score,
+    delivered,
+    actions: recorded(actions),
+    adjustments: [{ id: 'adj-1', component: 'incident', points: 5, reason: 'good call', by: 'instructor' }],
+  });
 }
 
 describe('after-action review', () => {
   // a1 arrives at T+1m; the portal must be isolated within 10 minutes; the team does it at T+13m.
-  const late: Step[] = [...idealTriage().filter((s) => !('alertId' in s.action && s.action.alertId === 'a1-again')), { atMs: 13 * MIN, user: 'u2', action: { type: 'response', action: 'isolate-host', target: 'portal' } }];
+  const late: Step[] = [
+    ...idealTriage().filter((s) => !('alertId' in s.action && s.action.alertId === 'a1-again')),
+    { atMs: 13 * MIN, user: 'u2', action: { type: 'response', action: 'isolate-host', target: 'portal' } },
+  ];
 
   it('annotates a late containment with how late and the window, in Vietnamese and English', () => {
     const r = review(late);
@@ -47,16 +66,27 @@ describe('after-action review', () => {
   it('lists missed alerts with the ideal verdict and routing, the missing report, and the ideal response', () => {
     const r = review(late);
     expect(r.missedAlerts).toEqual([
-      expect.objectContaining({ alertId: 'a1-again', teamVerdict: null, expected: { verdict: 'true-positive', severity: 'high', routing: ['csirt'], incident: 'inc-1' } }),
+      expect.objectContaining({
+        alertId: 'a1-again',
+        teamVerdict: null,
+        expected: { verdict: 'true-positive', severity: 'high', routing: ['csirt'], incident: 'inc-1' },
+      }),
     ]);
-    expect(r.annotations.find((a) => a.id === 'missed:a1-again')?.text.en).toContain('Ideal: true positive, severity high, routed to CSIRT, part of the incident «Portal».');
+    expect(r.annotations.find((a) => a.id === 'missed:a1-again')?.text.en).toContain(
+      'Ideal: true positive, severity high, routed to CSIRT, part of the incident «Portal».',
+    );
     expect(r.reports).toEqual([expect.objectContaining({ obligationId: 'rep-1', status: 'missing', dueMs: 31 * MIN, filedMs: null })]);
     expect(r.annotations.find((a) => a.id === 'report:rep-1')).toMatchObject({ tone: 'critical', code: 'REPORT_MISSING' });
-    expect(r.ideal.responses.find((x) => x.id === 'r-isolate')).toMatchObject({ windowStartMs: 1 * MIN, deadlineMs: 11 * MIN, takenMs: 13 * MIN, status: 'late' });
+    expect(r.ideal.responses.find((x) => x.id === 'r-isolate')).toMatchObject({
+      windowStartMs: 1 * MIN,
+      deadlineMs: 11 * MIN,
+      takenMs: 13 * MIN,
+      status: 'late',
+    });
     expect(r.ideal.responses.find((x) => x.id === 'r-spread')).toMatchObject({ status: 'not-applicable', windowStartMs: null });
   });
 
-  it('writes the Vietnamese sentences with the scenario\'s names and the glossary\'s words, never ids or scorer English', () => {
+  it("writes the Vietnamese sentences with the scenario's names and the glossary's words, never ids or scorer English", () => {
     const scenario = scoringScenario();
     const named = {
       ...scenario,
@@ -68,7 +98,13 @@ describe('after-action review', () => {
     expect(missed).toContain('Đúng ra: cảnh báo đúng, mức độ cao, chuyển tới Đơn vị CSIRT, thuộc sự cố «Cổng thông tin bị tấn công».');
     expect(missed).not.toMatch(/true positive|high|csirt|inc-1/);
     // Calling noise a true positive is needless escalation: "chuyển cấp xử lý", never "leo thang".
-    const naive = review(deliveredAll(named).map((d) => ({ atMs: d.virtualMs, action: { type: 'alert.verdict' as const, alertId: d.eventId, verdict: 'true-positive' as const } })), named);
+    const naive = review(
+      deliveredAll(named).map((d) => ({
+        atMs: d.virtualMs,
+        action: { type: 'alert.verdict' as const, alertId: d.eventId, verdict: 'true-positive' as const },
+      })),
+      named,
+    );
     const falseAlarms = naive.annotations.find((a) => a.id === 'false-alarms')!.text.vi;
     expect(falseAlarms).toContain('chuyển cấp xử lý không cần thiết');
     expect(falseAlarms).not.toContain('leo thang');
@@ -86,12 +122,22 @@ describe('after-action review', () => {
     expect(r.timeline.map((e) => e.atMs)).toEqual([...r.timeline.map((e) => e.atMs)].sort((a, b) => a - b));
   });
 
-  it('names every id it mentions: alerts by id and console reference, assets, parties, and each response\'s stage and opening alert', () => {
+  it("names every id it mentions: alerts by id and console reference, assets, parties, and each response's stage and opening alert", () => {
     const scenario = scoringScenario();
     const delivered = deliveredAll(scenario);
     const { state, actions } = play(scenario, delivered, late);
     const score = computeScore({ scenario, teamId: 'team-a', delivered, state, actions, adjustments: [] });
-    const r = buildAfterActionReview({ exerciseId: 'ex-1', teamId: 'team-a', teamName: 'Đội Xanh', scenario, score, delivered, actions: recorded(actions), adjustments: [], refOf: (id) => `AL-${id}` });
+    const r = buildAfterActionReview({
+      exerciseId: 'ex-1',
+      teamId: 'team-a',
+      teamName: 'Đội Xanh',
+      scenario,
+      score,
+      delivered,
+      actions: recorded(actions),
+      adjustments: [],
+      refOf: (id) => `AL-${id}`,
+    });
     const a1 = scenario.timeline.find((a) => a.id === 'a1')!;
     expect(r.labels.alerts['a1']).toEqual({ title: a1.title, phase: 'exploit', truePositive: true });
     expect(r.labels.alerts['AL-a1']).toEqual(r.labels.alerts['a1']);
@@ -100,7 +146,11 @@ describe('after-action review', () => {
     expect(r.labels.responses['r-isolate']).toEqual({ phase: 'exploit', after: a1.title });
     expect(r.labels.responses['r-spread']).toEqual({ phase: 'spread', after: scenario.timeline.find((a) => a.id === 'a-never')!.title });
     // Actions keep the recorded action so a reader can describe them in its own words.
-    expect(r.timeline.find((e) => e.kind === 'action' && e.annotationIds.includes('response:r-isolate'))?.action).toMatchObject({ type: 'response', action: 'isolate-host', target: 'portal' });
+    expect(r.timeline.find((e) => e.kind === 'action' && e.annotationIds.includes('response:r-isolate'))?.action).toMatchObject({
+      type: 'response',
+      action: 'isolate-host',
+      target: 'portal',
+    });
   });
 
   it('is deterministic', () => {
@@ -112,7 +162,9 @@ describe('after-action review', () => {
     const base = scoringScenario();
     const scenario = scoringScenario({
       title: { vi: evil, en: evil },
-      timeline: base.timeline.map((a) => (a.id === 'a1-again' ? fixtureAlert('a1-again', { at: '4m', phase: 'exploit', title: text(evil), answer: a.answer }) : a)) as never,
+      timeline: base.timeline.map((a) =>
+        a.id === 'a1-again' ? fixtureAlert('a1-again', { at: '4m', phase: 'exploit', title: text(evil), answer: a.answer }) : a,
+      ) as never,
     });
     const html = renderReviewHtml(review(late, scenario));
     expect(html).not.toContain('<script');

@@ -88,13 +88,29 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       case 'response': {
         const expected = scenario.responses.find((r) => r.id === item.subject);
         if (!expected) break;
-        const tone: Tone = item.status === 'not-applicable' ? 'info' : times.taken === undefined ? 'critical' : item.status === 'late' ? 'warning' : item.status === 'partial' ? 'info' : 'good';
+        const tone: Tone =
+          item.status === 'not-applicable'
+            ? 'info'
+            : times.taken === undefined
+              ? 'critical'
+              : item.status === 'late'
+                ? 'warning'
+                : item.status === 'partial'
+                  ? 'info'
+                  : 'good';
         const atMs = item.status === 'not-applicable' ? null : (times.taken ?? times.deadline ?? null);
         annotate(item, { id: `response:${expected.id}`, tone, code: item.code, atMs, subject: expected.id, text: finding(item) });
         break;
       }
       case 'harmful':
-        annotate(item, { id: `harmful:${item.subject}`, tone: 'critical', code: item.code, atMs: times.taken ?? null, subject: item.subject, text: finding(item) });
+        annotate(item, {
+          id: `harmful:${item.subject}`,
+          tone: 'critical',
+          code: item.code,
+          atMs: times.taken ?? null,
+          subject: item.subject,
+          text: finding(item),
+        });
         break;
       case 'report': {
         const o = scenario.reporting.find((r) => r.id === item.subject);
@@ -108,7 +124,14 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
         const d = deliveredInfo.find((x) => x.eventId === item.subject);
         const k = d?.key;
         if (!d || !k || k.answer.verdict !== 'true-positive' || (item.status !== 'missed' && item.status !== 'partial')) break;
-        annotate(item, { id: `missed:${item.subject}`, tone: item.status === 'missed' ? 'critical' : 'warning', code: item.code, atMs: times.delivered ?? null, subject: item.subject, text: finding(item) });
+        annotate(item, {
+          id: `missed:${item.subject}`,
+          tone: item.status === 'missed' ? 'critical' : 'warning',
+          code: item.code,
+          atMs: times.delivered ?? null,
+          subject: item.subject,
+          text: finding(item),
+        });
         break;
       }
       case 'routing':
@@ -191,7 +214,13 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
   const timeline: AarTimelineEntry[] = [];
   for (const stage of stages) {
     if (stage.firstAlertMs === null) continue;
-    timeline.push({ atMs: stage.firstAlertMs, kind: 'stage', id: stage.phaseId, label: { vi: `Giai đoạn tấn công: ${stage.name.vi}`, en: `Attack stage: ${stage.name.en}` }, annotationIds: [] });
+    timeline.push({
+      atMs: stage.firstAlertMs,
+      kind: 'stage',
+      id: stage.phaseId,
+      label: { vi: `Giai đoạn tấn công: ${stage.name.vi}`, en: `Attack stage: ${stage.name.en}` },
+      annotationIds: [],
+    });
   }
   for (const d of deliveredInfo) {
     timeline.push({
@@ -205,11 +234,26 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       annotationIds: byAlert.get(d.eventId) ?? [],
     });
   }
-  for (const a of input.actions) timeline.push({ atMs: a.virtualMs, kind: 'action', id: a.actionId, label: describeAction(a, findingNames), userId: a.userId, action: a.action, annotationIds: byAction.get(a.actionId) ?? [] });
+  for (const a of input.actions)
+    timeline.push({
+      atMs: a.virtualMs,
+      kind: 'action',
+      id: a.actionId,
+      label: describeAction(a, findingNames),
+      userId: a.userId,
+      action: a.action,
+      annotationIds: byAction.get(a.actionId) ?? [],
+    });
   for (const a of annotations) {
     if ((a.id.startsWith('response:') || a.id.startsWith('report:')) && a.evidence.times.deadline !== undefined && a.tone !== 'good') {
       const what = a.id.startsWith('response:') ? names.response(a.subject) : names.obligation(a.subject);
-      timeline.push({ atMs: a.evidence.times.deadline, kind: 'deadline', id: a.id, label: { vi: `Hạn chót: ${what.vi}`, en: `Deadline: ${what.en}` }, annotationIds: [a.id] });
+      timeline.push({
+        atMs: a.evidence.times.deadline,
+        kind: 'deadline',
+        id: a.id,
+        label: { vi: `Hạn chót: ${what.vi}`, en: `Deadline: ${what.en}` },
+        annotationIds: [a.id],
+      });
     }
   }
   const kindOrder = { stage: 0, alert: 1, action: 2, deadline: 3 } as const;
@@ -248,7 +292,15 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
             : item.code === 'REPORT_INCOMPLETE'
               ? 'incomplete'
               : 'on-time';
-    return { obligationId: o.id, kind: o.kind, status, dueMs: item?.evidence.times.deadline ?? null, filedMs: item?.evidence.times.filed ?? null, points: item?.points ?? 0, maxPoints: item?.maxPoints ?? 0 };
+    return {
+      obligationId: o.id,
+      kind: o.kind,
+      status,
+      dueMs: item?.evidence.times.deadline ?? null,
+      filedMs: item?.evidence.times.filed ?? null,
+      points: item?.points ?? 0,
+      maxPoints: item?.maxPoints ?? 0,
+    };
   });
   const responseItems = new Map(items.filter((i) => i.kind === 'response').map((i) => [i.subject, i]));
   const harmfulItems = new Map(items.filter((i) => i.kind === 'harmful').map((i) => [i.subject, i]));
@@ -280,7 +332,14 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
         legalBasis: o.legalBasis,
       };
     }),
-    harmful: scenario.harmful.map((h) => ({ id: h.id, action: h.action, target: h.target ?? null, penalty: h.penalty, reason: h.reason, takenMs: harmfulItems.get(h.id)?.evidence.times.taken ?? null })),
+    harmful: scenario.harmful.map((h) => ({
+      id: h.id,
+      action: h.action,
+      target: h.target ?? null,
+      penalty: h.penalty,
+      reason: h.reason,
+      takenMs: harmfulItems.get(h.id)?.evidence.times.taken ?? null,
+    })),
   };
 
   annotations.sort((a, b) => (a.atMs ?? Number.MAX_SAFE_INTEGER) - (b.atMs ?? Number.MAX_SAFE_INTEGER) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -309,7 +368,17 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
     reports,
     ideal,
     metrics: score.metrics,
-    labels: labelsOf(scenario, deliveredInfo.map((d) => ({ eventId: d.eventId, title: titleOfDelivered(d), phase: d.key?.phase ?? null, truePositive: d.key?.answer.verdict === 'true-positive' })), titleOf, input.refOf),
+    labels: labelsOf(
+      scenario,
+      deliveredInfo.map((d) => ({
+        eventId: d.eventId,
+        title: titleOfDelivered(d),
+        phase: d.key?.phase ?? null,
+        truePositive: d.key?.answer.verdict === 'true-positive',
+      })),
+      titleOf,
+      input.refOf,
+    ),
   };
 }
 
@@ -350,11 +419,17 @@ function describeAction(recorded: RecordedAction, names: ScenarioNames): Text {
   switch (type) {
     case 'alert.verdict': {
       const t = alert();
-      return { vi: `Kết luận cảnh báo «${t.vi}»: ${word(VERDICT_WORDS, str(a.verdict), 'vi')}`, en: `Verdict on «${t.en}»: ${word(VERDICT_WORDS, str(a.verdict), 'en')}` };
+      return {
+        vi: `Kết luận cảnh báo «${t.vi}»: ${word(VERDICT_WORDS, str(a.verdict), 'vi')}`,
+        en: `Verdict on «${t.en}»: ${word(VERDICT_WORDS, str(a.verdict), 'en')}`,
+      };
     }
     case 'alert.severity': {
       const t = alert();
-      return { vi: `Mức độ cảnh báo «${t.vi}»: ${word(SEVERITY_WORDS, str(a.severity), 'vi')}`, en: `Severity of «${t.en}»: ${word(SEVERITY_WORDS, str(a.severity), 'en')}` };
+      return {
+        vi: `Mức độ cảnh báo «${t.vi}»: ${word(SEVERITY_WORDS, str(a.severity), 'vi')}`,
+        en: `Severity of «${t.en}»: ${word(SEVERITY_WORDS, str(a.severity), 'en')}`,
+      };
     }
     case 'alert.acknowledge': {
       const t = alert();
@@ -367,18 +442,26 @@ function describeAction(recorded: RecordedAction, names: ScenarioNames): Text {
     case 'route': {
       const target = a.target as { alertId?: string; incidentId?: string } | undefined;
       const to = Array.isArray(a.to) ? a.to.map((id) => str(id)) : [];
-      const what: Text = target?.alertId !== undefined ? { vi: `cảnh báo «${names.alert(target.alertId).vi}»`, en: `«${names.alert(target.alertId).en}»` } : { vi: 'sự cố', en: 'the incident' };
+      const what: Text =
+        target?.alertId !== undefined
+          ? { vi: `cảnh báo «${names.alert(target.alertId).vi}»`, en: `«${names.alert(target.alertId).en}»` }
+          : { vi: 'sự cố', en: 'the incident' };
       return { vi: `Chuyển ${what.vi} tới ${names.parties(to, 'vi')}`, en: `Routed ${what.en} to ${names.parties(to, 'en')}` };
     }
     case 'response':
-      return { vi: `Ứng phó: ${names.action(str(a.action), str(a.target) || null).vi}`, en: `Response: ${names.action(str(a.action), str(a.target) || null).en}` };
+      return {
+        vi: `Ứng phó: ${names.action(str(a.action), str(a.target) || null).vi}`,
+        en: `Response: ${names.action(str(a.action), str(a.target) || null).en}`,
+      };
     case 'report.file':
       return { vi: `Gửi ${word(REPORT_KIND_WORDS, str(a.kind), 'vi').toLocaleLowerCase('vi')}`, en: `Filed: ${word(REPORT_KIND_WORDS, str(a.kind), 'en')}` };
     case 'incident.create':
       return { vi: `Mở sự cố «${str(a.title)}»`, en: `Opened the incident «${str(a.title)}»` };
     case 'incident.update': {
       const phase = str(a.phase);
-      return phase ? { vi: `Cập nhật sự cố → ${word(INCIDENT_PHASE_WORDS, phase, 'vi')}`, en: `Updated the incident → ${word(INCIDENT_PHASE_WORDS, phase, 'en')}` } : { vi: 'Cập nhật sự cố', en: 'Updated the incident' };
+      return phase
+        ? { vi: `Cập nhật sự cố → ${word(INCIDENT_PHASE_WORDS, phase, 'vi')}`, en: `Updated the incident → ${word(INCIDENT_PHASE_WORDS, phase, 'en')}` }
+        : { vi: 'Cập nhật sự cố', en: 'Updated the incident' };
     }
     case 'hint.request':
       return { vi: 'Yêu cầu gợi ý', en: 'Asked for a hint' };
@@ -386,4 +469,3 @@ function describeAction(recorded: RecordedAction, names: ScenarioNames): Text {
       return { vi: 'Thao tác khác', en: 'Other action' };
   }
 }
-

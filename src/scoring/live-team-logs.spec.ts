@@ -2,7 +2,13 @@ import type { RecordedAction } from '../contracts/triage.schema.js';
 import type { TeamLog } from './team-log-scoring.js';
 import { type DeliveredNotice, LiveTeamLogs } from './live-team-logs.js';
 
-const event = (seq: number, origin: DeliveredNotice['origin'] = 'timeline'): DeliveredNotice => ({ seq, eventId: `e-${seq}`, virtualMs: seq * 1000, deliveredVirtualMs: seq * 1000, origin });
+const event = (seq: number, origin: DeliveredNotice['origin'] = 'timeline'): DeliveredNotice => ({
+  seq,
+  eventId: `e-${seq}`,
+  virtualMs: seq * 1000,
+  deliveredVirtualMs: seq * 1000,
+  origin,
+});
 const action = (seq: number): RecordedAction => ({
   actionId: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
   exerciseId: 'x',

@@ -19,7 +19,9 @@ interface MutableTeamLog {
   lastActionSeq: number;
 }
 
-type Notice = { readonly kind: 'events'; readonly teamId: string; readonly events: readonly DeliveredNotice[] } | { readonly kind: 'action'; readonly teamId: string; readonly action: RecordedAction };
+type Notice =
+  | { readonly kind: 'events'; readonly teamId: string; readonly events: readonly DeliveredNotice[] }
+  | { readonly kind: 'action'; readonly teamId: string; readonly action: RecordedAction };
 
 /**
  * The logs of a live exercise kept in memory for its scoreboard: read from the database once, then

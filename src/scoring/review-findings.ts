@@ -155,7 +155,10 @@ export function findingSubject(item: LineItem, names: ScenarioNames): Text {
     case 'report': {
       // The kind alone: the recipients are in the sentence, and the list is long.
       const kind = names.scenario.reporting.find((o) => o.id === item.subject)?.kind;
-      return { vi: word(REPORT_KIND_WORDS, kind, 'vi', { vi: 'Báo cáo', en: 'Report' }), en: word(REPORT_KIND_WORDS, kind, 'en', { vi: 'Báo cáo', en: 'Report' }) };
+      return {
+        vi: word(REPORT_KIND_WORDS, kind, 'vi', { vi: 'Báo cáo', en: 'Report' }),
+        en: word(REPORT_KIND_WORDS, kind, 'en', { vi: 'Báo cáo', en: 'Report' }),
+      };
     }
     case 'alert-verdict':
     case 'alert-severity':
@@ -196,9 +199,19 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
       const windowMs = times.deadline !== undefined && times.windowStart !== undefined ? times.deadline - times.windowStart : null;
       const window = windowMs === null ? '' : en ? `; window was ${formatSpan(windowMs, lang)}` : `; thời hạn là ${formatSpan(windowMs, lang)}`;
       if (item.status === 'not-applicable') return en ? `${what}: does not apply to this team.` : `${what}: không áp dụng cho đội này.`;
-      if (times.taken === undefined) return en ? `${what} was never done; it was due after ${from}${window}.` : `Không ${lower(what)}; cần thực hiện sau ${from}${window}.`;
+      if (times.taken === undefined)
+        return en ? `${what} was never done; it was due after ${from}${window}.` : `Không ${lower(what)}; cần thực hiện sau ${from}${window}.`;
       const after = times.windowStart !== undefined ? times.taken - times.windowStart : 0;
-      const tail = item.status === 'late' ? (en ? ' — too late, no points' : ' — quá hạn, không được điểm') : item.status === 'partial' ? (en ? ' — inside the window, points reduced for the delay' : ' — trong thời hạn, điểm giảm theo độ trễ') : '';
+      const tail =
+        item.status === 'late'
+          ? en
+            ? ' — too late, no points'
+            : ' — quá hạn, không được điểm'
+          : item.status === 'partial'
+            ? en
+              ? ' — inside the window, points reduced for the delay'
+              : ' — trong thời hạn, điểm giảm theo độ trễ'
+            : '';
       // Under a second reads as "at once": a span of "0 s" says nothing.
       const fromAlert = expected?.from !== undefined && typeof expected.from !== 'number';
       const atOnce = fromAlert ? (en ? `as soon as ${from} arrived` : `ngay khi có ${from}`) : en ? 'right away' : 'ngay từ đầu thời hạn';
@@ -209,7 +222,9 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
       const h = scenario.harmful.find((x) => x.id === item.subject);
       const what = names.harmful(item.subject)[lang];
       const time = formatClock(times.taken ?? 0);
-      return en ? `Harmful action: ${what} at ${time} — ${h?.reason.en ?? ''} (${pts(item.points, lang)} points).` : `Hành động gây hại: ${what} lúc ${time} — ${h?.reason.vi ?? ''} (${pts(item.points, lang)} điểm).`;
+      return en
+        ? `Harmful action: ${what} at ${time} — ${h?.reason.en ?? ''} (${pts(item.points, lang)} points).`
+        : `Hành động gây hại: ${what} lúc ${time} — ${h?.reason.vi ?? ''} (${pts(item.points, lang)} điểm).`;
     }
     case 'report': {
       const o = scenario.reporting.find((x) => x.id === item.subject);
@@ -217,18 +232,36 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
       const to = o ? names.parties(o.recipients, lang) : '';
       const due = times.deadline !== undefined ? formatClock(times.deadline) : '—';
       const basis = o ? (en ? ` Basis: ${o.legalBasis.en}` : ` Căn cứ: ${o.legalBasis.vi}`) : '';
-      if (item.status === 'not-applicable') return en ? `${kind} to ${to}: does not apply to this team (its clock never started in the exercise).` : `${kind} gửi ${to}: không áp dụng cho đội này (thời hạn chưa bắt đầu tính trong bài diễn tập).`;
-      if (times.filed === undefined) return en ? `The ${lower(kind)} to ${to} was never filed; it was due by ${due}.${basis}` : `Không gửi ${lower(kind)} tới ${to}; hạn chót ${due}.${basis}`;
+      if (item.status === 'not-applicable')
+        return en
+          ? `${kind} to ${to}: does not apply to this team (its clock never started in the exercise).`
+          : `${kind} gửi ${to}: không áp dụng cho đội này (thời hạn chưa bắt đầu tính trong bài diễn tập).`;
+      if (times.filed === undefined)
+        return en
+          ? `The ${lower(kind)} to ${to} was never filed; it was due by ${due}.${basis}`
+          : `Không gửi ${lower(kind)} tới ${to}; hạn chót ${due}.${basis}`;
       const time = formatClock(times.filed);
-      if (item.code === 'REPORT_LATE' && times.deadline !== undefined) return en ? `${kind} filed at ${time}, ${formatSpan(times.filed - times.deadline, lang)} after the deadline ${due}.` : `Gửi ${lower(kind)} lúc ${time}, trễ ${formatSpan(times.filed - times.deadline, lang)} so với hạn ${due}.`;
-      if (item.code === 'REPORT_INCOMPLETE') return en ? `${kind} filed at ${time} but without a required recipient or content.` : `Gửi ${lower(kind)} lúc ${time} nhưng thiếu nơi nhận hoặc nội dung bắt buộc.`;
+      if (item.code === 'REPORT_LATE' && times.deadline !== undefined)
+        return en
+          ? `${kind} filed at ${time}, ${formatSpan(times.filed - times.deadline, lang)} after the deadline ${due}.`
+          : `Gửi ${lower(kind)} lúc ${time}, trễ ${formatSpan(times.filed - times.deadline, lang)} so với hạn ${due}.`;
+      if (item.code === 'REPORT_INCOMPLETE')
+        return en
+          ? `${kind} filed at ${time} but without a required recipient or content.`
+          : `Gửi ${lower(kind)} lúc ${time} nhưng thiếu nơi nhận hoặc nội dung bắt buộc.`;
       return en ? `${kind} filed at ${time}, before the deadline ${due}.` : `Gửi ${lower(kind)} lúc ${time}, trước hạn ${due}.`;
     }
     case 'alert-verdict': {
       const t = title(item.subject);
       const key = scenario.timeline.find((a) => a.id === item.subject)?.answer ?? scenario.injects.find((a) => a.id === item.subject)?.answer;
       const team = ctx.teamVerdict?.(item.subject) ?? null;
-      const called = team ? (en ? `the team called it «${word(VERDICT_WORDS, team, lang)}»` : `đội kết luận «${lower(word(VERDICT_WORDS, team, lang))}»`) : en ? 'never triaged' : 'không được xử lý';
+      const called = team
+        ? en
+          ? `the team called it «${word(VERDICT_WORDS, team, lang)}»`
+          : `đội kết luận «${lower(word(VERDICT_WORDS, team, lang))}»`
+        : en
+          ? 'never triaged'
+          : 'không được xử lý';
       const layer = names.layerOf(item.subject);
       const layerText = layer === null ? '' : ` (${lower(layerWord(layer, lang))})`;
       const ideal = key
@@ -242,7 +275,9 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
         case 'DUPLICATE_ACCEPTED':
           return en ? `«${t}» closed as a repeat of an earlier alert, which is right.` : `Đóng cảnh báo «${t}» là trùng lặp với cảnh báo trước: đúng.`;
         case 'DUPLICATE_WRONG_ORIGINAL':
-          return en ? `«${t}» closed as a repeat of the wrong alert (half credit).` : `Đóng cảnh báo «${t}» là trùng lặp nhưng chọn sai cảnh báo gốc (được một nửa điểm).`;
+          return en
+            ? `«${t}» closed as a repeat of the wrong alert (half credit).`
+            : `Đóng cảnh báo «${t}» là trùng lặp nhưng chọn sai cảnh báo gốc (được một nửa điểm).`;
         case 'TP_MISSED_UNTRIAGED':
         case 'TP_MISSED_CLOSED':
         case 'TP_MISSED_AS_DUPLICATE':
@@ -252,7 +287,9 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
         case 'NOISE_CLOSED_NO_REASON':
           return en ? `Noise alert «${t}» closed without a reason.` : `Đóng cảnh báo nhiễu «${t}» nhưng không ghi lý do.`;
         case 'NOISE_OTHER_VERDICT':
-          return en ? `Noise alert «${t}» closed with another harmless verdict than the key's.` : `Đóng cảnh báo nhiễu «${t}» với kết luận khác đáp án (vẫn không phải tấn công).`;
+          return en
+            ? `Noise alert «${t}» closed with another harmless verdict than the key's.`
+            : `Đóng cảnh báo nhiễu «${t}» với kết luận khác đáp án (vẫn không phải tấn công).`;
         case 'NOISE_LEFT_OPEN':
           return en ? `Noise alert «${t}» left without a verdict.` : `Cảnh báo nhiễu «${t}» chưa được kết luận.`;
         case 'NOISE_DUPLICATE_OF_NOISE':
@@ -260,11 +297,15 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
         case 'NOISE_DUPLICATE_OF_TP':
           return en ? `Noise alert «${t}» closed as a repeat of a true positive.` : `Đóng cảnh báo nhiễu «${t}» là trùng lặp với một cảnh báo đúng.`;
         case 'FALSE_ALARM':
-          return en ? `Noise alert «${t}» called a true positive: needless escalation.` : `Kết luận nhầm cảnh báo nhiễu «${t}» là cảnh báo đúng: chuyển cấp xử lý không cần thiết.`;
+          return en
+            ? `Noise alert «${t}» called a true positive: needless escalation.`
+            : `Kết luận nhầm cảnh báo nhiễu «${t}» là cảnh báo đúng: chuyển cấp xử lý không cần thiết.`;
         case 'ALERT_PENDING':
           return en ? `«${t}» is still within its triage window: not judged yet.` : `Cảnh báo «${t}» còn trong thời gian phân loại: chưa chấm.`;
         case 'ALERT_NO_KEY':
-          return en ? `«${t}» was added during the drill without an answer: not scored.` : `Cảnh báo «${t}» được đưa thêm trong lúc diễn tập, không có đáp án: không chấm.`;
+          return en
+            ? `«${t}» was added during the drill without an answer: not scored.`
+            : `Cảnh báo «${t}» được đưa thêm trong lúc diễn tập, không có đáp án: không chấm.`;
         default:
           return en ? `Verdict on «${t}».` : `Kết luận về cảnh báo «${t}».`;
       }
@@ -285,18 +326,26 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
       }
     }
     case 'alert-false-alarm':
-      return en ? `Noise alert «${title(item.subject)}» called a true positive: needless escalation costs extra.` : `Kết luận nhầm cảnh báo nhiễu «${title(item.subject)}» là cảnh báo đúng: chuyển cấp xử lý không cần thiết, bị trừ thêm điểm.`;
+      return en
+        ? `Noise alert «${title(item.subject)}» called a true positive: needless escalation costs extra.`
+        : `Kết luận nhầm cảnh báo nhiễu «${title(item.subject)}» là cảnh báo đúng: chuyển cấp xử lý không cần thiết, bị trừ thêm điểm.`;
     case 'alert-missed':
       return en ? `Missing the true positive «${title(item.subject)}» costs extra.` : `Bỏ lọt cảnh báo đúng «${title(item.subject)}» bị trừ thêm điểm.`;
     case 'routing-detail': {
       const key = scenario.timeline.find((a) => a.id === item.subject)?.answer ?? scenario.injects.find((a) => a.id === item.subject)?.answer;
       const to = key ? names.parties(key.routing, lang) : '';
       return item.code === 'ROUTING_RIGHT'
-        ? en ? `«${title(item.subject)}» went to the right parties.` : `Cảnh báo «${title(item.subject)}» được chuyển tới đúng các bên.`
-        : en ? `«${title(item.subject)}» should have gone to ${to || 'nobody'}.` : `Cảnh báo «${title(item.subject)}» cần được chuyển tới ${to || 'không bên nào'}.`;
+        ? en
+          ? `«${title(item.subject)}» went to the right parties.`
+          : `Cảnh báo «${title(item.subject)}» được chuyển tới đúng các bên.`
+        : en
+          ? `«${title(item.subject)}» should have gone to ${to || 'nobody'}.`
+          : `Cảnh báo «${title(item.subject)}» cần được chuyển tới ${to || 'không bên nào'}.`;
     }
     case 'routing':
-      return en ? `Routing alerts to the parties: ${pts(item.points, lang)} of ${pts(item.maxPoints, lang)} points.` : `Chuyển cảnh báo tới các bên: đạt ${pts(item.points, lang)}/${pts(item.maxPoints, lang)} điểm.`;
+      return en
+        ? `Routing alerts to the parties: ${pts(item.points, lang)} of ${pts(item.maxPoints, lang)} points.`
+        : `Chuyển cảnh báo tới các bên: đạt ${pts(item.points, lang)}/${pts(item.maxPoints, lang)} điểm.`;
     case 'legal-class': {
       const k = scenario.incidents.find((i) => i.id === item.subject);
       const inc = names.incident(item.subject)[lang];
@@ -307,7 +356,9 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
         case 'LEGAL_CLASS_NOT_SET':
           return en ? `Incident «${inc}» has no legal class (should be ${right}).` : `Chưa phân loại sự cố «${inc}» (đúng ra: ${right}).`;
         case 'LEGAL_CLASS_NO_INCIDENT':
-          return en ? `No incident was opened for «${inc}», so it was never classed (should be ${right}).` : `Không mở sự cố cho «${inc}» nên chưa phân loại (đúng ra: ${right}).`;
+          return en
+            ? `No incident was opened for «${inc}», so it was never classed (should be ${right}).`
+            : `Không mở sự cố cho «${inc}» nên chưa phân loại (đúng ra: ${right}).`;
         default:
           return en ? `Incident «${inc}» classed wrong (should be ${right}).` : `Phân loại sai sự cố «${inc}» (đúng ra: ${right}).`;
       }
@@ -315,38 +366,58 @@ function findingIn(item: LineItem, ctx: FindingContext, lang: Language): string 
     case 'incident-grouping': {
       const inc = names.incident(item.subject)[lang];
       if (item.code === 'INCIDENT_NOT_OPENED') return en ? `No incident groups the alerts of «${inc}».` : `Không mở sự cố nào gom các cảnh báo của «${inc}».`;
-      return en ? `Alerts grouped into «${inc}»: ${pts(item.points, lang)} of ${pts(item.maxPoints, lang)} points.` : `Gom nhóm cảnh báo vào sự cố «${inc}»: đạt ${pts(item.points, lang)}/${pts(item.maxPoints, lang)} điểm.`;
+      return en
+        ? `Alerts grouped into «${inc}»: ${pts(item.points, lang)} of ${pts(item.maxPoints, lang)} points.`
+        : `Gom nhóm cảnh báo vào sự cố «${inc}»: đạt ${pts(item.points, lang)}/${pts(item.maxPoints, lang)} điểm.`;
     }
     case 'incident-severity': {
       const k = scenario.incidents.find((i) => i.id === item.subject);
       const inc = names.incident(item.subject)[lang];
       const sev = lower(word(SEVERITY_WORDS, k?.severity, lang));
-      if (item.code === 'INCIDENT_SEVERITY_RIGHT') return en ? `Severity of the incident «${inc}» right (${sev}).` : `Đánh giá đúng mức độ sự cố «${inc}» (${sev}).`;
-      if (item.code === 'INCIDENT_SEVERITY_NOT_SET') return en ? `Severity of the incident «${inc}» not set (should be ${sev}).` : `Chưa đánh giá mức độ sự cố «${inc}» (đúng ra: ${sev}).`;
+      if (item.code === 'INCIDENT_SEVERITY_RIGHT')
+        return en ? `Severity of the incident «${inc}» right (${sev}).` : `Đánh giá đúng mức độ sự cố «${inc}» (${sev}).`;
+      if (item.code === 'INCIDENT_SEVERITY_NOT_SET')
+        return en ? `Severity of the incident «${inc}» not set (should be ${sev}).` : `Chưa đánh giá mức độ sự cố «${inc}» (đúng ra: ${sev}).`;
       return en ? `Severity of the incident «${inc}» off (should be ${sev}).` : `Đánh giá chưa đúng mức độ sự cố «${inc}» (đúng ra: ${sev}).`;
     }
     case 'incident-phases': {
       const k = scenario.incidents.find((i) => i.id === item.subject);
       const inc = names.incident(item.subject)[lang];
       const steps = (k?.phases ?? []).map((p) => lower(word(INCIDENT_PHASE_WORDS, p, lang))).join(' → ');
-      return en ? `Handling steps of «${inc}» (${steps}): ${pts(item.points, lang)} of ${pts(item.maxPoints, lang)} points.` : `Các bước xử lý sự cố «${inc}» (${steps}): đạt ${pts(item.points, lang)}/${pts(item.maxPoints, lang)} điểm.`;
+      return en
+        ? `Handling steps of «${inc}» (${steps}): ${pts(item.points, lang)} of ${pts(item.maxPoints, lang)} points.`
+        : `Các bước xử lý sự cố «${inc}» (${steps}): đạt ${pts(item.points, lang)}/${pts(item.maxPoints, lang)} điểm.`;
     }
     case 'incident-closed': {
       const inc = names.incident(item.subject)[lang];
-      return item.code === 'INCIDENT_CLOSED' ? (en ? `Incident «${inc}» closed.` : `Đã kết thúc xử lý sự cố «${inc}».`) : en ? `Incident «${inc}» was never closed.` : `Chưa kết thúc xử lý sự cố «${inc}».`;
+      return item.code === 'INCIDENT_CLOSED'
+        ? en
+          ? `Incident «${inc}» closed.`
+          : `Đã kết thúc xử lý sự cố «${inc}».`
+        : en
+          ? `Incident «${inc}» was never closed.`
+          : `Chưa kết thúc xử lý sự cố «${inc}».`;
     }
     case 'incident-spurious':
-      return en ? 'An incident the team opened matches none of the scenario: it dilutes the incident score.' : 'Đội mở một sự cố không ứng với sự cố nào của kịch bản: làm giảm điểm xử lý sự cố.';
+      return en
+        ? 'An incident the team opened matches none of the scenario: it dilutes the incident score.'
+        : 'Đội mở một sự cố không ứng với sự cố nào của kịch bản: làm giảm điểm xử lý sự cố.';
     case 'hint': {
       const h = names.hint(item.subject)[lang];
       const time = times.requested !== undefined ? formatClock(times.requested) : '';
       return item.code === 'HINT_USED'
-        ? en ? `Hint for ${h} at ${time}: ${pts(item.points, lang)} points.` : `Dùng gợi ý cho ${h} lúc ${time}: ${pts(item.points, lang)} điểm.`
-        : en ? `Hint for ${h} at ${time}, free of charge.` : `Dùng gợi ý cho ${h} lúc ${time}, không bị trừ điểm.`;
+        ? en
+          ? `Hint for ${h} at ${time}: ${pts(item.points, lang)} points.`
+          : `Dùng gợi ý cho ${h} lúc ${time}: ${pts(item.points, lang)} điểm.`
+        : en
+          ? `Hint for ${h} at ${time}, free of charge.`
+          : `Dùng gợi ý cho ${h} lúc ${time}, không bị trừ điểm.`;
     }
     case 'manual-adjustment':
       return en ? `Manual adjustment by the judges: ${pts(item.points, lang)} points.` : `Ban giám khảo điều chỉnh thủ công: ${pts(item.points, lang)} điểm.`;
     default:
-      return en ? `${COMPONENT_WORDS[item.component].en}: ${pts(item.points, lang)} of ${pts(item.maxPoints, lang)} points.` : `${COMPONENT_WORDS[item.component].vi}: đạt ${pts(item.points, lang)}/${pts(item.maxPoints, lang)} điểm.`;
+      return en
+        ? `${COMPONENT_WORDS[item.component].en}: ${pts(item.points, lang)} of ${pts(item.maxPoints, lang)} points.`
+        : `${COMPONENT_WORDS[item.component].vi}: đạt ${pts(item.points, lang)}/${pts(item.maxPoints, lang)} điểm.`;
   }
 }

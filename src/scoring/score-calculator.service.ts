@@ -77,7 +77,12 @@ const YIELD_EVERY_MS = 50;
 export class ScoreCalculator {
   private readonly scenarios = new LRUCache<string, Promise<ScoringScenario>>({ max: MAX_CACHED_SCENARIOS });
   /** How long the last computation from the logs spent reading and computing (for the benchmark and logs). */
-  lastTiming: { readonly readMs: number; readonly computeMs: number; readonly teams: number; readonly rows: { readonly events: number; readonly actions: number } } | null = null;
+  lastTiming: {
+    readonly readMs: number;
+    readonly computeMs: number;
+    readonly teams: number;
+    readonly rows: { readonly events: number; readonly actions: number };
+  } | null = null;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -121,7 +126,11 @@ export class ScoreCalculator {
   }
 
   /** The logs of some teams (or, `wholeExercise`, every team read in one pass) as the scorer reads them. */
-  async teamLogs(exerciseId: string, teamIds: readonly string[], wholeExercise: boolean): Promise<{ teams: Map<string, TeamLog>; rows: { events: number; actions: number } }> {
+  async teamLogs(
+    exerciseId: string,
+    teamIds: readonly string[],
+    wholeExercise: boolean,
+  ): Promise<{ teams: Map<string, TeamLog>; rows: { events: number; actions: number } }> {
     return this.log.teamLogs(exerciseId, teamIds, deliveredEvent, { wholeExercise });
   }
 
@@ -174,11 +183,23 @@ export class ScoreCalculator {
   }
 
   /** Ranked teams with their names, as every scores answer gives them. */
-  assemble(exercise: ExerciseEntity, scenario: ScoringScenario, roster: ExerciseRoster, scores: ReadonlyMap<string, TeamScore>, computedAt: string): ExerciseScores {
+  assemble(
+    exercise: ExerciseEntity,
+    scenario: ScoringScenario,
+    roster: ExerciseRoster,
+    scores: ReadonlyMap<string, TeamScore>,
+    computedAt: string,
+  ): ExerciseScores {
     const ranked = rankTeams([...scores.values()]);
     const teams = ranked.map((r) => {
       const team = roster.teams.find((t) => t.id === r.teamId);
-      return { teamId: r.teamId ?? '', teamName: team?.name ?? r.teamId ?? '', memberIds: team?.memberIds ?? [], score: scores.get(r.teamId ?? '')!, rank: r.rank };
+      return {
+        teamId: r.teamId ?? '',
+        teamName: team?.name ?? r.teamId ?? '',
+        memberIds: team?.memberIds ?? [],
+        score: scores.get(r.teamId ?? '')!,
+        rank: r.rank,
+      };
     });
     return { exerciseId: exercise.id, scenarioId: scenario.scenarioId, scenarioVersionId: scenario.versionId, status: exercise.status, computedAt, teams };
   }
@@ -201,7 +222,17 @@ export class ScoreCalculator {
 }
 
 export function adjustmentDto(r: ScoreAdjustmentEntity): ScoreAdjustment {
-  return { id: r.id, exerciseId: r.exerciseId, teamId: r.teamId, component: r.component, points: r.points, reason: r.reason, byUserId: r.byUserId, byUsername: r.byUsername, createdAt: r.createdAt };
+  return {
+    id: r.id,
+    exerciseId: r.exerciseId,
+    teamId: r.teamId,
+    component: r.component,
+    points: r.points,
+    reason: r.reason,
+    byUserId: r.byUserId,
+    byUsername: r.byUsername,
+    createdAt: r.createdAt,
+  };
 }
 
 /** Live while the exercise may still change (pending alerts are not judged yet); final once it ended. */

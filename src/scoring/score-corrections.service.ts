@@ -38,7 +38,9 @@ export class ScoreCorrectionsService {
     await this.catalogue.visibleVersion(user, input.scenarioVersionId);
     const corrected = await this.calculator.scenario(input.scenarioVersionId);
     if (corrected.scenarioId !== current.scenarioId) {
-      throw new AppError('VALIDATION_FAILED', `The corrected version must be of scenario "${current.scenarioId}"`, [{ path: 'scenarioVersionId', message: `is of scenario "${corrected.scenarioId}"` }]);
+      throw new AppError('VALIDATION_FAILED', `The corrected version must be of scenario "${current.scenarioId}"`, [
+        { path: 'scenarioVersionId', message: `is of scenario "${corrected.scenarioId}"` },
+      ]);
     }
     await this.scores.awaitFinal(exerciseId);
     await this.scores.storeFinal(exerciseId, { scenarioVersionId: corrected.versionId, reason: input.reason, actor: user, auditAction: 'exercise.rescore' });
@@ -55,7 +57,8 @@ export class ScoreCorrectionsService {
   /** A judge's adjustment: stored on its own, audited, shown apart in the breakdown; re-stores the final score if finished. */
   async adjust(user: AuthenticatedUser, exerciseId: string, teamId: string, input: AdjustmentInput): Promise<ScoreAdjustment> {
     const access = await this.exercises.requireControl(user, exerciseId);
-    if (!access.teamIds.includes(teamId)) throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+    if (!access.teamIds.includes(teamId))
+      throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
     const row: ScoreAdjustmentEntity = {
       id: randomUUID(),
       exerciseId,
@@ -70,13 +73,22 @@ export class ScoreCorrectionsService {
     await serialTransaction(this.dataSource, async (manager) => {
       await manager.getRepository(ScoreAdjustmentEntity).insert(row);
       await this.audit.record(
-        { actor: user, action: 'exercise.score-adjust', targetType: 'exercise', targetId: exerciseId, after: { teamId, component: input.component, points: input.points, reason: input.reason } },
+        {
+          actor: user,
+          action: 'exercise.score-adjust',
+          targetType: 'exercise',
+          targetId: exerciseId,
+          after: { teamId, component: input.component, points: input.points, reason: input.reason },
+        },
         manager,
       );
     });
     if (access.exercise.status === 'finished') {
       await this.scores.awaitFinal(exerciseId);
-      await this.scores.storeFinal(exerciseId, { reason: `adjustment ${row.id}: ${input.points > 0 ? '+' : ''}${input.points} ${input.component} (${input.reason})`, actor: user });
+      await this.scores.storeFinal(exerciseId, {
+        reason: `adjustment ${row.id}: ${input.points > 0 ? '+' : ''}${input.points} ${input.component} (${input.reason})`,
+        actor: user,
+      });
     } else {
       this.board.changed(exerciseId, teamId);
     }

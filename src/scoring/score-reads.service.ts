@@ -28,7 +28,7 @@ export class ScoreReadsService {
     const access = await this.exercises.access(user, exerciseId);
     requireTeam(access.teamIds, teamId);
     if (!access.canControl && access.teamId !== null) {
-      if (access.teamId !== teamId) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s score');
+      if (access.teamId !== teamId) throw new AppError('NOT_TEAM_MEMBER', "You can only read your own team's score");
       const status = access.exercise.status;
       const visibility = access.exercise.scoreVisibility;
       if (status !== 'finished') {
@@ -50,7 +50,7 @@ export class ScoreReadsService {
   /** Exercise scores for instructors and reviewers of the exercise (REST). */
   async exerciseScoresFor(user: AuthenticatedUser, exerciseId: string, detail: ScoreDetail): Promise<ExerciseScores> {
     const access = await this.exercises.access(user, exerciseId);
-    if (!access.canControl && access.teamId !== null) throw new AppError('FORBIDDEN', 'Only instructors and reviewers read every team\'s score');
+    if (!access.canControl && access.teamId !== null) throw new AppError('FORBIDDEN', "Only instructors and reviewers read every team's score");
     await this.scores.awaitFinal(exerciseId);
     return this.scores.exerciseScores(exerciseId, { detail });
   }
@@ -60,7 +60,7 @@ export class ScoreReadsService {
     const access = await this.exercises.access(user, exerciseId);
     requireTeam(access.teamIds, teamId);
     if (!access.canControl && access.teamId !== null) {
-      if (access.teamId !== teamId) throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team\'s review');
+      if (access.teamId !== teamId) throw new AppError('NOT_TEAM_MEMBER', "You can only read your own team's review");
       if (access.exercise.status !== 'finished') throw new AppError('EXERCISE_INVALID_STATE', 'The review opens when the exercise is finished');
     }
     await this.scores.awaitFinal(exerciseId);
@@ -106,7 +106,12 @@ function redactForTrainee(score: TeamScore): TeamScore {
     ...score,
     // The seed decides noise and delivery instants: not for trainees while the run goes on.
     seed: null,
-    components: { detection: component(score.components.detection), response: component(score.components.response), coordination: component(score.components.coordination), incident: component(score.components.incident) },
+    components: {
+      detection: component(score.components.detection),
+      response: component(score.components.response),
+      coordination: component(score.components.coordination),
+      incident: component(score.components.incident),
+    },
     breakdowns: { layers: [], phases: [], techniques: [] },
     members: [],
     // When it last earned points would date the settled verdict that counted.

@@ -49,7 +49,13 @@ export function instructorView(meta: BoardMeta, rows: readonly ScoreboardRow[], 
  * rank and the number of teams; full → every team's totals. While the board is frozen they see
  * `rows` as they were at the freeze (the caller passes those).
  */
-export function traineeView(meta: BoardMeta, rows: readonly ScoreboardRow[], teamId: string, teamName: string, source: 'live' | 'final' | 'frozen'): ScoreboardView {
+export function traineeView(
+  meta: BoardMeta,
+  rows: readonly ScoreboardRow[],
+  teamId: string,
+  teamName: string,
+  source: 'live' | 'final' | 'frozen',
+): ScoreboardView {
   const mine = rows.find((r) => r.teamId === teamId);
   // When each team last earned points would date the settled verdict that counted: trainees get the ranks, not the times.
   const hideTimes = meta.status !== 'finished';
@@ -80,7 +86,14 @@ export function traineeView(meta: BoardMeta, rows: readonly ScoreboardRow[], tea
         ...base,
         teamCount: rows.length,
         rows: rows.map((r) => ({ ...r, lastScoringActionMs: hideTimes ? null : r.lastScoringActionMs })),
-        own: { teamId, teamName, rank: mine?.rank ?? null, total: mine?.total ?? null, index: mine?.index ?? null, components: mine ? { ...mine.components } : null },
+        own: {
+          teamId,
+          teamName,
+          rank: mine?.rank ?? null,
+          total: mine?.total ?? null,
+          index: mine?.index ?? null,
+          components: mine ? { ...mine.components } : null,
+        },
       };
     default: {
       const _never: never = meta.visibility;

@@ -17,17 +17,50 @@ export const MIN = 60_000;
 export function scoringScenario(overrides: Partial<ScenarioInput> = {}): Scenario {
   return fixtureScenario({
     timeline: [
-      fixtureAlert('a1', { at: '1m', severity: 'medium', phase: 'exploit', technique: 'T1190', asset: 'portal', answer: { verdict: 'true-positive', severity: 'high', routing: ['csirt'], incident: 'inc-1' } }),
+      fixtureAlert('a1', {
+        at: '1m',
+        severity: 'medium',
+        phase: 'exploit',
+        technique: 'T1190',
+        asset: 'portal',
+        answer: { verdict: 'true-positive', severity: 'high', routing: ['csirt'], incident: 'inc-1' },
+      }),
       fixtureAlert('n-fp', { at: '2m', layer: 1, answer: { verdict: 'false-positive', severity: 'low', routing: [], incident: null } }),
       fixtureAlert('n-benign', { at: '3m', layer: 3, answer: { verdict: 'benign', severity: 'low', routing: [], incident: null } }),
-      fixtureAlert('a1-again', { at: '4m', phase: 'exploit', answer: { verdict: 'true-positive', severity: 'high', routing: ['csirt'], incident: 'inc-1', duplicateOf: 'a1' } }),
-      fixtureAlert('a-never', { after: { trigger: 't-never', delay: 0 }, phase: 'spread', answer: { verdict: 'true-positive', severity: 'critical', routing: ['csirt'], incident: 'inc-1' } }),
+      fixtureAlert('a1-again', {
+        at: '4m',
+        phase: 'exploit',
+        answer: { verdict: 'true-positive', severity: 'high', routing: ['csirt'], incident: 'inc-1', duplicateOf: 'a1' },
+      }),
+      fixtureAlert('a-never', {
+        after: { trigger: 't-never', delay: 0 },
+        phase: 'spread',
+        answer: { verdict: 'true-positive', severity: 'critical', routing: ['csirt'], incident: 'inc-1' },
+      }),
     ],
     triggers: [{ id: 't-never', description: text('never'), when: { delivered: 'a-never-sentinel' } }],
     incidents: [{ id: 'inc-1', title: text('Portal'), severity: 'high', legalClass: 'ordinary', assets: ['portal'] }],
     responses: [
-      { id: 'r-isolate', action: 'isolate-host', target: 'portal', incident: 'inc-1', from: { event: 'a1' }, deadline: { event: 'a1', plus: '10m' }, points: 100, description: text('Isolate the portal') },
-      { id: 'r-spread', action: 'isolate-host', target: 'ws-01', incident: 'inc-1', from: { event: 'a-never' }, deadline: '2h', points: 100, description: text('Isolate the workstation') },
+      {
+        id: 'r-isolate',
+        action: 'isolate-host',
+        target: 'portal',
+        incident: 'inc-1',
+        from: { event: 'a1' },
+        deadline: { event: 'a1', plus: '10m' },
+        points: 100,
+        description: text('Isolate the portal'),
+      },
+      {
+        id: 'r-spread',
+        action: 'isolate-host',
+        target: 'ws-01',
+        incident: 'inc-1',
+        from: { event: 'a-never' },
+        deadline: '2h',
+        points: 100,
+        description: text('Isolate the workstation'),
+      },
     ],
     harmful: [{ id: 'h-db', action: 'isolate-host', target: 'db', penalty: 30, reason: text('The database is healthy') }],
     reporting: [
@@ -71,7 +104,11 @@ export function play(scenario: Scenario, delivered: readonly ScoringDeliveredEve
   let state = emptyTeamState('00000000-0000-4000-8000-000000000001', 'team-a');
   const actions: ScoringAction[] = [];
   steps.forEach((step, i) => {
-    const action = { ...step.action, actionId: `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`, exerciseId: '00000000-0000-4000-8000-000000000001' } as TriageAction;
+    const action = {
+      ...step.action,
+      actionId: `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`,
+      exerciseId: '00000000-0000-4000-8000-000000000001',
+    } as TriageAction;
     const recorded = { action, userId: step.user ?? 'u1', virtualMs: step.atMs, seq: i + 1 };
     state = applyAction(state, recorded, ctx).state;
     actions.push({ actionId: action.actionId, userId: recorded.userId, virtualMs: step.atMs, seq: i + 1, action });
@@ -110,5 +147,8 @@ export function idealReport(atMs: number, extra: Partial<Extract<Draft, { type: 
 }
 
 export function closeIncident(atMs: number): Step[] {
-  return (['containment', 'eradication', 'recovery', 'closed'] as const).map((phase) => ({ atMs, action: { type: 'incident.update', incidentId: 'INC-1', phase } }));
+  return (['containment', 'eradication', 'recovery', 'closed'] as const).map((phase) => ({
+    atMs,
+    action: { type: 'incident.update', incidentId: 'INC-1', phase },
+  }));
 }

@@ -48,7 +48,7 @@ export class ScoringController {
   @Get(':exerciseId/scoreboard')
   @Access('authenticated')
   @ApiDoc({
-    summary: 'The scoreboard as the caller may see it: instructors every team live; trainees per the exercise\'s score visibility (frozen board while frozen)',
+    summary: "The scoreboard as the caller may see it: instructors every team live; trainees per the exercise's score visibility (frozen board while frozen)",
     tags: ['scoring'],
     response: ScoreboardViewSchema,
     errors: ['EXERCISE_NOT_FOUND'],
@@ -60,7 +60,12 @@ export class ScoringController {
   @Post(':exerciseId/scoreboard')
   @HttpCode(200)
   @Access(INSTRUCTORS)
-  @ApiDoc({ summary: 'Change the trainees\' score visibility and/or freeze their board (instructors keep seeing live)', tags: ['scoring'], response: ScoreboardViewSchema, errors: ['EXERCISE_NOT_FOUND', 'FORBIDDEN'] })
+  @ApiDoc({
+    summary: "Change the trainees' score visibility and/or freeze their board (instructors keep seeing live)",
+    tags: ['scoring'],
+    response: ScoreboardViewSchema,
+    errors: ['EXERCISE_NOT_FOUND', 'FORBIDDEN'],
+  })
   control(
     @CurrentUser() user: AuthenticatedUser,
     @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
@@ -71,7 +76,12 @@ export class ScoringController {
 
   @Get(':exerciseId/scores')
   @Access(['instructor', 'admin', 'reviewer'])
-  @ApiDoc({ summary: 'Every team\'s score: live from the logs while running, the stored current final score once finished', tags: ['scoring'], response: ExerciseScoresSchema, errors: READ_ERRORS })
+  @ApiDoc({
+    summary: "Every team's score: live from the logs while running, the stored current final score once finished",
+    tags: ['scoring'],
+    response: ExerciseScoresSchema,
+    errors: READ_ERRORS,
+  })
   scores(
     @CurrentUser() user: AuthenticatedUser,
     @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
@@ -83,7 +93,8 @@ export class ScoringController {
   @Get(':exerciseId/teams/:teamId/score')
   @Access('authenticated')
   @ApiDoc({
-    summary: 'One team\'s score with its line items (instructors: any team; trainees: their own after the finish, or totals during the run if visibility is own/full)',
+    summary:
+      "One team's score with its line items (instructors: any team; trainees: their own after the finish, or totals during the run if visibility is own/full)",
     tags: ['scoring'],
     response: TeamScoreSchema,
     errors: READ_ERRORS,
@@ -105,20 +116,34 @@ export class ScoringController {
     response: ScoreHistorySchema,
     errors: ['EXERCISE_NOT_FOUND', 'FORBIDDEN', 'EXERCISE_INVALID_STATE', 'SCENARIO_NOT_FOUND', 'VALIDATION_FAILED'],
   })
-  rescore(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Body({ schema: RescoreSchema }) body: RescoreInput): Promise<ScoreHistory> {
+  rescore(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
+    @Body({ schema: RescoreSchema }) body: RescoreInput,
+  ): Promise<ScoreHistory> {
     return this.corrections.rescore(user, exerciseId, body);
   }
 
   @Get(':exerciseId/score-history')
   @Access(['instructor', 'admin', 'reviewer'])
-  @ApiDoc({ summary: 'Every stored score version (finish, re-scores, adjustments) with its reason, and the manual adjustments', tags: ['scoring'], response: ScoreHistorySchema, errors: READ_ERRORS })
+  @ApiDoc({
+    summary: 'Every stored score version (finish, re-scores, adjustments) with its reason, and the manual adjustments',
+    tags: ['scoring'],
+    response: ScoreHistorySchema,
+    errors: READ_ERRORS,
+  })
   history(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string): Promise<ScoreHistory> {
     return this.corrections.history(user, exerciseId);
   }
 
   @Post(':exerciseId/teams/:teamId/adjustments')
   @Access(INSTRUCTORS)
-  @ApiDoc({ summary: 'A judge\'s manual adjustment (points ±, with a reason), shown apart in the breakdown and audited', tags: ['scoring'], response: ScoreAdjustmentSchema, errors: ['EXERCISE_NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED'] })
+  @ApiDoc({
+    summary: "A judge's manual adjustment (points ±, with a reason), shown apart in the breakdown and audited",
+    tags: ['scoring'],
+    response: ScoreAdjustmentSchema,
+    errors: ['EXERCISE_NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED'],
+  })
   adjust(
     @CurrentUser() user: AuthenticatedUser,
     @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,

@@ -3,8 +3,22 @@ import { checkpointAt, DEFAULT_TRIAGE_WINDOW_S, judgementsAt, settleInstant, tri
 import { MIN, scoringScenario } from './scoring-fixtures.js';
 
 const verdict = (alertId: string, v: 'true-positive' | 'false-positive' | 'duplicate', extra: Partial<TriageAction> = {}): TriageAction =>
-  ({ type: 'alert.verdict', actionId: `v-${alertId}-${v}`, exerciseId: 'e', alertId, verdict: v, ...(v === 'false-positive' ? { reason: 'scanner' } : {}), ...extra }) as TriageAction;
-const severity = (alertId: string, s: 'low' | 'high'): TriageAction => ({ type: 'alert.severity', actionId: `s-${alertId}-${s}`, exerciseId: 'e', alertId, severity: s });
+  ({
+    type: 'alert.verdict',
+    actionId: `v-${alertId}-${v}`,
+    exerciseId: 'e',
+    alertId,
+    verdict: v,
+    ...(v === 'false-positive' ? { reason: 'scanner' } : {}),
+    ...extra,
+  }) as TriageAction;
+const severity = (alertId: string, s: 'low' | 'high'): TriageAction => ({
+  type: 'alert.severity',
+  actionId: `s-${alertId}-${s}`,
+  exerciseId: 'e',
+  alertId,
+  severity: s,
+});
 
 describe('settlement', () => {
   it('reads the triage window from the scenario, 30 minutes by default', () => {
@@ -28,7 +42,7 @@ describe('settlement', () => {
     expect(checkpointAt(95 * MIN, 30 * MIN)).toBe(90 * MIN);
   });
 
-  it('keeps each alert\'s verdict and severity as they were at its own settle instant', () => {
+  it("keeps each alert's verdict and severity as they were at its own settle instant", () => {
     const actions = [
       { virtualMs: 1 * MIN, action: verdict('a', 'true-positive') },
       { virtualMs: 2 * MIN, action: severity('a', 'high') },
@@ -38,9 +52,25 @@ describe('settlement', () => {
       { virtualMs: 4 * MIN, action: verdict('c', 'duplicate', { duplicateOf: 'ghost' }) },
       { virtualMs: 4 * MIN, action: verdict('d', 'true-positive') },
     ];
-    const settle = new Map<string, number | null>([['a', 4 * MIN], ['b', 10 * MIN], ['c', 10 * MIN], ['d', null]]);
-    const judged = judgementsAt(actions, (id) => settle.get(id) ?? null, (id) => settle.has(id));
-    expect(judged.get('a')).toEqual({ verdict: 'true-positive', verdictReason: null, duplicateOf: null, verdictAtMs: 1 * MIN, severity: 'high', severityAtMs: 2 * MIN });
+    const settle = new Map<string, number | null>([
+      ['a', 4 * MIN],
+      ['b', 10 * MIN],
+      ['c', 10 * MIN],
+      ['d', null],
+    ]);
+    const judged = judgementsAt(
+      actions,
+      (id) => settle.get(id) ?? null,
+      (id) => settle.has(id),
+    );
+    expect(judged.get('a')).toEqual({
+      verdict: 'true-positive',
+      verdictReason: null,
+      duplicateOf: null,
+      verdictAtMs: 1 * MIN,
+      severity: 'high',
+      severityAtMs: 2 * MIN,
+    });
     expect(judged.get('b')).toMatchObject({ verdict: 'false-positive', verdictReason: 'scanner' });
     // A duplicate of an alert never delivered is refused, as the reducer refuses it; a pending alert is not judged.
     expect(judged.has('c')).toBe(false);

@@ -16,7 +16,13 @@ export function receivedAt(event: ScoringDeliveredEvent): number {
 }
 
 /** One delivered event as the scorer reads it from a log; `deliveredAtMs` only when it was received after it was due. */
-export function deliveredEvent(eventId: string, virtualMs: number, origin: ScoringDeliveredEvent['origin'], injectId: string | undefined, deliveredAtMs: number): ScoringDeliveredEvent {
+export function deliveredEvent(
+  eventId: string,
+  virtualMs: number,
+  origin: ScoringDeliveredEvent['origin'],
+  injectId: string | undefined,
+  deliveredAtMs: number,
+): ScoringDeliveredEvent {
   const late = Number.isFinite(deliveredAtMs) && deliveredAtMs > virtualMs;
   if (injectId === undefined) return late ? { eventId, virtualMs, origin, deliveredAtMs } : { eventId, virtualMs, origin };
   return late ? { eventId, virtualMs, origin, injectId, deliveredAtMs } : { eventId, virtualMs, origin, injectId };
@@ -59,7 +65,14 @@ export interface AlertJudgement {
   readonly severityAtMs: number | null;
 }
 
-export const NO_JUDGEMENT: AlertJudgement = Object.freeze({ verdict: null, verdictReason: null, duplicateOf: null, verdictAtMs: null, severity: null, severityAtMs: null });
+export const NO_JUDGEMENT: AlertJudgement = Object.freeze({
+  verdict: null,
+  verdictReason: null,
+  duplicateOf: null,
+  verdictAtMs: null,
+  severity: null,
+  severityAtMs: null,
+});
 
 interface LoggedAction {
   readonly virtualMs: number;
@@ -72,7 +85,11 @@ interface LoggedAction {
  * and `alert.severity` (the reducer's rules), so only those are replayed; a duplicate verdict naming
  * an alert not delivered is skipped as the fold skips it. Alerts never judged by then are absent.
  */
-export function judgementsAt(actions: readonly LoggedAction[], at: (alertId: string) => number | null, delivered: (alertId: string) => boolean): Map<string, AlertJudgement> {
+export function judgementsAt(
+  actions: readonly LoggedAction[],
+  at: (alertId: string) => number | null,
+  delivered: (alertId: string) => boolean,
+): Map<string, AlertJudgement> {
   const out = new Map<string, AlertJudgement>();
   for (const recorded of actions) {
     const action = recorded.action;

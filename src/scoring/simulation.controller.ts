@@ -51,7 +51,8 @@ export class SimulationController {
   @Access(['instructor', 'admin'])
   @ApiDoc({
     summary: 'Run the headless solver (perfect, naive or idle) on a scenario version and score it',
-    description: 'A consistent answer key gives perfect = maxScore, idle ≤ 5 % and naive ≤ half of perfect. Played in a worker thread, one simulation at a time per user (RATE_LIMITED with Retry-After beyond), within the heavy-job time and memory limits.',
+    description:
+      'A consistent answer key gives perfect = maxScore, idle ≤ 5 % and naive ≤ half of perfect. Played in a worker thread, one simulation at a time per user (RATE_LIMITED with Retry-After beyond), within the heavy-job time and memory limits.',
     tags: ['scenarios'],
     response: SimulateResultSchema,
     errors: ['SCENARIO_NOT_FOUND', 'VALIDATION_FAILED', 'RATE_LIMITED', 'JOB_TIMEOUT', 'SCENARIO_TOO_COMPLEX'],

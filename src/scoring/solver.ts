@@ -94,7 +94,10 @@ class Team {
   /** Events delivered but not yet shown to the policy. */
   readonly inbox: DeliveredEvent[] = [];
 
-  constructor(readonly scenario: Scenario, seed: string | number) {
+  constructor(
+    readonly scenario: Scenario,
+    seed: string | number,
+  ) {
     this.engine = new ExerciseEngine({ scenario, seed, teamIds: [TEAM_ID] });
     this.state = emptyTeamState(EXERCISE_ID, TEAM_ID);
     this.ctx = {
@@ -134,7 +137,10 @@ class Team {
     try {
       outcome = applyAction(this.state, recorded, this.ctx);
     } catch (error) {
-      throw new SolverError('SOLVER_ACTION_REFUSED', `the reducer refused ${action.type} at ${this.now} ms: ${error instanceof Error ? error.message : String(error)}`);
+      throw new SolverError(
+        'SOLVER_ACTION_REFUSED',
+        `the reducer refused ${action.type} at ${this.now} ms: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     this.state = outcome.state;
     this.actions.push({ actionId: action.actionId, userId, virtualMs: this.now, seq: this.counter, action });
@@ -244,7 +250,10 @@ const perfectPolicy = (scenario: Scenario): Policy => {
         iocs,
         supportRequest: 'Đề nghị hỗ trợ điều phối',
       };
-      team.act({ type: 'report.file', kind: obligation.kind, recipients: [...obligation.recipients], ...(incidentId ? { incidentId } : {}), content }, RESPONDER);
+      team.act(
+        { type: 'report.file', kind: obligation.kind, recipients: [...obligation.recipients], ...(incidentId ? { incidentId } : {}), content },
+        RESPONDER,
+      );
     });
   }
 

@@ -45,7 +45,11 @@ export function scoreTeamLog(scenario: ScoringScenarioParts, input: TeamLogScori
   // was recorded. Viewed as one, not copied: 200 teams' copies cost a third of a million objects.
   const actions = input.log.actions as unknown as readonly ScoringAction[];
   // Only accepted actions were logged, and a delivery never un-happens (as the triage cache rebuilds it).
-  const state = deriveTeamState(actions, { delivered: () => true, scenario: scenario.view, teamMemberIds: new Set(input.memberIds) }, { exerciseId: input.exerciseId, teamId: input.teamId });
+  const state = deriveTeamState(
+    actions,
+    { delivered: () => true, scenario: scenario.view, teamMemberIds: new Set(input.memberIds) },
+    { exerciseId: input.exerciseId, teamId: input.teamId },
+  );
   return computeScore({
     scenario: scenario.scenario,
     seed: input.seed,
@@ -82,7 +86,12 @@ export function totalsView(score: TeamScore): TeamScore {
   const strip = (c: TeamScore['components']['detection']) => ({ ...c, items: [] });
   return {
     ...score,
-    components: { detection: strip(score.components.detection), response: strip(score.components.response), coordination: strip(score.components.coordination), incident: strip(score.components.incident) },
+    components: {
+      detection: strip(score.components.detection),
+      response: strip(score.components.response),
+      coordination: strip(score.components.coordination),
+      incident: strip(score.components.incident),
+    },
     members: score.members.map((m) => ({ ...m, pointsGained: 0, pointsLost: 0 })),
   };
 }

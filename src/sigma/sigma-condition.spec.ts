@@ -61,7 +61,17 @@ describe('Sigma conditions', () => {
   });
 
   it('refuses malformed conditions (SIGMA_INVALID_CONDITION)', () => {
-    for (const condition of ['', 'selection and', '(selection', 'selection)', 'unknown_id', 'selection keywords', '1 of nothing*', 'any of selection*', 'and selection']) {
+    for (const condition of [
+      '',
+      'selection and',
+      '(selection',
+      'selection)',
+      'unknown_id',
+      'selection keywords',
+      '1 of nothing*',
+      'any of selection*',
+      'and selection',
+    ]) {
       expect(refusal(condition).code).toBe('SIGMA_INVALID_CONDITION');
     }
   });

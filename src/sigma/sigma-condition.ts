@@ -18,7 +18,8 @@ function invalidCondition(condition: string, message: string): SigmaError {
 }
 
 function tokenize(condition: string): Token[] {
-  if (condition.includes('|')) throw unsupported('aggregation expressions (`| count() …`)', 'are Sigma 1 syntax that this evaluator does not implement (use correlation rules)');
+  if (condition.includes('|'))
+    throw unsupported('aggregation expressions (`| count() …`)', 'are Sigma 1 syntax that this evaluator does not implement (use correlation rules)');
   const tokens: Token[] = [];
   const pattern = /\s*(\(|\)|[^\s()]+)/gy;
   let match: RegExpExecArray | null;
@@ -28,7 +29,8 @@ function tokenize(condition: string): Token[] {
     end = pattern.lastIndex;
   }
   if (condition.slice(end).trim() !== '') throw invalidCondition(condition, `cannot read "${condition.slice(end).trim()}"`);
-  if (tokens.some((token) => token.text.toLowerCase() === 'near')) throw unsupported('the near operator', 'is Sigma 1 syntax that this evaluator does not implement');
+  if (tokens.some((token) => token.text.toLowerCase() === 'near'))
+    throw unsupported('the near operator', 'is Sigma 1 syntax that this evaluator does not implement');
   return tokens;
 }
 

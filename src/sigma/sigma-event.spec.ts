@@ -18,7 +18,11 @@ describe('Sigma event shapes and log sources', () => {
     const json = toSigmaEvent({ Channel: SYSMON, EventID: '1', EventData: JSON.stringify({ Image: 'C:\\x.exe', User: 'NT AUTHORITY\\SYSTEM' }) });
     expect(json.logsource.category).toBe('process_creation');
     expect(json.lookup('User').value).toBe('NT AUTHORITY\\SYSTEM');
-    const xml = toSigmaEvent({ Channel: 'Security', EventID: 4688, EventData: '<EventData xmlns="x">\r\n  <Data Name="NewProcessName">C:\\a&amp;b.exe</Data>\r\n  <Data Name="Empty" />\r\n</EventData>' });
+    const xml = toSigmaEvent({
+      Channel: 'Security',
+      EventID: 4688,
+      EventData: '<EventData xmlns="x">\r\n  <Data Name="NewProcessName">C:\\a&amp;b.exe</Data>\r\n  <Data Name="Empty" />\r\n</EventData>',
+    });
     expect(xml.lookup('NewProcessName').value).toBe('C:\\a&b.exe');
     expect(xml.lookup('Empty')).toEqual({ present: true, value: '' });
     expect(xmlEventData('<Data Name="A">&lt;&#x41;&#66;&gt;</Data>')).toEqual({ A: '<AB>' });
@@ -68,13 +72,23 @@ describe('Sigma event shapes and log sources', () => {
   });
 
   it('maps Sigma names onto ECS fields per category', () => {
-    const web = toSigmaEvent({ ecs: { version: '8.11' }, event: { category: ['web'] }, url: { query: 'q=1' }, http: { request: { method: 'GET' }, response: { status_code: 404 } }, source: { ip: '10.0.0.1' } });
+    const web = toSigmaEvent({
+      ecs: { version: '8.11' },
+      event: { category: ['web'] },
+      url: { query: 'q=1' },
+      http: { request: { method: 'GET' }, response: { status_code: 404 } },
+      source: { ip: '10.0.0.1' },
+    });
     expect(web.logsource.category).toBe('webserver');
     expect(web.lookup('cs-uri-query').value).toBe('q=1');
     expect(web.lookup('cs-method').value).toBe('GET');
     expect(web.lookup('sc-status').value).toBe(404);
     expect(web.lookup('c-ip').value).toBe('10.0.0.1');
-    const process = toSigmaEvent({ event: { category: ['process'], type: ['start'] }, host: { os: { type: 'windows' } }, process: { command_line: 'whoami', parent: { executable: 'C:\\w3wp.exe' } } });
+    const process = toSigmaEvent({
+      event: { category: ['process'], type: ['start'] },
+      host: { os: { type: 'windows' } },
+      process: { command_line: 'whoami', parent: { executable: 'C:\\w3wp.exe' } },
+    });
     expect(process.logsource).toEqual({ category: 'process_creation', product: 'windows' });
     expect(process.lookup('CommandLine').value).toBe('whoami');
     expect(process.lookup('ParentImage').value).toBe('C:\\w3wp.exe');

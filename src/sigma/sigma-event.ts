@@ -149,7 +149,13 @@ function stringOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function makeEvent(shape: SigmaEvent['shape'], logsource: SigmaLogsource, layers: readonly JsonObject[], raw: JsonObject, mapping?: Readonly<Record<string, readonly string[]>>): SigmaEvent {
+function makeEvent(
+  shape: SigmaEvent['shape'],
+  logsource: SigmaLogsource,
+  layers: readonly JsonObject[],
+  raw: JsonObject,
+  mapping?: Readonly<Record<string, readonly string[]>>,
+): SigmaEvent {
   let strings: string[] | undefined;
   return {
     shape,
@@ -201,7 +207,12 @@ function windowsEvent(raw: JsonObject): SigmaEvent | undefined {
   const winlog = raw['winlog'];
   if (isObject(winlog) && winlog['event_id'] !== undefined) {
     const data = isObject(winlog['event_data']) ? winlog['event_data'] : {};
-    const system: JsonObject = { EventID: numberOf(winlog['event_id']), Channel: winlog['channel'], Provider_Name: winlog['provider_name'], Computer: winlog['computer_name'] };
+    const system: JsonObject = {
+      EventID: numberOf(winlog['event_id']),
+      Channel: winlog['channel'],
+      Provider_Name: winlog['provider_name'],
+      Computer: winlog['computer_name'],
+    };
     const logsource = windowsLogsource(stringOf(winlog['channel']), numberOf(winlog['event_id']), 'windows');
     return makeEvent('windows', logsource, [data, system, raw], raw, logsource.category ? ECS_MAPPINGS[logsource.category] : undefined);
   }
@@ -289,7 +300,8 @@ function asList(value: unknown): string[] {
 
 function ecsEvent(raw: JsonObject): SigmaEvent | undefined {
   const event = pathLookup(raw, 'event');
-  const isEcs = pathLookup(raw, 'ecs.version').present || (isObject(event.value) && (event.value['category'] !== undefined || event.value['kind'] !== undefined));
+  const isEcs =
+    pathLookup(raw, 'ecs.version').present || (isObject(event.value) && (event.value['category'] !== undefined || event.value['kind'] !== undefined));
   if (!isEcs) return undefined;
   const categories = asList(pathLookup(raw, 'event.category').value);
   const types = asList(pathLookup(raw, 'event.type').value);

@@ -21,10 +21,9 @@ function uniqueArray<T extends z.ZodType>(item: T) {
   });
 }
 
-const PlainObject = z.custom<Record<string, unknown>>(
-  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-  { message: 'expected a map' },
-);
+const PlainObject = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+  message: 'expected a map',
+});
 
 /** A search identifier: a list (of strings, integers or maps) or a map. */
 export const SearchIdentifierSchema = z.union([z.array(z.union([z.string(), z.int(), PlainObject])), PlainObject]);
@@ -36,17 +35,15 @@ export const SigmaLogsourceSchema = z.looseObject({
   definition: z.string().optional(),
 });
 
-export const SigmaDetectionSchema = z
-  .looseObject({ condition: z.string() })
-  .superRefine((detection, ctx) => {
-    for (const [name, value] of Object.entries(detection)) {
-      if (name === 'condition') continue;
-      const parsed = SearchIdentifierSchema.safeParse(value);
-      if (!parsed.success) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'a search identifier must be a list (of strings, integers or maps) or a map' });
-      }
+export const SigmaDetectionSchema = z.looseObject({ condition: z.string() }).superRefine((detection, ctx) => {
+  for (const [name, value] of Object.entries(detection)) {
+    if (name === 'condition') continue;
+    const parsed = SearchIdentifierSchema.safeParse(value);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'a search identifier must be a list (of strings, integers or maps) or a map' });
     }
-  });
+  }
+});
 
 export const SigmaRuleSchema = z.looseObject({
   title: z.string().max(256),

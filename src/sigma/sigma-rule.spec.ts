@@ -62,14 +62,19 @@ describe('compileSigmaRule', () => {
     const keywords = compileSigmaRule(rule("  keywords:\n    - 'UNION SELECT'\n    - '@@version'\n  condition: keywords", 'logsource:\n  category: webserver'));
     expect(keywords.matches(toSigmaEvent({ 'cs-method': 'GET', 'cs-uri-query': 'id=1%20union select 1' }))).toBe(true);
     expect(keywords.matches(toSigmaEvent({ 'cs-method': 'GET', 'cs-uri-query': 'id=1' }))).toBe(false);
-    const all = compileSigmaRule(rule("  keywords:\n    '|all':\n      - 'OabVirtualDirectory'\n      - ' -ExternalUrl '\n  condition: keywords", 'logsource:\n  product: windows'));
+    const all = compileSigmaRule(
+      rule("  keywords:\n    '|all':\n      - 'OabVirtualDirectory'\n      - ' -ExternalUrl '\n  condition: keywords", 'logsource:\n  product: windows'),
+    );
     expect(all.matches(proc({ Payload: 'Set-OabVirtualDirectory -ExternalUrl http://x' }))).toBe(true);
     expect(all.matches(proc({ Payload: 'Set-OabVirtualDirectory' }))).toBe(false);
   });
 
   it('combines field selections with keywords (SigmaHQ web rules)', () => {
     const compiled = compileSigmaRule(
-      rule("  selection:\n    cs-method: 'GET'\n  keywords:\n    - '=whoami'\n  filter:\n    sc-status: 404\n  condition: selection and keywords and not filter", 'logsource:\n  category: webserver'),
+      rule(
+        "  selection:\n    cs-method: 'GET'\n  keywords:\n    - '=whoami'\n  filter:\n    sc-status: 404\n  condition: selection and keywords and not filter",
+        'logsource:\n  category: webserver',
+      ),
     );
     expect(compiled.matches(toSigmaEvent({ 'cs-method': 'GET', 'cs-uri-query': 'cmd=whoami', 'sc-status': 200 }))).toBe(true);
     expect(compiled.matches(toSigmaEvent({ 'cs-method': 'GET', 'cs-uri-query': 'cmd=whoami', 'sc-status': 404 }))).toBe(false);
@@ -86,7 +91,9 @@ describe('compileSigmaRule', () => {
 
   it('warns about a log source that no supported event shape has', () => {
     expect(compileSigmaRule(rule('  selection:\n    a: b\n  condition: selection', 'logsource:\n  category: antivirus')).warnings).toHaveLength(1);
-    expect(compileSigmaRule(rule('  selection:\n    a: b\n  condition: selection', 'logsource:\n  product: windows\n  service: sysmon')).warnings).toHaveLength(0);
+    expect(compileSigmaRule(rule('  selection:\n    a: b\n  condition: selection', 'logsource:\n  product: windows\n  service: sysmon')).warnings).toHaveLength(
+      0,
+    );
   });
 
   it('refuses YAML errors and rules that do not follow the Sigma schema', () => {
@@ -112,7 +119,10 @@ describe('compileSigmaRule', () => {
       ['title: c\ncorrelation:\n  type: event_count\n  rules: [a]\n  timespan: 1h', 'correlation rules'],
       ['title: f\nlogsource: {}\nfilter:\n  rules: [a]\n  selection:\n    User: x\n  condition: not selection', 'Sigma filters (meta filters)'],
       [rule('  selection:\n    a: b\n  condition: selection', undefined, 'action: global\n'), 'rule collections (action: global)'],
-      [`${rule('  selection:\n    a: b\n  condition: selection')}\n---\n${rule('  selection:\n    a: c\n  condition: selection')}`, 'multi-document rule files'],
+      [
+        `${rule('  selection:\n    a: b\n  condition: selection')}\n---\n${rule('  selection:\n    a: c\n  condition: selection')}`,
+        'multi-document rule files',
+      ],
       [rule('  selection:\n    a: b\n  condition:\n    - selection\n    - not selection'), 'condition lists'],
       [rule('  selection:\n    a: b\n  timeframe: 5m\n  condition: selection'), 'detection timeframe'],
       [rule('  selection:\n    a: b\n  condition: selection | count() > 5'), 'aggregation expressions (`| count() …`)'],

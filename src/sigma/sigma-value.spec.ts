@@ -1,5 +1,15 @@
 import { SigmaError } from './sigma-error.js';
-import { ABSENT, base64Encode, base64OffsetVariants, compileFieldEntry, compileKeywords, encodeText, parseIp, parseSigmaString, type FieldLookup } from './sigma-value.js';
+import {
+  ABSENT,
+  base64Encode,
+  base64OffsetVariants,
+  compileFieldEntry,
+  compileKeywords,
+  encodeText,
+  parseIp,
+  parseSigmaString,
+  type FieldLookup,
+} from './sigma-value.js';
 
 const has = (value: unknown): FieldLookup => ({ present: true, value });
 

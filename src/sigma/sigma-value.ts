@@ -18,8 +18,28 @@ export type FieldTest = (lookup: FieldLookup) => boolean;
 export type KeywordTest = (strings: readonly string[]) => boolean;
 
 const SUPPORTED_MODIFIERS = [
-  'contains', 'startswith', 'endswith', 'all', 're', 'i', 'm', 's', 'cidr', 'windash', 'base64', 'base64offset',
-  'utf16le', 'utf16be', 'utf16', 'wide', 'cased', 'exists', 'lt', 'lte', 'gt', 'gte',
+  'contains',
+  'startswith',
+  'endswith',
+  'all',
+  're',
+  'i',
+  'm',
+  's',
+  'cidr',
+  'windash',
+  'base64',
+  'base64offset',
+  'utf16le',
+  'utf16be',
+  'utf16',
+  'wide',
+  'cased',
+  'exists',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
 ] as const;
 type Modifier = (typeof SUPPORTED_MODIFIERS)[number];
 

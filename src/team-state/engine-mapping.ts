@@ -27,11 +27,22 @@ export function toEngineAction(action: TriageAction, result?: Readonly<Record<st
   const actionId = action.actionId;
   switch (action.type) {
     case 'alert.verdict':
-      return { type: 'verdict', actionId, alertId: action.alertId, verdict: action.verdict, ...(action.duplicateOf === undefined ? {} : { duplicateOf: action.duplicateOf }) };
+      return {
+        type: 'verdict',
+        actionId,
+        alertId: action.alertId,
+        verdict: action.verdict,
+        ...(action.duplicateOf === undefined ? {} : { duplicateOf: action.duplicateOf }),
+      };
     case 'alert.severity':
       return { type: 'severity', actionId, alertId: action.alertId, severity: action.severity };
     case 'route':
-      return { type: 'route', actionId, ...('alertId' in action.target ? { alertId: action.target.alertId } : { incidentId: action.target.incidentId }), to: [...new Set(action.to)] };
+      return {
+        type: 'route',
+        actionId,
+        ...('alertId' in action.target ? { alertId: action.target.alertId } : { incidentId: action.target.incidentId }),
+        to: [...new Set(action.to)],
+      };
     case 'report.file':
       return {
         type: 'report',

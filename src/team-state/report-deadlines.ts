@@ -34,12 +34,30 @@ export function reportDeadlines(state: TeamState, obligations: readonly ReportOb
     const dueAtMs = startsAtMs + allowedMs;
     // A report counts for the first obligation of its kind it can serve; an early scheduled
     // report (before its window) does not, the window is what the drill checks.
-    const filed = state.reports.find((r) => r.kind === obligation.kind && r.correctsReportId === null && !used.has(r.id) && (startsFrom === 'detection' || r.virtualMs >= startsAtMs));
+    const filed = state.reports.find(
+      (r) => r.kind === obligation.kind && r.correctsReportId === null && !used.has(r.id) && (startsFrom === 'detection' || r.virtualMs >= startsAtMs),
+    );
     if (filed) {
       used.add(filed.id);
-      return { ...base, status: filed.virtualMs <= dueAtMs ? 'met' : 'late', startsAtMs, dueAtMs, remainingMs: null, filedReportId: filed.id, filedAtMs: filed.virtualMs };
+      return {
+        ...base,
+        status: filed.virtualMs <= dueAtMs ? 'met' : 'late',
+        startsAtMs,
+        dueAtMs,
+        remainingMs: null,
+        filedReportId: filed.id,
+        filedAtMs: filed.virtualMs,
+      };
     }
     const status = nowMs < startsAtMs ? 'upcoming' : nowMs <= dueAtMs ? 'open' : 'overdue';
-    return { ...base, status, startsAtMs, dueAtMs, remainingMs: status === 'overdue' ? null : dueAtMs - Math.max(nowMs, startsAtMs), filedReportId: null, filedAtMs: null };
+    return {
+      ...base,
+      status,
+      startsAtMs,
+      dueAtMs,
+      remainingMs: status === 'overdue' ? null : dueAtMs - Math.max(nowMs, startsAtMs),
+      filedReportId: null,
+      filedAtMs: null,
+    };
   });
 }

@@ -57,7 +57,8 @@ function run(steps: Array<[string, Body]>, start: TeamState = emptyTeamState(EXE
     const input = { action: parse(body), userId, virtualMs: seq * 1000, seq };
     const outcome = applyAction(state, input, ctx);
     for (const [id, alert] of Object.entries(outcome.state.alerts)) if (state.alerts[id] !== alert) expect(outcome.changed.alertIds).toContain(id);
-    for (const [id, incident] of Object.entries(outcome.state.incidents)) if (state.incidents[id] !== incident) expect(outcome.changed.incidentIds).toContain(id);
+    for (const [id, incident] of Object.entries(outcome.state.incidents))
+      if (state.incidents[id] !== incident) expect(outcome.changed.incidentIds).toContain(id);
     const inPlace = applyAction(owned, input, ctx, { inPlace: true });
     expect(inPlace.state.alerts).toBe(owned.alerts);
     expect(inPlace.state).toEqual(outcome.state);
@@ -84,7 +85,17 @@ function refused(state: TeamState, userId: string, body: Body): TriageError {
 
 describe('team state reducer', () => {
   it('starts empty', () => {
-    expect(emptyTeamState(EXERCISE, 't')).toEqual({ exerciseId: EXERCISE, teamId: 't', lastActionSeq: 0, alerts: {}, incidents: {}, responses: [], reports: [], hints: [], detectedAtMs: null });
+    expect(emptyTeamState(EXERCISE, 't')).toEqual({
+      exerciseId: EXERCISE,
+      teamId: 't',
+      lastActionSeq: 0,
+      alerts: {},
+      incidents: {},
+      responses: [],
+      reports: [],
+      hints: [],
+      detectedAtMs: null,
+    });
   });
 
   it('refuses alerts not delivered to the team, for every alert-bearing action', () => {
@@ -147,7 +158,10 @@ describe('team state reducer', () => {
       expect(assigned.alerts.a1).toMatchObject({ ownerId: BOB, takeoverRequests: [] });
       expect(run([[BOB, { type: 'alert.verdict', alertId: 'a1', verdict: 'true-positive' }]], assigned).state.alerts.a1!.verdict).toBe('true-positive');
       expect(run([[BOB, { type: 'alert.assign', alertId: 'a2', userId: ALICE }]]).state.alerts.a2).toMatchObject({ ownerId: ALICE, acknowledgedAtMs: 1000 });
-      expect(refused(owned, ALICE, { type: 'alert.assign', alertId: 'a1', userId: EVE })).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'userId' }] });
+      expect(refused(owned, ALICE, { type: 'alert.assign', alertId: 'a1', userId: EVE })).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ path: 'userId' }],
+      });
     });
 
     it('release frees the alert for anyone', () => {
@@ -169,7 +183,13 @@ describe('team state reducer', () => {
         [ALICE, { type: 'alert.verdict', alertId: 'a1', verdict: 'false-positive', reason: 'máy quét được phép' }],
         [ALICE, { type: 'alert.severity', alertId: 'a1', severity: 'medium' }],
       ]);
-      expect(state.alerts.a1).toMatchObject({ verdict: 'false-positive', verdictReason: 'máy quét được phép', firstVerdictAtMs: 1000, verdictAtMs: 2000, severity: 'medium' });
+      expect(state.alerts.a1).toMatchObject({
+        verdict: 'false-positive',
+        verdictReason: 'máy quét được phép',
+        firstVerdictAtMs: 1000,
+        verdictAtMs: 2000,
+        severity: 'medium',
+      });
       expect(state.detectedAtMs).toBe(1000);
     });
 
@@ -181,7 +201,9 @@ describe('team state reducer', () => {
     });
 
     it('leaves the reason rule for false positives to the schema', () => {
-      expect(TriageActionSchema.safeParse({ actionId: uuid(), exerciseId: EXERCISE, type: 'alert.verdict', alertId: 'a1', verdict: 'benign' }).success).toBe(false);
+      expect(TriageActionSchema.safeParse({ actionId: uuid(), exerciseId: EXERCISE, type: 'alert.verdict', alertId: 'a1', verdict: 'benign' }).success).toBe(
+        false,
+      );
     });
   });
 
@@ -199,7 +221,9 @@ describe('team state reducer', () => {
     it('refuses unknown parties with details, and unknown incidents', () => {
       const error = refused(emptyTeamState(EXERCISE, 't'), ALICE, { type: 'route', target: { alertId: 'a1' }, to: ['p-owner', 'p-x', 'p-y'] });
       expect(error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'to.1' }, { path: 'to.2' }] });
-      expect(refused(emptyTeamState(EXERCISE, 't'), ALICE, { type: 'route', target: { incidentId: 'INC-1' }, to: ['p-owner'] }).code).toBe('INCIDENT_NOT_FOUND');
+      expect(refused(emptyTeamState(EXERCISE, 't'), ALICE, { type: 'route', target: { incidentId: 'INC-1' }, to: ['p-owner'] }).code).toBe(
+        'INCIDENT_NOT_FOUND',
+      );
     });
   });
 
@@ -211,7 +235,15 @@ describe('team state reducer', () => {
 
     it('numbers incidents INC-1, INC-2 per team and links their alerts', () => {
       expect(two.results).toEqual([{ incidentId: 'INC-1' }, { incidentId: 'INC-2' }]);
-      expect(two.state.incidents['INC-1']).toMatchObject({ title: 'Webshell', severity: 'high', phase: 'detection-analysis', alertIds: ['a1'], createdAtMs: 1000, createdBy: ALICE, mergedInto: null });
+      expect(two.state.incidents['INC-1']).toMatchObject({
+        title: 'Webshell',
+        severity: 'high',
+        phase: 'detection-analysis',
+        alertIds: ['a1'],
+        createdAtMs: 1000,
+        createdBy: ALICE,
+        mergedInto: null,
+      });
       expect(two.state.alerts.a1!.incidentId).toBe('INC-1');
       expect(two.state.detectedAtMs).toBe(1000);
     });
@@ -219,7 +251,10 @@ describe('team state reducer', () => {
     it('links and unlinks; an alert belongs to one incident at a time', () => {
       const linked = run([[ALICE, { type: 'incident.link', incidentId: 'INC-1', alertIds: ['a3', 'a3'] }]], two.state).state;
       expect(linked.incidents['INC-1']!.alertIds).toEqual(['a1', 'a3']);
-      expect(refused(linked, ALICE, { type: 'incident.link', incidentId: 'INC-1', alertIds: ['a2'] })).toMatchObject({ code: 'CONFLICT', details: [{ path: 'alertIds.0' }] });
+      expect(refused(linked, ALICE, { type: 'incident.link', incidentId: 'INC-1', alertIds: ['a2'] })).toMatchObject({
+        code: 'CONFLICT',
+        details: [{ path: 'alertIds.0' }],
+      });
       expect(refused(linked, ALICE, { type: 'incident.create', title: 'x', alertIds: ['a3'] }).code).toBe('CONFLICT');
       const unlinked = run([[ALICE, { type: 'incident.unlink', incidentId: 'INC-1', alertIds: ['a3'] }]], linked).state;
       expect(unlinked.incidents['INC-1']!.alertIds).toEqual(['a1']);
@@ -271,7 +306,10 @@ describe('team state reducer', () => {
     });
 
     it('validates assets and deduplicates observables', () => {
-      expect(refused(two.state, ALICE, { type: 'incident.update', incidentId: 'INC-1', assets: ['web-01', 'mars-01'] })).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'assets.1' }] });
+      expect(refused(two.state, ALICE, { type: 'incident.update', incidentId: 'INC-1', assets: ['web-01', 'mars-01'] })).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ path: 'assets.1' }],
+      });
       const { state } = run(
         [
           [ALICE, { type: 'incident.observable', incidentId: 'INC-1', observable: { type: 'ip', value: '1.2.3.4' } }],
@@ -280,7 +318,9 @@ describe('team state reducer', () => {
         two.state,
       );
       expect(state.incidents['INC-1']!.observables).toHaveLength(1);
-      expect(refused(two.state, ALICE, { type: 'incident.observable', incidentId: 'INC-9', observable: { type: 'ip', value: '1.2.3.4' } }).code).toBe('INCIDENT_NOT_FOUND');
+      expect(refused(two.state, ALICE, { type: 'incident.observable', incidentId: 'INC-9', observable: { type: 'ip', value: '1.2.3.4' } }).code).toBe(
+        'INCIDENT_NOT_FOUND',
+      );
     });
   });
 
@@ -314,7 +354,9 @@ describe('team state reducer', () => {
     it('records the response with its canonical target and checks the incident', () => {
       const { state, results } = run([[ALICE, { type: 'response', action: 'isolate-host', target: 'Web-01', note: 'giữ kênh EDR' }]]);
       expect(results[0]).toEqual({ target: 'web-01' });
-      expect(state.responses).toEqual([expect.objectContaining({ action: 'isolate-host', target: 'web-01', incidentId: null, note: 'giữ kênh EDR', virtualMs: 1000 })]);
+      expect(state.responses).toEqual([
+        expect.objectContaining({ action: 'isolate-host', target: 'web-01', incidentId: null, note: 'giữ kênh EDR', virtualMs: 1000 }),
+      ]);
       expect(refused(state, ALICE, { type: 'response', action: 'patch', target: 'web-01', incidentId: 'INC-4' }).code).toBe('INCIDENT_NOT_FOUND');
     });
   });
@@ -330,10 +372,16 @@ describe('team state reducer', () => {
       expect(state.reports[0]).toMatchObject({ id: 'RPT-1', content: { whatHappened: 'Webshell', iocs: [] }, correctsReportId: null });
       expect(state.reports[1]).toMatchObject({ id: 'RPT-2', correctsReportId: 'RPT-1', userId: BOB });
       expect(state.detectedAtMs).toBe(1000);
-      expect(refused(state, ALICE, { type: 'report.file', kind: 'notification', recipients: ['p-owner'], content, correctsReportId: 'RPT-7' }).code).toBe('REPORT_NOT_FOUND');
-      expect(refused(state, ALICE, { type: 'report.file', kind: 'initial', recipients: ['p-owner'], content, correctsReportId: 'RPT-1' }).code).toBe('VALIDATION_FAILED');
+      expect(refused(state, ALICE, { type: 'report.file', kind: 'notification', recipients: ['p-owner'], content, correctsReportId: 'RPT-7' }).code).toBe(
+        'REPORT_NOT_FOUND',
+      );
+      expect(refused(state, ALICE, { type: 'report.file', kind: 'initial', recipients: ['p-owner'], content, correctsReportId: 'RPT-1' }).code).toBe(
+        'VALIDATION_FAILED',
+      );
       expect(refused(state, ALICE, { type: 'report.file', kind: 'initial', recipients: ['p-mars'], content }).code).toBe('VALIDATION_FAILED');
-      expect(refused(state, ALICE, { type: 'report.file', kind: 'initial', recipients: ['p-owner'], content, incidentId: 'INC-1' }).code).toBe('INCIDENT_NOT_FOUND');
+      expect(refused(state, ALICE, { type: 'report.file', kind: 'initial', recipients: ['p-owner'], content, incidentId: 'INC-1' }).code).toBe(
+        'INCIDENT_NOT_FOUND',
+      );
     });
   });
 
@@ -349,7 +397,11 @@ describe('team state reducer', () => {
         { hintId: 'h2', text: { vi: 'gợi ý 2', en: 'hint 2' }, penalty: 20 },
         { hintId: 'h3', text: { vi: 'gợi ý 3', en: 'hint 3' }, penalty: 5 },
       ]);
-      expect(state.hints.map((h) => [h.hintId, h.penalty, h.userId])).toEqual([['h1', 10, ALICE], ['h2', 20, BOB], ['h3', 5, BOB]]);
+      expect(state.hints.map((h) => [h.hintId, h.penalty, h.userId])).toEqual([
+        ['h1', 10, ALICE],
+        ['h2', 20, BOB],
+        ['h3', 5, BOB],
+      ]);
       expect(refused(state, ALICE, { type: 'hint.request', for: { alertId: 'a1' } }).code).toBe('NO_HINT');
       expect(refused(state, ALICE, { type: 'hint.request', for: { alertId: 'a2' } }).code).toBe('NO_HINT');
       expect(refused(state, ALICE, { type: 'hint.request', for: { phase: 'ph-webshell' } }).code).toBe('NO_HINT');
@@ -404,14 +456,38 @@ describe('engine mapping', () => {
     expect(toEngineAction(verdict)).toEqual({ type: 'verdict', actionId: verdict.actionId, alertId: 'a1', verdict: 'duplicate', duplicateOf: 'a2' });
     const severity = parse({ type: 'alert.severity', alertId: 'a1', severity: 'high' });
     expect(toEngineAction(severity)).toMatchObject({ type: 'severity', alertId: 'a1', severity: 'high' });
-    expect(toEngineAction(parse({ type: 'route', target: { incidentId: 'INC-1' }, to: ['p-owner', 'p-owner'] }))).toMatchObject({ type: 'route', incidentId: 'INC-1', to: ['p-owner'] });
+    expect(toEngineAction(parse({ type: 'route', target: { incidentId: 'INC-1' }, to: ['p-owner', 'p-owner'] }))).toMatchObject({
+      type: 'route',
+      incidentId: 'INC-1',
+      to: ['p-owner'],
+    });
     expect(toEngineAction(parse({ type: 'route', target: { alertId: 'a1' }, to: ['p-owner'] }))).toMatchObject({ type: 'route', alertId: 'a1' });
-    expect(toEngineAction(parse({ type: 'response', action: 'isolate-host', target: 'WEB-01' }), { target: 'web-01' })).toMatchObject({ type: 'response', action: 'isolate-host', target: 'web-01' });
-    const report = parse({ type: 'report.file', kind: 'notification', recipients: ['p-owner'], incidentId: 'INC-1', content: { whatHappened: 'x', securityLevel: 3, iocs: [{ type: 'ip', value: '1.2.3.4' }] } });
-    expect(toEngineAction(report)).toMatchObject({ type: 'report', kind: 'notification', recipients: ['p-owner'], incidentId: 'INC-1', content: ['what-happened', 'security-level', 'iocs'] });
+    expect(toEngineAction(parse({ type: 'response', action: 'isolate-host', target: 'WEB-01' }), { target: 'web-01' })).toMatchObject({
+      type: 'response',
+      action: 'isolate-host',
+      target: 'web-01',
+    });
+    const report = parse({
+      type: 'report.file',
+      kind: 'notification',
+      recipients: ['p-owner'],
+      incidentId: 'INC-1',
+      content: { whatHappened: 'x', securityLevel: 3, iocs: [{ type: 'ip', value: '1.2.3.4' }] },
+    });
+    expect(toEngineAction(report)).toMatchObject({
+      type: 'report',
+      kind: 'notification',
+      recipients: ['p-owner'],
+      incidentId: 'INC-1',
+      content: ['what-happened', 'security-level', 'iocs'],
+    });
     const note = parse({ type: 'alert.note', alertId: 'a1', text: 'hi' });
     expect(toEngineAction(note)).toEqual({ type: 'other', actionId: note.actionId, kind: 'alert.note', data: { alertId: 'a1', text: 'hi' } });
-    expect(toEngineAction(parse({ type: 'incident.create', title: 't' }), { incidentId: 'INC-1' })).toMatchObject({ type: 'other', kind: 'incident.create', data: { result: { incidentId: 'INC-1' } } });
+    expect(toEngineAction(parse({ type: 'incident.create', title: 't' }), { incidentId: 'INC-1' })).toMatchObject({
+      type: 'other',
+      kind: 'incident.create',
+      data: { result: { incidentId: 'INC-1' } },
+    });
   });
 
   it('lists every filled report field', () => {
@@ -450,14 +526,17 @@ describe('report deadlines', () => {
     expect(JSON.stringify(deadlines)).not.toContain('hidden-alert');
   });
 
-  it('names deadlines by position, never by the answer key\'s obligation ids', () => {
+  it("names deadlines by position, never by the answer key's obligation ids", () => {
     const { state } = run([[ALICE, { type: 'alert.verdict', alertId: 'a1', verdict: 'true-positive' }]]);
     const deadlines = reportDeadlines(state, obligations, 600_000);
-    expect(deadlines.map((d) => [d.obligationId, d.kind])).toEqual([['deadline-1', 'notification'], ['deadline-2', 'situation-update']]);
+    expect(deadlines.map((d) => [d.obligationId, d.kind])).toEqual([
+      ['deadline-1', 'notification'],
+      ['deadline-2', 'situation-update'],
+    ]);
     expect(JSON.stringify(deadlines)).not.toMatch(/"notify"|"update"/);
   });
 
-  it('starts event-based clocks at the team\'s detection and scheduled ones at their time', () => {
+  it("starts event-based clocks at the team's detection and scheduled ones at their time", () => {
     const { state } = run([[ALICE, { type: 'alert.verdict', alertId: 'a1', verdict: 'true-positive' }]]);
     const [notify, update] = reportDeadlines(state, obligations, 600_000);
     expect(notify).toMatchObject({ status: 'open', startsFrom: 'detection', startsAtMs: 1000, dueAtMs: 1_801_000, remainingMs: 1_201_000 });

@@ -168,13 +168,18 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
   /** The ownership lock: only the owner (or anyone, while nobody owns it) works on an alert. */
   const requireFree = (alert: AlertState): void => {
     if (alert.ownerId !== null && alert.ownerId !== userId) {
-      reject('ALERT_OWNED_BY_OTHER', `Alert ${alert.alertId} is owned by a teammate; request a takeover`, [{ path: 'alertId', message: `owned by ${alert.ownerId}` }]);
+      reject('ALERT_OWNED_BY_OTHER', `Alert ${alert.alertId} is owned by a teammate; request a takeover`, [
+        { path: 'alertId', message: `owned by ${alert.ownerId}` },
+      ]);
     }
   };
   const liveIncident = (incidentId: string, path = 'incidentId'): IncidentState => {
     const incident = Object.hasOwn(incidents, incidentId) ? incidents[incidentId] : undefined;
     if (!incident) reject('INCIDENT_NOT_FOUND', `No incident ${incidentId} in your team`, [{ path, message: 'unknown incident' }]);
-    if (incident.mergedInto !== null) reject('INCIDENT_MERGED', `Incident ${incidentId} was merged into ${incident.mergedInto}; act on that one`, [{ path, message: `merged into ${incident.mergedInto}` }]);
+    if (incident.mergedInto !== null)
+      reject('INCIDENT_MERGED', `Incident ${incidentId} was merged into ${incident.mergedInto}; act on that one`, [
+        { path, message: `merged into ${incident.mergedInto}` },
+      ]);
     return incident;
   };
   const requireParties = (ids: readonly string[], path: string): string[] => {
@@ -252,7 +257,8 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
       requireDelivered(action.alertId, 'alertId');
       const alert = alertOf(action.alertId);
       requireFree(alert);
-      if (!ctx.teamMemberIds.has(action.userId)) reject('VALIDATION_FAILED', 'You can only assign to a member of your team', [{ path: 'userId', message: 'not a member of the team' }]);
+      if (!ctx.teamMemberIds.has(action.userId))
+        reject('VALIDATION_FAILED', 'You can only assign to a member of your team', [{ path: 'userId', message: 'not a member of the team' }]);
       const next: AlertState = {
         ...alert,
         ownerId: action.userId,
@@ -299,7 +305,14 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
     }
     case 'route': {
       const to = requireParties(action.to, 'to');
-      const record = { actionId: action.actionId, to, escalate: action.escalate, ...(action.message ? { message: action.message } : {}), userId, virtualMs: at };
+      const record = {
+        actionId: action.actionId,
+        to,
+        escalate: action.escalate,
+        ...(action.message ? { message: action.message } : {}),
+        userId,
+        virtualMs: at,
+      };
       if ('alertId' in action.target) {
         requireDelivered(action.target.alertId, 'target.alertId');
         const alert = alertOf(action.target.alertId);
@@ -340,7 +353,12 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
       const nextAlerts = draft(alerts);
       for (const alertId of alertIds) nextAlerts[alertId] = { ...alertOf(alertId), incidentId: incident.id };
       return done(
-        { ...state, lastActionSeq: recorded.seq, alerts: nextAlerts, incidents: withEntry(incidents, incident.id, { ...incident, alertIds: [...incident.alertIds, ...alertIds] }) },
+        {
+          ...state,
+          lastActionSeq: recorded.seq,
+          alerts: nextAlerts,
+          incidents: withEntry(incidents, incident.id, { ...incident, alertIds: [...incident.alertIds, ...alertIds] }),
+        },
         { alertIds, incidentIds: [incident.id] },
       );
     }
@@ -370,7 +388,8 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
     case 'incident.merge': {
       const target = liveIncident(action.incidentId);
       const sourceIds = [...new Set(action.sourceIncidentIds)];
-      if (sourceIds.includes(target.id)) reject('VALIDATION_FAILED', 'An incident cannot be merged into itself', [{ path: 'sourceIncidentIds', message: 'contains the target' }]);
+      if (sourceIds.includes(target.id))
+        reject('VALIDATION_FAILED', 'An incident cannot be merged into itself', [{ path: 'sourceIncidentIds', message: 'contains the target' }]);
       const sources = sourceIds.map((id) => liveIncident(id, `sourceIncidentIds.${action.sourceIncidentIds.indexOf(id)}`));
       const nextAlerts = draft(alerts);
       const nextIncidents = draft(incidents);
@@ -388,8 +407,17 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
         for (const o of source.observables) if (!observables.some((x) => x.type === o.type && x.value === o.value)) observables.push(o);
         nextIncidents[source.id] = { ...source, alertIds: [], mergedInto: target.id };
       }
-      nextIncidents[target.id] = { ...target, alertIds, assets, observables, severity: target.severity ?? sources.find((s) => s.severity !== null)?.severity ?? null };
-      return done({ ...state, lastActionSeq: recorded.seq, alerts: nextAlerts, incidents: nextIncidents }, { alertIds: moved, incidentIds: [target.id, ...sourceIds] });
+      nextIncidents[target.id] = {
+        ...target,
+        alertIds,
+        assets,
+        observables,
+        severity: target.severity ?? sources.find((s) => s.severity !== null)?.severity ?? null,
+      };
+      return done(
+        { ...state, lastActionSeq: recorded.seq, alerts: nextAlerts, incidents: nextIncidents },
+        { alertIds: moved, incidentIds: [target.id, ...sourceIds] },
+      );
     }
     case 'incident.update': {
       const incident = liveIncident(action.incidentId);
@@ -397,14 +425,20 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
       if (action.assets !== undefined) {
         const unknown = action.assets.map((a, i) => ({ a, i })).filter(({ a }) => !ctx.scenario.assets.has(a.toLowerCase()));
         if (unknown.length > 0) {
-          reject('VALIDATION_FAILED', `Unknown asset(s): ${unknown.map((u) => u.a).join(', ')}`, unknown.map(({ a, i }) => ({ path: `assets.${i}`, message: `unknown asset ${a}` })));
+          reject(
+            'VALIDATION_FAILED',
+            `Unknown asset(s): ${unknown.map((u) => u.a).join(', ')}`,
+            unknown.map(({ a, i }) => ({ path: `assets.${i}`, message: `unknown asset ${a}` })),
+          );
         }
         assets = [...new Set(action.assets.map((a) => ctx.scenario.assets.get(a.toLowerCase())!))];
       }
       let { phase, phaseHistory } = incident;
       if (action.phase !== undefined && action.phase !== incident.phase) {
         if (PHASE_INDEX.get(action.phase)! < PHASE_INDEX.get(incident.phase)!) {
-          reject('INCIDENT_PHASE_ORDER', `An incident cannot go back from ${incident.phase} to ${action.phase}`, [{ path: 'phase', message: `must not precede ${incident.phase}` }]);
+          reject('INCIDENT_PHASE_ORDER', `An incident cannot go back from ${incident.phase} to ${action.phase}`, [
+            { path: 'phase', message: `must not precede ${incident.phase}` },
+          ]);
         }
         phase = action.phase;
         phaseHistory = [...phaseHistory, { phase, virtualMs: at }];
@@ -423,8 +457,13 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
     case 'incident.observable': {
       const incident = liveIncident(action.incidentId);
       const { type, value } = action.observable;
-      const observables = incident.observables.some((o) => o.type === type && o.value === value) ? incident.observables : [...incident.observables, { type, value }];
-      return done({ ...state, lastActionSeq: recorded.seq, incidents: withEntry(incidents, incident.id, { ...incident, observables }) }, { incidentIds: [incident.id] });
+      const observables = incident.observables.some((o) => o.type === type && o.value === value)
+        ? incident.observables
+        : [...incident.observables, { type, value }];
+      return done(
+        { ...state, lastActionSeq: recorded.seq, incidents: withEntry(incidents, incident.id, { ...incident, observables }) },
+        { incidentIds: [incident.id] },
+      );
     }
     case 'response': {
       const target = responseTarget(action.action, action.target, ctx.scenario);
@@ -438,15 +477,23 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
         userId,
         virtualMs: at,
       };
-      return done({ ...state, lastActionSeq: recorded.seq, responses: [...state.responses, record] }, { incidentIds: action.incidentId ? [action.incidentId] : [] }, { target });
+      return done(
+        { ...state, lastActionSeq: recorded.seq, responses: [...state.responses, record] },
+        { incidentIds: action.incidentId ? [action.incidentId] : [] },
+        { target },
+      );
     }
     case 'report.file': {
       const recipients = requireParties(action.recipients, 'recipients');
       if (action.incidentId !== undefined) liveIncident(action.incidentId);
       if (action.correctsReportId !== undefined) {
         const corrected = state.reports.find((r) => r.id === action.correctsReportId);
-        if (!corrected) reject('REPORT_NOT_FOUND', `No report ${action.correctsReportId} to correct`, [{ path: 'correctsReportId', message: 'unknown report' }]);
-        if (corrected.kind !== action.kind) reject('VALIDATION_FAILED', `A correction keeps the kind of the report it corrects (${corrected.kind})`, [{ path: 'kind', message: `must be ${corrected.kind}` }]);
+        if (!corrected)
+          reject('REPORT_NOT_FOUND', `No report ${action.correctsReportId} to correct`, [{ path: 'correctsReportId', message: 'unknown report' }]);
+        if (corrected.kind !== action.kind)
+          reject('VALIDATION_FAILED', `A correction keeps the kind of the report it corrects (${corrected.kind})`, [
+            { path: 'kind', message: `must be ${corrected.kind}` },
+          ]);
       }
       const id = `RPT-${state.reports.length + 1}`;
       const report: ReportRecord = {
@@ -460,7 +507,11 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
         userId,
         virtualMs: at,
       };
-      return done(detected({ ...state, lastActionSeq: recorded.seq, reports: [...state.reports, report] }), { incidentIds: action.incidentId ? [action.incidentId] : [] }, { reportId: id });
+      return done(
+        detected({ ...state, lastActionSeq: recorded.seq, reports: [...state.reports, report] }),
+        { incidentIds: action.incidentId ? [action.incidentId] : [] },
+        { reportId: id },
+      );
     }
     case 'hint.request': {
       let hint: TriageHint | undefined;
@@ -562,5 +613,11 @@ export function deriveTeamState(actions: readonly RecordedActionInput[], ctx: Tr
 
 /** A logged RecordedAction (its action was validated before it was recorded) as reducer input. */
 export function recordedInput(recorded: RecordedAction): RecordedActionInput & { readonly teamId: string } {
-  return { action: recorded.action as unknown as TriageAction, userId: recorded.userId, virtualMs: recorded.virtualMs, seq: recorded.seq, teamId: recorded.teamId };
+  return {
+    action: recorded.action as unknown as TriageAction,
+    userId: recorded.userId,
+    virtualMs: recorded.virtualMs,
+    seq: recorded.seq,
+    teamId: recorded.teamId,
+  };
 }

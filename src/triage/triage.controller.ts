@@ -64,46 +64,69 @@ export class TriageController {
     response: ActionAckSchema,
     errors: ACT_ERRORS,
   })
-  act(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Body({ schema: TriageActionSchema }) body: TriageAction): Promise<ActionAck> {
-    if (body.exerciseId !== exerciseId) throw new AppError('VALIDATION_FAILED', 'exerciseId in the body differs from the path', [{ path: 'exerciseId', message: 'must match the path' }]);
+  act(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
+    @Body({ schema: TriageActionSchema }) body: TriageAction,
+  ): Promise<ActionAck> {
+    if (body.exerciseId !== exerciseId)
+      throw new AppError('VALIDATION_FAILED', 'exerciseId in the body differs from the path', [{ path: 'exerciseId', message: 'must match the path' }]);
     return this.triage.act(user, body);
   }
 
   @Get(':exerciseId/state')
   @Access('authenticated')
-  @ApiDoc({ summary: 'A team\'s triage state, derived from its action log (trainees: own team; instructors, reviewers: any)', tags: ['triage'], response: TeamStateSchema, errors: READ_ERRORS })
-  state(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Query({ schema: TeamQuerySchema }) query: z.output<typeof TeamQuerySchema>): Promise<TeamState> {
+  @ApiDoc({
+    summary: "A team's triage state, derived from its action log (trainees: own team; instructors, reviewers: any)",
+    tags: ['triage'],
+    response: TeamStateSchema,
+    errors: READ_ERRORS,
+  })
+  state(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
+    @Query({ schema: TeamQuerySchema }) query: z.output<typeof TeamQuerySchema>,
+  ): Promise<TeamState> {
     return this.triage.state(user, exerciseId, query.teamId);
   }
 
   @Get(':exerciseId/actions')
   @Access('authenticated')
   @ApiDoc({
-    summary: 'A team\'s recorded actions after a per-team sequence number (catch-up without a socket)',
+    summary: "A team's recorded actions after a per-team sequence number (catch-up without a socket)",
     tags: ['triage'],
     response: z.object({ teamId: z.string(), actions: z.array(RecordedActionSchema) }),
     errors: READ_ERRORS,
   })
-  actions(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Query({ schema: ActionsQuerySchema }) query: z.output<typeof ActionsQuerySchema>) {
+  actions(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
+    @Query({ schema: ActionsQuerySchema }) query: z.output<typeof ActionsQuerySchema>,
+  ) {
     return this.triage.actions(user, exerciseId, query.teamId, query.afterSeq, query.limit);
   }
 
   @Get(':exerciseId/deadlines')
   @Access('authenticated')
   @ApiDoc({
-    summary: 'Report deadlines for the team\'s console, one per reporting obligation; clocks start when the team recognised an incident, never from the answer key',
+    summary:
+      "Report deadlines for the team's console, one per reporting obligation; clocks start when the team recognised an incident, never from the answer key",
     tags: ['triage'],
     response: ReportDeadlinesSchema,
     errors: READ_ERRORS,
   })
-  deadlines(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string, @Query({ schema: TeamQuerySchema }) query: z.output<typeof TeamQuerySchema>): Promise<ReportDeadlines> {
+  deadlines(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
+    @Query({ schema: TeamQuerySchema }) query: z.output<typeof TeamQuerySchema>,
+  ): Promise<ReportDeadlines> {
     return this.triage.deadlines(user, exerciseId, query.teamId);
   }
 
   @Get(':exerciseId/progress')
   @Access(['instructor', 'admin', 'reviewer'])
   @ApiDoc({
-    summary: 'The cockpit\'s view of every team: kill-chain phases reached, open alerts, last action, alerts waiting longest',
+    summary: "The cockpit's view of every team: kill-chain phases reached, open alerts, last action, alerts waiting longest",
     tags: ['triage'],
     response: z.array(TeamProgressSchema),
     errors: READ_ERRORS,

@@ -155,7 +155,13 @@ export class TriageService {
     const changedIncidents = applied.changed.incidentIds.map((id) => applied.state.incidents[id]).filter((i) => i !== undefined);
     cache.actionTeams.set(action.actionId, teamId);
     this.inflightOf.set(action.exerciseId, (this.inflightOf.get(action.exerciseId) ?? 0) + 1);
-    const ack: ActionAck = { actionId: action.actionId, seq, virtualMs, applied: true, ...(applied.result === undefined ? {} : { result: clientResult(applied.result) }) };
+    const ack: ActionAck = {
+      actionId: action.actionId,
+      seq,
+      virtualMs,
+      applied: true,
+      ...(applied.result === undefined ? {} : { result: clientResult(applied.result) }),
+    };
     const settled = () => {
       const left = (this.inflightOf.get(action.exerciseId) ?? 1) - 1;
       if (left > 0) this.inflightOf.set(action.exerciseId, left);
@@ -192,7 +198,9 @@ export class TriageService {
         settled();
         // The in-memory state ran ahead of the log: forget it, the next access rebuilds it.
         this.caches.delete(action.exerciseId);
-        this.logger.error(`Action ${action.actionId} of exercise ${action.exerciseId} was not committed: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(
+          `Action ${action.actionId} of exercise ${action.exerciseId} was not committed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         throw new AppError('INTERNAL_ERROR', 'The action could not be saved; retry it');
       },
     );
@@ -213,7 +221,13 @@ export class TriageService {
    * and seq (each commit of actions from fifty teams dirtied fifty of its pages, the largest share
    * of the cost of a commit): the team's rows are read by their ordinals, which the cache keeps.
    */
-  async actions(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined, afterSeq: number, limit: number): Promise<{ teamId: string; actions: RecordedAction[] }> {
+  async actions(
+    user: AuthenticatedUser,
+    exerciseId: string,
+    teamId: string | undefined,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ teamId: string; actions: RecordedAction[] }> {
     const team = await this.readableTeam(user, exerciseId, teamId);
     const roster = await this.roster(exerciseId);
     const ordinals = this.teamCache(await this.cache(roster), roster, team).ordinals.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit);
@@ -235,7 +249,7 @@ export class TriageService {
   /** The cockpit's view of every team (instructors and reviewers of the exercise's organisation). */
   async progress(user: AuthenticatedUser, exerciseId: string): Promise<TeamProgress[]> {
     const access = await this.exercises.access(user, exerciseId);
-    if (!this.canOversee(user, access.exercise.orgId)) throw new AppError('FORBIDDEN', 'Only the exercise\'s instructors and reviewers see every team');
+    if (!this.canOversee(user, access.exercise.orgId)) throw new AppError('FORBIDDEN', "Only the exercise's instructors and reviewers see every team");
     const roster = await this.roster(exerciseId);
     const cache = await this.cache(roster);
     const namer = await this.alertRefs.namer(exerciseId);
@@ -273,7 +287,8 @@ export class TriageService {
   private async readableTeam(user: AuthenticatedUser, exerciseId: string, teamId: string | undefined): Promise<string> {
     const access = await this.exercises.access(user, exerciseId);
     const team = teamId ?? access.teamId ?? undefined;
-    if (!team || !access.teamIds.includes(team)) throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+    if (!team || !access.teamIds.includes(team))
+      throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this exercise', [{ path: 'teamId', message: 'unknown team' }]);
     if (access.teamId !== team && (access.teamId !== null || !this.canOversee(user, access.exercise.orgId))) {
       throw new AppError('NOT_TEAM_MEMBER', 'You can only read your own team');
     }
@@ -288,7 +303,7 @@ export class TriageService {
     const teamId = roster.teamOf.get(user.id);
     if (teamId !== undefined) return teamId;
     // Outsiders must not learn that the exercise exists.
-    if (this.canOversee(user, roster.orgId)) throw new AppError('NOT_TEAM_MEMBER', 'Only members of the exercise\'s teams can act in it');
+    if (this.canOversee(user, roster.orgId)) throw new AppError('NOT_TEAM_MEMBER', "Only members of the exercise's teams can act in it");
     throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
   }
 
@@ -309,7 +324,14 @@ export class TriageService {
   private teamCache(cache: ExerciseCache, roster: Roster, teamId: string): TeamCache {
     let team = cache.teams.get(teamId);
     if (!team) {
-      team = { state: emptyTeamState(roster.exerciseId, teamId), committed: emptyTeamState(roster.exerciseId, teamId), acks: new Map(), inflight: new Map(), ordinals: [], last: null };
+      team = {
+        state: emptyTeamState(roster.exerciseId, teamId),
+        committed: emptyTeamState(roster.exerciseId, teamId),
+        acks: new Map(),
+        inflight: new Map(),
+        ordinals: [],
+        last: null,
+      };
       cache.teams.set(teamId, team);
     }
     return team;
@@ -368,7 +390,16 @@ export class TriageService {
       const acks = new Map(
         list.map((r) => [
           r.actionId,
-          { userId: r.userId, ack: { actionId: r.actionId, seq: r.seq, virtualMs: r.virtualMs, applied: true, ...(r.result === undefined ? {} : { result: clientResult(r.result) }) } },
+          {
+            userId: r.userId,
+            ack: {
+              actionId: r.actionId,
+              seq: r.seq,
+              virtualMs: r.virtualMs,
+              applied: true,
+              ...(r.result === undefined ? {} : { result: clientResult(r.result) }),
+            },
+          },
         ]),
       );
       teams.set(teamId, {

@@ -26,7 +26,10 @@ describe('the application', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/scenarios', '/api/scenarios/{scenarioId}']));
     for (const [path, operations] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        expect({ route: `${method} ${path}`, access: operation['x-access'] }).toEqual({ route: `${method} ${path}`, access: expect.objectContaining({ kind: expect.any(String) }) });
+        expect({ route: `${method} ${path}`, access: operation['x-access'] }).toEqual({
+          route: `${method} ${path}`,
+          access: expect.objectContaining({ kind: expect.any(String) }),
+        });
       }
     }
     const upload = doc.paths['/api/scenarios']!['post'] as unknown as { requestBody: { content: Record<string, unknown> } };
@@ -55,7 +58,11 @@ describe('start-up', () => {
   const main = join(__dirname, '..', '..', 'dist', 'main.js');
 
   it('refuses a bad configuration value with a message naming the variable', () => {
-    const result = spawnSync(process.execPath, [main], { env: { ...process.env, PORT: 'not-a-port', DATA_DIR: '/tmp/soc-drill-never' }, encoding: 'utf8', timeout: 20000 });
+    const result = spawnSync(process.execPath, [main], {
+      env: { ...process.env, PORT: 'not-a-port', DATA_DIR: '/tmp/soc-drill-never' },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
     expect(result.status).toBe(1);
     expect(result.stdout + result.stderr).toMatch(/PORT: .*not-a-port/);
   });

@@ -13,7 +13,11 @@ describe('health and readiness', () => {
   it('is ready when the database answers and every migration is applied', async () => {
     const response = await fetch(`${t.baseUrl}/api/health/ready`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up', type: 'better-sqlite3' }, migrations: { status: 'up' } }, error: {} });
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up', type: 'better-sqlite3' }, migrations: { status: 'up' } },
+      error: {},
+    });
   });
 
   it('answers 503 NOT_READY naming the failed check when the database is gone, while liveness still answers', async () => {

@@ -4,7 +4,13 @@ import { ERROR_CODES } from '../../src/contracts/error-codes.js';
 import { CLIENT_EVENTS, EXERCISE_NAMESPACE } from '../../src/contracts/realtime.schema.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSecondOrganisation, SECOND_ORG_ADMIN, SECOND_ORG_INSTRUCTOR, SECOND_ORG_PASSWORD, SECOND_ORG_TRAINEE } from '../scenarios/second-organisation.js';
+import {
+  createSecondOrganisation,
+  SECOND_ORG_ADMIN,
+  SECOND_ORG_INSTRUCTOR,
+  SECOND_ORG_PASSWORD,
+  SECOND_ORG_TRAINEE,
+} from '../scenarios/second-organisation.js';
 import { call, errorCode, login, startServer, type ApiResponse, type TestServer } from './auth-test-server.js';
 import { dummyPathValue, fetchOperations, fillPath, type OperationInfo } from './openapi-operations.js';
 import { documentedAreas, documentedRoutes, policyKey } from './documented-access.js';
@@ -127,11 +133,14 @@ describe('access matrix (e2e)', () => {
       if (under.length === 0) drift.push(`${area}: no route under ${prefix}`);
       for (const [role, documented] of Object.entries(may) as Array<[Role, boolean]>) {
         const served = under.some((o) => expectedOutcome(o.access!, role) === 'allowed');
-        if (served !== documented) drift.push(`${area} as ${role}: documented ${documented ? 'some access' : '—'}, but ${served ? 'a route lets them through' : 'no route does'}`);
+        if (served !== documented)
+          drift.push(`${area} as ${role}: documented ${documented ? 'some access' : '—'}, but ${served ? 'a route lets them through' : 'no route does'}`);
       }
     }
     // The roles table: an admin may do everything an instructor may.
-    for (const o of operations) if (o.access && expectedOutcome(o.access, 'instructor') === 'allowed' && expectedOutcome(o.access, 'admin') !== 'allowed') drift.push(`${o.method} ${o.path}: instructors but not admins`);
+    for (const o of operations)
+      if (o.access && expectedOutcome(o.access, 'instructor') === 'allowed' && expectedOutcome(o.access, 'admin') !== 'allowed')
+        drift.push(`${o.method} ${o.path}: instructors but not admins`);
     expect(drift).toEqual([]);
   });
 
@@ -151,7 +160,8 @@ describe('access matrix (e2e)', () => {
         if (actual !== expected) failures.push(`${label}: expected ${expected}, got ${actual} (${response.status} ${errorCode(response) ?? ''})`);
         if (response.status >= 500) failures.push(`${label}: server error ${response.status}`);
         if (response.status >= 400 && !validCodes.has(errorCode(response) ?? '')) failures.push(`${label}: error without a known code`);
-        if (expected === 'unauthenticated' && errorCode(response) !== 'AUTH_REQUIRED') failures.push(`${label}: expected AUTH_REQUIRED, got ${errorCode(response)}`);
+        if (expected === 'unauthenticated' && errorCode(response) !== 'AUTH_REQUIRED')
+          failures.push(`${label}: expected AUTH_REQUIRED, got ${errorCode(response)}`);
         // A probe may have ended the session (e.g. logout): log in again for the next operation.
         if (token && operation.method !== 'GET' && (await call(server.baseUrl, 'GET', '/api/auth/me', { token })).status === 401) tokens.delete(identity);
       }
@@ -188,13 +198,18 @@ describe('access matrix (e2e)', () => {
         const missing = await probe('matrix-missing', MISSING_VERSION);
         const label = `${operation.method} ${operation.path} as ${other.role} of another organisation`;
         if (foreign.status !== 404 || errorCode(foreign) !== 'SCENARIO_NOT_FOUND') failures.push(`${label}: ${foreign.status} ${errorCode(foreign) ?? ''}`);
-        if (foreign.status !== missing.status || errorCode(foreign) !== errorCode(missing)) failures.push(`${label}: differs from a missing scenario (${missing.status} ${errorCode(missing) ?? ''})`);
+        if (foreign.status !== missing.status || errorCode(foreign) !== errorCode(missing))
+          failures.push(`${label}: differs from a missing scenario (${missing.status} ${errorCode(missing) ?? ''})`);
       }
     }
     // Running it: exercise creation takes the version id in its body.
     for (const other of others.filter((o) => o.role !== 'trainee')) {
-      const run = await call(server.baseUrl, 'POST', '/api/exercises', { token: other.token, json: { scenarioVersionId: uploaded.body.versionId, teams: [{ name: 'B', memberIds: [] }] } });
-      if (run.status !== 404 || errorCode(run) !== 'SCENARIO_NOT_FOUND') failures.push(`POST /api/exercises as ${other.role} of another organisation: ${run.status} ${errorCode(run) ?? ''}`);
+      const run = await call(server.baseUrl, 'POST', '/api/exercises', {
+        token: other.token,
+        json: { scenarioVersionId: uploaded.body.versionId, teams: [{ name: 'B', memberIds: [] }] },
+      });
+      if (run.status !== 404 || errorCode(run) !== 'SCENARIO_NOT_FOUND')
+        failures.push(`POST /api/exercises as ${other.role} of another organisation: ${run.status} ${errorCode(run) ?? ''}`);
     }
     expect(failures).toEqual([]);
     // Its own organisation reads it (the same probes are not all refused for everyone).

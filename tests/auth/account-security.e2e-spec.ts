@@ -12,7 +12,13 @@ describe('account security (e2e)', () => {
 
   beforeAll(async () => {
     // Per-address limits far away, so only the per-account rules are at work; one hop of X-Forwarded-For is trusted.
-    server = await startServer({ JWT_SECRET: TEST_JWT_SECRET, TRUST_PROXY: 'true', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: '10000', LOGIN_MAX_FAILURES_PER_HOUR: '6' });
+    server = await startServer({
+      JWT_SECRET: TEST_JWT_SECRET,
+      TRUST_PROXY: 'true',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+      LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: '10000',
+      LOGIN_MAX_FAILURES_PER_HOUR: '6',
+    });
     base = server.baseUrl;
     admin = await login(base, 'admin');
     const orgs = await call<OrganisationView[]>(base, 'GET', '/api/orgs', { token: admin.accessToken });
@@ -78,7 +84,10 @@ describe('account security (e2e)', () => {
     }
     expect((await create('hocvien.manh', 'mây trắng bay qua đồi')).status).toBe(201);
     const pair = await login(base, 'trainee2');
-    const change = await call(base, 'POST', '/api/auth/password', { token: pair.accessToken, json: { currentPassword: DEMO_PASSWORD, newPassword: 'iloveyou2024!' } });
+    const change = await call(base, 'POST', '/api/auth/password', {
+      token: pair.accessToken,
+      json: { currentPassword: DEMO_PASSWORD, newPassword: 'iloveyou2024!' },
+    });
     expect([change.status, errorCode(change)]).toEqual([400, 'VALIDATION_FAILED']);
   });
 
@@ -105,7 +114,10 @@ describe('account security (e2e)', () => {
     socket.disconnect();
     expect(refusal.data?.code).toBe('AUTH_PASSWORD_CHANGE_REQUIRED');
 
-    const changed = await call<TokenPair>(base, 'POST', '/api/auth/password', { token: first.accessToken, json: { currentPassword: 'mat-khau-tam-thoi-2026', newPassword: 'sông hồng mùa nước nổi' } });
+    const changed = await call<TokenPair>(base, 'POST', '/api/auth/password', {
+      token: first.accessToken,
+      json: { currentPassword: 'mat-khau-tam-thoi-2026', newPassword: 'sông hồng mùa nước nổi' },
+    });
     expect(changed.status).toBe(200);
     expect(changed.body.user.mustChangePassword).toBe(false);
     expect((await call(base, 'GET', '/api/exercises', { token: changed.body.accessToken })).status).toBe(200);

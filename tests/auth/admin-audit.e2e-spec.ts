@@ -23,7 +23,16 @@ describe('administration and audit log (e2e)', () => {
     expect(lamSon.name).toBe('Tỉnh Lâm Sơn');
     expect(lamSon.units.map((u) => u.code).sort()).toEqual(['cong-an', 'so-khcn', 'so-tttt', 'so-y-te', 'vp-ubnd']);
     const users = await call<UserPage>(base, 'GET', '/api/users?limit=200', { token: admin.accessToken });
-    expect(users.body.items.map((u) => u.username).sort()).toEqual(['admin', 'instructor', 'reviewer', 'reviewer2', 'trainee1', 'trainee2', 'trainee3', 'trainee4']);
+    expect(users.body.items.map((u) => u.username).sort()).toEqual([
+      'admin',
+      'instructor',
+      'reviewer',
+      'reviewer2',
+      'trainee1',
+      'trainee2',
+      'trainee3',
+      'trainee4',
+    ]);
     const reviewer2 = users.body.items.find((u) => u.username === 'reviewer2')!;
     expect(reviewer2.orgName).toBe('Tỉnh Bình Nguyên');
     expect(reviewer2.orgId).not.toBe(lamSon.id);
@@ -37,7 +46,9 @@ describe('administration and audit log (e2e)', () => {
     expect(errorCode(await call(base, 'POST', '/api/orgs', { token: admin.accessToken, json: { code: 'song-xanh', name: 'Again' } }))).toBe('CONFLICT');
     const unit = await call<UnitView>(base, 'POST', `/api/orgs/${org.body.id}/units`, { token: admin.accessToken, json: { code: 'so-y-te', name: 'Sở Y tế' } });
     expect(unit.status).toBe(201);
-    expect(errorCode(await call(base, 'POST', '/api/orgs/00000000-0000-4000-8000-000000000000/units', { token: admin.accessToken, json: { code: 'x', name: 'X' } }))).toBe('ORG_NOT_FOUND');
+    expect(
+      errorCode(await call(base, 'POST', '/api/orgs/00000000-0000-4000-8000-000000000000/units', { token: admin.accessToken, json: { code: 'x', name: 'X' } })),
+    ).toBe('ORG_NOT_FOUND');
 
     const created = await call<UserView>(base, 'POST', '/api/users', {
       token: admin.accessToken,
@@ -46,9 +57,30 @@ describe('administration and audit log (e2e)', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ username: 'bs.lan', orgId: org.body.id, unitId: unit.body.id, roles: ['trainee'] });
     expect(JSON.stringify(created.body)).not.toContain('benh-vien');
-    expect(errorCode(await call(base, 'POST', '/api/users', { token: admin.accessToken, json: { username: 'bs.lan', displayName: 'Dup', password: 'benh-vien-2025!', unitId: unit.body.id, roles: ['trainee'] } }))).toBe('USERNAME_TAKEN');
-    expect(errorCode(await call(base, 'POST', '/api/users', { token: admin.accessToken, json: { username: 'ghost', displayName: 'G', password: 'benh-vien-2025!', unitId: '00000000-0000-4000-8000-000000000000', roles: ['trainee'] } }))).toBe('UNIT_NOT_FOUND');
-    expect(errorCode(await call(base, 'POST', '/api/users', { token: admin.accessToken, json: { username: 'Bad Name', displayName: 'G', password: 'benh-vien-2025!', unitId: unit.body.id, roles: ['trainee'] } }))).toBe('VALIDATION_FAILED');
+    expect(
+      errorCode(
+        await call(base, 'POST', '/api/users', {
+          token: admin.accessToken,
+          json: { username: 'bs.lan', displayName: 'Dup', password: 'benh-vien-2025!', unitId: unit.body.id, roles: ['trainee'] },
+        }),
+      ),
+    ).toBe('USERNAME_TAKEN');
+    expect(
+      errorCode(
+        await call(base, 'POST', '/api/users', {
+          token: admin.accessToken,
+          json: { username: 'ghost', displayName: 'G', password: 'benh-vien-2025!', unitId: '00000000-0000-4000-8000-000000000000', roles: ['trainee'] },
+        }),
+      ),
+    ).toBe('UNIT_NOT_FOUND');
+    expect(
+      errorCode(
+        await call(base, 'POST', '/api/users', {
+          token: admin.accessToken,
+          json: { username: 'Bad Name', displayName: 'G', password: 'benh-vien-2025!', unitId: unit.body.id, roles: ['trainee'] },
+        }),
+      ),
+    ).toBe('VALIDATION_FAILED');
     expect((await login(base, 'bs.lan', 'benh-vien-2025!')).user.unitName).toBe('Sở Y tế');
 
     await call(base, 'PUT', `/api/users/${created.body.id}/roles`, { token: admin.accessToken, json: { roles: ['instructor', 'trainee'] } });
@@ -61,7 +93,12 @@ describe('administration and audit log (e2e)', () => {
     // The user's own logins are audited too (with the address, never the password).
     expect(audit.body.items.filter((e) => e.action === 'auth.login').length).toBeGreaterThan(0);
     const roleChange = audit.body.items.find((e) => e.action === 'user.roles.set')!;
-    expect(roleChange).toMatchObject({ actorUsername: 'admin', targetType: 'user', before: { roles: ['trainee'] }, after: { roles: ['instructor', 'trainee'] } });
+    expect(roleChange).toMatchObject({
+      actorUsername: 'admin',
+      targetType: 'user',
+      before: { roles: ['trainee'] },
+      after: { roles: ['instructor', 'trainee'] },
+    });
     expect(JSON.stringify(audit.body)).not.toMatch(/mat-khau-moi|benh-vien|scrypt\$/);
     const all = await call<AuditPage>(base, 'GET', '/api/audit?limit=2&offset=0', { token: admin.accessToken });
     expect(all.body.items).toHaveLength(2);
@@ -74,7 +111,9 @@ describe('administration and audit log (e2e)', () => {
 
   it('protects administrators from locking themselves out', async () => {
     expect(errorCode(await call(base, 'POST', `/api/users/${admin.user.id}/disable`, { token: admin.accessToken }))).toBe('CONFLICT');
-    expect(errorCode(await call(base, 'PUT', `/api/users/${admin.user.id}/roles`, { token: admin.accessToken, json: { roles: ['instructor'] } }))).toBe('CONFLICT');
+    expect(errorCode(await call(base, 'PUT', `/api/users/${admin.user.id}/roles`, { token: admin.accessToken, json: { roles: ['instructor'] } }))).toBe(
+      'CONFLICT',
+    );
     expect(errorCode(await call(base, 'POST', '/api/users/00000000-0000-4000-8000-000000000000/disable', { token: admin.accessToken }))).toBe('USER_NOT_FOUND');
   });
 

@@ -91,26 +91,37 @@ describe('authentication flow (e2e)', () => {
   it('password change revokes every session and returns a fresh one', async () => {
     const a = await login(base, 'reviewer');
     const b = await login(base, 'reviewer');
-    const wrongCurrent = await call(base, 'POST', '/api/auth/password', { token: a.accessToken, json: { currentPassword: 'nope-nope-nope', newPassword: 'a-brand-new-passphrase' } });
+    const wrongCurrent = await call(base, 'POST', '/api/auth/password', {
+      token: a.accessToken,
+      json: { currentPassword: 'nope-nope-nope', newPassword: 'a-brand-new-passphrase' },
+    });
     expect(wrongCurrent.status).toBe(400);
     expect(errorCode(wrongCurrent)).toBe('AUTH_CURRENT_PASSWORD_WRONG');
     const weak = await call(base, 'POST', '/api/auth/password', { token: a.accessToken, json: { currentPassword: DEMO_PASSWORD, newPassword: 'short' } });
     expect(errorCode(weak)).toBe('VALIDATION_FAILED');
-    const changed = await call<TokenPair>(base, 'POST', '/api/auth/password', { token: a.accessToken, json: { currentPassword: DEMO_PASSWORD, newPassword: 'a-brand-new-passphrase' } });
+    const changed = await call<TokenPair>(base, 'POST', '/api/auth/password', {
+      token: a.accessToken,
+      json: { currentPassword: DEMO_PASSWORD, newPassword: 'a-brand-new-passphrase' },
+    });
     expect(changed.status).toBe(200);
     for (const pair of [a, b]) {
       expect(errorCode(await call(base, 'GET', '/api/auth/me', { token: pair.accessToken }))).toBe('AUTH_TOKEN_REVOKED');
       expect(errorCode(await call(base, 'POST', '/api/auth/refresh', { json: { refreshToken: pair.refreshToken } }))).toBe('AUTH_TOKEN_REVOKED');
     }
     expect((await call(base, 'GET', '/api/auth/me', { token: changed.body.accessToken })).status).toBe(200);
-    expect(errorCode(await call(base, 'POST', '/api/auth/login', { json: { username: 'reviewer', password: DEMO_PASSWORD } }))).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(errorCode(await call(base, 'POST', '/api/auth/login', { json: { username: 'reviewer', password: DEMO_PASSWORD } }))).toBe(
+      'AUTH_INVALID_CREDENTIALS',
+    );
     expect((await login(base, 'reviewer', 'a-brand-new-passphrase')).user.username).toBe('reviewer');
   });
 
   it('a disabled user cannot log in and loses existing tokens; role changes revoke access tokens', async () => {
     const admin = await login(base, 'admin');
     const victim = await login(base, 'trainee2');
-    const roles = await call<UserView>(base, 'PUT', `/api/users/${victim.user.id}/roles`, { token: admin.accessToken, json: { roles: ['trainee', 'reviewer'] } });
+    const roles = await call<UserView>(base, 'PUT', `/api/users/${victim.user.id}/roles`, {
+      token: admin.accessToken,
+      json: { roles: ['trainee', 'reviewer'] },
+    });
     expect(roles.status).toBe(200);
     expect(roles.body.roles).toEqual(['trainee', 'reviewer']);
     expect(errorCode(await call(base, 'GET', '/api/auth/me', { token: victim.accessToken }))).toBe('AUTH_TOKEN_REVOKED');

@@ -18,7 +18,15 @@ function section(markdown: string, heading: string): string[] {
 
 /** The cells of every table row of a section, header and separator rows included. */
 function tableRows(lines: string[]): string[][] {
-  return lines.filter((l) => l.trim().startsWith('|')).map((l) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim()));
+  return lines
+    .filter((l) => l.trim().startsWith('|'))
+    .map((l) =>
+      l
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split('|')
+        .map((c) => c.trim()),
+    );
 }
 
 export interface DocumentedRoute {

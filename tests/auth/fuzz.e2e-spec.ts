@@ -66,12 +66,45 @@ const NASTY_STRINGS = [
   'instructor',
 ];
 
-const WEIRD_KEYS = ['__proto__', 'constructor', 'prototype', 'username', 'password', 'roles', 'unitId', 'code', 'name', 'source', 'refreshToken', 'newPassword', '', ' ', '$where', 'a.b', '0'];
+const WEIRD_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'username',
+  'password',
+  'roles',
+  'unitId',
+  'code',
+  'name',
+  'source',
+  'refreshToken',
+  'newPassword',
+  '',
+  ' ',
+  '$where',
+  'a.b',
+  '0',
+];
 
 const JSON_CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8'];
-const OTHER_CONTENT_TYPES = ['application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=xyz', 'application/octet-stream', 'image/png'];
+const OTHER_CONTENT_TYPES = [
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=xyz',
+  'application/octet-stream',
+  'image/png',
+];
 const TEXT_CONTENT_TYPES = ['text/plain', 'text/yaml'];
-const JUNK_AUTH = ['Bearer', 'Bearer ', 'Bearer a.b.c', 'Bearer eyJhbGciOiJub25lIn0.e30.', 'Basic YWRtaW46YWRtaW4=', 'bearer ' + 'x'.repeat(5000), 'Token abc', 'Bearer sdr_abc'];
+const JUNK_AUTH = [
+  'Bearer',
+  'Bearer ',
+  'Bearer a.b.c',
+  'Bearer eyJhbGciOiJub25lIn0.e30.',
+  'Basic YWRtaW46YWRtaW4=',
+  'bearer ' + 'x'.repeat(5000),
+  'Token abc',
+  'Bearer sdr_abc',
+];
 
 type Identity = 'anonymous' | 'instructor';
 
@@ -92,7 +125,8 @@ function randomString(rng: Prng): string {
   if (roll < 6) {
     let s = '';
     const length = rng.int(0, 40);
-    for (let i = 0; i < length; i += 1) s += String.fromCodePoint(rng.pick([rng.int(0x20, 0x7e), rng.int(0x80, 0x2fff), rng.int(0x1f300, 0x1f6ff), rng.int(0, 0x1f)]));
+    for (let i = 0; i < length; i += 1)
+      s += String.fromCodePoint(rng.pick([rng.int(0x20, 0x7e), rng.int(0x80, 0x2fff), rng.int(0x1f300, 0x1f6ff), rng.int(0, 0x1f)]));
     return s;
   }
   if (roll < 7) return rng.pick(['A', 'é', '😀', "'", '<']).repeat(rng.int(1_000, 20_000));
@@ -165,7 +199,9 @@ function generate(rng: Prng, id: number, operations: readonly OperationInfo[], b
   let body: Uint8Array | undefined;
   let method = operation.method;
   let kind: string;
-  const params = new Map<string, string>(operation.pathParams.map((p) => [p.name, p.schema.format === 'uuid' ? '00000000-0000-4000-8000-000000000000' : 'fuzz-probe']));
+  const params = new Map<string, string>(
+    operation.pathParams.map((p) => [p.name, p.schema.format === 'uuid' ? '00000000-0000-4000-8000-000000000000' : 'fuzz-probe']),
+  );
   let query = '';
   const roll = rng.int(0, 99);
   if (roll < 30) {
@@ -177,7 +213,18 @@ function generate(rng: Prng, id: number, operations: readonly OperationInfo[], b
     kind = 'malformed-json';
     headers['content-type'] = rng.pick(JSON_CONTENT_TYPES);
     const valid = JSON.stringify(randomValue(rng, 0, keys)) ?? '{}';
-    const broken = [valid.slice(0, Math.max(1, rng.int(0, valid.length - 1))), `${valid},`, `{${valid}`, "{'a':1}", '{"a":undefined}', '{"a":NaN}', '[1,2,]', 'nul', `${valid}\u0000`, '{"a":1}{"b":2}'];
+    const broken = [
+      valid.slice(0, Math.max(1, rng.int(0, valid.length - 1))),
+      `${valid},`,
+      `{${valid}`,
+      "{'a':1}",
+      '{"a":undefined}',
+      '{"a":NaN}',
+      '[1,2,]',
+      'nul',
+      `${valid}\u0000`,
+      '{"a":1}{"b":2}',
+    ];
     body = utf8(rng.pick(broken));
   } else if (roll < 47) {
     kind = 'deep-nesting';
@@ -189,7 +236,12 @@ function generate(rng: Prng, id: number, operations: readonly OperationInfo[], b
     body = invalidUtf8Body(rng, JSON.stringify(randomValue(rng, 0, keys)) ?? '{}');
   } else if (roll < 63) {
     kind = 'wrong-content-type';
-    headers['content-type'] = rng.pick([...OTHER_CONTENT_TYPES, ...TEXT_CONTENT_TYPES, 'application/json; charset=latin1', 'application/json; charset=klingon']);
+    headers['content-type'] = rng.pick([
+      ...OTHER_CONTENT_TYPES,
+      ...TEXT_CONTENT_TYPES,
+      'application/json; charset=latin1',
+      'application/json; charset=klingon',
+    ]);
     body = utf8(JSON.stringify(randomValue(rng, 0, keys)) ?? 'x');
   } else if (roll < 65) {
     kind = 'oversize';
@@ -264,7 +316,11 @@ interface Prediction {
  * Whether the server must refuse the request before any handler code runs or changes anything.
  * `undefined` means "cannot tell": such a request is not sent to a state-changing route.
  */
-function predictRejection(request: FuzzRequest, operations: readonly OperationInfo[], routeOf: (op: OperationInfo) => RouteDescriptor | undefined): Prediction | undefined {
+function predictRejection(
+  request: FuzzRequest,
+  operations: readonly OperationInfo[],
+  routeOf: (op: OperationInfo) => RouteDescriptor | undefined,
+): Prediction | undefined {
   const queryStart = request.path.indexOf('?');
   const pathname = queryStart < 0 ? request.path : request.path.slice(0, queryStart);
   const search = queryStart < 0 ? '' : request.path.slice(queryStart + 1);
@@ -328,7 +384,6 @@ function predictRejection(request: FuzzRequest, operations: readonly OperationIn
   if (schemaRejects(route.body, body)) return { rejected: true, reason: 'body schema' };
   return undefined;
 }
-
 
 describe('fuzz (e2e)', () => {
   let server: TestServer;
@@ -408,7 +463,19 @@ describe('fuzz (e2e)', () => {
     expect(sent).toBe(REQUESTS);
     // Every kind of malformation was actually exercised.
     expect([...kinds.keys()].sort()).toEqual(
-      ['bad-content-encoding', 'deep-nesting', 'invalid-utf8', 'json-body', 'junk-authorization', 'malformed-json', 'oversize', 'path-param', 'query', 'wrong-content-type', 'wrong-method'].sort(),
+      [
+        'bad-content-encoding',
+        'deep-nesting',
+        'invalid-utf8',
+        'json-body',
+        'junk-authorization',
+        'malformed-json',
+        'oversize',
+        'path-param',
+        'query',
+        'wrong-content-type',
+        'wrong-method',
+      ].sort(),
     );
     // Still up, the instructor's session untouched, and nothing written.
     expect((await call(base, 'GET', '/api/health')).status).toBe(200);

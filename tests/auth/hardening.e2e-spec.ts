@@ -43,7 +43,10 @@ describe('HTTP hardening (e2e)', () => {
       '{"username":"admin","password":"socdrill-demo","__proto__":{"roles":["admin"]}}',
       '{"username":"admin","password":"socdrill-demo","constructor":{"prototype":{}}}',
     ]) {
-      const response = await call<{ error: { code: string; details: Array<{ path: string }> } }>(base, 'POST', '/api/auth/login', { raw, headers: { 'content-type': 'application/json' } });
+      const response = await call<{ error: { code: string; details: Array<{ path: string }> } }>(base, 'POST', '/api/auth/login', {
+        raw,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(response.status).toBe(400);
       expect(errorCode(response)).toBe('VALIDATION_FAILED');
       expect(response.body.error.details[0]!.path).toMatch(/^(__proto__|constructor)$/);
@@ -63,7 +66,11 @@ describe('HTTP hardening (e2e)', () => {
   it('allows CORS only for CORS_ORIGIN', async () => {
     const allowed = await fetch(`${base}/api/auth/login`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://soc.example.gov.vn', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin: 'https://soc.example.gov.vn',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://soc.example.gov.vn');
     const denied = await fetch(`${base}/api/health`, { headers: { origin: 'https://evil.example.com' } });

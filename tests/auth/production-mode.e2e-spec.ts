@@ -109,7 +109,13 @@ describe('production mode', () => {
       await server.close({ keepData: true });
     }
     const again = await startServer(
-      { NODE_ENV: 'production', JWT_SECRET: secret, PASSWORD_SCRYPT_LOG2N: '14', BOOTSTRAP_ADMIN_USERNAME: 'quantri', BOOTSTRAP_ADMIN_PASSWORD: 'a-long-operator-chosen-password' },
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: secret,
+        PASSWORD_SCRYPT_LOG2N: '14',
+        BOOTSTRAP_ADMIN_USERNAME: 'quantri',
+        BOOTSTRAP_ADMIN_PASSWORD: 'a-long-operator-chosen-password',
+      },
       server.dataDir,
     );
     try {

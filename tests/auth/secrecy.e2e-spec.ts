@@ -73,7 +73,10 @@ function briefingTexts(scenario: Scenario): string[] {
 
 /** The instructor's description, whole and sentence by sentence: none of it is for trainees. */
 function descriptionSecrets(scenario: Scenario): string[] {
-  return [scenario.description.vi, scenario.description.en].flatMap((text) => [text, ...text.split(/(?<=[.;:])\s+/).filter((sentence) => sentence.length >= 30)]);
+  return [scenario.description.vi, scenario.description.en].flatMap((text) => [
+    text,
+    ...text.split(/(?<=[.;:])\s+/).filter((sentence) => sentence.length >= 30),
+  ]);
 }
 
 /** Every id the engine may deliver an alert under: timeline, library injects (and their ids), generated noise. */
@@ -107,7 +110,10 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     const versionId = list.body.find((s) => s.scenarioId === scenario.id)!.versionId;
     const created = await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', {
       scenarioVersionId: versionId,
-      teams: [{ name: 'A', memberIds: [ids.trainee1] }, { name: 'B', memberIds: [ids.trainee2] }],
+      teams: [
+        { name: 'A', memberIds: [ids.trainee1] },
+        { name: 'B', memberIds: [ids.trainee2] },
+      ],
       speed: 1,
       seed: SEED,
       // The default is now 'none'; 'own' keeps the trainee's own score readable, so it is checked too.
@@ -124,10 +130,17 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     // Half the drill at once, as catch-up, so a good part of the key is "in the past" and the rest is not.
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/seek`, { virtualMs: Math.floor((scenario.duration * 1000) / 2) });
     // One library inject and one written on the spot: inject ids are internal too.
-    if (scenario.injects[0]) await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/injects`, { injectId: scenario.injects[0].id, teamIds: [teamA] });
+    if (scenario.injects[0])
+      await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/injects`, { injectId: scenario.injects[0].id, teamIds: [teamA] });
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/injects`, {
       teamIds: [teamA],
-      alert: { layer: 2, sensor: 'siem', severity: 'medium', title: { vi: 'Cảnh báo bổ sung', en: 'Extra alert' }, description: { vi: 'Do giảng viên tạo', en: 'Written by the instructor' } },
+      alert: {
+        layer: 2,
+        sensor: 'siem',
+        severity: 'medium',
+        title: { vi: 'Cảnh báo bổ sung', en: 'Extra alert' },
+        description: { vi: 'Do giảng viên tạo', en: 'Written by the instructor' },
+      },
     });
     await expectEventually(() => expect((socket.events.get(teamA) ?? []).length).toBeGreaterThan(3));
 
@@ -160,13 +173,25 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     }
     // A made-up reference, and a raw event id (which the reducer would know), are both just "not delivered".
     const db = t.app.get(DataSource);
-    const rows = (await db.query('SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [exerciseId, teamA])) as Array<{ event_id: string; payload: string }>;
+    const rows = (await db.query('SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [
+      exerciseId,
+      teamA,
+    ])) as Array<{ event_id: string; payload: string }>;
     for (const alertId of ['AL-000000000000', rows[0]!.event_id]) {
       // Not recorded: the answer may echo the id the probe itself sent.
-      const probe = await api<{ error: { code: string } }>(t.baseUrl, trainee, 'POST', `/exercises/${exerciseId}/actions`, { type: 'alert.acknowledge', alertId, actionId: randomUUID(), exerciseId });
+      const probe = await api<{ error: { code: string } }>(t.baseUrl, trainee, 'POST', `/exercises/${exerciseId}/actions`, {
+        type: 'alert.acknowledge',
+        alertId,
+        actionId: randomUUID(),
+        exerciseId,
+      });
       expect(probe.body.error.code).toBe('ALERT_NOT_DELIVERED');
     }
-    await expectEventually(() => expect(received.filter((r) => r.startsWith('team:actions')).reduce((n, r) => n + (JSON.parse(r.slice('team:actions '.length)) as unknown[][])[0]!.length, 0)).toBeGreaterThanOrEqual(9));
+    await expectEventually(() =>
+      expect(
+        received.filter((r) => r.startsWith('team:actions')).reduce((n, r) => n + (JSON.parse(r.slice('team:actions '.length)) as unknown[][])[0]!.length, 0),
+      ).toBeGreaterThanOrEqual(9),
+    );
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/pause`);
 
     // Everything a trainee can ask for over REST about this exercise and scenario.
@@ -202,10 +227,24 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     // The briefing is the organisers' text, and nothing else of the scenario.
     const briefing = await api<Record<string, unknown>>(t.baseUrl, trainee, 'GET', `/exercises/${exerciseId}/briefing`);
     expect(briefing.status).toBe(200);
-    expect(Object.keys(briefing.body).sort()).toEqual(['assets', 'briefing', 'difficulty', 'durationSeconds', 'parties', 'scenarioId', 'target', 'title', 'version', 'versionId']);
+    expect(Object.keys(briefing.body).sort()).toEqual([
+      'assets',
+      'briefing',
+      'difficulty',
+      'durationSeconds',
+      'parties',
+      'scenarioId',
+      'target',
+      'title',
+      'version',
+      'versionId',
+    ]);
     expect(briefing.body.briefing).toEqual(scenario.briefing);
     // What was really delivered, from the event log (clients never see these ids).
-    const all = (await db.query('SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [exerciseId, teamA])) as Array<{ event_id: string; payload: string }>;
+    const all = (await db.query('SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [
+      exerciseId,
+      teamA,
+    ])) as Array<{ event_id: string; payload: string }>;
     const delivered = all.map((r) => ({ eventId: r.event_id, alert: JSON.parse(r.payload) as { title: { vi: string; en: string } } }));
     expect(delivered.length).toBeGreaterThan(0);
     const deliveredIds = new Set(delivered.map((e) => e.eventId));
@@ -222,9 +261,16 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     expect(received.join('\n')).not.toMatch(/"origin"\s*:\s*"(timeline|noise|inject)"|"injectId"\s*:/);
     // Texts that are public anyway: what was delivered, and the briefing (organisers' text, title, target, assets, parties).
     const publicTexts = [scenario.title, scenario.target.name, ...scenario.assets.map((a) => a.name), ...scenario.parties.map((p) => p.name)];
-    const deliveredTexts = new Set([...delivered.flatMap((e) => [e.alert.title.vi, e.alert.title.en]), ...publicTexts.flatMap((x) => [x.vi, x.en]), ...briefingTexts(scenario), ...bought]);
+    const deliveredTexts = new Set([
+      ...delivered.flatMap((e) => [e.alert.title.vi, e.alert.title.en]),
+      ...publicTexts.flatMap((x) => [x.vi, x.en]),
+      ...briefingTexts(scenario),
+      ...bought,
+    ]);
     const everything = received.join('\n');
-    const leaks = [...secretsOf(scenario, deliveredIds, deliveredTexts)].filter(([value]) => everything.includes(value)).map(([value, what]) => `${what}: ${value}`);
+    const leaks = [...secretsOf(scenario, deliveredIds, deliveredTexts)]
+      .filter(([value]) => everything.includes(value))
+      .map(([value, what]) => `${what}: ${value}`);
     expect(leaks).toEqual([]);
     expect(everything).not.toMatch(/"answer"\s*:|"triggers"\s*:|"harmful"\s*:|"rationale"\s*:/);
     // No seed (a score may say "seed": null), and no count that includes alerts not delivered yet (the timeline's size).
@@ -258,7 +304,13 @@ const ACTION_WORDS: Record<string, readonly string[]> = {
 /** A time in the drill: "T+40m", "40 phút", "before minute 35", "1h". */
 const TIME_HINT = /T\s*\+\s*\d|\d+\s*(?:phút|giờ|minutes?|mins?|hours?|[hms])(?![\p{L}\p{N}])|minute\s+\d|phút\s+thứ\s+\d/iu;
 
-const words = (text: string) => text.normalize('NFC').toLowerCase().split(/[^\p{L}\p{N}.\-/]+/u).map((w) => w.replace(/^[.\-/]+|[.\-/]+$/g, '')).filter(Boolean);
+const words = (text: string) =>
+  text
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}.\-/]+/u)
+    .map((w) => w.replace(/^[.\-/]+|[.\-/]+$/g, ''))
+    .filter(Boolean);
 const grams = (text: string, n: number) => {
   const list = words(text);
   return list.length < n ? [] : list.slice(0, list.length - n + 1).map((_, i) => list.slice(i, i + n).join(' '));
@@ -277,7 +329,13 @@ describe('bundled briefings give nothing of the answer key away (lexical check a
     const keyActions = [...scenario.responses, ...scenario.harmful];
     const labels = (dictionary: typeof viDictionary, action: string) => (dictionary.response.actions as Record<string, string>)[action]!.split(' / ');
     for (const { action, target } of keyActions) {
-      const phrases = [action, ...labels(viDictionary, action), ...labels(enDictionary as typeof viDictionary, action), ...ACTION_WORDS[action]!, ...(target ? [target] : [])];
+      const phrases = [
+        action,
+        ...labels(viDictionary, action),
+        ...labels(enDictionary as typeof viDictionary, action),
+        ...ACTION_WORDS[action]!,
+        ...(target ? [target] : []),
+      ];
       for (const phrase of phrases) if (containsPhrase(briefing, phrase)) found.push(`${action}: "${phrase}"`);
     }
     // The key's decision phrases: no run of five words shared with what the key says.
@@ -291,8 +349,17 @@ describe('bundled briefings give nothing of the answer key away (lexical check a
       ...[...scenario.timeline, ...scenario.injects].flatMap((a) => (a.answer.rationale ? [a.answer.rationale] : [])),
     ];
     const own = scenario.briefing!;
-    const ownTexts = [own.situation, own.role, ...own.rulesOfEngagement, ...own.contacts.map((c) => c.role), ...own.reportingChannels.flatMap((c) => [c.name, c.use])];
-    for (const [language, n] of [['vi', 8], ['en', 5]] as const) {
+    const ownTexts = [
+      own.situation,
+      own.role,
+      ...own.rulesOfEngagement,
+      ...own.contacts.map((c) => c.role),
+      ...own.reportingChannels.flatMap((c) => [c.name, c.use]),
+    ];
+    for (const [language, n] of [
+      ['vi', 8],
+      ['en', 5],
+    ] as const) {
       const keyGrams = new Set(keyTexts.flatMap((t) => grams(t[language], n)));
       for (const gram of new Set(ownTexts.flatMap((t) => grams(t[language], n)))) if (keyGrams.has(gram)) found.push(`key phrase: "${gram}"`);
     }
@@ -306,7 +373,10 @@ describe('bundled briefings give nothing of the answer key away (lexical check a
     const scenario = bundled.find((s) => s.id === 'portal-defacement')!;
     const leaky: Scenario = {
       ...scenario,
-      briefing: { ...scenario.briefing!, rulesOfEngagement: [{ vi: 'Cô lập máy chủ cổng trước T+40 phút.', en: 'Put up a maintenance page before the defacement.' }] },
+      briefing: {
+        ...scenario.briefing!,
+        rulesOfEngagement: [{ vi: 'Cô lập máy chủ cổng trước T+40 phút.', en: 'Put up a maintenance page before the defacement.' }],
+      },
     };
     const texts = briefingTexts(leaky).join('\n');
     expect(containsPhrase(texts, 'cô lập')).toBe(true);

@@ -21,8 +21,38 @@ const SEED = process.env.SOCKET_FUZZ_SEED ?? 'soc-drill-socket-fuzz-1';
 const MESSAGES = 3_000;
 const SOCKETS_PER_ROLE = 2;
 const VALID_CODES = new Set<string>(ERROR_CODES);
-const KEYS = ['exerciseId', 'actionId', 'type', 'alertId', 'lastSeq', 'op', 'speed', 'target', 'inject', 'teamIds', 'verdict', 'reason', '__proto__', 'constructor', 'prototype', 'to', 'incidentId'];
-const NASTY = ["' OR '1'='1", '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '${jndi:ldap://x/a}', '../../etc/passwd', '\u0000', '\ud800', 'NaN', '-1', '00000000-0000-0000-0000-000000000000', '😀'.repeat(500)];
+const KEYS = [
+  'exerciseId',
+  'actionId',
+  'type',
+  'alertId',
+  'lastSeq',
+  'op',
+  'speed',
+  'target',
+  'inject',
+  'teamIds',
+  'verdict',
+  'reason',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'to',
+  'incidentId',
+];
+const NASTY = [
+  "' OR '1'='1",
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  '${jndi:ldap://x/a}',
+  '../../etc/passwd',
+  '\u0000',
+  '\ud800',
+  'NaN',
+  '-1',
+  '00000000-0000-0000-0000-000000000000',
+  '😀'.repeat(500),
+];
 
 function randomValue(rng: Prng, depth: number): unknown {
   switch (rng.int(0, depth > 3 ? 5 : 8)) {
@@ -54,7 +84,6 @@ function deep(rng: Prng): unknown {
   for (let i = rng.int(50, 2_000); i > 0; i--) value = rng.next() < 0.5 ? [value] : { a: value };
   return value;
 }
-
 
 describe('socket fuzz (e2e)', () => {
   let server: TestServer;
@@ -100,7 +129,21 @@ describe('socket fuzz (e2e)', () => {
       for (let i = 0; i < budget; i++) {
         const names = Object.keys(CLIENT_EVENTS) as Array<keyof typeof CLIENT_EVENTS>;
         const unknown = rng.next() < 0.05;
-        const event = unknown ? rng.pick(['__proto__', 'constructor', 'exercise:hack', 'triage:act', 'triage:act ', 'exercise:control', 'exercise:inject', 'scoreboard:control', 'scoreboard:get', 'EXERCISE:JOIN', rng.hex(8)]) : rng.pick(names);
+        const event = unknown
+          ? rng.pick([
+              '__proto__',
+              'constructor',
+              'exercise:hack',
+              'triage:act',
+              'triage:act ',
+              'exercise:control',
+              'exercise:inject',
+              'scoreboard:control',
+              'scoreboard:get',
+              'EXERCISE:JOIN',
+              rng.hex(8),
+            ])
+          : rng.pick(names);
         const roll = rng.next();
         const payload = roll < 0.05 ? deep(rng) : roll < 0.1 ? rng.pick(NASTY).repeat(rng.int(1, 5_000)) : randomValue(rng, 0);
         if (!unknown) {

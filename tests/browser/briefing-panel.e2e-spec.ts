@@ -46,7 +46,12 @@ describe('console briefing tab in a real browser', () => {
   });
 
   async function exercise(versionId: string, era: 'pre-2025' | '2025'): Promise<ExerciseDto> {
-    const created = await api<ExerciseDto>(app.baseUrl, instructor, 'POST', '/exercises', { scenarioVersionId: versionId, teams: [{ name: 'Đội Xanh', memberIds: [ids.trainee1] }], seed: SEED, era });
+    const created = await api<ExerciseDto>(app.baseUrl, instructor, 'POST', '/exercises', {
+      scenarioVersionId: versionId,
+      teams: [{ name: 'Đội Xanh', memberIds: [ids.trainee1] }],
+      seed: SEED,
+      era,
+    });
     expect(created.status).toBe(201);
     return created.body;
   }
@@ -66,7 +71,7 @@ describe('console briefing tab in a real browser', () => {
     return { page, text: await page.locator('body').innerText(), close: () => context.close() };
   }
 
-  it('shows the organisers\' briefing, parties named for the era, and no description or seed', async () => {
+  it("shows the organisers' briefing, parties named for the era, and no description or seed", async () => {
     const list = await api<Array<{ scenarioId: string; versionId: string }>>(app.baseUrl, instructor, 'GET', '/scenarios');
     const ex = await exercise(list.body.find((s) => s.scenarioId === 'portal-defacement')!.versionId, 'pre-2025');
     const briefing = flagship.briefing!;
@@ -74,7 +79,14 @@ describe('console briefing tab in a real browser', () => {
       const { page, text, close } = await openBriefing(ex.id, lang);
       await page.screenshot({ path: join(SHOTS, `${lang}-briefing-tab.png`), fullPage: true });
       const dictionary = lang === 'vi' ? viDictionary : enDictionary;
-      for (const heading of [dictionary.briefing.situation, dictionary.briefing.role, dictionary.briefing.rules, dictionary.briefing.channels, dictionary.briefing.contacts]) expect(text).toContain(heading);
+      for (const heading of [
+        dictionary.briefing.situation,
+        dictionary.briefing.role,
+        dictionary.briefing.rules,
+        dictionary.briefing.channels,
+        dictionary.briefing.contacts,
+      ])
+        expect(text).toContain(heading);
       expect(text).toContain(briefing.situation[lang]);
       expect(text).toContain(briefing.rulesOfEngagement[0]![lang]);
       expect(text).toContain(briefing.reportingChannels[0]!.use[lang]);

@@ -98,7 +98,15 @@ describe('web console in a real browser', () => {
     app = await startTestApp({ LOAD_BUNDLED_SCENARIOS: 'true', SCENARIOS_DIR: join(ROOT, 'scenarios'), WEB_DIST_DIR: WEB_DIST, PASSWORD_SCRYPT_LOG2N: '10' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const admin = await login(app.baseUrl, 'admin');
     ids = await userIds(app.baseUrl, admin);
@@ -109,8 +117,13 @@ describe('web console in a real browser', () => {
     let n = 0;
     for (const page of openPages) {
       n += 1;
-      await page.screenshot({ path: join(SHOTS, `failed-${(expect.getState().currentTestName ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${n}.png`) }).catch(() => undefined);
-      await page.context().close().catch(() => undefined);
+      await page
+        .screenshot({ path: join(SHOTS, `failed-${(expect.getState().currentTestName ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${n}.png`) })
+        .catch(() => undefined);
+      await page
+        .context()
+        .close()
+        .catch(() => undefined);
     }
     openPages.clear();
   });
@@ -129,7 +142,10 @@ describe('web console in a real browser', () => {
     const created = await api<ExerciseDto>(app.baseUrl, instructorToken, 'POST', '/exercises', {
       scenarioVersionId: await flagshipVersionId(),
       title: 'Diễn tập Cổng TTĐT – Đội Xanh',
-      teams: [{ name: 'Đội Xanh', memberIds: [ids.trainee1] }, { name: 'Đội Đỏ', memberIds: [ids.trainee2] }],
+      teams: [
+        { name: 'Đội Xanh', memberIds: [ids.trainee1] },
+        { name: 'Đội Đỏ', memberIds: [ids.trainee2] },
+      ],
       speed: 1,
       seed: 7,
     });
@@ -181,7 +197,11 @@ describe('web console in a real browser', () => {
     await page.fill('[data-testid=response-target]', 'web-01');
     await page.keyboard.press('Escape');
     await page.click('[data-testid=response-submit]');
-    await expectEventually(async () => expect((await teamState(trainee, exId)).responses.map((r) => [r.action, r.target])).toContainEqual(['isolate-host', 'web-01']), 5000, 100);
+    await expectEventually(
+      async () => expect((await teamState(trainee, exId)).responses.map((r) => [r.action, r.target])).toContainEqual(['isolate-host', 'web-01']),
+      5000,
+      100,
+    );
     await shot(page, 'vi-console-alerts');
 
     await page.click('[data-testid=tab-board]');
@@ -230,7 +250,7 @@ describe('web console in a real browser', () => {
     await context.close();
   });
 
-  it('trainee: a teammate\'s burst of actions refreshes the console at most once a second, and it ends current', async () => {
+  it("trainee: a teammate's burst of actions refreshes the console at most once a second, and it ends current", async () => {
     const created = await api<ExerciseDto>(app.baseUrl, instructorToken, 'POST', '/exercises', {
       scenarioVersionId: await flagshipVersionId(),
       teams: [{ name: 'Đội Lam', memberIds: [ids.trainee1, ids.trainee3] }],
@@ -258,11 +278,22 @@ describe('web console in a real browser', () => {
     // console in a team:actions batch; refetching the team state on each was 30 requests.
     const started = Date.now();
     for (let i = 0; i < 30; i++) {
-      const note = await api(app.baseUrl, teammate, 'POST', `/exercises/${exId}/actions`, { actionId: crypto.randomUUID(), exerciseId: exId, type: 'alert.note', alertId: ref('ws-fim-new-phtml'), text: `ghi chú ${i}` });
+      const note = await api(app.baseUrl, teammate, 'POST', `/exercises/${exId}/actions`, {
+        actionId: crypto.randomUUID(),
+        exerciseId: exId,
+        type: 'alert.note',
+        alertId: ref('ws-fim-new-phtml'),
+        text: `ghi chú ${i}`,
+      });
       expect(note.status).toBeLessThan(300);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const take = await api(app.baseUrl, teammate, 'POST', `/exercises/${exId}/actions`, { actionId: crypto.randomUUID(), exerciseId: exId, type: 'alert.acknowledge', alertId: ref('ws-av-webshell') });
+    const take = await api(app.baseUrl, teammate, 'POST', `/exercises/${exId}/actions`, {
+      actionId: crypto.randomUUID(),
+      exerciseId: exId,
+      type: 'alert.acknowledge',
+      alertId: ref('ws-av-webshell'),
+    });
     expect(take.status).toBeLessThan(300);
     const elapsedMs = Date.now() - started;
     // The teammate's last action shows (after at most one throttle interval) ...
@@ -311,16 +342,24 @@ describe('web console in a real browser', () => {
       // Trainees name alerts by the exercise's opaque references.
       const assessment = (await alertRefsOf(app, cockpitExerciseId))('l3-assessment-report');
       // It is due at T+0 but, like every scheduled alert, arrives up to 59 s later (delivery jitter).
-      await expectEventually(async () => {
-        const delivered = await api<{ events: Array<{ eventId: string }> }>(app.baseUrl, trainee, 'GET', `/exercises/${cockpitExerciseId}/events`);
-        expect(delivered.body.events.map((e) => e.eventId)).toContain(assessment);
-      }, 60_000, 250);
+      await expectEventually(
+        async () => {
+          const delivered = await api<{ events: Array<{ eventId: string }> }>(app.baseUrl, trainee, 'GET', `/exercises/${cockpitExerciseId}/events`);
+          expect(delivered.body.events.map((e) => e.eventId)).toContain(assessment);
+        },
+        60_000,
+        250,
+      );
       for (const action of [
         { type: 'alert.verdict', alertId: assessment, verdict: 'true-positive' },
         { type: 'alert.severity', alertId: assessment, severity: 'high' },
         { type: 'route', target: { alertId: assessment }, to: ['p-operator'] },
       ]) {
-        const ack = await api(app.baseUrl, trainee, 'POST', `/exercises/${cockpitExerciseId}/actions`, { ...action, actionId: crypto.randomUUID(), exerciseId: cockpitExerciseId });
+        const ack = await api(app.baseUrl, trainee, 'POST', `/exercises/${cockpitExerciseId}/actions`, {
+          ...action,
+          actionId: crypto.randomUUID(),
+          exerciseId: cockpitExerciseId,
+        });
         expect([ack.status, ack.body]).toEqual([200, expect.anything()]);
       }
       await expectEventually(async () => expect(await page.innerText('[data-testid=score-total]')).not.toBe(before), 10_000, 100);
@@ -412,7 +451,10 @@ describe('web console in a real browser', () => {
     await page.keyboard.type('Máy quét được phép của Sở');
     expect(await submit.isEnabled()).toBe(true);
     await submit.click();
-    await page.getByText(/Đã ghi nhận: Kết luận .*Cảnh báo nhầm/).first().waitFor();
+    await page
+      .getByText(/Đã ghi nhận: Kết luận .*Cảnh báo nhầm/)
+      .first()
+      .waitFor();
     await page.locator('[data-testid=current-verdict]', { hasText: 'Cảnh báo nhầm' }).waitFor();
     expect(await chosen(page, 'verdict-control')).toEqual([]);
     expect(await reason.inputValue()).toBe('');
@@ -432,17 +474,28 @@ describe('web console in a real browser', () => {
     await page.fill('[data-testid=response-target]', 'khong-co-may-nay');
     await page.keyboard.press('Escape');
     await page.click('[data-testid=response-submit]');
-    await page.getByText(/mã lỗi: VALIDATION_FAILED/).first().waitFor();
+    await page
+      .getByText(/mã lỗi: VALIDATION_FAILED/)
+      .first()
+      .waitFor();
     await page.fill('[data-testid=response-target]', 'web-01');
     await page.keyboard.press('Escape');
     await page.click('[data-testid=response-submit]');
-    await page.getByText(/Đã ghi nhận: Hành động ứng phó · Cô lập máy chủ → web-01/).first().waitFor();
+    await page
+      .getByText(/Đã ghi nhận: Hành động ứng phó · Cô lập máy chủ → web-01/)
+      .first()
+      .waitFor();
     expect(await page.inputValue('[data-testid=response-action]')).toBe('');
     expect(await page.inputValue('[data-testid=response-target]')).toBe('');
     expect((await teamState(trainee, exId)).responses.map((r) => [r.action, r.target])).toEqual([['isolate-host', 'web-01']]);
 
     // Ownership: a teammate's alert shows who owns it and locks verdict, severity and notes here.
-    const take = await api(app.baseUrl, teammate, 'POST', `/exercises/${exId}/actions`, { actionId: crypto.randomUUID(), exerciseId: exId, type: 'alert.acknowledge', alertId: third });
+    const take = await api(app.baseUrl, teammate, 'POST', `/exercises/${exId}/actions`, {
+      actionId: crypto.randomUUID(),
+      exerciseId: exId,
+      type: 'alert.acknowledge',
+      alertId: third,
+    });
     expect(take.status).toBeLessThan(300);
     await row(third).click();
     await page.locator('[data-testid=alert-owner][data-owner=other]').waitFor();
@@ -527,7 +580,19 @@ describe('web console in a real browser', () => {
 
     const page = cockpit.page;
     await page.locator('[data-testid=cockpit-ended]').waitFor();
-    for (const selector of ['control-pause', 'control-resume', 'control-finish', 'control-abort', 'speed-input', 'speed-apply', 'seek-time', 'seek-apply', 'seek-phase-apply', 'inject-send', 'overtime-switch']) {
+    for (const selector of [
+      'control-pause',
+      'control-resume',
+      'control-finish',
+      'control-abort',
+      'speed-input',
+      'speed-apply',
+      'seek-time',
+      'seek-apply',
+      'seek-phase-apply',
+      'inject-send',
+      'overtime-switch',
+    ]) {
       expect([selector, await page.locator(`[data-testid=${selector}]`).isDisabled()]).toEqual([selector, true]);
     }
     expect(await page.locator('[data-testid=inject-fieldset]').evaluate((el) => (el as HTMLFieldSetElement).disabled)).toBe(true);
@@ -573,7 +638,10 @@ describe('web console in a real browser', () => {
 
   for (const lang of ['vi', 'en'] as const) {
     it(`main screens in ${lang === 'vi' ? 'Vietnamese' : 'English'}`, async () => {
-      const words = lang === 'vi' ? { lobby: 'Bài diễn tập của tôi', library: 'Thư viện kịch bản', queue: 'Hàng đợi cảnh báo' } : { lobby: 'My exercises', library: 'Scenario library', queue: 'Alert queue' };
+      const words =
+        lang === 'vi'
+          ? { lobby: 'Bài diễn tập của tôi', library: 'Thư viện kịch bản', queue: 'Hàng đợi cảnh báo' }
+          : { lobby: 'My exercises', library: 'Scenario library', queue: 'Alert queue' };
       const { context, page } = await newPage(lang);
       await uiLogin(page, 'instructor');
       await page.getByRole('heading', { name: words.lobby }).waitFor();
@@ -626,7 +694,10 @@ describe('web console in a real browser', () => {
       .replace('  vi: Kịch bản kiểm thử tối thiểu', `  vi: "Kịch bản ${payloadImg}"`)
       .replace('  en: Minimal test scenario', `  en: "Scenario ${payloadScript}"`)
       .replace('title: { vi: Tải lên tệp thực thi, en: Executable upload }', `title: { vi: "${payloadImg} Tải lên", en: "${payloadScript} upload" }`)
-      .replace('description: { vi: WAF phát hiện tải lên tệp .php, en: WAF saw a .php upload }', `description: { vi: "${payloadScript} WAF ${payloadImg}", en: "${payloadImg}" }`);
+      .replace(
+        'description: { vi: WAF phát hiện tải lên tệp .php, en: WAF saw a .php upload }',
+        `description: { vi: "${payloadScript} WAF ${payloadImg}", en: "${payloadImg}" }`,
+      );
     expect(source).toContain('xss-probe');
 
     const { context, page } = await newPage('vi');

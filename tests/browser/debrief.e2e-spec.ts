@@ -125,7 +125,11 @@ describe('debrief pages in a real browser', () => {
     // Annotated in words: web-01 isolated some minutes after the file-integrity alert, with its window.
     const isolation = flagship.responses.find((r) => r.id === 'r-isolate-web01')!;
     const opening = flagship.timeline.find((a) => a.id === 'ws-fim-new-phtml')!;
-    expect(text).toMatch(new RegExp(`Cô lập máy chủ: [^\\n]* lúc T\\+\\d\\d:\\d\\d, \\d+ phút sau cảnh báo «${opening.title.vi.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}»; thời hạn là \\d+ phút`));
+    expect(text).toMatch(
+      new RegExp(
+        `Cô lập máy chủ: [^\\n]* lúc T\\+\\d\\d:\\d\\d, \\d+ phút sau cảnh báo «${opening.title.vi.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}»; thời hạn là \\d+ phút`,
+      ),
+    );
     expect(isolation.target).toBe('web-01');
     expect(text).toContain('quá hạn, không được điểm');
     // Scorer English and the forbidden word stay out of the Vietnamese page.
@@ -167,7 +171,7 @@ describe('debrief pages in a real browser', () => {
     await context.close();
   });
 
-  it('during the run: the instructor\'s hot-wash shows the figures so far; a trainee\'s review waits for the end', async () => {
+  it("during the run: the instructor's hot-wash shows the figures so far; a trainee's review waits for the end", async () => {
     const running = await api<ExerciseDto>(app.baseUrl, instructor, 'POST', '/exercises', {
       scenarioVersionId: (await api<ExerciseDto>(app.baseUrl, instructor, 'GET', `/exercises/${exerciseId}`)).body.scenarioVersionId,
       teams: [{ name: 'Đội Lục', memberIds: [(await userIds(app.baseUrl, await login(app.baseUrl, 'admin'))).trainee3] }],
@@ -189,7 +193,7 @@ describe('debrief pages in a real browser', () => {
     await trainee.context.close();
   });
 
-  it('instructor: opens the hot-wash from the cockpit and sees every team; a team\'s review from the cockpit', async () => {
+  it("instructor: opens the hot-wash from the cockpit and sees every team; a team's review from the cockpit", async () => {
     for (const lang of ['vi', 'en'] as const) {
       const { context, page } = await signedIn('instructor', lang);
       await page.goto(`${app.baseUrl}/exercises/${exerciseId}/cockpit`);

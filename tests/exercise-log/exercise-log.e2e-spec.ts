@@ -58,7 +58,10 @@ describe('ExerciseLogRepository', () => {
     const actionId = randomUUID();
     const body = { type: 'alert.acknowledge', alertId: ref('ws-fim-new-phtml'), actionId, exerciseId };
     let trainee = await login(base, 'trainee1');
-    await expectEventually(async () => expect((await api<ActionAck>(base, trainee, 'POST', `/exercises/${exerciseId}/actions`, body)).body).toMatchObject({ seq: 1, applied: true }), 10_000);
+    await expectEventually(
+      async () => expect((await api<ActionAck>(base, trainee, 'POST', `/exercises/${exerciseId}/actions`, body)).body).toMatchObject({ seq: 1, applied: true }),
+      10_000,
+    );
     expect(await rowsOf(actionId)).toBe(1);
 
     // The repository's reads agree with each other on what was written.
@@ -89,7 +92,10 @@ describe('ExerciseLogRepository', () => {
     const ordinal = (await again.journal(exerciseId)).length;
     await expect(
       serialTransaction(app!.get(DataSource), (manager) =>
-        again.append(manager, exerciseId, { journal: [{ ordinal, entry: entry!, userId: ids.trainee1!, wallMs: Date.now(), teamSeq: 2, detail: null }], events: [] }),
+        again.append(manager, exerciseId, {
+          journal: [{ ordinal, entry: entry!, userId: ids.trainee1!, wallMs: Date.now(), teamSeq: 2, detail: null }],
+          events: [],
+        }),
       ),
     ).rejects.toThrow(/UNIQUE/);
     expect(await rowsOf(actionId)).toBe(1);

@@ -28,7 +28,7 @@ describe('exercise briefing and team building', () => {
     expect((await api<{ error: { code: string } }>(t.baseUrl, trainee, 'GET', '/users')).body.error.code).toBe('FORBIDDEN');
   });
 
-  it('gives a trainee the organisers\' briefing and never the instructor\'s notes, the seed or the timeline size', async () => {
+  it("gives a trainee the organisers' briefing and never the instructor's notes, the seed or the timeline size", async () => {
     const users = (await api<{ items: Array<{ id: string; username: string }> }>(t.baseUrl, instructor, 'GET', '/users?limit=100')).body.items;
     const trainee1 = users.find((u) => u.username === 'trainee1')!.id;
     const scenarios = await api<Array<{ scenarioId: string; versionId: string }>>(t.baseUrl, instructor, 'GET', '/scenarios');
@@ -36,7 +36,11 @@ describe('exercise briefing and team building', () => {
     const source = parseScenario(readFileSync(join(__dirname, '..', '..', 'scenarios', 'ransomware-email.yaml')));
     if (!source.ok) throw new Error('bundled drill is invalid');
     const { scenario } = source;
-    const created = await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', { scenarioVersionId: versionId, teams: [{ name: 'A', memberIds: [trainee1] }], seed: 'seed-4242' });
+    const created = await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', {
+      scenarioVersionId: versionId,
+      teams: [{ name: 'A', memberIds: [trainee1] }],
+      seed: 'seed-4242',
+    });
     expect(created.status).toBe(201);
     // Instructors keep the seed (to replay a run); the trainee's view of the same exercise has none.
     expect(created.body.seed).toBe('seed-4242');
@@ -72,7 +76,11 @@ describe('exercise briefing and team building', () => {
     const versionId = scenarios.body.find((s) => s.scenarioId === 'portal-defacement')!.versionId;
     const names: Record<string, string[]> = {};
     for (const era of ['pre-2025', '2025'] as const) {
-      const exercise = await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', { scenarioVersionId: versionId, teams: [{ name: 'A', memberIds: [trainee1] }], era });
+      const exercise = await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', {
+        scenarioVersionId: versionId,
+        teams: [{ name: 'A', memberIds: [trainee1] }],
+        era,
+      });
       expect(exercise.status).toBe(201);
       const trainee = await login(t.baseUrl, 'trainee1');
       const briefing = await api<ScenarioBriefing>(t.baseUrl, trainee, 'GET', `/exercises/${exercise.body.id}/briefing`);

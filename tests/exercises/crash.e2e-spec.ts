@@ -134,7 +134,10 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
       const c = new StreamClient(baseUrl, token);
       clients.push(c);
       await c.connected();
-      const joined = await c.emit<{ teams: Array<{ teamId: string; replayedFromSeq: number; replayedToSeq: number }> }>('exercise:join', { exerciseId, lastSeq });
+      const joined = await c.emit<{ teams: Array<{ teamId: string; replayedFromSeq: number; replayedToSeq: number }> }>('exercise:join', {
+        exerciseId,
+        lastSeq,
+      });
       expect(joined.error).toBeUndefined();
       return c;
     };
@@ -155,9 +158,17 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
     const isInject = (e: Pick<StreamEvent, 'alert'>) => (e.alert as { title?: { en?: string } }).title?.en === INJECT_TITLE;
 
     for (const teamId of teams) await expectEventually(() => expect(before.get(teamId)!.seqs(teamId).length).toBeGreaterThanOrEqual(3), 30_000);
-    const firstAlert = before.get(teams[0])!.events.get(teams[0])!.find((e) => !isInject(e))!.eventId;
+    const firstAlert = before
+      .get(teams[0])!
+      .events.get(teams[0])!
+      .find((e) => !isInject(e))!.eventId;
     const actionId = randomUUID();
-    const acted = await api<Ack & { error?: { code: string } }>(baseUrl, trainee1, 'POST', `/exercises/${exerciseId}/actions`, { actionId, exerciseId, type: 'alert.acknowledge', alertId: firstAlert });
+    const acted = await api<Ack & { error?: { code: string } }>(baseUrl, trainee1, 'POST', `/exercises/${exerciseId}/actions`, {
+      actionId,
+      exerciseId,
+      type: 'alert.acknowledge',
+      alertId: firstAlert,
+    });
     // The triage API arrives with another change; without it this part is skipped.
     const triageAvailable = !(acted.status === 404 && acted.body?.error?.code === 'ROUTE_NOT_FOUND');
     if (triageAvailable) expect({ status: acted.status, body: acted.body }).toEqual({ status: 200, body: expect.objectContaining({ applied: true }) });
@@ -190,7 +201,11 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
     const after = new Map<string, StreamClient>();
     for (const teamId of teams) after.set(teamId, await connect(tokenOf[teamId]!, lastSeqAtKill.get(teamId)!));
     for (const teamId of teams) {
-      await expectEventually(() => expect(lastSeqAtKill.get(teamId)! + after.get(teamId)!.seqs(teamId).length).toBeGreaterThanOrEqual(EXPECTED_PER_TEAM), 60_000, 50);
+      await expectEventually(
+        () => expect(lastSeqAtKill.get(teamId)! + after.get(teamId)!.seqs(teamId).length).toBeGreaterThanOrEqual(EXPECTED_PER_TEAM),
+        60_000,
+        50,
+      );
     }
 
     const cockpit = instructor;
@@ -207,7 +222,12 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
 
       // Before the kill everything was live; what fell due while the server was down came as catch-up;
       // what fell due once it was back came live again.
-      expect(before.get(teamId)!.events.get(teamId)!.every((e) => !e.catchUp)).toBe(true);
+      expect(
+        before
+          .get(teamId)!
+          .events.get(teamId)!
+          .every((e) => !e.catchUp),
+      ).toBe(true);
       const dueWall = (e: LogEvent) => startWall + e.virtualMs / SPEED;
       const duringOutage = seen.filter((e) => !isInject(e) && dueWall(e) > killWall + 50 && dueWall(e) < respawnWall);
       expect(duringOutage.length).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / (15_000 / SPEED)) - 1);
@@ -224,11 +244,16 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
 
     // The journal survived: the next inject continues the numbering (a lost journal would restart
     // it and reuse the first inject's id) and lands right after the last seq.
-    const second = await api<{ eventId: string }>(baseUrl, instructor, 'POST', `/exercises/${exerciseId}/injects`, { injectId: 'inj-call', teamIds: [teams[1]] });
+    const second = await api<{ eventId: string }>(baseUrl, instructor, 'POST', `/exercises/${exerciseId}/injects`, {
+      injectId: 'inj-call',
+      teamIds: [teams[1]],
+    });
     expect(second.status).toBe(201);
     expect(second.body.eventId).not.toBe(inject.body.eventId);
     await expectEventually(async () => {
-      const tail = (await api<{ events: LogEvent[] }>(baseUrl, cockpit, 'GET', `/exercises/${exerciseId}/events?teamId=${teams[1]}&afterSeq=${EXPECTED_PER_TEAM}`)).body.events;
+      const tail = (
+        await api<{ events: LogEvent[] }>(baseUrl, cockpit, 'GET', `/exercises/${exerciseId}/events?teamId=${teams[1]}&afterSeq=${EXPECTED_PER_TEAM}`)
+      ).body.events;
       expect(tail.map((e) => [e.seq, isInject(e)])).toEqual([[EXPECTED_PER_TEAM + 1, true]]);
       expect(injectRefs.has(tail[0]!.eventId)).toBe(false);
     }, 20_000);
@@ -236,12 +261,26 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
     if (triageAvailable) {
       // An acknowledged action is durable: it is in the team's action log after the crash, and a
       // retry with its actionId is recognised (the original ack, applied:false), not applied again.
-      const logged = await api<{ actions: Array<{ actionId: string; seq: number; userId: string; action: { type: string; alertId?: string } }> }>(baseUrl, trainee1, 'GET', `/exercises/${exerciseId}/actions`);
+      const logged = await api<{ actions: Array<{ actionId: string; seq: number; userId: string; action: { type: string; alertId?: string } }> }>(
+        baseUrl,
+        trainee1,
+        'GET',
+        `/exercises/${exerciseId}/actions`,
+      );
       expect(logged.status).toBe(200);
       expect(logged.body.actions.filter((a) => a.actionId === actionId)).toEqual([
-        expect.objectContaining({ seq: acted.body.seq, userId: ids.trainee1, action: expect.objectContaining({ type: 'alert.acknowledge', alertId: firstAlert }) }),
+        expect.objectContaining({
+          seq: acted.body.seq,
+          userId: ids.trainee1,
+          action: expect.objectContaining({ type: 'alert.acknowledge', alertId: firstAlert }),
+        }),
       ]);
-      const retry = await api<Ack>(baseUrl, trainee1, 'POST', `/exercises/${exerciseId}/actions`, { actionId, exerciseId, type: 'alert.acknowledge', alertId: firstAlert });
+      const retry = await api<Ack>(baseUrl, trainee1, 'POST', `/exercises/${exerciseId}/actions`, {
+        actionId,
+        exerciseId,
+        type: 'alert.acknowledge',
+        alertId: firstAlert,
+      });
       expect(retry.status).toBe(200);
       expect(retry.body).toMatchObject({ actionId, seq: acted.body.seq, virtualMs: acted.body.virtualMs, applied: false });
       const state = await api<Record<string, unknown>>(baseUrl, trainee1, 'GET', `/exercises/${exerciseId}/actions`);

@@ -108,7 +108,12 @@ describe('the end of an exercise', () => {
     const view = await api<ExerciseDto>(t.baseUrl, trainee1, 'GET', `/exercises/${exercise.id}`);
     expect(view.body.status).toBe('finished');
     expect(view.body.clock).toMatchObject({ status: 'finished', virtualMs: DURATION_MS, endReason: 'duration', allowOvertime: false });
-    const transitions = await api<Array<{ from: string; to: string; byUserId: string | null; atVirtualMs: number }>>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/transitions`);
+    const transitions = await api<Array<{ from: string; to: string; byUserId: string | null; atVirtualMs: number }>>(
+      t.baseUrl,
+      instructor,
+      'GET',
+      `/exercises/${exercise.id}/transitions`,
+    );
     expect(transitions.body.at(-1)).toMatchObject({ from: 'running', to: 'finished', byUserId: null, atVirtualMs: DURATION_MS });
     const audit = await api<{ items: Array<{ action: string; actorId: string | null; targetId: string; after: { endReason?: string; virtualMs?: number } }> }>(
       t.baseUrl,
@@ -126,16 +131,25 @@ describe('the end of an exercise', () => {
     // Final scores are stored as when an instructor finishes.
     const db = t.app.get(DataSource);
     await expectEventually(async () => {
-      const rows = (await db.query('SELECT team_id, current FROM exercise_scores WHERE exercise_id = ?', [exercise.id])) as Array<{ team_id: string; current: number }>;
+      const rows = (await db.query('SELECT team_id, current FROM exercise_scores WHERE exercise_id = ?', [exercise.id])) as Array<{
+        team_id: string;
+        current: number;
+      }>;
       expect(new Set(rows.filter((r) => Number(r.current) === 1).map((r) => r.team_id))).toEqual(new Set(exercise.teams.map((team) => team.id)));
     }, 10_000);
 
     // Over: every control and every action is refused.
-    for (const op of ['pause', 'resume', 'finish', 'abort']) expect((await post<ErrorBody>(instructor, `/exercises/${exercise.id}/${op}`)).body.error.code).toBe('EXERCISE_FINISHED');
+    for (const op of ['pause', 'resume', 'finish', 'abort'])
+      expect((await post<ErrorBody>(instructor, `/exercises/${exercise.id}/${op}`)).body.error.code).toBe('EXERCISE_FINISHED');
     expect((await post<ErrorBody>(instructor, `/exercises/${exercise.id}/speed`, { speed: 2 })).body.error.code).toBe('EXERCISE_FINISHED');
     expect((await post<ErrorBody>(instructor, `/exercises/${exercise.id}/overtime`, { allowOvertime: true })).body.error.code).toBe('EXERCISE_FINISHED');
     const alertId = streams[0]!.events.get(exercise.teams[0]!.id)![0]!.eventId;
-    const act = await post<ErrorBody>(trainee1, `/exercises/${exercise.id}/actions`, { actionId: randomUUID(), exerciseId: exercise.id, type: 'alert.acknowledge', alertId });
+    const act = await post<ErrorBody>(trainee1, `/exercises/${exercise.id}/actions`, {
+      actionId: randomUUID(),
+      exerciseId: exercise.id,
+      type: 'alert.acknowledge',
+      alertId,
+    });
     expect(act.body.error.code).toBe('EXERCISE_FINISHED');
 
     // Nobody got the end twice.
@@ -250,12 +264,24 @@ describe('a restart after the end was due', () => {
       const view = await api<ExerciseDto>(server.baseUrl, token, 'GET', `/exercises/${exerciseId}`);
       expect(view.body.status).toBe('finished');
       expect(view.body.clock).toMatchObject({ status: 'finished', virtualMs: DURATION_MS, endReason: 'duration' });
-      const transitions = await api<Array<{ to: string; byUserId: string | null; atWall: string; atVirtualMs: number }>>(server.baseUrl, token, 'GET', `/exercises/${exerciseId}/transitions`);
+      const transitions = await api<Array<{ to: string; byUserId: string | null; atWall: string; atVirtualMs: number }>>(
+        server.baseUrl,
+        token,
+        'GET',
+        `/exercises/${exerciseId}/transitions`,
+      );
       const end = transitions.body.at(-1)!;
       expect(end).toMatchObject({ to: 'finished', byUserId: null, atVirtualMs: DURATION_MS });
       // Recorded at the instant the duration was reached, while the server was down.
       expect(Math.abs(Date.parse(end.atWall) - dueWallMs)).toBeLessThan(50);
-      const events = (await api<{ events: Array<{ virtualMs: number }> }>(server.baseUrl, token, 'GET', `/exercises/${exerciseId}/events?teamId=${created.body.teams[0]!.id}&limit=5000`)).body.events;
+      const events = (
+        await api<{ events: Array<{ virtualMs: number }> }>(
+          server.baseUrl,
+          token,
+          'GET',
+          `/exercises/${exerciseId}/events?teamId=${created.body.teams[0]!.id}&limit=5000`,
+        )
+      ).body.events;
       expect(Math.max(...events.map((e) => e.virtualMs))).toBeLessThanOrEqual(DURATION_MS);
       const db = server.app.get(DataSource);
       await expectEventually(async () => {

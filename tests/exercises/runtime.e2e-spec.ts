@@ -109,7 +109,10 @@ describe('exercise runtime over REST and socket.io', () => {
     const had = a1.seqs(teamA);
     await expectEventually(() => expect(a2.lastSeq(teamA)).toBeGreaterThan(had[had.length - 1]! + 2), 10_000);
     const back = await client(tokens.trainee1!);
-    const rejoin = await back.emit<{ teams: Array<{ replayedFromSeq: number; replayedToSeq: number }> }>('exercise:join', { exerciseId: exercise.id, lastSeq: had[had.length - 1] });
+    const rejoin = await back.emit<{ teams: Array<{ replayedFromSeq: number; replayedToSeq: number }> }>('exercise:join', {
+      exerciseId: exercise.id,
+      lastSeq: had[had.length - 1],
+    });
     expect(rejoin.data?.teams[0]?.replayedFromSeq).toBe(had[had.length - 1]);
     await expectEventually(() => expect(back.lastSeq(teamA)).toBeGreaterThanOrEqual(a2.lastSeq(teamA)), 10_000);
     expectContiguous([...had, ...back.seqs(teamA)]);
@@ -121,7 +124,13 @@ describe('exercise runtime over REST and socket.io', () => {
     await expectEventually(() => expect(cockpit.seqs(teamB).length).toBeGreaterThan(0));
     // Events carry seq, virtual time and the wall time they were scheduled for; never the answer key.
     const sample = a2.events.get(teamA)![0]!;
-    expect(sample).toMatchObject({ seq: 1, eventId: ref('s-001'), virtualMs: 15_000 + deliveryJitterMs(42, 's-001'), catchUp: false, alert: { id: ref('s-001') } });
+    expect(sample).toMatchObject({
+      seq: 1,
+      eventId: ref('s-001'),
+      virtualMs: 15_000 + deliveryJitterMs(42, 's-001'),
+      catchUp: false,
+      alert: { id: ref('s-001') },
+    });
     // Where an event came from (timeline, noise, inject) would name its verdict.
     expect(sample).not.toHaveProperty('origin');
     expect(sample.scheduledWallMs).toBeGreaterThan(0);
@@ -135,7 +144,8 @@ describe('exercise runtime over REST and socket.io', () => {
     const paused = await api<{ status: string; virtualMs: number }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/pause`);
     expect(paused.body.status).toBe('paused');
     await expectEventually(() => expect(watcher.clocks.at(-1)?.status).toBe('paused'));
-    const countAtPause = (await api<{ events: unknown[] }>(t.baseUrl, tokens.trainee2!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events.length;
+    const countAtPause = (await api<{ events: unknown[] }>(t.baseUrl, tokens.trainee2!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events
+      .length;
     await new Promise((resolve) => setTimeout(resolve, 600)); // at 100× this is a minute of virtual time
     const countLater = (await api<{ events: unknown[] }>(t.baseUrl, tokens.trainee2!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events.length;
     expect(countLater).toBe(countAtPause);
@@ -145,7 +155,9 @@ describe('exercise runtime over REST and socket.io', () => {
     const slower = await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee2!, 'POST', `/exercises/${exercise.id}/speed`, { speed: 50 });
     expect(slower.body.error.code).toBe('FORBIDDEN');
     expect((await api<{ speed: number }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/speed`, { speed: 50 })).body.speed).toBe(50);
-    expect((await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/speed`, { speed: 500 })).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/speed`, { speed: 500 })).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
     await expectEventually(() => expect(watcher.clocks.at(-1)?.speed).toBe(50));
 
     // The watcher may have had live events before the pause: wait for one after the resume.
@@ -154,7 +166,14 @@ describe('exercise runtime over REST and socket.io', () => {
     expect(resumed.body).toMatchObject({ status: 'running', virtualMs: paused.body.virtualMs });
     await expectEventually(() => expect(watcher.seqs(teamA).length).toBeGreaterThan(seenBeforeResume), 10_000);
     // Delivered on time: every event's virtual time was due when it was scheduled.
-    const after = (await api<{ events: Array<{ seq: number; virtualMs: number; catchUp: boolean }> }>(t.baseUrl, tokens.trainee2!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events;
+    const after = (
+      await api<{ events: Array<{ seq: number; virtualMs: number; catchUp: boolean }> }>(
+        t.baseUrl,
+        tokens.trainee2!,
+        'GET',
+        `/exercises/${exercise.id}/events?limit=5000`,
+      )
+    ).body.events;
     expect(after.length).toBeGreaterThan(countAtPause);
     expect(after.every((e) => !e.catchUp)).toBe(true);
   });
@@ -168,34 +187,61 @@ describe('exercise runtime over REST and socket.io', () => {
     expect(seek.body.virtualMs).toBeGreaterThanOrEqual(target);
     const back = await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 0 });
     expect(back.body.error.code).toBe('SEEK_BACKWARDS');
-    const events = (await api<{ events: Array<{ eventId: string; catchUp: boolean }> }>(t.baseUrl, tokens.trainee3!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events;
+    const events = (
+      await api<{ events: Array<{ eventId: string; catchUp: boolean }> }>(t.baseUrl, tokens.trainee3!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)
+    ).body.events;
     expect(events.some((e) => e.catchUp)).toBe(true);
 
-    const inject = await api<{ eventId: string }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/injects`, { injectId: 'inj-call', teamIds: [teamB] });
+    const inject = await api<{ eventId: string }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/injects`, {
+      injectId: 'inj-call',
+      teamIds: [teamB],
+    });
     expect(inject.status).toBe(201);
     await expectEventually(async () => {
-      const list = (await api<{ events: Array<{ eventId: string }> }>(t.baseUrl, tokens.trainee3!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events;
+      const list = (await api<{ events: Array<{ eventId: string }> }>(t.baseUrl, tokens.trainee3!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body
+        .events;
       expect(list.some((e) => e.eventId === inject.body.eventId)).toBe(true);
     });
     // The log keeps it as an inject; the instructor and the team see the same reference.
-    const logged = (await t.app.get(DataSource).query('SELECT event_id FROM exercise_events WHERE exercise_id = ? AND team_id = ? AND origin = ?', [exercise.id, teamB, 'inject'])) as Array<{ event_id: string }>;
+    const logged = (await t.app
+      .get(DataSource)
+      .query('SELECT event_id FROM exercise_events WHERE exercise_id = ? AND team_id = ? AND origin = ?', [exercise.id, teamB, 'inject'])) as Array<{
+      event_id: string;
+    }>;
     expect(logged.map((r) => ref(r.event_id))).toEqual([inject.body.eventId]);
-    const other = (await api<{ events: Array<{ eventId: string }> }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body.events;
+    const other = (await api<{ events: Array<{ eventId: string }> }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/events?limit=5000`)).body
+      .events;
     expect(other.some((e) => e.eventId === inject.body.eventId)).toBe(false);
-    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/events?teamId=${teamB}`)).body.error.code).toBe('NOT_TEAM_MEMBER');
+    expect(
+      (await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/events?teamId=${teamB}`)).body.error.code,
+    ).toBe('NOT_TEAM_MEMBER');
     // The organisation's reviewer reads any team's log over REST (docs/exercises.md); another province's does not see the exercise.
-    const reviewerRead = await api<{ teamId: string; events: Array<{ eventId: string }> }>(t.baseUrl, await login(t.baseUrl, 'reviewer'), 'GET', `/exercises/${exercise.id}/events?teamId=${teamB}&limit=5000`);
+    const reviewerRead = await api<{ teamId: string; events: Array<{ eventId: string }> }>(
+      t.baseUrl,
+      await login(t.baseUrl, 'reviewer'),
+      'GET',
+      `/exercises/${exercise.id}/events?teamId=${teamB}&limit=5000`,
+    );
     expect(reviewerRead.status).toBe(200);
     expect(reviewerRead.body.events.map((e) => e.eventId)).toContain(inject.body.eventId);
-    const foreignReviewer = await api<{ error: { code: string } }>(t.baseUrl, await login(t.baseUrl, 'reviewer2'), 'GET', `/exercises/${exercise.id}/events?teamId=${teamB}`);
+    const foreignReviewer = await api<{ error: { code: string } }>(
+      t.baseUrl,
+      await login(t.baseUrl, 'reviewer2'),
+      'GET',
+      `/exercises/${exercise.id}/events?teamId=${teamB}`,
+    );
     expect(foreignReviewer.body.error.code).toBe('EXERCISE_NOT_FOUND');
 
     const finished = await api<{ status: string }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/finish`);
     expect(finished.body.status).toBe('finished');
-    expect((await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/resume`)).body.error.code).toBe('EXERCISE_FINISHED');
+    expect((await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/resume`)).body.error.code).toBe(
+      'EXERCISE_FINISHED',
+    );
     const transitions = await api<Array<{ from: string; to: string; byUserId: string }>>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/transitions`);
     expect(transitions.body.map((x) => `${x.from}>${x.to}`)).toEqual(['draft>running', 'running>paused', 'paused>running', 'running>finished']);
     const audit = await api<{ items: Array<{ action: string }> }>(t.baseUrl, instructor, 'GET', '/audit?limit=100');
-    expect(audit.body.items.map((i) => i.action)).toEqual(expect.arrayContaining(['exercise.create', 'exercise.start', 'exercise.pause', 'exercise.speed', 'exercise.seek', 'exercise.inject', 'exercise.finish']));
+    expect(audit.body.items.map((i) => i.action)).toEqual(
+      expect.arrayContaining(['exercise.create', 'exercise.start', 'exercise.pause', 'exercise.speed', 'exercise.seek', 'exercise.inject', 'exercise.finish']),
+    );
   });
 });

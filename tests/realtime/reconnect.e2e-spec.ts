@@ -22,7 +22,14 @@ class RejoiningClient {
     private readonly exerciseId: string,
     private readonly perTeam: boolean,
   ) {
-    this.socket = io(`${baseUrl}/exercises`, { transports: ['websocket'], auth: { token }, reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 50, forceNew: true });
+    this.socket = io(`${baseUrl}/exercises`, {
+      transports: ['websocket'],
+      auth: { token },
+      reconnection: true,
+      reconnectionDelay: 20,
+      reconnectionDelayMax: 50,
+      forceNew: true,
+    });
     this.socket.on('exercise:events', (batch) => this.events.set(batch.teamId, [...(this.events.get(batch.teamId) ?? []), ...batch.events.map((e) => e.seq)]));
     this.socket.on('team:actions', (messages) => {
       for (const m of messages) this.actions.set(m.teamId, [...(this.actions.get(m.teamId) ?? []), m.action.seq]);
@@ -100,12 +107,16 @@ describe('reconnects lose nothing', () => {
   });
 
   const act = async (body: Record<string, unknown>): Promise<number> => {
-    const response = await api<{ seq: number; applied: boolean }>(t.baseUrl, tokens.trainee2!, 'POST', `/exercises/${exercise.id}/actions`, { actionId: randomUUID(), exerciseId: exercise.id, ...body });
+    const response = await api<{ seq: number; applied: boolean }>(t.baseUrl, tokens.trainee2!, 'POST', `/exercises/${exercise.id}/actions`, {
+      actionId: randomUUID(),
+      exerciseId: exercise.id,
+      ...body,
+    });
     expect({ status: response.status, applied: response.body.applied }).toEqual({ status: 200, applied: true });
     return response.body.seq;
   };
 
-  it('replays a teammate\'s actions missed while the socket was down: every committed seq exactly once, in order', async () => {
+  it("replays a teammate's actions missed while the socket was down: every committed seq exactly once, in order", async () => {
     const teamA = exercise.teams[0]!.id;
     const trainee = new RejoiningClient(t.baseUrl, tokens.trainee1!, exercise.id, false);
     const cockpit = new RejoiningClient(t.baseUrl, instructor, exercise.id, true);
@@ -137,7 +148,12 @@ describe('reconnects lose nothing', () => {
   it('replays once when one socket sends two joins at once', async () => {
     const teamA = exercise.teams[0]!.id;
     await act({ type: 'alert.note', alertId: alertRef, text: 'thêm một ghi chú' });
-    const socket: ClientSocket = io(`${t.baseUrl}/exercises`, { transports: ['websocket'], auth: { token: tokens.trainee1! }, reconnection: false, forceNew: true });
+    const socket: ClientSocket = io(`${t.baseUrl}/exercises`, {
+      transports: ['websocket'],
+      auth: { token: tokens.trainee1! },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(socket);
     const events: number[] = [];
     const actions: number[] = [];
@@ -146,10 +162,13 @@ describe('reconnects lose nothing', () => {
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     const join = () =>
       new Promise<{ teams: Array<{ replayedFromSeq: number; replayedToSeq: number }> }>((resolve, reject) =>
-        socket.emit('exercise:join', { exerciseId: exercise.id, lastSeq: 0, lastActionSeq: 0 }, (result) => ('data' in result ? resolve(result.data) : reject(new Error(result.error.code)))),
+        socket.emit('exercise:join', { exerciseId: exercise.id, lastSeq: 0, lastActionSeq: 0 }, (result) =>
+          'data' in result ? resolve(result.data) : reject(new Error(result.error.code)),
+        ),
       );
     const [first, second] = await Promise.all([join(), join()]);
-    const committed = (await api<{ actions: unknown[] }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/actions?teamId=${teamA}&limit=1000`)).body.actions.length;
+    const committed = (await api<{ actions: unknown[] }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/actions?teamId=${teamA}&limit=1000`))
+      .body.actions.length;
     expect(committed).toBeGreaterThan(40);
     expect(actions).toEqual(range(committed));
     expect(events).toEqual(range(events.length));

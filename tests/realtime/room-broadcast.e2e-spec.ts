@@ -52,7 +52,12 @@ describe('room broadcasts', () => {
     const bus = t.app.get(ExerciseBus);
     const namespace = (t.app.get(ExercisesGateway) as unknown as { server: Namespace }).server;
     const publish = (marker: number) =>
-      bus.publish({ type: 'scores', exerciseId: exercise.id, instructor: { marker } as unknown as ScoreboardView, teams: [{ teamId, view: { marker } as unknown as ScoreboardView }] });
+      bus.publish({
+        type: 'scores',
+        exerciseId: exercise.id,
+        instructor: { marker } as unknown as ScoreboardView,
+        teams: [{ teamId, view: { marker } as unknown as ScoreboardView }],
+      });
 
     // Published while both are in the room: both get it, though the leaver leaves right after.
     publish(1);

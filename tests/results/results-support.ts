@@ -13,7 +13,11 @@ import { api } from '../support/api';
 export const SCENARIOS_DIR = join(__dirname, '..', '..', 'scenarios');
 
 /** The solver's action log for one bundled scenario (same engine, same seed as the exercise). */
-export function solverActions(scenarioName: string, solver: SolverName, seed: number): { actions: readonly ScoringAction[]; total: number; durationMs: number } {
+export function solverActions(
+  scenarioName: string,
+  solver: SolverName,
+  seed: number,
+): { actions: readonly ScoringAction[]; total: number; durationMs: number } {
   const parsed = parseScenario(readFileSync(join(SCENARIOS_DIR, `${scenarioName}.yaml`), 'utf8'));
   if (!parsed.ok) throw new Error(`${scenarioName} does not parse`);
   const result = simulate({ scenario: parsed.scenario, solver, seed });
@@ -43,7 +47,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * references, so `ref` (see alertRefsOf in tests/support/test-app.ts) renames them before posting.
  * Returns the number of actions the server refused (expected 0).
  */
-export async function play(baseUrl: string, instructor: string, exercise: ExerciseDto, teams: readonly PlayingTeam[], durationMs: number, ref: (eventId: string) => string): Promise<{ refused: string[] }> {
+export async function play(
+  baseUrl: string,
+  instructor: string,
+  exercise: ExerciseDto,
+  teams: readonly PlayingTeam[],
+  durationMs: number,
+  ref: (eventId: string) => string,
+): Promise<{ refused: string[] }> {
   const refused: string[] = [];
   let clockMs = 0;
   const seek = async (virtualMs: number) => {
@@ -51,7 +62,8 @@ export async function play(baseUrl: string, instructor: string, exercise: Exerci
     if (target <= clockMs) return;
     const response = await api<{ virtualMs: number }>(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: target });
     if (response.status === 200) clockMs = Math.max(clockMs, response.body.virtualMs);
-    else if ((response.body as { error?: { code?: string } }).error?.code !== 'SEEK_BACKWARDS') throw new Error(`seek: ${response.status} ${JSON.stringify(response.body)}`);
+    else if ((response.body as { error?: { code?: string } }).error?.code !== 'SEEK_BACKWARDS')
+      throw new Error(`seek: ${response.status} ${JSON.stringify(response.body)}`);
   };
   const times = [...new Set(teams.flatMap((t) => t.actions.map((a) => a.virtualMs)))].sort((a, b) => a - b);
   const rr = new Map<string, number>();

@@ -50,19 +50,43 @@ describe('results for reviewers (e2e)', () => {
     const orgs = (await api<Array<{ code: string; units: Unit[] }>>(t.baseUrl, admin, 'GET', '/orgs')).body;
     units = Object.fromEntries(orgs.find((o) => o.code === 'lam-son')!.units.map((u) => [u.code, u]));
     // More players, so teams span units (a team's unit is its members' majority unit).
-    for (const [username, unit] of [['ca2', 'cong-an'], ['ca3', 'cong-an'], ['ca4', 'cong-an'], ['tt2', 'so-tttt'], ['tt3', 'so-tttt'], ['tt4', 'so-tttt'], ['tt5', 'so-tttt']] as const) {
-      const created = await createAccount(t.baseUrl, admin, { username, displayName: `Học viên ${username} – ${units[unit]!.name}`, password: 'socdrill-demo', unitId: units[unit]!.id, roles: ['trainee'] });
+    for (const [username, unit] of [
+      ['ca2', 'cong-an'],
+      ['ca3', 'cong-an'],
+      ['ca4', 'cong-an'],
+      ['tt2', 'so-tttt'],
+      ['tt3', 'so-tttt'],
+      ['tt4', 'so-tttt'],
+      ['tt5', 'so-tttt'],
+    ] as const) {
+      const created = await createAccount(t.baseUrl, admin, {
+        username,
+        displayName: `Học viên ${username} – ${units[unit]!.name}`,
+        password: 'socdrill-demo',
+        unitId: units[unit]!.id,
+        roles: ['trainee'],
+      });
       expect(created.status).toBe(201);
     }
     const users = (await api<{ items: Array<{ id: string; username: string }> }>(t.baseUrl, admin, 'GET', '/users?limit=100')).body.items;
     ids = Object.fromEntries(users.map((u) => [u.username, u.id]));
     tokens = Object.fromEntries(
-      await Promise.all(['instructor', 'reviewer', 'reviewer2', 'trainee1', 'trainee2', 'trainee4', 'ca2', 'ca3', 'ca4', 'tt2', 'tt3', 'tt4', 'tt5'].map(async (u) => [u, await login(t.baseUrl, u)] as const)),
+      await Promise.all(
+        ['instructor', 'reviewer', 'reviewer2', 'trainee1', 'trainee2', 'trainee4', 'ca2', 'ca3', 'ca4', 'tt2', 'tt3', 'tt4', 'tt5'].map(
+          async (u) => [u, await login(t.baseUrl, u)] as const,
+        ),
+      ),
     );
     const scenarios = (await get<Array<{ scenarioId: string; versionId: string }>>(tokens.instructor!, '/scenarios')).body;
     const version = (id: string) => scenarios.find((s) => s.scenarioId === id)!.versionId;
     const create = async (scenarioId: string, seed: number, title: string, teams: Array<{ name: string; memberIds: string[] }>) => {
-      const response = await api<ExerciseDto>(t.baseUrl, tokens.instructor!, 'POST', '/exercises', { scenarioVersionId: version(scenarioId), title, teams, seed, speed: 0.25 });
+      const response = await api<ExerciseDto>(t.baseUrl, tokens.instructor!, 'POST', '/exercises', {
+        scenarioVersionId: version(scenarioId),
+        title,
+        teams,
+        seed,
+        speed: 0.25,
+      });
       expect(response.status).toBe(201);
       return response.body;
     };
@@ -85,14 +109,28 @@ describe('results for reviewers (e2e)', () => {
     await startExercise(t.baseUrl, tokens.instructor!, exA);
     await startExercise(t.baseUrl, tokens.instructor!, exB);
     const played = await Promise.all([
-      play(t.baseUrl, tokens.instructor!, exA, [
-        { teamId: exA.teams[0]!.id, tokens: [tokens.trainee1!, tokens.ca2!, tokens.tt3!], actions: perfectA.actions },
-        { teamId: exA.teams[1]!.id, tokens: [tokens.trainee2!, tokens.tt2!], actions: naiveA.actions },
-      ], perfectA.durationMs, await alertRefsOf(t, exA.id)),
-      play(t.baseUrl, tokens.instructor!, exB, [
-        { teamId: exB.teams[0]!.id, tokens: [tokens.ca3!, tokens.ca4!], actions: naiveB.actions },
-        { teamId: exB.teams[1]!.id, tokens: [tokens.tt4!, tokens.tt5!], actions: perfectB.actions },
-      ], perfectB.durationMs, await alertRefsOf(t, exB.id)),
+      play(
+        t.baseUrl,
+        tokens.instructor!,
+        exA,
+        [
+          { teamId: exA.teams[0]!.id, tokens: [tokens.trainee1!, tokens.ca2!, tokens.tt3!], actions: perfectA.actions },
+          { teamId: exA.teams[1]!.id, tokens: [tokens.trainee2!, tokens.tt2!], actions: naiveA.actions },
+        ],
+        perfectA.durationMs,
+        await alertRefsOf(t, exA.id),
+      ),
+      play(
+        t.baseUrl,
+        tokens.instructor!,
+        exB,
+        [
+          { teamId: exB.teams[0]!.id, tokens: [tokens.ca3!, tokens.ca4!], actions: naiveB.actions },
+          { teamId: exB.teams[1]!.id, tokens: [tokens.tt4!, tokens.tt5!], actions: perfectB.actions },
+        ],
+        perfectB.durationMs,
+        await alertRefsOf(t, exB.id),
+      ),
     ]);
     refused.push(...played.flatMap((p) => p.refused));
 
@@ -112,7 +150,7 @@ describe('results for reviewers (e2e)', () => {
     metrics: score.metrics,
   });
 
-  it('every solver action was accepted by the real API, and the solvers\' teams score as expected', async () => {
+  it("every solver action was accepted by the real API, and the solvers' teams score as expected", async () => {
     expect(refused).toEqual([]);
     const a = await scoring.exerciseScores(exA.id);
     const byName = new Map(a.teams.map((x) => [x.teamName, x.score.total]));
@@ -133,7 +171,9 @@ describe('results for reviewers (e2e)', () => {
     expect(c!.status).toBe('draft');
     expect(c!.scores).toBeNull();
     const scoresA = await scoring.exerciseScores(exA.id, { detail: 'totals' });
-    expect(a!.scores!.teams.map((x) => [x.teamId, x.rank, x.total, x.index])).toEqual(scoresA.teams.map((x) => [x.teamId, x.rank, x.score.total, x.score.index]));
+    expect(a!.scores!.teams.map((x) => [x.teamId, x.rank, x.total, x.index])).toEqual(
+      scoresA.teams.map((x) => [x.teamId, x.rank, x.score.total, x.score.index]),
+    );
     // The period filter works on the date the exercise was held.
     expect((await get<ExerciseList>(tokens.reviewer!, '/results/exercises?to=2000-01-01')).body.exercises).toEqual([]);
     // Instructors of the organisation read the same; trainees may not.
@@ -141,7 +181,7 @@ describe('results for reviewers (e2e)', () => {
     expect((await get<{ error: { code: string } }>(tokens.trainee1!, '/results/exercises')).body.error.code).toBe('FORBIDDEN');
   });
 
-  it('the exercise ranking shows exactly ExerciseScoresService\'s figures, the team\'s majority unit and review links that work', async () => {
+  it("the exercise ranking shows exactly ExerciseScoresService's figures, the team's majority unit and review links that work", async () => {
     for (const exercise of [exA, exB]) {
       const results = await get<ExerciseResults>(tokens.reviewer!, `/results/exercises/${exercise.id}`);
       expect(results.status).toBe(200);
@@ -150,9 +190,13 @@ describe('results for reviewers (e2e)', () => {
       for (const team of results.body.teams) {
         const truth = expected.teams.find((x) => x.teamId === team.teamId)!;
         expect(team.rank).toBe(truth.rank);
-        expect({ total: team.total, index: team.index, maxScore: team.maxScore, components: Object.fromEntries(Object.entries(team.components).map(([k, c]) => [k, { score: c.score, max: c.max }])), metrics: team.metrics }).toEqual(
-          figures(truth.score),
-        );
+        expect({
+          total: team.total,
+          index: team.index,
+          maxScore: team.maxScore,
+          components: Object.fromEntries(Object.entries(team.components).map(([k, c]) => [k, { score: c.score, max: c.max }])),
+          metrics: team.metrics,
+        }).toEqual(figures(truth.score));
         for (const [k, c] of Object.entries(team.components)) {
           const comp = truth.score.components[k as keyof TeamScore['components']];
           expect(c.index).toBe(comp.applicable && comp.effectiveWeight > 0 ? Math.round((comp.score / comp.effectiveWeight) * 10_000) / 10_000 : null);
@@ -165,7 +209,10 @@ describe('results for reviewers (e2e)', () => {
     expect(unitOf('Đội Công an tỉnh')).toBe('cong-an'); // 2 of 3 members
     expect(unitOf('Đội Sở TT&TT')).toBe('so-tttt');
     expect(unitOf(TRICKY_TEAM)).toBe('so-y-te');
-    expect(a.teams.find((x) => x.teamName === 'Đội Công an tỉnh')!.units.map((u) => [u.code, u.members])).toEqual([['cong-an', 2], ['so-tttt', 1]]);
+    expect(a.teams.find((x) => x.teamName === 'Đội Công an tỉnh')!.units.map((u) => [u.code, u.members])).toEqual([
+      ['cong-an', 2],
+      ['so-tttt', 1],
+    ]);
     // Drill-down: the review and the full score behind the numbers.
     const top = a.teams[0]!;
     const review = await raw(tokens.reviewer!, top.links.review.replace(/^\/api/, ''));
@@ -178,7 +225,7 @@ describe('results for reviewers (e2e)', () => {
     expect((await get<{ error: { code: string } }>(tokens.reviewer!, `/results/exercises/${draft.id}`)).body.error.code).toBe('EXERCISE_INVALID_STATE');
   });
 
-  it('trends per unit follow the unit\'s teams across exercises (index and each component index)', async () => {
+  it("trends per unit follow the unit's teams across exercises (index and each component index)", async () => {
     const trends = await get<Trends>(tokens.reviewer!, '/results/trends');
     expect(trends.status).toBe(200);
     const byCode = new Map(trends.body.units.map((u) => [u.unit.code, u]));
@@ -186,7 +233,10 @@ describe('results for reviewers (e2e)', () => {
     const b = await scoring.exerciseScores(exB.id, { detail: 'totals' });
     const congAn = byCode.get('cong-an')!;
     expect(congAn.points.map((p) => p.exerciseId)).toEqual([exA.id, exB.id]);
-    expect(congAn.points.map((p) => p.index)).toEqual([a.teams.find((x) => x.teamId === exA.teams[0]!.id)!.score.index, b.teams.find((x) => x.teamId === exB.teams[0]!.id)!.score.index]);
+    expect(congAn.points.map((p) => p.index)).toEqual([
+      a.teams.find((x) => x.teamId === exA.teams[0]!.id)!.score.index,
+      b.teams.find((x) => x.teamId === exB.teams[0]!.id)!.score.index,
+    ]);
     const detection = a.teams.find((x) => x.teamId === exA.teams[0]!.id)!.score.components.detection;
     expect(congAn.points[0]!.components.detection).toBe(Math.round((detection.score / detection.effectiveWeight) * 10_000) / 10_000);
     expect(congAn.points[0]!.index).toBeGreaterThan(congAn.points[1]!.index); // perfect, then naive
@@ -200,7 +250,7 @@ describe('results for reviewers (e2e)', () => {
     expect(filtered.body.units.map((u) => u.unit.code)).toEqual(['so-y-te']);
   });
 
-  it('weaknesses sum the teams\' breakdowns per layer, phase and technique, and every cell drills down to its teams and alerts', async () => {
+  it("weaknesses sum the teams' breakdowns per layer, phase and technique, and every cell drills down to its teams and alerts", async () => {
     const w = await get<Weaknesses>(tokens.reviewer!, `/results/weaknesses?exerciseIds=${exA.id},${exB.id}&by=team`);
     expect(w.status).toBe(200);
     const scores = [...(await scoring.exerciseScores(exA.id)).teams, ...(await scoring.exerciseScores(exB.id)).teams];
@@ -212,7 +262,13 @@ describe('results for reviewers (e2e)', () => {
       expect(row.missed).toBe(rows.reduce((sum, r) => sum + r.missed, 0));
       for (const cell of row.teams) {
         const truth = scores.find((s) => s.teamId === cell.teamId)!.score.breakdowns.layers.find((r) => r.key === row.key)!;
-        expect([cell.points, cell.maxPoints, cell.detected, cell.missed, cell.falsePositivesRaised]).toEqual([truth.points, truth.maxPoints, truth.detected, truth.missed, truth.falsePositivesRaised]);
+        expect([cell.points, cell.maxPoints, cell.detected, cell.missed, cell.falsePositivesRaised]).toEqual([
+          truth.points,
+          truth.maxPoints,
+          truth.detected,
+          truth.missed,
+          truth.falsePositivesRaised,
+        ]);
         // The alerts behind the cell account for its counts.
         expect(cell.alertRefs.filter((r) => r.outcome === 'detected')).toHaveLength(truth.detected);
         expect(cell.alertRefs.filter((r) => r.outcome === 'missed')).toHaveLength(truth.missed);
@@ -250,7 +306,16 @@ describe('results for reviewers (e2e)', () => {
     expect(text).toContain('\r\n');
     const rows = parseCsv(text);
     expect(rows[0]).toEqual(CSV_COLUMNS.map((c) => c.vi));
-    expect(rows[0]).toEqual(expect.arrayContaining(['Chỉ số (0–1)', 'MTTA – tiếp nhận TB (giây)', 'MTTC – ngăn chặn TB (giây)', 'Tỉ lệ phát hiện', 'Tỉ lệ cảnh báo nhầm', 'Báo cáo đúng hạn']));
+    expect(rows[0]).toEqual(
+      expect.arrayContaining([
+        'Chỉ số (0–1)',
+        'MTTA – tiếp nhận TB (giây)',
+        'MTTC – ngăn chặn TB (giây)',
+        'Tỉ lệ phát hiện',
+        'Tỉ lệ cảnh báo nhầm',
+        'Báo cáo đúng hạn',
+      ]),
+    );
     const data = rows.slice(1);
     expect(data).toHaveLength(5); // 3 teams of A + 2 of B; the draft has no scores
     const col = (name: string) => CSV_COLUMNS.findIndex((c) => c.id === name);
@@ -339,7 +404,10 @@ describe('results for reviewers (e2e)', () => {
     // The CSV, in both variants: prose columns only (ids and the link are for machines and clicks).
     const machine = new Set(['exercise_id', 'scenario_id', 'scenario_version', 'team_id', 'unit_code', 'review_url']);
     for (const variant of ['rfc4180', 'excel-vi'] as const) {
-      const rows = parseCsv((await (await raw(tokens.reviewer!, `/results/export.csv?lang=vi&variant=${variant}`)).text()).replace(/^\uFEFF/, ''), variant === 'excel-vi' ? ';' : ',');
+      const rows = parseCsv(
+        (await (await raw(tokens.reviewer!, `/results/export.csv?lang=vi&variant=${variant}`)).text()).replace(/^\uFEFF/, ''),
+        variant === 'excel-vi' ? ';' : ',',
+      );
       expect(rows[0]).toHaveLength(CSV_COLUMNS.length);
       check(`CSV ${variant}`, rows.map((row) => row.filter((_c, i) => !machine.has(CSV_COLUMNS[i]!.id)).join(' | ')).join('\n'));
       const col = (id: string) => CSV_COLUMNS.findIndex((c) => c.id === id);
@@ -356,7 +424,10 @@ describe('results for reviewers (e2e)', () => {
     // Both printed reports in Vietnamese: the text, a one-page leadership summary, no near-empty page before the last.
     if (hasPoppler()) {
       const dir = mkdtempSync(join(tmpdir(), 'results-vi-'));
-      for (const [name, path] of [['exercise', `/results/exercises/${exA.id}/report.pdf?lang=vi`], ['period', '/results/report.pdf?lang=vi']] as const) {
+      for (const [name, path] of [
+        ['exercise', `/results/exercises/${exA.id}/report.pdf?lang=vi`],
+        ['period', '/results/report.pdf?lang=vi'],
+      ] as const) {
         const response = await raw(tokens.reviewer!, path);
         expect(response.status).toBe(200);
         const file = join(dir, `${name}.pdf`);
@@ -378,10 +449,39 @@ describe('results for reviewers (e2e)', () => {
   describe('printed reports (PDF by headless Chromium)', () => {
     const poppler = hasPoppler();
     const cases = [
-      { name: 'exercise-vi', path: () => `/results/exercises/${exA.id}/report.pdf?lang=vi`, expect: ['Báo cáo kết quả diễn tập', 'Tóm tắt cho lãnh đạo', 'Chi tiết cho bộ phận kỹ thuật', 'Đội Công an tỉnh', 'Phản ứng nhanh" <b>&amp;</b>', 'Lớp yếu nhất', 'Công an tỉnh Lâm Sơn'] },
-      { name: 'exercise-en', path: () => `/results/exercises/${exA.id}/report.pdf?lang=en`, expect: ['Exercise results report', 'Summary for leadership', 'Details for the technical team', 'Weakest layer', 'Đội Công an tỉnh'] },
-      { name: 'period-vi', path: () => '/results/report.pdf?lang=vi', expect: ['Báo cáo tổng hợp kết quả diễn tập theo kỳ', 'Xếp hạng đơn vị trong kỳ', 'Diễn tập mã độc mã hóa dữ liệu – đợt 2', 'Sở Thông tin và Truyền thông'] },
-      { name: 'period-en', path: () => '/results/report.pdf?lang=en', expect: ['Drill results report for the period', 'Unit ranking for the period', 'Trend per unit'] },
+      {
+        name: 'exercise-vi',
+        path: () => `/results/exercises/${exA.id}/report.pdf?lang=vi`,
+        expect: [
+          'Báo cáo kết quả diễn tập',
+          'Tóm tắt cho lãnh đạo',
+          'Chi tiết cho bộ phận kỹ thuật',
+          'Đội Công an tỉnh',
+          'Phản ứng nhanh" <b>&amp;</b>',
+          'Lớp yếu nhất',
+          'Công an tỉnh Lâm Sơn',
+        ],
+      },
+      {
+        name: 'exercise-en',
+        path: () => `/results/exercises/${exA.id}/report.pdf?lang=en`,
+        expect: ['Exercise results report', 'Summary for leadership', 'Details for the technical team', 'Weakest layer', 'Đội Công an tỉnh'],
+      },
+      {
+        name: 'period-vi',
+        path: () => '/results/report.pdf?lang=vi',
+        expect: [
+          'Báo cáo tổng hợp kết quả diễn tập theo kỳ',
+          'Xếp hạng đơn vị trong kỳ',
+          'Diễn tập mã độc mã hóa dữ liệu – đợt 2',
+          'Sở Thông tin và Truyền thông',
+        ],
+      },
+      {
+        name: 'period-en',
+        path: () => '/results/report.pdf?lang=en',
+        expect: ['Drill results report for the period', 'Unit ranking for the period', 'Trend per unit'],
+      },
     ];
     if (!poppler) {
       it.skip('pdftoppm/pdftotext (poppler-utils) are not installed: install poppler-utils to check the PDFs', () => undefined);

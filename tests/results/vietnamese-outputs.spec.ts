@@ -29,7 +29,9 @@ function scenarioStrings(value: unknown): string[] {
   if (value !== null && typeof value === 'object') return Object.values(value).flatMap(scenarioStrings);
   return [];
 }
-const files = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(join(root, 'scenarios'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const ORIGIN = 'https://soc.example.gov.vn';
 const TEAM_NAMES: Record<string, string> = { perfect: 'Đội Công an tỉnh', naive: 'Đội Sở Thông tin', idle: 'Đội Y tế' };
 /** Columns that carry ids and codes for machines, by design. */
@@ -91,7 +93,7 @@ describe.each(files)('%s, rendered in Vietnamese', (file) => {
   };
   const allowed = [...Object.values(TEAM_NAMES), 'Sở TT&TT Lâm Sơn', results.exercise.title];
 
-  it.each(SOLVERS.map((s, i) => [s, i] as const))('the %s team\'s review: every sentence and the printable page', (_solver, i) => {
+  it.each(SOLVERS.map((s, i) => [s, i] as const))("the %s team's review: every sentence and the printable page", (_solver, i) => {
     const review = reviews[i]!;
     const sentences = [...review.annotations.map((a) => a.text.vi), ...review.timeline.map((e) => e.label.vi)].join('\n');
     expect(vietnameseProblems(sentences, [scenario], allowed)).toEqual([]);
@@ -105,7 +107,14 @@ describe.each(files)('%s, rendered in Vietnamese', (file) => {
       generatedAt: '2026-12-07T08:00:00Z',
       results,
       weaknesses: aggregateWeaknesses(
-        runs.map(({ solver, result }) => ({ exerciseId: 'e-1', teamId: `t-${solver}`, teamName: TEAM_NAMES[solver]!, unitId: null, scenario, score: result.score })),
+        runs.map(({ solver, result }) => ({
+          exerciseId: 'e-1',
+          teamId: `t-${solver}`,
+          teamName: TEAM_NAMES[solver]!,
+          unitId: null,
+          scenario,
+          score: result.score,
+        })),
         'team',
         (input) => ({ key: `${input.exerciseId}:${input.teamId}`, label: input.teamName }),
         ['e-1'],
@@ -138,7 +147,9 @@ describe.each(files)('%s, rendered in Vietnamese', (file) => {
     expect(vietnameseProblems(prose, [scenario], allowed)).toEqual([]);
     const held = rows[1]![CSV_COLUMNS.findIndex((c) => c.id === 'held_at')]!;
     expect(held).toBe('2026-12-07 08:00:00 +07:00');
-    for (const row of rows.slice(1)) expect(row[CSV_COLUMNS.findIndex((c) => c.id === 'review_url')]).toMatch(/^https:\/\/soc\.example\.gov\.vn\/exercises\/e-1\/teams\/t-\w+\/review$/);
-    if (variant === 'excel-vi') expect(rows.slice(1).map((r) => r[CSV_COLUMNS.findIndex((c) => c.id === 'index')])).toEqual(teams.map((t) => String(t.index).replace('.', ',')));
+    for (const row of rows.slice(1))
+      expect(row[CSV_COLUMNS.findIndex((c) => c.id === 'review_url')]).toMatch(/^https:\/\/soc\.example\.gov\.vn\/exercises\/e-1\/teams\/t-\w+\/review$/);
+    if (variant === 'excel-vi')
+      expect(rows.slice(1).map((r) => r[CSV_COLUMNS.findIndex((c) => c.id === 'index')])).toEqual(teams.map((t) => String(t.index).replace('.', ',')));
   });
 });

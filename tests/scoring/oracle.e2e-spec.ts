@@ -77,7 +77,8 @@ describe.each<Visibility>(['none', 'own', 'rank', 'full'])('trainee-visible figu
   let deliveredX = 0;
   const clients: ScoreClient[] = [];
 
-  const seek = async (virtualMs: number) => expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs })).status).toBe(200);
+  const seek = async (virtualMs: number) =>
+    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs })).status).toBe(200);
 
   /** A board without the wall time it was computed at (not a figure; it changes only when the board is recomputed). */
   const figure = (view: ScoreboardView | undefined | null): unknown => (view ? { ...view, computedAt: null } : null);
@@ -116,7 +117,11 @@ describe.each<Visibility>(['none', 'own', 'rank', 'full'])('trainee-visible figu
   };
 
   const verdict = (team: 'A' | 'B' | 'C', v: 'true-positive' | 'false-positive') =>
-    trainees[team].client.act(v === 'true-positive' ? { type: 'alert.verdict', alertId: ref(X), verdict: v } : { type: 'alert.verdict', alertId: ref(X), verdict: v, reason: 'known scanner' });
+    trainees[team].client.act(
+      v === 'true-positive'
+        ? { type: 'alert.verdict', alertId: ref(X), verdict: v }
+        : { type: 'alert.verdict', alertId: ref(X), verdict: v, reason: 'known scanner' },
+    );
 
   const flipAndCompare = async (sequence: ReadonlyArray<'true-positive' | 'false-positive'>) => {
     await pushesCaughtUp();
@@ -152,7 +157,9 @@ describe.each<Visibility>(['none', 'own', 'rank', 'full'])('trainee-visible figu
     exercise = created.body;
     const [a, b, c] = exercise.teams.map((x) => x.id) as [string, string, string];
     teams = { A: a, B: b, C: c };
-    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{ alert_salt: string }>;
+    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{
+      alert_salt: string;
+    }>;
     ref = (eventId) => alertRef(salt, eventId);
     const client = async (token: string) => {
       const c = new ScoreClient(t.baseUrl, token, exercise.id);
@@ -163,7 +170,11 @@ describe.each<Visibility>(['none', 'own', 'rank', 'full'])('trainee-visible figu
     };
     cockpit = await client(instructor);
     const tokens = { A: await login(t.baseUrl, 'trainee1'), B: await login(t.baseUrl, 'trainee2'), C: await login(t.baseUrl, 'trainee3') };
-    trainees = { A: { token: tokens.A, client: await client(tokens.A) }, B: { token: tokens.B, client: await client(tokens.B) }, C: { token: tokens.C, client: await client(tokens.C) } };
+    trainees = {
+      A: { token: tokens.A, client: await client(tokens.A) },
+      B: { token: tokens.B, client: await client(tokens.B) },
+      C: { token: tokens.C, client: await client(tokens.C) },
+    };
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`)).status).toBe(200);
     // T+2m30s: checkpoint T+2m; X (due at 75 s plus its delivery jitter) is delivered and pending.
     await seek(150_000);
@@ -255,7 +266,9 @@ describe.each<Visibility>(['none', 'own', 'rank', 'full'])('trainee-visible figu
   it('keeps the live detection rate and the detection component over the same settled alerts', async () => {
     const live = await api<ExerciseScores>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/scores`);
     for (const { score } of live.body.teams) {
-      const verdicts = score.components.detection.items.filter((i) => i.kind === 'alert-verdict' && i.part === 'true-positives' && i.status !== 'not-applicable');
+      const verdicts = score.components.detection.items.filter(
+        (i) => i.kind === 'alert-verdict' && i.part === 'true-positives' && i.status !== 'not-applicable',
+      );
       const detected = verdicts.filter((i) => i.points > 0).length;
       expect(score.metrics.truePositivesDelivered).toBe(verdicts.length);
       expect(score.metrics.truePositivesDetected).toBe(detected);

@@ -20,8 +20,14 @@ const EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 function scenarioSource(version: '1.0.0' | '1.0.1', id = 'fixture-scoring'): string {
   let source = readFileSync(join(__dirname, '..', 'fixtures', 'scenarios', 'valid', 'stream-test.yaml'), 'utf8');
   source = source.replace('id: fixture-stream', `id: ${id}`).replace('version: 1.0.0', `version: ${version}`);
-  source = source.replace('title: { vi: Luồng cảnh báo kiểm thử, en: Test alert stream }', `title: { vi: ${JSON.stringify(`Chấm điểm ${EVIL}`)}, en: ${JSON.stringify(`Scoring ${EVIL}`)} }`);
-  source = source.replace('title: { vi: "Cảnh báo 1", en: "Alert 1" }', `title: { vi: ${JSON.stringify(`Webshell ${EVIL}`)}, en: ${JSON.stringify(`Web shell ${EVIL}`)} }`);
+  source = source.replace(
+    'title: { vi: Luồng cảnh báo kiểm thử, en: Test alert stream }',
+    `title: { vi: ${JSON.stringify(`Chấm điểm ${EVIL}`)}, en: ${JSON.stringify(`Scoring ${EVIL}`)} }`,
+  );
+  source = source.replace(
+    'title: { vi: "Cảnh báo 1", en: "Alert 1" }',
+    `title: { vi: ${JSON.stringify(`Webshell ${EVIL}`)}, en: ${JSON.stringify(`Web shell ${EVIL}`)} }`,
+  );
   source = source.replace(
     'scoring:\n',
     [
@@ -86,7 +92,13 @@ describe('scoring wired into the platform', () => {
   };
   /** A new scenario (POST), or with `newVersionOf` a new version of it (PUT): a plain create never adds a version. */
   const upload = async (source: string, newVersionOf?: string) => {
-    const response = await api<{ versionId: string }>(t.baseUrl, instructor, newVersionOf ? 'PUT' : 'POST', newVersionOf ? `/scenarios/${newVersionOf}` : '/scenarios', { source });
+    const response = await api<{ versionId: string }>(
+      t.baseUrl,
+      instructor,
+      newVersionOf ? 'PUT' : 'POST',
+      newVersionOf ? `/scenarios/${newVersionOf}` : '/scenarios',
+      { source },
+    );
     if (response.status !== (newVersionOf ? 200 : 201)) throw new Error(`upload: ${response.status} ${JSON.stringify(response.body).slice(0, 400)}`);
     return response.body.versionId;
   };
@@ -115,7 +127,9 @@ describe('scoring wired into the platform', () => {
     expect(created.status).toBe(201);
     exercise = created.body;
     [teamA, teamB] = exercise.teams.map((x) => x.id) as [string, string];
-    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{ alert_salt: string }>;
+    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{
+      alert_salt: string;
+    }>;
     ref = (eventId) => alertRef(salt, eventId);
     cockpit = await client(instructor);
     a1 = await client(tokens.trainee1!);
@@ -165,17 +179,24 @@ describe('scoring wired into the platform', () => {
     expect(own.body.breakdowns.phases).toEqual([]);
     expect(own.body.metrics.truePositivesDelivered).toBe(0);
     expect(JSON.stringify(own.body)).not.toContain('s-001');
-    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/teams/${teamB}/score`)).body.error.code).toBe('NOT_TEAM_MEMBER');
+    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/teams/${teamB}/score`)).body.error.code).toBe(
+      'NOT_TEAM_MEMBER',
+    );
   });
 
   it('applies visibility none / rank / full to trainee sockets and REST; trainees cannot change it', async () => {
-    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/scoreboard`, { visibility: 'full' })).body.error.code).toBe('FORBIDDEN');
+    expect(
+      (await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/scoreboard`, { visibility: 'full' })).body.error
+        .code,
+    ).toBe('FORBIDDEN');
 
     expect((await control({ visibility: 'none' })).status).toBe(200);
     await expectEventually(() => expect(a1.board?.visibility).toBe('none'));
     expect(a1.board).toMatchObject({ rows: [], own: null, teamCount: 0 });
     expect((await board(tokens.trainee1!)).body).toMatchObject({ visibility: 'none', rows: [], own: null });
-    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/teams/${teamA}/score`)).body.error.code).toBe('FORBIDDEN');
+    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/teams/${teamA}/score`)).body.error.code).toBe(
+      'FORBIDDEN',
+    );
     // Instructors still see everything.
     expect((await board(instructor)).body.rows).toHaveLength(2);
 
@@ -193,14 +214,16 @@ describe('scoring wired into the platform', () => {
     expect(exerciseView.body.scoreVisibility).toBe('full');
   });
 
-  it('freezes the trainees\' board while instructors keep seeing live', async () => {
+  it("freezes the trainees' board while instructors keep seeing live", async () => {
     const before = totalOf((await board(tokens.trainee1!)).body, teamA)!;
     const liveBefore = totalOf(cockpit.board, teamA)!;
     const frozen = await api<ScoreboardView>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/scoreboard`, { frozen: true });
     expect(frozen.body).toMatchObject({ frozen: true, audience: 'instructor' });
     await expectEventually(() => expect(a1.board?.frozen).toBe(true));
     const seenByTrainee = a1.boards.length;
-    expect((await a1.act({ type: 'incident.create', title: 'Web shell', alertIds: [ref('s-001')], severity: 'high', legalClass: 'ordinary' })).data?.applied).toBe(true);
+    expect(
+      (await a1.act({ type: 'incident.create', title: 'Web shell', alertIds: [ref('s-001')], severity: 'high', legalClass: 'ordinary' })).data?.applied,
+    ).toBe(true);
     await expectEventually(() => expect(totalOf(cockpit.board, teamA)).toBeGreaterThan(liveBefore));
     const trainee = await board(tokens.trainee1!);
     expect(trainee.body).toMatchObject({ frozen: true, source: 'frozen' });
@@ -222,9 +245,21 @@ describe('scoring wired into the platform', () => {
   it('scores a late containment, and shows an adjustment apart from the components', async () => {
     // s-001 arrived by T+1m14s; the window closed 2 minutes later, long before now (T+9m).
     expect((await a1.act({ type: 'response', action: 'isolate-host', target: 'web-01' })).data?.applied).toBe(true);
-    const adjusted = await api<ScoreAdjustment>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamB}/adjustments`, { component: 'detection', points: 10, reason: 'Phát hiện qua điện thoại' });
+    const adjusted = await api<ScoreAdjustment>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamB}/adjustments`, {
+      component: 'detection',
+      points: 10,
+      reason: 'Phát hiện qua điện thoại',
+    });
     expect(adjusted.status).toBe(201);
-    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee3!, 'POST', `/exercises/${exercise.id}/teams/${teamB}/adjustments`, { component: 'detection', points: 10, reason: 'self-service' })).body.error.code).toBe('FORBIDDEN');
+    expect(
+      (
+        await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee3!, 'POST', `/exercises/${exercise.id}/teams/${teamB}/adjustments`, {
+          component: 'detection',
+          points: 10,
+          reason: 'self-service',
+        })
+      ).body.error.code,
+    ).toBe('FORBIDDEN');
     // Applied before clamping (docs/scoring.md): team B's detection is below zero unclamped, so it shows in the row and the items.
     await expectEventually(() => expect(cockpit.board?.rows.find((r) => r.teamId === teamB)).toMatchObject({ adjustments: 10 }));
     const scoreB = await api<TeamScore>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/teams/${teamB}/score`);
@@ -241,7 +276,11 @@ describe('scoring wired into the platform', () => {
       const id = byRef.get(alertId);
       if (id === undefined || id === 's-001' || id === 's-002') continue;
       const tp = ['s-005', 's-009', 's-013'].includes(id);
-      const ack = await a1.act(tp ? { type: 'alert.verdict', alertId, verdict: 'true-positive' } : { type: 'alert.verdict', alertId, verdict: 'false-positive', reason: 'scanner noise' });
+      const ack = await a1.act(
+        tp
+          ? { type: 'alert.verdict', alertId, verdict: 'true-positive' }
+          : { type: 'alert.verdict', alertId, verdict: 'false-positive', reason: 'scanner noise' },
+      );
       expect(ack.data?.applied).toBe(true);
     }
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/finish`)).status).toBe(200);
@@ -263,30 +302,63 @@ describe('scoring wired into the platform', () => {
 
   it('re-scores against a corrected version, keeping old and new with the reason and an audit entry', async () => {
     const foreign = await upload(scenarioSource('1.0.0', 'fixture-other'));
-    const wrong = await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/rescore`, { scenarioVersionId: foreign, reason: 'wrong scenario' });
+    const wrong = await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/rescore`, {
+      scenarioVersionId: foreign,
+      reason: 'wrong scenario',
+    });
     expect(wrong.body.error.code).toBe('VALIDATION_FAILED');
-    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/rescore`, { scenarioVersionId: versionV2, reason: 'x'.repeat(5) })).body.error.code).toBe('FORBIDDEN');
+    expect(
+      (
+        await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/rescore`, {
+          scenarioVersionId: versionV2,
+          reason: 'x'.repeat(5),
+        })
+      ).body.error.code,
+    ).toBe('FORBIDDEN');
 
-    const rescored = await api<ScoreHistory>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/rescore`, { scenarioVersionId: versionV2, reason: 'Đáp án s-002 sai: đây là tấn công thật' });
+    const rescored = await api<ScoreHistory>(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/rescore`, {
+      scenarioVersionId: versionV2,
+      reason: 'Đáp án s-002 sai: đây là tấn công thật',
+    });
     expect(rescored.status).toBe(200);
     const [v1, v2] = rescored.body.versions;
     expect(v1).toMatchObject({ versionNo: 1, current: false, scenarioVersionId: versionV1, reason: 'exercise finished' });
-    expect(v2).toMatchObject({ versionNo: 2, current: true, scenarioVersionId: versionV2, scenarioVersion: '1.0.1', reason: 'Đáp án s-002 sai: đây là tấn công thật' });
+    expect(v2).toMatchObject({
+      versionNo: 2,
+      current: true,
+      scenarioVersionId: versionV2,
+      scenarioVersion: '1.0.1',
+      reason: 'Đáp án s-002 sai: đây là tấn công thật',
+    });
     const totalA = (v: typeof v1) => v!.teams.find((x) => x.teamId === teamA)!.total;
     expect(totalA(v2)).toBeLessThan(totalA(v1));
     const scoreA = await api<TeamScore>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/teams/${teamA}/score`);
     expect(scoreA.body.scenarioVersion).toBe('1.0.1');
     expect(scoreA.body.components.detection.items.find((i) => i.id === 'alert-verdict:s-002')).toMatchObject({ code: 'TP_MISSED_CLOSED' });
-    const audit = (await t.app.get(DataSource).query("SELECT before_json, after_json FROM audit_log WHERE action = 'exercise.rescore' AND target_id = ?", [exercise.id])) as unknown[];
+    const audit = (await t.app
+      .get(DataSource)
+      .query("SELECT before_json, after_json FROM audit_log WHERE action = 'exercise.rescore' AND target_id = ?", [exercise.id])) as unknown[];
     expect(audit).toHaveLength(1);
     const text = JSON.stringify(audit[0]);
     expect(text).toContain(String(totalA(v1)));
     expect(text).toContain(String(totalA(v2)));
 
     // An adjustment after the finish stores a new version too; nothing is overwritten.
-    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamA}/adjustments`, { component: 'coordination', points: -5, reason: 'Báo cáo qua kênh không chính thức' })).status).toBe(201);
+    expect(
+      (
+        await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamA}/adjustments`, {
+          component: 'coordination',
+          points: -5,
+          reason: 'Báo cáo qua kênh không chính thức',
+        })
+      ).status,
+    ).toBe(201);
     const history = (await api<ScoreHistory>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/score-history`)).body;
-    expect(history.versions.map((v) => [v.versionNo, v.current])).toEqual([[1, false], [2, false], [3, true]]);
+    expect(history.versions.map((v) => [v.versionNo, v.current])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
     expect(history.versions[2]!.scenarioVersionId).toBe(versionV2);
     expect(history.adjustments.map((a) => a.points)).toEqual([10, -5]);
   });
@@ -301,9 +373,13 @@ describe('scoring wired into the platform', () => {
     expect(review.body.adjustments).toEqual([expect.objectContaining({ component: 'coordination', points: -5 })]);
     // Alerts carry the reference the team's console showed, to cross-reference the debrief.
     expect(review.body.timeline.find((e) => e.kind === 'alert' && e.id === 's-001')?.ref).toBe(ref('s-001'));
-    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee3!, 'GET', `/exercises/${exercise.id}/teams/${teamA}/review`)).body.error.code).toBe('NOT_TEAM_MEMBER');
+    expect(
+      (await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee3!, 'GET', `/exercises/${exercise.id}/teams/${teamA}/review`)).body.error.code,
+    ).toBe('NOT_TEAM_MEMBER');
 
-    const html = await fetch(`${t.baseUrl}/api/exercises/${exercise.id}/teams/${teamA}/review?format=html&download=1`, { headers: { authorization: `Bearer ${instructor}` } });
+    const html = await fetch(`${t.baseUrl}/api/exercises/${exercise.id}/teams/${teamA}/review?format=html&download=1`, {
+      headers: { authorization: `Bearer ${instructor}` },
+    });
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     const csp = html.headers.get('content-security-policy')!;
@@ -315,7 +391,9 @@ describe('scoring wired into the platform', () => {
     expect(body).not.toMatch(/<img/i);
     expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
 
-    const json = await fetch(`${t.baseUrl}/api/exercises/${exercise.id}/teams/${teamA}/review?download=1`, { headers: { authorization: `Bearer ${instructor}` } });
+    const json = await fetch(`${t.baseUrl}/api/exercises/${exercise.id}/teams/${teamA}/review?download=1`, {
+      headers: { authorization: `Bearer ${instructor}` },
+    });
     expect(json.headers.get('content-disposition')).toMatch(/^attachment; filename="aar-.*\.json"$/);
     expect(((await json.json()) as AfterActionReview).teamId).toBe(teamA);
   });
@@ -328,14 +406,21 @@ describe('scoring wired into the platform', () => {
     const version = await scoring.storeFinal(exercise.id, { scenarioVersionId: versionV1, reason: 'e2e: scored from the rows', actor: null });
     // Read from the journal and event rows through the exercise log, every action of both teams.
     expect(calculator.lastTiming?.rows.actions).toBeGreaterThanOrEqual(5);
-    const stored = (await db.query('SELECT team_id, score_json, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ?', [exercise.id, version.versionNo])) as Array<{ team_id: string; score_json: string; summary_json: string }>;
+    const stored = (await db.query('SELECT team_id, score_json, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ?', [
+      exercise.id,
+      version.versionNo,
+    ])) as Array<{ team_id: string; score_json: string; summary_json: string }>;
     expect(stored.map((r) => r.team_id).sort()).toEqual([teamA, teamB].sort());
     const fromRows = (await scoring.scoresFromLogs(exercise.id, { detail: 'full' })).teams;
-    expect(Object.fromEntries(stored.map((r) => [r.team_id, r.score_json]))).toEqual(Object.fromEntries(fromRows.map((x) => [x.teamId, JSON.stringify(x.score)])));
+    expect(Object.fromEntries(stored.map((r) => [r.team_id, r.score_json]))).toEqual(
+      Object.fromEntries(fromRows.map((x) => [x.teamId, JSON.stringify(x.score)])),
+    );
     expect((JSON.parse(stored[0]!.score_json) as TeamScore).components.detection.items.length).toBeGreaterThan(0);
     // Totals from the rows are the stored summaries.
     const totals = (await scoring.scoresFromLogs(exercise.id, { detail: 'totals' })).teams;
-    expect(Object.fromEntries(stored.map((r) => [r.team_id, JSON.parse(r.summary_json) as TeamScore]))).toEqual(Object.fromEntries(totals.map((x) => [x.teamId, x.score])));
+    expect(Object.fromEntries(stored.map((r) => [r.team_id, JSON.parse(r.summary_json) as TeamScore]))).toEqual(
+      Object.fromEntries(totals.map((x) => [x.teamId, x.score])),
+    );
   });
 });
 
@@ -353,7 +438,8 @@ describe('the live board', () => {
   const computeFromLogs = ScoreCalculator.prototype.computeFromLogs;
   const compute = jest.spyOn(ScoreCalculator.prototype, 'computeFromLogs');
   /** The live recomputations (they yield to sockets as they go), not REST reads. */
-  const liveCalls = (from: number) => compute.mock.calls.map((call, i) => ({ call, i })).filter(({ call, i }) => i >= from && call[2].yieldEveryMs !== undefined);
+  const liveCalls = (from: number) =>
+    compute.mock.calls.map((call, i) => ({ call, i })).filter(({ call, i }) => i >= from && call[2].yieldEveryMs !== undefined);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -372,7 +458,9 @@ describe('the live board', () => {
     expect(created.status).toBe(201);
     exercise = created.body;
     [teamA, teamB] = exercise.teams.map((x) => x.id) as [string, string];
-    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{ alert_salt: string }>;
+    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{
+      alert_salt: string;
+    }>;
     ref = (eventId) => alertRef(salt, eventId);
     for (const token of [instructor, await login(t.baseUrl, 'trainee1'), await login(t.baseUrl, 'trainee3')]) {
       const c = new ScoreClient(t.baseUrl, token, exercise.id);
@@ -394,8 +482,19 @@ describe('the live board', () => {
 
   const teamScore = async (teamId: string) => (await api<TeamScore>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/teams/${teamId}/score`)).body;
   const adjust = async (teamId: string, points: number) =>
-    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamId}/adjustments`, { component: 'detection', points, reason: 'Điều chỉnh kiểm thử' })).status).toBe(201);
-  const pointsOf = (score: TeamScore) => ({ total: score.total, ...Object.fromEntries(Object.entries(score.components).map(([name, c]) => [name, [c.score, c.unclamped]])) });
+    expect(
+      (
+        await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/teams/${teamId}/adjustments`, {
+          component: 'detection',
+          points,
+          reason: 'Điều chỉnh kiểm thử',
+        })
+      ).status,
+    ).toBe(201);
+  const pointsOf = (score: TeamScore) => ({
+    total: score.total,
+    ...Object.fromEntries(Object.entries(score.components).map(([name, c]) => [name, [c.score, c.unclamped]])),
+  });
   /** The last score the live board computed for each team in its recomputations from call `from` on. */
   const liveScores = async (from: number) => {
     const scores = new Map<string, TeamScore>();
@@ -423,7 +522,9 @@ describe('the live board', () => {
     // The two teams played differently, so equal totals would prove nothing.
     expect(scores.get(teamA)!.total).toBeGreaterThan(scores.get(teamB)!.total);
     // And the board shows what the live recomputation computed.
-    await expectEventually(() => expect(cockpit.board?.rows.find((r) => r.teamId === teamA)).toMatchObject({ adjustments: 5, total: scores.get(teamA)!.total }));
+    await expectEventually(() =>
+      expect(cockpit.board?.rows.find((r) => r.teamId === teamA)).toMatchObject({ adjustments: 5, total: scores.get(teamA)!.total }),
+    );
   });
 
   it('scores again a team that changed while the board was being scored', async () => {

@@ -18,7 +18,10 @@ describe('headless solver over the API (instructor scenario library)', () => {
     const path = `/scenarios/portal-defacement/versions/${versionId}/simulate`;
     const scores: Record<string, number> = {};
     for (const solver of ['perfect', 'naive', 'idle']) {
-      const result = await api<{ score: number; maxScore: number; solver: string; triggersFired: string[] }>(t.baseUrl, instructor, 'POST', path, { solver, seed: 1 });
+      const result = await api<{ score: number; maxScore: number; solver: string; triggersFired: string[] }>(t.baseUrl, instructor, 'POST', path, {
+        solver,
+        seed: 1,
+      });
       expect(result.status).toBe(200);
       expect(result.body.maxScore).toBe(1000);
       scores[solver] = result.body.score;
@@ -27,7 +30,10 @@ describe('headless solver over the API (instructor scenario library)', () => {
     expect(scores.naive).toBeLessThanOrEqual(500);
     expect(scores.idle).toBeLessThanOrEqual(50);
     expect((await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', path, { solver: 'genius' })).body.error.code).toBe('VALIDATION_FAILED');
-    expect((await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', `/scenarios/ransomware-email/versions/${versionId}/simulate`, { solver: 'idle' })).body.error.code).toBe('SCENARIO_NOT_FOUND');
+    expect(
+      (await api<{ error: { code: string } }>(t.baseUrl, instructor, 'POST', `/scenarios/ransomware-email/versions/${versionId}/simulate`, { solver: 'idle' }))
+        .body.error.code,
+    ).toBe('SCENARIO_NOT_FOUND');
     const trainee = await login(t.baseUrl, 'trainee1');
     expect((await api<{ error: { code: string } }>(t.baseUrl, trainee, 'POST', path, { solver: 'perfect' })).body.error.code).toBe('FORBIDDEN');
   });

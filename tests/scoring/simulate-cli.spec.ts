@@ -27,7 +27,9 @@ describe('soc-drill simulate', () => {
   });
 
   it('adds the full breakdown with --full and prints a table without --json', () => {
-    const full = JSON.parse(run('simulate', join(root, 'tests/fixtures/scenarios/valid/minimal.yaml'), '--solver=idle', '--json', '--full').out) as { breakdown: { components: unknown } };
+    const full = JSON.parse(run('simulate', join(root, 'tests/fixtures/scenarios/valid/minimal.yaml'), '--solver=idle', '--json', '--full').out) as {
+      breakdown: { components: unknown };
+    };
     expect(full.breakdown.components).toBeDefined();
     const text = run('simulate', join(root, 'tests/fixtures/scenarios/valid/minimal.yaml'), '--solver', 'naive');
     expect(text.code).toBe(0);

@@ -48,7 +48,7 @@ describe.each(files.map((f) => [f.slice(root.length + 1), f]))('%s', (_name, fil
     expect(simulate({ scenario, solver: 'naive', seed: 1 }).score.total).toBeLessThanOrEqual(0.5 * perfect.score.total);
   });
 
-  it('the engine replay of the solver\'s actions delivers the same events, and scoring from the log alone gives the same score', () => {
+  it("the engine replay of the solver's actions delivers the same events, and scoring from the log alone gives the same score", () => {
     const replay = deliveredEventsFor({ scenario, seed: 1, actions: perfect.engineActions, upToVirtualMs: perfect.endMs });
     expect(replay.delivered.map((d) => [d.eventId, d.virtualMs])).toEqual(perfect.delivered.map((d) => [d.eventId, d.virtualMs]));
     const fromLog = scoreTeam({ scenario, seed: 1, teamId: 'solver-team', delivered: replay.delivered, actions: perfect.actions, endMs: perfect.endMs });
@@ -60,7 +60,9 @@ describe('solver determinism and ranking', () => {
   const scenario = load(join(root, 'scenarios', 'portal-defacement.yaml'));
 
   it('two runs with the same seed give byte-identical scores', () => {
-    expect(JSON.stringify(simulate({ scenario, solver: 'naive', seed: 42 }).score)).toBe(JSON.stringify(simulate({ scenario, solver: 'naive', seed: 42 }).score));
+    expect(JSON.stringify(simulate({ scenario, solver: 'naive', seed: 42 }).score)).toBe(
+      JSON.stringify(simulate({ scenario, solver: 'naive', seed: 42 }).score),
+    );
   });
 
   it('ranks teams by total, ties by the earlier last scoring action', () => {
@@ -79,7 +81,10 @@ describe('solver determinism and ranking', () => {
       [3, 'b'],
       [4, 'c'],
     ]);
-    const tied = rankTeams([{ ...idle, teamId: 'x' }, { ...idle, teamId: 'y' }]);
+    const tied = rankTeams([
+      { ...idle, teamId: 'x' },
+      { ...idle, teamId: 'y' },
+    ]);
     expect(tied.map((r) => r.rank)).toEqual([1, 1]);
   });
 });

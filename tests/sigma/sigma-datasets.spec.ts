@@ -63,7 +63,16 @@ describe('SigmaHQ rules on the OTRF datasets', () => {
         )) {
           const event = raw[match.event]!;
           const view = toSigmaEvent(event);
-          found.push(matchKey(dataset, event['@timestamp'] ?? event['TimeGenerated'], view.lookup('EventID').value, view.lookup('Image').value, view.lookup('CommandLine').value, match.rule));
+          found.push(
+            matchKey(
+              dataset,
+              event['@timestamp'] ?? event['TimeGenerated'],
+              view.lookup('EventID').value,
+              view.lookup('Image').value,
+              view.lookup('CommandLine').value,
+              match.rule,
+            ),
+          );
         }
       }
     }
@@ -170,16 +179,26 @@ describe('the file-event and Linux rules on real event shapes', () => {
   // No event of the datasets triggers these rules, so a real event of each shape is moved onto
   // the path the rule watches, to show the rule can fire on that shape.
   it('fires the static-website web-shell rule on a Sysmon file creation under wwwroot', () => {
-    const original = readNdjsonEvents(events('01-proxylogon.DERIVED.ndjson')).find((e) => e['EventID'] === 11 && String(e['TargetFilename']).endsWith('ohyeah.aspx'))!;
+    const original = readNdjsonEvents(events('01-proxylogon.DERIVED.ndjson')).find(
+      (e) => e['EventID'] === 11 && String(e['TargetFilename']).endsWith('ohyeah.aspx'),
+    )!;
     expect(titles(original)).toEqual([]);
     const moved = { ...original, Image: 'c:\\windows\\system32\\inetsrv\\w3wp.exe', TargetFilename: 'C:\\inetpub\\wwwroot\\aspnet_client\\ohyeah.aspx' };
     expect(titles(moved)).toEqual(['Potential Webshell Creation On Static Website']);
   });
 
   it('fires the Linux web-shell rule on Sysmon for Linux when a web server spawns whoami', () => {
-    const original = readNdjsonEvents(events('02-log4shell-sysmon-linux.DERIVED.ndjson')).find((e) => String(e['SyslogMessage']).includes('<Data Name="Image">/usr/bin/whoami</Data>'))!;
+    const original = readNdjsonEvents(events('02-log4shell-sysmon-linux.DERIVED.ndjson')).find((e) =>
+      String(e['SyslogMessage']).includes('<Data Name="Image">/usr/bin/whoami</Data>'),
+    )!;
     expect(titles(original)).toEqual([]);
-    const moved = { ...original, SyslogMessage: String(original['SyslogMessage']).replace('<Data Name="ParentImage">/bin/bash</Data>', '<Data Name="ParentImage">/usr/sbin/apache2</Data>') };
+    const moved = {
+      ...original,
+      SyslogMessage: String(original['SyslogMessage']).replace(
+        '<Data Name="ParentImage">/bin/bash</Data>',
+        '<Data Name="ParentImage">/usr/sbin/apache2</Data>',
+      ),
+    };
     expect(moved.SyslogMessage).not.toBe(original['SyslogMessage']);
     expect(titles(moved)).toEqual(['Linux Webshell Indicators']);
   });

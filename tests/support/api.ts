@@ -89,7 +89,9 @@ export class StreamClient {
 
   /** Any event name, including ones the server does not take (it answers them ROUTE_NOT_FOUND). */
   emitAny<T>(event: string, payload: unknown): Promise<{ data?: T; error?: { code: string; message: string } }> {
-    return new Promise((resolve) => (this.socket.emit as (e: string, p: unknown, ack: (r: unknown) => void) => void)(event, payload, (result) => resolve(result as { data?: T })));
+    return new Promise((resolve) =>
+      (this.socket.emit as (e: string, p: unknown, ack: (r: unknown) => void) => void)(event, payload, (result) => resolve(result as { data?: T })),
+    );
   }
 
   seqs(teamId: string): number[] {

@@ -35,13 +35,19 @@ const noiseVar: fc.Arbitrary<Json> = fc.oneof(
   fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.integer()), { minLength: 1, maxLength: 4 }).map((pick) => ({ pick })),
 );
 const action = fc.constantFrom('isolate-host', 'block-ip', 'block-domain', 'maintenance-page', 'request-coordination', 'reset-credentials', 'patch');
-const target = fc.option(fc.constantFrom('web-01', 'db-01', '203.0.113.7', '203.0.113.0/24', '198.51.100.300', 'evil.example', 'vncert', 'operator', 'nope'), { nil: undefined });
+const target = fc.option(fc.constantFrom('web-01', 'db-01', '203.0.113.7', '203.0.113.0/24', '198.51.100.300', 'evil.example', 'vncert', 'operator', 'nope'), {
+  nil: undefined,
+});
 const leaf: fc.Arbitrary<Json> = fc.oneof(
   fc.record({ taken: fc.record({ action, target, by: fc.option(timeRef, { nil: undefined }) }, { requiredKeys: ['action'] }) }),
   fc.record({ notTaken: fc.record({ action, target, by: timeRef }, { requiredKeys: ['action', 'by'] }) }),
   fc.record({ verdict: fc.record({ alert: alertRef, is: fc.constantFrom('true-positive', 'false-positive', 'benign', 'duplicate') }) }),
-  fc.record({ routed: fc.record({ to: fc.constantFrom('operator', 'soc', 'vncert'), alert: fc.option(alertRef, { nil: undefined }) }, { requiredKeys: ['to'] }) }),
-  fc.record({ reported: fc.record({ kind: fc.constantFrom('initial', 'notification'), by: fc.option(timeRef, { nil: undefined }) }, { requiredKeys: ['kind'] }) }),
+  fc.record({
+    routed: fc.record({ to: fc.constantFrom('operator', 'soc', 'vncert'), alert: fc.option(alertRef, { nil: undefined }) }, { requiredKeys: ['to'] }),
+  }),
+  fc.record({
+    reported: fc.record({ kind: fc.constantFrom('initial', 'notification'), by: fc.option(timeRef, { nil: undefined }) }, { requiredKeys: ['kind'] }),
+  }),
   fc.record({ delivered: alertRef }),
   fc.record({ time: timeRef }),
 );
@@ -58,26 +64,30 @@ const alertIndex = fc.integer({ min: 0, max: 4 });
 
 const edits: fc.Arbitrary<Edit> = fc.oneof(
   fc.tuple(fc.constantFrom('ip', 'path', 'extra'), noiseVar).map(([name, variable]): Edit => (doc) => {
-    ((list(doc, 'noise')[0]!['vars'] as Record<string, Json>)[name] = variable);
+    (list(doc, 'noise')[0]!['vars'] as Record<string, Json>)[name] = variable;
   }),
   fc.tuple(fc.integer({ min: 1, max: 300 }), seconds, seconds, fc.boolean()).map(([count, from, to, ordered]): Edit => (doc) => {
     const seconds = (t: Json) => (typeof t === 'number' ? t : 0);
     Object.assign(list(doc, 'noise')[0]!, { count, between: ordered && seconds(from) > seconds(to) ? [to, from] : [from, to] });
   }),
   fc.constantFrom('{{ip}}', '{{path}}', '{{extra}}', '{{ipp}}', '{{ ip }}').map((placeholder): Edit => (doc) => {
-    ((list(doc, 'noise')[0]!['template'] as Record<string, Json>)['title'] = { vi: `Quét ${placeholder}`, en: `Scan ${placeholder}` });
+    (list(doc, 'noise')[0]!['template'] as Record<string, Json>)['title'] = { vi: `Quét ${placeholder}`, en: `Scan ${placeholder}` };
   }),
-  fc.tuple(alertIndex, fc.option(seconds, { nil: undefined }), fc.option(fc.record({ trigger: fc.constantFrom(...TRIGGER_IDS), delay: seconds }), { nil: undefined })).map(
-    ([i, at, after]): Edit => (doc) => {
+  fc
+    .tuple(
+      alertIndex,
+      fc.option(seconds, { nil: undefined }),
+      fc.option(fc.record({ trigger: fc.constantFrom(...TRIGGER_IDS), delay: seconds }), { nil: undefined }),
+    )
+    .map(([i, at, after]): Edit => (doc) => {
       const alert = list(doc, 'timeline')[i]!;
       delete alert['at'];
       delete alert['after'];
       if (at !== undefined) alert['at'] = at;
       if (after !== undefined) alert['after'] = after;
-    },
-  ),
+    }),
   fc.tuple(alertIndex, alertRef).map(([i, original]): Edit => (doc) => {
-    ((list(doc, 'timeline')[i]!['answer'] as Record<string, Json>)['duplicateOf'] = original);
+    (list(doc, 'timeline')[i]!['answer'] as Record<string, Json>)['duplicateOf'] = original;
   }),
   fc.tuple(alertIndex, fc.constantFrom(...PHASES), fc.constantFrom(...ASSETS)).map(([i, phase, asset]): Edit => (doc) => {
     Object.assign(list(doc, 'timeline')[i]!, { phase, asset });
@@ -93,21 +103,23 @@ const edits: fc.Arbitrary<Edit> = fc.oneof(
   fc.tuple(timeRef, seconds).map(([from, deadline]): Edit => (doc) => {
     Object.assign(list(doc, 'reporting')[0]!, { from, deadline });
   }),
-  fc.tuple(condition, fc.array(alertRef, { maxLength: 3 }), fc.array(fc.constantFrom(...PHASES), { maxLength: 2 })).map(
-    ([when, cancel, cancelPhases]): Edit => (doc) => {
+  fc
+    .tuple(condition, fc.array(alertRef, { maxLength: 3 }), fc.array(fc.constantFrom(...PHASES), { maxLength: 2 }))
+    .map(([when, cancel, cancelPhases]): Edit => (doc) => {
       Object.assign(list(doc, 'triggers')[0]!, { when, cancel, cancelPhases });
-    },
-  ),
+    }),
   fc.tuple(condition, fc.array(alertRef, { maxLength: 2 })).map(([when, cancel]): Edit => (doc) => {
     list(doc, 'triggers').push({ id: 't-other', description: { vi: 'Khác', en: 'Other' }, when, cancel });
   }),
   fc.constantFrom(...ALERT_IDS, 'inj-2').map((id): Edit => (doc) => {
     list(doc, 'injects').push({ ...list(doc, 'injects')[0]!, id });
   }),
-  fc.tuple(fc.oneof(seconds, fc.constantFrom('20m', '50m', '3h')), fc.option(fc.integer({ min: 60, max: 5_000 }), { nil: undefined })).map(([duration, triageWindow]): Edit => (doc) => {
-    doc['duration'] = duration;
-    if (triageWindow !== undefined) (doc['scoring'] as Record<string, Json>)['triageWindow'] = triageWindow;
-  }),
+  fc
+    .tuple(fc.oneof(seconds, fc.constantFrom('20m', '50m', '3h')), fc.option(fc.integer({ min: 60, max: 5_000 }), { nil: undefined }))
+    .map(([duration, triageWindow]): Edit => (doc) => {
+      doc['duration'] = duration;
+      if (triageWindow !== undefined) (doc['scoring'] as Record<string, Json>)['triageWindow'] = triageWindow;
+    }),
   fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 })).map(([a, b, c]): Edit => (doc) => {
     // Sorted cut points: four weights that add up to 1000, any of them possibly 0.
     const [x, y, z] = [a, b, c].sort((p, q) => p - q) as [number, number, number];

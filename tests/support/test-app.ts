@@ -63,7 +63,9 @@ export async function alertRefsOf(t: Pick<TestApp, 'app'>, exerciseId: string): 
 /** The scenario event ids behind references a client received (from the event log; unknown ones stay as they are). */
 export async function eventIdsOf(t: Pick<TestApp, 'app'>, exerciseId: string, refs: readonly string[]): Promise<string[]> {
   const ref = await alertRefsOf(t, exerciseId);
-  const rows = (await t.app.get(DataSource).query('SELECT DISTINCT event_id FROM exercise_events WHERE exercise_id = ?', [exerciseId])) as Array<{ event_id: string }>;
+  const rows = (await t.app.get(DataSource).query('SELECT DISTINCT event_id FROM exercise_events WHERE exercise_id = ?', [exerciseId])) as Array<{
+    event_id: string;
+  }>;
   const byRef = new Map(rows.map((r) => [ref(r.event_id), r.event_id]));
   return refs.map((r) => byRef.get(r) ?? r);
 }

@@ -8,10 +8,60 @@ import type { Scenario } from '../../src/contracts/scenario.schema';
 
 /** English words of the scorer's vocabulary (verdicts, severities, components, statuses, note phrases). */
 const SCORER_ENGLISH = [
-  'true positive', 'false positive', 'true-positive', 'false-positive', 'benign', 'duplicate', 'severity', 'low', 'medium', 'high', 'critical',
-  'routed', 'routing', 'never', 'window', 'layer', 'points', 'report', 'reports', 'incident', 'detection', 'response', 'coordination', 'missed', 'late',
-  'partial', 'earned', 'penalty', 'not applicable', 'not-applicable', 'bonus', 'noise', 'alert', 'escalation', 'verdict', 'filed', 'deadline', 'ideal',
-  'hint', 'finished', 'running', 'aborted', 'draft', 'paused', 'min', 'note', 'basis', 'taken', 'due', 'after', 'before', 'the', 'was', 'and',
+  'true positive',
+  'false positive',
+  'true-positive',
+  'false-positive',
+  'benign',
+  'duplicate',
+  'severity',
+  'low',
+  'medium',
+  'high',
+  'critical',
+  'routed',
+  'routing',
+  'never',
+  'window',
+  'layer',
+  'points',
+  'report',
+  'reports',
+  'incident',
+  'detection',
+  'response',
+  'coordination',
+  'missed',
+  'late',
+  'partial',
+  'earned',
+  'penalty',
+  'not applicable',
+  'not-applicable',
+  'bonus',
+  'noise',
+  'alert',
+  'escalation',
+  'verdict',
+  'filed',
+  'deadline',
+  'ideal',
+  'hint',
+  'finished',
+  'running',
+  'aborted',
+  'draft',
+  'paused',
+  'min',
+  'note',
+  'basis',
+  'taken',
+  'due',
+  'after',
+  'before',
+  'the',
+  'was',
+  'and',
 ];
 const ENGLISH = new RegExp(`(^|[^\\p{L}\\p{N}_-])(${SCORER_ENGLISH.join('|')})(?=$|[^\\p{L}\\p{N}_-])`, 'giu');
 
@@ -41,7 +91,8 @@ export function vietnameseProblems(text: string, scenarios: readonly Scenario[],
   let t = text;
   for (const a of [...allowed].sort((x, y) => y.length - x.length)) if (a) t = t.split(a).join(' ');
   const problems: string[] = [];
-  for (const m of t.matchAll(ENGLISH)) problems.push(`English "${m[2]}" in «${t.slice(Math.max(0, (m.index ?? 0) - 40), (m.index ?? 0) + 40).replace(/\s+/g, ' ')}»`);
+  for (const m of t.matchAll(ENGLISH))
+    problems.push(`English "${m[2]}" in «${t.slice(Math.max(0, (m.index ?? 0) - 40), (m.index ?? 0) + 40).replace(/\s+/g, ' ')}»`);
   const ids = new Set(scenarios.flatMap(scenarioIds));
   for (const id of ids) {
     const re = new RegExp(`(^|[^\\w-])${escape(id)}($|[^\\w-])`);
@@ -49,7 +100,8 @@ export function vietnameseProblems(text: string, scenarios: readonly Scenario[],
     if (m) problems.push(`id "${id}" in «${t.slice(Math.max(0, m.index - 40), m.index + 40).replace(/\s+/g, ' ')}»`);
   }
   for (const m of t.matchAll(/AL-[0-9a-f]{6,}|\/api\/(?:exercises|results|scenarios)\/[\w/-]+/g)) problems.push(`internal reference "${m[0]}"`);
-  for (const m of t.matchAll(/leo thang(?! đặc quyền| quyền)/gi)) problems.push(`"${m[0]}" outside privilege escalation in «${t.slice(Math.max(0, (m.index ?? 0) - 40), (m.index ?? 0) + 40)}»`);
+  for (const m of t.matchAll(/leo thang(?! đặc quyền| quyền)/gi))
+    problems.push(`"${m[0]}" outside privilege escalation in «${t.slice(Math.max(0, (m.index ?? 0) - 40), (m.index ?? 0) + 40)}»`);
   return [...new Set(problems)];
 }
 

@@ -23,7 +23,12 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
   /** Clients name alerts by opaque references: `ref(<scenario event id>)`. */
   let ref: (eventId: string) => string;
   /** The scenario ids of what a trainee received, mapped back through the event log. */
-  const deliveredEventIds = async (token: string) => eventIdsOf(t, exercise.id, (await delivered(token)).map((e) => e.eventId));
+  const deliveredEventIds = async (token: string) =>
+    eventIdsOf(
+      t,
+      exercise.id,
+      (await delivered(token)).map((e) => e.eventId),
+    );
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -94,7 +99,9 @@ describe('trainee actions change what happens next (flagship triggers)', () => {
     expect(b).not.toContain('df-waf-blocked-attempt');
     // C: maintenance page before the first defacement alert → blocked attempt, no defacement.
     expect(c).toContain('df-waf-blocked-attempt');
-    expect(c.filter((id) => ['df-waf-webshell-post', 'df-fim-index-modified', 'df-page-integrity', 'df-page-integrity-hcm', 'df-uptime-keyword'].includes(id))).toEqual([]);
+    expect(
+      c.filter((id) => ['df-waf-webshell-post', 'df-fim-index-modified', 'df-page-integrity', 'df-page-integrity-hcm', 'df-uptime-keyword'].includes(id)),
+    ).toEqual([]);
     expect(c).toEqual(expect.arrayContaining(spread));
     const blocked = (await delivered(tokens.trainee3!)).find((e) => e.eventId === ref('df-waf-blocked-attempt'))!;
     expect(blocked.virtualMs).toBe(81 * 60_000 + deliveryJitterMs(11, 'df-waf-blocked-attempt'));

@@ -26,8 +26,16 @@ describe('group commit across the event-loop turn', () => {
     const instructor = await login(t.baseUrl, 'instructor');
     const token = await login(t.baseUrl, 'trainee1');
     const ids = await userIds(t.baseUrl, await login(t.baseUrl, 'admin'));
-    const versionId = (await api<Array<{ scenarioId: string; versionId: string }>>(t.baseUrl, instructor, 'GET', '/scenarios')).body.find((s) => s.scenarioId === 'portal-defacement')!.versionId;
-    const exercise = (await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', { scenarioVersionId: versionId, teams: [{ name: 'A', memberIds: [ids.trainee1] }], seed: 1 })).body;
+    const versionId = (await api<Array<{ scenarioId: string; versionId: string }>>(t.baseUrl, instructor, 'GET', '/scenarios')).body.find(
+      (s) => s.scenarioId === 'portal-defacement',
+    )!.versionId;
+    const exercise = (
+      await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', {
+        scenarioVersionId: versionId,
+        teams: [{ name: 'A', memberIds: [ids.trainee1] }],
+        seed: 1,
+      })
+    ).body;
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`);
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 30 * 60_000 });
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/pause`);
@@ -38,7 +46,13 @@ describe('group commit across the event-loop turn', () => {
 
     const user = await t.app.get(AuthService).verifyAccessToken(token);
     const triage = t.app.get(TriageService);
-    const note = (n: number) => ({ actionId: `3f1c2a44-2222-4a2b-9c3d-00000000000${n}`, exerciseId: exercise.id, type: 'alert.note' as const, alertId: events[n]!.eventId, text: `ghi chú ${n}` });
+    const note = (n: number) => ({
+      actionId: `3f1c2a44-2222-4a2b-9c3d-00000000000${n}`,
+      exerciseId: exercise.id,
+      type: 'alert.note' as const,
+      alertId: events[n]!.eventId,
+      text: `ghi chú ${n}`,
+    });
     // Warm the triage caches, so the actions below reach the runtime within their own callback.
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/resume`);
     await triage.act(user, note(0));

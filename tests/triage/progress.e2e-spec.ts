@@ -17,8 +17,19 @@ describe('cockpit progress per team', () => {
     const instructor = await login(t.baseUrl, 'instructor');
     const trainee = await login(t.baseUrl, 'trainee1');
     const ids = await userIds(t.baseUrl, await login(t.baseUrl, 'admin'));
-    const versionId = (await api<Array<{ scenarioId: string; versionId: string }>>(t.baseUrl, instructor, 'GET', '/scenarios')).body.find((s) => s.scenarioId === 'portal-defacement')!.versionId;
-    const exercise = (await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', { scenarioVersionId: versionId, teams: [{ name: 'A', memberIds: [ids.trainee1] }, { name: 'B', memberIds: [ids.trainee2] }], seed: 1 })).body;
+    const versionId = (await api<Array<{ scenarioId: string; versionId: string }>>(t.baseUrl, instructor, 'GET', '/scenarios')).body.find(
+      (s) => s.scenarioId === 'portal-defacement',
+    )!.versionId;
+    const exercise = (
+      await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', {
+        scenarioVersionId: versionId,
+        teams: [
+          { name: 'A', memberIds: [ids.trainee1] },
+          { name: 'B', memberIds: [ids.trainee2] },
+        ],
+        seed: 1,
+      })
+    ).body;
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`);
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 30 * 60_000 });
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/pause`);

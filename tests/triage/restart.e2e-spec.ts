@@ -58,8 +58,12 @@ describe('triage state after a server restart', () => {
     await act({ type: 'incident.update', incidentId: 'INC-1', phase: 'containment' });
     const before = (await api<TeamState>(base, trainee, 'GET', `/exercises/${exerciseId}/state`)).body;
     expect(before.lastActionSeq).toBe(4);
-    const log = async (query: string) => (await api<{ actions: RecordedAction[] }>(base, trainee, 'GET', `/exercises/${exerciseId}/actions${query}`)).body.actions;
-    const lastActions = async () => (await api<TeamProgress[]>(base, await login(base, 'instructor'), 'GET', `/exercises/${exerciseId}/progress`)).body.map((p) => p.lastAction?.type ?? null);
+    const log = async (query: string) =>
+      (await api<{ actions: RecordedAction[] }>(base, trainee, 'GET', `/exercises/${exerciseId}/actions${query}`)).body.actions;
+    const lastActions = async () =>
+      (await api<TeamProgress[]>(base, await login(base, 'instructor'), 'GET', `/exercises/${exerciseId}/progress`)).body.map(
+        (p) => p.lastAction?.type ?? null,
+      );
     const logBefore = await log('');
     expect(logBefore.map((a) => a.seq)).toEqual([1, 2, 3, 4]);
     expect(await lastActions()).toEqual(['incident.update', null]);
@@ -77,7 +81,12 @@ describe('triage state after a server restart', () => {
     expect(retry.body).toEqual({ ...first.body, applied: false });
     // Action ids stay unique in the exercise after the rebuild: another team cannot reuse one.
     const other = await login(base, 'trainee3');
-    const reused = await api<ActionAck>(base, other, 'POST', `/exercises/${exerciseId}/actions`, { type: 'alert.acknowledge', alertId: ref('ws-av-webshell'), actionId: first.body.actionId, exerciseId });
+    const reused = await api<ActionAck>(base, other, 'POST', `/exercises/${exerciseId}/actions`, {
+      type: 'alert.acknowledge',
+      alertId: ref('ws-av-webshell'),
+      actionId: first.body.actionId,
+      exerciseId,
+    });
     expect(reused.body).toMatchObject({ error: { code: 'CONFLICT' } });
     const next = await act({ type: 'incident.create', title: 'Khác', alertIds: [] });
     expect(next.body).toMatchObject({ seq: 5, applied: true, result: { incidentId: 'INC-2' } });
@@ -93,7 +102,10 @@ describe('triage state after a server restart', () => {
     await expect(
       app!
         .get(DataSource)
-        .query("INSERT INTO exercise_journal (exercise_id, ordinal, type, team_id, action_id, user_id, virtual_ms, wall_ms, payload) VALUES (?, 999999, 'action', ?, ?, NULL, 0, 0, '{}')", [exerciseId, teamId, first.body.actionId]),
+        .query(
+          "INSERT INTO exercise_journal (exercise_id, ordinal, type, team_id, action_id, user_id, virtual_ms, wall_ms, payload) VALUES (?, 999999, 'action', ?, ?, NULL, 0, 0, '{}')",
+          [exerciseId, teamId, first.body.actionId],
+        ),
     ).rejects.toThrow(/UNIQUE/);
   }, 60_000);
 });

@@ -39,7 +39,8 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
   };
   const journalRows = async (actionId: string) =>
     ((await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM exercise_journal WHERE action_id = ?', [actionId])) as Array<{ n: number }>)[0]!.n;
-  const state = async (token: string, teamId?: string) => api<TeamState>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/state${teamId ? `?teamId=${teamId}` : ''}`);
+  const state = async (token: string, teamId?: string) =>
+    api<TeamState>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/state${teamId ? `?teamId=${teamId}` : ''}`);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -80,7 +81,9 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
   it('starts and seeks to T+20m so the first stages are delivered', async () => {
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`)).status).toBe(200);
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/seek`, { virtualMs: 20 * 60_000 })).status).toBe(200);
-    await expectEventually(() => expect(a1.deliveredIds(teamA)).toEqual(expect.arrayContaining([ref('ws-fim-new-phtml'), ref('ws-av-webshell'), ref('sc-waf-404-burst')])));
+    await expectEventually(() =>
+      expect(a1.deliveredIds(teamA)).toEqual(expect.arrayContaining([ref('ws-fim-new-phtml'), ref('ws-av-webshell'), ref('sc-waf-404-burst')])),
+    );
   });
 
   it('applies every action type, acknowledges after commit and broadcasts to teammates and the cockpit only', async () => {
@@ -92,7 +95,11 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
       expect(cockpit.teamActions.map((m) => m.action.actionId)).toContain(ack.data!.actionId);
     });
     const message = a2.teamActions.find((m) => m.action.seq === 1)!;
-    expect(message).toMatchObject({ teamId: teamA, action: { userId: ids.trainee1, username: 'trainee1', action: { type: 'alert.acknowledge' } }, alerts: [{ alertId: ref('ws-fim-new-phtml'), ownerId: ids.trainee1 }] });
+    expect(message).toMatchObject({
+      teamId: teamA,
+      action: { userId: ids.trainee1, username: 'trainee1', action: { type: 'alert.acknowledge' } },
+      alerts: [{ alertId: ref('ws-fim-new-phtml'), ownerId: ids.trainee1 }],
+    });
     expect(message.action.wallMs).toBeGreaterThan(0);
 
     const ok = async (body: Parameters<TriageClient['act']>[0]) => {
@@ -106,7 +113,13 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     await ok({ type: 'alert.verdict', alertId: ref('ws-av-webshell'), verdict: 'duplicate', duplicateOf: ref('ws-fim-new-phtml') });
     await ok({ type: 'alert.verdict', alertId: ref('n-l3-scan-notice'), verdict: 'benign', reason: 'Thông báo rà quét của Lớp 3' });
     await ok({ type: 'route', target: { alertId: ref('ws-fim-new-phtml') }, to: ['p-operator', 'p-csirt'], escalate: true });
-    const inc1 = await ok({ type: 'incident.create', title: 'Webshell trên cổng', alertIds: [ref('ws-fim-new-phtml'), ref('ws-av-webshell')], severity: 'high', legalClass: 'ordinary' });
+    const inc1 = await ok({
+      type: 'incident.create',
+      title: 'Webshell trên cổng',
+      alertIds: [ref('ws-fim-new-phtml'), ref('ws-av-webshell')],
+      severity: 'high',
+      legalClass: 'ordinary',
+    });
     expect(inc1.result).toEqual({ incidentId: 'INC-1' });
     const inc2 = await ok({ type: 'incident.create', title: 'Rà quét', alertIds: [ref('sc-waf-404-burst')] });
     expect(inc2.result).toEqual({ incidentId: 'INC-2' });
@@ -136,11 +149,25 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     const unknownParty = await a1.act({ type: 'route', target: { alertId: ref('ws-fim-new-phtml') }, to: ['p-owner', 'p-martians'], escalate: false });
     expect(unknownParty.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'to.1', message: expect.stringContaining('p-martians') }] });
 
-    const report = await ok({ type: 'report.file', kind: 'notification', recipients: ['p-owner', 'p-specialised', 'p-vncert'], incidentId: 'INC-1', content: REPORT });
+    const report = await ok({
+      type: 'report.file',
+      kind: 'notification',
+      recipients: ['p-owner', 'p-specialised', 'p-vncert'],
+      incidentId: 'INC-1',
+      content: REPORT,
+    });
     expect(report.result).toEqual({ reportId: 'RPT-1' });
-    const correction = await ok({ type: 'report.file', kind: 'notification', recipients: ['p-owner'], content: { ...REPORT, securityLevel: 2 }, correctsReportId: 'RPT-1' });
+    const correction = await ok({
+      type: 'report.file',
+      kind: 'notification',
+      recipients: ['p-owner'],
+      content: { ...REPORT, securityLevel: 2 },
+      correctsReportId: 'RPT-1',
+    });
     expect(correction.result).toEqual({ reportId: 'RPT-2' });
-    expect((await a1.act({ type: 'report.file', kind: 'notification', recipients: ['p-owner'], content: REPORT, correctsReportId: 'RPT-9' })).error?.code).toBe('REPORT_NOT_FOUND');
+    expect((await a1.act({ type: 'report.file', kind: 'notification', recipients: ['p-owner'], content: REPORT, correctsReportId: 'RPT-9' })).error?.code).toBe(
+      'REPORT_NOT_FOUND',
+    );
 
     const hint = await ok({ type: 'hint.request', for: { alertId: ref('ws-fim-new-phtml') } });
     expect(hint.result).toMatchObject({ penalty: 25, text: { vi: expect.any(String), en: expect.any(String) } });
@@ -166,7 +193,13 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     const s = view.body;
     expect(s.teamId).toBe(teamA);
     expect(s.lastActionSeq).toBe(rest.body.seq);
-    expect(s.alerts[ref('ws-fim-new-phtml')]).toMatchObject({ ownerId: ids.trainee1, verdict: 'true-positive', severity: 'critical', incidentId: 'INC-1', notes: [{ text: 'eval(base64_decode) trong uploads' }] });
+    expect(s.alerts[ref('ws-fim-new-phtml')]).toMatchObject({
+      ownerId: ids.trainee1,
+      verdict: 'true-positive',
+      severity: 'critical',
+      incidentId: 'INC-1',
+      notes: [{ text: 'eval(base64_decode) trong uploads' }],
+    });
     expect(s.alerts[ref('ws-fim-new-phtml')]!.routes.map((r) => r.to)).toEqual([['p-operator', 'p-csirt']]);
     expect(s.alerts[ref('ws-av-webshell')]).toMatchObject({ verdict: 'duplicate', duplicateOf: ref('ws-fim-new-phtml') });
     expect(s.incidents['INC-1']).toMatchObject({
@@ -184,8 +217,14 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
       'request-coordination:p-vncert',
       'reset-credentials:qtv_portal',
     ]);
-    expect(s.reports.map((r) => [r.id, r.correctsReportId])).toEqual([['RPT-1', null], ['RPT-2', 'RPT-1']]);
-    expect(s.hints.map((h) => [h.hintId, h.penalty])).toEqual([[null, 25], [null, 20]]);
+    expect(s.reports.map((r) => [r.id, r.correctsReportId])).toEqual([
+      ['RPT-1', null],
+      ['RPT-2', 'RPT-1'],
+    ]);
+    expect(s.hints.map((h) => [h.hintId, h.penalty])).toEqual([
+      [null, 25],
+      [null, 20],
+    ]);
     expect(s.detectedAtMs).toBeGreaterThanOrEqual(20 * 60_000);
 
     const log = await api<{ actions: RecordedAction[] }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/actions?afterSeq=3`);
@@ -206,7 +245,14 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     expect(JSON.stringify(mine.body)).not.toMatch(/rep-notification|rep-initial|rep-situation-update/);
     const byId = Object.fromEntries(mine.body.deadlines.map((d) => [`rep-${d.kind}`, d]));
     const detectedAt = (await state(tokens.trainee1!)).body.detectedAtMs!;
-    expect(byId['rep-notification']).toMatchObject({ kind: 'notification', startsFrom: 'detection', status: 'met', startsAtMs: detectedAt, dueAtMs: detectedAt + 30 * 60_000, filedReportId: 'RPT-1' });
+    expect(byId['rep-notification']).toMatchObject({
+      kind: 'notification',
+      startsFrom: 'detection',
+      status: 'met',
+      startsAtMs: detectedAt,
+      dueAtMs: detectedAt + 30 * 60_000,
+      filedReportId: 'RPT-1',
+    });
     expect(byId['rep-initial']).toMatchObject({ status: 'open', startsAtMs: detectedAt, dueAtMs: detectedAt + 45 * 60_000 });
     expect(byId['rep-situation-update']).toMatchObject({ startsFrom: 'schedule', status: 'upcoming', startsAtMs: 60 * 60_000, dueAtMs: 90 * 60_000 });
     // Nothing about the hidden alert the key starts from (ws-fim-new-phtml at 13m).
@@ -259,7 +305,11 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     expect(new Set(acks.map((r) => r.data!.seq)).size).toBe(1);
     const later = await a1.act(body, actionId);
     expect(later.data).toEqual({ ...acks.find((r) => r.data!.applied)!.data!, applied: false });
-    const viaRest = await api<{ applied: boolean; seq: number }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/actions`, { ...body, actionId, exerciseId: exercise.id });
+    const viaRest = await api<{ applied: boolean; seq: number }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/actions`, {
+      ...body,
+      actionId,
+      exerciseId: exercise.id,
+    });
     expect(viaRest.body).toMatchObject({ applied: false, seq: later.data!.seq });
     expect(await journalRows(actionId)).toBe(1);
     expect((await state(tokens.trainee1!)).body.alerts[ref('sc-ids-system32')]!.notes).toHaveLength(1);
@@ -276,7 +326,13 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
   it('refuses an action sent over the socket (ROUTE_NOT_FOUND): actions go over REST only', async () => {
     const before = (await state(tokens.trainee1!)).body.lastActionSeq;
     const actionId = randomUUID();
-    const answer = await a1.emitAny('triage:act', { type: 'alert.note', alertId: ref('sc-ids-system32'), text: 'qua socket', actionId, exerciseId: exercise.id });
+    const answer = await a1.emitAny('triage:act', {
+      type: 'alert.note',
+      alertId: ref('sc-ids-system32'),
+      text: 'qua socket',
+      actionId,
+      exerciseId: exercise.id,
+    });
     expect(answer.error?.code).toBe('ROUTE_NOT_FOUND');
     expect(await journalRows(actionId)).toBe(0);
     expect((await state(tokens.trainee1!)).body.lastActionSeq).toBe(before);
@@ -287,7 +343,9 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     const ids = new Set<string>();
     for (let i = 0; i < 40; i++) {
       const alertId = ref('sc-ids-system32');
-      const ack = await a1.act(i % 2 === 0 ? { type: 'alert.note', alertId, text: `nhịp ${i}` } : { type: 'alert.severity', alertId, severity: i % 4 === 1 ? 'high' : 'medium' });
+      const ack = await a1.act(
+        i % 2 === 0 ? { type: 'alert.note', alertId, text: `nhịp ${i}` } : { type: 'alert.severity', alertId, severity: i % 4 === 1 ? 'high' : 'medium' },
+      );
       expect(ack.error).toBeUndefined();
       ids.add(ack.data!.actionId);
       // Within the per-user rate limit (20/s, bursts of 40) however fast the machine is.
@@ -313,7 +371,9 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     for (const alertId of [ref('df-page-integrity'), ref('sp-fw-dmz-smb'), 'no-such-alert', 'ws-fim-new-phtml']) {
       expect((await a1.act({ type: 'alert.acknowledge', alertId })).error?.code).toBe('ALERT_NOT_DELIVERED');
     }
-    expect((await a1.act({ type: 'alert.verdict', alertId: ref('sc-ids-system32'), verdict: 'duplicate', duplicateOf: ref('df-page-integrity') })).error?.code).toBe('ALERT_NOT_DELIVERED');
+    expect(
+      (await a1.act({ type: 'alert.verdict', alertId: ref('sc-ids-system32'), verdict: 'duplicate', duplicateOf: ref('df-page-integrity') })).error?.code,
+    ).toBe('ALERT_NOT_DELIVERED');
     expect((await a1.act({ type: 'incident.create', title: 'x', alertIds: [ref('cu-fim-timestomp')] })).error?.code).toBe('ALERT_NOT_DELIVERED');
     expect((await a1.act({ type: 'hint.request', for: { alertId: ref('df-page-integrity') } })).error?.code).toBe('ALERT_NOT_DELIVERED');
   });
@@ -326,7 +386,9 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     expect((await cockpit.act({ type: 'alert.acknowledge', alertId: ref('sc-waf-404-burst') })).error?.code).toBe('NOT_TEAM_MEMBER');
     const outsider = await client(tokens.trainee4!);
     expect((await outsider.act({ type: 'alert.acknowledge', alertId: ref('sc-waf-404-burst') })).error?.code).toBe('EXERCISE_NOT_FOUND');
-    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee4!, 'GET', `/exercises/${exercise.id}/state`)).body.error.code).toBe('EXERCISE_NOT_FOUND');
+    expect((await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee4!, 'GET', `/exercises/${exercise.id}/state`)).body.error.code).toBe(
+      'EXERCISE_NOT_FOUND',
+    );
   });
 
   it('refuses malformed payloads with VALIDATION_FAILED (MALFORMED_JSON when the body is not an object)', async () => {
@@ -345,10 +407,19 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     ]);
     // A body that is not a JSON object never reaches validation.
     expect(results.map((r) => r.error?.code)).toEqual([...Array(7).fill('VALIDATION_FAILED'), 'MALFORMED_JSON', 'MALFORMED_JSON']);
-    const rest = await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/actions`, { ...base, type: 'alert.note', alertId: 'x' });
+    const rest = await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${exercise.id}/actions`, {
+      ...base,
+      type: 'alert.note',
+      alertId: 'x',
+    });
     expect(rest.status).toBe(400);
     expect(rest.body.error.code).toBe('VALIDATION_FAILED');
-    const wrongPath = await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${randomUUID()}/actions`, { ...base, type: 'alert.note', alertId: 'x', text: 'y' });
+    const wrongPath = await api<{ error: { code: string } }>(t.baseUrl, tokens.trainee1!, 'POST', `/exercises/${randomUUID()}/actions`, {
+      ...base,
+      type: 'alert.note',
+      alertId: 'x',
+      text: 'y',
+    });
     expect(wrongPath.body.error.code).toBe('VALIDATION_FAILED');
   });
 
@@ -374,7 +445,9 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
   });
 
   it('rate-limits a trainee who floods actions', async () => {
-    const results = await Promise.all(Array.from({ length: 70 }, (_, i) => b1.act({ type: 'alert.note', alertId: ref('sc-waf-404-burst'), text: `spam ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 70 }, (_, i) => b1.act({ type: 'alert.note', alertId: ref('sc-waf-404-burst'), text: `spam ${i}` })),
+    );
     const codes = results.map((r) => r.error?.code ?? 'ok');
     expect(codes.filter((c) => c === 'ok').length).toBeGreaterThanOrEqual(40);
     expect(codes).toContain('RATE_LIMITED');

@@ -26,7 +26,12 @@ describe('exerciseEnd (what locks the console and the cockpit)', () => {
   });
 
   it('prefers exercise:ended, even over a stale running clock', () => {
-    const ended: ExerciseEndedMessage = { exerciseId: 'x', reason: 'duration', virtualMs: 7_200_000, clock: clock({ status: 'finished', endReason: 'duration' }) };
+    const ended: ExerciseEndedMessage = {
+      exerciseId: 'x',
+      reason: 'duration',
+      virtualMs: 7_200_000,
+      clock: clock({ status: 'finished', endReason: 'duration' }),
+    };
     expect(exerciseEnd(clock({ status: 'running' }), ended)).toEqual({ reason: 'duration', virtualMs: 7_200_000 });
   });
 });

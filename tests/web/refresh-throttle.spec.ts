@@ -26,7 +26,7 @@ function manualClock(): ThrottleClock & { advance(ms: number): void } {
   };
 }
 
-describe('console refresh throttle (teammates\' actions → refetch of derived state)', () => {
+describe("console refresh throttle (teammates' actions → refetch of derived state)", () => {
   it('fires at once after a quiet interval, then once at the end of a busy one', () => {
     const clock = manualClock();
     const fired: number[] = [];
@@ -48,7 +48,7 @@ describe('console refresh throttle (teammates\' actions → refetch of derived s
     expect(fired[5]).toBe(clock.now());
   });
 
-  it('fires at once for the user\'s own action, replacing a pending trailing fire', () => {
+  it("fires at once for the user's own action, replacing a pending trailing fire", () => {
     const clock = manualClock();
     let fires = 0;
     const throttle = new RefreshThrottle(1000, () => (fires += 1), clock);

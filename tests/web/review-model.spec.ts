@@ -19,23 +19,56 @@ function review(teamId: string, teamName: string, steps: readonly Step[]): After
   const delivered = deliveredAll(scenario);
   const { state, actions } = play(scenario, delivered, steps);
   const score = computeScore({ scenario, teamId, delivered, state, actions, adjustments: [] });
-  const recorded = actions.map((a) => ({ actionId: a.actionId, exerciseId: 'ex-1', teamId, userId: a.userId, username: a.userId, seq: a.seq, virtualMs: a.virtualMs, wallMs: 0, action: a.action as unknown as Record<string, unknown> }));
-  return buildAfterActionReview({ exerciseId: 'ex-1', teamId, teamName, scenario, score, delivered, actions: recorded, adjustments: [], refOf: (id) => `AL-${id}` });
+  const recorded = actions.map((a) => ({
+    actionId: a.actionId,
+    exerciseId: 'ex-1',
+    teamId,
+    userId: a.userId,
+    username: a.userId,
+    seq: a.seq,
+    virtualMs: a.virtualMs,
+    wallMs: 0,
+    action: a.action as unknown as Record<string, unknown>,
+  }));
+  return buildAfterActionReview({
+    exerciseId: 'ex-1',
+    teamId,
+    teamName,
+    scenario,
+    score,
+    delivered,
+    actions: recorded,
+    adjustments: [],
+    refOf: (id) => `AL-${id}`,
+  });
 }
 
 async function translators(lang: 'vi' | 'en'): Promise<{ t: TFunction; tt: TFunction }> {
   const instance = i18next.createInstance();
-  await instance.init({ lng: lang, resources: { vi: { translation: vi, debrief: debriefVi }, en: { translation: en, debrief: debriefEn } }, interpolation: { escapeValue: false } });
+  await instance.init({
+    lng: lang,
+    resources: { vi: { translation: vi, debrief: debriefVi }, en: { translation: en, debrief: debriefEn } },
+    interpolation: { escapeValue: false },
+  });
   return { t: instance.getFixedT(lang, 'debrief'), tt: instance.getFixedT(lang) };
 }
 
 // a1 arrives at T+1m; the portal must be isolated within 10 minutes; team A does it at T+13m, team B never.
-const late: Step[] = [...idealTriage().filter((s) => !('alertId' in s.action && s.action.alertId === 'a1-again')), { atMs: 13 * MIN, user: 'u2', action: { type: 'response', action: 'isolate-host', target: 'portal' } }];
+const late: Step[] = [
+  ...idealTriage().filter((s) => !('alertId' in s.action && s.action.alertId === 'a1-again')),
+  { atMs: 13 * MIN, user: 'u2', action: { type: 'response', action: 'isolate-host', target: 'portal' } },
+];
 const idle: Step[] = [];
-const ids = [...scenario.responses.map((r) => r.id), ...scenario.reporting.map((o) => o.id), ...scenario.incidents.map((i) => i.id), ...scenario.parties.map((p) => p.id), ...scenario.harmful.map((h) => h.id)];
+const ids = [
+  ...scenario.responses.map((r) => r.id),
+  ...scenario.reporting.map((o) => o.id),
+  ...scenario.incidents.map((i) => i.id),
+  ...scenario.parties.map((p) => p.id),
+  ...scenario.harmful.map((h) => h.id),
+];
 
 describe('debrief review model', () => {
-  it('writes each annotation in the reader\'s language from the review\'s data, with no internal id', async () => {
+  it("writes each annotation in the reader's language from the review's data, with no internal id", async () => {
     const r = review('team-a', 'Đội Xanh', late);
     const { t, tt } = await translators('vi');
     const notes = reviewNotes(r, t, tt, 'vi');
@@ -54,7 +87,9 @@ describe('debrief review model', () => {
       expect(note.text).not.toMatch(/true positive|routed to|window was|leo thang/);
     }
     const english = await translators('en');
-    expect(reviewNotes(r, english.t, english.tt, 'en').find((n) => n.id === 'response:r-isolate')!.text).toContain('12 min after the «Alert a1» alert; window was 10 min — too late');
+    expect(reviewNotes(r, english.t, english.tt, 'en').find((n) => n.id === 'response:r-isolate')!.text).toContain(
+      '12 min after the «Alert a1» alert; window was 10 min — too late',
+    );
   });
 
   it('lays out each stage per team (reached, contained by its containment responses) and counts across teams', async () => {
@@ -70,6 +105,8 @@ describe('debrief review model', () => {
     const missed = mostMissed([a, b], 'vi');
     expect(missed[0]).toMatchObject({ key: 'a1-again', label: 'Alert a1-again', teams: ['Đội Xanh', 'Đội Đỏ'] });
     const { t, tt } = await translators('vi');
-    expect(mostLateReports([a, b], (r) => new ReviewNames(r, t, tt, 'vi'))).toEqual([{ key: 'rep-1', label: 'Thông báo sự cố', teams: ['Đội Xanh', 'Đội Đỏ'] }]);
+    expect(mostLateReports([a, b], (r) => new ReviewNames(r, t, tt, 'vi'))).toEqual([
+      { key: 'rep-1', label: 'Thông báo sự cố', teams: ['Đội Xanh', 'Đội Đỏ'] },
+    ]);
   });
 });

@@ -22,7 +22,8 @@ function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (!accessToken) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   // An administrator chose this password: the user picks their own before anything else.
-  if (user?.mustChangePassword && location.pathname !== '/account/password') return <Navigate to="/account/password" replace state={{ from: location.pathname }} />;
+  if (user?.mustChangePassword && location.pathname !== '/account/password')
+    return <Navigate to="/account/password" replace state={{ from: location.pathname }} />;
   return <>{children}</>;
 }
 
@@ -44,20 +45,118 @@ export function App() {
     <BrowserRouter>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
-        <Route path="/account/password" element={<RequireAuth><PasswordPage /></RequireAuth>} />
-        <Route path="/" element={<RequireAuth><LobbyPage /></RequireAuth>} />
-        <Route path="/exercises/new" element={<RequireAuth><CreateExercisePage /></RequireAuth>} />
-        <Route path="/exercises/:exerciseId/console" element={<RequireAuth><TraineeConsolePage /></RequireAuth>} />
-        <Route path="/exercises/:exerciseId/cockpit" element={<RequireAuth><CockpitPage /></RequireAuth>} />
-        <Route path="/exercises/:exerciseId/review" element={<RequireAuth><ReviewPage /></RequireAuth>} />
-        <Route path="/exercises/:exerciseId/teams/:teamId/review" element={<RequireAuth><ReviewPage /></RequireAuth>} />
-        <Route path="/exercises/:exerciseId/hotwash" element={<RequireAuth><HotwashPage /></RequireAuth>} />
-        <Route path="/scenarios" element={<RequireAuth><ScenarioLibraryPage /></RequireAuth>} />
-        <Route path="/scenarios/new" element={<RequireAuth><ScenarioEditorPage /></RequireAuth>} />
-        <Route path="/scenarios/:scenarioId" element={<RequireAuth><ScenarioDetailPage /></RequireAuth>} />
-        <Route path="/scenarios/:scenarioId/edit/:versionId" element={<RequireAuth><ScenarioEditorPage /></RequireAuth>} />
-        <Route path="/results" element={<RequireAuth><ResultsPage /></RequireAuth>} />
-        <Route path="/results/exercises/:exerciseId" element={<RequireAuth><ExerciseResultsPage /></RequireAuth>} />
+        <Route
+          path="/account/password"
+          element={
+            <RequireAuth>
+              <PasswordPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/"
+          element={
+            <RequireAuth>
+              <LobbyPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/exercises/new"
+          element={
+            <RequireAuth>
+              <CreateExercisePage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/exercises/:exerciseId/console"
+          element={
+            <RequireAuth>
+              <TraineeConsolePage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/exercises/:exerciseId/cockpit"
+          element={
+            <RequireAuth>
+              <CockpitPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/exercises/:exerciseId/review"
+          element={
+            <RequireAuth>
+              <ReviewPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/exercises/:exerciseId/teams/:teamId/review"
+          element={
+            <RequireAuth>
+              <ReviewPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/exercises/:exerciseId/hotwash"
+          element={
+            <RequireAuth>
+              <HotwashPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/scenarios"
+          element={
+            <RequireAuth>
+              <ScenarioLibraryPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/scenarios/new"
+          element={
+            <RequireAuth>
+              <ScenarioEditorPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/scenarios/:scenarioId"
+          element={
+            <RequireAuth>
+              <ScenarioDetailPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/scenarios/:scenarioId/edit/:versionId"
+          element={
+            <RequireAuth>
+              <ScenarioEditorPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/results"
+          element={
+            <RequireAuth>
+              <ResultsPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/results/exercises/:exerciseId"
+          element={
+            <RequireAuth>
+              <ExerciseResultsPage />
+            </RequireAuth>
+          }
+        />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </BrowserRouter>

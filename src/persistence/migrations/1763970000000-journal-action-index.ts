@@ -16,6 +16,9 @@ export class JournalActionIndex1763970000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('exercise_journal', new TableIndex({ name: 'ux_exercise_journal_action', columnNames: ['exercise_id', 'action_id'], isUnique: true }));
+    await queryRunner.createIndex(
+      'exercise_journal',
+      new TableIndex({ name: 'ux_exercise_journal_action', columnNames: ['exercise_id', 'action_id'], isUnique: true }),
+    );
   }
 }

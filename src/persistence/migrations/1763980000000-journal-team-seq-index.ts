@@ -17,6 +17,9 @@ export class JournalTeamSeqIndex1763980000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('exercise_journal', new TableIndex({ name: 'ux_exercise_journal_team_seq', columnNames: ['exercise_id', 'team_id', 'team_seq'], isUnique: true }));
+    await queryRunner.createIndex(
+      'exercise_journal',
+      new TableIndex({ name: 'ux_exercise_journal_team_seq', columnNames: ['exercise_id', 'team_id', 'team_seq'], isUnique: true }),
+    );
   }
 }

@@ -34,27 +34,34 @@ describe('computeScore', () => {
     expect(Object.values(totals.components).every((c) => c.items.length === 0)).toBe(true);
   });
 
-  it.each(['perfect', 'naive', 'idle'] as const)('the totals detail level equals the full one but for items and member points on the flagship %s run', (solver) => {
-    const parsed = parseScenario(readFileSync(join(__dirname, '..', '..', '..', 'scenarios', 'portal-defacement.yaml')));
-    if (!parsed.ok) throw new Error('flagship does not parse');
-    const run = simulate({ scenario: parsed.scenario, solver, seed: 7 });
-    const input = { scenario: parsed.scenario, delivered: run.delivered, state: run.state, actions: run.actions, teamId: 'team-a', endMs: run.endMs };
-    const full = computeScore(input);
-    const withoutItems = (score: TeamScore) => ({
-      ...score,
-      components: Object.fromEntries(Object.entries(score.components).map(([id, c]) => [id, { ...c, items: [] }])),
-      members: score.members.map((m) => ({ ...m, pointsGained: 0, pointsLost: 0 })),
-    });
-    expect(withoutItems(computeScore({ ...input, detail: 'totals' }))).toEqual(withoutItems(full));
-    // What a worker sends back beside a stored score's text is the totals detail, byte for byte.
-    expect(JSON.stringify(totalsView(full))).toBe(JSON.stringify(computeScore({ ...input, detail: 'totals' })));
-  });
-
+  it.each(['perfect', 'naive', 'idle'] as const)(
+    'the totals detail level equals the full one but for items and member points on the flagship %s run',
+    (solver) => {
+      const parsed = parseScenario(readFileSync(join(__dirname, '..', '..', '..', 'scenarios', 'portal-defacement.yaml')));
+      if (!parsed.ok) throw new Error('flagship does not parse');
+      const run = simulate({ scenario: parsed.scenario, solver, seed: 7 });
+      const input = { scenario: parsed.scenario, delivered: run.delivered, state: run.state, actions: run.actions, teamId: 'team-a', endMs: run.endMs };
+      const full = computeScore(input);
+      const withoutItems = (score: TeamScore) => ({
+        ...score,
+        components: Object.fromEntries(Object.entries(score.components).map(([id, c]) => [id, { ...c, items: [] }])),
+        members: score.members.map((m) => ({ ...m, pointsGained: 0, pointsLost: 0 })),
+      });
+      expect(withoutItems(computeScore({ ...input, detail: 'totals' }))).toEqual(withoutItems(full));
+      // What a worker sends back beside a stored score's text is the totals detail, byte for byte.
+      expect(JSON.stringify(totalsView(full))).toBe(JSON.stringify(computeScore({ ...input, detail: 'totals' })));
+    },
+  );
 
   describe('applicability and rescaling', () => {
     it('redistributes the weight of a not-applicable component by largest remainder', () => {
       const weights = { detection: 350, response: 300, coordination: 200, incident: 150 };
-      expect(redistribute(weights, new Set(['detection', 'coordination', 'incident']), 1000)).toEqual({ detection: 500, response: 0, coordination: 286, incident: 214 });
+      expect(redistribute(weights, new Set(['detection', 'coordination', 'incident']), 1000)).toEqual({
+        detection: 500,
+        response: 0,
+        coordination: 286,
+        incident: 214,
+      });
       expect(redistribute(weights, new Set(['detection', 'response', 'coordination', 'incident']), 1000)).toEqual(weights);
     });
 
@@ -92,4 +99,3 @@ describe('computeScore', () => {
     });
   });
 });
-

@@ -1,4 +1,13 @@
-import { SCORE_COMPONENTS, type BreakdownRow, type ComponentScore, type LineItem, type MemberContribution, type ScoreComponentId, type ScoreMetrics, type TeamScore } from '../../contracts/scoring.schema.js';
+import {
+  SCORE_COMPONENTS,
+  type BreakdownRow,
+  type ComponentScore,
+  type LineItem,
+  type MemberContribution,
+  type ScoreComponentId,
+  type ScoreMetrics,
+  type TeamScore,
+} from '../../contracts/scoring.schema.js';
 import { AnswerKey } from '../answer-key.js';
 import { scoreCoordination } from './coordination-score.js';
 import { scoreDetection } from './detection-score.js';
@@ -13,7 +22,11 @@ import type { DetectionTally, MetricsAcc, RawComponent, RawItem, RawPart, ScoreI
 /** Assembly: runs the components, applies weights and rescaling, builds breakdowns, metrics and members. */
 
 /** Integer weights summing to `total`: not-applicable components give theirs to the others, by largest remainder. */
-export function redistribute(weights: Readonly<Record<ScoreComponentId, number>>, applicable: ReadonlySet<ScoreComponentId>, total: number): Record<ScoreComponentId, number> {
+export function redistribute(
+  weights: Readonly<Record<ScoreComponentId, number>>,
+  applicable: ReadonlySet<ScoreComponentId>,
+  total: number,
+): Record<ScoreComponentId, number> {
   const out = { detection: 0, response: 0, coordination: 0, incident: 0 };
   const ids = SCORE_COMPONENTS.filter((id) => applicable.has(id));
   const sum = ids.reduce((s, id) => s + weights[id], 0);
@@ -39,8 +52,23 @@ export function computeScore(input: ScoreInput): TeamScore {
   const key = input.key ?? new AnswerKey(input.scenario);
   const ctx = buildContext(input, key);
   const metrics: MetricsAcc = {
-    delivered: 0, acknowledged: 0, ackSum: 0, verdicts: 0, verdictSum: 0, tpDelivered: 0, tpDetected: 0, tpVerdicts: 0,
-    wrongTpVerdicts: 0, reportsDue: 0, reportsOnTime: 0, responsesDue: 0, responsesInWindow: 0, harmful: 0, hints: 0, containCount: 0, containSum: 0,
+    delivered: 0,
+    acknowledged: 0,
+    ackSum: 0,
+    verdicts: 0,
+    verdictSum: 0,
+    tpDelivered: 0,
+    tpDetected: 0,
+    tpVerdicts: 0,
+    wrongTpVerdicts: 0,
+    reportsDue: 0,
+    reportsOnTime: 0,
+    responsesDue: 0,
+    responsesInWindow: 0,
+    harmful: 0,
+    hints: 0,
+    containCount: 0,
+    containSum: 0,
   };
   const keyIncidents = applicableKeyIncidents(ctx);
   ctx.incidentMatch = matchIncidents(ctx, keyIncidents);
@@ -95,7 +123,8 @@ export function computeScore(input: ScoreInput): TeamScore {
       if (ok && max > 0) unclamped += partWeight * (earned / max);
       for (const it of part.items) {
         const points = ok ? round2(it.raw * scale) : 0;
-        if (points > 0 && it.actedAtMs !== undefined && (lastScoringActionMs === null || it.actedAtMs > lastScoringActionMs)) lastScoringActionMs = it.actedAtMs;
+        if (points > 0 && it.actedAtMs !== undefined && (lastScoringActionMs === null || it.actedAtMs > lastScoringActionMs))
+          lastScoringActionMs = it.actedAtMs;
         if (full) items.push(toLineItem(id, part.id, it, points, ok ? round2(it.rawMax * scale) : 0, ok));
       }
       return {
@@ -119,7 +148,9 @@ export function computeScore(input: ScoreInput): TeamScore {
       weight: weights[id],
       effectiveWeight: weight,
       applicable: isApplicable,
-      ...(isApplicable ? {} : { notApplicableReason: `nothing in this component applied to this team; its ${weights[id]} points were shared among the others` }),
+      ...(isApplicable
+        ? {}
+        : { notApplicableReason: `nothing in this component applied to this team; its ${weights[id]} points were shared among the others` }),
       score,
       unclamped: round2(unclamped),
       parts,
@@ -164,9 +195,19 @@ export function computeScore(input: ScoreInput): TeamScore {
   };
   const phaseOrder = new Map(input.scenario.phases.map((p, i) => [p.id, i]));
   const breakdowns = {
-    layers: breakdown((t) => t.layer, (k) => `Lớp ${k}`),
-    phases: breakdown((t) => t.phase, (k) => (k === '' ? 'No kill-chain phase (noise, context)' : (phaseNames.get(k) ?? k)), (k) => (k === '' ? 1e9 : (phaseOrder.get(k) ?? 1e8))),
-    techniques: breakdown((t) => t.technique, (k) => (k === '' ? 'No ATT&CK technique' : k)),
+    layers: breakdown(
+      (t) => t.layer,
+      (k) => `Lớp ${k}`,
+    ),
+    phases: breakdown(
+      (t) => t.phase,
+      (k) => (k === '' ? 'No kill-chain phase (noise, context)' : (phaseNames.get(k) ?? k)),
+      (k) => (k === '' ? 1e9 : (phaseOrder.get(k) ?? 1e8)),
+    ),
+    techniques: breakdown(
+      (t) => t.technique,
+      (k) => (k === '' ? 'No ATT&CK technique' : k),
+    ),
   };
 
   const scoreMetrics: ScoreMetrics = {

@@ -8,11 +8,16 @@ describe('coordination & reporting', () => {
 
   it('routing is judged by precision and recall, so routing everything to everyone does not pay', () => {
     const noRoutes = idealTriage().filter((s) => s.action.type !== 'route');
-    const everyone = ['a1', 'n-fp', 'n-benign', 'a1-again'].map((alertId): Step => ({ atMs: 5 * MIN, action: { type: 'route', target: { alertId }, to: ['soc', 'csirt'], escalate: true } }));
+    const everyone = ['a1', 'n-fp', 'n-benign', 'a1-again'].map((alertId): Step => ({
+      atMs: 5 * MIN,
+      action: { type: 'route', target: { alertId }, to: ['soc', 'csirt'], escalate: true },
+    }));
     const spammy = score(ideal({ triage: [...noRoutes, ...everyone] }));
     expect(routing(spammy).ratio).toBe(0.4); // precision 2/8, recall 1
     expect(item(spammy, 'routing:summary').points).toBe(40);
-    const oneExtra = score(ideal({ triage: [...idealTriage(), { atMs: 5 * MIN, action: { type: 'route', target: { alertId: 'n-fp' }, to: ['soc'], escalate: false } }] }));
+    const oneExtra = score(
+      ideal({ triage: [...idealTriage(), { atMs: 5 * MIN, action: { type: 'route', target: { alertId: 'n-fp' }, to: ['soc'], escalate: false } }] }),
+    );
     expect(routing(oneExtra).ratio).toBe(0.8); // precision 2/3, recall 1
     const none = score(ideal({ triage: noRoutes }));
     expect(routing(none).ratio).toBe(0);
@@ -20,7 +25,9 @@ describe('coordination & reporting', () => {
 
   it('an incident routed to the right party covers its alerts', () => {
     const noRoutes = idealTriage().filter((s) => s.action.type !== 'route');
-    const result = score(ideal({ triage: [...noRoutes, { atMs: 5 * MIN, action: { type: 'route', target: { incidentId: 'INC-1' }, to: ['csirt'], escalate: false } }] }));
+    const result = score(
+      ideal({ triage: [...noRoutes, { atMs: 5 * MIN, action: { type: 'route', target: { incidentId: 'INC-1' }, to: ['csirt'], escalate: false } }] }),
+    );
     expect(routing(result).ratio).toBe(1);
     expect(result.components.coordination.score).toBe(250);
   });
@@ -45,10 +52,12 @@ describe('coordination & reporting', () => {
   });
 
   it('a wrong legal class loses the legal-class share', () => {
-    const triage = replaceStep(idealTriage(), 3, { atMs: MIN, action: { type: 'incident.create', title: 'Portal', alertIds: ['a1'], severity: 'high', legalClass: 'serious' } });
+    const triage = replaceStep(idealTriage(), 3, {
+      atMs: MIN,
+      action: { type: 'incident.create', title: 'Portal', alertIds: ['a1'], severity: 'high', legalClass: 'serious' },
+    });
     const result = score(ideal({ triage }));
     expect(item(result, 'legal-class:inc-1')).toMatchObject({ code: 'LEGAL_CLASS_WRONG', points: 0, maxPoints: 37.5 });
     expect(result.components.coordination.score).toBe(212.5);
   });
 });
-

@@ -71,7 +71,12 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
       note: ok
         ? `${d.eventId} routed to ${[...expected].join(', ') || 'nobody'} as expected.`
         : `${d.eventId}: expected [${[...expected].join(', ')}]${missing.length ? `, missing [${missing.join(', ')}]` : ''}${extra.length ? `, not needed [${extra.join(', ')}]` : ''}.`,
-      evidence: evidence({ alertIds: [d.eventId], actionIds: [...direct.values()].map((r) => r.actionId), userIds: [...direct.values()].map((r) => r.userId), times: { delivered: d.virtualMs } }),
+      evidence: evidence({
+        alertIds: [d.eventId],
+        actionIds: [...direct.values()].map((r) => r.actionId),
+        userIds: [...direct.values()].map((r) => r.userId),
+        times: { delivered: d.virtualMs },
+      }),
     });
   }
   // Incident-level routes: right when the party is expected for some alert linked to the incident.
@@ -125,11 +130,27 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
   for (const { o, from } of obligations) {
     const base = { id: `report:${o.id}`, kind: 'report', subject: o.id, scaled: true } as const;
     if (from === null) {
-      reportItems.push({ ...base, status: 'not-applicable', raw: 0, rawMax: 0, code: 'REPORT_NEVER_DUE', note: `${o.kind} report: not applicable — its clock starts at ${describeRef(o.from)}, which never happened for this team.`, evidence: evidence() });
+      reportItems.push({
+        ...base,
+        status: 'not-applicable',
+        raw: 0,
+        rawMax: 0,
+        code: 'REPORT_NEVER_DUE',
+        note: `${o.kind} report: not applicable — its clock starts at ${describeRef(o.from)}, which never happened for this team.`,
+        evidence: evidence(),
+      });
       continue;
     }
     if (from > ctx.endMs) {
-      reportItems.push({ ...base, status: 'not-applicable', raw: 0, rawMax: 0, code: 'REPORT_DUE_AFTER_END', note: `${o.kind} report: not applicable — its clock starts at ${at(from)}, after the exercise ended.`, evidence: evidence({ times: { from } }) });
+      reportItems.push({
+        ...base,
+        status: 'not-applicable',
+        raw: 0,
+        rawMax: 0,
+        code: 'REPORT_DUE_AFTER_END',
+        note: `${o.kind} report: not applicable — its clock starts at ${at(from)}, after the exercise ended.`,
+        evidence: evidence({ times: { from } }),
+      });
       continue;
     }
     metrics.reportsDue += 1;
@@ -145,7 +166,9 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
       const matched = ctx.incidentMatch.get(r.incidentId);
       return matched === undefined || matched === o.incident;
     });
-    let best: { report: ReportRecord; fraction: number; onTime: boolean; missing: string[]; recipients: ReturnType<typeof f1Counts>; wrongLevel: number | null } | undefined;
+    let best:
+      | { report: ReportRecord; fraction: number; onTime: boolean; missing: string[]; recipients: ReturnType<typeof f1Counts>; wrongLevel: number | null }
+      | undefined;
     for (const report of candidates) {
       const onTime = report.virtualMs <= deadline;
       const required = new Set(o.recipients);
@@ -161,7 +184,15 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
     }
     const times = { from, deadline };
     if (best === undefined) {
-      reportItems.push({ ...base, status: 'missed', raw: 0, rawMax: o.points, code: 'REPORT_MISSING', note: `${o.kind} report to ${o.recipients.join(', ')} was due by ${at(deadline)} (${span(o.deadline * 1000)} after ${describeRef(o.from)}) and never filed.`, evidence: evidence({ times }) });
+      reportItems.push({
+        ...base,
+        status: 'missed',
+        raw: 0,
+        rawMax: o.points,
+        code: 'REPORT_MISSING',
+        note: `${o.kind} report to ${o.recipients.join(', ')} was due by ${at(deadline)} (${span(o.deadline * 1000)} after ${describeRef(o.from)}) and never filed.`,
+        evidence: evidence({ times }),
+      });
       continue;
     }
     // A report and its corrections are one report: none of them serves another obligation.
@@ -217,7 +248,8 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
       raw: right ? 1 : 0,
       rawMax: 1,
       scaled: true,
-      code: team === undefined ? 'LEGAL_CLASS_NO_INCIDENT' : team.legalClass === null ? 'LEGAL_CLASS_NOT_SET' : right ? 'LEGAL_CLASS_RIGHT' : 'LEGAL_CLASS_WRONG',
+      code:
+        team === undefined ? 'LEGAL_CLASS_NO_INCIDENT' : team.legalClass === null ? 'LEGAL_CLASS_NOT_SET' : right ? 'LEGAL_CLASS_RIGHT' : 'LEGAL_CLASS_WRONG',
       note:
         team === undefined
           ? `No team incident matches ${k.id}, so its legal class (${keyIncident.legalClass}) was never set.`
@@ -232,7 +264,12 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
   return { id: 'coordination', parts: [routingPart, reportingPart, legalPart], unscaled: [] };
 }
 
-export function f1Counts(correctPredicted: number, predicted: number, coveredExpected: number, expected: number): { precision: number | null; recall: number | null; f1: number } {
+export function f1Counts(
+  correctPredicted: number,
+  predicted: number,
+  coveredExpected: number,
+  expected: number,
+): { precision: number | null; recall: number | null; f1: number } {
   const precision = predicted === 0 ? null : correctPredicted / predicted;
   const recall = expected === 0 ? null : coveredExpected / expected;
   if (precision === null && recall === null) return { precision, recall, f1: 1 };

@@ -5,7 +5,9 @@ import { delivered, ideal, item, replaceStep, scenario, score } from './scorer-s
 describe('detection & triage', () => {
   // True positives a1, a1-again (high, 3 each) = 6 raw = 162.5 points; noise n-fp, n-benign (1 each) = 2 raw = 87.5.
   it('a missed true positive earns nothing and costs half its weight more', () => {
-    const triage = idealTriage().filter((s) => !('alertId' in s.action && s.action.alertId === 'a1' && (s.action.type === 'alert.verdict' || s.action.type === 'alert.severity')));
+    const triage = idealTriage().filter(
+      (s) => !('alertId' in s.action && s.action.alertId === 'a1' && (s.action.type === 'alert.verdict' || s.action.type === 'alert.severity')),
+    );
     const result = score(ideal({ triage }));
     // (0 - 1.5 + 3) / 6 * 162.5 + 87.5
     expect(result.components.detection.score).toBe(128.13);
@@ -24,7 +26,10 @@ describe('detection & triage', () => {
   });
 
   it('credits noise closed with a reason; the other non-TP verdict earns 75 %', () => {
-    const triage = replaceStep(idealTriage(), 4, { atMs: 2 * MIN, action: { type: 'alert.verdict', alertId: 'n-fp', verdict: 'benign', reason: 'scanner we know' } });
+    const triage = replaceStep(idealTriage(), 4, {
+      atMs: 2 * MIN,
+      action: { type: 'alert.verdict', alertId: 'n-fp', verdict: 'benign', reason: 'scanner we know' },
+    });
     const result = score(ideal({ triage }));
     expect(item(result, 'alert-verdict:n-benign')).toMatchObject({ status: 'earned', points: 43.75 });
     expect(item(result, 'alert-verdict:n-fp')).toMatchObject({ status: 'partial', points: 32.81 });
@@ -46,17 +51,24 @@ describe('detection & triage', () => {
     expect(result.components.detection.score).toBe(233.75);
   });
 
-  it('accepts a repeat closed as a duplicate of its original or with the original\'s verdict', () => {
+  it("accepts a repeat closed as a duplicate of its original or with the original's verdict", () => {
     const asTp = replaceStep(idealTriage(), 6, { atMs: 4 * MIN, action: { type: 'alert.verdict', alertId: 'a1-again', verdict: 'true-positive' } });
     const withSeverity = [...asTp, { atMs: 4 * MIN, action: { type: 'alert.severity', alertId: 'a1-again', severity: 'high' } } as Step];
     expect(score(ideal({ triage: withSeverity })).components.detection.score).toBe(250);
     expect(item(score(ideal()), 'alert-verdict:a1-again').code).toBe('DUPLICATE_ACCEPTED');
-    const ofNoise = replaceStep(idealTriage(), 6, { atMs: 4 * MIN, action: { type: 'alert.verdict', alertId: 'a1-again', verdict: 'duplicate', duplicateOf: 'n-fp' } });
+    const ofNoise = replaceStep(idealTriage(), 6, {
+      atMs: 4 * MIN,
+      action: { type: 'alert.verdict', alertId: 'a1-again', verdict: 'duplicate', duplicateOf: 'n-fp' },
+    });
     expect(item(score(ideal({ triage: ofNoise })), 'alert-verdict:a1-again').code).toBe('TP_MISSED_AS_DUPLICATE');
   });
 
   it('charges an alert hint to detection and a phase hint to response, as declared', () => {
-    const result = score([...ideal(), { atMs: 2 * MIN, action: { type: 'hint.request', for: { alertId: 'a1' } } }, { atMs: 3 * MIN, action: { type: 'hint.request', for: { phase: 'spread' } } }]);
+    const result = score([
+      ...ideal(),
+      { atMs: 2 * MIN, action: { type: 'hint.request', for: { alertId: 'a1' } } },
+      { atMs: 3 * MIN, action: { type: 'hint.request', for: { phase: 'spread' } } },
+    ]);
     expect(result.components.detection.score).toBe(240);
     expect(result.components.response.score).toBe(230);
     expect(item(result, 'hint:hint-a1')).toMatchObject({ status: 'penalty', points: -10 });
@@ -64,9 +76,11 @@ describe('detection & triage', () => {
   });
 });
 
-
 describe('settled judgement', () => {
-  const flip = (atMs: number, alertId = 'a1'): Step => ({ atMs, action: { type: 'alert.verdict', alertId, verdict: 'false-positive', reason: 'looked benign' } });
+  const flip = (atMs: number, alertId = 'a1'): Step => ({
+    atMs,
+    action: { type: 'alert.verdict', alertId, verdict: 'false-positive', reason: 'looked benign' },
+  });
 
   it('counts a verdict changed after the alert settled (delivery + 30m) nowhere; before, it counts', () => {
     const base = score(ideal());
@@ -81,7 +95,7 @@ describe('settled judgement', () => {
     expect(item(early, 'alert-verdict:a1')).toMatchObject({ status: 'missed', code: 'TP_MISSED_CLOSED' });
   });
 
-  it('settles every alert by the end in a final score, and follows the scenario\'s triage window', () => {
+  it("settles every alert by the end in a final score, and follows the scenario's triage window", () => {
     // The exercise ended at T+10m: a1 settles then, so a verdict at T+9m counts, one at T+11m does not exist yet.
     expect(item(score([...ideal(), flip(9 * MIN)], { endMs: 10 * MIN }), 'alert-verdict:a1')).toMatchObject({ code: 'TP_MISSED_CLOSED' });
     const short = scoringScenario({ scoring: { triageWindow: '2m', weights: { detection: 250, response: 250, coordination: 250, incident: 250 } } });
@@ -115,7 +129,10 @@ describe('settled judgement', () => {
   it('starts an alert caught up by a seek on its triage window when the team received it', () => {
     // a1 was due at T+1m but the instructor sought to T+40m: the team saw it then, so a verdict at T+45m counts.
     const caughtUp = delivered.map((d) => ({ ...d, deliveredAtMs: 40 * MIN }));
-    const steps = [...idealTriage().filter((s) => s.action.type !== 'alert.verdict' || s.action.alertId !== 'a1'), { atMs: 45 * MIN, action: { type: 'alert.verdict', alertId: 'a1', verdict: 'true-positive', reason: 'webshell' } } as Step];
+    const steps = [
+      ...idealTriage().filter((s) => s.action.type !== 'alert.verdict' || s.action.alertId !== 'a1'),
+      { atMs: 45 * MIN, action: { type: 'alert.verdict', alertId: 'a1', verdict: 'true-positive', reason: 'webshell' } } as Step,
+    ];
     const { state, actions } = play(scenario, caughtUp, steps);
     expect(item(computeScore({ scenario, delivered: caughtUp, state, actions }), 'alert-verdict:a1')).toMatchObject({ code: 'TP_CONFIRMED' });
     const { state: s2, actions: a2 } = play(scenario, delivered, steps);
@@ -124,7 +141,11 @@ describe('settled judgement', () => {
 
   it('leaves the detection component out, not at zero, while nothing has settled', () => {
     const shown = delivered.filter((d) => d.virtualMs <= 2 * MIN);
-    const { state, actions } = play(scenario, shown, idealTriage().filter((s) => s.atMs <= 2 * MIN));
+    const { state, actions } = play(
+      scenario,
+      shown,
+      idealTriage().filter((s) => s.atMs <= 2 * MIN),
+    );
     const live = computeScore({ scenario, delivered: shown, state, actions, endMs: 2 * MIN, phase: 'live' });
     expect(live.components.detection).toMatchObject({ applicable: false, score: 0 });
     expect(live.metrics.detectionRate).toBeNull();

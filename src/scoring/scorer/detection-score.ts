@@ -184,7 +184,11 @@ export function scoreDetection(ctx: Context, key: AnswerKey, tallies: DetectionT
           sRaw = sMax * credit.share;
           sStatus = credit.share === 1 ? 'earned' : credit.share > 0 ? 'partial' : 'missed';
           sCode = credit.code;
-          sNote = lean ? '' : given === null ? `Severity of ${alertId} never set (key: ${sevLabel}).` : `Severity of ${alertId} set to ${given} (key: ${sevLabel}).`;
+          sNote = lean
+            ? ''
+            : given === null
+              ? `Severity of ${alertId} never set (key: ${sevLabel}).`
+              : `Severity of ${alertId} set to ${given} (key: ${sevLabel}).`;
         }
       }
       items.push({

@@ -25,7 +25,10 @@ export function hintItems(ctx: Context, components: Record<ScoreComponentId, Raw
       rawMax: 0,
       scaled: false,
       code: penalty > 0 ? 'HINT_USED' : 'HINT_FREE',
-      note: penalty > 0 ? `Hint ${hint.hintId} for ${target} requested at ${at(hint.virtualMs)}: −${penalty}.` : `Hint request for ${target} at ${at(hint.virtualMs)} cost nothing.`,
+      note:
+        penalty > 0
+          ? `Hint ${hint.hintId} for ${target} requested at ${at(hint.virtualMs)}: −${penalty}.`
+          : `Hint request for ${target} at ${at(hint.virtualMs)} cost nothing.`,
       evidence: evidence({ actionIds: [hint.actionId], userIds: [hint.userId], times: { requested: hint.virtualMs } }),
     });
   }

@@ -23,9 +23,12 @@ describe('incident handling', () => {
 
   it('no incident opened: grouping, legal class and phases all score 0', () => {
     const triage = idealTriage().filter((s) => s.action.type !== 'incident.create' && s.action.type !== 'incident.link');
-    const result = score(ideal({ triage, close: [] }).map((s) => (s.action.type === 'response' || s.action.type === 'report.file' ? { ...s, action: { ...s.action, incidentId: undefined } } : s)) as Step[]);
+    const result = score(
+      ideal({ triage, close: [] }).map((s) =>
+        s.action.type === 'response' || s.action.type === 'report.file' ? { ...s, action: { ...s.action, incidentId: undefined } } : s,
+      ) as Step[],
+    );
     expect(result.components.incident.score).toBe(0);
     expect(item(result, 'incident-grouping:inc-1').code).toBe('INCIDENT_NOT_OPENED');
   });
 });
-

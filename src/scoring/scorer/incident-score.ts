@@ -49,7 +49,10 @@ export function scoreIncidents(ctx: Context, keyIncidents: readonly KeyIncidentI
       raw: S.severity * sev.share,
       rawMax: S.severity,
       code: `INCIDENT_${sev.code}`,
-      note: team.severity === null ? `Incident ${team.id} has no severity (key: ${keyIncident.severity}).` : `Incident ${team.id} severity ${team.severity} (key: ${keyIncident.severity}).`,
+      note:
+        team.severity === null
+          ? `Incident ${team.id} has no severity (key: ${keyIncident.severity}).`
+          : `Incident ${team.id} severity ${team.severity} (key: ${keyIncident.severity}).`,
       evidence: evidence({ userIds: actors }),
     });
     const walked = team.phaseHistory.length > 0 ? team.phaseHistory.map((p) => p.phase) : [team.phase];
@@ -72,7 +75,9 @@ export function scoreIncidents(ctx: Context, keyIncidents: readonly KeyIncidentI
       raw: closed ? S.closed : 0,
       rawMax: S.closed,
       code: closed ? 'INCIDENT_CLOSED' : 'INCIDENT_OPEN',
-      note: closed ? `Incident ${team.id} closed at ${at(phaseTimes.closed ?? team.createdAtMs)}.` : `Incident ${team.id} was not closed (phase ${team.phase}).`,
+      note: closed
+        ? `Incident ${team.id} closed at ${at(phaseTimes.closed ?? team.createdAtMs)}.`
+        : `Incident ${team.id} was not closed (phase ${team.phase}).`,
       evidence: evidence({ userIds: actors, times: phaseTimes }),
       actedAtMs: closed ? phaseTimes.closed : undefined,
     });
@@ -80,7 +85,9 @@ export function scoreIncidents(ctx: Context, keyIncidents: readonly KeyIncidentI
     const containing = ctx.scenario.responses.filter((r) => r.incident === k.id && CONTAINMENT_ACTIONS.has(r.action));
     let containedAt: number | undefined;
     for (const response of ctx.state.responses) {
-      const hit = containing.some((r) => r.action === response.action && (r.target === undefined || normalizeTarget(r.target) === normalizeTarget(response.target)));
+      const hit = containing.some(
+        (r) => r.action === response.action && (r.target === undefined || normalizeTarget(r.target) === normalizeTarget(response.target)),
+      );
       if (hit && (containedAt === undefined || response.virtualMs < containedAt)) containedAt = response.virtualMs;
     }
     if (containedAt !== undefined) {

@@ -39,4 +39,3 @@ describe('response', () => {
     expect(result.components.response.score).toBe(0);
   });
 });
-

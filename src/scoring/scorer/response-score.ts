@@ -14,7 +14,9 @@ export function scoreResponse(ctx: Context, metrics: MetricsAcc): RawComponent {
   for (const expected of ctx.scenario.responses) {
     const label = `${expected.action}${expected.target ? ` ${expected.target}` : ''}`;
     const base = { id: `response:${expected.id}`, kind: 'response', subject: expected.id, scaled: true } as const;
-    const match = responses.find((r) => r.action === expected.action && (expected.target === undefined || normalizeTarget(r.target) === normalizeTarget(expected.target)));
+    const match = responses.find(
+      (r) => r.action === expected.action && (expected.target === undefined || normalizeTarget(r.target) === normalizeTarget(expected.target)),
+    );
     const start = expected.from === undefined ? 0 : resolveRef(ctx, expected.from);
     const matchEvidence = (times: Record<string, number>): Evidence =>
       evidence({
@@ -67,11 +69,27 @@ export function scoreResponse(ctx: Context, metrics: MetricsAcc): RawComponent {
     const P = expected.points;
     if (match === undefined) {
       if (!expected.required) {
-        items.push({ ...base, status: 'not-applicable', raw: 0, rawMax: 0, code: 'RESPONSE_OPTIONAL_NOT_TAKEN', note: `${label}: optional, not taken.`, evidence: matchEvidence(times) });
+        items.push({
+          ...base,
+          status: 'not-applicable',
+          raw: 0,
+          rawMax: 0,
+          code: 'RESPONSE_OPTIONAL_NOT_TAKEN',
+          note: `${label}: optional, not taken.`,
+          evidence: matchEvidence(times),
+        });
         continue;
       }
       metrics.responsesDue += 1;
-      items.push({ ...base, status: 'missed', raw: 0, rawMax: P, code: 'RESPONSE_MISSED', note: `${label} never taken; ${windowText}.`, evidence: matchEvidence(times) });
+      items.push({
+        ...base,
+        status: 'missed',
+        raw: 0,
+        rawMax: P,
+        code: 'RESPONSE_MISSED',
+        note: `${label} never taken; ${windowText}.`,
+        evidence: matchEvidence(times),
+      });
       continue;
     }
     const t = match.virtualMs;
@@ -83,7 +101,10 @@ export function scoreResponse(ctx: Context, metrics: MetricsAcc): RawComponent {
       raw = P;
       status = 'earned';
       code = t < start ? 'RESPONSE_PROACTIVE' : 'RESPONSE_AT_START';
-      note = t < start ? `${label} taken at ${at(t)}, before its window opened (${describeRef(expected.from)}): full credit.` : `${label} taken at ${at(t)}, as soon as its window opened; ${windowText}.`;
+      note =
+        t < start
+          ? `${label} taken at ${at(t)}, before its window opened (${describeRef(expected.from)}): full credit.`
+          : `${label} taken at ${at(t)}, as soon as its window opened; ${windowText}.`;
     } else if (t <= deadline) {
       const speed = (deadline - t) / (deadline - start);
       raw = P * (R.responseOnTimeShare + (1 - R.responseOnTimeShare) * speed);
@@ -101,11 +122,22 @@ export function scoreResponse(ctx: Context, metrics: MetricsAcc): RawComponent {
       if (status !== 'late') metrics.responsesInWindow += 1;
       items.push({ ...base, status, raw, rawMax: P, code, note, evidence: matchEvidence(times), actedAtMs: raw > 0 ? t : undefined });
     } else {
-      items.push({ ...base, status: raw > 0 ? 'bonus' : status, raw, rawMax: 0, code, note: `${note} (optional: bonus)`, evidence: matchEvidence(times), actedAtMs: raw > 0 ? t : undefined });
+      items.push({
+        ...base,
+        status: raw > 0 ? 'bonus' : status,
+        raw,
+        rawMax: 0,
+        code,
+        note: `${note} (optional: bonus)`,
+        evidence: matchEvidence(times),
+        actedAtMs: raw > 0 ? t : undefined,
+      });
     }
   }
   for (const harmful of ctx.scenario.harmful) {
-    const matches = responses.filter((r) => r.action === harmful.action && (harmful.target === undefined || normalizeTarget(r.target) === normalizeTarget(harmful.target)));
+    const matches = responses.filter(
+      (r) => r.action === harmful.action && (harmful.target === undefined || normalizeTarget(r.target) === normalizeTarget(harmful.target)),
+    );
     if (matches.length === 0) continue;
     const first = matches[0];
     metrics.harmful += 1;

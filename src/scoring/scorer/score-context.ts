@@ -67,7 +67,8 @@ export function buildContext(input: ScoreInput, key: AnswerKey): Context {
   }
   for (const incident of Object.values(input.state.incidents)) addActor(incident.id, incident.createdBy);
   const settleOf = (alertId: string): number | null => deliveredById.get(alertId)?.settleMs ?? null;
-  const judgements = input.actions !== undefined ? judgementsAt(ordered, settleOf, (alertId) => deliveredById.has(alertId)) : judgementsOfState(input.state, delivered);
+  const judgements =
+    input.actions !== undefined ? judgementsAt(ordered, settleOf, (alertId) => deliveredById.has(alertId)) : judgementsOfState(input.state, delivered);
   return {
     scenario: input.scenario,
     state: input.state,
@@ -90,7 +91,14 @@ export function judgementsOfState(state: TeamState, delivered: readonly Delivere
   for (const d of delivered) {
     const st = state.alerts[d.eventId];
     if (d.settleMs === null || st === undefined) continue;
-    out.set(d.eventId, { verdict: st.verdict, verdictReason: st.verdictReason, duplicateOf: st.duplicateOf, verdictAtMs: st.verdictAtMs, severity: st.severity, severityAtMs: null });
+    out.set(d.eventId, {
+      verdict: st.verdict,
+      verdictReason: st.verdictReason,
+      duplicateOf: st.duplicateOf,
+      verdictAtMs: st.verdictAtMs,
+      severity: st.severity,
+      severityAtMs: null,
+    });
   }
   return out;
 }

@@ -55,7 +55,6 @@ export interface ScoreInput {
   readonly detail?: 'full' | 'totals';
 }
 
-
 // Internal shapes
 
 export interface RawItem {
@@ -118,7 +117,6 @@ export interface Context {
    */
   readonly lean: boolean;
 }
-
 
 export interface DetectionTally {
   part: 'true-positives' | 'noise';

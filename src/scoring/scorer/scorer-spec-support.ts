@@ -6,7 +6,11 @@ import { computeScore } from './compute-score.js';
 
 export const scenario = scoringScenario();
 export const delivered = deliveredAll(scenario);
-export const isolateAt = (atMs: number, target = 'portal'): Step => ({ atMs, user: 'u2', action: { type: 'response', action: 'isolate-host', target, incidentId: 'INC-1' } });
+export const isolateAt = (atMs: number, target = 'portal'): Step => ({
+  atMs,
+  user: 'u2',
+  action: { type: 'response', action: 'isolate-host', target, incidentId: 'INC-1' },
+});
 
 export function score(steps: readonly Step[], extra: Partial<Parameters<typeof computeScore>[0]> = {}): TeamScore {
   const { state, actions } = play(scenario, delivered, steps);
@@ -15,7 +19,12 @@ export function score(steps: readonly Step[], extra: Partial<Parameters<typeof c
 
 /** The ideal run with some steps replaced. */
 export function ideal(options: { triage?: Step[]; response?: Step[]; report?: Step[]; close?: Step[] } = {}): Step[] {
-  return [...(options.triage ?? idealTriage()), ...(options.response ?? [isolateAt(1 * MIN)]), ...(options.report ?? [idealReport(1 * MIN)]), ...(options.close ?? closeIncident(90 * MIN))];
+  return [
+    ...(options.triage ?? idealTriage()),
+    ...(options.response ?? [isolateAt(1 * MIN)]),
+    ...(options.report ?? [idealReport(1 * MIN)]),
+    ...(options.close ?? closeIncident(90 * MIN)),
+  ];
 }
 
 export function item(result: TeamScore, id: string): LineItem {
@@ -26,4 +35,5 @@ export function item(result: TeamScore, id: string): LineItem {
   return found;
 }
 
-export const replaceStep = (steps: Step[], index: number, step: Step | null): Step[] => steps.flatMap((s, i) => (i === index ? (step === null ? [] : [step]) : [s]));
+export const replaceStep = (steps: Step[], index: number, step: Step | null): Step[] =>
+  steps.flatMap((s, i) => (i === index ? (step === null ? [] : [step]) : [s]));

@@ -61,10 +61,17 @@ export const queries = {
   exercise: (id: string) => queryOptions({ queryKey: queryKeys.exerciseDetail(id), queryFn: () => api.get<ExerciseDto>(`/exercises/${id}`) }),
   briefing: (id: string) => queryOptions({ queryKey: queryKeys.briefing(id), queryFn: () => api.get<ScenarioBriefing>(`/exercises/${id}/briefing`) }),
   ownActions: (id: string) =>
-    queryOptions({ queryKey: queryKeys.actions(id, null), queryFn: () => api.get<{ teamId: string; actions: RecordedAction[] }>(`/exercises/${id}/actions?limit=1000`) }),
+    queryOptions({
+      queryKey: queryKeys.actions(id, null),
+      queryFn: () => api.get<{ teamId: string; actions: RecordedAction[] }>(`/exercises/${id}/actions?limit=1000`),
+    }),
   teamActions: (id: string, teamId: string) =>
-    queryOptions({ queryKey: queryKeys.actions(id, teamId), queryFn: () => api.get<{ teamId: string; actions: RecordedAction[] }>(`/exercises/${id}/actions?teamId=${team(teamId)}&limit=1000`) }),
-  review: (id: string, teamId: string) => queryOptions({ queryKey: queryKeys.review(id, teamId), queryFn: () => api.get<AfterActionReview>(`/exercises/${id}/teams/${team(teamId)}/review`) }),
+    queryOptions({
+      queryKey: queryKeys.actions(id, teamId),
+      queryFn: () => api.get<{ teamId: string; actions: RecordedAction[] }>(`/exercises/${id}/actions?teamId=${team(teamId)}&limit=1000`),
+    }),
+  review: (id: string, teamId: string) =>
+    queryOptions({ queryKey: queryKeys.review(id, teamId), queryFn: () => api.get<AfterActionReview>(`/exercises/${id}/teams/${team(teamId)}/review`) }),
   teamState: (id: string) => queryOptions({ queryKey: queryKeys.teamState(id), queryFn: () => api.get<TeamState>(`/exercises/${id}/state`) }),
   deadlines: (id: string) => queryOptions({ queryKey: queryKeys.deadlines(id), queryFn: () => api.get<ReportDeadlines>(`/exercises/${id}/deadlines`) }),
   progress: (id: string) => queryOptions({ queryKey: queryKeys.progress(id), queryFn: () => api.get<TeamProgress[]>(`/exercises/${id}/progress`) }),
@@ -76,9 +83,13 @@ export const queries = {
       queryFn: () => api.get<ScenarioSummary[]>(`/scenarios/${scenarioId}/versions${library ? `?library=${library}` : ''}`),
     }),
   scenarioVersion: (scenarioId: string, versionId: string) =>
-    queryOptions({ queryKey: queryKeys.scenarioVersion(scenarioId, versionId), queryFn: () => api.get<ScenarioDetailDto>(`/scenarios/${scenarioId}/versions/${versionId}`) }),
+    queryOptions({
+      queryKey: queryKeys.scenarioVersion(scenarioId, versionId),
+      queryFn: () => api.get<ScenarioDetailDto>(`/scenarios/${scenarioId}/versions/${versionId}`),
+    }),
   trainees: () => queryOptions({ queryKey: queryKeys.trainees(), queryFn: () => api.get<UserPage>('/users?limit=200&role=trainee') }),
-  resultExercises: (query: string) => queryOptions({ queryKey: queryKeys.resultExercises(query), queryFn: () => api.get<ExerciseList>(`/results/exercises${q(query)}`) }),
+  resultExercises: (query: string) =>
+    queryOptions({ queryKey: queryKeys.resultExercises(query), queryFn: () => api.get<ExerciseList>(`/results/exercises${q(query)}`) }),
   resultExercise: (id: string) => queryOptions({ queryKey: queryKeys.resultExercise(id), queryFn: () => api.get<ExerciseResults>(`/results/exercises/${id}`) }),
   trends: (query: string) => queryOptions({ queryKey: queryKeys.trends(query), queryFn: () => api.get<Trends>(`/results/trends${q(query)}`) }),
   weaknesses: (by: string, exerciseIds: readonly string[]) =>

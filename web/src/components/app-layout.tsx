@@ -32,7 +32,13 @@ export function ThemeSwitch() {
   const next = colorScheme === 'dark' ? 'light' : 'dark';
   return (
     <Tooltip label={`${t('common.theme')}: ${t(`common.${next}`)}`}>
-      <ActionIcon variant="default" size="lg" aria-label={`${t('common.theme')}: ${t(`common.${next}`)}`} onClick={() => setColorScheme(next)} data-testid="theme-switch">
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label={`${t('common.theme')}: ${t(`common.${next}`)}`}
+        onClick={() => setColorScheme(next)}
+        data-testid="theme-switch"
+      >
         <span aria-hidden="true">{colorScheme === 'dark' ? '☀' : '☾'}</span>
       </ActionIcon>
     </Tooltip>
@@ -44,7 +50,11 @@ export function AppLayout({ children, headerExtra }: { children: ReactNode; head
   const navigate = useNavigate();
   const { user } = useSession();
   const isInstructor = user?.roles.some((r) => r === 'instructor' || r === 'admin') ?? false;
-  const linkStyle = ({ isActive }: { isActive: boolean }) => ({ fontWeight: isActive ? 700 : 500, textDecoration: isActive ? 'underline' : 'none', color: 'inherit' });
+  const linkStyle = ({ isActive }: { isActive: boolean }) => ({
+    fontWeight: isActive ? 700 : 500,
+    textDecoration: isActive ? 'underline' : 'none',
+    color: 'inherit',
+  });
   return (
     <AppShell header={{ height: 52 }} padding="sm">
       <AppShell.Header>

@@ -15,11 +15,18 @@ export function ClockDisplay({ clock, receivedAt }: { clock: ClockStateDto | nul
       <Text ff="monospace" fw={700} fz="xl" data-testid="clock-time" aria-live="off">
         {formatClock(ms)}
       </Text>
-      <Text c="dimmed" fz="sm" style={{ whiteSpace: 'nowrap' }}>/ {formatClock(clock.durationMs)}</Text>
+      <Text c="dimmed" fz="sm" style={{ whiteSpace: 'nowrap' }}>
+        / {formatClock(clock.durationMs)}
+      </Text>
       <Badge variant="light" color="blue" data-testid="clock-speed" title={t('clock.speed')}>
         {t('clock.speedValue', { speed: formatNumber(clock.speed, 2) })}
       </Badge>
-      <Badge variant="filled" color={clock.status === 'running' ? 'teal' : clock.status === 'paused' ? 'yellow' : 'gray'} data-testid="clock-status" data-status={clock.status}>
+      <Badge
+        variant="filled"
+        color={clock.status === 'running' ? 'teal' : clock.status === 'paused' ? 'yellow' : 'gray'}
+        data-testid="clock-status"
+        data-status={clock.status}
+      >
         {t(`status.${clock.status}`)}
       </Badge>
       {inOvertime(clock, ms) && (

@@ -10,7 +10,16 @@ export function ConnectionBadge() {
   const state = useConnectionState();
   const label = t(`connection.${state}`);
   return (
-    <Badge color={COLORS[state]} variant="dot" size="lg" role="status" aria-live="polite" aria-label={t('connection.label', { state: label })} data-testid="connection-state" data-state={state}>
+    <Badge
+      color={COLORS[state]}
+      variant="dot"
+      size="lg"
+      role="status"
+      aria-live="polite"
+      aria-label={t('connection.label', { state: label })}
+      data-testid="connection-state"
+      data-state={state}
+    >
       {label}
     </Badge>
   );

@@ -80,24 +80,47 @@ export function HotwashPage() {
   const stages = stagesByTeam[0]?.rows ?? [];
 
   const body = (
-    <Stack gap="md" className={projected ? 'hotwash hotwash-projected' : 'hotwash'} data-testid="hotwash" data-loaded={reviews ? 'true' : 'false'} data-projected={projected ? 'true' : 'false'} lang={lang}>
+    <Stack
+      gap="md"
+      className={projected ? 'hotwash hotwash-projected' : 'hotwash'}
+      data-testid="hotwash"
+      data-loaded={reviews ? 'true' : 'false'}
+      data-projected={projected ? 'true' : 'false'}
+      lang={lang}
+    >
       <Group justify="space-between" wrap="nowrap" align="flex-start">
         <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
           <div style={{ minWidth: 0 }}>
             <Title order={1}>{t('hotwash.title')}</Title>
-            {ex && <Text fz="1.1em" className="hotwash-dim" lineClamp={2}>{ex.title}</Text>}
+            {ex && (
+              <Text fz="1.1em" className="hotwash-dim" lineClamp={2}>
+                {ex.title}
+              </Text>
+            )}
           </div>
-          {ex && <Badge size="lg" color={STATUS_COLOR[ex.status]}>{tt(`status.${ex.status}`)}</Badge>}
+          {ex && (
+            <Badge size="lg" color={STATUS_COLOR[ex.status]}>
+              {tt(`status.${ex.status}`)}
+            </Badge>
+          )}
         </Group>
         <Group gap="xs" wrap="nowrap">
           {!projected && ex && (
             <>
-              <Button variant="default" component={Link} to={`/exercises/${exerciseId}/cockpit`}>{t('cockpit')}</Button>
-              <Button variant="default" component={Link} to={`/results/exercises/${exerciseId}`}>{t('hotwash.results')}</Button>
+              <Button variant="default" component={Link} to={`/exercises/${exerciseId}/cockpit`}>
+                {t('cockpit')}
+              </Button>
+              <Button variant="default" component={Link} to={`/results/exercises/${exerciseId}`}>
+                {t('hotwash.results')}
+              </Button>
             </>
           )}
-          <Button variant="light" onClick={refresh}>{t('hotwash.refresh')}</Button>
-          <Button onClick={toggleProjected} data-testid="hotwash-fullscreen">{t(projected ? 'hotwash.exitFullscreen' : 'hotwash.fullscreen')}</Button>
+          <Button variant="light" onClick={refresh}>
+            {t('hotwash.refresh')}
+          </Button>
+          <Button onClick={toggleProjected} data-testid="hotwash-fullscreen">
+            {t(projected ? 'hotwash.exitFullscreen' : 'hotwash.fullscreen')}
+          </Button>
         </Group>
       </Group>
       {live && <Text className="hotwash-dim">{t('live')}</Text>}
@@ -111,13 +134,17 @@ export function HotwashPage() {
       {reviews && (
         <>
           <Paper withBorder p="md">
-            <Title order={2} mb="sm">{t('hotwash.stages')}</Title>
+            <Title order={2} mb="sm">
+              {t('hotwash.stages')}
+            </Title>
             <Table withColumnBorders data-testid="hotwash-stages">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('stages.stage')}</Table.Th>
                   {reviews.map((r) => (
-                    <Table.Th key={r.teamId} data-testid="hotwash-team">{r.teamName}</Table.Th>
+                    <Table.Th key={r.teamId} data-testid="hotwash-team">
+                      {r.teamName}
+                    </Table.Th>
                   ))}
                 </Table.Tr>
               </Table.Thead>
@@ -127,15 +154,38 @@ export function HotwashPage() {
                     <Table.Td fw={700}>{stage.name}</Table.Td>
                     {stagesByTeam.map(({ review, rows }) => {
                       const row = rows[i];
-                      if (!row || row.reachedMs === null) return <Table.Td key={review.teamId} className="hotwash-dim">{t('hotwash.notReached')}</Table.Td>;
+                      if (!row || row.reachedMs === null)
+                        return (
+                          <Table.Td key={review.teamId} className="hotwash-dim">
+                            {t('hotwash.notReached')}
+                          </Table.Td>
+                        );
                       return (
                         <Table.Td key={review.teamId}>
                           <div>{t('hotwash.reached', { time: clock(row.reachedMs) })}</div>
-                          <div style={{ fontWeight: 700, color: row.containedMs === null ? 'var(--mantine-color-red-6)' : row.containedMs === undefined ? undefined : 'var(--mantine-color-teal-6)' }}>
-                            {row.containedMs === undefined ? '' : row.containedMs === null ? t('hotwash.notContained', { n: row.containTaken, total: row.containTotal }) : t('hotwash.contained', { time: clock(row.containedMs) })}
+                          <div
+                            style={{
+                              fontWeight: 700,
+                              color:
+                                row.containedMs === null
+                                  ? 'var(--mantine-color-red-6)'
+                                  : row.containedMs === undefined
+                                    ? undefined
+                                    : 'var(--mantine-color-teal-6)',
+                            }}
+                          >
+                            {row.containedMs === undefined
+                              ? ''
+                              : row.containedMs === null
+                                ? t('hotwash.notContained', { n: row.containTaken, total: row.containTotal })
+                                : t('hotwash.contained', { time: clock(row.containedMs) })}
                           </div>
                           {row.consequences.length > 0 && (
-                            <div className="hotwash-dim" style={{ fontSize: '0.85em', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', maxWidth: '32em' }} title={row.consequences.join('\n')}>
+                            <div
+                              className="hotwash-dim"
+                              style={{ fontSize: '0.85em', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', maxWidth: '32em' }}
+                              title={row.consequences.join('\n')}
+                            >
                               {t('hotwash.consequences', { n: row.consequences.length })}: {row.consequences[row.consequences.length - 1]}
                             </div>
                           )}
@@ -154,22 +204,34 @@ export function HotwashPage() {
           </SimpleGrid>
 
           <Paper withBorder p="md">
-            <Title order={2} mb="sm">{t('hotwash.divergences')}</Title>
+            <Title order={2} mb="sm">
+              {t('hotwash.divergences')}
+            </Title>
             <SimpleGrid cols={Math.min(Math.max(divergences.length, 1), 3)} spacing="md" data-testid="hotwash-divergences">
               {divergences.map(({ review, notes, missedAlerts }) => (
                 <div key={review.teamId}>
                   <Group gap="xs" mb={4}>
-                    <Text fw={700} fz="1.2em">{review.teamName}</Text>
+                    <Text fw={700} fz="1.2em">
+                      {review.teamName}
+                    </Text>
                     {!projected && (
-                      <Anchor component={Link} to={`/exercises/${exerciseId}/teams/${encodeURIComponent(review.teamId)}/review`} fz="sm">{t('openShort')}</Anchor>
+                      <Anchor component={Link} to={`/exercises/${exerciseId}/teams/${encodeURIComponent(review.teamId)}/review`} fz="sm">
+                        {t('openShort')}
+                      </Anchor>
                     )}
                   </Group>
                   {notes.length === 0 && missedAlerts === 0 && <Text className="hotwash-dim">{t('hotwash.perfect')}</Text>}
-                  {missedAlerts > 0 && <Text fw={700} mb={4}>{t('hotwash.missedAlerts', { n: missedAlerts })}</Text>}
+                  {missedAlerts > 0 && (
+                    <Text fw={700} mb={4}>
+                      {t('hotwash.missedAlerts', { n: missedAlerts })}
+                    </Text>
+                  )}
                   <ul style={{ margin: 0, paddingLeft: '1.2em' }}>
                     {notes.slice(0, DIVERGENCES_SHOWN).map((n) => (
                       <li key={n.id} style={{ marginBottom: 4 }}>
-                        <Badge size="sm" variant="filled" color={n.kind === 'missed' ? 'red' : n.kind === 'late' ? 'orange' : 'yellow'} mr={6}>{t(`kinds.${n.kind}`)}</Badge>
+                        <Badge size="sm" variant="filled" color={n.kind === 'missed' ? 'red' : n.kind === 'late' ? 'orange' : 'yellow'} mr={6}>
+                          {t(`kinds.${n.kind}`)}
+                        </Badge>
                         {n.text}
                       </li>
                     ))}
@@ -190,17 +252,24 @@ function CrossTeamList({ title, rows, total, testId }: { title: string; rows: Re
   const { t } = useTranslation(DEBRIEF_NS);
   return (
     <Paper withBorder p="md">
-      <Title order={2} mb="sm">{title}</Title>
+      <Title order={2} mb="sm">
+        {title}
+      </Title>
       {rows.length === 0 && <Text className="hotwash-dim">{t('hotwash.none')}</Text>}
       <Table data-testid={testId}>
         <Table.Tbody>
           {rows.slice(0, 8).map((row) => (
             <Table.Tr key={row.key}>
               <Table.Td>{row.label}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }} fw={700}>{t('hotwash.teams', { n: row.teams.length, total })}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }} fw={700}>
+                {t('hotwash.teams', { n: row.teams.length, total })}
+              </Table.Td>
               <Table.Td className="hotwash-dim" fz="0.85em">
                 {row.teams.map((name, i) => (
-                  <span key={name} style={{ whiteSpace: 'nowrap' }}>{i > 0 ? ', ' : ''}{name}</span>
+                  <span key={name} style={{ whiteSpace: 'nowrap' }}>
+                    {i > 0 ? ', ' : ''}
+                    {name}
+                  </span>
                 ))}
               </Table.Td>
             </Table.Tr>

@@ -104,7 +104,8 @@ function kindOfTone(tone: AarAnnotation['tone']): NoteKind {
  */
 export function reviewNotes(review: AfterActionReview, t: TFunction, tt: TFunction, lang: Lang): ReviewNote[] {
   const names = new ReviewNames(review, t, tt, lang);
-  const refOf = (eventId: string): string | null => review.missedAlerts.find((m) => m.alertId === eventId)?.ref ?? review.timeline.find((e) => e.kind === 'alert' && e.id === eventId)?.ref ?? null;
+  const refOf = (eventId: string): string | null =>
+    review.missedAlerts.find((m) => m.alertId === eventId)?.ref ?? review.timeline.find((e) => e.kind === 'alert' && e.id === eventId)?.ref ?? null;
   return review.annotations.map((a): ReviewNote => {
     const base = { id: a.id, atMs: a.atMs, points: a.points, maxPoints: a.maxPoints, phase: null as string | null, alertRef: null as string | null };
     const times = a.evidence.times;
@@ -123,7 +124,12 @@ export function reviewNotes(review: AfterActionReview, t: TFunction, tt: TFuncti
         if (times.taken === undefined) {
           // Vietnamese puts "Không" before the action, so the action loses its capital there.
           const whatLower = what.charAt(0).toLocaleLowerCase('vi') + what.slice(1);
-          return { ...base, phase, kind: 'missed', text: t(alert ? 'notes.responseMissing' : 'notes.responseMissingNoAlert', { what, whatLower, alert, window }) };
+          return {
+            ...base,
+            phase,
+            kind: 'missed',
+            text: t(alert ? 'notes.responseMissing' : 'notes.responseMissingNoAlert', { what, whatLower, alert, window }),
+          };
         }
         const after = times.windowStart !== undefined ? times.taken - times.windowStart : null;
         const tail = status === 'late' ? t('notes.late') : status === 'partial' ? t('notes.partial') : '';
@@ -148,7 +154,8 @@ export function reviewNotes(review: AfterActionReview, t: TFunction, tt: TFuncti
         const due = times.deadline !== undefined ? clock(times.deadline) : '—';
         if (times.filed === undefined) return { ...base, kind: 'missed', text: t('notes.reportMissing', { kind, to, due }) };
         const time = clock(times.filed);
-        if (report?.status === 'late' && times.deadline !== undefined) return { ...base, kind: 'late', text: t('notes.reportLate', { kind, time, due, late: minutes(t, times.filed - times.deadline) }) };
+        if (report?.status === 'late' && times.deadline !== undefined)
+          return { ...base, kind: 'late', text: t('notes.reportLate', { kind, time, due, late: minutes(t, times.filed - times.deadline) }) };
         if (report?.status === 'incomplete') return { ...base, kind: 'wrong', text: t('notes.reportIncomplete', { kind, time }) };
         return { ...base, kind: 'right', text: t('notes.reportOnTime', { kind, time, due }) };
       }
@@ -164,7 +171,13 @@ export function reviewNotes(review: AfterActionReview, t: TFunction, tt: TFuncti
           severity: names.severity(expected?.severity ?? ''),
           routing: expected && expected.routing.length ? t('notes.routing', { to: names.parties(expected.routing) }) : '',
         };
-        return { ...base, phase: missed?.phase ?? label?.phase ?? null, alertRef: refOf(a.subject), kind: a.tone === 'critical' ? 'missed' : 'wrong', text: t(a.tone === 'critical' ? 'notes.missedAlert' : 'notes.partlyAlert', vars) };
+        return {
+          ...base,
+          phase: missed?.phase ?? label?.phase ?? null,
+          alertRef: refOf(a.subject),
+          kind: a.tone === 'critical' ? 'missed' : 'wrong',
+          text: t(a.tone === 'critical' ? 'notes.missedAlert' : 'notes.partlyAlert', vars),
+        };
       }
       case 'false-alarms':
         return { ...base, kind: 'wrong', text: t('notes.falseAlarms', { n: a.evidence.alertIds.length }) };
@@ -173,7 +186,11 @@ export function reviewNotes(review: AfterActionReview, t: TFunction, tt: TFuncti
         return {
           ...base,
           kind: 'info',
-          text: t('notes.adjustment', { points: `${a.points > 0 ? '+' : ''}${a.points}`, component: tt(`cockpit.components.${adj?.component ?? a.subject}`), reason: adj?.reason ?? '' }),
+          text: t('notes.adjustment', {
+            points: `${a.points > 0 ? '+' : ''}${a.points}`,
+            component: tt(`cockpit.components.${adj?.component ?? a.subject}`),
+            reason: adj?.reason ?? '',
+          }),
         };
       }
       default:
@@ -202,7 +219,9 @@ const CONTAINMENT = new Set(['isolate-host', 'block-ip', 'block-domain', 'mainte
 /** Each attack stage for one team: reached, contained, which attack steps went through. */
 export function stageRows(review: AfterActionReview, lang: Lang): StageRow[] {
   return review.stages.map((stage) => {
-    const responses = review.ideal.responses.filter((r) => r.required && CONTAINMENT.has(r.action) && review.labels.responses[r.id]?.phase === stage.phaseId && r.status !== 'not-applicable');
+    const responses = review.ideal.responses.filter(
+      (r) => r.required && CONTAINMENT.has(r.action) && review.labels.responses[r.id]?.phase === stage.phaseId && r.status !== 'not-applicable',
+    );
     const taken = responses.filter((r) => r.takenMs !== null);
     const containedMs = responses.length === 0 ? undefined : taken.length === responses.length ? Math.max(...taken.map((r) => r.takenMs ?? 0)) : null;
     const seen = new Set<string>();
@@ -214,7 +233,15 @@ export function stageRows(review: AfterActionReview, lang: Lang): StageRow[] {
       seen.add(entry.id);
       consequences.push(label.title[lang]);
     }
-    return { phaseId: stage.phaseId, name: stage.name[lang], reachedMs: stage.firstAlertMs, containedMs, containTaken: taken.length, containTotal: responses.length, consequences };
+    return {
+      phaseId: stage.phaseId,
+      name: stage.name[lang],
+      reachedMs: stage.firstAlertMs,
+      containedMs,
+      containTaken: taken.length,
+      containTotal: responses.length,
+      consequences,
+    };
   });
 }
 

@@ -41,10 +41,14 @@ export function ReviewPage() {
         <Group justify="space-between" className="debrief-no-print">
           <Group gap="xs">
             {own && ex?.myTeamId && (
-              <Button size="xs" variant="default" component={Link} to={`/exercises/${exerciseId}/console`}>{t('console')}</Button>
+              <Button size="xs" variant="default" component={Link} to={`/exercises/${exerciseId}/console`}>
+                {t('console')}
+              </Button>
             )}
             {controls && (
-              <Button size="xs" variant="default" component={Link} to={`/exercises/${exerciseId}/cockpit`}>{t('cockpit')}</Button>
+              <Button size="xs" variant="default" component={Link} to={`/exercises/${exerciseId}/cockpit`}>
+                {t('cockpit')}
+              </Button>
             )}
           </Group>
           <Button size="sm" onClick={() => window.print()} data-testid="review-print" disabled={!review.data}>
@@ -52,7 +56,11 @@ export function ReviewPage() {
           </Button>
         </Group>
         {ex && !teamId && <Alert color="gray">{t('notYet')}</Alert>}
-        {review.error !== null && !review.data && (ex?.status === 'running' || ex?.status === 'paused') && own ? <Alert color="blue">{t('notYet')}</Alert> : <ErrorText error={review.error} />}
+        {review.error !== null && !review.data && (ex?.status === 'running' || ex?.status === 'paused') && own ? (
+          <Alert color="blue">{t('notYet')}</Alert>
+        ) : (
+          <ErrorText error={review.error} />
+        )}
         {review.isLoading && <Loader aria-label={tt('common.loading')} />}
         {review.data && ex && <ReviewBody review={review.data} exercise={ex} linkToConsole={own && ex.myTeamId !== null} lang={lang} />}
       </Stack>
@@ -60,7 +68,17 @@ export function ReviewPage() {
   );
 }
 
-function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterActionReview; exercise: ExerciseDto; linkToConsole: boolean; lang: 'vi' | 'en' }) {
+function ReviewBody({
+  review,
+  exercise,
+  linkToConsole,
+  lang,
+}: {
+  review: AfterActionReview;
+  exercise: ExerciseDto;
+  linkToConsole: boolean;
+  lang: 'vi' | 'en';
+}) {
   const { t } = useTranslation(DEBRIEF_NS);
   const { t: tt } = useTranslation();
   const [kind, setKind] = useState<string>('all');
@@ -97,16 +115,24 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
   return (
     <>
       <div>
-        <Title order={1} fz="h3" data-testid="review-title">{t('title')} — {review.teamName}</Title>
+        <Title order={1} fz="h3" data-testid="review-title">
+          {t('title')} — {review.teamName}
+        </Title>
         <Text c="dimmed">{exercise.title === review.scenarioTitle[lang] ? exercise.title : `${exercise.title} · ${review.scenarioTitle[lang]}`}</Text>
         <Text fw={700} fz="lg" data-testid="review-score">
           {t('score', { total: formatNumber(review.total, 1), max: formatNumber(review.maxScore), index: formatIndex(review.index) })}
         </Text>
-        {(exercise.status === 'running' || exercise.status === 'paused') && <Text c="orange" fz="sm">{t('live')}</Text>}
+        {(exercise.status === 'running' || exercise.status === 'paused') && (
+          <Text c="orange" fz="sm">
+            {t('live')}
+          </Text>
+        )}
       </div>
 
       <Paper withBorder p="sm">
-        <Title order={2} fz="md" mb="xs">{t('stages.title')}</Title>
+        <Title order={2} fz="md" mb="xs">
+          {t('stages.title')}
+        </Title>
         <Table fz="sm" data-testid="review-stages">
           <Table.Thead>
             <Table.Tr>
@@ -124,7 +150,9 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
                 <Table.Td ff="monospace">{s.firstAlertMs === null ? t('stages.notReached') : clock(s.firstAlertMs)}</Table.Td>
                 <Table.Td ta="right">{s.truePositives}</Table.Td>
                 <Table.Td ta="right">{s.detected}</Table.Td>
-                <Table.Td ta="right" c={s.missed > 0 ? 'red' : undefined}>{s.missed}</Table.Td>
+                <Table.Td ta="right" c={s.missed > 0 ? 'red' : undefined}>
+                  {s.missed}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -134,7 +162,9 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
       <Paper withBorder p="sm" className="debrief-no-print">
         <Group gap="md" align="flex-end">
           <div>
-            <Text fz="sm" fw={500} mb={4}>{t('filters.kind')}</Text>
+            <Text fz="sm" fw={500} mb={4}>
+              {t('filters.kind')}
+            </Text>
             <SegmentedControl
               size="xs"
               value={kind}
@@ -158,26 +188,42 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
       </Paper>
 
       <Paper withBorder p="sm">
-        <Title order={2} fz="md" mb="xs">{t('notes.title')}</Title>
-        {shownNotes.length === 0 && <Text c="dimmed" fz="sm">{t('notes.empty')}</Text>}
+        <Title order={2} fz="md" mb="xs">
+          {t('notes.title')}
+        </Title>
+        {shownNotes.length === 0 && (
+          <Text c="dimmed" fz="sm">
+            {t('notes.empty')}
+          </Text>
+        )}
         <Stack gap={6} data-testid="review-notes">
           {shownNotes.map((n) => {
             const href = alertLink(n.alertRef);
             return (
               <Group key={n.id} gap="xs" wrap="nowrap" align="flex-start" data-testid="review-note" data-kind={n.kind}>
-                <Badge color={KIND_COLOR[n.kind]} variant="light" w={130} style={{ flexShrink: 0 }}>{t(`kinds.${n.kind}`)}</Badge>
-                <Text fz="sm" ff="monospace" w={90} style={{ flexShrink: 0 }}>{n.atMs === null ? '' : clock(n.atMs)}</Text>
+                <Badge color={KIND_COLOR[n.kind]} variant="light" w={130} style={{ flexShrink: 0 }}>
+                  {t(`kinds.${n.kind}`)}
+                </Badge>
+                <Text fz="sm" ff="monospace" w={90} style={{ flexShrink: 0 }}>
+                  {n.atMs === null ? '' : clock(n.atMs)}
+                </Text>
                 <Text fz="sm" style={{ flex: 1 }}>
                   {n.text}
                   {href && (
                     <>
                       {' '}
-                      <Anchor component={Link} to={href} fz="sm" className="debrief-no-print">{t('missed.open')}</Anchor>
+                      <Anchor component={Link} to={href} fz="sm" className="debrief-no-print">
+                        {t('missed.open')}
+                      </Anchor>
                     </>
                   )}
                 </Text>
                 <Text fz="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                  {n.maxPoints > 0 ? t('notes.points', { points: formatNumber(n.points, 1), max: formatNumber(n.maxPoints, 1) }) : n.points !== 0 ? t('notes.penalty', { points: formatNumber(n.points, 1) }) : ''}
+                  {n.maxPoints > 0
+                    ? t('notes.points', { points: formatNumber(n.points, 1), max: formatNumber(n.maxPoints, 1) })
+                    : n.points !== 0
+                      ? t('notes.penalty', { points: formatNumber(n.points, 1) })
+                      : ''}
                 </Text>
               </Group>
             );
@@ -186,9 +232,13 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
       </Paper>
 
       <Paper withBorder p="sm">
-        <Title order={2} fz="md" mb="xs">{t('missed.title')}</Title>
+        <Title order={2} fz="md" mb="xs">
+          {t('missed.title')}
+        </Title>
         {review.missedAlerts.filter((m) => inStage(m.phase)).length === 0 ? (
-          <Text c="dimmed" fz="sm">{t('missed.empty')}</Text>
+          <Text c="dimmed" fz="sm">
+            {t('missed.empty')}
+          </Text>
         ) : (
           <Table fz="sm" data-testid="review-missed">
             <Table.Thead>
@@ -201,28 +251,40 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {review.missedAlerts.filter((m) => inStage(m.phase)).map((m) => {
-                const href = alertLink(m.ref);
-                return (
-                  <Table.Tr key={m.alertId}>
-                    <Table.Td ff="monospace">{clock(m.deliveredMs)}</Table.Td>
-                    <Table.Td>{href ? <Anchor component={Link} to={href} fz="sm">{m.title[lang]}</Anchor> : m.title[lang]}</Table.Td>
-                    <Table.Td>{m.layer}</Table.Td>
-                    <Table.Td>{m.teamVerdict ? names.verdict(m.teamVerdict) : t('timeline.noVerdict')}</Table.Td>
-                    <Table.Td>
-                      {names.verdict(m.expected.verdict)} · {names.severity(m.expected.severity)}
-                      {m.expected.routing.length > 0 && ` → ${names.parties(m.expected.routing)}`}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
+              {review.missedAlerts
+                .filter((m) => inStage(m.phase))
+                .map((m) => {
+                  const href = alertLink(m.ref);
+                  return (
+                    <Table.Tr key={m.alertId}>
+                      <Table.Td ff="monospace">{clock(m.deliveredMs)}</Table.Td>
+                      <Table.Td>
+                        {href ? (
+                          <Anchor component={Link} to={href} fz="sm">
+                            {m.title[lang]}
+                          </Anchor>
+                        ) : (
+                          m.title[lang]
+                        )}
+                      </Table.Td>
+                      <Table.Td>{m.layer}</Table.Td>
+                      <Table.Td>{m.teamVerdict ? names.verdict(m.teamVerdict) : t('timeline.noVerdict')}</Table.Td>
+                      <Table.Td>
+                        {names.verdict(m.expected.verdict)} · {names.severity(m.expected.severity)}
+                        {m.expected.routing.length > 0 && ` → ${names.parties(m.expected.routing)}`}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
             </Table.Tbody>
           </Table>
         )}
       </Paper>
 
       <Paper withBorder p="sm">
-        <Title order={2} fz="md" mb="xs">{t('reports.title')}</Title>
+        <Title order={2} fz="md" mb="xs">
+          {t('reports.title')}
+        </Title>
         <Table fz="sm" data-testid="review-reports">
           <Table.Thead>
             <Table.Tr>
@@ -243,7 +305,11 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
                   <Table.Td>{names.parties(o?.recipients ?? [])}</Table.Td>
                   <Table.Td ff="monospace">{r.dueMs === null ? '—' : clock(r.dueMs)}</Table.Td>
                   <Table.Td ff="monospace">{r.filedMs === null ? '—' : clock(r.filedMs)}</Table.Td>
-                  <Table.Td><Badge color={color} variant="light">{t(`reports.statuses.${r.status}`)}</Badge></Table.Td>
+                  <Table.Td>
+                    <Badge color={color} variant="light">
+                      {t(`reports.statuses.${r.status}`)}
+                    </Badge>
+                  </Table.Td>
                 </Table.Tr>
               );
             })}
@@ -252,8 +318,12 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
       </Paper>
 
       <Paper withBorder p="sm" data-testid="review-ideal">
-        <Title order={2} fz="md" mb="xs">{t('ideal.title')}</Title>
-        <Title order={3} fz="sm" mb={4}>{t('ideal.responses')}</Title>
+        <Title order={2} fz="md" mb="xs">
+          {t('ideal.title')}
+        </Title>
+        <Title order={3} fz="sm" mb={4}>
+          {t('ideal.responses')}
+        </Title>
         <Table fz="sm">
           <Table.Thead>
             <Table.Tr>
@@ -263,32 +333,65 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {review.ideal.responses.filter((r) => inStage(review.labels.responses[r.id]?.phase ?? null) || stage === null).map((r) => (
-              <Table.Tr key={r.id}>
-                <Table.Td>
-                  <Text fz="sm" fw={500}>{names.response(r.action, r.target)} <Text span fz="xs" c="dimmed">({t(r.required ? 'ideal.required' : 'ideal.optional')})</Text></Text>
-                  <Text fz="xs" c="dimmed">{r.description[lang]}</Text>
-                </Table.Td>
-                <Table.Td ff="monospace">{r.windowStartMs === null ? '—' : `${clock(r.windowStartMs)} – ${r.deadlineMs === null ? '' : clock(r.deadlineMs)}`}</Table.Td>
-                <Table.Td>
-                  {r.takenMs === null ? t('ideal.notTaken') : clock(r.takenMs)}{' '}
-                  <Badge size="sm" variant="light" color={r.status === 'earned' || r.status === 'bonus' ? 'teal' : r.status === 'not-applicable' ? 'gray' : r.status === 'late' || r.status === 'partial' ? 'orange' : 'red'}>
-                    {t(`ideal.statuses.${r.status}`, { defaultValue: t('ideal.statuses.missed') })}
-                  </Badge>
-                </Table.Td>
-              </Table.Tr>
-            ))}
+            {review.ideal.responses
+              .filter((r) => inStage(review.labels.responses[r.id]?.phase ?? null) || stage === null)
+              .map((r) => (
+                <Table.Tr key={r.id}>
+                  <Table.Td>
+                    <Text fz="sm" fw={500}>
+                      {names.response(r.action, r.target)}{' '}
+                      <Text span fz="xs" c="dimmed">
+                        ({t(r.required ? 'ideal.required' : 'ideal.optional')})
+                      </Text>
+                    </Text>
+                    <Text fz="xs" c="dimmed">
+                      {r.description[lang]}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ff="monospace">
+                    {r.windowStartMs === null ? '—' : `${clock(r.windowStartMs)} – ${r.deadlineMs === null ? '' : clock(r.deadlineMs)}`}
+                  </Table.Td>
+                  <Table.Td>
+                    {r.takenMs === null ? t('ideal.notTaken') : clock(r.takenMs)}{' '}
+                    <Badge
+                      size="sm"
+                      variant="light"
+                      color={
+                        r.status === 'earned' || r.status === 'bonus'
+                          ? 'teal'
+                          : r.status === 'not-applicable'
+                            ? 'gray'
+                            : r.status === 'late' || r.status === 'partial'
+                              ? 'orange'
+                              : 'red'
+                      }
+                    >
+                      {t(`ideal.statuses.${r.status}`, { defaultValue: t('ideal.statuses.missed') })}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
           </Table.Tbody>
         </Table>
         {review.ideal.reports.length > 0 && (
           <>
-            <Title order={3} fz="sm" mt="sm" mb={4}>{t('reports.title')}</Title>
+            <Title order={3} fz="sm" mt="sm" mb={4}>
+              {t('reports.title')}
+            </Title>
             <Stack gap={4}>
               {review.ideal.reports.map((o) => (
                 <Text fz="sm" key={o.id}>
-                  <b>{names.reportKind(o.kind)}</b> → {names.parties(o.recipients)}{o.dueMs !== null ? ` · ${t('reports.due')} ${clock(o.dueMs)}` : ''}
-                  {o.requiredContent.length > 0 && <> · {t('reports.content')}: {o.requiredContent.map((c) => t(`content.${c}`, { defaultValue: c })).join(', ')}</>}
-                  <Text span fz="xs" c="dimmed" display="block">{t('reports.legal')}: {o.legalBasis[lang]}</Text>
+                  <b>{names.reportKind(o.kind)}</b> → {names.parties(o.recipients)}
+                  {o.dueMs !== null ? ` · ${t('reports.due')} ${clock(o.dueMs)}` : ''}
+                  {o.requiredContent.length > 0 && (
+                    <>
+                      {' '}
+                      · {t('reports.content')}: {o.requiredContent.map((c) => t(`content.${c}`, { defaultValue: c })).join(', ')}
+                    </>
+                  )}
+                  <Text span fz="xs" c="dimmed" display="block">
+                    {t('reports.legal')}: {o.legalBasis[lang]}
+                  </Text>
                 </Text>
               ))}
             </Stack>
@@ -296,12 +399,16 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
         )}
         {review.ideal.harmful.length > 0 && (
           <>
-            <Title order={3} fz="sm" mt="sm" mb={4}>{t('ideal.harmful')}</Title>
+            <Title order={3} fz="sm" mt="sm" mb={4}>
+              {t('ideal.harmful')}
+            </Title>
             <Stack gap={4}>
               {review.ideal.harmful.map((h) => (
                 <Text fz="sm" key={h.id}>
                   <b>{names.response(h.action, h.target)}</b> — {h.reason[lang]}{' '}
-                  <Badge size="sm" variant="light" color={h.takenMs === null ? 'teal' : 'red'}>{h.takenMs === null ? t('ideal.avoided') : clock(h.takenMs)}</Badge>
+                  <Badge size="sm" variant="light" color={h.takenMs === null ? 'teal' : 'red'}>
+                    {h.takenMs === null ? t('ideal.avoided') : clock(h.takenMs)}
+                  </Badge>
                 </Text>
               ))}
             </Stack>
@@ -311,54 +418,101 @@ function ReviewBody({ review, exercise, linkToConsole, lang }: { review: AfterAc
 
       <Paper withBorder p="sm">
         <Group justify="space-between" mb="xs">
-          <Title order={2} fz="md">{t('timeline.title')}</Title>
-          <Checkbox size="xs" className="debrief-no-print" label={t('timeline.showNoise')} checked={showNoise} onChange={(e) => setShowNoise(e.currentTarget.checked)} data-testid="review-show-noise" />
+          <Title order={2} fz="md">
+            {t('timeline.title')}
+          </Title>
+          <Checkbox
+            size="xs"
+            className="debrief-no-print"
+            label={t('timeline.showNoise')}
+            checked={showNoise}
+            onChange={(e) => setShowNoise(e.currentTarget.checked)}
+            data-testid="review-show-noise"
+          />
         </Group>
         <Table fz="sm" data-testid="review-timeline" verticalSpacing={2}>
           <Table.Tbody>
-            {review.timeline.filter((e) => inStage(phaseOfEntry(e)) && (showNoise || e.kind !== 'alert' || e.truePositive === true)).map((e, i) => {
-              const key = `${e.kind}:${e.id}:${i}`;
-              const time = <Table.Td ff="monospace" w={100}>{clock(e.atMs)}</Table.Td>;
-              switch (e.kind) {
-                case 'stage':
-                  return (
-                    <Table.Tr key={key} bg="var(--mantine-color-blue-light)">
-                      {time}
-                      <Table.Td colSpan={2} fw={700}>{t('timeline.stage', { name: names.phase(e.id) || e.label[lang] })}</Table.Td>
-                    </Table.Tr>
-                  );
-                case 'alert': {
-                  const href = alertLink(e.ref);
-                  const title = review.labels.alerts[e.id]?.title[lang] ?? e.label[lang];
-                  return (
-                    <Table.Tr key={key} id={e.ref ? `alert-${e.ref}` : undefined}>
-                      {time}
-                      <Table.Td w={170}><Badge size="sm" variant="light" color={e.truePositive ? 'red' : 'gray'}>{t(e.truePositive ? 'timeline.tp' : 'timeline.noise')}</Badge></Table.Td>
-                      <Table.Td>
-                        {href && linkToConsole ? <Anchor component={Link} to={href} fz="sm">{title}</Anchor> : title}
-                        <Text span fz="xs" c="dimmed"> · {e.verdict ? names.verdict(e.verdict) : t('timeline.noVerdict')}</Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
+            {review.timeline
+              .filter((e) => inStage(phaseOfEntry(e)) && (showNoise || e.kind !== 'alert' || e.truePositive === true))
+              .map((e, i) => {
+                const key = `${e.kind}:${e.id}:${i}`;
+                const time = (
+                  <Table.Td ff="monospace" w={100}>
+                    {clock(e.atMs)}
+                  </Table.Td>
+                );
+                switch (e.kind) {
+                  case 'stage':
+                    return (
+                      <Table.Tr key={key} bg="var(--mantine-color-blue-light)">
+                        {time}
+                        <Table.Td colSpan={2} fw={700}>
+                          {t('timeline.stage', { name: names.phase(e.id) || e.label[lang] })}
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  case 'alert': {
+                    const href = alertLink(e.ref);
+                    const title = review.labels.alerts[e.id]?.title[lang] ?? e.label[lang];
+                    return (
+                      <Table.Tr key={key} id={e.ref ? `alert-${e.ref}` : undefined}>
+                        {time}
+                        <Table.Td w={170}>
+                          <Badge size="sm" variant="light" color={e.truePositive ? 'red' : 'gray'}>
+                            {t(e.truePositive ? 'timeline.tp' : 'timeline.noise')}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td>
+                          {href && linkToConsole ? (
+                            <Anchor component={Link} to={href} fz="sm">
+                              {title}
+                            </Anchor>
+                          ) : (
+                            title
+                          )}
+                          <Text span fz="xs" c="dimmed">
+                            {' '}
+                            · {e.verdict ? names.verdict(e.verdict) : t('timeline.noVerdict')}
+                          </Text>
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  }
+                  case 'action':
+                    return (
+                      <Table.Tr key={key}>
+                        {time}
+                        <Table.Td w={170}>
+                          <Text fz="xs" c="dimmed">
+                            {e.userId ? (members.get(e.userId) ?? '') : ''}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          {e.action
+                            ? describeAction(
+                                tt,
+                                e.action,
+                                (id) => names.alert(id),
+                                (id) => names.party(id),
+                              )
+                            : ''}
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  case 'deadline':
+                    return (
+                      <Table.Tr key={key}>
+                        {time}
+                        <Table.Td w={170}>
+                          <Badge size="sm" variant="outline" color="orange">
+                            {t('reports.due')}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td>{t('timeline.deadline', { what: deadlineLabel(e.id) })}</Table.Td>
+                      </Table.Tr>
+                    );
                 }
-                case 'action':
-                  return (
-                    <Table.Tr key={key}>
-                      {time}
-                      <Table.Td w={170}><Text fz="xs" c="dimmed">{e.userId ? (members.get(e.userId) ?? '') : ''}</Text></Table.Td>
-                      <Table.Td>{e.action ? describeAction(tt, e.action, (id) => names.alert(id), (id) => names.party(id)) : ''}</Table.Td>
-                    </Table.Tr>
-                  );
-                case 'deadline':
-                  return (
-                    <Table.Tr key={key}>
-                      {time}
-                      <Table.Td w={170}><Badge size="sm" variant="outline" color="orange">{t('reports.due')}</Badge></Table.Td>
-                      <Table.Td>{t('timeline.deadline', { what: deadlineLabel(e.id) })}</Table.Td>
-                    </Table.Tr>
-                  );
-              }
-            })}
+              })}
           </Table.Tbody>
         </Table>
       </Paper>

@@ -1,4 +1,27 @@
-import { Alert, Anchor, Badge, Button, Grid, Group, Loader, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, MultiSelect, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Grid,
+  Group,
+  Loader,
+  Modal,
+  NumberInput,
+  Paper,
+  ScrollArea,
+  SegmentedControl,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+  MultiSelect,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -89,8 +112,12 @@ export function CockpitPage() {
       <Stack gap="xs">
         <Group justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-            <Title order={1} fz="h4" lineClamp={1} title={ex.title} data-testid="cockpit-title">{t('cockpit.title')}: {ex.title}</Title>
-            <Badge color={STATUS_COLOR[status]} data-testid="exercise-status">{t(`status.${status}`)}</Badge>
+            <Title order={1} fz="h4" lineClamp={1} title={ex.title} data-testid="cockpit-title">
+              {t('cockpit.title')}: {ex.title}
+            </Title>
+            <Badge color={STATUS_COLOR[status]} data-testid="exercise-status">
+              {t(`status.${status}`)}
+            </Badge>
           </Group>
           <Group gap="xs" wrap="nowrap">
             <DebriefLinks exerciseId={exerciseId} />
@@ -109,16 +136,67 @@ export function CockpitPage() {
             {opButton('resume', 'teal', status === 'paused')}
             {opButton('finish', 'blue', status === 'running' || status === 'paused')}
             {opButton('abort', 'red', status !== 'finished' && status !== 'aborted')}
-            <NumberInput w={110} size="sm" label={t('clock.speed')} min={0.25} max={100} step={1} decimalScale={2} value={speed} onChange={setSpeed} placeholder={String(clock?.speed ?? '')} disabled={over} data-testid="speed-input" />
-            <Button variant="light" disabled={over || speed === ''} loading={busy === 'speed'} onClick={() => control('speed', 'speed', { speed: Number(speed) })} data-testid="speed-apply">
+            <NumberInput
+              w={110}
+              size="sm"
+              label={t('clock.speed')}
+              min={0.25}
+              max={100}
+              step={1}
+              decimalScale={2}
+              value={speed}
+              onChange={setSpeed}
+              placeholder={String(clock?.speed ?? '')}
+              disabled={over}
+              data-testid="speed-input"
+            />
+            <Button
+              variant="light"
+              disabled={over || speed === ''}
+              loading={busy === 'speed'}
+              onClick={() => control('speed', 'speed', { speed: Number(speed) })}
+              data-testid="speed-apply"
+            >
               {t('cockpit.speed')}
             </Button>
-            <TextInput w={150} size="sm" label={t('cockpit.seekTime')} placeholder="40m · 1:05:00" value={seekTime} onChange={(e) => setSeekTime(e.currentTarget.value)} error={seekTime && seekMs === null ? '?' : undefined} disabled={over} data-testid="seek-time" />
-            <Button variant="light" disabled={over || seekMs === null} loading={busy === 'seek'} onClick={() => seekMs !== null && control('seek', 'seek', { virtualMs: seekMs })} data-testid="seek-apply">
+            <TextInput
+              w={150}
+              size="sm"
+              label={t('cockpit.seekTime')}
+              placeholder="40m · 1:05:00"
+              value={seekTime}
+              onChange={(e) => setSeekTime(e.currentTarget.value)}
+              error={seekTime && seekMs === null ? '?' : undefined}
+              disabled={over}
+              data-testid="seek-time"
+            />
+            <Button
+              variant="light"
+              disabled={over || seekMs === null}
+              loading={busy === 'seek'}
+              onClick={() => seekMs !== null && control('seek', 'seek', { virtualMs: seekMs })}
+              data-testid="seek-apply"
+            >
               {t('cockpit.seekGo')}
             </Button>
-            <Select w={220} size="sm" label={t('cockpit.seekPhase')} data={phases.map((p) => ({ value: p.id, label: pick(p.name) }))} value={seekPhase} onChange={setSeekPhase} clearable disabled={over} data-testid="seek-phase" />
-            <Button variant="light" disabled={over || !seekPhase} data-testid="seek-phase-apply" loading={busy === 'seekPhase'} onClick={() => seekPhase && control('seekPhase', 'seek', { phase: seekPhase })}>
+            <Select
+              w={220}
+              size="sm"
+              label={t('cockpit.seekPhase')}
+              data={phases.map((p) => ({ value: p.id, label: pick(p.name) }))}
+              value={seekPhase}
+              onChange={setSeekPhase}
+              clearable
+              disabled={over}
+              data-testid="seek-phase"
+            />
+            <Button
+              variant="light"
+              disabled={over || !seekPhase}
+              data-testid="seek-phase-apply"
+              loading={busy === 'seekPhase'}
+              onClick={() => seekPhase && control('seekPhase', 'seek', { phase: seekPhase })}
+            >
               {t('cockpit.seekGo')}
             </Button>
             <Tooltip label={t('overtime.explain')} multiline w={360} withArrow>
@@ -153,9 +231,13 @@ export function CockpitPage() {
       >
         {confirming && (
           <Stack gap="sm">
-            <Text fz="sm" data-testid="end-confirm-body">{t(confirming === 'finish' ? 'confirm.finishBody' : 'confirm.abortBody')}</Text>
+            <Text fz="sm" data-testid="end-confirm-body">
+              {t(confirming === 'finish' ? 'confirm.finishBody' : 'confirm.abortBody')}
+            </Text>
             <Group justify="flex-end">
-              <Button variant="default" onClick={() => setConfirming(null)} data-testid="end-confirm-cancel">{t('confirm.keep')}</Button>
+              <Button variant="default" onClick={() => setConfirming(null)} data-testid="end-confirm-cancel">
+                {t('confirm.keep')}
+              </Button>
               <Button
                 color={confirming === 'finish' ? 'blue' : 'red'}
                 onClick={() => {
@@ -180,8 +262,12 @@ function DebriefLinks({ exerciseId }: { exerciseId: string }) {
   const { t } = useTranslation(DEBRIEF_NS);
   return (
     <>
-      <Button size="xs" variant="light" color="teal" component={Link} to={`/exercises/${exerciseId}/hotwash`} data-testid="cockpit-hotwash">{t('hotwash.open')}</Button>
-      <Button size="xs" variant="light" component={Link} to={`/results/exercises/${exerciseId}`} data-testid="cockpit-results">{t('hotwash.results')}</Button>
+      <Button size="xs" variant="light" color="teal" component={Link} to={`/exercises/${exerciseId}/hotwash`} data-testid="cockpit-hotwash">
+        {t('hotwash.open')}
+      </Button>
+      <Button size="xs" variant="light" component={Link} to={`/results/exercises/${exerciseId}`} data-testid="cockpit-results">
+        {t('hotwash.results')}
+      </Button>
     </>
   );
 }
@@ -196,7 +282,9 @@ function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: E
   const virtualNow = live.clock?.virtualMs ?? exercise.clock.virtualMs;
   return (
     <Paper withBorder p="sm" mb="xs">
-      <Title order={2} fz="md" mb="xs">{t('cockpit.teams')}</Title>
+      <Title order={2} fz="md" mb="xs">
+        {t('cockpit.teams')}
+      </Title>
       <ErrorText error={progress.error} />
       <ScrollArea>
         <Table fz="sm" data-testid="cockpit-teams">
@@ -220,27 +308,45 @@ function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: E
                 <Table.Tr key={team.id} data-testid="team-row" data-team-id={team.id}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Group gap={6} wrap="nowrap">
-                      <Text fw={600} fz="sm">{team.name}</Text>
-                      <Anchor component={Link} fz="xs" to={`/exercises/${exercise.id}/teams/${encodeURIComponent(team.id)}/review`} data-testid="team-review">{td('openShort')}</Anchor>
+                      <Text fw={600} fz="sm">
+                        {team.name}
+                      </Text>
+                      <Anchor component={Link} fz="xs" to={`/exercises/${exercise.id}/teams/${encodeURIComponent(team.id)}/review`} data-testid="team-review">
+                        {td('openShort')}
+                      </Anchor>
                     </Group>
-                    <Text fz="xs" c="dimmed">{team.members.map((m) => m.displayName).join(', ')}</Text>
+                    <Text fz="xs" c="dimmed">
+                      {team.members.map((m) => m.displayName).join(', ')}
+                    </Text>
                   </Table.Td>
                   <Table.Td data-testid="team-kill-chain">
                     {p ? `${reached.length}/${p.phaseCount}` : '—'}
-                    {latest && <Text fz="xs" c="dimmed">{phaseName.get(latest.phaseId) ?? latest.phaseId}</Text>}
+                    {latest && (
+                      <Text fz="xs" c="dimmed">
+                        {phaseName.get(latest.phaseId) ?? latest.phaseId}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td data-testid="team-events">{(live.events.get(team.id) ?? []).length}</Table.Td>
                   <Table.Td>{p?.openAlerts ?? '—'}</Table.Td>
                   <Table.Td fz="xs">
                     {waiting ? (
                       <>
-                        <Text fz="xs" lineClamp={1}>{pick(waiting.title)}</Text>
-                        <Text fz="xs" c="dimmed">{t('cockpit.waitingFor', { time: formatClock(Math.max(0, virtualNow - waiting.deliveredVirtualMs)) })}</Text>
+                        <Text fz="xs" lineClamp={1}>
+                          {pick(waiting.title)}
+                        </Text>
+                        <Text fz="xs" c="dimmed">
+                          {t('cockpit.waitingFor', { time: formatClock(Math.max(0, virtualNow - waiting.deliveredVirtualMs)) })}
+                        </Text>
                       </>
-                    ) : '—'}
+                    ) : (
+                      '—'
+                    )}
                   </Table.Td>
                   <Table.Td fz="xs">
-                    {p?.lastAction ? `${formatClock(p.lastAction.virtualMs)} · ${p.lastAction.username} · ${t(`actionType.${p.lastAction.type.replace(/\./g, '-')}`, { defaultValue: p.lastAction.type })}` : '—'}
+                    {p?.lastAction
+                      ? `${formatClock(p.lastAction.virtualMs)} · ${p.lastAction.username} · ${t(`actionType.${p.lastAction.type.replace(/\./g, '-')}`, { defaultValue: p.lastAction.type })}`
+                      : '—'}
                   </Table.Td>
                 </Table.Tr>
               );
@@ -294,37 +400,124 @@ function InjectPanel({ exercise, detail, locked }: { exercise: ExerciseDto; deta
   }
 
   return (
-    <Paper withBorder p="sm" component="form" onSubmit={(e) => { e.preventDefault(); send(); }} aria-labelledby="inject-title">
-      <Title order={2} fz="md" mb="xs" id="inject-title">{t('cockpit.inject')}</Title>
+    <Paper
+      withBorder
+      p="sm"
+      component="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+      aria-labelledby="inject-title"
+    >
+      <Title order={2} fz="md" mb="xs" id="inject-title">
+        {t('cockpit.inject')}
+      </Title>
       {/* A disabled fieldset disables every field of the form at once once the exercise is over. */}
       <fieldset disabled={locked} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }} data-testid="inject-fieldset">
-      <Stack gap="xs">
-        <SegmentedControl size="xs" value={mode} onChange={setMode} data={[{ value: 'library', label: t('cockpit.library') }, { value: 'adhoc', label: t('cockpit.adhoc') }]} />
-        <MultiSelect searchable size="xs" label={t('cockpit.injectTeams')} data={exercise.teams.map((team) => ({ value: team.id, label: team.name }))} value={teamIds} onChange={setTeamIds} clearable />
-        {mode === 'library' ? (
-          <Select size="xs" label={t('cockpit.library')} data={injects.map((i) => ({ value: i.id, label: `${i.id} · ${pick(i.title)}` }))} value={injectId} onChange={setInjectId} searchable />
-        ) : (
-          <>
-            <Group grow>
-              <Select size="xs" label={t('layer.label')} data={['1', '2', '3', '4'].map((n) => ({ value: n, label: t('layer.short', { n }) }))} value={layer} onChange={(v) => v && setLayer(v)} allowDeselect={false} />
-              <Select size="xs" label={t('sensor.label')} data={SENSORS.map((s) => ({ value: s, label: t(`sensor.${s}`) }))} value={sensor} onChange={(v) => v && setSensor(v as Sensor)} allowDeselect={false} searchable />
-              <Select size="xs" label={t('severity.label')} data={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) }))} value={severity} onChange={(v) => v && setSeverity(v as Severity)} allowDeselect={false} />
-            </Group>
-            <Group grow>
-              <TextInput size="xs" label={t('cockpit.titleVi')} value={titleVi} onChange={(e) => setTitleVi(e.currentTarget.value)} required />
-              <TextInput size="xs" label={t('cockpit.titleEn')} value={titleEn} onChange={(e) => setTitleEn(e.currentTarget.value)} />
-            </Group>
-            <Group grow>
-              <Textarea size="xs" label={t('cockpit.descVi')} value={descVi} onChange={(e) => setDescVi(e.currentTarget.value)} required autosize minRows={2} maxRows={4} />
-              <Textarea size="xs" label={t('cockpit.descEn')} value={descEn} onChange={(e) => setDescEn(e.currentTarget.value)} autosize minRows={2} maxRows={4} />
-            </Group>
-            <Textarea size="xs" label={t('cockpit.raw')} value={raw} onChange={(e) => setRaw(e.currentTarget.value)} autosize minRows={1} maxRows={4} styles={{ input: { fontFamily: 'monospace' } }} />
-          </>
-        )}
-        <Button type="submit" loading={busy} disabled={locked || (mode === 'library' ? !injectId : !titleVi.trim() || !descVi.trim())} data-testid="inject-send">
-          {t('cockpit.injectSend')}
-        </Button>
-      </Stack>
+        <Stack gap="xs">
+          <SegmentedControl
+            size="xs"
+            value={mode}
+            onChange={setMode}
+            data={[
+              { value: 'library', label: t('cockpit.library') },
+              { value: 'adhoc', label: t('cockpit.adhoc') },
+            ]}
+          />
+          <MultiSelect
+            searchable
+            size="xs"
+            label={t('cockpit.injectTeams')}
+            data={exercise.teams.map((team) => ({ value: team.id, label: team.name }))}
+            value={teamIds}
+            onChange={setTeamIds}
+            clearable
+          />
+          {mode === 'library' ? (
+            <Select
+              size="xs"
+              label={t('cockpit.library')}
+              data={injects.map((i) => ({ value: i.id, label: `${i.id} · ${pick(i.title)}` }))}
+              value={injectId}
+              onChange={setInjectId}
+              searchable
+            />
+          ) : (
+            <>
+              <Group grow>
+                <Select
+                  size="xs"
+                  label={t('layer.label')}
+                  data={['1', '2', '3', '4'].map((n) => ({ value: n, label: t('layer.short', { n }) }))}
+                  value={layer}
+                  onChange={(v) => v && setLayer(v)}
+                  allowDeselect={false}
+                />
+                <Select
+                  size="xs"
+                  label={t('sensor.label')}
+                  data={SENSORS.map((s) => ({ value: s, label: t(`sensor.${s}`) }))}
+                  value={sensor}
+                  onChange={(v) => v && setSensor(v as Sensor)}
+                  allowDeselect={false}
+                  searchable
+                />
+                <Select
+                  size="xs"
+                  label={t('severity.label')}
+                  data={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) }))}
+                  value={severity}
+                  onChange={(v) => v && setSeverity(v as Severity)}
+                  allowDeselect={false}
+                />
+              </Group>
+              <Group grow>
+                <TextInput size="xs" label={t('cockpit.titleVi')} value={titleVi} onChange={(e) => setTitleVi(e.currentTarget.value)} required />
+                <TextInput size="xs" label={t('cockpit.titleEn')} value={titleEn} onChange={(e) => setTitleEn(e.currentTarget.value)} />
+              </Group>
+              <Group grow>
+                <Textarea
+                  size="xs"
+                  label={t('cockpit.descVi')}
+                  value={descVi}
+                  onChange={(e) => setDescVi(e.currentTarget.value)}
+                  required
+                  autosize
+                  minRows={2}
+                  maxRows={4}
+                />
+                <Textarea
+                  size="xs"
+                  label={t('cockpit.descEn')}
+                  value={descEn}
+                  onChange={(e) => setDescEn(e.currentTarget.value)}
+                  autosize
+                  minRows={2}
+                  maxRows={4}
+                />
+              </Group>
+              <Textarea
+                size="xs"
+                label={t('cockpit.raw')}
+                value={raw}
+                onChange={(e) => setRaw(e.currentTarget.value)}
+                autosize
+                minRows={1}
+                maxRows={4}
+                styles={{ input: { fontFamily: 'monospace' } }}
+              />
+            </>
+          )}
+          <Button
+            type="submit"
+            loading={busy}
+            disabled={locked || (mode === 'library' ? !injectId : !titleVi.trim() || !descVi.trim())}
+            data-testid="inject-send"
+          >
+            {t('cockpit.injectSend')}
+          </Button>
+        </Stack>
       </fieldset>
     </Paper>
   );
@@ -341,33 +534,61 @@ function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: Ex
   const teamName = (id: string) => exercise.teams.find((team) => team.id === id)?.name ?? id;
   const items = useMemo(() => {
     const list: Array<{ key: string; ms: number; team: string; text: string; kind: 'event' | 'action' }> = [];
-    for (const [teamId, events] of live.events) for (const e of events as StreamEvent[]) list.push({ key: `e:${teamId}:${e.seq}`, ms: e.deliveredVirtualMs, team: teamName(teamId), text: pick(toAlert(e).title), kind: 'event' });
+    for (const [teamId, events] of live.events)
+      for (const e of events as StreamEvent[])
+        list.push({ key: `e:${teamId}:${e.seq}`, ms: e.deliveredVirtualMs, team: teamName(teamId), text: pick(toAlert(e).title), kind: 'event' });
     const seen = new Set<string>();
     for (const a of [...history, ...live.actions]) {
       const key = `${a.teamId}:${a.seq}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      list.push({ key: `a:${a.teamId}:${a.seq}`, ms: a.virtualMs, team: teamName(a.teamId), text: `${a.username}: ${describeAction(t, a.action, (id) => id, (id) => { const p = parties.find((x) => x.id === id); return p ? pick(p.name) : id; })}`, kind: 'action' });
+      list.push({
+        key: `a:${a.teamId}:${a.seq}`,
+        ms: a.virtualMs,
+        team: teamName(a.teamId),
+        text: `${a.username}: ${describeAction(
+          t,
+          a.action,
+          (id) => id,
+          (id) => {
+            const p = parties.find((x) => x.id === id);
+            return p ? pick(p.name) : id;
+          },
+        )}`,
+        kind: 'action',
+      });
     }
     return list.sort((a, b) => b.ms - a.ms).slice(0, 300);
   }, [live.version, history, parties, t]);
   return (
     <Paper withBorder p="sm">
-      <Title order={2} fz="md" mb="xs">{t('cockpit.timeline')}</Title>
+      <Title order={2} fz="md" mb="xs">
+        {t('cockpit.timeline')}
+      </Title>
       <ScrollArea h={220}>
         <Table fz="xs" data-testid="cockpit-timeline">
           <Table.Tbody>
             {items.map((item) => (
               <Table.Tr key={item.key}>
-                <Table.Td ff="monospace" w={70}>{formatClock(item.ms)}</Table.Td>
+                <Table.Td ff="monospace" w={70}>
+                  {formatClock(item.ms)}
+                </Table.Td>
                 <Table.Td w={140}>{item.team}</Table.Td>
-                <Table.Td w={110}><Text fz="xs" fw={700} c={item.kind === 'event' ? 'blue.4' : 'grape.4'}>{item.kind === 'event' ? t('board.alert') : t('common.actions')}</Text></Table.Td>
+                <Table.Td w={110}>
+                  <Text fz="xs" fw={700} c={item.kind === 'event' ? 'blue.4' : 'grape.4'}>
+                    {item.kind === 'event' ? t('board.alert') : t('common.actions')}
+                  </Text>
+                </Table.Td>
                 <Table.Td>{item.text}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
-        {items.length === 0 && <Text c="dimmed" fz="sm">{t('activity.empty')}</Text>}
+        {items.length === 0 && (
+          <Text c="dimmed" fz="sm">
+            {t('activity.empty')}
+          </Text>
+        )}
       </ScrollArea>
     </Paper>
   );

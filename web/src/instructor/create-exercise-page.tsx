@@ -55,7 +55,8 @@ export function CreateExercisePage() {
   const userOptions = useMemo(() => {
     const map = new Map<string, string>();
     for (const u of users.data?.items ?? []) map.set(u.id, `${u.displayName} (${u.username})`);
-    for (const ex of exercises.data ?? []) for (const team of ex.teams) for (const m of team.members) if (!map.has(m.id)) map.set(m.id, `${m.displayName} (${m.username})`);
+    for (const ex of exercises.data ?? [])
+      for (const team of ex.teams) for (const m of team.members) if (!map.has(m.id)) map.set(m.id, `${m.displayName} (${m.username})`);
     return [...map].map(([value, label]) => ({ value, label }));
   }, [users.data, exercises.data]);
   const usersForbidden = users.error instanceof ApiError ? users.error.code : null;
@@ -82,38 +83,121 @@ export function CreateExercisePage() {
 
   return (
     <AppLayout>
-      <Paper withBorder p="md" maw={900} mx="auto" component="form" onSubmit={(e) => { e.preventDefault(); submit(); }} aria-labelledby="create-title">
+      <Paper
+        withBorder
+        p="md"
+        maw={900}
+        mx="auto"
+        component="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+        aria-labelledby="create-title"
+      >
         <Stack gap="sm">
-          <Title order={1} fz="h3" id="create-title">{t('create.title')}</Title>
+          <Title order={1} fz="h3" id="create-title">
+            {t('create.title')}
+          </Title>
           <ErrorText error={scenarios.error} />
-          <Select label={t('create.scenario')} data={(scenarios.data ?? []).map((s) => ({ value: s.versionId, label: `${pick(s.title)} (v${s.version})` }))} value={versionId} onChange={setVersionId} required searchable data-testid="create-scenario" />
+          <Select
+            label={t('create.scenario')}
+            data={(scenarios.data ?? []).map((s) => ({ value: s.versionId, label: `${pick(s.title)} (v${s.version})` }))}
+            value={versionId}
+            onChange={setVersionId}
+            required
+            searchable
+            data-testid="create-scenario"
+          />
           <TextInput label={t('create.exerciseTitle')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} data-testid="create-title" />
-          <Title order={2} fz="md">{t('create.teams')}</Title>
-          {usersForbidden && <Alert color="yellow" data-testid="users-forbidden">{t('create.usersForbidden', { code: usersForbidden })}</Alert>}
+          <Title order={2} fz="md">
+            {t('create.teams')}
+          </Title>
+          {usersForbidden && (
+            <Alert color="yellow" data-testid="users-forbidden">
+              {t('create.usersForbidden', { code: usersForbidden })}
+            </Alert>
+          )}
           {teams.map((team) => (
             <Paper key={team.key} withBorder p="xs" data-testid="team-draft">
               <Group align="flex-end" wrap="nowrap">
-                <TextInput label={t('create.teamName')} value={team.name} onChange={(e) => update(team.key, { name: e.currentTarget.value })} w={200} data-testid="team-name" />
-                <MultiSelect style={{ flex: 1 }} label={t('create.members')} data={userOptions} value={team.memberIds} onChange={(v) => update(team.key, { memberIds: v })} searchable data-testid="team-members" />
-                <ActionIcon variant="subtle" color="red" size="lg" aria-label={t('create.removeTeam')} disabled={teams.length === 1} onClick={() => setTeams((list) => list.filter((x) => x.key !== team.key))}>
+                <TextInput
+                  label={t('create.teamName')}
+                  value={team.name}
+                  onChange={(e) => update(team.key, { name: e.currentTarget.value })}
+                  w={200}
+                  data-testid="team-name"
+                />
+                <MultiSelect
+                  style={{ flex: 1 }}
+                  label={t('create.members')}
+                  data={userOptions}
+                  value={team.memberIds}
+                  onChange={(v) => update(team.key, { memberIds: v })}
+                  searchable
+                  data-testid="team-members"
+                />
+                <ActionIcon
+                  variant="subtle"
+                  color="red"
+                  size="lg"
+                  aria-label={t('create.removeTeam')}
+                  disabled={teams.length === 1}
+                  onClick={() => setTeams((list) => list.filter((x) => x.key !== team.key))}
+                >
                   <span aria-hidden="true">✕</span>
                 </ActionIcon>
               </Group>
-              {usersForbidden && <TextInput mt="xs" label={t('create.manualIds')} value={team.manual} onChange={(e) => update(team.key, { manual: e.currentTarget.value })} />}
+              {usersForbidden && (
+                <TextInput mt="xs" label={t('create.manualIds')} value={team.manual} onChange={(e) => update(team.key, { manual: e.currentTarget.value })} />
+              )}
             </Paper>
           ))}
           <Group>
-            <Button variant="default" onClick={() => setTeams((list) => [...list, { key: Math.max(...list.map((x) => x.key)) + 1, name: t('create.defaultTeam', { n: list.length + 1 }), memberIds: [], manual: '' }])} data-testid="add-team">
+            <Button
+              variant="default"
+              onClick={() =>
+                setTeams((list) => [
+                  ...list,
+                  { key: Math.max(...list.map((x) => x.key)) + 1, name: t('create.defaultTeam', { n: list.length + 1 }), memberIds: [], manual: '' },
+                ])
+              }
+              data-testid="add-team"
+            >
               {t('create.addTeam')}
             </Button>
           </Group>
           <Group grow>
-            <NumberInput label={t('create.speed')} min={0.25} max={100} step={0.25} decimalScale={2} value={speed} onChange={setSpeed} data-testid="create-speed" />
+            <NumberInput
+              label={t('create.speed')}
+              min={0.25}
+              max={100}
+              step={0.25}
+              decimalScale={2}
+              value={speed}
+              onChange={setSpeed}
+              data-testid="create-speed"
+            />
             <TextInput label={t('create.seed')} value={seed} onChange={(e) => setSeed(e.currentTarget.value)} />
           </Group>
           <Group grow>
-            <Select label={t('create.era')} clearable data={[{ value: 'pre-2025', label: t('create.eraPre') }, { value: '2025', label: t('create.era2025') }]} value={era} onChange={setEra} />
-            <Select label={t('create.visibility')} data={(['none', 'own', 'rank', 'full'] as const).map((v) => ({ value: v, label: t(`create.vis.${v}`) }))} value={visibility} onChange={(v) => v && setVisibility(v)} allowDeselect={false} />
+            <Select
+              label={t('create.era')}
+              clearable
+              data={[
+                { value: 'pre-2025', label: t('create.eraPre') },
+                { value: '2025', label: t('create.era2025') },
+              ]}
+              value={era}
+              onChange={setEra}
+            />
+            <Select
+              label={t('create.visibility')}
+              data={(['none', 'own', 'rank', 'full'] as const).map((v) => ({ value: v, label: t(`create.vis.${v}`) }))}
+              value={visibility}
+              onChange={(v) => v && setVisibility(v)}
+              allowDeselect={false}
+            />
           </Group>
           <Switch
             label={t('overtime.label')}
@@ -124,8 +208,12 @@ export function CreateExercisePage() {
           />
           <ErrorText error={create.error} />
           <Group justify="flex-end">
-            <Text fz="xs" c="dimmed">{userOptions.length} {t('create.members').toLowerCase()}</Text>
-            <Button type="submit" loading={create.isPending} disabled={!versionId} data-testid="create-submit">{t('create.submit')}</Button>
+            <Text fz="xs" c="dimmed">
+              {userOptions.length} {t('create.members').toLowerCase()}
+            </Text>
+            <Button type="submit" loading={create.isPending} disabled={!versionId} data-testid="create-submit">
+              {t('create.submit')}
+            </Button>
           </Group>
         </Stack>
       </Paper>

@@ -78,45 +78,85 @@ export function ScenarioEditorPage() {
     <AppLayout>
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={1} fz="h3">{t('scenarios.editor')}{scenarioId ? ` · ${scenarioId}` : ''}</Title>
+          <Title order={1} fz="h3">
+            {t('scenarios.editor')}
+            {scenarioId ? ` · ${scenarioId}` : ''}
+          </Title>
           <Group>
             <FileButton onChange={(file) => file && void file.text().then(setSource)} accept=".yaml,.yml,.json,text/yaml,application/json">
-              {(props) => <Button variant="default" {...props}>{t('scenarios.upload')}</Button>}
+              {(props) => (
+                <Button variant="default" {...props}>
+                  {t('scenarios.upload')}
+                </Button>
+              )}
             </FileButton>
-            <Button variant="light" onClick={() => void validate()} disabled={!source.trim()} data-testid="scenario-validate">{t('scenarios.validate')}</Button>
-            <Button onClick={() => void save()} loading={busy} disabled={!source.trim() || readOnly} data-testid="scenario-save">{scenarioId ? t('scenarios.saveVersion') : t('scenarios.saveNew')}</Button>
+            <Button variant="light" onClick={() => void validate()} disabled={!source.trim()} data-testid="scenario-validate">
+              {t('scenarios.validate')}
+            </Button>
+            <Button onClick={() => void save()} loading={busy} disabled={!source.trim() || readOnly} data-testid="scenario-save">
+              {scenarioId ? t('scenarios.saveVersion') : t('scenarios.saveNew')}
+            </Button>
           </Group>
         </Group>
         <ErrorText error={existing.error} />
-        {readOnly && <Alert color="gray" data-testid="scenario-read-only">{t('scenarios.readOnly')}</Alert>}
+        {readOnly && (
+          <Alert color="gray" data-testid="scenario-read-only">
+            {t('scenarios.readOnly')}
+          </Alert>
+        )}
         <Textarea
           ref={area}
           label={t('scenarios.editorLabel')}
           value={source}
           onChange={(e) => setSource(e.currentTarget.value)}
           autosize={false}
-          styles={{ input: { fontFamily: 'ui-monospace, monospace', fontSize: 12, height: problems?.length ? 'calc(100vh - 420px)' : 'calc(100vh - 220px)', minHeight: 200 } }}
+          styles={{
+            input: {
+              fontFamily: 'ui-monospace, monospace',
+              fontSize: 12,
+              height: problems?.length ? 'calc(100vh - 420px)' : 'calc(100vh - 220px)',
+              minHeight: 200,
+            },
+          }}
           spellCheck={false}
           data-testid="scenario-source"
         />
-        {validMessage && <Alert color="teal" data-testid="scenario-valid">{validMessage}</Alert>}
+        {validMessage && (
+          <Alert color="teal" data-testid="scenario-valid">
+            {validMessage}
+          </Alert>
+        )}
         {warnings.length > 0 && (
           <Alert color="yellow" data-testid="scenario-warnings">
-            {warnings.map((w, i) => <Text key={i} fz="sm">{w.code === 'SCENARIO_MISSING_BRIEFING' ? t('scenarios.missingBriefing') : `${w.path} ${w.message}`} [{w.code}]</Text>)}
+            {warnings.map((w, i) => (
+              <Text key={i} fz="sm">
+                {w.code === 'SCENARIO_MISSING_BRIEFING' ? t('scenarios.missingBriefing') : `${w.path} ${w.message}`} [{w.code}]
+              </Text>
+            ))}
           </Alert>
         )}
         {error !== null && <ErrorText error={error} />}
         {problems && problems.length > 0 && (
           <Paper withBorder p="xs" mah={200} style={{ overflow: 'auto' }}>
-            <Text fw={700} fz="sm" mb={4}>{t('scenarios.problems')} ({problems.length})</Text>
+            <Text fw={700} fz="sm" mb={4}>
+              {t('scenarios.problems')} ({problems.length})
+            </Text>
             <Table fz="xs" highlightOnHover data-testid="scenario-problems">
               <Table.Thead>
-                <Table.Tr><Table.Th>{t('scenarios.line')}</Table.Th><Table.Th>{t('scenarios.field')}</Table.Th><Table.Th>{t('scenarios.message')}</Table.Th><Table.Th>Code</Table.Th></Table.Tr>
+                <Table.Tr>
+                  <Table.Th>{t('scenarios.line')}</Table.Th>
+                  <Table.Th>{t('scenarios.field')}</Table.Th>
+                  <Table.Th>{t('scenarios.message')}</Table.Th>
+                  <Table.Th>Code</Table.Th>
+                </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {problems.map((p, i) => (
                   <Table.Tr key={i} onClick={() => jumpTo(p.line)} style={{ cursor: p.line ? 'pointer' : undefined }}>
-                    <Table.Td ff="monospace">{p.line ?? ''}{p.column ? `:${p.column}` : ''}</Table.Td>
+                    <Table.Td ff="monospace">
+                      {p.line ?? ''}
+                      {p.column ? `:${p.column}` : ''}
+                    </Table.Td>
                     <Table.Td ff="monospace">{p.path}</Table.Td>
                     <Table.Td>{p.message}</Table.Td>
                     <Table.Td ff="monospace">{p.code ?? ''}</Table.Td>

@@ -15,11 +15,24 @@ export function LibraryBadge({ summary }: { summary: ScenarioSummary }) {
   const { t } = useTranslation();
   return (
     <Stack gap={2} align="flex-start">
-      <Badge size="sm" variant={summary.library === 'shared' ? 'light' : 'filled'} color={summary.library === 'shared' ? 'gray' : 'blue'} data-testid="scenario-library">
+      <Badge
+        size="sm"
+        variant={summary.library === 'shared' ? 'light' : 'filled'}
+        color={summary.library === 'shared' ? 'gray' : 'blue'}
+        data-testid="scenario-library"
+      >
         {summary.library === 'shared' ? t('scenarios.shared') : t('scenarios.own')}
       </Badge>
-      {summary.publishedBy && <Text fz="xs" c="dimmed">{t('scenarios.publishedBy', { org: summary.publishedBy })}</Text>}
-      {summary.copiedFrom && <Text fz="xs" c="dimmed">{t('scenarios.copiedFrom', { from: summary.copiedFrom })}</Text>}
+      {summary.publishedBy && (
+        <Text fz="xs" c="dimmed">
+          {t('scenarios.publishedBy', { org: summary.publishedBy })}
+        </Text>
+      )}
+      {summary.copiedFrom && (
+        <Text fz="xs" c="dimmed">
+          {t('scenarios.copiedFrom', { from: summary.copiedFrom })}
+        </Text>
+      )}
     </Stack>
   );
 }
@@ -31,8 +44,12 @@ export function ScenarioLibraryPage() {
     <AppLayout>
       <Stack gap="sm" maw={1300} mx="auto">
         <Group justify="space-between">
-          <Title order={1} fz="h3">{t('scenarios.title')}</Title>
-          <Button component={Link} to="/scenarios/new" data-testid="upload-scenario">{t('scenarios.upload')}</Button>
+          <Title order={1} fz="h3">
+            {t('scenarios.title')}
+          </Title>
+          <Button component={Link} to="/scenarios/new" data-testid="upload-scenario">
+            {t('scenarios.upload')}
+          </Button>
         </Group>
         <ErrorText error={error} />
         {isLoading && <Loader aria-label={t('common.loading')} />}
@@ -54,19 +71,35 @@ export function ScenarioLibraryPage() {
                 {data.map((s) => (
                   <Table.Tr key={s.versionId} data-testid="scenario-row" data-scenario-id={s.scenarioId} data-library={s.library}>
                     <Table.Td>
-                      <Text fw={600} fz="sm">{pick(s.title)}</Text>
-                      <Text fz="xs" c="dimmed" lineClamp={2}>{pick(s.description)}</Text>
-                      <Group gap={4} mt={2}>{s.tags.slice(0, 6).map((tag) => <Badge key={tag} size="xs" variant="outline">{tag}</Badge>)}</Group>
+                      <Text fw={600} fz="sm">
+                        {pick(s.title)}
+                      </Text>
+                      <Text fz="xs" c="dimmed" lineClamp={2}>
+                        {pick(s.description)}
+                      </Text>
+                      <Group gap={4} mt={2}>
+                        {s.tags.slice(0, 6).map((tag) => (
+                          <Badge key={tag} size="xs" variant="outline">
+                            {tag}
+                          </Badge>
+                        ))}
+                      </Group>
                     </Table.Td>
                     <Table.Td ff="monospace">{s.version}</Table.Td>
                     <Table.Td>{t(`difficulty.${s.difficulty}`, { defaultValue: s.difficulty })}</Table.Td>
                     <Table.Td>{formatDuration(s.durationSeconds)}</Table.Td>
                     <Table.Td>{formatNumber(s.eventCount)}</Table.Td>
-                    <Table.Td><LibraryBadge summary={s} /></Table.Td>
+                    <Table.Td>
+                      <LibraryBadge summary={s} />
+                    </Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
-                        <Button size="xs" variant="light" component={Link} to={scenarioPath(s)}>{t('common.open')}</Button>
-                        <Button size="xs" component={Link} to={`/exercises/new?versionId=${s.versionId}`} data-testid="scenario-create-exercise">{t('scenarios.createExercise')}</Button>
+                        <Button size="xs" variant="light" component={Link} to={scenarioPath(s)}>
+                          {t('common.open')}
+                        </Button>
+                        <Button size="xs" component={Link} to={`/exercises/new?versionId=${s.versionId}`} data-testid="scenario-create-exercise">
+                          {t('scenarios.createExercise')}
+                        </Button>
                         {s.library === 'shared' && <CopyScenarioButton summary={s} size="xs" />}
                       </Group>
                     </Table.Td>

@@ -36,31 +36,58 @@ export function Scoreboard({ exercise, live }: { exercise: ExerciseDto; live: Ex
   return (
     <Paper withBorder p="sm" data-testid="scoreboard">
       <Group justify="space-between" mb="xs">
-        <Title order={2} fz="md">{t('cockpit.scoreboard')}</Title>
+        <Title order={2} fz="md">
+          {t('cockpit.scoreboard')}
+        </Title>
         {newest && (
           <Group gap="xs">
-            <Badge variant="light" color={newest.source === 'live' ? 'teal' : 'blue'}>{t(`cockpit.source.${newest.source}`)}</Badge>
-            <SegmentedControl size="xs" value={newest.visibility} onChange={(v) => void control({ visibility: v })} aria-label={t('create.visibility')}
-              data={(['none', 'own', 'rank', 'full'] as const).map((v) => ({ value: v, label: t(`create.vis.${v}`) }))} />
+            <Badge variant="light" color={newest.source === 'live' ? 'teal' : 'blue'}>
+              {t(`cockpit.source.${newest.source}`)}
+            </Badge>
+            <SegmentedControl
+              size="xs"
+              value={newest.visibility}
+              onChange={(v) => void control({ visibility: v })}
+              aria-label={t('create.visibility')}
+              data={(['none', 'own', 'rank', 'full'] as const).map((v) => ({ value: v, label: t(`create.vis.${v}`) }))}
+            />
             <Switch size="xs" label={t('cockpit.freeze')} checked={newest.frozen} onChange={(e) => void control({ frozen: e.currentTarget.checked })} />
           </Group>
         )}
       </Group>
-      {fetched.error !== null && !newest && (isMissingEndpoint(fetched.error) ? <Text c="dimmed" fz="sm" data-testid="no-scoring">{t('cockpit.noScoring', { code: (fetched.error as { code?: string }).code ?? '404' })}</Text> : <ErrorText error={fetched.error} />)}
+      {fetched.error !== null &&
+        !newest &&
+        (isMissingEndpoint(fetched.error) ? (
+          <Text c="dimmed" fz="sm" data-testid="no-scoring">
+            {t('cockpit.noScoring', { code: (fetched.error as { code?: string }).code ?? '404' })}
+          </Text>
+        ) : (
+          <ErrorText error={fetched.error} />
+        ))}
       {rows.length > 0 && (
         <>
           <Table fz="sm" mb="xs">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>{t('cockpit.rank')}</Table.Th><Table.Th>{t('common.team')}</Table.Th><Table.Th>{t('cockpit.total')}</Table.Th>
-                {COMPONENTS.map((c) => <Table.Th key={c}>{t(`cockpit.components.${c}`)}</Table.Th>)}
+                <Table.Th>{t('cockpit.rank')}</Table.Th>
+                <Table.Th>{t('common.team')}</Table.Th>
+                <Table.Th>{t('cockpit.total')}</Table.Th>
+                {COMPONENTS.map((c) => (
+                  <Table.Th key={c}>{t(`cockpit.components.${c}`)}</Table.Th>
+                ))}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((row) => (
                 <Table.Tr key={row.teamId} data-testid="score-row" data-team-id={row.teamId}>
-                  <Table.Td>{row.rank}</Table.Td><Table.Td>{row.teamName}</Table.Td><Table.Td fw={700} data-testid="score-total">{formatNumber(row.total, 1)}</Table.Td>
-                  {COMPONENTS.map((c) => <Table.Td key={c}>{formatNumber(row.components[c], 1)}</Table.Td>)}
+                  <Table.Td>{row.rank}</Table.Td>
+                  <Table.Td>{row.teamName}</Table.Td>
+                  <Table.Td fw={700} data-testid="score-total">
+                    {formatNumber(row.total, 1)}
+                  </Table.Td>
+                  {COMPONENTS.map((c) => (
+                    <Table.Td key={c}>{formatNumber(row.components[c], 1)}</Table.Td>
+                  ))}
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -73,7 +100,9 @@ export function Scoreboard({ exercise, live }: { exercise: ExerciseDto; live: Ex
                 <YAxis type="category" dataKey="name" width={90} />
                 <Tooltip formatter={(v) => formatNumber(Number(v), 1)} />
                 <Legend />
-                {COMPONENTS.map((c) => <Bar key={c} dataKey={c} name={t(`cockpit.components.${c}`)} stackId="s" fill={COMPONENT_COLORS[c]} isAnimationActive={false} />)}
+                {COMPONENTS.map((c) => (
+                  <Bar key={c} dataKey={c} name={t(`cockpit.components.${c}`)} stackId="s" fill={COMPONENT_COLORS[c]} isAnimationActive={false} />
+                ))}
               </BarChart>
             </ResponsiveContainer>
           </div>

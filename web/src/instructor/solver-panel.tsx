@@ -36,7 +36,10 @@ export function SolverPanel({ scenarioId, versionId }: { scenarioId: string; ver
     setRunning(true);
     setError(null);
     try {
-      const result = await api.post<SimulateResult>(`/scenarios/${scenarioId}/versions/${versionId}/simulate`, { solver, ...(seed === '' ? {} : { seed: Number(seed) }) });
+      const result = await api.post<SimulateResult>(`/scenarios/${scenarioId}/versions/${versionId}/simulate`, {
+        solver,
+        ...(seed === '' ? {} : { seed: Number(seed) }),
+      });
       setResults((previous) => [result, ...previous].slice(0, 6));
     } catch (caught) {
       setError(caught);
@@ -47,7 +50,9 @@ export function SolverPanel({ scenarioId, versionId }: { scenarioId: string; ver
 
   return (
     <Stack gap="sm" data-testid="solver-panel">
-      <Text fz="sm" c="dimmed">{t('solver.help')}</Text>
+      <Text fz="sm" c="dimmed">
+        {t('solver.help')}
+      </Text>
       <Group align="end">
         <SegmentedControl
           aria-label={t('solver.solver')}
@@ -56,7 +61,9 @@ export function SolverPanel({ scenarioId, versionId }: { scenarioId: string; ver
           data={(['perfect', 'naive', 'idle'] as const).map((name) => ({ value: name, label: t(`solver.names.${name}`) }))}
         />
         <NumberInput label={t('solver.seed')} value={seed} onChange={setSeed} min={0} w={120} />
-        <Button onClick={() => void run()} loading={running} data-testid="solver-run">{t('solver.run')}</Button>
+        <Button onClick={() => void run()} loading={running} data-testid="solver-run">
+          {t('solver.run')}
+        </Button>
       </Group>
       <ErrorText error={error} />
       {results.length > 0 && (
@@ -64,9 +71,16 @@ export function SolverPanel({ scenarioId, versionId }: { scenarioId: string; ver
           <Table fz="sm" data-testid="solver-results">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>{t('solver.solver')}</Table.Th><Table.Th>{t('solver.seed')}</Table.Th><Table.Th>{t('solver.score')}</Table.Th><Table.Th>{t('solver.index')}</Table.Th>
-                <Table.Th>{t('solver.components.detection')}</Table.Th><Table.Th>{t('solver.components.response')}</Table.Th><Table.Th>{t('solver.components.coordination')}</Table.Th><Table.Th>{t('solver.components.incident')}</Table.Th>
-                <Table.Th>{t('solver.alerts')}</Table.Th><Table.Th>{t('solver.triggers')}</Table.Th>
+                <Table.Th>{t('solver.solver')}</Table.Th>
+                <Table.Th>{t('solver.seed')}</Table.Th>
+                <Table.Th>{t('solver.score')}</Table.Th>
+                <Table.Th>{t('solver.index')}</Table.Th>
+                <Table.Th>{t('solver.components.detection')}</Table.Th>
+                <Table.Th>{t('solver.components.response')}</Table.Th>
+                <Table.Th>{t('solver.components.coordination')}</Table.Th>
+                <Table.Th>{t('solver.components.incident')}</Table.Th>
+                <Table.Th>{t('solver.alerts')}</Table.Th>
+                <Table.Th>{t('solver.triggers')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -74,14 +88,18 @@ export function SolverPanel({ scenarioId, versionId }: { scenarioId: string; ver
                 <Table.Tr key={i}>
                   <Table.Td>{t(`solver.names.${r.solver}`)}</Table.Td>
                   <Table.Td>{r.seed}</Table.Td>
-                  <Table.Td fw={700}>{formatNumber(r.score, 2)} / {r.maxScore}</Table.Td>
+                  <Table.Td fw={700}>
+                    {formatNumber(r.score, 2)} / {r.maxScore}
+                  </Table.Td>
                   <Table.Td>{formatNumber(r.index, 3)}</Table.Td>
                   <Table.Td>{formatNumber(r.components.detection, 1)}</Table.Td>
                   <Table.Td>{formatNumber(r.components.response, 1)}</Table.Td>
                   <Table.Td>{formatNumber(r.components.coordination, 1)}</Table.Td>
                   <Table.Td>{formatNumber(r.components.incident, 1)}</Table.Td>
                   <Table.Td>{r.alertsDelivered}</Table.Td>
-                  <Table.Td ff="monospace" fz="xs">{r.triggersFired.join(', ') || '—'}</Table.Td>
+                  <Table.Td ff="monospace" fz="xs">
+                    {r.triggersFired.join(', ') || '—'}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -21,7 +21,7 @@ export function LobbyPage() {
   const controls = user?.roles.some((r) => r === 'instructor' || r === 'admin') ?? false;
   return (
     <AppLayout>
-      <Stack gap="sm" maw={1300} mx="auto" data-testid="lobby" data-loaded={data ? "true" : "false"}>
+      <Stack gap="sm" maw={1300} mx="auto" data-testid="lobby" data-loaded={data ? 'true' : 'false'}>
         <Group justify="space-between">
           <Title order={1} fz="h3">
             {t('lobby.title')}
@@ -56,7 +56,10 @@ export function LobbyPage() {
                     <Table.Tr key={ex.id} data-testid="exercise-row" data-exercise-id={ex.id}>
                       <Table.Td fw={600}>{ex.title}</Table.Td>
                       <Table.Td>
-                        {pick(ex.scenarioTitle)} <Text span c="dimmed" fz="xs">v{ex.scenarioVersion}</Text>
+                        {pick(ex.scenarioTitle)}{' '}
+                        <Text span c="dimmed" fz="xs">
+                          v{ex.scenarioVersion}
+                        </Text>
                       </Table.Td>
                       <Table.Td>
                         <Badge color={STATUS_COLOR[ex.status]}>{t(`status.${ex.status}`)}</Badge>

@@ -50,8 +50,23 @@ export function LoginPage() {
             <Title order={2} fz="h4">
               {t('login.title')}
             </Title>
-            <TextInput label={t('login.username')} value={username} onChange={(e) => setUsername(e.currentTarget.value)} autoComplete="username" required autoFocus name="username" />
-            <PasswordInput label={t('login.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" required name="password" />
+            <TextInput
+              label={t('login.username')}
+              value={username}
+              onChange={(e) => setUsername(e.currentTarget.value)}
+              autoComplete="username"
+              required
+              autoFocus
+              name="username"
+            />
+            <PasswordInput
+              label={t('login.password')}
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              autoComplete="current-password"
+              required
+              name="password"
+            />
             <ErrorText error={error} />
             <Button type="submit" loading={busy} data-testid="login-submit">
               {t('login.submit')}

@@ -66,7 +66,14 @@ export function PasswordPage() {
             <Text fz="sm" c="dimmed">
               {t('password.rules', { min: MIN_LENGTH })}
             </Text>
-            <PasswordInput label={t('password.current')} value={current} onChange={(e) => setCurrent(e.currentTarget.value)} autoComplete="current-password" required name="currentPassword" />
+            <PasswordInput
+              label={t('password.current')}
+              value={current}
+              onChange={(e) => setCurrent(e.currentTarget.value)}
+              autoComplete="current-password"
+              required
+              name="currentPassword"
+            />
             <PasswordInput
               label={t('password.new')}
               value={next}
@@ -90,7 +97,12 @@ export function PasswordPage() {
               <Button variant="subtle" onClick={() => (required ? void logout().then(() => navigate('/login', { replace: true })) : navigate(-1))}>
                 {required ? t('password.signOut') : t('password.cancel')}
               </Button>
-              <Button type="submit" loading={busy} disabled={current.length === 0 || [...next].length < MIN_LENGTH || confirm !== next} data-testid="password-submit">
+              <Button
+                type="submit"
+                loading={busy}
+                disabled={current.length === 0 || [...next].length < MIN_LENGTH || confirm !== next}
+                data-testid="password-submit"
+              >
                 {t('password.submit')}
               </Button>
             </Group>

@@ -21,5 +21,11 @@ export function exerciseEnd(clock: ClockStateDto | null, ended: ExerciseEndedMes
 
 /** The exercise runs (or is paused) past its duration because overtime is allowed. */
 export function inOvertime(clock: ClockStateDto | null, virtualMs: number): boolean {
-  return clock !== null && clock.allowOvertime === true && clock.durationMs > 0 && virtualMs > clock.durationMs && (clock.status === 'running' || clock.status === 'paused');
+  return (
+    clock !== null &&
+    clock.allowOvertime === true &&
+    clock.durationMs > 0 &&
+    virtualMs > clock.durationMs &&
+    (clock.status === 'running' || clock.status === 'paused')
+  );
 }

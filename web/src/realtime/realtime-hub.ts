@@ -41,7 +41,10 @@ export class ExerciseLive {
    * or the user's own action was acknowledged (at once). TanStack Query has no pacing of its own for
    * invalidations, and a staleTime would drop the trailing refetch that shows the last of a burst.
    */
-  private readonly refresh = new RefreshThrottle(REFRESH_INTERVAL_MS, () => void queryClient.invalidateQueries({ queryKey: queryKeys.derived(this.exerciseId) }));
+  private readonly refresh = new RefreshThrottle(
+    REFRESH_INTERVAL_MS,
+    () => void queryClient.invalidateQueries({ queryKey: queryKeys.derived(this.exerciseId) }),
+  );
   /** Bumps on every (re-)join; a join invalidates every query of the exercise (see RealtimeHub.join). */
   joinTick = 0;
   version = 0;
@@ -239,7 +242,10 @@ class RealtimeHub {
     const socket = this.socket;
     if (!socket?.connected) return;
     // A rejoin (after a drop) asks for the teammates' actions it missed; the first join reads them over REST.
-    const rejoin = live.joinTick > 0 ? { lastActionSeq: { ...Object.fromEntries(Object.keys(live.lastSeqs()).map((teamId) => [teamId, 0])), ...live.lastActionSeqs() } } : {};
+    const rejoin =
+      live.joinTick > 0
+        ? { lastActionSeq: { ...Object.fromEntries(Object.keys(live.lastSeqs()).map((teamId) => [teamId, 0])), ...live.lastActionSeqs() } }
+        : {};
     socket.emit('exercise:join', { exerciseId: live.exerciseId, lastSeq: live.lastSeqs(), ...rejoin }, (result: AckResult<JoinResult>) => {
       if ('error' in result) {
         live.joinError = result.error;

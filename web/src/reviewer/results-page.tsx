@@ -37,7 +37,9 @@ export function ResultsPage() {
     <AppLayout>
       <Stack gap="md" maw={1400} mx="auto" data-testid="results-page">
         <div>
-          <Title order={1} fz="h2">{t('title')}</Title>
+          <Title order={1} fz="h2">
+            {t('title')}
+          </Title>
           <Muted>{t('subtitle')}</Muted>
         </div>
         <Group align="end" justify="space-between">
@@ -46,10 +48,30 @@ export function ResultsPage() {
             <TextInput type="date" label={t('period.to')} value={to} onChange={(e) => set('to', e.currentTarget.value)} data-testid="period-to" />
           </Group>
           <Row>
-            <DownloadButton path={`/results/export.csv?lang=${currentLang()}${query ? `&${query}` : ''}`} filename="soc-drill-results.csv" label={t('download.csv')} testId="download-csv" />
-            <DownloadButton path={`/results/export.csv?lang=${currentLang()}&variant=excel-vi${query ? `&${query}` : ''}`} filename="soc-drill-ket-qua-excel.csv" label={t('download.csvExcelVi')} testId="download-csv-excel-vi" />
-            <DownloadButton path={`/results/report.pdf?lang=vi${query ? `&${query}` : ''}`} filename="soc-drill-bao-cao-ky.pdf" label={t('download.periodVi')} testId="download-period-vi" />
-            <DownloadButton path={`/results/report.pdf?lang=en${query ? `&${query}` : ''}`} filename="soc-drill-period-report.pdf" label={t('download.periodEn')} testId="download-period-en" />
+            <DownloadButton
+              path={`/results/export.csv?lang=${currentLang()}${query ? `&${query}` : ''}`}
+              filename="soc-drill-results.csv"
+              label={t('download.csv')}
+              testId="download-csv"
+            />
+            <DownloadButton
+              path={`/results/export.csv?lang=${currentLang()}&variant=excel-vi${query ? `&${query}` : ''}`}
+              filename="soc-drill-ket-qua-excel.csv"
+              label={t('download.csvExcelVi')}
+              testId="download-csv-excel-vi"
+            />
+            <DownloadButton
+              path={`/results/report.pdf?lang=vi${query ? `&${query}` : ''}`}
+              filename="soc-drill-bao-cao-ky.pdf"
+              label={t('download.periodVi')}
+              testId="download-period-vi"
+            />
+            <DownloadButton
+              path={`/results/report.pdf?lang=en${query ? `&${query}` : ''}`}
+              filename="soc-drill-period-report.pdf"
+              label={t('download.periodEn')}
+              testId="download-period-en"
+            />
           </Row>
         </Group>
         <ErrorText error={list.error} />
@@ -79,19 +101,26 @@ function ExercisesOverTime({ list }: { list: ExerciseList | null }) {
   const locale = intlLocale();
   if (!list) return null;
   if (list.exercises.length === 0) return <Muted>{t('noExercises')}</Muted>;
-  const chart = list.exercises.filter((e) => e.scores !== null).map((e) => ({ name: formatDateTime(e.heldAt), title: e.title, best: e.scores!.bestIndex, mean: e.scores!.meanIndex }));
+  const chart = list.exercises
+    .filter((e) => e.scores !== null)
+    .map((e) => ({ name: formatDateTime(e.heldAt), title: e.title, best: e.scores!.bestIndex, mean: e.scores!.meanIndex }));
   return (
     <Stack gap="md">
       {chart.length > 0 && (
         <Paper withBorder p="sm">
-          <Title order={3} fz="md" mb="xs">{t('overTime')}</Title>
+          <Title order={3} fz="md" mb="xs">
+            {t('overTime')}
+          </Title>
           <div style={{ width: '100%', height: 260 }}>
             <ResponsiveContainer>
               <LineChart data={chart} margin={{ left: 0, right: 20, top: 10 }}>
                 <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                 <XAxis dataKey="name" />
                 <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
-                <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => (payload?.[0]?.payload as { title?: string } | undefined)?.title ?? ''} />
+                <Tooltip
+                  formatter={(v) => fmtIndex(Number(v), locale)}
+                  labelFormatter={(_l, payload) => (payload?.[0]?.payload as { title?: string } | undefined)?.title ?? ''}
+                />
                 <Legend />
                 <Line dataKey="best" name={t('bestIndex')} stroke={SERIES_COLORS[0]} isAnimationActive={false} />
                 <Line dataKey="mean" name={t('meanIndex')} stroke={SERIES_COLORS[1]} isAnimationActive={false} />
@@ -104,18 +133,36 @@ function ExercisesOverTime({ list }: { list: ExerciseList | null }) {
         <Table fz="sm" striped highlightOnHover data-testid="results-exercises">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t('heldAt')}</Table.Th><Table.Th>{t('exercise')}</Table.Th><Table.Th>{t('scenario')}</Table.Th><Table.Th>{t('status')}</Table.Th>
-              <Table.Th>{t('units')}</Table.Th><Table.Th ta="right">{t('teams')}</Table.Th><Table.Th ta="right">{t('bestIndex')}</Table.Th><Table.Th ta="right">{t('meanIndex')}</Table.Th>
+              <Table.Th>{t('heldAt')}</Table.Th>
+              <Table.Th>{t('exercise')}</Table.Th>
+              <Table.Th>{t('scenario')}</Table.Th>
+              <Table.Th>{t('status')}</Table.Th>
+              <Table.Th>{t('units')}</Table.Th>
+              <Table.Th ta="right">{t('teams')}</Table.Th>
+              <Table.Th ta="right">{t('bestIndex')}</Table.Th>
+              <Table.Th ta="right">{t('meanIndex')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {[...list.exercises].reverse().map((e) => (
               <Table.Tr key={e.id} data-testid="results-exercise-row">
                 <Table.Td>{formatDateTime(e.heldAt)}</Table.Td>
-                <Table.Td>{e.scores ? <Anchor component={Link} to={`/results/exercises/${e.id}`}>{e.title}</Anchor> : e.title}</Table.Td>
+                <Table.Td>
+                  {e.scores ? (
+                    <Anchor component={Link} to={`/results/exercises/${e.id}`}>
+                      {e.title}
+                    </Anchor>
+                  ) : (
+                    e.title
+                  )}
+                </Table.Td>
                 <Table.Td>{pick(e.scenarioTitle)}</Table.Td>
-                <Table.Td><StatusBadge status={e.status} /></Table.Td>
-                <Table.Td><Text fz="xs">{e.units.map((u) => u.name).join(', ')}</Text></Table.Td>
+                <Table.Td>
+                  <StatusBadge status={e.status} />
+                </Table.Td>
+                <Table.Td>
+                  <Text fz="xs">{e.units.map((u) => u.name).join(', ')}</Text>
+                </Table.Td>
                 <Table.Td ta="right">{e.teamCount}</Table.Td>
                 <Table.Td ta="right">{e.scores ? fmtIndex(e.scores.bestIndex, locale) : <Muted>{t('noScores')}</Muted>}</Table.Td>
                 <Table.Td ta="right">{e.scores ? fmtIndex(e.scores.meanIndex, locale) : ''}</Table.Td>
@@ -169,10 +216,20 @@ function UnitTrends({ query }: { query: string }) {
                   <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                   <XAxis dataKey="name" />
                   <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmtNumber(v, locale)} />
-                  <Tooltip formatter={(v) => fmtIndex(Number(v), locale)} labelFormatter={(_l, payload) => (payload?.[0]?.payload as { title?: string } | undefined)?.title ?? ''} />
+                  <Tooltip
+                    formatter={(v) => fmtIndex(Number(v), locale)}
+                    labelFormatter={(_l, payload) => (payload?.[0]?.payload as { title?: string } | undefined)?.title ?? ''}
+                  />
                   <Legend />
                   {units.map((u, i) => (
-                    <Line key={u.unit.id} dataKey={u.unit.id} name={u.unit.name} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} connectNulls isAnimationActive={false} />
+                    <Line
+                      key={u.unit.id}
+                      dataKey={u.unit.id}
+                      name={u.unit.name}
+                      stroke={SERIES_COLORS[i % SERIES_COLORS.length]}
+                      connectNulls
+                      isAnimationActive={false}
+                    />
                   ))}
                 </LineChart>
               </ResponsiveContainer>
@@ -183,8 +240,15 @@ function UnitTrends({ query }: { query: string }) {
             <Table fz="sm" striped>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('unit')}</Table.Th><Table.Th>{t('exercise')}</Table.Th><Table.Th>{t('team')}</Table.Th><Table.Th ta="right">{t('index')}</Table.Th>
-                  {COMPONENTS.map((c) => <Table.Th key={c} ta="right">{t(`components.${c}`)}</Table.Th>)}
+                  <Table.Th>{t('unit')}</Table.Th>
+                  <Table.Th>{t('exercise')}</Table.Th>
+                  <Table.Th>{t('team')}</Table.Th>
+                  <Table.Th ta="right">{t('index')}</Table.Th>
+                  {COMPONENTS.map((c) => (
+                    <Table.Th key={c} ta="right">
+                      {t(`components.${c}`)}
+                    </Table.Th>
+                  ))}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -194,9 +258,13 @@ function UnitTrends({ query }: { query: string }) {
                       <Table.Td>{u.unit.name}</Table.Td>
                       <Table.Td>{p.exerciseTitle}</Table.Td>
                       <Table.Td>{p.teams.map((team) => team.teamName).join(', ')}</Table.Td>
-                      <Table.Td ta="right"><ReviewNumber href={p.teams[0]!.reviewHref}>{fmtIndex(p.index, locale)}</ReviewNumber></Table.Td>
+                      <Table.Td ta="right">
+                        <ReviewNumber href={p.teams[0]!.reviewHref}>{fmtIndex(p.index, locale)}</ReviewNumber>
+                      </Table.Td>
                       {COMPONENTS.map((c) => (
-                        <Table.Td key={c} ta="right"><ReviewNumber href={p.teams[0]!.reviewHref}>{fmtIndex(p.components[c], locale)}</ReviewNumber></Table.Td>
+                        <Table.Td key={c} ta="right">
+                          <ReviewNumber href={p.teams[0]!.reviewHref}>{fmtIndex(p.components[c], locale)}</ReviewNumber>
+                        </Table.Td>
                       ))}
                     </Table.Tr>
                   )),

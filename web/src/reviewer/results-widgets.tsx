@@ -14,7 +14,11 @@ export const SERIES_COLORS = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f03e
 export function ratioColor(ratio: number | null): string {
   if (ratio === null) return 'transparent';
   const r = Math.max(0, Math.min(1, ratio));
-  const stops: Array<[number, [number, number, number]]> = [[0, [215, 48, 39]], [0.5, [254, 224, 139]], [1, [26, 152, 80]]];
+  const stops: Array<[number, [number, number, number]]> = [
+    [0, [215, 48, 39]],
+    [0.5, [254, 224, 139]],
+    [1, [26, 152, 80]],
+  ];
   const [a, b] = r <= 0.5 ? [stops[0]!, stops[1]!] : [stops[1]!, stops[2]!];
   const t = (r - a[0]) / (b[0] - a[0]);
   const c = a[1].map((v, i) => Math.round(v + (b[1][i]! - v) * t));
@@ -33,9 +37,7 @@ export function ReviewNumber({ href, children, label }: { href: string; children
         fz="inherit"
         fw="inherit"
         data-testid="review-link"
-        onClick={() =>
-          void openReview(href).catch((error: unknown) => notifications.show({ color: 'red', message: describeError(tc, error) }))
-        }
+        onClick={() => void openReview(href).catch((error: unknown) => notifications.show({ color: 'red', message: describeError(tc, error) }))}
       >
         {children}
       </Anchor>
@@ -74,15 +76,27 @@ export function DownloadButton({ path, filename, label, testId }: { path: string
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   const color = status === 'finished' ? 'teal' : status === 'running' ? 'blue' : status === 'aborted' ? 'red' : 'gray';
-  return <Badge variant="light" color={color}>{t(`status.${status}`, { defaultValue: status })}</Badge>;
+  return (
+    <Badge variant="light" color={color}>
+      {t(`status.${status}`, { defaultValue: status })}
+    </Badge>
+  );
 }
 
 export function Muted({ children }: { children: ReactNode }) {
-  return <Text c="dimmed" fz="sm">{children}</Text>;
+  return (
+    <Text c="dimmed" fz="sm">
+      {children}
+    </Text>
+  );
 }
 
 export function Row({ children }: { children: ReactNode }) {
-  return <Group gap="xs" wrap="wrap">{children}</Group>;
+  return (
+    <Group gap="xs" wrap="wrap">
+      {children}
+    </Group>
+  );
 }
 
 export function fmtIndex(value: number | null | undefined, locale: string): string {

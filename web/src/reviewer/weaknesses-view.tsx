@@ -17,7 +17,15 @@ interface Drill {
 }
 
 /** Per layer, per kill-chain phase and the ATT&CK heat map; every cell opens its teams and alerts. */
-export function WeaknessesView({ exercises, fixedExerciseIds, defaultBy = 'unit' }: { exercises: readonly ExerciseSummary[]; fixedExerciseIds?: readonly string[]; defaultBy?: 'unit' | 'team' }) {
+export function WeaknessesView({
+  exercises,
+  fixedExerciseIds,
+  defaultBy = 'unit',
+}: {
+  exercises: readonly ExerciseSummary[];
+  fixedExerciseIds?: readonly string[];
+  defaultBy?: 'unit' | 'team';
+}) {
   const { t } = useTranslation(REVIEWER_NS);
   const locale = intlLocale();
   const [selected, setSelected] = useState<string[]>([]);
@@ -47,7 +55,10 @@ export function WeaknessesView({ exercises, fixedExerciseIds, defaultBy = 'unit'
           aria-label={t('weak.heatmapBy')}
           value={by}
           onChange={(v) => setBy(v === 'team' ? 'team' : 'unit')}
-          data={[{ value: 'unit', label: t('weak.byUnit') }, { value: 'team', label: t('weak.byTeam') }]}
+          data={[
+            { value: 'unit', label: t('weak.byUnit') },
+            { value: 'team', label: t('weak.byTeam') },
+          ]}
         />
       </Group>
       <ErrorText error={error} />
@@ -66,7 +77,9 @@ export function WeaknessesView({ exercises, fixedExerciseIds, defaultBy = 'unit'
             })}
           </Group>
           <Paper withBorder p="sm">
-            <Title order={3} fz="md" mb="xs">{t('weak.layers')}</Title>
+            <Title order={3} fz="md" mb="xs">
+              {t('weak.layers')}
+            </Title>
             <div style={{ width: '100%', height: 40 + data.layers.length * 36 }}>
               <ResponsiveContainer>
                 <BarChart data={data.layers.map((r) => ({ name: pick(r.label), ratio: r.ratio ?? 0 }))} layout="vertical" margin={{ left: 10, right: 30 }}>
@@ -75,7 +88,9 @@ export function WeaknessesView({ exercises, fixedExerciseIds, defaultBy = 'unit'
                   <YAxis type="category" dataKey="name" width={260} />
                   <Tooltip formatter={(v) => fmtPct(Number(v), locale)} />
                   <Bar dataKey="ratio" name={t('weak.ratio')} isAnimationActive={false}>
-                    {data.layers.map((r) => <Cell key={r.key} fill={ratioColor(r.ratio)} />)}
+                    {data.layers.map((r) => (
+                      <Cell key={r.key} fill={ratioColor(r.ratio)} />
+                    ))}
                   </Bar>
                 </BarChart>
               </ResponsiveContainer>
@@ -83,11 +98,15 @@ export function WeaknessesView({ exercises, fixedExerciseIds, defaultBy = 'unit'
             <SliceTable rows={data.layers} onDrill={setDrill} />
           </Paper>
           <Paper withBorder p="sm">
-            <Title order={3} fz="md" mb="xs">{t('weak.phases')}</Title>
+            <Title order={3} fz="md" mb="xs">
+              {t('weak.phases')}
+            </Title>
             <SliceTable rows={data.phases} onDrill={setDrill} groupTitle={(id) => pick(titles.get(id) ?? { vi: id, en: id })} />
           </Paper>
           <Paper withBorder p="sm">
-            <Title order={3} fz="md" mb="xs">{t('weak.heatmap')}</Title>
+            <Title order={3} fz="md" mb="xs">
+              {t('weak.heatmap')}
+            </Title>
             <Muted>{t('weak.heatNote')}</Muted>
             <Heatmap data={data} onDrill={setDrill} />
           </Paper>
@@ -109,8 +128,13 @@ function SliceTable({ rows, onDrill, groupTitle }: { rows: readonly WeaknessRow[
       <Table fz="sm" striped>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t('weak.slice')}</Table.Th><Table.Th ta="right">{t('weak.truePositives')}</Table.Th><Table.Th ta="right">{t('weak.detected')}</Table.Th>
-            <Table.Th ta="right">{t('weak.missed')}</Table.Th><Table.Th ta="right">{t('weak.falseAlarms')}</Table.Th><Table.Th ta="right">{t('weak.ratio')}</Table.Th><Table.Th />
+            <Table.Th>{t('weak.slice')}</Table.Th>
+            <Table.Th ta="right">{t('weak.truePositives')}</Table.Th>
+            <Table.Th ta="right">{t('weak.detected')}</Table.Th>
+            <Table.Th ta="right">{t('weak.missed')}</Table.Th>
+            <Table.Th ta="right">{t('weak.falseAlarms')}</Table.Th>
+            <Table.Th ta="right">{t('weak.ratio')}</Table.Th>
+            <Table.Th />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -118,7 +142,13 @@ function SliceTable({ rows, onDrill, groupTitle }: { rows: readonly WeaknessRow[
             const out = [];
             if (groupTitle && r.scenarioId !== null && r.scenarioId !== group) {
               group = r.scenarioId;
-              out.push(<Table.Tr key={`g-${r.scenarioId}`}><Table.Td colSpan={7} fw={700}>{groupTitle(r.scenarioId)}</Table.Td></Table.Tr>);
+              out.push(
+                <Table.Tr key={`g-${r.scenarioId}`}>
+                  <Table.Td colSpan={7} fw={700}>
+                    {groupTitle(r.scenarioId)}
+                  </Table.Td>
+                </Table.Tr>,
+              );
             }
             out.push(
               <Table.Tr key={r.key} data-testid="slice-row">
@@ -127,9 +157,13 @@ function SliceTable({ rows, onDrill, groupTitle }: { rows: readonly WeaknessRow[
                 <Table.Td ta="right">{r.detected}</Table.Td>
                 <Table.Td ta="right">{r.missed}</Table.Td>
                 <Table.Td ta="right">{r.falsePositivesRaised}</Table.Td>
-                <Table.Td ta="right" style={{ background: ratioColor(r.ratio), color: r.ratio === null ? undefined : '#111' }}>{fmtPct(r.ratio, locale)}</Table.Td>
+                <Table.Td ta="right" style={{ background: ratioColor(r.ratio), color: r.ratio === null ? undefined : '#111' }}>
+                  {fmtPct(r.ratio, locale)}
+                </Table.Td>
                 <Table.Td>
-                  <UnstyledButton c="blue" fz="sm" onClick={() => onDrill({ title: pick(r.label), teams: r.teams })}>{t('weak.drill')}</UnstyledButton>
+                  <UnstyledButton c="blue" fz="sm" onClick={() => onDrill({ title: pick(r.label), teams: r.teams })}>
+                    {t('weak.drill')}
+                  </UnstyledButton>
                 </Table.Td>
               </Table.Tr>,
             );
@@ -151,7 +185,11 @@ function Heatmap({ data, onDrill }: { data: Weaknesses; onDrill: (d: Drill) => v
         <Table.Thead>
           <Table.Tr>
             <Table.Th>ATT&amp;CK</Table.Th>
-            {data.heatmap.columns.map((c) => <Table.Th key={c.key} ta="center" maw={160}>{c.label}</Table.Th>)}
+            {data.heatmap.columns.map((c) => (
+              <Table.Th key={c.key} ta="center" maw={160}>
+                {c.label}
+              </Table.Th>
+            ))}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -163,7 +201,14 @@ function Heatmap({ data, onDrill }: { data: Weaknesses; onDrill: (d: Drill) => v
                 if (!cell) return <Table.Td key={col.key} />;
                 return (
                   <Table.Td key={col.key} ta="center" p={0} style={{ background: ratioColor(cell.detectionRatio) }}>
-                    <UnstyledButton w="100%" p={4} c={cell.detectionRatio === null ? undefined : '#111'} fz="xs" data-testid="heat-cell" onClick={() => onDrill({ title: `${tech} · ${col.label}`, teams: cell.teams })}>
+                    <UnstyledButton
+                      w="100%"
+                      p={4}
+                      c={cell.detectionRatio === null ? undefined : '#111'}
+                      fz="xs"
+                      data-testid="heat-cell"
+                      onClick={() => onDrill({ title: `${tech} · ${col.label}`, teams: cell.teams })}
+                    >
                       {cell.truePositives > 0 ? `${cell.detected}/${cell.truePositives}` : '–'}
                     </UnstyledButton>
                   </Table.Td>
@@ -188,20 +233,41 @@ function DrillContent({ teams }: { teams: readonly CellTeam[] }) {
             <ReviewNumber href={team.reviewHref}>{t('review')}</ReviewNumber>
           </Group>
           <Text fz="sm">
-            {t('weak.detected')}: <ReviewNumber href={team.reviewHref}>{team.detected}/{team.truePositives}</ReviewNumber> · {t('weak.missed')}: <ReviewNumber href={team.reviewHref}>{team.missed}</ReviewNumber> · {t('weak.falseAlarms')}:{' '}
+            {t('weak.detected')}:{' '}
+            <ReviewNumber href={team.reviewHref}>
+              {team.detected}/{team.truePositives}
+            </ReviewNumber>{' '}
+            · {t('weak.missed')}: <ReviewNumber href={team.reviewHref}>{team.missed}</ReviewNumber> · {t('weak.falseAlarms')}:{' '}
             <ReviewNumber href={team.reviewHref}>{team.falsePositivesRaised}</ReviewNumber>
           </Text>
           {team.alertRefs.length > 0 && (
             <Table fz="xs" mt="xs">
               <Table.Thead>
-                <Table.Tr><Table.Th>{t('weak.alerts')}</Table.Th><Table.Th /><Table.Th ta="right">{t('weak.points')}</Table.Th></Table.Tr>
+                <Table.Tr>
+                  <Table.Th>{t('weak.alerts')}</Table.Th>
+                  <Table.Th />
+                  <Table.Th ta="right">{t('weak.points')}</Table.Th>
+                </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {team.alertRefs.map((a) => (
                   <Table.Tr key={a.alertId}>
-                    <Table.Td><Text fz="xs" ff="monospace">{a.alertId}</Text><Text fz="xs">{pick(a.title)}</Text></Table.Td>
-                    <Table.Td><Badge size="xs" color={a.outcome === 'detected' ? 'teal' : 'red'}>{t(`weak.outcome.${a.outcome}`)}</Badge></Table.Td>
-                    <Table.Td ta="right"><ReviewNumber href={team.reviewHref}>{a.points}/{a.maxPoints}</ReviewNumber></Table.Td>
+                    <Table.Td>
+                      <Text fz="xs" ff="monospace">
+                        {a.alertId}
+                      </Text>
+                      <Text fz="xs">{pick(a.title)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge size="xs" color={a.outcome === 'detected' ? 'teal' : 'red'}>
+                        {t(`weak.outcome.${a.outcome}`)}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <ReviewNumber href={team.reviewHref}>
+                        {a.points}/{a.maxPoints}
+                      </ReviewNumber>
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -53,16 +53,24 @@ export function ActivityPanel({ actions, alertLabel }: { actions: RecordedAction
   const team = exercise.teams.find((tm) => tm.id === teamId);
   const owned = new Map<string, number>();
   for (const a of Object.values(state?.alerts ?? {})) if (a.ownerId) owned.set(a.ownerId, (owned.get(a.ownerId) ?? 0) + 1);
-  const mine = actions.filter((a) => a.teamId === teamId).slice().reverse();
+  const mine = actions
+    .filter((a) => a.teamId === teamId)
+    .slice()
+    .reverse();
   return (
     <Grid>
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Paper withBorder p="sm">
-          <Title order={2} fz="md" mb="xs">{t('activity.members')}</Title>
+          <Title order={2} fz="md" mb="xs">
+            {t('activity.members')}
+          </Title>
           <Stack gap={4}>
             {(team?.members ?? []).map((m) => (
               <Text key={m.id} fz="sm">
-                {m.displayName} <Badge size="xs" variant="light">{t('activity.owns', { n: owned.get(m.id) ?? 0 })}</Badge>
+                {m.displayName}{' '}
+                <Badge size="xs" variant="light">
+                  {t('activity.owns', { n: owned.get(m.id) ?? 0 })}
+                </Badge>
               </Text>
             ))}
           </Stack>
@@ -70,13 +78,21 @@ export function ActivityPanel({ actions, alertLabel }: { actions: RecordedAction
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 8 }}>
         <Paper withBorder p="sm">
-          <Title order={2} fz="md" mb="xs">{t('activity.title')}</Title>
-          {mine.length === 0 && <Text c="dimmed" fz="sm">{t('activity.empty')}</Text>}
+          <Title order={2} fz="md" mb="xs">
+            {t('activity.title')}
+          </Title>
+          {mine.length === 0 && (
+            <Text c="dimmed" fz="sm">
+              {t('activity.empty')}
+            </Text>
+          )}
           <Table fz="xs" data-testid="activity">
             <Table.Tbody>
               {mine.slice(0, 200).map((a) => (
                 <Table.Tr key={`${a.teamId}:${a.seq}`}>
-                  <Table.Td ff="monospace" w={70}>{formatClock(a.virtualMs)}</Table.Td>
+                  <Table.Td ff="monospace" w={70}>
+                    {formatClock(a.virtualMs)}
+                  </Table.Td>
                   <Table.Td w={160}>{members.get(a.userId) ?? a.username}</Table.Td>
                   <Table.Td>{describeAction(t, a.action, alertLabel, partyLabel)}</Table.Td>
                 </Table.Tr>

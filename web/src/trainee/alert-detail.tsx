@@ -1,4 +1,25 @@
-import { ActionIcon, Autocomplete, Badge, Button, Checkbox, Code, CopyButton, Divider, Group, MultiSelect, Paper, ScrollArea, SegmentedControl, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Autocomplete,
+  Badge,
+  Button,
+  Checkbox,
+  Code,
+  CopyButton,
+  Divider,
+  Group,
+  MultiSelect,
+  Paper,
+  ScrollArea,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Severity } from '@contracts/common.schema.js';
@@ -16,13 +37,27 @@ export interface VerdictRequest {
 }
 
 const HOST_ACTIONS = new Set<ResponseAction>([
-  'isolate-host', 'maintenance-page', 'remove-webshell', 'remove-malware', 'patch', 'restore-backup', 'reset-credentials',
-  'heightened-monitoring', 'reassessment', 'preserve-evidence', 'review-shared-code', 'rate-limit', 'disable-account',
+  'isolate-host',
+  'maintenance-page',
+  'remove-webshell',
+  'remove-malware',
+  'patch',
+  'restore-backup',
+  'reset-credentials',
+  'heightened-monitoring',
+  'reassessment',
+  'preserve-evidence',
+  'review-shared-code',
+  'rate-limit',
+  'disable-account',
 ]);
 
 export function responseTargets(action: ResponseAction, row: AlertRow | null, assets: ReadonlyArray<{ id: string }>, partyIds: string[]): string[] {
   if (HOST_ACTIONS.has(action)) {
-    const accounts = action === 'disable-account' || action === 'reset-credentials' ? (row?.alert.observables ?? []).filter((o) => o.type === 'account').map((o) => o.value) : [];
+    const accounts =
+      action === 'disable-account' || action === 'reset-credentials'
+        ? (row?.alert.observables ?? []).filter((o) => o.type === 'account').map((o) => o.value)
+        : [];
     return [...new Set([...(row?.alert.asset ? [row.alert.asset] : []), ...assets.map((a) => a.id), ...accounts])];
   }
   if (action === 'block-ip') return [...new Set((row?.alert.observables ?? []).filter((o) => o.type === 'ip').map((o) => o.value))];
@@ -30,7 +65,17 @@ export function responseTargets(action: ResponseAction, row: AlertRow | null, as
   return partyIds;
 }
 
-export function AlertDetail({ row, rows, verdictRequest, height }: { row: AlertRow | null; rows: AlertRow[]; verdictRequest: VerdictRequest | null; height: string }) {
+export function AlertDetail({
+  row,
+  rows,
+  verdictRequest,
+  height,
+}: {
+  row: AlertRow | null;
+  rows: AlertRow[];
+  verdictRequest: VerdictRequest | null;
+  height: string;
+}) {
   const { t } = useTranslation();
   if (!row) {
     return (
@@ -62,12 +107,22 @@ function AlertHeader({ row }: { row: AlertRow }) {
       </Title>
       <Group gap={4}>
         <Badge variant="outline">{t('layer.short', { n: a.layer })}</Badge>
-        <Badge variant="outline" color="gray">{t(`sensor.${a.sensor}`, { defaultValue: a.sensor })}</Badge>
+        <Badge variant="outline" color="gray">
+          {t(`sensor.${a.sensor}`, { defaultValue: a.sensor })}
+        </Badge>
         <Tooltip label={t('detail.sensorSeverity')}>
           <Badge color={SEVERITY_COLOR[a.severity]}>{t(`severity.${a.severity}`)}</Badge>
         </Tooltip>
-        {a.technique && <Badge color="violet" variant="light">{a.technique}</Badge>}
-        {a.asset && <Badge color="cyan" variant="light">{a.asset}</Badge>}
+        {a.technique && (
+          <Badge color="violet" variant="light">
+            {a.technique}
+          </Badge>
+        )}
+        {a.asset && (
+          <Badge color="cyan" variant="light">
+            {a.asset}
+          </Badge>
+        )}
         <Text fz="xs" c="dimmed">
           {/* The origin (timeline/noise) is never shown: it would give the verdict away. */}
           {t('detail.deliveredAt')} {formatClock(row.deliveredMs)} {row.event.catchUp ? `· ${t('detail.catchUp')}` : ''} · #{row.seq}
@@ -107,7 +162,14 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
   const layerShort = (n: number) => t('layer.short', { n });
   const partyOptions = useMemo(() => parties.map((p) => ({ value: p.id, label: partyLabel(p, exercise.era, layerShort) })), [parties, exercise.era, lang]);
   const incidents = Object.values(state?.incidents ?? {}).filter((i) => !i.mergedInto);
-  const targets = responseAction ? responseTargets(responseAction, row, briefing?.assets ?? [], parties.map((p) => p.id)) : [];
+  const targets = responseAction
+    ? responseTargets(
+        responseAction,
+        row,
+        briefing?.assets ?? [],
+        parties.map((p) => p.id),
+      )
+    : [];
   const disabled = (triageError !== null && triageError !== undefined) || ended;
   const ownerId = s?.ownerId ?? null;
   const ownedByOther = ownerId !== null && ownerId !== userId;
@@ -138,8 +200,14 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
     <Stack gap="xs" aria-label={t('triage.title')} role="group">
       {/* Ownership: who may record verdict, severity and notes */}
       <Group gap="xs" wrap="wrap">
-        <Text fz="sm" fw={600} data-testid="alert-owner" data-owner={ownerId === null ? 'none' : ownerId === userId ? 'me' : 'other'}>{t('triage.owner', { name: ownerName })}</Text>
-        {s?.acknowledgedAtMs != null && <Text fz="xs" c="dimmed">{t('triage.acknowledgedBy', { time: formatClock(s.acknowledgedAtMs) })}</Text>}
+        <Text fz="sm" fw={600} data-testid="alert-owner" data-owner={ownerId === null ? 'none' : ownerId === userId ? 'me' : 'other'}>
+          {t('triage.owner', { name: ownerName })}
+        </Text>
+        {s?.acknowledgedAtMs != null && (
+          <Text fz="xs" c="dimmed">
+            {t('triage.acknowledgedBy', { time: formatClock(s.acknowledgedAtMs) })}
+          </Text>
+        )}
         {!ownerId && (
           <Button size="xs" onClick={() => void act({ type: 'alert.acknowledge', alertId: row.id })} disabled={disabled} data-testid="ack-button">
             {t('ownership.take')} (a)
@@ -151,7 +219,13 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
           </Button>
         )}
         {ownedByOther && (
-          <Button size="xs" variant="light" onClick={() => void act({ type: 'alert.request-takeover', alertId: row.id })} disabled={disabled} data-testid="takeover-button">
+          <Button
+            size="xs"
+            variant="light"
+            onClick={() => void act({ type: 'alert.request-takeover', alertId: row.id })}
+            disabled={disabled}
+            data-testid="takeover-button"
+          >
             {t('triage.takeover')}
           </Button>
         )}
@@ -183,7 +257,12 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
         aria-labelledby="verdict-heading"
       >
         <Stack gap={6}>
-          <Text fz="xs" fw={700} component="h3" m={0} id="verdict-heading">{t('verdict.label')}: <Text span fz="xs" data-testid="current-verdict">{s?.verdict ? t(`verdict.${s.verdict}`) : t('verdict.none')}</Text></Text>
+          <Text fz="xs" fw={700} component="h3" m={0} id="verdict-heading">
+            {t('verdict.label')}:{' '}
+            <Text span fz="xs" data-testid="current-verdict">
+              {s?.verdict ? t(`verdict.${s.verdict}`) : t('verdict.none')}
+            </Text>
+          </Text>
           <SegmentedControl
             size="xs"
             fullWidth
@@ -197,7 +276,17 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
           />
           <Group gap="xs" align="flex-end" wrap="nowrap">
             {verdict === 'duplicate' ? (
-              <Select size="xs" style={{ flex: 1 }} label={t('verdict.duplicateOf')} searchable data={earlier.map((r) => ({ value: r.id, label: `#${r.seq} ${r.title}`.slice(0, 120) }))} value={duplicateOf} onChange={setDuplicateOf} disabled={lockedForMe} data-testid="verdict-duplicate-of" />
+              <Select
+                size="xs"
+                style={{ flex: 1 }}
+                label={t('verdict.duplicateOf')}
+                searchable
+                data={earlier.map((r) => ({ value: r.id, label: `#${r.seq} ${r.title}`.slice(0, 120) }))}
+                value={duplicateOf}
+                onChange={setDuplicateOf}
+                disabled={lockedForMe}
+                data-testid="verdict-duplicate-of"
+              />
             ) : (
               <TextInput
                 size="xs"
@@ -220,13 +309,17 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
             </Button>
           </Group>
           {verdict === null && !lockedForMe && (
-            <Text fz="xs" c="dimmed" data-testid="verdict-hint">{t('form.chooseVerdict')}</Text>
+            <Text fz="xs" c="dimmed" data-testid="verdict-hint">
+              {t('form.chooseVerdict')}
+            </Text>
           )}
         </Stack>
       </form>
 
       {/* Severity: each click records (nothing is pre-selected until the team sets one) */}
-      <Text fz="xs" fw={700} component="h3" m={0}>{t('triage.severity')}</Text>
+      <Text fz="xs" fw={700} component="h3" m={0}>
+        {t('triage.severity')}
+      </Text>
       <SegmentedControl
         size="xs"
         fullWidth
@@ -239,16 +332,41 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
       />
 
       {/* Route / escalate */}
-      <Text fz="xs" fw={700} component="h3" m={0}>{t('triage.route')}</Text>
-      <MultiSelect size="xs" label={t('triage.routeTo')} data={partyOptions} value={routeTo} onChange={setRouteTo} searchable data-testid="route-parties" disabled={disabled} comboboxProps={{ withinPortal: true }} />
+      <Text fz="xs" fw={700} component="h3" m={0}>
+        {t('triage.route')}
+      </Text>
+      <MultiSelect
+        size="xs"
+        label={t('triage.routeTo')}
+        data={partyOptions}
+        value={routeTo}
+        onChange={setRouteTo}
+        searchable
+        data-testid="route-parties"
+        disabled={disabled}
+        comboboxProps={{ withinPortal: true }}
+      />
       <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput size="xs" style={{ flex: 1 }} label={t('triage.routeMessage')} value={routeMessage} onChange={(e) => setRouteMessage(e.currentTarget.value)} disabled={disabled} />
+        <TextInput
+          size="xs"
+          style={{ flex: 1 }}
+          label={t('triage.routeMessage')}
+          value={routeMessage}
+          onChange={(e) => setRouteMessage(e.currentTarget.value)}
+          disabled={disabled}
+        />
         <Checkbox size="xs" label={t('triage.escalate')} checked={escalate} onChange={(e) => setEscalate(e.currentTarget.checked)} mb={6} disabled={disabled} />
         <Button
           size="xs"
           disabled={disabled || routeTo.length === 0}
           onClick={async () => {
-            const ok = await act({ type: 'route', target: { alertId: row.id }, to: routeTo, escalate, ...(routeMessage.trim() ? { message: routeMessage.trim() } : {}) });
+            const ok = await act({
+              type: 'route',
+              target: { alertId: row.id },
+              to: routeTo,
+              escalate,
+              ...(routeMessage.trim() ? { message: routeMessage.trim() } : {}),
+            });
             if (ok) {
               setRouteTo([]);
               setRouteMessage('');
@@ -262,21 +380,54 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
       </Group>
       {s && s.routes.length > 0 && (
         <Text fz="xs" c="dimmed" data-testid="alert-routes">
-          {t('triage.routedTo')}: {s.routes.flatMap((r) => r.to.map((id) => parties.find((p) => p.id === id)).filter((p) => p !== undefined).map((p) => partyLabel(p, exercise.era, layerShort))).join('; ')}
+          {t('triage.routedTo')}:{' '}
+          {s.routes
+            .flatMap((r) =>
+              r.to
+                .map((id) => parties.find((p) => p.id === id))
+                .filter((p) => p !== undefined)
+                .map((p) => partyLabel(p, exercise.era, layerShort)),
+            )
+            .join('; ')}
         </Text>
       )}
 
       {/* Incident */}
-      <Text fz="xs" fw={700} component="h3" m={0}>{t('triage.incident')}{s?.incidentId ? `: ${state?.incidents[s.incidentId]?.title ?? s.incidentId}` : ''}</Text>
+      <Text fz="xs" fw={700} component="h3" m={0}>
+        {t('triage.incident')}
+        {s?.incidentId ? `: ${state?.incidents[s.incidentId]?.title ?? s.incidentId}` : ''}
+      </Text>
       <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput size="xs" style={{ flex: 1 }} label={t('incident.titleField')} value={incidentTitle} onChange={(e) => setIncidentTitle(e.currentTarget.value)} disabled={disabled} data-testid="incident-title" />
-        <Button size="xs" variant="light" disabled={disabled || !incidentTitle.trim()} onClick={() => void act({ type: 'incident.create', title: incidentTitle.trim(), alertIds: [row.id] })} data-testid="incident-create">
+        <TextInput
+          size="xs"
+          style={{ flex: 1 }}
+          label={t('incident.titleField')}
+          value={incidentTitle}
+          onChange={(e) => setIncidentTitle(e.currentTarget.value)}
+          disabled={disabled}
+          data-testid="incident-title"
+        />
+        <Button
+          size="xs"
+          variant="light"
+          disabled={disabled || !incidentTitle.trim()}
+          onClick={() => void act({ type: 'incident.create', title: incidentTitle.trim(), alertIds: [row.id] })}
+          data-testid="incident-create"
+        >
           {t('triage.createIncident')}
         </Button>
       </Group>
       {incidents.length > 0 && (
         <Group gap="xs" align="flex-end" wrap="nowrap">
-          <Select size="xs" style={{ flex: 1 }} label={t('triage.linkIncident')} data={incidents.map((i) => ({ value: i.id, label: `${i.id} · ${i.title}` }))} value={incidentId} onChange={setIncidentId} disabled={disabled} />
+          <Select
+            size="xs"
+            style={{ flex: 1 }}
+            label={t('triage.linkIncident')}
+            data={incidents.map((i) => ({ value: i.id, label: `${i.id} · ${i.title}` }))}
+            value={incidentId}
+            onChange={setIncidentId}
+            disabled={disabled}
+          />
           <Button
             size="xs"
             variant="light"
@@ -291,7 +442,9 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
       )}
 
       {/* Response: no action and no target until the trainee picks them */}
-      <Text fz="xs" fw={700} component="h3" m={0}>{t('response.title')}</Text>
+      <Text fz="xs" fw={700} component="h3" m={0}>
+        {t('response.title')}
+      </Text>
       <Group gap="xs" align="flex-end" wrap="nowrap">
         <Select
           size="xs"
@@ -304,14 +457,29 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
           disabled={disabled}
           data-testid="response-action"
         />
-        <Autocomplete size="xs" style={{ flex: 1 }} label={t('response.target')} placeholder={t('form.chooseTarget')} data={targets} value={responseTarget} onChange={setResponseTarget} disabled={disabled || responseAction === null} data-testid="response-target" />
+        <Autocomplete
+          size="xs"
+          style={{ flex: 1 }}
+          label={t('response.target')}
+          placeholder={t('form.chooseTarget')}
+          data={targets}
+          value={responseTarget}
+          onChange={setResponseTarget}
+          disabled={disabled || responseAction === null}
+          data-testid="response-target"
+        />
         <Button
           size="xs"
           color="orange"
           disabled={disabled || responseAction === null || !responseTarget.trim()}
           onClick={async () => {
             if (responseAction === null) return;
-            const ok = await act({ type: 'response', action: responseAction, target: responseTarget.trim(), ...(s?.incidentId ? { incidentId: s.incidentId } : {}) });
+            const ok = await act({
+              type: 'response',
+              action: responseAction,
+              target: responseTarget.trim(),
+              ...(s?.incidentId ? { incidentId: s.incidentId } : {}),
+            });
             if (ok) {
               setResponseAction(null);
               setResponseTarget('');
@@ -325,7 +493,15 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
 
       {/* Notes and hints */}
       <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput size="xs" style={{ flex: 1 }} label={t('detail.noteText')} value={note} onChange={(e) => setNote(e.currentTarget.value)} disabled={lockedForMe} data-testid="note-text" />
+        <TextInput
+          size="xs"
+          style={{ flex: 1 }}
+          label={t('detail.noteText')}
+          value={note}
+          onChange={(e) => setNote(e.currentTarget.value)}
+          disabled={lockedForMe}
+          data-testid="note-text"
+        />
         <Button
           size="xs"
           variant="default"
@@ -337,7 +513,14 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
         >
           {t('detail.addNote')}
         </Button>
-        <Button size="xs" variant="subtle" color="yellow" disabled={disabled} onClick={() => void act({ type: 'hint.request', for: { alertId: row.id } })} data-testid="hint-request">
+        <Button
+          size="xs"
+          variant="subtle"
+          color="yellow"
+          disabled={disabled}
+          onClick={() => void act({ type: 'hint.request', for: { alertId: row.id } })}
+          data-testid="hint-request"
+        >
           {t('triage.hint')}
         </Button>
       </Group>
@@ -345,7 +528,10 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
         <Stack gap={2}>
           {s.notes.map((n, i) => (
             <Text key={i} fz="xs">
-              <Text span c="dimmed">{formatClock(n.virtualMs)} {members.get(n.userId) ?? ''}:</Text> {n.text}
+              <Text span c="dimmed">
+                {formatClock(n.virtualMs)} {members.get(n.userId) ?? ''}:
+              </Text>{' '}
+              {n.text}
             </Text>
           ))}
         </Stack>
@@ -366,14 +552,18 @@ function AlertBody({ row }: { row: AlertRow }) {
   const a = row.alert;
   return (
     <Stack gap="xs">
-      <Text fz="xs" fw={700} component="h3" m={0}>{t('detail.description')}</Text>
+      <Text fz="xs" fw={700} component="h3" m={0}>
+        {t('detail.description')}
+      </Text>
       <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="alert-description">
         {pick(a.description)}
       </Text>
       {a.raw && (
         <>
           <Group justify="space-between">
-            <Text fz="xs" fw={700} component="h3" m={0}>{t('detail.raw')}</Text>
+            <Text fz="xs" fw={700} component="h3" m={0}>
+              {t('detail.raw')}
+            </Text>
             <CopyButton value={a.raw}>
               {({ copied, copy }) => (
                 <Tooltip label={copied ? t('common.copied') : t('detail.copyRaw')}>
@@ -391,13 +581,19 @@ function AlertBody({ row }: { row: AlertRow }) {
       )}
       {a.observables.length > 0 && (
         <>
-          <Text fz="xs" fw={700} component="h3" m={0}>{t('detail.observables')}</Text>
+          <Text fz="xs" fw={700} component="h3" m={0}>
+            {t('detail.observables')}
+          </Text>
           <Table fz="xs" verticalSpacing={2} withRowBorders={false}>
             <Table.Tbody>
               {a.observables.map((o, i) => (
                 <Table.Tr key={i}>
-                  <Table.Td w={110} c="dimmed">{o.type}</Table.Td>
-                  <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>{o.value}</Table.Td>
+                  <Table.Td w={110} c="dimmed">
+                    {o.type}
+                  </Table.Td>
+                  <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>
+                    {o.value}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -406,22 +602,58 @@ function AlertBody({ row }: { row: AlertRow }) {
       )}
       <Table fz="xs" verticalSpacing={2} withRowBorders={false}>
         <Table.Tbody>
-          <Table.Tr><Table.Td w={140} c="dimmed">{t('detail.source')}</Table.Td><Table.Td>{t('layer.short', { n: a.layer })} · {t(`sensor.${a.sensor}`, { defaultValue: a.sensor })}</Table.Td></Table.Tr>
-          {a.technique && <Table.Tr><Table.Td c="dimmed">{t('detail.technique')}</Table.Td><Table.Td>{a.technique}</Table.Td></Table.Tr>}
-          {a.asset && <Table.Tr><Table.Td c="dimmed">{t('detail.asset')}</Table.Td><Table.Td>{a.asset}</Table.Td></Table.Tr>}
-          {a.rule && <Table.Tr><Table.Td c="dimmed">{t('detail.rule')}</Table.Td><Table.Td>{a.rule.name}{a.rule.id ? ` (${a.rule.id})` : ''}</Table.Td></Table.Tr>}
-          {a.rule?.author && <Table.Tr><Table.Td c="dimmed">{t('detail.ruleAuthor')}</Table.Td><Table.Td>{a.rule.author}</Table.Td></Table.Tr>}
+          <Table.Tr>
+            <Table.Td w={140} c="dimmed">
+              {t('detail.source')}
+            </Table.Td>
+            <Table.Td>
+              {t('layer.short', { n: a.layer })} · {t(`sensor.${a.sensor}`, { defaultValue: a.sensor })}
+            </Table.Td>
+          </Table.Tr>
+          {a.technique && (
+            <Table.Tr>
+              <Table.Td c="dimmed">{t('detail.technique')}</Table.Td>
+              <Table.Td>{a.technique}</Table.Td>
+            </Table.Tr>
+          )}
+          {a.asset && (
+            <Table.Tr>
+              <Table.Td c="dimmed">{t('detail.asset')}</Table.Td>
+              <Table.Td>{a.asset}</Table.Td>
+            </Table.Tr>
+          )}
+          {a.rule && (
+            <Table.Tr>
+              <Table.Td c="dimmed">{t('detail.rule')}</Table.Td>
+              <Table.Td>
+                {a.rule.name}
+                {a.rule.id ? ` (${a.rule.id})` : ''}
+              </Table.Td>
+            </Table.Tr>
+          )}
+          {a.rule?.author && (
+            <Table.Tr>
+              <Table.Td c="dimmed">{t('detail.ruleAuthor')}</Table.Td>
+              <Table.Td>{a.rule.author}</Table.Td>
+            </Table.Tr>
+          )}
         </Table.Tbody>
       </Table>
       {a.fields && Object.keys(a.fields).length > 0 && (
         <>
-          <Text fz="xs" fw={700} component="h3" m={0}>{t('detail.fields')}</Text>
+          <Text fz="xs" fw={700} component="h3" m={0}>
+            {t('detail.fields')}
+          </Text>
           <Table fz="xs" verticalSpacing={2} striped data-testid="alert-fields">
             <Table.Tbody>
               {Object.entries(a.fields).map(([k, v]) => (
                 <Table.Tr key={k}>
-                  <Table.Td ff="monospace" w={200} c="dimmed">{k}</Table.Td>
-                  <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>{String(v)}</Table.Td>
+                  <Table.Td ff="monospace" w={200} c="dimmed">
+                    {k}
+                  </Table.Td>
+                  <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>
+                    {String(v)}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -431,5 +663,3 @@ function AlertBody({ row }: { row: AlertRow }) {
     </Stack>
   );
 }
-
-

@@ -71,9 +71,27 @@ export function AlertQueue({
             </Badge>
           ),
         }),
-        helper.accessor('title', { header: () => t('queue.alert'), sortFn: 'alphanumeric', cell: (c) => <Text fz="sm" lineClamp={2}>{c.getValue()}</Text> }),
-        helper.accessor('layer', { header: () => t('layer.label'), sortFn: 'basic', filterFn: 'equals', cell: (c) => <span title={t('layer.short', { n: c.getValue() })}>L{c.getValue()}</span> }),
-        helper.accessor('sensor', { header: () => t('queue.colSensor'), sortFn: 'alphanumeric', filterFn: 'equals', cell: (c) => t(`sensor.${c.getValue()}`, { defaultValue: c.getValue() }) }),
+        helper.accessor('title', {
+          header: () => t('queue.alert'),
+          sortFn: 'alphanumeric',
+          cell: (c) => (
+            <Text fz="sm" lineClamp={2}>
+              {c.getValue()}
+            </Text>
+          ),
+        }),
+        helper.accessor('layer', {
+          header: () => t('layer.label'),
+          sortFn: 'basic',
+          filterFn: 'equals',
+          cell: (c) => <span title={t('layer.short', { n: c.getValue() })}>L{c.getValue()}</span>,
+        }),
+        helper.accessor('sensor', {
+          header: () => t('queue.colSensor'),
+          sortFn: 'alphanumeric',
+          filterFn: 'equals',
+          cell: (c) => t(`sensor.${c.getValue()}`, { defaultValue: c.getValue() }),
+        }),
         helper.accessor('status', {
           header: () => t('alertStatus.label'),
           sortFn: 'alphanumeric',
@@ -84,7 +102,16 @@ export function AlertQueue({
             </Text>
           ),
         }),
-        helper.accessor('owner', { header: () => t('queue.owner'), sortFn: 'alphanumeric', filterFn: 'equals', cell: (c) => <Text fz="xs" lineClamp={2}>{c.getValue()}</Text> }),
+        helper.accessor('owner', {
+          header: () => t('queue.owner'),
+          sortFn: 'alphanumeric',
+          filterFn: 'equals',
+          cell: (c) => (
+            <Text fz="xs" lineClamp={2}>
+              {c.getValue()}
+            </Text>
+          ),
+        }),
       ]),
     [t],
   );
@@ -130,11 +157,54 @@ export function AlertQueue({
         </Text>
       </Group>
       <Group gap={6} mb={6} wrap="nowrap" aria-label={t('queue.filters')} role="group">
-        <Select size="xs" aria-label={t('severity.label')} placeholder={t('severity.label')} clearable data={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) }))} value={(filterValue('severity') as string | null) ?? null} onChange={(v) => setFilter('severity', v)} data-testid="filter-severity" />
-        <Select size="xs" aria-label={t('layer.label')} placeholder={t('layer.label')} clearable data={[1, 2, 3, 4].map((n) => ({ value: String(n), label: t('layer.short', { n }) }))} value={filterValue('layer') === null ? null : String(filterValue('layer'))} onChange={(v) => setFilter('layer', v === null ? null : Number(v))} data-testid="filter-layer" />
-        <Select size="xs" aria-label={t('sensor.label')} placeholder={t('sensor.label')} clearable data={uniq('sensor').map((s) => ({ value: s, label: t(`sensor.${s}`, { defaultValue: s }) }))} value={(filterValue('sensor') as string | null) ?? null} onChange={(v) => setFilter('sensor', v)} />
-        <Select size="xs" aria-label={t('alertStatus.label')} placeholder={t('alertStatus.label')} clearable data={(['new', 'acknowledged', 'closed'] as const).map((s) => ({ value: s, label: t(`alertStatus.${s}`) }))} value={(filterValue('status') as string | null) ?? null} onChange={(v) => setFilter('status', v)} data-testid="filter-status" />
-        <Select size="xs" aria-label={t('queue.owner')} placeholder={t('queue.owner')} clearable data={uniq('owner')} value={(filterValue('owner') as string | null) ?? null} onChange={(v) => setFilter('owner', v)} />
+        <Select
+          size="xs"
+          aria-label={t('severity.label')}
+          placeholder={t('severity.label')}
+          clearable
+          data={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) }))}
+          value={(filterValue('severity') as string | null) ?? null}
+          onChange={(v) => setFilter('severity', v)}
+          data-testid="filter-severity"
+        />
+        <Select
+          size="xs"
+          aria-label={t('layer.label')}
+          placeholder={t('layer.label')}
+          clearable
+          data={[1, 2, 3, 4].map((n) => ({ value: String(n), label: t('layer.short', { n }) }))}
+          value={filterValue('layer') === null ? null : String(filterValue('layer'))}
+          onChange={(v) => setFilter('layer', v === null ? null : Number(v))}
+          data-testid="filter-layer"
+        />
+        <Select
+          size="xs"
+          aria-label={t('sensor.label')}
+          placeholder={t('sensor.label')}
+          clearable
+          data={uniq('sensor').map((s) => ({ value: s, label: t(`sensor.${s}`, { defaultValue: s }) }))}
+          value={(filterValue('sensor') as string | null) ?? null}
+          onChange={(v) => setFilter('sensor', v)}
+        />
+        <Select
+          size="xs"
+          aria-label={t('alertStatus.label')}
+          placeholder={t('alertStatus.label')}
+          clearable
+          data={(['new', 'acknowledged', 'closed'] as const).map((s) => ({ value: s, label: t(`alertStatus.${s}`) }))}
+          value={(filterValue('status') as string | null) ?? null}
+          onChange={(v) => setFilter('status', v)}
+          data-testid="filter-status"
+        />
+        <Select
+          size="xs"
+          aria-label={t('queue.owner')}
+          placeholder={t('queue.owner')}
+          clearable
+          data={uniq('owner')}
+          value={(filterValue('owner') as string | null) ?? null}
+          onChange={(v) => setFilter('owner', v)}
+        />
       </Group>
       <div className="scroll-pane" style={{ flex: 1 }}>
         <Table stickyHeader highlightOnHover verticalSpacing={4} horizontalSpacing={6} fz="sm" data-testid="alert-queue" aria-labelledby="queue-title">

@@ -18,26 +18,45 @@ export function BriefingPanel() {
     <Grid>
       <Grid.Col span={{ base: 12, md: 6 }}>
         <Paper withBorder p="sm" mb="sm" data-testid="briefing-organisers">
-          <Title order={2} fz="md">{pick(briefing.title)}</Title>
+          <Title order={2} fz="md">
+            {pick(briefing.title)}
+          </Title>
           <Text fz="sm" mt="xs">
-            {t('briefing.target')}: <b>{pick(briefing.target.name)}</b> · {t('briefing.securityLevel', { n: briefing.target.securityLevel })} · {t(`eras.${exercise.era}`)}
+            {t('briefing.target')}: <b>{pick(briefing.target.name)}</b> · {t('briefing.securityLevel', { n: briefing.target.securityLevel })} ·{' '}
+            {t(`eras.${exercise.era}`)}
           </Text>
           {organisers ? (
             <>
-              <Title order={3} fz="sm" mt="sm">{t('briefing.situation')}</Title>
-              <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>{pick(organisers.situation)}</Text>
-              <Title order={3} fz="sm" mt="sm">{t('briefing.role')}</Title>
-              <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>{pick(organisers.role)}</Text>
-              <Title order={3} fz="sm" mt="sm">{t('briefing.rules')}</Title>
+              <Title order={3} fz="sm" mt="sm">
+                {t('briefing.situation')}
+              </Title>
+              <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                {pick(organisers.situation)}
+              </Text>
+              <Title order={3} fz="sm" mt="sm">
+                {t('briefing.role')}
+              </Title>
+              <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                {pick(organisers.role)}
+              </Text>
+              <Title order={3} fz="sm" mt="sm">
+                {t('briefing.rules')}
+              </Title>
               <List fz="sm" type="ordered" spacing={2}>
-                {organisers.rulesOfEngagement.map((rule, i) => <List.Item key={i}>{pick(rule)}</List.Item>)}
+                {organisers.rulesOfEngagement.map((rule, i) => (
+                  <List.Item key={i}>{pick(rule)}</List.Item>
+                ))}
               </List>
-              <Title order={3} fz="sm" mt="sm">{t('briefing.channels')}</Title>
+              <Title order={3} fz="sm" mt="sm">
+                {t('briefing.channels')}
+              </Title>
               <Table fz="xs">
                 <Table.Tbody>
                   {organisers.reportingChannels.map((channel, i) => (
                     <Table.Tr key={i}>
-                      <Table.Td w="35%"><b>{pick(channel.name)}</b></Table.Td>
+                      <Table.Td w="35%">
+                        <b>{pick(channel.name)}</b>
+                      </Table.Td>
                       <Table.Td>{pick(channel.use)}</Table.Td>
                     </Table.Tr>
                   ))}
@@ -45,12 +64,16 @@ export function BriefingPanel() {
               </Table>
             </>
           ) : (
-            <Text fz="sm" mt="xs" c="dimmed">{t('briefing.none')}</Text>
+            <Text fz="sm" mt="xs" c="dimmed">
+              {t('briefing.none')}
+            </Text>
           )}
         </Paper>
         {organisers && organisers.contacts.length > 0 ? (
           <Paper withBorder p="sm" mb="sm">
-            <Title order={3} fz="sm" mb="xs">{t('briefing.contacts')}</Title>
+            <Title order={3} fz="sm" mb="xs">
+              {t('briefing.contacts')}
+            </Title>
             <Table fz="xs">
               <Table.Tbody>
                 {organisers.contacts.map((contact) => (
@@ -64,13 +87,20 @@ export function BriefingPanel() {
           </Paper>
         ) : null}
         <Paper withBorder p="sm">
-          <Title order={3} fz="sm" mb="xs">{t('briefing.parties')}</Title>
+          <Title order={3} fz="sm" mb="xs">
+            {t('briefing.parties')}
+          </Title>
           <Table fz="xs">
             <Table.Tbody>
               {parties.map((p) => (
                 <Table.Tr key={p.id}>
                   <Table.Td w={70}>{p.layer ? <Badge size="xs">{t('layer.short', { n: p.layer })}</Badge> : null}</Table.Td>
-                  <Table.Td>{partyName(p, exercise.era)}<Text fz="xs" c="dimmed">{pick(p.description)}</Text></Table.Td>
+                  <Table.Td>
+                    {partyName(p, exercise.era)}
+                    <Text fz="xs" c="dimmed">
+                      {pick(p.description)}
+                    </Text>
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -79,13 +109,20 @@ export function BriefingPanel() {
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 6 }}>
         <Paper withBorder p="sm">
-          <Title order={3} fz="sm" mb="xs">{t('briefing.assets')}</Title>
+          <Title order={3} fz="sm" mb="xs">
+            {t('briefing.assets')}
+          </Title>
           <Table fz="xs">
             <Table.Tbody>
               {briefing.assets.map((a) => (
                 <Table.Tr key={a.id}>
                   <Table.Td ff="monospace">{a.id}</Table.Td>
-                  <Table.Td>{pick(a.name)}<Text fz="xs" c="dimmed">{a.hostname} {a.addresses.join(', ')}</Text></Table.Td>
+                  <Table.Td>
+                    {pick(a.name)}
+                    <Text fz="xs" c="dimmed">
+                      {a.hostname} {a.addresses.join(', ')}
+                    </Text>
+                  </Table.Td>
                   <Table.Td>{a.securityLevel ? t('briefing.securityLevel', { n: a.securityLevel }) : ''}</Table.Td>
                 </Table.Tr>
               ))}

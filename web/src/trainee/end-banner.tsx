@@ -23,10 +23,21 @@ export function EndBanner({ end, exerciseId, live }: { end: ExerciseEnd; exercis
   const own = view?.own ?? null;
   const showOwn = own !== null && (own.total !== null || own.rank !== null);
   return (
-    <Alert color={end.reason === 'aborted' ? 'red' : 'blue'} variant="light" mb={6} p="xs" title={t('ended.title')} role="status" data-testid="end-banner" data-reason={end.reason}>
+    <Alert
+      color={end.reason === 'aborted' ? 'red' : 'blue'}
+      variant="light"
+      mb={6}
+      p="xs"
+      title={t('ended.title')}
+      role="status"
+      data-testid="end-banner"
+      data-reason={end.reason}
+    >
       <Group gap="md" align="flex-start" wrap="nowrap" justify="space-between">
         <div>
-          <Text fz="sm" fw={600} data-testid="end-reason">{t(`ended.reasons.${end.reason}`)} {t('ended.at', { time: formatClock(end.virtualMs) })}</Text>
+          <Text fz="sm" fw={600} data-testid="end-reason">
+            {t(`ended.reasons.${end.reason}`)} {t('ended.at', { time: formatClock(end.virtualMs) })}
+          </Text>
           <Text fz="sm">{t('ended.locked')}</Text>
           {/* The review opens once the exercise is finished (an aborted run has none for trainees). */}
           {end.reason !== 'aborted' && (
@@ -40,7 +51,10 @@ export function EndBanner({ end, exerciseId, live }: { end: ExerciseEnd; exercis
             {own.total !== null ? t('ended.total', { total: formatNumber(own.total, 1) }) : ''}
             {own.total !== null && own.rank !== null ? ' · ' : ''}
             {own.rank !== null ? t('ended.rank', { rank: own.rank, count: view.teamCount }) : ''}
-            <Text span fz="xs" c="dimmed" fw={400}> ({t(`ended.source.${view.source}`)})</Text>
+            <Text span fz="xs" c="dimmed" fw={400}>
+              {' '}
+              ({t(`ended.source.${view.source}`)})
+            </Text>
           </Text>
         )}
       </Group>

@@ -18,7 +18,12 @@ export function IncidentsPanel({ selectedAlertId, titleOf }: { selectedAlertId: 
     <Stack gap="sm">
       <Group align="flex-end">
         <TextInput label={t('incident.titleField')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} w={420} />
-        <Button disabled={disabled || !title.trim()} onClick={async () => { if (await act({ type: 'incident.create', title: title.trim(), alertIds: selectedAlertId ? [selectedAlertId] : [] })) setTitle(''); }}>
+        <Button
+          disabled={disabled || !title.trim()}
+          onClick={async () => {
+            if (await act({ type: 'incident.create', title: title.trim(), alertIds: selectedAlertId ? [selectedAlertId] : [] })) setTitle('');
+          }}
+        >
           {t('incident.create')}
         </Button>
       </Group>
@@ -32,7 +37,15 @@ export function IncidentsPanel({ selectedAlertId, titleOf }: { selectedAlertId: 
   );
 }
 
-function IncidentCard({ incident, selectedAlertId, titleOf }: { incident: IncidentState; selectedAlertId: string | null; titleOf: (alertId: string) => string }) {
+function IncidentCard({
+  incident,
+  selectedAlertId,
+  titleOf,
+}: {
+  incident: IncidentState;
+  selectedAlertId: string | null;
+  titleOf: (alertId: string) => string;
+}) {
   const { t } = useTranslation();
   const { act, state, parties, exercise, briefing, triageError, ended } = useConsole();
   const [routeTo, setRouteTo] = useState<string[]>([]);
@@ -42,42 +55,107 @@ function IncidentCard({ incident, selectedAlertId, titleOf }: { incident: Incide
   return (
     <Card withBorder data-testid="incident-card" data-incident-id={incident.id}>
       <Group justify="space-between" mb={4}>
-        <Text fw={700}>{incident.id} · {incident.title}</Text>
+        <Text fw={700}>
+          {incident.id} · {incident.title}
+        </Text>
         {incident.mergedInto && <Badge color="gray">{t('incident.merged', { id: incident.mergedInto })}</Badge>}
       </Group>
-      <Text fz="xs" c="dimmed" mb="xs">{t('incident.createdAt')} {formatClock(incident.createdAtMs)}</Text>
+      <Text fz="xs" c="dimmed" mb="xs">
+        {t('incident.createdAt')} {formatClock(incident.createdAtMs)}
+      </Text>
       <Group gap="xs" grow mb="xs">
-        <Select size="xs" label={t('incident.phase')} data={INCIDENT_PHASES.map((p) => ({ value: p, label: t(`incident.phases.${p}`) }))} value={incident.phase} allowDeselect={false} disabled={disabled}
-          onChange={(v) => v && v !== incident.phase && void act({ type: 'incident.update', incidentId: incident.id, phase: v as IncidentState['phase'] })} data-testid="incident-phase" />
-        <Select size="xs" label={t('incident.legalClass')} data={[{ value: 'ordinary', label: t('incident.ordinary') }, { value: 'serious', label: t('incident.serious') }]} value={incident.legalClass} disabled={disabled}
-          onChange={(v) => v && void act({ type: 'incident.update', incidentId: incident.id, legalClass: v as 'ordinary' | 'serious' })} data-testid="incident-legal" />
-        <Select size="xs" label={t('severity.label')} data={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) }))} value={incident.severity} disabled={disabled}
-          onChange={(v) => v && void act({ type: 'incident.update', incidentId: incident.id, severity: v as Severity })} />
+        <Select
+          size="xs"
+          label={t('incident.phase')}
+          data={INCIDENT_PHASES.map((p) => ({ value: p, label: t(`incident.phases.${p}`) }))}
+          value={incident.phase}
+          allowDeselect={false}
+          disabled={disabled}
+          onChange={(v) => v && v !== incident.phase && void act({ type: 'incident.update', incidentId: incident.id, phase: v as IncidentState['phase'] })}
+          data-testid="incident-phase"
+        />
+        <Select
+          size="xs"
+          label={t('incident.legalClass')}
+          data={[
+            { value: 'ordinary', label: t('incident.ordinary') },
+            { value: 'serious', label: t('incident.serious') },
+          ]}
+          value={incident.legalClass}
+          disabled={disabled}
+          onChange={(v) => v && void act({ type: 'incident.update', incidentId: incident.id, legalClass: v as 'ordinary' | 'serious' })}
+          data-testid="incident-legal"
+        />
+        <Select
+          size="xs"
+          label={t('severity.label')}
+          data={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) }))}
+          value={incident.severity}
+          disabled={disabled}
+          onChange={(v) => v && void act({ type: 'incident.update', incidentId: incident.id, severity: v as Severity })}
+        />
       </Group>
-      <MultiSelect searchable size="xs" label={t('incident.assets')} data={(briefing?.assets ?? []).map((a) => a.id)} value={incident.assets} disabled={disabled}
-        onChange={(v) => void act({ type: 'incident.update', incidentId: incident.id, assets: v })} mb="xs" />
-      <Text fz="xs" fw={700}>{t('incident.linkedAlerts')} ({incident.alertIds.length})</Text>
+      <MultiSelect
+        searchable
+        size="xs"
+        label={t('incident.assets')}
+        data={(briefing?.assets ?? []).map((a) => a.id)}
+        value={incident.assets}
+        disabled={disabled}
+        onChange={(v) => void act({ type: 'incident.update', incidentId: incident.id, assets: v })}
+        mb="xs"
+      />
+      <Text fz="xs" fw={700}>
+        {t('incident.linkedAlerts')} ({incident.alertIds.length})
+      </Text>
       <Stack gap={0} mb="xs">
         {incident.alertIds.map((id) => (
-          <Text key={id} fz="xs">• {titleOf(id)}</Text>
+          <Text key={id} fz="xs">
+            • {titleOf(id)}
+          </Text>
         ))}
       </Stack>
       {selectedAlertId && !incident.alertIds.includes(selectedAlertId) && (
-        <Button size="xs" variant="light" mb="xs" disabled={disabled} onClick={() => void act({ type: 'incident.link', incidentId: incident.id, alertIds: [selectedAlertId] })}>
+        <Button
+          size="xs"
+          variant="light"
+          mb="xs"
+          disabled={disabled}
+          onClick={() => void act({ type: 'incident.link', incidentId: incident.id, alertIds: [selectedAlertId] })}
+        >
           {t('incident.link')} ({titleOf(selectedAlertId).slice(0, 60)})
         </Button>
       )}
       {responses.length > 0 && (
         <>
-          <Text fz="xs" fw={700}>{t('response.taken')}</Text>
+          <Text fz="xs" fw={700}>
+            {t('response.taken')}
+          </Text>
           {responses.map((r) => (
-            <Text key={r.actionId} fz="xs">• {formatClock(r.virtualMs)} {t(`response.actions.${r.action}`)} → {r.target}</Text>
+            <Text key={r.actionId} fz="xs">
+              • {formatClock(r.virtualMs)} {t(`response.actions.${r.action}`)} → {r.target}
+            </Text>
           ))}
         </>
       )}
       <Group gap="xs" align="flex-end" wrap="nowrap" mt="xs">
-        <MultiSelect searchable size="xs" style={{ flex: 1 }} label={t('triage.routeTo')} data={parties.map((p) => ({ value: p.id, label: partyLabel(p, exercise.era, layerShort) }))} value={routeTo} onChange={setRouteTo} disabled={disabled} />
-        <Button size="xs" disabled={disabled || routeTo.length === 0} onClick={async () => { if (await act({ type: 'route', target: { incidentId: incident.id }, to: routeTo, escalate: true })) setRouteTo([]); }}>
+        <MultiSelect
+          searchable
+          size="xs"
+          style={{ flex: 1 }}
+          label={t('triage.routeTo')}
+          data={parties.map((p) => ({ value: p.id, label: partyLabel(p, exercise.era, layerShort) }))}
+          value={routeTo}
+          onChange={setRouteTo}
+          disabled={disabled}
+        />
+        <Button
+          size="xs"
+          disabled={disabled || routeTo.length === 0}
+          onClick={async () => {
+            if (await act({ type: 'route', target: { incidentId: incident.id }, to: routeTo, escalate: true })) setRouteTo([]);
+          }}
+        >
           {t('triage.escalate')}
         </Button>
       </Group>

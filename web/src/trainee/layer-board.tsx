@@ -17,13 +17,28 @@ interface BoardItem {
 export function LayerBoard({ titleOf }: { titleOf: (alertId: string) => string }) {
   const { t } = useTranslation();
   const { state, parties, exercise } = useConsole();
-  const lanes = new Map<string, BoardItem[]>([['1', []], ['2', []], ['3', []], ['4', []], ['other', []]]);
+  const lanes = new Map<string, BoardItem[]>([
+    ['1', []],
+    ['2', []],
+    ['3', []],
+    ['4', []],
+    ['other', []],
+  ]);
   const add = (kind: BoardItem['kind'], subject: string, routes: NonNullable<typeof state>['incidents'][string]['routes']) => {
     for (const route of routes) {
       for (const to of route.to) {
         const party = parties.find((p) => p.id === to);
         const lane = party?.layer ? String(party.layer) : 'other';
-        lanes.get(lane)!.push({ key: `${route.actionId}:${to}`, kind, subject, party: party ? partyName(party, exercise.era) : to, escalate: route.escalate, virtualMs: route.virtualMs });
+        lanes
+          .get(lane)!
+          .push({
+            key: `${route.actionId}:${to}`,
+            kind,
+            subject,
+            party: party ? partyName(party, exercise.era) : to,
+            escalate: route.escalate,
+            virtualMs: route.virtualMs,
+          });
       }
     }
   };
@@ -34,17 +49,35 @@ export function LayerBoard({ titleOf }: { titleOf: (alertId: string) => string }
     <SimpleGrid cols={5} spacing="xs" data-testid="layer-board">
       {[...lanes].map(([lane, items]) => (
         <Paper key={lane} withBorder p="xs" data-testid={`lane-${lane}`} aria-label={labels[lane]} role="region">
-          <Text fw={700} fz="sm" mb="xs" component="h2" m={0}>{labels[lane]}</Text>
+          <Text fw={700} fz="sm" mb="xs" component="h2" m={0}>
+            {labels[lane]}
+          </Text>
           <Stack gap={6} mt="xs">
-            {items.length === 0 && <Text fz="xs" c="dimmed">{t('board.empty')}</Text>}
-            {items.sort((a, b) => a.virtualMs - b.virtualMs).map((item) => (
-              <Card key={item.key} withBorder p={6} data-testid="board-item">
-                <Text fz="xs" c="dimmed">{formatClock(item.virtualMs)} · {item.kind === 'alert' ? t('board.alert') : t('board.incident')}</Text>
-                <Text fz="xs" lineClamp={2}>{item.subject}</Text>
-                <Text fz="xs" c="blue.4">→ {item.party}</Text>
-                {item.escalate && <Badge size="xs" color="orange">{t('board.escalated')}</Badge>}
-              </Card>
-            ))}
+            {items.length === 0 && (
+              <Text fz="xs" c="dimmed">
+                {t('board.empty')}
+              </Text>
+            )}
+            {items
+              .sort((a, b) => a.virtualMs - b.virtualMs)
+              .map((item) => (
+                <Card key={item.key} withBorder p={6} data-testid="board-item">
+                  <Text fz="xs" c="dimmed">
+                    {formatClock(item.virtualMs)} · {item.kind === 'alert' ? t('board.alert') : t('board.incident')}
+                  </Text>
+                  <Text fz="xs" lineClamp={2}>
+                    {item.subject}
+                  </Text>
+                  <Text fz="xs" c="blue.4">
+                    → {item.party}
+                  </Text>
+                  {item.escalate && (
+                    <Badge size="xs" color="orange">
+                      {t('board.escalated')}
+                    </Badge>
+                  )}
+                </Card>
+              ))}
           </Stack>
         </Paper>
       ))}

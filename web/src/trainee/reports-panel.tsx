@@ -15,12 +15,22 @@ export function DeadlinesList({ deadlines, error, compact = false }: { deadlines
   const { t } = useTranslation();
   const { virtualMs } = useConsole();
   useTicker(500);
-  if (error) return isMissingEndpoint(error) ? <Text fz="xs" c="dimmed">{t('report.noDeadlines')}</Text> : <ErrorText error={error} />;
+  if (error)
+    return isMissingEndpoint(error) ? (
+      <Text fz="xs" c="dimmed">
+        {t('report.noDeadlines')}
+      </Text>
+    ) : (
+      <ErrorText error={error} />
+    );
   if (!deadlines) return null;
   const now = virtualMs();
   // The header shows only the most urgent running countdown; the reports tab shows them all.
   const list = compact
-    ? deadlines.deadlines.filter((d) => d.status === 'open' && d.dueAtMs !== null).sort((a, b) => a.dueAtMs! - b.dueAtMs!).slice(0, 1)
+    ? deadlines.deadlines
+        .filter((d) => d.status === 'open' && d.dueAtMs !== null)
+        .sort((a, b) => a.dueAtMs! - b.dueAtMs!)
+        .slice(0, 1)
     : deadlines.deadlines;
   return (
     <Stack gap={4} data-testid={compact ? 'deadlines-compact' : 'deadlines'}>
@@ -28,13 +38,25 @@ export function DeadlinesList({ deadlines, error, compact = false }: { deadlines
         const remaining = d.status === 'open' && d.dueAtMs !== null ? d.dueAtMs - now : null;
         const status = remaining !== null && remaining < 0 ? 'overdue' : d.status;
         return (
-           <Group key={d.obligationId} gap="xs" wrap="nowrap" data-testid={compact ? 'deadline-compact' : 'deadline'} data-kind={d.kind} data-status={status}>
-            <Badge color={DEADLINE_COLOR[status]} size="sm" variant={status === 'open' ? 'filled' : 'light'}>{t(`report.deadlineStatus.${status}`)}</Badge>
+          <Group key={d.obligationId} gap="xs" wrap="nowrap" data-testid={compact ? 'deadline-compact' : 'deadline'} data-kind={d.kind} data-status={status}>
+            <Badge color={DEADLINE_COLOR[status]} size="sm" variant={status === 'open' ? 'filled' : 'light'}>
+              {t(`report.deadlineStatus.${status}`)}
+            </Badge>
             <Tooltip label={`${t('report.legalBasis')}: ${pick(d.legalBasis)}`} multiline w={360}>
-              <Text fz="sm" fw={600}>{t(`report.kinds.${d.kind}`)}</Text>
+              <Text fz="sm" fw={600}>
+                {t(`report.kinds.${d.kind}`)}
+              </Text>
             </Tooltip>
-            {remaining !== null && remaining >= 0 && <Text fz="sm" ff="monospace" c="var(--mantine-color-yellow-text)" data-testid="deadline-countdown">{t('report.remaining', { time: formatClock(remaining) })}</Text>}
-            {d.dueAtMs !== null && !compact && <Text fz="xs" c="dimmed">{t('report.due', { time: formatClock(d.dueAtMs) })}</Text>}
+            {remaining !== null && remaining >= 0 && (
+              <Text fz="sm" ff="monospace" c="var(--mantine-color-yellow-text)" data-testid="deadline-countdown">
+                {t('report.remaining', { time: formatClock(remaining) })}
+              </Text>
+            )}
+            {d.dueAtMs !== null && !compact && (
+              <Text fz="xs" c="dimmed">
+                {t('report.due', { time: formatClock(d.dueAtMs) })}
+              </Text>
+            )}
           </Group>
         );
       })}
@@ -89,40 +111,120 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
   return (
     <Grid>
       <Grid.Col span={{ base: 12, md: 7 }}>
-        <Paper withBorder p="sm" component="form" onSubmit={(e) => { e.preventDefault(); void submit(); }} aria-labelledby="report-form-title">
-          <Title order={2} fz="md" id="report-form-title" mb="xs">{t('report.file')}</Title>
+        <Paper
+          withBorder
+          p="sm"
+          component="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+          aria-labelledby="report-form-title"
+        >
+          <Title order={2} fz="md" id="report-form-title" mb="xs">
+            {t('report.file')}
+          </Title>
           <Stack gap="xs">
             <Group grow>
-              <Select label={t('report.kind')} data={REPORT_KINDS.map((k) => ({ value: k, label: t(`report.kinds.${k}`) }))} value={kind} onChange={(v) => v && setKind(v as ReportKind)} allowDeselect={false} data-testid="report-kind" />
-              <Select label={t('triage.incident')} data={incidents.map((i) => ({ value: i.id, label: `${i.id} · ${i.title}` }))} value={incidentId} onChange={setIncidentId} clearable data-testid="report-incident" />
+              <Select
+                label={t('report.kind')}
+                data={REPORT_KINDS.map((k) => ({ value: k, label: t(`report.kinds.${k}`) }))}
+                value={kind}
+                onChange={(v) => v && setKind(v as ReportKind)}
+                allowDeselect={false}
+                data-testid="report-kind"
+              />
+              <Select
+                label={t('triage.incident')}
+                data={incidents.map((i) => ({ value: i.id, label: `${i.id} · ${i.title}` }))}
+                value={incidentId}
+                onChange={setIncidentId}
+                clearable
+                data-testid="report-incident"
+              />
             </Group>
-            <MultiSelect searchable label={t('report.recipients')} data={parties.map((p) => ({ value: p.id, label: partyLabel(p, exercise.era, layerShort) }))} value={recipients} onChange={setRecipients} required data-testid="report-recipients" />
-            <Textarea label={t('report.whatHappened')} value={whatHappened} onChange={(e) => setWhatHappened(e.currentTarget.value)} required autosize minRows={2} maxRows={5} data-testid="report-what" />
+            <MultiSelect
+              searchable
+              label={t('report.recipients')}
+              data={parties.map((p) => ({ value: p.id, label: partyLabel(p, exercise.era, layerShort) }))}
+              value={recipients}
+              onChange={setRecipients}
+              required
+              data-testid="report-recipients"
+            />
+            <Textarea
+              label={t('report.whatHappened')}
+              value={whatHappened}
+              onChange={(e) => setWhatHappened(e.currentTarget.value)}
+              required
+              autosize
+              minRows={2}
+              maxRows={5}
+              data-testid="report-what"
+            />
             <Group grow>
               <TextInput label={t('report.detectedAt')} value={detectedAt} onChange={(e) => setDetectedAt(e.currentTarget.value)} />
               <NumberInput label={t('report.securityLevel')} min={1} max={5} value={level} onChange={setLevel} />
             </Group>
-            <MultiSelect label={t('report.affectedSystems')} data={(briefing?.assets ?? []).map((a) => a.id)} value={affected} onChange={setAffected} searchable />
+            <MultiSelect
+              label={t('report.affectedSystems')}
+              data={(briefing?.assets ?? []).map((a) => a.id)}
+              value={affected}
+              onChange={setAffected}
+              searchable
+            />
             <Group grow>
               <Textarea label={t('report.impact')} value={impact} onChange={(e) => setImpact(e.currentTarget.value)} autosize minRows={1} maxRows={4} />
-              <Textarea label={t('report.actionsTaken')} value={actionsTaken} onChange={(e) => setActionsTaken(e.currentTarget.value)} autosize minRows={1} maxRows={4} />
+              <Textarea
+                label={t('report.actionsTaken')}
+                value={actionsTaken}
+                onChange={(e) => setActionsTaken(e.currentTarget.value)}
+                autosize
+                minRows={1}
+                maxRows={4}
+              />
             </Group>
             <Group grow>
-              <Textarea label={t('report.iocs')} value={iocs} onChange={(e) => setIocs(e.currentTarget.value)} autosize minRows={1} maxRows={4} placeholder="ip: 203.0.113.7" />
-              <Textarea label={t('report.supportRequest')} value={support} onChange={(e) => setSupport(e.currentTarget.value)} autosize minRows={1} maxRows={4} />
+              <Textarea
+                label={t('report.iocs')}
+                value={iocs}
+                onChange={(e) => setIocs(e.currentTarget.value)}
+                autosize
+                minRows={1}
+                maxRows={4}
+                placeholder="ip: 203.0.113.7"
+              />
+              <Textarea
+                label={t('report.supportRequest')}
+                value={support}
+                onChange={(e) => setSupport(e.currentTarget.value)}
+                autosize
+                minRows={1}
+                maxRows={4}
+              />
             </Group>
-            <Button type="submit" disabled={disabled || recipients.length === 0 || !whatHappened.trim()} data-testid="report-submit">{t('report.file')}</Button>
+            <Button type="submit" disabled={disabled || recipients.length === 0 || !whatHappened.trim()} data-testid="report-submit">
+              {t('report.file')}
+            </Button>
           </Stack>
         </Paper>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 5 }}>
         <Paper withBorder p="sm" mb="sm">
-          <Title order={2} fz="md" mb="xs">{t('report.deadlines')}</Title>
+          <Title order={2} fz="md" mb="xs">
+            {t('report.deadlines')}
+          </Title>
           <DeadlinesList deadlines={deadlines} error={deadlinesError} />
         </Paper>
         <Paper withBorder p="sm">
-          <Title order={2} fz="md" mb="xs">{t('report.filed')}</Title>
-          {(state?.reports.length ?? 0) === 0 && <Text c="dimmed" fz="sm">{t('report.empty')}</Text>}
+          <Title order={2} fz="md" mb="xs">
+            {t('report.filed')}
+          </Title>
+          {(state?.reports.length ?? 0) === 0 && (
+            <Text c="dimmed" fz="sm">
+              {t('report.empty')}
+            </Text>
+          )}
           {state && state.reports.length > 0 && (
             <Table fz="xs" data-testid="filed-reports">
               <Table.Tbody>
@@ -130,7 +232,13 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
                   <Table.Tr key={r.id} data-kind={r.kind}>
                     <Table.Td ff="monospace">{formatClock(r.virtualMs)}</Table.Td>
                     <Table.Td fw={600}>{t(`report.kinds.${r.kind}`)}</Table.Td>
-                    <Table.Td>{r.recipients.map((id) => parties.find((p) => p.id === id)).filter((p) => p !== undefined).map((p) => partyLabel(p, exercise.era, layerShort)).join('; ')}</Table.Td>
+                    <Table.Td>
+                      {r.recipients
+                        .map((id) => parties.find((p) => p.id === id))
+                        .filter((p) => p !== undefined)
+                        .map((p) => partyLabel(p, exercise.era, layerShort))
+                        .join('; ')}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -19,7 +19,9 @@ export function ShortcutHelp({ opened, onClose }: { opened: boolean; onClose: ()
         <Table.Tbody>
           {rows.map(([key, label]) => (
             <Table.Tr key={key}>
-              <Table.Td w={150}><Kbd>{key}</Kbd></Table.Td>
+              <Table.Td w={150}>
+                <Kbd>{key}</Kbd>
+              </Table.Td>
               <Table.Td>{label}</Table.Td>
             </Table.Tr>
           ))}

@@ -88,10 +88,13 @@ export function TraineeConsolePage() {
   }, [rows, live.arrivedAt, teamId]);
   const selected = rows.find((r) => r.id === selectedId) ?? null;
   // Trainees see alerts by their delivery number, never by scenario id (noise ids would name their generator).
-  const titleOf = useCallback((id: string) => {
-    const row = rows.find((r) => r.id === id);
-    return row ? `#${row.seq} ${row.title}` : id;
-  }, [rows]);
+  const titleOf = useCallback(
+    (id: string) => {
+      const row = rows.find((r) => r.id === id);
+      return row ? `#${row.seq} ${row.title}` : id;
+    },
+    [rows],
+  );
   const parties = (briefing.data?.parties ?? []) as BriefingParty[];
   const act = useTriageAct(exerciseId, live, (body) =>
     describeAction(t, body as unknown as Record<string, unknown>, titleOf, (id) => {
@@ -217,12 +220,18 @@ export function TraineeConsolePage() {
             <Title order={1} fz="h4" lineClamp={1} maw={420} data-testid="console-title">
               {ex.title}
             </Title>
-            <Badge variant="light">{t('common.team')}: {team?.name}</Badge>
+            <Badge variant="light">
+              {t('common.team')}: {team?.name}
+            </Badge>
           </Group>
           <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
           <Group gap="xs" wrap="nowrap">
             <Box maw={380}>
-              <DeadlinesList deadlines={deadlines.data ?? null} error={deadlines.error && !isMissingEndpoint(deadlines.error) ? deadlines.error : null} compact />
+              <DeadlinesList
+                deadlines={deadlines.data ?? null}
+                error={deadlines.error && !isMissingEndpoint(deadlines.error) ? deadlines.error : null}
+                compact
+              />
             </Box>
             <OwnScoreBadge exerciseId={exerciseId} live={live} />
             <Button size="xs" variant="default" onClick={() => setHelpOpen(true)} data-testid="shortcuts-button" aria-keyshortcuts="?">
@@ -234,7 +243,11 @@ export function TraineeConsolePage() {
         {live.joinError && <ErrorText error={Object.assign(new Error(live.joinError.message), live.joinError)} />}
         {triageError !== null && (
           <Alert color={isMissingEndpoint(triageError) ? 'yellow' : 'red'} mb={6} p={6} data-testid="triage-unavailable">
-            {isMissingEndpoint(triageError) ? t('triage.notAvailable', { code: (triageError as { code?: string }).code ?? '404' }) : <ErrorText error={triageError} />}
+            {isMissingEndpoint(triageError) ? (
+              t('triage.notAvailable', { code: (triageError as { code?: string }).code ?? '404' })
+            ) : (
+              <ErrorText error={triageError} />
+            )}
           </Alert>
         )}
         {clock.status === 'paused' && (
@@ -244,12 +257,24 @@ export function TraineeConsolePage() {
         )}
         <Tabs value={tab} onChange={setTab} keepMounted={false}>
           <Tabs.List mb={6}>
-            <Tabs.Tab value="alerts" data-testid="tab-alerts">{t('console.tabs.alerts')} ({rows.length})</Tabs.Tab>
-            <Tabs.Tab value="board" data-testid="tab-board">{t('console.tabs.board')}</Tabs.Tab>
-            <Tabs.Tab value="incidents" data-testid="tab-incidents">{t('console.tabs.incidents')} ({incidentCount})</Tabs.Tab>
-            <Tabs.Tab value="reports" data-testid="tab-reports">{t('console.tabs.reports')}</Tabs.Tab>
-            <Tabs.Tab value="activity" data-testid="tab-activity">{t('console.tabs.activity')}</Tabs.Tab>
-            <Tabs.Tab value="briefing" data-testid="tab-briefing">{t('console.tabs.briefing')}</Tabs.Tab>
+            <Tabs.Tab value="alerts" data-testid="tab-alerts">
+              {t('console.tabs.alerts')} ({rows.length})
+            </Tabs.Tab>
+            <Tabs.Tab value="board" data-testid="tab-board">
+              {t('console.tabs.board')}
+            </Tabs.Tab>
+            <Tabs.Tab value="incidents" data-testid="tab-incidents">
+              {t('console.tabs.incidents')} ({incidentCount})
+            </Tabs.Tab>
+            <Tabs.Tab value="reports" data-testid="tab-reports">
+              {t('console.tabs.reports')}
+            </Tabs.Tab>
+            <Tabs.Tab value="activity" data-testid="tab-activity">
+              {t('console.tabs.activity')}
+            </Tabs.Tab>
+            <Tabs.Tab value="briefing" data-testid="tab-briefing">
+              {t('console.tabs.briefing')}
+            </Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="alerts">
             <Grid gap="xs">

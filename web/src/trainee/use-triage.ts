@@ -27,7 +27,12 @@ export function useTriageAct(exerciseId: string, live: ExerciseLive, describe: (
         try {
           const ack = await api.post<ActionAck>(`/exercises/${exerciseId}/actions`, payload);
           live.bumpActions();
-          notifications.show({ message: t('form.recorded', { what: describeRef.current(body) }), color: 'teal', autoClose: 4000, 'data-testid': 'action-recorded' });
+          notifications.show({
+            message: t('form.recorded', { what: describeRef.current(body) }),
+            color: 'teal',
+            autoClose: 4000,
+            'data-testid': 'action-recorded',
+          });
           return ack;
         } catch (error) {
           if (error instanceof ApiError && error.code === 'NETWORK_ERROR' && attempt < 2) {
