@@ -14,7 +14,6 @@ import {
   SystemTimer,
   type ClockOpResult,
   type ClockPort,
-  type JournalEntry,
   type TeamBatches,
   type UnstampedAction,
   VirtualClock,

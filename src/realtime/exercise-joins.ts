@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import type { JoinExercise, JoinResult, LeaveExercise } from '../contracts/realtime.schema.js';
+import type { ExerciseEndedMessage, JoinExercise, JoinResult, LeaveExercise } from '../contracts/realtime.schema.js';
 import { AlertRefService } from '../exercises/alert-ref.service.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
@@ -51,7 +51,7 @@ export class ExerciseJoins {
     const lastActionSeqOf = (teamId: string): number | null =>
       lastActionSeq === undefined ? null : typeof lastActionSeq === 'number' ? lastActionSeq : (lastActionSeq[teamId] ?? 0);
     const namer = await this.alertRefs.namer(input.exerciseId);
-    const joining = (socket.data.joining ??= new Map());
+    const joining = (socket.data.joining ??= new Map<string, ExerciseEndedMessage | null>());
     joining.set(input.exerciseId, null);
     try {
       await socket.join(exerciseRoom(input.exerciseId));

@@ -74,7 +74,7 @@ export class ExercisePublisher implements OnModuleDestroy {
   /** The socket has had the team's actions up to `seq` from its replay: later publications send only newer ones. */
   actionsReplayed(teamId: string, socketId: string, seq: number): void {
     let replayedTo = this.actionsReplayedTo.get(teamId);
-    if (!replayedTo) this.actionsReplayedTo.set(teamId, (replayedTo = new Map()));
+    if (!replayedTo) this.actionsReplayedTo.set(teamId, (replayedTo = new Map<string, number>()));
     replayedTo.set(socketId, seq);
   }
 

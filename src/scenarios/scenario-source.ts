@@ -70,6 +70,7 @@ export function decodeScenarioSource(input: string | Uint8Array, maxBytes: numbe
     return { ok: false, problem: { code: 'SCENARIO_BINARY', message: 'the file contains binary data (a NUL character); scenarios are UTF-8 text', line, column } };
   }
   // Other C0 control characters (except tab, LF, CR) mean binary data, not a scenario.
+  // eslint-disable-next-line no-control-regex -- looking for control characters is the point
   const control = /[\u0001-\u0008\u000b\u000c\u000e-\u001f]/.exec(text);
   if (control) {
     const { line, column } = lineColumnAt(text, control.index);

@@ -82,7 +82,7 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
     for (const board of this.boards.values()) if (board.timer) clearTimeout(board.timer);
-    await Promise.allSettled([...this.boards.values()].map((b) => b.running));
+    await Promise.allSettled([...this.boards.values()].map((b) => b.running ?? Promise.resolve()));
     this.boards.clear();
   }
 

@@ -14,7 +14,7 @@ import {
 const has = (value: unknown): FieldLookup => ({ present: true, value });
 
 /** Whether `key: value` matches an event field holding `eventValue` (or a missing field). */
-function matches(key: string, value: unknown, eventValue: unknown | typeof ABSENT): boolean {
+function matches(key: string, value: unknown, eventValue: unknown): boolean {
   return compileFieldEntry(key, value).test(eventValue === ABSENT ? ABSENT : has(eventValue));
 }
 

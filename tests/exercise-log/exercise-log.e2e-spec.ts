@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -27,7 +29,7 @@ describe('ExerciseLogRepository', () => {
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error' });
     app = await createApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');
-    return `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    return `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
   };
   const rowsOf = async (actionId: string) =>
     ((await app!.get(DataSource).query('SELECT COUNT(*) AS n FROM exercise_journal WHERE action_id = ?', [actionId])) as Array<{ n: number }>)[0]!.n;

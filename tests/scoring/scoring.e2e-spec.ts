@@ -435,6 +435,7 @@ describe('the live board', () => {
   let b1: ScoreClient;
   let ref: (eventId: string) => string;
   const clients: ScoreClient[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called later with the spied instance as `this`
   const computeFromLogs = ScoreCalculator.prototype.computeFromLogs;
   const compute = jest.spyOn(ScoreCalculator.prototype, 'computeFromLogs');
   /** The live recomputations (they yield to sockets as they go), not REST reads. */

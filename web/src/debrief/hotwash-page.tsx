@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import type { ExerciseDto } from '@contracts/exercise.schema.js';
 import type { AfterActionReview } from '@contracts/scoring.schema.js';
-import { api } from '../api/api-client.js';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';

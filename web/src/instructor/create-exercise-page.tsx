@@ -40,7 +40,7 @@ export function CreateExercisePage() {
     mutationFn: (body: Record<string, unknown>) => api.post<ExerciseDto>('/exercises', body),
     onSuccess: (created) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.exercises() });
-      navigate(`/exercises/${created.id}/cockpit`);
+      void navigate(`/exercises/${created.id}/cockpit`);
     },
   });
 
