@@ -218,9 +218,8 @@ describe('access matrix (e2e)', () => {
   });
 
   const socketCases = IDENTITIES.flatMap((identity) => SOCKET_EVENTS.map((c) => ({ ...c, identity })));
-  if (socketCases.length === 0) {
-    it.todo('socket events: append rows to SOCKET_EVENTS when the gateway exists');
-  } else {
+  it('covers every client socket event', () => expect(SOCKET_EVENTS.length).toBeGreaterThan(0));
+  {
     it.each(socketCases)('socket event $event as $identity follows its policy', async ({ namespace, event, access, payload, identity }) => {
       const { io } = await import('socket.io-client');
       const token = await tokenFor(identity);
