@@ -20,6 +20,8 @@ export interface TraineeSpec {
 
 export type DrillIn =
   | { readonly type: 'connect'; readonly url: string; readonly exerciseId: string; readonly trainees: readonly TraineeSpec[]; readonly instructors: readonly string[] }
+  /** Trainees without sockets: they learn their team's delivered alerts over REST (`GET …/events`). */
+  | { readonly type: 'restTrainees'; readonly url: string; readonly exerciseId: string; readonly trainees: readonly TraineeSpec[] }
   | { readonly type: 'delivery'; readonly measuring: boolean }
   | { readonly type: 'act'; readonly url: string; readonly exerciseId: string; readonly durationMs: number; readonly perSecond: number; readonly retryEvery: number }
   | { readonly type: 'report' }
@@ -46,6 +48,7 @@ export type DrillOut =
   | { readonly type: 'connected'; readonly ok: number; readonly failed: number; readonly firstError: string | null; readonly ms: number }
   | ActReport
   | { readonly type: 'report'; readonly deliveryMs: number[]; readonly liveDeliveries: number; readonly catchUpDeliveries: number; readonly pushes: number; readonly alertsKnown: number }
+  | { readonly type: 'loaded'; readonly alertsKnown: number }
   | { readonly type: 'closed' };
 
 interface Actor {
@@ -131,6 +134,23 @@ async function connectAll(message: Extract<DrillIn, { type: 'connect' }>): Promi
   };
   await Promise.all(Array.from({ length: 20 }, worker));
   reply({ type: 'connected', ok, failed, firstError, ms: Date.now() - started });
+}
+
+async function loadOverRest(message: Extract<DrillIn, { type: 'restTrainees' }>): Promise<void> {
+  for (const spec of message.trainees) {
+    const actor: Actor = { token: spec.token, slot: spec.slot, perTeam: spec.perTeam, alerts: [], cursor: 0, stage: 0, notes: 0 };
+    actors.push(actor);
+    let afterSeq = 0;
+    for (;;) {
+      const response = await fetch(`${message.url}/api/exercises/${message.exerciseId}/events?afterSeq=${afterSeq}&limit=5000`, { headers: { authorization: `Bearer ${spec.token}` } });
+      if (response.status !== 200) throw new Error(`events: HTTP ${response.status}`);
+      const page = (await response.json()) as { events: Array<{ seq: number; eventId: string }> };
+      for (const event of page.events) if (event.seq % actor.perTeam === actor.slot) actor.alerts.push(event.eventId);
+      if (page.events.length === 0) break;
+      afterSeq = page.events[page.events.length - 1]!.seq;
+    }
+  }
+  reply({ type: 'loaded', alertsKnown: actors.reduce((sum, a) => sum + a.alerts.length, 0) });
 }
 
 type ActionBody = Extract<TriageActionInput, { type: 'alert.acknowledge' | 'alert.verdict' | 'alert.severity' | 'alert.note' }>;
@@ -255,6 +275,9 @@ process.on('message', (message: DrillIn) => {
   switch (message.type) {
     case 'connect':
       void connectAll(message);
+      return;
+    case 'restTrainees':
+      void loadOverRest(message);
       return;
     case 'delivery':
       measuring = message.measuring;
