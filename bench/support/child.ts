@@ -1,5 +1,4 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 
 /** A forked helper process (a TypeScript file run through tsx) speaking typed messages over IPC. */
 export class Child<In, Out> {
@@ -69,15 +68,5 @@ export class Child<In, Out> {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
-  }
-}
-
-/** Process RSS in bytes from /proc (Linux); null elsewhere. */
-export function rssOf(pid: number): number | null {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
   }
 }
