@@ -72,7 +72,7 @@ const BENCH_ALLOWED = [...SRC_FOLDERS, 'app'];
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scenarios/**'] },
   {
-    files: ['src/**/*.ts', 'tests/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+    files: ['src/**/*.ts', 'tests/**/*.ts', 'web/src/**/*.{ts,tsx}', 'bench/**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -104,14 +104,14 @@ export default defineConfig(
     },
   },
   {
-    files: ['src/**/*.ts', 'tests/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+    files: ['src/**/*.ts', 'tests/**/*.ts', 'web/src/**/*.{ts,tsx}', 'bench/**/*.ts'],
     plugins: { boundaries },
     settings: {
-      'import/resolver': { typescript: { project: ['tsconfig.json', 'tests/tsconfig.json', 'web/tsconfig.json'], noWarnOnMultipleProjects: true } },
+      'import/resolver': { typescript: { project: ['tsconfig.json', 'tests/tsconfig.json', 'web/tsconfig.json', 'bench/tsconfig.json'], noWarnOnMultipleProjects: true } },
       'boundaries/elements': [
         // Whole paths from the repository root (web/src/realtime is not src/realtime).
         ...SRC_FOLDERS.map((folder) => ({ type: folder, pattern: `src/${folder}/**`, partialMatch: false })),
-        { type: 'bench', pattern: 'src/bench/**', partialMatch: false },
+        { type: 'bench', pattern: 'bench/**', partialMatch: false },
         { type: 'tests', pattern: 'tests/**', partialMatch: false },
         { type: 'web', pattern: 'web/src/**', partialMatch: false },
         // What is left in src/: main.ts, app.module.ts, app-factory.ts.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateScenario } from '../../src/bench/generated-scenario';
+import { generateScenario } from '../../bench/support/generated-scenario';
 import { HeavyJobsService } from '../../src/heavy-jobs/heavy-jobs.service';
 import { api, login, userIds, type ApiResponse } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';

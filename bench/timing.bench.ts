@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import type { StreamBatch } from '../contracts/exercise.schema.js';
-import type { Scenario } from '../contracts/scenario.schema.js';
-import { compileScenario, ExerciseEngine, ExerciseScheduler, SystemClock, SystemTimer } from '../engine/index.js';
-import { scheduledWallMs } from '../exercises/exercise-views.js';
-import { type BenchResult, judged } from './bench-result.js';
-import { call, expectOk, loadScenarioFile, login, machineNote, preciseNow, round, sleep, startInProcessServer, summarize } from './bench-support.js';
+import { parse as parseYaml } from 'yaml';
+import type { StreamBatch } from '../src/contracts/exercise.schema.js';
+import { type Scenario, ScenarioSchema } from '../src/contracts/scenario.schema.js';
+// The pure engine's public surface: the clock's lateness is the scheduler's, measured without a server.
+import { compileScenario, ExerciseEngine, ExerciseScheduler, SystemClock, SystemTimer, type VirtualClockSnapshot } from '../src/engine/index.js';
+import { call, expectOk, login, uploadSource } from './support/api.js';
+import { type BenchResult, judged } from './support/bench-result.js';
+import { ROOT, startServer } from './support/server.js';
+import { machineNote, preciseNow, round, sleep, summarize } from './support/stats.js';
 
 const FLAGSHIP = join('scenarios', 'portal-defacement.yaml');
 const FAST_SPEED = 100;
@@ -17,6 +20,16 @@ const SLOW_WALL_S = 60;
 /** Through the server at 100×: a slice of the flagship (its first 3000 virtual seconds), four teams (a p99 needs a few hundred samples). */
 const SERVER_WALL_S = 30;
 const SERVER_TRAINEES = ['trainee1', 'trainee2', 'trainee3', 'trainee4'] as const;
+
+/** When a delivery was due on the wall clock (as the server stamps `scheduledWallMs`). */
+function scheduledWallMs(snapshot: VirtualClockSnapshot, virtualMs: number, deliveredWallMs: number): number {
+  if (snapshot.status !== 'running' || virtualMs < snapshot.anchorVirtualMs) return deliveredWallMs;
+  return snapshot.anchorWallMs + (virtualMs - snapshot.anchorVirtualMs) / snapshot.speed;
+}
+
+function loadScenarioFile(path: string): Scenario {
+  return ScenarioSchema.parse(parseYaml(readFileSync(path, 'utf8')));
+}
 
 interface Sample {
   readonly atMs: number;
@@ -79,8 +92,8 @@ function driftOf(samples: readonly Sample[]): { startP50: number; endP50: number
 }
 
 /** The flagship through the real server: REST start, one trainee socket, lateness = receipt − scheduledWallMs. */
-async function throughServer(root: string): Promise<ReturnType<typeof summarize>> {
-  const server = await startInProcessServer();
+async function throughServer(): Promise<ReturnType<typeof summarize>> {
+  const server = await startServer();
   const latencies: number[] = [];
   const sockets: Socket[] = [];
   try {
@@ -89,8 +102,7 @@ async function throughServer(root: string): Promise<ReturnType<typeof summarize>
     const admin = await login(baseUrl, 'admin');
     const tokens = await Promise.all(SERVER_TRAINEES.map((name) => login(baseUrl, name)));
     const users = await expectOk(call<{ items: Array<{ id: string; username: string }> }>(baseUrl, admin, 'GET', '/users?limit=100'), 'users');
-    const source = readFileSync(join(root, FLAGSHIP), 'utf8');
-    const version = await expectOk(call<{ versionId: string }>(baseUrl, instructor, 'POST', '/scenarios', { source }), 'upload');
+    const version = await uploadSource(baseUrl, instructor, readFileSync(join(ROOT, FLAGSHIP), 'utf8'));
     const teams = SERVER_TRAINEES.map((name, i) => ({ name: `Đội ${i + 1}`, memberIds: [users.items.find((u) => u.username === name)!.id] }));
     const exercise = await expectOk(
       call<{ id: string }>(baseUrl, instructor, 'POST', '/exercises', { scenarioVersionId: version.versionId, teams, speed: FAST_SPEED, seed: 1 }),
@@ -113,7 +125,7 @@ async function throughServer(root: string): Promise<ReturnType<typeof summarize>
     await call(baseUrl, instructor, 'POST', `/exercises/${exercise.id}/finish`);
     for (const socket of sockets) socket.disconnect();
   } finally {
-    await server.close();
+    await server.dispose();
   }
   return summarize(latencies);
 }
@@ -124,8 +136,8 @@ async function throughServer(root: string): Promise<ReturnType<typeof summarize>
  * side for 60 s (together they cover an hour of the scenario at real speed; they share the event
  * loop with the 100× run). Then a 30 s slice at 100× through the real server, four teams with a socket each.
  */
-export async function benchTiming(root: string): Promise<BenchResult[]> {
-  const scenario = loadScenarioFile(join(root, FLAGSHIP));
+export async function benchTiming(): Promise<BenchResult[]> {
+  const scenario = loadScenarioFile(join(ROOT, FLAGSHIP));
   const compiled = compileScenario(scenario, 1);
   const durationMs = scenario.duration * 1000;
   const probe = timerProbe(durationMs / FAST_SPEED);
@@ -141,7 +153,7 @@ export async function benchTiming(root: string): Promise<BenchResult[]> {
   const fastStats = summarize(fast.samples.map((s) => s.lateMs));
   const drift = driftOf(fast.samples);
   const slowStats = summarize(slow.flatMap((r) => r.samples.map((s) => s.lateMs)));
-  const server = await throughServer(root);
+  const server = await throughServer();
   return [
     judged(
       {
@@ -183,7 +195,7 @@ export async function benchTiming(root: string): Promise<BenchResult[]> {
         value: round(server.p99),
         unit: 'ms',
         target: 50,
-        notes: `through the real server at 100× for ${SERVER_WALL_S} s (its first ${SERVER_WALL_S * FAST_SPEED} virtual seconds), ${SERVER_TRAINEES.length} teams of one trainee socket each, in this process: scheduledWallMs → client receipt incl. SQLite commit; p50 ${round(server.p50)} ms, max ${round(server.max)} ms over ${server.n} events`,
+        notes: `through the real server at 100× for ${SERVER_WALL_S} s (its first ${SERVER_WALL_S * FAST_SPEED} virtual seconds), ${SERVER_TRAINEES.length} teams of one trainee socket each, server in its own process, sockets in this one: scheduledWallMs → client receipt incl. SQLite commit; p50 ${round(server.p50)} ms, max ${round(server.max)} ms over ${server.n} events`,
       },
       false,
     ),

@@ -1,28 +1,27 @@
+/**
+ * `npm run bench`: the benchmarks of real drill load. They talk to the server as its clients do
+ * (REST and socket.io), starting it through `createApp` from the build, so refactors inside src/
+ * do not break them. `--json` prints one JSON object per figure per line; `--only=drill,timing`
+ * (or `--only drill`) runs a subset. Each benchmark runs in a fresh child process, so the heap one
+ * leaves behind cannot put its garbage collections into the next one's latency tails.
+ */
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchResult } from './bench-result.js';
-import { benchFanout } from './fanout.bench.js';
+import { benchDrill } from './drill/drill.bench.js';
 import { benchMemory } from './memory.bench.js';
-import { benchScenarioValidate } from './scenario-validate.bench.js';
+import { benchScenario } from './scenario.bench.js';
 import { benchScoring } from './scoring.bench.js';
+import type { BenchResult } from './support/bench-result.js';
 import { benchTiming } from './timing.bench.js';
 
-type Bench = (root: string) => BenchResult[] | Promise<BenchResult[]>;
-
-/** Every benchmark of the project; later capabilities add theirs here. */
-const BENCHES: ReadonlyArray<{ name: string; run: Bench }> = [
-  { name: 'scenario', run: benchScenarioValidate },
-  { name: 'fanout', run: benchFanout },
+const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchResult[]> }> = [
+  { name: 'drill', run: benchDrill },
   { name: 'timing', run: benchTiming },
   { name: 'memory', run: benchMemory },
   { name: 'scoring', run: benchScoring },
+  { name: 'scenario', run: benchScenario },
 ];
 
-/**
- * Each benchmark runs in a fresh child process: one that runs after another inherits its heap, and
- * the old-generation collections that follow land in the next benchmark's latency tails.
- */
 function runIsolated(name: string): Promise<BenchResult[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--only=${name}`, '--json', '--in-process'], {
@@ -44,15 +43,23 @@ function runIsolated(name: string): Promise<BenchResult[]> {
   });
 }
 
+function onlyOf(argv: readonly string[]): string[] | null {
+  const inline = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const index = argv.indexOf('--only');
+  const value = inline ?? (index >= 0 ? argv[index + 1] : undefined);
+  return value ? value.split(',') : null;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
   const inProcess = argv.includes('--in-process');
-  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const only = onlyOf(argv);
+  const unknown = (only ?? []).filter((name) => !BENCHES.some((b) => b.name === name));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
   let failed = 0;
   for (const bench of BENCHES) {
-    if (only && !only.split(',').includes(bench.name)) continue;
-    for (const result of inProcess ? await bench.run(root) : await runIsolated(bench.name)) {
+    if (only && !only.includes(bench.name)) continue;
+    for (const result of inProcess ? await bench.run() : await runIsolated(bench.name)) {
       if (result.ok === false) failed++;
       // Benchmarks are a terminal program: stdout is their output.
       if (json) process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { formatDuration } from '../contracts/common.schema.js';
-import type { ScenarioInput } from '../contracts/scenario.schema.js';
+import { formatDuration } from '../../src/contracts/common.schema.js';
+import type { ScenarioInput } from '../../src/contracts/scenario.schema.js';
 
 type Sensor = 'waf' | 'ids' | 'edr' | 'av' | 'fim' | 'uptime' | 'auth-log' | 'firewall' | 'dns' | 'proxy' | 'mail-gateway' | 'page-integrity';
 type ObservableType = 'ip' | 'domain' | 'url' | 'account' | 'file-path' | 'hash-sha256' | 'process' | 'email';
