@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import Database from 'better-sqlite3';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
@@ -31,10 +33,25 @@ export interface ScoreExerciseResult {
   readonly rows: { readonly events: number; readonly actions: number };
 }
 
+/** Nice value of a scoring thread: the server's event loop gets a core first whenever it wants one. */
+const THREAD_NICE = 5;
+
 /** Scenario versions indexed in this worker (an answer key takes a while to build); a version's content never changes. */
 const MAX_SCENARIOS = 8;
 const scenarios = new Map<string, ScoringScenarioParts>();
 const repositories = new Map<string, ExerciseLogRepository>();
+
+lowerThreadPriority();
+
+/** On Linux a thread has its own nice value (elsewhere this does nothing). */
+function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, THREAD_NICE);
+  } catch {
+    // No /proc (not Linux), or not permitted: the worker runs at the server's priority.
+  }
+}
 
 function repositoryFor(file: string): ExerciseLogRepository {
   let repository = repositories.get(file);
