@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(/JWT_SECRET: looks guessable/);
   });
 
-  it('estimates a secret\'s entropy from its length and character frequencies', () => {
+  it("estimates a secret's entropy from its length and character frequencies", () => {
     expect(estimatedEntropyBits('x'.repeat(100))).toBe(0);
     expect(estimatedEntropyBits('abababab')).toBeCloseTo(8);
     // 48 random bytes in base64 (what the docs suggest) carry well over 128 bits by this estimate.
@@ -55,7 +55,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 
-  it('writes exports in the organisation\'s time zone (Asia/Ho_Chi_Minh by default) and links them to PUBLIC_URL when set', () => {
+  it("writes exports in the organisation's time zone (Asia/Ho_Chi_Minh by default) and links them to PUBLIC_URL when set", () => {
     expect(loadConfig({}).ORG_TIME_ZONE).toBe('Asia/Ho_Chi_Minh');
     expect(loadConfig({ ORG_TIME_ZONE: 'Asia/Bangkok' }).ORG_TIME_ZONE).toBe('Asia/Bangkok');
     expect(() => loadConfig({ ORG_TIME_ZONE: 'Mars/Olympus' })).toThrow(/ORG_TIME_ZONE/);

@@ -17,9 +17,7 @@ export function estimatedEntropyBits(secret: string): number {
   return perChar * chars.length;
 }
 
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /**
  * Every setting the server reads from the environment. This is the only place that knows
@@ -39,12 +37,27 @@ export const AppConfigSchema = z
     LOAD_BUNDLED_SCENARIOS: booleanFromEnv.default(true),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ACCESS_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(900),
-    REFRESH_TOKEN_TTL: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+    REFRESH_TOKEN_TTL: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(90 * 86_400)
+      .default(7 * 86_400),
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('socdrill-demo'),
     CORS_ORIGIN: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
-    SCENARIO_MAX_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(5 * 1024 * 1024),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(6 * 1024 * 1024),
+    SCENARIO_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(512 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(6 * 1024 * 1024),
     WEB_DIST_DIR: z.string().min(1).optional(),
     /** scrypt cost as log2(N); stored with each hash, so raising it later re-hashes at the next login. */
     PASSWORD_SCRYPT_LOG2N: z.coerce.number().int().min(10).max(20).default(15),
@@ -55,11 +68,19 @@ export const AppConfigSchema = z
     /** Failed logins allowed per account name in any hour, from any address (ASVS 2.2.1: at most 100). */
     LOGIN_MAX_FAILURES_PER_HOUR: z.coerce.number().int().min(5).max(100).default(50),
     /** Absolute lifetime of a login session: refreshing never extends it past this (ASVS 3.3.2). */
-    SESSION_MAX_AGE: z.coerce.number().int().min(300).max(30 * 86_400).default(12 * 3600),
+    SESSION_MAX_AGE: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(30 * 86_400)
+      .default(12 * 3600),
     /** Behind a reverse proxy, take the client IP from X-Forwarded-For (one hop). */
     TRUST_PROXY: booleanFromEnv.default(false),
     /** Production has no default passwords: set these once to create the first administrator. */
-    BOOTSTRAP_ADMIN_USERNAME: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'lower-case letters, digits, . _ - (2-63 characters)').default('admin'),
+    BOOTSTRAP_ADMIN_USERNAME: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'lower-case letters, digits, . _ - (2-63 characters)')
+      .default('admin'),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
     /** The OpenAPI document and Swagger UI (/api/docs, /api/docs-json). Default: on, except in production. */
     OPENAPI_DOCS: booleanFromEnv.optional(),
@@ -91,9 +112,19 @@ export const AppConfigSchema = z
      * Worker threads that score an exercise from its logs (embedded SQLite file only; each opens its
      * own read-only connection). 0 scores in the server thread, in pages. Default: min(2, cores).
      */
-    SCORING_WORKERS: z.coerce.number().int().min(0).max(16).default(() => Math.min(2, availableParallelism())),
+    SCORING_WORKERS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(() => Math.min(2, availableParallelism())),
     /** Worker threads for heavy jobs; further jobs wait for a free one. One core is left to the event loop. */
-    HEAVY_JOB_WORKERS: z.coerce.number().int().min(1).max(16).default(() => Math.max(1, Math.min(4, availableParallelism() - 1))),
+    HEAVY_JOB_WORKERS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(() => Math.max(1, Math.min(4, availableParallelism() - 1))),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {

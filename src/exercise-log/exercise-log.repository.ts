@@ -51,8 +51,31 @@ export interface TeamLogsOptions {
   readonly betweenPages?: () => Promise<void>;
 }
 
-const JOURNAL_COLUMNS = ['exercise_id', 'ordinal', 'type', 'team_id', 'action_id', 'user_id', 'virtual_ms', 'wall_ms', 'payload', 'team_seq', 'detail'] as const;
-const EVENT_COLUMNS = ['team_id', 'seq', 'exercise_id', 'event_id', 'virtual_ms', 'delivered_virtual_ms', 'scheduled_wall_ms', 'catch_up', 'origin', 'payload'] as const;
+const JOURNAL_COLUMNS = [
+  'exercise_id',
+  'ordinal',
+  'type',
+  'team_id',
+  'action_id',
+  'user_id',
+  'virtual_ms',
+  'wall_ms',
+  'payload',
+  'team_seq',
+  'detail',
+] as const;
+const EVENT_COLUMNS = [
+  'team_id',
+  'seq',
+  'exercise_id',
+  'event_id',
+  'virtual_ms',
+  'delivered_virtual_ms',
+  'scheduled_wall_ms',
+  'catch_up',
+  'origin',
+  'payload',
+] as const;
 const INSERT_CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
 /** Journal rows read per query by ordinal (one bound parameter each). */
 const ORDINALS_PER_READ = 500;
@@ -131,13 +154,22 @@ export class ExerciseLogRepository {
 
   /** A team's delivered events after `afterSeq`, in seq order (replay, the cockpit). */
   async eventsSince(exerciseId: string, teamId: string, afterSeq: number, limit: number): Promise<LoggedEvent[]> {
-    const rows = await this.rows(`SELECT ${EVENT_SELECT} FROM exercise_events WHERE team_id = ? AND exercise_id = ? AND seq > ? ORDER BY seq LIMIT ?`, [teamId, exerciseId, afterSeq, limit]);
+    const rows = await this.rows(`SELECT ${EVENT_SELECT} FROM exercise_events WHERE team_id = ? AND exercise_id = ? AND seq > ? ORDER BY seq LIMIT ?`, [
+      teamId,
+      exerciseId,
+      afterSeq,
+      limit,
+    ]);
     return rows.map(toLoggedEvent);
   }
 
   /** Only the seq and scenario id of a team's events after `afterSeq` (alert references). */
   async eventIdsSince(exerciseId: string, teamId: string, afterSeq: number): Promise<Array<{ seq: number; eventId: string }>> {
-    const rows = await this.rows(`SELECT seq, event_id FROM exercise_events WHERE team_id = ? AND exercise_id = ? AND seq > ? ORDER BY seq`, [teamId, exerciseId, afterSeq]);
+    const rows = await this.rows(`SELECT seq, event_id FROM exercise_events WHERE team_id = ? AND exercise_id = ? AND seq > ? ORDER BY seq`, [
+      teamId,
+      exerciseId,
+      afterSeq,
+    ]);
     return rows.map((r) => ({ seq: Number(r[0]), eventId: String(r[1]) }));
   }
 
@@ -145,7 +177,10 @@ export class ExerciseLogRepository {
 
   /** Every recorded trainee action of the exercise with its journal ordinal, in commit order (triage's rebuild). */
   async recordedActions(exerciseId: string): Promise<Array<{ ordinal: number; action: RecordedAction }>> {
-    const rows = await this.rows(`SELECT ordinal, detail FROM exercise_journal WHERE exercise_id = ? AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`, [exerciseId]);
+    const rows = await this.rows(
+      `SELECT ordinal, detail FROM exercise_journal WHERE exercise_id = ? AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`,
+      [exerciseId],
+    );
     return rows.map((r) => ({ ordinal: Number(r[0]), action: JSON.parse(String(r[1])) as RecordedAction }));
   }
 
@@ -158,7 +193,10 @@ export class ExerciseLogRepository {
     const actions: RecordedAction[] = [];
     for (let i = 0; i < ordinals.length; i += ORDINALS_PER_READ) {
       const slice = ordinals.slice(i, i + ORDINALS_PER_READ);
-      const rows = await this.rows(`SELECT detail FROM exercise_journal WHERE exercise_id = ? AND ordinal IN (${slice.map(() => '?').join(', ')}) AND detail IS NOT NULL ORDER BY ordinal`, [exerciseId, ...slice]);
+      const rows = await this.rows(
+        `SELECT detail FROM exercise_journal WHERE exercise_id = ? AND ordinal IN (${slice.map(() => '?').join(', ')}) AND detail IS NOT NULL ORDER BY ordinal`,
+        [exerciseId, ...slice],
+      );
       for (const r of rows) actions.push(JSON.parse(String(r[0])) as RecordedAction);
     }
     return actions;
@@ -173,7 +211,12 @@ export class ExerciseLogRepository {
    * ordinal), calling it between pages, so the server thread never holds its event loop for a whole
    * exercise's log. Never one query per entity either way.
    */
-  async teamLogs<D>(exerciseId: string, teamIds: readonly string[], delivery: DeliveryOf<D>, options: TeamLogsOptions = {}): Promise<{ teams: Map<string, TeamLogRows<D>>; rows: { events: number; actions: number } }> {
+  async teamLogs<D>(
+    exerciseId: string,
+    teamIds: readonly string[],
+    delivery: DeliveryOf<D>,
+    options: TeamLogsOptions = {},
+  ): Promise<{ teams: Map<string, TeamLogRows<D>>; rows: { events: number; actions: number } }> {
     const teams = new Map<string, TeamLogRows<D>>();
     for (const id of teamIds) teams.set(id, { delivered: [], actions: [] });
     if (teamIds.length === 0) return { teams, rows: { events: 0, actions: 0 } };
@@ -185,11 +228,15 @@ export class ExerciseLogRepository {
     for (const row of injectRows) learnInject(injectOf, row[0]);
     let events = 0;
     // By primary key (team_id, seq): one ordered range scan per team, no sort.
-    const teamsPerPage = pause === undefined ? teamIds.length : Math.max(1, Math.floor(EVENTS_PER_PAGE / Math.max(1, await this.eventsPerTeam(exerciseId, teamIds[0]!))));
+    const teamsPerPage =
+      pause === undefined ? teamIds.length : Math.max(1, Math.floor(EVENTS_PER_PAGE / Math.max(1, await this.eventsPerTeam(exerciseId, teamIds[0]!))));
     for (let i = 0; i < teamIds.length; i += teamsPerPage) {
       if (i > 0) await pause?.();
       const group = teamIds.slice(i, i + teamsPerPage);
-      const eventRows = await this.rows(`SELECT team_id, event_id, virtual_ms, origin, delivered_virtual_ms FROM exercise_events WHERE team_id IN (${group.map(() => '?').join(', ')}) AND exercise_id = ? ORDER BY team_id, seq`, [...group, exerciseId]);
+      const eventRows = await this.rows(
+        `SELECT team_id, event_id, virtual_ms, origin, delivered_virtual_ms FROM exercise_events WHERE team_id IN (${group.map(() => '?').join(', ')}) AND exercise_id = ? ORDER BY team_id, seq`,
+        [...group, exerciseId],
+      );
       events += eventRows.length;
       let current: TeamLogRows<D> | undefined;
       let currentId: unknown;
@@ -215,8 +262,14 @@ export class ExerciseLogRepository {
       if (page > 0) await pause?.();
       const actionRows =
         pause === undefined
-          ? await this.rows(`SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ?${teamFilter} AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`, [exerciseId, ...teamParams])
-          : await this.rows(`SELECT team_id, detail, team_seq, ordinal FROM exercise_journal WHERE exercise_id = ? AND ordinal > ?${teamFilter} AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal LIMIT ${ACTIONS_PER_PAGE}`, [exerciseId, afterOrdinal, ...teamParams]);
+          ? await this.rows(
+              `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ?${teamFilter} AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`,
+              [exerciseId, ...teamParams],
+            )
+          : await this.rows(
+              `SELECT team_id, detail, team_seq, ordinal FROM exercise_journal WHERE exercise_id = ? AND ordinal > ?${teamFilter} AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal LIMIT ${ACTIONS_PER_PAGE}`,
+              [exerciseId, afterOrdinal, ...teamParams],
+            );
       actions += actionRows.length;
       let current: TeamLogRows<D> | undefined;
       let currentId: unknown;
@@ -248,10 +301,17 @@ export class ExerciseLogRepository {
 
   /** Rows as arrays, in the order of the SELECT list. */
   private async rows(sql: string, params: readonly unknown[]): Promise<Row[]> {
-    if (!(this.source instanceof DataSource)) return this.source.prepare(sql).raw(true).all(...params);
+    if (!(this.source instanceof DataSource))
+      return this.source
+        .prepare(sql)
+        .raw(true)
+        .all(...params);
     const driver = this.source.driver as { options: { type: string }; databaseConnection?: RawLogConnection };
     if (driver.options.type === 'better-sqlite3' && driver.databaseConnection !== undefined) {
-      return driver.databaseConnection.prepare(sql).raw(true).all(...params);
+      return driver.databaseConnection
+        .prepare(sql)
+        .raw(true)
+        .all(...params);
     }
     // PostgreSQL placeholders are $1, $2, ...
     let n = 0;
@@ -302,7 +362,13 @@ const insertSql = new Map<string, string>();
  * the driver's prepared statements are reused instead of re-planned for every row count, and no
  * query builder runs per commit. The rows carry their keys, so nothing is read back.
  */
-async function insertChunked<R>(manager: EntityManager, table: string, columns: readonly string[], rows: readonly R[], values: (row: R) => readonly unknown[]): Promise<void> {
+async function insertChunked<R>(
+  manager: EntityManager,
+  table: string,
+  columns: readonly string[],
+  rows: readonly R[],
+  values: (row: R) => readonly unknown[],
+): Promise<void> {
   const driver = manager.connection.driver;
   let offset = 0;
   while (offset < rows.length) {

@@ -57,7 +57,14 @@ export class ExerciseScoresService implements OnModuleDestroy {
           return { teamId: row.teamId, teamName: team?.name ?? row.teamId, memberIds: team?.memberIds ?? [], score: storedScore(row, detail), rank: row.rank };
         });
         teams.sort((a, b) => a.rank - b.rank || (a.teamId < b.teamId ? -1 : 1));
-        return { exerciseId, scenarioId: scenario.scenarioId, scenarioVersionId: scenario.versionId, status: exercise.status, computedAt: stored.computedAt, teams };
+        return {
+          exerciseId,
+          scenarioId: scenario.scenarioId,
+          scenarioVersionId: scenario.versionId,
+          status: exercise.status,
+          computedAt: stored.computedAt,
+          teams,
+        };
       }
     }
     return this.scoresFromLogs(exerciseId, { detail });
@@ -79,7 +86,8 @@ export class ExerciseScoresService implements OnModuleDestroy {
     const detail = options.detail ?? 'full';
     const exercise = await this.calculator.exercise(exerciseId);
     const roster = await this.calculator.roster(exerciseId);
-    if (!roster.teamIds.includes(teamId)) throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
+    if (!roster.teamIds.includes(teamId))
+      throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
     if (exercise.status === 'finished') {
       const stored = await this.storedCurrent(exercise, teamId, detail);
       const row = stored?.rows[0];
@@ -94,7 +102,10 @@ export class ExerciseScoresService implements OnModuleDestroy {
    * Computes every team's final score and stores it as a new current version. Used when the
    * exercise finishes, on re-scoring and after an adjustment; earlier versions stay.
    */
-  async storeFinal(exerciseId: string, input: { scenarioVersionId?: string; reason: string; actor: AuthenticatedUser | null; auditAction?: string }): Promise<ScoreVersion> {
+  async storeFinal(
+    exerciseId: string,
+    input: { scenarioVersionId?: string; reason: string; actor: AuthenticatedUser | null; auditAction?: string },
+  ): Promise<ScoreVersion> {
     const exercise = await this.calculator.exercise(exerciseId);
     const previous = await this.storedCurrent(exercise);
     const scenario = await this.calculator.scenario(input.scenarioVersionId ?? previous?.scenarioVersionId ?? exercise.scenarioVersionId);
@@ -105,7 +116,11 @@ export class ExerciseScoresService implements OnModuleDestroy {
     const assembled = this.calculator.assemble(exercise, scenario, roster, computed.scores, new Date().toISOString());
     const versionNo = await serialTransaction(this.dataSource, async (manager) => {
       const repository = manager.getRepository(ExerciseScoreEntity);
-      const last = await repository.createQueryBuilder('s').select('MAX(s.version_no)', 'max').where('s.exercise_id = :id', { id: exerciseId }).getRawOne<{ max: number | null }>();
+      const last = await repository
+        .createQueryBuilder('s')
+        .select('MAX(s.version_no)', 'max')
+        .where('s.exercise_id = :id', { id: exerciseId })
+        .getRawOne<{ max: number | null }>();
       const next = Number(last?.max ?? 0) + 1;
       await repository.update({ exerciseId, current: true }, { current: false });
       const rows: ExerciseScoreEntity[] = assembled.teams.map((t) => ({
@@ -137,8 +152,20 @@ export class ExerciseScoresService implements OnModuleDestroy {
             action: input.auditAction,
             targetType: 'exercise',
             targetId: exerciseId,
-            before: previous === null ? null : { versionNo: previous.versionNo, scenarioVersionId: previous.scenarioVersionId, totals: Object.fromEntries(previous.rows.map((r) => [r.teamId, r.total])) },
-            after: { versionNo: next, scenarioVersionId: scenario.versionId, reason: input.reason, totals: Object.fromEntries(assembled.teams.map((t) => [t.teamId, t.score.total])) },
+            before:
+              previous === null
+                ? null
+                : {
+                    versionNo: previous.versionNo,
+                    scenarioVersionId: previous.scenarioVersionId,
+                    totals: Object.fromEntries(previous.rows.map((r) => [r.teamId, r.total])),
+                  },
+            after: {
+              versionNo: next,
+              scenarioVersionId: scenario.versionId,
+              reason: input.reason,
+              totals: Object.fromEntries(assembled.teams.map((t) => [t.teamId, t.score.total])),
+            },
           },
           manager,
         );
@@ -212,17 +239,43 @@ export class ExerciseScoresService implements OnModuleDestroy {
     const rows = await this.dataSource.getRepository(ExerciseScoreEntity).find({
       where: { exerciseId },
       order: { versionNo: 'ASC', rank: 'ASC' },
-      select: { teamId: true, scenarioVersionId: true, versionNo: true, total: true, index: true, rank: true, reason: true, computedAt: true, computedBy: true, current: true },
+      select: {
+        teamId: true,
+        scenarioVersionId: true,
+        versionNo: true,
+        total: true,
+        index: true,
+        rank: true,
+        reason: true,
+        computedAt: true,
+        computedBy: true,
+        current: true,
+      },
     });
     const versions: ScoreVersion[] = [];
     for (const row of rows) {
       let version = versions[versions.length - 1];
       if (version === undefined || version.versionNo !== row.versionNo) {
         const scenario = await this.calculator.scenario(row.scenarioVersionId);
-        version = { versionNo: row.versionNo, scenarioVersionId: row.scenarioVersionId, scenarioVersion: scenario.version, reason: row.reason, computedAt: row.computedAt, computedBy: row.computedBy, current: Boolean(row.current), teams: [] };
+        version = {
+          versionNo: row.versionNo,
+          scenarioVersionId: row.scenarioVersionId,
+          scenarioVersion: scenario.version,
+          reason: row.reason,
+          computedAt: row.computedAt,
+          computedBy: row.computedBy,
+          current: Boolean(row.current),
+          teams: [],
+        };
         versions.push(version);
       }
-      (version.teams as ScoreVersion['teams'][number][]).push({ teamId: row.teamId, teamName: roster.names.get(row.teamId) ?? row.teamId, total: row.total, index: row.index, rank: row.rank });
+      (version.teams as ScoreVersion['teams'][number][]).push({
+        teamId: row.teamId,
+        teamName: roster.names.get(row.teamId) ?? row.teamId,
+        total: row.total,
+        index: row.index,
+        rank: row.rank,
+      });
     }
     return versions;
   }

@@ -193,7 +193,10 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
     if (send) {
       this.traineePushed.set(exerciseId, seen);
       for (const team of roster.teams) {
-        teams.push({ teamId: team.id, view: traineeView(trainee.meta, frozenRows ?? trainee.rows, team.id, team.name, frozenRows ? 'frozen' : trainee.source) });
+        teams.push({
+          teamId: team.id,
+          view: traineeView(trainee.meta, frozenRows ?? trainee.rows, team.id, team.name, frozenRows ? 'frozen' : trainee.source),
+        });
       }
     }
     this.bus.publish({ type: 'scores', exerciseId, instructor: instructorView(meta, rows, source), teams });
@@ -295,7 +298,10 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
     switch (message.type) {
       case 'events':
         this.markDirty(message.exerciseId, [message.teamId]).logs.events(message.teamId, message.events);
-        this.traineeBoardTouched(message.exerciseId, message.events.reduce((min, e) => Math.min(min, e.virtualMs), Number.POSITIVE_INFINITY));
+        this.traineeBoardTouched(
+          message.exerciseId,
+          message.events.reduce((min, e) => Math.min(min, e.virtualMs), Number.POSITIVE_INFINITY),
+        );
         return;
       case 'action':
         this.markDirty(message.exerciseId, [message.teamId]).logs.action(message.teamId, message.action);
@@ -326,7 +332,16 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
   private markDirty(exerciseId: string, teamIds: readonly string[]): LiveBoard {
     let board = this.boards.get(exerciseId);
     if (!board) {
-      board = { totals: new Map(), dirty: new Set(), timer: null, lastRunMs: 0, intervalMs: LIVE_INTERVAL_MS, running: null, initialised: false, logs: new LiveTeamLogs() };
+      board = {
+        totals: new Map(),
+        dirty: new Set(),
+        timer: null,
+        lastRunMs: 0,
+        intervalMs: LIVE_INTERVAL_MS,
+        running: null,
+        initialised: false,
+        logs: new LiveTeamLogs(),
+      };
       this.boards.set(exerciseId, board);
     }
     for (const id of teamIds) board.dirty.add(id);
@@ -343,7 +358,9 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
       const started = Date.now();
       board.lastRunMs = started;
       board.running = this.recomputeLive(exerciseId, board)
-        .catch((error: unknown) => this.logger.error(`Exercise ${exerciseId}: live scoring failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+        .catch((error: unknown) =>
+          this.logger.error(`Exercise ${exerciseId}: live scoring failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+        )
         .finally(() => {
           board.intervalMs = liveIntervalMs(Date.now() - started);
           board.running = null;

@@ -89,7 +89,13 @@ const YIELD_EVERY_MS = 50;
 export class ScoreCalculator {
   private readonly scenarios = new LRUCache<string, Promise<ScoringScenario>>({ max: MAX_CACHED_SCENARIOS });
   /** How long the last computation from the logs spent reading and computing (for the benchmark and logs). */
-  lastTiming: { readonly readMs: number; readonly computeMs: number; readonly teams: number; readonly rows: { readonly events: number; readonly actions: number }; readonly place: ScoringPlace } | null = null;
+  lastTiming: {
+    readonly readMs: number;
+    readonly computeMs: number;
+    readonly teams: number;
+    readonly rows: { readonly events: number; readonly actions: number };
+    readonly place: ScoringPlace;
+  } | null = null;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -134,7 +140,11 @@ export class ScoreCalculator {
   }
 
   /** The logs of some teams (or, `wholeExercise`, every team read in one pass) as the scorer reads them. */
-  async teamLogs(exerciseId: string, teamIds: readonly string[], wholeExercise: boolean): Promise<{ teams: Map<string, TeamLog>; rows: { events: number; actions: number } }> {
+  async teamLogs(
+    exerciseId: string,
+    teamIds: readonly string[],
+    wholeExercise: boolean,
+  ): Promise<{ teams: Map<string, TeamLog>; rows: { events: number; actions: number } }> {
     // In the server thread: in pages, letting sockets and requests through between them.
     return this.log.teamLogs(exerciseId, teamIds, deliveredEvent, { wholeExercise, betweenPages: yieldToLoop });
   }
@@ -151,7 +161,8 @@ export class ScoreCalculator {
     const roster = await this.roster(exercise.id);
     const teamIds = options.teamIds ?? roster.teamIds;
     const endMs = options.endMs ?? this.virtualNow(exercise, scenario.scenario);
-    if (options.logs === undefined && options.withLogs !== true && this.workers.available) return this.computeInWorkers(exercise, scenario, roster, teamIds, endMs, options);
+    if (options.logs === undefined && options.withLogs !== true && this.workers.available)
+      return this.computeInWorkers(exercise, scenario, roster, teamIds, endMs, options);
     const started = performance.now();
     const read = options.logs
       ? { teams: options.logs, rows: { events: 0, actions: 0 } }
@@ -192,14 +203,25 @@ export class ScoreCalculator {
   }
 
   /** The same computation in the scoring workers: each reads and scores a share of the teams; only scores come back. */
-  private async computeInWorkers(exercise: ExerciseEntity, scenario: ScoringScenario, roster: ExerciseRoster, teamIds: readonly string[], endMs: number, options: ComputeOptions): Promise<ComputedScores> {
+  private async computeInWorkers(
+    exercise: ExerciseEntity,
+    scenario: ScoringScenario,
+    roster: ExerciseRoster,
+    teamIds: readonly string[],
+    endMs: number,
+    options: ComputeOptions,
+  ): Promise<ComputedScores> {
     const adjustments = await this.adjustmentsByTeam(exercise.id);
     const results = await this.workers.score({
       exerciseId: exercise.id,
       seed: exercise.seed,
       scenarioVersionId: scenario.versionId,
       scenario: scenario.scenario,
-      teams: teamIds.map((teamId) => ({ teamId, memberIds: roster.teams.find((t) => t.id === teamId)?.memberIds ?? [], adjustments: adjustments.get(teamId) ?? [] })),
+      teams: teamIds.map((teamId) => ({
+        teamId,
+        memberIds: roster.teams.find((t) => t.id === teamId)?.memberIds ?? [],
+        adjustments: adjustments.get(teamId) ?? [],
+      })),
       endMs,
       detail: options.detail,
       phase: phaseOf(exercise),
@@ -222,11 +244,23 @@ export class ScoreCalculator {
   }
 
   /** Ranked teams with their names, as every scores answer gives them. */
-  assemble(exercise: ExerciseEntity, scenario: ScoringScenario, roster: ExerciseRoster, scores: ReadonlyMap<string, TeamScore>, computedAt: string): ExerciseScores {
+  assemble(
+    exercise: ExerciseEntity,
+    scenario: ScoringScenario,
+    roster: ExerciseRoster,
+    scores: ReadonlyMap<string, TeamScore>,
+    computedAt: string,
+  ): ExerciseScores {
     const ranked = rankTeams([...scores.values()]);
     const teams = ranked.map((r) => {
       const team = roster.teams.find((t) => t.id === r.teamId);
-      return { teamId: r.teamId ?? '', teamName: team?.name ?? r.teamId ?? '', memberIds: team?.memberIds ?? [], score: scores.get(r.teamId ?? '')!, rank: r.rank };
+      return {
+        teamId: r.teamId ?? '',
+        teamName: team?.name ?? r.teamId ?? '',
+        memberIds: team?.memberIds ?? [],
+        score: scores.get(r.teamId ?? '')!,
+        rank: r.rank,
+      };
     });
     return { exerciseId: exercise.id, scenarioId: scenario.scenarioId, scenarioVersionId: scenario.versionId, status: exercise.status, computedAt, teams };
   }
@@ -249,7 +283,17 @@ export class ScoreCalculator {
 }
 
 export function adjustmentDto(r: ScoreAdjustmentEntity): ScoreAdjustment {
-  return { id: r.id, exerciseId: r.exerciseId, teamId: r.teamId, component: r.component, points: r.points, reason: r.reason, byUserId: r.byUserId, byUsername: r.byUsername, createdAt: r.createdAt };
+  return {
+    id: r.id,
+    exerciseId: r.exerciseId,
+    teamId: r.teamId,
+    component: r.component,
+    points: r.points,
+    reason: r.reason,
+    byUserId: r.byUserId,
+    byUsername: r.byUsername,
+    createdAt: r.createdAt,
+  };
 }
 
 function yieldToLoop(): Promise<void> {

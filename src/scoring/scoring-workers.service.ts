@@ -34,7 +34,10 @@ export class ScoringWorkers implements OnModuleDestroy {
     const options = dataSource.options;
     this.databaseFile = options.type === 'better-sqlite3' && options.database !== ':memory:' ? options.database : null;
     this.size = config.SCORING_WORKERS;
-    this.pool = this.databaseFile !== null && this.size > 0 ? new Piscina({ ...workerEntry(), minThreads: 0, maxThreads: this.size, idleTimeout: IDLE_TIMEOUT_MS }) : null;
+    this.pool =
+      this.databaseFile !== null && this.size > 0
+        ? new Piscina({ ...workerEntry(), minThreads: 0, maxThreads: this.size, idleTimeout: IDLE_TIMEOUT_MS })
+        : null;
   }
 
   /** Whether scoring from the logs runs in the workers (else in the server thread). */

@@ -26,7 +26,10 @@ function scenario(): Scenario {
     timeline: Array.from({ length: ALERTS }, (_, i) =>
       fixtureAlert(`a-${i}`, {
         at: Math.floor((i * 3_000) / ALERTS),
-        answer: i % 4 === 0 ? { verdict: 'true-positive', severity: 'high', routing: ['soc'], incident: null } : { verdict: 'false-positive', severity: 'low', routing: [], incident: null },
+        answer:
+          i % 4 === 0
+            ? { verdict: 'true-positive', severity: 'high', routing: ['soc'], incident: null }
+            : { verdict: 'false-positive', severity: 'low', routing: [], incident: null },
       }),
     ),
   });
@@ -40,7 +43,9 @@ function teamActions(s: Scenario, team: number, teamId: string): RecordedAction[
     const right = (i * 31 + team * 17) % 10 < 7;
     const tp = alert.answer.verdict === 'true-positive';
     const verdict = right === tp ? 'true-positive' : 'false-positive';
-    const drafts: Array<Record<string, unknown> & { type: string }> = [{ type: 'alert.verdict', alertId: alert.id, verdict, ...(verdict === 'true-positive' ? {} : { reason: 'checked' }) }];
+    const drafts: Array<Record<string, unknown> & { type: string }> = [
+      { type: 'alert.verdict', alertId: alert.id, verdict, ...(verdict === 'true-positive' ? {} : { reason: 'checked' }) },
+    ];
     if (verdict === 'true-positive') drafts.push({ type: 'alert.severity', alertId: alert.id, severity: team % 2 ? 'high' : 'medium' });
     for (const draft of drafts) {
       const actionId = randomUUID();
@@ -87,11 +92,24 @@ async function seedFinished(app: INestApplication, s: Scenario): Promise<void> {
       const ms = (alert.at ?? 0) * 1000;
       // A few alerts reached this team late (a catch-up): the scorer reads when it was received.
       const delivered = (i + t) % 11 === 0 ? ms + 90_000 : ms;
-      return { seq: i + 1, eventId: alert.id, virtualMs: ms, deliveredVirtualMs: delivered, scheduledWallMs: 1_763_900_000_000 + ms, catchUp: delivered > ms, origin: 'timeline', alert: { id: alert.id, raw: 'x'.repeat(200) } };
+      return {
+        seq: i + 1,
+        eventId: alert.id,
+        virtualMs: ms,
+        deliveredVirtualMs: delivered,
+        scheduledWallMs: 1_763_900_000_000 + ms,
+        catchUp: delivered > ms,
+        origin: 'timeline',
+        alert: { id: alert.id, raw: 'x'.repeat(200) },
+      };
     });
     const journal: JournalAppend[] = teamActions(s, t, teamId).map((recorded) => ({
       ordinal: ordinal++,
-      entry: { type: 'action', teamId, action: { type: 'other', kind: String(recorded.action.type), actionId: recorded.actionId, virtualMs: recorded.virtualMs } },
+      entry: {
+        type: 'action',
+        teamId,
+        action: { type: 'other', kind: String(recorded.action.type), actionId: recorded.actionId, virtualMs: recorded.virtualMs },
+      },
       userId: recorded.userId,
       wallMs: recorded.wallMs,
       teamSeq: recorded.seq,
@@ -102,13 +120,19 @@ async function seedFinished(app: INestApplication, s: Scenario): Promise<void> {
 }
 
 async function boot(dataDir: string, scoringWorkers: string): Promise<{ app: INestApplication; healthUrl: string }> {
-  const app = await createApp(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', SCORING_WORKERS: scoringWorkers }), { logger: false });
+  const app = await createApp(
+    loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', SCORING_WORKERS: scoringWorkers }),
+    { logger: false },
+  );
   await app.listen(0, '127.0.0.1');
   return { app, healthUrl: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/health` };
 }
 
 /** Runs `work` while a 5 ms ticker on the server's own event loop records the longest gap, and /api/health is asked meanwhile. */
-async function watched<T>(healthUrl: string, work: () => Promise<T>): Promise<{ result: T; longestGapMs: number; healthAnsweredDuring: number; healthStatuses: number[] }> {
+async function watched<T>(
+  healthUrl: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; longestGapMs: number; healthAnsweredDuring: number; healthStatuses: number[] }> {
   let last = performance.now();
   let longestGapMs = 0;
   const ticker = setInterval(() => {
@@ -173,7 +197,11 @@ describe('scoring in worker threads', () => {
     expect(calculator.lastTiming?.place).toBe('workers');
     expect(stored.longestGapMs).toBeLessThan(250);
     expect(stored.healthAnsweredDuring).toBeGreaterThan(0);
-    const storedJson = (await app.get(DataSource).query('SELECT team_id, score_json, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [EXERCISE_ID])) as Array<Record<string, unknown>>;
+    const storedJson = (await app
+      .get(DataSource)
+      .query('SELECT team_id, score_json, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [EXERCISE_ID])) as Array<
+      Record<string, unknown>
+    >;
     await app.close();
     app = undefined;
 
@@ -192,7 +220,11 @@ describe('scoring in worker threads', () => {
     // And the version stored from the workers is the one the server thread stores.
     await app.get(DataSource).query('DELETE FROM exercise_scores WHERE exercise_id = ?', [EXERCISE_ID]);
     await app.get(ExerciseScoresService).storeFinal(EXERCISE_ID, { reason: 'test', actor: null });
-    const storedInServer = (await app.get(DataSource).query('SELECT team_id, score_json, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [EXERCISE_ID])) as Array<Record<string, unknown>>;
+    const storedInServer = (await app
+      .get(DataSource)
+      .query('SELECT team_id, score_json, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [EXERCISE_ID])) as Array<
+      Record<string, unknown>
+    >;
     expect(storedInServer).toHaveLength(TEAMS);
     expect(storedInServer).toEqual(storedJson);
     expect(JSON.parse(String(storedInServer[0]!.score_json))).toEqual(inServer.teams.find((t) => t.teamId === storedInServer[0]!.team_id)!.score);
