@@ -107,7 +107,9 @@ export default defineConfig(
     files: ['src/**/*.ts', 'tests/**/*.ts', 'web/src/**/*.{ts,tsx}', 'bench/**/*.ts'],
     plugins: { boundaries },
     settings: {
-      'import/resolver': { typescript: { project: ['tsconfig.json', 'tests/tsconfig.json', 'web/tsconfig.json', 'bench/tsconfig.json'], noWarnOnMultipleProjects: true } },
+      'import/resolver': {
+        typescript: { project: ['tsconfig.json', 'tests/tsconfig.json', 'web/tsconfig.json', 'bench/tsconfig.json'], noWarnOnMultipleProjects: true },
+      },
       'boundaries/elements': [
         // Whole paths from the repository root (web/src/realtime is not src/realtime).
         ...SRC_FOLDERS.map((folder) => ({ type: folder, pattern: `src/${folder}/**`, partialMatch: false })),

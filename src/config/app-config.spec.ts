@@ -1,9 +1,18 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, estimatedEntropyBits, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
   it('has working defaults for the embedded demo mode', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ PORT: 3000, demoMode: true, databaseUrl: 'sqlite:./data/soc-drill.sqlite' });
+  });
+
+  it('sizes the scoring workers min(2, cores) unless SCORING_WORKERS says otherwise (0: the server thread)', () => {
+    expect(loadConfig({}).SCORING_WORKERS).toBe(Math.min(2, availableParallelism()));
+    expect(loadConfig({ SCORING_WORKERS: '0' }).SCORING_WORKERS).toBe(0);
+    expect(loadConfig({ SCORING_WORKERS: '3' }).SCORING_WORKERS).toBe(3);
+    expect(() => loadConfig({ SCORING_WORKERS: 'many' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SCORING_WORKERS: '17' })).toThrow(ConfigError);
   });
 
   it('names the variable at fault', () => {

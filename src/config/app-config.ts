@@ -108,6 +108,16 @@ export const AppConfigSchema = z
     HEAVY_JOB_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(120_000),
     /** Old-generation heap of a heavy-job worker thread; a job that needs more ends as SCENARIO_TOO_COMPLEX. */
     HEAVY_JOB_MEMORY_MB: z.coerce.number().int().min(16).max(16_384).default(1024),
+    /**
+     * Worker threads that score an exercise from its logs (embedded SQLite file only; each opens its
+     * own read-only connection). 0 scores in the server thread, in pages. Default: min(2, cores).
+     */
+    SCORING_WORKERS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(() => Math.min(2, availableParallelism())),
     /** Worker threads for heavy jobs; further jobs wait for a free one. One core is left to the event loop. */
     HEAVY_JOB_WORKERS: z.coerce
       .number()

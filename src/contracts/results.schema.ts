@@ -201,12 +201,10 @@ export const TrendPointSchema = z.object({
 });
 export type TrendPoint = z.infer<typeof TrendPointSchema>;
 
-export const UnitTrendSchema = z
-  .object({ unit: UnitRefSchema, points: z.array(TrendPointSchema) })
-  .meta({
-    id: 'ResultsUnitTrend',
-    description: 'A unit over time: index and each component index (score / component maximum), mean over its teams, one point per finished exercise.',
-  });
+export const UnitTrendSchema = z.object({ unit: UnitRefSchema, points: z.array(TrendPointSchema) }).meta({
+  id: 'ResultsUnitTrend',
+  description: 'A unit over time: index and each component index (score / component maximum), mean over its teams, one point per finished exercise.',
+});
 export type UnitTrend = z.infer<typeof UnitTrendSchema>;
 
 export const TrendsSchema = z.object({ units: z.array(UnitTrendSchema) }).meta({ id: 'ResultsTrends' });

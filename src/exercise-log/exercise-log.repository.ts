@@ -38,8 +38,17 @@ interface RawStatement {
   raw(toggle: boolean): RawStatement;
   all(...params: unknown[]): Row[];
 }
-interface RawDatabase {
+/** A better-sqlite3 connection, as far as the reads need it (a scoring worker opens its own, read-only). */
+export interface RawLogConnection {
   prepare(sql: string): RawStatement;
+}
+
+/** How `teamLogs` reads: in pages with a pause between them (the server thread), or in one go (a worker). */
+export interface TeamLogsOptions {
+  /** Every team of the exercise is asked for: the journal is read without a team filter. */
+  readonly wholeExercise?: boolean;
+  /** Called between pages (the server thread yields to sockets there); without it the reads are not paged. */
+  readonly betweenPages?: () => Promise<void>;
 }
 
 const JOURNAL_COLUMNS = [
@@ -70,6 +79,10 @@ const EVENT_COLUMNS = [
 const INSERT_CHUNKS = [64, 32, 16, 8, 4, 2, 1] as const;
 /** Journal rows read per query by ordinal (one bound parameter each). */
 const ORDINALS_PER_READ = 500;
+/** Action rows (about 1 KB each) per page of a paged team-log read: a few ms of the server thread. */
+const ACTIONS_PER_PAGE = 4_000;
+/** Delivered events per page of a paged team-log read (small rows). */
+const EVENTS_PER_PAGE = 10_000;
 const EVENT_SELECT = 'seq, event_id, virtual_ms, delivered_virtual_ms, scheduled_wall_ms, catch_up, origin, payload';
 
 /**
@@ -85,7 +98,11 @@ const EVENT_SELECT = 'seq, event_id, virtual_ms, delivered_virtual_ms, scheduled
  */
 @Injectable()
 export class ExerciseLogRepository {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  /**
+   * Over the server's DataSource (Nest), or over a raw better-sqlite3 connection of its own: a
+   * scoring worker thread reads the same tables through this same class, so no other code holds SQL on them.
+   */
+  constructor(@Inject(DataSource) private readonly source: DataSource | RawLogConnection) {}
 
   // ---- writes -------------------------------------------------------------------------------
 
@@ -188,76 +205,108 @@ export class ExerciseLogRepository {
   // ---- whole team logs (scoring, reviews) ---------------------------------------------------
 
   /**
-   * The delivered events and recorded actions of some teams (or, `wholeExercise`, of every team),
-   * in bulk: three queries whatever the number of teams, alerts or actions, never one per entity.
+   * The delivered events and recorded actions of some teams (or, `wholeExercise`, of every team).
+   * Without `betweenPages`: three bulk queries whatever the number of teams, alerts or actions (a
+   * worker thread). With it: the same rows in pages (events by groups of teams, actions by journal
+   * ordinal), calling it between pages, so the server thread never holds its event loop for a whole
+   * exercise's log. Never one query per entity either way.
    */
   async teamLogs<D>(
     exerciseId: string,
     teamIds: readonly string[],
     delivery: DeliveryOf<D>,
-    options: { readonly wholeExercise?: boolean } = {},
+    options: TeamLogsOptions = {},
   ): Promise<{ teams: Map<string, TeamLogRows<D>>; rows: { events: number; actions: number } }> {
     const teams = new Map<string, TeamLogRows<D>>();
     for (const id of teamIds) teams.set(id, { delivered: [], actions: [] });
     if (teamIds.length === 0) return { teams, rows: { events: 0, actions: 0 } };
     const wholeExercise = options.wholeExercise === true;
-    const teamList = teamIds.map(() => '?').join(', ');
-    const [injectRows, eventRows, actionRows] = await Promise.all([
-      // Library injects: the journal says which library inject an `inject-<n>` event came from.
-      this.rows(`SELECT payload FROM exercise_journal WHERE exercise_id = ? AND type = 'inject'`, [exerciseId]),
-      // By primary key (team_id, seq): one ordered range scan per team, no sort.
-      this.rows(
-        `SELECT team_id, event_id, virtual_ms, origin, delivered_virtual_ms FROM exercise_events WHERE team_id IN (${teamList}) AND exercise_id = ? ORDER BY team_id, seq`,
-        [...teamIds, exerciseId],
-      ),
-      // The journal's primary-key range (commit order), teams split in memory.
-      wholeExercise
-        ? this.rows(
-            `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ? AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`,
-            [exerciseId],
-          )
-        : this.rows(
-            `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ? AND team_id IN (${teamList}) AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`,
-            [exerciseId, ...teamIds],
-          ),
-    ]);
+    const pause = options.betweenPages;
+    // Library injects: the journal says which library inject an `inject-<n>` event came from.
+    const injectRows = await this.rows(`SELECT payload FROM exercise_journal WHERE exercise_id = ? AND type = 'inject'`, [exerciseId]);
     const injectOf = new Map<string, string>();
     for (const row of injectRows) learnInject(injectOf, row[0]);
-    let current: TeamLogRows<D> | undefined;
-    let currentId: unknown;
-    for (const row of eventRows) {
-      if (row[0] !== currentId) {
-        currentId = row[0];
-        current = teams.get(String(row[0]));
+    let events = 0;
+    // By primary key (team_id, seq): one ordered range scan per team, no sort.
+    const teamsPerPage =
+      pause === undefined ? teamIds.length : Math.max(1, Math.floor(EVENTS_PER_PAGE / Math.max(1, await this.eventsPerTeam(exerciseId, teamIds[0]!))));
+    for (let i = 0; i < teamIds.length; i += teamsPerPage) {
+      if (i > 0) await pause?.();
+      const group = teamIds.slice(i, i + teamsPerPage);
+      const eventRows = await this.rows(
+        `SELECT team_id, event_id, virtual_ms, origin, delivered_virtual_ms FROM exercise_events WHERE team_id IN (${group.map(() => '?').join(', ')}) AND exercise_id = ? ORDER BY team_id, seq`,
+        [...group, exerciseId],
+      );
+      events += eventRows.length;
+      let current: TeamLogRows<D> | undefined;
+      let currentId: unknown;
+      for (const row of eventRows) {
+        if (row[0] !== currentId) {
+          currentId = row[0];
+          current = teams.get(String(row[0]));
+        }
+        if (current === undefined) continue;
+        const eventId = String(row[1]);
+        const origin = row[3] as LoggedEvent['origin'];
+        current.delivered.push(delivery(eventId, Number(row[2]), origin, origin === 'inject' ? injectOf.get(eventId) : undefined, Number(row[4])));
       }
-      if (current === undefined) continue;
-      const eventId = String(row[1]);
-      const origin = row[3] as LoggedEvent['origin'];
-      current.delivered.push(delivery(eventId, Number(row[2]), origin, origin === 'inject' ? injectOf.get(eventId) : undefined, Number(row[4])));
     }
-    currentId = undefined;
+    // The journal's primary-key range (commit order), teams split in memory; paged by ordinal.
+    const teamFilter = wholeExercise ? '' : ` AND team_id IN (${teamIds.map(() => '?').join(', ')})`;
+    const teamParams = wholeExercise ? [] : teamIds;
     const unordered = new Set<TeamLogRows<D>>();
     const lastSeq = new Map<TeamLogRows<D>, number>();
-    for (const row of actionRows) {
-      if (row[0] !== currentId) {
-        currentId = row[0];
-        current = teams.get(String(row[0]));
+    let actions = 0;
+    let afterOrdinal = -1;
+    for (let page = 0; ; page++) {
+      if (page > 0) await pause?.();
+      const actionRows =
+        pause === undefined
+          ? await this.rows(
+              `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ?${teamFilter} AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`,
+              [exerciseId, ...teamParams],
+            )
+          : await this.rows(
+              `SELECT team_id, detail, team_seq, ordinal FROM exercise_journal WHERE exercise_id = ? AND ordinal > ?${teamFilter} AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal LIMIT ${ACTIONS_PER_PAGE}`,
+              [exerciseId, afterOrdinal, ...teamParams],
+            );
+      actions += actionRows.length;
+      let current: TeamLogRows<D> | undefined;
+      let currentId: unknown;
+      for (const row of actionRows) {
+        if (row[0] !== currentId) {
+          currentId = row[0];
+          current = teams.get(String(row[0]));
+        }
+        // A whole-exercise read has the teams not asked for too: skip them.
+        if (current === undefined) continue;
+        const seq = Number(row[2]);
+        if (seq < (lastSeq.get(current) ?? 0)) unordered.add(current);
+        lastSeq.set(current, seq);
+        current.actions.push(JSON.parse(String(row[1])) as RecordedAction);
       }
-      // A whole-exercise read has the teams not asked for too: skip them.
-      if (current === undefined) continue;
-      const seq = Number(row[2]);
-      if (seq < (lastSeq.get(current) ?? 0)) unordered.add(current);
-      lastSeq.set(current, seq);
-      current.actions.push(JSON.parse(String(row[1])) as RecordedAction);
+      if (pause === undefined || actionRows.length < ACTIONS_PER_PAGE) break;
+      afterOrdinal = Number(actionRows[actionRows.length - 1]![3]);
     }
     // Commit order is seq order per team; sort only if a log says otherwise.
     for (const team of unordered) team.actions.sort((a, b) => a.seq - b.seq);
-    return { teams, rows: { events: eventRows.length, actions: actionRows.length } };
+    return { teams, rows: { events, actions } };
+  }
+
+  /** How many events one team was delivered (teams of an exercise get about as many each): sizes the pages. */
+  private async eventsPerTeam(exerciseId: string, teamId: string): Promise<number> {
+    const rows = await this.rows(`SELECT COUNT(*) FROM exercise_events WHERE team_id = ? AND exercise_id = ?`, [teamId, exerciseId]);
+    return Number(rows[0]?.[0] ?? 0);
   }
 
   /** Rows as arrays, in the order of the SELECT list. */
   private async rows(sql: string, params: readonly unknown[]): Promise<Row[]> {
-    const driver = this.dataSource.driver as { options: { type: string }; databaseConnection?: RawDatabase };
+    if (!(this.source instanceof DataSource))
+      return this.source
+        .prepare(sql)
+        .raw(true)
+        .all(...params);
+    const driver = this.source.driver as { options: { type: string }; databaseConnection?: RawLogConnection };
     if (driver.options.type === 'better-sqlite3' && driver.databaseConnection !== undefined) {
       return driver.databaseConnection
         .prepare(sql)
@@ -267,7 +316,7 @@ export class ExerciseLogRepository {
     // PostgreSQL placeholders are $1, $2, ...
     let n = 0;
     const text = sql.replace(/\?/g, () => `$${++n}`);
-    const rows = (await this.dataSource.query(text, [...params])) as Array<Record<string, unknown>>;
+    const rows = (await this.source.query(text, [...params])) as Array<Record<string, unknown>>;
     return rows.map((r) => Object.values(r));
   }
 }

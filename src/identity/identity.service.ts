@@ -205,18 +205,16 @@ export class IdentityService {
     await serialTransaction(this.dataSource, async (manager) => {
       const user = await this.requireUser(manager, userId);
       assertAcceptablePassword(newPassword, 'newPassword', user);
-      await manager
-        .getRepository(UserEntity)
-        .update(
-          { id: userId },
-          {
-            passwordHash,
-            mustChangePassword: true,
-            tokenVersion: user.tokenVersion + 1,
-            sessionEpoch: user.sessionEpoch + 1,
-            updatedAt: new Date().toISOString(),
-          },
-        );
+      await manager.getRepository(UserEntity).update(
+        { id: userId },
+        {
+          passwordHash,
+          mustChangePassword: true,
+          tokenVersion: user.tokenVersion + 1,
+          sessionEpoch: user.sessionEpoch + 1,
+          updatedAt: new Date().toISOString(),
+        },
+      );
       await this.audit.record({ actor, action: 'user.password.reset', targetType: 'user', targetId: userId }, manager);
     });
     this.revocations.publish({ userId, code: 'AUTH_TOKEN_REVOKED', reason: 'The password was reset; sign in again' });

@@ -11,6 +11,9 @@ import { ScoreCalculator, type ExerciseScores, type ScoreDetail } from './score-
 import { ExerciseScoreEntity } from './scoring.entity.js';
 import { totalsView } from './team-log-scoring.js';
 
+/** Score rows written per INSERT when a version is stored. */
+const STORE_ROWS_PER_INSERT = 4;
+
 /** The current stored version of an exercise's scores (all teams, or one). */
 export interface StoredScores {
   readonly versionNo: number;
@@ -107,7 +110,8 @@ export class ExerciseScoresService implements OnModuleDestroy {
     const previous = await this.storedCurrent(exercise);
     const scenario = await this.calculator.scenario(input.scenarioVersionId ?? previous?.scenarioVersionId ?? exercise.scenarioVersionId);
     const endMs = this.calculator.virtualNow(exercise, scenario.scenario);
-    const computed = await this.calculator.computeFromLogs(exercise, scenario, { detail: 'full', endMs });
+    // As stored: the full scores come back as JSON text, the totals as objects.
+    const computed = await this.calculator.computeFromLogs(exercise, scenario, { detail: 'full', endMs, stored: true });
     const roster = await this.calculator.roster(exerciseId);
     const assembled = this.calculator.assemble(exercise, scenario, roster, computed.scores, new Date().toISOString());
     const versionNo = await serialTransaction(this.dataSource, async (manager) => {
@@ -128,14 +132,19 @@ export class ExerciseScoresService implements OnModuleDestroy {
         total: t.score.total,
         index: t.score.index,
         rank: t.rank,
-        scoreJson: JSON.stringify(t.score),
+        scoreJson: fullJson(computed.json, t.teamId),
         summaryJson: JSON.stringify(totalsView(t.score)),
         reason: input.reason,
         computedAt: assembled.computedAt,
         computedBy: input.actor?.id ?? null,
         current: true,
       }));
-      for (let i = 0; i < rows.length; i += 100) await repository.insert(rows.slice(i, i + 100));
+      // A full score can be most of a megabyte of JSON: a few rows per statement, yielding between
+      // them, so writing a whole exercise's version never holds the event loop for long.
+      for (let i = 0; i < rows.length; i += STORE_ROWS_PER_INSERT) {
+        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        await repository.insert(rows.slice(i, i + STORE_ROWS_PER_INSERT));
+      }
       if (input.auditAction !== undefined) {
         await this.audit.record(
           {
@@ -274,4 +283,11 @@ export class ExerciseScoresService implements OnModuleDestroy {
 
 export function storedScore(row: ExerciseScoreEntity, detail: ScoreDetail): TeamScore {
   return JSON.parse(detail === 'full' ? row.scoreJson : row.summaryJson) as TeamScore;
+}
+
+/** A team's full score as computed for storing (never its totals view in its place). */
+function fullJson(json: ReadonlyMap<string, string> | null, teamId: string): string {
+  const text = json?.get(teamId);
+  if (text === undefined) throw new Error(`no full score computed for team ${teamId}`);
+  return text;
 }

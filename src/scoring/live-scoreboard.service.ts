@@ -388,12 +388,12 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
     } else {
       board.logs.loading();
       try {
-        computed = await this.calculator.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS });
+        computed = await this.calculator.computeFromLogs(exercise, scenario, { detail: 'totals', teamIds, yieldEveryMs: LIVE_YIELD_EVERY_MS, withLogs: true });
       } catch (error) {
         board.logs.failed();
         throw error;
       }
-      board.logs.loaded(computed.logs);
+      if (computed.logs !== null) board.logs.loaded(computed.logs);
     }
     if (this.boards.get(exerciseId) !== board) return;
     for (const [teamId, score] of computed.scores) board.totals.set(teamId, score);

@@ -15,7 +15,8 @@ import { AnswerKey } from './answer-key.js';
 import { rankTeams } from './score-team.js';
 import { ScoreAdjustmentEntity } from './scoring.entity.js';
 import { deliveredEvent } from './settlement.js';
-import { scoreTeamLog, type ScoreDetail, type TeamLog } from './team-log-scoring.js';
+import { ScoringWorkers } from './scoring-workers.service.js';
+import { scoreTeamLog, totalsView, type ScoreDetail, type TeamLog } from './team-log-scoring.js';
 
 export type { ScoreDetail } from './team-log-scoring.js';
 
@@ -48,12 +49,19 @@ export interface ScoringScenario {
 
 /** Scores computed from the logs, with how long reading and computing took. */
 export interface ComputedScores {
+  /** By team; with `stored`, each score's totals view (its full form is in `json`). */
   readonly scores: Map<string, TeamScore>;
-  readonly logs: ReadonlyMap<string, TeamLog>;
+  /** With `stored`: every team's full score as JSON text. */
+  readonly json: ReadonlyMap<string, string> | null;
+  /** The logs read (or given), when `withLogs` asked for them or they were given. */
+  readonly logs: ReadonlyMap<string, TeamLog> | null;
   readonly readMs: number;
   readonly computeMs: number;
   readonly rows: { readonly events: number; readonly actions: number };
 }
+
+/** Where a computation from the logs ran. */
+export type ScoringPlace = 'workers' | 'server thread';
 
 export interface ComputeOptions {
   readonly detail: ScoreDetail;
@@ -63,6 +71,10 @@ export interface ComputeOptions {
   readonly yieldEveryMs?: number;
   /** The logs at hand (the live board keeps them); read from the exercise log otherwise. */
   readonly logs?: ReadonlyMap<string, TeamLog>;
+  /** The caller keeps the logs read (the live board): read and score in the server thread. */
+  readonly withLogs?: boolean;
+  /** Scores as a stored version keeps them: totals views in `scores`, the full scores as JSON in `json`. */
+  readonly stored?: boolean;
 }
 
 const MAX_CACHED_SCENARIOS = 64;
@@ -82,6 +94,7 @@ export class ScoreCalculator {
     readonly computeMs: number;
     readonly teams: number;
     readonly rows: { readonly events: number; readonly actions: number };
+    readonly place: ScoringPlace;
   } | null = null;
 
   constructor(
@@ -90,6 +103,7 @@ export class ScoreCalculator {
     @Inject(RosterService) private readonly rosters: RosterService,
     @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
+    @Inject(ScoringWorkers) private readonly workers: ScoringWorkers,
   ) {}
 
   async exercise(exerciseId: string): Promise<ExerciseEntity> {
@@ -131,7 +145,8 @@ export class ScoreCalculator {
     teamIds: readonly string[],
     wholeExercise: boolean,
   ): Promise<{ teams: Map<string, TeamLog>; rows: { events: number; actions: number } }> {
-    return this.log.teamLogs(exerciseId, teamIds, deliveredEvent, { wholeExercise });
+    // In the server thread: in pages, letting sockets and requests through between them.
+    return this.log.teamLogs(exerciseId, teamIds, deliveredEvent, { wholeExercise, betweenPages: yieldToLoop });
   }
 
   async teamLog(exerciseId: string, teamId: string): Promise<TeamLog> {
@@ -145,6 +160,9 @@ export class ScoreCalculator {
   async computeFromLogs(exercise: ExerciseEntity, scenario: ScoringScenario, options: ComputeOptions): Promise<ComputedScores> {
     const roster = await this.roster(exercise.id);
     const teamIds = options.teamIds ?? roster.teamIds;
+    const endMs = options.endMs ?? this.virtualNow(exercise, scenario.scenario);
+    if (options.logs === undefined && options.withLogs !== true && this.workers.available)
+      return this.computeInWorkers(exercise, scenario, roster, teamIds, endMs, options);
     const started = performance.now();
     const read = options.logs
       ? { teams: options.logs, rows: { events: 0, actions: 0 } }
@@ -152,34 +170,77 @@ export class ScoreCalculator {
     const readMs = performance.now() - started;
     const adjustments = await this.adjustmentsByTeam(exercise.id);
     const computeStarted = performance.now();
-    const endMs = options.endMs ?? this.virtualNow(exercise, scenario.scenario);
     const scores = new Map<string, TeamScore>();
+    const json = options.stored === true ? new Map<string, string>() : null;
     let sliceStarted = performance.now();
     for (const teamId of teamIds) {
       // A whole exercise takes seconds of CPU: let sockets and other requests through between teams.
       if (performance.now() - sliceStarted > (options.yieldEveryMs ?? YIELD_EVERY_MS)) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldToLoop();
         sliceStarted = performance.now();
       }
       const team = roster.teams.find((t) => t.id === teamId);
-      scores.set(
+      const score = scoreTeamLog(scenario, {
+        exerciseId: exercise.id,
+        seed: exercise.seed,
         teamId,
-        scoreTeamLog(scenario, {
-          exerciseId: exercise.id,
-          seed: exercise.seed,
-          teamId,
-          memberIds: team?.memberIds ?? [],
-          log: read.teams.get(teamId) ?? { delivered: [], actions: [] },
-          adjustments: adjustments.get(teamId) ?? [],
-          endMs,
-          detail: options.detail,
-          phase: phaseOf(exercise),
-        }),
-      );
+        memberIds: team?.memberIds ?? [],
+        log: read.teams.get(teamId) ?? { delivered: [], actions: [] },
+        adjustments: adjustments.get(teamId) ?? [],
+        endMs,
+        detail: options.detail,
+        phase: phaseOf(exercise),
+      });
+      if (json === null) scores.set(teamId, score);
+      else {
+        json.set(teamId, JSON.stringify(score));
+        scores.set(teamId, totalsView(score));
+      }
     }
     const computeMs = performance.now() - computeStarted;
-    this.lastTiming = { readMs, computeMs, teams: teamIds.length, rows: read.rows };
-    return { scores, logs: read.teams, readMs, computeMs, rows: read.rows };
+    this.lastTiming = { readMs, computeMs, teams: teamIds.length, rows: read.rows, place: 'server thread' };
+    return { scores, json, logs: read.teams, readMs, computeMs, rows: read.rows };
+  }
+
+  /** The same computation in the scoring workers: each reads and scores a share of the teams; only scores come back. */
+  private async computeInWorkers(
+    exercise: ExerciseEntity,
+    scenario: ScoringScenario,
+    roster: ExerciseRoster,
+    teamIds: readonly string[],
+    endMs: number,
+    options: ComputeOptions,
+  ): Promise<ComputedScores> {
+    const adjustments = await this.adjustmentsByTeam(exercise.id);
+    const results = await this.workers.score({
+      exerciseId: exercise.id,
+      seed: exercise.seed,
+      scenarioVersionId: scenario.versionId,
+      scenario: scenario.scenario,
+      teams: teamIds.map((teamId) => ({
+        teamId,
+        memberIds: roster.teams.find((t) => t.id === teamId)?.memberIds ?? [],
+        adjustments: adjustments.get(teamId) ?? [],
+      })),
+      endMs,
+      detail: options.detail,
+      phase: phaseOf(exercise),
+      output: options.stored === true ? 'stored' : 'scores',
+    });
+    const scores = new Map<string, TeamScore>();
+    const json = options.stored === true ? new Map<string, string>() : null;
+    for (const result of results) {
+      result.scores.forEach(([teamId, score], i) => {
+        scores.set(teamId, score);
+        if (json !== null && result.json !== null) json.set(teamId, result.json[i]!);
+      });
+    }
+    // The workers run side by side: the slowest share is what the caller waited for.
+    const readMs = Math.max(0, ...results.map((r) => r.readMs));
+    const computeMs = Math.max(0, ...results.map((r) => r.computeMs));
+    const rows = { events: results.reduce((n, r) => n + r.rows.events, 0), actions: results.reduce((n, r) => n + r.rows.actions, 0) };
+    this.lastTiming = { readMs, computeMs, teams: teamIds.length, rows, place: 'workers' };
+    return { scores, json, logs: null, readMs, computeMs, rows };
   }
 
   /** Ranked teams with their names, as every scores answer gives them. */
@@ -233,6 +294,10 @@ export function adjustmentDto(r: ScoreAdjustmentEntity): ScoreAdjustment {
     byUsername: r.byUsername,
     createdAt: r.createdAt,
   };
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** Live while the exercise may still change (pending alerts are not judged yet); final once it ended. */

@@ -10,12 +10,13 @@ import { ScoreCalculator } from './score-calculator.service.js';
 import { ScoreCorrectionsService } from './score-corrections.service.js';
 import { ScoreReadsService } from './score-reads.service.js';
 import { ExerciseScoreEntity, ScoreAdjustmentEntity, ScoreboardStateEntity } from './scoring.entity.js';
+import { ScoringWorkers } from './scoring-workers.service.js';
 import { SimulationController } from './simulation.controller.js';
 
 @Module({
   imports: [ExercisesModule, ScenariosModule, HeavyJobsModule, TypeOrmModule.forFeature([ExerciseScoreEntity, ScoreAdjustmentEntity, ScoreboardStateEntity])],
   controllers: [ScoringController, SimulationController],
-  providers: [ScoreCalculator, ExerciseScoresService, LiveScoreboardService, ScoreCorrectionsService, ScoreReadsService],
+  providers: [ScoringWorkers, ScoreCalculator, ExerciseScoresService, LiveScoreboardService, ScoreCorrectionsService, ScoreReadsService],
   exports: [ScoreCalculator, ExerciseScoresService],
 })
 export class ScoringModule {}

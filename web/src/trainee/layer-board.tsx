@@ -29,16 +29,14 @@ export function LayerBoard({ titleOf }: { titleOf: (alertId: string) => string }
       for (const to of route.to) {
         const party = parties.find((p) => p.id === to);
         const lane = party?.layer ? String(party.layer) : 'other';
-        lanes
-          .get(lane)!
-          .push({
-            key: `${route.actionId}:${to}`,
-            kind,
-            subject,
-            party: party ? partyName(party, exercise.era) : to,
-            escalate: route.escalate,
-            virtualMs: route.virtualMs,
-          });
+        lanes.get(lane)!.push({
+          key: `${route.actionId}:${to}`,
+          kind,
+          subject,
+          party: party ? partyName(party, exercise.era) : to,
+          escalate: route.escalate,
+          virtualMs: route.virtualMs,
+        });
       }
     }
   };

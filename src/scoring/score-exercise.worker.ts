@@ -1,0 +1,112 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import Database from 'better-sqlite3';
+import type { Scenario } from '../contracts/scenario.schema.js';
+import type { ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
+import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
+import { triageScenarioView } from '../team-state/team-state.reducer.js';
+import { AnswerKey } from './answer-key.js';
+import { deliveredEvent } from './settlement.js';
+import { scoreTeamLog, totalsView, type ScoreDetail, type ScoringScenarioParts } from './team-log-scoring.js';
+
+/** One worker's share of an exercise to score: its teams, read from the SQLite file by the worker itself. */
+export interface ScoreExerciseJob {
+  readonly databaseFile: string;
+  readonly exerciseId: string;
+  readonly seed: string;
+  readonly scenarioVersionId: string;
+  readonly scenario: Scenario;
+  readonly teams: ReadonlyArray<{ readonly teamId: string; readonly memberIds: readonly string[]; readonly adjustments: readonly ManualAdjustment[] }>;
+  readonly endMs: number;
+  readonly detail: ScoreDetail;
+  readonly phase: 'live' | 'final';
+  /** 'stored': each score as its JSON text and its totals view (what a stored version keeps), not the full objects. */
+  readonly output: 'scores' | 'stored';
+}
+
+export interface ScoreExerciseResult {
+  readonly scores: Array<readonly [string, TeamScore]>;
+  /** With output 'stored': every team's full score as JSON, in the order of `scores`. */
+  readonly json: string[] | null;
+  readonly readMs: number;
+  readonly computeMs: number;
+  readonly rows: { readonly events: number; readonly actions: number };
+}
+
+/** Nice value of a scoring thread: the server's event loop gets a core first whenever it wants one. */
+const THREAD_NICE = 5;
+
+/** Scenario versions indexed in this worker (an answer key takes a while to build); a version's content never changes. */
+const MAX_SCENARIOS = 8;
+const scenarios = new Map<string, ScoringScenarioParts>();
+const repositories = new Map<string, ExerciseLogRepository>();
+
+lowerThreadPriority();
+
+/** On Linux a thread has its own nice value (elsewhere this does nothing). */
+function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, THREAD_NICE);
+  } catch {
+    // No /proc (not Linux), or not permitted: the worker runs at the server's priority.
+  }
+}
+
+function repositoryFor(file: string): ExerciseLogRepository {
+  let repository = repositories.get(file);
+  if (repository === undefined) {
+    // Read-only on the server's WAL file: it reads the last commit and never blocks a writer.
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    repository = new ExerciseLogRepository(db);
+    repositories.set(file, repository);
+  }
+  return repository;
+}
+
+function scenarioFor(job: ScoreExerciseJob): ScoringScenarioParts {
+  let parts = scenarios.get(job.scenarioVersionId);
+  if (parts === undefined) {
+    parts = { scenario: job.scenario, key: new AnswerKey(job.scenario), view: triageScenarioView(job.scenario) };
+    if (scenarios.size >= MAX_SCENARIOS) scenarios.delete(scenarios.keys().next().value as string);
+    scenarios.set(job.scenarioVersionId, parts);
+  }
+  return parts;
+}
+
+/**
+ * A piscina task (see scoring-workers.service.ts): reads its teams' logs through the exercise log
+ * repository over its own connection, folds them with the triage reducer and scores them with the
+ * pure scorer, the same code the server thread runs. Only the scores go back.
+ */
+export default async function scoreExercise(job: ScoreExerciseJob): Promise<ScoreExerciseResult> {
+  const started = performance.now();
+  const teamIds = job.teams.map((t) => t.teamId);
+  // Filtered by team: SQLite skips the other teams' rows without handing them to JavaScript.
+  const read = await repositoryFor(job.databaseFile).teamLogs(job.exerciseId, teamIds, deliveredEvent, { wholeExercise: false });
+  const readMs = performance.now() - started;
+  const computeStarted = performance.now();
+  const scenario = scenarioFor(job);
+  const scores: Array<readonly [string, TeamScore]> = [];
+  const json: string[] | null = job.output === 'stored' ? [] : null;
+  for (const team of job.teams) {
+    const score = scoreTeamLog(scenario, {
+      exerciseId: job.exerciseId,
+      seed: job.seed,
+      teamId: team.teamId,
+      memberIds: team.memberIds,
+      log: read.teams.get(team.teamId) ?? { delivered: [], actions: [] },
+      adjustments: team.adjustments,
+      endMs: job.endMs,
+      detail: job.detail,
+      phase: job.phase,
+    });
+    if (json === null) scores.push([team.teamId, score]);
+    else {
+      json.push(JSON.stringify(score));
+      scores.push([team.teamId, totalsView(score)]);
+    }
+  }
+  return { scores, json, readMs, computeMs: performance.now() - computeStarted, rows: read.rows };
+}

@@ -1,0 +1,61 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Piscina } from 'piscina';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { ScoreExerciseJob, ScoreExerciseResult } from './score-exercise.worker.js';
+
+/** How long an idle scoring worker is kept (a re-score or the next finish reuses it warm). */
+const IDLE_TIMEOUT_MS = 5 * 60_000;
+
+/** The worker entry beside this module: `.js` when built, `.ts` when the sources run directly (tests, through tsx). */
+function workerEntry(): { filename: string; execArgv: string[] } {
+  const extension = extname(fileURLToPath(import.meta.url));
+  const filename = fileURLToPath(new URL(`./score-exercise.worker${extension}`, import.meta.url));
+  return { filename, execArgv: extension === '.ts' ? ['--import', 'tsx'] : [] };
+}
+
+/**
+ * Scores exercises from their logs in worker threads (piscina), so reading a whole exercise's log
+ * and scoring it never holds the server's event loop: the teams are split across the workers, each
+ * reads its share through its own read-only connection to the SQLite file. Only for an embedded
+ * SQLite file: an in-memory database cannot be opened from another thread, and on PostgreSQL the
+ * reads are already asynchronous, so there the server thread scores, reading in pages.
+ */
+@Injectable()
+export class ScoringWorkers implements OnModuleDestroy {
+  private readonly pool: Piscina<ScoreExerciseJob, ScoreExerciseResult> | null;
+  private readonly databaseFile: string | null;
+  private readonly size: number;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(DataSource) dataSource: DataSource) {
+    const options = dataSource.options;
+    this.databaseFile = options.type === 'better-sqlite3' && options.database !== ':memory:' ? options.database : null;
+    this.size = config.SCORING_WORKERS;
+    this.pool =
+      this.databaseFile !== null && this.size > 0
+        ? new Piscina({ ...workerEntry(), minThreads: 0, maxThreads: this.size, idleTimeout: IDLE_TIMEOUT_MS })
+        : null;
+  }
+
+  /** Whether scoring from the logs runs in the workers (else in the server thread). */
+  get available(): boolean {
+    return this.pool !== null;
+  }
+
+  /** Scores the teams in shares, one per worker, in parallel; the results come back in the teams' order. */
+  async score(job: Omit<ScoreExerciseJob, 'databaseFile'>): Promise<ScoreExerciseResult[]> {
+    if (this.pool === null || this.databaseFile === null) throw new Error('scoring workers are not available');
+    const shares = Math.max(1, Math.min(this.size, job.teams.length));
+    const per = Math.ceil(job.teams.length / shares);
+    const runs: Array<Promise<ScoreExerciseResult>> = [];
+    for (let i = 0; i < job.teams.length; i += per) runs.push(this.pool.run({ ...job, databaseFile: this.databaseFile, teams: job.teams.slice(i, i + per) }));
+    return Promise.all(runs);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool?.destroy();
+  }
+}
