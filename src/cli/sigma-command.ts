@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { runSigmaRules } from '../sigma/sigma-engine.js';
 import { SigmaError } from '../sigma/sigma-error.js';
 import { loadSigmaRules, readNdjsonEvents } from '../sigma/sigma-loader.js';
-import type { CliIo } from './soc-drill.js';
+import type { CliIo } from './cli-io.js';
 
 export const SIGMA_USAGE = `Usage: soc-drill sigma test <rule files or folders...> --events <file.ndjson> [--json]
 

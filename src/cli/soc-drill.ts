@@ -4,15 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_SCENARIO_MAX_BYTES, formatProblem, parseScenario, type ScenarioProblem } from '../scenarios/scenario-parser.js';
 import { scenarioJsonSchemaText } from '../scenarios/scenario-json-schema.js';
 import { SOLVERS, simulate, simulationSummary, type SolverName } from '../scoring/solver.js';
+import type { CliIo } from './cli-io.js';
 import { runSigma } from './sigma-command.js';
 
-export interface CliIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-  readonly cwd: string;
-  /** Where bundled drills are looked up by id (default: ./scenarios, then the package's own). */
-  readonly scenarioDirs?: readonly string[];
-}
+export type { CliIo } from './cli-io.js';
 
 const SCENARIO_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 

@@ -1,7 +1,6 @@
-import type { Severity } from '../contracts/common.schema.js';
-import type { Scenario, Verdict } from '../contracts/scenario.schema.js';
+import type { Scenario } from '../contracts/scenario.schema.js';
 import type { TriageAction } from '../contracts/triage.schema.js';
-import type { ScoringDeliveredEvent } from './score.js';
+import type { AlertJudgement, ScoringDeliveredEvent } from './scorer/score-types.js';
 
 /**
  * Settled judgement (docs/scoring.md, "Settled judgement"): an alert's verdict and severity count
@@ -56,15 +55,6 @@ export function checkpointAt(virtualMs: number, windowMs: number): number {
 }
 
 /** One alert's triage fields as the team had set them at some instant. */
-export interface AlertJudgement {
-  readonly verdict: Verdict | null;
-  readonly verdictReason: string | null;
-  readonly duplicateOf: string | null;
-  readonly verdictAtMs: number | null;
-  readonly severity: Severity | null;
-  readonly severityAtMs: number | null;
-}
-
 export const NO_JUDGEMENT: AlertJudgement = Object.freeze({
   verdict: null,
   verdictReason: null,

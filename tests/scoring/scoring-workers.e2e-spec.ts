@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -125,7 +127,7 @@ async function boot(dataDir: string, scoringWorkers: string): Promise<{ app: INe
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');
-  return { app, healthUrl: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/health` };
+  return { app, healthUrl: `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}/api/health` };
 }
 
 /** Runs `work` while a 5 ms ticker on the server's own event loop records the longest gap, and /api/health is asked meanwhile. */

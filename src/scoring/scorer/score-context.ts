@@ -1,9 +1,9 @@
 import type { TimeRef } from '../../contracts/scenario.schema.js';
 import type { TeamState } from '../../contracts/triage.schema.js';
 import type { AnswerKey, KeyAlert } from '../answer-key.js';
-import { judgementsAt, receivedAt, settleInstant, triageWindowMs, type AlertJudgement } from '../settlement.js';
+import { judgementsAt, receivedAt, settleInstant, triageWindowMs } from '../settlement.js';
 import { at, span } from './score-helpers.js';
-import type { Context, DeliveredInfo, ScoreInput, ScoringAction } from './score-types.js';
+import type { AlertJudgement, Context, DeliveredInfo, ScoreInput, ScoringAction } from './score-types.js';
 
 /** What every component reads: the delivered alerts with their key and settle instant, who judged what, time references. */
 

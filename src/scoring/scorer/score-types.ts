@@ -1,8 +1,8 @@
-import type { Scenario } from '../../contracts/scenario.schema.js';
+import type { Severity } from '../../contracts/common.schema.js';
+import type { Scenario, Verdict } from '../../contracts/scenario.schema.js';
 import type { Evidence, LineItemStatus, ManualAdjustment, ScoreComponentId } from '../../contracts/scoring.schema.js';
 import type { TeamState, TriageAction } from '../../contracts/triage.schema.js';
 import type { AnswerKey, KeyAlert } from '../answer-key.js';
-import type { AlertJudgement } from '../settlement.js';
 
 /** The scorer's inputs, and the shapes its components pass to the assembly. */
 
@@ -155,4 +155,14 @@ export interface MetricsAcc {
   hints: number;
   containCount: number;
   containSum: number;
+}
+
+/** What a team had decided about one alert at an instant (see settlement.ts). */
+export interface AlertJudgement {
+  readonly verdict: Verdict | null;
+  readonly verdictReason: string | null;
+  readonly duplicateOf: string | null;
+  readonly verdictAtMs: number | null;
+  readonly severity: Severity | null;
+  readonly severityAtMs: number | null;
 }

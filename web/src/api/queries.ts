@@ -5,8 +5,15 @@ import type { ExerciseList, ExerciseResults, Trends, Weaknesses } from '@contrac
 import type { ScenarioBriefing, ScenarioSummary } from '@contracts/scenario-api.schema.js';
 import type { AfterActionReview, ScoreboardView } from '@contracts/scoring.schema.js';
 import type { RecordedAction, ReportDeadlines, TeamProgress, TeamState } from '@contracts/triage.schema.js';
-import type { ScenarioDetailDto } from '../instructor/scenario-detail-page.js';
+import type { Scenario } from '@contracts/scenario.schema.js';
 import { api, session } from './api-client.js';
+
+/** A scenario version as the instructor reads it: the file as written and the parsed scenario. */
+export interface ScenarioDetailDto extends ScenarioSummary {
+  format: 'yaml' | 'json';
+  source: string;
+  scenario: Scenario;
+}
 
 /**
  * The console's one query cache. No retries (an error shows its stable code at once, as the API

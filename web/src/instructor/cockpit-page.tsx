@@ -43,7 +43,7 @@ import type { ExerciseLive } from '../realtime/realtime-hub.js';
 import { STATUS_COLOR } from '../pages/lobby-page.js';
 import { describeAction } from '../trainee/activity-panel.js';
 import { SEVERITIES, toAlert } from '../trainee/console-model.js';
-import type { ScenarioDetailDto } from './scenario-detail-page.js';
+import type { ScenarioDetailDto } from '../api/queries.js';
 import { Scoreboard } from './scoreboard.js';
 import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
 

@@ -24,7 +24,6 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import type { Text as BiText } from '@contracts/common.schema.js';
 import { formatDuration } from '@contracts/common.schema.js';
 import type { ScenarioSummary } from '@contracts/scenario-api.schema.js';
-import type { Scenario } from '@contracts/scenario.schema.js';
 import { api } from '../api/api-client.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { queries, queryKeys } from '../api/queries.js';
@@ -32,12 +31,6 @@ import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { SolverPanel } from './solver-panel.js';
 import { formatClock, formatDateTime, pick } from '../lib/format.js';
-
-export interface ScenarioDetailDto extends ScenarioSummary {
-  format: 'yaml' | 'json';
-  source: string;
-  scenario: Scenario;
-}
 
 function timeRef(ref: unknown): string {
   if (typeof ref === 'number') return formatClock(ref * 1000);
