@@ -11,7 +11,7 @@ import { renameActionAlertIds, teamStateWithRefs } from '../../src/exercises/ale
 import { deriveTeamState, recordedInput, triageScenarioView } from '../../src/team-state/team-state.reducer';
 import { actOverRest, TriageClient, uploadBundled } from './triage-support';
 
-/** Lets the per-user rate limit (20/s, burst 40) refill after a test that sent many actions fast. */
+/** Lets the per-user rate limit (40 actions in any 2 s) clear after a test that sent many actions fast. */
 const refill = () => new Promise((resolve) => setTimeout(resolve, 2100));
 
 const REPORT = { whatHappened: 'Webshell thumb_cache.phtml trên web-01', detectedAt: 'T+13m', affectedSystems: ['web-01'], securityLevel: 3 };
@@ -348,7 +348,7 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
       );
       expect(ack.error).toBeUndefined();
       ids.add(ack.data!.actionId);
-      // Within the per-user rate limit (20/s, bursts of 40) however fast the machine is.
+      // Exactly the per-user rate limit's 40 actions in any 2 s, however fast the machine is.
       await new Promise((resolve) => setTimeout(resolve, 30));
     }
     await expectEventually(() => expect(a2.teamActions.filter((m) => ids.has(m.action.actionId))).toHaveLength(40));
