@@ -115,6 +115,23 @@ export const RESPONSE_ACTIONS = [
 export const ResponseActionSchema = z.enum(RESPONSE_ACTIONS);
 export type ResponseAction = z.infer<typeof ResponseActionSchema>;
 
+/** Response actions whose target is an asset id (the triage rules and the console's target picker agree on it). */
+export const HOST_TARGET_ACTIONS: ReadonlySet<ResponseAction> = new Set<ResponseAction>([
+  'isolate-host',
+  'maintenance-page',
+  'remove-webshell',
+  'remove-malware',
+  'patch',
+  'restore-backup',
+  'reset-credentials',
+  'heightened-monitoring',
+  'reassessment',
+  'preserve-evidence',
+  'review-shared-code',
+  'rate-limit',
+  'disable-account',
+]);
+
 export const REPORT_KINDS = ['notification', 'emergency', 'initial', 'situation-update', 'response-plan', 'guidance-request', 'closing'] as const;
 export const ReportKindSchema = z.enum(REPORT_KINDS).meta({
   description:

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { ErrorCode, ErrorDetail } from '../contracts/error-codes.js';
-import { INCIDENT_PHASES, type ResponseAction, type Scenario } from '../contracts/scenario.schema.js';
+import { HOST_TARGET_ACTIONS, INCIDENT_PHASES, type ResponseAction, type Scenario } from '../contracts/scenario.schema.js';
 import type { AlertState, IncidentState, RecordedAction, ReportRecord, TeamState, TriageAction } from '../contracts/triage.schema.js';
 
 /**
@@ -89,22 +89,6 @@ export function emptyTeamState(exerciseId: string, teamId: string): TeamState {
   return { exerciseId, teamId, lastActionSeq: 0, alerts: {}, incidents: {}, responses: [], reports: [], hints: [], detectedAtMs: null };
 }
 
-/** Response actions whose target is an asset id. */
-const HOST_ACTIONS: ReadonlySet<ResponseAction> = new Set<ResponseAction>([
-  'isolate-host',
-  'maintenance-page',
-  'remove-webshell',
-  'remove-malware',
-  'patch',
-  'restore-backup',
-  'reset-credentials',
-  'heightened-monitoring',
-  'reassessment',
-  'preserve-evidence',
-  'review-shared-code',
-  'rate-limit',
-  'disable-account',
-]);
 /** Host actions that may instead name an account (a Windows or LDAP account is not an asset). */
 const ACCOUNT_ACTIONS: ReadonlySet<ResponseAction> = new Set<ResponseAction>(['reset-credentials', 'disable-account']);
 
@@ -555,7 +539,7 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
 export function responseTarget(action: ResponseAction, raw: string, scenario: TriageScenarioView): string {
   const target = raw.trim();
   const bad = (message: string): never => reject('VALIDATION_FAILED', `Invalid target for ${action}: ${message}`, [{ path: 'target', message }]);
-  if (HOST_ACTIONS.has(action)) {
+  if (HOST_TARGET_ACTIONS.has(action)) {
     const asset = scenario.assets.get(target.toLowerCase());
     if (asset !== undefined) return asset;
     if (ACCOUNT_ACTIONS.has(action) && ACCOUNT_RE.test(target)) return target;

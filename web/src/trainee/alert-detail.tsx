@@ -23,7 +23,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Severity } from '@contracts/common.schema.js';
-import { RESPONSE_ACTIONS, VERDICTS, type ResponseAction, type Verdict } from '@contracts/scenario.schema.js';
+import { HOST_TARGET_ACTIONS, RESPONSE_ACTIONS, VERDICTS, type ResponseAction, type Verdict } from '@contracts/scenario.schema.js';
 import { formatClock, pick } from '../lib/format.js';
 import { SEVERITY_COLOR } from './alert-queue.js';
 import { useConsole } from './console-context.js';
@@ -36,24 +36,8 @@ export interface VerdictRequest {
   nonce: number;
 }
 
-const HOST_ACTIONS = new Set<ResponseAction>([
-  'isolate-host',
-  'maintenance-page',
-  'remove-webshell',
-  'remove-malware',
-  'patch',
-  'restore-backup',
-  'reset-credentials',
-  'heightened-monitoring',
-  'reassessment',
-  'preserve-evidence',
-  'review-shared-code',
-  'rate-limit',
-  'disable-account',
-]);
-
 export function responseTargets(action: ResponseAction, row: AlertRow | null, assets: ReadonlyArray<{ id: string }>, partyIds: string[]): string[] {
-  if (HOST_ACTIONS.has(action)) {
+  if (HOST_TARGET_ACTIONS.has(action)) {
     const accounts =
       action === 'disable-account' || action === 'reset-credentials'
         ? (row?.alert.observables ?? []).filter((o) => o.type === 'account').map((o) => o.value)
