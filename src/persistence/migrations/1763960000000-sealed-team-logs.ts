@@ -1,10 +1,8 @@
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
 
 /**
- * A finished exercise's per-team logs in one compact document each (see
- * `src/scoring/sealed-team-log.ts`): a derived copy of the journal and event rows, written when
- * the final scores are, valid only while the journal and the team's events end where they ended
- * at sealing. The rows stay the record; a stale or unreadable copy is ignored.
+ * A finished exercise's per-team logs in one compact document each: a derived copy of the journal
+ * and event rows, written with the final scores. Retired; DropSealedTeamLogs1765000000500 drops it.
  */
 export class SealedTeamLogs1763960000000 implements MigrationInterface {
   name = 'SealedTeamLogs1763960000000';

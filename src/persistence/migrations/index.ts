@@ -13,6 +13,7 @@ import { JournalActionUnique1765000000000 } from './1765000000000-journal-action
 import { ScenarioOwnership1765000000100 } from './1765000000100-scenario-ownership.js';
 import { ExerciseOvertime1765000000200 } from './1765000000200-exercise-overtime.js';
 import { AccountSecurity1765000000400 } from './1765000000400-account-security.js';
+import { DropSealedTeamLogs1765000000500 } from './1765000000500-drop-sealed-team-logs.js';
 
 /** Migrations in order (by their timestamp); each capability appends its own, one per line. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ScenarioOwnership1765000000100,
   ExerciseOvertime1765000000200,
   AccountSecurity1765000000400,
+  DropSealedTeamLogs1765000000500,
 ];
