@@ -40,6 +40,22 @@ const MAX_LOGIN_DELAY_SECONDS = 300;
 /** A lockout refusal is audited once per account and minute: a flood must not flood the append-only audit log. */
 const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
 const MAX_AUDITED_ACCOUNTS = 10_000;
+/**
+ * A verified access token's user, roles and session are reused for this long: at drill load the
+ * lookup was a tenth of the server's time per request. Every revocation (logout, password, roles,
+ * disabling) drops the entries at once; this bounds only changes that revoke nothing (a new unit).
+ */
+const VERIFIED_TOKEN_TTL_MS = 5_000;
+const MAX_VERIFIED_TOKENS = 20_000;
+
+/** What verifying one access token found: the claims that matter, and the user and session rows behind them. */
+interface VerifiedToken {
+  readonly exp: number;
+  readonly ver: number;
+  readonly user: UserEntity;
+  readonly roles: AuthenticatedUser['roles'];
+  readonly session: AuthSessionEntity;
+}
 
 /** Routes a user with an administrator-set password may still use (change it, read themselves, log out). */
 export type VerifyOptions = VerifyAccessTokenOptions;
@@ -55,8 +71,9 @@ function hashRefreshToken(token: string): string {
 
 /**
  * Logins, sessions and tokens. Access tokens are short-lived HS256 JWTs carrying the user id, the
- * session id and the user's token version; every verification re-reads the user and session, so
- * logout, password change, role change and disabling take effect on the next request.
+ * session id and the user's token version; a verification reads the user and session (reused for a
+ * few seconds, dropped by every revocation), so logout, password change, role change and disabling
+ * take effect on the next request.
  * Refresh tokens are opaque, stored hashed, single-use (rotated on every refresh); presenting a
  * used one again ends its whole session (theft detection).
  */
@@ -66,6 +83,10 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
   private dummyHash: Promise<string> | undefined;
   private readonly throttlePolicy: LoginThrottlePolicy;
   private readonly refusalsAudited = new LRUCache<string, true>({ max: MAX_AUDITED_ACCOUNTS, ttl: REFUSAL_AUDIT_INTERVAL_MS });
+  /** Keyed by the token itself: the same string always carries the same claims, so only its expiry needs checking again. */
+  private readonly verifiedTokens = new LRUCache<string, VerifiedToken>({ max: MAX_VERIFIED_TOKENS, ttl: VERIFIED_TOKEN_TTL_MS });
+  /** Counts revocations, so that a lookup that raced one is not cached with the rows it read before it. */
+  private revocationsSeen = 0;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -82,6 +103,14 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     @Inject(AuditService) private readonly audit: AuditService,
   ) {
     this.throttlePolicy = { maxPerHour: config.LOGIN_MAX_FAILURES_PER_HOUR, freeFailures: FREE_LOGIN_FAILURES, maxDelaySeconds: MAX_LOGIN_DELAY_SECONDS };
+    this.revocations.subscribe((revocation) => {
+      this.revocationsSeen += 1;
+      // Collected first: deleting from an LRU cache while iterating it is not safe.
+      const ended = [...this.verifiedTokens.entries()].filter(
+        ([, verified]) => verified.user.id === revocation.userId && (revocation.sessionId === undefined || verified.session.id === revocation.sessionId),
+      );
+      for (const [token] of ended) this.verifiedTokens.delete(token);
+    });
   }
 
   /** Old refresh tokens and ended sessions are useless; drop them so the tables stay small. */
@@ -237,6 +266,23 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
    * AUTH_TOKEN_REVOKED. The HTTP guard uses it; a socket gateway should call it on the handshake token.
    */
   async verifyAccessToken(token: string, options: VerifyOptions = {}): Promise<AuthenticatedUser> {
+    const verified = this.verifiedTokens.get(token) ?? (await this.verifyAndLookUp(token));
+    if (verified.exp + LEEWAY_SECONDS <= Math.floor(this.clock.now() / 1000)) {
+      this.verifiedTokens.delete(token);
+      throw new AppError('AUTH_TOKEN_EXPIRED', 'Access token expired; refresh it');
+    }
+    const { user, roles, session } = verified;
+    this.assertSessionLive(session, user);
+    if (verified.ver !== user.tokenVersion) throw new AppError('AUTH_TOKEN_REVOKED', 'Access token revoked; refresh it or log in again');
+    if (this.sessionEndMs(session) <= this.clock.now()) throw new AppError('AUTH_TOKEN_EXPIRED', 'The session reached its maximum lifetime; log in again');
+    if (user.mustChangePassword && !options.allowPendingPasswordChange) {
+      throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Choose your own password first (POST /api/auth/password)');
+    }
+    return { id: user.id, username: user.username, roles, orgId: user.orgId, unitId: user.unitId, sessionId: session.id };
+  }
+
+  /** The signature and claims checked, then the user, roles and session read; cached only when the token is live. */
+  private async verifyAndLookUp(token: string): Promise<VerifiedToken> {
     let claims: Record<string, unknown>;
     try {
       claims = await verifyJwtHs256(token, this.signingKey, {
@@ -250,22 +296,28 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
       if (error instanceof JwtError) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
       throw error;
     }
-    const { sub, sid, ver, use } = claims;
-    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof ver !== 'number' || use !== 'access' || sub.length > 36 || sid.length > 36) {
+    const { sub, sid, ver, use, exp } = claims;
+    if (
+      typeof sub !== 'string' ||
+      typeof sid !== 'string' ||
+      typeof ver !== 'number' ||
+      typeof exp !== 'number' ||
+      use !== 'access' ||
+      sub.length > 36 ||
+      sid.length > 36
+    ) {
       throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
     }
+    const revocationsBefore = this.revocationsSeen;
     const found = await this.identity.findWithRoles(sub);
     if (!found) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
     const session = await this.sessions.findOne({ where: { id: sid } });
     if (!session || session.userId !== sub) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
-    this.assertSessionLive(session, found.user);
-    if (ver !== found.user.tokenVersion) throw new AppError('AUTH_TOKEN_REVOKED', 'Access token revoked; refresh it or log in again');
-    if (this.sessionEndMs(session) <= this.clock.now()) throw new AppError('AUTH_TOKEN_EXPIRED', 'The session reached its maximum lifetime; log in again');
-    const { user } = found;
-    if (user.mustChangePassword && !options.allowPendingPasswordChange) {
-      throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Choose your own password first (POST /api/auth/password)');
-    }
-    return { id: user.id, username: user.username, roles: found.roles, orgId: user.orgId, unitId: user.unitId, sessionId: session.id };
+    const verified: VerifiedToken = { exp, ver, user: found.user, roles: found.roles, session };
+    // A revoked or ended session is refused by the caller and never cached.
+    const live = !found.user.disabled && session.revokedAt === null && session.epoch === found.user.sessionEpoch && ver === found.user.tokenVersion;
+    if (live && this.revocationsSeen === revocationsBefore) this.verifiedTokens.set(token, verified);
+    return verified;
   }
 
   /**

@@ -17,6 +17,13 @@ import {
   teamRoom,
 } from './realtime-sockets.js';
 
+/**
+ * The cockpit gets every team's actions in one message per this interval instead of one per action:
+ * at a national drill's 1,000 actions/s that is 5 messages a second per instructor instead of 1,000,
+ * which a browser tab (and the server writing them) can keep up with.
+ */
+const INSTRUCTOR_ACTIONS_INTERVAL_MS = 200;
+
 /** A socket catching up on a team's stream: live events (and actions) are buffered until its replay is sent. */
 export interface CatchUp {
   readonly socket: ExerciseSocket;
@@ -42,6 +49,8 @@ export class ExercisePublisher implements OnModuleDestroy {
    * already: it is not sent again.
    */
   private readonly actionsReplayedTo = new Map<string, Map<string, number>>();
+  /** Per exercise: committed actions waiting for the next message to the instructors, and its timer. */
+  private readonly forInstructors = new Map<string, { readonly messages: ActionMessage[]; readonly timer: NodeJS.Timeout }>();
 
   constructor(
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
@@ -56,6 +65,8 @@ export class ExercisePublisher implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    for (const { timer } of this.forInstructors.values()) clearTimeout(timer);
+    this.forInstructors.clear();
   }
 
   /** Buffers what the team's stream publishes for a socket until endCatchUp(). */
@@ -125,6 +136,8 @@ export class ExercisePublisher implements OnModuleDestroy {
         return;
       }
       case 'clock': {
+        // Actions committed before the clock changed reach the cockpit before it (and before the end).
+        this.flushInstructorActions(message.exerciseId);
         this.broadcast(exerciseRoom(message.exerciseId), 'exercise:clock', () => ({ exerciseId: message.exerciseId, clock: message.clock }));
         const ended = endedMessage(message.exerciseId, message.clock.status, message.clock);
         if (ended) this.broadcastEnded(ended);
@@ -146,28 +159,94 @@ export class ExercisePublisher implements OnModuleDestroy {
     }
   }
 
-  /** Sends committed actions to the team's room as they are published: teammates and the cockpit. */
+  /**
+   * Sends committed actions to the team's trainees as they are published, and queues them for the
+   * exercise's instructors (see INSTRUCTOR_ACTIONS_INTERVAL_MS), who sit in every team's room.
+   */
   private sendTeamActions(exerciseId: string, teamId: string, messages: readonly ActionMessage[]): void {
-    // The team room holds the team's trainees and the exercise's instructors (see ExerciseJoins).
     this.withNamer(exerciseId, (namer) => {
       const room = teamRoom(teamId);
+      const instructors = this.server!.adapter.rooms.get(instructorRoom(exerciseId));
       const replayedTo = this.actionsReplayedTo.get(teamId);
-      if (replayedTo === undefined) {
-        this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer));
-        return;
-      }
       // Sockets that replayed the team's actions on joining get only the actions they have not had.
-      const lastSeq = messages[messages.length - 1]!.action.seq;
-      const apart = new Set(replayedTo.keys());
-      for (const [socketId, sentSeq] of replayedTo) {
-        // Later messages hold later actions only: past this one, the socket is like any other.
-        if (sentSeq < lastSeq) replayedTo.delete(socketId);
-        const rest = messages.filter((m) => m.action.seq > sentSeq);
-        if (rest.length > 0) this.broadcastTo([socketId], 'team:actions', () => teamActionsPayload(rest, namer));
+      const apart = new Set<string>();
+      if (replayedTo !== undefined) {
+        const lastSeq = messages[messages.length - 1]!.action.seq;
+        for (const [socketId, sentSeq] of replayedTo) {
+          if (instructors?.has(socketId)) continue; // the instructors' message applies the same rule
+          apart.add(socketId);
+          // Later messages hold later actions only: past this one, the socket is like any other.
+          if (sentSeq < lastSeq) replayedTo.delete(socketId);
+          const rest = messages.filter((m) => m.action.seq > sentSeq);
+          if (rest.length > 0) this.broadcastTo([socketId], 'team:actions', () => teamActionsPayload(rest, namer));
+        }
+        if (replayedTo.size === 0) this.actionsReplayedTo.delete(teamId);
       }
-      if (replayedTo.size === 0) this.actionsReplayedTo.delete(teamId);
-      this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer), apart);
+      if (instructors !== undefined && instructors.size > 0) {
+        this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer), new Set([...apart, ...instructors]));
+        this.queueForInstructors(exerciseId, messages);
+      } else {
+        this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer), apart.size > 0 ? apart : undefined);
+      }
     });
+  }
+
+  private queueForInstructors(exerciseId: string, messages: readonly ActionMessage[]): void {
+    const queued = this.forInstructors.get(exerciseId);
+    if (queued) {
+      queued.messages.push(...messages);
+      return;
+    }
+    const timer = setTimeout(() => this.flushInstructorActions(exerciseId), INSTRUCTOR_ACTIONS_INTERVAL_MS);
+    timer.unref();
+    this.forInstructors.set(exerciseId, { messages: [...messages], timer });
+  }
+
+  /**
+   * One `team:actions` message of every team's queued actions to the exercise's instructors. An
+   * instructor still joining a team, or who replayed its actions, gets only the team's actions it
+   * has not had (the same rule as for trainees).
+   */
+  private flushInstructorActions(exerciseId: string): void {
+    const queued = this.forInstructors.get(exerciseId);
+    if (!queued) return;
+    this.forInstructors.delete(exerciseId);
+    clearTimeout(queued.timer);
+    const server = this.server!;
+    const instructors = server.adapter.rooms.get(instructorRoom(exerciseId));
+    if (instructors === undefined || instructors.size === 0) return;
+    const { messages } = queued;
+    const lastSeqOf = new Map<string, number>();
+    for (const m of messages) lastSeqOf.set(m.teamId, Math.max(lastSeqOf.get(m.teamId) ?? 0, m.action.seq));
+    const namer = this.alertRefs.cached(exerciseId);
+    if (!namer) {
+      // Evicted since the actions were sent to the teams: name them asynchronously, as sendTeamActions does.
+      this.withNamer(exerciseId, () => {
+        const later = this.forInstructors.get(exerciseId);
+        if (later) later.messages.unshift(...messages);
+        else this.queueForInstructors(exerciseId, messages);
+      });
+      return;
+    }
+    const apart = new Set<string>();
+    for (const socketId of instructors) {
+      const socket = server.sockets.get(socketId);
+      if (!socket) continue;
+      const partial = [...lastSeqOf.keys()].some((teamId) => !socket.rooms.has(teamRoom(teamId)) || this.actionsReplayedTo.get(teamId)?.has(socketId));
+      if (!partial) continue;
+      apart.add(socketId);
+      const rest = messages.filter(
+        (m) => socket.rooms.has(teamRoom(m.teamId)) && m.action.seq > (this.actionsReplayedTo.get(m.teamId)?.get(socketId) ?? Number.NEGATIVE_INFINITY),
+      );
+      if (rest.length > 0) this.broadcastTo([socketId], 'team:actions', () => teamActionsPayload(rest, namer));
+    }
+    for (const [teamId, lastSeq] of lastSeqOf) {
+      const replayedTo = this.actionsReplayedTo.get(teamId);
+      if (replayedTo === undefined) continue;
+      for (const [socketId, sentSeq] of replayedTo) if (instructors.has(socketId) && sentSeq < lastSeq) replayedTo.delete(socketId);
+      if (replayedTo.size === 0) this.actionsReplayedTo.delete(teamId);
+    }
+    this.broadcast(instructorRoom(exerciseId), 'team:actions', () => teamActionsPayload(messages, namer), apart.size > 0 ? apart : undefined);
   }
 
   /**

@@ -177,4 +177,59 @@ describe('reconnects lose nothing', () => {
     expect(first.teams[0]).toEqual({ teamId: teamA, replayedFromSeq: 0, replayedToSeq: events.length });
     expect(second.teams[0]).toEqual({ teamId: teamA, replayedFromSeq: 0, replayedToSeq: 0 });
   });
+
+  it("sends the cockpit every team's actions together, a few messages a second, while teammates get each one", async () => {
+    const [teamA, teamB] = exercise.teams.map((team) => team.id);
+    const cockpit: ClientSocket = io(`${t.baseUrl}/exercises`, { transports: ['websocket'], auth: { token: instructor }, reconnection: false, forceNew: true });
+    const teammate: ClientSocket = io(`${t.baseUrl}/exercises`, {
+      transports: ['websocket'],
+      auth: { token: tokens.trainee1! },
+      reconnection: false,
+      forceNew: true,
+    });
+    sockets.push(cockpit, teammate);
+    const cockpitMessages: Array<Array<{ teamId: string; seq: number }>> = [];
+    const teammateMessages: number[][] = [];
+    cockpit.on('team:actions', (messages) => cockpitMessages.push(messages.map((m) => ({ teamId: m.teamId, seq: m.action.seq }))));
+    teammate.on('team:actions', (messages) => teammateMessages.push(messages.map((m) => m.action.seq)));
+    for (const socket of [cockpit, teammate]) {
+      if (!socket.connected) await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      await new Promise<void>((resolve, reject) =>
+        socket.emit('exercise:join', { exerciseId: exercise.id, lastSeq: 0 }, (result) =>
+          'data' in result ? resolve() : reject(new Error(result.error.code)),
+        ),
+      );
+    }
+    const teamBEvents = await api<{ events: Array<{ eventId: string }> }>(t.baseUrl, tokens.trainee3!, 'GET', `/exercises/${exercise.id}/events`);
+    const actAs = async (token: string, alertId: string, text: string) => {
+      const response = await api<{ seq: number; applied: boolean }>(t.baseUrl, token, 'POST', `/exercises/${exercise.id}/actions`, {
+        actionId: randomUUID(),
+        exerciseId: exercise.id,
+        type: 'alert.note',
+        alertId,
+        text,
+      });
+      expect({ status: response.status, body: response.body }).toMatchObject({ status: 200, body: { applied: true } });
+      return response.body.seq;
+    };
+    const seqs = await Promise.all([
+      ...range(6).map((i) => actAs(tokens.trainee2!, alertRef, `đội A ${i}`)),
+      ...range(6).map((i) => actAs(tokens.trainee3!, teamBEvents.body.events[0]!.eventId, `đội B ${i}`)),
+    ]);
+    const expected = [...seqs.slice(0, 6).map((seq) => `${teamA}:${seq}`), ...seqs.slice(6).map((seq) => `${teamB}:${seq}`)].sort();
+    await expectEventually(() =>
+      expect(
+        cockpitMessages
+          .flat()
+          .map((m) => `${m.teamId}:${m.seq}`)
+          .sort(),
+      ).toEqual(expected),
+    );
+    // Twelve actions of two teams reach the cockpit in fewer messages, at least one of them holding both teams.
+    expect(cockpitMessages.length).toBeLessThan(12);
+    expect(cockpitMessages.some((message) => new Set(message.map((m) => m.teamId)).size === 2)).toBe(true);
+    // A teammate gets its own team's actions, each as it commits.
+    await expectEventually(() => expect(teammateMessages.flat().sort((a, b) => a - b)).toEqual(seqs.slice(0, 6).sort((a, b) => a - b)));
+    expect(teammateMessages.length).toBe(6);
+  });
 });
