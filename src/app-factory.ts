@@ -55,6 +55,8 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     cors: config.CORS_ORIGIN ? { origin: config.CORS_ORIGIN.split(',').map((o) => o.trim()), credentials: true } : false,
   });
   app.disable('x-powered-by');
+  // API answers are no-store, so an ETag (a hash of every body) could never save a transfer; the console's files keep theirs.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(
     helmet({

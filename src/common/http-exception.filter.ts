@@ -1,7 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ErrorBody, ErrorCode } from '../contracts/error-codes.js';
 import { AppError, httpStatusFor } from './app-error.js';
+import type { RequestWithUser } from './authenticated-user.js';
+import { logText } from './log-text.js';
 import { RateLimitedError } from './rate-limited.error.js';
 
 interface BodyParserError {
@@ -65,6 +67,9 @@ function messageFor(code: ErrorCode): string {
   }
 }
 
+/** Refused access decisions, logged as such (ASVS 7.2.2); an expired token or a missing one is routine and is not. */
+const ACCESS_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['FORBIDDEN', 'AUTH_TOKEN_INVALID', 'AUTH_TOKEN_REVOKED']);
+
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpExceptionFilter.name);
@@ -74,6 +79,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = toErrorBody(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (ACCESS_REFUSALS.has(body.error.code)) {
+      const request = host.switchToHttp().getRequest<Request & RequestWithUser>();
+      const who = request.user ? `user ${request.user.id} (${logText(request.user.username)})` : 'an unauthenticated client';
+      this.logger.warn(
+        `Access refused (${body.error.code}) to ${who} from ${logText(request.ip ?? 'unknown')}: ${request.method} ${logText(request.originalUrl)}`,
+      );
+    }
     if (response.headersSent) return;
     if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(status).json(body);

@@ -3,6 +3,7 @@ import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSock
 import type { z } from 'zod';
 import { AuthService } from '../auth/auth.service.js';
 import { AppError } from '../common/app-error.js';
+import { logText } from '../common/log-text.js';
 import type { ErrorCode } from '../contracts/error-codes.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName, EXERCISE_NAMESPACE, type JoinExercise, type LeaveExercise } from '../contracts/realtime.schema.js';
 import { SessionRevocations, type SessionRevocation } from '../identity/session-revocations.js';
@@ -154,6 +155,8 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
       reply({ data: await run });
     } catch (error) {
       if (!(error instanceof AppError)) this.logger.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      else if (error.code === 'FORBIDDEN')
+        this.logger.warn(`Access refused (FORBIDDEN) to user ${socket.data.user.id} (${logText(socket.data.user.username)}): ${name}`);
       reply(errorAck(error));
     }
   }
