@@ -39,6 +39,19 @@ describe('every file the validator accepts plays', () => {
   });
 });
 
+describe('response targets (docs/scenario-authoring.md, "How targets are matched")', () => {
+  const withTarget = (action: string, target: string) =>
+    minimal.replace('    action: isolate-host\n    target: web-01\n    from: { event: a-webshell }', `    action: ${action}\n    target: "${target}"\n    from: { event: a-webshell }`);
+
+  it('accepts an asset id, a domain and an account in any case, and refuses targets outside ASCII that no trainee could type', () => {
+    expect(parseScenario(withTarget('isolate-host', 'WEB-01')).ok).toBe(true);
+    expect(parseScenario(withTarget('block-domain', 'Evil.Example.COM')).ok).toBe(true);
+    expect(parseScenario(withTarget('block-domain', 'xn--cng-qla.example.vn')).ok).toBe(true);
+    expect(problems(parseScenario(withTarget('block-domain', 'cổng.example.vn')))).toEqual([expect.stringContaining('responses.0.target [SCENARIO_INVALID_TARGET]')]);
+    expect(problems(parseScenario(withTarget('disable-account', 'nguyễn.văn.a')))).toEqual([expect.stringContaining('responses.0.target [SCENARIO_UNKNOWN_REFERENCE]')]);
+  });
+});
+
 describe('bytes: the same checks for bytes and for text that was decoded lossily', () => {
   // "Công" as Windows-1258 writes it: ô is the single byte 0xF4.
   const cut = minimal.indexOf('Minimal test scenario');
