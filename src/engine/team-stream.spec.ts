@@ -314,7 +314,7 @@ describe('TeamStream other conditions', () => {
 });
 
 describe('an alert with both "at" and "after"', () => {
-  // Documented in docs/scenario-authoring.md (Times): released by the trigger, never before `at`.
+  // Documented in docs/scenario-authoring.md (Alerts: when they arrive): released by the trigger, never before `at`.
   const overrides = (at: string) => ({
     timeline: [fixtureAlert('anchor', { at: 0 }), fixtureAlert('retry', { at, after: { trigger: 't-five', delay: 0 } })],
     triggers: [fixtureTrigger('t-five', { time: '5m' })],

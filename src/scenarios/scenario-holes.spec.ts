@@ -39,7 +39,7 @@ describe('every file the validator accepts plays', () => {
   });
 });
 
-describe('response targets (docs/scenario-authoring.md, "How targets are matched")', () => {
+describe('response targets (docs/scenario-authoring.md, "How response targets are matched")', () => {
   const withTarget = (action: string, target: string) =>
     minimal.replace('    action: isolate-host\n    target: web-01\n    from: { event: a-webshell }', `    action: ${action}\n    target: "${target}"\n    from: { event: a-webshell }`);
 
