@@ -78,6 +78,11 @@ describe('bytes: the same checks for bytes and for text that was decoded lossily
     expect(result.scenario.title.vi).toBe('Kịch bản kiểm thử tối thiểu'.normalize('NFC'));
   });
 
+  it('drops a leading byte-order mark, from bytes and from text', () => {
+    expect(parseScenario(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(minimal)])).ok).toBe(true);
+    expect(parseScenario(`\uFEFF${minimal}`).ok).toBe(true);
+  });
+
   it('says the file is empty for empty and blank input', () => {
     expect(problems(parseScenario(''))).toEqual(['1:1  [SCENARIO_SYNTAX] the file is empty']);
     expect(problems(parseScenario(new Uint8Array()))).toEqual(['1:1  [SCENARIO_SYNTAX] the file is empty']);
