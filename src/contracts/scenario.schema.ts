@@ -200,7 +200,7 @@ export const TimeRefSchema = z
     DurationSchema,
     z
       .object({
-        event: IdSchema.meta({ description: 'A timeline alert, noise or inject-library id: the time is when it was delivered to the team.' }),
+        event: IdSchema.meta({ description: 'A timeline alert id: the time is when that alert was delivered to the team.' }),
         plus: DurationSchema.optional().meta({ description: 'Added to the delivery time (default 0).' }),
       })
       .strict(),
@@ -392,7 +392,7 @@ export const ConditionSchema: z.ZodType<Condition, unknown> = z
             .meta({ description: 'True once the team has filed a report of this kind.' }),
         })
         .strict(),
-      z.object({ delivered: IdSchema.meta({ description: 'True once this alert or inject has been delivered to the team.' }) }).strict(),
+      z.object({ delivered: IdSchema.meta({ description: 'True once this timeline alert has been delivered to the team.' }) }).strict(),
       z.object({ time: TimeRefSchema.meta({ description: 'True from this time on.' }) }).strict(),
       z.object({ all: z.array(ConditionSchema).min(1).max(50).meta({ description: 'True when every condition is.' }) }).strict(),
       z.object({ any: z.array(ConditionSchema).min(1).max(50).meta({ description: 'True when at least one condition is.' }) }).strict(),
@@ -411,7 +411,7 @@ export const TriggerSchema = z
     description: TextSchema.meta({ description: "The author's note on the consequence (instructors see it, trainees do not)." }),
     when: ConditionSchema,
     /** Events to cancel when the trigger fires (e.g. the defacement when the portal is on a maintenance page). */
-    cancel: z.array(IdSchema).max(1_000).default([]).meta({ description: 'Alerts (timeline or noise ids) to cancel if not delivered yet.' }),
+    cancel: z.array(IdSchema).max(1_000).default([]).meta({ description: 'Timeline alert ids to cancel if not delivered yet.' }),
     /** Cancel every pending event of these kill-chain phases (e.g. spread stops once the host is isolated). */
     cancelPhases: z.array(IdSchema).max(50).default([]).meta({ description: 'Cancel every undelivered alert of these phases.' }),
     /** Only on these assets (with cancelPhases). */

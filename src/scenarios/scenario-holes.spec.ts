@@ -52,6 +52,25 @@ describe('response targets (docs/scenario-authoring.md, "How response targets ar
   });
 });
 
+describe('alert references name timeline alerts (docs/scenario-authoring.md, Field reference)', () => {
+  const when = (condition: string, extra = '') =>
+    minimal.replace('when: { notTaken: { action: isolate-host, target: web-01, by: 25m } }', `when: ${condition}${extra}`);
+
+  it('refuses a generated noise id or an inject-library id in a condition, a TimeRef or cancel', () => {
+    const cases = [
+      [when('{ delivered: inj-press }'), 'triggers.0.when.delivered'],
+      [when('{ delivered: scan-1 }'), 'triggers.0.when.delivered'],
+      [when('{ time: { event: scan-2, plus: 1m } }'), 'triggers.0.when.time.event'],
+      [when('{ notTaken: { action: isolate-host, target: web-01, by: 25m } }', '\n    cancel: [scan-3]'), 'triggers.0.cancel.0'],
+    ] as const;
+    for (const [text, path] of cases) {
+      expect(text).not.toBe(minimal);
+      expect(problems(parseScenario(text))).toEqual([expect.stringContaining(`${path} [SCENARIO_UNKNOWN_REFERENCE]`)]);
+    }
+    expect(parseScenario(when('{ delivered: a-exploit }')).ok).toBe(true);
+  });
+});
+
 describe('bytes: the same checks for bytes and for text that was decoded lossily', () => {
   // "Công" as Windows-1258 writes it: ô is the single byte 0xF4.
   const cut = minimal.indexOf('Minimal test scenario');
