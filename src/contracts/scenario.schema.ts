@@ -514,8 +514,8 @@ export const ScoringSchema = z
       .object({
         detection: z.number().int().min(0).max(1000).meta({ description: 'Points for verdicts and severities of the alerts.' }),
         response: z.number().int().min(0).max(1000).meta({ description: 'Points for expected responses (less harmful actions).' }),
-        coordination: z.number().int().min(0).max(1000).meta({ description: 'Points for routing and reports.' }),
-        incident: z.number().int().min(0).max(1000).meta({ description: 'Points for incidents: grouping, severity, legal class, phases.' }),
+        coordination: z.number().int().min(0).max(1000).meta({ description: 'Points for routing, reports and the legal class of incidents.' }),
+        incident: z.number().int().min(0).max(1000).meta({ description: 'Points for incidents: grouping of alerts, severity, phases walked, closing.' }),
       })
       .strict()
       .meta({ description: 'Points per component; must add up to 1000.' }),
@@ -658,7 +658,10 @@ export const ScenarioSchema = z
         asset: IdSchema.meta({ description: 'The asset id of the target system.' }),
         name: TextSchema.meta({ description: 'Name of the target system (trainees see it).' }),
         securityLevel: z.number().int().min(1).max(5).meta({ description: 'Cấp độ 1–5 of the target system.' }),
-        nationalCritical: z.boolean().default(false).meta({ description: 'On the national-critical list (for the legal class of an incident).' }),
+        nationalCritical: z
+          .boolean()
+          .default(false)
+          .meta({ description: 'On the national-critical list: context for the legal class; scoring uses `legalClass` of `incidents`.' }),
       })
       .strict()
       .meta({ description: 'The target system of the drill.' }),
