@@ -10,8 +10,8 @@ export type Id = z.infer<typeof IdSchema>;
 /** Every user-facing text is bilingual; Vietnamese is the primary language of the product. */
 export const TextSchema = z
   .object({
-    vi: z.string().min(1).max(20_000),
-    en: z.string().min(1).max(20_000),
+    vi: z.string().min(1).max(20_000).meta({ description: 'Vietnamese text (the primary language), UTF-8, stored NFC-normalised.' }),
+    en: z.string().min(1).max(20_000).meta({ description: 'English text.' }),
   })
   .strict()
   .meta({ description: 'Bilingual text: Vietnamese (vi) and English (en).' });
@@ -88,4 +88,7 @@ export const EraSchema = z.enum(ERAS).meta({
 export type Era = z.infer<typeof EraSchema>;
 
 /** ATT&CK technique id such as T1190 or T1505.003. */
-export const AttackTechniqueSchema = z.string().regex(/^T\d{4}(?:\.\d{3})?$/, 'must be an ATT&CK technique id such as T1190 or T1505.003');
+export const AttackTechniqueSchema = z
+  .string()
+  .regex(/^T\d{4}(?:\.\d{3})?$/, 'must be an ATT&CK technique id such as T1190 or T1505.003')
+  .meta({ description: 'MITRE ATT&CK technique id such as T1190 or T1505.003.' });

@@ -38,7 +38,10 @@ export const PARTY_KINDS = [
   'vendor', // software vendor / hosting provider
   'other',
 ] as const;
-export const PartyKindSchema = z.enum(PARTY_KINDS);
+export const PartyKindSchema = z.enum(PARTY_KINDS).meta({
+  description:
+    'operator (Đơn vị vận hành HTTT), owner (Chủ quản HTTT), provincial-csirt (Đội ứng cứu sự cố ATTT mạng tỉnh), specialised-unit (Đơn vị chuyên trách về ATTT), soc (Lớp 2), assessor (Lớp 3), national-monitoring (Lớp 4), national-coordinator (VNCERT/CC), vendor, other.',
+});
 
 export const SENSORS = [
   'waf',
@@ -82,7 +85,7 @@ export const OBSERVABLE_TYPES = [
   'user-agent',
   'registry-key',
 ] as const;
-export const ObservableTypeSchema = z.enum(OBSERVABLE_TYPES);
+export const ObservableTypeSchema = z.enum(OBSERVABLE_TYPES).meta({ description: 'What kind of indicator the value is.' });
 
 export const VERDICTS = ['true-positive', 'false-positive', 'benign', 'duplicate'] as const;
 export const VerdictSchema = z.enum(VERDICTS).meta({
@@ -91,7 +94,9 @@ export const VerdictSchema = z.enum(VERDICTS).meta({
 export type Verdict = z.infer<typeof VerdictSchema>;
 
 /** Answer-key verdicts: "duplicate" is a trainee shortcut, the key says what the alert really is. */
-export const KeyVerdictSchema = z.enum(['true-positive', 'false-positive', 'benign']);
+export const KeyVerdictSchema = z
+  .enum(['true-positive', 'false-positive', 'benign'])
+  .meta({ description: 'What the alert really is: true-positive (Cảnh báo đúng), false-positive (Cảnh báo nhầm) or benign (hợp lệ).' });
 
 /** The response vocabulary (Vietnamese UI wording lives in the web console's dictionary). */
 export const RESPONSE_ACTIONS = [
@@ -112,7 +117,9 @@ export const RESPONSE_ACTIONS = [
   'rate-limit', // giới hạn truy cập / chống DDoS upstream
   'disable-account', // vô hiệu hoá tài khoản
 ] as const;
-export const ResponseActionSchema = z.enum(RESPONSE_ACTIONS);
+export const ResponseActionSchema = z
+  .enum(RESPONSE_ACTIONS)
+  .meta({ description: 'A response action of the fixed vocabulary (e.g. isolate-host: cô lập máy chủ).' });
 export type ResponseAction = z.infer<typeof ResponseActionSchema>;
 
 /** Response actions whose target is an asset id (the triage rules and the console's target picker agree on it). */
@@ -149,7 +156,7 @@ export const REPORT_CONTENT_FIELDS = [
   'iocs',
   'support-request',
 ] as const;
-export const ReportContentFieldSchema = z.enum(REPORT_CONTENT_FIELDS);
+export const ReportContentFieldSchema = z.enum(REPORT_CONTENT_FIELDS).meta({ description: 'A part of the report form the team must fill in.' });
 
 export const INCIDENT_PHASES = ['detection-analysis', 'containment', 'eradication', 'recovery', 'closed'] as const;
 export const IncidentPhaseSchema = z.enum(INCIDENT_PHASES).meta({
@@ -167,54 +174,75 @@ export const LegalClassSchema = z.enum(['ordinary', 'serious']).meta({
 export const ObservableSchema = z
   .object({
     type: ObservableTypeSchema,
-    value: z.string().min(1).max(2_000),
-    role: z.enum(['attacker', 'victim', 'infrastructure', 'artifact']).optional(),
+    value: z.string().min(1).max(2_000).meta({ description: 'The indicator as the sensor shows it (an IP, a domain, a hash, ...).' }),
+    role: z
+      .enum(['attacker', 'victim', 'infrastructure', 'artifact'])
+      .optional()
+      .meta({ description: "The author's note of what the indicator is; never shown to trainees." }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'An indicator (IOC) shown with the alert.' });
 
 /** ECS-like field map (`source.ip`, `url.original`, `process.command_line`, ...). Flat keys, scalar values. */
-export const EcsFieldsSchema = z.record(
-  z
-    .string()
-    .regex(/^[a-z@][a-z0-9_.@]*$/, 'ECS field names are lowercase dotted paths such as source.ip')
-    .refine((key) => key !== 'constructor' && key !== 'prototype', 'reserved name'),
-  z.union([z.string().max(10_000), z.number(), z.boolean()]),
-);
+export const EcsFieldsSchema = z
+  .record(
+    z
+      .string()
+      .regex(/^[a-z@][a-z0-9_.@]*$/, 'ECS field names are lowercase dotted paths such as source.ip')
+      .refine((key) => key !== 'constructor' && key !== 'prototype', 'reserved name'),
+    z.union([z.string().max(10_000), z.number(), z.boolean()]),
+  )
+  .meta({ description: 'ECS-like fields shown with the alert: flat lowercase dotted keys (source.ip, url.original), text, number or boolean values.' });
 
 /** A point in virtual time: an offset, or relative to when another event was (or will be) delivered. */
 export const TimeRefSchema = z
-  .union([DurationSchema, z.object({ event: IdSchema, plus: DurationSchema.optional() }).strict()])
+  .union([
+    DurationSchema,
+    z
+      .object({
+        event: IdSchema.meta({ description: 'A timeline alert id: the time is when that alert was delivered to the team.' }),
+        plus: DurationSchema.optional().meta({ description: 'Added to the delivery time (default 0).' }),
+      })
+      .strict(),
+  ])
   .meta({ description: 'An offset from the start ("40m"), or { event: id, plus: "10m" }: relative to an event\'s delivery.' });
 export type TimeRef = z.output<typeof TimeRefSchema>;
 
 export const AlertAnswerSchema = z
   .object({
     verdict: KeyVerdictSchema,
-    severity: SeveritySchema,
+    severity: SeveritySchema.meta({ description: 'The severity the team should set.' }),
     /** Party ids that must handle or be told about this alert; empty for noise. */
-    routing: z.array(IdSchema).max(20).default([]),
-    incident: IdSchema.nullable().default(null),
+    routing: z.array(IdSchema).max(20).default([]).meta({ description: 'Party ids that must handle or be told about this alert; empty for noise.' }),
+    incident: IdSchema.nullable()
+      .default(null)
+      .meta({ description: 'The incident (from `incidents`) this alert belongs to; required for a true positive, null for noise.' }),
     /** A repeat of an earlier alert: closing it as a duplicate of that one is also right. */
-    duplicateOf: IdSchema.optional(),
-    rationale: TextSchema.optional(),
+    duplicateOf: IdSchema.optional().meta({ description: 'An earlier alert this one repeats: closing it as a duplicate of that one is also right.' }),
+    rationale: TextSchema.optional().meta({ description: 'Why this is the answer; shown in the after-action review.' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'The answer key for the alert (never shown to trainees during the drill).' });
 export type AlertAnswer = z.output<typeof AlertAnswerSchema>;
 
 const AlertBodyShape = {
-  layer: LayerSchema,
+  layer: LayerSchema.meta({ description: 'The layer the alert comes from: 1 on-site, 2 SOC, 3 assessor, 4 national monitoring.' }),
   sensor: SensorSchema,
   severity: SeveritySchema.meta({ description: 'Severity as the sensor reports it (the key may disagree).' }),
-  title: TextSchema,
-  description: TextSchema,
-  technique: AttackTechniqueSchema.optional(),
-  phase: IdSchema.optional().meta({ description: 'Kill-chain phase id from `phases`.' }),
-  asset: IdSchema.optional(),
-  observables: z.array(ObservableSchema).max(100).default([]),
+  title: TextSchema.meta({ description: 'The alert title trainees see in the queue.' }),
+  description: TextSchema.meta({ description: 'The alert text trainees see.' }),
+  technique: AttackTechniqueSchema.optional().meta({ description: 'ATT&CK technique the alert shows (trainees see it).' }),
+  phase: IdSchema.optional().meta({ description: 'Kill-chain phase id from `phases` (not shown to trainees; triggers can cancel by phase).' }),
+  asset: IdSchema.optional().meta({ description: 'The asset id the alert is about.' }),
+  observables: z.array(ObservableSchema).max(100).default([]).meta({ description: 'Indicators shown with the alert.' }),
   raw: z.string().max(20_000).optional().meta({ description: 'Raw log excerpt as the sensor emitted it.' }),
   fields: EcsFieldsSchema.optional(),
   rule: z
-    .object({ name: z.string().min(1).max(500), id: z.string().max(200).optional(), author: z.string().max(500).optional() })
+    .object({
+      name: z.string().min(1).max(500).meta({ description: 'Rule title.' }),
+      id: z.string().max(200).optional().meta({ description: 'Rule id (e.g. the Sigma rule UUID).' }),
+      author: z.string().max(500).optional().meta({ description: 'Rule author, shown to trainees.' }),
+    })
     .strict()
     .optional()
     .meta({ description: 'Detection rule that matched (for Sigma rules the author must be shown: DRL-1.1).' }),
@@ -223,13 +251,19 @@ const AlertBodyShape = {
 
 export const AlertEventSchema = z
   .object({
-    id: IdSchema,
-    kind: z.literal('alert').default('alert'),
-    at: DurationSchema.optional(),
+    id: IdSchema.meta({ description: 'Alert id, unique among alerts, noise ids and injects; never shown to trainees.' }),
+    kind: z.literal('alert').default('alert').meta({ description: 'Always "alert" (may be left out).' }),
+    at: DurationSchema.optional().meta({
+      description: 'Offset from the start. With `after` too: the earliest it may arrive (max(at, trigger + delay)).',
+    }),
     after: z
-      .object({ trigger: IdSchema, delay: DurationSchema.default(0) })
+      .object({
+        trigger: IdSchema.meta({ description: 'The trigger (from `triggers`) that releases this alert.' }),
+        delay: DurationSchema.default(0).meta({ description: 'Time after the trigger fires (default 0).' }),
+      })
       .strict()
-      .optional(),
+      .optional()
+      .meta({ description: 'Released when a trigger fires, plus `delay`; never delivered if the trigger never fires.' }),
     ...AlertBodyShape,
   })
   .strict();
@@ -239,30 +273,44 @@ export type AlertEvent = z.output<typeof AlertEventSchema>;
 export const AlertTemplateSchema = z.object({ ...AlertBodyShape }).strict();
 export type AlertTemplate = z.output<typeof AlertTemplateSchema>;
 
-export const NoiseVariableSchema = z.union([
-  z
-    .object({
-      pick: z
-        .array(z.union([z.string(), z.number()]))
-        .min(1)
-        .max(10_000),
-    })
-    .strict(),
-  z.object({ ipv4In: z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}\/(?:[8-9]|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as 203.0.113.0/24') }).strict(),
-  z.object({ int: z.tuple([z.number().int(), z.number().int()]) }).strict(),
-  z.object({ hex: z.number().int().min(1).max(128) }).strict(),
-]);
+export const NoiseVariableSchema = z
+  .union([
+    z
+      .object({
+        pick: z
+          .array(z.union([z.string(), z.number()]))
+          .min(1)
+          .max(10_000)
+          .meta({ description: 'One of these values, picked at random (seeded).' }),
+      })
+      .strict(),
+    z
+      .object({
+        ipv4In: z
+          .string()
+          .regex(/^\d{1,3}(?:\.\d{1,3}){3}\/(?:[8-9]|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as 203.0.113.0/24')
+          .meta({ description: 'A random address in this IPv4 CIDR (prefix /8 to /32).' }),
+      })
+      .strict(),
+    z.object({ int: z.tuple([z.number().int(), z.number().int()]).meta({ description: '[min, max]: a random whole number, both ends included.' }) }).strict(),
+    z.object({ hex: z.number().int().min(1).max(128).meta({ description: 'A random hexadecimal string of this many characters.' }) }).strict(),
+  ])
+  .meta({ description: 'A noise variable: pick, ipv4In, int or hex.' });
 
 export const NoiseGeneratorSchema = z
   .object({
-    id: IdSchema,
-    description: TextSchema.optional(),
-    count: z.number().int().min(1).max(1_000_000),
+    id: IdSchema.meta({ description: 'Generator id; the generated alerts are <id>-1, <id>-2, ... (never shown to trainees).' }),
+    description: TextSchema.optional().meta({ description: "The author's note on what this noise stands for." }),
+    count: z.number().int().min(1).max(1_000_000).meta({ description: 'How many alerts to generate.' }),
     between: z.tuple([DurationSchema, DurationSchema]).meta({ description: 'Virtual-time range the generated alerts fall in.' }),
-    vars: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'variable names start with a letter'), NoiseVariableSchema).default({}),
+    vars: z
+      .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'variable names start with a letter'), NoiseVariableSchema)
+      .default({})
+      .meta({ description: 'Variables for {{name}} placeholders, drawn anew for every generated alert.' }),
     template: AlertTemplateSchema.meta({ description: 'Texts, raw and fields may use {{var}} placeholders.' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'A generator of seeded benign or false-positive alerts.' });
 export type NoiseGenerator = z.output<typeof NoiseGeneratorSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +320,12 @@ export type NoiseGenerator = z.output<typeof NoiseGeneratorSchema>;
 export const ActionMatchSchema = z
   .object({
     action: ResponseActionSchema,
-    target: z.string().min(1).max(500).optional().meta({ description: 'Asset id, IP or domain; omitted = any target.' }),
+    target: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .meta({ description: 'Asset id, account, IP or CIDR, domain or party id, compared case-insensitively; omitted = any target.' }),
   })
   .strict();
 export type ActionMatch = z.infer<typeof ActionMatchSchema>;
@@ -292,15 +345,57 @@ export type Condition =
 export const ConditionSchema: z.ZodType<Condition, unknown> = z
   .lazy(() =>
     z.union([
-      z.object({ taken: ActionMatchSchema.extend({ by: TimeRefSchema.optional() }).strict() }).strict(),
-      z.object({ notTaken: ActionMatchSchema.extend({ by: TimeRefSchema }).strict() }).strict(),
-      z.object({ verdict: z.object({ alert: IdSchema, is: VerdictSchema }).strict() }).strict(),
-      z.object({ routed: z.object({ to: IdSchema, alert: IdSchema.optional() }).strict() }).strict(),
-      z.object({ reported: z.object({ kind: ReportKindSchema, by: TimeRefSchema.optional() }).strict() }).strict(),
-      z.object({ delivered: IdSchema }).strict(),
-      z.object({ time: TimeRefSchema }).strict(),
-      z.object({ all: z.array(ConditionSchema).min(1).max(50) }).strict(),
-      z.object({ any: z.array(ConditionSchema).min(1).max(50) }).strict(),
+      z
+        .object({
+          taken: ActionMatchSchema.extend({ by: TimeRefSchema.optional().meta({ description: 'Taken at or before this time; omitted = ever.' }) })
+            .strict()
+            .meta({ description: 'True once the team has taken this response action (on this target).' }),
+        })
+        .strict(),
+      z
+        .object({
+          notTaken: ActionMatchSchema.extend({ by: TimeRefSchema.meta({ description: 'Checked at this time: an action at or after it is too late.' }) })
+            .strict()
+            .meta({ description: 'True at `by` if the team had not taken the action (on this target) before it.' }),
+        })
+        .strict(),
+      z
+        .object({
+          verdict: z
+            .object({
+              alert: IdSchema.meta({ description: 'Alert id.' }),
+              is: VerdictSchema.meta({ description: "The team's current verdict on that alert." }),
+            })
+            .strict()
+            .meta({ description: "True while the team's current verdict on the alert is `is`." }),
+        })
+        .strict(),
+      z
+        .object({
+          routed: z
+            .object({
+              to: IdSchema.meta({ description: 'Party id.' }),
+              alert: IdSchema.optional().meta({ description: 'Only a routing of this alert counts; omitted = any routing to the party.' }),
+            })
+            .strict()
+            .meta({ description: 'True once the team has routed something (this alert) to the party.' }),
+        })
+        .strict(),
+      z
+        .object({
+          reported: z
+            .object({
+              kind: ReportKindSchema,
+              by: TimeRefSchema.optional().meta({ description: 'Filed at or before this time; omitted = ever.' }),
+            })
+            .strict()
+            .meta({ description: 'True once the team has filed a report of this kind.' }),
+        })
+        .strict(),
+      z.object({ delivered: IdSchema.meta({ description: 'True once this timeline alert has been delivered to the team.' }) }).strict(),
+      z.object({ time: TimeRefSchema.meta({ description: 'True from this time on.' }) }).strict(),
+      z.object({ all: z.array(ConditionSchema).min(1).max(50).meta({ description: 'True when every condition is.' }) }).strict(),
+      z.object({ any: z.array(ConditionSchema).min(1).max(50).meta({ description: 'True when at least one condition is.' }) }).strict(),
       z.object({ not: ConditionSchema }).strict(),
     ]),
   )
@@ -312,17 +407,18 @@ export const ConditionSchema: z.ZodType<Condition, unknown> = z
 
 export const TriggerSchema = z
   .object({
-    id: IdSchema,
-    description: TextSchema,
+    id: IdSchema.meta({ description: 'Trigger id, named by `after.trigger` of the alerts it releases.' }),
+    description: TextSchema.meta({ description: "The author's note on the consequence (instructors see it, trainees do not)." }),
     when: ConditionSchema,
     /** Events to cancel when the trigger fires (e.g. the defacement when the portal is on a maintenance page). */
-    cancel: z.array(IdSchema).max(1_000).default([]),
+    cancel: z.array(IdSchema).max(1_000).default([]).meta({ description: 'Timeline alert ids to cancel if not delivered yet.' }),
     /** Cancel every pending event of these kill-chain phases (e.g. spread stops once the host is isolated). */
-    cancelPhases: z.array(IdSchema).max(50).default([]),
+    cancelPhases: z.array(IdSchema).max(50).default([]).meta({ description: 'Cancel every undelivered alert of these phases.' }),
     /** Only on these assets (with cancelPhases). */
-    cancelAssets: z.array(IdSchema).max(50).optional(),
+    cancelAssets: z.array(IdSchema).max(50).optional().meta({ description: 'With cancelPhases: only the alerts about these assets.' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'A consequence: fires once per team, the first time `when` holds; cancels and releases alerts.' });
 export type Trigger = z.output<typeof TriggerSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -331,77 +427,95 @@ export type Trigger = z.output<typeof TriggerSchema>;
 
 export const IncidentKeySchema = z
   .object({
-    id: IdSchema,
-    title: TextSchema,
-    severity: SeveritySchema,
+    id: IdSchema.meta({ description: 'Incident id, named by `answer.incident`, responses and reports.' }),
+    title: TextSchema.meta({ description: 'What the incident is (answer key).' }),
+    severity: SeveritySchema.meta({ description: 'The severity the team should give the incident.' }),
     legalClass: LegalClassSchema,
-    assets: z.array(IdSchema).min(1).max(100),
+    assets: z.array(IdSchema).min(1).max(100).meta({ description: 'Asset ids the incident affects.' }),
     /** Phases the team is expected to walk through, in order. */
-    phases: z.array(IncidentPhaseSchema).default([...INCIDENT_PHASES]),
-    rationale: TextSchema.optional(),
+    phases: z
+      .array(IncidentPhaseSchema)
+      .default([...INCIDENT_PHASES])
+      .meta({ description: 'Response phases the team is expected to walk through, in order (default: all five).' }),
+    rationale: TextSchema.optional().meta({ description: 'Why, for the after-action review.' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'An expected incident (answer key).' });
 
 export const ExpectedResponseSchema = z
   .object({
-    id: IdSchema,
+    id: IdSchema.meta({ description: 'Expected-response id.' }),
     action: ResponseActionSchema,
-    target: z.string().min(1).max(500).optional(),
-    incident: IdSchema.optional(),
+    target: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .meta({ description: 'What the trainee must name: asset id, account, IP or CIDR, domain or party id (case-insensitive). Omitted: any target.' }),
+    incident: IdSchema.optional().meta({ description: 'The incident this response belongs to.' }),
     /** The window opens when this happens (default: scenario start). */
-    from: TimeRefSchema.optional(),
-    deadline: TimeRefSchema,
-    points: z.number().int().min(0).max(1_000),
-    required: z.boolean().default(true),
-    description: TextSchema,
+    from: TimeRefSchema.optional().meta({ description: 'The window opens at this time (default: the start).' }),
+    deadline: TimeRefSchema.meta({ description: 'The window closes at this time: an offset from the start or { event, plus }, not a span after `from`.' }),
+    points: z.number().int().min(0).max(1_000).meta({ description: 'Points (before scaling to the response weight).' }),
+    required: z.boolean().default(true).meta({ description: 'false: not taking it costs nothing (default true).' }),
+    description: TextSchema.meta({ description: 'What the response is, for instructors and the after-action review.' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'An expected response action with its window (answer key).' });
 export type ExpectedResponse = z.output<typeof ExpectedResponseSchema>;
 
 export const HarmfulActionSchema = z
   .object({
-    id: IdSchema,
+    id: IdSchema.meta({ description: 'Harmful-action id.' }),
     action: ResponseActionSchema,
-    target: z.string().min(1).max(500).optional(),
-    penalty: z.number().int().min(0).max(1_000),
-    reason: TextSchema,
+    target: z.string().min(1).max(500).optional().meta({ description: 'The target that makes the action harmful (case-insensitive); omitted: any target.' }),
+    penalty: z.number().int().min(0).max(1_000).meta({ description: 'Points taken off the response component.' }),
+    reason: TextSchema.meta({ description: 'Why it is harmful, for the after-action review.' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'An action that does harm, with its penalty (answer key).' });
 
 export const ReportObligationSchema = z
   .object({
-    id: IdSchema,
+    id: IdSchema.meta({ description: 'Obligation id.' }),
     kind: ReportKindSchema,
-    incident: IdSchema.optional(),
-    recipients: z.array(IdSchema).min(1).max(20),
+    incident: IdSchema.optional().meta({ description: 'The incident the report is about.' }),
+    recipients: z.array(IdSchema).min(1).max(20).meta({ description: 'Party ids the report must go to.' }),
     /** The deadline clock starts here: usually the delivery of the first alert that reveals the incident. */
-    from: TimeRefSchema,
-    deadline: DurationSchema.meta({ description: 'Virtual time allowed after `from`.' }),
-    requiredContent: z.array(ReportContentFieldSchema).default([]),
-    legalBasis: TextSchema,
-    points: z.number().int().min(0).max(1_000),
+    from: TimeRefSchema.meta({ description: 'The deadline clock starts here: usually { event: <first alert that reveals the incident> }.' }),
+    deadline: DurationSchema.meta({ description: 'Virtual time allowed after `from` (a span, not a point in time).' }),
+    requiredContent: z.array(ReportContentFieldSchema).default([]).meta({ description: 'Parts of the report form that must be filled in.' }),
+    legalBasis: TextSchema.meta({ description: 'The legal text behind the obligation, e.g. QĐ 05/2017/QĐ-TTg Điều 11.' }),
+    points: z.number().int().min(0).max(1_000).meta({ description: 'Points (before scaling to the coordination weight).' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'A reporting obligation (rule pack entry).' });
 export type ReportObligation = z.output<typeof ReportObligationSchema>;
 
 export const HintSchema = z
   .object({
-    id: IdSchema,
-    for: z.union([z.object({ alert: IdSchema }).strict(), z.object({ phase: IdSchema }).strict()]),
-    text: TextSchema,
-    penalty: z.number().int().min(0).max(1_000),
+    id: IdSchema.meta({ description: 'Hint id.' }),
+    for: z
+      .union([
+        z.object({ alert: IdSchema.meta({ description: 'An alert id.' }) }).strict(),
+        z.object({ phase: IdSchema.meta({ description: 'A phase id.' }) }).strict(),
+      ])
+      .meta({ description: 'What the hint helps with: { alert: id } or { phase: id }.' }),
+    text: TextSchema.meta({ description: 'The hint; a trainee reads it only after buying it.' }),
+    penalty: z.number().int().min(0).max(1_000).meta({ description: 'Points a bought hint costs.' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'A hint trainees may buy.' });
 
 export const ScoringSchema = z
   .object({
-    maxScore: z.literal(1000).default(1000),
+    maxScore: z.literal(1000).default(1000).meta({ description: 'Always 1000.' }),
     weights: z
       .object({
-        detection: z.number().int().min(0).max(1000),
-        response: z.number().int().min(0).max(1000),
-        coordination: z.number().int().min(0).max(1000),
-        incident: z.number().int().min(0).max(1000),
+        detection: z.number().int().min(0).max(1000).meta({ description: 'Points for verdicts and severities of the alerts.' }),
+        response: z.number().int().min(0).max(1000).meta({ description: 'Points for expected responses (less harmful actions).' }),
+        coordination: z.number().int().min(0).max(1000).meta({ description: 'Points for routing, reports and the legal class of incidents.' }),
+        incident: z.number().int().min(0).max(1000).meta({ description: 'Points for incidents: grouping of alerts, severity, phases walked, closing.' }),
       })
       .strict()
       .meta({ description: 'Points per component; must add up to 1000.' }),
@@ -412,7 +526,8 @@ export const ScoringSchema = z
           "Triage window (default 30m): an alert's verdict and severity count as the team left them this long after its delivery (or at the end); trainees' live figures move only every window (T+W, T+2W …).",
       }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'Score weights and the triage window.' });
 
 // ---------------------------------------------------------------------------------------------
 // Scenario
@@ -420,49 +535,56 @@ export const ScoringSchema = z
 
 export const AssetSchema = z
   .object({
-    id: IdSchema,
-    kind: z.enum(ASSET_KINDS),
-    name: TextSchema,
-    hostname: z.string().max(253).optional(),
-    addresses: z.array(z.string().max(100)).max(50).default([]),
-    role: TextSchema.optional(),
-    os: z.string().max(200).optional(),
-    securityLevel: z.number().int().min(1).max(5).optional(),
-    services: z.array(z.string().max(200)).max(50).default([]),
+    id: IdSchema.meta({ description: 'Asset id: trainees see it and type it as the target of host actions.' }),
+    kind: z.enum(ASSET_KINDS).meta({ description: 'What the asset is.' }),
+    name: TextSchema.meta({ description: 'Asset name.' }),
+    hostname: z.string().max(253).optional().meta({ description: 'Host name.' }),
+    addresses: z.array(z.string().max(100)).max(50).default([]).meta({ description: 'IP addresses.' }),
+    role: TextSchema.optional().meta({ description: 'What the asset does.' }),
+    os: z.string().max(200).optional().meta({ description: 'Operating system.' }),
+    securityLevel: z.number().int().min(1).max(5).optional().meta({ description: 'Cấp độ 1–5 of the system it belongs to.' }),
+    services: z.array(z.string().max(200)).max(50).default([]).meta({ description: 'Services it runs (e.g. "nginx 1.18", "https/443").' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'A host or service (trainees see the assets).' });
 export type Asset = z.output<typeof AssetSchema>;
 
 export const PartySchema = z
   .object({
-    id: IdSchema,
+    id: IdSchema.meta({ description: 'Party id: trainees see it and route, report and request coordination with it.' }),
     kind: PartyKindSchema,
-    layer: LayerSchema.nullable().default(null),
-    name: TextSchema,
+    layer: LayerSchema.nullable().default(null).meta({ description: 'The layer (1–4) the party belongs to, or null (owner, coordinator, vendor).' }),
+    name: TextSchema.meta({ description: 'Party name.' }),
     /** A different name in another era (e.g. NCSC → Trung tâm An ninh mạng quốc gia). */
-    eraNames: z.partialRecord(EraSchema, TextSchema).optional(),
-    description: TextSchema.optional(),
+    eraNames: z
+      .partialRecord(EraSchema, TextSchema)
+      .optional()
+      .meta({ description: 'The name in a given era, keyed "pre-2025" or "2025" (e.g. NCSC → Trung tâm An ninh mạng quốc gia).' }),
+    description: TextSchema.optional().meta({ description: 'Who the party is (trainees see it).' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'A party: one of the four layers, or a reporting recipient.' });
 export type Party = z.output<typeof PartySchema>;
 
 export const PhaseSchema = z
   .object({
-    id: IdSchema,
-    name: TextSchema,
-    techniques: z.array(AttackTechniqueSchema).max(50).default([]),
+    id: IdSchema.meta({ description: 'Phase id, named by alerts, hints and cancelPhases.' }),
+    name: TextSchema.meta({ description: 'Phase name, e.g. Khai thác lỗ hổng.' }),
+    techniques: z.array(AttackTechniqueSchema).max(50).default([]).meta({ description: 'ATT&CK techniques of the phase.' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'A kill-chain phase.' });
 
 export const SourceSchema = z
   .object({
-    title: z.string().min(1).max(500),
-    url: z.string().max(2_000).optional(),
-    licence: z.string().max(200).optional(),
-    author: z.string().max(500).optional(),
-    notes: z.string().max(5_000).optional(),
+    title: z.string().min(1).max(500).meta({ description: 'Title of the source.' }),
+    url: z.string().max(2_000).optional().meta({ description: 'Where to find it.' }),
+    licence: z.string().max(200).optional().meta({ description: 'Its licence (e.g. DRL-1.1 for Sigma rules).' }),
+    author: z.string().max(500).optional().meta({ description: 'Its author.' }),
+    notes: z.string().max(5_000).optional().meta({ description: 'What was taken from it.' }),
   })
-  .strict();
+  .strict()
+  .meta({ description: 'A source the scenario draws on (article, rule set), with its licence.' });
 
 /**
  * What the organisers (Ban tổ chức) tell the trainees before the drill: the only scenario text a
@@ -511,47 +633,55 @@ export type Briefing = z.output<typeof BriefingSchema>;
 
 export const ScenarioSchema = z
   .object({
-    $schema: z.string().optional(),
-    schemaVersion: z.literal(SCENARIO_SCHEMA_VERSION),
-    id: IdSchema,
-    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.0.0'),
-    title: TextSchema,
+    $schema: z.string().optional().meta({ description: 'Path or URL of this JSON Schema, for editors; ignored.' }),
+    schemaVersion: z.literal(SCENARIO_SCHEMA_VERSION).meta({ description: 'Version of the scenario format: 1.' }),
+    id: IdSchema.meta({ description: 'Scenario id (lowercase slug), unique in its library.' }),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.0.0')
+      .meta({ description: 'Semantic version, quoted or not: "1.0.0". A new upload must be higher.' }),
+    title: TextSchema.meta({ description: 'Scenario title (trainees see it).' }),
     description: TextSchema.meta({ description: "The instructor's notes on the scenario: storyline and decision points. Never shown to trainees." }),
     briefing: BriefingSchema.optional().meta({ description: 'What trainees read before and during the drill (validators warn when it is missing).' }),
-    difficulty: z.enum(['basic', 'intermediate', 'advanced', 'expert']),
-    duration: DurationSchema.meta({ description: 'Estimated virtual duration of the drill.' }),
-    tags: z.array(z.string().min(1).max(60)).max(50).default([]),
-    techniques: z.array(AttackTechniqueSchema).max(200).default([]),
+    difficulty: z.enum(['basic', 'intermediate', 'advanced', 'expert']).meta({ description: 'basic, intermediate, advanced or expert.' }),
+    duration: DurationSchema.meta({ description: 'Virtual duration: the exercise ends here (unless overtime is allowed); every time must fit in it.' }),
+    tags: z.array(z.string().min(1).max(60)).max(50).default([]).meta({ description: 'Free tags for the library.' }),
+    techniques: z.array(AttackTechniqueSchema).max(200).default([]).meta({ description: 'ATT&CK techniques the scenario covers.' }),
     era: EraSchema.default('2025').meta({ description: 'Default era; an exercise may choose another.' }),
     eras: z
       .array(EraSchema)
       .min(1)
-      .default([...ERAS]),
+      .default([...ERAS])
+      .meta({ description: 'Eras an exercise may choose (default both); must include `era`.' }),
     target: z
       .object({
-        asset: IdSchema,
-        name: TextSchema,
-        securityLevel: z.number().int().min(1).max(5),
-        nationalCritical: z.boolean().default(false),
+        asset: IdSchema.meta({ description: 'The asset id of the target system.' }),
+        name: TextSchema.meta({ description: 'Name of the target system (trainees see it).' }),
+        securityLevel: z.number().int().min(1).max(5).meta({ description: 'Cấp độ 1–5 of the target system.' }),
+        nationalCritical: z
+          .boolean()
+          .default(false)
+          .meta({ description: 'On the national-critical list: context for the legal class; scoring uses `legalClass` of `incidents`.' }),
       })
-      .strict(),
-    sources: z.array(SourceSchema).max(50).default([]),
-    assets: z.array(AssetSchema).min(1).max(10_000),
-    parties: z.array(PartySchema).min(1).max(100),
-    phases: z.array(PhaseSchema).min(1).max(50),
-    timeline: z.array(AlertEventSchema).min(1).max(1_000_000),
-    noise: z.array(NoiseGeneratorSchema).max(100).default([]),
+      .strict()
+      .meta({ description: 'The target system of the drill.' }),
+    sources: z.array(SourceSchema).max(50).default([]).meta({ description: 'Sources and licences; kept when the scenario is copied.' }),
+    assets: z.array(AssetSchema).min(1).max(10_000).meta({ description: 'Hosts and services.' }),
+    parties: z.array(PartySchema).min(1).max(100).meta({ description: 'The parties: the four layers and the reporting recipients.' }),
+    phases: z.array(PhaseSchema).min(1).max(50).meta({ description: 'The kill chain.' }),
+    timeline: z.array(AlertEventSchema).min(1).max(1_000_000).meta({ description: 'The scripted alerts, each `at` a time and/or `after` a trigger.' }),
+    noise: z.array(NoiseGeneratorSchema).max(100).default([]).meta({ description: 'Generators of seeded noise.' }),
     injects: z
       .array(z.object({ id: IdSchema, ...AlertBodyShape }).strict())
       .max(500)
       .default([])
       .meta({ description: "The instructor's inject library: alerts delivered on demand." }),
-    incidents: z.array(IncidentKeySchema).max(100).default([]),
-    responses: z.array(ExpectedResponseSchema).max(500).default([]),
-    harmful: z.array(HarmfulActionSchema).max(500).default([]),
-    reporting: z.array(ReportObligationSchema).max(100).default([]),
-    triggers: z.array(TriggerSchema).max(500).default([]),
-    hints: z.array(HintSchema).max(500).default([]),
+    incidents: z.array(IncidentKeySchema).max(100).default([]).meta({ description: 'Expected incidents (answer key).' }),
+    responses: z.array(ExpectedResponseSchema).max(500).default([]).meta({ description: 'Expected response actions (answer key).' }),
+    harmful: z.array(HarmfulActionSchema).max(500).default([]).meta({ description: 'Harmful actions and their penalties (answer key).' }),
+    reporting: z.array(ReportObligationSchema).max(100).default([]).meta({ description: 'Reporting obligations (answer key).' }),
+    triggers: z.array(TriggerSchema).max(500).default([]).meta({ description: 'Consequences of what the team does, and does not do.' }),
+    hints: z.array(HintSchema).max(500).default([]).meta({ description: 'Hints trainees may buy.' }),
     scoring: ScoringSchema,
   })
   .strict()

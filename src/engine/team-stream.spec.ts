@@ -314,7 +314,7 @@ describe('TeamStream other conditions', () => {
 });
 
 describe('an alert with both "at" and "after"', () => {
-  // Documented in docs/scenario-authoring.md (Times): released by the trigger, never before `at`.
+  // Documented in docs/scenario-authoring.md (Alerts: when they arrive): released by the trigger, never before `at`.
   const overrides = (at: string) => ({
     timeline: [fixtureAlert('anchor', { at: 0 }), fixtureAlert('retry', { at, after: { trigger: 't-five', delay: 0 } })],
     triggers: [fixtureTrigger('t-five', { time: '5m' })],
@@ -332,5 +332,52 @@ describe('an alert with both "at" and "after"', () => {
       ['anchor', 0],
       ['retry', 5 * MIN],
     ]);
+  });
+});
+
+describe('trigger semantics documented in docs/scenario-authoring.md', () => {
+  it('leaves an alert that was already delivered alone when a trigger cancels it, and cancels only what is pending', () => {
+    const stream = streamOf({
+      timeline: [fixtureAlert('seen', { at: '1m' }), fixtureAlert('pending', { at: '30m' })],
+      triggers: [fixtureTrigger('contained', { taken: { action: 'isolate-host', target: 'portal' } }, { cancel: ['seen', 'pending'] })],
+    });
+    expect(ids(stream.advanceTo(10 * MIN).events)).toEqual(['seen']);
+    const result = stream.applyAction(response(10 * MIN, 'isolate-host', 'portal'));
+    expect(result.fired.map((f) => [f.triggerId, f.cancelled])).toEqual([['contained', ['pending']]]);
+    expect(result.events).toEqual([]);
+    expect(stream.eventStatus('seen')).toBe('delivered');
+    expect(stream.delivered().map((e) => [e.seq, e.eventId])).toEqual([[1, 'seen']]);
+    expect(ids(stream.advanceTo(120 * MIN).events)).toEqual([]);
+  });
+
+  it('fires once per team even when its condition turns false and true again, releasing its alerts once', () => {
+    const stream = streamOf({
+      timeline: [fixtureAlert('recon', { at: '1m' }), fixtureAlert('escalation', { after: { trigger: 'confirmed', delay: '5m' } })],
+      triggers: [fixtureTrigger('confirmed', { verdict: { alert: 'recon', is: 'true-positive' } })],
+    });
+    stream.advanceTo(2 * MIN);
+    const verdict = (actionId: string, minute: number, value: 'true-positive' | 'benign'): EngineAction => ({
+      type: 'verdict',
+      actionId,
+      virtualMs: minute * MIN,
+      alertId: 'recon',
+      verdict: value,
+    });
+    expect(stream.applyAction(verdict('v1', 2, 'true-positive')).fired.map((f) => f.scheduled)).toEqual([[{ eventId: 'escalation', dueMs: 7 * MIN }]]);
+    expect(stream.applyAction(verdict('v2', 3, 'benign')).fired).toEqual([]);
+    expect(stream.applyAction(verdict('v3', 4, 'true-positive')).fired).toEqual([]);
+    expect(ids(stream.advanceTo(120 * MIN).events)).toEqual(['escalation']);
+    expect(stream.firedTriggers().map((f) => f.triggerId)).toEqual(['confirmed']);
+  });
+
+  it('never delivers an alert whose trigger never fires', () => {
+    const stream = streamOf({
+      timeline: [fixtureAlert('a1', { at: '1m' }), fixtureAlert('spread', { at: '10m', after: { trigger: 'not-isolated', delay: 0 } })],
+      triggers: [fixtureTrigger('not-isolated', { notTaken: { action: 'isolate-host', target: 'portal', by: '5m' } })],
+    });
+    stream.applyAction(response(4 * MIN, 'isolate-host', 'Portal'));
+    stream.advanceTo(120 * MIN);
+    expect(ids(stream.delivered())).toEqual(['a1']);
+    expect(stream.eventStatus('spread')).toBe('waiting');
   });
 });

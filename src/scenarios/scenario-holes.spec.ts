@@ -39,6 +39,38 @@ describe('every file the validator accepts plays', () => {
   });
 });
 
+describe('response targets (docs/scenario-authoring.md, "How response targets are matched")', () => {
+  const withTarget = (action: string, target: string) =>
+    minimal.replace('    action: isolate-host\n    target: web-01\n    from: { event: a-webshell }', `    action: ${action}\n    target: "${target}"\n    from: { event: a-webshell }`);
+
+  it('accepts an asset id, a domain and an account in any case, and refuses targets outside ASCII that no trainee could type', () => {
+    expect(parseScenario(withTarget('isolate-host', 'WEB-01')).ok).toBe(true);
+    expect(parseScenario(withTarget('block-domain', 'Evil.Example.COM')).ok).toBe(true);
+    expect(parseScenario(withTarget('block-domain', 'xn--cng-qla.example.vn')).ok).toBe(true);
+    expect(problems(parseScenario(withTarget('block-domain', 'cổng.example.vn')))).toEqual([expect.stringContaining('responses.0.target [SCENARIO_INVALID_TARGET]')]);
+    expect(problems(parseScenario(withTarget('disable-account', 'nguyễn.văn.a')))).toEqual([expect.stringContaining('responses.0.target [SCENARIO_UNKNOWN_REFERENCE]')]);
+  });
+});
+
+describe('alert references name timeline alerts (docs/scenario-authoring.md, Field reference)', () => {
+  const when = (condition: string, extra = '') =>
+    minimal.replace('when: { notTaken: { action: isolate-host, target: web-01, by: 25m } }', `when: ${condition}${extra}`);
+
+  it('refuses a generated noise id or an inject-library id in a condition, a TimeRef or cancel', () => {
+    const cases = [
+      [when('{ delivered: inj-press }'), 'triggers.0.when.delivered'],
+      [when('{ delivered: scan-1 }'), 'triggers.0.when.delivered'],
+      [when('{ time: { event: scan-2, plus: 1m } }'), 'triggers.0.when.time.event'],
+      [when('{ notTaken: { action: isolate-host, target: web-01, by: 25m } }', '\n    cancel: [scan-3]'), 'triggers.0.cancel.0'],
+    ] as const;
+    for (const [text, path] of cases) {
+      expect(text).not.toBe(minimal);
+      expect(problems(parseScenario(text))).toEqual([expect.stringContaining(`${path} [SCENARIO_UNKNOWN_REFERENCE]`)]);
+    }
+    expect(parseScenario(when('{ delivered: a-exploit }')).ok).toBe(true);
+  });
+});
+
 describe('bytes: the same checks for bytes and for text that was decoded lossily', () => {
   // "Công" as Windows-1258 writes it: ô is the single byte 0xF4.
   const cut = minimal.indexOf('Minimal test scenario');
@@ -63,6 +95,11 @@ describe('bytes: the same checks for bytes and for text that was decoded lossily
     if (!result.ok) throw new Error(problems(result).join('\n'));
     expect(result.text).toBe(result.text.normalize('NFC'));
     expect(result.scenario.title.vi).toBe('Kịch bản kiểm thử tối thiểu'.normalize('NFC'));
+  });
+
+  it('drops a leading byte-order mark, from bytes and from text', () => {
+    expect(parseScenario(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(minimal)])).ok).toBe(true);
+    expect(parseScenario(`\uFEFF${minimal}`).ok).toBe(true);
   });
 
   it('says the file is empty for empty and blank input', () => {

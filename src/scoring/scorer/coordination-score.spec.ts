@@ -1,6 +1,7 @@
 import type { TeamScore } from '../../contracts/scoring.schema.js';
-import { idealReport, idealTriage, MIN, type Step } from '../scoring-fixtures.js';
-import { ideal, item, replaceStep, score } from './scorer-spec-support.js';
+import { deliveredAll, idealReport, idealTriage, MIN, play, scoringScenario, type Step } from '../scoring-fixtures.js';
+import { computeScore } from './compute-score.js';
+import { ideal, item, replaceStep, scenario as baseScenario, score } from './scorer-spec-support.js';
 
 describe('coordination & reporting', () => {
   // 250 = routing 100 + reporting 112.5 + legal class 37.5.
@@ -59,5 +60,15 @@ describe('coordination & reporting', () => {
     const result = score(ideal({ triage }));
     expect(item(result, 'legal-class:inc-1')).toMatchObject({ code: 'LEGAL_CLASS_WRONG', points: 0, maxPoints: 37.5 });
     expect(result.components.coordination.score).toBe(212.5);
+  });
+
+  it('a report whose clock starts at an alert the team never got does not apply to it (docs/scenario-authoring.md, deadlines)', () => {
+    const spreadReport = { ...baseScenario.reporting[0]!, id: 'rep-spread', kind: 'situation-update' as const, from: { event: 'a-never' }, deadline: 600 };
+    const scenario = scoringScenario({ reporting: [baseScenario.reporting[0]!, spreadReport] });
+    const delivered = deliveredAll(scenario);
+    const { state, actions } = play(scenario, delivered, ideal());
+    const result = computeScore({ scenario, delivered, state, actions, teamId: 'team-a' });
+    expect(item(result, 'report:rep-spread')).toMatchObject({ status: 'not-applicable', code: 'REPORT_NEVER_DUE', maxPoints: 0 });
+    expect(item(result, 'report:rep-1').status).toBe('earned');
   });
 });
