@@ -7,6 +7,8 @@ WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
+# The project needs npm 11 (README); the Node 20 image ships npm 10.
+RUN npm install -g npm@11
 COPY package.json package-lock.json ./
 # --ignore-scripts: the package's `prepare` would build before the sources are copied; the one
 # native dependency is built explicitly instead.

@@ -88,6 +88,8 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
         registers: [registry],
       }),
     };
+    // Every outcome exists from the start, so rate() has a series before the first action.
+    for (const outcome of ['ok', 'refused', 'error'] as const satisfies readonly ActionOutcome[]) this.instruments.actions.inc({ outcome }, 0);
     this.unsubscribe = this.bus.subscribe((message) => this.onBusMessage(message));
   }
 
@@ -101,7 +103,8 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   actionHandled(startedAt: bigint, status: number): void {
     const instruments = this.instruments;
     if (instruments === null) return;
-    instruments.actions.inc({ outcome: status >= 500 ? 'error' : status >= 400 ? 'refused' : 'ok' });
+    const outcome: ActionOutcome = status >= 500 ? 'error' : status >= 400 ? 'refused' : 'ok';
+    instruments.actions.inc({ outcome });
     instruments.actionAck.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
   }
 

@@ -76,6 +76,7 @@ describe('Prometheus metrics', () => {
       }
       expect(sample(response.text, 'soc_drill_connected_sockets')).toBe(0);
       expect(sample(response.text, 'soc_drill_running_exercises')).toBe(0);
+      for (const outcome of ['ok', 'refused', 'error']) expect(sample(response.text, 'soc_drill_actions_total', `outcome="${outcome}"`)).toBe(0);
     });
 
     it('counts sockets, running exercises, actions with their ack time, and delivery lateness of a live drill', async () => {
