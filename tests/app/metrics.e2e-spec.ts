@@ -125,14 +125,14 @@ describe('Prometheus metrics', () => {
       expect(sample(text, 'soc_drill_action_ack_seconds_bucket', 'le="+Inf"')).toBe(2);
       const delivered = sample(text, 'soc_drill_alert_delivery_lateness_seconds_count') ?? 0;
       expect(delivered).toBeGreaterThanOrEqual(1);
-      // Delivered on time on an idle server: well under the largest bucket.
-      expect(sample(text, 'soc_drill_alert_delivery_lateness_seconds_bucket', 'le="5"')).toBe(delivered);
+      // In seconds, not milliseconds: even a busy test machine delivers within 10 s.
+      expect(sample(text, 'soc_drill_alert_delivery_lateness_seconds_bucket', 'le="10"')).toBe(delivered);
 
       expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/pause`)).status).toBe(200);
       expect(sample((await scrape(t.baseUrl)).text, 'soc_drill_running_exercises')).toBe(0);
       client.close();
       await expectEventually(async () => expect(sample((await scrape(t.baseUrl)).text, 'soc_drill_connected_sockets')).toBe(0));
-    });
+    }, 90_000);
   });
 
   it('without a token, answers any scraper', async () => {
