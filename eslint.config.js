@@ -61,6 +61,8 @@ const LAYERS = {
     'triage',
     'scoring',
   ],
+  // Observes the live modules from above (bus, runtime and gateway counts); nothing imports it.
+  metrics: [...BASE, 'openapi', 'exercises', 'realtime'],
   cli: [...BASE, 'engine', 'team-state', 'persistence', 'scenarios', 'scoring', 'sigma'],
 };
 const SRC_FOLDERS = Object.keys(LAYERS);

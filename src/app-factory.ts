@@ -1,4 +1,4 @@
-import { type INestApplication, type LogLevel, Logger } from '@nestjs/common';
+import { ConsoleLogger, type INestApplication, type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type RequestHandler } from 'express';
@@ -47,10 +47,16 @@ function codedParserErrors(parser: RequestHandler): RequestHandler {
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
+/** Nest's console logger at the configured level; LOG_FORMAT=json writes one JSON object per line for log collectors. */
+export function appLogger(config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FORMAT'>): ConsoleLogger {
+  const logLevels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1);
+  return new ConsoleLogger(config.LOG_FORMAT === 'json' ? { logLevels, json: true } : { logLevels });
+}
+
 /** Builds the whole application; main.ts and the e2e tests share it so tests run the real thing. */
 export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: options.logger === false ? false : LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    logger: options.logger === false ? false : appLogger(config),
     bodyParser: false,
     cors: config.CORS_ORIGIN ? { origin: config.CORS_ORIGIN.split(',').map((o) => o.trim()), credentials: true } : false,
   });

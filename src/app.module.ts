@@ -7,6 +7,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ExercisesModule } from './exercises/exercises.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         ResultsModule,
         RealtimeModule,
         HealthModule,
+        MetricsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { runCli } from './soc-drill.js';
+import { databaseUrlFromProcess } from '../config/process-env.js';
+import { runCommand } from './soc-drill.js';
 
 // The CLI is a terminal program: writing to stdout/stderr is its job.
-const code = runCli(process.argv.slice(2), {
+process.exitCode = await runCommand(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   cwd: process.cwd(),
+  databaseUrl: databaseUrlFromProcess,
 });
-process.exitCode = code;

@@ -5,6 +5,7 @@ import { DEFAULT_SCENARIO_MAX_BYTES, formatProblem, parseScenario, type Scenario
 import { scenarioJsonSchemaText } from '../scenarios/scenario-json-schema.js';
 import { SOLVERS, simulate, simulationSummary, type SolverName } from '../scoring/solver.js';
 import type { CliIo } from './cli-io.js';
+import { BACKUP_USAGE, runBackup, type BackupIo } from './backup-command.js';
 import { runSigma } from './sigma-command.js';
 
 export type { CliIo } from './cli-io.js';
@@ -38,6 +39,8 @@ Commands:
                                             Play the scenario headless with a built-in solver and print its score.
   sigma test <rules...> --events <file.ndjson> [--json]
                                             Run Sigma rules over raw events; see soc-drill sigma --help.
+  backup <file> [--force] [--data-dir <folder>]
+                                            Copy the embedded database, consistently, while the server runs.
   help [command]                            Show this help, or a command's.
 
 Every command takes --help.`;
@@ -209,6 +212,20 @@ function runSchema(args: readonly string[], io: CliIo): number {
   if (args.length > 0) return usageError(io, 'schema', `unexpected argument ${args[0]!}`);
   io.out(scenarioJsonSchemaText().trimEnd());
   return 0;
+}
+
+/**
+ * Every command, the asynchronous ones (backup) included; `soc-drill` runs this. runCli is the
+ * synchronous part, which the tests call directly.
+ */
+export function runCommand(argv: readonly string[], io: BackupIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'backup') return runBackup(rest, io);
+  if (command === 'help' && rest[0] === 'backup') {
+    io.out(BACKUP_USAGE);
+    return Promise.resolve(0);
+  }
+  return Promise.resolve(runCli(argv, io));
 }
 
 export function runCli(argv: readonly string[], io: CliIo): number {

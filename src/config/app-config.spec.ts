@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError, estimatedEntropyBits, loadConfig } from './app-config.js';
+import { ConfigError, estimatedEntropyBits, loadConfig, loadDatabaseUrl } from './app-config.js';
 
 describe('loadConfig', () => {
   it('has working defaults for the embedded demo mode', () => {
@@ -13,6 +13,30 @@ describe('loadConfig', () => {
     expect(loadConfig({ SCORING_WORKERS: '3' }).SCORING_WORKERS).toBe(3);
     expect(() => loadConfig({ SCORING_WORKERS: 'many' })).toThrow(ConfigError);
     expect(() => loadConfig({ SCORING_WORKERS: '17' })).toThrow(ConfigError);
+  });
+
+  it('keeps metrics off and logs as text unless told, and never echoes the metrics token', () => {
+    expect(loadConfig({})).toMatchObject({ METRICS_ENABLED: false, LOG_FORMAT: 'text' });
+    expect(loadConfig({ METRICS_ENABLED: 'true', METRICS_TOKEN: 'abcdefgh12345678', LOG_FORMAT: 'json' })).toMatchObject({
+      METRICS_ENABLED: true,
+      METRICS_TOKEN: 'abcdefgh12345678',
+      LOG_FORMAT: 'json',
+    });
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+    try {
+      loadConfig({ METRICS_TOKEN: 'short token' });
+      throw new Error('accepted');
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^METRICS_TOKEN: /), expect.stringMatching(/^METRICS_TOKEN: /)]);
+      expect((error as ConfigError).message).not.toContain('short token');
+    }
+  });
+
+  it('tells tools where the database is without requiring the server settings', () => {
+    expect(loadDatabaseUrl({})).toBe('sqlite:./data/soc-drill.sqlite');
+    expect(loadDatabaseUrl({ DATA_DIR: '/srv/drill/', NODE_ENV: 'production', PORT: 'x' })).toBe('sqlite:/srv/drill/soc-drill.sqlite');
+    expect(loadDatabaseUrl({ DATABASE_URL: 'postgres://db/soc' })).toBe('postgres://db/soc');
+    expect(() => loadDatabaseUrl({ DATABASE_URL: 'mysql://db' })).toThrow(/DATABASE_URL/);
   });
 
   it('names the variable at fault', () => {

@@ -46,6 +46,17 @@ export const AppConfigSchema = z
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('socdrill-demo'),
     CORS_ORIGIN: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    /** `json`: one JSON object per log line (level, pid, timestamp, message, context), for log collectors. */
+    LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+    /** The Prometheus endpoint (GET /api/metrics); off, the route answers 404 and nothing is measured. */
+    METRICS_ENABLED: booleanFromEnv.default(false),
+    /** When set, /api/metrics answers only requests with `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .max(256)
+      .regex(/^[A-Za-z0-9._~+/=-]+$/, 'letters, digits and . _ ~ + / = - only (it travels in an Authorization header)')
+      .optional(),
     SCENARIO_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -155,7 +166,7 @@ export type AppConfig = z.output<typeof AppConfigSchema> & {
 };
 
 /** Settings whose values never appear in error messages or logs. */
-const SECRET_SETTINGS = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'BOOTSTRAP_ADMIN_PASSWORD']);
+const SECRET_SETTINGS = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'BOOTSTRAP_ADMIN_PASSWORD', 'METRICS_TOKEN']);
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -186,6 +197,22 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ...config,
     demoMode: config.NODE_ENV !== 'production',
     openApiDocs: config.OPENAPI_DOCS ?? config.NODE_ENV !== 'production',
-    databaseUrl: config.DATABASE_URL ?? `sqlite:${config.DATA_DIR.replace(/\/$/, '')}/soc-drill.sqlite`,
+    databaseUrl: defaultDatabaseUrl(config),
   };
+}
+
+function defaultDatabaseUrl(config: { readonly DATA_DIR: string; readonly DATABASE_URL?: string | undefined }): string {
+  return config.DATABASE_URL ?? `sqlite:${config.DATA_DIR.replace(/\/$/, '')}/soc-drill.sqlite`;
+}
+
+/**
+ * Only where the database is (DATA_DIR, DATABASE_URL), for tools such as `soc-drill backup` that
+ * must not fail on server settings they do not use.
+ */
+export function loadDatabaseUrl(env: Record<string, string | undefined>): string {
+  const schema = z.object({ DATA_DIR: AppConfigSchema.shape.DATA_DIR, DATABASE_URL: AppConfigSchema.shape.DATABASE_URL });
+  const given = (key: 'DATA_DIR' | 'DATABASE_URL') => (env[key] === '' ? undefined : env[key]);
+  const result = schema.safeParse({ DATA_DIR: given('DATA_DIR'), DATABASE_URL: given('DATABASE_URL') });
+  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  return defaultDatabaseUrl(result.data);
 }

@@ -685,6 +685,13 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     this.live.delete(live.id);
   }
 
+  /** How many live exercises have their clock running now (the metrics gauge reads it at each scrape). */
+  runningCount(): number {
+    let running = 0;
+    for (const live of this.live.values()) if (live.engine.clockSnapshot().status === 'running') running++;
+    return running;
+  }
+
   /** The scenario of a live exercise, for services that need the answer key (scoring, triage). */
   scenarioOf(exerciseId: string): Scenario | null {
     return this.live.get(exerciseId)?.engine.compiled.scenario ?? null;

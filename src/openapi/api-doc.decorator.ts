@@ -7,6 +7,8 @@ export interface ApiDocOptions {
   readonly tags?: readonly string[];
   /** Schema of the 2xx response body. */
   readonly response?: z.ZodType;
+  /** Media type of the 2xx response body (default application/json). */
+  readonly responseContentType?: string;
   readonly responseStatus?: number;
   /** Request body schema when it is not declared through `@Body({ schema })` (e.g. raw text uploads). */
   readonly requestBody?: { readonly contentType: string; readonly schema?: z.ZodType; readonly description?: string };

@@ -167,7 +167,9 @@ export function buildOpenApiDocument(routes: readonly RouteDescriptor[], version
     operation.responses = {
       [status]: {
         description: 'Success',
-        ...(route.doc?.response ? { content: { 'application/json': { schema: jsonSchema(route.doc.response, 'output') } } } : {}),
+        ...(route.doc?.response
+          ? { content: { [route.doc.responseContentType ?? 'application/json']: { schema: jsonSchema(route.doc.response, 'output') } } }
+          : {}),
       },
       default: {
         description: `Error with a stable code${route.doc?.errors ? ` (e.g. ${route.doc.errors.join(', ')})` : ''}`,

@@ -100,6 +100,11 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     this.sweep.unref();
   }
 
+  /** Sockets connected to the exercises namespace now (the metrics gauge reads it at each scrape). */
+  connectedSockets(): number {
+    return this.server?.sockets.size ?? 0;
+  }
+
   onModuleDestroy(): void {
     this.unsubscribe?.();
     if (this.sweep) clearInterval(this.sweep);

@@ -10,5 +10,6 @@ import { ExercisesGateway } from './exercises.gateway.js';
 @Module({
   imports: [AuthModule, ExercisesModule, TriageModule, ScoringModule],
   providers: [ExercisesGateway, ExerciseJoins, ExercisePublisher],
+  exports: [ExercisesGateway],
 })
 export class RealtimeModule {}
