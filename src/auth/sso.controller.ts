@@ -52,6 +52,8 @@ export class SsoController {
 
   @Get('callback')
   @Access('public')
+  // Every refusal is audited: the per-address limit keeps a flood of forged callbacks from flooding the audit log.
+  @RateLimit('login-address')
   @ApiDoc({
     summary: "The identity provider's redirect back (the redirect URL registered there); answers with a redirect to the console",
     description:
@@ -60,7 +62,7 @@ export class SsoController {
       'SSO_NO_MAPPING (the groups map to no organisation and unit: no account is created) or SSO_ACCOUNT_DISABLED.',
     tags: ['auth'],
     responseStatus: 303,
-    errors: ['SSO_NOT_CONFIGURED'],
+    errors: ['SSO_NOT_CONFIGURED', 'RATE_LIMITED'],
   })
   async callback(@Req() request: Request, @Res() response: Response): Promise<void> {
     const queryAt = request.originalUrl.indexOf('?');

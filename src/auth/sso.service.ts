@@ -20,6 +20,8 @@ const FLOW_TTL_MS = 10 * 60_000;
 const LOGIN_CODE_TTL_MS = 60_000;
 const MAX_PENDING = 10_000;
 const PROVIDER_TIMEOUT_SECONDS = 10;
+const MAX_ISSUER_LENGTH = 512;
+const MAX_SUBJECT_LENGTH = 255;
 
 interface PendingFlow {
   readonly codeVerifier: string;
@@ -93,7 +95,8 @@ export class SsoService {
   async start(): Promise<SsoStartResponse> {
     const settings = this.requireSettings();
     const configuration = await this.discover().catch((error: unknown) => {
-      this.logger.error(`SSO: the identity provider's discovery document cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+      const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+      this.logger.error(`SSO: the identity provider's discovery document cannot be read: ${error instanceof Error ? error.message : String(error)}${cause}`);
       throw new AppError('SSO_PROVIDER_ERROR', 'The identity provider cannot be reached; try again later');
     });
     const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -211,6 +214,10 @@ export class SsoService {
     }
     const issuer = String(claims.iss);
     const subject = String(claims.sub);
+    // The link's columns hold any real issuer and subject (OpenID Connect caps a subject at 255 ASCII characters).
+    if (issuer.length > MAX_ISSUER_LENGTH || subject.length > MAX_SUBJECT_LENGTH) {
+      throw new SsoRefusal('SSO_PROVIDER_ERROR', 'the issuer or subject is longer than an OpenID Connect provider sends');
+    }
     const mapped = mapSsoClaims(settings.mapping, claims);
     if (mapped.kind === 'refused') throw new SsoRefusal('SSO_NO_MAPPING', mapped.reason, { issuer, subject, claims: mappingInputs(settings.mapping, claims) });
     const usernameHint = claimString(claims, 'preferred_username', 'email', 'name') ?? subject;

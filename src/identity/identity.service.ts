@@ -20,6 +20,7 @@ import { PasswordHasher } from './password-hasher.js';
 import { passwordProblem } from './password-policy.js';
 import { serialTransaction } from './serial-transaction.js';
 import { SessionRevocations } from './session-revocations.js';
+import { usernameFromHint } from './sso-username.js';
 import { UnitEntity } from './unit.entity.js';
 import { UserRoleEntity } from './user-role.entity.js';
 import { UserSsoLinkEntity } from './user-sso-link.entity.js';
@@ -42,21 +43,6 @@ export interface SsoSignInResult {
   readonly created: boolean;
   /** The roles or the placement changed at this login (audited; the user's other access tokens stop working). */
   readonly changed: boolean;
-}
-
-/** A local username from the provider's name for the person: ASCII, lower case, the username pattern's characters. */
-export function usernameFromHint(hint: string): string {
-  const ascii = hint
-    .split('@')[0]!
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+/, '')
-    .slice(0, 56)
-    .replace(/[._-]+$/, '');
-  return ascii.length >= 2 ? ascii : `sso-${ascii}`.replace(/-$/, '-user');
 }
 
 /** A user row with its roles, as authentication needs it. */

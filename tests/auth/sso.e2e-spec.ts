@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import type { AuditPage, TokenPair, UserView } from '../../src/contracts/auth-api.schema.js';
 import { createAccount } from '../support/api.js';
 import { call, errorCode, login, startServer, type TestServer } from './auth-test-server.js';
@@ -241,6 +242,23 @@ describe('single sign-on with OpenID Connect (e2e)', () => {
     // A local user's logout offers no provider logout.
     const local = await login(server.baseUrl, 'trainee1');
     expect((await call(server.baseUrl, 'POST', '/api/auth/logout', { token: local.accessToken, json: {} })).body).toEqual({ ok: true });
+  });
+
+  it('an SSO session ends at its absolute lifetime like any other, however often it is refreshed', async () => {
+    const browser = new TestBrowser(PUBLIC_URL, server.baseUrl);
+    const { landing, flowSecret } = await ssoLogin(browser, 'an-subject-1');
+    const pair = await exchange(landing, flowSecret);
+    const sessionId = (JSON.parse(Buffer.from(pair.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+    const refreshed = await call<TokenPair>(server.baseUrl, 'POST', '/api/auth/refresh', { json: { refreshToken: pair.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    // The session was opened just over SESSION_MAX_AGE (12 h) ago: both tokens stop.
+    await server.app
+      .get(DataSource)
+      .query('UPDATE auth_sessions SET created_at = ? WHERE id = ?', [new Date(Date.now() - 12 * 3600_000 - 1000).toISOString(), sessionId]);
+    expect(errorCode(await call(server.baseUrl, 'GET', '/api/auth/me', { token: refreshed.body.accessToken }))).toBe('AUTH_TOKEN_EXPIRED');
+    expect(errorCode(await call(server.baseUrl, 'POST', '/api/auth/refresh', { json: { refreshToken: refreshed.body.refreshToken } }))).toBe(
+      'AUTH_TOKEN_EXPIRED',
+    );
   });
 
   it('a server without SSO says so, and refuses its routes with SSO_NOT_CONFIGURED', async () => {
