@@ -253,7 +253,8 @@ export class SsoService {
     this.configuration ??= oidc
       .discovery(new URL(settings.issuer), settings.clientId, undefined, oidc.ClientSecretBasic(settings.clientSecret), {
         timeout: PROVIDER_TIMEOUT_SECONDS,
-        ...(settings.allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
+        // The ID token's signature is checked against the provider's keys too, not only TLS to its token endpoint.
+        execute: [...(settings.allowHttp ? [oidc.allowInsecureRequests] : []), oidc.enableNonRepudiationChecks],
       })
       .catch((error: unknown) => {
         this.configuration = undefined;
