@@ -3,12 +3,13 @@ import type { Request } from 'express';
 import {
   ChangePasswordRequestSchema,
   LoginRequestSchema,
-  OkSchema,
+  LogoutResponseSchema,
   RefreshRequestSchema,
   TokenPairSchema,
   UserViewSchema,
   type ChangePasswordRequest,
   type LoginRequest,
+  type LogoutResponse,
   type RefreshRequest,
   type TokenPair,
   type UserView,
@@ -20,17 +21,21 @@ import { AuthService, type ClientInfo } from './auth.service.js';
 import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { CurrentUser } from '../common/current-user.decorator.js';
 import { RateLimit } from './rate-limit.guard.js';
+import { SsoService } from './sso.service.js';
 
 const LogoutRequestSchema = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() }).optional();
 
-function clientOf(request: Request): ClientInfo {
+export function clientOf(request: Request): ClientInfo {
   const agent = request.headers['user-agent'];
   return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : undefined };
 }
 
 @Controller('auth')
 export class AuthController {
-  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(SsoService) private readonly sso: SsoService,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
@@ -42,11 +47,12 @@ export class AuthController {
       'Returns a short-lived access token (send as `Authorization: Bearer <token>`) and a single-use refresh token. ' +
       'A wrong username, a wrong password and a disabled account answer alike (AUTH_INVALID_CREDENTIALS). Rate-limited per client IP and username, per client IP, and per account whatever the address: ' +
       'after a few failures each attempt waits longer, and an account with LOGIN_MAX_FAILURES_PER_HOUR failures in an hour is locked until the oldest is an hour old (RATE_LIMITED with Retry-After). ' +
-      'A user whose password an administrator set (`user.mustChangePassword`) may only change it, read /auth/me and log out until then (AUTH_PASSWORD_CHANGE_REQUIRED elsewhere).',
+      'A user whose password an administrator set (`user.mustChangePassword`) may only change it, read /auth/me and log out until then (AUTH_PASSWORD_CHANGE_REQUIRED elsewhere). ' +
+      'A single sign-on account has no password here (AUTH_SSO_ACCOUNT): it signs in through /auth/sso/start.',
     tags: ['auth'],
     response: TokenPairSchema,
     responseStatus: 200,
-    errors: ['AUTH_INVALID_CREDENTIALS', 'RATE_LIMITED'],
+    errors: ['AUTH_INVALID_CREDENTIALS', 'AUTH_SSO_ACCOUNT', 'RATE_LIMITED'],
   })
   login(@Body({ schema: LoginRequestSchema }) body: LoginRequest, @Req() request: Request): Promise<TokenPair> {
     return this.auth.login(body.username, body.password, clientOf(request));
@@ -73,17 +79,20 @@ export class AuthController {
   @Access('authenticated')
   @ApiDoc({
     summary: 'Log out: ends this session (its refresh tokens and access tokens)',
-    description: 'Optional body `{ refreshToken }` also ends the session that refresh token belongs to (if it is yours).',
+    description:
+      'Optional body `{ refreshToken }` also ends the session that refresh token belongs to (if it is yours). ' +
+      "For a single sign-on user whose provider offers RP-initiated logout, `ssoLogoutUrl` is the provider's logout page (open it to end the session there too).",
     tags: ['auth'],
-    response: OkSchema,
+    response: LogoutResponseSchema,
     responseStatus: 200,
   })
   async logout(
     @Body({ schema: LogoutRequestSchema }) body: z.infer<typeof LogoutRequestSchema>,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<{ ok: true }> {
+  ): Promise<LogoutResponse> {
     await this.auth.logout(user, body?.refreshToken);
-    return { ok: true };
+    const ssoLogoutUrl = await this.sso.logoutUrl(user);
+    return ssoLogoutUrl === undefined ? { ok: true } : { ok: true, ssoLogoutUrl };
   }
 
   @Post('password')
@@ -96,7 +105,7 @@ export class AuthController {
     tags: ['auth'],
     response: TokenPairSchema,
     responseStatus: 200,
-    errors: ['AUTH_CURRENT_PASSWORD_WRONG', 'RATE_LIMITED'],
+    errors: ['AUTH_CURRENT_PASSWORD_WRONG', 'AUTH_SSO_ACCOUNT', 'RATE_LIMITED'],
   })
   changePassword(
     @Body({ schema: ChangePasswordRequestSchema }) body: ChangePasswordRequest,

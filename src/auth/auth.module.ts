@@ -12,6 +12,8 @@ import { LoginFailureEntity } from './login-failure.entity.js';
 import { rateLimitOptions } from './rate-limits.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { signingKeyProvider } from './signing-key.provider.js';
+import { SsoController } from './sso.controller.js';
+import { SsoService } from './sso.service.js';
 import { SystemSecretEntity } from './system-secret.entity.js';
 
 @Module({
@@ -22,9 +24,10 @@ import { SystemSecretEntity } from './system-secret.entity.js';
     // Global: the request limits of every module's @RateLimit routes share one store.
     ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => rateLimitOptions(config) }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, SsoController],
   providers: [
     AuthService,
+    SsoService,
     { provide: AccessTokenVerifier, useExisting: AuthService },
     signingKeyProvider,
     { provide: AUTH_CLOCK, useValue: { now: () => Date.now() } },

@@ -146,6 +146,19 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     // Unknown users cost one hash too, so response time does not reveal which names exist.
     const stored = user?.passwordHash ?? (await this.dummy());
     const valid = await this.hasher.verify(password, stored);
+    // An SSO account has no password here: say so (the person only has to use the SSO button), and
+    // count no failure, since no password can be guessed. The name reveals no more than the SSO button does.
+    if (user && !user.passwordHash && (await this.identity.isSsoUser(user.id))) {
+      this.logger.warn(`Password login refused for SSO user "${name}" from ${ip}`);
+      await this.audit.record({
+        actor: null,
+        action: 'auth.login.failed',
+        targetType: 'user',
+        targetId: user.id,
+        after: { username: name, ip, reason: 'sso-account' },
+      });
+      throw new AppError('AUTH_SSO_ACCOUNT', 'This account signs in with single sign-on (SSO), not with a password');
+    }
     if (!user || !user.passwordHash || !valid || user.disabled) {
       const reason = !user ? 'unknown-user' : user.disabled ? 'account-disabled' : 'wrong-password';
       await failures.insert({ id: randomUUID(), username: name, atMs: String(now), clientIp: ip.slice(0, 64) });
@@ -232,6 +245,9 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
   /** Ends every session of the user, then opens a fresh one for the caller. */
   async changePassword(user: AuthenticatedUser, currentPassword: string, newPassword: string, client: ClientInfo): Promise<TokenPair> {
     const row = await this.users.findOne({ where: { id: user.id } });
+    if (row && !row.passwordHash && (await this.identity.isSsoUser(row.id))) {
+      throw new AppError('AUTH_SSO_ACCOUNT', 'This account signs in with single sign-on (SSO); its password is managed by the identity provider');
+    }
     if (!row || !row.passwordHash) throw new AppError('AUTH_TOKEN_REVOKED', 'Session no longer valid');
     if (!(await this.hasher.verify(currentPassword, row.passwordHash))) throw new AppError('AUTH_CURRENT_PASSWORD_WRONG', 'The current password is wrong');
     if (currentPassword.normalize('NFC') === newPassword.normalize('NFC')) {
@@ -354,6 +370,14 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
 
   me(user: AuthenticatedUser): Promise<UserView> {
     return this.identity.view(user.id);
+  }
+
+  /**
+   * A new session for a user another way of signing in has vouched for (single sign-on): the same
+   * tokens, lifetime and revocation rules as a password login.
+   */
+  openSession(user: UserEntity, client: ClientInfo): Promise<TokenPair> {
+    return this.startSession(user, client);
   }
 
   // ---- internals ----

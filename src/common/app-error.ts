@@ -26,17 +26,22 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'SEEK_BACKWARDS':
     case 'INVALID_SPEED':
     case 'AUTH_CURRENT_PASSWORD_WRONG':
+    case 'SSO_STATE_INVALID':
       return 400;
     case 'AUTH_REQUIRED':
     case 'AUTH_INVALID_CREDENTIALS':
     case 'AUTH_TOKEN_EXPIRED':
     case 'AUTH_TOKEN_INVALID':
     case 'AUTH_TOKEN_REVOKED':
+    case 'AUTH_SSO_ACCOUNT':
+    case 'SSO_CODE_INVALID':
       return 401;
     case 'FORBIDDEN':
     case 'NOT_TEAM_MEMBER':
     case 'SCENARIO_READ_ONLY':
     case 'AUTH_PASSWORD_CHANGE_REQUIRED':
+    case 'SSO_NO_MAPPING':
+    case 'SSO_ACCOUNT_DISABLED':
       return 403;
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':
@@ -49,6 +54,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'USER_NOT_FOUND':
     case 'ORG_NOT_FOUND':
     case 'UNIT_NOT_FOUND':
+    case 'SSO_NOT_CONFIGURED':
       return 404;
     case 'CONFLICT':
     case 'SCENARIO_VERSION_EXISTS':
@@ -78,6 +84,9 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'REPORT_RENDERER_UNAVAILABLE':
     case 'NOT_READY':
       return 503;
+    // The identity provider failed or refused (its error, an invalid token answer, unreachable).
+    case 'SSO_PROVIDER_ERROR':
+      return 502;
     default: {
       const unmapped: never = code;
       throw new Error(`unmapped error code ${String(unmapped)}`);

@@ -87,4 +87,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://soc.lamson.gov.vn' }).PUBLIC_URL).toBe('https://soc.lamson.gov.vn');
     expect(() => loadConfig({ PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/PUBLIC_URL/);
   });
+  it('turns single sign-on on only with SSO_ISSUER, and refuses to start on a bad SSO setting without echoing the secret or the mapping', () => {
+    expect(loadConfig({}).sso).toBeNull();
+    const sso = {
+      PUBLIC_URL: 'https://soc.lamson.gov.vn',
+      SSO_ISSUER: 'https://id.lamson.gov.vn/realms/soc',
+      SSO_CLIENT_ID: 'soc-drill',
+      SSO_CLIENT_SECRET: 'client-secret-value',
+      SSO_MAPPING: JSON.stringify({ rules: [{ group: 'soc', organisation: 'lam-son', unit: 'so-tttt', roles: ['trainee'] }] }),
+    };
+    expect(loadConfig(sso).sso).toMatchObject({ redirectUri: 'https://soc.lamson.gov.vn/api/auth/sso/callback', scopes: 'openid profile email' });
+    expect(() => loadConfig({ ...sso, SSO_MAPPING: '{"rules":[{"group":"soc","roles":["trainee"]}]}' })).toThrow(/SSO_MAPPING: rules: at least one rule/);
+    let message = '';
+    try {
+      loadConfig({ ...sso, SSO_ISSUER: 'ftp://id.example', SSO_MAPPING: '{"secret-looking": true' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/SSO_ISSUER: /);
+    expect(message).not.toContain('client-secret-value');
+  });
 });

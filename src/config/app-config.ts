@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { ssoSettings, type SsoSettings } from './sso-settings.js';
 
 const MIN_SECRET_ENTROPY_BITS = 128;
 
@@ -113,6 +114,18 @@ export const AppConfigSchema = z
           return false;
         }
       }, 'must be an IANA time zone such as Asia/Ho_Chi_Minh'),
+    /** Single sign-on (OpenID Connect): the provider's issuer URL; SSO is off while unset. See operations.md. */
+    SSO_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    SSO_CLIENT_ID: z.string().min(1).max(255).optional(),
+    SSO_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+    SSO_SCOPES: z
+      .string()
+      .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'space-separated scope names')
+      .default('openid profile email'),
+    /** The mapping from the provider's groups or claims to organisation, unit and roles, as JSON (see sso-settings.ts). */
+    SSO_MAPPING: z.string().min(2).max(1_000_000).optional(),
+    /** The same mapping in a JSON file. */
+    SSO_MAPPING_FILE: z.string().min(1).optional(),
     /** Headless Chromium that prints the PDF reports (Debian's package; never a downloaded browser). */
     CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
     /** Wall-clock limit of one heavy job (validating, storing or simulating an uploaded scenario) in its worker thread. */
@@ -163,10 +176,12 @@ export type AppConfig = z.output<typeof AppConfigSchema> & {
   /** Whether the OpenAPI document and Swagger UI are served. */
   readonly openApiDocs: boolean;
   readonly databaseUrl: string;
+  /** Single sign-on, or null when SSO_ISSUER is unset. */
+  readonly sso: SsoSettings | null;
 };
 
 /** Settings whose values never appear in error messages or logs. */
-const SECRET_SETTINGS = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'BOOTSTRAP_ADMIN_PASSWORD', 'METRICS_TOKEN']);
+const SECRET_SETTINGS = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'BOOTSTRAP_ADMIN_PASSWORD', 'METRICS_TOKEN', 'SSO_CLIENT_SECRET', 'SSO_MAPPING']);
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -193,11 +208,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     );
   }
   const config = result.data;
+  const sso = ssoSettings(config);
+  if (sso.problems.length > 0) throw new ConfigError(sso.problems);
   return {
     ...config,
     demoMode: config.NODE_ENV !== 'production',
     openApiDocs: config.OPENAPI_DOCS ?? config.NODE_ENV !== 'production',
     databaseUrl: defaultDatabaseUrl(config),
+    sso: sso.settings,
   };
 }
 

@@ -56,6 +56,8 @@ export const UserViewSchema = z
     disabled: z.boolean(),
     /** The password was set by an administrator: only a password change is allowed until the user sets their own. */
     mustChangePassword: z.boolean(),
+    /** Signs in through single sign-on: no password here, roles come from the identity provider's groups at each login. */
+    sso: z.boolean(),
     createdAt: z.string(),
   })
   .meta({ id: 'User' });
@@ -75,6 +77,39 @@ export const TokenPairSchema = z
 export type TokenPair = z.infer<typeof TokenPairSchema>;
 
 export const OkSchema = z.object({ ok: z.literal(true) });
+
+export const LogoutResponseSchema = z
+  .object({
+    ok: z.literal(true),
+    /** For a single sign-on user whose provider offers RP-initiated logout: open it to sign out there too. */
+    ssoLogoutUrl: z.string().optional(),
+  })
+  .meta({ id: 'LogoutResponse' });
+export type LogoutResponse = z.infer<typeof LogoutResponseSchema>;
+
+// ---- single sign-on (OpenID Connect) ----
+
+export const SsoConfigViewSchema = z.object({ enabled: z.boolean() }).meta({ id: 'SsoConfig' });
+export type SsoConfigView = z.infer<typeof SsoConfigViewSchema>;
+
+export const SsoStartResponseSchema = z
+  .object({
+    /** Send the browser here (the provider's login page). */
+    authorizationUrl: z.string(),
+    /** Keep in this tab (sessionStorage) and send with the one-time code: binds the login to the tab that started it. */
+    flowSecret: z.string(),
+    /** Seconds the login may take at the provider. */
+    expiresIn: z.number().int(),
+  })
+  .meta({ id: 'SsoStart' });
+export type SsoStartResponse = z.infer<typeof SsoStartResponseSchema>;
+
+export const SsoExchangeRequestSchema = z.strictObject({
+  /** The one-time code from the console's address fragment (`/login#sso=<code>`). */
+  code: z.string().min(1).max(128),
+  flowSecret: z.string().min(1).max(128),
+});
+export type SsoExchangeRequest = z.infer<typeof SsoExchangeRequestSchema>;
 
 // ---- users (admin) ----
 

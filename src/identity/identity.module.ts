@@ -10,11 +10,12 @@ import { PasswordHasher } from './password-hasher.js';
 import { SessionRevocations } from './session-revocations.js';
 import { UnitEntity } from './unit.entity.js';
 import { UserRoleEntity } from './user-role.entity.js';
+import { UserSsoLinkEntity } from './user-sso-link.entity.js';
 import { UserEntity } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OrganisationEntity, UnitEntity, UserEntity, UserRoleEntity])],
+  imports: [TypeOrmModule.forFeature([OrganisationEntity, UnitEntity, UserEntity, UserRoleEntity, UserSsoLinkEntity])],
   controllers: [UsersController, OrganisationsController],
   providers: [
     { provide: PasswordHasher, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PasswordHasher(config.PASSWORD_SCRYPT_LOG2N) },

@@ -20,9 +20,30 @@ import { PasswordHasher } from './password-hasher.js';
 import { passwordProblem } from './password-policy.js';
 import { serialTransaction } from './serial-transaction.js';
 import { SessionRevocations } from './session-revocations.js';
+import { usernameFromHint } from './sso-username.js';
 import { UnitEntity } from './unit.entity.js';
 import { UserRoleEntity } from './user-role.entity.js';
+import { UserSsoLinkEntity } from './user-sso-link.entity.js';
 import { UserEntity } from './user.entity.js';
+
+/** A person the identity provider vouched for, and where the mapping places them (organisation and unit codes). */
+export interface SsoSignIn {
+  readonly issuer: string;
+  readonly subject: string;
+  /** The provider's preferred username or e-mail: only a starting point for a new account's local username. */
+  readonly usernameHint: string;
+  readonly displayName: string;
+  readonly organisation: string;
+  readonly unit: string;
+  readonly roles: readonly Role[];
+}
+
+export interface SsoSignInResult {
+  readonly user: UserEntity;
+  readonly created: boolean;
+  /** The roles or the placement changed at this login (audited; the user's other access tokens stop working). */
+  readonly changed: boolean;
+}
 
 /** A user row with its roles, as authentication needs it. */
 export interface UserWithRoles {
@@ -57,6 +78,7 @@ export class IdentityService {
     @InjectRepository(UserRoleEntity) private readonly userRoles: Repository<UserRoleEntity>,
     @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
     @InjectRepository(UnitEntity) private readonly units: Repository<UnitEntity>,
+    @InjectRepository(UserSsoLinkEntity) private readonly ssoLinks: Repository<UserSsoLinkEntity>,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(SessionRevocations) private readonly revocations: SessionRevocations,
@@ -77,6 +99,104 @@ export class IdentityService {
   async rolesOf(userId: string, manager: EntityManager = this.dataSource.manager): Promise<Role[]> {
     const rows = await manager.getRepository(UserRoleEntity).find({ where: { userId } });
     return sortRoles(rows.map((r) => r.role));
+  }
+
+  /** Whether the user signs in through the identity provider (and so has no password here). */
+  async isSsoUser(userId: string): Promise<boolean> {
+    return this.ssoLinks.exists({ where: { userId } });
+  }
+
+  /**
+   * Finds the local user linked to the provider's (issuer, subject), or creates one, and brings their
+   * organisation, unit and roles in line with the mapping; every creation and change is audited in
+   * the same transaction (actor: none, `source: "sso"`). A username that happens to match never links
+   * accounts: a new SSO user whose name is taken gets a numbered one.
+   */
+  async signInSso(input: SsoSignIn): Promise<SsoSignInResult> {
+    const result = await serialTransaction(this.dataSource, async (manager) => {
+      const org = await manager.getRepository(OrganisationEntity).findOne({ where: { code: input.organisation } });
+      const unit = org ? await manager.getRepository(UnitEntity).findOne({ where: { orgId: org.id, code: input.unit } }) : null;
+      if (!org || !unit)
+        throw new AppError('SSO_NO_MAPPING', `The mapping places this user in "${input.organisation}/${input.unit}", which does not exist here`);
+      const links = manager.getRepository(UserSsoLinkEntity);
+      const users = manager.getRepository(UserEntity);
+      const roleRepository = manager.getRepository(UserRoleEntity);
+      const roles = sortRoles(input.roles);
+      const now = new Date().toISOString();
+      const link = await links.findOne({ where: { issuer: input.issuer, subject: input.subject } });
+      if (!link) {
+        const user: UserEntity = {
+          id: randomUUID(),
+          username: await this.freeUsername(users, usernameFromHint(input.usernameHint)),
+          displayName: input.displayName,
+          orgId: org.id,
+          unitId: unit.id,
+          passwordHash: null,
+          disabled: false,
+          mustChangePassword: false,
+          tokenVersion: 0,
+          sessionEpoch: 0,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await users.insert(user);
+        if (roles.length > 0) await roleRepository.insert(roles.map((role) => ({ userId: user.id, role })));
+        await links.insert({ userId: user.id, issuer: input.issuer, subject: input.subject, createdAt: now, lastLoginAt: now });
+        await this.audit.record(
+          {
+            actor: null,
+            action: 'user.create',
+            targetType: 'user',
+            targetId: user.id,
+            after: {
+              username: user.username,
+              displayName: user.displayName,
+              unitId: unit.id,
+              orgId: org.id,
+              roles,
+              source: 'sso',
+              issuer: input.issuer,
+              subject: input.subject,
+            },
+          },
+          manager,
+        );
+        return { user, created: true, changed: false };
+      }
+      const user = await users.findOneOrFail({ where: { id: link.userId } });
+      if (user.disabled) throw new AppError('SSO_ACCOUNT_DISABLED', 'This account is disabled; ask an administrator');
+      const before = await this.rolesOf(user.id, manager);
+      const rolesChanged = before.join(',') !== roles.join(',');
+      const moved = user.unitId !== unit.id;
+      await links.update({ userId: user.id }, { lastLoginAt: now });
+      if (!rolesChanged && !moved) return { user, created: false, changed: false };
+      if (rolesChanged) {
+        await roleRepository.delete({ userId: user.id });
+        if (roles.length > 0) await roleRepository.insert(roles.map((role) => ({ userId: user.id, role })));
+        await this.audit.record(
+          { actor: null, action: 'user.roles.set', targetType: 'user', targetId: user.id, before: { roles: before }, after: { roles, source: 'sso' } },
+          manager,
+        );
+      }
+      if (moved) {
+        await this.audit.record(
+          {
+            actor: null,
+            action: 'user.unit.set',
+            targetType: 'user',
+            targetId: user.id,
+            before: { orgId: user.orgId, unitId: user.unitId },
+            after: { orgId: org.id, unitId: unit.id, source: 'sso' },
+          },
+          manager,
+        );
+      }
+      const next = { orgId: org.id, unitId: unit.id, tokenVersion: user.tokenVersion + 1, updatedAt: now };
+      await users.update({ id: user.id }, next);
+      return { user: { ...user, ...next }, created: false, changed: true };
+    });
+    if (result.changed) this.revocations.publish({ userId: result.user.id, code: 'AUTH_TOKEN_REVOKED', reason: 'Your roles changed; sign in again' });
+    return result;
   }
 
   async view(userId: string): Promise<UserView> {
@@ -204,6 +324,9 @@ export class IdentityService {
     const passwordHash = await this.hasher.hash(newPassword);
     await serialTransaction(this.dataSource, async (manager) => {
       const user = await this.requireUser(manager, userId);
+      if (await manager.getRepository(UserSsoLinkEntity).exists({ where: { userId } })) {
+        throw new AppError('CONFLICT', 'This user signs in through single sign-on and has no password here');
+      }
       assertAcceptablePassword(newPassword, 'newPassword', user);
       await manager.getRepository(UserEntity).update(
         { id: userId },
@@ -272,6 +395,16 @@ export class IdentityService {
 
   // ---- helpers ----
 
+  /** The name itself if free, else name-2, name-3, … (then a random suffix). */
+  private async freeUsername(users: Repository<UserEntity>, base: string): Promise<string> {
+    if (!(await users.exists({ where: { username: base } }))) return base;
+    for (let n = 2; n < 100; n++) {
+      const candidate = `${base}-${n}`;
+      if (!(await users.exists({ where: { username: candidate } }))) return candidate;
+    }
+    return `${base}-${randomUUID().slice(0, 8)}`;
+  }
+
   private async requireUser(manager: EntityManager, userId: string): Promise<UserEntity> {
     const user = await manager.getRepository(UserEntity).findOne({ where: { id: userId } });
     if (!user) throw new AppError('USER_NOT_FOUND', 'No such user');
@@ -284,6 +417,7 @@ export class IdentityService {
     const roles = await this.userRoles.find({ where: { userId: In(ids) } });
     const units = await this.units.find({ where: { id: In([...new Set(users.map((u) => u.unitId))]) } });
     const orgs = await this.organisations.find({ where: { id: In([...new Set(users.map((u) => u.orgId))]) } });
+    const ssoUsers = new Set((await this.ssoLinks.find({ where: { userId: In(ids) }, select: { userId: true } })).map((l) => l.userId));
     return users.map((user) => ({
       id: user.id,
       username: user.username,
@@ -295,6 +429,7 @@ export class IdentityService {
       unitName: units.find((u) => u.id === user.unitId)?.name ?? '',
       disabled: Boolean(user.disabled),
       mustChangePassword: Boolean(user.mustChangePassword),
+      sso: ssoUsers.has(user.id),
       createdAt: user.createdAt,
     }));
   }

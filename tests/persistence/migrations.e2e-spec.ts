@@ -20,12 +20,16 @@ describe('migrations (embedded SQLite)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('leaves no table of the retired sealed team logs, and the last migration can be undone and redone', async () => {
+  it('leaves no table of the retired sealed team logs, and the last migrations can be undone and redone', async () => {
     expect(await tables(dataSource)).not.toContain('exercise_sealed_logs');
     expect(await tables(dataSource)).toContain('exercise_journal');
+    expect(await tables(dataSource)).toContain('user_sso_links');
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await tables(dataSource)).not.toContain('user_sso_links');
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await tables(dataSource)).toContain('exercise_sealed_logs');
     await dataSource.runMigrations({ transaction: 'each' });
     expect(await tables(dataSource)).not.toContain('exercise_sealed_logs');
+    expect(await tables(dataSource)).toContain('user_sso_links');
   });
 });

@@ -1,4 +1,4 @@
-import type { TokenPair, UserView } from '@contracts/auth-api.schema.js';
+import type { LogoutResponse, SsoConfigView, SsoStartResponse, TokenPair, UserView } from '@contracts/auth-api.schema.js';
 
 /** An error from the API (or the network) with its stable code; the UI shows message and code. */
 export class ApiError extends Error {
@@ -13,6 +13,8 @@ export class ApiError extends Error {
 }
 
 const REFRESH_KEY = 'socdrill.refresh';
+/** The secret binding a single sign-on login to the tab that started it (see startSso). */
+const SSO_FLOW_KEY = 'socdrill.ssoFlow';
 
 type Listener = () => void;
 
@@ -141,11 +143,38 @@ export async function login(username: string, password: string): Promise<UserVie
   return pair.user;
 }
 
-export async function logout(): Promise<void> {
+/** Ends the session here; for a single sign-on user, returns the identity provider's logout page, if it has one. */
+export async function logout(): Promise<string | undefined> {
+  let ssoLogoutUrl: string | undefined;
   try {
-    if (session.accessToken) await apiRequest('POST', '/auth/logout', {}, false);
+    if (session.accessToken) ssoLogoutUrl = (await apiRequest<LogoutResponse>('POST', '/auth/logout', {}, false)).ssoLogoutUrl;
   } catch {
     // Logging out locally matters more than the server's answer.
   }
   session.clear();
+  return ssoLogoutUrl;
+}
+
+export function ssoConfig(): Promise<SsoConfigView> {
+  return apiRequest<SsoConfigView>('GET', '/auth/sso/config', undefined, false);
+}
+
+/**
+ * Starts a single sign-on login: keeps the flow secret in this tab and opens the identity
+ * provider. The provider comes back through the server to /login#sso=<one-time code>.
+ */
+export async function startSso(): Promise<void> {
+  const started = await apiRequest<SsoStartResponse>('POST', '/auth/sso/start', {}, false);
+  sessionStorage.setItem(SSO_FLOW_KEY, started.flowSecret);
+  window.location.assign(started.authorizationUrl);
+}
+
+/** Exchanges the one-time code of a single sign-on login (with this tab's flow secret) for a session. */
+export async function completeSso(code: string): Promise<UserView> {
+  const flowSecret = sessionStorage.getItem(SSO_FLOW_KEY) ?? '';
+  sessionStorage.removeItem(SSO_FLOW_KEY);
+  if (!flowSecret) throw new ApiError(401, 'SSO_CODE_INVALID', 'This sign-in was not started in this tab');
+  const pair = await apiRequest<TokenPair>('POST', '/auth/sso/exchange', { code, flowSecret }, false);
+  session.accept(pair);
+  return pair.user;
 }

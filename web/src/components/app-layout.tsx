@@ -87,18 +87,27 @@ export function AppLayout({ children, headerExtra }: { children: ReactNode; head
             <ConnectionBadge />
             <LanguageSwitch />
             <ThemeSwitch />
-            <Tooltip label={t('password.menu')}>
-              <Text fz="sm" c="dimmed" data-testid="current-user" visibleFrom="lg" component={Link} to="/account/password" style={{ textDecoration: 'none' }}>
-                {user?.displayName}
+            {user?.sso ? (
+              // The identity provider manages a single sign-on user's password.
+              <Text fz="sm" c="dimmed" data-testid="current-user" visibleFrom="lg">
+                {user.displayName}
               </Text>
-            </Tooltip>
+            ) : (
+              <Tooltip label={t('password.menu')}>
+                <Text fz="sm" c="dimmed" data-testid="current-user" visibleFrom="lg" component={Link} to="/account/password" style={{ textDecoration: 'none' }}>
+                  {user?.displayName}
+                </Text>
+              </Tooltip>
+            )}
             <Button
               size="xs"
               variant="default"
               onClick={async () => {
                 realtime.shutdown();
-                await logout();
-                void navigate('/login');
+                const ssoLogoutUrl = await logout();
+                // A single sign-on user is also signed out at the identity provider, which returns to /login.
+                if (ssoLogoutUrl) window.location.assign(ssoLogoutUrl);
+                else void navigate('/login');
               }}
               data-testid="logout"
             >
