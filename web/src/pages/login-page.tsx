@@ -71,9 +71,6 @@ export function LoginPage() {
             <Button type="submit" loading={busy} data-testid="login-submit">
               {t('login.submit')}
             </Button>
-            <Text fz="xs" c="dimmed">
-              {t('login.storageNote')}
-            </Text>
           </Stack>
         </form>
       </Paper>
