@@ -349,7 +349,7 @@ function TeamsTable({
                   </Table.Td>
                   <Table.Td data-testid="team-events">{(live.events.get(team.id) ?? []).length}</Table.Td>
                   <Table.Td>{p?.openAlerts ?? '—'}</Table.Td>
-                  <Table.Td fz="xs">
+                  <Table.Td fz="xs" data-testid="team-waiting">
                     {waiting ? (
                       <>
                         <Text fz="xs" lineClamp={1}>
