@@ -31,7 +31,8 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <MantineProvider theme={theme} defaultColorScheme="dark" colorSchemeManager={localStorageColorSchemeManager({ key: 'socdrill.scheme' })}>
-        <Notifications position="bottom-right" limit={2} />
+        {/* Bottom left: on the right they would cover the triage dock under the alert detail. */}
+        <Notifications position="bottom-left" limit={2} />
         <App />
       </MantineProvider>
     </QueryClientProvider>

@@ -1,5 +1,4 @@
 import {
-  ActionIcon,
   Autocomplete,
   Badge,
   Button,
@@ -693,11 +692,10 @@ function AlertBody({ row }: { row: AlertRow }) {
             </Text>
             <CopyButton value={a.raw}>
               {({ copied, copy }) => (
-                <Tooltip label={copied ? t('common.copied') : t('detail.copyRaw')}>
-                  <ActionIcon variant="default" size="sm" onClick={copy} aria-label={t('detail.copyRaw')} data-testid="copy-raw">
-                    <span aria-hidden="true">{copied ? '✓' : '⧉'}</span>
-                  </ActionIcon>
-                </Tooltip>
+                // Words, not a glyph the bundled font may not have.
+                <Button size="compact-xs" variant="default" onClick={copy} aria-label={t('detail.copyRaw')} data-testid="copy-raw">
+                  {copied ? t('common.copied') : t('common.copy')}
+                </Button>
               )}
             </CopyButton>
           </Group>
