@@ -75,6 +75,8 @@ export const ScenarioBriefingSchema = z
     title: TextSchema,
     difficulty: z.string(),
     durationSeconds: z.number().int(),
+    /** The time of day at T+0 in the raw logs ("08:00"), null when the scenario gives none. */
+    wallClockStart: z.string().nullable(),
     /** Null when the scenario has none (the validator warns about it). */
     briefing: BriefingSchema.nullable(),
     target: z.object({ name: TextSchema, securityLevel: z.number().int() }),

@@ -645,6 +645,14 @@ export const ScenarioSchema = z
     briefing: BriefingSchema.optional().meta({ description: 'What trainees read before and during the drill (validators warn when it is missing).' }),
     difficulty: z.enum(['basic', 'intermediate', 'advanced', 'expert']).meta({ description: 'basic, intermediate, advanced or expert.' }),
     duration: DurationSchema.meta({ description: 'Virtual duration: the exercise ends here (unless overtime is allowed); every time must fit in it.' }),
+    wallClockStart: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be a time of day such as 08:00 or 08:00:00')
+      .optional()
+      .meta({
+        description:
+          'The time of day at T+0 in the raw logs (HH:MM or HH:MM:SS), e.g. 08:00: the console then shows every virtual time as this clock, consistent with the logs.',
+      }),
     tags: z.array(z.string().min(1).max(60)).max(50).default([]).meta({ description: 'Free tags for the library.' }),
     techniques: z.array(AttackTechniqueSchema).max(200).default([]).meta({ description: 'ATT&CK techniques the scenario covers.' }),
     era: EraSchema.default('2025').meta({ description: 'Default era; an exercise may choose another.' }),

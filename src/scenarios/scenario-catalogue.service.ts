@@ -292,6 +292,7 @@ export class ScenarioCatalogueService {
       title: scenario.title,
       difficulty: scenario.difficulty,
       durationSeconds: scenario.duration,
+      wallClockStart: scenario.wallClockStart ?? null,
       briefing: briefing
         ? {
             situation: briefing.situation,

@@ -186,13 +186,16 @@ describe('web console in a real browser', () => {
     await expectEventually(async () => expect((await teamState(trainee, exId)).alerts[assessment]?.severity).toBe('critical'), 5000, 100);
 
     // Route to Layer 1 (the operator), then the four-layer board shows it in lane 1.
+    await page.click('[data-testid=menu-route]');
     await pickOption(page, '[data-testid=route-parties]', /Trung tâm Chuyển đổi số/);
     await page.click('[data-testid=route-submit]');
     await page.locator('[data-testid=alert-routes]').waitFor();
 
     // Open an incident from the alert and isolate its host.
+    await page.click('[data-testid=menu-incident]');
     await page.click('[data-testid=incident-create]');
     await page.locator('[data-testid=tab-incidents]', { hasText: '(1)' }).waitFor();
+    await page.click('[data-testid=menu-response]');
     await pickOption(page, '[data-testid=response-action]', /Cô lập máy chủ/);
     await page.fill('[data-testid=response-target]', 'web-01');
     await page.keyboard.press('Escape');
@@ -412,6 +415,7 @@ describe('web console in a real browser', () => {
     expect(await chosen(page, 'verdict-control')).toEqual([]);
     expect(await chosen(page, 'severity-control')).toEqual([]);
     expect(await submit.isDisabled()).toBe(true);
+    await page.click('[data-testid=menu-response]');
     expect(await page.inputValue('[data-testid=response-action]')).toBe('');
     expect(await page.inputValue('[data-testid=response-target]')).toBe('');
     expect(await page.locator('[data-testid=response-submit]').isDisabled()).toBe(true);
@@ -566,7 +570,16 @@ describe('web console in a real browser', () => {
     const trainee = console_.page;
     await trainee.locator('[data-testid=end-banner][data-reason=finished]').waitFor();
     await expect(trainee.innerText('[data-testid=end-banner]')).resolves.toContain('Bài diễn tập đã kết thúc');
-    for (const selector of ['ack-button', 'verdict-submit', 'verdict-reason', 'route-submit', 'incident-create', 'response-submit', 'hint-request']) {
+    for (const selector of ['ack-button', 'verdict-submit', 'verdict-reason', 'hint-request']) {
+      expect([selector, await trainee.locator(`[data-testid=${selector}]`).isDisabled()]).toEqual([selector, true]);
+    }
+    // The response menu still opens its forms (to read them), but nothing in them can be sent.
+    for (const [menu, selector] of [
+      ['route', 'route-submit'],
+      ['incident', 'incident-create'],
+      ['response', 'response-submit'],
+    ]) {
+      if ((await trainee.locator(`[data-testid=section-${menu}]`).count()) === 0) await trainee.click(`[data-testid=menu-${menu}]`);
       expect([selector, await trainee.locator(`[data-testid=${selector}]`).isDisabled()]).toEqual([selector, true]);
     }
     expect(await trainee.locator('[data-testid=verdict-control] input[type=radio]:not([disabled])').count()).toBe(0);

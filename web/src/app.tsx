@@ -16,6 +16,8 @@ import { ExerciseResultsPage } from './reviewer/exercise-results-page.js';
 import { ResultsPage } from './reviewer/results-page.js';
 import { HotwashPage } from './debrief/hotwash-page.js';
 import { ReviewPage } from './debrief/review-page.js';
+import { NotForRolePage } from './pages/not-for-role-page.js';
+import { isReviewerOnly, RESULTS_ROLES } from './pages/roles.js';
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { accessToken, user } = useSession();
@@ -25,6 +27,20 @@ function RequireAuth({ children }: { children: ReactNode }) {
   if (user?.mustChangePassword && location.pathname !== '/account/password')
     return <Navigate to="/account/password" replace state={{ from: location.pathname }} />;
   return <>{children}</>;
+}
+
+/** A page some roles may not open: others get a page that says so, instead of the page's shell and its error. */
+function RequireRole({ roles, children }: { roles: readonly string[]; children: ReactNode }) {
+  const { user } = useSession();
+  if (!user?.roles.some((r) => roles.includes(r))) return <NotForRolePage />;
+  return <>{children}</>;
+}
+
+/** Reviewers have no exercise of their own: they start on the results. */
+function Home() {
+  const { user } = useSession();
+  if (isReviewerOnly(user?.roles ?? [])) return <Navigate to="/results" replace />;
+  return <LobbyPage />;
 }
 
 export function App() {
@@ -57,7 +73,7 @@ export function App() {
           path="/"
           element={
             <RequireAuth>
-              <LobbyPage />
+              <Home />
             </RequireAuth>
           }
         />
@@ -145,7 +161,9 @@ export function App() {
           path="/results"
           element={
             <RequireAuth>
-              <ResultsPage />
+              <RequireRole roles={RESULTS_ROLES}>
+                <ResultsPage />
+              </RequireRole>
             </RequireAuth>
           }
         />
@@ -153,7 +171,9 @@ export function App() {
           path="/results/exercises/:exerciseId"
           element={
             <RequireAuth>
-              <ExerciseResultsPage />
+              <RequireRole roles={RESULTS_ROLES}>
+                <ExerciseResultsPage />
+              </RequireRole>
             </RequireAuth>
           }
         />

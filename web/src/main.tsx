@@ -8,7 +8,7 @@ import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import './app.css';
 import './i18n/i18n.js';
-import { createTheme, localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
+import { Badge, createTheme, localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
@@ -23,13 +23,16 @@ const theme = createTheme({
   defaultRadius: 'sm',
   // Users who ask the OS for less motion get no modal/transition animations.
   respectReducedMotion: true,
+  // Capitals strip the reading aid of Vietnamese diacritics' shapes: badges keep the text's own case.
+  components: { Badge: Badge.extend({ styles: { root: { textTransform: 'none' } } }) },
 });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <MantineProvider theme={theme} defaultColorScheme="dark" colorSchemeManager={localStorageColorSchemeManager({ key: 'socdrill.scheme' })}>
-        <Notifications position="bottom-right" limit={2} />
+        {/* Bottom left: on the right they would cover the triage dock under the alert detail. */}
+        <Notifications position="bottom-left" limit={2} />
         <App />
       </MantineProvider>
     </QueryClientProvider>

@@ -8,6 +8,7 @@ import { realtime } from '../realtime/realtime-hub.js';
 import { useSession } from '../realtime/hooks.js';
 import { ConnectionBadge } from './connection-badge.js';
 import { ResultsNavLink } from '../reviewer/results-nav-link.js';
+import { isReviewerOnly } from '../pages/roles.js';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -45,7 +46,8 @@ export function ThemeSwitch() {
   );
 }
 
-export function AppLayout({ children, headerExtra }: { children: ReactNode; headerExtra?: ReactNode }) {
+/** `live`: the page follows an exercise's live stream, so the header shows the connection state (elsewhere it means nothing). */
+export function AppLayout({ children, headerExtra, live = false }: { children: ReactNode; headerExtra?: ReactNode; live?: boolean }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { user } = useSession();
@@ -65,9 +67,12 @@ export function AppLayout({ children, headerExtra }: { children: ReactNode; head
             </Text>
             <nav aria-label={t('nav.main')}>
               <Group gap="md" wrap="nowrap">
-                <NavLink to="/" end style={linkStyle}>
-                  {t('nav.lobby')}
-                </NavLink>
+                {/* A reviewer has no exercise of their own: their home is the results. */}
+                {!isReviewerOnly(user?.roles ?? []) && (
+                  <NavLink to="/" end style={linkStyle}>
+                    {t('nav.lobby')}
+                  </NavLink>
+                )}
                 <ResultsNavLink style={linkStyle} />
                 {isInstructor && (
                   <>
@@ -84,7 +89,7 @@ export function AppLayout({ children, headerExtra }: { children: ReactNode; head
           </Group>
           {headerExtra}
           <Group gap="xs" wrap="nowrap">
-            <ConnectionBadge />
+            {live && <ConnectionBadge />}
             <LanguageSwitch />
             <ThemeSwitch />
             {user?.sso ? (

@@ -4,7 +4,7 @@ import { useConnectionState } from '../realtime/hooks.js';
 
 const COLORS = { connected: 'teal', reconnecting: 'yellow', offline: 'red', idle: 'gray' } as const;
 
-/** The socket state is always on screen: trainees must know whether silence means "no alerts" or "no link". */
+/** On live pages the socket state is on screen: trainees must know whether silence means "no alerts" or "no link". */
 export function ConnectionBadge() {
   const { t } = useTranslation();
   const state = useConnectionState();
@@ -13,7 +13,7 @@ export function ConnectionBadge() {
     <Badge
       color={COLORS[state]}
       variant="dot"
-      size="lg"
+      size="md"
       role="status"
       aria-live="polite"
       aria-label={t('connection.label', { state: label })}

@@ -36,9 +36,10 @@ import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ClockDisplay } from '../components/clock-display.js';
 import { describeError, ErrorText } from '../components/error-text.js';
-import { formatClock, parseTimeInput, pick } from '../lib/format.js';
+import { formatClock, parseTimeInput, parseWallClockStart, pick } from '../lib/format.js';
+import { useVirtualTime, WallClockContext } from '../lib/virtual-time.js';
 import { exerciseEnd } from '../realtime/exercise-end.js';
-import { useExerciseLive } from '../realtime/hooks.js';
+import { useExerciseLive, useTicker, virtualNow } from '../realtime/hooks.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
 import { STATUS_COLOR } from '../pages/lobby-page.js';
 import { describeAction } from '../trainee/activity-panel.js';
@@ -107,153 +108,158 @@ export function CockpitPage() {
   const seekMs = parseTimeInput(seekTime);
   const phases = detail.data?.scenario.phases ?? [];
 
+  // When the live clock has not arrived yet, the exercise as read is the clock's last known state.
+  const clockAt = live.clock ? live.clockReceivedAt : exercise.dataUpdatedAt;
+
   return (
-    <AppLayout>
-      <Stack gap="xs">
-        <Group justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-            <Title order={1} fz="h4" lineClamp={1} title={ex.title} data-testid="cockpit-title">
-              {t('cockpit.title')}: {ex.title}
-            </Title>
-            <Badge color={STATUS_COLOR[status]} data-testid="exercise-status">
-              {t(`status.${status}`)}
-            </Badge>
-          </Group>
-          <Group gap="xs" wrap="nowrap">
-            <DebriefLinks exerciseId={exerciseId} />
-            <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
-          </Group>
-        </Group>
-        {end && (
-          <Alert color={end.reason === 'aborted' ? 'red' : 'blue'} variant="light" p="xs" role="status" data-testid="cockpit-ended" data-reason={end.reason}>
-            {t('ended.cockpit', { reason: t(`ended.reasonShort.${end.reason}`) })}
-          </Alert>
-        )}
-        <Paper withBorder p="xs">
-          <Group gap="xs" align="flex-end" wrap="wrap">
-            {opButton('start', 'teal', status === 'draft')}
-            {opButton('pause', 'yellow', status === 'running')}
-            {opButton('resume', 'teal', status === 'paused')}
-            {opButton('finish', 'blue', status === 'running' || status === 'paused')}
-            {opButton('abort', 'red', status !== 'finished' && status !== 'aborted')}
-            <NumberInput
-              w={110}
-              size="sm"
-              label={t('clock.speed')}
-              min={0.25}
-              max={100}
-              step={1}
-              decimalScale={2}
-              value={speed}
-              onChange={setSpeed}
-              placeholder={String(clock?.speed ?? '')}
-              disabled={over}
-              data-testid="speed-input"
-            />
-            <Button
-              variant="light"
-              disabled={over || speed === ''}
-              loading={busy === 'speed'}
-              onClick={() => control('speed', 'speed', { speed: Number(speed) })}
-              data-testid="speed-apply"
-            >
-              {t('cockpit.speed')}
-            </Button>
-            <TextInput
-              w={150}
-              size="sm"
-              label={t('cockpit.seekTime')}
-              placeholder="40m · 1:05:00"
-              value={seekTime}
-              onChange={(e) => setSeekTime(e.currentTarget.value)}
-              error={seekTime && seekMs === null ? '?' : undefined}
-              disabled={over}
-              data-testid="seek-time"
-            />
-            <Button
-              variant="light"
-              disabled={over || seekMs === null}
-              loading={busy === 'seek'}
-              onClick={() => seekMs !== null && control('seek', 'seek', { virtualMs: seekMs })}
-              data-testid="seek-apply"
-            >
-              {t('cockpit.seekGo')}
-            </Button>
-            <Select
-              w={220}
-              size="sm"
-              label={t('cockpit.seekPhase')}
-              data={phases.map((p) => ({ value: p.id, label: pick(p.name) }))}
-              value={seekPhase}
-              onChange={setSeekPhase}
-              clearable
-              disabled={over}
-              data-testid="seek-phase"
-            />
-            <Button
-              variant="light"
-              disabled={over || !seekPhase}
-              data-testid="seek-phase-apply"
-              loading={busy === 'seekPhase'}
-              onClick={() => seekPhase && control('seekPhase', 'seek', { phase: seekPhase })}
-            >
-              {t('cockpit.seekGo')}
-            </Button>
-            <Tooltip label={t('overtime.explain')} multiline w={360} withArrow>
-              <Switch
-                mb={8}
-                label={t('overtime.label')}
-                checked={allowOvertime}
-                disabled={over || busy === 'overtime'}
-                onChange={(e) => setOvertime(e.currentTarget.checked)}
-                data-testid="overtime-switch"
-              />
-            </Tooltip>
-          </Group>
-          <ErrorText error={error} />
-        </Paper>
-        <Grid gap="xs">
-          <Grid.Col span={{ base: 12, lg: 7 }}>
-            <TeamsTable exercise={ex} live={live} phases={phases} />
-            <Scoreboard exercise={ex} live={live} />
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, lg: 5 }}>
-            <InjectPanel exercise={ex} detail={detail.data ?? null} locked={over} />
-          </Grid.Col>
-        </Grid>
-        <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
-      </Stack>
-      <Modal
-        opened={confirming !== null}
-        onClose={() => setConfirming(null)}
-        title={confirming ? t(confirming === 'finish' ? 'confirm.finishTitle' : 'confirm.abortTitle') : ''}
-        data-testid="end-confirm"
-      >
-        {confirming && (
-          <Stack gap="sm">
-            <Text fz="sm" data-testid="end-confirm-body">
-              {t(confirming === 'finish' ? 'confirm.finishBody' : 'confirm.abortBody')}
-            </Text>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setConfirming(null)} data-testid="end-confirm-cancel">
-                {t('confirm.keep')}
-              </Button>
-              <Button
-                color={confirming === 'finish' ? 'blue' : 'red'}
-                onClick={() => {
-                  const op = confirming;
-                  setConfirming(null);
-                  control(op, op);
-                }}
-                data-testid="end-confirm-ok"
-              >
-                {t(confirming === 'finish' ? 'confirm.finishOk' : 'confirm.abortOk')}
-              </Button>
+    <WallClockContext.Provider value={parseWallClockStart(detail.data?.scenario.wallClockStart)}>
+      <AppLayout live>
+        <Stack gap="xs">
+          <Group justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+              <Title order={1} fz="h4" lineClamp={1} title={ex.title} data-testid="cockpit-title">
+                {t('cockpit.title')}: {ex.title}
+              </Title>
+              <Badge color={STATUS_COLOR[status]} data-testid="exercise-status">
+                {t(`status.${status}`)}
+              </Badge>
             </Group>
-          </Stack>
-        )}
-      </Modal>
-    </AppLayout>
+            <Group gap="xs" wrap="nowrap">
+              <DebriefLinks exerciseId={exerciseId} />
+              <ClockDisplay clock={clock} receivedAt={clockAt} />
+            </Group>
+          </Group>
+          {end && (
+            <Alert color={end.reason === 'aborted' ? 'red' : 'blue'} variant="light" p="xs" role="status" data-testid="cockpit-ended" data-reason={end.reason}>
+              {t('ended.cockpit', { reason: t(`ended.reasonShort.${end.reason}`) })}
+            </Alert>
+          )}
+          <Paper withBorder p="xs">
+            <Group gap="xs" align="flex-end" wrap="wrap">
+              {opButton('start', 'teal', status === 'draft')}
+              {opButton('pause', 'yellow', status === 'running')}
+              {opButton('resume', 'teal', status === 'paused')}
+              {opButton('finish', 'blue', status === 'running' || status === 'paused')}
+              {opButton('abort', 'red', status !== 'finished' && status !== 'aborted')}
+              <NumberInput
+                w={110}
+                size="sm"
+                label={t('clock.speed')}
+                min={0.25}
+                max={100}
+                step={1}
+                decimalScale={2}
+                value={speed}
+                onChange={setSpeed}
+                placeholder={String(clock?.speed ?? '')}
+                disabled={over}
+                data-testid="speed-input"
+              />
+              <Button
+                variant="light"
+                disabled={over || speed === ''}
+                loading={busy === 'speed'}
+                onClick={() => control('speed', 'speed', { speed: Number(speed) })}
+                data-testid="speed-apply"
+              >
+                {t('cockpit.speed')}
+              </Button>
+              <TextInput
+                w={150}
+                size="sm"
+                label={t('cockpit.seekTime')}
+                placeholder="40m · 1:05:00"
+                value={seekTime}
+                onChange={(e) => setSeekTime(e.currentTarget.value)}
+                error={seekTime && seekMs === null ? '?' : undefined}
+                disabled={over}
+                data-testid="seek-time"
+              />
+              <Button
+                variant="light"
+                disabled={over || seekMs === null}
+                loading={busy === 'seek'}
+                onClick={() => seekMs !== null && control('seek', 'seek', { virtualMs: seekMs })}
+                data-testid="seek-apply"
+              >
+                {t('cockpit.seekGo')}
+              </Button>
+              <Select
+                w={220}
+                size="sm"
+                label={t('cockpit.seekPhase')}
+                data={phases.map((p) => ({ value: p.id, label: pick(p.name) }))}
+                value={seekPhase}
+                onChange={setSeekPhase}
+                clearable
+                disabled={over}
+                data-testid="seek-phase"
+              />
+              <Button
+                variant="light"
+                disabled={over || !seekPhase}
+                data-testid="seek-phase-apply"
+                loading={busy === 'seekPhase'}
+                onClick={() => seekPhase && control('seekPhase', 'seek', { phase: seekPhase })}
+              >
+                {t('cockpit.seekGo')}
+              </Button>
+              <Tooltip label={t('overtime.explain')} multiline w={360} withArrow>
+                <Switch
+                  mb={8}
+                  label={t('overtime.label')}
+                  checked={allowOvertime}
+                  disabled={over || busy === 'overtime'}
+                  onChange={(e) => setOvertime(e.currentTarget.checked)}
+                  data-testid="overtime-switch"
+                />
+              </Tooltip>
+            </Group>
+            <ErrorText error={error} />
+          </Paper>
+          <Grid gap="xs">
+            <Grid.Col span={{ base: 12, lg: 7 }}>
+              <TeamsTable exercise={ex} live={live} phases={phases} clock={clock} clockAt={clockAt} />
+              <Scoreboard exercise={ex} live={live} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 5 }}>
+              <InjectPanel exercise={ex} detail={detail.data ?? null} locked={over} />
+            </Grid.Col>
+          </Grid>
+          <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
+        </Stack>
+        <Modal
+          opened={confirming !== null}
+          onClose={() => setConfirming(null)}
+          title={confirming ? t(confirming === 'finish' ? 'confirm.finishTitle' : 'confirm.abortTitle') : ''}
+          data-testid="end-confirm"
+        >
+          {confirming && (
+            <Stack gap="sm">
+              <Text fz="sm" data-testid="end-confirm-body">
+                {t(confirming === 'finish' ? 'confirm.finishBody' : 'confirm.abortBody')}
+              </Text>
+              <Group justify="flex-end">
+                <Button variant="default" onClick={() => setConfirming(null)} data-testid="end-confirm-cancel">
+                  {t('confirm.keep')}
+                </Button>
+                <Button
+                  color={confirming === 'finish' ? 'blue' : 'red'}
+                  onClick={() => {
+                    const op = confirming;
+                    setConfirming(null);
+                    control(op, op);
+                  }}
+                  data-testid="end-confirm-ok"
+                >
+                  {t(confirming === 'finish' ? 'confirm.finishOk' : 'confirm.abortOk')}
+                </Button>
+              </Group>
+            </Stack>
+          )}
+        </Modal>
+      </AppLayout>
+    </WallClockContext.Provider>
   );
 }
 
@@ -272,14 +278,28 @@ function DebriefLinks({ exerciseId }: { exerciseId: string }) {
   );
 }
 
-function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: ExerciseLive; phases: ReadonlyArray<{ id: string; name: BiText }> }) {
+function TeamsTable({
+  exercise,
+  live,
+  phases,
+  clock,
+  clockAt,
+}: {
+  exercise: ExerciseDto;
+  live: ExerciseLive;
+  phases: ReadonlyArray<{ id: string; name: BiText }>;
+  clock: ClockStateDto | null;
+  clockAt: number;
+}) {
   const { t } = useTranslation();
+  const time = useVirtualTime();
+  // The waiting times run with the clock, not with the last clock message.
+  const nowMs = virtualNow(clock, clockAt, useTicker(1000));
   const { t: td } = useTranslation(DEBRIEF_NS);
   // Refreshed whenever the teams act or receive alerts (the live hub invalidates it on both).
   const progress = useQuery(queries.progress(exercise.id));
   const byTeam = new Map((progress.data ?? []).map((p) => [p.teamId, p]));
   const phaseName = new Map(phases.map((p) => [p.id, pick(p.name)]));
-  const virtualNow = live.clock?.virtualMs ?? exercise.clock.virtualMs;
   return (
     <Paper withBorder p="sm" mb="xs">
       <Title order={2} fz="md" mb="xs">
@@ -329,14 +349,17 @@ function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: E
                   </Table.Td>
                   <Table.Td data-testid="team-events">{(live.events.get(team.id) ?? []).length}</Table.Td>
                   <Table.Td>{p?.openAlerts ?? '—'}</Table.Td>
-                  <Table.Td fz="xs">
+                  <Table.Td fz="xs" data-testid="team-waiting">
                     {waiting ? (
                       <>
                         <Text fz="xs" lineClamp={1}>
                           {pick(waiting.title)}
                         </Text>
                         <Text fz="xs" c="dimmed">
-                          {t('cockpit.waitingFor', { time: formatClock(Math.max(0, virtualNow - waiting.deliveredVirtualMs)) })}
+                          {t('cockpit.waitingFor', {
+                            time: formatClock(Math.max(0, nowMs - waiting.deliveredVirtualMs)),
+                            at: time(waiting.deliveredVirtualMs),
+                          })}
                         </Text>
                       </>
                     ) : (
@@ -345,7 +368,7 @@ function TeamsTable({ exercise, live, phases }: { exercise: ExerciseDto; live: E
                   </Table.Td>
                   <Table.Td fz="xs">
                     {p?.lastAction
-                      ? `${formatClock(p.lastAction.virtualMs)} · ${p.lastAction.username} · ${t(`actionType.${p.lastAction.type.replace(/\./g, '-')}`, { defaultValue: p.lastAction.type })}`
+                      ? `${time(p.lastAction.virtualMs)} · ${p.lastAction.username} · ${t(`actionType.${p.lastAction.type.replace(/\./g, '-')}`, { defaultValue: p.lastAction.type })}`
                       : '—'}
                   </Table.Td>
                 </Table.Tr>
@@ -531,8 +554,12 @@ function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: Ex
     queries: exercise.teams.map((team) => queries.teamActions(exercise.id, team.id)),
     combine: (results) => results.flatMap((result) => result.data?.actions ?? []),
   });
+  const time = useVirtualTime();
   const teamName = (id: string) => exercise.teams.find((team) => team.id === id)?.name ?? id;
   const items = useMemo(() => {
+    // Instructors may read titles: actions name their alerts by title, not by the opaque reference.
+    const titles = new Map<string, string>();
+    for (const events of live.events.values()) for (const e of events as StreamEvent[]) titles.set(e.eventId, pick(toAlert(e).title));
     const list: Array<{ key: string; ms: number; team: string; text: string; kind: 'event' | 'action' }> = [];
     for (const [teamId, events] of live.events)
       for (const e of events as StreamEvent[])
@@ -549,7 +576,7 @@ function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: Ex
         text: `${a.username}: ${describeAction(
           t,
           a.action,
-          (id) => id,
+          (id) => titles.get(id) ?? id,
           (id) => {
             const p = parties.find((x) => x.id === id);
             return p ? pick(p.name) : id;
@@ -571,7 +598,7 @@ function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: Ex
             {items.map((item) => (
               <Table.Tr key={item.key}>
                 <Table.Td ff="monospace" w={70}>
-                  {formatClock(item.ms)}
+                  {time(item.ms)}
                 </Table.Td>
                 <Table.Td w={140}>{item.team}</Table.Td>
                 <Table.Td w={110}>

@@ -43,3 +43,25 @@ export function parseTimeInput(text: string): number | null {
   if (/^\d+$/.test(t)) return Number(t) * 1000;
   return null;
 }
+
+/** A virtual time as an offset from the start: "T+13:00" (never to be read as a time of day). */
+export function formatOffset(ms: number): string {
+  return `T+${formatClock(ms)}`;
+}
+
+/** "08:00" or "08:00:00" (a scenario's `wallClockStart`) as seconds after midnight; null when absent or malformed. */
+export function parseWallClockStart(text: string | null | undefined): number | null {
+  const m = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text ?? '');
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0) : null;
+}
+
+/**
+ * A virtual time as the drill's wall clock ("08:13:05", as the raw logs write it) when the scenario
+ * says when T+0 is, else as an offset ("T+13:05"): a bare "13:05" reads as five past one.
+ */
+export function formatVirtualTime(ms: number, startSeconds: number | null): string {
+  if (startSeconds === null) return formatOffset(ms);
+  const total = (startSeconds + Math.max(0, Math.floor(ms / 1000))) % 86_400;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(Math.floor(total / 3600))}:${two(Math.floor((total % 3600) / 60))}:${two(total % 60)}`;
+}

@@ -129,9 +129,6 @@ export function LoginPage() {
                 {t('login.ssoCompleting')}
               </Text>
             )}
-            <Text fz="xs" c="dimmed">
-              {t('login.storageNote')}
-            </Text>
           </Stack>
         </form>
       </Paper>

@@ -2,9 +2,9 @@ import { Badge, Grid, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { RecordedAction } from '@contracts/triage.schema.js';
-import { formatClock } from '../lib/format.js';
 import { useConsole } from './console-context.js';
 import { partyName } from './console-model.js';
+import { useVirtualTime } from '../lib/virtual-time.js';
 
 /** One line per recorded action, in the user's language, with alerts and parties by their display names. */
 export function describeAction(
@@ -45,6 +45,7 @@ export function describeAction(
 
 export function ActivityPanel({ actions, alertLabel }: { actions: RecordedAction[]; alertLabel: (id: string) => string }) {
   const { t } = useTranslation();
+  const time = useVirtualTime();
   const { state, members, exercise, teamId, parties } = useConsole();
   const partyLabel = (id: string) => {
     const party = parties.find((p) => p.id === id);
@@ -68,8 +69,8 @@ export function ActivityPanel({ actions, alertLabel }: { actions: RecordedAction
             {(team?.members ?? []).map((m) => (
               <Text key={m.id} fz="sm">
                 {m.displayName}{' '}
-                <Badge size="xs" variant="light">
-                  {t('activity.owns', { n: owned.get(m.id) ?? 0 })}
+                <Badge size="xs" variant="light" data-testid="member-owns">
+                  {t('activity.owns', { count: owned.get(m.id) ?? 0 })}
                 </Badge>
               </Text>
             ))}
@@ -91,7 +92,7 @@ export function ActivityPanel({ actions, alertLabel }: { actions: RecordedAction
               {mine.slice(0, 200).map((a) => (
                 <Table.Tr key={`${a.teamId}:${a.seq}`}>
                   <Table.Td ff="monospace" w={70}>
-                    {formatClock(a.virtualMs)}
+                    {time(a.virtualMs)}
                   </Table.Td>
                   <Table.Td w={160}>{members.get(a.userId) ?? a.username}</Table.Td>
                   <Table.Td>{describeAction(t, a.action, alertLabel, partyLabel)}</Table.Td>

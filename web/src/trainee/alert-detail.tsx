@@ -1,5 +1,4 @@
 import {
-  ActionIcon,
   Autocomplete,
   Badge,
   Button,
@@ -20,11 +19,12 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Severity } from '@contracts/common.schema.js';
 import { HOST_TARGET_ACTIONS, RESPONSE_ACTIONS, VERDICTS, type ResponseAction, type Verdict } from '@contracts/scenario.schema.js';
-import { formatClock, pick } from '../lib/format.js';
+import { pick } from '../lib/format.js';
+import { useVirtualTime } from '../lib/virtual-time.js';
 import { SEVERITY_COLOR } from './alert-queue.js';
 import { useConsole } from './console-context.js';
 import { partyLabel, SEVERITIES, type AlertRow } from './console-model.js';
@@ -49,6 +49,15 @@ export function responseTargets(action: ResponseAction, row: AlertRow | null, as
   return partyIds;
 }
 
+/** The response menu of the detail: one form open at a time, below the verdict and severity. */
+type Section = 'route' | 'incident' | 'response' | 'note';
+const SECTIONS: Section[] = ['route', 'incident', 'response', 'note'];
+
+/**
+ * The alert detail reads first: title, description, raw log and observables fill the scrolling
+ * body, and the triage controls sit in a compact dock below it (owner, verdict, severity, then a
+ * menu that opens one response form at a time).
+ */
 export function AlertDetail({
   row,
   rows,
@@ -61,6 +70,14 @@ export function AlertDetail({
   height: string;
 }) {
   const { t } = useTranslation();
+  // The open response form is a way of working, not a choice about one alert: it stays open across alerts.
+  const [section, setSection] = useState<Section | null>(null);
+  const viewport = useRef<HTMLDivElement>(null);
+  const rowId = row?.id ?? null;
+  // Another alert opens at its top (its title), not where the last one was scrolled.
+  useLayoutEffect(() => {
+    viewport.current?.scrollTo({ top: 0 });
+  }, [rowId]);
   if (!row) {
     return (
       <Paper withBorder p="md" h={height}>
@@ -70,20 +87,34 @@ export function AlertDetail({
   }
   return (
     <Paper withBorder p={0} h={height} style={{ display: 'flex', flexDirection: 'column' }} aria-labelledby="alert-detail-title" data-testid="alert-detail">
-      {/* Keyed by the alert: another alert opens at its top, not where the last one was scrolled. */}
-      <ScrollArea key={row.id} style={{ flex: 1 }} p="sm" type="auto">
+      <ScrollArea
+        viewportRef={viewport}
+        style={{ flex: 1, minHeight: 0 }}
+        p="sm"
+        type="auto"
+        viewportProps={{ 'data-testid': 'alert-detail-scroll' } as object}
+      >
         <AlertHeader row={row} />
-        <TriagePanel key={row.id} row={row} earlier={rows.filter((r) => r.seq < row.seq)} verdictRequest={verdictRequest} />
-        <Divider my="sm" />
         <AlertBody row={row} />
+        <TeamRecord row={row} />
       </ScrollArea>
+      <TriageDock
+        key={row.id}
+        row={row}
+        earlier={rows.filter((r) => r.seq < row.seq)}
+        verdictRequest={verdictRequest}
+        section={section}
+        onSection={setSection}
+      />
     </Paper>
   );
 }
 
 function AlertHeader({ row }: { row: AlertRow }) {
   const { t } = useTranslation();
+  const time = useVirtualTime();
   const a = row.alert;
+  const s = row.state;
   return (
     <Stack gap={4} mb="xs">
       <Title order={2} fz="md" id="alert-detail-title" data-testid="alert-title">
@@ -107,27 +138,104 @@ function AlertHeader({ row }: { row: AlertRow }) {
             {a.asset}
           </Badge>
         )}
-        <Text fz="xs" c="dimmed">
-          {/* The origin (timeline/noise) is never shown: it would give the verdict away. */}
-          {t('detail.deliveredAt')} {formatClock(row.deliveredMs)} {row.event.catchUp ? `· ${t('detail.catchUp')}` : ''} · #{row.seq}
-        </Text>
       </Group>
+      <Text fz="xs" c="dimmed" data-testid="alert-time">
+        {/* The origin (timeline/noise) is never shown: it would give the verdict away. */}
+        {t('detail.at')} {time(row.virtualMs)}
+        {row.deliveredMs !== row.virtualMs ? ` · ${t('detail.deliveredAt')} ${time(row.deliveredMs)}` : ''}
+        {row.event.catchUp ? ` (${t('detail.catchUp')})` : ''} · #{row.seq} · {t('verdict.label')}:{' '}
+        <Text span fz="xs" fw={600} c={s?.verdict ? undefined : 'dimmed'} data-testid="current-verdict">
+          {s?.verdict ? t(`verdict.${s.verdict}`) : t('verdict.none')}
+        </Text>
+      </Text>
+    </Stack>
+  );
+}
+
+/** What the team recorded on this alert besides verdict and severity: routes, incident, notes, hints. */
+function TeamRecord({ row }: { row: AlertRow }) {
+  const { t } = useTranslation();
+  const time = useVirtualTime();
+  const { state, members, parties, exercise } = useConsole();
+  const s = row.state;
+  const layerShort = (n: number) => t('layer.short', { n });
+  const hints = (state?.hints ?? []).filter((h) => 'alertId' in h.for && h.for.alertId === row.id && h.text);
+  const incident = s?.incidentId ? state?.incidents[s.incidentId] : undefined;
+  if (!s || (s.routes.length === 0 && !s.incidentId && s.notes.length === 0 && hints.length === 0)) return null;
+  return (
+    <Stack gap={4} mt="sm" data-testid="team-record">
+      <Divider />
+      <Text fz="xs" fw={700} component="h3" m={0}>
+        {t('detail.teamRecord')}
+      </Text>
+      {s.routes.length > 0 && (
+        <Text fz="xs" data-testid="alert-routes">
+          <Text span fz="xs" c="dimmed">
+            {t('triage.routedTo')}:
+          </Text>{' '}
+          {s.routes
+            .flatMap((r) =>
+              r.to
+                .map((id) => parties.find((p) => p.id === id))
+                .filter((p) => p !== undefined)
+                .map((p) => partyLabel(p, exercise.era, layerShort)),
+            )
+            .join('; ')}
+        </Text>
+      )}
+      {s.incidentId && (
+        <Text fz="xs" data-testid="alert-incident">
+          <Text span fz="xs" c="dimmed">
+            {t('triage.incident')}:
+          </Text>{' '}
+          {s.incidentId}
+          {incident ? ` · ${incident.title}` : ''}
+        </Text>
+      )}
+      {s.notes.map((n, i) => (
+        <Text key={i} fz="xs">
+          <Text span fz="xs" c="dimmed">
+            {time(n.virtualMs)} {members.get(n.userId) ?? ''}:
+          </Text>{' '}
+          {n.text}
+        </Text>
+      ))}
+      {hints.map((h) => (
+        <Text key={h.actionId} fz="xs" c="var(--mantine-color-yellow-text)">
+          {t('triage.hintReceived')}: {h.text ? pick(h.text) : ''}
+        </Text>
+      ))}
     </Stack>
   );
 }
 
 /**
- * The triage form of one alert. It is mounted per alert (keyed by its id), so nothing typed or
+ * The triage dock of one alert. It is mounted per alert (keyed by its id), so nothing typed or
  * chosen on one alert shows on another; it starts empty (no verdict, severity, action or target is
  * pre-selected), a submit is enabled only once a choice is made, and a recorded action resets it.
  */
-function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier: AlertRow[]; verdictRequest: VerdictRequest | null }) {
+function TriageDock({
+  row,
+  earlier,
+  verdictRequest,
+  section,
+  onSection,
+}: {
+  row: AlertRow;
+  earlier: AlertRow[];
+  verdictRequest: VerdictRequest | null;
+  section: Section | null;
+  onSection: (section: Section | null) => void;
+}) {
   const { t, i18n } = useTranslation();
+  const time = useVirtualTime();
   const { act, state, triageError, ended, members, userId, parties, exercise, briefing } = useConsole();
   const s = row.state;
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [reason, setReason] = useState('');
   const [duplicateOf, setDuplicateOf] = useState<string | null>(null);
+  // Set when Enter could not record the verdict: the dock then says what is missing.
+  const [missing, setMissing] = useState<string | null>(null);
   const [routeTo, setRouteTo] = useState<string[]>([]);
   const [escalate, setEscalate] = useState(false);
   const [routeMessage, setRouteMessage] = useState('');
@@ -142,6 +250,7 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
   useEffect(() => {
     if (verdictRequest?.alertId === row.id) setVerdict(verdictRequest.verdict);
   }, [verdictRequest, row.id]);
+  useEffect(() => setMissing(null), [verdict, reason, duplicateOf]);
 
   const layerShort = (n: number) => t('layer.short', { n });
   const partyOptions = useMemo(() => parties.map((p) => ({ value: p.id, label: partyLabel(p, exercise.era, layerShort) })), [parties, exercise.era, lang]);
@@ -163,6 +272,7 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
   const needsReason = verdict === 'false-positive' || verdict === 'benign';
   const verdictReady = verdict !== null && !(needsReason && reason.trim().length < 3) && !(verdict === 'duplicate' && !duplicateOf);
   const mine = !ownerId || ownerId === userId;
+  const rule = ownerId === null ? t('ownership.free') : ownerId === userId ? t('ownership.mine') : t('ownership.other', { name: ownerName });
 
   async function recordVerdict() {
     if (!verdictReady || lockedForMe || verdict === null) return;
@@ -180,31 +290,60 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
     }
   }
 
+  /** Enter in the reason field records the verdict, or says why it cannot yet. */
+  function submitFromField() {
+    if (lockedForMe) return;
+    if (verdictReady) void recordVerdict();
+    else setMissing(verdict === null ? t('form.chooseVerdict') : needsReason ? t('verdict.reasonHint') : t('verdict.duplicateOf'));
+  }
+
+  const sectionLabel: Record<Section, string> = {
+    route: t('detail.menu.route'),
+    incident: t('detail.menu.incident'),
+    response: t('detail.menu.response'),
+    note: t('detail.menu.note'),
+  };
+
   return (
-    <Stack gap="xs" aria-label={t('triage.title')} role="group">
+    <Stack
+      gap={6}
+      p="sm"
+      pt={6}
+      aria-label={t('triage.title')}
+      role="group"
+      data-testid="triage-dock"
+      style={{ borderTop: '1px solid var(--mantine-color-default-border)', flexShrink: 0 }}
+    >
       {/* Ownership: who may record verdict, severity and notes */}
-      <Group gap="xs" wrap="wrap">
-        <Text fz="sm" fw={600} data-testid="alert-owner" data-owner={ownerId === null ? 'none' : ownerId === userId ? 'me' : 'other'}>
+      <Group gap="xs" wrap="nowrap">
+        <Text fz="sm" fw={600} data-testid="alert-owner" data-owner={ownerId === null ? 'none' : ownerId === userId ? 'me' : 'other'} lineClamp={1}>
           {t('triage.owner', { name: ownerName })}
         </Text>
+        {!ended && !ownedByOther && (
+          <Tooltip label={rule} multiline w={320} withArrow>
+            <Text fz="xs" c="dimmed" aria-label={rule} data-testid="ownership-rule" tabIndex={0} style={{ cursor: 'help' }}>
+              ⓘ
+            </Text>
+          </Tooltip>
+        )}
         {s?.acknowledgedAtMs != null && (
-          <Text fz="xs" c="dimmed">
-            {t('triage.acknowledgedBy', { time: formatClock(s.acknowledgedAtMs) })}
+          <Text fz="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+            {t('triage.acknowledgedBy', { time: time(s.acknowledgedAtMs) })}
           </Text>
         )}
         {!ownerId && (
-          <Button size="xs" onClick={() => void act({ type: 'alert.acknowledge', alertId: row.id })} disabled={disabled} data-testid="ack-button">
+          <Button size="compact-sm" onClick={() => void act({ type: 'alert.acknowledge', alertId: row.id })} disabled={disabled} data-testid="ack-button">
             {t('ownership.take')} (a)
           </Button>
         )}
         {ownerId === userId && (
-          <Button size="xs" variant="default" onClick={() => void act({ type: 'alert.release', alertId: row.id })} disabled={disabled}>
+          <Button size="compact-sm" variant="default" onClick={() => void act({ type: 'alert.release', alertId: row.id })} disabled={disabled}>
             {t('triage.release')}
           </Button>
         )}
         {ownedByOther && (
           <Button
-            size="xs"
+            size="compact-sm"
             variant="light"
             onClick={() => void act({ type: 'alert.request-takeover', alertId: row.id })}
             disabled={disabled}
@@ -216,7 +355,8 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
         {mine && members.size > 1 && (
           <Select
             size="xs"
-            w={180}
+            w={160}
+            ml="auto"
             aria-label={t('triage.assign')}
             placeholder={t('triage.assign')}
             data={[...members].filter(([id]) => id !== ownerId).map(([id, name]) => ({ value: id, label: name }))}
@@ -226,27 +366,21 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
           />
         )}
       </Group>
-      {!ended && (
-        <Text fz="xs" c={ownedByOther ? 'var(--mantine-color-yellow-text)' : 'dimmed'} data-testid="ownership-rule">
-          {ownerId === null ? t('ownership.free') : ownerId === userId ? t('ownership.mine') : t('ownership.other', { name: ownerName })}
+      {!ended && ownedByOther && (
+        <Text fz="xs" c="var(--mantine-color-yellow-text)" data-testid="ownership-rule">
+          {rule}
         </Text>
       )}
 
-      {/* Verdict: chosen, then recorded by the button (or ctrl+enter) */}
+      {/* Verdict: chosen, then recorded by the button, Enter in the reason field or ctrl+enter */}
       <form
         onSubmit={(e) => {
           e.preventDefault();
           void recordVerdict();
         }}
-        aria-labelledby="verdict-heading"
+        aria-label={t('verdict.label')}
       >
-        <Stack gap={6}>
-          <Text fz="xs" fw={700} component="h3" m={0} id="verdict-heading">
-            {t('verdict.label')}:{' '}
-            <Text span fz="xs" data-testid="current-verdict">
-              {s?.verdict ? t(`verdict.${s.verdict}`) : t('verdict.none')}
-            </Text>
-          </Text>
+        <Stack gap={4}>
           <SegmentedControl
             size="xs"
             fullWidth
@@ -258,12 +392,13 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
             data-chosen={verdict ?? ''}
             disabled={lockedForMe}
           />
-          <Group gap="xs" align="flex-end" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
             {verdict === 'duplicate' ? (
               <Select
                 size="xs"
                 style={{ flex: 1 }}
-                label={t('verdict.duplicateOf')}
+                aria-label={t('verdict.duplicateOf')}
+                placeholder={t('verdict.duplicateOf')}
                 searchable
                 data={earlier.map((r) => ({ value: r.id, label: `#${r.seq} ${r.title}`.slice(0, 120) }))}
                 value={duplicateOf}
@@ -275,13 +410,24 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
               <TextInput
                 size="xs"
                 style={{ flex: 1 }}
-                label={`${t('verdict.reason')} (r)`}
-                description={needsReason ? t('verdict.reasonHint') : undefined}
+                aria-label={`${t('verdict.reason')} (r)`}
+                placeholder={
+                  verdict === null
+                    ? t('form.chooseVerdict')
+                    : needsReason
+                      ? `${t('verdict.reason')} (r): ${t('verdict.reasonHint')}`
+                      : `${t('verdict.reason')} (r)`
+                }
                 value={reason}
                 onChange={(e) => setReason(e.currentTarget.value)}
                 onKeyDown={(e) => {
                   // Esc leaves the field so the next key is a shortcut again, not text.
                   if (e.key === 'Escape') e.currentTarget.blur();
+                  // Enter records (ctrl+enter is the page's shortcut); without a choice it says what is missing.
+                  if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !e.nativeEvent.isComposing) {
+                    e.preventDefault();
+                    submitFromField();
+                  }
                 }}
                 required={needsReason}
                 disabled={lockedForMe}
@@ -292,241 +438,237 @@ function TriagePanel({ row, earlier, verdictRequest }: { row: AlertRow; earlier:
               {t('verdict.set')}
             </Button>
           </Group>
-          {verdict === null && !lockedForMe && (
-            <Text fz="xs" c="dimmed" data-testid="verdict-hint">
-              {t('form.chooseVerdict')}
+          {missing && (
+            <Text fz="xs" c="var(--mantine-color-yellow-text)" role="alert" data-testid="verdict-hint">
+              {missing}
             </Text>
           )}
         </Stack>
       </form>
 
       {/* Severity: each click records (nothing is pre-selected until the team sets one) */}
-      <Text fz="xs" fw={700} component="h3" m={0}>
-        {t('triage.severity')}
-      </Text>
-      <SegmentedControl
-        size="xs"
-        fullWidth
-        value={s?.severity ?? ''}
-        onChange={(v) => void act({ type: 'alert.severity', alertId: row.id, severity: v as Severity })}
-        data={SEVERITIES.map((sev, i) => ({ value: sev, label: `⇧${i + 1} · ${t(`severity.${sev}`)}` }))}
-        aria-label={t('triage.severity')}
-        data-testid="severity-control"
-        disabled={lockedForMe}
-      />
-
-      {/* Route / escalate */}
-      <Text fz="xs" fw={700} component="h3" m={0}>
-        {t('triage.route')}
-      </Text>
-      <MultiSelect
-        size="xs"
-        label={t('triage.routeTo')}
-        data={partyOptions}
-        value={routeTo}
-        onChange={setRouteTo}
-        searchable
-        data-testid="route-parties"
-        disabled={disabled}
-        comboboxProps={{ withinPortal: true }}
-      />
-      <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput
-          size="xs"
-          style={{ flex: 1 }}
-          label={t('triage.routeMessage')}
-          value={routeMessage}
-          onChange={(e) => setRouteMessage(e.currentTarget.value)}
-          disabled={disabled}
-        />
-        <Checkbox size="xs" label={t('triage.escalate')} checked={escalate} onChange={(e) => setEscalate(e.currentTarget.checked)} mb={6} disabled={disabled} />
-        <Button
-          size="xs"
-          disabled={disabled || routeTo.length === 0}
-          onClick={async () => {
-            const ok = await act({
-              type: 'route',
-              target: { alertId: row.id },
-              to: routeTo,
-              escalate,
-              ...(routeMessage.trim() ? { message: routeMessage.trim() } : {}),
-            });
-            if (ok) {
-              setRouteTo([]);
-              setRouteMessage('');
-              setEscalate(false);
-            }
-          }}
-          data-testid="route-submit"
-        >
-          {t('triage.routeSubmit')}
-        </Button>
-      </Group>
-      {s && s.routes.length > 0 && (
-        <Text fz="xs" c="dimmed" data-testid="alert-routes">
-          {t('triage.routedTo')}:{' '}
-          {s.routes
-            .flatMap((r) =>
-              r.to
-                .map((id) => parties.find((p) => p.id === id))
-                .filter((p) => p !== undefined)
-                .map((p) => partyLabel(p, exercise.era, layerShort)),
-            )
-            .join('; ')}
+      <Group gap="xs" wrap="nowrap">
+        <Text fz="xs" fw={700} style={{ whiteSpace: 'nowrap' }} id={`severity-label-${row.id}`}>
+          {t('triage.severityShort')}
         </Text>
-      )}
-
-      {/* Incident */}
-      <Text fz="xs" fw={700} component="h3" m={0}>
-        {t('triage.incident')}
-        {s?.incidentId ? `: ${state?.incidents[s.incidentId]?.title ?? s.incidentId}` : ''}
-      </Text>
-      <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput
+        <SegmentedControl
           size="xs"
           style={{ flex: 1 }}
-          label={t('incident.titleField')}
-          value={incidentTitle}
-          onChange={(e) => setIncidentTitle(e.currentTarget.value)}
-          disabled={disabled}
-          data-testid="incident-title"
-        />
-        <Button
-          size="xs"
-          variant="light"
-          disabled={disabled || !incidentTitle.trim()}
-          onClick={() => void act({ type: 'incident.create', title: incidentTitle.trim(), alertIds: [row.id] })}
-          data-testid="incident-create"
-        >
-          {t('triage.createIncident')}
-        </Button>
-      </Group>
-      {incidents.length > 0 && (
-        <Group gap="xs" align="flex-end" wrap="nowrap">
-          <Select
-            size="xs"
-            style={{ flex: 1 }}
-            label={t('triage.linkIncident')}
-            data={incidents.map((i) => ({ value: i.id, label: `${i.id} · ${i.title}` }))}
-            value={incidentId}
-            onChange={setIncidentId}
-            disabled={disabled}
-          />
-          <Button
-            size="xs"
-            variant="light"
-            disabled={disabled || !incidentId}
-            onClick={async () => {
-              if (incidentId && (await act({ type: 'incident.link', incidentId, alertIds: [row.id] }))) setIncidentId(null);
-            }}
-          >
-            {t('incident.link')}
-          </Button>
-        </Group>
-      )}
-
-      {/* Response: no action and no target until the trainee picks them */}
-      <Text fz="xs" fw={700} component="h3" m={0}>
-        {t('response.title')}
-      </Text>
-      <Group gap="xs" align="flex-end" wrap="nowrap">
-        <Select
-          size="xs"
-          style={{ flex: 1.3 }}
-          label={t('response.action')}
-          placeholder={t('form.chooseAction')}
-          data={RESPONSE_ACTIONS.map((a) => ({ value: a, label: t(`response.actions.${a}`) }))}
-          value={responseAction}
-          onChange={(v) => setResponseAction(v as ResponseAction | null)}
-          disabled={disabled}
-          data-testid="response-action"
-        />
-        <Autocomplete
-          size="xs"
-          style={{ flex: 1 }}
-          label={t('response.target')}
-          placeholder={t('form.chooseTarget')}
-          data={targets}
-          value={responseTarget}
-          onChange={setResponseTarget}
-          disabled={disabled || responseAction === null}
-          data-testid="response-target"
-        />
-        <Button
-          size="xs"
-          color="orange"
-          disabled={disabled || responseAction === null || !responseTarget.trim()}
-          onClick={async () => {
-            if (responseAction === null) return;
-            const ok = await act({
-              type: 'response',
-              action: responseAction,
-              target: responseTarget.trim(),
-              ...(s?.incidentId ? { incidentId: s.incidentId } : {}),
-            });
-            if (ok) {
-              setResponseAction(null);
-              setResponseTarget('');
-            }
-          }}
-          data-testid="response-submit"
-        >
-          {t('response.submit')}
-        </Button>
-      </Group>
-
-      {/* Notes and hints */}
-      <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput
-          size="xs"
-          style={{ flex: 1 }}
-          label={t('detail.noteText')}
-          value={note}
-          onChange={(e) => setNote(e.currentTarget.value)}
+          value={s?.severity ?? ''}
+          onChange={(v) => void act({ type: 'alert.severity', alertId: row.id, severity: v as Severity })}
+          data={SEVERITIES.map((sev, i) => ({ value: sev, label: `⇧${i + 1} · ${t(`severity.${sev}`)}` }))}
+          aria-label={t('triage.severity')}
+          data-testid="severity-control"
           disabled={lockedForMe}
-          data-testid="note-text"
         />
+      </Group>
+
+      {/* The response menu: route, incident, response, note open one form each; a hint is one click. */}
+      <Group gap={4} wrap="wrap" role="toolbar" aria-label={t('detail.responseMenu')}>
+        {SECTIONS.map((id) => (
+          <Button
+            key={id}
+            size="compact-xs"
+            variant={section === id ? 'filled' : 'light'}
+            color={id === 'response' ? 'orange' : 'blue'}
+            aria-expanded={section === id}
+            aria-controls="triage-section"
+            onClick={() => onSection(section === id ? null : id)}
+            data-testid={`menu-${id}`}
+          >
+            {sectionLabel[id]}
+          </Button>
+        ))}
         <Button
-          size="xs"
-          variant="default"
-          disabled={lockedForMe || !note.trim()}
-          onClick={async () => {
-            if (await act({ type: 'alert.note', alertId: row.id, text: note.trim() })) setNote('');
-          }}
-          data-testid="note-submit"
-        >
-          {t('detail.addNote')}
-        </Button>
-        <Button
-          size="xs"
+          size="compact-xs"
           variant="subtle"
           color="yellow"
+          ml="auto"
           disabled={disabled}
           onClick={() => void act({ type: 'hint.request', for: { alertId: row.id } })}
           data-testid="hint-request"
         >
-          {t('triage.hint')}
+          {t('detail.menu.hint')}
         </Button>
       </Group>
-      {s && s.notes.length > 0 && (
-        <Stack gap={2}>
-          {s.notes.map((n, i) => (
-            <Text key={i} fz="xs">
-              <Text span c="dimmed">
-                {formatClock(n.virtualMs)} {members.get(n.userId) ?? ''}:
-              </Text>{' '}
-              {n.text}
-            </Text>
-          ))}
+
+      {section !== null && (
+        <Stack gap={6} id="triage-section" data-testid={`section-${section}`}>
+          {section === 'route' && (
+            <>
+              <MultiSelect
+                size="xs"
+                label={t('triage.routeTo')}
+                data={partyOptions}
+                value={routeTo}
+                onChange={setRouteTo}
+                searchable
+                data-testid="route-parties"
+                disabled={disabled}
+                comboboxProps={{ withinPortal: true }}
+              />
+              <Group gap="xs" align="flex-end" wrap="nowrap">
+                <TextInput
+                  size="xs"
+                  style={{ flex: 1 }}
+                  label={t('triage.routeMessage')}
+                  value={routeMessage}
+                  onChange={(e) => setRouteMessage(e.currentTarget.value)}
+                  disabled={disabled}
+                />
+                <Checkbox
+                  size="xs"
+                  label={t('triage.escalate')}
+                  checked={escalate}
+                  onChange={(e) => setEscalate(e.currentTarget.checked)}
+                  mb={6}
+                  disabled={disabled}
+                />
+                <Button
+                  size="xs"
+                  disabled={disabled || routeTo.length === 0}
+                  onClick={async () => {
+                    const ok = await act({
+                      type: 'route',
+                      target: { alertId: row.id },
+                      to: routeTo,
+                      escalate,
+                      ...(routeMessage.trim() ? { message: routeMessage.trim() } : {}),
+                    });
+                    if (ok) {
+                      setRouteTo([]);
+                      setRouteMessage('');
+                      setEscalate(false);
+                    }
+                  }}
+                  data-testid="route-submit"
+                >
+                  {t('triage.routeSubmit')}
+                </Button>
+              </Group>
+            </>
+          )}
+          {section === 'incident' && (
+            <>
+              <Group gap="xs" align="flex-end" wrap="nowrap">
+                <TextInput
+                  size="xs"
+                  style={{ flex: 1 }}
+                  label={t('incident.titleField')}
+                  value={incidentTitle}
+                  onChange={(e) => setIncidentTitle(e.currentTarget.value)}
+                  disabled={disabled}
+                  data-testid="incident-title"
+                />
+                <Button
+                  size="xs"
+                  variant="light"
+                  disabled={disabled || !incidentTitle.trim()}
+                  onClick={() => void act({ type: 'incident.create', title: incidentTitle.trim(), alertIds: [row.id] })}
+                  data-testid="incident-create"
+                >
+                  {t('triage.createIncident')}
+                </Button>
+              </Group>
+              {incidents.length > 0 && (
+                <Group gap="xs" align="flex-end" wrap="nowrap">
+                  <Select
+                    size="xs"
+                    style={{ flex: 1 }}
+                    label={t('triage.linkIncident')}
+                    data={incidents.map((i) => ({ value: i.id, label: `${i.id} · ${i.title}` }))}
+                    value={incidentId}
+                    onChange={setIncidentId}
+                    disabled={disabled}
+                  />
+                  <Button
+                    size="xs"
+                    variant="light"
+                    disabled={disabled || !incidentId}
+                    onClick={async () => {
+                      if (incidentId && (await act({ type: 'incident.link', incidentId, alertIds: [row.id] }))) setIncidentId(null);
+                    }}
+                  >
+                    {t('incident.link')}
+                  </Button>
+                </Group>
+              )}
+            </>
+          )}
+          {/* Response: no action and no target until the trainee picks them */}
+          {section === 'response' && (
+            <Group gap="xs" align="flex-end" wrap="nowrap">
+              <Select
+                size="xs"
+                style={{ flex: 1.3 }}
+                label={t('response.action')}
+                placeholder={t('form.chooseAction')}
+                data={RESPONSE_ACTIONS.map((a) => ({ value: a, label: t(`response.actions.${a}`) }))}
+                value={responseAction}
+                onChange={(v) => setResponseAction(v as ResponseAction | null)}
+                disabled={disabled}
+                data-testid="response-action"
+              />
+              <Autocomplete
+                size="xs"
+                style={{ flex: 1 }}
+                label={t('response.target')}
+                placeholder={t('form.chooseTarget')}
+                data={targets}
+                value={responseTarget}
+                onChange={setResponseTarget}
+                disabled={disabled || responseAction === null}
+                data-testid="response-target"
+              />
+              <Button
+                size="xs"
+                color="orange"
+                disabled={disabled || responseAction === null || !responseTarget.trim()}
+                onClick={async () => {
+                  if (responseAction === null) return;
+                  const ok = await act({
+                    type: 'response',
+                    action: responseAction,
+                    target: responseTarget.trim(),
+                    ...(s?.incidentId ? { incidentId: s.incidentId } : {}),
+                  });
+                  if (ok) {
+                    setResponseAction(null);
+                    setResponseTarget('');
+                  }
+                }}
+                data-testid="response-submit"
+              >
+                {t('response.submit')}
+              </Button>
+            </Group>
+          )}
+          {section === 'note' && (
+            <Group gap="xs" align="flex-end" wrap="nowrap">
+              <TextInput
+                size="xs"
+                style={{ flex: 1 }}
+                label={t('detail.noteText')}
+                value={note}
+                onChange={(e) => setNote(e.currentTarget.value)}
+                disabled={lockedForMe}
+                data-testid="note-text"
+              />
+              <Button
+                size="xs"
+                variant="default"
+                disabled={lockedForMe || !note.trim()}
+                onClick={async () => {
+                  if (await act({ type: 'alert.note', alertId: row.id, text: note.trim() })) setNote('');
+                }}
+                data-testid="note-submit"
+              >
+                {t('detail.addNote')}
+              </Button>
+            </Group>
+          )}
         </Stack>
       )}
-      {(state?.hints ?? [])
-        .filter((h) => 'alertId' in h.for && h.for.alertId === row.id && h.text)
-        .map((h) => (
-          <Text key={h.actionId} fz="xs" c="var(--mantine-color-yellow-text)">
-            {t('triage.hintReceived')}: {h.text ? pick(h.text) : ''}
-          </Text>
-        ))}
     </Stack>
   );
 }
@@ -550,11 +692,10 @@ function AlertBody({ row }: { row: AlertRow }) {
             </Text>
             <CopyButton value={a.raw}>
               {({ copied, copy }) => (
-                <Tooltip label={copied ? t('common.copied') : t('detail.copyRaw')}>
-                  <ActionIcon variant="default" size="sm" onClick={copy} aria-label={t('detail.copyRaw')} data-testid="copy-raw">
-                    <span aria-hidden="true">{copied ? '✓' : '⧉'}</span>
-                  </ActionIcon>
-                </Tooltip>
+                // Words, not a glyph the bundled font may not have.
+                <Button size="compact-xs" variant="default" onClick={copy} aria-label={t('detail.copyRaw')} data-testid="copy-raw">
+                  {copied ? t('common.copied') : t('common.copy')}
+                </Button>
               )}
             </CopyButton>
           </Group>

@@ -16,7 +16,7 @@ import {
 } from '@tanstack/react-table';
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatClock } from '../lib/format.js';
+import { useVirtualTime } from '../lib/virtual-time.js';
 import type { AlertRow } from './console-model.js';
 import { SEVERITIES } from './console-model.js';
 
@@ -34,7 +34,7 @@ export const SEVERITY_COLOR = { low: 'gray', medium: 'yellow', high: 'orange', c
 const STATUS_COLOR = { new: 'blue', acknowledged: 'grape', closed: 'teal' } as const;
 
 const NEW_MS = 8_000;
-const NOWRAP = new Set(['deliveredMs', 'severity', 'layer', 'status']);
+const NOWRAP = new Set(['virtualMs', 'severity', 'layer', 'status']);
 
 export function AlertQueue({
   rows,
@@ -43,9 +43,12 @@ export function AlertQueue({
   onVisibleChange,
   height,
   arrivedAt,
+  seen,
 }: {
   /** Local arrival time of alerts that came in live (not replayed), by alert id. */
   arrivedAt: ReadonlyMap<string, number>;
+  /** Alerts this user has opened: every other one is marked unseen, however it arrived (live, after a seek, before joining). */
+  seen: ReadonlySet<string>;
   rows: AlertRow[];
   selectedId: string | null;
   onSelect: (id: string) => void;
@@ -53,13 +56,15 @@ export function AlertQueue({
   height: string;
 }) {
   const { t } = useTranslation();
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'deliveredMs', desc: true }]);
+  const time = useVirtualTime();
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'virtualMs', desc: true }]);
   const [filters, setFilters] = useState<ColumnFiltersState>([]);
 
   const columns = useMemo(
     () =>
       helper.columns([
-        helper.accessor('deliveredMs', { header: () => t('queue.colTime'), cell: (c) => formatClock(c.getValue()), sortFn: 'basic' }),
+        // Each alert's own time on the drill's clock (after a seek, not the moment of the seek), as its raw log dates it.
+        helper.accessor('virtualMs', { header: () => t('queue.colTime'), cell: (c) => time(c.getValue()), sortFn: 'basic' }),
         helper.accessor('severityRank', {
           id: 'severity',
           header: () => t('queue.colSeverity'),
@@ -75,7 +80,12 @@ export function AlertQueue({
           header: () => t('queue.alert'),
           sortFn: 'alphanumeric',
           cell: (c) => (
-            <Text fz="sm" lineClamp={2}>
+            <Text fz="sm" lineClamp={2} fw={seen.has(c.row.original.id) ? undefined : 600}>
+              {!seen.has(c.row.original.id) && c.row.original.id !== selectedId && (
+                <Badge size="xs" color="yellow" mr={4} variant="filled" component="span" style={{ verticalAlign: 'middle' }} data-testid="unseen-badge">
+                  {t('queue.newBadge')}
+                </Badge>
+              )}
               {c.getValue()}
             </Text>
           ),
@@ -113,7 +123,7 @@ export function AlertQueue({
           ),
         }),
       ]),
-    [t],
+    [t, time, seen, selectedId],
   );
 
   const table = useTable({
@@ -137,7 +147,7 @@ export function AlertQueue({
   const uniq = (key: 'sensor' | 'owner') => [...new Set(rows.map((r) => r[key]))].sort();
   const open = rows.filter((r) => r.status !== 'closed').length;
   const now = Date.now();
-  const fresh = rows.filter((r) => now - (r.event.catchUp ? 0 : (arrivedAt.get(r.id) ?? 0)) < NEW_MS).length;
+  const fresh = rows.filter((r) => !seen.has(r.id)).length;
 
   function onRowKey(event: KeyboardEvent, id: string) {
     if (event.key === 'Enter' || event.key === ' ') {
@@ -228,6 +238,7 @@ export function AlertQueue({
             {visible.map((row) => {
               const isNew = !row.original.event.catchUp && now - (arrivedAt.get(row.id) ?? 0) < NEW_MS;
               const selected = row.id === selectedId;
+              const unseen = !seen.has(row.id) && !selected;
               return (
                 <Table.Tr
                   key={row.id}
@@ -239,14 +250,10 @@ export function AlertQueue({
                   data-testid="alert-row"
                   data-alert-id={row.id}
                   data-status={row.original.status}
+                  data-unseen={unseen}
                 >
                   {row.getAllCells().map((cell) => (
                     <Table.Td key={cell.id} style={NOWRAP.has(cell.column.id) ? { whiteSpace: 'nowrap' } : { overflowWrap: 'anywhere' }}>
-                      {cell.column.id === 'title' && isNew && (
-                        <Badge size="xs" color="yellow" mr={4} variant="filled">
-                          {t('queue.newBadge')}
-                        </Badge>
-                      )}
                       <table.FlexRender cell={cell} />
                     </Table.Td>
                   ))}

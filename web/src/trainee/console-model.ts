@@ -31,6 +31,8 @@ export interface AlertRow {
   alert: TraineeAlert;
   state: AlertState | null;
   deliveredMs: number;
+  /** The alert's own scheduled virtual time (a seek delivers skipped alerts late, each keeps its time). */
+  virtualMs: number;
   severity: Severity;
   severityRank: number;
   title: string;
@@ -63,6 +65,7 @@ export function buildRows(events: readonly StreamEvent[], state: TeamState | nul
       alert,
       state: s,
       deliveredMs: event.deliveredVirtualMs,
+      virtualMs: event.virtualMs,
       severity,
       severityRank: RANK[severity] ?? 0,
       title: pick(alert.title),

@@ -4,10 +4,11 @@ import { Link } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { queries } from '../api/queries.js';
 import { newestBoard } from '../instructor/scoreboard.js';
-import { formatClock, formatNumber } from '../lib/format.js';
+import { formatNumber } from '../lib/format.js';
 import type { ExerciseEnd } from '../realtime/exercise-end.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
 import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
+import { useVirtualTime } from '../lib/virtual-time.js';
 
 /**
  * The console's end screen: that the exercise is over, why, and the final totals as far as the
@@ -16,6 +17,7 @@ import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
  */
 export function EndBanner({ end, exerciseId, live }: { end: ExerciseEnd; exerciseId: string; live: ExerciseLive }) {
   const { t } = useTranslation();
+  const time = useVirtualTime();
   const { t: td } = useTranslation(DEBRIEF_NS);
   // Refetched when the final scores are pushed (`exercise:scores` after the end invalidates the board).
   const fetched = useQuery(queries.scoreboard(exerciseId));
@@ -36,7 +38,7 @@ export function EndBanner({ end, exerciseId, live }: { end: ExerciseEnd; exercis
       <Group gap="md" align="flex-start" wrap="nowrap" justify="space-between">
         <div>
           <Text fz="sm" fw={600} data-testid="end-reason">
-            {t(`ended.reasons.${end.reason}`)} {t('ended.at', { time: formatClock(end.virtualMs) })}
+            {t(`ended.reasons.${end.reason}`)} {t('ended.at', { time: time(end.virtualMs) })}
           </Text>
           <Text fz="sm">{t('ended.locked')}</Text>
           {/* The review opens once the exercise is finished (an aborted run has none for trainees). */}

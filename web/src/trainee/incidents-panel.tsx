@@ -4,11 +4,20 @@ import { useTranslation } from 'react-i18next';
 import { INCIDENT_PHASES } from '@contracts/scenario.schema.js';
 import type { IncidentState } from '@contracts/triage.schema.js';
 import type { Severity } from '@contracts/common.schema.js';
-import { formatClock } from '../lib/format.js';
 import { useConsole } from './console-context.js';
 import { partyLabel, SEVERITIES } from './console-model.js';
+import { useVirtualTime } from '../lib/virtual-time.js';
 
-export function IncidentsPanel({ selectedAlertId, titleOf }: { selectedAlertId: string | null; titleOf: (alertId: string) => string }) {
+export function IncidentsPanel({
+  selectedAlertId,
+  titleOf,
+  targetsOf,
+}: {
+  selectedAlertId: string | null;
+  titleOf: (alertId: string) => string;
+  /** The asset and observables of an alert: a response on one of them belongs to the alert's incident. */
+  targetsOf: (alertId: string) => string[];
+}) {
   const { t } = useTranslation();
   const { state, act, triageError, ended } = useConsole();
   const [title, setTitle] = useState('');
@@ -30,7 +39,7 @@ export function IncidentsPanel({ selectedAlertId, titleOf }: { selectedAlertId: 
       {incidents.length === 0 && <Text c="dimmed">{t('incident.empty')}</Text>}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {incidents.map((incident) => (
-          <IncidentCard key={incident.id} incident={incident} selectedAlertId={selectedAlertId} titleOf={titleOf} />
+          <IncidentCard key={incident.id} incident={incident} selectedAlertId={selectedAlertId} titleOf={titleOf} targetsOf={targetsOf} />
         ))}
       </SimpleGrid>
     </Stack>
@@ -41,17 +50,22 @@ function IncidentCard({
   incident,
   selectedAlertId,
   titleOf,
+  targetsOf,
 }: {
   incident: IncidentState;
   selectedAlertId: string | null;
   titleOf: (alertId: string) => string;
+  targetsOf: (alertId: string) => string[];
 }) {
   const { t } = useTranslation();
+  const time = useVirtualTime();
   const { act, state, parties, exercise, briefing, triageError, ended } = useConsole();
   const [routeTo, setRouteTo] = useState<string[]>([]);
   const disabled = Boolean(triageError) || ended || incident.mergedInto !== null;
   const layerShort = (n: number) => t('layer.short', { n });
-  const responses = (state?.responses ?? []).filter((r) => r.incidentId === incident.id);
+  // Responses filed under this incident, and those taken without one on its assets, observables or its alerts' targets.
+  const related = new Set([...incident.assets, ...incident.observables.map((o) => o.value), ...incident.alertIds.flatMap(targetsOf)]);
+  const responses = (state?.responses ?? []).filter((r) => r.incidentId === incident.id || (r.incidentId === null && related.has(r.target)));
   return (
     <Card withBorder data-testid="incident-card" data-incident-id={incident.id}>
       <Group justify="space-between" mb={4}>
@@ -61,7 +75,7 @@ function IncidentCard({
         {incident.mergedInto && <Badge color="gray">{t('incident.merged', { id: incident.mergedInto })}</Badge>}
       </Group>
       <Text fz="xs" c="dimmed" mb="xs">
-        {t('incident.createdAt')} {formatClock(incident.createdAtMs)}
+        {t('incident.createdAt')} {time(incident.createdAtMs)}
       </Text>
       <Group gap="xs" grow mb="xs">
         <Select
@@ -126,18 +140,22 @@ function IncidentCard({
           {t('incident.link')} ({titleOf(selectedAlertId).slice(0, 60)})
         </Button>
       )}
-      {responses.length > 0 && (
-        <>
-          <Text fz="xs" fw={700}>
-            {t('response.taken')}
+      <Text fz="xs" fw={700}>
+        {t('response.taken')} ({responses.length})
+      </Text>
+      <Stack gap={0} data-testid="incident-responses">
+        {responses.length === 0 && (
+          <Text fz="xs" c="dimmed">
+            {t('response.empty')}
           </Text>
-          {responses.map((r) => (
-            <Text key={r.actionId} fz="xs">
-              • {formatClock(r.virtualMs)} {t(`response.actions.${r.action}`)} → {r.target}
-            </Text>
-          ))}
-        </>
-      )}
+        )}
+        {responses.map((r) => (
+          <Text key={r.actionId} fz="xs" data-testid="incident-response">
+            • {time(r.virtualMs)} {t(`response.actions.${r.action}`)} → {r.target}
+            {r.incidentId === null ? ` (${t('incident.responseUnfiled')})` : ''}
+          </Text>
+        ))}
+      </Stack>
       <Group gap="xs" align="flex-end" wrap="nowrap" mt="xs">
         <MultiSelect
           searchable

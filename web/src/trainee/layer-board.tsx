@@ -1,8 +1,8 @@
 import { Badge, Card, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { formatClock } from '../lib/format.js';
 import { useConsole } from './console-context.js';
 import { partyName } from './console-model.js';
+import { useVirtualTime } from '../lib/virtual-time.js';
 
 interface BoardItem {
   key: string;
@@ -16,6 +16,7 @@ interface BoardItem {
 /** The four-layer board: what the team routed to which layer (parties without a layer in their own lane). */
 export function LayerBoard({ titleOf }: { titleOf: (alertId: string) => string }) {
   const { t } = useTranslation();
+  const time = useVirtualTime();
   const { state, parties, exercise } = useConsole();
   const lanes = new Map<string, BoardItem[]>([
     ['1', []],
@@ -61,7 +62,7 @@ export function LayerBoard({ titleOf }: { titleOf: (alertId: string) => string }
               .map((item) => (
                 <Card key={item.key} withBorder p={6} data-testid="board-item">
                   <Text fz="xs" c="dimmed">
-                    {formatClock(item.virtualMs)} · {item.kind === 'alert' ? t('board.alert') : t('board.incident')}
+                    {time(item.virtualMs)} · {item.kind === 'alert' ? t('board.alert') : t('board.incident')}
                   </Text>
                   <Text fz="xs" lineClamp={2}>
                     {item.subject}

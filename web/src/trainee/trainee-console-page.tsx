@@ -25,6 +25,9 @@ import { EndBanner } from './end-banner.js';
 import { DeadlinesList, ReportsPanel } from './reports-panel.js';
 import { ShortcutHelp } from './shortcut-help.js';
 import { useTriageAct } from './use-triage.js';
+import { useSeenAlerts } from './seen-alerts.js';
+import { WallClockContext } from '../lib/virtual-time.js';
+import { parseWallClockStart } from '../lib/format.js';
 
 const PANE_HEIGHT = 'calc(100vh - 150px)';
 
@@ -87,11 +90,23 @@ export function TraineeConsolePage() {
     return map;
   }, [rows, live.arrivedAt, teamId]);
   const selected = rows.find((r) => r.id === selectedId) ?? null;
+  const [seen, markSeen] = useSeenAlerts(exerciseId, user?.id ?? '');
+  // An alert counts as seen once it has been open in the detail.
+  useEffect(() => {
+    if (selected) markSeen(selected.id);
+  }, [selected?.id, markSeen]);
   // Trainees see alerts by their delivery number, never by scenario id (noise ids would name their generator).
   const titleOf = useCallback(
     (id: string) => {
       const row = rows.find((r) => r.id === id);
       return row ? `#${row.seq} ${row.title}` : id;
+    },
+    [rows],
+  );
+  const targetsOf = useCallback(
+    (id: string) => {
+      const alert = rows.find((r) => r.id === id)?.alert;
+      return alert ? [...(alert.asset ? [alert.asset] : []), ...alert.observables.map((o) => o.value)] : [];
     },
     [rows],
   );
@@ -214,96 +229,106 @@ export function TraineeConsolePage() {
 
   return (
     <ConsoleContext.Provider value={context}>
-      <AppLayout>
-        <Group justify="space-between" mb={6} wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Title order={1} fz="h4" lineClamp={1} maw={420} data-testid="console-title">
-              {ex.title}
-            </Title>
-            <Badge variant="light">
-              {t('common.team')}: {team?.name}
-            </Badge>
+      <WallClockContext.Provider value={parseWallClockStart(briefing.data?.wallClockStart)}>
+        <AppLayout live>
+          <Group justify="space-between" mb={6} wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Title order={1} fz="h4" lineClamp={1} maw={420} data-testid="console-title">
+                {ex.title}
+              </Title>
+              <Badge variant="light">
+                {t('common.team')}: {team?.name}
+              </Badge>
+            </Group>
+            <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
+            <Group gap="xs" wrap="nowrap">
+              <Box maw={380}>
+                <DeadlinesList
+                  deadlines={deadlines.data ?? null}
+                  error={deadlines.error && !isMissingEndpoint(deadlines.error) ? deadlines.error : null}
+                  compact
+                />
+              </Box>
+              <OwnScoreBadge exerciseId={exerciseId} live={live} />
+              <Button size="xs" variant="default" onClick={() => setHelpOpen(true)} data-testid="shortcuts-button" aria-keyshortcuts="?">
+                {t('common.shortcuts')} (?)
+              </Button>
+            </Group>
           </Group>
-          <ClockDisplay clock={clock} receivedAt={live.clock ? live.clockReceivedAt : Date.now()} />
-          <Group gap="xs" wrap="nowrap">
-            <Box maw={380}>
-              <DeadlinesList
-                deadlines={deadlines.data ?? null}
-                error={deadlines.error && !isMissingEndpoint(deadlines.error) ? deadlines.error : null}
-                compact
-              />
-            </Box>
-            <OwnScoreBadge exerciseId={exerciseId} live={live} />
-            <Button size="xs" variant="default" onClick={() => setHelpOpen(true)} data-testid="shortcuts-button" aria-keyshortcuts="?">
-              {t('common.shortcuts')} (?)
-            </Button>
-          </Group>
-        </Group>
-        {end && <EndBanner end={end} exerciseId={exerciseId} live={live} />}
-        {live.joinError && <ErrorText error={Object.assign(new Error(live.joinError.message), live.joinError)} />}
-        {triageError !== null && (
-          <Alert color={isMissingEndpoint(triageError) ? 'yellow' : 'red'} mb={6} p={6} data-testid="triage-unavailable">
-            {isMissingEndpoint(triageError) ? (
-              t('triage.notAvailable', { code: (triageError as { code?: string }).code ?? '404' })
-            ) : (
-              <ErrorText error={triageError} />
-            )}
-          </Alert>
-        )}
-        {clock.status === 'paused' && (
-          <Text c="var(--mantine-color-yellow-text)" fz="xs" mb={4} role="status">
-            {t('triage.pausedNote')}
-          </Text>
-        )}
-        <Tabs value={tab} onChange={setTab} keepMounted={false}>
-          <Tabs.List mb={6}>
-            <Tabs.Tab value="alerts" data-testid="tab-alerts">
-              {t('console.tabs.alerts')} ({rows.length})
-            </Tabs.Tab>
-            <Tabs.Tab value="board" data-testid="tab-board">
-              {t('console.tabs.board')}
-            </Tabs.Tab>
-            <Tabs.Tab value="incidents" data-testid="tab-incidents">
-              {t('console.tabs.incidents')} ({incidentCount})
-            </Tabs.Tab>
-            <Tabs.Tab value="reports" data-testid="tab-reports">
-              {t('console.tabs.reports')}
-            </Tabs.Tab>
-            <Tabs.Tab value="activity" data-testid="tab-activity">
-              {t('console.tabs.activity')}
-            </Tabs.Tab>
-            <Tabs.Tab value="briefing" data-testid="tab-briefing">
-              {t('console.tabs.briefing')}
-            </Tabs.Tab>
-          </Tabs.List>
-          <Tabs.Panel value="alerts">
-            <Grid gap="xs">
-              <Grid.Col span={7}>
-                <AlertQueue rows={rows} selectedId={selectedId} onSelect={select} onVisibleChange={setVisibleIds} height={PANE_HEIGHT} arrivedAt={arrivedAt} />
-              </Grid.Col>
-              <Grid.Col span={5}>
-                <AlertDetail row={selected} rows={rows} verdictRequest={verdictRequest} height={PANE_HEIGHT} />
-              </Grid.Col>
-            </Grid>
-          </Tabs.Panel>
-          <Tabs.Panel value="board">
-            <LayerBoard titleOf={titleOf} />
-          </Tabs.Panel>
-          <Tabs.Panel value="incidents">
-            <IncidentsPanel selectedAlertId={selectedId} titleOf={titleOf} />
-          </Tabs.Panel>
-          <Tabs.Panel value="reports">
-            <ReportsPanel deadlines={deadlines.data ?? null} deadlinesError={deadlines.error} />
-          </Tabs.Panel>
-          <Tabs.Panel value="activity">
-            <ActivityPanel actions={actions} alertLabel={titleOf} />
-          </Tabs.Panel>
-          <Tabs.Panel value="briefing">
-            <BriefingPanel />
-          </Tabs.Panel>
-        </Tabs>
-        <ShortcutHelp opened={helpOpen} onClose={() => setHelpOpen(false)} />
-      </AppLayout>
+          {end && <EndBanner end={end} exerciseId={exerciseId} live={live} />}
+          {live.joinError && <ErrorText error={Object.assign(new Error(live.joinError.message), live.joinError)} />}
+          {triageError !== null && (
+            <Alert color={isMissingEndpoint(triageError) ? 'yellow' : 'red'} mb={6} p={6} data-testid="triage-unavailable">
+              {isMissingEndpoint(triageError) ? (
+                t('triage.notAvailable', { code: (triageError as { code?: string }).code ?? '404' })
+              ) : (
+                <ErrorText error={triageError} />
+              )}
+            </Alert>
+          )}
+          {clock.status === 'paused' && (
+            <Text c="var(--mantine-color-yellow-text)" fz="xs" mb={4} role="status">
+              {t('triage.pausedNote')}
+            </Text>
+          )}
+          <Tabs value={tab} onChange={setTab} keepMounted={false}>
+            <Tabs.List mb={6}>
+              <Tabs.Tab value="alerts" data-testid="tab-alerts">
+                {t('console.tabs.alerts')} ({rows.length})
+              </Tabs.Tab>
+              <Tabs.Tab value="board" data-testid="tab-board">
+                {t('console.tabs.board')}
+              </Tabs.Tab>
+              <Tabs.Tab value="incidents" data-testid="tab-incidents">
+                {t('console.tabs.incidents')} ({incidentCount})
+              </Tabs.Tab>
+              <Tabs.Tab value="reports" data-testid="tab-reports">
+                {t('console.tabs.reports')}
+              </Tabs.Tab>
+              <Tabs.Tab value="activity" data-testid="tab-activity">
+                {t('console.tabs.activity')}
+              </Tabs.Tab>
+              <Tabs.Tab value="briefing" data-testid="tab-briefing">
+                {t('console.tabs.briefing')}
+              </Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="alerts">
+              <Grid gap="xs">
+                <Grid.Col span={7}>
+                  <AlertQueue
+                    rows={rows}
+                    selectedId={selectedId}
+                    onSelect={select}
+                    onVisibleChange={setVisibleIds}
+                    height={PANE_HEIGHT}
+                    arrivedAt={arrivedAt}
+                    seen={seen}
+                  />
+                </Grid.Col>
+                <Grid.Col span={5}>
+                  <AlertDetail row={selected} rows={rows} verdictRequest={verdictRequest} height={PANE_HEIGHT} />
+                </Grid.Col>
+              </Grid>
+            </Tabs.Panel>
+            <Tabs.Panel value="board">
+              <LayerBoard titleOf={titleOf} />
+            </Tabs.Panel>
+            <Tabs.Panel value="incidents">
+              <IncidentsPanel selectedAlertId={selectedId} titleOf={titleOf} targetsOf={targetsOf} />
+            </Tabs.Panel>
+            <Tabs.Panel value="reports">
+              <ReportsPanel deadlines={deadlines.data ?? null} deadlinesError={deadlines.error} />
+            </Tabs.Panel>
+            <Tabs.Panel value="activity">
+              <ActivityPanel actions={actions} alertLabel={titleOf} />
+            </Tabs.Panel>
+            <Tabs.Panel value="briefing">
+              <BriefingPanel />
+            </Tabs.Panel>
+          </Tabs>
+          <ShortcutHelp opened={helpOpen} onClose={() => setHelpOpen(false)} />
+        </AppLayout>
+      </WallClockContext.Provider>
     </ConsoleContext.Provider>
   );
 }
