@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { logText } from '../common/log-text.js';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -149,7 +150,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     // An SSO account has no password here: say so (the person only has to use the SSO button), and
     // count no failure, since no password can be guessed. The name reveals no more than the SSO button does.
     if (user && !user.passwordHash && (await this.identity.isSsoUser(user.id))) {
-      this.logger.warn(`Password login refused for SSO user "${name}" from ${ip}`);
+      this.logger.warn(`Password login refused for SSO user ${logText(name)} from ${logText(ip)}`);
       await this.audit.record({
         actor: null,
         action: 'auth.login.failed',
@@ -162,7 +163,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     if (!user || !user.passwordHash || !valid || user.disabled) {
       const reason = !user ? 'unknown-user' : user.disabled ? 'account-disabled' : 'wrong-password';
       await failures.insert({ id: randomUUID(), username: name, atMs: String(now), clientIp: ip.slice(0, 64) });
-      this.logger.warn(`Failed login for "${name}" from ${ip} (${reason})`);
+      this.logger.warn(`Failed login for ${logText(name)} from ${logText(ip)} (${reason})`);
       await this.audit.record({
         actor: null,
         action: 'auth.login.failed',
@@ -172,7 +173,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
       });
       const after = loginThrottle([...recent.map((f) => Number(f.atMs)), now], now, this.throttlePolicy);
       if (!after.allowed && after.reason === 'locked') {
-        this.logger.warn(`Account "${name}" locked for ${after.retryAfterSeconds} s after ${this.throttlePolicy.maxPerHour} failed logins in an hour`);
+        this.logger.warn(`Account ${logText(name)} locked for ${after.retryAfterSeconds} s after ${this.throttlePolicy.maxPerHour} failed logins in an hour`);
         await this.audit.record({
           actor: null,
           action: 'auth.lockout',
@@ -188,7 +189,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     }
     await failures.delete({ username: name });
     const pair = await this.startSession(user, client);
-    this.logger.log(`User "${name}" logged in from ${ip}`);
+    this.logger.log(`User ${logText(name)} logged in from ${logText(ip)}`);
     await this.audit.record({
       actor: { id: user.id, username: user.username, orgId: user.orgId },
       action: 'auth.login',
@@ -450,7 +451,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
   private async auditRefusal(name: string, ip: string, refusal: RateLimitedError): Promise<void> {
     if (this.refusalsAudited.has(name)) return;
     this.refusalsAudited.set(name, true);
-    this.logger.warn(`Login refused by the per-account limit for "${name}" from ${ip}; retry in ${refusal.retryAfterSeconds} s`);
+    this.logger.warn(`Login refused by the per-account limit for ${logText(name)} from ${logText(ip)}; retry in ${refusal.retryAfterSeconds} s`);
     await this.audit.record({
       actor: null,
       action: 'auth.rate_limited',

@@ -1,4 +1,5 @@
 import { applyDecorators, type ExecutionContext, Inject, Injectable, Logger, SetMetadata, UseGuards } from '@nestjs/common';
+import { logText } from '../common/log-text.js';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -67,7 +68,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const key = `${name}|${ip}|${name === 'login-address' ? '' : username}`;
     if (this.refusalsAudited.has(key)) return;
     this.refusalsAudited.set(key, true);
-    this.logger.warn(`Login refused by a rate limit (${name}) for "${username}" from ${ip}; retry in ${error.retryAfterSeconds} s`);
+    this.logger.warn(`Login refused by a rate limit (${name}) for ${logText(username)} from ${logText(ip)}; retry in ${error.retryAfterSeconds} s`);
     await this.audit.record({
       actor: null,
       action: 'auth.rate_limited',

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { logText } from '../common/log-text.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import * as oidc from 'openid-client';
@@ -127,7 +128,7 @@ export class SsoService {
       return `${settings.consoleLoginUrl}#sso=${encodeURIComponent(code)}`;
     } catch (error) {
       if (!(error instanceof SsoRefusal)) throw error;
-      this.logger.warn(`SSO login refused from ${ip}: ${error.code} (${error.reason})`);
+      this.logger.warn(`SSO login refused from ${logText(ip)}: ${error.code} (${error.reason})`);
       await this.audit.record({
         actor: null,
         action: 'auth.sso.refused',
@@ -153,7 +154,7 @@ export class SsoService {
     if (!found || found.user.disabled) throw new AppError('SSO_ACCOUNT_DISABLED', 'This account is disabled; ask an administrator');
     const pair = await this.auth.openSession(found.user, client);
     const ip = client.ip ?? 'unknown';
-    this.logger.log(`User "${found.user.username}" logged in through SSO from ${ip}`);
+    this.logger.log(`User ${logText(found.user.username)} logged in through SSO from ${logText(ip)}`);
     await this.audit.record({
       actor: { id: found.user.id, username: found.user.username, orgId: found.user.orgId },
       action: 'auth.sso.login',
@@ -236,7 +237,7 @@ export class SsoService {
       }
       throw error;
     }
-    if (result.created) this.logger.log(`SSO: created user "${result.user.username}" for ${issuer} subject ${subject}`);
+    if (result.created) this.logger.log(`SSO: created user ${logText(result.user.username)} for ${issuer} subject ${subject}`);
     const loginCode = randomBytes(32).toString('base64url');
     this.loginCodes.set(sha256(loginCode).toString('hex'), { userId: result.user.id, issuer, flowSecretHash: flow.flowSecretHash });
     return loginCode;

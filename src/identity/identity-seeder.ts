@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { logText } from '../common/log-text.js';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
@@ -152,12 +153,12 @@ export class IdentitySeeder implements OnApplicationBootstrap {
       const users = manager.getRepository(UserEntity);
       const existing = await users.findOne({ where: { username } });
       if (existing) {
-        this.logger.warn(`BOOTSTRAP_ADMIN_USERNAME "${username}" exists without the admin role; not touching it`);
+        this.logger.warn(`BOOTSTRAP_ADMIN_USERNAME ${logText(username)} exists without the admin role; not touching it`);
         return;
       }
       const [unit] = await this.ensureOrganisation(manager, BOOTSTRAP_ORGANISATION);
       await this.insertUser(manager, username, 'Administrator', unit!, ['admin'], hash, true);
-      this.logger.log(`Created the first administrator "${username}" from BOOTSTRAP_ADMIN_PASSWORD; change the password after logging in`);
+      this.logger.log(`Created the first administrator ${logText(username)} from BOOTSTRAP_ADMIN_PASSWORD; change the password after logging in`);
     });
   }
 
