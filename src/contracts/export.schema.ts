@@ -36,7 +36,13 @@ export const GroundTruthStixQuerySchema = z
   .strict();
 export type GroundTruthStixQuery = z.output<typeof GroundTruthStixQuerySchema>;
 
-export const AlertQueueExportQuerySchema = z.object({ teamId: z.string().min(1).max(64).optional() }).strict();
+export const AlertQueueExportQuerySchema = z
+  .object({
+    teamId: z.string().min(1).max(64).optional().meta({ description: "Default: the caller's own team; staff name one." }),
+    lang: ExportLangSchema.default('vi').meta({ description: 'Language of titles and descriptions.' }),
+  })
+  .strict();
+export type AlertQueueExportQuery = z.output<typeof AlertQueueExportQuerySchema>;
 
 /** A STIX 2.1 bundle (the objects are described by the OASIS schemas, not here). */
 export const StixBundleSchema = z

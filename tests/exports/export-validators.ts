@@ -91,6 +91,47 @@ export function stixValidators(): StixValidators {
   };
 }
 
+/** A plain boolean (ajv's type guard would narrow the object to never on failure). */
+const passes = (validate: (data: unknown) => boolean, data: unknown): boolean => validate(data);
+
+const SCO_TYPES = new Set([
+  'ipv4-addr',
+  'ipv6-addr',
+  'domain-name',
+  'url',
+  'file',
+  'directory',
+  'user-account',
+  'process',
+  'email-addr',
+  'windows-registry-key',
+]);
+
+/**
+ * Every failure of a bundle against the OASIS schemas (the bundle, indicator and sighting schemas,
+ * core.json for every domain and relationship object), duplicate ids, and references that point
+ * outside the bundle.
+ */
+export function stixBundleProblems(bundle: { objects: ReadonlyArray<Record<string, unknown>> }, validators = stixValidators()): string[] {
+  const out: string[] = [];
+  const explain = (what: string, errors: ValidateFunction['errors']) =>
+    out.push(`${what}: ${(errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
+  if (!passes(validators.bundle, bundle)) explain('bundle', validators.bundle.errors);
+  const ids = new Set<string>();
+  for (const object of bundle.objects) {
+    const id = String(object.id);
+    if (ids.has(id)) out.push(`duplicate id ${id}`);
+    ids.add(id);
+    if (object.type === 'indicator' && !passes(validators.indicator, object)) explain(id, validators.indicator.errors);
+    if (object.type === 'sighting' && !passes(validators.sighting, object)) explain(id, validators.sighting.errors);
+    if (object.type !== 'marking-definition' && !SCO_TYPES.has(String(object.type)) && !passes(validators.core, object)) explain(id, validators.core.errors);
+  }
+  const refs = (o: Record<string, unknown>): string[] =>
+    Object.entries(o).flatMap(([k, v]) => (k.endsWith('_ref') && typeof v === 'string' ? [v] : k.endsWith('_refs') && Array.isArray(v) ? (v as string[]) : []));
+  for (const object of bundle.objects) for (const ref of refs(object)) if (!ids.has(ref)) out.push(`${String(object.id)} refers to ${ref}, not in the bundle`);
+  return out;
+}
+
 // ---- OCSF ----
 
 interface OcsfAttribute {

@@ -2,44 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario } from '../../src/scenarios/scenario-parser.js';
 import { groundTruthBundle, teamIncidentBundle, TLP2_MARKING_IDS, type Bundle, type TeamBundleInput } from '../../src/exports/stix-bundle.js';
-import { stixValidators } from './export-validators.js';
+import { stixBundleProblems, stixValidators } from './export-validators.js';
 
 const validators = stixValidators();
-/** A plain boolean (ajv's type guard would narrow the object to never on failure). */
-const passes = (validate: (data: unknown) => boolean, data: unknown): boolean => validate(data);
-
-/** Every failure of the bundle against the OASIS schemas, plus references that point outside the bundle. */
-function problems(bundle: Bundle): string[] {
-  const out: string[] = [];
-  const explain = (what: string, errors: typeof validators.bundle.errors) =>
-    out.push(`${what}: ${(errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
-  if (!passes(validators.bundle, bundle)) explain('bundle', validators.bundle.errors);
-  const ids = new Set<string>();
-  for (const object of bundle.objects) {
-    if (ids.has(object.id)) out.push(`duplicate id ${object.id}`);
-    ids.add(object.id);
-    if (object.type === 'indicator' && !passes(validators.indicator, object)) explain(object.id, validators.indicator.errors);
-    if (object.type === 'sighting' && !passes(validators.sighting, object)) explain(object.id, validators.sighting.errors);
-    const isSdo = ![
-      'marking-definition',
-      'ipv4-addr',
-      'ipv6-addr',
-      'domain-name',
-      'url',
-      'file',
-      'directory',
-      'user-account',
-      'process',
-      'email-addr',
-      'windows-registry-key',
-    ].includes(object.type);
-    if (isSdo && !passes(validators.core, object)) explain(object.id, validators.core.errors);
-  }
-  const refs = (o: Record<string, unknown>): string[] =>
-    Object.entries(o).flatMap(([k, v]) => (k.endsWith('_ref') && typeof v === 'string' ? [v] : k.endsWith('_refs') && Array.isArray(v) ? (v as string[]) : []));
-  for (const object of bundle.objects) for (const ref of refs(object)) if (!ids.has(ref)) out.push(`${object.id} refers to ${ref}, not in the bundle`);
-  return out;
-}
+const problems = (bundle: Bundle) => stixBundleProblems(bundle, validators);
 
 const BASE: TeamBundleInput = {
   exercise: { id: '11111111-1111-4111-8111-111111111111', title: 'Diễn tập quý IV' },
