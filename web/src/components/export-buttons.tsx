@@ -60,7 +60,7 @@ export function StixExportButton({
         onChange={(value) => value && setTlp(value as Tlp)}
         data-testid={`${testId}-tlp`}
       />
-      <Tooltip label={hint} multiline w={320}>
+      <Tooltip label={hint} multiline w={320} openDelay={400}>
         <Button
           size="xs"
           variant="light"
@@ -83,7 +83,7 @@ export function AlertQueueExportButtons({ exerciseId, teamId }: { exerciseId: st
   const base = `/exercises/${exerciseId}/export`;
   const stem = `soc-drill-${exerciseId.slice(0, 8)}${teamId ? `-${teamId.slice(0, 8)}` : ''}-alerts`;
   return (
-    <Tooltip label={t('exports.queueHint')} multiline w={320}>
+    <Tooltip label={t('exports.queueHint')} multiline w={320} openDelay={400}>
       <Group gap={6} wrap="nowrap">
         <Button
           size="xs"
