@@ -63,6 +63,8 @@ const LAYERS = {
   ],
   // Observes the live modules from above (bus, runtime and gateway counts); nothing imports it.
   metrics: [...BASE, 'openapi', 'exercises', 'realtime'],
+  // STIX, OCSF and ECS exports of what a team saw and decided (and of a scenario's key, for instructors).
+  exports: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage'],
   cli: [...BASE, 'engine', 'team-state', 'persistence', 'scenarios', 'scoring', 'sigma'],
 };
 const SRC_FOLDERS = Object.keys(LAYERS);
@@ -175,6 +177,24 @@ export default defineConfig(
             {
               regex: '^(@nestjs/|typeorm|@nestjs/typeorm|better-sqlite3|pg$|socket\\.io|express|node:(?!net$))',
               message: 'team-state/ and sigma/ stay framework-free and I/O-free.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The pure export mappings: no framework, no database, no I/O (node:crypto for the UUIDv5 ids, node:net for addresses).
+    files: ['src/exports/stix-*.ts', 'src/exports/alert-queue-exports.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@nestjs/|typeorm|@nestjs/typeorm|better-sqlite3|pg$|socket\\.io|express|node:(?!net$|crypto$))',
+              message: 'The export mappings stay framework-free and I/O-free.',
             },
           ],
         },

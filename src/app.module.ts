@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ExercisesModule } from './exercises/exercises.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         TriageModule,
         ScoringModule,
         ResultsModule,
+        ExportsModule,
         RealtimeModule,
         HealthModule,
         MetricsModule,

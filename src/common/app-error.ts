@@ -76,6 +76,7 @@ export function httpStatusFor(code: ErrorCode): number {
     // The request is well-formed, but its job ran past the time or memory limit of a heavy job.
     case 'JOB_TIMEOUT':
     case 'SCENARIO_TOO_COMPLEX':
+    case 'EXPORT_EMPTY': // nothing to export yet: an empty STIX bundle would be invalid
       return 422;
     case 'RATE_LIMITED':
       return 429;

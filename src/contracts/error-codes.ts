@@ -70,6 +70,8 @@ export const ERROR_CODES = [
   'INCIDENT_PHASE_ORDER',
   'REPORT_NOT_FOUND',
   'NO_HINT',
+  // exports
+  'EXPORT_EMPTY',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

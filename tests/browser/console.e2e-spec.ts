@@ -213,6 +213,13 @@ describe('web console in a real browser', () => {
     await page.click('[data-testid=tab-incidents]');
     await page.locator('[data-testid=incident-card]').first().waitFor();
     await shot(page, 'vi-console-incidents');
+    // "Xuất STIX 2.1" on the incident card saves the incident as a STIX 2.1 bundle, TLP:AMBER unless chosen otherwise.
+    const [stix] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=incident-export-stix]')]);
+    expect(stix.suggestedFilename()).toMatch(/\.stix\.json$/);
+    const bundle = JSON.parse(readFileSync((await stix.path())!, 'utf8')) as { type: string; objects: Array<{ type: string; id: string }> };
+    expect(bundle.type).toBe('bundle');
+    expect(bundle.objects[0]).toEqual(expect.objectContaining({ type: 'marking-definition', id: 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421' }));
+    expect(bundle.objects.map((o) => o.type)).toContain('report');
 
     // File the initial report (báo cáo ban đầu).
     await page.click('[data-testid=tab-reports]');
@@ -323,6 +330,12 @@ describe('web console in a real browser', () => {
     await page.waitForURL(/\/cockpit$/);
     cockpitExerciseId = page.url().split('/').at(-2)!;
     await page.locator('[data-testid=exercise-status]', { hasText: 'Bản nháp' }).waitFor();
+    // The scenario's answer key as STIX 2.1, from the cockpit (instructors only).
+    const [key] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=cockpit-export-ground-truth]')]);
+    const answerKey = JSON.parse(readFileSync((await key.path())!, 'utf8')) as { objects: Array<{ type: string }> };
+    expect(answerKey.objects.filter((o) => o.type === 'indicator').length).toBeGreaterThan(0);
+    // Away from the button, so its tooltip no longer covers the clock controls.
+    await page.mouse.move(0, 0);
 
     await page.click('[data-testid=control-start]');
     await page.waitForSelector('[data-testid=clock-status][data-status=running]');

@@ -115,6 +115,9 @@ export const en: Dictionary = {
     SCENARIO_VERSION_NOT_NEWER: 'The version number must be above the latest version',
     SCENARIO_READ_ONLY: 'Scenarios of the shared library are read-only',
     SCENARIO_NOT_FOUND: 'Scenario not found',
+    EXPORT_EMPTY: 'Nothing to export yet: record IOCs on the incident or link the alerts you saw',
+    INCIDENT_MERGED: 'The incident was merged into another one',
+    INCIDENT_NOT_FOUND: 'Incident not found',
   },
   status: { draft: 'Draft', running: 'Running', paused: 'Paused', finished: 'Finished', aborted: 'Aborted' },
   lobby: {
@@ -561,5 +564,16 @@ export const en: Dictionary = {
     response: 'Response action',
     'report-file': 'File report',
     'hint-request': 'Ask for a hint',
+  },
+  exports: {
+    stix: 'Export STIX 2.1',
+    stixHint: 'STIX 2.1 bundle (IOCs, the alerts your team saw, the incident report) to attach to the report to the national monitoring system (Layer 4)',
+    tlp: 'TLP level',
+    ocsf: 'Export OCSF',
+    ecs: 'Export ECS (NDJSON)',
+    queueHint: "The team's alert queue with its verdicts, to load into the province's SIEM",
+    groundTruth: 'Export answer key (STIX 2.1)',
+    groundTruthHint: "The scenario's answer key, organisers only: the attacker's IOCs, CVEs, ATT&CK techniques",
+    done: 'Downloaded {{file}}',
   },
 };

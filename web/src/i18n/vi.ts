@@ -114,6 +114,9 @@ export const vi = {
     SCENARIO_VERSION_NOT_NEWER: 'Số phiên bản phải cao hơn phiên bản mới nhất',
     SCENARIO_READ_ONLY: 'Kịch bản trong thư viện dùng chung chỉ đọc',
     SCENARIO_NOT_FOUND: 'Không tìm thấy kịch bản',
+    EXPORT_EMPTY: 'Chưa có gì để xuất: hãy ghi IOC cho sự cố hoặc liên kết các cảnh báo đã xem',
+    INCIDENT_MERGED: 'Sự cố đã được gộp vào sự cố khác',
+    INCIDENT_NOT_FOUND: 'Không tìm thấy sự cố',
   },
   status: { draft: 'Bản nháp', running: 'Đang chạy', paused: 'Tạm dừng', finished: 'Đã kết thúc', aborted: 'Đã hủy' },
   lobby: {
@@ -567,6 +570,17 @@ export const vi = {
     response: 'Hành động ứng phó',
     'report-file': 'Gửi báo cáo',
     'hint-request': 'Xin gợi ý',
+  },
+  exports: {
+    stix: 'Xuất STIX 2.1',
+    stixHint: 'Gói STIX 2.1 (IOC, cảnh báo đội đã xem, báo cáo sự cố) để đính kèm báo cáo gửi hệ thống giám sát quốc gia (Lớp 4)',
+    tlp: 'Mức TLP',
+    ocsf: 'Xuất OCSF',
+    ecs: 'Xuất ECS (NDJSON)',
+    queueHint: 'Hàng đợi cảnh báo của đội kèm kết luận, để nạp vào SIEM của tỉnh',
+    groundTruth: 'Xuất đáp án STIX 2.1',
+    groundTruthHint: 'Đáp án của kịch bản, chỉ dành cho Ban tổ chức: IOC của kẻ tấn công, CVE, kỹ thuật ATT&CK',
+    done: 'Đã tải {{file}}',
   },
 };
 

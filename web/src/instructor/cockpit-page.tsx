@@ -36,6 +36,7 @@ import { queries, queryKeys } from '../api/queries.js';
 import { AppLayout } from '../components/app-layout.js';
 import { ClockDisplay } from '../components/clock-display.js';
 import { describeError, ErrorText } from '../components/error-text.js';
+import { StixExportButton } from '../components/export-buttons.js';
 import { formatClock, parseTimeInput, parseWallClockStart, pick } from '../lib/format.js';
 import { useVirtualTime, WallClockContext } from '../lib/virtual-time.js';
 import { exerciseEnd } from '../realtime/exercise-end.js';
@@ -125,6 +126,13 @@ export function CockpitPage() {
               </Badge>
             </Group>
             <Group gap="xs" wrap="nowrap">
+              <StixExportButton
+                path={`/scenarios/${ex.scenarioId}/versions/${ex.scenarioVersionId}/export/stix`}
+                filename={`soc-drill-${ex.scenarioId}-answer-key.stix.json`}
+                label={t('exports.groundTruth')}
+                hint={t('exports.groundTruthHint')}
+                testId="cockpit-export-ground-truth"
+              />
               <DebriefLinks exerciseId={exerciseId} />
               <ClockDisplay clock={clock} receivedAt={clockAt} />
             </Group>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { INCIDENT_PHASES } from '@contracts/scenario.schema.js';
 import type { IncidentState } from '@contracts/triage.schema.js';
 import type { Severity } from '@contracts/common.schema.js';
+import { AlertQueueExportButtons, StixExportButton } from '../components/export-buttons.js';
 import { useConsole } from './console-context.js';
 import { partyLabel, SEVERITIES } from './console-model.js';
 import { useVirtualTime } from '../lib/virtual-time.js';
@@ -19,7 +20,7 @@ export function IncidentsPanel({
   targetsOf: (alertId: string) => string[];
 }) {
   const { t } = useTranslation();
-  const { state, act, triageError, ended } = useConsole();
+  const { state, act, triageError, ended, exercise } = useConsole();
   const [title, setTitle] = useState('');
   const incidents = Object.values(state?.incidents ?? {});
   const disabled = Boolean(triageError) || ended;
@@ -36,6 +37,7 @@ export function IncidentsPanel({
           {t('incident.create')}
         </Button>
       </Group>
+      <AlertQueueExportButtons exerciseId={exercise.id} {...(state ? { teamId: state.teamId } : {})} />
       {incidents.length === 0 && <Text c="dimmed">{t('incident.empty')}</Text>}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {incidents.map((incident) => (
@@ -72,7 +74,18 @@ function IncidentCard({
         <Text fw={700}>
           {incident.id} · {incident.title}
         </Text>
-        {incident.mergedInto && <Badge color="gray">{t('incident.merged', { id: incident.mergedInto })}</Badge>}
+        {incident.mergedInto ? (
+          <Badge color="gray">{t('incident.merged', { id: incident.mergedInto })}</Badge>
+        ) : (
+          <StixExportButton
+            path={`/exercises/${exercise.id}/export/stix`}
+            query={{ incidentId: incident.id, ...(state ? { teamId: state.teamId } : {}) }}
+            filename={`soc-drill-${exercise.id.slice(0, 8)}-${incident.id.toLowerCase()}.stix.json`}
+            label={t('exports.stix')}
+            hint={t('exports.stixHint')}
+            testId="incident-export-stix"
+          />
+        )}
       </Group>
       <Text fz="xs" c="dimmed" mb="xs">
         {t('incident.createdAt')} {time(incident.createdAtMs)}
