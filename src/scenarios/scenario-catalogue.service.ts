@@ -19,6 +19,7 @@ import { sourceOfBody, type UploadBody } from './scenario-body.js';
 import { PARSE_JOB, type ParseJob, type ParseOutcome } from './scenario-jobs.js';
 import { parseForStorage, type ScenarioHead, type ScenarioUpload } from './scenario-upload.js';
 import { SHARED_OWNER, ScenarioVersionEntity } from './scenario-version.entity.js';
+import type { StoredScenarioRef } from './stored-scenario-json.js';
 import { compareVersions, newestFirst } from './scenario-version-order.js';
 
 /** Parsed scenario versions kept in memory (a drill's scenario is read on every start, briefing and review). */
@@ -231,9 +232,12 @@ export class ScenarioCatalogueService {
    * The normalised JSON of a version `visibleVersion` would answer, for a worker thread to parse.
    * From SQLite it comes as UTF-8 bytes: decoding megabytes into a string would hold the event loop.
    */
-  async visibleScenarioJson(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<string | Uint8Array> {
+  async visibleScenarioJson(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<string | Uint8Array | StoredScenarioRef> {
     const row = await this.repository.findOne({ where: { id: versionId }, select: { id: true, owner: true, scenarioId: true } });
     this.requireVisible(viewer, row, versionId, scenarioId);
+    // On a SQLite file, a worker reads the JSON itself (readStoredScenarioJson): megabytes never cross the event loop.
+    const options = this.dataSource.options;
+    if (options.type === 'better-sqlite3' && options.database !== ':memory:') return { databaseFile: options.database, versionId };
     if (this.dataSource.options.type === 'better-sqlite3') {
       const [bytes] = (await this.dataSource.query('SELECT CAST(normalized_json AS BLOB) AS json FROM scenario_versions WHERE id = ?', [versionId])) as Array<{ json: Uint8Array }>;
       if (bytes) return bytes.json;
