@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import { rejectReservedKeys } from './common/reserved-keys.js';
 import type { AppConfig } from './config/app-config.js';
 import { API_PREFIX } from './openapi/openapi.service.js';
+import { isScenarioUploadRoute, SCENARIO_TEXT_TYPES } from './scenarios/scenario-body.js';
 
 /**
  * Nest's Express adapter turns body-parser failures into generic HttpExceptions (malformed JSON
@@ -85,14 +87,22 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     }),
   );
   if (config.TRUST_PROXY) app.set('trust proxy', 1);
-  app.use(codedParserErrors(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true })));
+  // A scenario upload's body (up to megabytes) is only read here, as bytes: decoding and parsing it
+  // would hold the event loop, so the heavy-job worker that checks the file does that too (scenarios/scenario-body.ts).
+  const upload = (request: IncomingMessage): boolean => isScenarioUploadRoute(request.method ?? '', (request as express.Request).path);
+  const is = (request: IncomingMessage, types: string[]): boolean => typeof (request as express.Request).is(types) === 'string';
+  app.use(codedParserErrors(express.raw({ limit: config.BODY_LIMIT_BYTES, type: (request) => upload(request) && is(request, ['application/json']) })));
+  app.use(codedParserErrors(express.raw({ limit: config.SCENARIO_MAX_BYTES, type: (request) => upload(request) && is(request, SCENARIO_TEXT_TYPES) })));
+  app.use(
+    codedParserErrors(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true, type: (request) => !upload(request) && is(request, ['application/json']) })),
+  );
   app.use(rejectReservedKeys);
   // API answers carry tokens and drill data: no browser or proxy may keep a copy.
   app.use('/api', (_req: express.Request, res: express.Response, next: express.NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use(codedParserErrors(express.text({ limit: config.SCENARIO_MAX_BYTES, type: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'] })));
+  app.use(codedParserErrors(express.text({ limit: config.SCENARIO_MAX_BYTES, type: (request) => !upload(request) && is(request, SCENARIO_TEXT_TYPES) })));
   const require = createRequire(import.meta.url);
   if (config.openApiDocs) app.use('/api/docs/assets', express.static(dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
   serveWebConsole(app, config);

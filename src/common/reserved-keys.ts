@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { ErrorDetail } from '../contracts/error-codes.js';
 import { AppError } from './app-error.js';
 
 /** Keys that could reach an object's prototype if some code ever merged a request body into another object. */
@@ -25,9 +26,13 @@ export function findReservedKey(value: unknown): string | null {
 
 /** Refuses a JSON body that uses a reserved key anywhere, instead of letting a later layer drop it silently. */
 export function rejectReservedKeys(request: Request, _response: Response, next: NextFunction): void {
-  const path = request.is('application/json') ? findReservedKey(request.body as unknown) : null;
+  // A body kept as bytes (scenario uploads) is checked where it is parsed, in a worker (scenarios/scenario-body.ts).
+  const path = request.is('application/json') && !Buffer.isBuffer(request.body) ? findReservedKey(request.body as unknown) : null;
   if (path === null) return next();
-  next(
-    new AppError('VALIDATION_FAILED', 'Request validation failed', [{ path, message: 'reserved key: __proto__, constructor and prototype are not accepted' }]),
-  );
+  next(new AppError('VALIDATION_FAILED', 'Request validation failed', [reservedKeyDetail(path)]));
+}
+
+/** The detail of a refused reserved key at `path`. */
+export function reservedKeyDetail(path: string): ErrorDetail {
+  return { path, message: 'reserved key: __proto__, constructor and prototype are not accepted' };
 }

@@ -128,7 +128,7 @@ export const AppConfigSchema = z
     SSO_MAPPING_FILE: z.string().min(1).optional(),
     /** Headless Chromium that prints the PDF reports (Debian's package; never a downloaded browser). */
     CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
-    /** Wall-clock limit of one heavy job (validating, storing or simulating an uploaded scenario) in its worker thread. */
+    /** Wall-clock limit of one heavy job (validating, storing or simulating a scenario, re-scoring) in its worker thread, and of a whole PDF print. */
     HEAVY_JOB_TIMEOUT_MS: z.coerce.number().int().min(10).max(3_600_000).default(120_000),
     /** Old-generation heap of a heavy-job worker thread; a job that needs more ends as SCENARIO_TOO_COMPLEX. */
     HEAVY_JOB_MEMORY_MB: z.coerce.number().int().min(16).max(16_384).default(1024),

@@ -15,6 +15,8 @@ export interface HeavyJobKind {
   readonly entry: URL;
   /** One more in flight is refused with RATE_LIMITED. */
   readonly perUser: number;
+  /** With this many in flight from all users together, one more is refused with RATE_LIMITED (default: no bound but the pool's queue). */
+  readonly total?: number;
   /** What the user asked for, for messages: "scenario check". */
   readonly label: string;
 }
@@ -74,25 +76,23 @@ export class HeavyJobsService implements OnModuleDestroy {
   }
 
   /** Runs `makeJob()`'s job in a worker for `userId`; `makeJob` reads what the job needs only once the user's limit let it through. */
-  async run<Job, Result>(userId: string, kind: HeavyJobKind, makeJob: () => Job | Promise<Job>): Promise<Result> {
+  run<Job, Result>(userId: string, kind: HeavyJobKind, makeJob: () => Job | Promise<Job>): Promise<Result> {
+    return this.withinLimits(userId, kind, async () => this.runJob<Job, Result>(userId, kind, await makeJob()));
+  }
+
+  /**
+   * Runs `work` in one of the user's slots of `kind`: past `kind.perUser` (or `kind.total` for all
+   * users) in flight, it is refused with RATE_LIMITED and Retry-After. For heavy operations that
+   * run their CPU-bound parts through `runJob` or outside the server process (a browser printing).
+   */
+  async withinLimits<T>(userId: string, kind: HeavyJobKind, work: () => Promise<T>): Promise<T> {
     const counts = this.inFlight.get(userId) ?? new Map<string, number>();
     if ((counts.get(kind.name) ?? 0) >= kind.perUser) throw new RateLimitedError(RETRY_AFTER_SECONDS);
+    if (kind.total !== undefined && this.totalInFlight(kind.name) >= kind.total) throw new RateLimitedError(RETRY_AFTER_SECONDS);
     counts.set(kind.name, (counts.get(kind.name) ?? 0) + 1);
     this.inFlight.set(userId, counts);
     try {
-      return (await this.execute(kind, await makeJob())) as Result;
-    } catch (error) {
-      const stopped = stoppedBy(error);
-      if (stopped === 'timeout') {
-        this.logger.warn(`A ${kind.name} job of user ${userId} was stopped after ${this.config.HEAVY_JOB_TIMEOUT_MS} ms`);
-        throw new AppError('JOB_TIMEOUT', `The ${kind.label} took longer than ${this.config.HEAVY_JOB_TIMEOUT_MS} ms and was stopped`);
-      }
-      if (stopped === 'memory') {
-        this.logger.warn(`A ${kind.name} job of user ${userId} was stopped: it ran out of its ${this.config.HEAVY_JOB_MEMORY_MB} MB`);
-        throw new AppError('SCENARIO_TOO_COMPLEX', `The ${kind.label} needed more than ${this.config.HEAVY_JOB_MEMORY_MB} MB and was stopped`);
-      }
-      this.logger.error(`A ${kind.name} job of user ${userId} failed: ${error instanceof Error ? error.message : String(error)}`);
-      throw error;
+      return await work();
     } finally {
       const left = (counts.get(kind.name) ?? 1) - 1;
       if (left > 0) counts.set(kind.name, left);
@@ -101,18 +101,74 @@ export class HeavyJobsService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Runs one job in a worker within the time and memory limits, without taking a slot: the caller
+   * holds one (`withinLimits`). `userId` names whose job it was in the log.
+   */
+  async runJob<Job, Result>(userId: string, kind: HeavyJobKind, job: Job, signal?: AbortSignal): Promise<Result> {
+    try {
+      return (await this.execute(kind, job, signal)) as Result;
+    } catch (error) {
+      const stopped = stoppedBy(error);
+      if (stopped === 'timeout') throw this.timedOut(userId, kind);
+      if (stopped === 'memory') {
+        this.logger.warn(`A ${kind.name} job of user ${userId} was stopped: it ran out of its ${this.config.HEAVY_JOB_MEMORY_MB} MB`);
+        throw new AppError('SCENARIO_TOO_COMPLEX', `The ${kind.label} needed more than ${this.config.HEAVY_JOB_MEMORY_MB} MB and was stopped`);
+      }
+      this.logger.error(`A ${kind.name} job of user ${userId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `work` (which runs outside the server's heap, e.g. in a browser) within HEAVY_JOB_TIMEOUT_MS:
+   * past it, `signal` aborts (the work must stop what it started) and the call ends with JOB_TIMEOUT.
+   */
+  async withinTime<T>(userId: string, kind: HeavyJobKind, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        abort.abort(TIMED_OUT);
+        reject(this.timedOut(userId, kind));
+      }, this.config.HEAVY_JOB_TIMEOUT_MS);
+    });
+    const running = work(abort.signal);
+    // What the work answers after its time is up is dropped.
+    running.catch(() => undefined);
+    try {
+      return await Promise.race([running, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** How many jobs of `kind` a user has in flight (running or waiting for a worker). */
   inFlightOf(userId: string, kind: string): number {
     return this.inFlight.get(userId)?.get(kind) ?? 0;
+  }
+
+  private totalInFlight(kind: string): number {
+    let total = 0;
+    for (const counts of this.inFlight.values()) total += counts.get(kind) ?? 0;
+    return total;
+  }
+
+  private timedOut(userId: string, kind: HeavyJobKind): AppError {
+    this.logger.warn(`A ${kind.name} job of user ${userId} was stopped after ${this.config.HEAVY_JOB_TIMEOUT_MS} ms`);
+    return new AppError('JOB_TIMEOUT', `The ${kind.label} took longer than ${this.config.HEAVY_JOB_TIMEOUT_MS} ms and was stopped`);
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.pool.destroy();
   }
 
-  private async execute(kind: HeavyJobKind, job: unknown): Promise<unknown> {
+  private async execute(kind: HeavyJobKind, job: unknown, signal?: AbortSignal): Promise<unknown> {
     const id = ++this.nextTaskId;
     const abort = new AbortController();
+    // The caller's deadline (withinTime) stops the job too.
+    if (signal?.aborted) abort.abort(TIMED_OUT);
+    else signal?.addEventListener('abort', () => abort.abort(TIMED_OUT), { once: true });
     let timer: NodeJS.Timeout | undefined;
     // piscina ends the worker of an aborted task and starts a new one for the next.
     this.onStarted.set(id, () => {

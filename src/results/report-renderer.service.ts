@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Browser } from 'playwright-core';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -24,38 +22,13 @@ const MAX_CONCURRENT = 2;
 const IDLE_CLOSE_MS = 60_000;
 const RENDER_TIMEOUT_MS = 30_000;
 
-let fontFacesCache: string | null = null;
-
-/**
- * The console's font (Be Vietnam Pro, bundled with the app) as inline @font-face rules, so the
- * PDF looks the same on any server and never fetches anything.
- */
-export function reportFontFaces(): string {
-  if (fontFacesCache !== null) return fontFacesCache;
-  try {
-    const require = createRequire(import.meta.url);
-    const dir = dirname(require.resolve('@fontsource/be-vietnam-pro/package.json'));
-    const css = ['400.css', '700.css'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
-    fontFacesCache = css
-      .replace(/,\s*url\([^)]*\.woff\)\s*format\('woff'\)/g, '')
-      .replace(
-        /url\(\.\/files\/([^)]+\.woff2)\)/g,
-        (_m, file: string) => `url(data:font/woff2;base64,${readFileSync(join(dir, 'files', file)).toString('base64')})`,
-      );
-  } catch {
-    // Without the package the report falls back to the system's sans-serif font.
-    fontFacesCache = '';
-  }
-  return fontFacesCache;
-}
-
 /**
  * Prints server-rendered HTML to PDF with headless Chromium (playwright-core driving the system
  * browser at CHROMIUM_PATH). One browser is shared and closed when idle; no page may load anything
  * from the network.
  */
 @Injectable()
-export class ReportRenderer implements OnModuleDestroy {
+export class ReportRenderer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReportRenderer.name);
   private browser: Promise<Browser> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,14 +42,24 @@ export class ReportRenderer implements OnModuleDestroy {
     return existsSync(this.config.CHROMIUM_PATH);
   }
 
-  async pdf(html: string): Promise<Buffer> {
+  /** Refuses with REPORT_RENDERER_UNAVAILABLE when the configured browser does not exist. */
+  requireAvailable(): void {
     if (!this.available())
       throw this.unavailable(`Chromium not found at ${this.config.CHROMIUM_PATH} (set CHROMIUM_PATH, or install Debian's chromium package)`);
+  }
+
+  /** Prints `html`; once `signal` aborts (the print's time is up), its page is closed and Chromium stops printing it. */
+  async pdf(html: string, signal?: AbortSignal): Promise<Buffer> {
+    this.requireAvailable();
     await this.acquire();
     try {
+      signal?.throwIfAborted();
       const browser = await this.launch();
       const context = await browser.newContext();
+      const stop = (): void => void context.close().catch(() => undefined);
+      signal?.addEventListener('abort', stop, { once: true });
       try {
+        signal?.throwIfAborted();
         const page = await context.newPage();
         page.setDefaultTimeout(RENDER_TIMEOUT_MS);
         await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
@@ -89,11 +72,21 @@ export class ReportRenderer implements OnModuleDestroy {
           preferCSSPageSize: true,
         });
       } finally {
+        signal?.removeEventListener('abort', stop);
         await context.close().catch(() => undefined);
       }
     } finally {
       this.release();
     }
+  }
+
+  /**
+   * In production the browser driver (playwright-core, seconds of synchronous module loading) is
+   * loaded before the server listens, so the first print does not hold the event loop for it.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.NODE_ENV !== 'production' || !this.available()) return;
+    await import('playwright-core').catch(() => undefined);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -40,7 +40,14 @@ const UuidSchema = z.uuid();
 const TAGS = ['results'];
 const SCOPE =
   "Only exercises of the caller's own organisation exist for this API: another organisation's exercise answers EXERCISE_NOT_FOUND, exactly like an unknown id.";
-const PDF_ERRORS = ['EXERCISE_NOT_FOUND', 'EXERCISE_INVALID_STATE', 'REPORT_RENDERER_UNAVAILABLE (503: Chromium missing at CHROMIUM_PATH or not starting)'];
+const PDF_ERRORS = [
+  'EXERCISE_NOT_FOUND',
+  'EXERCISE_INVALID_STATE',
+  'REPORT_RENDERER_UNAVAILABLE (503: Chromium missing at CHROMIUM_PATH or not starting)',
+  'RATE_LIMITED (429: one print at a time per user, a few at once for everyone)',
+  'JOB_TIMEOUT (a print past the heavy-job time limit)',
+  'SCENARIO_TOO_COMPLEX (a page past the heavy-job memory limit)',
+];
 
 function attachment(content: Buffer | string, type: string, filename: string): StreamableFile {
   return new StreamableFile(typeof content === 'string' ? Buffer.from(content, 'utf8') : content, { type, disposition: `attachment; filename="${filename}"` });

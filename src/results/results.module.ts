@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExercisesModule } from '../exercises/exercises.module.js';
+import { HeavyJobsModule } from '../heavy-jobs/heavy-jobs.module.js';
 import { ScenariosModule } from '../scenarios/scenarios.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { ReportRenderer } from './report-renderer.service.js';
@@ -9,7 +10,7 @@ import { ResultsService } from './results.service.js';
 
 /** Read-only results, exports and printed reports for reviewers (see docs in ResultsService). */
 @Module({
-  imports: [ScenariosModule, ExercisesModule, ScoringModule],
+  imports: [ScenariosModule, ExercisesModule, ScoringModule, HeavyJobsModule],
   controllers: [ResultsController],
   providers: [ResultsService, ResultsReportsService, ReportRenderer],
 })

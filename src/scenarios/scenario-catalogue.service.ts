@@ -15,9 +15,11 @@ import type { Scenario } from '../contracts/scenario.schema.js';
 import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { OrganisationEntity } from '../identity/organisation.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
-import { PARSE_JOB, type ParseJob } from './scenario-jobs.js';
+import { sourceOfBody, type UploadBody } from './scenario-body.js';
+import { PARSE_JOB, type ParseJob, type ParseOutcome } from './scenario-jobs.js';
 import { parseForStorage, type ScenarioHead, type ScenarioUpload } from './scenario-upload.js';
 import { SHARED_OWNER, ScenarioVersionEntity } from './scenario-version.entity.js';
+import type { StoredScenarioRef } from './stored-scenario-json.js';
 import { compareVersions, newestFirst } from './scenario-version-order.js';
 
 /** Parsed scenario versions kept in memory (a drill's scenario is read on every start, briefing and review). */
@@ -72,7 +74,7 @@ export class ScenarioCatalogueService {
   ) {}
 
   /** Checks a file in a worker thread: a large or broken file takes seconds to parse. */
-  async validate(source: string, userId: string): Promise<ScenarioValidationResult> {
+  async validate(source: string | UploadBody, userId: string): Promise<ScenarioValidationResult> {
     const result = await this.parseInWorker(userId, { source });
     if (!result.ok) return { valid: false, problems: [...result.problems], warnings: [] };
     return { valid: true, problems: [], warnings: [...result.warnings], scenarioId: result.head.id, version: result.head.version, eventCount: result.head.eventCount };
@@ -83,10 +85,11 @@ export class ScenarioCatalogueService {
    * row). Ids are unique per owner only, so no other organisation's scenarios are ever consulted.
    */
   async save(
-    source: string | Uint8Array,
+    source: string | Uint8Array | UploadBody,
     options: { owner: string; mode: SaveMode; userId: string | null; expectScenarioId?: string },
   ): Promise<{ summary: ScenarioSummary; created: boolean }> {
-    const parsed = await this.parseOrThrow(source, options.userId === null || typeof source !== 'string' ? 'server' : { userId: options.userId });
+    // A user's upload is parsed in a worker; the server's own files (bundled scenarios, as bytes) in the server.
+    const parsed = await this.parseOrThrow(source, options.userId === null || source instanceof Uint8Array ? 'server' : { userId: options.userId });
     const scenario = parsed.head;
     if (options.expectScenarioId !== undefined && options.expectScenarioId !== scenario.id) {
       throw new AppError('VALIDATION_FAILED', `The file's id "${scenario.id}" does not match "${options.expectScenarioId}"`, [
@@ -229,9 +232,12 @@ export class ScenarioCatalogueService {
    * The normalised JSON of a version `visibleVersion` would answer, for a worker thread to parse.
    * From SQLite it comes as UTF-8 bytes: decoding megabytes into a string would hold the event loop.
    */
-  async visibleScenarioJson(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<string | Uint8Array> {
+  async visibleScenarioJson(viewer: ScenarioViewer, versionId: string, scenarioId?: string): Promise<string | Uint8Array | StoredScenarioRef> {
     const row = await this.repository.findOne({ where: { id: versionId }, select: { id: true, owner: true, scenarioId: true } });
     this.requireVisible(viewer, row, versionId, scenarioId);
+    // On a SQLite file, a worker reads the JSON itself (readStoredScenarioJson): megabytes never cross the event loop.
+    const options = this.dataSource.options;
+    if (options.type === 'better-sqlite3' && options.database !== ':memory:') return { databaseFile: options.database, versionId };
     if (this.dataSource.options.type === 'better-sqlite3') {
       const [bytes] = (await this.dataSource.query('SELECT CAST(normalized_json AS BLOB) AS json FROM scenario_versions WHERE id = ?', [versionId])) as Array<{ json: Uint8Array }>;
       if (bytes) return bytes.json;
@@ -319,14 +325,29 @@ export class ScenarioCatalogueService {
     throw this.notFound(scenarioId);
   }
 
-  private parseInWorker(userId: string, job: Omit<ParseJob, 'maxBytes'>): Promise<ScenarioUpload> {
-    return this.heavyJobs.run<ParseJob, ScenarioUpload>(userId, PARSE_JOB, () => ({ ...job, maxBytes: this.config.SCENARIO_MAX_BYTES }));
+  /** Parses in a worker; a request body the worker refuses (not JSON, a wrong shape, …) answers with the body parsers' error. */
+  private async parseInWorker(userId: string, job: Omit<ParseJob, 'maxBytes'>): Promise<ScenarioUpload> {
+    const outcome = await this.heavyJobs.run<ParseJob, ParseOutcome>(userId, PARSE_JOB, () => ({ ...job, maxBytes: this.config.SCENARIO_MAX_BYTES }));
+    if ('refused' in outcome) throw new AppError(outcome.refused.code, outcome.refused.message, outcome.refused.details);
+    return outcome;
   }
 
-  private async parseOrThrow(source: string | Uint8Array, parseFor: ParseFor, copy: { renameTo?: string; format?: 'yaml' | 'json' } = {}): Promise<ParsedOk> {
+  /** The same checks in the server thread (the server's own files, read at start); the parsed scenario is kept for the cache. */
+  private parseHere(source: string | Uint8Array | UploadBody, copy: { renameTo?: string; format?: 'yaml' | 'json' }): ReturnType<typeof parseForStorage> {
+    let input: string | Uint8Array;
+    if (typeof source === 'string' || source instanceof Uint8Array) input = source;
+    else {
+      const body = sourceOfBody(source);
+      if (!body.ok) throw new AppError(body.refusal.code, body.refusal.message, body.refusal.details);
+      input = body.source;
+    }
+    return parseForStorage(input, { maxBytes: this.config.SCENARIO_MAX_BYTES, ...copy });
+  }
+
+  private async parseOrThrow(source: string | Uint8Array | UploadBody, parseFor: ParseFor, copy: { renameTo?: string; format?: 'yaml' | 'json' } = {}): Promise<ParsedOk> {
     const result =
-      parseFor === 'server' || typeof source !== 'string'
-        ? parseForStorage(source, { maxBytes: this.config.SCENARIO_MAX_BYTES, ...copy })
+      parseFor === 'server' || source instanceof Uint8Array
+        ? this.parseHere(source, copy)
         : await this.parseInWorker(parseFor.userId, { source, ...copy });
     if (!result.ok) {
       // A refusal of the whole file (not UTF-8, too deep, …) answers with its own code; problems in the content with SCENARIO_INVALID.

@@ -21,13 +21,16 @@ import {
   type ScenarioValidationResult,
 } from '../contracts/scenario-api.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
+import type { UploadBody } from './scenario-body.js';
 import { ScenarioCatalogueService } from './scenario-catalogue.service.js';
+import { ScenarioUploadBody } from './scenario-upload-body.decorator.js';
 
-/**
- * A scenario file arrives as JSON `{ source }` or as the raw YAML/JSON text (Content-Type text/yaml).
- * An empty one goes through to the validator, which answers "the file is empty" as the CLI does.
- */
-const UploadSchema = z.union([ScenarioSourceSchema, z.string()]).transform((body) => (typeof body === 'string' ? body : body.source));
+/** How the upload routes document their body (read as bytes, decoded and checked in a worker: see scenario-body.ts). */
+const UPLOAD_BODY_DOC = {
+  contentType: 'application/json',
+  schema: ScenarioSourceSchema,
+  description: 'A scenario file as JSON `{ "source": "<YAML or JSON text>" }`, or the raw text with Content-Type text/yaml (or application/yaml, text/plain).',
+};
 
 /**
  * The scenario library. Every scenario belongs to one organisation or to the shared, read-only
@@ -52,12 +55,13 @@ export class ScenariosController {
   @Access(['instructor', 'admin'])
   @ApiDoc({
     summary: 'Validate a scenario file without saving it',
+    requestBody: UPLOAD_BODY_DOC,
     description: 'Checked in a worker thread, at most two files at a time per user (RATE_LIMITED with Retry-After beyond), within the heavy-job time and memory limits.',
     tags: ['scenarios'],
     response: ScenarioValidationResultSchema,
     errors: ['RATE_LIMITED', 'JOB_TIMEOUT', 'SCENARIO_TOO_COMPLEX'],
   })
-  validate(@Body({ schema: UploadSchema }) source: string, @CurrentUser() user: AuthenticatedUser): Promise<ScenarioValidationResult> {
+  validate(@ScenarioUploadBody() source: string | UploadBody, @CurrentUser() user: AuthenticatedUser): Promise<ScenarioValidationResult> {
     return this.catalogue.validate(source, user.id);
   }
 
@@ -65,6 +69,7 @@ export class ScenariosController {
   @Access(['instructor', 'admin'])
   @ApiDoc({
     summary: 'Upload a new scenario, owned by your organisation',
+    requestBody: UPLOAD_BODY_DOC,
     description:
       'Body: `{ "source": "<YAML or JSON text>" }`, or the raw text with Content-Type text/yaml. Problems come back as `error.details`: `{path, line, column, message, code}`. ' +
       'An id your organisation already has is refused (SCENARIO_EXISTS): publish a new version with PUT instead. The same file again returns the stored version.',
@@ -72,7 +77,7 @@ export class ScenariosController {
     response: ScenarioSummarySchema,
     errors: ['SCENARIO_INVALID', 'SCENARIO_EXISTS', 'SCENARIO_TOO_LARGE', 'RATE_LIMITED', 'JOB_TIMEOUT', 'SCENARIO_TOO_COMPLEX'],
   })
-  async upload(@Body({ schema: UploadSchema }) source: string, @CurrentUser() user: AuthenticatedUser): Promise<ScenarioSummary> {
+  async upload(@ScenarioUploadBody() source: string | UploadBody, @CurrentUser() user: AuthenticatedUser): Promise<ScenarioSummary> {
     const { summary } = await this.catalogue.save(source, { owner: user.orgId, mode: 'create', userId: user.id });
     return summary;
   }
@@ -81,6 +86,7 @@ export class ScenariosController {
   @Access(['instructor', 'admin'])
   @ApiDoc({
     summary: "Publish a new version of one of your organisation's scenarios",
+    requestBody: UPLOAD_BODY_DOC,
     description: 'The version number must be above the latest one (SCENARIO_VERSION_NOT_NEWER); shared scenarios are read-only (SCENARIO_READ_ONLY): copy them first.',
     tags: ['scenarios'],
     response: ScenarioSummarySchema,
@@ -88,7 +94,7 @@ export class ScenariosController {
   })
   async update(
     @Param('scenarioId', { schema: ScenarioIdParamSchema }) scenarioId: string,
-    @Body({ schema: UploadSchema }) source: string,
+    @ScenarioUploadBody() source: string | UploadBody,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<ScenarioSummary> {
     if (!(await this.catalogue.isOwn(user, scenarioId))) throw new AppError('SCENARIO_READ_ONLY', `"${scenarioId}" is in the shared library: copy it to your organisation to change it`);

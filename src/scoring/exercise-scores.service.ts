@@ -104,14 +104,19 @@ export class ExerciseScoresService implements OnModuleDestroy {
    */
   async storeFinal(
     exerciseId: string,
-    input: { scenarioVersionId?: string; reason: string; actor: AuthenticatedUser | null; auditAction?: string },
+    input: { scenarioVersionId?: string; reason: string; actor: AuthenticatedUser | null; auditAction?: string; heavyJobFor?: string },
   ): Promise<ScoreVersion> {
     const exercise = await this.calculator.exercise(exerciseId);
     const previous = await this.storedCurrent(exercise);
     const scenario = await this.calculator.scenario(input.scenarioVersionId ?? previous?.scenarioVersionId ?? exercise.scenarioVersionId);
     const endMs = this.calculator.virtualNow(exercise, scenario.scenario);
     // As stored: the full scores come back as JSON text, the totals as objects.
-    const computed = await this.calculator.computeFromLogs(exercise, scenario, { detail: 'full', endMs, stored: true });
+    const computed = await this.calculator.computeFromLogs(exercise, scenario, {
+      detail: 'full',
+      endMs,
+      stored: true,
+      ...(input.heavyJobFor === undefined ? {} : { heavyJobFor: input.heavyJobFor }),
+    });
     const roster = await this.calculator.roster(exerciseId);
     const assembled = this.calculator.assemble(exercise, scenario, roster, computed.scores, new Date().toISOString());
     const versionNo = await serialTransaction(this.dataSource, async (manager) => {

@@ -7,11 +7,14 @@ import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ManualAdjustment, ScoreAdjustment, TeamScore } from '../contracts/scoring.schema.js';
 import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
 import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
+import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { ExerciseEntity } from '../exercises/exercise.entity.js';
 import { RosterService, type ExerciseRoster } from '../exercises/roster.service.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
 import { triageScenarioView, type TriageScenarioView } from '../team-state/team-state.reducer.js';
 import { AnswerKey } from './answer-key.js';
+import { RESCORE_JOB } from './rescore-jobs.js';
+import type { ScoreExerciseJob, ScoreExerciseResult } from './score-exercise.worker.js';
 import { rankTeams } from './score-team.js';
 import { ScoreAdjustmentEntity } from './scoring.entity.js';
 import { deliveredEvent } from './settlement.js';
@@ -75,6 +78,11 @@ export interface ComputeOptions {
   readonly withLogs?: boolean;
   /** Scores as a stored version keeps them: totals views in `scores`, the full scores as JSON in `json`. */
   readonly stored?: boolean;
+  /**
+   * A user's re-scoring: scored in one heavy-job worker, within its time and memory limits (JOB_TIMEOUT,
+   * SCENARIO_TOO_COMPLEX); the caller holds the user's RESCORE_JOB slot.
+   */
+  readonly heavyJobFor?: string;
 }
 
 const MAX_CACHED_SCENARIOS = 64;
@@ -104,6 +112,7 @@ export class ScoreCalculator {
     @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
     @Inject(ScoringWorkers) private readonly workers: ScoringWorkers,
+    @Inject(HeavyJobsService) private readonly heavyJobs: HeavyJobsService,
   ) {}
 
   async exercise(exerciseId: string): Promise<ExerciseEntity> {
@@ -212,7 +221,7 @@ export class ScoreCalculator {
     options: ComputeOptions,
   ): Promise<ComputedScores> {
     const adjustments = await this.adjustmentsByTeam(exercise.id);
-    const results = await this.workers.score({
+    const job: Omit<ScoreExerciseJob, 'databaseFile'> = {
       exerciseId: exercise.id,
       seed: exercise.seed,
       scenarioVersionId: scenario.versionId,
@@ -226,7 +235,16 @@ export class ScoreCalculator {
       detail: options.detail,
       phase: phaseOf(exercise),
       output: options.stored === true ? 'stored' : 'scores',
-    });
+    };
+    const results =
+      options.heavyJobFor === undefined
+        ? await this.workers.score(job)
+        : [
+            await this.heavyJobs.runJob<ScoreExerciseJob, ScoreExerciseResult>(options.heavyJobFor, RESCORE_JOB, {
+              ...job,
+              databaseFile: this.workers.databaseFile!,
+            }),
+          ];
     const scores = new Map<string, TeamScore>();
     const json = options.stored === true ? new Map<string, string>() : null;
     for (const result of results) {

@@ -6,10 +6,12 @@ import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
 import type { AdjustmentInput, RescoreInput, ScoreAdjustment, ScoreHistory } from '../contracts/scoring.schema.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
+import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
 import { ExerciseScoresService } from './exercise-scores.service.js';
 import { LiveScoreboardService } from './live-scoreboard.service.js';
+import { RESCORE_JOB } from './rescore-jobs.js';
 import { adjustmentDto, ScoreCalculator } from './score-calculator.service.js';
 import { ScoreAdjustmentEntity } from './scoring.entity.js';
 
@@ -27,10 +29,18 @@ export class ScoreCorrectionsService {
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(HeavyJobsService) private readonly heavyJobs: HeavyJobsService,
   ) {}
 
-  /** Re-scores a finished exercise against a corrected version of the same scenario. */
-  async rescore(user: AuthenticatedUser, exerciseId: string, input: RescoreInput): Promise<ScoreHistory> {
+  /**
+   * Re-scores a finished exercise against a corrected version of the same scenario: one at a time
+   * per user (RATE_LIMITED beyond), scored in a heavy-job worker within its time and memory limits.
+   */
+  rescore(user: AuthenticatedUser, exerciseId: string, input: RescoreInput): Promise<ScoreHistory> {
+    return this.heavyJobs.withinLimits(user.id, RESCORE_JOB, () => this.rescoreNow(user, exerciseId, input));
+  }
+
+  private async rescoreNow(user: AuthenticatedUser, exerciseId: string, input: RescoreInput): Promise<ScoreHistory> {
     const access = await this.exercises.requireControl(user, exerciseId);
     if (access.exercise.status !== 'finished') throw new AppError('EXERCISE_INVALID_STATE', 'Only a finished exercise can be re-scored');
     const current = await this.calculator.scenario(access.exercise.scenarioVersionId);
@@ -43,7 +53,13 @@ export class ScoreCorrectionsService {
       ]);
     }
     await this.scores.awaitFinal(exerciseId);
-    await this.scores.storeFinal(exerciseId, { scenarioVersionId: corrected.versionId, reason: input.reason, actor: user, auditAction: 'exercise.rescore' });
+    await this.scores.storeFinal(exerciseId, {
+      scenarioVersionId: corrected.versionId,
+      reason: input.reason,
+      actor: user,
+      auditAction: 'exercise.rescore',
+      heavyJobFor: user.id,
+    });
     this.board.publishSoon(exerciseId);
     return this.historyOf(exerciseId);
   }

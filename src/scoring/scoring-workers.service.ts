@@ -27,7 +27,8 @@ function workerEntry(): { filename: string; execArgv: string[] } {
 @Injectable()
 export class ScoringWorkers implements OnModuleDestroy {
   private readonly pool: Piscina<ScoreExerciseJob, ScoreExerciseResult> | null;
-  private readonly databaseFile: string | null;
+  /** The SQLite file the workers read (null: scoring runs in the server thread). */
+  readonly databaseFile: string | null;
   private readonly size: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(DataSource) dataSource: DataSource) {

@@ -112,9 +112,20 @@ export class ScoringController {
   @Access(INSTRUCTORS)
   @ApiDoc({
     summary: 'Re-score a finished exercise against a corrected version of the same scenario; old and new scores are kept with the reason',
+    description:
+      'Scored in a worker thread, one re-scoring at a time per user (RATE_LIMITED with Retry-After beyond), within the heavy-job time and memory limits (JOB_TIMEOUT, SCENARIO_TOO_COMPLEX).',
     tags: ['scoring'],
     response: ScoreHistorySchema,
-    errors: ['EXERCISE_NOT_FOUND', 'FORBIDDEN', 'EXERCISE_INVALID_STATE', 'SCENARIO_NOT_FOUND', 'VALIDATION_FAILED'],
+    errors: [
+      'EXERCISE_NOT_FOUND',
+      'FORBIDDEN',
+      'EXERCISE_INVALID_STATE',
+      'SCENARIO_NOT_FOUND',
+      'VALIDATION_FAILED',
+      'RATE_LIMITED',
+      'JOB_TIMEOUT',
+      'SCENARIO_TOO_COMPLEX',
+    ],
   })
   rescore(
     @CurrentUser() user: AuthenticatedUser,

@@ -1,11 +1,12 @@
 import type { Scenario } from '../contracts/scenario.schema.js';
 import { workerEntry, type HeavyJobKind } from '../heavy-jobs/heavy-jobs.service.js';
+import { readStoredScenarioJson, type StoredScenarioRef } from '../scenarios/stored-scenario-json.js';
 import { simulate, simulationSummary, SolverError, type SolverName } from './solver.js';
 
 /** Play a stored scenario version with a headless solver and score it. */
 export interface SimulateJob {
-  /** The stored normalised JSON (text or UTF-8 bytes): parsed in the worker, so the server never holds the object. */
-  readonly scenarioJson: string | Uint8Array;
+  /** The stored normalised JSON (text or UTF-8 bytes), or where the worker reads it: parsed in the worker, so the server never holds the object. */
+  readonly scenarioJson: string | Uint8Array | StoredScenarioRef;
   readonly solver: SolverName;
   readonly seed?: string | number;
 }
@@ -17,7 +18,9 @@ export const SIMULATE_JOB: HeavyJobKind = { name: 'simulate', entry: workerEntry
 
 /** What a worker does with a simulation: the same solver and scorer as the rest of the server. */
 export function runSimulateJob(job: SimulateJob): SimulateOutcome {
-  const scenario = JSON.parse(typeof job.scenarioJson === 'string' ? job.scenarioJson : new TextDecoder().decode(job.scenarioJson)) as Scenario;
+  const json = job.scenarioJson;
+  const text = typeof json === 'string' ? json : new TextDecoder().decode(json instanceof Uint8Array ? json : readStoredScenarioJson(json));
+  const scenario = JSON.parse(text) as Scenario;
   try {
     return { ok: true, summary: simulationSummary(simulate({ scenario, solver: job.solver, ...(job.seed === undefined ? {} : { seed: job.seed }) })) };
   } catch (error) {

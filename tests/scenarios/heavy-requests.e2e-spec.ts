@@ -4,6 +4,7 @@ import { generateScenario } from '../../bench/support/generated-scenario';
 import { HeavyJobsService } from '../../src/heavy-jobs/heavy-jobs.service';
 import { api, login, userIds, type ApiResponse } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
+import { p99, watchHealth } from '../support/watch-health';
 
 type ErrorBody = { error: { code: string } };
 
@@ -19,46 +20,6 @@ function invalidJson(megabytes: number): string {
   const scenario = generateScenario(minimalYaml, Math.round((megabytes * 1_000_000) / 620)) as unknown as { timeline: Array<Record<string, unknown>> };
   for (const event of scenario.timeline) event.severity = 'severe';
   return JSON.stringify(scenario);
-}
-
-/**
- * Polls `GET /api/health` every ~20 ms until stopped. Latency counts from when a poll was due, and
- * a poll held up for L ms stands for every 20 ms poll that would have waited in that time: a stalled
- * event loop weighs by how long it stalled, not as one late sample.
- */
-function watchHealth(baseUrl: string): { stop(): Promise<number[]> } {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    let due = performance.now();
-    while (running) {
-      due += 20;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const response = await fetch(`${baseUrl}/api/health`);
-      await response.text();
-      const done = performance.now();
-      if (response.status !== 200) throw new Error(`health answered ${response.status}`);
-      let late = done - due;
-      do {
-        latencies.push(Math.max(0, late));
-        late -= 20;
-      } while (late > 0);
-      due = Math.max(due, done);
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return latencies;
-    },
-  };
-}
-
-function p99(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
 }
 
 describe('heavy requests run off the event loop', () => {
