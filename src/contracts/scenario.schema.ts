@@ -373,7 +373,11 @@ export const ReportObligationSchema = z
     id: IdSchema,
     kind: ReportKindSchema,
     incident: IdSchema.optional(),
-    recipients: z.array(IdSchema).min(1).max(20),
+    recipients: z.array(IdSchema).min(1).max(20).meta({ description: 'Parties the law requires the report to reach; each one missing costs its share.' }),
+    inappropriateRecipients: z.array(IdSchema).max(20).default([]).meta({
+      description:
+        "Parties that must not receive this report (e.g. the press before the incident is closed). Any other extra recipient costs nothing; each of these costs a required recipient's share.",
+    }),
     /** The deadline clock starts here: usually the delivery of the first alert that reveals the incident. */
     from: TimeRefSchema,
     deadline: DurationSchema.meta({ description: 'Virtual time allowed after `from`.' }),
