@@ -150,6 +150,7 @@ export const REPORT_CONTENT_FIELDS = [
   'support-request',
 ] as const;
 export const ReportContentFieldSchema = z.enum(REPORT_CONTENT_FIELDS);
+export type ReportContentField = z.infer<typeof ReportContentFieldSchema>;
 
 export const INCIDENT_PHASES = ['detection-analysis', 'containment', 'eradication', 'recovery', 'closed'] as const;
 export const IncidentPhaseSchema = z.enum(INCIDENT_PHASES).meta({
