@@ -571,4 +571,3 @@ export const ReviewQuerySchema = z
     lang: LanguageSchema.default('vi').meta({ description: 'Language of the printable page (format=html); the JSON carries both.' }),
   })
   .strict();
-

@@ -1,5 +1,14 @@
 import type { Scenario } from '../contracts/scenario.schema.js';
-import type { AarAnnotation, AarLabels, AarTimelineEntry, AfterActionReview, LineItem, ManualAdjustment, ReportGrade, TeamScore } from '../contracts/scoring.schema.js';
+import type {
+  AarAnnotation,
+  AarLabels,
+  AarTimelineEntry,
+  AfterActionReview,
+  LineItem,
+  ManualAdjustment,
+  ReportGrade,
+  TeamScore,
+} from '../contracts/scoring.schema.js';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import { AnswerKey } from './answer-key.js';
 import { findingText, ScenarioNames } from './review-findings.js';

@@ -93,7 +93,10 @@ export class ReportGradesService {
     if (delta !== 0) {
       if (access.exercise.status === 'finished') {
         await this.scores.awaitFinal(exerciseId);
-        await this.scores.storeFinal(exerciseId, { reason: `report grade ${row.id}: ${reportId} ${input.verdict} (${delta > 0 ? '+' : ''}${delta})`, actor: user });
+        await this.scores.storeFinal(exerciseId, {
+          reason: `report grade ${row.id}: ${reportId} ${input.verdict} (${delta > 0 ? '+' : ''}${delta})`,
+          actor: user,
+        });
       } else {
         this.board.changed(exerciseId, teamId);
       }

@@ -85,7 +85,11 @@ describe('manual grading of filed reports', () => {
     });
     expect(revision.status).toBe(201);
     expect(revision.body).toMatchObject({ teamId: teamA, reportId: 'RPT-1', verdict: 'revision-requested', points: -10, adjustmentId: expect.any(String) });
-    const accepted = await api<ReportGrade>(t.baseUrl, instructor, 'POST', gradePath(teamA, 'RPT-1'), { verdict: 'accepted', comment: 'Đã bổ sung đủ.', points: 5 });
+    const accepted = await api<ReportGrade>(t.baseUrl, instructor, 'POST', gradePath(teamA, 'RPT-1'), {
+      verdict: 'accepted',
+      comment: 'Đã bổ sung đủ.',
+      points: 5,
+    });
     expect(accepted.body).toMatchObject({ verdict: 'accepted', points: 5, adjustmentId: expect.any(String) });
     // Same points again: nothing more to adjust.
     const again = await api<ReportGrade>(t.baseUrl, instructor, 'POST', gradePath(teamA, 'RPT-1'), { verdict: 'accepted', points: 5 });
@@ -106,12 +110,9 @@ describe('manual grading of filed reports', () => {
       ['adjustments', expect.stringContaining('RPT-1 (initial) graded accepted')],
     ]);
 
-    const audit = await api<{ items: Array<{ action: string; targetId: string; after: Record<string, unknown> | null; before: Record<string, unknown> | null }> }>(
-      t.baseUrl,
-      instructor,
-      'GET',
-      `/audit?action=exercise.report-grade&targetId=${exercise.id}`,
-    );
+    const audit = await api<{
+      items: Array<{ action: string; targetId: string; after: Record<string, unknown> | null; before: Record<string, unknown> | null }>;
+    }>(t.baseUrl, instructor, 'GET', `/audit?action=exercise.report-grade&targetId=${exercise.id}`);
     expect(audit.body.items.map((e) => [e.after?.verdict, e.after?.points, e.before?.verdict ?? null])).toEqual([
       ['accepted', 5, 'accepted'],
       ['accepted', 5, 'revision-requested'],

@@ -323,6 +323,20 @@ export const en: Dictionary = {
     },
     deadlineStatus: { 'not-started': 'Not started', upcoming: 'Upcoming', open: 'Counting down', met: 'On time', late: 'Late', overdue: 'Overdue' },
   },
+  grading: {
+    title: 'Report grading',
+    explain:
+      "Read a team's filed report, then accept it or ask for a revision with a comment. Hand-graded points are a separate, audited coordination adjustment; grading again replaces the earlier grade.",
+    none: 'No team has filed a report yet.',
+    grade: 'Grade',
+    accept: 'Accept',
+    revise: 'Ask for a revision',
+    comment: 'Comment (required for a revision request)',
+    points: 'Points ± (−100 to 100)',
+    ungraded: 'Not graded',
+    title2: 'Report grades',
+    verdicts: { accepted: 'Accepted', 'revision-requested': 'Revision requested' },
+  },
   board: {
     title: 'Four-layer board',
     empty: 'Nothing routed to this layer yet.',

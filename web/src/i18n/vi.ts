@@ -327,6 +327,20 @@ export const vi = {
     },
     deadlineStatus: { 'not-started': 'Chưa bắt đầu tính', upcoming: 'Sắp mở', open: 'Đang tính giờ', met: 'Đúng hạn', late: 'Nộp muộn', overdue: 'Quá hạn' },
   },
+  grading: {
+    title: 'Chấm báo cáo',
+    explain:
+      'Đọc báo cáo đội đã gửi rồi chấp nhận hoặc yêu cầu chỉnh sửa kèm nhận xét. Điểm chấm tay là một khoản điều chỉnh riêng vào phần phối hợp, được ghi nhật ký; chấm lại thay cho lần chấm trước.',
+    none: 'Chưa đội nào gửi báo cáo.',
+    grade: 'Chấm',
+    accept: 'Chấp nhận',
+    revise: 'Yêu cầu chỉnh sửa',
+    comment: 'Nhận xét (bắt buộc khi yêu cầu chỉnh sửa)',
+    points: 'Điểm cộng/trừ (−100 đến 100)',
+    ungraded: 'Chưa chấm',
+    title2: 'Kết quả chấm báo cáo',
+    verdicts: { accepted: 'Đã chấp nhận', 'revision-requested': 'Yêu cầu chỉnh sửa' },
+  },
   board: { title: 'Bảng 4 lớp', empty: 'Chưa chuyển gì tới lớp này.', report: 'Báo cáo', alert: 'Cảnh báo', incident: 'Sự cố', escalated: 'Chuyển cấp xử lý' },
   activity: { title: 'Hoạt động của đội', empty: 'Chưa có hoạt động.', members: 'Thành viên', owns: 'Đang xử lý {{n}} cảnh báo' },
   console: {

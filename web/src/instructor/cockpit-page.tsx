@@ -39,6 +39,7 @@ import { describeError, ErrorText } from '../components/error-text.js';
 import { formatClock, parseTimeInput, pick } from '../lib/format.js';
 import { exerciseEnd } from '../realtime/exercise-end.js';
 import { useExerciseLive } from '../realtime/hooks.js';
+import { ReportGrading } from './report-grading.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
 import { STATUS_COLOR } from '../pages/lobby-page.js';
 import { describeAction } from '../trainee/activity-panel.js';
@@ -222,6 +223,13 @@ export function CockpitPage() {
           </Grid.Col>
         </Grid>
         <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
+        <ReportGrading
+          exercise={ex}
+          partyName={(id) => {
+            const party = detail.data?.scenario.parties.find((p) => p.id === id);
+            return party ? pick(party.eraNames?.[ex.era] ?? party.name) : id;
+          }}
+        />
       </Stack>
       <Modal
         opened={confirming !== null}

@@ -1,9 +1,12 @@
 import { Badge, Button, Grid, Group, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { OBSERVABLE_TYPES, REPORT_KINDS, type ReportContentField, type ReportKind } from '@contracts/scenario.schema.js';
 import type { ReportDeadlines } from '@contracts/triage.schema.js';
+import { queries } from '../api/queries.js';
 import { ErrorText, isMissingEndpoint } from '../components/error-text.js';
+import { latestGrades, ReportGradeBadge } from '../components/report-grade-badge.js';
 import { formatClock, pick } from '../lib/format.js';
 import { useTicker } from '../realtime/hooks.js';
 import { useConsole } from './console-context.js';
@@ -171,6 +174,9 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
   const layerShort = (n: number) => t('layer.short', { n });
   const incidents = Object.values(state?.incidents ?? {}).filter((i) => !i.mergedInto);
   const disabled = Boolean(triageError) || ended;
+  // The instructors' hand grades of the team's reports (a revision request says what to fix).
+  const gradesQuery = useQuery(queries.reportGrades(exercise.id));
+  const grades = new Map([...latestGrades(gradesQuery.data?.grades).values()].map((g) => [g.reportId, g]));
   const required = new Set((deadlines?.deadlines ?? []).filter((d) => d.kind === kind).flatMap((d) => d.requiredContent));
   const needs = (field: ReportContentField) => required.has(field);
 
@@ -348,6 +354,9 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
                         .filter((p) => p !== undefined)
                         .map((p) => partyLabel(p, exercise.era, layerShort))
                         .join('; ')}
+                    </Table.Td>
+                    <Table.Td w={160}>
+                      <ReportGradeBadge grade={grades.get(`${r.id}`)} showPoints={false} />
                     </Table.Td>
                   </Table.Tr>
                 ))}
