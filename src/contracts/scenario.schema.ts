@@ -157,6 +157,7 @@ export const REPORT_CONTENT_FIELDS = [
   'support-request',
 ] as const;
 export const ReportContentFieldSchema = z.enum(REPORT_CONTENT_FIELDS).meta({ description: 'A part of the report form the team must fill in.' });
+export type ReportContentField = z.infer<typeof ReportContentFieldSchema>;
 
 export const INCIDENT_PHASES = ['detection-analysis', 'containment', 'eradication', 'recovery', 'closed'] as const;
 export const IncidentPhaseSchema = z.enum(INCIDENT_PHASES).meta({
@@ -480,7 +481,11 @@ export const ReportObligationSchema = z
     id: IdSchema.meta({ description: 'Obligation id.' }),
     kind: ReportKindSchema,
     incident: IdSchema.optional().meta({ description: 'The incident the report is about.' }),
-    recipients: z.array(IdSchema).min(1).max(20).meta({ description: 'Party ids the report must go to.' }),
+    recipients: z.array(IdSchema).min(1).max(20).meta({ description: 'Parties the law requires the report to reach; each one missing costs its share.' }),
+    inappropriateRecipients: z.array(IdSchema).max(20).default([]).meta({
+      description:
+        "Parties that must not receive this report (e.g. the press before the incident is closed). Any other extra recipient costs nothing; each of these costs a required recipient's share.",
+    }),
     /** The deadline clock starts here: usually the delivery of the first alert that reveals the incident. */
     from: TimeRefSchema.meta({ description: 'The deadline clock starts here: usually { event: <first alert that reveals the incident> }.' }),
     deadline: DurationSchema.meta({ description: 'Virtual time allowed after `from` (a span, not a point in time).' }),

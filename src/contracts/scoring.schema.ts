@@ -395,6 +395,62 @@ export const AarLabelsSchema = z
   .strict();
 export type AarLabels = z.infer<typeof AarLabelsSchema>;
 
+// ---------------------------------------------------------------------------------------------
+// Manual grading of a filed report's content (chấm báo cáo thủ công)
+// ---------------------------------------------------------------------------------------------
+
+export const ReportGradeVerdictSchema = z.enum(['accepted', 'revision-requested']).meta({
+  description: 'accepted (Chấp nhận) or revision-requested (Yêu cầu chỉnh sửa, with a comment saying what to fix).',
+});
+export type ReportGradeVerdict = z.infer<typeof ReportGradeVerdictSchema>;
+
+export const ReportGradeInputSchema = z
+  .object({
+    verdict: ReportGradeVerdictSchema,
+    comment: z.string().trim().max(2_000).default(''),
+    points: z
+      .number()
+      .int()
+      .min(-100)
+      .max(100)
+      .default(0)
+      .meta({ description: "Points for the report's content as the instructor judged it, applied as a separate coordination adjustment (0: none)." }),
+  })
+  .strict()
+  .refine((g) => g.verdict !== 'revision-requested' || g.comment.length >= 3, { message: 'a revision request needs a comment', path: ['comment'] })
+  .meta({ id: 'ReportGradeInput' });
+export type ReportGradeInput = z.output<typeof ReportGradeInputSchema>;
+
+export const ReportGradeSchema = z
+  .object({
+    id: z.string(),
+    exerciseId: z.string(),
+    teamId: z.string(),
+    reportId: z.string(),
+    verdict: ReportGradeVerdictSchema,
+    comment: z.string(),
+    points: z.number().int(),
+    /** The score adjustment this grade made (the change from the report's previous grade), if its points changed. */
+    adjustmentId: z.string().nullable(),
+    byUserId: z.string(),
+    byUsername: z.string(),
+    createdAt: z.string(),
+  })
+  .strict()
+  .meta({ id: 'ReportGrade' });
+export type ReportGrade = z.infer<typeof ReportGradeSchema>;
+
+export const ReportGradesQuerySchema = z.object({ teamId: z.string().min(1).max(64).optional() }).strict();
+
+export const ReportGradesSchema = z
+  .object({
+    exerciseId: z.string(),
+    /** Every grade, oldest first; a report's latest grade is the one that stands. */
+    grades: z.array(ReportGradeSchema),
+  })
+  .meta({ id: 'ReportGrades' });
+export type ReportGrades = z.infer<typeof ReportGradesSchema>;
+
 export const AfterActionReviewSchema = z
   .object({
     exerciseId: z.string(),
@@ -410,6 +466,8 @@ export const AfterActionReviewSchema = z
     components: z.array(z.object({ id: ScoreComponentIdSchema, score: z.number(), effectiveWeight: z.number().int(), applicable: z.boolean() }).strict()),
     /** Judges' adjustments, listed apart from the components they changed. */
     adjustments: z.array(z.object({ id: z.string(), component: ScoreComponentIdSchema, points: z.number(), reason: z.string(), by: z.string() }).strict()),
+    /** The instructors' hand grades of the team's reports: the latest grade of each graded report. */
+    reportGrades: z.array(ReportGradeSchema),
     stages: z.array(
       z
         .object({

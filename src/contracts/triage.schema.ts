@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { SeveritySchema } from './common.schema.js';
-import { IncidentPhaseSchema, LegalClassSchema, ObservableSchema, ReportKindSchema, ResponseActionSchema, VerdictSchema } from './scenario.schema.js';
+import {
+  IncidentPhaseSchema,
+  LegalClassSchema,
+  ObservableSchema,
+  ReportContentFieldSchema,
+  ReportKindSchema,
+  ResponseActionSchema,
+  VerdictSchema,
+} from './scenario.schema.js';
 
 /**
  * Trainee actions. Every action carries a client-generated `actionId` (a retry with the same id is
@@ -273,6 +281,10 @@ export const ReportDeadlineSchema = z
     obligationId: z.string(),
     kind: ReportKindSchema,
     legalBasis: z.object({ vi: z.string(), en: z.string() }),
+    /** Party ids the law requires this report to reach (public law, not the answer key). */
+    recipients: z.array(z.string()),
+    /** Content the report must carry (the report form's fields). */
+    requiredContent: z.array(ReportContentFieldSchema),
     /** Virtual time allowed once the clock starts, in ms. */
     allowedMs: z.number().int(),
     /** `detection`: the clock starts when the team recognised the incident; `schedule`: at a fixed drill time. */

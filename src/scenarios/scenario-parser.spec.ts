@@ -98,6 +98,46 @@ describe('trainee briefing', () => {
   });
 });
 
+describe("bundled drills' reporting rule packs", () => {
+  const bundledFiles = validFiles.filter((f) => f.startsWith(join(root, 'scenarios')));
+  const parsed = (file: string) => {
+    const result = parseScenario(readFileSync(file));
+    if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'));
+    return result.scenario;
+  };
+
+  it.each(bundledFiles)('%s: notification, initial, situation-update, emergency and closing go to the owner, the specialised unit and VNCERT/CC', (file) => {
+    const scenario = parsed(file);
+    const partyOf = (kind: string) => scenario.parties.find((p) => p.kind === kind)!.id;
+    const law = [partyOf('owner'), partyOf('specialised-unit'), partyOf('national-coordinator')];
+    for (const obligation of scenario.reporting) {
+      if (obligation.kind === 'response-plan' || obligation.kind === 'guidance-request') continue;
+      expect([obligation.id, law.filter((p) => !obligation.recipients.includes(p))]).toEqual([obligation.id, []]);
+      // Informing Lớp 4 is allowed, never required by these rules.
+      expect(obligation.recipients).not.toContain(partyOf('national-monitoring'));
+    }
+  });
+
+  // Trainees read the legal basis in full: it states the law and the drill's time compression, never the answer key.
+  it.each(bundledFiles)('%s: legal bases name no alert, incident, asset or expected action of the key', (file) => {
+    const scenario = parsed(file);
+    const secrets = [
+      ...scenario.timeline.map((a) => a.id),
+      ...scenario.incidents.flatMap((i) => [i.id, i.title.vi, i.title.en]),
+      ...scenario.assets.map((a) => a.id),
+      ...scenario.responses.map((r) => r.id),
+      'webshell',
+      'web shell',
+    ];
+    for (const obligation of scenario.reporting) {
+      for (const text of [obligation.legalBasis.vi, obligation.legalBasis.en]) {
+        expect(text).toMatch(/05\/2017\/QĐ-TTg|20\/2017\/TT-BTTTT/);
+        for (const secret of secrets) expect([obligation.id, text.toLowerCase().includes(secret.toLowerCase()) ? secret : null]).toEqual([obligation.id, null]);
+      }
+    }
+  });
+});
+
 describe('scenario.schema.json', () => {
   it('is committed and up to date (run `npm run schema` after changing the contract)', () => {
     expect(readFileSync(join(root, 'scenarios', 'scenario.schema.json'), 'utf8')).toBe(scenarioJsonSchemaText());

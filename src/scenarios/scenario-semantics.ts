@@ -293,6 +293,11 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
   scenario.reporting.forEach((obligation, i) => {
     const path: Path = ['reporting', i];
     obligation.recipients.forEach((party, j) => ref(parties, party, [...path, 'recipients', j], 'party'));
+    obligation.inappropriateRecipients.forEach((party, j) => {
+      ref(parties, party, [...path, 'inappropriateRecipients', j], 'party');
+      if (obligation.recipients.includes(party))
+        add([...path, 'inappropriateRecipients', j], 'SCENARIO_INAPPROPRIATE_RECIPIENT_REQUIRED', `party "${party}" is both required and inappropriate`);
+    });
     ref(incidents, obligation.incident, [...path, 'incident'], 'incident');
     const from = resolveTime(obligation.from, [...path, 'from']);
     if (obligation.deadline <= 0) add([...path, 'deadline'], 'SCENARIO_DEADLINE_BEFORE_START', 'deadline must be after the obligation starts');

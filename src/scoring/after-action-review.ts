@@ -1,5 +1,14 @@
 import type { Scenario } from '../contracts/scenario.schema.js';
-import type { AarAnnotation, AarLabels, AarTimelineEntry, AfterActionReview, LineItem, ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
+import type {
+  AarAnnotation,
+  AarLabels,
+  AarTimelineEntry,
+  AfterActionReview,
+  LineItem,
+  ManualAdjustment,
+  ReportGrade,
+  TeamScore,
+} from '../contracts/scoring.schema.js';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import { AnswerKey } from './answer-key.js';
 import { findingText, ScenarioNames } from './review-findings.js';
@@ -25,6 +34,8 @@ export interface ReviewInput {
   readonly delivered: readonly ScoringDeliveredEvent[];
   readonly actions: readonly RecordedAction[];
   readonly adjustments: readonly ManualAdjustment[];
+  /** The instructors' hand grades of the team's reports, oldest first (the latest of each report is shown). */
+  readonly reportGrades?: readonly ReportGrade[];
   /** The opaque alert reference the team's console used for an event (to cross-reference the debrief). */
   readonly refOf?: (eventId: string) => string;
 }
@@ -361,6 +372,7 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       applicable: score.components[id].applicable,
     })),
     adjustments: input.adjustments.map((a) => ({ id: a.id, component: a.component, points: a.points, reason: a.reason, by: a.by })),
+    reportGrades: [...new Map((input.reportGrades ?? []).map((g) => [g.reportId, g])).values()],
     stages,
     timeline,
     annotations,

@@ -7,6 +7,7 @@ import { ExercisesService } from '../exercises/exercises.service.js';
 import { buildAfterActionReview } from './after-action-review.js';
 import { ExerciseScoresService } from './exercise-scores.service.js';
 import { LiveScoreboardService } from './live-scoreboard.service.js';
+import { ReportGradesService } from './report-grades.service.js';
 import { ScoreCalculator, type ExerciseScores, type ScoreDetail } from './score-calculator.service.js';
 
 /**
@@ -21,6 +22,7 @@ export class ScoreReadsService {
     @Inject(LiveScoreboardService) private readonly board: LiveScoreboardService,
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
+    @Inject(ReportGradesService) private readonly grades: ReportGradesService,
   ) {}
 
   /** Instructors and reviewers: any team, full detail. Trainees: their own team after the finish, or during the run if the visibility is own/full. */
@@ -87,6 +89,7 @@ export class ScoreReadsService {
       delivered: log.delivered,
       actions: log.actions,
       adjustments,
+      reportGrades: await this.grades.teamGrades(exerciseId, teamId),
     });
   }
 }

@@ -8,6 +8,10 @@ import {
   AdjustmentInputSchema,
   AfterActionReviewSchema,
   ExerciseScoresSchema,
+  ReportGradeInputSchema,
+  ReportGradeSchema,
+  ReportGradesQuerySchema,
+  ReportGradesSchema,
   RescoreSchema,
   ReviewQuerySchema,
   ScoreAdjustmentSchema,
@@ -18,6 +22,9 @@ import {
   TeamScoreSchema,
   type AdjustmentInput,
   type AfterActionReview,
+  type ReportGrade,
+  type ReportGradeInput,
+  type ReportGrades,
   type RescoreInput,
   type ScoreAdjustment,
   type ScoreboardControl,
@@ -29,11 +36,13 @@ import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { renderReviewHtml, REVIEW_CSP } from './review-html.js';
 import { LiveScoreboardService } from './live-scoreboard.service.js';
 import type { ExerciseScores } from './score-calculator.service.js';
+import { ReportGradesService } from './report-grades.service.js';
 import { ScoreCorrectionsService } from './score-corrections.service.js';
 import { ScoreReadsService } from './score-reads.service.js';
 
 const ExerciseIdSchema = z.uuid();
 const TeamIdSchema = z.string().min(1).max(64);
+const ReportIdSchema = z.string().min(1).max(64);
 const INSTRUCTORS = ['instructor', 'admin'] as const;
 const READ_ERRORS = ['EXERCISE_NOT_FOUND', 'NOT_TEAM_MEMBER', 'FORBIDDEN', 'VALIDATION_FAILED'];
 
@@ -43,6 +52,7 @@ export class ScoringController {
     @Inject(LiveScoreboardService) private readonly board: LiveScoreboardService,
     @Inject(ScoreReadsService) private readonly reads: ScoreReadsService,
     @Inject(ScoreCorrectionsService) private readonly corrections: ScoreCorrectionsService,
+    @Inject(ReportGradesService) private readonly grades: ReportGradesService,
   ) {}
 
   @Get(':exerciseId/scoreboard')
@@ -162,6 +172,41 @@ export class ScoringController {
     @Body({ schema: AdjustmentInputSchema }) body: AdjustmentInput,
   ): Promise<ScoreAdjustment> {
     return this.corrections.adjust(user, exerciseId, teamId, body);
+  }
+
+  @Post(':exerciseId/teams/:teamId/reports/:reportId/grades')
+  @Access(INSTRUCTORS)
+  @ApiDoc({
+    summary:
+      "Grade a filed report's content by hand: accepted, or revision-requested with a comment; its points (if any) count as a separate, audited coordination adjustment",
+    tags: ['scoring'],
+    response: ReportGradeSchema,
+    errors: ['EXERCISE_NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'REPORT_NOT_FOUND'],
+  })
+  gradeReport(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
+    @Param('teamId', { schema: TeamIdSchema }) teamId: string,
+    @Param('reportId', { schema: ReportIdSchema }) reportId: string,
+    @Body({ schema: ReportGradeInputSchema }) body: ReportGradeInput,
+  ): Promise<ReportGrade> {
+    return this.grades.grade(user, exerciseId, teamId, reportId, body);
+  }
+
+  @Get(':exerciseId/report-grades')
+  @Access('authenticated')
+  @ApiDoc({
+    summary: "The instructors' grades of filed reports, oldest first (staff: every team or ?teamId=; trainees: their own team's)",
+    tags: ['scoring'],
+    response: ReportGradesSchema,
+    errors: READ_ERRORS,
+  })
+  reportGrades(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
+    @Query({ schema: ReportGradesQuerySchema }) query: z.output<typeof ReportGradesQuerySchema>,
+  ): Promise<ReportGrades> {
+    return this.grades.list(user, exerciseId, query.teamId);
   }
 
   @Get(':exerciseId/teams/:teamId/review')

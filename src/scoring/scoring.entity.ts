@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ScoreComponentId } from '../contracts/scoring.schema.js';
+import type { ReportGradeVerdict, ScoreComponentId } from '../contracts/scoring.schema.js';
 
 /**
  * Stored final scores of finished exercises, one row per team and score version. A re-score adds a
@@ -108,4 +108,46 @@ export class ScoreboardStateEntity {
 
   @Column({ name: 'updated_at', type: 'varchar', length: 32 })
   updatedAt!: string;
+}
+
+/** An instructor's grade of a filed report's content; the latest per report stands, every one is kept. */
+@Entity({ name: 'exercise_report_grades' })
+@Index(['exerciseId', 'teamId'])
+export class ReportGradeEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'exercise_id', type: 'varchar', length: 36 })
+  exerciseId!: string;
+
+  @Column({ name: 'team_id', type: 'varchar', length: 36 })
+  teamId!: string;
+
+  @Column({ name: 'report_id', type: 'varchar', length: 64 })
+  reportId!: string;
+
+  /** 1, 2, 3 … per report: the order of its grades (several may share a millisecond). */
+  @Column({ type: 'integer' })
+  seq!: number;
+
+  @Column({ type: 'varchar', length: 24 })
+  verdict!: ReportGradeVerdict;
+
+  @Column({ type: 'text' })
+  comment!: string;
+
+  @Column({ type: 'integer' })
+  points!: number;
+
+  @Column({ name: 'adjustment_id', type: 'varchar', length: 36, nullable: true })
+  adjustmentId!: string | null;
+
+  @Column({ name: 'by_user_id', type: 'varchar', length: 36 })
+  byUserId!: string;
+
+  @Column({ name: 'by_username', type: 'varchar', length: 100 })
+  byUsername!: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  createdAt!: string;
 }

@@ -19,14 +19,18 @@ export function reportDeadlines(state: TeamState, obligations: readonly ReportOb
   const used = new Set<string>();
   return obligations.map((obligation, index) => {
     const allowedMs = Math.round(obligation.deadline * 1000);
-    const startsFrom = typeof obligation.from === 'number' ? 'schedule' : 'detection';
+    const startsFrom: ReportDeadline['startsFrom'] = typeof obligation.from === 'number' ? 'schedule' : 'detection';
     const base = {
       obligationId: `deadline-${index + 1}`,
       kind: obligation.kind,
       legalBasis: { vi: obligation.legalBasis.vi, en: obligation.legalBasis.en },
+      // Who must receive it and what it must say are the law; the incident it is for and the
+      // recipients the scenario marks inappropriate are the answer key and stay hidden.
+      recipients: [...obligation.recipients],
+      requiredContent: [...obligation.requiredContent],
       allowedMs,
       startsFrom,
-    } as const;
+    };
     if (detectedAt === null) {
       return { ...base, status: 'not-started', startsAtMs: null, dueAtMs: null, remainingMs: null, filedReportId: null, filedAtMs: null };
     }

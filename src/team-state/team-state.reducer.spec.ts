@@ -512,6 +512,7 @@ describe('report deadlines', () => {
     id,
     kind,
     recipients: ['p-owner'],
+    inappropriateRecipients: [],
     from,
     deadline,
     requiredContent: [],
@@ -524,6 +525,19 @@ describe('report deadlines', () => {
     const deadlines = reportDeadlines(emptyTeamState(EXERCISE, 't'), obligations, 5_000_000);
     expect(deadlines.map((d) => d.status)).toEqual(['not-started', 'not-started']);
     expect(JSON.stringify(deadlines)).not.toContain('hidden-alert');
+  });
+
+  it('shows the law of each obligation: required recipients, required content and the legal basis, never its incident or inappropriate parties', () => {
+    const keyed: ReportObligation = {
+      ...obligation('rep-webshell', 'notification', { event: 'hidden-alert' }, 1800),
+      incident: 'inc-hidden',
+      recipients: ['p-owner', 'p-vncert'],
+      inappropriateRecipients: ['p-press'],
+      requiredContent: ['what-happened', 'security-level'],
+    };
+    const [deadline] = reportDeadlines(emptyTeamState(EXERCISE, 't'), [keyed], 0);
+    expect(deadline).toMatchObject({ recipients: ['p-owner', 'p-vncert'], requiredContent: ['what-happened', 'security-level'], legalBasis: keyed.legalBasis });
+    expect(JSON.stringify(deadline)).not.toMatch(/inc-hidden|p-press|rep-webshell|hidden-alert/);
   });
 
   it("names deadlines by position, never by the answer key's obligation ids", () => {

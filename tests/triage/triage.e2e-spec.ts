@@ -255,8 +255,13 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     });
     expect(byId['rep-initial']).toMatchObject({ status: 'open', startsAtMs: detectedAt, dueAtMs: detectedAt + 45 * 60_000 });
     expect(byId['rep-situation-update']).toMatchObject({ startsFrom: 'schedule', status: 'upcoming', startsAtMs: 60 * 60_000, dueAtMs: 90 * 60_000 });
-    // Nothing about the hidden alert the key starts from (ws-fim-new-phtml at 13m).
-    expect(JSON.stringify(mine.body)).not.toMatch(/ws-fim-new-phtml|"recipients"|"requiredContent"/);
+    // Nothing about the hidden alert the key starts from (ws-fim-new-phtml at 13m), the incident or the points;
+    // the law itself (required recipients and content) is public and shown.
+    expect(JSON.stringify(mine.body)).not.toMatch(/ws-fim-new-phtml|inc-portal|"points"|"incident"|inappropriate/);
+    expect(byId['rep-notification']).toMatchObject({
+      recipients: ['p-owner', 'p-specialised', 'p-vncert'],
+      requiredContent: expect.arrayContaining(['security-level']),
+    });
 
     // Team B's clocks run from its own recognition (its first incident), not team A's.
     const other = await api<ReportDeadlines>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/deadlines?teamId=${teamB}`);

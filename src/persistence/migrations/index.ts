@@ -15,6 +15,7 @@ import { ExerciseOvertime1765000000200 } from './1765000000200-exercise-overtime
 import { AccountSecurity1765000000400 } from './1765000000400-account-security.js';
 import { DropSealedTeamLogs1765000000500 } from './1765000000500-drop-sealed-team-logs.js';
 import { UserSsoLinks1765000000800 } from './1765000000800-user-sso-links.js';
+import { ReportGrades1765000000900 } from './1765000000900-report-grades.js';
 
 /** Migrations in order (by their timestamp); each capability appends its own, one per line. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   AccountSecurity1765000000400,
   DropSealedTeamLogs1765000000500,
   UserSsoLinks1765000000800,
+  ReportGrades1765000000900,
 ];

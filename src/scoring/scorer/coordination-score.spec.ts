@@ -1,7 +1,9 @@
 import type { TeamScore } from '../../contracts/scoring.schema.js';
+import { text } from '../../engine/engine-fixtures.js';
 import { deliveredAll, idealReport, idealTriage, MIN, play, scoringScenario, type Step } from '../scoring-fixtures.js';
 import { computeScore } from './compute-score.js';
-import { ideal, item, replaceStep, scenario as baseScenario, score } from './scorer-spec-support.js';
+import { recipientsFraction } from './coordination-score.js';
+import { delivered, ideal, item, replaceStep, scenario as baseScenario, score } from './scorer-spec-support.js';
 
 describe('coordination & reporting', () => {
   // 250 = routing 100 + reporting 112.5 + legal class 37.5.
@@ -40,12 +42,43 @@ describe('coordination & reporting', () => {
     expect(result.metrics.reportsOnTime).toBe(0);
   });
 
-  it('missing required content and unneeded recipients cost their share', () => {
+  it('missing required content and a missing required recipient cost their share', () => {
     const content = score(ideal({ report: [idealReport(2 * MIN, { content: { whatHappened: 'Web shell', affectedSystems: [], iocs: [] } })] }));
     expect(item(content, 'report:rep-1')).toMatchObject({ status: 'partial', code: 'REPORT_INCOMPLETE', points: 95.63 });
     expect(item(content, 'report:rep-1').note).toContain('missing content [affected-systems]');
-    const recipients = score(ideal({ report: [idealReport(2 * MIN, { recipients: ['csirt', 'soc'] })] }));
-    expect(item(recipients, 'report:rep-1').points).toBe(101.25); // 0.4 + 0.3 × F1 2/3 + 0.3
+    const missing = score(ideal({ report: [idealReport(2 * MIN, { recipients: ['soc'] })] }));
+    expect(item(missing, 'report:rep-1')).toMatchObject({ status: 'partial', code: 'REPORT_INCOMPLETE', points: 78.75 }); // 0.4 + 0 + 0.3
+    expect(item(missing, 'report:rep-1').note).toContain('missing recipients [csirt]');
+  });
+
+  it('an extra recipient the law does not forbid costs nothing (informing Lớp 2 or Lớp 4 is allowed)', () => {
+    const extra = score(ideal({ report: [idealReport(2 * MIN, { recipients: ['csirt', 'soc'] })] }));
+    expect(item(extra, 'report:rep-1')).toMatchObject({ status: 'earned', code: 'REPORT_ON_TIME', points: 112.5 });
+    expect(item(extra, 'report:rep-1').note).not.toContain('unneeded');
+  });
+
+  it("a recipient the scenario marks inappropriate costs a required recipient's share", () => {
+    const base = scoringScenario();
+    const withPress = scoringScenario({
+      parties: [...base.parties, { id: 'press', kind: 'other', name: text('Báo chí') }],
+      reporting: base.reporting.map((o) => ({ ...o, inappropriateRecipients: ['press'] })),
+    });
+    const toPress = (recipients: string[]) => {
+      const { state, actions } = play(withPress, delivered, ideal({ report: [idealReport(2 * MIN, { recipients })] }));
+      return computeScore({ scenario: withPress, delivered, state, actions, teamId: 'team-a' });
+    };
+    const leaked = item(toPress(['csirt', 'press']), 'report:rep-1');
+    expect(leaked).toMatchObject({ status: 'partial', code: 'REPORT_INCOMPLETE', points: 78.75 }); // 0.4 + 0.3 × (1 − 1) / 1 + 0.3
+    expect(leaked.note).toContain('sent to inappropriate recipients [press]');
+    expect(item(toPress(['csirt', 'soc']), 'report:rep-1').points).toBe(112.5);
+  });
+
+  it('the recipients share: required reached, minus inappropriate, never below 0', () => {
+    expect(recipientsFraction(['owner', 'unit', 'vncert'], [], ['owner', 'unit', 'vncert', 'natmon'])).toBe(1);
+    expect(recipientsFraction(['owner', 'unit', 'vncert'], [], ['owner', 'natmon'])).toBeCloseTo(1 / 3);
+    expect(recipientsFraction(['owner', 'unit', 'vncert'], ['press'], ['owner', 'unit', 'vncert', 'press'])).toBeCloseTo(2 / 3);
+    expect(recipientsFraction(['owner'], ['press'], ['press'])).toBe(0);
+    expect(recipientsFraction(['owner', 'unit'], ['press'], ['owner', 'press', 'press'])).toBe(0);
   });
 
   it('a report never filed scores 0', () => {

@@ -166,21 +166,16 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
       const matched = ctx.incidentMatch.get(r.incidentId);
       return matched === undefined || matched === o.incident;
     });
-    let best:
-      | { report: ReportRecord; fraction: number; onTime: boolean; missing: string[]; recipients: ReturnType<typeof f1Counts>; wrongLevel: number | null }
-      | undefined;
+    let best: { report: ReportRecord; fraction: number; onTime: boolean; missing: string[]; wrongLevel: number | null } | undefined;
     for (const report of candidates) {
       const onTime = report.virtualMs <= deadline;
-      const required = new Set(o.recipients);
-      const given = new Set(report.recipients);
-      const hits = [...given].filter((p) => required.has(p)).length;
-      const recipients = f1Counts(hits, given.size, hits, required.size);
+      const recipients = recipientsFraction(o.recipients, o.inappropriateRecipients, report.recipients);
       const { present, wrongLevel } = contentFields(report.content, expectedLevel);
       const missing = o.requiredContent.filter((f) => !present.has(f));
       const content = o.requiredContent.length === 0 ? 1 : (o.requiredContent.length - missing.length) / o.requiredContent.length;
-      const rest = R.reportRecipientsShare * recipients.f1 + R.reportContentShare * content;
+      const rest = R.reportRecipientsShare * recipients + R.reportContentShare * content;
       const fraction = onTime ? R.reportTimelyShare + rest : rest * R.lateReportFactor;
-      if (best === undefined || fraction > best.fraction + 1e-12) best = { report, fraction, onTime, missing, recipients, wrongLevel };
+      if (best === undefined || fraction > best.fraction + 1e-12) best = { report, fraction, onTime, missing, wrongLevel };
     }
     const times = { from, deadline };
     if (best === undefined) {
@@ -214,9 +209,9 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
     const problems: string[] = [];
     if (!best.onTime) problems.push(`late by ${span(r.virtualMs - deadline)}`);
     const missingRecipients = o.recipients.filter((p) => !r.recipients.includes(p));
-    const extraRecipients = r.recipients.filter((p) => !o.recipients.includes(p));
+    const inappropriate = r.recipients.filter((p) => o.inappropriateRecipients.includes(p));
     if (missingRecipients.length) problems.push(`missing recipients [${missingRecipients.join(', ')}]`);
-    if (extraRecipients.length) problems.push(`unneeded recipients [${extraRecipients.join(', ')}]`);
+    if (inappropriate.length) problems.push(`sent to inappropriate recipients [${inappropriate.join(', ')}]`);
     if (best.missing.length) problems.push(`missing content [${best.missing.join(', ')}]`);
     if (best.wrongLevel !== null) problems.push(`security level ${best.wrongLevel} given, ${expectedLevel} expected`);
     const status: LineItemStatus = best.fraction >= 1 - 1e-12 ? 'earned' : best.onTime ? 'partial' : 'late';
@@ -262,6 +257,21 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
   const legalPart: RawPart = { id: 'legal-class', share: shares['legal-class'], items: legalItems };
   if (legalItems.length === 0) legalPart.notApplicableReason = 'no incident of the key was revealed to this team';
   return { id: 'coordination', parts: [routingPart, reportingPart, legalPart], unscaled: [] };
+}
+
+/**
+ * The recipients share of a report: the law names who must receive it, so each required recipient
+ * missing costs its share; informing anyone else (the national monitoring centre, the provincial
+ * CSIRT) costs nothing, unless the scenario marks that party inappropriate for this report (the
+ * press), which costs one required recipient's share each.
+ */
+export function recipientsFraction(required: readonly string[], inappropriate: readonly string[], given: readonly string[]): number {
+  const sent = new Set(given);
+  const requiredSet = new Set(required);
+  if (requiredSet.size === 0) return 1;
+  const hits = [...requiredSet].filter((p) => sent.has(p)).length;
+  const wrong = new Set(inappropriate.filter((p) => sent.has(p) && !requiredSet.has(p))).size;
+  return Math.max(0, hits - wrong) / requiredSet.size;
 }
 
 export function f1Counts(

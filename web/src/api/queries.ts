@@ -3,7 +3,7 @@ import type { UserPage } from '@contracts/auth-api.schema.js';
 import type { ExerciseDto } from '@contracts/exercise.schema.js';
 import type { ExerciseList, ExerciseResults, Trends, Weaknesses } from '@contracts/results.schema.js';
 import type { ScenarioBriefing, ScenarioSummary } from '@contracts/scenario-api.schema.js';
-import type { AfterActionReview, ScoreboardView } from '@contracts/scoring.schema.js';
+import type { AfterActionReview, ReportGrades, ScoreboardView } from '@contracts/scoring.schema.js';
 import type { RecordedAction, ReportDeadlines, TeamProgress, TeamState } from '@contracts/triage.schema.js';
 import type { Scenario } from '@contracts/scenario.schema.js';
 import { api, session } from './api-client.js';
@@ -46,6 +46,10 @@ export const queryKeys = {
   derived: (id: string) => ['exercise', id, 'derived'] as const,
   teamState: (id: string) => ['exercise', id, 'derived', 'state'] as const,
   deadlines: (id: string) => ['exercise', id, 'derived', 'deadlines'] as const,
+  /** One team's state as instructors read it. */
+  teamStateOf: (id: string, teamId: string) => ['exercise', id, 'derived', 'state', teamId] as const,
+  /** Hand grades of filed reports: the reader's own team's, or every team's for staff. */
+  reportGrades: (id: string) => ['exercise', id, 'derived', 'report-grades'] as const,
   progress: (id: string) => ['exercise', id, 'derived', 'progress'] as const,
   scoreboard: (id: string) => ['exercise', id, 'derived', 'scoreboard'] as const,
   scenarios: () => ['scenarios'] as const,
@@ -81,6 +85,9 @@ export const queries = {
     queryOptions({ queryKey: queryKeys.review(id, teamId), queryFn: () => api.get<AfterActionReview>(`/exercises/${id}/teams/${team(teamId)}/review`) }),
   teamState: (id: string) => queryOptions({ queryKey: queryKeys.teamState(id), queryFn: () => api.get<TeamState>(`/exercises/${id}/state`) }),
   deadlines: (id: string) => queryOptions({ queryKey: queryKeys.deadlines(id), queryFn: () => api.get<ReportDeadlines>(`/exercises/${id}/deadlines`) }),
+  teamStateOf: (id: string, teamId: string) =>
+    queryOptions({ queryKey: queryKeys.teamStateOf(id, teamId), queryFn: () => api.get<TeamState>(`/exercises/${id}/state?teamId=${team(teamId)}`) }),
+  reportGrades: (id: string) => queryOptions({ queryKey: queryKeys.reportGrades(id), queryFn: () => api.get<ReportGrades>(`/exercises/${id}/report-grades`) }),
   progress: (id: string) => queryOptions({ queryKey: queryKeys.progress(id), queryFn: () => api.get<TeamProgress[]>(`/exercises/${id}/progress`) }),
   scoreboard: (id: string) => queryOptions({ queryKey: queryKeys.scoreboard(id), queryFn: () => api.get<ScoreboardView>(`/exercises/${id}/scoreboard`) }),
   scenarios: () => queryOptions({ queryKey: queryKeys.scenarios(), queryFn: () => api.get<ScenarioSummary[]>('/scenarios') }),

@@ -11,6 +11,7 @@ import { ErrorText } from '../components/error-text.js';
 import { formatIndex, formatNumber } from '../lib/format.js';
 import { useSession } from '../realtime/hooks.js';
 import { describeAction } from '../trainee/activity-panel.js';
+import { ReportGradeBadge } from '../components/report-grade-badge.js';
 import { DEBRIEF_NS } from './debrief-i18n.js';
 import { clock, NOTE_KINDS, ReviewNames, reviewNotes, type NoteKind } from './review-model.js';
 import './debrief.css';
@@ -315,6 +316,30 @@ function ReviewBody({
             })}
           </Table.Tbody>
         </Table>
+        {review.reportGrades.length > 0 && (
+          <>
+            <Title order={3} fz="sm" mt="sm" mb={4}>
+              {tt('grading.title2')}
+            </Title>
+            <Table fz="sm" data-testid="review-report-grades">
+              <Table.Tbody>
+                {review.reportGrades.map((g) => (
+                  <Table.Tr key={g.reportId} data-report={g.reportId}>
+                    <Table.Td ff="monospace" w={90}>
+                      {g.reportId}
+                    </Table.Td>
+                    <Table.Td>
+                      <ReportGradeBadge grade={g} />
+                    </Table.Td>
+                    <Table.Td fz="xs" c="dimmed">
+                      {g.byUsername}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </>
+        )}
       </Paper>
 
       <Paper withBorder p="sm" data-testid="review-ideal">

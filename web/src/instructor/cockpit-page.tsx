@@ -41,6 +41,7 @@ import { formatClock, parseTimeInput, parseWallClockStart, pick } from '../lib/f
 import { useVirtualTime, WallClockContext } from '../lib/virtual-time.js';
 import { exerciseEnd } from '../realtime/exercise-end.js';
 import { useExerciseLive, useTicker, virtualNow } from '../realtime/hooks.js';
+import { ReportGrading } from './report-grading.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
 import { STATUS_COLOR } from '../pages/lobby-page.js';
 import { describeAction } from '../trainee/activity-panel.js';
@@ -235,6 +236,13 @@ export function CockpitPage() {
             </Grid.Col>
           </Grid>
           <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
+          <ReportGrading
+            exercise={ex}
+            partyName={(id) => {
+              const party = detail.data?.scenario.parties.find((p) => p.id === id);
+              return party ? pick(party.eraNames?.[ex.era] ?? party.name) : id;
+            }}
+          />
         </Stack>
         <Modal
           opened={confirming !== null}

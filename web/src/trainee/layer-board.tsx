@@ -6,14 +6,14 @@ import { useVirtualTime } from '../lib/virtual-time.js';
 
 interface BoardItem {
   key: string;
-  kind: 'alert' | 'incident';
+  kind: 'alert' | 'incident' | 'report';
   subject: string;
   party: string;
   escalate: boolean;
   virtualMs: number;
 }
 
-/** The four-layer board: what the team routed to which layer (parties without a layer in their own lane). */
+/** The four-layer board: what the team routed and reported to which layer (parties without a layer in their own lane). */
 export function LayerBoard({ titleOf }: { titleOf: (alertId: string) => string }) {
   const { t } = useTranslation();
   const time = useVirtualTime();
@@ -25,7 +25,11 @@ export function LayerBoard({ titleOf }: { titleOf: (alertId: string) => string }
     ['4', []],
     ['other', []],
   ]);
-  const add = (kind: BoardItem['kind'], subject: string, routes: NonNullable<typeof state>['incidents'][string]['routes']) => {
+  const add = (
+    kind: BoardItem['kind'],
+    subject: string,
+    routes: readonly { actionId: string; to: readonly string[]; escalate: boolean; virtualMs: number }[],
+  ) => {
     for (const route of routes) {
       for (const to of route.to) {
         const party = parties.find((p) => p.id === to);
@@ -43,6 +47,11 @@ export function LayerBoard({ titleOf }: { titleOf: (alertId: string) => string }
   };
   for (const a of Object.values(state?.alerts ?? {})) add('alert', titleOf(a.alertId), a.routes);
   for (const i of Object.values(state?.incidents ?? {})) add('incident', `${i.id} — ${i.title}`, i.routes);
+  // A filed report shows in each recipient's lane, as the law's reporting line runs through the layers.
+  for (const r of state?.reports ?? []) {
+    const subject = `${t(`report.kinds.${r.kind}`)}${r.incidentId ? ` — ${r.incidentId}` : ''}`;
+    add('report', subject, [{ actionId: r.actionId, to: r.recipients, escalate: false, virtualMs: r.virtualMs }]);
+  }
   const labels: Record<string, string> = { '1': t('layer.l1'), '2': t('layer.l2'), '3': t('layer.l3'), '4': t('layer.l4'), other: t('layer.other') };
   return (
     <SimpleGrid cols={5} spacing="xs" data-testid="layer-board">
@@ -60,9 +69,9 @@ export function LayerBoard({ titleOf }: { titleOf: (alertId: string) => string }
             {items
               .sort((a, b) => a.virtualMs - b.virtualMs)
               .map((item) => (
-                <Card key={item.key} withBorder p={6} data-testid="board-item">
+                <Card key={item.key} withBorder p={6} data-testid="board-item" data-kind={item.kind}>
                   <Text fz="xs" c="dimmed">
-                    {time(item.virtualMs)} · {item.kind === 'alert' ? t('board.alert') : t('board.incident')}
+                    {time(item.virtualMs)} · {t(`board.${item.kind}`)}
                   </Text>
                   <Text fz="xs" lineClamp={2}>
                     {item.subject}

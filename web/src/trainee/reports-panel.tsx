@@ -1,9 +1,12 @@
 import { Badge, Button, Grid, Group, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { OBSERVABLE_TYPES, REPORT_KINDS, type ReportKind } from '@contracts/scenario.schema.js';
+import { OBSERVABLE_TYPES, REPORT_KINDS, type ReportContentField, type ReportKind } from '@contracts/scenario.schema.js';
 import type { ReportDeadlines } from '@contracts/triage.schema.js';
+import { queries } from '../api/queries.js';
 import { ErrorText, isMissingEndpoint } from '../components/error-text.js';
+import { latestGrades, ReportGradeBadge } from '../components/report-grade-badge.js';
 import { formatClock, pick } from '../lib/format.js';
 import { useTicker } from '../realtime/hooks.js';
 import { useConsole } from './console-context.js';
@@ -64,6 +67,96 @@ export function DeadlinesList({ deadlines, error, compact = false }: { deadlines
   );
 }
 
+/**
+ * What the law asks of the chosen kind of report: its required recipients and content, the legal
+ * basis in full and the time left on the virtual clock. Only the rule pack's public law is shown,
+ * never which alert or incident started the scorer's clock.
+ */
+function ReportLaw({ kind, deadlines, onAddRecipients }: { kind: ReportKind; deadlines: ReportDeadlines | null; onAddRecipients: (ids: string[]) => void }) {
+  const { t } = useTranslation();
+  const { virtualMs, parties, exercise } = useConsole();
+  useTicker(500);
+  const layerShort = (n: number) => t('layer.short', { n });
+  const rules = (deadlines?.deadlines ?? []).filter((d) => d.kind === kind);
+  const now = virtualMs();
+  return (
+    <Paper withBorder p="sm" data-testid="report-law" aria-labelledby="report-law-title">
+      <Title order={3} fz="sm" id="report-law-title" mb="xs">
+        {t('report.law.title')} — {t(`report.kinds.${kind}`)}
+      </Title>
+      {rules.length === 0 && (
+        <Text fz="sm" c="dimmed" data-testid="report-law-none">
+          {t('report.law.none')}
+        </Text>
+      )}
+      <Stack gap="sm">
+        {rules.map((d) => {
+          const allowed = formatClock(d.allowedMs);
+          const remaining = d.status === 'open' && d.dueAtMs !== null ? d.dueAtMs - now : null;
+          const status = remaining !== null && remaining < 0 ? 'overdue' : d.status;
+          return (
+            <Stack key={d.obligationId} gap={4} data-testid="report-law-rule" data-status={status}>
+              <Group gap="xs">
+                <Badge color={DEADLINE_COLOR[status]} size="sm" variant={status === 'open' ? 'filled' : 'light'}>
+                  {t(`report.deadlineStatus.${status}`)}
+                </Badge>
+                {remaining !== null && remaining >= 0 && (
+                  <Text fz="sm" ff="monospace" fw={700} c="var(--mantine-color-yellow-text)" data-testid="report-law-countdown">
+                    {t('report.law.timeLeft')}: {formatClock(remaining)}
+                  </Text>
+                )}
+                {status === 'not-started' && <Text fz="xs">{t('report.law.notStarted', { allowed })}</Text>}
+                {status === 'upcoming' && d.startsAtMs !== null && (
+                  <Text fz="xs">{t('report.law.upcoming', { allowed, time: formatClock(d.startsAtMs) })}</Text>
+                )}
+                {(status === 'met' || status === 'late') && d.filedAtMs !== null && (
+                  <Text fz="xs">{t('report.law.filed', { time: formatClock(d.filedAtMs) })}</Text>
+                )}
+                {status === 'overdue' && d.dueAtMs !== null && <Text fz="xs">{t('report.law.overdue', { time: formatClock(d.dueAtMs) })}</Text>}
+              </Group>
+              <Text fz="xs" fw={600}>
+                {t('report.law.recipients')}
+              </Text>
+              <Group gap={4} data-testid="report-law-recipients">
+                {d.recipients.map((id) => {
+                  const party = parties.find((p) => p.id === id);
+                  return (
+                    <Badge key={id} variant="outline" size="sm" tt="none" data-party={id}>
+                      {party ? partyLabel(party, exercise.era, layerShort) : id}
+                    </Badge>
+                  );
+                })}
+                <Button size="compact-xs" variant="light" onClick={() => onAddRecipients(d.recipients)} data-testid="report-law-add-recipients">
+                  {t('report.law.addRecipients')}
+                </Button>
+              </Group>
+              {d.requiredContent.length > 0 && (
+                <>
+                  <Text fz="xs" fw={600}>
+                    {t('report.law.content')}
+                  </Text>
+                  <Text fz="xs" data-testid="report-law-content">
+                    {d.requiredContent.map((f) => t(`report.fields.${f}`)).join(' · ')}
+                  </Text>
+                </>
+              )}
+              <Text fz="xs" fw={600}>
+                {t('report.legalBasis')}
+              </Text>
+              <Text fz="xs" style={{ whiteSpace: 'pre-wrap' }} data-testid="report-law-basis">
+                {pick(d.legalBasis)}
+              </Text>
+            </Stack>
+          );
+        })}
+        <Text fz="xs" c="dimmed">
+          {t('report.law.extraNote')}
+        </Text>
+      </Stack>
+    </Paper>
+  );
+}
+
 export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportDeadlines | null; deadlinesError: unknown }) {
   const { t } = useTranslation();
   const { act, state, parties, exercise, briefing, triageError, ended } = useConsole();
@@ -81,6 +174,11 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
   const layerShort = (n: number) => t('layer.short', { n });
   const incidents = Object.values(state?.incidents ?? {}).filter((i) => !i.mergedInto);
   const disabled = Boolean(triageError) || ended;
+  // The instructors' hand grades of the team's reports (a revision request says what to fix).
+  const gradesQuery = useQuery(queries.reportGrades(exercise.id));
+  const grades = new Map([...latestGrades(gradesQuery.data?.grades).values()].map((g) => [g.reportId, g]));
+  const required = new Set((deadlines?.deadlines ?? []).filter((d) => d.kind === kind).flatMap((d) => d.requiredContent));
+  const needs = (field: ReportContentField) => required.has(field);
 
   async function submit() {
     if (disabled) return;
@@ -143,6 +241,7 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
                 data-testid="report-incident"
               />
             </Group>
+            <ReportLaw kind={kind} deadlines={deadlines} onAddRecipients={(ids) => setRecipients((current) => [...new Set([...current, ...ids])])} />
             <MultiSelect
               searchable
               label={t('report.recipients')}
@@ -163,20 +262,35 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
               data-testid="report-what"
             />
             <Group grow>
-              <TextInput label={t('report.detectedAt')} value={detectedAt} onChange={(e) => setDetectedAt(e.currentTarget.value)} />
-              <NumberInput label={t('report.securityLevel')} min={1} max={5} value={level} onChange={setLevel} />
+              <TextInput
+                label={t('report.detectedAt')}
+                withAsterisk={needs('detected-at')}
+                value={detectedAt}
+                onChange={(e) => setDetectedAt(e.currentTarget.value)}
+              />
+              <NumberInput label={t('report.securityLevel')} withAsterisk={needs('security-level')} min={1} max={5} value={level} onChange={setLevel} />
             </Group>
             <MultiSelect
               label={t('report.affectedSystems')}
+              withAsterisk={needs('affected-systems')}
               data={(briefing?.assets ?? []).map((a) => a.id)}
               value={affected}
               onChange={setAffected}
               searchable
             />
             <Group grow>
-              <Textarea label={t('report.impact')} value={impact} onChange={(e) => setImpact(e.currentTarget.value)} autosize minRows={1} maxRows={4} />
+              <Textarea
+                label={t('report.impact')}
+                withAsterisk={needs('impact')}
+                value={impact}
+                onChange={(e) => setImpact(e.currentTarget.value)}
+                autosize
+                minRows={1}
+                maxRows={4}
+              />
               <Textarea
                 label={t('report.actionsTaken')}
+                withAsterisk={needs('actions-taken')}
                 value={actionsTaken}
                 onChange={(e) => setActionsTaken(e.currentTarget.value)}
                 autosize
@@ -187,6 +301,7 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
             <Group grow>
               <Textarea
                 label={t('report.iocs')}
+                withAsterisk={needs('iocs')}
                 value={iocs}
                 onChange={(e) => setIocs(e.currentTarget.value)}
                 autosize
@@ -196,6 +311,7 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
               />
               <Textarea
                 label={t('report.supportRequest')}
+                withAsterisk={needs('support-request')}
                 value={support}
                 onChange={(e) => setSupport(e.currentTarget.value)}
                 autosize
@@ -238,6 +354,9 @@ export function ReportsPanel({ deadlines, deadlinesError }: { deadlines: ReportD
                         .filter((p) => p !== undefined)
                         .map((p) => partyLabel(p, exercise.era, layerShort))
                         .join('; ')}
+                    </Table.Td>
+                    <Table.Td w={160}>
+                      <ReportGradeBadge grade={grades.get(`${r.id}`)} showPoints={false} />
                     </Table.Td>
                   </Table.Tr>
                 ))}
