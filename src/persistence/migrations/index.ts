@@ -14,6 +14,7 @@ import { ScenarioOwnership1765000000100 } from './1765000000100-scenario-ownersh
 import { ExerciseOvertime1765000000200 } from './1765000000200-exercise-overtime.js';
 import { AccountSecurity1765000000400 } from './1765000000400-account-security.js';
 import { DropSealedTeamLogs1765000000500 } from './1765000000500-drop-sealed-team-logs.js';
+import { JournalTeamRead1765000000600 } from './1765000000600-journal-team-read.js';
 
 /** Migrations in order (by their timestamp); each capability appends its own, one per line. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ExerciseOvertime1765000000200,
   AccountSecurity1765000000400,
   DropSealedTeamLogs1765000000500,
+  JournalTeamRead1765000000600,
 ];
