@@ -242,5 +242,16 @@ describe('scoring in worker threads', () => {
     const { computedAt: _d, ...storedFullFromWorkers } = fullFromWorkers;
     expect(JSON.stringify(storedFull)).toBe(JSON.stringify(serverScores));
     expect(JSON.stringify(storedFullFromWorkers)).toBe(JSON.stringify(serverScores));
+
+    // A version stored before line items were recomputed keeps its full JSON, and is read from it.
+    const kept = { ...JSON.parse(JSON.stringify(inServer.teams[0]!.score)), endMs: 1 } as (typeof inServer.teams)[0]['score'];
+    await app
+      .get(DataSource)
+      .query('UPDATE exercise_scores SET score_json = ?, score_inputs = NULL WHERE exercise_id = ? AND team_id = ?', [
+        JSON.stringify(kept),
+        EXERCISE_ID,
+        inServer.teams[0]!.teamId,
+      ]);
+    expect(await app.get(ExerciseScoresService).teamScore(EXERCISE_ID, inServer.teams[0]!.teamId, { detail: 'full' })).toEqual(kept);
   }, 180_000);
 });
