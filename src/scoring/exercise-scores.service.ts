@@ -126,7 +126,7 @@ export class ExerciseScoresService implements OnModuleDestroy {
     const inputs = await this.calculator.currentInputs(exerciseId, roster);
     const phase = phaseOf(exercise);
     // Only the totals are computed and stored: a full score's line items come from the same inputs and
-    // the sealed log whenever a review or a report asks for them (storedScores), byte for byte.
+    // the finished exercise's log whenever a review or a report asks for them (storedScores), byte for byte.
     // The live board's copy of the logs, when it is the whole log, spares reading it again: its
     // totals are computed here in slices of a few ms, as the live board computes them.
     const logs = input.logs != null && (await this.calculator.logsAreComplete(exerciseId, roster.teamIds, input.logs)) ? input.logs : undefined;
