@@ -83,6 +83,9 @@ const ORDINALS_PER_READ = 500;
 const ACTIONS_PER_PAGE = 4_000;
 /** Delivered events per page of a paged team-log read (small rows). */
 const EVENTS_PER_PAGE = 10_000;
+/** Some teams' recorded actions through the partial index on (exercise_id, team_id, team_seq): no other team's row is read. */
+const ACTIONS_BY_TEAM_SQL = (teams: number): string =>
+  `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ? AND team_id IN (${Array.from({ length: teams }, () => '?').join(', ')}) AND team_seq IS NOT NULL AND type = 'action' AND detail IS NOT NULL ORDER BY team_id, team_seq`;
 const EVENT_SELECT = 'seq, event_id, virtual_ms, delivered_virtual_ms, scheduled_wall_ms, catch_up, origin, payload';
 
 /**
@@ -185,9 +188,8 @@ export class ExerciseLogRepository {
   }
 
   /**
-   * Recorded actions at these journal ordinals, in ordinal order. The journal has no index by team
-   * (it cost more than anything else in a commit of actions): triage finds a team's rows by the
-   * ordinals it keeps.
+   * Recorded actions at these journal ordinals, in ordinal order: triage finds a team's rows by the
+   * ordinals it keeps (by primary key).
    */
   async recordedActionsAt(exerciseId: string, ordinals: readonly number[]): Promise<RecordedAction[]> {
     const actions: RecordedAction[] = [];
@@ -207,9 +209,11 @@ export class ExerciseLogRepository {
   /**
    * The delivered events and recorded actions of some teams (or, `wholeExercise`, of every team).
    * Without `betweenPages`: three bulk queries whatever the number of teams, alerts or actions (a
-   * worker thread). With it: the same rows in pages (events by groups of teams, actions by journal
-   * ordinal), calling it between pages, so the server thread never holds its event loop for a whole
-   * exercise's log. Never one query per entity either way.
+   * worker thread). With it: the same rows in pages (events and actions by groups of teams, or a
+   * whole exercise's actions by journal ordinal), calling it between pages, so the server thread
+   * never holds its event loop for a whole exercise's log. Never one query per entity either way.
+   * Some teams' actions are read through the team index, so a share of the teams costs its share
+   * of the journal, not all of it.
    */
   async teamLogs<D>(
     exerciseId: string,
@@ -222,7 +226,8 @@ export class ExerciseLogRepository {
     if (teamIds.length === 0) return { teams, rows: { events: 0, actions: 0 } };
     const wholeExercise = options.wholeExercise === true;
     const pause = options.betweenPages;
-    // Library injects: the journal says which library inject an `inject-<n>` event came from.
+    // Library injects: the journal says which library inject an `inject-<n>` event came from (the
+    // partial index ix_exercise_journal_inject holds only those rows).
     const injectRows = await this.rows(`SELECT payload FROM exercise_journal WHERE exercise_id = ? AND type = 'inject'`, [exerciseId]);
     const injectOf = new Map<string, string>();
     for (const row of injectRows) learnInject(injectOf, row[0]);
@@ -251,25 +256,10 @@ export class ExerciseLogRepository {
         current.delivered.push(delivery(eventId, Number(row[2]), origin, origin === 'inject' ? injectOf.get(eventId) : undefined, Number(row[4])));
       }
     }
-    // The journal's primary-key range (commit order), teams split in memory; paged by ordinal.
-    const teamFilter = wholeExercise ? '' : ` AND team_id IN (${teamIds.map(() => '?').join(', ')})`;
-    const teamParams = wholeExercise ? [] : teamIds;
     const unordered = new Set<TeamLogRows<D>>();
     const lastSeq = new Map<TeamLogRows<D>, number>();
     let actions = 0;
-    let afterOrdinal = -1;
-    for (let page = 0; ; page++) {
-      if (page > 0) await pause?.();
-      const actionRows =
-        pause === undefined
-          ? await this.rows(
-              `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ?${teamFilter} AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`,
-              [exerciseId, ...teamParams],
-            )
-          : await this.rows(
-              `SELECT team_id, detail, team_seq, ordinal FROM exercise_journal WHERE exercise_id = ? AND ordinal > ?${teamFilter} AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal LIMIT ${ACTIONS_PER_PAGE}`,
-              [exerciseId, afterOrdinal, ...teamParams],
-            );
+    const take = (actionRows: readonly Row[]): void => {
       actions += actionRows.length;
       let current: TeamLogRows<D> | undefined;
       let currentId: unknown;
@@ -285,12 +275,64 @@ export class ExerciseLogRepository {
         lastSeq.set(current, seq);
         current.actions.push(JSON.parse(String(row[1])) as RecordedAction);
       }
-      if (pause === undefined || actionRows.length < ACTIONS_PER_PAGE) break;
-      afterOrdinal = Number(actionRows[actionRows.length - 1]![3]);
+    };
+    if (wholeExercise) {
+      // The journal's primary-key range (commit order), teams split in memory; paged by ordinal.
+      let afterOrdinal = -1;
+      for (let page = 0; ; page++) {
+        if (page > 0) await pause?.();
+        const actionRows =
+          pause === undefined
+            ? await this.rows(
+                `SELECT team_id, detail, team_seq FROM exercise_journal WHERE exercise_id = ? AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal`,
+                [exerciseId],
+              )
+            : await this.rows(
+                `SELECT team_id, detail, team_seq, ordinal FROM exercise_journal WHERE exercise_id = ? AND ordinal > ? AND type = 'action' AND detail IS NOT NULL ORDER BY ordinal LIMIT ${ACTIONS_PER_PAGE}`,
+                [exerciseId, afterOrdinal],
+              );
+        take(actionRows);
+        if (pause === undefined || actionRows.length < ACTIONS_PER_PAGE) break;
+        afterOrdinal = Number(actionRows[actionRows.length - 1]![3]);
+      }
+    } else {
+      // Some teams: by the team index (ix_exercise_journal_team), only their rows, already in seq
+      // order; paged by groups of teams.
+      const teamsPerActionPage =
+        pause === undefined ? teamIds.length : Math.max(1, Math.floor(ACTIONS_PER_PAGE / Math.max(1, await this.actionsPerTeam(exerciseId, teamIds[0]!))));
+      for (let i = 0; i < teamIds.length; i += teamsPerActionPage) {
+        if (i > 0) await pause?.();
+        const group = teamIds.slice(i, i + teamsPerActionPage);
+        take(await this.rows(ACTIONS_BY_TEAM_SQL(group.length), [exerciseId, ...group]));
+      }
     }
     // Commit order is seq order per team; sort only if a log says otherwise.
     for (const team of unordered) team.actions.sort((a, b) => a.seq - b.seq);
     return { teams, rows: { events, actions } };
+  }
+
+  /**
+   * Where each team's log ends: its last delivered event seq and last recorded action seq (0 when
+   * none). Two index lookups per team (the events' primary key, the journal's team index), so it
+   * costs nothing like a read of the logs; whoever holds a copy of the logs checks it against this.
+   */
+  async teamLogEnds(exerciseId: string, teamIds: readonly string[]): Promise<Map<string, { events: number; actions: number }>> {
+    const ends = new Map<string, { events: number; actions: number }>();
+    for (const teamId of teamIds) {
+      const events = await this.rows(`SELECT MAX(seq) FROM exercise_events WHERE team_id = ? AND exercise_id = ?`, [teamId, exerciseId]);
+      const actions = await this.rows(`SELECT MAX(team_seq) FROM exercise_journal WHERE exercise_id = ? AND team_id = ? AND team_seq IS NOT NULL`, [
+        exerciseId,
+        teamId,
+      ]);
+      ends.set(teamId, { events: Number(events[0]?.[0] ?? 0), actions: Number(actions[0]?.[0] ?? 0) });
+    }
+    return ends;
+  }
+
+  /** How many actions one team recorded (teams of an exercise record about as many each): sizes the pages. */
+  private async actionsPerTeam(exerciseId: string, teamId: string): Promise<number> {
+    const rows = await this.rows(`SELECT COUNT(*) FROM exercise_journal WHERE exercise_id = ? AND team_id = ? AND team_seq IS NOT NULL`, [exerciseId, teamId]);
+    return Number(rows[0]?.[0] ?? 0);
   }
 
   /** How many events one team was delivered (teams of an exercise get about as many each): sizes the pages. */

@@ -7,12 +7,14 @@ import { AppError } from '../common/app-error.js';
 import type { ScoreVersion, TeamScore } from '../contracts/scoring.schema.js';
 import type { ExerciseEntity } from '../exercises/exercise.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
-import { ScoreCalculator, type ExerciseScores, type ScoreDetail } from './score-calculator.service.js';
+import { phaseOf, ScoreCalculator, type ExerciseScores, type ScoreDetail, type TeamScoringInputs } from './score-calculator.service.js';
 import { ExerciseScoreEntity } from './scoring.entity.js';
-import { totalsView } from './team-log-scoring.js';
+import type { TeamLog } from './team-log-scoring.js';
 
 /** Score rows written per INSERT when a version is stored. */
 const STORE_ROWS_PER_INSERT = 4;
+/** Scoring from logs at hand runs in the server thread: yield to requests and sockets after this many ms. */
+const LOGS_AT_HAND_YIELD_EVERY_MS = 5;
 
 /** The current stored version of an exercise's scores (all teams, or one). */
 export interface StoredScores {
@@ -52,9 +54,10 @@ export class ExerciseScoresService implements OnModuleDestroy {
       const stored = await this.storedCurrent(exercise, undefined, detail);
       if (stored !== null) {
         const scenario = await this.calculator.scenario(stored.scenarioVersionId);
+        const scores = await this.storedScores(exercise, stored, detail);
         const teams = stored.rows.map((row) => {
           const team = roster.teams.find((t) => t.id === row.teamId);
-          return { teamId: row.teamId, teamName: team?.name ?? row.teamId, memberIds: team?.memberIds ?? [], score: storedScore(row, detail), rank: row.rank };
+          return { teamId: row.teamId, teamName: team?.name ?? row.teamId, memberIds: team?.memberIds ?? [], score: scores.get(row.teamId)!, rank: row.rank };
         });
         teams.sort((a, b) => a.rank - b.rank || (a.teamId < b.teamId ? -1 : 1));
         return {
@@ -90,8 +93,10 @@ export class ExerciseScoresService implements OnModuleDestroy {
       throw new AppError('VALIDATION_FAILED', 'No such team in this exercise', [{ path: 'teamId', message: 'unknown team' }]);
     if (exercise.status === 'finished') {
       const stored = await this.storedCurrent(exercise, teamId, detail);
-      const row = stored?.rows[0];
-      if (row !== undefined) return storedScore(row, detail);
+      if (stored !== null) {
+        const score = (await this.storedScores(exercise, stored, detail)).get(teamId);
+        if (score !== undefined) return score;
+      }
     }
     const scenario = await this.calculator.scenario(exercise.scenarioVersionId);
     const computed = await this.calculator.computeFromLogs(exercise, scenario, { detail, teamIds: [teamId] });
@@ -104,20 +109,37 @@ export class ExerciseScoresService implements OnModuleDestroy {
    */
   async storeFinal(
     exerciseId: string,
-    input: { scenarioVersionId?: string; reason: string; actor: AuthenticatedUser | null; auditAction?: string; heavyJobFor?: string },
+    input: {
+      scenarioVersionId?: string;
+      reason: string;
+      actor: AuthenticatedUser | null;
+      auditAction?: string;
+      /** A copy of the teams' logs at hand (the live board's at the finish): used if it is the whole log. */
+      logs?: ReadonlyMap<string, TeamLog> | null;
+      /** A user's re-scoring: scored within the heavy-job limits (see ComputeOptions.heavyJobFor). */
+      heavyJobFor?: string;
+    },
   ): Promise<ScoreVersion> {
     const exercise = await this.calculator.exercise(exerciseId);
     const previous = await this.storedCurrent(exercise);
     const scenario = await this.calculator.scenario(input.scenarioVersionId ?? previous?.scenarioVersionId ?? exercise.scenarioVersionId);
     const endMs = this.calculator.virtualNow(exercise, scenario.scenario);
-    // As stored: the full scores come back as JSON text, the totals as objects.
+    const roster = await this.calculator.roster(exerciseId);
+    const inputs = await this.calculator.currentInputs(exerciseId, roster);
+    const phase = phaseOf(exercise);
+    // Only the totals are computed and stored: a full score's line items come from the same inputs and
+    // the finished exercise's log whenever a review or a report asks for them (storedScores), byte for byte.
+    // The live board's copy of the logs, when it is the whole log, spares reading it again: its
+    // totals are computed here in slices of a few ms, as the live board computes them.
+    const logs = input.logs != null && (await this.calculator.logsAreComplete(exerciseId, roster.teamIds, input.logs)) ? input.logs : undefined;
     const computed = await this.calculator.computeFromLogs(exercise, scenario, {
-      detail: 'full',
+      detail: 'totals',
       endMs,
-      stored: true,
+      phase,
+      inputs,
+      ...(logs === undefined ? {} : { logs, yieldEveryMs: LOGS_AT_HAND_YIELD_EVERY_MS }),
       ...(input.heavyJobFor === undefined ? {} : { heavyJobFor: input.heavyJobFor }),
     });
-    const roster = await this.calculator.roster(exerciseId);
     const assembled = this.calculator.assemble(exercise, scenario, roster, computed.scores, new Date().toISOString());
     const versionNo = await serialTransaction(this.dataSource, async (manager) => {
       const repository = manager.getRepository(ExerciseScoreEntity);
@@ -137,15 +159,16 @@ export class ExerciseScoresService implements OnModuleDestroy {
         total: t.score.total,
         index: t.score.index,
         rank: t.rank,
-        scoreJson: fullJson(computed.json, t.teamId),
-        summaryJson: JSON.stringify(totalsView(t.score)),
+        scoreJson: '',
+        scoreInputs: JSON.stringify(storedInputs(inputs.get(t.teamId), endMs, phase)),
+        summaryJson: JSON.stringify(t.score),
         reason: input.reason,
         computedAt: assembled.computedAt,
         computedBy: input.actor?.id ?? null,
         current: true,
       }));
-      // A full score can be most of a megabyte of JSON: a few rows per statement, yielding between
-      // them, so writing a whole exercise's version never holds the event loop for long.
+      // A few rows per statement, yielding between them, so writing a whole exercise's version never
+      // holds the event loop for long.
       for (let i = 0; i < rows.length; i += STORE_ROWS_PER_INSERT) {
         if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         await repository.insert(rows.slice(i, i + STORE_ROWS_PER_INSERT));
@@ -189,11 +212,14 @@ export class ExerciseScoresService implements OnModuleDestroy {
     };
   }
 
-  /** The exercise finished: stores its final scores (version 1) unless stored already; `then` runs after (the board). */
-  finish(exerciseId: string, then: () => Promise<void>): void {
+  /**
+   * The exercise finished: stores its final scores (version 1) unless stored already; `then` runs
+   * after (the board). `logs`: the live board's copy of the teams' logs, if it has one.
+   */
+  finish(exerciseId: string, then: () => Promise<void>, logs: ReadonlyMap<string, TeamLog> | null = null): void {
     const job = (async () => {
       const exercise = await this.calculator.exercise(exerciseId);
-      if ((await this.storedCurrent(exercise)) === null) await this.storeFinal(exerciseId, { reason: 'exercise finished', actor: null });
+      if ((await this.storedCurrent(exercise)) === null) await this.storeFinal(exerciseId, { reason: 'exercise finished', actor: null, logs });
       await then();
     })().catch((error: unknown) => {
       this.logger.error(`Exercise ${exerciseId}: could not store the final scores: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -213,6 +239,47 @@ export class ExerciseScoresService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * The scores of stored rows at a detail: 'totals' from their summaries; 'full' from the full JSON
+   * of versions stored with it, else recomputed from the finished exercise's log with the inputs the
+   * version recorded (the scorer is pure and the log no longer changes, so it is what was scored).
+   */
+  async storedScores(exercise: ExerciseEntity, stored: StoredScores, detail: ScoreDetail): Promise<Map<string, TeamScore>> {
+    const scores = new Map<string, TeamScore>();
+    if (detail === 'totals') {
+      for (const row of stored.rows) scores.set(row.teamId, storedSummary(row));
+      return scores;
+    }
+    // Rows to recompute, by what they were computed with (one group for a whole version).
+    const groups = new Map<string, { scenarioVersionId: string; endMs: number; phase: 'live' | 'final'; inputs: Map<string, TeamScoringInputs> }>();
+    for (const row of stored.rows) {
+      if (row.scoreInputs === null || row.scoreInputs === undefined) {
+        scores.set(row.teamId, JSON.parse(row.scoreJson) as TeamScore);
+        continue;
+      }
+      const recorded = JSON.parse(row.scoreInputs) as StoredScoreInputs;
+      const key = `${row.scenarioVersionId} ${recorded.endMs} ${recorded.phase}`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { scenarioVersionId: row.scenarioVersionId, endMs: recorded.endMs, phase: recorded.phase, inputs: new Map() };
+        groups.set(key, group);
+      }
+      group.inputs.set(row.teamId, { memberIds: recorded.memberIds, adjustments: recorded.adjustments });
+    }
+    for (const group of groups.values()) {
+      const scenario = await this.calculator.scenario(group.scenarioVersionId);
+      const computed = await this.calculator.computeFromLogs(exercise, scenario, {
+        detail: 'full',
+        teamIds: [...group.inputs.keys()],
+        endMs: group.endMs,
+        phase: group.phase,
+        inputs: group.inputs,
+      });
+      for (const [teamId, score] of computed.scores) scores.set(teamId, score);
+    }
+    return scores;
+  }
+
   /** The current stored version; with detail 'totals' (the default) the small summaries only, never the line items. */
   async storedCurrent(exercise: ExerciseEntity, teamId?: string, detail: ScoreDetail = 'totals'): Promise<StoredScores | null> {
     const rows = await this.dataSource.getRepository(ExerciseScoreEntity).find({
@@ -228,6 +295,7 @@ export class ExerciseScoresService implements OnModuleDestroy {
         rank: true,
         summaryJson: detail === 'totals',
         scoreJson: detail === 'full',
+        scoreInputs: detail === 'full',
         reason: true,
         computedAt: true,
         computedBy: true,
@@ -286,13 +354,17 @@ export class ExerciseScoresService implements OnModuleDestroy {
   }
 }
 
-export function storedScore(row: ExerciseScoreEntity, detail: ScoreDetail): TeamScore {
-  return JSON.parse(detail === 'full' ? row.scoreJson : row.summaryJson) as TeamScore;
+/** A stored row's totals (its summary; a board, a ranking). */
+export function storedSummary(row: ExerciseScoreEntity): TeamScore {
+  return JSON.parse(row.summaryJson) as TeamScore;
 }
 
-/** A team's full score as computed for storing (never its totals view in its place). */
-function fullJson(json: ReadonlyMap<string, string> | null, teamId: string): string {
-  const text = json?.get(teamId);
-  if (text === undefined) throw new Error(`no full score computed for team ${teamId}`);
-  return text;
+/** What a stored version records to recompute a team's full score from the exercise's log. */
+interface StoredScoreInputs extends TeamScoringInputs {
+  readonly endMs: number;
+  readonly phase: 'live' | 'final';
+}
+
+function storedInputs(team: TeamScoringInputs | undefined, endMs: number, phase: 'live' | 'final'): StoredScoreInputs {
+  return { memberIds: team?.memberIds ?? [], adjustments: team?.adjustments ?? [], endMs, phase };
 }

@@ -8,7 +8,7 @@ import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js'
 import { ExerciseEntity } from '../exercises/exercise.entity.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
-import { ExerciseScoresService, storedScore } from './exercise-scores.service.js';
+import { ExerciseScoresService, storedSummary } from './exercise-scores.service.js';
 import { LIVE_INTERVAL_MS, liveIntervalMs } from './live-interval.js';
 import { LiveTeamLogs } from './live-team-logs.js';
 import { ScoreCalculator, type ComputedScores, type ScoringScenario } from './score-calculator.service.js';
@@ -268,7 +268,7 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
     let computedAt = new Date().toISOString();
     const stored = exercise.status === 'finished' ? await this.scores.storedCurrent(exercise) : null;
     if (stored !== null) {
-      scores = stored.rows.map((r) => storedScore(r, 'totals'));
+      scores = stored.rows.map((r) => storedSummary(r));
       source = 'final';
       computedAt = stored.computedAt;
     } else {
@@ -309,8 +309,10 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
         return;
       case 'clock':
         if (message.clock.status === 'finished') {
+          // The board's copy of the logs goes to the final scoring, which checks it is the whole log.
+          const logs = this.boards.get(message.exerciseId)?.logs.current() ?? null;
           this.dropBoard(message.exerciseId);
-          this.scores.finish(message.exerciseId, () => this.publishBoard(message.exerciseId, { force: true }));
+          this.scores.finish(message.exerciseId, () => this.publishBoard(message.exerciseId, { force: true }), logs);
         } else if (message.clock.status === 'aborted') this.dropBoard(message.exerciseId);
         return;
       case 'scores':

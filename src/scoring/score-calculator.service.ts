@@ -19,7 +19,7 @@ import { rankTeams } from './score-team.js';
 import { ScoreAdjustmentEntity } from './scoring.entity.js';
 import { deliveredEvent } from './settlement.js';
 import { ScoringWorkers } from './scoring-workers.service.js';
-import { scoreTeamLog, totalsView, type ScoreDetail, type TeamLog } from './team-log-scoring.js';
+import { scoreTeamLog, type ScoreDetail, type TeamLog } from './team-log-scoring.js';
 
 export type { ScoreDetail } from './team-log-scoring.js';
 
@@ -52,10 +52,7 @@ export interface ScoringScenario {
 
 /** Scores computed from the logs, with how long reading and computing took. */
 export interface ComputedScores {
-  /** By team; with `stored`, each score's totals view (its full form is in `json`). */
   readonly scores: Map<string, TeamScore>;
-  /** With `stored`: every team's full score as JSON text. */
-  readonly json: ReadonlyMap<string, string> | null;
   /** The logs read (or given), when `withLogs` asked for them or they were given. */
   readonly logs: ReadonlyMap<string, TeamLog> | null;
   readonly readMs: number;
@@ -76,13 +73,24 @@ export interface ComputeOptions {
   readonly logs?: ReadonlyMap<string, TeamLog>;
   /** The caller keeps the logs read (the live board): read and score in the server thread. */
   readonly withLogs?: boolean;
-  /** Scores as a stored version keeps them: totals views in `scores`, the full scores as JSON in `json`. */
-  readonly stored?: boolean;
+  /** 'live' or 'final'; default: from the exercise's status. */
+  readonly phase?: 'live' | 'final';
+  /**
+   * Each team's members and adjustments as a stored version recorded them (a full score recomputed
+   * on demand); default: the roster's members and the adjustments recorded now.
+   */
+  readonly inputs?: ReadonlyMap<string, TeamScoringInputs>;
   /**
    * A user's re-scoring: scored in one heavy-job worker, within its time and memory limits (JOB_TIMEOUT,
    * SCENARIO_TOO_COMPLEX); the caller holds the user's RESCORE_JOB slot.
    */
   readonly heavyJobFor?: string;
+}
+
+/** What a team's score depends on besides the scenario version, the seed and the team's log. */
+export interface TeamScoringInputs {
+  readonly memberIds: readonly string[];
+  readonly adjustments: readonly ManualAdjustment[];
 }
 
 const MAX_CACHED_SCENARIOS = 64;
@@ -103,6 +111,8 @@ export class ScoreCalculator {
     readonly teams: number;
     readonly rows: { readonly events: number; readonly actions: number };
     readonly place: ScoringPlace;
+    /** The logs were given (the live board's copy), not read from the exercise log. */
+    readonly logsAtHand: boolean;
   } | null = null;
 
   constructor(
@@ -158,6 +168,21 @@ export class ScoreCalculator {
     return this.log.teamLogs(exerciseId, teamIds, deliveredEvent, { wholeExercise, betweenPages: yieldToLoop });
   }
 
+  /**
+   * Whether a copy of some teams' logs (the live board's) holds exactly what the exercise log holds:
+   * every team's delivered events and actions up to the last seq recorded, seqs 1, 2, ... per team.
+   */
+  async logsAreComplete(exerciseId: string, teamIds: readonly string[], logs: ReadonlyMap<string, TeamLog>): Promise<boolean> {
+    const ends = await this.log.teamLogEnds(exerciseId, teamIds);
+    return teamIds.every((teamId) => {
+      const log = logs.get(teamId);
+      const end = ends.get(teamId);
+      if (log === undefined || end === undefined) return false;
+      const lastAction = log.actions.length > 0 ? log.actions[log.actions.length - 1]!.seq : 0;
+      return log.delivered.length === end.events && lastAction === end.actions && log.actions.length === end.actions;
+    });
+  }
+
   async teamLog(exerciseId: string, teamId: string): Promise<TeamLog> {
     return (await this.teamLogs(exerciseId, [teamId], false)).teams.get(teamId) ?? { delivered: [], actions: [] };
   }
@@ -177,10 +202,10 @@ export class ScoreCalculator {
       ? { teams: options.logs, rows: { events: 0, actions: 0 } }
       : await this.teamLogs(exercise.id, teamIds, options.teamIds === undefined || options.teamIds.length === roster.teams.length);
     const readMs = performance.now() - started;
-    const adjustments = await this.adjustmentsByTeam(exercise.id);
+    const inputs = options.inputs ?? (await this.currentInputs(exercise.id, roster));
+    const phase = options.phase ?? phaseOf(exercise);
     const computeStarted = performance.now();
     const scores = new Map<string, TeamScore>();
-    const json = options.stored === true ? new Map<string, string>() : null;
     let sliceStarted = performance.now();
     for (const teamId of teamIds) {
       // A whole exercise takes seconds of CPU: let sockets and other requests through between teams.
@@ -188,27 +213,23 @@ export class ScoreCalculator {
         await yieldToLoop();
         sliceStarted = performance.now();
       }
-      const team = roster.teams.find((t) => t.id === teamId);
+      const team = inputs.get(teamId);
       const score = scoreTeamLog(scenario, {
         exerciseId: exercise.id,
         seed: exercise.seed,
         teamId,
         memberIds: team?.memberIds ?? [],
         log: read.teams.get(teamId) ?? { delivered: [], actions: [] },
-        adjustments: adjustments.get(teamId) ?? [],
+        adjustments: team?.adjustments ?? [],
         endMs,
         detail: options.detail,
-        phase: phaseOf(exercise),
+        phase,
       });
-      if (json === null) scores.set(teamId, score);
-      else {
-        json.set(teamId, JSON.stringify(score));
-        scores.set(teamId, totalsView(score));
-      }
+      scores.set(teamId, score);
     }
     const computeMs = performance.now() - computeStarted;
-    this.lastTiming = { readMs, computeMs, teams: teamIds.length, rows: read.rows, place: 'server thread' };
-    return { scores, json, logs: read.teams, readMs, computeMs, rows: read.rows };
+    this.lastTiming = { readMs, computeMs, teams: teamIds.length, rows: read.rows, place: 'server thread', logsAtHand: options.logs !== undefined };
+    return { scores, logs: read.teams, readMs, computeMs, rows: read.rows };
   }
 
   /** The same computation in the scoring workers: each reads and scores a share of the teams; only scores come back. */
@@ -220,7 +241,7 @@ export class ScoreCalculator {
     endMs: number,
     options: ComputeOptions,
   ): Promise<ComputedScores> {
-    const adjustments = await this.adjustmentsByTeam(exercise.id);
+    const inputs = options.inputs ?? (await this.currentInputs(exercise.id, roster));
     const job: Omit<ScoreExerciseJob, 'databaseFile'> = {
       exerciseId: exercise.id,
       seed: exercise.seed,
@@ -228,13 +249,12 @@ export class ScoreCalculator {
       scenario: scenario.scenario,
       teams: teamIds.map((teamId) => ({
         teamId,
-        memberIds: roster.teams.find((t) => t.id === teamId)?.memberIds ?? [],
-        adjustments: adjustments.get(teamId) ?? [],
+        memberIds: inputs.get(teamId)?.memberIds ?? [],
+        adjustments: inputs.get(teamId)?.adjustments ?? [],
       })),
       endMs,
       detail: options.detail,
-      phase: phaseOf(exercise),
-      output: options.stored === true ? 'stored' : 'scores',
+      phase: options.phase ?? phaseOf(exercise),
     };
     const results =
       options.heavyJobFor === undefined
@@ -246,19 +266,13 @@ export class ScoreCalculator {
             }),
           ];
     const scores = new Map<string, TeamScore>();
-    const json = options.stored === true ? new Map<string, string>() : null;
-    for (const result of results) {
-      result.scores.forEach(([teamId, score], i) => {
-        scores.set(teamId, score);
-        if (json !== null && result.json !== null) json.set(teamId, result.json[i]!);
-      });
-    }
+    for (const result of results) for (const [teamId, score] of result.scores) scores.set(teamId, score);
     // The workers run side by side: the slowest share is what the caller waited for.
     const readMs = Math.max(0, ...results.map((r) => r.readMs));
     const computeMs = Math.max(0, ...results.map((r) => r.computeMs));
     const rows = { events: results.reduce((n, r) => n + r.rows.events, 0), actions: results.reduce((n, r) => n + r.rows.actions, 0) };
-    this.lastTiming = { readMs, computeMs, teams: teamIds.length, rows, place: 'workers' };
-    return { scores, json, logs: null, readMs, computeMs, rows };
+    this.lastTiming = { readMs, computeMs, teams: teamIds.length, rows, place: 'workers', logsAtHand: false };
+    return { scores, logs: null, readMs, computeMs, rows };
   }
 
   /** Ranked teams with their names, as every scores answer gives them. */
@@ -281,6 +295,12 @@ export class ScoreCalculator {
       };
     });
     return { exerciseId: exercise.id, scenarioId: scenario.scenarioId, scenarioVersionId: scenario.versionId, status: exercise.status, computedAt, teams };
+  }
+
+  /** Every team's members (from the roster) and the adjustments recorded now. */
+  async currentInputs(exerciseId: string, roster: ExerciseRoster): Promise<Map<string, TeamScoringInputs>> {
+    const adjustments = await this.adjustmentsByTeam(exerciseId);
+    return new Map(roster.teams.map((t) => [t.id, { memberIds: t.memberIds, adjustments: adjustments.get(t.id) ?? [] }]));
   }
 
   async adjustmentsByTeam(exerciseId: string): Promise<Map<string, ManualAdjustment[]>> {
@@ -319,6 +339,6 @@ function yieldToLoop(): Promise<void> {
 }
 
 /** Live while the exercise may still change (pending alerts are not judged yet); final once it ended. */
-function phaseOf(exercise: ExerciseEntity): 'live' | 'final' {
+export function phaseOf(exercise: ExerciseEntity): 'live' | 'final' {
   return exercise.status === 'finished' || exercise.status === 'aborted' ? 'final' : 'live';
 }

@@ -7,7 +7,7 @@ import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.j
 import { triageScenarioView } from '../team-state/team-state.reducer.js';
 import { AnswerKey } from './answer-key.js';
 import { deliveredEvent } from './settlement.js';
-import { scoreTeamLog, totalsView, type ScoreDetail, type ScoringScenarioParts } from './team-log-scoring.js';
+import { scoreTeamLog, type ScoreDetail, type ScoringScenarioParts } from './team-log-scoring.js';
 
 /** One worker's share of an exercise to score: its teams, read from the SQLite file by the worker itself. */
 export interface ScoreExerciseJob {
@@ -20,14 +20,10 @@ export interface ScoreExerciseJob {
   readonly endMs: number;
   readonly detail: ScoreDetail;
   readonly phase: 'live' | 'final';
-  /** 'stored': each score as its JSON text and its totals view (what a stored version keeps), not the full objects. */
-  readonly output: 'scores' | 'stored';
 }
 
 export interface ScoreExerciseResult {
   readonly scores: Array<readonly [string, TeamScore]>;
-  /** With output 'stored': every team's full score as JSON, in the order of `scores`. */
-  readonly json: string[] | null;
   readonly readMs: number;
   readonly computeMs: number;
   readonly rows: { readonly events: number; readonly actions: number };
@@ -83,13 +79,12 @@ function scenarioFor(job: ScoreExerciseJob): ScoringScenarioParts {
 export default async function scoreExercise(job: ScoreExerciseJob): Promise<ScoreExerciseResult> {
   const started = performance.now();
   const teamIds = job.teams.map((t) => t.teamId);
-  // Filtered by team: SQLite skips the other teams' rows without handing them to JavaScript.
+  // By team, through the journal's team index: only this share's rows are read.
   const read = await repositoryFor(job.databaseFile).teamLogs(job.exerciseId, teamIds, deliveredEvent, { wholeExercise: false });
   const readMs = performance.now() - started;
   const computeStarted = performance.now();
   const scenario = scenarioFor(job);
   const scores: Array<readonly [string, TeamScore]> = [];
-  const json: string[] | null = job.output === 'stored' ? [] : null;
   for (const team of job.teams) {
     const score = scoreTeamLog(scenario, {
       exerciseId: job.exerciseId,
@@ -102,11 +97,7 @@ export default async function scoreExercise(job: ScoreExerciseJob): Promise<Scor
       detail: job.detail,
       phase: job.phase,
     });
-    if (json === null) scores.push([team.teamId, score]);
-    else {
-      json.push(JSON.stringify(score));
-      scores.push([team.teamId, totalsView(score)]);
-    }
+    scores.push([team.teamId, score]);
   }
-  return { scores, json, readMs, computeMs: performance.now() - computeStarted, rows: read.rows };
+  return { scores, readMs, computeMs: performance.now() - computeStarted, rows: read.rows };
 }

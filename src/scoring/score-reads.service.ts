@@ -76,7 +76,9 @@ export class ScoreReadsService {
     const stored = exercise.status === 'finished' ? await this.scores.storedCurrent(exercise, teamId, 'full') : null;
     const scenario = await this.calculator.scenario(stored?.scenarioVersionId ?? exercise.scenarioVersionId);
     const log = await this.calculator.teamLog(exerciseId, teamId);
-    const score = stored?.rows[0] ? (JSON.parse(stored.rows[0].scoreJson) as TeamScore) : await this.scores.teamScore(exerciseId, teamId, { detail: 'full' });
+    const score =
+      (stored === null ? undefined : (await this.scores.storedScores(exercise, stored, 'full')).get(teamId)) ??
+      (await this.scores.teamScore(exerciseId, teamId, { detail: 'full' }));
     const adjustments = (await this.calculator.adjustmentsByTeam(exerciseId)).get(teamId) ?? [];
     const namer = await this.alertRefs.namer(exerciseId);
     return buildAfterActionReview({

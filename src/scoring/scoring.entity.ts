@@ -33,9 +33,16 @@ export class ExerciseScoreEntity {
   @Column({ type: 'integer' })
   rank!: number;
 
-  /** The full TeamScore (line items and evidence) as JSON. */
+  /**
+   * The full TeamScore (line items and evidence) as JSON, in versions stored before `scoreInputs`;
+   * empty since: a full score is recomputed from the finished exercise's log on demand.
+   */
   @Column({ name: 'score_json', type: 'text' })
   scoreJson!: string;
+
+  /** What the full score is recomputed from besides the log (member ids, adjustments, end instant, phase) as JSON; null in older versions. */
+  @Column({ name: 'score_inputs', type: 'text', nullable: true })
+  scoreInputs!: string | null;
 
   /** The same score with detail 'totals' (no line items): what boards and dashboards read. */
   @Column({ name: 'summary_json', type: 'text' })

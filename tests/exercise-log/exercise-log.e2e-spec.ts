@@ -81,6 +81,27 @@ describe('ExerciseLogRepository', () => {
     expect(whole.teams.get(teamA)!.delivered).toEqual(delivered.map((e) => e.eventId));
     expect(whole.teams.get(teamA)!.actions).toEqual([recorded[0]!.action]);
     expect(whole.teams.get(teamB)!.actions).toEqual([]);
+    // One team's rows through the team index, in one go and in pages, are the whole read's.
+    const one = await log.teamLogs(exerciseId, [teamA], (eventId) => eventId);
+    expect(one.teams.get(teamA)).toEqual(whole.teams.get(teamA));
+    expect(one.rows.actions).toBe(1);
+    const paged = await log.teamLogs(exerciseId, [teamB, teamA], (eventId) => eventId, { betweenPages: () => Promise.resolve() });
+    expect(paged.teams.get(teamA)).toEqual(whole.teams.get(teamA));
+    expect(paged.teams.get(teamB)).toEqual(whole.teams.get(teamB));
+    expect(
+      (
+        (await app!
+          .get(DataSource)
+          .query(`EXPLAIN QUERY PLAN SELECT detail FROM exercise_journal WHERE exercise_id = ? AND team_id IN (?) AND team_seq IS NOT NULL`, [
+            exerciseId,
+            teamA,
+          ])) as Array<{ detail: string }>
+      )[0]!.detail,
+    ).toContain('ix_exercise_journal_team');
+    expect(Object.fromEntries(await log.teamLogEnds(exerciseId, [teamA, teamB]))).toEqual({
+      [teamA]: { events: delivered.length, actions: 1 },
+      [teamB]: { events: whole.teams.get(teamB)!.delivered.length, actions: 0 },
+    });
 
     // A second instance on the same folder, nothing in memory: the retry gets the original ack.
     await app!.close();

@@ -20,16 +20,19 @@ describe('migrations (embedded SQLite)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('leaves no table of the retired sealed team logs, and the last migrations can be undone and redone', async () => {
-    expect(await tables(dataSource)).not.toContain('exercise_sealed_logs');
-    expect(await tables(dataSource)).toContain('exercise_journal');
-    expect(await tables(dataSource)).toContain('user_sso_links');
-    await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tables(dataSource)).not.toContain('user_sso_links');
-    await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tables(dataSource)).toContain('exercise_sealed_logs');
+  it('leaves no table of the retired sealed team logs, and every migration since can be undone and redone', async () => {
+    const now = await tables(dataSource);
+    expect(now).not.toContain('exercise_sealed_logs');
+    for (const table of ['exercise_journal', 'user_sso_links', 'exercise_report_grades']) expect(now).toContain(table);
+    // Undo, newest first, down to the migration that dropped the sealed logs: each down() must work.
+    for (let undone = 0; !(await tables(dataSource)).includes('exercise_sealed_logs'); undone++) {
+      if (undone === 20) throw new Error('undoing 20 migrations never brought the sealed-log table back');
+      await dataSource.undoLastMigration({ transaction: 'each' });
+    }
+    const before = await tables(dataSource);
+    expect(before).not.toContain('user_sso_links');
+    expect(before).not.toContain('exercise_report_grades');
     await dataSource.runMigrations({ transaction: 'each' });
-    expect(await tables(dataSource)).not.toContain('exercise_sealed_logs');
-    expect(await tables(dataSource)).toContain('user_sso_links');
+    expect(await tables(dataSource)).toEqual(now);
   });
 });

@@ -201,9 +201,12 @@ describe('scoring in worker threads', () => {
     expect(stored.healthAnsweredDuring).toBeGreaterThan(0);
     const storedJson = (await app
       .get(DataSource)
-      .query('SELECT team_id, score_json, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [EXERCISE_ID])) as Array<
-      Record<string, unknown>
-    >;
+      .query('SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
+        EXERCISE_ID,
+      ])) as Array<Record<string, unknown>>;
+    // The stored version's full scores, recomputed in the workers from the log and the recorded inputs.
+    const fullFromWorkers = await app.get(ExerciseScoresService).exerciseScores(EXERCISE_ID, { detail: 'full' });
+    expect(calculator.lastTiming).toMatchObject({ place: 'workers', teams: TEAMS });
     await app.close();
     app = undefined;
 
@@ -224,11 +227,31 @@ describe('scoring in worker threads', () => {
     await app.get(ExerciseScoresService).storeFinal(EXERCISE_ID, { reason: 'test', actor: null });
     const storedInServer = (await app
       .get(DataSource)
-      .query('SELECT team_id, score_json, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [EXERCISE_ID])) as Array<
-      Record<string, unknown>
-    >;
+      .query('SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
+        EXERCISE_ID,
+      ])) as Array<Record<string, unknown>>;
     expect(storedInServer).toHaveLength(TEAMS);
     expect(storedInServer).toEqual(storedJson);
-    expect(JSON.parse(String(storedInServer[0]!.score_json))).toEqual(inServer.teams.find((t) => t.teamId === storedInServer[0]!.team_id)!.score);
+    // Line items are not stored: only what they are recomputed from.
+    expect(storedInServer[0]!.score_json).toBe('');
+    expect(String(storedInServer[0]!.score_inputs).length).toBeLessThan(1_000);
+    // The full scores read from the stored version, in the server thread and in the workers, are the fresh computation's bytes.
+    const fullInServer = await app.get(ExerciseScoresService).exerciseScores(EXERCISE_ID, { detail: 'full' });
+    expect(app.get(ScoreCalculator).lastTiming?.place).toBe('server thread');
+    const { computedAt: _c, ...storedFull } = fullInServer;
+    const { computedAt: _d, ...storedFullFromWorkers } = fullFromWorkers;
+    expect(JSON.stringify(storedFull)).toBe(JSON.stringify(serverScores));
+    expect(JSON.stringify(storedFullFromWorkers)).toBe(JSON.stringify(serverScores));
+
+    // A version stored before line items were recomputed keeps its full JSON, and is read from it.
+    const kept = { ...JSON.parse(JSON.stringify(inServer.teams[0]!.score)), endMs: 1 } as (typeof inServer.teams)[0]['score'];
+    await app
+      .get(DataSource)
+      .query('UPDATE exercise_scores SET score_json = ?, score_inputs = NULL WHERE exercise_id = ? AND team_id = ?', [
+        JSON.stringify(kept),
+        EXERCISE_ID,
+        inServer.teams[0]!.teamId,
+      ]);
+    expect(await app.get(ExerciseScoresService).teamScore(EXERCISE_ID, inServer.teams[0]!.teamId, { detail: 'full' })).toEqual(kept);
   }, 180_000);
 });

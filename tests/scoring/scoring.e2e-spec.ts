@@ -286,6 +286,8 @@ describe('scoring wired into the platform', () => {
     expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/finish`)).status).toBe(200);
     const history = async () => (await api<ScoreHistory>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/score-history`)).body;
     await expectEventually(async () => expect((await history()).versions).toHaveLength(1));
+    // Scored from the live board's copy of the logs, which was the whole log.
+    expect(t.app.get(ScoreCalculator).lastTiming).toMatchObject({ place: 'server thread', logsAtHand: true, teams: 2 });
     const [first] = (await history()).versions;
     expect(first).toMatchObject({ versionNo: 1, reason: 'exercise finished', current: true, computedBy: null, scenarioVersionId: versionV1 });
     const rows = await t.app.get(DataSource).query('SELECT team_id, version_no, current FROM exercise_scores WHERE exercise_id = ?', [exercise.id]);
@@ -293,6 +295,11 @@ describe('scoring wired into the platform', () => {
     const scores = await api<ExerciseScores>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/scores?detail=totals`);
     expect(scores.body).toMatchObject({ status: 'finished', scenarioVersionId: versionV1 });
     expect(scores.body.teams.map((x) => x.score.total)).toEqual(first!.teams.map((x) => x.total));
+    // What was stored from the board's copy is what the exercise log's rows give, byte for byte.
+    const fromRows = await t.app.get(ExerciseScoresService).scoresFromLogs(exercise.id, { detail: 'totals' });
+    expect(JSON.stringify(scores.body.teams.map((x) => [x.teamId, x.rank, x.score]))).toBe(
+      JSON.stringify(fromRows.teams.map((x) => [x.teamId, x.rank, x.score])),
+    );
     await expectEventually(() => expect(cockpit.board).toMatchObject({ status: 'finished', source: 'final' }));
     // After the finish a trainee reads their own team's full score.
     const own = await api<TeamScore>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/teams/${teamA}/score`);
@@ -406,21 +413,40 @@ describe('scoring wired into the platform', () => {
     const version = await scoring.storeFinal(exercise.id, { scenarioVersionId: versionV1, reason: 'e2e: scored from the rows', actor: null });
     // Read from the journal and event rows through the exercise log, every action of both teams.
     expect(calculator.lastTiming?.rows.actions).toBeGreaterThanOrEqual(5);
-    const stored = (await db.query('SELECT team_id, score_json, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ?', [
+    const stored = (await db.query('SELECT team_id, score_json, score_inputs, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ?', [
       exercise.id,
       version.versionNo,
-    ])) as Array<{ team_id: string; score_json: string; summary_json: string }>;
+    ])) as Array<{ team_id: string; score_json: string; score_inputs: string | null; summary_json: string }>;
     expect(stored.map((r) => r.team_id).sort()).toEqual([teamA, teamB].sort());
+    // No line items are stored, only what they are recomputed from; read back, they are a fresh computation's bytes.
+    expect(stored.every((r) => r.score_json === '' && r.score_inputs !== null)).toBe(true);
     const fromRows = (await scoring.scoresFromLogs(exercise.id, { detail: 'full' })).teams;
-    expect(Object.fromEntries(stored.map((r) => [r.team_id, r.score_json]))).toEqual(
+    const read = (await scoring.exerciseScores(exercise.id, { detail: 'full' })).teams;
+    expect(Object.fromEntries(read.map((x) => [x.teamId, JSON.stringify(x.score)]))).toEqual(
       Object.fromEntries(fromRows.map((x) => [x.teamId, JSON.stringify(x.score)])),
     );
-    expect((JSON.parse(stored[0]!.score_json) as TeamScore).components.detection.items.length).toBeGreaterThan(0);
+    expect(read[0]!.score.components.detection.items.length).toBeGreaterThan(0);
     // Totals from the rows are the stored summaries.
     const totals = (await scoring.scoresFromLogs(exercise.id, { detail: 'totals' })).teams;
     expect(Object.fromEntries(stored.map((r) => [r.team_id, JSON.parse(r.summary_json) as TeamScore]))).toEqual(
       Object.fromEntries(totals.map((x) => [x.teamId, x.score])),
     );
+  });
+
+  it('stores from a copy of the logs only when it is the whole log', async () => {
+    const scoring = t.app.get(ExerciseScoresService);
+    const calculator = t.app.get(ScoreCalculator);
+    const whole = (await calculator.teamLogs(exercise.id, [teamA, teamB], true)).teams;
+    expect(whole.get(teamA)!.actions.length).toBeGreaterThan(0);
+    await scoring.storeFinal(exercise.id, { scenarioVersionId: versionV1, reason: 'e2e: whole copy', actor: null, logs: whole });
+    expect(calculator.lastTiming).toMatchObject({ logsAtHand: true });
+    // A copy that lacks the last action of a team is not used: the log is read again.
+    const short = new Map(whole);
+    short.set(teamA, { delivered: whole.get(teamA)!.delivered, actions: whole.get(teamA)!.actions.slice(0, -1) });
+    await scoring.storeFinal(exercise.id, { scenarioVersionId: versionV1, reason: 'e2e: short copy', actor: null, logs: short });
+    expect(calculator.lastTiming).toMatchObject({ logsAtHand: false });
+    const versions = (await scoring.versions(exercise.id)).slice(-2);
+    expect(versions.map((v) => v.teams.map((x) => x.total))).toEqual([versions[0]!.teams.map((x) => x.total), versions[0]!.teams.map((x) => x.total)]);
   });
 });
 

@@ -14,6 +14,7 @@ import { ScenarioOwnership1765000000100 } from './1765000000100-scenario-ownersh
 import { ExerciseOvertime1765000000200 } from './1765000000200-exercise-overtime.js';
 import { AccountSecurity1765000000400 } from './1765000000400-account-security.js';
 import { DropSealedTeamLogs1765000000500 } from './1765000000500-drop-sealed-team-logs.js';
+import { JournalTeamRead1765000000600 } from './1765000000600-journal-team-read.js';
 import { UserSsoLinks1765000000800 } from './1765000000800-user-sso-links.js';
 import { ReportGrades1765000000900 } from './1765000000900-report-grades.js';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   ExerciseOvertime1765000000200,
   AccountSecurity1765000000400,
   DropSealedTeamLogs1765000000500,
+  JournalTeamRead1765000000600,
   UserSsoLinks1765000000800,
   ReportGrades1765000000900,
 ];
