@@ -42,17 +42,23 @@ const MAX_LOGIN_DELAY_SECONDS = 300;
 const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
 const MAX_AUDITED_ACCOUNTS = 10_000;
 /**
- * A verified access token's user, roles and session are reused for this long: at drill load the
- * lookup was a tenth of the server's time per request. Every revocation (logout, password, roles,
- * disabling) drops the entries at once; this bounds only changes that revoke nothing (a new unit).
+ * A session's user, roles and session rows are reused for this long: at drill load reading them was
+ * a tenth of the server's time per request. Every revocation (logout, password, roles, disabling)
+ * drops them at once; this bounds only changes that revoke nothing (a new unit).
  */
-const VERIFIED_TOKEN_TTL_MS = 5_000;
-const MAX_VERIFIED_TOKENS = 20_000;
+const SESSION_ROWS_TTL_MS = 5_000;
+const MAX_CACHED = 20_000;
 
-/** What verifying one access token found: the claims that matter, and the user and session rows behind them. */
-interface VerifiedToken {
-  readonly exp: number;
+/** The claims of a token whose signature checked out: the same string always carries them, so only expiry is checked again. */
+interface TokenClaims {
+  readonly sub: string;
+  readonly sid: string;
   readonly ver: number;
+  readonly exp: number;
+}
+
+/** The rows behind one session's tokens. */
+interface SessionRows {
   readonly user: UserEntity;
   readonly roles: AuthenticatedUser['roles'];
   readonly session: AuthSessionEntity;
@@ -84,8 +90,10 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
   private dummyHash: Promise<string> | undefined;
   private readonly throttlePolicy: LoginThrottlePolicy;
   private readonly refusalsAudited = new LRUCache<string, true>({ max: MAX_AUDITED_ACCOUNTS, ttl: REFUSAL_AUDIT_INTERVAL_MS });
-  /** Keyed by the token itself: the same string always carries the same claims, so only its expiry needs checking again. */
-  private readonly verifiedTokens = new LRUCache<string, VerifiedToken>({ max: MAX_VERIFIED_TOKENS, ttl: VERIFIED_TOKEN_TTL_MS });
+  /** By token, kept until the token expires: its signature (an HMAC) is checked once. */
+  private readonly tokenClaims = new LRUCache<string, TokenClaims>({ max: MAX_CACHED });
+  /** By session id, for a few seconds (SESSION_ROWS_TTL_MS). */
+  private readonly sessionRows = new LRUCache<string, SessionRows>({ max: MAX_CACHED, ttl: SESSION_ROWS_TTL_MS });
   /** Counts revocations, so that a lookup that raced one is not cached with the rows it read before it. */
   private revocationsSeen = 0;
 
@@ -107,10 +115,10 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     this.revocations.subscribe((revocation) => {
       this.revocationsSeen += 1;
       // Collected first: deleting from an LRU cache while iterating it is not safe.
-      const ended = [...this.verifiedTokens.entries()].filter(
-        ([, verified]) => verified.user.id === revocation.userId && (revocation.sessionId === undefined || verified.session.id === revocation.sessionId),
+      const ended = [...this.sessionRows.entries()].filter(
+        ([, rows]) => rows.user.id === revocation.userId && (revocation.sessionId === undefined || rows.session.id === revocation.sessionId),
       );
-      for (const [token] of ended) this.verifiedTokens.delete(token);
+      for (const [sessionId] of ended) this.sessionRows.delete(sessionId);
     });
   }
 
@@ -283,14 +291,15 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
    * AUTH_TOKEN_REVOKED. The HTTP guard uses it; a socket gateway should call it on the handshake token.
    */
   async verifyAccessToken(token: string, options: VerifyOptions = {}): Promise<AuthenticatedUser> {
-    const verified = this.verifiedTokens.get(token) ?? (await this.verifyAndLookUp(token));
-    if (verified.exp + LEEWAY_SECONDS <= Math.floor(this.clock.now() / 1000)) {
-      this.verifiedTokens.delete(token);
+    const claims = this.tokenClaims.get(token) ?? (await this.verifyClaims(token));
+    if (claims.exp + LEEWAY_SECONDS <= Math.floor(this.clock.now() / 1000)) {
+      this.tokenClaims.delete(token);
       throw new AppError('AUTH_TOKEN_EXPIRED', 'Access token expired; refresh it');
     }
-    const { user, roles, session } = verified;
+    const { user, roles, session } = this.sessionRows.get(claims.sid) ?? (await this.lookUpSession(claims));
+    if (session.userId !== claims.sub) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
     this.assertSessionLive(session, user);
-    if (verified.ver !== user.tokenVersion) throw new AppError('AUTH_TOKEN_REVOKED', 'Access token revoked; refresh it or log in again');
+    if (claims.ver !== user.tokenVersion) throw new AppError('AUTH_TOKEN_REVOKED', 'Access token revoked; refresh it or log in again');
     if (this.sessionEndMs(session) <= this.clock.now()) throw new AppError('AUTH_TOKEN_EXPIRED', 'The session reached its maximum lifetime; log in again');
     if (user.mustChangePassword && !options.allowPendingPasswordChange) {
       throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Choose your own password first (POST /api/auth/password)');
@@ -298,11 +307,11 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     return { id: user.id, username: user.username, roles, orgId: user.orgId, unitId: user.unitId, sessionId: session.id };
   }
 
-  /** The signature and claims checked, then the user, roles and session read; cached only when the token is live. */
-  private async verifyAndLookUp(token: string): Promise<VerifiedToken> {
-    let claims: Record<string, unknown>;
+  /** The signature and claims checked; remembered until the token expires. */
+  private async verifyClaims(token: string): Promise<TokenClaims> {
+    let payload: Record<string, unknown>;
     try {
-      claims = await verifyJwtHs256(token, this.signingKey, {
+      payload = await verifyJwtHs256(token, this.signingKey, {
         nowSeconds: Math.floor(this.clock.now() / 1000),
         issuer: ISSUER,
         audience: AUDIENCE,
@@ -313,7 +322,7 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
       if (error instanceof JwtError) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
       throw error;
     }
-    const { sub, sid, ver, use, exp } = claims;
+    const { sub, sid, ver, use, exp } = payload;
     if (
       typeof sub !== 'string' ||
       typeof sid !== 'string' ||
@@ -325,16 +334,23 @@ export class AuthService implements OnApplicationBootstrap, AccessTokenVerifier 
     ) {
       throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
     }
+    const claims: TokenClaims = { sub, sid, ver, exp };
+    this.tokenClaims.set(token, claims, { ttl: Math.max(1, (exp + LEEWAY_SECONDS) * 1000 - this.clock.now()) });
+    return claims;
+  }
+
+  /** The user, roles and session behind a token; cached only while the session is live. */
+  private async lookUpSession(claims: TokenClaims): Promise<SessionRows> {
     const revocationsBefore = this.revocationsSeen;
-    const found = await this.identity.findWithRoles(sub);
+    const found = await this.identity.findWithRoles(claims.sub);
     if (!found) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
-    const session = await this.sessions.findOne({ where: { id: sid } });
-    if (!session || session.userId !== sub) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
-    const verified: VerifiedToken = { exp, ver, user: found.user, roles: found.roles, session };
-    // A revoked or ended session is refused by the caller and never cached.
-    const live = !found.user.disabled && session.revokedAt === null && session.epoch === found.user.sessionEpoch && ver === found.user.tokenVersion;
-    if (live && this.revocationsSeen === revocationsBefore) this.verifiedTokens.set(token, verified);
-    return verified;
+    const session = await this.sessions.findOne({ where: { id: claims.sid } });
+    if (!session || session.userId !== claims.sub) throw new AppError('AUTH_TOKEN_INVALID', 'Invalid access token');
+    const rows: SessionRows = { user: found.user, roles: found.roles, session };
+    // A revoked or ended session is refused by the caller and never cached, nor rows read while a revocation came in.
+    const live = !found.user.disabled && session.revokedAt === null && session.epoch === found.user.sessionEpoch;
+    if (live && this.revocationsSeen === revocationsBefore) this.sessionRows.set(claims.sid, rows);
+    return rows;
   }
 
   /**
