@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
@@ -30,6 +30,7 @@ export class ScoringWorkers implements OnModuleDestroy {
   /** The SQLite file the workers read (null: scoring runs in the server thread). */
   readonly databaseFile: string | null;
   private readonly size: number;
+  private readonly logger = new Logger(ScoringWorkers.name);
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(DataSource) dataSource: DataSource) {
     const options = dataSource.options;
@@ -39,6 +40,9 @@ export class ScoringWorkers implements OnModuleDestroy {
       this.databaseFile !== null && this.size > 0
         ? new Piscina({ ...workerEntry(), minThreads: 0, maxThreads: this.size, idleTimeout: IDLE_TIMEOUT_MS })
         : null;
+    // A worker's answer to a task the pool no longer tracks (its server closing under it) is reported
+    // here; without a listener the pool's 'error' event would throw and take the process down.
+    this.pool?.on('error', (error: unknown) => this.logger.error(`A scoring worker failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /** Whether scoring from the logs runs in the workers (else in the server thread). */

@@ -238,6 +238,8 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       'title',
       'version',
       'versionId',
+      // The time of day at T+0, so the console shows times as the raw logs do: presentation, not the key.
+      'wallClockStart',
     ]);
     expect(briefing.body.briefing).toEqual(scenario.briefing);
     // What was really delivered, from the event log (clients never see these ids).
