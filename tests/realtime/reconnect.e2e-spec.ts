@@ -180,6 +180,8 @@ describe('reconnects lose nothing', () => {
 
   it("sends the cockpit every team's actions together, a few messages a second, while teammates get each one", async () => {
     const [teamA, teamB] = exercise.teams.map((team) => team.id);
+    // Earlier tests' actions reach the cockpit's batch within 200 ms: let it go out before this cockpit joins.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const cockpit: ClientSocket = io(`${t.baseUrl}/exercises`, { transports: ['websocket'], auth: { token: instructor }, reconnection: false, forceNew: true });
     const teammate: ClientSocket = io(`${t.baseUrl}/exercises`, {
       transports: ['websocket'],
