@@ -226,6 +226,9 @@ describe('web console in a real browser', () => {
     await pickOption(page, '[data-testid=report-recipients]', /Văn phòng UBND/);
     await pickOption(page, '[data-testid=report-recipients]', /Công an tỉnh/);
     await page.fill('[data-testid=report-what]', 'Cổng TTĐT có lỗ hổng tải tệp chưa vá (CVE-2025-99001); đã cô lập web-01.');
+    // The "recorded" toasts sit over the foot of the form and stay while the pointer rests on them: wait them out.
+    await page.mouse.move(0, 0);
+    await page.locator('[data-testid=action-recorded]').first().waitFor({ state: 'detached', timeout: 20_000 });
     await page.click('[data-testid=report-submit]');
     await page.locator('[data-testid=filed-reports] tr[data-kind=initial]').waitFor();
     await page.locator('[data-testid=deadlines] [data-testid=deadline]').first().waitFor();
