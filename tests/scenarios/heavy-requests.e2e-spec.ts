@@ -87,7 +87,9 @@ describe('heavy requests run off the event loop', () => {
     expect(secondChecked.body.valid).toBe(true);
     expect(otherSimulated.status).toBe(200);
     console.log(`health during heavy requests: ${latencies.length} polls, p99 ${p99(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (idle p99 ${idleP99.toFixed(1)} ms)`);
-    expect(latencies.length).toBeGreaterThan(100);
+    // Enough polls to see the loop during the jobs (a second of them); the jobs now end sooner than
+    // two seconds on a free machine, so more would measure the machine's speed.
+    expect(latencies.length).toBeGreaterThanOrEqual(50);
     // Not a speed figure (the bench measures that): the job must not hold the event loop. Held, the
     // loop answered in seconds (p99 8.2 s for this run before the jobs moved to workers); free, it
     // answers in tens of ms, and up to a few hundred while CI runs a browser suite on the same two cores.
