@@ -13,9 +13,8 @@ import {
 import { LRUCache } from 'lru-cache';
 import { AuditService } from '../audit/audit.service.js';
 import { RateLimitedError } from '../common/rate-limited.error.js';
-import { AUDITED_RATE_LIMITS, type RateLimitName, rateLimitSubject } from './rate-limits.js';
+import { AUDITED_RATE_LIMITS, RATE_LIMITS_METADATA, type RateLimitName, rateLimitSubject } from './rate-limits.js';
 
-const RATE_LIMITS = 'soc-drill:rate-limits';
 /** A refusal is audited once per limit, key and minute: a flood must not flood the append-only audit log. */
 const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
 const MAX_AUDITED_KEYS = 10_000;
@@ -26,7 +25,7 @@ const MAX_AUDITED_KEYS = 10_000;
  * per-account limit knows the user.
  */
 export function RateLimit(...names: readonly RateLimitName[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(SetMetadata(RATE_LIMITS, names), UseGuards(RateLimitGuard));
+  return applyDecorators(SetMetadata(RATE_LIMITS_METADATA, names), UseGuards(RateLimitGuard));
 }
 
 /** The throttler guard with the project's refusal: RATE_LIMITED with Retry-After, audited for logins. */
@@ -45,12 +44,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    // Only the route's own limits get here (see skipIf in rate-limits.ts).
     const name = request.throttler.name as RateLimitName;
-    const names = this.reflector.getAllAndOverride<readonly RateLimitName[] | undefined>(RATE_LIMITS, [
-      request.context.getHandler(),
-      request.context.getClass(),
-    ]);
-    if (!names?.includes(name)) return true;
     try {
       return await super.handleRequest(request);
     } catch (error) {

@@ -52,10 +52,29 @@ export const AUDITED_RATE_LIMITS: ReadonlySet<RateLimitName> = new Set<RateLimit
 
 type Tracker = (request: TrackedRequest, context: ExecutionContext) => string;
 
+/** The metadata `@RateLimit(...names)` sets on a route: the limits that apply to it. */
+export const RATE_LIMITS_METADATA = 'soc-drill:rate-limits';
+
+function routeLimits(context: ExecutionContext): readonly RateLimitName[] | undefined {
+  return (Reflect.getMetadata(RATE_LIMITS_METADATA, context.getHandler()) ?? Reflect.getMetadata(RATE_LIMITS_METADATA, context.getClass())) as
+    readonly RateLimitName[] | undefined;
+}
+
 function throttler(name: RateLimitName, limit: number, ttl: number, getTracker: Tracker): ThrottlerOptions {
-  // blockDuration 0: a refused request does not count and blocks nothing, so the key may retry as
-  // soon as its oldest counted request leaves the window (what a token bucket did).
-  return { name, limit, ttl, blockDuration: 0, getTracker };
+  return {
+    name,
+    limit,
+    ttl,
+    // blockDuration 0: a refused request does not count and blocks nothing, so the key may retry as
+    // soon as its oldest counted request leaves the window (what a token bucket did).
+    blockDuration: 0,
+    getTracker,
+    // The throttler tries every limit on every guarded route; a route's other limits are skipped
+    // before their per-route lookups, which ran on every trainee action.
+    skipIf: (context) => !(routeLimits(context)?.includes(name) ?? false),
+    // The library's default hashes this same string with SHA-256 on every request, for nothing: keys stay in memory.
+    generateKey: (context, tracker) => `${context.getClass().name}.${context.getHandler().name}|${name}|${tracker}`,
+  };
 }
 
 export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
