@@ -24,6 +24,13 @@ import {
  */
 const INSTRUCTOR_ACTIONS_INTERVAL_MS = 200;
 
+/**
+ * A team's trainees get an action at once when their team has been quiet, and the actions of a
+ * busy moment together at most this often: one socket.io frame per socket for several actions
+ * (docs/benchmarks.md, the drill's pushes). The console refreshes derived views once a second anyway.
+ */
+const TEAM_ACTIONS_INTERVAL_MS = 250;
+
 /** A socket catching up on a team's stream: live events (and actions) are buffered until its replay is sent. */
 export interface CatchUp {
   readonly socket: ExerciseSocket;
@@ -51,6 +58,8 @@ export class ExercisePublisher implements OnModuleDestroy {
   private readonly actionsReplayedTo = new Map<string, Map<string, number>>();
   /** Per exercise: committed actions waiting for the next message to the instructors, and its timer. */
   private readonly forInstructors = new Map<string, { readonly messages: ActionMessage[]; readonly timer: NodeJS.Timeout }>();
+  /** Per team: the window after a send, and the committed actions that wait for its end. */
+  private readonly forTeams = new Map<string, { readonly exerciseId: string; messages: ActionMessage[]; readonly timer: NodeJS.Timeout }>();
 
   constructor(
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
@@ -67,6 +76,8 @@ export class ExercisePublisher implements OnModuleDestroy {
     this.unsubscribe?.();
     for (const { timer } of this.forInstructors.values()) clearTimeout(timer);
     this.forInstructors.clear();
+    for (const { timer } of this.forTeams.values()) clearTimeout(timer);
+    this.forTeams.clear();
   }
 
   /** Buffers what the team's stream publishes for a socket until endCatchUp(). */
@@ -136,7 +147,8 @@ export class ExercisePublisher implements OnModuleDestroy {
         return;
       }
       case 'clock': {
-        // Actions committed before the clock changed reach the cockpit before it (and before the end).
+        // Actions committed before the clock changed reach the teams and the cockpit before it (and before the end).
+        for (const [teamId, queued] of this.forTeams) if (queued.exerciseId === message.exerciseId) this.flushTeamActions(teamId, false);
         this.flushInstructorActions(message.exerciseId);
         this.broadcast(exerciseRoom(message.exerciseId), 'exercise:clock', () => ({ exerciseId: message.exerciseId, clock: message.clock }));
         const ended = endedMessage(message.exerciseId, message.clock.status, message.clock);
@@ -150,7 +162,7 @@ export class ExercisePublisher implements OnModuleDestroy {
         return;
       case 'action':
         for (const catchUp of this.catchUps.get(message.teamId) ?? []) catchUp.actions?.push(message);
-        this.sendTeamActions(message.exerciseId, message.teamId, [message]);
+        this.queueForTeam(message);
         return;
       default: {
         const never: never = message;
@@ -189,6 +201,34 @@ export class ExercisePublisher implements OnModuleDestroy {
         this.broadcast(room, 'team:actions', () => teamActionsPayload(messages, namer), apart.size > 0 ? apart : undefined);
       }
     });
+  }
+
+  /** Sends at once if the team's window is closed (and opens one), else keeps the action for the window's end. */
+  private queueForTeam(message: ActionMessage): void {
+    const queued = this.forTeams.get(message.teamId);
+    if (queued) {
+      queued.messages.push(message);
+      return;
+    }
+    this.sendTeamActions(message.exerciseId, message.teamId, [message]);
+    this.openTeamWindow(message.teamId, message.exerciseId);
+  }
+
+  private openTeamWindow(teamId: string, exerciseId: string): void {
+    const timer = setTimeout(() => this.flushTeamActions(teamId, true), TEAM_ACTIONS_INTERVAL_MS);
+    timer.unref();
+    this.forTeams.set(teamId, { exerciseId, messages: [], timer });
+  }
+
+  /** The window ended (or the clock changed): what waited goes out; a window that sent something stays open once more. */
+  private flushTeamActions(teamId: string, reopen: boolean): void {
+    const queued = this.forTeams.get(teamId);
+    if (!queued) return;
+    this.forTeams.delete(teamId);
+    clearTimeout(queued.timer);
+    if (queued.messages.length === 0) return;
+    this.sendTeamActions(queued.exerciseId, teamId, queued.messages);
+    if (reopen) this.openTeamWindow(teamId, queued.exerciseId);
   }
 
   private queueForInstructors(exerciseId: string, messages: readonly ActionMessage[]): void {

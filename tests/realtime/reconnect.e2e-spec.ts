@@ -230,8 +230,7 @@ describe('reconnects lose nothing', () => {
     // Twelve actions of two teams reach the cockpit in fewer messages, at least one of them holding both teams.
     expect(cockpitMessages.length).toBeLessThan(12);
     expect(cockpitMessages.some((message) => new Set(message.map((m) => m.teamId)).size === 2)).toBe(true);
-    // A teammate gets its own team's actions, each as it commits.
-    await expectEventually(() => expect(teammateMessages.flat().sort((a, b) => a - b)).toEqual(seqs.slice(0, 6).sort((a, b) => a - b)));
-    expect(teammateMessages.length).toBe(6);
+    // A teammate gets its own team's actions, each once, in commit order (a busy moment's together).
+    await expectEventually(() => expect(teammateMessages.flat()).toEqual(seqs.slice(0, 6).sort((a, b) => a - b)));
   });
 });
