@@ -38,8 +38,10 @@ export interface ServerHandle {
 export async function startServer(options: { env?: Record<string, string>; dataDir?: string; exposeGc?: boolean } = {}): Promise<ServerHandle> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'soc-drill-bench-'));
   const child = new Child<ServerIn, ServerOut>(join(ROOT, 'bench', 'support', 'server-process.ts'), {
-    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there (for the reasons behind a figure).
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there (for the reasons behind a figure);
+    // BENCH_SERVER_FLAGS adds Node flags to the server's process, for A/B runs of a flag.
     execArgv: [
+      ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
       ...(options.exposeGc ? ['--expose-gc'] : []),
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ],
