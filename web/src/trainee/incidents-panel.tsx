@@ -8,12 +8,17 @@ import { AlertQueueExportButtons, StixExportButton } from '../components/export-
 import { useConsole } from './console-context.js';
 import { partyLabel, SEVERITIES } from './console-model.js';
 import { useVirtualTime } from '../lib/virtual-time.js';
+import { CaseWork } from './case-work.js';
+import type { AlertRow } from './console-model.js';
 
 export function IncidentsPanel({
   selectedAlertId,
   titleOf,
   targetsOf,
+  rows,
 }: {
+  /** The team's delivered alerts: where an indicator appears, what arrived after a containment action. */
+  rows: readonly AlertRow[];
   selectedAlertId: string | null;
   titleOf: (alertId: string) => string;
   /** The asset and observables of an alert: a response on one of them belongs to the alert's incident. */
@@ -41,7 +46,7 @@ export function IncidentsPanel({
       {incidents.length === 0 && <Text c="dimmed">{t('incident.empty')}</Text>}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {incidents.map((incident) => (
-          <IncidentCard key={incident.id} incident={incident} selectedAlertId={selectedAlertId} titleOf={titleOf} targetsOf={targetsOf} />
+          <IncidentCard key={incident.id} incident={incident} selectedAlertId={selectedAlertId} titleOf={titleOf} targetsOf={targetsOf} rows={rows} />
         ))}
       </SimpleGrid>
     </Stack>
@@ -53,7 +58,9 @@ function IncidentCard({
   selectedAlertId,
   titleOf,
   targetsOf,
+  rows,
 }: {
+  rows: readonly AlertRow[];
   incident: IncidentState;
   selectedAlertId: string | null;
   titleOf: (alertId: string) => string;
@@ -190,6 +197,7 @@ function IncidentCard({
           {t('triage.escalate')}
         </Button>
       </Group>
+      <CaseWork incident={incident} rows={rows} titleOf={titleOf} />
     </Card>
   );
 }

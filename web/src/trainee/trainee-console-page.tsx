@@ -24,7 +24,7 @@ import { LayerBoard } from './layer-board.js';
 import { EndBanner } from './end-banner.js';
 import { DeadlinesList, ReportsPanel } from './reports-panel.js';
 import { ShortcutHelp } from './shortcut-help.js';
-import { useTriageAct } from './use-triage.js';
+import { useBulkAct, useTriageAct } from './use-triage.js';
 import { useSeenAlerts } from './seen-alerts.js';
 import { WallClockContext } from '../lib/virtual-time.js';
 import { parseWallClockStart } from '../lib/format.js';
@@ -117,6 +117,7 @@ export function TraineeConsolePage() {
       return party ? partyName(party, ex?.era) : id;
     }),
   );
+  const bulkAct = useBulkAct(exerciseId, live);
   const clockNow = live.clock ?? ex?.clock ?? null;
   const end = exerciseEnd(clockNow, live.ended);
 
@@ -303,6 +304,7 @@ export function TraineeConsolePage() {
                     height={PANE_HEIGHT}
                     arrivedAt={arrivedAt}
                     seen={seen}
+                    bulkAct={bulkAct}
                   />
                 </Grid.Col>
                 <Grid.Col span={5}>
@@ -314,7 +316,7 @@ export function TraineeConsolePage() {
               <LayerBoard titleOf={titleOf} />
             </Tabs.Panel>
             <Tabs.Panel value="incidents">
-              <IncidentsPanel selectedAlertId={selectedId} titleOf={titleOf} targetsOf={targetsOf} />
+              <IncidentsPanel selectedAlertId={selectedId} titleOf={titleOf} targetsOf={targetsOf} rows={rows} />
             </Tabs.Panel>
             <Tabs.Panel value="reports">
               <ReportsPanel deadlines={deadlines.data ?? null} deadlinesError={deadlines.error} />
