@@ -441,7 +441,7 @@ export const IncidentKeySchema = z
     rationale: TextSchema.optional().meta({ description: 'Why, for the after-action review.' }),
     playbook: IdSchema.optional().meta({
       description:
-        'The playbook (from `playbooks`) this incident calls for. The after-action review names it; the console offers every playbook to every incident, so the choice stays the team\'s.',
+        "The playbook (from `playbooks`) this incident calls for. The after-action review names it; the console offers every playbook to every incident, so the choice stays the team's.",
     }),
   })
   .strict()
@@ -465,7 +465,7 @@ export const PlaybookSchema = z
   .strict()
   .meta({
     description:
-      'A response playbook (quy trình ứng cứu): the organisation\'s standing procedure, public to trainees like the briefing. Applied to an incident, its tasks become the incident\'s checklist.',
+      "A response playbook (quy trình ứng cứu): the organisation's standing procedure, public to trainees like the briefing. Applied to an incident, its tasks become the incident's checklist.",
   });
 
 export const ExpectedResponseSchema = z

@@ -78,7 +78,9 @@ export interface ApplyOutcome {
   readonly changed: { readonly alertIds: readonly string[]; readonly incidentIds: readonly string[] };
 }
 
-export function triageScenarioView(scenario: Pick<Scenario, 'assets' | 'parties' | 'phases' | 'hints'> & Partial<Pick<Scenario, 'playbooks'>>): TriageScenarioView {
+export function triageScenarioView(
+  scenario: Pick<Scenario, 'assets' | 'parties' | 'phases' | 'hints'> & Partial<Pick<Scenario, 'playbooks'>>,
+): TriageScenarioView {
   return {
     playbooks: new Map((scenario.playbooks ?? []).map((p) => [p.id, p])),
     assets: new Map(scenario.assets.map((a) => [a.id.toLowerCase(), a.id])),
@@ -512,10 +514,18 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
       if (action.assigneeId !== undefined && action.assigneeId !== null && !ctx.teamMemberIds.has(action.assigneeId))
         reject('VALIDATION_FAILED', 'You can only assign to a member of your team', [{ path: 'assigneeId', message: 'not a member of the team' }]);
       const task = incident.tasks[index]!;
-      const ticked = action.done === undefined || action.done === task.done ? {} : action.done ? { done: true, doneAtMs: at, doneBy: userId } : { done: false, doneAtMs: null, doneBy: null };
+      const ticked =
+        action.done === undefined || action.done === task.done
+          ? {}
+          : action.done
+            ? { done: true, doneAtMs: at, doneBy: userId }
+            : { done: false, doneAtMs: null, doneBy: null };
       const next: IncidentTask = { ...task, ...(action.assigneeId === undefined ? {} : { assigneeId: action.assigneeId }), ...ticked };
       const tasks = incident.tasks.map((t, i) => (i === index ? next : t));
-      return done({ ...state, lastActionSeq: recorded.seq, incidents: withEntry(incidents, incident.id, { ...incident, tasks }) }, { incidentIds: [incident.id] });
+      return done(
+        { ...state, lastActionSeq: recorded.seq, incidents: withEntry(incidents, incident.id, { ...incident, tasks }) },
+        { incidentIds: [incident.id] },
+      );
     }
     case 'incident.note': {
       const incident = liveIncident(action.incidentId);

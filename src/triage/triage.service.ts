@@ -119,7 +119,9 @@ export class TriageService {
     const ids = new Map<string, number>();
     inputs.forEach((input, i) => {
       if (input.exerciseId !== exerciseId)
-        throw new AppError('VALIDATION_FAILED', 'exerciseId of an action differs from the path', [{ path: `actions.${i}.exerciseId`, message: 'must match the path' }]);
+        throw new AppError('VALIDATION_FAILED', 'exerciseId of an action differs from the path', [
+          { path: `actions.${i}.exerciseId`, message: 'must match the path' },
+        ]);
       const first = ids.get(input.actionId);
       if (first !== undefined)
         throw new AppError('VALIDATION_FAILED', 'Two actions of the request share an actionId', [
@@ -169,23 +171,35 @@ export class TriageService {
       );
     };
     pending.forEach((item, n) => {
-      acks[item.index] = this.applyOne(user, roster, cache, team, teamId, live, members, item.action, (gate) => {
-        if (n > 0 || pending.length === 1) return;
-        // All or nothing: the later actions are checked on a scratch state before the first is applied.
-        let scratch = team.state;
-        for (const other of pending) {
-          try {
-            scratch = applyAction(
-              scratch,
-              { action: other.action, userId: user.id, virtualMs: gate.virtualMs, seq: scratch.lastActionSeq + 1 },
-              { delivered: gate.isDelivered, scenario: roster.view, teamMemberIds: members },
-            ).state;
-            if (other.unresolved > 0) throw new TriageError('ALERT_NOT_DELIVERED', 'An alert of this action has not been delivered to your team');
-          } catch (error) {
-            throw refuse(error, other.pairs, other.index);
+      acks[item.index] = this.applyOne(
+        user,
+        roster,
+        cache,
+        team,
+        teamId,
+        live,
+        members,
+        item.action,
+        (gate) => {
+          if (n > 0 || pending.length === 1) return;
+          // All or nothing: the later actions are checked on a scratch state before the first is applied.
+          let scratch = team.state;
+          for (const other of pending) {
+            try {
+              scratch = applyAction(
+                scratch,
+                { action: other.action, userId: user.id, virtualMs: gate.virtualMs, seq: scratch.lastActionSeq + 1 },
+                { delivered: gate.isDelivered, scenario: roster.view, teamMemberIds: members },
+              ).state;
+              if (other.unresolved > 0) throw new TriageError('ALERT_NOT_DELIVERED', 'An alert of this action has not been delivered to your team');
+            } catch (error) {
+              throw refuse(error, other.pairs, other.index);
+            }
           }
-        }
-      }, (error) => refuse(error, item.pairs, item.index), item.unresolved);
+        },
+        (error) => refuse(error, item.pairs, item.index),
+        item.unresolved,
+      );
     });
     return Promise.all(acks);
   }

@@ -24,7 +24,6 @@ describe('alert queue bulk actions, case work and the team channel (flagship sce
   let ids: Record<string, string>;
   let exercise: ExerciseDto;
   let teamA: string;
-  let teamB: string;
   let a1: TriageClient;
   let a2: TriageClient;
   let b1: TriageClient;
@@ -67,7 +66,7 @@ describe('alert queue bulk actions, case work and the team channel (flagship sce
     });
     expect(created.status).toBe(201);
     exercise = created.body;
-    [teamA, teamB] = exercise.teams.map((x) => x.id) as [string, string];
+    [teamA] = exercise.teams.map((x) => x.id) as [string, string];
     a1 = await client(tokens.trainee1!);
     a2 = await client(tokens.trainee2!);
     b1 = await client(tokens.trainee3!);
@@ -103,10 +102,10 @@ describe('alert queue bulk actions, case work and the team channel (flagship sce
     for (const id of hits) expect(after.alerts[id]).toMatchObject({ verdict: 'benign', verdictReason: 'Quét Internet tự động, WAF đã chặn' });
     // One journal row per alert, and each teammate and the cockpit get each action.
     const db = t.app.get(DataSource);
-    const rows = (await db.query(
-      `SELECT COUNT(*) AS n FROM exercise_journal WHERE exercise_id = ? AND action_id IN (${actions.map(() => '?').join(',')})`,
-      [exercise.id, ...actions.map((a) => a.actionId)],
-    )) as Array<{ n: number }>;
+    const rows = (await db.query(`SELECT COUNT(*) AS n FROM exercise_journal WHERE exercise_id = ? AND action_id IN (${actions.map(() => '?').join(',')})`, [
+      exercise.id,
+      ...actions.map((a) => a.actionId),
+    ])) as Array<{ n: number }>;
     expect(Number(rows[0]!.n)).toBe(45);
     await expectEventually(() => {
       for (const c of [a2, cockpit]) expect(c.teamActions.filter((m) => actions.some((a) => a.actionId === m.action.actionId))).toHaveLength(45);
@@ -129,7 +128,14 @@ describe('alert queue bulk actions, case work and the team channel (flagship sce
     const owned = free[free.length - 1]!;
     expect((await a2.act({ type: 'alert.acknowledge', alertId: owned })).data?.applied).toBe(true);
     const before = (await state(tokens.trainee1!)).body;
-    const actions = free.map((alertId) => ({ type: 'alert.verdict', actionId: randomUUID(), exerciseId: exercise.id, alertId, verdict: 'benign', reason: 'máy quét' }));
+    const actions = free.map((alertId) => ({
+      type: 'alert.verdict',
+      actionId: randomUUID(),
+      exerciseId: exercise.id,
+      alertId,
+      verdict: 'benign',
+      reason: 'máy quét',
+    }));
     const refused = await bulk(tokens.trainee1!, actions);
     expect(refused.status).toBe(409);
     expect(refused.error!.code).toBe('ALERT_OWNED_BY_OTHER');
@@ -156,8 +162,9 @@ describe('alert queue bulk actions, case work and the team channel (flagship sce
   it('works an incident: playbook tasks, assigned and ticked, notes on its timeline', async () => {
     const created = await a1.act({ type: 'incident.create', title: 'Cổng TTĐT bị cài webshell', alertIds: [] });
     const incidentId = created.data!.result!.incidentId as string;
-    const playbooks = (await api<{ playbooks: Array<{ id: string; tasks: unknown[] }> }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/briefing`)).body
-      .playbooks;
+    const playbooks = (
+      await api<{ playbooks: Array<{ id: string; tasks: unknown[] }> }>(t.baseUrl, tokens.trainee1!, 'GET', `/exercises/${exercise.id}/briefing`)
+    ).body.playbooks;
     expect(playbooks.map((p) => p.id)).toEqual(['pb-web-compromise', 'pb-incident-general']);
     expect((await a1.act({ type: 'incident.playbook', incidentId, playbookId: 'pb-web-compromise' })).data!.result).toEqual({ added: 8 });
     // Applying it again adds nothing; an unknown playbook is refused.

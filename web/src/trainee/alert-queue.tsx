@@ -20,7 +20,17 @@ import { useVirtualTime } from '../lib/virtual-time.js';
 import type { AlertRow } from './console-model.js';
 import { SEVERITIES } from './console-model.js';
 import { useConsole } from './console-context.js';
-import { GROUP_BYS, groupKeys, groupRows, loadSavedFilters, matchesSearch, storeSavedFilters, type AlertGroup, type GroupBy, type SavedQueueFilter } from './queue-groups.js';
+import {
+  GROUP_BYS,
+  groupKeys,
+  groupRows,
+  loadSavedFilters,
+  matchesSearch,
+  storeSavedFilters,
+  type AlertGroup,
+  type GroupBy,
+  type SavedQueueFilter,
+} from './queue-groups.js';
 import type { BulkAct } from './use-triage.js';
 
 const features = tableFeatures({
@@ -407,63 +417,63 @@ export function AlertQueue({
           )}
         </div>
       ) : (
-      <div className="scroll-pane" style={{ flex: 1 }}>
-        <Table stickyHeader highlightOnHover verticalSpacing={4} horizontalSpacing={6} fz="sm" data-testid="alert-queue" aria-labelledby="queue-title">
-          <Table.Thead>
-            {table.getHeaderGroups().map((group) => (
-              <Table.Tr key={group.id}>
-                {group.headers.map((header) => {
-                  const dir = header.column.getIsSorted();
-                  return (
-                    <Table.Th key={header.id} aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
-                      <UnstyledButton onClick={header.column.getToggleSortingHandler()} fz="xs" fw={700}>
-                        <table.FlexRender header={header} /> {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
-                      </UnstyledButton>
-                    </Table.Th>
-                  );
-                })}
-              </Table.Tr>
-            ))}
-          </Table.Thead>
-          <Table.Tbody>
-            {visible.map((row) => {
-              const isNew = !row.original.event.catchUp && now - (arrivedAt.get(row.id) ?? 0) < NEW_MS;
-              const selected = row.id === selectedId;
-              const unseen = !seen.has(row.id) && !selected;
-              return (
-                <Table.Tr
-                  key={row.id}
-                  className={`alert-row${isNew ? ' alert-row-new' : ''}${selected ? ' alert-row-selected' : ''}`}
-                  onClick={() => onSelect(row.id)}
-                  onKeyDown={(e) => onRowKey(e, row.id)}
-                  tabIndex={0}
-                  aria-selected={selected}
-                  data-testid="alert-row"
-                  data-alert-id={row.id}
-                  data-status={row.original.status}
-                  data-unseen={unseen}
-                >
-                  {row.getAllCells().map((cell) => (
-                    <Table.Td key={cell.id} style={NOWRAP.has(cell.column.id) ? { whiteSpace: 'nowrap' } : { overflowWrap: 'anywhere' }}>
-                      <table.FlexRender cell={cell} />
-                    </Table.Td>
-                  ))}
+        <div className="scroll-pane" style={{ flex: 1 }}>
+          <Table stickyHeader highlightOnHover verticalSpacing={4} horizontalSpacing={6} fz="sm" data-testid="alert-queue" aria-labelledby="queue-title">
+            <Table.Thead>
+              {table.getHeaderGroups().map((group) => (
+                <Table.Tr key={group.id}>
+                  {group.headers.map((header) => {
+                    const dir = header.column.getIsSorted();
+                    return (
+                      <Table.Th key={header.id} aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
+                        <UnstyledButton onClick={header.column.getToggleSortingHandler()} fz="xs" fw={700}>
+                          <table.FlexRender header={header} /> {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
+                        </UnstyledButton>
+                      </Table.Th>
+                    );
+                  })}
                 </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-        {rows.length === 0 && (
-          <Text c="dimmed" p="sm">
-            {t('queue.waiting')}
-          </Text>
-        )}
-        {rows.length > 0 && visible.length === 0 && (
-          <Text c="dimmed" p="sm">
-            {t('queue.noMatch')}
-          </Text>
-        )}
-      </div>
+              ))}
+            </Table.Thead>
+            <Table.Tbody>
+              {visible.map((row) => {
+                const isNew = !row.original.event.catchUp && now - (arrivedAt.get(row.id) ?? 0) < NEW_MS;
+                const selected = row.id === selectedId;
+                const unseen = !seen.has(row.id) && !selected;
+                return (
+                  <Table.Tr
+                    key={row.id}
+                    className={`alert-row${isNew ? ' alert-row-new' : ''}${selected ? ' alert-row-selected' : ''}`}
+                    onClick={() => onSelect(row.id)}
+                    onKeyDown={(e) => onRowKey(e, row.id)}
+                    tabIndex={0}
+                    aria-selected={selected}
+                    data-testid="alert-row"
+                    data-alert-id={row.id}
+                    data-status={row.original.status}
+                    data-unseen={unseen}
+                  >
+                    {row.getAllCells().map((cell) => (
+                      <Table.Td key={cell.id} style={NOWRAP.has(cell.column.id) ? { whiteSpace: 'nowrap' } : { overflowWrap: 'anywhere' }}>
+                        <table.FlexRender cell={cell} />
+                      </Table.Td>
+                    ))}
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+          {rows.length === 0 && (
+            <Text c="dimmed" p="sm">
+              {t('queue.waiting')}
+            </Text>
+          )}
+          {rows.length > 0 && visible.length === 0 && (
+            <Text c="dimmed" p="sm">
+              {t('queue.noMatch')}
+            </Text>
+          )}
+        </div>
       )}
       {closing && <CloseGroupModal group={closing} name={groupName(closing)} bulkAct={bulkAct} onClose={() => setClosing(null)} />}
     </Paper>

@@ -41,9 +41,7 @@ export function containmentRows(
       lastMs === null
         ? []
         : rows.filter(
-            (r) =>
-              r.virtualMs > lastMs &&
-              ((r.alert.asset ?? '').toLowerCase() === key || r.alert.observables.some((o) => o.value.toLowerCase() === key)),
+            (r) => r.virtualMs > lastMs && ((r.alert.asset ?? '').toLowerCase() === key || r.alert.observables.some((o) => o.value.toLowerCase() === key)),
           );
     return { target, actions, after };
   });
@@ -165,7 +163,14 @@ function TasksSection({ incident }: { incident: IncidentState }) {
         </Group>
       ))}
       <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput size="xs" style={{ flex: 1 }} label={t('caseWork.addTask')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} disabled={disabled} />
+        <TextInput
+          size="xs"
+          style={{ flex: 1 }}
+          label={t('caseWork.addTask')}
+          value={title}
+          onChange={(e) => setTitle(e.currentTarget.value)}
+          disabled={disabled}
+        />
         <Button
           size="xs"
           variant="light"

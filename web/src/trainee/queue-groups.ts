@@ -72,20 +72,24 @@ export function matchesSearch(row: AlertRow, query: string): boolean {
   if (words.length === 0) return true;
   const a = row.alert;
   const haystack = fold(
-    [row.title, a.title.en, a.title.vi, a.asset ?? '', row.sensor, a.rule?.name ?? '', a.rule?.id ?? '', a.technique ?? '', a.raw ?? '', ...a.observables.map((o) => o.value)].join(
-      '\n',
-    ),
+    [
+      row.title,
+      a.title.en,
+      a.title.vi,
+      a.asset ?? '',
+      row.sensor,
+      a.rule?.name ?? '',
+      a.rule?.id ?? '',
+      a.technique ?? '',
+      a.raw ?? '',
+      ...a.observables.map((o) => o.value),
+    ].join('\n'),
   );
   return words.every((w) => haystack.includes(w));
 }
 
 function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 }
 
 /** A filter a user saved for the queue (kept per user in the browser). */

@@ -17,6 +17,7 @@ import { ActivityPanel, describeAction } from './activity-panel.js';
 import { AlertDetail, type VerdictRequest } from './alert-detail.js';
 import { AlertQueue } from './alert-queue.js';
 import { BriefingPanel } from './briefing-panel.js';
+import { ChannelPanel } from './channel-panel.js';
 import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
 import { buildRows, partyName, SEVERITIES, type BriefingParty } from './console-model.js';
 import { IncidentsPanel } from './incidents-panel.js';
@@ -286,6 +287,9 @@ export function TraineeConsolePage() {
               <Tabs.Tab value="reports" data-testid="tab-reports">
                 {t('console.tabs.reports')}
               </Tabs.Tab>
+              <Tabs.Tab value="channel" data-testid="tab-channel">
+                {t('channel.tab')} ({teamState.data?.messages?.length ?? 0})
+              </Tabs.Tab>
               <Tabs.Tab value="activity" data-testid="tab-activity">
                 {t('console.tabs.activity')}
               </Tabs.Tab>
@@ -320,6 +324,9 @@ export function TraineeConsolePage() {
             </Tabs.Panel>
             <Tabs.Panel value="reports">
               <ReportsPanel deadlines={deadlines.data ?? null} deadlinesError={deadlines.error} />
+            </Tabs.Panel>
+            <Tabs.Panel value="channel">
+              <ChannelPanel />
             </Tabs.Panel>
             <Tabs.Panel value="activity">
               <ActivityPanel actions={actions} alertLabel={titleOf} />
