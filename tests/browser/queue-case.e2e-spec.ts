@@ -144,6 +144,14 @@ describe('alert queue grouping, bulk close and case panel in a real browser', ()
           })
         ).status,
       ).toBe(200);
+      for (const body of [
+        { type: 'incident.update', incidentId: 'INC-1', assets: ['web-01'] },
+        { type: 'response', action: 'isolate-host', target: 'web-01', incidentId: 'INC-1' },
+      ]) {
+        expect(
+          (await api(app.baseUrl, trainee, 'POST', `/exercises/${exId}/actions`, { ...body, actionId: crypto.randomUUID(), exerciseId: exId })).status,
+        ).toBe(200);
+      }
       await page.click('[data-testid=tab-incidents]');
       await page.waitForSelector('[data-testid=case-work]');
       await page.click('[data-testid=case-playbook]');
@@ -153,9 +161,12 @@ describe('alert queue grouping, bulk close and case panel in a real browser', ()
         .click();
       await page.click('[data-testid=case-playbook-apply]');
       await expectEventually(async () => expect(await page.locator('[data-testid=case-task]').count()).toBe(8), 15_000);
-      await page.locator('[data-testid=case-task-done]').first().check();
+      // A controlled checkbox: it shows the server's state once the action is recorded.
+      await page.locator('[data-testid=case-task-done]').first().click();
       await expectEventually(async () => expect(await page.locator('[data-testid=case-task][data-done=true]').count()).toBe(1), 15_000);
       await page.mouse.move(0, 0);
+      // The 'recorded' toasts go after 4 s; the screenshot shows the panel, not them.
+      await page.locator('[data-testid=action-recorded]').last().waitFor({ state: 'detached', timeout: 15_000 });
       await page.screenshot({ path: join(SHOTS, `case-tasks-${lang}.png`) });
       await page.click('[data-testid=case-tab-iocs]');
       await page.waitForSelector('[data-testid=case-ioc]');
@@ -164,6 +175,12 @@ describe('alert queue grouping, bulk close and case panel in a real browser', ()
       await page.fill('[data-testid=case-note-field]', lang === 'vi' ? 'Đã xác minh tệp lạ trong web root' : 'Unknown file confirmed in the web root');
       await page.click('[data-testid=case-note-add]');
       await page.waitForSelector('[data-testid=case-note]');
+      await page.locator('[data-testid=action-recorded]').last().waitFor({ state: 'detached', timeout: 15_000 });
+      await page.screenshot({ path: join(SHOTS, `case-notes-${lang}.png`) });
+      await page.click('[data-testid=case-tab-containment]');
+      await page.waitForSelector('[data-testid=case-asset][data-target=web-01]');
+      expect(await page.locator('[data-testid=case-asset][data-target=web-01]').innerText()).toContain(dict.response.actions['isolate-host']);
+      await page.screenshot({ path: join(SHOTS, `case-containment-${lang}.png`) });
       const incident = (await state()).incidents['INC-1']!;
       expect(incident.tasks.filter((x) => x.done)).toHaveLength(1);
       expect(incident.notes).toHaveLength(1);
@@ -175,6 +192,7 @@ describe('alert queue grouping, bulk close and case panel in a real browser', ()
       await page.click('[data-testid=channel-send]');
       await page.waitForSelector('[data-testid=channel-message]');
       await page.mouse.move(0, 0);
+      await page.locator('[data-testid=action-recorded]').last().waitFor({ state: 'detached', timeout: 15_000 });
       await page.screenshot({ path: join(SHOTS, `team-channel-${lang}.png`) });
       expect((await state()).messages).toHaveLength(1);
       // No raw i18n key on the screens used.

@@ -53,7 +53,7 @@ export function CaseWork({ incident, rows, titleOf }: { incident: IncidentState;
   const notes = incident.notes ?? [];
   const done = tasks.filter((x) => x.done).length;
   return (
-    <Tabs defaultValue="tasks" keepMounted={false} mt="xs" data-testid="case-work">
+    <Tabs defaultValue="tasks" keepMounted={false} data-testid="case-work">
       <Tabs.List>
         <Tabs.Tab value="tasks" data-testid="case-tab-tasks">
           {t('caseWork.tasks')} ({done}/{tasks.length})
