@@ -198,6 +198,33 @@ describe('alert queue grouping, bulk close and case panel in a real browser', ()
       // No raw i18n key on the screens used.
       const text = await page.locator('body').innerText();
       expect(text).not.toMatch(/\b(queueTools|caseWork|channel)\.[a-zA-Z]+/);
+
+      // The instructors read the channel in the cockpit; the debrief shows it after the end.
+      const staff = await browser.newContext({ viewport: VIEWPORT, locale: lang === 'vi' ? 'vi-VN' : 'en-GB', reducedMotion: 'reduce' });
+      await staff.addInitScript((l) => localStorage.setItem('socdrill.lang', l), lang);
+      const cockpit = await staff.newPage();
+      try {
+        await cockpit.goto(`${app.baseUrl}/login`);
+        await cockpit.fill('input[name=username]', 'instructor');
+        await cockpit.fill('input[name=password]', 'socdrill-demo');
+        await cockpit.click('[data-testid=login-submit]');
+        await cockpit.waitForSelector('[data-testid=lobby][data-loaded=true]');
+        await cockpit.goto(`${app.baseUrl}/exercises/${exId}/cockpit`);
+        const line = cockpit.locator('[data-testid=cockpit-channel-message]');
+        await line.first().waitFor({ timeout: 20_000 });
+        expect(await line.first().innerText()).toContain(lang === 'vi' ? 'Bàn giao ca' : 'Shift hand-over');
+        await line.first().scrollIntoViewIfNeeded();
+        await cockpit.screenshot({ path: join(SHOTS, `cockpit-channels-${lang}.png`) });
+      } finally {
+        await staff.close();
+      }
+      expect((await api(app.baseUrl, instructor, 'POST', `/exercises/${exId}/finish`)).status).toBe(200);
+      await page.goto(`${app.baseUrl}/exercises/${exId}/review`);
+      const channel = page.locator('[data-testid=review-channel]');
+      await channel.waitFor({ timeout: 30_000 });
+      expect(await channel.innerText()).toContain(lang === 'vi' ? 'Bàn giao ca' : 'Shift hand-over');
+      await channel.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SHOTS, `review-channel-${lang}.png`) });
     } finally {
       await context.close();
       await api(app.baseUrl, instructor, 'POST', `/exercises/${exId}/finish`);

@@ -554,7 +554,7 @@ function ReviewBody({
                   <Table.Td ff="monospace" w={70}>
                     {clock(m.atMs)}
                   </Table.Td>
-                  <Table.Td w={140}>{m.username}</Table.Td>
+                  <Table.Td w={140}>{members.get(m.userId) ?? m.username}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
                     {m.handover && (
                       <Badge size="xs" color="yellow" mr={6}>
