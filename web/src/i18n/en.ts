@@ -609,7 +609,6 @@ export const en: Dictionary = {
     saveName: 'Name of the filter',
     save: 'Save filter',
     deleteSaved: 'Delete the saved filter',
-    noRule: '(no rule)',
     clearSearch: 'Clear the search',
   },
   caseWork: {

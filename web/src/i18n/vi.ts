@@ -608,7 +608,6 @@ export const vi = {
     saveName: 'Tên bộ lọc',
     save: 'Lưu bộ lọc',
     deleteSaved: 'Xóa bộ lọc đã lưu',
-    noRule: '(không có quy tắc)',
     clearSearch: 'Xóa nội dung tìm kiếm',
   },
   caseWork: {
