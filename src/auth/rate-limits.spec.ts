@@ -24,6 +24,8 @@ describe('rate limits', () => {
     expect(all.get('login-address')?.ttl).toBe(60_000);
     // 40 per 2 s: bursts of 40, 20 per second sustained.
     expect([all.get('triage-actions')?.limit, all.get('triage-actions')?.ttl]).toEqual([40, 2_000]);
+    // A bulk request is one of those 40 and one of 10 bulk requests per 10 s.
+    expect([all.get('triage-bulk')?.limit, all.get('triage-bulk')?.ttl]).toEqual([10, 10_000]);
     for (const throttler of all.values()) expect(throttler.blockDuration).toBe(0);
   });
 

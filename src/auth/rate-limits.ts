@@ -7,12 +7,19 @@ import type { AppConfig } from '../config/app-config.js';
  * server instances each counts its own requests). A route opts in with `@RateLimit(...names)`.
  * Per-account login failures are not here: they live in the database (login-throttle.ts).
  */
-export type RateLimitName = 'login-address-account' | 'login-address' | 'password-change' | 'triage-actions';
+export type RateLimitName = 'login-address-account' | 'login-address' | 'password-change' | 'triage-actions' | 'triage-bulk';
 
 /** Trainee actions per user: bursts of 40, 20 per second sustained. */
 const TRIAGE_ACTIONS_PER_WINDOW = 40;
 const TRIAGE_WINDOW_MS = 2_000;
 const MINUTE_MS = 60_000;
+/**
+ * Bulk requests per user: each is also one request of `triage-actions` (checked, like it, before
+ * anything is applied, so a bulk is refused whole or accepted whole) and carries up to 200 actions
+ * committed together; 10 per 10 s bounds a user's bulk volume at 200 actions a second.
+ */
+const TRIAGE_BULK_PER_WINDOW = 10;
+const TRIAGE_BULK_WINDOW_MS = 10_000;
 
 interface TrackedRequest {
   readonly ip?: string;
@@ -86,6 +93,7 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
       throttler('login-address', config.LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE, MINUTE_MS, addressOf),
       throttler('password-change', config.LOGIN_RATE_LIMIT_PER_MINUTE, MINUTE_MS, accountOf),
       throttler('triage-actions', TRIAGE_ACTIONS_PER_WINDOW, TRIAGE_WINDOW_MS, accountOf),
+      throttler('triage-bulk', TRIAGE_BULK_PER_WINDOW, TRIAGE_BULK_WINDOW_MS, accountOf),
     ],
   };
 }

@@ -96,6 +96,16 @@ export const ScenarioBriefingSchema = z
     parties: z.array(
       z.object({ id: z.string(), kind: z.enum(PARTY_KINDS), layer: LayerSchema.nullable(), name: TextSchema, description: TextSchema.optional() }),
     ),
+    /** The response playbooks a team may apply to its incidents (never which incident calls for which). */
+    playbooks: z
+      .array(
+        z.object({
+          id: z.string(),
+          title: TextSchema,
+          tasks: z.array(z.object({ id: z.string(), title: TextSchema, description: TextSchema.optional() })),
+        }),
+      )
+      .default([]),
   })
   .meta({ id: 'ScenarioBriefing' });
 export type ScenarioBriefing = z.infer<typeof ScenarioBriefingSchema>;

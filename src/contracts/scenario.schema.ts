@@ -439,9 +439,34 @@ export const IncidentKeySchema = z
       .default([...INCIDENT_PHASES])
       .meta({ description: 'Response phases the team is expected to walk through, in order (default: all five).' }),
     rationale: TextSchema.optional().meta({ description: 'Why, for the after-action review.' }),
+    playbook: IdSchema.optional().meta({
+      description:
+        "The playbook (from `playbooks`) this incident calls for. The after-action review names it; the console offers every playbook to every incident, so the choice stays the team's.",
+    }),
   })
   .strict()
   .meta({ description: 'An expected incident (answer key).' });
+
+export const PlaybookTaskSchema = z
+  .object({
+    id: IdSchema.meta({ description: 'Task id, unique within its playbook.' }),
+    title: TextSchema.meta({ description: 'What to do, as an imperative line (trainees see it as a task of their incident).' }),
+    description: TextSchema.optional().meta({ description: 'How to do it or what to look for (shown under the task).' }),
+  })
+  .strict()
+  .meta({ description: 'One task of a playbook.' });
+
+export const PlaybookSchema = z
+  .object({
+    id: IdSchema.meta({ description: 'Playbook id, named by `incidents[].playbook`.' }),
+    title: TextSchema.meta({ description: 'The playbook\'s name as the team picks it (e.g. "Xử lý sự cố thay đổi giao diện website").' }),
+    tasks: z.array(PlaybookTaskSchema).min(1).max(100).meta({ description: 'The tasks, in the order the team should work them.' }),
+  })
+  .strict()
+  .meta({
+    description:
+      "A response playbook (quy trình ứng cứu): the organisation's standing procedure, public to trainees like the briefing. Applied to an incident, its tasks become the incident's checklist.",
+  });
 
 export const ExpectedResponseSchema = z
   .object({
@@ -689,6 +714,11 @@ export const ScenarioSchema = z
       .max(500)
       .default([])
       .meta({ description: "The instructor's inject library: alerts delivered on demand." }),
+    playbooks: z
+      .array(PlaybookSchema)
+      .max(50)
+      .default([])
+      .meta({ description: 'Response playbooks the team may apply to its incidents (public, like the briefing; not the answer key).' }),
     incidents: z.array(IncidentKeySchema).max(100).default([]).meta({ description: 'Expected incidents (answer key).' }),
     responses: z.array(ExpectedResponseSchema).max(500).default([]).meta({ description: 'Expected response actions (answer key).' }),
     harmful: z.array(HarmfulActionSchema).max(500).default([]).meta({ description: 'Harmful actions and their penalties (answer key).' }),
@@ -709,3 +739,4 @@ export type ScenarioInject = Scenario['injects'][number];
 export type IncidentKey = Scenario['incidents'][number];
 export type HarmfulAction = Scenario['harmful'][number];
 export type Hint = Scenario['hints'][number];
+export type Playbook = Scenario['playbooks'][number];

@@ -482,6 +482,10 @@ export const AfterActionReviewSchema = z
         .strict(),
     ),
     timeline: z.array(AarTimelineEntrySchema),
+    /** The team channel (chat lines and hand-over notes), oldest first; not repeated in the timeline. */
+    channel: z
+      .array(z.object({ atMs: z.number().int(), userId: z.string(), username: z.string(), text: z.string(), handover: z.boolean() }).strict())
+      .default([]),
     annotations: z.array(AarAnnotationSchema),
     missedAlerts: z.array(
       z

@@ -125,6 +125,39 @@ export const TriageActionSchema = z
       })
       .strict(),
     z
+      .object({ ...base, type: z.literal('incident.playbook'), incidentId: ShortId, playbookId: ShortId })
+      .strict()
+      .meta({ description: "Applies one of the scenario's playbooks to an incident: its tasks join the incident's checklist (a task already there is kept)." }),
+    z
+      .object({ ...base, type: z.literal('incident.task-add'), incidentId: ShortId, title: z.string().trim().min(1).max(300) })
+      .strict()
+      .meta({ description: "Adds the team's own task to an incident's checklist." }),
+    z
+      .object({
+        ...base,
+        type: z.literal('incident.task'),
+        incidentId: ShortId,
+        taskId: ShortId,
+        assigneeId: z.uuid().nullable().optional().meta({ description: 'A teammate to hand the task to; null takes it off anyone.' }),
+        done: z.boolean().optional().meta({ description: 'Ticks the task off (true) or reopens it (false).' }),
+      })
+      .strict()
+      .refine((a) => a.assigneeId !== undefined || a.done !== undefined, { message: 'give assigneeId or done', path: ['done'] })
+      .meta({ description: 'Assigns a task of an incident to a teammate and/or ticks it off.' }),
+    z
+      .object({ ...base, type: z.literal('incident.note'), incidentId: ShortId, text: Message.min(1) })
+      .strict()
+      .meta({ description: "A note on the incident's timeline (what was found, what was decided)." }),
+    z
+      .object({
+        ...base,
+        type: z.literal('team.message'),
+        text: z.string().trim().min(1).max(2_000),
+        handover: z.boolean().default(false).meta({ description: 'A hand-over note (bàn giao ca), shown apart from chat lines.' }),
+      })
+      .strict()
+      .meta({ description: 'A line in the team channel: seen by teammates and the instructors, shown in the debrief.' }),
+    z
       .object({ ...base, type: z.literal('hint.request'), for: z.union([z.object({ alertId: ShortId }).strict(), z.object({ phase: ShortId }).strict()]) })
       .strict(),
   ])
@@ -164,6 +197,30 @@ export const ActionAckSchema = z
   .meta({ id: 'ActionAck' });
 export type ActionAck = z.infer<typeof ActionAckSchema>;
 
+/** Most actions one bulk request may carry (the console sends a larger group in several requests). */
+export const MAX_BULK_ACTIONS = 200;
+
+export const BulkActionsSchema = z
+  .object({
+    exerciseId: z.uuid(),
+    actions: z
+      .array(TriageActionSchema)
+      .min(1)
+      .max(MAX_BULK_ACTIONS)
+      .meta({ description: 'The actions, applied in order; each keeps its own actionId, so each is recorded, scored and retried on its own.' }),
+  })
+  .strict()
+  .meta({ id: 'BulkActions' });
+export type BulkActions = z.output<typeof BulkActionsSchema>;
+
+export const BulkAckSchema = z
+  .object({
+    /** One ack per action, in the order sent; applied:false for an action whose id was already applied. */
+    acks: z.array(ActionAckSchema),
+  })
+  .meta({ id: 'BulkAck' });
+export type BulkAck = z.infer<typeof BulkAckSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // The team's state, derived from its action log (never stored on its own)
 // ---------------------------------------------------------------------------------------------
@@ -195,6 +252,30 @@ export const AlertStateSchema = z.object({
 });
 export type AlertState = z.infer<typeof AlertStateSchema>;
 
+export const IncidentTaskSchema = z.object({
+  /** `<playbookId>/<taskId>` for a playbook task, `T-<n>` for the team's own. */
+  id: z.string(),
+  playbookId: z.string().nullable(),
+  title: z.object({ vi: z.string(), en: z.string() }),
+  description: z.object({ vi: z.string(), en: z.string() }).nullable(),
+  assigneeId: z.string().nullable(),
+  done: z.boolean(),
+  doneAtMs: z.number().int().nullable(),
+  doneBy: z.string().nullable(),
+  addedAtMs: z.number().int(),
+});
+export type IncidentTask = z.infer<typeof IncidentTaskSchema>;
+
+export const TeamMessageSchema = z.object({
+  actionId: z.string(),
+  seq: z.number().int(),
+  userId: z.string(),
+  text: z.string(),
+  handover: z.boolean(),
+  virtualMs: z.number().int(),
+});
+export type TeamMessage = z.infer<typeof TeamMessageSchema>;
+
 export const IncidentStateSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -208,6 +289,10 @@ export const IncidentStateSchema = z.object({
   routes: z.array(RouteRecordSchema),
   /** Set when merged into another incident; a merged incident takes no further actions. */
   mergedInto: z.string().nullable(),
+  /** The case checklist: tasks from applied playbooks and the team's own. */
+  tasks: z.array(IncidentTaskSchema).default([]),
+  /** The case notes timeline, oldest first. */
+  notes: z.array(z.object({ actionId: z.string(), userId: z.string(), text: z.string(), virtualMs: z.number().int() })).default([]),
   createdAtMs: z.number().int(),
   createdBy: z.string(),
 });
@@ -257,6 +342,8 @@ export const TeamStateSchema = z
     responses: z.array(ResponseRecordSchema),
     reports: z.array(ReportRecordSchema),
     hints: z.array(HintRecordSchema),
+    /** The team channel, oldest first: chat lines and hand-over notes between teammates. */
+    messages: z.array(TeamMessageSchema).default([]),
     /**
      * When the team itself first recognised an incident: its first incident, first true-positive
      * verdict or first report (null until then). Report deadlines count from here, never from the

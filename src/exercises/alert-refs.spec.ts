@@ -143,6 +143,8 @@ describe('alert ids in triage payloads', () => {
           legalClass: null,
           assets: [],
           phase: 'detection-analysis',
+          tasks: [],
+          notes: [],
           phaseHistory: [],
           alertIds: ['a', 'b'],
           observables: [],
@@ -155,6 +157,7 @@ describe('alert ids in triage payloads', () => {
       responses: [],
       reports: [],
       hints: [{ actionId: 'h', hintId: 'hint-1', for: { alertId: 'a' }, text: null, penalty: 1, userId: 'u', virtualMs: 0 }],
+      messages: [],
     };
     const out = teamStateWithRefs(state, up);
     expect(Object.keys(out.alerts)).toEqual(['R(b)']);

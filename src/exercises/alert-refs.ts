@@ -154,6 +154,11 @@ export function renameActionAlertIds(action: TriageAction, rename: AlertIdRename
     case 'incident.merge':
     case 'incident.update':
     case 'incident.observable':
+    case 'incident.playbook':
+    case 'incident.task-add':
+    case 'incident.task':
+    case 'incident.note':
+    case 'team.message':
     case 'response':
     case 'report.file':
       return action;

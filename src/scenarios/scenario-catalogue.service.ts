@@ -313,6 +313,11 @@ export class ScenarioCatalogueService {
         id: a.id, kind: a.kind, name: a.name, hostname: a.hostname, addresses: a.addresses, role: a.role, os: a.os, securityLevel: a.securityLevel, services: a.services,
       })),
       parties: scenario.parties.map((p) => ({ id: p.id, kind: p.kind, layer: p.layer, name: p.name, description: p.description })),
+      playbooks: (scenario.playbooks ?? []).map((p) => ({
+        id: p.id,
+        title: p.title,
+        tasks: p.tasks.map((task) => ({ id: task.id, title: task.title, ...(task.description ? { description: task.description } : {}) })),
+      })),
     };
   }
 

@@ -50,6 +50,15 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
   const parties = indexIds(scenario.parties, 'parties', 'party');
   const phases = indexIds(scenario.phases, 'phases', 'phase');
   const incidents = indexIds(scenario.incidents, 'incidents', 'incident');
+  const playbooks = indexIds(scenario.playbooks, 'playbooks', 'playbook');
+  scenario.playbooks.forEach((playbook, i) => {
+    const seen = new Map<string, number>();
+    playbook.tasks.forEach((task, j) => {
+      const first = seen.get(task.id);
+      if (first !== undefined) add(['playbooks', i, 'tasks', j, 'id'], 'SCENARIO_DUPLICATE_ID', `duplicate task id "${task.id}" (first defined at playbooks.${i}.tasks.${first}.id)`);
+      else seen.set(task.id, j);
+    });
+  });
   const triggers = indexIds(scenario.triggers, 'triggers', 'trigger');
   indexIds(scenario.responses, 'responses', 'response');
   indexIds(scenario.harmful, 'harmful', 'harmful action');
@@ -266,6 +275,7 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
 
   // Incidents
   scenario.incidents.forEach((incident, i) => incident.assets.forEach((a, j) => ref(assets, a, ['incidents', i, 'assets', j], 'asset')));
+  scenario.incidents.forEach((incident, i) => ref(playbooks, incident.playbook, ['incidents', i, 'playbook'], 'playbook'));
 
   // Expected responses: targets and windows
   scenario.responses.forEach((response, i) => {

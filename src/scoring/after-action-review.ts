@@ -245,7 +245,18 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       annotationIds: byAlert.get(d.eventId) ?? [],
     });
   }
-  for (const a of input.actions)
+  const channel: AfterActionReview['channel'] = [];
+  for (const a of input.actions) {
+    if (a.action.type === 'team.message') {
+      channel.push({
+        atMs: a.virtualMs,
+        userId: a.userId,
+        username: a.username,
+        text: typeof a.action.text === 'string' ? a.action.text : '',
+        handover: a.action.handover === true,
+      });
+      continue;
+    }
     timeline.push({
       atMs: a.virtualMs,
       kind: 'action',
@@ -255,6 +266,8 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
       action: a.action,
       annotationIds: byAction.get(a.actionId) ?? [],
     });
+  }
+  channel.sort((x, y) => x.atMs - y.atMs);
   for (const a of annotations) {
     if ((a.id.startsWith('response:') || a.id.startsWith('report:')) && a.evidence.times.deadline !== undefined && a.tone !== 'good') {
       const what = a.id.startsWith('response:') ? names.response(a.subject) : names.obligation(a.subject);
@@ -375,6 +388,7 @@ export function buildAfterActionReview(input: ReviewInput): AfterActionReview {
     reportGrades: [...new Map((input.reportGrades ?? []).map((g) => [g.reportId, g])).values()],
     stages,
     timeline,
+    channel,
     annotations,
     missedAlerts,
     reports,
@@ -477,6 +491,16 @@ function describeAction(recorded: RecordedAction, names: ScenarioNames): Text {
     }
     case 'hint.request':
       return { vi: 'Yêu cầu gợi ý', en: 'Asked for a hint' };
+    case 'incident.playbook':
+      return { vi: 'Áp dụng quy trình ứng cứu cho sự cố', en: 'Applied a playbook to the incident' };
+    case 'incident.task-add':
+      return { vi: `Thêm nhiệm vụ «${str(a.title)}»`, en: `Added the task «${str(a.title)}»` };
+    case 'incident.task':
+      return a.done === true
+        ? { vi: 'Hoàn thành một nhiệm vụ của sự cố', en: 'Ticked off an incident task' }
+        : { vi: 'Cập nhật nhiệm vụ của sự cố', en: 'Updated an incident task' };
+    case 'incident.note':
+      return { vi: `Ghi chú sự cố: ${str(a.text)}`, en: `Incident note: ${str(a.text)}` };
     default:
       return { vi: 'Thao tác khác', en: 'Other action' };
   }

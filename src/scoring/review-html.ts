@@ -77,6 +77,10 @@ const T = {
     penalty: 'Điểm trừ',
     why: 'Lý do',
     timeline: 'Diễn biến',
+    channel: 'Kênh trao đổi của đội',
+    member: 'Thành viên',
+    message: 'Nội dung',
+    handover: 'Bàn giao',
     kind: 'Loại',
     event: 'Sự việc',
     noVerdict: 'chưa kết luận',
@@ -139,6 +143,10 @@ const T = {
     penalty: 'Penalty',
     why: 'Why',
     timeline: 'What happened',
+    channel: 'Team channel',
+    member: 'Member',
+    message: 'Message',
+    handover: 'Hand-over',
     kind: 'Kind',
     event: 'Event',
     noVerdict: 'no verdict',
@@ -295,6 +303,17 @@ export function renderReviewHtml(review: AfterActionReview, lang: Lang = 'vi'): 
       ]),
     )}</table>`,
   );
+  if (review.channel.length > 0) {
+    parts.push(
+      `<h2>${escapeHtml(s.channel)}</h2><table>${head([s.time, s.member, s.message])}${rows(
+        review.channel.map((m) => [
+          time(m.atMs),
+          escapeHtml(m.username),
+          `${m.handover ? `<strong>${escapeHtml(s.handover)}:</strong> ` : ''}${escapeHtml(m.text)}`,
+        ]),
+      )}</table>`,
+    );
+  }
   parts.push(`</body></html>`);
   return parts.join('\n');
 }

@@ -65,6 +65,11 @@ export function toEngineAction(action: TriageAction, result?: Readonly<Record<st
     case 'incident.merge':
     case 'incident.update':
     case 'incident.observable':
+    case 'incident.playbook':
+    case 'incident.task-add':
+    case 'incident.task':
+    case 'incident.note':
+    case 'team.message':
     case 'hint.request': {
       // The full action lives in the triage log; the engine only needs to know something happened.
       const { actionId: _id, exerciseId: _exercise, type, ...rest } = action;

@@ -33,6 +33,16 @@ const view = triageScenarioView({
     { id: 'h2', for: { alert: 'a1' }, text: { vi: 'gợi ý 2', en: 'hint 2' }, penalty: 20 },
     { id: 'h3', for: { phase: 'ph-webshell' }, text: { vi: 'gợi ý 3', en: 'hint 3' }, penalty: 5 },
   ],
+  playbooks: [
+    {
+      id: 'pb-web',
+      title: { vi: 'Website', en: 'Website' },
+      tasks: [
+        { id: 'isolate', title: { vi: 'Cô lập', en: 'Isolate' }, description: { vi: 'máy chủ', en: 'the server' } },
+        { id: 'patch', title: { vi: 'Vá', en: 'Patch' } },
+      ],
+    },
+  ],
 });
 const DELIVERED = new Set(['a1', 'a2', 'a3', 'inject-1']);
 const ctx: TriageContext = { delivered: (id) => DELIVERED.has(id), scenario: view, teamMemberIds: new Set([ALICE, BOB]) };
@@ -94,6 +104,7 @@ describe('team state reducer', () => {
       responses: [],
       reports: [],
       hints: [],
+      messages: [],
       detectedAtMs: null,
     });
   });
@@ -570,5 +581,75 @@ describe('report deadlines', () => {
     // An update filed before its window does not count.
     const early = run([[ALICE, { type: 'report.file', kind: 'situation-update', recipients: ['p-owner'], content }]], state).state;
     expect(reportDeadlines(early, obligations, 3_700_000)[1]).toMatchObject({ status: 'open', filedReportId: null });
+  });
+
+  describe('case work and the team channel', () => {
+    const opened = () => run([[ALICE, { type: 'incident.create', title: 'Cổng TTĐT', alertIds: ['a1'] }]]).state;
+
+    it('seeds tasks from a playbook once, adds own tasks, assigns to teammates and ticks them off', () => {
+      const { state, results } = run(
+        [
+          [ALICE, { type: 'incident.playbook', incidentId: 'INC-1', playbookId: 'pb-web' }],
+          [BOB, { type: 'incident.playbook', incidentId: 'INC-1', playbookId: 'pb-web' }],
+          [BOB, { type: 'incident.task-add', incidentId: 'INC-1', title: 'Gọi nhà cung cấp' }],
+          [ALICE, { type: 'incident.task', incidentId: 'INC-1', taskId: 'pb-web/isolate', assigneeId: BOB }],
+          [BOB, { type: 'incident.task', incidentId: 'INC-1', taskId: 'pb-web/isolate', done: true }],
+          [ALICE, { type: 'incident.task', incidentId: 'INC-1', taskId: 'T-1', done: true }],
+          [ALICE, { type: 'incident.task', incidentId: 'INC-1', taskId: 'T-1', done: false, assigneeId: null }],
+        ],
+        opened(),
+      );
+      expect(results.slice(0, 3)).toEqual([{ added: 2 }, { added: 0 }, { taskId: 'T-1' }]);
+      expect(state.incidents['INC-1']!.tasks).toEqual([
+        {
+          id: 'pb-web/isolate',
+          playbookId: 'pb-web',
+          title: { vi: 'Cô lập', en: 'Isolate' },
+          description: { vi: 'máy chủ', en: 'the server' },
+          assigneeId: BOB,
+          done: true,
+          doneAtMs: 6000,
+          doneBy: BOB,
+          addedAtMs: 2000,
+        },
+        expect.objectContaining({ id: 'pb-web/patch', description: null, done: false, assigneeId: null }),
+        expect.objectContaining({ id: 'T-1', playbookId: null, title: { vi: 'Gọi nhà cung cấp', en: 'Gọi nhà cung cấp' }, done: false, doneBy: null }),
+      ]);
+    });
+
+    it('refuses unknown playbooks and tasks, outsiders as assignees, and a merged incident', () => {
+      const state = run([[ALICE, { type: 'incident.playbook', incidentId: 'INC-1', playbookId: 'pb-web' }]], opened()).state;
+      expect(refused(state, ALICE, { type: 'incident.playbook', incidentId: 'INC-1', playbookId: 'pb-none' }).details).toEqual([
+        { path: 'playbookId', message: 'unknown playbook' },
+      ]);
+      expect(refused(state, ALICE, { type: 'incident.task', incidentId: 'INC-1', taskId: 'nope', done: true }).code).toBe('VALIDATION_FAILED');
+      expect(refused(state, ALICE, { type: 'incident.task', incidentId: 'INC-1', taskId: 'pb-web/patch', assigneeId: EVE }).details).toEqual([
+        { path: 'assigneeId', message: 'not a member of the team' },
+      ]);
+      expect(refused(state, ALICE, { type: 'incident.note', incidentId: 'INC-9', text: 'x' }).code).toBe('INCIDENT_NOT_FOUND');
+      expect(() => parse({ type: 'incident.task', incidentId: 'INC-1', taskId: 'pb-web/patch' })).toThrow(/assigneeId or done/);
+    });
+
+    it('keeps notes in order, moves tasks and notes on a merge, and records channel messages', () => {
+      const { state } = run(
+        [
+          [ALICE, { type: 'incident.create', title: 'Thứ hai', alertIds: ['a2'] }],
+          [ALICE, { type: 'incident.note', incidentId: 'INC-2', text: 'ghi chú 2' }],
+          [BOB, { type: 'incident.note', incidentId: 'INC-1', text: 'ghi chú 1' }],
+          [BOB, { type: 'incident.task-add', incidentId: 'INC-2', title: 'Việc riêng' }],
+          [ALICE, { type: 'incident.merge', incidentId: 'INC-1', sourceIncidentIds: ['INC-2'] }],
+          [ALICE, { type: 'team.message', text: 'Mình xem WAF' }],
+          [BOB, { type: 'team.message', text: 'Bàn giao ca', handover: true }],
+        ],
+        opened(),
+      );
+      expect(state.incidents['INC-1']!.notes.map((n) => n.text)).toEqual(['ghi chú 2', 'ghi chú 1']);
+      expect(state.incidents['INC-1']!.tasks.map((task) => task.id)).toEqual(['T-1']);
+      expect(state.messages.map((m) => [m.userId, m.text, m.handover, m.seq])).toEqual([
+        [ALICE, 'Mình xem WAF', false, 7],
+        [BOB, 'Bàn giao ca', true, 8],
+      ]);
+      expect(() => parse({ type: 'team.message', text: '   ' })).toThrow();
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { ErrorCode, ErrorDetail } from '../contracts/error-codes.js';
-import { HOST_TARGET_ACTIONS, INCIDENT_PHASES, type ResponseAction, type Scenario } from '../contracts/scenario.schema.js';
-import type { AlertState, IncidentState, RecordedAction, ReportRecord, TeamState, TriageAction } from '../contracts/triage.schema.js';
+import { HOST_TARGET_ACTIONS, INCIDENT_PHASES, type Playbook, type ResponseAction, type Scenario } from '../contracts/scenario.schema.js';
+import type { AlertState, IncidentState, IncidentTask, RecordedAction, ReportRecord, TeamState, TriageAction } from '../contracts/triage.schema.js';
 
 /**
  * The team's triage state as a pure fold over its action log. No Nest, no TypeORM: the runtime,
@@ -50,6 +50,8 @@ export interface TriageScenarioView {
   readonly phases: ReadonlySet<string>;
   /** In scenario order: "the next unused hint" is the first unused match. */
   readonly hints: readonly TriageHint[];
+  /** The playbooks a team may apply to its incidents (public, like the briefing). */
+  readonly playbooks: ReadonlyMap<string, Playbook>;
 }
 
 export interface TriageContext {
@@ -76,8 +78,11 @@ export interface ApplyOutcome {
   readonly changed: { readonly alertIds: readonly string[]; readonly incidentIds: readonly string[] };
 }
 
-export function triageScenarioView(scenario: Pick<Scenario, 'assets' | 'parties' | 'phases' | 'hints'>): TriageScenarioView {
+export function triageScenarioView(
+  scenario: Pick<Scenario, 'assets' | 'parties' | 'phases' | 'hints'> & Partial<Pick<Scenario, 'playbooks'>>,
+): TriageScenarioView {
   return {
+    playbooks: new Map((scenario.playbooks ?? []).map((p) => [p.id, p])),
     assets: new Map(scenario.assets.map((a) => [a.id.toLowerCase(), a.id])),
     parties: new Set(scenario.parties.map((p) => p.id)),
     phases: new Set(scenario.phases.map((p) => p.id)),
@@ -86,7 +91,7 @@ export function triageScenarioView(scenario: Pick<Scenario, 'assets' | 'parties'
 }
 
 export function emptyTeamState(exerciseId: string, teamId: string): TeamState {
-  return { exerciseId, teamId, lastActionSeq: 0, alerts: {}, incidents: {}, responses: [], reports: [], hints: [], detectedAtMs: null };
+  return { exerciseId, teamId, lastActionSeq: 0, alerts: {}, incidents: {}, responses: [], reports: [], hints: [], messages: [], detectedAtMs: null };
 }
 
 /** Host actions that may instead name an account (a Windows or LDAP account is not an asset). */
@@ -323,6 +328,8 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
         observables: [],
         routes: [],
         mergedInto: null,
+        tasks: [],
+        notes: [],
         createdAtMs: at,
         createdBy: userId,
       };
@@ -380,6 +387,8 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
       const alertIds = [...target.alertIds];
       const assets = [...target.assets];
       const observables = [...target.observables];
+      const tasks = [...target.tasks];
+      const notes = [...target.notes];
       const moved: string[] = [];
       for (const source of sources) {
         for (const alertId of source.alertIds) {
@@ -389,6 +398,9 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
         }
         for (const asset of source.assets) if (!assets.includes(asset)) assets.push(asset);
         for (const o of source.observables) if (!observables.some((x) => x.type === o.type && x.value === o.value)) observables.push(o);
+        // The case work moves too; the team's own tasks keep their ids unless the target has the same one.
+        for (const task of source.tasks) if (!tasks.some((x) => x.id === task.id)) tasks.push(task);
+        notes.push(...source.notes);
         nextIncidents[source.id] = { ...source, alertIds: [], mergedInto: target.id };
       }
       nextIncidents[target.id] = {
@@ -396,6 +408,8 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
         alertIds,
         assets,
         observables,
+        tasks,
+        notes: notes.sort((x, y) => x.virtualMs - y.virtualMs),
         severity: target.severity ?? sources.find((s) => s.severity !== null)?.severity ?? null,
       };
       return done(
@@ -448,6 +462,82 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
         { ...state, lastActionSeq: recorded.seq, incidents: withEntry(incidents, incident.id, { ...incident, observables }) },
         { incidentIds: [incident.id] },
       );
+    }
+    case 'incident.playbook': {
+      const incident = liveIncident(action.incidentId);
+      const playbook = ctx.scenario.playbooks.get(action.playbookId);
+      if (!playbook) reject('VALIDATION_FAILED', `No playbook ${action.playbookId} in this drill`, [{ path: 'playbookId', message: 'unknown playbook' }]);
+      const have = new Set(incident.tasks.map((task) => task.id));
+      const added: IncidentTask[] = playbook.tasks
+        .map((task) => ({
+          id: `${playbook.id}/${task.id}`,
+          playbookId: playbook.id,
+          title: { vi: task.title.vi, en: task.title.en },
+          description: task.description ? { vi: task.description.vi, en: task.description.en } : null,
+          assigneeId: null,
+          done: false,
+          doneAtMs: null,
+          doneBy: null,
+          addedAtMs: at,
+        }))
+        .filter((task) => !have.has(task.id));
+      return done(
+        { ...state, lastActionSeq: recorded.seq, incidents: withEntry(incidents, incident.id, { ...incident, tasks: [...incident.tasks, ...added] }) },
+        { incidentIds: [incident.id] },
+        { added: added.length },
+      );
+    }
+    case 'incident.task-add': {
+      const incident = liveIncident(action.incidentId);
+      const id = `T-${incident.tasks.filter((task) => task.playbookId === null).length + 1}`;
+      const task: IncidentTask = {
+        id,
+        playbookId: null,
+        title: { vi: action.title, en: action.title },
+        description: null,
+        assigneeId: null,
+        done: false,
+        doneAtMs: null,
+        doneBy: null,
+        addedAtMs: at,
+      };
+      return done(
+        { ...state, lastActionSeq: recorded.seq, incidents: withEntry(incidents, incident.id, { ...incident, tasks: [...incident.tasks, task] }) },
+        { incidentIds: [incident.id] },
+        { taskId: id },
+      );
+    }
+    case 'incident.task': {
+      const incident = liveIncident(action.incidentId);
+      const index = incident.tasks.findIndex((task) => task.id === action.taskId);
+      if (index < 0) reject('VALIDATION_FAILED', `No task ${action.taskId} in ${incident.id}`, [{ path: 'taskId', message: 'unknown task' }]);
+      if (action.assigneeId !== undefined && action.assigneeId !== null && !ctx.teamMemberIds.has(action.assigneeId))
+        reject('VALIDATION_FAILED', 'You can only assign to a member of your team', [{ path: 'assigneeId', message: 'not a member of the team' }]);
+      const task = incident.tasks[index]!;
+      const ticked =
+        action.done === undefined || action.done === task.done
+          ? {}
+          : action.done
+            ? { done: true, doneAtMs: at, doneBy: userId }
+            : { done: false, doneAtMs: null, doneBy: null };
+      const next: IncidentTask = { ...task, ...(action.assigneeId === undefined ? {} : { assigneeId: action.assigneeId }), ...ticked };
+      const tasks = incident.tasks.map((t, i) => (i === index ? next : t));
+      return done(
+        { ...state, lastActionSeq: recorded.seq, incidents: withEntry(incidents, incident.id, { ...incident, tasks }) },
+        { incidentIds: [incident.id] },
+      );
+    }
+    case 'incident.note': {
+      const incident = liveIncident(action.incidentId);
+      const note = { actionId: action.actionId, userId, text: action.text, virtualMs: at };
+      return done(
+        { ...state, lastActionSeq: recorded.seq, incidents: withEntry(incidents, incident.id, { ...incident, notes: [...incident.notes, note] }) },
+        { incidentIds: [incident.id] },
+      );
+    }
+    case 'team.message': {
+      const message = { actionId: action.actionId, seq: recorded.seq, userId, text: action.text, handover: action.handover, virtualMs: at };
+      return done({ ...state, lastActionSeq: recorded.seq, messages: [...(state.messages ?? []), message] }, {});
     }
     case 'response': {
       const target = responseTarget(action.action, action.target, ctx.scenario);

@@ -7,6 +7,10 @@ import { RateLimit } from '../auth/rate-limit.guard.js';
 import { AppError } from '../common/app-error.js';
 import {
   ActionAckSchema,
+  BulkAckSchema,
+  BulkActionsSchema,
+  type BulkAck,
+  type BulkActions,
   RecordedActionSchema,
   ReportDeadlinesSchema,
   TeamStateSchema,
@@ -72,6 +76,27 @@ export class TriageController {
     if (body.exerciseId !== exerciseId)
       throw new AppError('VALIDATION_FAILED', 'exerciseId in the body differs from the path', [{ path: 'exerciseId', message: 'must match the path' }]);
     return this.triage.act(user, body);
+  }
+
+  @Post(':exerciseId/actions/bulk')
+  @HttpCode(200)
+  @Access('authenticated')
+  @RateLimit('triage-actions', 'triage-bulk')
+  @ApiDoc({
+    summary:
+      'Take up to 200 triage actions at once (e.g. close a group of alerts): all are checked before any is applied, all are committed together, each is recorded and scored as its own action and stays idempotent by its actionId. Counts as one request of the per-user action limit.',
+    tags: ['triage'],
+    response: BulkAckSchema,
+    errors: ACT_ERRORS,
+  })
+  async actMany(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('exerciseId', { schema: ExerciseIdSchema }) exerciseId: string,
+    @Body({ schema: BulkActionsSchema }) body: BulkActions,
+  ): Promise<BulkAck> {
+    if (body.exerciseId !== exerciseId)
+      throw new AppError('VALIDATION_FAILED', 'exerciseId in the body differs from the path', [{ path: 'exerciseId', message: 'must match the path' }]);
+    return { acks: await this.triage.actMany(user, exerciseId, body.actions) };
   }
 
   @Get(':exerciseId/state')

@@ -8,7 +8,7 @@ import type { ActionAck, RecordedAction, ReportDeadlines, TeamProgress, TeamStat
 import { AlertRefService } from '../exercises/alert-ref.service.js';
 import { clientResult, withRefsInText } from '../exercises/alert-refs.js';
 import { ExerciseBus } from '../exercises/exercise-bus.js';
-import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
+import { ExerciseRuntime, type ActGate, type LiveExerciseHandle } from '../exercises/exercise-runtime.service.js';
 import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
 import { ExerciseEntity } from '../exercises/exercise.entity.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
@@ -62,9 +62,17 @@ interface ExerciseCache {
   readonly actionTeams: Map<string, string>;
 }
 
+type RefPairs = ReadonlyArray<{ readonly id: string; readonly ref: string }>;
+
 const MAX_CACHED_EXERCISES = 64;
 /** Actions whose broadcast carries no entity snapshot (see act()). */
-const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['type']>(['alert.note', 'incident.observable', 'hint.request']);
+const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['type']>([
+  'alert.note',
+  'incident.observable',
+  'incident.note',
+  'team.message',
+  'hint.request',
+]);
 
 /**
  * Trainee triage: validates, authorizes and applies actions, keeps each team's state (derived
@@ -96,24 +104,125 @@ export class TriageService {
    * still committing) gets the original ack with applied:false and changes nothing.
    */
   async act(user: AuthenticatedUser, input: TriageAction): Promise<ActionAck> {
-    const roster = await this.roster(input.exerciseId);
+    const [ack] = await this.actAll(user, input.exerciseId, [input], false);
+    return ack!;
+  }
+
+  /**
+   * Applies several actions of one user as one step: every action is checked against the team's
+   * state (each after the ones before it) before the first is applied, so either all are applied
+   * or none is and the refusal names the action (`actions.<i>`). They join one journal commit, and
+   * each keeps its own actionId, seq, broadcast and score: closing forty alerts in bulk records
+   * forty verdicts. Actions whose id was already applied are acknowledged again (applied:false).
+   */
+  async actMany(user: AuthenticatedUser, exerciseId: string, inputs: readonly TriageAction[]): Promise<ActionAck[]> {
+    const ids = new Map<string, number>();
+    inputs.forEach((input, i) => {
+      if (input.exerciseId !== exerciseId)
+        throw new AppError('VALIDATION_FAILED', 'exerciseId of an action differs from the path', [
+          { path: `actions.${i}.exerciseId`, message: 'must match the path' },
+        ]);
+      const first = ids.get(input.actionId);
+      if (first !== undefined)
+        throw new AppError('VALIDATION_FAILED', 'Two actions of the request share an actionId', [
+          { path: `actions.${i}.actionId`, message: `same as actions.${first}.actionId` },
+        ]);
+      ids.set(input.actionId, i);
+    });
+    return this.actAll(user, exerciseId, inputs, true);
+  }
+
+  private async actAll(user: AuthenticatedUser, exerciseId: string, inputs: readonly TriageAction[], bulk: boolean): Promise<ActionAck[]> {
+    const roster = await this.roster(exerciseId);
     const teamId = this.teamOf(roster, user);
     const cache = await this.cache(roster);
     const team = this.teamCache(cache, roster, teamId);
-    const earlier = this.replay(cache, team, teamId, input.actionId, user.id);
-    if (earlier) return earlier;
-    // Clients name alerts by reference; from here on the action names them by event id.
-    const { action, pairs, unresolved } = await this.alertRefs.resolveAction(input, teamId);
-    const live = await this.runtime.liveHandle(action.exerciseId);
+    const fresh = inputs.filter((input) => this.replay(cache, team, teamId, input.actionId, user.id) === null);
+    if (fresh.length === 0) return Promise.all(inputs.map((input) => this.replay(cache, team, teamId, input.actionId, user.id)!));
+    // Clients name alerts by reference; from here on the actions name them by event id.
+    const resolved = new Map<string, Awaited<ReturnType<AlertRefService['resolveAction']>>>();
+    for (const input of fresh) resolved.set(input.actionId, await this.alertRefs.resolveAction(input, teamId));
+    const live = await this.runtime.liveHandle(exerciseId);
 
-    // From here to actOn() returning nothing awaits: the checks and the apply are one step.
-    const again = this.replay(cache, team, teamId, action.actionId, user.id);
-    if (again) return again;
-    const seq = team.state.lastActionSeq + 1;
+    // From here to the last actOn() returning nothing awaits: the checks and the applies are one step.
+    const acks: Array<Promise<ActionAck>> = [];
+    const pending: Array<{ index: number; action: TriageAction; pairs: RefPairs; unresolved: number }> = [];
+    inputs.forEach((input, index) => {
+      const again = this.replay(cache, team, teamId, input.actionId, user.id);
+      if (again) acks[index] = again;
+      else {
+        const r = resolved.get(input.actionId);
+        // Resolved above unless it was a retry then: a retry that is no longer one cannot happen.
+        if (r === undefined) throw new AppError('CONFLICT', 'This actionId was already used for another action');
+        pending.push({ index, action: r.action, pairs: r.pairs, unresolved: r.unresolved });
+      }
+    });
     const members = roster.members.get(teamId) ?? new Set<string>();
+    const refuse = (error: unknown, pairs: RefPairs, index: number): unknown => {
+      if (!(error instanceof TriageError)) return error;
+      const prefix = bulk ? `actions.${index}.` : '';
+      return new AppError(
+        error.code,
+        (bulk ? `Action ${index + 1}: ` : '') + withRefsInText(error.message, pairs),
+        (error.details ?? (bulk ? [{ path: '', message: error.message }] : undefined))?.map((d) => ({
+          path: `${prefix}${d.path}`.replace(/\.$/, ''),
+          message: withRefsInText(d.message, pairs),
+        })),
+      );
+    };
+    pending.forEach((item, n) => {
+      acks[item.index] = this.applyOne(
+        user,
+        roster,
+        cache,
+        team,
+        teamId,
+        live,
+        members,
+        item.action,
+        (gate) => {
+          if (n > 0 || pending.length === 1) return;
+          // All or nothing: the later actions are checked on a scratch state before the first is applied.
+          let scratch = team.state;
+          for (const other of pending) {
+            try {
+              scratch = applyAction(
+                scratch,
+                { action: other.action, userId: user.id, virtualMs: gate.virtualMs, seq: scratch.lastActionSeq + 1 },
+                { delivered: gate.isDelivered, scenario: roster.view, teamMemberIds: members },
+              ).state;
+              if (other.unresolved > 0) throw new TriageError('ALERT_NOT_DELIVERED', 'An alert of this action has not been delivered to your team');
+            } catch (error) {
+              throw refuse(error, other.pairs, other.index);
+            }
+          }
+        },
+        (error) => refuse(error, item.pairs, item.index),
+        item.unresolved,
+      );
+    });
+    return Promise.all(acks);
+  }
+
+  /** The synchronous apply of one resolved action; the promise settles once it is committed. */
+  private applyOne(
+    user: AuthenticatedUser,
+    roster: Roster,
+    cache: ExerciseCache,
+    team: TeamCache,
+    teamId: string,
+    live: LiveExerciseHandle,
+    members: ReadonlySet<string>,
+    action: TriageAction,
+    precheck: (gate: ActGate) => void,
+    refuse: (error: unknown) => unknown,
+    unresolved: number,
+  ): Promise<ActionAck> {
+    const seq = team.state.lastActionSeq + 1;
     let outcome: ApplyOutcome | undefined;
     let recorded: RecordedAction | undefined;
     const { virtualMs, ordinal, committed } = this.runtime.actOn(live, teamId, user.id, (gate) => {
+      precheck(gate);
       try {
         outcome = applyAction(
           team.state,
@@ -124,14 +233,7 @@ export class TriageService {
         // The reducer checks delivery of every alert it is given, so this is only a backstop.
         if (unresolved > 0) throw new TriageError('ALERT_NOT_DELIVERED', 'An alert of this action has not been delivered to your team');
       } catch (error) {
-        if (error instanceof TriageError) {
-          throw new AppError(
-            error.code,
-            withRefsInText(error.message, pairs),
-            error.details?.map((d) => ({ path: d.path, message: withRefsInText(d.message, pairs) })),
-          );
-        }
-        throw error;
+        throw refuse(error);
       }
       recorded = {
         actionId: action.actionId,

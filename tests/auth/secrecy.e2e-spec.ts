@@ -239,6 +239,8 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       'difficulty',
       'durationSeconds',
       'parties',
+      // The response playbooks: standing procedure, public like the briefing (never which incident calls for which).
+      'playbooks',
       'scenarioId',
       'target',
       'title',

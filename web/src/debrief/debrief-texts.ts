@@ -119,6 +119,10 @@ export const debriefVi = {
     open: 'Xem chi tiết',
     showNoise: 'Hiện cả cảnh báo nhiễu',
   },
+  channel: {
+    title: 'Kênh trao đổi của đội',
+    handover: 'Bàn giao',
+  },
   content: {
     'what-happened': 'Diễn biến sự cố',
     'detected-at': 'Thời điểm phát hiện',
@@ -278,6 +282,10 @@ export const debriefEn: Widen<typeof debriefVi> = {
     noVerdict: 'no verdict',
     open: 'Details',
     showNoise: 'Show noise alerts too',
+  },
+  channel: {
+    title: 'Team channel',
+    handover: 'Hand-over',
   },
   content: {
     'what-happened': 'What happened',

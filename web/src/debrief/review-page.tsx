@@ -541,6 +541,34 @@ function ReviewBody({
           </Table.Tbody>
         </Table>
       </Paper>
+
+      {(review.channel ?? []).length > 0 && (
+        <Paper withBorder p="sm">
+          <Title order={2} fz="md" mb="xs">
+            {t('channel.title')}
+          </Title>
+          <Table fz="sm" data-testid="review-channel" verticalSpacing={2}>
+            <Table.Tbody>
+              {(review.channel ?? []).map((m, i) => (
+                <Table.Tr key={i}>
+                  <Table.Td ff="monospace" w={70}>
+                    {clock(m.atMs)}
+                  </Table.Td>
+                  <Table.Td w={140}>{members.get(m.userId) ?? m.username}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                    {m.handover && (
+                      <Badge size="xs" color="yellow" mr={6}>
+                        {t('channel.handover')}
+                      </Badge>
+                    )}
+                    {m.text}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
     </>
   );
 }

@@ -235,7 +235,14 @@ export function CockpitPage() {
               <InjectPanel exercise={ex} detail={detail.data ?? null} locked={over} />
             </Grid.Col>
           </Grid>
-          <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
+          <Grid gap="xs">
+            <Grid.Col span={{ base: 12, lg: 8 }}>
+              <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 4 }}>
+              <TeamChannels exercise={ex} live={live} />
+            </Grid.Col>
+          </Grid>
           <ReportGrading
             exercise={ex}
             partyName={(id) => {
@@ -632,6 +639,50 @@ function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: Ex
             {t('activity.empty')}
           </Text>
         )}
+      </ScrollArea>
+    </Paper>
+  );
+}
+
+/** Every team's channel (messages and hand-over notes), newest first: the instructors read, never write. */
+function TeamChannels({ exercise, live }: { exercise: ExerciseDto; live: ExerciseLive }) {
+  const { t } = useTranslation();
+  const time = useVirtualTime();
+  const history = useQueries({
+    queries: exercise.teams.map((team) => queries.teamActions(exercise.id, team.id)),
+    combine: (results) => results.flatMap((result) => result.data?.actions ?? []),
+  });
+  const teamName = (id: string) => exercise.teams.find((team) => team.id === id)?.name ?? id;
+  const messages = useMemo(() => {
+    const byKey = new Map<string, (typeof history)[number]>();
+    for (const a of [...history, ...live.actions]) if (a.action.type === 'team.message') byKey.set(`${a.teamId}:${a.seq}`, a);
+    return [...byKey.values()].sort((a, b) => b.virtualMs - a.virtualMs || b.seq - a.seq).slice(0, 200);
+  }, [live.version, history]);
+  return (
+    <Paper withBorder p="sm">
+      <Title order={2} fz="md" mb="xs">
+        {t('channel.cockpitTitle')}
+      </Title>
+      <ScrollArea h={220}>
+        <Stack gap={4} data-testid="cockpit-channels">
+          {messages.length === 0 && (
+            <Text c="dimmed" fz="sm">
+              {t('channel.cockpitEmpty')}
+            </Text>
+          )}
+          {messages.map((m) => (
+            <Text key={`${m.teamId}:${m.seq}`} fz="xs" style={{ overflowWrap: 'anywhere' }} data-testid="cockpit-channel-message">
+              <Text component="span" fz="xs" c="dimmed" ff="monospace" mr={4}>
+                {time(m.virtualMs)}
+              </Text>
+              <Text component="span" fz="xs" fw={700} mr={4}>
+                {teamName(m.teamId)} · {m.username}
+                {m.action.handover === true ? ` (${t('channel.handover')})` : ''}:
+              </Text>
+              {typeof m.action.text === 'string' ? m.action.text : ''}
+            </Text>
+          ))}
+        </Stack>
       </ScrollArea>
     </Paper>
   );

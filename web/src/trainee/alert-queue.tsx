@@ -1,4 +1,4 @@
-import { Badge, Group, Paper, Select, Table, Text, UnstyledButton } from '@mantine/core';
+import { Badge, Button, CloseButton, Group, Modal, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import {
   columnFilteringFeature,
   createColumnHelper,
@@ -19,6 +19,19 @@ import { useTranslation } from 'react-i18next';
 import { useVirtualTime } from '../lib/virtual-time.js';
 import type { AlertRow } from './console-model.js';
 import { SEVERITIES } from './console-model.js';
+import { useConsole } from './console-context.js';
+import {
+  GROUP_BYS,
+  groupKeys,
+  groupRows,
+  loadSavedFilters,
+  matchesSearch,
+  storeSavedFilters,
+  type AlertGroup,
+  type GroupBy,
+  type SavedQueueFilter,
+} from './queue-groups.js';
+import type { BulkAct } from './use-triage.js';
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -44,7 +57,10 @@ export function AlertQueue({
   height,
   arrivedAt,
   seen,
+  bulkAct,
 }: {
+  /** Sends a group's actions in one request (one recorded action per alert). */
+  bulkAct: BulkAct;
   /** Local arrival time of alerts that came in live (not replayed), by alert id. */
   arrivedAt: ReadonlyMap<string, number>;
   /** Alerts this user has opened: every other one is marked unseen, however it arrived (live, after a seek, before joining). */
@@ -59,6 +75,47 @@ export function AlertQueue({
   const time = useVirtualTime();
   const [sorting, setSorting] = useState<SortingState>([{ id: 'virtualMs', desc: true }]);
   const [filters, setFilters] = useState<ColumnFiltersState>([]);
+  const { userId, ended, triageError } = useConsole();
+  const [search, setSearch] = useState('');
+  const [groupBy, setGroupBy] = useState<GroupBy>('none');
+  const [group, setGroup] = useState<string | null>(null);
+  const [saved, setSaved] = useState<SavedQueueFilter[]>(() => loadSavedFilters(userId));
+  const [closing, setClosing] = useState<AlertGroup | null>(null);
+  const searched = useMemo(() => rows.filter((r) => matchesSearch(r, search)), [rows, search]);
+  const groups = useMemo(() => groupRows(searched, groupBy), [searched, groupBy]);
+  const activeGroup = group === null ? null : (groups.find((g) => g.key === group) ?? null);
+  const shownRows = useMemo(
+    () => (group === null || groupBy === 'none' ? searched : searched.filter((r) => groupKeys(r, groupBy).some((k) => k.key === group))),
+    [searched, group, groupBy],
+  );
+  const groupName = (g: AlertGroup) => (groupBy === 'source' ? t(`sensor.${g.label}`, { defaultValue: g.label }) : g.label);
+  const saveFilter = (name: string) => {
+    const entry: SavedQueueFilter = {
+      name,
+      search,
+      groupBy,
+      group,
+      columns: filters.map((f) => ({ id: f.id, value: f.value as string | number })),
+    };
+    const next = [...saved.filter((f) => f.name !== name), entry];
+    setSaved(next);
+    storeSavedFilters(userId, next);
+  };
+  const applySaved = (name: string | null) => {
+    const entry = saved.find((f) => f.name === name);
+    if (!entry) return;
+    setSearch(entry.search);
+    setGroupBy(entry.groupBy);
+    setGroup(entry.group);
+    setFilters(entry.columns.map((c) => ({ id: c.id, value: c.value })));
+  };
+  const deleteSaved = (name: string) => {
+    const next = saved.filter((f) => f.name !== name);
+    setSaved(next);
+    storeSavedFilters(userId, next);
+  };
+  const [savedName, setSavedName] = useState<string | null>(null);
+  const [newName, setNewName] = useState('');
 
   const columns = useMemo(
     () =>
@@ -129,7 +186,7 @@ export function AlertQueue({
   const table = useTable({
     features,
     columns,
-    data: rows,
+    data: shownRows,
     getRowId: (row) => row.id,
     state: { sorting, columnFilters: filters },
     onSortingChange: (updater) => setSorting((old) => functionalUpdate(updater, old)),
@@ -216,63 +273,265 @@ export function AlertQueue({
           onChange={(v) => setFilter('owner', v)}
         />
       </Group>
-      <div className="scroll-pane" style={{ flex: 1 }}>
-        <Table stickyHeader highlightOnHover verticalSpacing={4} horizontalSpacing={6} fz="sm" data-testid="alert-queue" aria-labelledby="queue-title">
-          <Table.Thead>
-            {table.getHeaderGroups().map((group) => (
-              <Table.Tr key={group.id}>
-                {group.headers.map((header) => {
-                  const dir = header.column.getIsSorted();
-                  return (
-                    <Table.Th key={header.id} aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
-                      <UnstyledButton onClick={header.column.getToggleSortingHandler()} fz="xs" fw={700}>
-                        <table.FlexRender header={header} /> {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
-                      </UnstyledButton>
-                    </Table.Th>
-                  );
-                })}
+      <Group gap={6} mb={6} wrap="nowrap">
+        <TextInput
+          size="xs"
+          style={{ flex: 1 }}
+          aria-label={t('queueTools.search')}
+          placeholder={`${t('queueTools.search')}: ${t('queueTools.searchHint')}`}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          rightSection={search ? <CloseButton size="xs" aria-label={t('queueTools.clearSearch')} onClick={() => setSearch('')} /> : null}
+          data-testid="queue-search"
+        />
+        <SegmentedControl
+          size="xs"
+          aria-label={t('queueTools.groupBy')}
+          data={GROUP_BYS.map((g) => ({ value: g, label: t(`queueTools.groups.${g}`) }))}
+          value={groupBy}
+          onChange={(v) => {
+            setGroupBy(v as GroupBy);
+            setGroup(null);
+          }}
+          data-testid="queue-group-by"
+        />
+      </Group>
+      <Group gap={6} mb={6} wrap="nowrap">
+        <Select
+          size="xs"
+          w={170}
+          aria-label={t('queueTools.saved')}
+          placeholder={t('queueTools.saved')}
+          clearable
+          data={saved.map((f) => f.name)}
+          value={savedName}
+          onChange={(v) => {
+            setSavedName(v);
+            applySaved(v);
+          }}
+          data-testid="queue-saved"
+        />
+        {savedName !== null && (
+          <CloseButton
+            size="sm"
+            aria-label={t('queueTools.deleteSaved')}
+            title={t('queueTools.deleteSaved')}
+            onClick={() => {
+              deleteSaved(savedName);
+              setSavedName(null);
+            }}
+          />
+        )}
+        <TextInput
+          size="xs"
+          w={150}
+          aria-label={t('queueTools.saveName')}
+          placeholder={t('queueTools.saveName')}
+          value={newName}
+          onChange={(e) => setNewName(e.currentTarget.value)}
+          data-testid="queue-save-name"
+        />
+        <Button
+          size="xs"
+          variant="default"
+          disabled={!newName.trim()}
+          onClick={() => {
+            saveFilter(newName.trim());
+            setSavedName(newName.trim());
+            setNewName('');
+          }}
+          data-testid="queue-save"
+        >
+          {t('queueTools.save')}
+        </Button>
+        {activeGroup && (
+          <Group gap={4} wrap="nowrap" style={{ marginLeft: 'auto', minWidth: 0 }}>
+            <Badge variant="light" style={{ maxWidth: 220 }} data-testid="queue-active-group">
+              {t('queueTools.showing', { name: groupName(activeGroup) })}
+            </Badge>
+            <Button size="xs" variant="subtle" onClick={() => setGroup(null)}>
+              {t('queueTools.clearGroup')}
+            </Button>
+            <Button
+              size="xs"
+              color="teal"
+              disabled={ended || Boolean(triageError) || activeGroup.open === 0}
+              onClick={() => setClosing(activeGroup)}
+              data-testid="queue-close-group"
+            >
+              {t('queueTools.closeGroup')} ({activeGroup.open})
+            </Button>
+          </Group>
+        )}
+      </Group>
+      {groupBy !== 'none' && group === null ? (
+        <div className="scroll-pane" style={{ flex: 1 }}>
+          <Table stickyHeader highlightOnHover verticalSpacing={4} horizontalSpacing={6} fz="sm" data-testid="queue-groups">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('queueTools.groupCol')}</Table.Th>
+                <Table.Th style={{ textAlign: 'right' }}>{t('queueTools.count')}</Table.Th>
+                <Table.Th style={{ textAlign: 'right' }}>{t('queueTools.open')}</Table.Th>
+                <Table.Th />
               </Table.Tr>
-            ))}
-          </Table.Thead>
-          <Table.Tbody>
-            {visible.map((row) => {
-              const isNew = !row.original.event.catchUp && now - (arrivedAt.get(row.id) ?? 0) < NEW_MS;
-              const selected = row.id === selectedId;
-              const unseen = !seen.has(row.id) && !selected;
-              return (
-                <Table.Tr
-                  key={row.id}
-                  className={`alert-row${isNew ? ' alert-row-new' : ''}${selected ? ' alert-row-selected' : ''}`}
-                  onClick={() => onSelect(row.id)}
-                  onKeyDown={(e) => onRowKey(e, row.id)}
-                  tabIndex={0}
-                  aria-selected={selected}
-                  data-testid="alert-row"
-                  data-alert-id={row.id}
-                  data-status={row.original.status}
-                  data-unseen={unseen}
-                >
-                  {row.getAllCells().map((cell) => (
-                    <Table.Td key={cell.id} style={NOWRAP.has(cell.column.id) ? { whiteSpace: 'nowrap' } : { overflowWrap: 'anywhere' }}>
-                      <table.FlexRender cell={cell} />
-                    </Table.Td>
-                  ))}
+            </Table.Thead>
+            <Table.Tbody>
+              {groups.map((g) => (
+                <Table.Tr key={g.key} data-testid="queue-group" data-group-key={g.key}>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                    <UnstyledButton onClick={() => setGroup(g.key)} fz="sm" fw={600}>
+                      {groupName(g)}
+                    </UnstyledButton>
+                    {g.detail && (
+                      <Text component="span" fz="xs" c="dimmed" ml={6}>
+                        {g.detail}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td style={{ textAlign: 'right' }} data-testid="queue-group-count">
+                    {g.rows.length}
+                  </Table.Td>
+                  <Table.Td style={{ textAlign: 'right' }}>{g.open}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap', textAlign: 'right' }}>
+                    <Button size="compact-xs" variant="light" mr={4} onClick={() => setGroup(g.key)} data-testid="queue-group-show">
+                      {t('queueTools.show')}
+                    </Button>
+                    <Button
+                      size="compact-xs"
+                      color="teal"
+                      disabled={ended || Boolean(triageError) || g.open === 0}
+                      onClick={() => setClosing(g)}
+                      data-testid="queue-group-close"
+                    >
+                      {t('queueTools.closeGroup')}
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-        {rows.length === 0 && (
-          <Text c="dimmed" p="sm">
-            {t('queue.waiting')}
-          </Text>
-        )}
-        {rows.length > 0 && visible.length === 0 && (
-          <Text c="dimmed" p="sm">
-            {t('queue.noMatch')}
-          </Text>
-        )}
-      </div>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {groups.length === 0 && (
+            <Text c="dimmed" p="sm">
+              {rows.length === 0 ? t('queue.waiting') : t('queue.noMatch')}
+            </Text>
+          )}
+        </div>
+      ) : (
+        <div className="scroll-pane" style={{ flex: 1 }}>
+          <Table stickyHeader highlightOnHover verticalSpacing={4} horizontalSpacing={6} fz="sm" data-testid="alert-queue" aria-labelledby="queue-title">
+            <Table.Thead>
+              {table.getHeaderGroups().map((group) => (
+                <Table.Tr key={group.id}>
+                  {group.headers.map((header) => {
+                    const dir = header.column.getIsSorted();
+                    return (
+                      <Table.Th key={header.id} aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
+                        <UnstyledButton onClick={header.column.getToggleSortingHandler()} fz="xs" fw={700}>
+                          <table.FlexRender header={header} /> {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
+                        </UnstyledButton>
+                      </Table.Th>
+                    );
+                  })}
+                </Table.Tr>
+              ))}
+            </Table.Thead>
+            <Table.Tbody>
+              {visible.map((row) => {
+                const isNew = !row.original.event.catchUp && now - (arrivedAt.get(row.id) ?? 0) < NEW_MS;
+                const selected = row.id === selectedId;
+                const unseen = !seen.has(row.id) && !selected;
+                return (
+                  <Table.Tr
+                    key={row.id}
+                    className={`alert-row${isNew ? ' alert-row-new' : ''}${selected ? ' alert-row-selected' : ''}`}
+                    onClick={() => onSelect(row.id)}
+                    onKeyDown={(e) => onRowKey(e, row.id)}
+                    tabIndex={0}
+                    aria-selected={selected}
+                    data-testid="alert-row"
+                    data-alert-id={row.id}
+                    data-status={row.original.status}
+                    data-unseen={unseen}
+                  >
+                    {row.getAllCells().map((cell) => (
+                      <Table.Td key={cell.id} style={NOWRAP.has(cell.column.id) ? { whiteSpace: 'nowrap' } : { overflowWrap: 'anywhere' }}>
+                        <table.FlexRender cell={cell} />
+                      </Table.Td>
+                    ))}
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+          {rows.length === 0 && (
+            <Text c="dimmed" p="sm">
+              {t('queue.waiting')}
+            </Text>
+          )}
+          {rows.length > 0 && visible.length === 0 && (
+            <Text c="dimmed" p="sm">
+              {t('queue.noMatch')}
+            </Text>
+          )}
+        </div>
+      )}
+      {closing && <CloseGroupModal group={closing} name={groupName(closing)} bulkAct={bulkAct} onClose={() => setClosing(null)} />}
     </Paper>
+  );
+}
+
+/** Closes every open alert of a group with one verdict and one reason: one recorded action per alert. */
+function CloseGroupModal({ group, name, bulkAct, onClose }: { group: AlertGroup; name: string; bulkAct: BulkAct; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { userId } = useConsole();
+  const [verdict, setVerdict] = useState<'false-positive' | 'benign'>('false-positive');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const open = group.rows.filter((r) => r.status !== 'closed');
+  // A teammate's alert stays theirs: the server would refuse the whole request for it.
+  const closable = open.filter((r) => r.state?.ownerId == null || r.state.ownerId === userId);
+  const skipped = open.length - closable.length;
+  return (
+    <Modal opened onClose={onClose} title={t('queueTools.closeTitle', { count: closable.length, name })} size="lg" data-testid="close-group-modal">
+      <Stack gap="sm">
+        <Text fz="sm">{t('queueTools.closeExplain', { skipped })}</Text>
+        <SegmentedControl
+          data={(['false-positive', 'benign'] as const).map((v) => ({ value: v, label: t(`verdict.${v}`) }))}
+          value={verdict}
+          onChange={(v) => setVerdict(v as 'false-positive' | 'benign')}
+          data-testid="close-group-verdict"
+        />
+        <TextInput
+          label={t('verdict.reason')}
+          description={t('verdict.reasonHint')}
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          data-testid="close-group-reason"
+          data-autofocus
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button
+            color="teal"
+            loading={busy}
+            disabled={reason.trim().length < 3 || closable.length === 0}
+            onClick={async () => {
+              setBusy(true);
+              const acks = await bulkAct(
+                closable.map((r) => ({ type: 'alert.verdict' as const, alertId: r.id, verdict, reason: reason.trim() })),
+                (count) => t('queueTools.closeDone', { count }),
+              );
+              setBusy(false);
+              if (acks) onClose();
+            }}
+            data-testid="close-group-submit"
+          >
+            {t('queueTools.closeSubmit', { count: closable.length })}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }

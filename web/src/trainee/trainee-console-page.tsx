@@ -17,6 +17,7 @@ import { ActivityPanel, describeAction } from './activity-panel.js';
 import { AlertDetail, type VerdictRequest } from './alert-detail.js';
 import { AlertQueue } from './alert-queue.js';
 import { BriefingPanel } from './briefing-panel.js';
+import { ChannelPanel } from './channel-panel.js';
 import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
 import { buildRows, partyName, SEVERITIES, type BriefingParty } from './console-model.js';
 import { IncidentsPanel } from './incidents-panel.js';
@@ -24,7 +25,7 @@ import { LayerBoard } from './layer-board.js';
 import { EndBanner } from './end-banner.js';
 import { DeadlinesList, ReportsPanel } from './reports-panel.js';
 import { ShortcutHelp } from './shortcut-help.js';
-import { useTriageAct } from './use-triage.js';
+import { useBulkAct, useTriageAct } from './use-triage.js';
 import { useSeenAlerts } from './seen-alerts.js';
 import { WallClockContext } from '../lib/virtual-time.js';
 import { parseWallClockStart } from '../lib/format.js';
@@ -117,6 +118,7 @@ export function TraineeConsolePage() {
       return party ? partyName(party, ex?.era) : id;
     }),
   );
+  const bulkAct = useBulkAct(exerciseId, live);
   const clockNow = live.clock ?? ex?.clock ?? null;
   const end = exerciseEnd(clockNow, live.ended);
 
@@ -285,6 +287,9 @@ export function TraineeConsolePage() {
               <Tabs.Tab value="reports" data-testid="tab-reports">
                 {t('console.tabs.reports')}
               </Tabs.Tab>
+              <Tabs.Tab value="channel" data-testid="tab-channel">
+                {t('channel.tab')} ({teamState.data?.messages?.length ?? 0})
+              </Tabs.Tab>
               <Tabs.Tab value="activity" data-testid="tab-activity">
                 {t('console.tabs.activity')}
               </Tabs.Tab>
@@ -303,6 +308,7 @@ export function TraineeConsolePage() {
                     height={PANE_HEIGHT}
                     arrivedAt={arrivedAt}
                     seen={seen}
+                    bulkAct={bulkAct}
                   />
                 </Grid.Col>
                 <Grid.Col span={5}>
@@ -314,10 +320,13 @@ export function TraineeConsolePage() {
               <LayerBoard titleOf={titleOf} />
             </Tabs.Panel>
             <Tabs.Panel value="incidents">
-              <IncidentsPanel selectedAlertId={selectedId} titleOf={titleOf} targetsOf={targetsOf} />
+              <IncidentsPanel selectedAlertId={selectedId} titleOf={titleOf} targetsOf={targetsOf} rows={rows} />
             </Tabs.Panel>
             <Tabs.Panel value="reports">
               <ReportsPanel deadlines={deadlines.data ?? null} deadlinesError={deadlines.error} />
+            </Tabs.Panel>
+            <Tabs.Panel value="channel">
+              <ChannelPanel />
             </Tabs.Panel>
             <Tabs.Panel value="activity">
               <ActivityPanel actions={actions} alertLabel={titleOf} />
