@@ -39,6 +39,7 @@ const exerciseSummary: ExerciseSummary = {
   scenarioVersion: '1',
   scenarioTitle: scenario.title,
   status: 'finished',
+  kind: 'graded',
   createdAt: '2025-01-01T00:00:00Z',
   startedAt: null,
   endedAt: null,
@@ -213,6 +214,7 @@ describe('CSV', () => {
     expect(vi[col('scenario_title')]).toBe(scenario.title.vi);
     expect(vi[col('index')]).toBe(String(good.index).replace('.', ','));
     expect(vi[col('review_url')]).toBe('https://soc.example.gov.vn/exercises/e/teams/t/review');
+    expect(vi[col('kind')]).toBe('diễn tập');
     const en = splitCsvLine(header('en', 'rfc4180')[1]!, ',');
     expect(en[col('status')]).toBe('Finished');
     expect(en[col('index')]).toBe(String(good.index));
@@ -252,6 +254,7 @@ describe('report HTML', () => {
           scenarioVersion: '1',
           scenarioTitle: scenario.title,
           status: 'finished',
+          kind: 'graded',
           createdAt: '2025-01-01T00:00:00Z',
           startedAt: null,
           endedAt: null,
