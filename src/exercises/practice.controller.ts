@@ -56,7 +56,7 @@ export class PracticeController {
     summary: 'Close a scenario version for practice (audited); runs already open go on to their end',
     tags: ['practice'],
     response: z.array(PracticeOpeningSchema),
-    errors: ['PRACTICE_NOT_OPEN'],
+    errors: ['PRACTICE_NOT_OPEN', 'SCENARIO_NOT_FOUND'],
   })
   close(@CurrentUser() user: AuthenticatedUser, @Param('versionId', { schema: UuidSchema }) versionId: string): Promise<PracticeOpening[]> {
     return this.practice.close(user, versionId);

@@ -104,6 +104,8 @@ export class PracticeService implements OnModuleInit, OnModuleDestroy {
 
   /** Closes a version for practice: no new run starts from it; runs already open go on to their end. */
   async close(user: AuthenticatedUser, scenarioVersionId: string): Promise<PracticeOpening[]> {
+    // Another organisation's version answers as a missing one, as on every route that takes a version id.
+    await this.catalogue.visibleVersion(user, scenarioVersionId);
     await serialTransaction(this.dataSource, async (manager) => {
       const existing = await manager.findOne(PracticeOpeningEntity, { where: { orgId: user.orgId, scenarioVersionId } });
       if (!existing) throw new AppError('PRACTICE_NOT_OPEN', 'This scenario version is not open for practice');

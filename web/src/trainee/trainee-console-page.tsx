@@ -28,6 +28,7 @@ import { useTriageAct } from './use-triage.js';
 import { useSeenAlerts } from './seen-alerts.js';
 import { WallClockContext } from '../lib/virtual-time.js';
 import { parseWallClockStart } from '../lib/format.js';
+import { PracticeBar } from '../practice/practice-bar.js';
 
 const PANE_HEIGHT = 'calc(100vh - 150px)';
 
@@ -255,6 +256,9 @@ export function TraineeConsolePage() {
               </Button>
             </Group>
           </Group>
+          {ex.kind === 'practice' && (
+            <PracticeBar exercise={ex} clock={clock} virtualMs={context.virtualMs} alertId={selectedId} ended={end !== null} />
+          )}
           {end && <EndBanner end={end} exerciseId={exerciseId} live={live} />}
           {live.joinError && <ErrorText error={Object.assign(new Error(live.joinError.message), live.joinError)} />}
           {triageError !== null && (
