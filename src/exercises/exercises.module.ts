@@ -21,7 +21,18 @@ import { PracticeService } from './practice.service.js';
 import { RosterService } from './roster.service.js';
 
 @Module({
-  imports: [ScenariosModule, ExerciseLogModule, TypeOrmModule.forFeature([ExerciseEntity, ExerciseTeamEntity, ExerciseMemberEntity, ExerciseTransitionEntity, PracticeOpeningEntity, PracticeHintTakenEntity])],
+  imports: [
+    ScenariosModule,
+    ExerciseLogModule,
+    TypeOrmModule.forFeature([
+      ExerciseEntity,
+      ExerciseTeamEntity,
+      ExerciseMemberEntity,
+      ExerciseTransitionEntity,
+      PracticeOpeningEntity,
+      PracticeHintTakenEntity,
+    ]),
+  ],
   controllers: [ExercisesController, ExerciseBriefingController, PracticeController],
   providers: [ExerciseBus, ExerciseRuntime, ExercisesService, AlertRefService, RosterService, PracticeService],
   exports: [ExerciseBus, ExerciseRuntime, ExercisesService, AlertRefService, RosterService, PracticeService, ExerciseLogModule],

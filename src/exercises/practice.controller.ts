@@ -64,7 +64,11 @@ export class PracticeController {
 
   @Get('practice')
   @Access(['trainee'])
-  @ApiDoc({ summary: 'The practice catalogue: scenarios my organisation opened for practice, and my open run', tags: ['practice'], response: PracticeCatalogueSchema })
+  @ApiDoc({
+    summary: 'The practice catalogue: scenarios my organisation opened for practice, and my open run',
+    tags: ['practice'],
+    response: PracticeCatalogueSchema,
+  })
   catalogue(@CurrentUser() user: AuthenticatedUser): Promise<PracticeCatalogue> {
     return this.practice.catalogueFor(user);
   }

@@ -53,7 +53,9 @@ export class PracticeService implements OnModuleInit, OnModuleDestroy {
       if ((message.type === 'action' || message.type === 'clock') && this.activity.has(message.exerciseId)) this.activity.set(message.exerciseId, Date.now());
     });
     this.sweepTimer = setInterval(() => {
-      this.sweepIdle(Date.now()).catch((error: unknown) => this.logger.error(`Practice idle sweep failed: ${error instanceof Error ? error.message : String(error)}`));
+      this.sweepIdle(Date.now()).catch((error: unknown) =>
+        this.logger.error(`Practice idle sweep failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }, SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
   }
@@ -110,7 +112,10 @@ export class PracticeService implements OnModuleInit, OnModuleDestroy {
       const existing = await manager.findOne(PracticeOpeningEntity, { where: { orgId: user.orgId, scenarioVersionId } });
       if (!existing) throw new AppError('PRACTICE_NOT_OPEN', 'This scenario version is not open for practice');
       await manager.delete(PracticeOpeningEntity, { orgId: user.orgId, scenarioVersionId });
-      await this.audit.record({ actor: user, action: 'practice.close', targetType: 'scenario', targetId: scenarioVersionId, before: { openedAt: existing.openedAt } }, manager);
+      await this.audit.record(
+        { actor: user, action: 'practice.close', targetType: 'scenario', targetId: scenarioVersionId, before: { openedAt: existing.openedAt } },
+        manager,
+      );
     });
     return this.openings(user);
   }
@@ -144,13 +149,16 @@ export class PracticeService implements OnModuleInit, OnModuleDestroy {
    * work unchanged): one team of one, owned by the trainee, score visible to them, started at once.
    */
   async start(user: AuthenticatedUser, input: StartPractice): Promise<ExerciseDto> {
-    const opening = await this.dataSource.getRepository(PracticeOpeningEntity).findOne({ where: { orgId: user.orgId, scenarioVersionId: input.scenarioVersionId } });
+    const opening = await this.dataSource
+      .getRepository(PracticeOpeningEntity)
+      .findOne({ where: { orgId: user.orgId, scenarioVersionId: input.scenarioVersionId } });
     if (!opening) throw new AppError('PRACTICE_NOT_OPEN', 'Your organisation has not opened this scenario for practice');
     if (this.starting.has(user.id)) throw new AppError('PRACTICE_ALREADY_RUNNING', 'You already have a practice run open: finish it first');
     this.starting.add(user.id);
     try {
       const active = await this.openRunOf(user.id);
-      if (active) throw new AppError('PRACTICE_ALREADY_RUNNING', 'You already have a practice run open: finish it first', [{ path: 'exerciseId', message: active.id }]);
+      if (active)
+        throw new AppError('PRACTICE_ALREADY_RUNNING', 'You already have a practice run open: finish it first', [{ path: 'exerciseId', message: active.id }]);
       const { scenario } = await this.catalogue.byVersionId(input.scenarioVersionId);
       const created = await this.exercises.create(
         user,
@@ -224,7 +232,8 @@ export class PracticeService implements OnModuleInit, OnModuleDestroy {
     const access = await this.exercises.access(user, exerciseId);
     if (access.exercise.kind !== 'practice') throw new AppError('PRACTICE_ONLY', 'Practice hints exist only in practice runs');
     const team = access.teamId ?? teamId ?? access.teamIds[0];
-    if (team === undefined || !access.teamIds.includes(team)) throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this run', [{ path: 'teamId', message: 'unknown team' }]);
+    if (team === undefined || !access.teamIds.includes(team))
+      throw new AppError('VALIDATION_FAILED', 'Give the teamId of a team of this run', [{ path: 'teamId', message: 'unknown team' }]);
     const rows = await this.dataSource.getRepository(PracticeHintTakenEntity).find({ where: { exerciseId, teamId: team }, order: { atWall: 'ASC' } });
     const { scenario } = await this.catalogue.byVersionId(access.exercise.scenarioVersionId);
     const byId = new Map((scenario.practiceHints ?? []).map((h) => [h.id, h]));

@@ -105,7 +105,7 @@ describe('self-paced practice', () => {
     expect([overtime.status, overtime.body.error.code]).toEqual([403, 'FORBIDDEN']);
   });
 
-  it("another trainee cannot see, control, act in or take hints in my run", async () => {
+  it('another trainee cannot see, control, act in or take hints in my run', async () => {
     const ref = await alertRefsOf(t, run.id);
     for (const [method, path, body] of [
       ['GET', `/exercises/${run.id}`, undefined],

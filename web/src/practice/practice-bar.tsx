@@ -20,7 +20,19 @@ type ClockOp = { op: 'pause' | 'resume' | 'finish' } | { op: 'speed'; speed: num
  * The practice run's own bar in the trainee console: the owner moves the clock (pause, resume,
  * speed, skip ahead, end) and asks for practice hints on the selected alert. Graded drills never show it.
  */
-export function PracticeBar({ exercise, clock, virtualMs, alertId, ended }: { exercise: ExerciseDto; clock: ClockStateDto; virtualMs: () => number; alertId: string | null; ended: boolean }) {
+export function PracticeBar({
+  exercise,
+  clock,
+  virtualMs,
+  alertId,
+  ended,
+}: {
+  exercise: ExerciseDto;
+  clock: ClockStateDto;
+  virtualMs: () => number;
+  alertId: string | null;
+  ended: boolean;
+}) {
   const { t } = useTranslation(PRACTICE_NS);
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -112,7 +124,14 @@ export function PracticeBar({ exercise, clock, virtualMs, alertId, ended }: { ex
           ask.error && <ErrorText error={ask.error} />
         )}
         {taken.map((h, i) => (
-          <Alert key={`${h.atWall}-${i}`} color="teal" variant="light" p={6} title={h.phaseName ? `${t('hints.taken')} · ${t('hints.stage')}: ${pick(h.phaseName)}` : t('hints.taken')} data-testid="practice-hint">
+          <Alert
+            key={`${h.atWall}-${i}`}
+            color="teal"
+            variant="light"
+            p={6}
+            title={h.phaseName ? `${t('hints.taken')} · ${t('hints.stage')}: ${pick(h.phaseName)}` : t('hints.taken')}
+            data-testid="practice-hint"
+          >
             <Text fz="sm">{pick(h.text)}</Text>
           </Alert>
         ))}

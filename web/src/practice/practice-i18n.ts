@@ -58,7 +58,8 @@ const en: typeof vi = {
   badge: 'Practice',
   catalogue: {
     title: 'Practise on your own',
-    intro: 'Run alone the scenarios your organisation has opened for practice, at your own speed, with hints. Practice results never count in the drill rankings.',
+    intro:
+      'Run alone the scenarios your organisation has opened for practice, at your own speed, with hints. Practice results never count in the drill rankings.',
     empty: 'Your organisation has not opened any scenario for practice yet.',
     scenario: 'Scenario',
     duration: 'Duration',

@@ -15,7 +15,9 @@ export function PracticeOpeningToggle({ versionId }: { versionId: string }) {
   const isOpen = (openings.data ?? []).some((o) => o.scenarioVersionId === versionId);
   const toggle = useMutation({
     mutationFn: () =>
-      isOpen ? apiRequest<PracticeOpening[]>('DELETE', `/practice/openings/${versionId}`) : api.post<PracticeOpening[]>('/practice/openings', { scenarioVersionId: versionId }),
+      isOpen
+        ? apiRequest<PracticeOpening[]>('DELETE', `/practice/openings/${versionId}`)
+        : api.post<PracticeOpening[]>('/practice/openings', { scenarioVersionId: versionId }),
     onSuccess: (list) => queryClient.setQueryData(practiceKeys.openings(), list),
   });
   return (

@@ -256,9 +256,7 @@ export function TraineeConsolePage() {
               </Button>
             </Group>
           </Group>
-          {ex.kind === 'practice' && (
-            <PracticeBar exercise={ex} clock={clock} virtualMs={context.virtualMs} alertId={selectedId} ended={end !== null} />
-          )}
+          {ex.kind === 'practice' && <PracticeBar exercise={ex} clock={clock} virtualMs={context.virtualMs} alertId={selectedId} ended={end !== null} />}
           {end && <EndBanner end={end} exerciseId={exerciseId} live={live} />}
           {live.joinError && <ErrorText error={Object.assign(new Error(live.joinError.message), live.joinError)} />}
           {triageError !== null && (
