@@ -3,6 +3,7 @@ import { i18next } from '../i18n/i18n.js';
 /** Console texts of self-paced practice (luyện tập), in their own namespace; error texts join the main one. */
 const vi = {
   badge: 'Luyện tập',
+  ended: 'Bài luyện tập đã kết thúc.',
   catalogue: {
     title: 'Tự luyện tập',
     intro: 'Chạy một mình các kịch bản mà đơn vị đã mở cho luyện tập, theo tốc độ của bạn, có gợi ý. Kết quả luyện tập không tính vào xếp hạng diễn tập.',
@@ -56,6 +57,7 @@ const vi = {
 
 const en: typeof vi = {
   badge: 'Practice',
+  ended: 'The practice run has ended.',
   catalogue: {
     title: 'Practise on your own',
     intro:

@@ -257,7 +257,7 @@ export function TraineeConsolePage() {
             </Group>
           </Group>
           {ex.kind === 'practice' && <PracticeBar exercise={ex} clock={clock} virtualMs={context.virtualMs} alertId={selectedId} ended={end !== null} />}
-          {end && <EndBanner end={end} exerciseId={exerciseId} live={live} />}
+          {end && <EndBanner end={end} exerciseId={exerciseId} live={live} practice={ex.kind === 'practice'} />}
           {live.joinError && <ErrorText error={Object.assign(new Error(live.joinError.message), live.joinError)} />}
           {triageError !== null && (
             <Alert color={isMissingEndpoint(triageError) ? 'yellow' : 'red'} mb={6} p={6} data-testid="triage-unavailable">
