@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { ExerciseDto, ExerciseStatus } from '../contracts/exercise.schema.js';
 import type { PracticeCatalogue, PracticeHints, PracticeHintTaken, PracticeOpening, StartPractice } from '../contracts/practice.schema.js';
+import { UserEntity } from '../identity/user.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
 import { AlertRefService } from './alert-ref.service.js';
@@ -160,12 +161,14 @@ export class PracticeService implements OnModuleInit, OnModuleDestroy {
       if (active)
         throw new AppError('PRACTICE_ALREADY_RUNNING', 'You already have a practice run open: finish it first', [{ path: 'exerciseId', message: active.id }]);
       const { scenario } = await this.catalogue.byVersionId(input.scenarioVersionId);
+      // The team of one is named after its trainee, as the results list it.
+      const account = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: user.id }, select: { id: true, displayName: true } });
       const created = await this.exercises.create(
         user,
         {
           scenarioVersionId: input.scenarioVersionId,
           title: `${scenario.title.vi} (luyện tập)`,
-          teams: [{ name: user.username, memberIds: [user.id] }],
+          teams: [{ name: (account?.displayName || user.username).slice(0, 100), memberIds: [user.id] }],
           speed: input.speed,
           ...(input.era ? { era: input.era } : {}),
           startMode: 'manual',

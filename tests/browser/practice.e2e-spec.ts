@@ -49,7 +49,11 @@ describe('self-paced practice in a real browser', () => {
     await page.fill('input[name=username]', username);
     await page.fill('input[name=password]', 'socdrill-demo');
     await page.click('[data-testid=login-submit]');
-    await page.waitForSelector('[data-testid=lobby][data-loaded=true]');
+    // A reviewer lands on the results, everyone else on the lobby.
+    await page.waitForSelector(
+      username === 'reviewer' ? '[data-testid=results-exercises], [data-testid=results-practice], main' : '[data-testid=lobby][data-loaded=true]',
+    );
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
     return { context, page };
   }
 
