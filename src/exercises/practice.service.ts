@@ -16,6 +16,7 @@ import { ExerciseBus } from './exercise-bus.js';
 import { ExerciseRuntime } from './exercise-runtime.service.js';
 import { ExerciseEntity, PracticeHintTakenEntity, PracticeOpeningEntity } from './exercise.entity.js';
 import { ExercisesService } from './exercises.service.js';
+import { nextPracticeHint } from './practice-hints.js';
 
 /** A practice run in one of these states is "open": a trainee may have only one. */
 const OPEN_STATUSES: readonly ExerciseStatus[] = ['draft', 'running', 'paused'];
@@ -264,27 +265,26 @@ export class PracticeService implements OnModuleInit, OnModuleDestroy {
     const eventId = await this.alertRefs.eventIdOf(exerciseId, teamId, alertRef);
     if (eventId === undefined) throw new AppError('ALERT_NOT_DELIVERED', 'No such alert in your queue');
     const { scenario } = await this.catalogue.byVersionId(exercise.scenarioVersionId);
-    const alert = scenario.timeline.find((a) => a.id === eventId);
-    const taken = await this.dataSource.getRepository(PracticeHintTakenEntity).find({ where: { exerciseId, teamId }, select: { hintId: true } });
-    const used = new Set(taken.map((t) => t.hintId));
-    const candidates = scenario.practiceHints ?? [];
-    const hint =
-      candidates.find((h) => 'alert' in h.for && h.for.alert === eventId && !used.has(h.id)) ??
-      (alert?.phase !== undefined ? candidates.find((h) => 'phase' in h.for && h.for.phase === alert.phase && !used.has(h.id)) : undefined);
-    if (!hint) throw new AppError('NO_HINT', 'No more practice hints for this alert');
     const clock = await this.exercises.clockOf(exercise);
-    const row: PracticeHintTakenEntity = {
-      id: randomUUID(),
-      exerciseId,
-      teamId,
-      hintId: hint.id,
-      alertRef,
-      phaseId: 'phase' in hint.for ? hint.for.phase : null,
-      userId: user.id,
-      atWall: new Date().toISOString(),
-      atVirtualMs: String(clock.virtualMs),
-    };
-    await serialTransaction(this.dataSource, async (manager) => manager.insert(PracticeHintTakenEntity, row));
+    // Chosen and recorded in one serial transaction: two quick clicks never take the same hint twice.
+    const { row, hint } = await serialTransaction(this.dataSource, async (manager) => {
+      const taken = await manager.find(PracticeHintTakenEntity, { where: { exerciseId, teamId }, select: { hintId: true } });
+      const next = nextPracticeHint(scenario, eventId, new Set(taken.map((t) => t.hintId)));
+      if (!next) throw new AppError('NO_HINT', 'No more practice hints for this alert');
+      const entry: PracticeHintTakenEntity = {
+        id: randomUUID(),
+        exerciseId,
+        teamId,
+        hintId: next.id,
+        alertRef,
+        phaseId: 'phase' in next.for ? next.for.phase : null,
+        userId: user.id,
+        atWall: new Date().toISOString(),
+        atVirtualMs: String(clock.virtualMs),
+      };
+      await manager.insert(PracticeHintTakenEntity, entry);
+      return { row: entry, hint: next };
+    });
     this.touch(exerciseId);
     return this.takenView(row, hint.text, scenario.phases);
   }
