@@ -146,6 +146,9 @@ describe('self-paced practice in a real browser', () => {
       expect(await page.locator('[data-testid=results-practice-row]').count()).toBe(2);
       expect(await practice.innerText()).toContain(lang === 'vi' ? 'Luyện tập (không tính xếp hạng)' : 'Practice runs (not ranked)');
       await page.screenshot({ path: join(SHOTS, `${lang}-practice-results.png`) });
+      // A run's own results page says it is practice.
+      await page.locator('[data-testid=results-practice-row] a').first().click();
+      await page.locator('[data-testid=results-practice-badge]').waitFor();
       await context.close();
     }
   });
