@@ -38,6 +38,7 @@ export function httpStatusFor(code: ErrorCode): number {
       return 401;
     case 'FORBIDDEN':
     case 'NOT_TEAM_MEMBER':
+    case 'PRACTICE_ONLY':
     case 'SCENARIO_READ_ONLY':
     case 'AUTH_PASSWORD_CHANGE_REQUIRED':
     case 'SSO_NO_MAPPING':
@@ -51,6 +52,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'INCIDENT_NOT_FOUND':
     case 'REPORT_NOT_FOUND':
     case 'NO_HINT':
+    case 'PRACTICE_NOT_OPEN':
     case 'USER_NOT_FOUND':
     case 'ORG_NOT_FOUND':
     case 'UNIT_NOT_FOUND':
@@ -61,6 +63,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'SCENARIO_VERSION_NOT_NEWER':
     case 'SCENARIO_EXISTS':
     case 'EXERCISE_INVALID_STATE':
+    case 'PRACTICE_ALREADY_RUNNING':
     case 'EXERCISE_PAUSED':
     case 'EXERCISE_FINISHED':
     case 'ALERT_OWNED_BY_OTHER':

@@ -142,6 +142,8 @@ export const AppConfigSchema = z
       .min(0)
       .max(16)
       .default(() => Math.min(2, availableParallelism())),
+    /** Minutes without an action or a clock change after which a trainee's open practice run is finished (docs/exercises.md). */
+    PRACTICE_IDLE_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
     /** Worker threads for heavy jobs; further jobs wait for a free one. One core is left to the event loop. */
     HEAVY_JOB_WORKERS: z.coerce
       .number()

@@ -6,6 +6,12 @@ export const EXERCISE_STATUSES = ['draft', 'running', 'paused', 'finished', 'abo
 export const ExerciseStatusSchema = z.enum(EXERCISE_STATUSES);
 export type ExerciseStatus = z.infer<typeof ExerciseStatusSchema>;
 
+export const EXERCISE_KINDS = ['graded', 'practice'] as const;
+export const ExerciseKindSchema = z.enum(EXERCISE_KINDS).meta({
+  description: "A graded drill run by instructors, or a trainee's self-paced solo practice run (luyện tập), kept apart in results.",
+});
+export type ExerciseKind = z.infer<typeof ExerciseKindSchema>;
+
 export const SCORE_VISIBILITY = ['none', 'own', 'rank', 'full'] as const;
 export const ScoreVisibilitySchema = z.enum(SCORE_VISIBILITY).meta({
   description: 'What trainees see of scores during the run: nothing, their own score, their rank, the full board.',
@@ -80,6 +86,9 @@ export const ExerciseSchema = z
     scenarioVersion: z.string(),
     scenarioTitle: TextSchema,
     status: ExerciseStatusSchema,
+    kind: ExerciseKindSchema,
+    /** Practice runs: true for the trainee who owns the run (they control its clock and may take practice hints). */
+    practiceOwner: z.boolean(),
     era: EraSchema,
     /** Instructors and reviewers only: trainees never learn the seed of the noise and the delivery jitter. */
     seed: z.string().optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LanguageSchema, TextSchema } from './common.schema.js';
-import { ExerciseStatusSchema } from './exercise.schema.js';
+import { ExerciseKindSchema, ExerciseStatusSchema } from './exercise.schema.js';
 import { ScoreMetricsSchema, DetectionFiguresShape } from './scoring.schema.js';
 
 /**
@@ -142,6 +142,8 @@ export const ExerciseSummarySchema = z
     scenarioVersion: z.string(),
     scenarioTitle: TextSchema,
     status: ExerciseStatusSchema,
+    /** A graded drill, or a trainee's practice run (luyện tập): never counted in graded rankings, trends or weaknesses. */
+    kind: ExerciseKindSchema,
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
@@ -166,7 +168,14 @@ export const ExerciseSummarySchema = z
 export type ExerciseSummary = z.infer<typeof ExerciseSummarySchema>;
 
 export const ExerciseListSchema = z
-  .object({ from: z.string().nullable(), to: z.string().nullable(), exercises: z.array(ExerciseSummarySchema) })
+  .object({
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    /** Graded drills only. */
+    exercises: z.array(ExerciseSummarySchema),
+    /** Trainees' practice runs (luyện tập) of the period that have started, kept apart from the graded drills. */
+    practice: z.array(ExerciseSummarySchema),
+  })
   .meta({ id: 'ResultsExerciseList' });
 export type ExerciseList = z.infer<typeof ExerciseListSchema>;
 

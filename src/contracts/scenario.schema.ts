@@ -661,6 +661,26 @@ export const BriefingSchema = z
   .meta({ description: 'The trainee briefing (vi and en), kept apart from the instructor `description`.' });
 export type Briefing = z.output<typeof BriefingSchema>;
 
+// ---------------------------------------------------------------------------------------------
+// Self-paced practice (luyện tập). Coaching hints shown only in a trainee's solo practice run,
+// never in a graded drill; kept apart from `hints` (the priced hints every run offers).
+// ---------------------------------------------------------------------------------------------
+export const PracticeHintSchema = z
+  .object({
+    id: IdSchema.meta({ description: 'Practice hint id (never sent to trainees).' }),
+    for: z
+      .union([
+        z.object({ alert: IdSchema.meta({ description: 'A timeline alert id: the hint is offered on that alert.' }) }).strict(),
+        z.object({ phase: IdSchema.meta({ description: 'A phase id: the hint is offered on any delivered alert of that phase.' }) }).strict(),
+      ])
+      .meta({ description: 'What the hint coaches: { alert: id } (one alert) or { phase: id } (an attack stage).' }),
+    text: TextSchema.meta({ description: 'The coaching text (vi and en); the trainee reads it on request in a practice run.' }),
+  })
+  .strict()
+  .meta({ description: 'A coaching hint for self-paced practice runs only.' });
+export type PracticeHint = z.output<typeof PracticeHintSchema>;
+// ---------------------------------------------------------------------------------------------
+
 export const ScenarioSchema = z
   .object({
     $schema: z.string().optional().meta({ description: 'Path or URL of this JSON Schema, for editors; ignored.' }),
@@ -725,6 +745,11 @@ export const ScenarioSchema = z
     reporting: z.array(ReportObligationSchema).max(100).default([]).meta({ description: 'Reporting obligations (answer key).' }),
     triggers: z.array(TriggerSchema).max(500).default([]).meta({ description: 'Consequences of what the team does, and does not do.' }),
     hints: z.array(HintSchema).max(500).default([]).meta({ description: 'Hints trainees may buy.' }),
+    practiceHints: z
+      .array(PracticeHintSchema)
+      .max(500)
+      .optional()
+      .meta({ description: 'Coaching hints for self-paced practice runs only (never offered in a graded drill); each one taken is listed in the debrief.' }),
     scoring: ScoringSchema,
   })
   .strict()

@@ -169,7 +169,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     return clockView(JSON.parse(exercise.clockJson) as VirtualClockSnapshot, this.clock.now(), durationMs, end);
   }
 
-  async control(exerciseId: string, operation: ClockOperation, actor: AuditActor): Promise<ClockStateDto> {
+  async control(exerciseId: string, operation: ClockOperation, actor: AuditActor | null): Promise<ClockStateDto> {
     const live = await this.ensureLive(exerciseId);
     await this.assertOpen(live);
     const before = live.engine.clockSnapshot();

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { Era } from '../contracts/common.schema.js';
-import type { ClockStateDto, ExerciseStatus } from '../contracts/exercise.schema.js';
+import type { ClockStateDto, ExerciseKind, ExerciseStatus } from '../contracts/exercise.schema.js';
 
 export type ExerciseEndReason = NonNullable<ClockStateDto['endReason']>;
 
@@ -57,6 +57,14 @@ export class ExerciseEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
+
+  /** A graded drill run by instructors, or a trainee's solo practice run (kept out of graded results). */
+  @Column({ type: 'varchar', length: 16, default: 'graded' })
+  kind!: ExerciseKind;
+
+  /** Practice runs: the last time the owner acted or moved the clock (the idle timeout counts from it). */
+  @Column({ name: 'last_activity_at', type: 'varchar', length: 32, nullable: true })
+  lastActivityAt!: string | null;
 }
 
 @Entity({ name: 'exercise_teams' })
@@ -105,6 +113,54 @@ export class ExerciseTransitionEntity {
 
   @Column({ name: 'by_user_id', type: 'varchar', length: 36, nullable: true })
   byUserId!: string | null;
+
+  @Column({ name: 'at_wall', type: 'varchar', length: 32 })
+  atWall!: string;
+
+  @Column({ name: 'at_virtual_ms', type: 'bigint' })
+  atVirtualMs!: string;
+}
+
+/** A scenario version an organisation has opened for its trainees' self-paced practice. */
+@Entity({ name: 'practice_openings' })
+export class PracticeOpeningEntity {
+  @PrimaryColumn({ name: 'org_id', type: 'varchar', length: 36 })
+  orgId!: string;
+
+  @PrimaryColumn({ name: 'scenario_version_id', type: 'varchar', length: 36 })
+  scenarioVersionId!: string;
+
+  @Column({ name: 'opened_by', type: 'varchar', length: 36 })
+  openedBy!: string;
+
+  @Column({ name: 'opened_at', type: 'varchar', length: 32 })
+  openedAt!: string;
+}
+
+/** A practice hint a trainee took during a practice run (listed in the debrief). */
+@Entity({ name: 'practice_hints_taken' })
+export class PracticeHintTakenEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'exercise_id', type: 'varchar', length: 36 })
+  exerciseId!: string;
+
+  @Column({ name: 'team_id', type: 'varchar', length: 36 })
+  teamId!: string;
+
+  @Column({ name: 'hint_id', type: 'varchar', length: 80 })
+  hintId!: string;
+
+  /** The alert reference the trainee asked about (as their console names it); null for a phase hint. */
+  @Column({ name: 'alert_ref', type: 'varchar', length: 64, nullable: true })
+  alertRef!: string | null;
+
+  @Column({ name: 'phase_id', type: 'varchar', length: 80, nullable: true })
+  phaseId!: string | null;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  userId!: string;
 
   @Column({ name: 'at_wall', type: 'varchar', length: 32 })
   atWall!: string;

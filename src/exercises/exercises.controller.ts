@@ -27,6 +27,8 @@ import { ExercisesService } from './exercises.service.js';
 
 const ExerciseIdSchema = z.uuid();
 const INSTRUCTORS = ['instructor', 'admin'] as const;
+/** Clock routes a practice run's owner may use on their own run; the service checks the rest. */
+const CLOCK_USERS = ['instructor', 'admin', 'trainee'] as const;
 const CLOCK_ERRORS = ['EXERCISE_NOT_FOUND', 'EXERCISE_INVALID_STATE', 'EXERCISE_FINISHED', 'FORBIDDEN'];
 
 @Controller('exercises')
@@ -89,7 +91,7 @@ export class ExercisesController {
 
   @Post(':exerciseId/start')
   @HttpCode(200)
-  @Access(INSTRUCTORS)
+  @Access(CLOCK_USERS)
   @ApiDoc({ summary: 'Start the exercise clock', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
   start(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
     return this.control(user, id, { op: 'start' });
@@ -97,7 +99,7 @@ export class ExercisesController {
 
   @Post(':exerciseId/pause')
   @HttpCode(200)
-  @Access(INSTRUCTORS)
+  @Access(CLOCK_USERS)
   @ApiDoc({
     summary: 'Pause: no delivery, trainee actions refused until resumed',
     tags: ['exercise control'],
@@ -110,7 +112,7 @@ export class ExercisesController {
 
   @Post(':exerciseId/resume')
   @HttpCode(200)
-  @Access(INSTRUCTORS)
+  @Access(CLOCK_USERS)
   @ApiDoc({ summary: 'Resume a paused exercise', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
   resume(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
     return this.control(user, id, { op: 'resume' });
@@ -118,7 +120,7 @@ export class ExercisesController {
 
   @Post(':exerciseId/speed')
   @HttpCode(200)
-  @Access(INSTRUCTORS)
+  @Access(CLOCK_USERS)
   @ApiDoc({
     summary: 'Change the speed (0.25×–100×), live',
     tags: ['exercise control'],
@@ -135,7 +137,7 @@ export class ExercisesController {
 
   @Post(':exerciseId/seek')
   @HttpCode(200)
-  @Access(INSTRUCTORS)
+  @Access(CLOCK_USERS)
   @ApiDoc({
     summary: 'Seek forward to a virtual time or a kill-chain phase; skipped events arrive at once as catch-up',
     tags: ['exercise control'],
@@ -152,7 +154,7 @@ export class ExercisesController {
 
   @Post(':exerciseId/finish')
   @HttpCode(200)
-  @Access(INSTRUCTORS)
+  @Access(CLOCK_USERS)
   @ApiDoc({ summary: 'End the exercise (it becomes read-only)', tags: ['exercise control'], response: ClockStateSchema, errors: CLOCK_ERRORS })
   finish(@CurrentUser() user: AuthenticatedUser, @Param('exerciseId', { schema: ExerciseIdSchema }) id: string): Promise<ClockStateDto> {
     return this.control(user, id, { op: 'finish' });
@@ -206,7 +208,7 @@ export class ExercisesController {
   }
 
   private async control(user: AuthenticatedUser, exerciseId: string, operation: ClockOperation): Promise<ClockStateDto> {
-    await this.exercises.requireControl(user, exerciseId);
+    await this.exercises.requireClockControl(user, exerciseId, operation.op);
     return this.runtime.control(exerciseId, operation, user);
   }
 }

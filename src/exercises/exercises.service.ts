@@ -4,7 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
-import type { ClockStateDto, CreateExercise, ExerciseDto } from '../contracts/exercise.schema.js';
+import type { ClockStateDto, CreateExercise, ExerciseDto, ExerciseKind } from '../contracts/exercise.schema.js';
 import type { VirtualClockSnapshot } from '../engine/index.js';
 import { UserEntity } from '../identity/user.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
@@ -22,7 +22,12 @@ export interface ExerciseAccess {
   /** The user's team in this exercise, if they play in it. */
   readonly teamId: string | null;
   readonly teamIds: readonly string[];
+  /** A practice run's owner: they control its clock and take its practice hints. */
+  readonly practiceOwner: boolean;
 }
+
+/** The clock operations a practice run's owner may perform on their own run (never inject, abort or overtime). */
+const PRACTICE_OWNER_OPS: ReadonlySet<string> = new Set(['start', 'pause', 'resume', 'speed', 'seek', 'finish']);
 
 @Injectable()
 export class ExercisesService {
@@ -35,7 +40,7 @@ export class ExercisesService {
     @Inject(RosterService) private readonly rosters: RosterService,
   ) {}
 
-  async create(user: AuthenticatedUser, input: CreateExercise): Promise<ExerciseDto> {
+  async create(user: AuthenticatedUser, input: CreateExercise, kind: ExerciseKind = 'graded'): Promise<ExerciseDto> {
     // Only a version of the user's organisation or of the shared library; a foreign one answers as a missing one.
     const { row: version, scenario } = await this.catalogue.visibleVersion(user, input.scenarioVersionId);
     const era = input.era ?? scenario.era;
@@ -83,6 +88,8 @@ export class ExercisesService {
       orgId: user.orgId,
       createdBy: user.id,
       createdAt: new Date().toISOString(),
+      kind,
+      lastActivityAt: kind === 'practice' ? new Date().toISOString() : null,
     };
     await serialTransaction(this.dataSource, async (manager) => {
       await manager.insert(ExerciseEntity, exercise);
@@ -97,7 +104,7 @@ export class ExercisesService {
           action: 'exercise.create',
           targetType: 'exercise',
           targetId: id,
-          after: { scenarioVersionId: version.id, teams: input.teams, speed, era, seed: exercise.seed, allowOvertime: input.allowOvertime },
+          after: { scenarioVersionId: version.id, kind, teams: input.teams, speed, era, seed: exercise.seed, allowOvertime: input.allowOvertime },
         },
         manager,
       );
@@ -115,7 +122,8 @@ export class ExercisesService {
     const canControl = user.roles.includes('admin') || (user.roles.includes('instructor') && sameOrg);
     const canReview = user.roles.includes('reviewer') && sameOrg;
     if (!canControl && !canReview && teamId === null) throw new AppError('EXERCISE_NOT_FOUND', 'No such exercise');
-    return { exercise, canControl, teamId, teamIds: roster.teamIds };
+    const practiceOwner = exercise.kind === 'practice' && exercise.createdBy === user.id && teamId !== null;
+    return { exercise, canControl, teamId, teamIds: roster.teamIds, practiceOwner };
   }
 
   /** The clock as clients see it, without loading the roster (joins call this once per socket). */
@@ -134,6 +142,16 @@ export class ExercisesService {
     const access = await this.access(user, exerciseId);
     if (!access.canControl) throw new AppError('FORBIDDEN', 'Only the instructors of this exercise may do that');
     return access;
+  }
+
+  /**
+   * Clock control: the exercise's instructors, or the owner of a practice run on their own run
+   * (start, pause, resume, speed, seek, finish). A trainee never moves a graded drill's clock.
+   */
+  async requireClockControl(user: AuthenticatedUser, exerciseId: string, op: string): Promise<ExerciseAccess> {
+    const access = await this.access(user, exerciseId);
+    if (access.canControl || (access.practiceOwner && PRACTICE_OWNER_OPS.has(op))) return access;
+    throw new AppError('FORBIDDEN', 'Only the instructors of this exercise may do that');
   }
 
   async list(user: AuthenticatedUser): Promise<ExerciseDto[]> {
@@ -203,6 +221,8 @@ export class ExercisesService {
       scenarioVersion: version.version,
       scenarioTitle: scenario.title,
       status: exercise.status,
+      kind: exercise.kind,
+      practiceOwner: exercise.kind === 'practice' && exercise.createdBy === user.id && roster.teamOf.has(user.id),
       era: exercise.era,
       ...(staff ? { seed: exercise.seed } : {}),
       startMode: exercise.startMode,

@@ -435,6 +435,8 @@ export interface PeriodReportModel {
   readonly trends: readonly UnitTrend[];
   /** Weaknesses over the period with heat-map columns per unit. */
   readonly weaknesses: Weaknesses;
+  /** Practice runs (luyện tập) held in the period: only counted, never part of the figures. */
+  readonly practiceRuns?: number;
   /** The organisation's time zone (IANA). */
   readonly timeZone: string;
   readonly fontFaces: string;
@@ -491,6 +493,7 @@ export function periodReportHtml(model: PeriodReportModel): string {
       [s.organisation, model.orgName],
       [s.period, periodText],
       [s.exercises, String(model.exercises.length)],
+      ...(model.practiceRuns ? [[s.practiceRuns, String(model.practiceRuns)] as [string, string]] : []),
       [s.generatedAt, date(model.generatedAt, lang, zone)],
     ]),
   ];

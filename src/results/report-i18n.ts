@@ -59,6 +59,8 @@ export interface ReportStrings {
   readonly note: string;
   readonly noExercises: string;
   readonly exercises: string;
+  /** Period report: the count of trainees' practice runs, which the report's figures leave out. */
+  readonly practiceRuns: string;
   readonly exercise: string;
   readonly meanIndex: string;
   readonly bestIndex: string;
@@ -132,6 +134,7 @@ const vi: ReportStrings = {
   note: 'Nhận xét',
   noExercises: 'Không có cuộc diễn tập nào đã kết thúc trong kỳ.',
   exercises: 'Các cuộc diễn tập',
+  practiceRuns: 'Bài luyện tập của học viên (không tính trong báo cáo này)',
   exercise: 'Cuộc diễn tập',
   meanIndex: 'Chỉ số TB',
   bestIndex: 'Chỉ số cao nhất',
@@ -205,6 +208,7 @@ const en: ReportStrings = {
   note: 'Note',
   noExercises: 'No finished exercise in this period.',
   exercises: 'Exercises',
+  practiceRuns: "Trainees' practice runs (not counted in this report)",
   exercise: 'Exercise',
   meanIndex: 'Mean index',
   bestIndex: 'Best index',

@@ -101,6 +101,13 @@ export const CSV_COLUMNS: readonly Column[] = [
   { id: 'harmful_actions', vi: 'Hành động gây hại', en: 'Harmful actions', value: (_e, t) => t.metrics.harmfulActions },
   { id: 'hints_used', vi: 'Gợi ý đã dùng', en: 'Hints used', value: (_e, t) => t.metrics.hintsUsed },
   { id: 'review_url', vi: 'Đánh giá sau diễn tập', en: 'After-action review', value: (e, t, o) => o.reviewLink(e.id, t.teamId) },
+  // Last, so that columns read by position keep their place; practice rows are never part of a graded ranking.
+  {
+    id: 'kind',
+    vi: 'Loại',
+    en: 'Kind',
+    value: (e, _t, o) => (e.kind === 'practice' ? (o.lang === 'en' ? 'practice' : 'luyện tập') : o.lang === 'en' ? 'graded drill' : 'diễn tập'),
+  },
 ];
 
 /**

@@ -51,6 +51,7 @@ export class ResultsReportsService {
 
   private async periodReportJob(user: AuthenticatedUser, period: ResultsPeriodQuery, lang: Language, place: ReportPlace): Promise<ReportJob> {
     const { org, scored } = await this.results.period(user, period, 'full');
+    const practiceRuns = (await this.results.bundles(org, period, null)).filter((b) => b.row.kind === 'practice' && b.row.status !== 'draft').length;
     const trends = unitTrends(
       [...org.units.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi')),
       trendInputs(scored),
@@ -66,6 +67,7 @@ export class ResultsReportsService {
         exercises: scored.map((s) => s.results),
         trends,
         weaknesses: weaknessesOf(scored, 'unit'),
+        practiceRuns,
         timeZone: place.timeZone,
       },
     };

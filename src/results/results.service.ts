@@ -97,11 +97,14 @@ export class ResultsService {
     const org = await this.org(user);
     const bundles = await this.bundles(org, period, null);
     const exercises: ExerciseSummary[] = [];
+    const practice: ExerciseSummary[] = [];
     for (const bundle of bundles) {
+      // A practice run that never started has nothing to show; a graded draft is listed as planned.
+      if (bundle.row.kind === 'practice' && bundle.row.status === 'draft') continue;
       const scores = bundle.row.status === 'draft' ? null : await this.scoring.exerciseScores(bundle.row.id, { detail: 'totals' }).catch(() => null);
-      exercises.push(this.summary(bundle, scores));
+      (bundle.row.kind === 'practice' ? practice : exercises).push(this.summary(bundle, scores));
     }
-    return { from: period.from ?? null, to: period.to ?? null, exercises };
+    return { from: period.from ?? null, to: period.to ?? null, exercises, practice };
   }
 
   async exerciseResults(user: AuthenticatedUser, exerciseId: string): Promise<ExerciseResults> {
@@ -165,7 +168,9 @@ export class ResultsService {
     const org = await this.org(user);
     const bundles = await this.bundles(org, { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }, query.exerciseIds ?? null);
     const rows: Array<{ exercise: ExerciseSummary; team: TeamResult }> = [];
-    for (const bundle of bundles) {
+    // Graded drills first, then the practice runs, each row labelled with its kind: never one ranking.
+    const ordered = [...bundles.filter((b) => b.row.kind !== 'practice'), ...bundles.filter((b) => b.row.kind === 'practice')];
+    for (const bundle of ordered) {
       if (bundle.row.status === 'draft') continue;
       const scores = await this.scoring.exerciseScores(bundle.row.id, { detail: 'totals' });
       const results = this.results(bundle, scores);
@@ -200,6 +205,7 @@ export class ResultsService {
       scenarioVersion: bundle.scenarioVersion,
       scenarioTitle: bundle.scenario.title,
       status: bundle.row.status,
+      kind: bundle.row.kind,
       createdAt: bundle.row.createdAt,
       startedAt: bundle.startedAt,
       endedAt: bundle.endedAt,
@@ -267,8 +273,9 @@ export class ResultsService {
     const bundles = await this.bundles(org, period, exerciseIds);
     const out: ScoredExercise[] = [];
     for (const bundle of bundles) {
-      // Explicitly chosen exercises count whatever their state (but drafts have no scores).
-      if (exerciseIds === null ? !FINAL.has(bundle.row.status) : bundle.row.status === 'draft') continue;
+      // Explicitly chosen exercises count whatever their state (but drafts have no scores);
+      // a period counts graded drills only: practice runs never enter trends, weaknesses or period reports.
+      if (exerciseIds === null ? !FINAL.has(bundle.row.status) || bundle.row.kind === 'practice' : bundle.row.status === 'draft') continue;
       const scores = await this.scoring.exerciseScores(bundle.row.id, { detail });
       out.push({ bundle, scores, results: this.results(bundle, scores) });
     }

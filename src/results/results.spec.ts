@@ -2,7 +2,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { UnitRef } from '../contracts/results.schema.js';
 import { computeScore } from '../scoring/score.js';
 import { deliveredAll, idealTriage, MIN, play, scoringScenario } from '../scoring/scoring-fixtures.js';
-import { exerciseReportHtml, esc, ratioColor } from './report-html.js';
+import { exerciseReportHtml, esc, periodReportHtml, ratioColor } from './report-html.js';
 import { ReportRenderer } from './report-renderer.service.js';
 import { aggregateWeaknesses, componentFigures, drillAlerts, teamUnits, unitTrends } from './results-aggregate.js';
 import { csvCell, resultsCsv, UTF8_BOM, CSV_COLUMNS, zonedTime, type CsvOptions, type CsvVariant } from './results-csv.js';
@@ -39,6 +39,7 @@ const exerciseSummary: ExerciseSummary = {
   scenarioVersion: '1',
   scenarioTitle: scenario.title,
   status: 'finished',
+  kind: 'graded',
   createdAt: '2025-01-01T00:00:00Z',
   startedAt: null,
   endedAt: null,
@@ -213,6 +214,7 @@ describe('CSV', () => {
     expect(vi[col('scenario_title')]).toBe(scenario.title.vi);
     expect(vi[col('index')]).toBe(String(good.index).replace('.', ','));
     expect(vi[col('review_url')]).toBe('https://soc.example.gov.vn/exercises/e/teams/t/review');
+    expect(vi[col('kind')]).toBe('diễn tập');
     const en = splitCsvLine(header('en', 'rfc4180')[1]!, ',');
     expect(en[col('status')]).toBe('Finished');
     expect(en[col('index')]).toBe(String(good.index));
@@ -252,6 +254,7 @@ describe('report HTML', () => {
           scenarioVersion: '1',
           scenarioTitle: scenario.title,
           status: 'finished',
+          kind: 'graded',
           createdAt: '2025-01-01T00:00:00Z',
           startedAt: null,
           endedAt: null,
@@ -279,6 +282,23 @@ describe('report HTML', () => {
     expect(html).not.toMatch(/<script|<img|<b>Lâm/);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain("default-src 'none'");
+  });
+
+  it("counts the period's practice runs apart, in words of the report's language, and only when there are some", () => {
+    const base = {
+      orgName: 'Tỉnh Lâm Sơn',
+      generatedAt: '2025-01-01T00:00:00Z',
+      from: null,
+      to: null,
+      exercises: [],
+      trends: [],
+      weaknesses: aggregateWeaknesses([], 'unit', () => ({ key: 'x', label: 'x' }), []),
+      timeZone: 'Asia/Ho_Chi_Minh',
+      fontFaces: '',
+    };
+    expect(periodReportHtml({ ...base, lang: 'vi', practiceRuns: 3 })).toMatch(/Bài luyện tập của học viên \(không tính trong báo cáo này\)<\/dt><dd>3</);
+    expect(periodReportHtml({ ...base, lang: 'en', practiceRuns: 2 })).toMatch(/practice runs \(not counted in this report\)<\/dt><dd>2</);
+    expect(periodReportHtml({ ...base, lang: 'vi', practiceRuns: 0 })).not.toContain('luyện tập');
   });
 
   it('colours ratios from red through amber to green', () => {

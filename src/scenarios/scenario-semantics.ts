@@ -64,6 +64,7 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
   indexIds(scenario.harmful, 'harmful', 'harmful action');
   indexIds(scenario.reporting, 'reporting', 'report obligation');
   indexIds(scenario.hints, 'hints', 'hint');
+  indexIds(scenario.practiceHints ?? [], 'practiceHints', 'practice hint');
   const generators = indexIds(scenario.noise, 'noise', 'noise generator');
   const alerts = indexIds(scenario.timeline, 'timeline', 'alert');
   indexIds(scenario.injects, 'injects', 'alert', { map: alerts, section: 'timeline' });
@@ -320,6 +321,10 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
   scenario.hints.forEach((hint, i) => {
     if ('alert' in hint.for) ref(alerts, hint.for.alert, ['hints', i, 'for', 'alert'], 'alert');
     else ref(phases, hint.for.phase, ['hints', i, 'for', 'phase'], 'phase');
+  });
+  (scenario.practiceHints ?? []).forEach((hint, i) => {
+    if ('alert' in hint.for) ref(alerts, hint.for.alert, ['practiceHints', i, 'for', 'alert'], 'alert');
+    else ref(phases, hint.for.phase, ['practiceHints', i, 'for', 'phase'], 'phase');
   });
 
   // Scoring

@@ -55,6 +55,12 @@ function secretsOf(scenario: Scenario, deliveredIds: ReadonlySet<string>, delive
     add('hint text', hint.text.en);
     add('hint text', hint.text.vi);
   }
+  // Practice hints coach solo practice runs only: a graded drill's trainee never reads one.
+  for (const hint of scenario.practiceHints ?? []) {
+    add('practice hint id', hint.id);
+    add('practice hint text', hint.text.en);
+    add('practice hint text', hint.text.vi);
+  }
   for (const sentence of descriptionSecrets(scenario)) add('instructor description', sentence);
   add('seed', SEED);
   // The author's event ids name the verdict (`ng-internet-scanners-2`, `a-webshell`): clients get
@@ -108,6 +114,8 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
   it.each(bundled.map((s) => [s.id, s] as const))('%s', async (_id, scenario) => {
     const list = await api<Array<{ scenarioId: string; versionId: string }>>(t.baseUrl, instructor, 'GET', '/scenarios');
     const versionId = list.body.find((s) => s.scenarioId === scenario.id)!.versionId;
+    // Opened for practice too: the graded drill of the same version must still offer no practice hint.
+    expect((await api(t.baseUrl, instructor, 'POST', '/practice/openings', { scenarioVersionId: versionId })).status).toBe(200);
     const created = await api<ExerciseDto>(t.baseUrl, instructor, 'POST', '/exercises', {
       scenarioVersionId: versionId,
       teams: [
@@ -198,6 +206,12 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
         received.filter((r) => r.startsWith('team:actions')).reduce((n, r) => n + (JSON.parse(r.slice('team:actions '.length)) as unknown[][])[0]!.length, 0),
       ).toBeGreaterThanOrEqual(9),
     );
+    // Practice hints on every delivered alert of a graded drill: refused before anything is looked up.
+    for (const event of stream) {
+      const asked = await api<{ error: { code: string } }>(t.baseUrl, trainee, 'POST', `/exercises/${exerciseId}/practice-hints`, { alertId: event.eventId });
+      expect([asked.status, asked.body.error.code]).toEqual([403, 'PRACTICE_ONLY']);
+      received.push(`practice-hints ${JSON.stringify(asked.body)}`);
+    }
     await api(t.baseUrl, instructor, 'POST', `/exercises/${exerciseId}/pause`);
 
     // Everything a trainee can ask for over REST about this exercise and scenario.
@@ -214,6 +228,8 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       `/exercises/${exerciseId}/teams/${teamA}/score`,
       `/exercises/${exerciseId}/teams/${teamA}/review`,
       `/exercises/${exerciseId}/briefing`,
+      `/exercises/${exerciseId}/practice-hints`,
+      '/practice',
       `/scenarios/${scenario.id}/versions`,
       `/scenarios/${scenario.id}/versions/${versionId}`,
       `/exercises/${exerciseId}/events?teamId=${created.body.teams[1]!.id}`,
@@ -282,7 +298,7 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       .filter(([value]) => everything.includes(value))
       .map(([value, what]) => `${what}: ${value}`);
     expect(leaks).toEqual([]);
-    expect(everything).not.toMatch(/"answer"\s*:|"triggers"\s*:|"harmful"\s*:|"rationale"\s*:/);
+    expect(everything).not.toMatch(/"answer"\s*:|"triggers"\s*:|"harmful"\s*:|"rationale"\s*:|"practiceHints"\s*:/);
     // No seed (a score may say "seed": null), and no count that includes alerts not delivered yet (the timeline's size).
     expect(everything).not.toMatch(/"seed"\s*:\s*"|"eventCount"\s*:/);
     expect(everything).not.toContain(SEED);

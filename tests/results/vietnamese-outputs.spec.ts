@@ -78,6 +78,7 @@ describe.each(files)('%s, rendered in Vietnamese', (file) => {
       scenarioId: scenario.id,
       scenarioVersionId: 'v-1',
       scenarioVersion: scenario.version,
+      kind: 'graded',
       scenarioTitle: scenario.title,
       status: 'finished',
       createdAt: '2026-12-07T01:00:00Z',

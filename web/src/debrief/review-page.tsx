@@ -13,6 +13,7 @@ import { useSession } from '../realtime/hooks.js';
 import { describeAction } from '../trainee/activity-panel.js';
 import { ReportGradeBadge } from '../components/report-grade-badge.js';
 import { DEBRIEF_NS } from './debrief-i18n.js';
+import { PracticeHintsSection } from '../practice/practice-hints-section.js';
 import { clock, NOTE_KINDS, ReviewNames, reviewNotes, type NoteKind } from './review-model.js';
 import './debrief.css';
 
@@ -64,6 +65,7 @@ export function ReviewPage() {
         )}
         {review.isLoading && <Loader aria-label={tt('common.loading')} />}
         {review.data && ex && <ReviewBody review={review.data} exercise={ex} linkToConsole={own && ex.myTeamId !== null} lang={lang} />}
+        {review.data && ex?.kind === 'practice' && teamId && <PracticeHintsSection exerciseId={exerciseId} teamId={teamId} />}
       </Stack>
     </AppLayout>
   );

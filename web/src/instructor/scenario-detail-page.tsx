@@ -31,6 +31,7 @@ import { AppLayout } from '../components/app-layout.js';
 import { ErrorText } from '../components/error-text.js';
 import { SolverPanel } from './solver-panel.js';
 import { formatClock, formatDateTime, pick } from '../lib/format.js';
+import { PracticeOpeningToggle } from '../practice/practice-openings.js';
 
 function timeRef(ref: unknown): string {
   if (typeof ref === 'number') return formatClock(ref * 1000);
@@ -217,6 +218,7 @@ export function ScenarioDetailPage() {
                 {t('scenarios.readOnly')}
               </Alert>
             )}
+            <PracticeOpeningToggle versionId={d.versionId} />
             <Spoiler maxHeight={44} showLabel={t('common.more')} hideLabel={t('common.less')}>
               <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }}>
                 {pick(d.description)}

@@ -9,6 +9,8 @@ import { ErrorText } from '../components/error-text.js';
 import { formatClock, formatDateTime, pick } from '../lib/format.js';
 import { useSession } from '../realtime/hooks.js';
 import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
+import { PracticeCatalogue } from '../practice/practice-catalogue.js';
+import { PRACTICE_NS } from '../practice/practice-i18n.js';
 
 export const STATUS_COLOR: Record<ExerciseDto['status'], string> = { draft: 'gray', running: 'teal', paused: 'yellow', finished: 'blue', aborted: 'red' };
 
@@ -16,6 +18,8 @@ export function LobbyPage() {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
   const { t: td } = useTranslation(DEBRIEF_NS);
+  const { t: tp } = useTranslation(PRACTICE_NS);
+  const trainee = user?.roles.includes('trainee') ?? false;
   // Poll slowly: the lobby is an overview, the console itself is live.
   const { data, error, isLoading } = useQuery({ ...queries.exercises(), refetchInterval: 5000 });
   const controls = user?.roles.some((r) => r === 'instructor' || r === 'admin') ?? false;
@@ -32,6 +36,7 @@ export function LobbyPage() {
             </Button>
           )}
         </Group>
+        {trainee && <PracticeCatalogue />}
         <ErrorText error={error} />
         {isLoading && <Loader aria-label={t('common.loading')} />}
         {data && data.length === 0 && <Text c="dimmed">{t('lobby.empty')}</Text>}
@@ -54,7 +59,14 @@ export function LobbyPage() {
                   const myTeam = ex.teams.find((team) => team.id === ex.myTeamId);
                   return (
                     <Table.Tr key={ex.id} data-testid="exercise-row" data-exercise-id={ex.id}>
-                      <Table.Td fw={600}>{ex.title}</Table.Td>
+                      <Table.Td fw={600}>
+                        {ex.title}{' '}
+                        {ex.kind === 'practice' && (
+                          <Badge color="teal" variant="light" data-testid="practice-badge">
+                            {tp('badge')}
+                          </Badge>
+                        )}
+                      </Table.Td>
                       <Table.Td>
                         {pick(ex.scenarioTitle)}{' '}
                         <Text span c="dimmed" fz="xs">

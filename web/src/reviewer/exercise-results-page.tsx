@@ -1,4 +1,4 @@
-import { Anchor, Group, Paper, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Paper, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -23,10 +23,12 @@ import {
 } from './results-widgets.js';
 import { REVIEWER_NS } from './reviewer-i18n.js';
 import { WeaknessesView } from './weaknesses-view.js';
+import { PRACTICE_NS } from '../practice/practice-i18n.js';
 
 /** One exercise: ranking with index and components, metrics, weaknesses; every number opens the review. */
 export function ExerciseResultsPage() {
   const { t } = useTranslation(REVIEWER_NS);
+  const { t: tp } = useTranslation(PRACTICE_NS);
   const locale = intlLocale();
   const { exerciseId = '' } = useParams();
   const { data, error } = useQuery(queries.resultExercise(exerciseId));
@@ -47,6 +49,11 @@ export function ExerciseResultsPage() {
                 </Title>
                 <Group gap="xs">
                   <StatusBadge status={e.status} />
+                  {e.kind === 'practice' && (
+                    <Badge color="teal" data-testid="results-practice-badge">
+                      {tp('results.title')}
+                    </Badge>
+                  )}
                   <Text fz="sm">{pick(e.scenarioTitle)}</Text>
                   <Text fz="sm" c="dimmed">
                     {formatDateTime(e.heldAt)}

@@ -13,6 +13,7 @@ import { formatDateTime, pick } from '../lib/format.js';
 import { COMPONENTS, DownloadButton, fmtIndex, fmtNumber, Muted, Row, SERIES_COLORS, StatusBadge, ReviewNumber } from './results-widgets.js';
 import { REVIEWER_NS } from './reviewer-i18n.js';
 import { WeaknessesView } from './weaknesses-view.js';
+import { PracticeRunsTable } from '../practice/practice-results.js';
 
 const periodQuery = (from: string, to: string) => [from ? `from=${from}` : '', to ? `to=${to}` : ''].filter(Boolean).join('&');
 
@@ -83,6 +84,7 @@ export function ResultsPage() {
           </Tabs.List>
           <Tabs.Panel value="exercises" pt="md">
             <ExercisesOverTime list={list.data ?? null} />
+            <PracticeRunsTable list={list.data ?? null} />
           </Tabs.Panel>
           <Tabs.Panel value="trends" pt="md">
             <UnitTrends query={query} />

@@ -9,14 +9,16 @@ import type { ExerciseEnd } from '../realtime/exercise-end.js';
 import type { ExerciseLive } from '../realtime/realtime-hub.js';
 import { DEBRIEF_NS } from '../debrief/debrief-i18n.js';
 import { useVirtualTime } from '../lib/virtual-time.js';
+import { PRACTICE_NS } from '../practice/practice-i18n.js';
 
 /**
  * The console's end screen: that the exercise is over, why, and the final totals as far as the
  * score visibility lets this trainee see them. A refused or empty scoreboard shows no score at all
  * (and no error: seeing nothing is what visibility "none" means).
  */
-export function EndBanner({ end, exerciseId, live }: { end: ExerciseEnd; exerciseId: string; live: ExerciseLive }) {
+export function EndBanner({ end, exerciseId, live, practice = false }: { end: ExerciseEnd; exerciseId: string; live: ExerciseLive; practice?: boolean }) {
   const { t } = useTranslation();
+  const { t: tp } = useTranslation(PRACTICE_NS);
   const time = useVirtualTime();
   const { t: td } = useTranslation(DEBRIEF_NS);
   // Refetched when the final scores are pushed (`exercise:scores` after the end invalidates the board).
@@ -38,7 +40,8 @@ export function EndBanner({ end, exerciseId, live }: { end: ExerciseEnd; exercis
       <Group gap="md" align="flex-start" wrap="nowrap" justify="space-between">
         <div>
           <Text fz="sm" fw={600} data-testid="end-reason">
-            {t(`ended.reasons.${end.reason}`)} {t('ended.at', { time: time(end.virtualMs) })}
+            {/* A practice run is ended by its trainee or by the idle timeout, never by organisers. */}
+            {practice && end.reason === 'finished' ? tp('ended') : t(`ended.reasons.${end.reason}`)} {t('ended.at', { time: time(end.virtualMs) })}
           </Text>
           <Text fz="sm">{t('ended.locked')}</Text>
           {/* The review opens once the exercise is finished (an aborted run has none for trainees). */}

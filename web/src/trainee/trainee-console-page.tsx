@@ -29,6 +29,7 @@ import { useBulkAct, useTriageAct } from './use-triage.js';
 import { useSeenAlerts } from './seen-alerts.js';
 import { WallClockContext } from '../lib/virtual-time.js';
 import { parseWallClockStart } from '../lib/format.js';
+import { PracticeBar } from '../practice/practice-bar.js';
 
 const PANE_HEIGHT = 'calc(100vh - 150px)';
 
@@ -257,7 +258,8 @@ export function TraineeConsolePage() {
               </Button>
             </Group>
           </Group>
-          {end && <EndBanner end={end} exerciseId={exerciseId} live={live} />}
+          {ex.kind === 'practice' && <PracticeBar exercise={ex} clock={clock} virtualMs={context.virtualMs} alertId={selectedId} ended={end !== null} />}
+          {end && <EndBanner end={end} exerciseId={exerciseId} live={live} practice={ex.kind === 'practice'} />}
           {live.joinError && <ErrorText error={Object.assign(new Error(live.joinError.message), live.joinError)} />}
           {triageError !== null && (
             <Alert color={isMissingEndpoint(triageError) ? 'yellow' : 'red'} mb={6} p={6} data-testid="triage-unavailable">
