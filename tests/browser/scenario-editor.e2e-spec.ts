@@ -163,6 +163,12 @@ describe('scenario editor with its timeline in a real browser', () => {
       // Click a report deadline: the editor shows its line.
       await page.locator('[data-testid=timeline-report][data-id=rep-notification] .tl-band').click();
       await page.locator('.cm-activeLine', { hasText: 'rep-notification' }).waitFor();
+      if (lang === 'en') {
+        await page.click('[data-testid=theme-switch]');
+        await page.waitForFunction(() => document.documentElement.getAttribute('data-mantine-color-scheme') === 'light');
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: join(SHOTS, 'en-scenario-editor-light.png') });
+      }
       await context.close();
     });
   }
