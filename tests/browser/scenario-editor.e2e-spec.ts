@@ -117,7 +117,7 @@ describe('scenario editor with its timeline in a real browser', () => {
     await card.waitFor();
     const text = await card.innerText();
     expect(text).toContain('t-spread');
-    expect(text).toContain(viDictionary.authoring.fires.inaction);
+    expect(text).toContain(`Kích hoạt ${viDictionary.authoring.fires.inaction}`);
     expect(text).toContain('T+25m');
     expect(text).toContain('a-spread');
     expect(await page.locator('[data-testid=timeline-alert][data-id=a-spread]').getAttribute('class')).toContain('is-released');

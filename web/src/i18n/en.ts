@@ -550,6 +550,7 @@ export const en: Dictionary = {
       inaction: 'if the team has not acted by a deadline',
       action: 'when the team acts',
     },
+    firesOn: 'Fires {{what}}',
     firesAt: 'Fires at {{time}}',
     firesWindow: 'Can fire from {{from}} to {{until}}',
     firesFrom: 'Can fire from {{from}}',

@@ -543,11 +543,12 @@ export const vi = {
     noiseBand: '{{count}} cảnh báo nhiễu từ {{from}} đến {{to}} (khoảng {{rate}}/phút)',
     cluster: '{{count}} cảnh báo từ {{from}} đến {{to}}, {{truePositives}} cảnh báo đúng',
     fires: {
-      time: 'đến giờ',
+      time: 'theo thời điểm',
       delivery: 'khi cảnh báo đến',
       inaction: 'nếu đội chưa hành động trước hạn',
       action: 'khi đội hành động',
     },
+    firesOn: 'Kích hoạt {{what}}',
     firesAt: 'Kích hoạt lúc {{time}}',
     firesWindow: 'Có thể kích hoạt từ {{from}} đến {{until}}',
     firesFrom: 'Có thể kích hoạt từ {{from}}',

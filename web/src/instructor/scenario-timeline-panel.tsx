@@ -420,7 +420,7 @@ function HoverCard({ hovered, timeline, width }: { hovered: { item: Hovered; x: 
       title = tr.id;
       line = tr.line;
       lines.push(pick(tr.description));
-      lines.push(tr.basis.map((b) => t(`authoring.fires.${b}`)).join(', '));
+      lines.push(t('authoring.firesOn', { what: tr.basis.map((b) => t(`authoring.fires.${b}`)).join(', ') }));
       if (tr.from === null) lines.push(t('authoring.firesNever'));
       else if (tr.until !== null && tr.until < tr.from) lines.push(t('authoring.firesImpossible', { from: time(tr.from), until: time(tr.until) }));
       else if (tr.until === tr.from) lines.push(t('authoring.firesAt', { time: time(tr.from) }));
