@@ -20,7 +20,8 @@ const common = {
   roots: ['<rootDir>/src', '<rootDir>/tests'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose|openid-client|oauth4webapi|oidc-provider)/)'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // The console's `@contracts/…` alias (web/vite.config.ts), for tests of its pure logic.
+  moduleNameMapper: { '^@contracts/(.*)\\.js$': '<rootDir>/src/contracts/$1', '^(\\.{1,2}/.*)\\.js$': '$1' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 

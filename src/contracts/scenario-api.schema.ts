@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LayerSchema, TextSchema } from './common.schema.js';
 import { ASSET_KINDS, BriefingSchema, PARTY_KINDS } from './scenario.schema.js';
+import { ScenarioTimelineSchema } from './scenario-timeline.schema.js';
 
 export const ScenarioProblemSchema = z
   .object({
@@ -29,9 +30,19 @@ export const ScenarioValidationResultSchema = z
     scenarioId: z.string().optional(),
     version: z.string().optional(),
     eventCount: z.number().int().optional(),
+    timeline: ScenarioTimelineSchema.optional().meta({
+      description: 'With `?timeline=true`, for a valid file: its timeline as the editor draws it (answer key included).',
+    }),
   })
   .meta({ id: 'ScenarioValidationResult' });
 export type ScenarioValidationResult = z.infer<typeof ScenarioValidationResultSchema>;
+
+/** `timeline=true`: a valid file's answer also carries its timeline (the console's editor asks for it on every check). */
+export const ScenarioValidateQuerySchema = z
+  .object({ timeline: z.enum(['true', 'false']).optional().meta({ description: 'true: answer a valid file with its timeline too.' }) })
+  .strict()
+  .meta({ id: 'ScenarioValidateQuery' });
+export type ScenarioValidateQuery = z.infer<typeof ScenarioValidateQuerySchema>;
 
 /**
  * Whose a scenario is, as the caller sees it: the shared, read-only library (bundled drills and

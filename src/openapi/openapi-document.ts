@@ -111,6 +111,13 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   return result;
 }
 
+/** A query schema with an id comes out as a `$ref` to its definition: its parameters are that definition's properties. */
+function topLevelObject(schema: Record<string, unknown>): { properties?: Record<string, unknown>; required?: string[] } {
+  const ref = typeof schema.$ref === 'string' ? /^#\/definitions\/(.+)$/.exec(schema.$ref)?.[1] : undefined;
+  const definitions = schema.definitions as Record<string, Record<string, unknown>> | undefined;
+  return (ref !== undefined && definitions?.[ref] !== undefined ? definitions[ref] : schema) as { properties?: Record<string, unknown>; required?: string[] };
+}
+
 function accessDescription(access: AccessPolicy | undefined): string {
   if (!access) return 'UNDECLARED';
   switch (access.kind) {
@@ -147,7 +154,7 @@ export function buildOpenApiDocument(routes: readonly RouteDescriptor[], version
       schema: p.schema ? jsonSchema(p.schema, 'input') : { type: 'string' },
     }));
     if (route.query) {
-      const querySchema = jsonSchema(route.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      const querySchema = topLevelObject(jsonSchema(route.query, 'input'));
       for (const [name, schema] of Object.entries(querySchema.properties ?? {})) {
         parameters.push({ name, in: 'query', required: querySchema.required?.includes(name) ?? false, schema });
       }

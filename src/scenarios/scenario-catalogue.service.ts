@@ -16,7 +16,7 @@ import { HeavyJobsService } from '../heavy-jobs/heavy-jobs.service.js';
 import { OrganisationEntity } from '../identity/organisation.entity.js';
 import { serialTransaction } from '../persistence/serial-transaction.js';
 import { sourceOfBody, type UploadBody } from './scenario-body.js';
-import { PARSE_JOB, type ParseJob, type ParseOutcome } from './scenario-jobs.js';
+import { PARSE_JOB, type ParsedUpload, type ParseJob, type ParseOutcome } from './scenario-jobs.js';
 import { parseForStorage, type ScenarioHead, type ScenarioUpload } from './scenario-upload.js';
 import { SHARED_OWNER, ScenarioVersionEntity } from './scenario-version.entity.js';
 import type { StoredScenarioRef } from './stored-scenario-json.js';
@@ -73,11 +73,19 @@ export class ScenarioCatalogueService {
     @Inject(HeavyJobsService) private readonly heavyJobs: HeavyJobsService,
   ) {}
 
-  /** Checks a file in a worker thread: a large or broken file takes seconds to parse. */
-  async validate(source: string | UploadBody, userId: string): Promise<ScenarioValidationResult> {
-    const result = await this.parseInWorker(userId, { source });
+  /** Checks a file in a worker thread: a large or broken file takes seconds to parse. `timeline`: project a valid one for the editor too. */
+  async validate(source: string | UploadBody, userId: string, options: { timeline?: boolean } = {}): Promise<ScenarioValidationResult> {
+    const result = await this.parseInWorker(userId, { source, ...(options.timeline === true ? { timeline: true } : {}) });
     if (!result.ok) return { valid: false, problems: [...result.problems], warnings: [] };
-    return { valid: true, problems: [], warnings: [...result.warnings], scenarioId: result.head.id, version: result.head.version, eventCount: result.head.eventCount };
+    return {
+      valid: true,
+      problems: [],
+      warnings: [...result.warnings],
+      scenarioId: result.head.id,
+      version: result.head.version,
+      eventCount: result.head.eventCount,
+      ...(result.timeline === undefined ? {} : { timeline: result.timeline }),
+    };
   }
 
   /**
@@ -331,7 +339,7 @@ export class ScenarioCatalogueService {
   }
 
   /** Parses in a worker; a request body the worker refuses (not JSON, a wrong shape, …) answers with the body parsers' error. */
-  private async parseInWorker(userId: string, job: Omit<ParseJob, 'maxBytes'>): Promise<ScenarioUpload> {
+  private async parseInWorker(userId: string, job: Omit<ParseJob, 'maxBytes'>): Promise<ParsedUpload> {
     const outcome = await this.heavyJobs.run<ParseJob, ParseOutcome>(userId, PARSE_JOB, () => ({ ...job, maxBytes: this.config.SCENARIO_MAX_BYTES }));
     if ('refused' in outcome) throw new AppError(outcome.refused.code, outcome.refused.message, outcome.refused.details);
     return outcome;

@@ -26,6 +26,8 @@ export type ScenarioParseResult =
       readonly text: string;
       /** Allowed but probably a mistake (e.g. SCENARIO_MISSING_BRIEFING); the scenario is valid. */
       readonly warnings: readonly ScenarioProblem[];
+      /** Where the node at a path is written (a JSON file is read once more, as YAML, on the first call). */
+      readonly locate: (path: readonly PathSegment[]) => { line: number; column: number };
     }
   | { readonly ok: false; readonly problems: readonly ScenarioProblem[]; readonly format?: ScenarioFormat };
 
@@ -328,7 +330,7 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
   const warnings = scenarioWarnings(shape.data).map((p) =>
     p.path.length === 0 ? { path: '', line: 1, column: 1, message: p.message, code: p.code } : semanticToProblem(p, locator()),
   );
-  return { ok: true, scenario: shape.data, format, text, warnings };
+  return { ok: true, scenario: shape.data, format, text, warnings, locate: (path) => locator().locate(path) };
 }
 
 function dedupe(problems: ScenarioProblem[]): ScenarioProblem[] {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import type { Scenario } from '../contracts/scenario.schema.js';
-import { parseScenario, type ScenarioFormat, type ScenarioProblem } from './scenario-parser.js';
+import { parseScenario, type ScenarioFormat, type ScenarioParseResult, type ScenarioProblem } from './scenario-parser.js';
 
 /** What a summary and a stored row need of a scenario, without its timeline. */
 export type ScenarioHead = Pick<Scenario, 'id' | 'version' | 'title' | 'description' | 'difficulty' | 'duration' | 'tags' | 'techniques'> & { readonly eventCount: number };
@@ -30,8 +30,11 @@ export interface ScenarioUploadOptions {
   readonly format?: ScenarioFormat;
 }
 
+/** What stays where the file was parsed: the scenario itself and where each of its nodes is written. */
+type ParsedExtras = { readonly scenario?: Scenario; readonly locate?: Extract<ScenarioParseResult, { ok: true }>['locate'] };
+
 /** Parses and checks a scenario file and prepares its row; the same code runs in a worker thread and in the server. */
-export function parseForStorage(source: string | Uint8Array, options: ScenarioUploadOptions): ScenarioUpload & { readonly scenario?: Scenario } {
+export function parseForStorage(source: string | Uint8Array, options: ScenarioUploadOptions): ScenarioUpload & ParsedExtras {
   const input = options.renameTo === undefined || typeof source !== 'string' ? source : withScenarioId(source, options.format ?? 'yaml', options.renameTo);
   const result = parseScenario(input, { maxBytes: options.maxBytes });
   if (!result.ok) return { ok: false, problems: result.problems };
@@ -45,6 +48,7 @@ export function parseForStorage(source: string | Uint8Array, options: ScenarioUp
     warnings: result.warnings,
     head: headOf(scenario),
     scenario,
+    locate: result.locate,
   };
 }
 

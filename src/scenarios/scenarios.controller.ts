@@ -12,12 +12,14 @@ import {
   ScenarioLibraryQuerySchema,
   ScenarioSourceSchema,
   ScenarioSummarySchema,
+  ScenarioValidateQuerySchema,
   ScenarioValidationResultSchema,
   VersionIdParamSchema,
   type CopyScenario,
   type ScenarioBriefing,
   type ScenarioLibraryQuery,
   type ScenarioSummary,
+  type ScenarioValidateQuery,
   type ScenarioValidationResult,
 } from '../contracts/scenario-api.schema.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
@@ -56,13 +58,20 @@ export class ScenariosController {
   @ApiDoc({
     summary: 'Validate a scenario file without saving it',
     requestBody: UPLOAD_BODY_DOC,
-    description: 'Checked in a worker thread, at most two files at a time per user (RATE_LIMITED with Retry-After beyond), within the heavy-job time and memory limits.',
+    description:
+      'Checked in a worker thread, at most two files at a time per user (RATE_LIMITED with Retry-After beyond), within the heavy-job time and memory limits. ' +
+      'With `?timeline=true` a valid file is answered with its `timeline` too: alerts by layer over virtual time, noise bands, triggers with what they release and cancel, response windows and report deadlines, each with its line in the file. ' +
+      'It shows the answer key, as the rest of this route does for instructors and admins only; the console editor asks for it on every check.',
     tags: ['scenarios'],
     response: ScenarioValidationResultSchema,
     errors: ['RATE_LIMITED', 'JOB_TIMEOUT', 'SCENARIO_TOO_COMPLEX'],
   })
-  validate(@ScenarioUploadBody() source: string | UploadBody, @CurrentUser() user: AuthenticatedUser): Promise<ScenarioValidationResult> {
-    return this.catalogue.validate(source, user.id);
+  validate(
+    @ScenarioUploadBody() source: string | UploadBody,
+    @Query({ schema: ScenarioValidateQuerySchema }) query: ScenarioValidateQuery,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ScenarioValidationResult> {
+    return this.catalogue.validate(source, user.id, { timeline: query.timeline === 'true' });
   }
 
   @Post()

@@ -1,5 +1,5 @@
 import { Center, Loader } from '@mantine/core';
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { session } from './api/api-client.js';
 import { LobbyPage } from './pages/lobby-page.js';
@@ -11,13 +11,15 @@ import { CockpitPage } from './instructor/cockpit-page.js';
 import { CreateExercisePage } from './instructor/create-exercise-page.js';
 import { ScenarioLibraryPage } from './instructor/scenario-library-page.js';
 import { ScenarioDetailPage } from './instructor/scenario-detail-page.js';
-import { ScenarioEditorPage } from './instructor/scenario-editor-page.js';
 import { ExerciseResultsPage } from './reviewer/exercise-results-page.js';
 import { ResultsPage } from './reviewer/results-page.js';
 import { HotwashPage } from './debrief/hotwash-page.js';
 import { ReviewPage } from './debrief/review-page.js';
 import { NotForRolePage } from './pages/not-for-role-page.js';
 import { isReviewerOnly, RESULTS_ROLES } from './pages/roles.js';
+
+// The editor (CodeMirror, the scenario JSON Schema) loads only when an instructor opens it.
+const ScenarioEditorPage = lazy(() => import('./instructor/scenario-editor-page.js').then((m) => ({ default: m.ScenarioEditorPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { accessToken, user } = useSession();
@@ -137,7 +139,15 @@ export function App() {
           path="/scenarios/new"
           element={
             <RequireAuth>
-              <ScenarioEditorPage />
+              <Suspense
+                fallback={
+                  <Center mih="100vh">
+                    <Loader />
+                  </Center>
+                }
+              >
+                <ScenarioEditorPage />
+              </Suspense>
             </RequireAuth>
           }
         />
@@ -153,7 +163,15 @@ export function App() {
           path="/scenarios/:scenarioId/edit/:versionId"
           element={
             <RequireAuth>
-              <ScenarioEditorPage />
+              <Suspense
+                fallback={
+                  <Center mih="100vh">
+                    <Loader />
+                  </Center>
+                }
+              >
+                <ScenarioEditorPage />
+              </Suspense>
             </RequireAuth>
           }
         />

@@ -108,7 +108,8 @@ async function parseError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, response.status === 404 ? 'ROUTE_NOT_FOUND' : 'INTERNAL_ERROR', text.slice(0, 200) || response.statusText);
 }
 
-export async function apiRequest<T>(method: string, path: string, body?: unknown, retry = true): Promise<T> {
+/** `signal` cancels the request: the promise then rejects with the signal's reason (an AbortError), not an ApiError. */
+export async function apiRequest<T>(method: string, path: string, body?: unknown, retry = true, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
@@ -118,12 +119,14 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(signal ? { signal } : {}),
     });
   } catch (error) {
+    if (signal?.aborted) throw error;
     throw new ApiError(0, 'NETWORK_ERROR', error instanceof Error ? error.message : 'network error');
   }
   if (response.status === 401 && retry && path !== '/auth/login' && (await session.refresh())) {
-    return apiRequest<T>(method, path, body, false);
+    return apiRequest<T>(method, path, body, false, signal);
   }
   if (!response.ok) throw await parseError(response);
   if (response.status === 204) return undefined as T;
@@ -133,7 +136,7 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
 
 export const api = {
   get: <T>(path: string) => apiRequest<T>('GET', path),
-  post: <T>(path: string, body?: unknown) => apiRequest<T>('POST', path, body ?? {}),
+  post: <T>(path: string, body?: unknown, signal?: AbortSignal) => apiRequest<T>('POST', path, body ?? {}, true, signal),
   put: <T>(path: string, body?: unknown) => apiRequest<T>('PUT', path, body ?? {}),
 };
 
