@@ -19,7 +19,7 @@ import { ExercisesService } from '../exercises/exercises.service.js';
 import { ScenarioCatalogueService } from '../scenarios/scenario-catalogue.service.js';
 import { TriageService } from '../triage/triage.service.js';
 import { LogQueryError, parseLogQuery } from './log-query.js';
-import { buildRawCorpus, type RawCorpus } from './raw-corpus.js';
+import { buildRawCorpusInSlices, type RawCorpus } from './raw-corpus.js';
 import { SavedLogQueryEntity } from './saved-log-query.entity.js';
 import { searchTeamLogs, type TeamLogState } from './team-log-search.js';
 
@@ -222,7 +222,7 @@ export class LogSearchService {
       this.corpora.set(key, cached);
       return cached;
     }
-    cached = this.catalogue.byVersionId(versionId).then(({ scenario }) => buildRawCorpus(scenario, seed));
+    cached = this.catalogue.byVersionId(versionId).then(({ scenario }) => buildRawCorpusInSlices(scenario, seed, nextTurn));
     cached.catch(() => this.corpora.delete(key));
     this.corpora.set(key, cached);
     if (this.corpora.size > CORPUS_CACHE) this.corpora.delete(this.corpora.keys().next().value!);
@@ -239,6 +239,10 @@ export class LogSearchService {
     }
     return out;
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function parse(text: string) {

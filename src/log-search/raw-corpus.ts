@@ -45,12 +45,18 @@ export class CorpusSegment {
   ) {
     this.rawLower = new Array<string | undefined>(times.length);
     this.index = new CorpusIndex(times.length);
-    for (let i = 0; i < times.length; i += 1) {
-      const doc = this.doc(i);
-      this.index.add(i, doc);
-    }
-    this.index.seal();
   }
+
+  /** Indexes the next events (up to `count`); true once every event is indexed and the index sealed. */
+  indexMore(count: number): boolean {
+    const end = Math.min(this.times.length, this.indexed + count);
+    for (; this.indexed < end; this.indexed += 1) this.index.add(this.indexed, this.doc(this.indexed));
+    if (this.indexed < this.times.length) return false;
+    this.index.seal();
+    return true;
+  }
+
+  private indexed = 0;
 
   get length(): number {
     return this.times.length;
@@ -303,7 +309,29 @@ function withTime(event: RawEvent, virtualMs: number, clock: LogClock): RawEvent
   return { ...event, raw: fillLogText(event.raw, lookup), fields: fillFields(event.fields, lookup) };
 }
 
-export function buildRawCorpus(scenario: Pick<Scenario, 'logs' | 'duration' | 'wallClockStart' | 'triggers'>, seed: string | number): RawCorpus {
+type CorpusScenario = Pick<Scenario, 'logs' | 'duration' | 'wallClockStart' | 'triggers'>;
+
+/** Builds the corpus at once (tests, the benchmark, the CLI). */
+export function buildRawCorpus(scenario: CorpusScenario, seed: string | number): RawCorpus {
+  const corpus = draftRawCorpus(scenario, seed);
+  corpus.base.indexMore(Infinity);
+  corpus.conditional.indexMore(Infinity);
+  return corpus;
+}
+
+/**
+ * Builds the corpus in slices, yielding to the event loop between them (`pause`), so that indexing
+ * a large corpus in the server never holds up the drill's deliveries for long.
+ */
+export async function buildRawCorpusInSlices(scenario: CorpusScenario, seed: string | number, pause: () => Promise<void>, slice = 2_000): Promise<RawCorpus> {
+  const corpus = draftRawCorpus(scenario, seed);
+  await pause();
+  while (!corpus.base.indexMore(slice)) await pause();
+  corpus.conditional.indexMore(Infinity);
+  return corpus;
+}
+
+function draftRawCorpus(scenario: CorpusScenario, seed: string | number): RawCorpus {
   const logs: ScenarioLogs = scenario.logs ?? { start: '2025-03-14', files: [], events: [], background: [] };
   const clock = new LogClock(logs.start, scenario.wallClockStart);
   const generators = logs.background.map((g) => new CompiledGenerator(g));
