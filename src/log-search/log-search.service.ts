@@ -180,14 +180,21 @@ export class LogSearchService {
     range: { fromMs?: number; toMs?: number; limit: number; offset: number; buckets: number },
   ): LogSearchResult {
     const started = performance.now();
-    const result = searchTeamLogs(team.corpus, team.state, {
-      query,
-      ...(range.fromMs === undefined ? {} : { fromMs: range.fromMs }),
-      ...(range.toMs === undefined ? {} : { toMs: range.toMs }),
-      limit: range.limit,
-      offset: range.offset,
-      buckets: range.buckets,
-    });
+    let result: ReturnType<typeof searchTeamLogs>;
+    try {
+      result = searchTeamLogs(team.corpus, team.state, {
+        query,
+        ...(range.fromMs === undefined ? {} : { fromMs: range.fromMs }),
+        ...(range.toMs === undefined ? {} : { toMs: range.toMs }),
+        limit: range.limit,
+        offset: range.offset,
+        buckets: range.buckets,
+      });
+    } catch (error) {
+      // Some mistakes only show when a term is read (a comparison with a word, a broken regular expression).
+      if (error instanceof LogQueryError) throw queryError(error);
+      throw error;
+    }
     const fields = new Set<string>();
     for (const hit of result.hits) for (const key of Object.keys(hit.fields)) fields.add(key);
     return {
@@ -250,10 +257,14 @@ function parse(text: string) {
     return parseLogQuery(text);
   } catch (error) {
     if (!(error instanceof LogQueryError)) throw error;
-    throw new AppError('LOG_QUERY_INVALID', `The query cannot be read: ${error.message}`, [
-      { path: 'query', message: error.message, code: 'LOG_QUERY_INVALID', line: 1, column: error.position + 1 },
-    ]);
+    throw queryError(error);
   }
+}
+
+function queryError(error: LogQueryError): AppError {
+  return new AppError('LOG_QUERY_INVALID', `The query cannot be read: ${error.message}`, [
+    { path: 'query', message: error.message, code: 'LOG_QUERY_INVALID', line: 1, column: error.position + 1 },
+  ]);
 }
 
 function toSaved(row: SavedLogQueryEntity): SavedLogQuery {
