@@ -107,7 +107,20 @@ function collectFields(ast: ParserAst, out: Set<string>, count: { tags: number }
   }
 }
 
+const parsedCache = new Map<string, ParsedLogQuery>();
+const PARSED_CACHE_SIZE = 256;
+
+/** Parses a query (the same text again is answered from a small cache: teams of a drill often ask alike). */
 export function parseLogQuery(query: string): ParsedLogQuery {
+  const cached = parsedCache.get(query);
+  if (cached !== undefined) return cached;
+  const parsed = parseUncached(query);
+  if (parsedCache.size >= PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value!);
+  parsedCache.set(query, parsed);
+  return parsed;
+}
+
+function parseUncached(query: string): ParsedLogQuery {
   if (query.length > MAX_QUERY_LENGTH) throw new LogQueryError(`the query is longer than ${MAX_QUERY_LENGTH} characters`, MAX_QUERY_LENGTH);
   const trimmed = query.trim();
   if (trimmed === '' || trimmed === '*')
@@ -207,8 +220,10 @@ export function evaluateLogQuery(query: ParsedLogQuery, segment: SearchableSegme
     const out = index.term(field, lower);
     if (operator === ':=') return out;
     // A value of several words matches where all of them are present, in this order (a phrase).
-    const words = [...tokenize(lower)];
-    if (words.length > 1 || (words.length === 1 && words[0] !== lower)) {
+    // A value that is itself one indexed word (an address, a domain, a file name) needs no more.
+    const tokens = tokenize(lower);
+    const words = [...tokens];
+    if (!tokens.has(lower) && words.length > 0) {
       let candidates: Bitset | null = null;
       for (const word of words) {
         const hits = index.term(field, word);
