@@ -103,7 +103,7 @@ export function parseRawEventNdjson(text: string, file: string, maxProblems = 20
       value = JSON.parse(line);
     } catch (error) {
       const at = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-      problems.push({ path: file, line: n + 1, column: at ? Number(at[1]) + 1 : 1, message: 'the line is not a JSON object', code: 'SCENARIO_SYNTAX' });
+      problems.push({ path: '', line: n + 1, column: at ? Number(at[1]) + 1 : 1, message: 'the line is not a JSON object', code: 'SCENARIO_SYNTAX', file });
       continue;
     }
     const parsed = RawEventInputSchema.safeParse(value);
@@ -111,7 +111,7 @@ export function parseRawEventNdjson(text: string, file: string, maxProblems = 20
       const located = parsed.error.issues.flatMap((issue) =>
         issueToProblems(issue, { locator: { locate: () => ({ line: n + 1, column: 1 }), writtenAt: () => undefined }, input: value }),
       );
-      for (const p of located) problems.push({ ...p, path: `${file}:${p.path}` });
+      for (const p of located) problems.push({ ...p, file });
       continue;
     }
     events.push(parsed.data);
