@@ -247,6 +247,20 @@ describe('log search (e2e)', () => {
     });
   });
 
+  it('sends raw events through the search only: not the briefing, the event stream or the exports', async () => {
+    const texts = [
+      JSON.stringify((await api(t.baseUrl, trainee1, 'GET', `/exercises/${exercise.id}/briefing`)).body),
+      JSON.stringify(await delivered(trainee1)),
+      await (await fetch(`${t.baseUrl}/api/exercises/${exercise.id}/export/ecs`, { headers: { authorization: `Bearer ${trainee1}` } })).text(),
+      await (await fetch(`${t.baseUrl}/api/exercises/${exercise.id}/export/ocsf`, { headers: { authorization: `Bearer ${trainee1}` } })).text(),
+    ];
+    // Words only the corpus has (background lines and the attack's firewall, FIM and DB audit lines).
+    for (const text of texts)
+      for (const word of ['hoat-dong-cua-tinh', 'filterlog', 'wazuh-syscheck', 'mysqld-audit', 'g-c2-beacon']) expect(text).not.toContain(word);
+    // The same words are in the team's search, so the check could fail.
+    expect((await search(trainee1, { query: 'filterlog', limit: 1 })).body.total).toBeGreaterThan(0);
+  });
+
   it('saves searches per user', async () => {
     const saved = await api<SavedLogQuery>(t.baseUrl, trainee1, 'POST', '/log-queries', {
       name: 'Máy quét',
