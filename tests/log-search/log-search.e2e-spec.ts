@@ -277,6 +277,23 @@ describe('log search (e2e)', () => {
     expect((await api<SavedLogQuery[]>(t.baseUrl, trainee1, 'GET', '/log-queries')).body).toEqual([]);
   });
 
+  it('keeps both gates once the exercise is over (the branches are rebuilt from the journal)', async () => {
+    const before = (await search(trainee1, { query: 'destination.ip:198.51.100.77', limit: 500 })).body;
+    expect((await api(t.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/finish`)).status).toBe(200);
+    for (const [token, team] of [
+      [trainee1, 'A'],
+      [trainee3, 'B'],
+    ] as const) {
+      const after = await search(token, { query: 'destination.ip:198.51.100.77 OR destination.port:445', fromMs: 0, toMs: 7_200_000, limit: 500 });
+      expect(after.status).toBe(200);
+      expect(after.body.nowMs).toBeLessThan(50 * 60_000);
+      expectGates(after.body, team);
+    }
+    const again = (await search(trainee1, { query: 'destination.ip:198.51.100.77', limit: 500 })).body;
+    expect(again.total).toBe(before.total);
+    expect(again.hits.map((h) => h.ref)).toEqual(before.hits.map((h) => h.ref));
+  });
+
   it('documents the routes in OpenAPI', async () => {
     const doc = (await (await fetch(`${t.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
