@@ -213,11 +213,6 @@ export class CorpusIndex {
     for (let i = this.offsets[term]!; i < end; i += 1) into[this.docs[i]!] = 1;
   }
 
-  /** Field names present in the segment (besides the free-text field). */
-  fieldNames(): string[] {
-    return [...this.fieldIndex.keys()].filter((n) => n !== TEXT_FIELD).sort();
-  }
-
   empty(): Bitset {
     return new Uint8Array(this.size);
   }
@@ -263,15 +258,5 @@ export class CorpusIndex {
       this.mark(index.numberTerms[k], into);
     }
     return into;
-  }
-
-  /** Rough heap bytes of the index (postings, term strings and their map entries, numbers), for the corpus figure. */
-  approximateBytes(): number {
-    let bytes = this.offsets.byteLength + this.docs.byteLength;
-    for (const [name, index] of this.fieldIndex) {
-      bytes += name.length * 2 + 64 + index.numberValues.byteLength + index.numberTerms.byteLength;
-      for (const text of index.terms.keys()) bytes += 40 + text.length + 16;
-    }
-    return bytes;
   }
 }

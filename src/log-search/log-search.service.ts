@@ -162,16 +162,6 @@ export class LogSearchService {
     if (!result.affected) throw new AppError('NOT_FOUND', 'No such saved search of yours');
   }
 
-  /** Heap the cached corpora take, roughly (for the metrics and the benchmark). */
-  async corpusBytes(): Promise<number> {
-    let bytes = 0;
-    for (const corpus of this.corpora.values()) {
-      const c = await corpus;
-      bytes += c.base.index.approximateBytes() + c.conditional.index.approximateBytes() + c.base.length * 48;
-    }
-    return bytes;
-  }
-
   // ---- internals ----
 
   private run(
