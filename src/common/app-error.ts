@@ -27,6 +27,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'INVALID_SPEED':
     case 'AUTH_CURRENT_PASSWORD_WRONG':
     case 'SSO_STATE_INVALID':
+    case 'LOG_QUERY_INVALID':
       return 400;
     case 'AUTH_REQUIRED':
     case 'AUTH_INVALID_CREDENTIALS':
@@ -70,6 +71,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'INCIDENT_MERGED':
     case 'INCIDENT_PHASE_ORDER':
     case 'USERNAME_TAKEN':
+    case 'SAVED_QUERY_LIMIT':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
     case 'SCENARIO_TOO_LARGE':

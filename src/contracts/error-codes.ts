@@ -76,6 +76,9 @@ export const ERROR_CODES = [
   'NO_HINT',
   // exports
   'EXPORT_EMPTY',
+  // log search
+  'LOG_QUERY_INVALID',
+  'SAVED_QUERY_LIMIT',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
