@@ -25,6 +25,50 @@ const common = {
 };
 
 /**
+ * The e2e files that run a second time on PostgreSQL (project `e2e-pg`, TEST_DB=postgres, a fresh
+ * database per data folder): every file whose server reads or writes the database. Left out, as
+ * they test nothing of the database: app/app (routes, OpenAPI, config errors), app/json-logs and
+ * app/metrics (log and metric formats), auth/access-matrix, auth/hardening, auth/fuzz and
+ * auth/socket-fuzz (request validation and access rules, the slowest files), scenarios/cli and
+ * scenarios/validator-doors (the validator), scoring/simulate-api (headless solver, no database).
+ * The embedded file's own features stay SQLite-only: persistence/backup (SQLite's online backup)
+ * and persistence/data-folder-lock.
+ */
+const E2E_ON_POSTGRES = [
+  'app/health',
+  'auth/account-security',
+  'auth/admin-audit',
+  'auth/auth-flow',
+  'auth/production-mode',
+  'auth/secrecy',
+  'auth/socket-revocation',
+  'auth/sso',
+  'exercise-log/exercise-log',
+  'exercises/briefing',
+  'exercises/crash',
+  'exercises/end',
+  'exercises/runtime',
+  'exports/exports',
+  'persistence/migrations',
+  'realtime/reconnect',
+  'realtime/room-broadcast',
+  'results/results',
+  'scenarios/heavy-requests',
+  'scenarios/heavy-rescore-print',
+  'scenarios/ownership-migration',
+  'scenarios/ownership',
+  'scoring/oracle',
+  'scoring/report-grades',
+  'scoring/scoring-workers',
+  'scoring/scoring',
+  'triage/consequences',
+  'triage/group-commit',
+  'triage/progress',
+  'triage/restart',
+  'triage/triage',
+];
+
+/**
  * Three disjoint projects, so `jest` (npm test) runs every test exactly once and
  * `--selectProjects unit|e2e|browser` runs one kind: `*.spec.ts` needs no server and no build,
  * `*.e2e-spec.ts` starts a real app (some spawn dist/main.js), tests/browser drives Chromium over dist/web.
@@ -36,5 +80,12 @@ export default {
     { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/browser/'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e-pg',
+      testMatch: E2E_ON_POSTGRES.map((file) => `<rootDir>/tests/${file}.e2e-spec.ts`),
+      setupFiles: ['<rootDir>/tests/support/postgres-env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/support/postgres-cleanup.ts'],
+    },
   ],
 };

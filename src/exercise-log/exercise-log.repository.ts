@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import type { JournalEntry } from '../engine/index.js';
+import { driverPlaceholders } from '../persistence/data-source.js';
 import type { LoggedEvent } from './logged-event.js';
 
 /** One journal entry to append: the engine's entry plus what the triage log keeps beside an action. */
@@ -355,10 +356,7 @@ export class ExerciseLogRepository {
         .raw(true)
         .all(...params);
     }
-    // PostgreSQL placeholders are $1, $2, ...
-    let n = 0;
-    const text = sql.replace(/\?/g, () => `$${++n}`);
-    const rows = (await this.source.query(text, [...params])) as Array<Record<string, unknown>>;
+    const rows = (await this.source.query(driverPlaceholders(this.source.options.type, sql), [...params])) as Array<Record<string, unknown>>;
     return rows.map((r) => Object.values(r));
   }
 }

@@ -16,6 +16,7 @@ import type { LoggedEvent } from '../../src/exercise-log/logged-event';
 import { serialTransaction } from '../../src/persistence/serial-transaction';
 import { ExerciseScoresService } from '../../src/scoring/exercise-scores.service';
 import { ScoreCalculator } from '../../src/scoring/score-calculator.service';
+import { databaseEnv, sql } from '../support/test-database';
 
 const TEAMS = 40;
 const ALERTS = 300;
@@ -123,7 +124,7 @@ async function seedFinished(app: INestApplication, s: Scenario): Promise<void> {
 
 async function boot(dataDir: string, scoringWorkers: string): Promise<{ app: INestApplication; healthUrl: string }> {
   const app = await createApp(
-    loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', SCORING_WORKERS: scoringWorkers }),
+    loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', SCORING_WORKERS: scoringWorkers, ...(await databaseEnv(dataDir)) }),
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');
@@ -199,9 +200,7 @@ describe('scoring in worker threads', () => {
     expect(calculator.lastTiming?.place).toBe('workers');
     expect(stored.longestGapMs).toBeLessThan(250);
     expect(stored.healthAnsweredDuring).toBeGreaterThan(0);
-    const storedJson = (await app
-      .get(DataSource)
-      .query('SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
+    const storedJson = (await sql(app.get(DataSource), 'SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
         EXERCISE_ID,
       ])) as Array<Record<string, unknown>>;
     // The stored version's full scores, recomputed in the workers from the log and the recorded inputs.
@@ -223,11 +222,9 @@ describe('scoring in worker threads', () => {
     expect(inServer.teams[0]!.score.components.detection.items.length).toBeGreaterThan(0);
 
     // And the version stored from the workers is the one the server thread stores.
-    await app.get(DataSource).query('DELETE FROM exercise_scores WHERE exercise_id = ?', [EXERCISE_ID]);
+    await sql(app.get(DataSource), 'DELETE FROM exercise_scores WHERE exercise_id = ?', [EXERCISE_ID]);
     await app.get(ExerciseScoresService).storeFinal(EXERCISE_ID, { reason: 'test', actor: null });
-    const storedInServer = (await app
-      .get(DataSource)
-      .query('SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
+    const storedInServer = (await sql(app.get(DataSource), 'SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
         EXERCISE_ID,
       ])) as Array<Record<string, unknown>>;
     expect(storedInServer).toHaveLength(TEAMS);
@@ -245,9 +242,7 @@ describe('scoring in worker threads', () => {
 
     // A version stored before line items were recomputed keeps its full JSON, and is read from it.
     const kept = { ...JSON.parse(JSON.stringify(inServer.teams[0]!.score)), endMs: 1 } as (typeof inServer.teams)[0]['score'];
-    await app
-      .get(DataSource)
-      .query('UPDATE exercise_scores SET score_json = ?, score_inputs = NULL WHERE exercise_id = ? AND team_id = ?', [
+    await sql(app.get(DataSource), 'UPDATE exercise_scores SET score_json = ?, score_inputs = NULL WHERE exercise_id = ? AND team_id = ?', [
         JSON.stringify(kept),
         EXERCISE_ID,
         inServer.teams[0]!.teamId,
