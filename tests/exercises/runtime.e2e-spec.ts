@@ -204,7 +204,11 @@ describe('exercise runtime over REST and socket.io', () => {
       expect(list.some((e) => e.eventId === inject.body.eventId)).toBe(true);
     });
     // The log keeps it as an inject; the instructor and the team see the same reference.
-    const logged = (await sql(t.app.get(DataSource), 'SELECT event_id FROM exercise_events WHERE exercise_id = ? AND team_id = ? AND origin = ?', [exercise.id, teamB, 'inject'])) as Array<{
+    const logged = (await sql(t.app.get(DataSource), 'SELECT event_id FROM exercise_events WHERE exercise_id = ? AND team_id = ? AND origin = ?', [
+      exercise.id,
+      teamB,
+      'inject',
+    ])) as Array<{
       event_id: string;
     }>;
     expect(logged.map((r) => ref(r.event_id))).toEqual([inject.body.eventId]);

@@ -9,7 +9,10 @@ import { databaseEnv, onPostgres, sql } from '../support/test-database';
 /** The application's tables (not the migrations' own bookkeeping). */
 const tables = async (dataSource: DataSource): Promise<string[]> => {
   const rows = onPostgres
-    ? await sql<Array<{ name: string }>>(dataSource, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`)
+    ? await sql<Array<{ name: string }>>(
+        dataSource,
+        `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
+      )
     : await sql<Array<{ name: string }>>(dataSource, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`);
   return rows.map((r) => r.name).filter((name) => name !== 'migrations');
 };

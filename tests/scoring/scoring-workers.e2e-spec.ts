@@ -124,7 +124,14 @@ async function seedFinished(app: INestApplication, s: Scenario): Promise<void> {
 
 async function boot(dataDir: string, scoringWorkers: string): Promise<{ app: INestApplication; healthUrl: string }> {
   const app = await createApp(
-    loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', SCORING_WORKERS: scoringWorkers, ...(await databaseEnv(dataDir)) }),
+    loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      LOAD_BUNDLED_SCENARIOS: 'false',
+      LOG_LEVEL: 'error',
+      SCORING_WORKERS: scoringWorkers,
+      ...(await databaseEnv(dataDir)),
+    }),
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');
@@ -200,9 +207,11 @@ describe('scoring in worker threads', () => {
     expect(calculator.lastTiming?.place).toBe('workers');
     expect(stored.longestGapMs).toBeLessThan(250);
     expect(stored.healthAnsweredDuring).toBeGreaterThan(0);
-    const storedJson = (await sql(app.get(DataSource), 'SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
-        EXERCISE_ID,
-      ])) as Array<Record<string, unknown>>;
+    const storedJson = (await sql(
+      app.get(DataSource),
+      'SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id',
+      [EXERCISE_ID],
+    )) as Array<Record<string, unknown>>;
     // The stored version's full scores, recomputed in the workers from the log and the recorded inputs.
     const fullFromWorkers = await app.get(ExerciseScoresService).exerciseScores(EXERCISE_ID, { detail: 'full' });
     expect(calculator.lastTiming).toMatchObject({ place: 'workers', teams: TEAMS });
@@ -224,9 +233,11 @@ describe('scoring in worker threads', () => {
     // And the version stored from the workers is the one the server thread stores.
     await sql(app.get(DataSource), 'DELETE FROM exercise_scores WHERE exercise_id = ?', [EXERCISE_ID]);
     await app.get(ExerciseScoresService).storeFinal(EXERCISE_ID, { reason: 'test', actor: null });
-    const storedInServer = (await sql(app.get(DataSource), 'SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
-        EXERCISE_ID,
-      ])) as Array<Record<string, unknown>>;
+    const storedInServer = (await sql(
+      app.get(DataSource),
+      'SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id',
+      [EXERCISE_ID],
+    )) as Array<Record<string, unknown>>;
     expect(storedInServer).toHaveLength(TEAMS);
     expect(storedInServer).toEqual(storedJson);
     // Line items are not stored: only what they are recomputed from.
@@ -243,10 +254,10 @@ describe('scoring in worker threads', () => {
     // A version stored before line items were recomputed keeps its full JSON, and is read from it.
     const kept = { ...JSON.parse(JSON.stringify(inServer.teams[0]!.score)), endMs: 1 } as (typeof inServer.teams)[0]['score'];
     await sql(app.get(DataSource), 'UPDATE exercise_scores SET score_json = ?, score_inputs = NULL WHERE exercise_id = ? AND team_id = ?', [
-        JSON.stringify(kept),
-        EXERCISE_ID,
-        inServer.teams[0]!.teamId,
-      ]);
+      JSON.stringify(kept),
+      EXERCISE_ID,
+      inServer.teams[0]!.teamId,
+    ]);
     expect(await app.get(ExerciseScoresService).teamScore(EXERCISE_ID, inServer.teams[0]!.teamId, { detail: 'full' })).toEqual(kept);
   }, 180_000);
 });

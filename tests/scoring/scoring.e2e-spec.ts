@@ -343,7 +343,9 @@ describe('scoring wired into the platform', () => {
     const scoreA = await api<TeamScore>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/teams/${teamA}/score`);
     expect(scoreA.body.scenarioVersion).toBe('1.0.1');
     expect(scoreA.body.components.detection.items.find((i) => i.id === 'alert-verdict:s-002')).toMatchObject({ code: 'TP_MISSED_CLOSED' });
-    const audit = (await sql(t.app.get(DataSource), "SELECT before_json, after_json FROM audit_log WHERE action = 'exercise.rescore' AND target_id = ?", [exercise.id])) as unknown[];
+    const audit = (await sql(t.app.get(DataSource), "SELECT before_json, after_json FROM audit_log WHERE action = 'exercise.rescore' AND target_id = ?", [
+      exercise.id,
+    ])) as unknown[];
     expect(audit).toHaveLength(1);
     const text = JSON.stringify(audit[0]);
     expect(text).toContain(String(totalA(v1)));

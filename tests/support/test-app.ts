@@ -20,7 +20,14 @@ export interface TestApp {
 /** The real application on an ephemeral port with its own fresh database (SQLite, or PostgreSQL under TEST_DB=postgres). */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'soc-drill-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', ...(await databaseEnv(dataDir)), ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    LOAD_BUNDLED_SCENARIOS: 'false',
+    LOG_LEVEL: 'error',
+    ...(await databaseEnv(dataDir)),
+    ...env,
+  });
   const app = await createApp(config, { logger: false });
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;

@@ -39,7 +39,9 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     return c;
   };
   const journalRows = async (actionId: string) =>
-    Number(((await sql(t.app.get(DataSource), 'SELECT COUNT(*) AS n FROM exercise_journal WHERE action_id = ?', [actionId])) as Array<{ n: number | string }>)[0]!.n);
+    Number(
+      ((await sql(t.app.get(DataSource), 'SELECT COUNT(*) AS n FROM exercise_journal WHERE action_id = ?', [actionId])) as Array<{ n: number | string }>)[0]!.n,
+    );
   const state = async (token: string, teamId?: string) =>
     api<TeamState>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/state${teamId ? `?teamId=${teamId}` : ''}`);
 
