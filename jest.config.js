@@ -69,8 +69,8 @@ const E2E_ON_POSTGRES = [
 ];
 
 /**
- * Three disjoint projects, so `jest` (npm test) runs every test exactly once and
- * `--selectProjects unit|e2e|browser` runs one kind: `*.spec.ts` needs no server and no build,
+ * Three disjoint projects, so `jest` (npm test) runs every test exactly once, plus `e2e-pg`, which
+ * runs the database e2e files again on PostgreSQL; `--selectProjects unit|e2e|e2e-pg|browser` runs one kind: `*.spec.ts` needs no server and no build,
  * `*.e2e-spec.ts` starts a real app (some spawn dist/main.js), tests/browser drives Chromium over dist/web.
  */
 export default {
