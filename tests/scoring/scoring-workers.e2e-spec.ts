@@ -69,28 +69,27 @@ function teamActions(s: Scenario, team: number, teamId: string): RecordedAction[
   return actions;
 }
 
-interface RawDatabase {
-  prepare(sql: string): { run(...params: unknown[]): unknown };
-}
-
 /** A finished exercise of TEAMS teams written straight into the database, its log through the exercise log repository. */
 async function seedFinished(app: INestApplication, s: Scenario): Promise<void> {
   const dataSource = app.get(DataSource);
-  const db = (dataSource.driver as unknown as { databaseConnection: RawDatabase }).databaseConnection;
   const log = app.get(ExerciseLogRepository);
   const versionId = randomUUID();
   const now = new Date().toISOString();
-  db.prepare(
+  await sql(
+    dataSource,
     'INSERT INTO scenario_versions (id, scenario_id, version, content_hash, title_vi, title_en, origin, format, source_text, normalized_json, event_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(versionId, s.id, s.version, 'test', s.title.vi, s.title.en, 'upload', 'json', '{}', JSON.stringify(s), s.timeline.length, null, now);
+    [versionId, s.id, s.version, 'test', s.title.vi, s.title.en, 'upload', 'json', '{}', JSON.stringify(s), s.timeline.length, null, now],
+  );
   const clock = JSON.stringify({ status: 'finished', anchorWallMs: Date.now(), anchorVirtualMs: s.duration * 1000, speed: 1 });
-  db.prepare(
+  await sql(
+    dataSource,
     'INSERT INTO exercises (id, scenario_version_id, title, status, era, seed, start_mode, scheduled_at, score_visibility, clock_json, org_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(EXERCISE_ID, versionId, 'Workers', 'finished', s.era, '1', 'manual', null, 'full', clock, null, null, now);
+    [EXERCISE_ID, versionId, 'Workers', 'finished', s.era, '1', 'manual', null, 'full', clock, null, null, now],
+  );
   let ordinal = 0;
   for (let t = 0; t < TEAMS; t++) {
     const teamId = `00000000-0000-4000-a000-${t.toString(16).padStart(12, '0')}`;
-    db.prepare('INSERT INTO exercise_teams (id, exercise_id, name, ordinal) VALUES (?, ?, ?, ?)').run(teamId, EXERCISE_ID, `Team ${t + 1}`, t);
+    await sql(dataSource, 'INSERT INTO exercise_teams (id, exercise_id, name, ordinal) VALUES (?, ?, ?, ?)', [teamId, EXERCISE_ID, `Team ${t + 1}`, t]);
     const events: LoggedEvent[] = s.timeline.map((alert, i) => {
       const ms = (alert.at ?? 0) * 1000;
       // A few alerts reached this team late (a catch-up): the scorer reads when it was received.
