@@ -27,8 +27,8 @@ const common = {
 /**
  * The e2e files that run a second time on PostgreSQL (project `e2e-pg`, TEST_DB=postgres, a fresh
  * database per data folder): every file whose server reads or writes the database. Left out, as
- * they test nothing of the database: app/app (routes, OpenAPI, config errors), app/json-logs and
- * app/metrics (log and metric formats), auth/access-matrix, auth/hardening, auth/fuzz and
+ * they test nothing of the database: app/app (routes, OpenAPI, config errors), app/json-logs (the log
+ * format), auth/access-matrix, auth/hardening, auth/fuzz and
  * auth/socket-fuzz (request validation and access rules, the slowest files), scenarios/cli and
  * scenarios/validator-doors (the validator), scoring/simulate-api (headless solver, no database).
  * The embedded file's own features stay SQLite-only: persistence/backup (SQLite's online backup)
@@ -36,6 +36,7 @@ const common = {
  */
 const E2E_ON_POSTGRES = [
   'app/health',
+  'app/metrics',
   'auth/account-security',
   'auth/admin-audit',
   'auth/auth-flow',
