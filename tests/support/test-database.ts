@@ -7,7 +7,8 @@ import { driverPlaceholders } from '../../src/persistence/data-source';
  * Which engine the e2e tests run on: the embedded SQLite file (default) or PostgreSQL when
  * TEST_DB=postgres (the `e2e-pg` jest project). On PostgreSQL every data folder a test makes gets a
  * fresh database of its own, created here and dropped when the test file ends, so files run in
- * parallel and a restart on the same folder finds the same database.
+ * parallel and a restart on the same folder finds the same database. Databases a killed run left
+ * behind (their process is gone) are dropped by the next run.
  */
 export const TEST_DB: 'sqlite' | 'postgres' = process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
 export const onPostgres = TEST_DB === 'postgres';
@@ -17,6 +18,27 @@ const ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.
 
 /** Data folder → the database made for it in this test file. */
 const databases = new Map<string, string>();
+/** Test databases are named after the process that made them, so a run killed before its cleanup is recognised. */
+const PREFIX = 'soc_drill_t_';
+let staleDropped = false;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Drops the test databases of processes of this machine that have ended without dropping them (a killed run). */
+async function dropStale(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`);
+  for (const { datname } of rows) {
+    const pid = Number(/^soc_drill_t_(\d+)_/.exec(datname)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+  }
+}
 
 function urlOf(database: string): string {
   const url = new URL(ADMIN_URL);
@@ -42,10 +64,16 @@ export async function databaseEnv(dataDir: string): Promise<Record<string, strin
   if (!onPostgres) return {};
   let name = databases.get(dataDir);
   if (name === undefined) {
-    name = `soc_drill_t_${randomBytes(8).toString('hex')}`;
+    name = `${PREFIX}${process.pid}_${randomBytes(6).toString('hex')}`;
     databases.set(dataDir, name);
     const created = name;
-    await admin((client) => client.query(`CREATE DATABASE ${created}`));
+    await admin(async (client) => {
+      if (!staleDropped) {
+        staleDropped = true;
+        await dropStale(client);
+      }
+      await client.query(`CREATE DATABASE ${created}`);
+    });
   }
   return { DATABASE_URL: urlOf(name) };
 }
