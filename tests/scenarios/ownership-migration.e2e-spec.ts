@@ -45,7 +45,7 @@ describe('scenario ownership migration (e2e)', () => {
       await sql(dataSource, 'INSERT INTO organisations (id, code, name, created_at) VALUES (?, ?, ?, ?)', [org, code, code, now]);
       await sql(dataSource, 'INSERT INTO units (id, org_id, code, name, created_at) VALUES (?, ?, ?, ?, ?)', [unit, org, unitCode, unitCode, now]);
       await sql(dataSource, 
-        'INSERT INTO users (id, username, display_name, org_id, unit_id, password_hash, disabled, token_version, session_epoch, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)',
+        'INSERT INTO users (id, username, display_name, org_id, unit_id, password_hash, disabled, token_version, session_epoch, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, FALSE, 0, 0, ?, ?)',
         [users[username], username, username, org, unit, hash, now, now],
       );
       await sql(dataSource, 'INSERT INTO user_roles (user_id, role) VALUES (?, ?)', [users[username], 'instructor']);
