@@ -31,7 +31,8 @@ const common = {
  * format), auth/access-matrix, auth/hardening, auth/fuzz and
  * auth/socket-fuzz (request validation and access rules, the slowest files), scenarios/cli and
  * scenarios/validator-doors (the validator), scoring/simulate-api (headless solver, no database).
- * The embedded file's own features stay SQLite-only: persistence/backup (SQLite's online backup)
+ * scenarios/heavy-requests skips its heavy-job limit tests there (a worker thread's limits, not the
+ * database). The embedded file's own features stay SQLite-only: persistence/backup (SQLite's online backup)
  * and persistence/data-folder-lock.
  */
 const E2E_ON_POSTGRES = [
