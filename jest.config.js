@@ -26,8 +26,54 @@ const common = {
 };
 
 /**
- * Three disjoint projects, so `jest` (npm test) runs every test exactly once and
- * `--selectProjects unit|e2e|browser` runs one kind: `*.spec.ts` needs no server and no build,
+ * The e2e files that run a second time on PostgreSQL (project `e2e-pg`, TEST_DB=postgres, a fresh
+ * database per data folder): every file whose server reads or writes the database. Left out, as
+ * they test nothing of the database: app/app (routes, OpenAPI, config errors), app/json-logs (the log
+ * format), auth/access-matrix, auth/hardening, auth/fuzz and
+ * auth/socket-fuzz (request validation and access rules, the slowest files), scenarios/cli and
+ * scenarios/validator-doors (the validator), scoring/simulate-api (headless solver, no database).
+ * scenarios/heavy-requests skips its heavy-job limit tests there (a worker thread's limits, not the
+ * database). The embedded file's own features stay SQLite-only: persistence/backup (SQLite's online backup)
+ * and persistence/data-folder-lock.
+ */
+const E2E_ON_POSTGRES = [
+  'app/health',
+  'app/metrics',
+  'auth/account-security',
+  'auth/admin-audit',
+  'auth/auth-flow',
+  'auth/production-mode',
+  'auth/secrecy',
+  'auth/socket-revocation',
+  'auth/sso',
+  'exercise-log/exercise-log',
+  'exercises/briefing',
+  'exercises/crash',
+  'exercises/end',
+  'exercises/runtime',
+  'exports/exports',
+  'persistence/migrations',
+  'realtime/reconnect',
+  'realtime/room-broadcast',
+  'results/results',
+  'scenarios/heavy-requests',
+  'scenarios/heavy-rescore-print',
+  'scenarios/ownership-migration',
+  'scenarios/ownership',
+  'scoring/oracle',
+  'scoring/report-grades',
+  'scoring/scoring-workers',
+  'scoring/scoring',
+  'triage/consequences',
+  'triage/group-commit',
+  'triage/progress',
+  'triage/restart',
+  'triage/triage',
+];
+
+/**
+ * Three disjoint projects, so `jest` (npm test) runs every test exactly once, plus `e2e-pg`, which
+ * runs the database e2e files again on PostgreSQL; `--selectProjects unit|e2e|e2e-pg|browser` runs one kind: `*.spec.ts` needs no server and no build,
  * `*.e2e-spec.ts` starts a real app (some spawn dist/main.js), tests/browser drives Chromium over dist/web.
  */
 export default {
@@ -37,5 +83,12 @@ export default {
     { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/browser/'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e-pg',
+      testMatch: E2E_ON_POSTGRES.map((file) => `<rootDir>/tests/${file}.e2e-spec.ts`),
+      setupFiles: ['<rootDir>/tests/support/postgres-env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/support/postgres-cleanup.ts'],
+    },
   ],
 };

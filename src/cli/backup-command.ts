@@ -54,7 +54,9 @@ function sourceFile(args: BackupArgs, io: BackupIo): string {
   if (args.dataDir !== undefined) return resolve(io.cwd, args.dataDir, 'soc-drill.sqlite');
   const url = io.databaseUrl();
   if (!url.startsWith('sqlite:')) {
-    throw new BackupError('DATABASE_URL names a PostgreSQL database: back it up with pg_dump (see docs/operations.md#backups)');
+    throw new BackupError(
+      'DATABASE_URL names a PostgreSQL database: back it up with pg_dump (see docs/operations.md#backups-on-postgresql) [BACKUP_USE_PG_DUMP]',
+    );
   }
   const file = url.slice('sqlite:'.length);
   if (file === ':memory:') throw new BackupError('DATABASE_URL is an in-memory database: there is nothing on disk to back up');

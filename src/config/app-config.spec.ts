@@ -77,6 +77,27 @@ describe('loadConfig', () => {
   it('accepts a PostgreSQL URL for the scale-out mode', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://localhost/socdrill' }).databaseUrl).toBe('postgres://localhost/socdrill');
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p%40ss@db.internal:5433/soc_drill?sslmode=require' }).databaseUrl).toContain('db.internal');
+    expect(loadConfig({ DATABASE_URL: 'postgres:///soc_drill?host=/var/run/postgresql' }).databaseUrl).toContain('soc_drill');
+    for (const [url, problem] of [
+      ['postgres://localhost', /names no database/],
+      ['postgres://localhost/', /names no database/],
+      ['postgres:///soc_drill', /names no host/],
+      ['postgres://u:p@ss@[db/soc', /not a valid URL/],
+      ['sqlite:', /needs a file/],
+    ] as const) {
+      const error = (() => {
+        try {
+          loadConfig({ DATABASE_URL: url });
+          return null;
+        } catch (e) {
+          return e as ConfigError;
+        }
+      })();
+      expect(error?.code).toBe('CONFIG_INVALID');
+      expect(error?.message).toMatch(/DATABASE_URL/);
+      expect(error?.message).toMatch(problem);
+    }
   });
 
   it("writes exports in the organisation's time zone (Asia/Ho_Chi_Minh by default) and links them to PUBLIC_URL when set", () => {

@@ -18,6 +18,21 @@ export function estimatedEntropyBits(secret: string): number {
   return perChar * chars.length;
 }
 
+/** Why a DATABASE_URL cannot be used, or null; the start refuses it before anything connects. */
+function databaseUrlProblem(url: string): string | null {
+  if (url.startsWith('sqlite:')) return url.length > 'sqlite:'.length ? null : 'sqlite: needs a file (sqlite:./data/soc-drill.sqlite) or :memory:';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not a valid URL: postgres://user:password@host:5432/database (percent-encode special characters in the password)';
+  }
+  // A host, or a socket folder given as ?host=/var/run/postgresql.
+  if (parsed.hostname === '' && !parsed.searchParams.has('host')) return 'names no host: postgres://user:password@host:5432/database';
+  if (parsed.pathname.replace(/^\//, '') === '') return 'names no database: postgres://user:password@host:5432/database';
+  return null;
+}
+
 const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /**
@@ -30,9 +45,14 @@ export const AppConfigSchema = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
+    /** `sqlite:<file>` (the embedded default is DATA_DIR/soc-drill.sqlite) or `postgres://user:password@host:port/database`. */
     DATABASE_URL: z
       .string()
       .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
+      .superRefine((url, ctx) => {
+        const problem = databaseUrlProblem(url);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional(),
     SCENARIOS_DIR: z.string().min(1).default('./scenarios'),
     LOAD_BUNDLED_SCENARIOS: booleanFromEnv.default(true),
@@ -133,8 +153,8 @@ export const AppConfigSchema = z
     /** Old-generation heap of a heavy-job worker thread; a job that needs more ends as SCENARIO_TOO_COMPLEX. */
     HEAVY_JOB_MEMORY_MB: z.coerce.number().int().min(16).max(16_384).default(1024),
     /**
-     * Worker threads that score an exercise from its logs (embedded SQLite file only; each opens its
-     * own read-only connection). 0 scores in the server thread, in pages. Default: min(2, cores).
+     * Worker threads that score an exercise from its logs (each opens its own connection: read-only
+     * to the SQLite file, or one to PostgreSQL). 0 scores in the server thread, in pages. Default: min(2, cores).
      */
     SCORING_WORKERS: z.coerce
       .number()
@@ -183,7 +203,15 @@ export type AppConfig = z.output<typeof AppConfigSchema> & {
 };
 
 /** Settings whose values never appear in error messages or logs. */
-const SECRET_SETTINGS = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'BOOTSTRAP_ADMIN_PASSWORD', 'METRICS_TOKEN', 'SSO_CLIENT_SECRET', 'SSO_MAPPING']);
+const SECRET_SETTINGS = new Set([
+  'DATABASE_URL',
+  'JWT_SECRET',
+  'DEMO_PASSWORD',
+  'BOOTSTRAP_ADMIN_PASSWORD',
+  'METRICS_TOKEN',
+  'SSO_CLIENT_SECRET',
+  'SSO_MAPPING',
+]);
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';

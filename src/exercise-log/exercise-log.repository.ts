@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedAction } from '../contracts/triage.schema.js';
 import type { JournalEntry } from '../engine/index.js';
+import { driverPlaceholders } from '../persistence/data-source.js';
 import type { LoggedEvent } from './logged-event.js';
 
 /** One journal entry to append: the engine's entry plus what the triage log keeps beside an action. */
@@ -41,6 +42,11 @@ interface RawStatement {
 /** A better-sqlite3 connection, as far as the reads need it (a scoring worker opens its own, read-only). */
 export interface RawLogConnection {
   prepare(sql: string): RawStatement;
+}
+/** A PostgreSQL connection of a scoring worker's own: rows as arrays for SQL in the driver's placeholders. */
+export interface PostgresLogConnection {
+  readonly kind: 'postgres';
+  arrayRows(sql: string, params: readonly unknown[]): Promise<Row[]>;
 }
 
 /** How `teamLogs` reads: in pages with a pause between them (the server thread), or in one go (a worker). */
@@ -93,8 +99,8 @@ const EVENT_SELECT = 'seq, event_id, virtual_ms, delivered_virtual_ms, scheduled
  * those tables. The runtime appends to it inside its group commits; triage, alert references,
  * realtime replay and scoring read it through the methods below.
  *
- * Reads that scoring does in bulk go straight to better-sqlite3 as raw arrays (no per-row objects
- * from the ORM), on PostgreSQL through the ordinary query path. Appends use chunked multi-row
+ * Reads that scoring does in bulk go straight to the driver as raw arrays (no per-row objects
+ * from the ORM); on the server's PostgreSQL pool through the ordinary query path. Appends use chunked multi-row
  * INSERTs, so the driver reuses seven prepared texts per table whatever the size of a commit.
  * A trainee action's id is unique per exercise in the database (ux_exercise_journal_action): a
  * second append of the same id fails its transaction, whatever any process remembers.
@@ -102,10 +108,11 @@ const EVENT_SELECT = 'seq, event_id, virtual_ms, delivered_virtual_ms, scheduled
 @Injectable()
 export class ExerciseLogRepository {
   /**
-   * Over the server's DataSource (Nest), or over a raw better-sqlite3 connection of its own: a
-   * scoring worker thread reads the same tables through this same class, so no other code holds SQL on them.
+   * Over the server's DataSource (Nest), or over a connection of its own (better-sqlite3 or
+   * PostgreSQL): a scoring worker thread reads the same tables through this same class, so no other
+   * code holds SQL on them.
    */
-  constructor(@Inject(DataSource) private readonly source: DataSource | RawLogConnection) {}
+  constructor(@Inject(DataSource) private readonly source: DataSource | RawLogConnection | PostgresLogConnection) {}
 
   // ---- writes -------------------------------------------------------------------------------
 
@@ -343,22 +350,23 @@ export class ExerciseLogRepository {
 
   /** Rows as arrays, in the order of the SELECT list. */
   private async rows(sql: string, params: readonly unknown[]): Promise<Row[]> {
-    if (!(this.source instanceof DataSource))
-      return this.source
-        .prepare(sql)
-        .raw(true)
-        .all(...params);
-    const driver = this.source.driver as { options: { type: string }; databaseConnection?: RawLogConnection };
+    const source = this.source;
+    if (!(source instanceof DataSource)) {
+      if ('prepare' in source)
+        return source
+          .prepare(sql)
+          .raw(true)
+          .all(...params);
+      return source.arrayRows(driverPlaceholders('postgres', sql), params);
+    }
+    const driver = source.driver as { options: { type: string }; databaseConnection?: RawLogConnection };
     if (driver.options.type === 'better-sqlite3' && driver.databaseConnection !== undefined) {
       return driver.databaseConnection
         .prepare(sql)
         .raw(true)
         .all(...params);
     }
-    // PostgreSQL placeholders are $1, $2, ...
-    let n = 0;
-    const text = sql.replace(/\?/g, () => `$${++n}`);
-    const rows = (await this.source.query(text, [...params])) as Array<Record<string, unknown>>;
+    const rows = (await source.query(driverPlaceholders(source.options.type, sql), [...params])) as Array<Record<string, unknown>>;
     return rows.map((r) => Object.values(r));
   }
 }

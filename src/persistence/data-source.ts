@@ -10,6 +10,16 @@ export function databaseKind(url: string): DatabaseKind {
   return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
 }
 
+/**
+ * Raw SQL written with SQLite's `?` placeholders, as the driver wants it: PostgreSQL numbers them
+ * ($1, $2, ...). The one place raw SQL is made portable; the texts never hold a literal `?`.
+ */
+export function driverPlaceholders(type: DataSourceOptions['type'], sql: string): string {
+  if (type !== 'postgres') return sql;
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 /** What the WAL file is cut back to when it starts over (its usual size under load is a few MB). */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 

@@ -242,7 +242,7 @@ export class ScoreCalculator {
     options: ComputeOptions,
   ): Promise<ComputedScores> {
     const inputs = options.inputs ?? (await this.currentInputs(exercise.id, roster));
-    const job: Omit<ScoreExerciseJob, 'databaseFile'> = {
+    const job: Omit<ScoreExerciseJob, 'database'> = {
       exerciseId: exercise.id,
       seed: exercise.seed,
       scenarioVersionId: scenario.versionId,
@@ -262,7 +262,7 @@ export class ScoreCalculator {
         : [
             await this.heavyJobs.runJob<ScoreExerciseJob, ScoreExerciseResult>(options.heavyJobFor, RESCORE_JOB, {
               ...job,
-              databaseFile: this.workers.databaseFile!,
+              database: this.workers.database!,
             }),
           ];
     const scores = new Map<string, TeamScore>();

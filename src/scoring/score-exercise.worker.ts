@@ -1,17 +1,21 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ManualAdjustment, TeamScore } from '../contracts/scoring.schema.js';
-import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
+import { ExerciseLogRepository, type PostgresLogConnection } from '../exercise-log/exercise-log.repository.js';
 import { triageScenarioView } from '../team-state/team-state.reducer.js';
 import { AnswerKey } from './answer-key.js';
 import { deliveredEvent } from './settlement.js';
 import { scoreTeamLog, type ScoreDetail, type ScoringScenarioParts } from './team-log-scoring.js';
 
-/** One worker's share of an exercise to score: its teams, read from the SQLite file by the worker itself. */
+/** The server's database, which a worker opens a connection of its own to. */
+export type ScoringDatabase = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+
+/** One worker's share of an exercise to score: its teams, read from the database by the worker itself. */
 export interface ScoreExerciseJob {
-  readonly databaseFile: string;
+  readonly database: ScoringDatabase;
   readonly exerciseId: string;
   readonly seed: string;
   readonly scenarioVersionId: string;
@@ -49,16 +53,31 @@ function lowerThreadPriority(): void {
   }
 }
 
-function repositoryFor(file: string): ExerciseLogRepository {
-  let repository = repositories.get(file);
+function repositoryFor(database: ScoringDatabase): ExerciseLogRepository {
+  const key = database.kind === 'sqlite' ? `sqlite:${database.file}` : database.url;
+  let repository = repositories.get(key);
   if (repository === undefined) {
-    // Read-only on the server's WAL file: it reads the last commit and never blocks a writer.
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    repository = new ExerciseLogRepository(db);
-    repositories.set(file, repository);
+    repository = new ExerciseLogRepository(database.kind === 'sqlite' ? openSqlite(database.file) : openPostgres(database.url));
+    repositories.set(key, repository);
   }
   return repository;
+}
+
+function openSqlite(file: string): Database.Database {
+  // Read-only on the server's WAL file: it reads the last commit and never blocks a writer.
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+function openPostgres(url: string): PostgresLogConnection {
+  // One connection per worker, opened again after a failure; a worker left idle gives it back.
+  const pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
+  pool.on('error', () => undefined);
+  return {
+    kind: 'postgres',
+    arrayRows: async (text, values) => (await pool.query({ text, values: [...values], rowMode: 'array' })).rows,
+  };
 }
 
 function scenarioFor(job: ScoreExerciseJob): ScoringScenarioParts {
@@ -80,7 +99,7 @@ export default async function scoreExercise(job: ScoreExerciseJob): Promise<Scor
   const started = performance.now();
   const teamIds = job.teams.map((t) => t.teamId);
   // By team, through the journal's team index: only this share's rows are read.
-  const read = await repositoryFor(job.databaseFile).teamLogs(job.exerciseId, teamIds, deliveredEvent, { wholeExercise: false });
+  const read = await repositoryFor(job.database).teamLogs(job.exerciseId, teamIds, deliveredEvent, { wholeExercise: false });
   const readMs = performance.now() - started;
   const computeStarted = performance.now();
   const scenario = scenarioFor(job);

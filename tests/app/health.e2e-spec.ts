@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { onPostgres, sql } from '../support/test-database';
 
 describe('health and readiness', () => {
   let t: TestApp;
@@ -15,7 +16,7 @@ describe('health and readiness', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'ok',
-      info: { database: { status: 'up', type: 'better-sqlite3' }, migrations: { status: 'up' } },
+      info: { database: { status: 'up', type: onPostgres ? 'postgres' : 'better-sqlite3' }, migrations: { status: 'up' } },
       error: {},
     });
   });
@@ -32,7 +33,7 @@ describe('health and readiness', () => {
 
   it('is not ready while a migration is pending', async () => {
     const dataSource = t.app.get(DataSource);
-    await dataSource.query('DELETE FROM migrations WHERE id = (SELECT MAX(id) FROM migrations)');
+    await sql(dataSource, 'DELETE FROM migrations WHERE id = (SELECT MAX(id) FROM migrations)');
     const response = await fetch(`${t.baseUrl}/api/health/ready`);
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ error: { code: 'NOT_READY', details: [{ path: 'migrations', message: 'migrations are pending' }] } });

@@ -2,6 +2,7 @@ import { io } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import type { AuditPage, OrganisationView, TokenPair, UnitView, UserView } from '../../src/contracts/auth-api.schema.js';
 import { call, DEMO_PASSWORD, errorCode, login, startServer, TEST_JWT_SECRET, type TestServer } from './auth-test-server.js';
+import { sql } from '../support/test-database.js';
 
 /** Accounts and sessions to OWASP ASVS level 2: per-account limits, absolute session lifetime, password policy, first-login change. */
 describe('account security (e2e)', () => {
@@ -62,16 +63,16 @@ describe('account security (e2e)', () => {
     const dataSource = server.app.get(DataSource);
     const sessionId = (JSON.parse(Buffer.from(pair.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
     // The session was opened 12 h minus 100 s ago: a refresh still works, but both tokens end with the session.
-    await dataSource.query('UPDATE auth_sessions SET created_at = ? WHERE id = ?', [new Date(Date.now() - 12 * 3600_000 + 100_000).toISOString(), sessionId]);
+    await sql(dataSource, 'UPDATE auth_sessions SET created_at = ? WHERE id = ?', [new Date(Date.now() - 12 * 3600_000 + 100_000).toISOString(), sessionId]);
     const refreshed = await call<TokenPair>(base, 'POST', '/api/auth/refresh', { json: { refreshToken: pair.refreshToken } });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.expiresIn).toBeLessThanOrEqual(100);
     expect(refreshed.body.refreshExpiresIn).toBeLessThanOrEqual(100);
     // Past the lifetime: the access token and the refresh token both stop, and the session ends.
-    await dataSource.query('UPDATE auth_sessions SET created_at = ? WHERE id = ?', [new Date(Date.now() - 12 * 3600_000 - 1000).toISOString(), sessionId]);
+    await sql(dataSource, 'UPDATE auth_sessions SET created_at = ? WHERE id = ?', [new Date(Date.now() - 12 * 3600_000 - 1000).toISOString(), sessionId]);
     expect(errorCode(await call(base, 'GET', '/api/auth/me', { token: refreshed.body.accessToken }))).toBe('AUTH_TOKEN_EXPIRED');
     expect(errorCode(await call(base, 'POST', '/api/auth/refresh', { json: { refreshToken: refreshed.body.refreshToken } }))).toBe('AUTH_TOKEN_EXPIRED');
-    const [row] = (await dataSource.query('SELECT revoked_reason FROM auth_sessions WHERE id = ?', [sessionId])) as Array<{ revoked_reason: string }>;
+    const [row] = (await sql(dataSource, 'SELECT revoked_reason FROM auth_sessions WHERE id = ?', [sessionId])) as Array<{ revoked_reason: string }>;
     expect(row!.revoked_reason).toBe('max-age');
   });
 

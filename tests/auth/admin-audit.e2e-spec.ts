@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { AuditPage, OrganisationView, TokenPair, UnitView, UserPage, UserView } from '../../src/contracts/auth-api.schema.js';
 import { call, errorCode, login, startServer, type TestServer } from './auth-test-server.js';
+import { sql } from '../support/test-database.js';
 
 describe('administration and audit log (e2e)', () => {
   let server: TestServer;
@@ -132,17 +133,17 @@ describe('administration and audit log (e2e)', () => {
 
   it('keeps the audit log append-only at the database level', async () => {
     const dataSource = server.app.get(DataSource);
-    await expect(dataSource.query("UPDATE audit_log SET action = 'tampered'")).rejects.toThrow(/append-only/);
-    await expect(dataSource.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
-    const [{ n }] = (await dataSource.query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'tampered'")) as Array<{ n: number }>;
-    expect(n).toBe(0);
+    await expect(sql(dataSource, "UPDATE audit_log SET action = 'tampered'")).rejects.toThrow(/append-only/);
+    await expect(sql(dataSource, 'DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    const [{ n }] = (await sql(dataSource, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'tampered'")) as Array<{ n: number }>;
+    expect(Number(n)).toBe(0);
   });
 
   it('stores passwords as scrypt hashes and refresh tokens only as SHA-256 digests', async () => {
     const dataSource = server.app.get(DataSource);
-    const hashes = (await dataSource.query('SELECT password_hash AS h FROM users')) as Array<{ h: string }>;
+    const hashes = (await sql(dataSource, 'SELECT password_hash AS h FROM users')) as Array<{ h: string }>;
     expect(hashes.every((row) => /^scrypt\$ln=\d+,r=8,p=1\$/.test(row.h))).toBe(true);
-    const tokens = (await dataSource.query('SELECT token_hash AS h FROM refresh_tokens')) as Array<{ h: string }>;
+    const tokens = (await sql(dataSource, 'SELECT token_hash AS h FROM refresh_tokens')) as Array<{ h: string }>;
     expect(tokens.length).toBeGreaterThan(0);
     expect(tokens.every((row) => /^[0-9a-f]{64}$/.test(row.h))).toBe(true);
     expect(tokens.some((row) => row.h.includes(admin.refreshToken))).toBe(false);

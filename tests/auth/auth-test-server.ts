@@ -7,6 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app-factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import type { TokenPair } from '../../src/contracts/auth-api.schema.js';
+import { databaseEnv } from '../support/test-database.js';
 
 /** Helpers shared by the auth e2e tests: they start the REAL application on a random port. */
 
@@ -29,6 +30,7 @@ export async function startServer(env: Record<string, string> = {}, dataDir?: st
     LOG_LEVEL: 'error',
     // Cheap hashes keep the tests fast; the format and code path are the production ones.
     PASSWORD_SCRYPT_LOG2N: '10',
+    ...(await databaseEnv(dir)),
     ...env,
   });
   const app = await createApp(config, { logger: false });

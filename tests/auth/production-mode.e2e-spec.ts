@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
 import { call, errorCode, login, startServer } from './auth-test-server.js';
+import { sql } from '../support/test-database.js';
 
 const MAIN = resolve(__dirname, '../../dist/main.js');
 
@@ -51,10 +52,10 @@ describe('production mode', () => {
       expect(attempt.status).not.toBe(200);
       expect((await call(production.baseUrl, 'GET', '/api/auth/me', { token: before.accessToken })).status).toBe(401);
       const dataSource = production.app.get(DataSource);
-      const users = (await dataSource.query('SELECT username, disabled FROM users ORDER BY username')) as Array<{ username: string; disabled: number }>;
+      const users = (await sql(dataSource, 'SELECT username, disabled FROM users ORDER BY username')) as Array<{ username: string; disabled: number }>;
       expect(users.length).toBeGreaterThan(5);
       expect(users.filter((u) => !u.disabled)).toEqual([]);
-      const audit = (await dataSource.query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.disable' AND actor_id IS NULL")) as Array<{ n: number }>;
+      const audit = (await sql(dataSource, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.disable' AND actor_id IS NULL")) as Array<{ n: number }>;
       expect(Number(audit[0]!.n)).toBe(users.length);
     } finally {
       await production.close();
@@ -103,8 +104,8 @@ describe('production mode', () => {
       const attempt = await call(server.baseUrl, 'POST', '/api/auth/login', { json: { username: 'admin', password: 'socdrill-demo' } });
       expect(errorCode(attempt)).toBe('AUTH_INVALID_CREDENTIALS');
       const dataSource = server.app.get(DataSource);
-      expect(await dataSource.query('SELECT * FROM users')).toEqual([]);
-      expect(await dataSource.query('SELECT * FROM system_secrets')).toEqual([]);
+      expect(await sql(dataSource, 'SELECT * FROM users')).toEqual([]);
+      expect(await sql(dataSource, 'SELECT * FROM system_secrets')).toEqual([]);
     } finally {
       await server.close({ keepData: true });
     }
@@ -121,7 +122,7 @@ describe('production mode', () => {
     try {
       const pair = await login(again.baseUrl, 'quantri', 'a-long-operator-chosen-password');
       expect(pair.user.roles).toEqual(['admin']);
-      const users = (await again.app.get(DataSource).query('SELECT username FROM users')) as Array<{ username: string }>;
+      const users = (await sql(again.app.get(DataSource), 'SELECT username FROM users')) as Array<{ username: string }>;
       expect(users.map((u) => u.username)).toEqual(['quantri']);
     } finally {
       await again.close();

@@ -11,6 +11,7 @@ import { en as enDictionary } from '../../web/src/i18n/en';
 import { vi as viDictionary } from '../../web/src/i18n/vi';
 import { api, login, StreamClient, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
+import { sql } from '../support/test-database';
 
 /** A seed no response could contain by chance: trainees must never learn it. */
 const SEED = 'sd-Qz7wK93xTr';
@@ -187,7 +188,7 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     }
     // A made-up reference, and a raw event id (which the reducer would know), are both just "not delivered".
     const db = t.app.get(DataSource);
-    const rows = (await db.query('SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [
+    const rows = (await sql(db, 'SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [
       exerciseId,
       teamA,
     ])) as Array<{ event_id: string; payload: string }>;
@@ -267,7 +268,7 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     ]);
     expect(briefing.body.briefing).toEqual(scenario.briefing);
     // What was really delivered, from the event log (clients never see these ids).
-    const all = (await db.query('SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [
+    const all = (await sql(db, 'SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [
       exerciseId,
       teamA,
     ])) as Array<{ event_id: string; payload: string }>;
@@ -275,7 +276,7 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
     expect(delivered.length).toBeGreaterThan(0);
     const deliveredIds = new Set(delivered.map((e) => e.eventId));
     // The stream names each of them by its reference, the same over the socket and REST.
-    const [{ alert_salt: salt }] = (await db.query('SELECT alert_salt FROM exercises WHERE id = ?', [exerciseId])) as Array<{ alert_salt: string }>;
+    const [{ alert_salt: salt }] = (await sql(db, 'SELECT alert_salt FROM exercises WHERE id = ?', [exerciseId])) as Array<{ alert_salt: string }>;
     const refs = delivered.map((e) => alertRef(salt, e.eventId));
     expect(stream.map((e) => e.eventId)).toEqual(refs.slice(0, stream.length));
     expect(stream.map((e) => (e.alert as { id: string }).id)).toEqual(refs.slice(0, stream.length));

@@ -4,6 +4,7 @@ import { AuthService } from '../../src/auth/auth.service.js';
 import type { TokenPair } from '../../src/contracts/auth-api.schema.js';
 import { expectEventually } from '../support/test-app.js';
 import { call, decodeJwtPayload, login, startServer, TEST_JWT_SECRET, type TestServer } from './auth-test-server.js';
+import { sql } from '../support/test-database.js';
 
 interface Watched {
   readonly socket: Socket;
@@ -97,15 +98,15 @@ describe('live sockets and revoked sessions (e2e)', () => {
       return { userId: claims.sub, sessionId: claims.sid, tokenVersion: claims.ver };
     });
     expect([...(await auth.revokedAmong(tokens))]).toEqual([]);
-    await dataSource.query(`UPDATE auth_sessions SET revoked_at = ?, revoked_reason = 'test' WHERE id = ?`, [new Date().toISOString(), tokens[0]!.sessionId]);
-    await dataSource.query('UPDATE users SET token_version = token_version + 1 WHERE id = ?', [tokens[1]!.userId]);
-    await dataSource.query('UPDATE users SET disabled = 1 WHERE id = ?', [tokens[2]!.userId]);
+    await sql(dataSource, `UPDATE auth_sessions SET revoked_at = ?, revoked_reason = 'test' WHERE id = ?`, [new Date().toISOString(), tokens[0]!.sessionId]);
+    await sql(dataSource, 'UPDATE users SET token_version = token_version + 1 WHERE id = ?', [tokens[1]!.userId]);
+    await sql(dataSource, 'UPDATE users SET disabled = TRUE WHERE id = ?', [tokens[2]!.userId]);
     try {
       expect([...(await auth.revokedAmong(tokens))].sort()).toEqual([0, 1, 2]);
       // A token naming a session of another user is not live either.
       expect([...(await auth.revokedAmong([{ ...tokens[3]!, sessionId: tokens[0]!.sessionId }]))]).toEqual([0]);
     } finally {
-      await dataSource.query('UPDATE users SET disabled = 0 WHERE id = ?', [tokens[2]!.userId]);
+      await sql(dataSource, 'UPDATE users SET disabled = FALSE WHERE id = ?', [tokens[2]!.userId]);
     }
   });
 });

@@ -3,6 +3,7 @@ import type { AuditPage, TokenPair, UserView } from '../../src/contracts/auth-ap
 import { createAccount } from '../support/api.js';
 import { call, errorCode, login, startServer, type TestServer } from './auth-test-server.js';
 import { startOidcProvider, TestBrowser, type OidcTestProvider } from './oidc-test-provider.js';
+import { sql } from '../support/test-database.js';
 
 /**
  * Single sign-on end to end: a real OpenID Connect provider (oidc-provider) on a random port, the
@@ -252,9 +253,10 @@ describe('single sign-on with OpenID Connect (e2e)', () => {
     const refreshed = await call<TokenPair>(server.baseUrl, 'POST', '/api/auth/refresh', { json: { refreshToken: pair.refreshToken } });
     expect(refreshed.status).toBe(200);
     // The session was opened just over SESSION_MAX_AGE (12 h) ago: both tokens stop.
-    await server.app
-      .get(DataSource)
-      .query('UPDATE auth_sessions SET created_at = ? WHERE id = ?', [new Date(Date.now() - 12 * 3600_000 - 1000).toISOString(), sessionId]);
+    await sql(server.app.get(DataSource), 'UPDATE auth_sessions SET created_at = ? WHERE id = ?', [
+      new Date(Date.now() - 12 * 3600_000 - 1000).toISOString(),
+      sessionId,
+    ]);
     expect(errorCode(await call(server.baseUrl, 'GET', '/api/auth/me', { token: refreshed.body.accessToken }))).toBe('AUTH_TOKEN_EXPIRED');
     expect(errorCode(await call(server.baseUrl, 'POST', '/api/auth/refresh', { json: { refreshToken: refreshed.body.refreshToken } }))).toBe(
       'AUTH_TOKEN_EXPIRED',

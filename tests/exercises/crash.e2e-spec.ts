@@ -7,6 +7,7 @@ import type { ClockStateDto, ExerciseDto, StreamEvent } from '../../src/contract
 import { api, login, StreamClient, uploadFixture, userIds } from '../support/api';
 import { ensureBuilt, freePort, MAIN, ROOT } from '../support/built-server';
 import { expectEventually } from '../support/test-app';
+import { databaseEnv } from '../support/test-database';
 
 /**
  * Kills the real server (SIGKILL: no shutdown hook, no last flush) in the middle of a running
@@ -30,7 +31,7 @@ interface ServerProcess {
   readonly exited: Promise<number | null>;
 }
 
-function startServer(dataDir: string, port: number): ServerProcess {
+function startServer(dataDir: string, port: number, database: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: {
@@ -43,6 +44,7 @@ function startServer(dataDir: string, port: number): ServerProcess {
       LOG_LEVEL: 'log',
       // Logins of five users per run; keep scrypt cheap on a loaded CI machine.
       PASSWORD_SCRYPT_LOG2N: '12',
+      ...database,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -81,6 +83,7 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
   jest.setTimeout(180_000);
 
   let dataDir: string;
+  let database: Record<string, string>;
   let baseUrl: string;
   let port: number;
   let server: ServerProcess | undefined;
@@ -89,6 +92,7 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
   beforeAll(async () => {
     ensureBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'soc-drill-crash-'));
+    database = await databaseEnv(dataDir);
     port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
   }, 180_000);
@@ -105,7 +109,7 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
   });
 
   it('continues the clock, delivers the outage as catch-up, loses and repeats nothing, keeps journal and inputs', async () => {
-    server = startServer(dataDir, port);
+    server = startServer(dataDir, port, database);
     await waitHealthy(baseUrl, server);
 
     const instructor = await login(baseUrl, 'instructor');
@@ -183,7 +187,7 @@ describe('crash recovery of a running exercise (real server, SIGKILL)', () => {
 
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
     const respawnWall = Date.now();
-    server = startServer(dataDir, port);
+    server = startServer(dataDir, port, database);
     await waitHealthy(baseUrl, server);
     const healthyWall = Date.now();
     await expectEventually(() => expect(server!.output.join('')).toMatch(new RegExp(`Resumed exercise ${exerciseId}`)), 10_000);

@@ -12,6 +12,7 @@ import type { ClockStateDto, ExerciseDto } from '../../src/contracts/exercise.sc
 import type { ExerciseEndedMessage } from '../../src/contracts/realtime.schema';
 import { api, login, StreamClient, uploadFixture, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
+import { databaseEnv, sql } from '../support/test-database';
 
 /** stream-test.yaml lasts 12 minutes. */
 const DURATION_MS = 12 * 60_000;
@@ -131,7 +132,7 @@ describe('the end of an exercise', () => {
     // Final scores are stored as when an instructor finishes.
     const db = t.app.get(DataSource);
     await expectEventually(async () => {
-      const rows = (await db.query('SELECT team_id, current FROM exercise_scores WHERE exercise_id = ?', [exercise.id])) as Array<{
+      const rows = (await sql(db, 'SELECT team_id, current FROM exercise_scores WHERE exercise_id = ?', [exercise.id])) as Array<{
         team_id: string;
         current: number;
       }>;
@@ -233,7 +234,7 @@ describe('a restart after the end was due', () => {
   it('ends the exercise at exactly its duration, as the system', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'soc-drill-end-'));
     const start = async (): Promise<{ app: INestApplication; baseUrl: string }> => {
-      const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error' });
+      const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', ...(await databaseEnv(dataDir)) });
       const app = await createApp(config, { logger: false });
       await app.listen(0, '127.0.0.1');
       return { app, baseUrl: `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}` };
@@ -285,7 +286,7 @@ describe('a restart after the end was due', () => {
       expect(Math.max(...events.map((e) => e.virtualMs))).toBeLessThanOrEqual(DURATION_MS);
       const db = server.app.get(DataSource);
       await expectEventually(async () => {
-        const rows = (await db.query('SELECT COUNT(*) AS n FROM exercise_scores WHERE exercise_id = ?', [exerciseId])) as Array<{ n: number }>;
+        const rows = (await sql(db, 'SELECT COUNT(*) AS n FROM exercise_scores WHERE exercise_id = ?', [exerciseId])) as Array<{ n: number }>;
         expect(Number(rows[0]!.n)).toBeGreaterThan(0);
       }, 10_000);
     } finally {

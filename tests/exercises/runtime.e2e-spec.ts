@@ -3,6 +3,7 @@ import type { ExerciseDto } from '../../src/contracts/exercise.schema';
 import { deliveryJitterMs } from '../../src/engine/compiled-scenario';
 import { api, login, StreamClient, uploadFixture, userIds } from '../support/api';
 import { alertRefsOf, expectEventually, startTestApp, type TestApp } from '../support/test-app';
+import { sql } from '../support/test-database';
 
 /** Sequence numbers must be exactly 1..n: no gap, no duplicate, in order. */
 function expectContiguous(seqs: number[]): void {
@@ -203,9 +204,11 @@ describe('exercise runtime over REST and socket.io', () => {
       expect(list.some((e) => e.eventId === inject.body.eventId)).toBe(true);
     });
     // The log keeps it as an inject; the instructor and the team see the same reference.
-    const logged = (await t.app
-      .get(DataSource)
-      .query('SELECT event_id FROM exercise_events WHERE exercise_id = ? AND team_id = ? AND origin = ?', [exercise.id, teamB, 'inject'])) as Array<{
+    const logged = (await sql(t.app.get(DataSource), 'SELECT event_id FROM exercise_events WHERE exercise_id = ? AND team_id = ? AND origin = ?', [
+      exercise.id,
+      teamB,
+      'inject',
+    ])) as Array<{
       event_id: string;
     }>;
     expect(logged.map((r) => ref(r.event_id))).toEqual([inject.body.eventId]);

@@ -131,6 +131,7 @@ describe('soc-drill backup', () => {
     const postgres = await cli(['backup', join(backups, 'x.sqlite')], { DATABASE_URL: 'postgres://db.example/soc' });
     expect(postgres.code).toBe(1);
     expect(postgres.stderr).toContain('pg_dump');
+    expect(postgres.stderr).toContain('[BACKUP_USE_PG_DUMP]');
 
     const noFolder = await cli(['backup', join(backups, 'nope', 'x.sqlite'), '--data-dir', t.dataDir]);
     expect(noFolder.code).toBe(1);

@@ -10,6 +10,7 @@ import { RESCORE_JOB } from '../../src/scoring/rescore-jobs';
 import { api, login, userIds } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { p99, watchHealth } from '../support/watch-health';
+import { sql } from '../support/test-database';
 
 type ErrorBody = { error: { code: string } };
 
@@ -166,7 +167,7 @@ describe('print time limit', () => {
       const admin = await login(t.baseUrl, 'admin');
       const instructorId = (await userIds(t.baseUrl, admin)).instructor!;
       // Stored by the server itself: under a 300 ms limit, even a small file's check in a fresh worker may not finish on a busy machine.
-      const [{ org_id: orgId }] = (await t.app.get(DataSource).query("SELECT org_id FROM users WHERE username = 'instructor'")) as Array<{ org_id: string }>;
+      const [{ org_id: orgId }] = (await sql(t.app.get(DataSource), "SELECT org_id FROM users WHERE username = 'instructor'")) as Array<{ org_id: string }>;
       const { summary } = await t.app.get(ScenarioCatalogueService).save(minimalYaml, { owner: orgId!, mode: 'create', userId: null });
       const { exerciseId } = await exerciseOf(t, instructor, admin, summary.versionId, () => Promise.resolve(summary.versionId));
       const stopped = await api<ErrorBody>(t.baseUrl, instructor, 'GET', `/results/exercises/${exerciseId}/report.pdf?lang=en`);

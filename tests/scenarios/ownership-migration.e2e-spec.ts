@@ -10,6 +10,7 @@ import { MIGRATIONS } from '../../src/persistence/migrations';
 import { parseScenario } from '../../src/scenarios/scenario-parser';
 import { DEMO_PASSWORD, login, startServer, type TestServer } from '../auth/auth-test-server';
 import { api } from '../support/api';
+import { databaseEnv, sql } from '../support/test-database';
 
 const OWNERSHIP = 1765000000100;
 const timestampOf = (migration: { readonly name: string }): number => Number(/(\d{13})$/.exec(migration.name)![1]);
@@ -27,7 +28,7 @@ describe('scenario ownership migration (e2e)', () => {
   const orgB = randomUUID();
 
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error', ...(await databaseEnv(dataDir)) });
     const before = MIGRATIONS.filter((m) => timestampOf(m) < OWNERSHIP);
     const dataSource = new DataSource({ ...buildDataSourceOptions(config), migrations: before } as ConstructorParameters<typeof DataSource>[0]);
     await dataSource.initialize();
@@ -41,13 +42,13 @@ describe('scenario ownership migration (e2e)', () => {
     ] as const) {
       const unit = randomUUID();
       users[username] = randomUUID();
-      await dataSource.query('INSERT INTO organisations (id, code, name, created_at) VALUES (?, ?, ?, ?)', [org, code, code, now]);
-      await dataSource.query('INSERT INTO units (id, org_id, code, name, created_at) VALUES (?, ?, ?, ?, ?)', [unit, org, unitCode, unitCode, now]);
-      await dataSource.query(
-        'INSERT INTO users (id, username, display_name, org_id, unit_id, password_hash, disabled, token_version, session_epoch, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)',
+      await sql(dataSource, 'INSERT INTO organisations (id, code, name, created_at) VALUES (?, ?, ?, ?)', [org, code, code, now]);
+      await sql(dataSource, 'INSERT INTO units (id, org_id, code, name, created_at) VALUES (?, ?, ?, ?, ?)', [unit, org, unitCode, unitCode, now]);
+      await sql(dataSource, 
+        'INSERT INTO users (id, username, display_name, org_id, unit_id, password_hash, disabled, token_version, session_epoch, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, FALSE, 0, 0, ?, ?)',
         [users[username], username, username, org, unit, hash, now, now],
       );
-      await dataSource.query('INSERT INTO user_roles (user_id, role) VALUES (?, ?)', [users[username], 'instructor']);
+      await sql(dataSource, 'INSERT INTO user_roles (user_id, role) VALUES (?, ?)', [users[username], 'instructor']);
     }
     const rows: Array<[string, 'bundled' | 'upload', string | null]> = [
       ['old-bundled', 'bundled', null],
@@ -59,7 +60,7 @@ describe('scenario ownership migration (e2e)', () => {
     for (const [id, origin, createdBy] of rows) {
       const parsed = parseScenario(MINIMAL.replace(/^id: .*$/m, `id: ${id}`));
       if (!parsed.ok) throw new Error('fixture does not parse');
-      await dataSource.query(
+      await sql(dataSource, 
         'INSERT INTO scenario_versions (id, scenario_id, version, content_hash, title_vi, title_en, origin, format, source_text, normalized_json, event_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [randomUUID(), id, '1.0.0', id, 't', 't', origin, 'yaml', parsed.text, JSON.stringify(parsed.scenario), parsed.scenario.timeline.length, createdBy, now],
       );
@@ -73,7 +74,7 @@ describe('scenario ownership migration (e2e)', () => {
   });
 
   it('gives each upload to its uploader organisation, bundled drills to the shared library, and unattributable uploads to nobody', async () => {
-    const owners = (await server!.app.get(DataSource).query('SELECT scenario_id, owner FROM scenario_versions ORDER BY scenario_id')) as Array<{ scenario_id: string; owner: string }>;
+    const owners = (await sql(server!.app.get(DataSource), 'SELECT scenario_id, owner FROM scenario_versions ORDER BY scenario_id')) as Array<{ scenario_id: string; owner: string }>;
     expect(Object.fromEntries(owners.map((r) => [r.scenario_id, r.owner]))).toEqual({
       'old-binh-nguyen': orgB,
       'old-bundled': 'shared',

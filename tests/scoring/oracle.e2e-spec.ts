@@ -9,6 +9,7 @@ import type { ExerciseScores } from '../../src/scoring/score-calculator.service'
 import { api, login, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { TriageClient } from '../triage/triage-support';
+import { sql } from '../support/test-database';
 
 /**
  * A trainee must not learn an alert's key by acting and re-reading what they may see. The
@@ -157,7 +158,7 @@ describe.each<Visibility>(['none', 'own', 'rank', 'full'])('trainee-visible figu
     exercise = created.body;
     const [a, b, c] = exercise.teams.map((x) => x.id) as [string, string, string];
     teams = { A: a, B: b, C: c };
-    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{
+    const [{ alert_salt: salt }] = (await sql(t.app.get(DataSource), 'SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{
       alert_salt: string;
     }>;
     ref = (eventId) => alertRef(salt, eventId);

@@ -16,6 +16,7 @@ import type { LoggedEvent } from '../../src/exercise-log/logged-event';
 import { serialTransaction } from '../../src/persistence/serial-transaction';
 import { ExerciseScoresService } from '../../src/scoring/exercise-scores.service';
 import { ScoreCalculator } from '../../src/scoring/score-calculator.service';
+import { databaseEnv, sql } from '../support/test-database';
 
 const TEAMS = 40;
 const ALERTS = 300;
@@ -68,28 +69,27 @@ function teamActions(s: Scenario, team: number, teamId: string): RecordedAction[
   return actions;
 }
 
-interface RawDatabase {
-  prepare(sql: string): { run(...params: unknown[]): unknown };
-}
-
 /** A finished exercise of TEAMS teams written straight into the database, its log through the exercise log repository. */
 async function seedFinished(app: INestApplication, s: Scenario): Promise<void> {
   const dataSource = app.get(DataSource);
-  const db = (dataSource.driver as unknown as { databaseConnection: RawDatabase }).databaseConnection;
   const log = app.get(ExerciseLogRepository);
   const versionId = randomUUID();
   const now = new Date().toISOString();
-  db.prepare(
+  await sql(
+    dataSource,
     'INSERT INTO scenario_versions (id, scenario_id, version, content_hash, title_vi, title_en, origin, format, source_text, normalized_json, event_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(versionId, s.id, s.version, 'test', s.title.vi, s.title.en, 'upload', 'json', '{}', JSON.stringify(s), s.timeline.length, null, now);
+    [versionId, s.id, s.version, 'test', s.title.vi, s.title.en, 'upload', 'json', '{}', JSON.stringify(s), s.timeline.length, null, now],
+  );
   const clock = JSON.stringify({ status: 'finished', anchorWallMs: Date.now(), anchorVirtualMs: s.duration * 1000, speed: 1 });
-  db.prepare(
+  await sql(
+    dataSource,
     'INSERT INTO exercises (id, scenario_version_id, title, status, era, seed, start_mode, scheduled_at, score_visibility, clock_json, org_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(EXERCISE_ID, versionId, 'Workers', 'finished', s.era, '1', 'manual', null, 'full', clock, null, null, now);
+    [EXERCISE_ID, versionId, 'Workers', 'finished', s.era, '1', 'manual', null, 'full', clock, null, null, now],
+  );
   let ordinal = 0;
   for (let t = 0; t < TEAMS; t++) {
     const teamId = `00000000-0000-4000-a000-${t.toString(16).padStart(12, '0')}`;
-    db.prepare('INSERT INTO exercise_teams (id, exercise_id, name, ordinal) VALUES (?, ?, ?, ?)').run(teamId, EXERCISE_ID, `Team ${t + 1}`, t);
+    await sql(dataSource, 'INSERT INTO exercise_teams (id, exercise_id, name, ordinal) VALUES (?, ?, ?, ?)', [teamId, EXERCISE_ID, `Team ${t + 1}`, t]);
     const events: LoggedEvent[] = s.timeline.map((alert, i) => {
       const ms = (alert.at ?? 0) * 1000;
       // A few alerts reached this team late (a catch-up): the scorer reads when it was received.
@@ -123,7 +123,14 @@ async function seedFinished(app: INestApplication, s: Scenario): Promise<void> {
 
 async function boot(dataDir: string, scoringWorkers: string): Promise<{ app: INestApplication; healthUrl: string }> {
   const app = await createApp(
-    loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', SCORING_WORKERS: scoringWorkers }),
+    loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      LOAD_BUNDLED_SCENARIOS: 'false',
+      LOG_LEVEL: 'error',
+      SCORING_WORKERS: scoringWorkers,
+      ...(await databaseEnv(dataDir)),
+    }),
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');
@@ -199,11 +206,11 @@ describe('scoring in worker threads', () => {
     expect(calculator.lastTiming?.place).toBe('workers');
     expect(stored.longestGapMs).toBeLessThan(250);
     expect(stored.healthAnsweredDuring).toBeGreaterThan(0);
-    const storedJson = (await app
-      .get(DataSource)
-      .query('SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
-        EXERCISE_ID,
-      ])) as Array<Record<string, unknown>>;
+    const storedJson = (await sql(
+      app.get(DataSource),
+      'SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id',
+      [EXERCISE_ID],
+    )) as Array<Record<string, unknown>>;
     // The stored version's full scores, recomputed in the workers from the log and the recorded inputs.
     const fullFromWorkers = await app.get(ExerciseScoresService).exerciseScores(EXERCISE_ID, { detail: 'full' });
     expect(calculator.lastTiming).toMatchObject({ place: 'workers', teams: TEAMS });
@@ -223,13 +230,13 @@ describe('scoring in worker threads', () => {
     expect(inServer.teams[0]!.score.components.detection.items.length).toBeGreaterThan(0);
 
     // And the version stored from the workers is the one the server thread stores.
-    await app.get(DataSource).query('DELETE FROM exercise_scores WHERE exercise_id = ?', [EXERCISE_ID]);
+    await sql(app.get(DataSource), 'DELETE FROM exercise_scores WHERE exercise_id = ?', [EXERCISE_ID]);
     await app.get(ExerciseScoresService).storeFinal(EXERCISE_ID, { reason: 'test', actor: null });
-    const storedInServer = (await app
-      .get(DataSource)
-      .query('SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id', [
-        EXERCISE_ID,
-      ])) as Array<Record<string, unknown>>;
+    const storedInServer = (await sql(
+      app.get(DataSource),
+      'SELECT team_id, score_json, score_inputs, summary_json, rank FROM exercise_scores WHERE exercise_id = ? ORDER BY team_id',
+      [EXERCISE_ID],
+    )) as Array<Record<string, unknown>>;
     expect(storedInServer).toHaveLength(TEAMS);
     expect(storedInServer).toEqual(storedJson);
     // Line items are not stored: only what they are recomputed from.
@@ -245,13 +252,11 @@ describe('scoring in worker threads', () => {
 
     // A version stored before line items were recomputed keeps its full JSON, and is read from it.
     const kept = { ...JSON.parse(JSON.stringify(inServer.teams[0]!.score)), endMs: 1 } as (typeof inServer.teams)[0]['score'];
-    await app
-      .get(DataSource)
-      .query('UPDATE exercise_scores SET score_json = ?, score_inputs = NULL WHERE exercise_id = ? AND team_id = ?', [
-        JSON.stringify(kept),
-        EXERCISE_ID,
-        inServer.teams[0]!.teamId,
-      ]);
+    await sql(app.get(DataSource), 'UPDATE exercise_scores SET score_json = ?, score_inputs = NULL WHERE exercise_id = ? AND team_id = ?', [
+      JSON.stringify(kept),
+      EXERCISE_ID,
+      inServer.teams[0]!.teamId,
+    ]);
     expect(await app.get(ExerciseScoresService).teamScore(EXERCISE_ID, inServer.teams[0]!.teamId, { detail: 'full' })).toEqual(kept);
   }, 180_000);
 });

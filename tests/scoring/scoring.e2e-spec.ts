@@ -9,6 +9,7 @@ import { ScoreCalculator, type ComputedScores, type ExerciseScores } from '../..
 import { api, login, userIds } from '../support/api';
 import { expectEventually, startTestApp, type TestApp } from '../support/test-app';
 import { TriageClient } from '../triage/triage-support';
+import { sql } from '../support/test-database';
 
 const EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
@@ -127,7 +128,7 @@ describe('scoring wired into the platform', () => {
     expect(created.status).toBe(201);
     exercise = created.body;
     [teamA, teamB] = exercise.teams.map((x) => x.id) as [string, string];
-    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{
+    const [{ alert_salt: salt }] = (await sql(t.app.get(DataSource), 'SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{
       alert_salt: string;
     }>;
     ref = (eventId) => alertRef(salt, eventId);
@@ -290,7 +291,7 @@ describe('scoring wired into the platform', () => {
     expect(t.app.get(ScoreCalculator).lastTiming).toMatchObject({ place: 'server thread', logsAtHand: true, teams: 2 });
     const [first] = (await history()).versions;
     expect(first).toMatchObject({ versionNo: 1, reason: 'exercise finished', current: true, computedBy: null, scenarioVersionId: versionV1 });
-    const rows = await t.app.get(DataSource).query('SELECT team_id, version_no, current FROM exercise_scores WHERE exercise_id = ?', [exercise.id]);
+    const rows = await sql(t.app.get(DataSource), 'SELECT team_id, version_no, current FROM exercise_scores WHERE exercise_id = ?', [exercise.id]);
     expect(rows).toHaveLength(2);
     const scores = await api<ExerciseScores>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/scores?detail=totals`);
     expect(scores.body).toMatchObject({ status: 'finished', scenarioVersionId: versionV1 });
@@ -342,9 +343,9 @@ describe('scoring wired into the platform', () => {
     const scoreA = await api<TeamScore>(t.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/teams/${teamA}/score`);
     expect(scoreA.body.scenarioVersion).toBe('1.0.1');
     expect(scoreA.body.components.detection.items.find((i) => i.id === 'alert-verdict:s-002')).toMatchObject({ code: 'TP_MISSED_CLOSED' });
-    const audit = (await t.app
-      .get(DataSource)
-      .query("SELECT before_json, after_json FROM audit_log WHERE action = 'exercise.rescore' AND target_id = ?", [exercise.id])) as unknown[];
+    const audit = (await sql(t.app.get(DataSource), "SELECT before_json, after_json FROM audit_log WHERE action = 'exercise.rescore' AND target_id = ?", [
+      exercise.id,
+    ])) as unknown[];
     expect(audit).toHaveLength(1);
     const text = JSON.stringify(audit[0]);
     expect(text).toContain(String(totalA(v1)));
@@ -413,7 +414,7 @@ describe('scoring wired into the platform', () => {
     const version = await scoring.storeFinal(exercise.id, { scenarioVersionId: versionV1, reason: 'e2e: scored from the rows', actor: null });
     // Read from the journal and event rows through the exercise log, every action of both teams.
     expect(calculator.lastTiming?.rows.actions).toBeGreaterThanOrEqual(5);
-    const stored = (await db.query('SELECT team_id, score_json, score_inputs, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ?', [
+    const stored = (await sql(db, 'SELECT team_id, score_json, score_inputs, summary_json FROM exercise_scores WHERE exercise_id = ? AND version_no = ?', [
       exercise.id,
       version.versionNo,
     ])) as Array<{ team_id: string; score_json: string; score_inputs: string | null; summary_json: string }>;
@@ -485,7 +486,7 @@ describe('the live board', () => {
     expect(created.status).toBe(201);
     exercise = created.body;
     [teamA, teamB] = exercise.teams.map((x) => x.id) as [string, string];
-    const [{ alert_salt: salt }] = (await t.app.get(DataSource).query('SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{
+    const [{ alert_salt: salt }] = (await sql(t.app.get(DataSource), 'SELECT alert_salt FROM exercises WHERE id = ?', [exercise.id])) as Array<{
       alert_salt: string;
     }>;
     ref = (eventId) => alertRef(salt, eventId);

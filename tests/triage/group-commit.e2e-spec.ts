@@ -8,6 +8,7 @@ import { ExerciseRuntime } from '../../src/exercises/exercise-runtime.service';
 import { TriageService } from '../../src/triage/triage.service';
 import { api, login, userIds } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { sql } from '../support/test-database';
 
 /**
  * Group commit spans the event-loop turn: actions that arrive in separate callbacks of one turn
@@ -73,7 +74,7 @@ describe('group commit across the event-loop turn', () => {
       // Committed journal entries are released from the engine: the rows are the record, and a
       // drill's every action no longer stays in memory. The numbering continues from the rows.
       const { engine } = (await t.app.get(ExerciseRuntime).liveHandle(exercise.id)) as unknown as { engine: ExerciseEngine };
-      const [{ n }] = (await dataSource.query('SELECT COUNT(*) AS n FROM exercise_journal WHERE exercise_id = ?', [exercise.id])) as Array<{ n: number }>;
+      const [{ n }] = (await sql(dataSource, 'SELECT COUNT(*) AS n FROM exercise_journal WHERE exercise_id = ?', [exercise.id])) as Array<{ n: number }>;
       expect(engine.journal()).toEqual([]);
       expect(engine.journalLength()).toBe(Number(n));
     } finally {

@@ -13,6 +13,7 @@ import type { ActionAck, RecordedAction, TeamProgress, TeamState } from '../../s
 import { api, login, userIds } from '../support/api';
 import { alertRefsOf } from '../support/test-app';
 import { uploadBundled } from './triage-support';
+import { databaseEnv, sql } from '../support/test-database';
 
 /** The team state lives only in the log: after a restart it is rebuilt from it, acks included. */
 describe('triage state after a server restart', () => {
@@ -20,7 +21,7 @@ describe('triage state after a server restart', () => {
   let app: INestApplication | undefined;
 
   const boot = async (): Promise<string> => {
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error' });
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOAD_BUNDLED_SCENARIOS: 'false', LOG_LEVEL: 'error', ...(await databaseEnv(dataDir)) });
     app = await createApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');
     return `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
@@ -100,12 +101,11 @@ describe('triage state after a server restart', () => {
     // The database itself refuses a second record of an action id, whatever a process keeps in memory.
     const teamId = created.body.teams[0]!.id;
     await expect(
-      app!
-        .get(DataSource)
-        .query(
-          "INSERT INTO exercise_journal (exercise_id, ordinal, type, team_id, action_id, user_id, virtual_ms, wall_ms, payload) VALUES (?, 999999, 'action', ?, ?, NULL, 0, 0, '{}')",
-          [exerciseId, teamId, first.body.actionId],
-        ),
-    ).rejects.toThrow(/UNIQUE/);
+      sql(
+        app!.get(DataSource),
+        "INSERT INTO exercise_journal (exercise_id, ordinal, type, team_id, action_id, user_id, virtual_ms, wall_ms, payload) VALUES (?, 999999, 'action', ?, ?, NULL, 0, 0, '{}')",
+        [exerciseId, teamId, first.body.actionId],
+      ),
+    ).rejects.toThrow(/UNIQUE|duplicate key/);
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import { parseScenario } from '../../src/scenarios/scenario-parser';
 import { renameActionAlertIds, teamStateWithRefs } from '../../src/exercises/alert-refs';
 import { deriveTeamState, recordedInput, triageScenarioView } from '../../src/team-state/team-state.reducer';
 import { actOverRest, TriageClient, uploadBundled } from './triage-support';
+import { sql } from '../support/test-database';
 
 /** Lets the per-user rate limit (40 actions in any 2 s) clear after a test that sent many actions fast. */
 const refill = () => new Promise((resolve) => setTimeout(resolve, 2100));
@@ -38,7 +39,9 @@ describe('trainee triage over REST, pushed to teammates over socket.io (flagship
     return c;
   };
   const journalRows = async (actionId: string) =>
-    ((await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM exercise_journal WHERE action_id = ?', [actionId])) as Array<{ n: number }>)[0]!.n;
+    Number(
+      ((await sql(t.app.get(DataSource), 'SELECT COUNT(*) AS n FROM exercise_journal WHERE action_id = ?', [actionId])) as Array<{ n: number | string }>)[0]!.n,
+    );
   const state = async (token: string, teamId?: string) =>
     api<TeamState>(t.baseUrl, token, 'GET', `/exercises/${exercise.id}/state${teamId ? `?teamId=${teamId}` : ''}`);
 
