@@ -72,6 +72,13 @@ export const ERROR_CODES = [
   'NO_HINT',
   // exports
   'EXPORT_EMPTY',
+  // importing SOC exports into scenario drafts
+  'IMPORT_UNKNOWN_FORMAT',
+  'IMPORT_BINARY',
+  'IMPORT_TOO_LARGE',
+  'IMPORT_WRONG_FORMAT',
+  'IMPORT_EMPTY',
+  'IMPORT_INVALID_MAPPING',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
