@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AttackTechniqueSchema, DurationSchema, EraSchema, ERAS, IdSchema, LayerSchema, SeveritySchema, TextSchema } from './common.schema.js';
+import { ScenarioLogsSchema } from './raw-event.schema.js';
 
 export const SCENARIO_SCHEMA_VERSION = 1;
 
@@ -414,12 +415,21 @@ export const TriggerSchema = z
     /** Events to cancel when the trigger fires (e.g. the defacement when the portal is on a maintenance page). */
     cancel: z.array(IdSchema).max(1_000).default([]).meta({ description: 'Timeline alert ids to cancel if not delivered yet.' }),
     /** Cancel every pending event of these kill-chain phases (e.g. spread stops once the host is isolated). */
-    cancelPhases: z.array(IdSchema).max(50).default([]).meta({ description: 'Cancel every undelivered alert of these phases.' }),
+    cancelPhases: z
+      .array(IdSchema)
+      .max(50)
+      .default([])
+      .meta({ description: 'Cancel every undelivered alert, and every raw event not yet happened, of these phases.' }),
     /** Only on these assets (with cancelPhases). */
-    cancelAssets: z.array(IdSchema).max(50).optional().meta({ description: 'With cancelPhases: only the alerts about these assets.' }),
+    cancelAssets: z.array(IdSchema).max(50).optional().meta({ description: 'With cancelPhases: only the alerts (and raw events) about these assets.' }),
+    /** Raw events the firing stops from happening (the attacker's later log lines once the host is isolated). */
+    cancelLogs: z.array(IdSchema).max(1_000).default([]).meta({
+      description:
+        'Raw events (from `logs`) to cancel: each entry is a raw event `id` or `group`; events after the firing then never happen for the team. `cancelPhases` drops raw events of those phases too.',
+    }),
   })
   .strict()
-  .meta({ description: 'A consequence: fires once per team, the first time `when` holds; cancels and releases alerts.' });
+  .meta({ description: 'A consequence: fires once per team, the first time `when` holds; cancels and releases alerts and raw events.' });
 export type Trigger = z.output<typeof TriggerSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -695,6 +705,10 @@ export const ScenarioSchema = z
     reporting: z.array(ReportObligationSchema).max(100).default([]).meta({ description: 'Reporting obligations (answer key).' }),
     triggers: z.array(TriggerSchema).max(500).default([]).meta({ description: 'Consequences of what the team does, and does not do.' }),
     hints: z.array(HintSchema).max(500).default([]).meta({ description: 'Hints trainees may buy.' }),
+    logs: ScenarioLogsSchema.optional().meta({
+      description:
+        'The raw-event corpus trainees search ("Tra cứu nhật ký"): inline events, sibling NDJSON files and seeded background traffic. A team sees an event only once its virtual time has passed, and only the events its own actions produced.',
+    }),
     scoring: ScoringSchema,
   })
   .strict()
