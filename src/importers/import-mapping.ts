@@ -56,10 +56,14 @@ const TLDS = [
   'in', 'br', 'au', 'ca', 'nl', 'eu', 'me', 'tv', 'xyz', 'top', 'online', 'site', 'club', 'app', 'dev', 'cloud',
   'local', 'lan', 'corp', 'internal', 'home', 'intranet',
 ];
-const DOMAIN_PATTERN = new RegExp(`(?<![\\w.@-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS.join('|')}))(?![\\w-]|\\.[a-z0-9])`, 'gi');
-const IPV4_PATTERN = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)/g;
+// A value may follow a URL-encoded character (%2F192.0.2.1, %2fwww.example.com): that counts as a boundary.
+const DOMAIN_PATTERN = new RegExp(`(?<=^|[^\\w.@-]|%[0-9a-f]{2})(?<!%|%[0-9a-f])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS.join('|')}))(?![\\w-]|\\.[a-z0-9])`, 'gi');
+const IPV4_PATTERN = /(?<=^|[^\w.]|%[0-9a-f]{2})(?<!%|%[0-9a-f])(\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)/gi;
 /** Loose candidates; node:net decides (timestamps such as 08:54:06 are not addresses). */
 const IPV6_PATTERN = /(?<![\w:.])((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4})(?![\w:])/gi;
+const COMMON_LABELS = new Set(
+  'www mail smtp imap pop webmail owa autodiscover api cdn static img images ns ns1 ns2 dns vpn portal m mx ftp remote login sso admin update updates download intranet dc dc01 ad ldap proxy gw gateway secure shop blog news app apps dev test'.split(' '),
+);
 /** Second levels under a country code that are not the registrant's name (portal.gov.vn → gov.vn). */
 const SECOND_LEVELS = new Set(['com', 'gov', 'edu', 'org', 'net', 'ac', 'co', 'or', 'ne', 'go', 'mil', 'int', 'health', 'info']);
 
@@ -107,8 +111,10 @@ function registeredDomain(host: string): string {
 export class Anonymiser {
   private readonly addressMap = new Map<string, string>();
   private readonly domainMap = new Map<string, string>();
+  private readonly subdomains = new Map<string, string>();
   private readonly entries = new Map<string, { kind: Remapped['kind']; from: string; to: string; asset?: string; records: number; lastRecord: number }>();
   private readonly assetOf = new Map<string, string>();
+  private readonly assetOfNew = new Map<string, string>();
   private readonly reserved = new Set<string>();
   private readonly names: ReadonlyArray<readonly [string, string]>;
   private readonly namePattern: RegExp | null;
@@ -129,6 +135,7 @@ export class Anonymiser {
     this.internalEnd = start + size - 1;
     for (const asset of mapping.assets) {
       this.assetOf.set(asset.address, asset.asset);
+      this.assetOfNew.set(asset.newAddress ?? asset.address, asset.asset);
       if (asset.newAddress !== undefined) {
         this.addressMap.set(asset.address, asset.newAddress);
         this.reserved.add(asset.newAddress);
@@ -191,9 +198,10 @@ export class Anonymiser {
     }
     this.addressMap.set(address, to);
     let asset: string | undefined;
-    if (kind === 'private-address') {
+    if (kind === 'private-address' || this.assetOf.has(address)) {
       asset = this.assetOf.get(address) ?? `host-${this.nextHost++}`;
       this.assetOf.set(address, asset);
+      this.assetOfNew.set(to, asset);
     }
     this.note(kind, address, to, asset);
     return to;
@@ -202,6 +210,11 @@ export class Anonymiser {
   /** The asset a (original) private address belongs to, once it has been seen. */
   assetFor(originalAddress: string): string | undefined {
     return this.assetOf.get(originalAddress);
+  }
+
+  /** The asset a renamed address belongs to. */
+  assetForMapped(mappedAddress: string): string | undefined {
+    return this.assetOfNew.get(mappedAddress);
   }
 
   /** Every renamed value, in the order first seen. */
@@ -221,8 +234,19 @@ export class Anonymiser {
       this.domainMap.set(registered, replacement);
     }
     if (replacement === registered) return host;
-    const sub = lower.slice(0, lower.length - registered.length);
-    return this.note('domain', lower, `${sub}${replacement}`);
+    const sub = lower.slice(0, Math.max(0, lower.length - registered.length - 1));
+    return this.note('domain', lower, sub === '' ? replacement : `${this.subdomain(sub)}.${replacement}`);
+  }
+
+  /** Labels below the registered domain: functional ones (www, mail) stay, anything else may name someone. */
+  private subdomain(sub: string): string {
+    if (sub.split('.').every((label) => COMMON_LABELS.has(label))) return sub;
+    let mapped = this.subdomains.get(sub);
+    if (mapped === undefined) {
+      mapped = `host-${this.subdomains.size + 1}`;
+      this.subdomains.set(sub, mapped);
+    }
+    return mapped;
   }
 
   private allocateInternal(): string {
