@@ -20,7 +20,7 @@ const LAYERS = {
   'team-state': ['contracts', 'common', 'engine'],
   sigma: ['contracts'],
   // Reading SOC exports (Suricata, Wazuh, ECS, Zeek, Sysmon) into scenario drafts: pure but for node:net.
-  importers: ['contracts'],
+  importers: ['contracts', 'sigma'],
   openapi: [...BASE],
   persistence: [...BASE],
   'heavy-jobs': [...BASE],

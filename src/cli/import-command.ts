@@ -9,6 +9,8 @@ import { IMPORT_FORMATS, isImportFormat } from '../importers/import-formats.js';
 import { ImportMappingSchema, type ImportMapping } from '../importers/import-mapping.js';
 import { formatImportSummary } from '../importers/import-summary.js';
 import { DEFAULT_MAX_ALERTS, DEFAULT_MAX_EVENTS, importRecords } from '../importers/importer.js';
+import { loadSigmaRules } from '../sigma/sigma-loader.js';
+import type { CompiledSigmaRule } from '../sigma/sigma-rule.js';
 import type { CliIo } from './cli-io.js';
 
 /** Inputs above this are refused before a byte is read (override with --max-bytes). */
@@ -29,6 +31,8 @@ Options:
   --title <text>        Title of the draft.
   --speed <n>           Compress time n times (10: ten hours of records become one hour). Default 1.
   --fit <duration>      Compress time so that the records fit in this duration (e.g. 2h): sets the speed.
+  --sigma <rules>       Sigma rule file or folder (may be repeated): an event a rule matches also
+                        becomes a timeline alert showing the rule's author (DRL-1.1).
   --inline-events       Put the raw events in the draft (logs.events) instead of a sibling file.
   --max-alerts <n>      Keep at most n alerts (default ${DEFAULT_MAX_ALERTS}); the rest are counted as skipped.
   --max-events <n>      Keep at most n raw events (default ${DEFAULT_MAX_EVENTS}).
@@ -41,7 +45,7 @@ the draft's assets (10.20.0.0/16), public ones to the RFC 5737 documentation ran
 .example. The same input gives byte-identical output. Exit 0 when the draft validates, 1 when an
 input was refused (IMPORT_*) or the draft does not validate, 2 on wrong usage.`;
 
-const VALUED = new Set(['--fit', '--map', '--out', '--id', '--title', '--speed', '--max-alerts', '--max-events', '--max-bytes', '--report']);
+const VALUED = new Set(['--sigma', '--fit', '--map', '--out', '--id', '--title', '--speed', '--max-alerts', '--max-events', '--max-bytes', '--report']);
 const FLAGS = new Set(['--inline-events', '--json', '--help', '-h']);
 
 function sizeOf(text: string): number | undefined {
@@ -96,6 +100,7 @@ export async function runImport(args: readonly string[], io: CliIo): Promise<num
     return args.length === 0 ? 2 : 0;
   }
   const options = new Map<string, string>();
+  const sigmaTargets: string[] = [];
   const flags = new Set<string>();
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -104,13 +109,15 @@ export async function runImport(args: readonly string[], io: CliIo): Promise<num
     if (VALUED.has(name)) {
       const value = inline ?? args[++i];
       if (value === undefined || (inline === undefined && value.startsWith('--'))) return usage(io, `${name} needs a value`);
+      if (name === '--sigma') sigmaTargets.push(resolvePath(value, io));
       options.set(name, value);
     } else if (FLAGS.has(name)) flags.add(name);
     else if (arg.startsWith('-') && arg !== '-') return usage(io, `unknown option ${arg}`);
     else positional.push(arg);
   }
   const [format, ...files] = positional;
-  if (format === undefined || !isImportFormat(format)) return usage(io, `the format must be one of ${IMPORT_FORMATS.join(', ')}${format === undefined ? '' : ` (got "${format}")`} [IMPORT_UNKNOWN_FORMAT]`);
+  if (format === undefined || !isImportFormat(format))
+    return usage(io, `the format must be one of ${IMPORT_FORMATS.join(', ')}${format === undefined ? '' : ` (got "${format}")`} [IMPORT_UNKNOWN_FORMAT]`);
   if (files.length === 0) return usage(io, 'give at least one input file');
   const speed = Number(options.get('--speed') ?? '1');
   if (!Number.isFinite(speed) || speed < 1 || speed > 10_000) return usage(io, '--speed must be a number from 1 to 10000');
@@ -142,13 +149,24 @@ export async function runImport(args: readonly string[], io: CliIo): Promise<num
   const mapping = readMapping(options.has('--map') ? resolvePath(options.get('--map')!, io) : undefined, io);
   if (mapping === null) return 1;
 
+  let sigmaRules: CompiledSigmaRule[] | undefined;
+  if (sigmaTargets.length > 0) {
+    const { rules, problems } = loadSigmaRules(sigmaTargets);
+    for (const { file, error } of problems) io.err(`${relative(io.cwd, file) || file}: ${error.message} [${error.code}]`);
+    if (problems.length > 0 || rules.length === 0) {
+      io.err(problems.length > 0 ? `${problems.length} Sigma rule file(s) refused: nothing was imported` : 'no .yml or .yaml Sigma rule found');
+      return 1;
+    }
+    sigmaRules = rules.map((loaded) => loaded.rule);
+  }
+
   const out = options.has('--out') ? resolvePath(options.get('--out')!, io) : undefined;
   const eventsPath = out === undefined ? `${id}.events.ndjson` : `${basename(out).replace(/\.(ya?ml|json)$/i, '')}.events.ndjson`;
   let result;
   try {
     result = await importRecords(
       resolved.map((file, i) => ({ name: files[i]!, chunks: createReadStream(file, { highWaterMark: 256 * 1024 }) })),
-      { format, mapping, speed, maxAlerts, maxEvents, ...(fit === undefined ? {} : { fitSeconds: fit }) },
+      { format, mapping, speed, maxAlerts, maxEvents, ...(fit === undefined ? {} : { fitSeconds: fit }), ...(sigmaRules === undefined ? {} : { sigmaRules }) },
     );
   } catch (error) {
     if (error instanceof ImportError) {

@@ -112,14 +112,30 @@ export function buildDraft(result: ImportResult, options: DraftOptions): Draft {
     while (assetIds.has(id)) id = `${slug(host.split('.')[0]!, 'host')}-${hostNumber++}`;
     assetIds.add(id);
     hostAsset.set(host.toLowerCase(), id);
-    assets.push({ id, kind: /^(dc|ad)\d*$|dc\d/i.test(host) ? 'domain-controller' : /workstation|^ws|^pc/i.test(host) ? 'workstation' : 'other', name: { vi: `Máy ${host}`, en: `Host ${host}` }, hostname: host, addresses: [] });
+    assets.push({
+      id,
+      kind: /^(dc|ad)\d*$|dc\d/i.test(host) ? 'domain-controller' : /workstation|^ws|^pc/i.test(host) ? 'workstation' : 'other',
+      name: { vi: `Máy ${host}`, en: `Host ${host}` },
+      hostname: host,
+      addresses: [],
+    });
   }
   if (assets.length === 0) {
     assets.push({ id: 'target-system', kind: 'other', name: { vi: 'Hệ thống mục tiêu (cần hoàn thiện)', en: 'Target system (to complete)' }, addresses: [] });
     assetIds.add('target-system');
   }
+  for (const alert of result.alerts) {
+    const asset = alert.destinationAsset ?? alert.sourceAsset ?? (alert.host === undefined ? undefined : hostAsset.get(alert.host.toLowerCase()));
+    if (asset !== undefined && alert.destinationAsset === undefined && alert.sourceAsset === undefined)
+      alertsPerAsset.set(asset, (alertsPerAsset.get(asset) ?? 0) + 1);
+  }
   const busiest = [...alertsPerAsset.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
-  const targetId = options.mapping.target !== undefined && assetIds.has(options.mapping.target) ? options.mapping.target : busiest !== undefined && assetIds.has(busiest) ? busiest : assets[0]!.id;
+  const targetId =
+    options.mapping.target !== undefined && assetIds.has(options.mapping.target)
+      ? options.mapping.target
+      : busiest !== undefined && assetIds.has(busiest)
+        ? busiest
+        : assets[0]!.id;
   const target = assets.find((a) => a.id === targetId)!;
 
   // Phases: one per sensor category, in the order first seen.
@@ -158,7 +174,8 @@ export function buildDraft(result: ImportResult, options: DraftOptions): Draft {
     const key = JSON.stringify([alert.facts.rule?.id ?? alert.facts.title, alert.facts.source ?? null, alert.facts.destination ?? null]);
     const original = firstOf.get(key);
     if (original === undefined) firstOf.set(key, id);
-    return alertEntry(alert, id, format, phaseOf.get(alert.facts.category)!, original);
+    const hostAssetId = alert.host === undefined ? undefined : hostAsset.get(alert.host.toLowerCase());
+    return alertEntry(alert, id, format, phaseOf.get(alert.facts.category)!, original, hostAssetId);
   });
   if (timeline.length === 0) {
     timeline.push({
@@ -222,7 +239,12 @@ export function buildDraft(result: ImportResult, options: DraftOptions): Draft {
         },
       ],
       contacts: [],
-      reportingChannels: [{ name: { vi: 'Thẻ Báo cáo của bảng điều khiển', en: 'The Reports tab of the console' }, use: { vi: 'Gửi các báo cáo sự cố.', en: 'File the incident reports.' } }],
+      reportingChannels: [
+        {
+          name: { vi: 'Thẻ Báo cáo của bảng điều khiển', en: 'The Reports tab of the console' },
+          use: { vi: 'Gửi các báo cáo sự cố.', en: 'File the incident reports.' },
+        },
+      ],
     },
     difficulty: 'intermediate',
     duration: formatDuration(duration),
@@ -232,6 +254,7 @@ export function buildDraft(result: ImportResult, options: DraftOptions): Draft {
     target: { asset: target.id, name: target.name, securityLevel: 3 },
     sources: [
       ...options.mapping.sources,
+      ...sigmaSources(result),
       {
         title: `${FORMAT_NAMES[format]} records: ${inputs}`.slice(0, 500),
         notes:
@@ -243,7 +266,12 @@ export function buildDraft(result: ImportResult, options: DraftOptions): Draft {
     parties: [
       { id: 'operator', kind: 'operator', layer: 1, name: { vi: 'Đơn vị vận hành hệ thống thông tin', en: 'System operator' } },
       { id: 'soc', kind: 'soc', layer: 2, name: { vi: 'Đơn vị giám sát, bảo vệ chuyên nghiệp (SOC)', en: 'Professional monitoring (SOC)' } },
-      { id: 'provincial-csirt', kind: 'provincial-csirt', layer: 1, name: { vi: 'Đội ứng cứu sự cố an toàn thông tin mạng tỉnh', en: 'Provincial incident response team' } },
+      {
+        id: 'provincial-csirt',
+        kind: 'provincial-csirt',
+        layer: 1,
+        name: { vi: 'Đội ứng cứu sự cố an toàn thông tin mạng tỉnh', en: 'Provincial incident response team' },
+      },
       {
         id: 'national-monitoring',
         kind: 'national-monitoring',
@@ -267,10 +295,7 @@ export function buildDraft(result: ImportResult, options: DraftOptions): Draft {
     ...(events.length === 0
       ? {}
       : {
-          logs:
-            options.events.kind === 'file'
-              ? { start: logsStart, files: [{ path: options.events.path }] }
-              : { start: logsStart, events },
+          logs: options.events.kind === 'file' ? { start: logsStart, files: [{ path: options.events.path }] } : { start: logsStart, events },
         }),
   };
 
@@ -289,6 +314,27 @@ export function buildDraft(result: ImportResult, options: DraftOptions): Draft {
   return { scenario, yaml, eventsNdjson };
 }
 
+/** The Sigma rules that raised alerts, with their authors: DRL-1.1 asks for the attribution wherever a match is shown. */
+function sigmaSources(result: ImportResult): NonNullable<ScenarioInput['sources']> {
+  const rules = new Map<string, { title: string; author: string | undefined }>();
+  for (const alert of result.alerts) {
+    if (!alert.facts.category.startsWith('Sigma:') || alert.facts.rule === undefined) continue;
+    rules.set(alert.facts.rule.id ?? alert.facts.rule.name, { title: alert.facts.rule.name, author: alert.facts.rule.author });
+  }
+  if (rules.size === 0) return [];
+  const authors = [...new Set([...rules.values()].flatMap((r) => (r.author === undefined ? [] : [r.author])))].sort();
+  return [
+    {
+      title: 'Sigma detection rules that raised alerts at import',
+      ...(authors.length === 0 ? {} : { author: authors.join('; ').slice(0, 500) }),
+      notes: [...rules.entries()]
+        .map(([id, r]) => `${r.title} (${id})`)
+        .join('; ')
+        .slice(0, 5_000),
+    },
+  ];
+}
+
 function assetOfFields(fields: RawEventInput['fields'], result: ImportResult): string | undefined {
   for (const name of ['destination.ip', 'source.ip', 'host.ip']) {
     const value = fields?.[name];
@@ -300,10 +346,17 @@ function assetOfFields(fields: RawEventInput['fields'], result: ImportResult): s
   return undefined;
 }
 
-function alertEntry(alert: ImportedAlert, id: string, format: ImportFormat, phase: string, duplicateOf: string | undefined): NonNullable<ScenarioInput['timeline']>[number] {
+function alertEntry(
+  alert: ImportedAlert,
+  id: string,
+  format: ImportFormat,
+  phase: string,
+  duplicateOf: string | undefined,
+  hostAssetId: string | undefined,
+): NonNullable<ScenarioInput['timeline']>[number] {
   const { facts } = alert;
   const sensor: Sensor = (SENSORS as readonly string[]).includes(facts.sensor) ? facts.sensor : 'siem';
-  const asset = alert.destinationAsset ?? alert.sourceAsset;
+  const asset = hostAssetId ?? alert.destinationAsset ?? alert.sourceAsset;
   return {
     id,
     at: alert.at,
@@ -321,7 +374,15 @@ function alertEntry(alert: ImportedAlert, id: string, format: ImportFormat, phas
     observables: [...facts.observables],
     raw: alert.raw,
     fields: { ...facts.fields },
-    ...(facts.rule === undefined ? {} : { rule: { name: facts.rule.name.slice(0, 500), ...(facts.rule.id === undefined ? {} : { id: facts.rule.id.slice(0, 200) }), ...(facts.rule.author === undefined ? {} : { author: facts.rule.author.slice(0, 500) }) } }),
+    ...(facts.rule === undefined
+      ? {}
+      : {
+          rule: {
+            name: facts.rule.name.slice(0, 500),
+            ...(facts.rule.id === undefined ? {} : { id: facts.rule.id.slice(0, 200) }),
+            ...(facts.rule.author === undefined ? {} : { author: facts.rule.author.slice(0, 500) }),
+          },
+        }),
     answer: {
       verdict: 'true-positive',
       severity: facts.severity,

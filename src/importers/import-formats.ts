@@ -22,15 +22,17 @@ export interface AlertFacts {
   readonly destination?: string;
   /** ECS-like flat fields shown with the alert. */
   readonly fields: Readonly<Record<string, string | number | boolean>>;
-  readonly observables: ReadonlyArray<{ readonly type: 'ip' | 'domain' | 'url' | 'user-agent' | 'file-path' | 'process' | 'account' | 'hash-sha256' | 'hash-md5'; readonly value: string }>;
+  readonly observables: ReadonlyArray<{
+    readonly type: 'ip' | 'domain' | 'url' | 'user-agent' | 'file-path' | 'process' | 'account' | 'hash-sha256' | 'hash-md5';
+    readonly value: string;
+  }>;
   /** What happened, one line (English). */
   readonly summary: string;
 }
 
 /** A record as the import reads it: its time, and what it says if it is an alert. */
 export type Interpreted =
-  | { readonly ok: true; readonly time: number; readonly alert?: AlertFacts; readonly source: string }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly time: number; readonly alert?: AlertFacts; readonly source: string } | { readonly ok: false; readonly reason: string };
 
 type Json = Record<string, unknown>;
 
@@ -91,7 +93,8 @@ function firstTime(record: Json, paths: readonly string[]): number | undefined {
 
 function compact<T extends Record<string, string | number | boolean | undefined>>(fields: T): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined && value !== '') out[key] = typeof value === 'string' ? value.slice(0, 10_000) : value;
+  for (const [key, value] of Object.entries(fields))
+    if (value !== undefined && value !== '') out[key] = typeof value === 'string' ? value.slice(0, 10_000) : value;
   return out;
 }
 
@@ -146,7 +149,12 @@ function interpretSuricata(record: Json): Interpreted {
       sensor: 'ids',
       layer: 2,
       category,
-      rule: { name: signature, ...(text(record, 'alert.signature_id') === undefined ? {} : { id: `${text(record, 'alert.gid') ?? '1'}:${text(record, 'alert.signature_id')!}:${text(record, 'alert.rev') ?? '1'}` }) },
+      rule: {
+        name: signature,
+        ...(text(record, 'alert.signature_id') === undefined
+          ? {}
+          : { id: `${text(record, 'alert.gid') ?? '1'}:${text(record, 'alert.signature_id')!}:${text(record, 'alert.rev') ?? '1'}` }),
+      },
       ...(src === undefined ? {} : { source: src }),
       ...(dest === undefined ? {} : { destination: dest }),
       fields: compact({
@@ -208,7 +216,9 @@ function interpretWazuh(record: Json): Interpreted {
   if (description === undefined || level === undefined) return { ok: false, reason: 'not a Wazuh alert (no rule.description or rule.level)' };
   const time = firstTime(record, ['timestamp', '@timestamp']);
   if (time === undefined) return { ok: false, reason: 'no readable timestamp' };
-  const groups = (Array.isArray(field(record, 'rule.groups')) ? (field(record, 'rule.groups') as unknown[]) : []).filter((g): g is string => typeof g === 'string');
+  const groups = (Array.isArray(field(record, 'rule.groups')) ? (field(record, 'rule.groups') as unknown[]) : []).filter(
+    (g): g is string => typeof g === 'string',
+  );
   const mitre = field(record, 'rule.mitre.id');
   const technique = (Array.isArray(mitre) ? mitre : [mitre]).find((t): t is string => typeof t === 'string' && TECHNIQUE.test(t));
   const src = text(record, 'data.srcip') ?? text(record, 'data.src_ip');
@@ -284,7 +294,11 @@ function interpretEcs(record: Json): Interpreted {
     .find((t): t is string => typeof t === 'string' && TECHNIQUE.test(t));
   const src = text(record, 'source.ip');
   const dest = text(record, 'destination.ip') ?? text(record, 'host.ip');
-  const category = text(record, 'threat.tactic.name') ?? text(record, 'rule.category') ?? (Array.isArray(field(record, 'event.category')) ? String((field(record, 'event.category') as unknown[])[0]) : text(record, 'event.category')) ?? dataset;
+  const category =
+    text(record, 'threat.tactic.name') ??
+    text(record, 'rule.category') ??
+    (Array.isArray(field(record, 'event.category')) ? String((field(record, 'event.category') as unknown[])[0]) : text(record, 'event.category')) ??
+    dataset;
   const author = field(record, 'rule.author');
   const authorText = Array.isArray(author) ? author.filter((a) => typeof a === 'string').join(', ') : typeof author === 'string' ? author : undefined;
   return {
@@ -382,12 +396,20 @@ function interpretZeek(record: Json): Interpreted {
 // Windows and Sysmon events as OTRF collects them
 // ---------------------------------------------------------------------------------------------
 
+/** Sysmon for Linux in syslog: the Windows event XML inside `SyslogMessage`. */
+function syslogXml(record: Json, element: string): string | undefined {
+  const message = record['SyslogMessage'] ?? record['message'];
+  if (typeof message !== 'string' || !message.trimStart().startsWith('<Event')) return undefined;
+  return new RegExp(`<${element}>([^<]*)</${element}>`).exec(message)?.[1];
+}
+
 function interpretSysmon(record: Json): Interpreted {
-  const eventId = num(record, 'EventID') ?? num(record, 'event_id') ?? num(record, 'winlog.event_id');
+  const xmlId = syslogXml(record, 'EventID');
+  const eventId = num(record, 'EventID') ?? num(record, 'event_id') ?? num(record, 'winlog.event_id') ?? (xmlId === undefined ? undefined : Number(xmlId));
   const time = firstTime(record, ['@timestamp', 'TimeGenerated', 'TimeCreated', 'EventTime', 'UtcTime', 'timestamp']);
   if (eventId === undefined) return { ok: false, reason: 'not a Windows or Sysmon event (no EventID)' };
   if (time === undefined) return { ok: false, reason: 'no readable @timestamp, TimeGenerated or EventTime' };
-  const channel = text(record, 'Channel') ?? text(record, 'SourceName') ?? text(record, 'Provider') ?? 'windows';
+  const channel = text(record, 'Channel') ?? syslogXml(record, 'Channel') ?? text(record, 'SourceName') ?? text(record, 'Provider') ?? 'windows';
   const short = /sysmon/i.test(channel) ? 'sysmon' : channel.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   return { ok: true, time, source: `${short}:${eventId}` };
 }
@@ -418,8 +440,20 @@ export function guessFormat(value: unknown): ImportFormat | undefined {
   if (!isObject(value)) return undefined;
   if (typeof value['event_type'] === 'string' && value['timestamp'] !== undefined) return 'suricata-eve';
   if (isObject(value['rule']) && value['rule']['level'] !== undefined && value['agent'] !== undefined) return 'wazuh';
-  if (value['ts'] !== undefined && (value['uid'] !== undefined || value['_path'] !== undefined || value['@stream'] !== undefined || value['id.orig_h'] !== undefined || value['id_orig_h'] !== undefined)) return 'zeek';
+  if (
+    value['ts'] !== undefined &&
+    (value['uid'] !== undefined ||
+      value['_path'] !== undefined ||
+      value['@stream'] !== undefined ||
+      value['id.orig_h'] !== undefined ||
+      value['id_orig_h'] !== undefined)
+  )
+    return 'zeek';
   if (value['EventID'] !== undefined) return 'sysmon';
-  if (value['@timestamp'] !== undefined && (value['event'] !== undefined || value['event.kind'] !== undefined || value['ecs'] !== undefined || value['ecs.version'] !== undefined)) return 'ecs';
+  if (
+    value['@timestamp'] !== undefined &&
+    (value['event'] !== undefined || value['event.kind'] !== undefined || value['ecs'] !== undefined || value['ecs.version'] !== undefined)
+  )
+    return 'ecs';
   return undefined;
 }

@@ -2,8 +2,7 @@ import { ImportError } from './import-error.js';
 
 /** One record cut from an input file, or why a piece of it could not be read. */
 export type InputItem =
-  | { readonly kind: 'value'; readonly line: number; readonly value: unknown }
-  | { readonly kind: 'malformed'; readonly line: number; readonly reason: string };
+  { readonly kind: 'value'; readonly line: number; readonly value: unknown } | { readonly kind: 'malformed'; readonly line: number; readonly reason: string };
 
 /** How an input file is laid out, told from its first bytes. */
 export type InputLayout = 'json-lines' | 'json-array' | 'zeek-tsv';
@@ -147,7 +146,8 @@ class ArraySplitter {
   end(line: number, out: InputItem[]): void {
     if (!this.started && !this.closed) return;
     if (!this.closed) {
-      if (this.element.trim() !== '' || this.oversized) out.push({ kind: 'malformed', line: this.elementLine, reason: 'truncated JSON: the record is not complete' });
+      if (this.element.trim() !== '' || this.oversized)
+        out.push({ kind: 'malformed', line: this.elementLine, reason: 'truncated JSON: the record is not complete' });
       out.push({ kind: 'malformed', line, reason: 'truncated JSON: the array is not closed' });
     }
   }
@@ -234,7 +234,8 @@ export async function* readInputItems(chunks: AsyncIterable<Uint8Array>): AsyncG
       joined.set(chunk, sniffed.length);
       sniffed = joined;
       if (sniffed.length < SNIFF_BYTES) continue;
-      if (looksBinary(sniffed.subarray(0, SNIFF_BYTES))) throw new ImportError('IMPORT_BINARY', 'the file is binary, not text (a pcap, an archive?): export the logs as JSON or TSV text');
+      if (looksBinary(sniffed.subarray(0, SNIFF_BYTES)))
+        throw new ImportError('IMPORT_BINARY', 'the file is binary, not text (a pcap, an archive?): export the logs as JSON or TSV text');
       const text = decoder.decode(sniffed, { stream: true });
       layout = layoutOf(text);
       sniffed = new Uint8Array(0);

@@ -15,7 +15,10 @@ export const ImportMappingSchema = z
           .object({
             address: z.string().refine((a) => isIPv4(a) || isIPv6(a), 'an IP address'),
             asset: IdSchema,
-            newAddress: z.string().refine((a) => isIPv4(a) || isIPv6(a), 'an IP address').optional(),
+            newAddress: z
+              .string()
+              .refine((a) => isIPv4(a) || isIPv6(a), 'an IP address')
+              .optional(),
             name: z.string().min(1).max(200).optional(),
             kind: z.enum(ASSET_KINDS).optional(),
             hostname: z.string().max(253).optional(),
@@ -26,7 +29,10 @@ export const ImportMappingSchema = z
       .default([]),
     addresses: z.record(z.string(), z.string()).default({}).meta({ description: 'Address → new address, or "keep".' }),
     domains: z.record(z.string(), z.string()).default({}).meta({ description: 'Domain → new domain, or "keep".' }),
-    names: z.record(z.string().min(2), z.string()).default({}).meta({ description: 'Any other literal (host name, account) → replacement, exact and case-sensitive.' }),
+    names: z
+      .record(z.string().min(2), z.string())
+      .default({})
+      .meta({ description: 'Any other literal (host name, account) → replacement, exact and case-sensitive.' }),
     target: IdSchema.optional().meta({ description: 'The asset id of the target system (default: the asset with the most alerts).' }),
     sources: z.array(SourceSchema).max(40).default([]).meta({ description: 'Where the data comes from, with its licence: copied into the draft.' }),
   })
@@ -52,17 +58,61 @@ const KEEP_DOMAINS = /(^|\.)(example|test|invalid|localhost)$|(^|\.)example\.(co
  * (.sh, .py, .pl, .rs, .md, .so, .ps, .cc, .js?) are left out: `cmd.sh` is a file far more often.
  */
 const TLDS = [
-  'com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'io', 'co', 'us', 'uk', 'de', 'fr', 'ru', 'cn', 'jp', 'kr', 'vn',
-  'in', 'br', 'au', 'ca', 'nl', 'eu', 'me', 'tv', 'xyz', 'top', 'online', 'site', 'club', 'app', 'dev', 'cloud',
-  'local', 'lan', 'corp', 'internal', 'home', 'intranet',
+  'com',
+  'net',
+  'org',
+  'edu',
+  'gov',
+  'mil',
+  'int',
+  'info',
+  'biz',
+  'io',
+  'co',
+  'us',
+  'uk',
+  'de',
+  'fr',
+  'ru',
+  'cn',
+  'jp',
+  'kr',
+  'vn',
+  'in',
+  'br',
+  'au',
+  'ca',
+  'nl',
+  'eu',
+  'me',
+  'tv',
+  'xyz',
+  'top',
+  'online',
+  'site',
+  'club',
+  'app',
+  'dev',
+  'cloud',
+  'local',
+  'lan',
+  'corp',
+  'internal',
+  'home',
+  'intranet',
 ];
 // A value may follow a URL-encoded character (%2F192.0.2.1, %2fwww.example.com): that counts as a boundary.
-const DOMAIN_PATTERN = new RegExp(`(?<=^|[^\\w.@-]|%[0-9a-f]{2})(?<!%|%[0-9a-f])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS.join('|')}))(?![\\w-]|\\.[a-z0-9])`, 'gi');
+const DOMAIN_PATTERN = new RegExp(
+  `(?<=^|[^\\w.@-]|%[0-9a-f]{2})(?<!%|%[0-9a-f])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS.join('|')}))(?![\\w-]|\\.[a-z0-9])`,
+  'gi',
+);
 const IPV4_PATTERN = /(?<=^|[^\w.]|%[0-9a-f]{2})(?<!%|%[0-9a-f])(\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)/gi;
 /** Loose candidates; node:net decides (timestamps such as 08:54:06 are not addresses). */
 const IPV6_PATTERN = /(?<![\w:.])((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4})(?![\w:])/gi;
 const COMMON_LABELS = new Set(
-  'www mail smtp imap pop webmail owa autodiscover api cdn static img images ns ns1 ns2 dns vpn portal m mx ftp remote login sso admin update updates download intranet dc dc01 ad ldap proxy gw gateway secure shop blog news app apps dev test'.split(' '),
+  'www mail smtp imap pop webmail owa autodiscover api cdn static img images ns ns1 ns2 dns vpn portal m mx ftp remote login sso admin update updates download intranet dc dc01 ad ldap proxy gw gateway secure shop blog news app apps dev test'.split(
+    ' ',
+  ),
 );
 /** Second levels under a country code that are not the registrant's name (portal.gov.vn → gov.vn). */
 const SECOND_LEVELS = new Set(['com', 'gov', 'edu', 'org', 'net', 'ac', 'co', 'or', 'ne', 'go', 'mil', 'int', 'health', 'info']);
@@ -169,9 +219,11 @@ export class Anonymiser {
 
   text(text: string): string {
     let result = text;
-    if (this.namePattern !== null) result = result.replace(this.namePattern, (found) => this.note('name', found, this.names.find(([from]) => from === found)![1]));
+    if (this.namePattern !== null)
+      result = result.replace(this.namePattern, (found) => this.note('name', found, this.names.find(([from]) => from === found)![1]));
     if (/\d\.\d/.test(result)) result = result.replace(IPV4_PATTERN, (found: string) => (isIPv4(found) ? this.address(found) : found));
-    if (result.includes(':')) result = result.replace(IPV6_PATTERN, (found: string) => (found.length > 2 && /\d/.test(found) && isIPv6(found) ? this.address(found) : found));
+    if (result.includes(':'))
+      result = result.replace(IPV6_PATTERN, (found: string) => (found.length > 2 && /\d/.test(found) && isIPv6(found) ? this.address(found) : found));
     if (result.includes('.')) result = result.replace(DOMAIN_PATTERN, (found: string) => this.domain(found));
     return result;
   }
@@ -181,7 +233,8 @@ export class Anonymiser {
     const known = this.addressMap.get(address);
     if (known !== undefined) {
       const asset = this.assetOf.get(address);
-      if (known !== address || asset !== undefined) this.note(isIPv4(address) && isPrivateV4(address) ? 'private-address' : 'public-address', address, known, asset);
+      if (known !== address || asset !== undefined)
+        this.note(isIPv4(address) && isPrivateV4(address) ? 'private-address' : 'public-address', address, known, asset);
       return known;
     }
     let to: string;

@@ -1,4 +1,6 @@
 import type { RawEventInput } from '../contracts/raw-event.schema.js';
+import { toSigmaEvent } from '../sigma/sigma-event.js';
+import type { CompiledSigmaRule } from '../sigma/sigma-rule.js';
 import { ImportError, type ImportErrorCode } from './import-error.js';
 import { guessFormat, interpretRecord, type AlertFacts, type ImportFormat } from './import-formats.js';
 import { readInputItems } from './import-input.js';
@@ -22,6 +24,8 @@ export interface ImportOptions {
   readonly maxAlerts: number;
   /** Raw events beyond this many are skipped (and counted). */
   readonly maxEvents: number;
+  /** Sigma rules run over the records that are not alerts: a match also becomes a timeline alert, with the rule's author (DRL-1.1). */
+  readonly sigmaRules?: readonly CompiledSigmaRule[];
 }
 
 export const DEFAULT_MAX_ALERTS = 1_000;
@@ -45,6 +49,8 @@ export interface ImportSummary {
   readonly read: number;
   readonly imported: number;
   readonly alerts: number;
+  /** Of the alerts, those raised by a Sigma rule on an event (the event stays a raw event too). */
+  readonly sigmaAlerts: number;
   readonly events: number;
   /** Records read but left out, grouped by reason, with where the first one was. */
   readonly skipped: Array<{ reason: string; count: number; file: string; line: number }>;
@@ -70,6 +76,8 @@ export interface ImportedAlert {
   /** Private addresses of the alert, renamed (the draft turns them into assets). */
   readonly sourceAsset?: string;
   readonly destinationAsset?: string;
+  /** The host name the record was logged on (Sysmon's Computer), renamed. */
+  readonly host?: string;
 }
 
 export interface ImportedEvent {
@@ -101,6 +109,7 @@ interface Pending {
   readonly value: unknown;
   readonly kind: string;
   readonly isAlert: boolean;
+  readonly sigma?: CompiledSigmaRule;
 }
 
 function refusal(code: ImportErrorCode, message: string): never {
@@ -160,14 +169,24 @@ export async function importRecords(inputs: readonly ImportInput[], options: Imp
           skip(`more than ${options.maxEvents} raw events (--max-events)`, input.name, item.line);
           continue;
         }
-        if (isAlert) {
+        const sigma = !isAlert && options.sigmaRules !== undefined && alertCount < options.maxAlerts ? sigmaMatch(options.sigmaRules, item.value) : undefined;
+        if (isAlert || sigma !== undefined) {
           alertCount++;
           summary.alerts++;
-        } else {
+        }
+        if (!isAlert) {
           eventCount++;
           summary.events++;
         }
-        pending.push({ time: read.time, file: input.name, line: item.line, value: item.value, kind: read.source, isAlert });
+        pending.push({
+          time: read.time,
+          file: input.name,
+          line: item.line,
+          value: item.value,
+          kind: read.source,
+          isAlert,
+          ...(sigma === undefined ? {} : { sigma }),
+        });
       }
     } catch (error) {
       if (error instanceof ImportError) throw new ImportError(error.code, `${input.name}: ${error.message}`);
@@ -179,7 +198,8 @@ export async function importRecords(inputs: readonly ImportInput[], options: Imp
   if (read === 0) refusal('IMPORT_EMPTY', `no record in ${inputs.map((i) => i.name).join(', ')}: the files are empty`);
   if (pending.length === 0) {
     const [guess] = [...guesses.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const why = malformedCount === read ? 'no line is a JSON record or a Zeek TSV row' : `no record is ${options.format} (${[...skipped.keys()].slice(0, 3).join('; ')})`;
+    const why =
+      malformedCount === read ? 'no line is a JSON record or a Zeek TSV row' : `no record is ${options.format} (${[...skipped.keys()].slice(0, 3).join('; ')})`;
     refusal('IMPORT_WRONG_FORMAT', `${why}${guess === undefined ? '' : `; the records look like ${guess[0]}: try "import ${guess[0]}"`}`);
   }
 
@@ -192,6 +212,7 @@ export async function importRecords(inputs: readonly ImportInput[], options: Imp
   const anonymiser = new Anonymiser(options.mapping);
   const alerts: ImportedAlert[] = [];
   const events: ImportedEvent[] = [];
+  let sigmaAlerts = 0;
   for (const index of order) {
     const record = pending[index]!;
     anonymiser.nextRecord();
@@ -214,22 +235,40 @@ export async function importRecords(inputs: readonly ImportInput[], options: Imp
       const json = mapped as Record<string, unknown>;
       const fields = rawEventFields(options.format, json);
       const host = typeof fields['host.name'] === 'string' ? fields['host.name'] : undefined;
+      const raw = rawText(mapped);
       events.push({
-        event: { at, source: rawEventSource(options.format, record.kind), fields, raw: rawText(mapped) },
+        event: { at, source: rawEventSource(options.format, record.kind), fields, raw },
         ...(host === undefined ? {} : { host }),
       });
+      if (record.sigma !== undefined) {
+        sigmaAlerts++;
+        const facts = sigmaFacts(record.sigma, fields, host);
+        alerts.push({
+          at: Math.floor(at),
+          facts,
+          raw,
+          file: record.file,
+          line: record.line,
+          ...(host === undefined ? {} : { host }),
+          ...(facts.source === undefined ? {} : withAsset('sourceAsset', anonymiser.assetForMapped(facts.source))),
+          ...(facts.destination === undefined ? {} : withAsset('destinationAsset', anonymiser.assetForMapped(facts.destination))),
+        });
+      }
     }
   }
 
   const warnings: string[] = [];
-  if (alerts.length === 0) warnings.push('no alert record: the draft has one placeholder alert to replace (or pass --sigma rules to raise alerts from the events)');
-  if (options.mapping.sources.length === 0) warnings.push('no source given: add where the data comes from and its licence to the mapping file (sources), it goes into the draft');
+  if (alerts.length === 0)
+    warnings.push('no alert record: the draft has one placeholder alert to replace (or pass --sigma rules to raise alerts from the events)');
+  if (options.mapping.sources.length === 0)
+    warnings.push('no source given: add where the data comes from and its licence to the mapping file (sources), it goes into the draft');
   const summary: ImportSummary = {
     format: options.format,
     files,
     read,
-    imported: alerts.length + events.length,
+    imported: pending.length,
     alerts: alerts.length,
+    sigmaAlerts,
     events: events.length,
     skipped: [...skipped.values()],
     malformedCount,
@@ -242,6 +281,56 @@ export async function importRecords(inputs: readonly ImportInput[], options: Imp
     warnings,
   };
   return { summary, alerts, events, start, anonymiser };
+}
+
+function sigmaMatch(rules: readonly CompiledSigmaRule[], value: unknown): CompiledSigmaRule | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const event = toSigmaEvent(value as Record<string, unknown>);
+  return rules.find((rule) => rule.matches(event));
+}
+
+const SIGMA_SEVERITY: Record<string, AlertFacts['severity']> = { informational: 'low', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
+
+/** A Sigma match as an alert: the rule's title, level and author (DRL-1.1: shown wherever the match is), the event's own fields. */
+function sigmaFacts(rule: CompiledSigmaRule, fields: Readonly<Record<string, string | number | boolean>>, host: string | undefined): AlertFacts {
+  const pick = (name: string): string | undefined =>
+    typeof fields[name] === 'string' ? (fields[name] as string) : fields[name] === undefined ? undefined : String(fields[name]);
+  const source = pick('source.ip');
+  const destination = pick('destination.ip');
+  const detail = pick('process.command_line') ?? pick('file.path') ?? pick('process.executable');
+  const ecs: Record<string, string | number | boolean> = { 'event.kind': 'alert', 'rule.name': rule.title };
+  if (rule.id !== null) ecs['rule.id'] = rule.id;
+  if (rule.author !== null) ecs['rule.author'] = rule.author;
+  for (const name of [
+    'host.name',
+    'user.name',
+    'process.executable',
+    'process.command_line',
+    'process.parent.executable',
+    'file.path',
+    'source.ip',
+    'destination.ip',
+    'destination.port',
+  ]) {
+    if (fields[name] !== undefined) ecs[name] = fields[name];
+  }
+  const observables: Array<AlertFacts['observables'][number]> = [];
+  if (pick('process.command_line') !== undefined) observables.push({ type: 'process', value: pick('process.command_line')!.slice(0, 2_000) });
+  if (pick('file.path') !== undefined) observables.push({ type: 'file-path', value: pick('file.path')!.slice(0, 2_000) });
+  if (pick('user.name') !== undefined) observables.push({ type: 'account', value: pick('user.name')! });
+  return {
+    title: rule.title,
+    severity: SIGMA_SEVERITY[rule.level ?? 'medium'] ?? 'medium',
+    sensor: 'edr',
+    layer: 2,
+    category: `Sigma: ${rule.logsource.category ?? rule.logsource.service ?? rule.logsource.product ?? 'rule'}`,
+    rule: { name: rule.title, ...(rule.id === null ? {} : { id: rule.id }), ...(rule.author === null ? {} : { author: rule.author }) },
+    ...(source === undefined ? {} : { source }),
+    ...(destination === undefined ? {} : { destination }),
+    fields: ecs,
+    observables,
+    summary: `Sigma rule "${rule.title}" (author: ${rule.author ?? 'not given'}) matched${host === undefined ? '' : ` on ${host}`}${detail === undefined ? '' : `: ${detail.slice(0, 500)}`}`,
+  };
 }
 
 function withAsset<K extends 'sourceAsset' | 'destinationAsset'>(key: K, asset: string | undefined): Partial<Record<K, string>> {

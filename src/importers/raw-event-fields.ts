@@ -1,4 +1,5 @@
 import type { RawEventSource } from '../contracts/raw-event.schema.js';
+import { xmlEventData } from '../sigma/sigma-event.js';
 import { field, type ImportFormat } from './import-formats.js';
 
 type Scalar = string | number | boolean;
@@ -80,6 +81,12 @@ function scalar(value: unknown): Scalar | undefined {
 
 /** OTRF's Azure export keeps EventData as a JSON string: read it as the object it is. */
 function expanded(record: Json): Json {
+  const message = record['SyslogMessage'];
+  // Sysmon for Linux: the event's data is XML inside the syslog message.
+  if (typeof message === 'string' && message.trimStart().startsWith('<Event')) {
+    const { SyslogMessage: _xml, ...rest } = record;
+    return { ...rest, EventData: xmlEventData(message) };
+  }
   const data = record['EventData'];
   if (typeof data === 'string' && data.startsWith('{')) {
     try {
@@ -140,7 +147,15 @@ export function rawEventSource(format: ImportFormat, kind: string): RawEventSour
     case 'wazuh':
       return 'edr';
     case 'ecs':
-      return sub?.includes('dns') ? 'dns' : sub?.includes('sysmon') ? 'sysmon' : sub?.includes('access') ? 'web-access' : sub?.includes('auth') ? 'auth' : 'other';
+      return sub?.includes('dns')
+        ? 'dns'
+        : sub?.includes('sysmon')
+          ? 'sysmon'
+          : sub?.includes('access')
+            ? 'web-access'
+            : sub?.includes('auth')
+              ? 'auth'
+              : 'other';
     default: {
       const never: never = format;
       throw new Error(`unknown format ${String(never)}`);
