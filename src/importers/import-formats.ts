@@ -137,8 +137,10 @@ function interpretSuricata(record: Json): Interpreted {
   const app = text(record, 'app_proto');
   const host = text(record, 'http.hostname') ?? text(record, 'tls.sni') ?? text(record, 'dns.rrname');
   const url = text(record, 'http.url');
-  const from = `${src ?? '?'}${record['src_port'] !== undefined ? `:${String(record['src_port'])}` : ''}`;
-  const to = `${dest ?? '?'}${record['dest_port'] !== undefined ? `:${String(record['dest_port'])}` : ''}`;
+  const srcPort = text(record, 'src_port');
+  const destPort = text(record, 'dest_port');
+  const from = `${src ?? '?'}${srcPort === undefined ? '' : `:${srcPort}`}`;
+  const to = `${dest ?? '?'}${destPort === undefined ? '' : `:${destPort}`}`;
   return {
     ok: true,
     time,

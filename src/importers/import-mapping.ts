@@ -103,7 +103,7 @@ const TLDS = [
 ];
 // A value may follow a URL-encoded character (%2F192.0.2.1, %2fwww.example.com): that counts as a boundary.
 const DOMAIN_PATTERN = new RegExp(
-  `(?<=^|[^\\w.@-]|%[0-9a-f]{2})(?<!%|%[0-9a-f])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS.join('|')}))(?![\\w-]|\\.[a-z0-9])`,
+  `(?<=^|[^\\w.-]|%[0-9a-f]{2})(?<!%|%[0-9a-f])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS.join('|')}))(?![\\w-]|\\.[a-z0-9])`,
   'gi',
 );
 const IPV4_PATTERN = /(?<=^|[^\w.]|%[0-9a-f]{2})(?<!%|%[0-9a-f])(\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)/gi;

@@ -109,7 +109,7 @@ interface Pending {
   readonly value: unknown;
   readonly kind: string;
   readonly isAlert: boolean;
-  readonly sigma?: CompiledSigmaRule;
+  readonly sigma?: readonly CompiledSigmaRule[];
 }
 
 function refusal(code: ImportErrorCode, message: string): never {
@@ -169,10 +169,12 @@ export async function importRecords(inputs: readonly ImportInput[], options: Imp
           skip(`more than ${options.maxEvents} raw events (--max-events)`, input.name, item.line);
           continue;
         }
-        const sigma = !isAlert && options.sigmaRules !== undefined && alertCount < options.maxAlerts ? sigmaMatch(options.sigmaRules, item.value) : undefined;
-        if (isAlert || sigma !== undefined) {
-          alertCount++;
-          summary.alerts++;
+        const matched = !isAlert && options.sigmaRules !== undefined ? sigmaMatches(options.sigmaRules, item.value) : [];
+        const sigma = matched.slice(0, Math.max(0, options.maxAlerts - alertCount));
+        if (sigma.length < matched.length) skip(`more than ${options.maxAlerts} alerts (--max-alerts): Sigma matches left out`, input.name, item.line);
+        if (isAlert || sigma.length > 0) {
+          alertCount += isAlert ? 1 : sigma.length;
+          summary.alerts += isAlert ? 1 : sigma.length;
         }
         if (!isAlert) {
           eventCount++;
@@ -240,9 +242,9 @@ export async function importRecords(inputs: readonly ImportInput[], options: Imp
         event: { at, source: rawEventSource(options.format, record.kind), fields, raw },
         ...(host === undefined ? {} : { host }),
       });
-      if (record.sigma !== undefined) {
+      for (const rule of record.sigma ?? []) {
         sigmaAlerts++;
-        const facts = sigmaFacts(record.sigma, fields, host);
+        const facts = sigmaFacts(rule, fields, host);
         alerts.push({
           at: Math.floor(at),
           facts,
@@ -283,10 +285,11 @@ export async function importRecords(inputs: readonly ImportInput[], options: Imp
   return { summary, alerts, events, start, anonymiser };
 }
 
-function sigmaMatch(rules: readonly CompiledSigmaRule[], value: unknown): CompiledSigmaRule | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+/** Every rule that matches the record, in the rules' order: each match is an alert of its own. */
+function sigmaMatches(rules: readonly CompiledSigmaRule[], value: unknown): CompiledSigmaRule[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
   const event = toSigmaEvent(value as Record<string, unknown>);
-  return rules.find((rule) => rule.matches(event));
+  return rules.filter((rule) => rule.matches(event));
 }
 
 const SIGMA_SEVERITY: Record<string, AlertFacts['severity']> = { informational: 'low', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
