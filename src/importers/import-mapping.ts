@@ -162,6 +162,7 @@ export class Anonymiser {
   private readonly addressMap = new Map<string, string>();
   private readonly domainMap = new Map<string, string>();
   private readonly subdomains = new Map<string, string>();
+  private readonly authorDomains = new Map<string, string>();
   private readonly entries = new Map<string, { kind: Remapped['kind']; from: string; to: string; asset?: string; records: number; lastRecord: number }>();
   private readonly assetOf = new Map<string, string>();
   private readonly assetOfNew = new Map<string, string>();
@@ -195,7 +196,10 @@ export class Anonymiser {
       this.addressMap.set(from, to === 'keep' ? from : to);
       this.reserved.add(to);
     }
-    for (const [from, to] of Object.entries(mapping.domains)) this.domainMap.set(from.toLowerCase(), to === 'keep' ? from.toLowerCase() : to.toLowerCase());
+    for (const [from, to] of Object.entries(mapping.domains)) {
+      this.domainMap.set(from.toLowerCase(), to === 'keep' ? from.toLowerCase() : to.toLowerCase());
+      this.authorDomains.set(from.toLowerCase(), to === 'keep' ? from.toLowerCase() : to.toLowerCase());
+    }
     this.names = Object.entries(mapping.names).sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
     this.namePattern = this.names.length > 0 ? new RegExp(this.names.map(([from]) => from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
   }
@@ -280,6 +284,14 @@ export class Anonymiser {
     const whole = this.domainMap.get(lower);
     if (whole !== undefined) return whole === lower ? host : this.note('domain', lower, whole);
     if (KEEP_DOMAINS.test(lower)) return host;
+    // The author's entries name a domain and everything under it (gov.vn: keep keeps portal.gov.vn).
+    for (let dot = lower.indexOf('.'); dot >= 0; dot = lower.indexOf('.', dot + 1)) {
+      const parent = lower.slice(dot + 1);
+      const chosen = this.authorDomains.get(parent);
+      if (chosen === undefined) continue;
+      if (chosen === parent) return host;
+      return this.note('domain', lower, `${this.subdomain(lower.slice(0, dot))}.${chosen}`);
+    }
     const registered = registeredDomain(lower);
     let replacement = this.domainMap.get(registered);
     if (replacement === undefined) {
