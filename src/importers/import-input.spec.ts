@@ -1,11 +1,9 @@
 import { readInputItems, type InputItem } from './import-input.js';
 
 async function items(...chunks: string[]): Promise<InputItem[]> {
-  async function* source(): AsyncGenerator<Uint8Array> {
-    for (const chunk of chunks) yield new TextEncoder().encode(chunk);
-  }
+  const source = chunks.map((chunk) => new TextEncoder().encode(chunk));
   const out: InputItem[] = [];
-  for await (const item of readInputItems(source())) out.push(item);
+  for await (const item of readInputItems(source)) out.push(item);
   return out;
 }
 

@@ -176,7 +176,7 @@ class ArraySplitter {
  * `malformed` item with its line number, never an exception. A binary file is refused
  * (IMPORT_BINARY) from its first block.
  */
-export async function* readInputItems(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<InputItem> {
+export async function* readInputItems(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<InputItem> {
   const decoder = new TextDecoder('utf-8');
   let layout: InputLayout | undefined;
   let pending = '';

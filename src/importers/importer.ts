@@ -10,7 +10,7 @@ import { rawEventFields, rawEventSource } from './raw-event-fields.js';
 /** One input file: its name (for the summary) and its bytes as they stream. */
 export interface ImportInput {
   readonly name: string;
-  readonly chunks: AsyncIterable<Uint8Array>;
+  readonly chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 
 export interface ImportOptions {
