@@ -58,7 +58,7 @@ export const ImportSummarySchema = z
     firstTime: z.string().nullable(),
     lastTime: z.string().nullable(),
     spanSeconds: CountSchema,
-    warnings: z.array(z.string()),
+    warnings: z.array(z.object({ code: z.enum(['IMPORT_NO_ALERTS', 'IMPORT_NO_SOURCE']), message: z.string() })),
   })
   .meta({ id: 'ImportSummary', description: 'What the import read, kept and left out (and why), and every renamed address and name.' });
 export type ImportSummaryDto = z.infer<typeof ImportSummarySchema>;

@@ -32,6 +32,6 @@ export function formatImportSummary(summary: ImportSummary): string {
   lines.push(`Renamed: ${counts.join(', ')}.`);
   for (const r of summary.remapped)
     lines.push(`  ${r.kind.padEnd(15)} ${r.from} → ${r.to}${r.asset === undefined ? '' : ` (asset ${r.asset})`} in ${r.records} record(s)`);
-  for (const w of summary.warnings) lines.push(`Warning: ${w}`);
+  for (const w of summary.warnings) lines.push(`Warning: ${w.message} [${w.code}]`);
   return lines.join('\n');
 }

@@ -63,7 +63,8 @@ export interface ImportSummary {
   readonly firstTime: string | null;
   readonly lastTime: string | null;
   readonly spanSeconds: number;
-  readonly warnings: string[];
+  /** Allowed but to fix: IMPORT_NO_ALERTS (a placeholder alert was added), IMPORT_NO_SOURCE (no attribution given). */
+  readonly warnings: Array<{ code: 'IMPORT_NO_ALERTS' | 'IMPORT_NO_SOURCE'; message: string }>;
 }
 
 /** An imported alert: its facts (addresses already renamed), the mapped record, where it came from. */
@@ -259,11 +260,17 @@ export async function importRecords(inputs: readonly ImportInput[], options: Imp
     }
   }
 
-  const warnings: string[] = [];
+  const warnings: ImportSummary['warnings'] = [];
   if (alerts.length === 0)
-    warnings.push('no alert record: the draft has one placeholder alert to replace (or pass --sigma rules to raise alerts from the events)');
+    warnings.push({
+      code: 'IMPORT_NO_ALERTS',
+      message: 'no alert record: the draft has one placeholder alert to replace (or pass --sigma rules to raise alerts from the events)',
+    });
   if (options.mapping.sources.length === 0)
-    warnings.push('no source given: add where the data comes from and its licence to the mapping file (sources), it goes into the draft');
+    warnings.push({
+      code: 'IMPORT_NO_SOURCE',
+      message: 'no source given: add where the data comes from and its licence to the mapping file (sources), it goes into the draft',
+    });
   const summary: ImportSummary = {
     format: options.format,
     files,

@@ -85,6 +85,8 @@ describe('scenario import in a real browser', () => {
     await page.click('[data-testid=import-preview]');
     await page.waitForSelector('[data-testid=import-skipped]');
     expect(await page.locator('[data-testid=import-skipped]').innerText()).toContain('broken.json:2');
+    // No mapping file, so no source: the warning says to credit the data.
+    expect(await page.locator('[data-testid=import-warning]').innerText()).toContain(enDictionary.importer.warnings.IMPORT_NO_SOURCE);
     await page.screenshot({ path: join(SHOTS, 'en-scenario-import-malformed.png'), fullPage: true });
     await page.click('[data-testid=import-format]');
     await page.click('text=Wazuh (alerts.json)');

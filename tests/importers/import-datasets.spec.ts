@@ -26,7 +26,12 @@ interface Run {
 async function cli(args: readonly string[], cwd: string): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCommand(['import', ...args], { out: (l) => out.push(l), err: (l) => err.push(l), cwd, databaseUrl: undefined } as never);
+  const code = await runCommand(['import', ...args], {
+    out: (line: string) => out.push(line),
+    err: (line: string) => err.push(line),
+    cwd,
+    databaseUrl: () => 'sqlite::memory:',
+  });
   return { code, out, err };
 }
 

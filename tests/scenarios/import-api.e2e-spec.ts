@@ -65,6 +65,9 @@ describe('POST /api/scenarios/import (e2e)', () => {
     expect(preview.body.valid).toBe(true);
     expect(preview.body.summary).toMatchObject({ alerts: 2, events: 3 });
     expect(preview.body.draft).toMatch(/^logs:\n {2}start: "?2024-11-20"?\n {2}events:/m);
+    const saved = await api<Summary>(t.baseUrl, instructor, 'POST', '/scenarios', { source: preview.body.draft });
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({ scenarioId: 'imported-events', eventCount: 2 });
   });
 
   it('answers coded errors: another format, a bad mapping, a trainee', async () => {

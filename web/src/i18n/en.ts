@@ -492,6 +492,10 @@ export const en: Dictionary = {
     to: 'Renamed to',
     kind: 'Kind',
     kinds: { 'private-address': 'Private address', 'public-address': 'Public address', domain: 'Domain', name: 'Name' },
+    warnings: {
+      IMPORT_NO_ALERTS: 'No alert record: the draft has one placeholder alert to replace (or raise alerts with Sigma rules: soc-drill import --sigma).',
+      IMPORT_NO_SOURCE: 'No source given: add where the data comes from and its licence to the mapping file (sources); they go into the draft.',
+    },
     draft: 'Scenario draft (YAML)',
     valid: 'The draft is valid: save it now, then complete the answer key in the editor.',
     invalid: 'The draft is not valid yet',

@@ -490,6 +490,11 @@ export const vi = {
     to: 'Thay bằng',
     kind: 'Loại',
     kinds: { 'private-address': 'Địa chỉ nội bộ', 'public-address': 'Địa chỉ công cộng', domain: 'Tên miền', name: 'Tên' },
+    warnings: {
+      IMPORT_NO_ALERTS:
+        'Dữ liệu không có bản ghi cảnh báo: bản nháp có một cảnh báo mẫu cần thay thế (hoặc dùng luật Sigma với lệnh soc-drill import --sigma).',
+      IMPORT_NO_SOURCE: 'Chưa ghi nguồn dữ liệu: hãy thêm nguồn và giấy phép vào tệp ánh xạ (sources), chúng được ghi vào bản nháp.',
+    },
     draft: 'Bản nháp kịch bản (YAML)',
     valid: 'Bản nháp hợp lệ: lưu được ngay, rồi hoàn thiện đáp án trong trình soạn thảo.',
     invalid: 'Bản nháp chưa hợp lệ',

@@ -197,8 +197,8 @@ export function ScenarioImportPage() {
                   </Text>
                 )}
                 {summary.warnings.map((w) => (
-                  <Alert key={w} color="yellow" p="xs" mb="xs">
-                    <Text fz="xs">{w}</Text>
+                  <Alert key={w.code} color="yellow" p="xs" mb="xs" data-testid="import-warning">
+                    <Text fz="xs">{`${t(`importer.warnings.${w.code}`)} [${w.code}]`}</Text>
                   </Alert>
                 ))}
                 {(summary.skipped.length > 0 || summary.malformed.length > 0) && (
