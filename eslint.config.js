@@ -81,6 +81,8 @@ const LAYERS = {
   metrics: [...BASE, 'openapi', 'exercises', 'realtime'],
   // STIX, OCSF and ECS exports of what a team saw and decided (and of a scenario's key, for instructors).
   exports: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage'],
+  // The raw-event corpus and its search (Tra cứu nhật ký): per-team gates over a shared corpus.
+  'log-search': [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage'],
   cli: [...BASE, 'engine', 'team-state', 'persistence', 'scenarios', 'scoring', 'sigma', 'importers'],
 };
 const SRC_FOLDERS = Object.keys(LAYERS);

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDrill } from './drill/drill.bench.js';
+import { benchLogSearch } from './log-search.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchScenario } from './scenario.bench.js';
 import { benchScoring } from './scoring.bench.js';
@@ -20,6 +21,7 @@ const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchResult[]> }
   { name: 'memory', run: benchMemory },
   { name: 'scoring', run: benchScoring },
   { name: 'scenario', run: benchScenario },
+  { name: 'search', run: benchLogSearch },
 ];
 
 function runIsolated(name: string): Promise<BenchResult[]> {

@@ -7,6 +7,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ExercisesModule } from './exercises/exercises.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { LogSearchModule } from './log-search/log-search.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         ScoringModule,
         ResultsModule,
         ExportsModule,
+        LogSearchModule,
         RealtimeModule,
         HealthModule,
         MetricsModule,

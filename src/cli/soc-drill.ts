@@ -88,6 +88,14 @@ interface FileReport {
   readonly warnings: readonly ScenarioProblem[];
 }
 
+/** Reads a scenario's sibling NDJSON files (paths relative to its folder; the schema refuses "..") or null. */
+export function siblingReader(file: string): (path: string) => Uint8Array | null {
+  return (path) => {
+    const full = join(dirname(file), path);
+    return existsSync(full) && statSync(full).isFile() ? readFileSync(full) : null;
+  };
+}
+
 export function runValidate(args: readonly string[], io: CliIo): number {
   if (wantsHelp(args)) {
     io.out(COMMAND_USAGE.validate);
@@ -108,7 +116,7 @@ export function runValidate(args: readonly string[], io: CliIo): number {
   }
   for (const file of files) {
     const shown = relative(io.cwd, file) || file;
-    const result = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
+    const result = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES, readLogFile: siblingReader(file) });
     reports.push(
       result.ok
         ? { file: shown, valid: true, problems: [], warnings: result.warnings }
@@ -155,7 +163,7 @@ function resolveScenario(reference: string, io: CliIo): string | undefined {
     const files: string[] = [];
     collectFiles(dir, files);
     for (const file of files) {
-      const parsed = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
+      const parsed = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES, readLogFile: siblingReader(file) });
       if (parsed.ok && parsed.scenario.id === reference) return file;
     }
   }
@@ -183,7 +191,7 @@ export function runSimulate(args: readonly string[], io: CliIo): number {
     return 1;
   }
   const shown = relative(io.cwd, file) || file;
-  const parsed = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES });
+  const parsed = parseScenario(readFileSync(file), { maxBytes: DEFAULT_SCENARIO_MAX_BYTES, readLogFile: siblingReader(file) });
   if (!parsed.ok) {
     for (const problem of parsed.problems) io.err(formatProblem(shown, problem));
     return 1;

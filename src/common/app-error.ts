@@ -32,6 +32,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'IMPORT_WRONG_FORMAT':
     case 'IMPORT_EMPTY':
     case 'IMPORT_INVALID_MAPPING':
+    case 'LOG_QUERY_INVALID':
       return 400;
     case 'AUTH_REQUIRED':
     case 'AUTH_INVALID_CREDENTIALS':
@@ -72,6 +73,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'INCIDENT_MERGED':
     case 'INCIDENT_PHASE_ORDER':
     case 'USERNAME_TAKEN':
+    case 'SAVED_QUERY_LIMIT':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
     case 'SCENARIO_TOO_LARGE':

@@ -79,6 +79,9 @@ export const ERROR_CODES = [
   'IMPORT_WRONG_FORMAT',
   'IMPORT_EMPTY',
   'IMPORT_INVALID_MAPPING',
+  // log search
+  'LOG_QUERY_INVALID',
+  'SAVED_QUERY_LIMIT',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

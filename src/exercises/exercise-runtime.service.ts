@@ -122,6 +122,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger(ExerciseRuntime.name);
   private readonly live = new Map<string, LiveExercise>();
   private readonly loading = new Map<string, Promise<LiveExercise>>();
+  private readonly endedLogStates = new Map<string, Map<string, { gateMs: number; fired: Array<{ triggerId: string; virtualMs: number }> }>>();
   private readonly clock: ClockPort = new SystemClock();
   private lastFlush: Promise<void> = Promise.resolve();
   private shuttingDown = false;
@@ -690,6 +691,65 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     let running = 0;
     for (const live of this.live.values()) if (live.engine.clockSnapshot().status === 'running') running++;
     return running;
+  }
+
+  /**
+   * How far a team's raw logs reach: the virtual time it has reached and its trigger firings, from
+   * the live engine, or (once the exercise is over) from the journal replayed up to its end. The
+   * search applies both at query time, so nothing past the team's clock or off its branch is read.
+   */
+  async teamLogState(exerciseId: string, teamId: string): Promise<{ gateMs: number; fired: Array<{ triggerId: string; virtualMs: number }> }> {
+    let live: LiveExercise | null = this.live.get(exerciseId) ?? null;
+    if (!live) {
+      try {
+        live = await this.ensureLive(exerciseId);
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'EXERCISE_FINISHED')) throw error;
+      }
+    }
+    if (live) {
+      if (!live.teamIds.includes(teamId)) throw new AppError('NOT_TEAM_MEMBER', `No team ${teamId} in this exercise`);
+      const stream = live.engine.team(teamId);
+      const clockMs = Math.min(live.engine.virtualNow(this.clock.now()), live.allowOvertime ? Infinity : live.durationMs);
+      const next = stream.nextDueMs();
+      // Something due but not yet processed (a deadline check) may still fire a trigger: stop short of it.
+      const gateMs = next !== null && next <= clockMs ? Math.max(0, next - 1) : clockMs;
+      return { gateMs, fired: stream.firedTriggers().map((f) => ({ triggerId: f.triggerId, virtualMs: f.virtualMs })) };
+    }
+    const key = exerciseId;
+    let ended = this.endedLogStates.get(key);
+    if (!ended) {
+      const exercise = await this.dataSource.getRepository(ExerciseEntity).findOne({ where: { id: exerciseId } });
+      if (!exercise) throw new AppError('EXERCISE_NOT_FOUND', `No exercise ${exerciseId}`);
+      const { scenario } = await this.catalogue.byVersionId(exercise.scenarioVersionId);
+      const teams = await this.dataSource.getRepository(ExerciseTeamEntity).find({ where: { exerciseId }, order: { ordinal: 'ASC' } });
+      const endMs = this.clockOf(exercise, scenario.duration * 1000).virtualMs;
+      const { engine } = rebuildEngine({
+        scenario,
+        seed: exercise.seed,
+        teamIds: teams.map((t) => t.id),
+        journal: await this.log.journal(exerciseId),
+        upToVirtualMs: endMs,
+      });
+      ended = new Map(
+        teams.map((t) => [
+          t.id,
+          {
+            gateMs: endMs,
+            fired: engine
+              .team(t.id)
+              .firedTriggers()
+              .map((f) => ({ triggerId: f.triggerId, virtualMs: f.virtualMs })),
+          },
+        ]),
+      );
+      // A finished exercise never changes: keep the answer, a few exercises at most.
+      if (this.endedLogStates.size >= 16) this.endedLogStates.delete(this.endedLogStates.keys().next().value!);
+      this.endedLogStates.set(key, ended);
+    }
+    const state = ended.get(teamId);
+    if (!state) throw new AppError('NOT_TEAM_MEMBER', `No team ${teamId} in this exercise`);
+    return state;
   }
 
   /** The scenario of a live exercise, for services that need the answer key (scoring, triage). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -86,10 +86,14 @@ export class ScenarioCatalogueService {
    */
   async save(
     source: string | Uint8Array | UploadBody,
-    options: { owner: string; mode: SaveMode; userId: string | null; expectScenarioId?: string },
+    options: { owner: string; mode: SaveMode; userId: string | null; expectScenarioId?: string; readLogFile?: (path: string) => Uint8Array | null },
   ): Promise<{ summary: ScenarioSummary; created: boolean }> {
     // A user's upload is parsed in a worker; the server's own files (bundled scenarios, as bytes) in the server.
-    const parsed = await this.parseOrThrow(source, options.userId === null || source instanceof Uint8Array ? 'server' : { userId: options.userId });
+    const parsed = await this.parseOrThrow(
+      source,
+      options.userId === null || source instanceof Uint8Array ? 'server' : { userId: options.userId },
+      options.readLogFile === undefined ? {} : { readLogFile: options.readLogFile },
+    );
     const scenario = parsed.head;
     if (options.expectScenarioId !== undefined && options.expectScenarioId !== scenario.id) {
       throw new AppError('VALIDATION_FAILED', `The file's id "${scenario.id}" does not match "${options.expectScenarioId}"`, [
@@ -182,7 +186,9 @@ export class ScenarioCatalogueService {
     for (const file of files) {
       try {
         // Bundled files are edited in place during development: a changed text is a new revision.
-        const { summary, created } = await this.save(readFileSync(join(directory, file)), { owner: SHARED_OWNER, mode: 'bundled', userId: null });
+        // Sibling NDJSON files of raw events are read from the same folder (the schema refuses "..").
+        const readLogFile = (path: string) => (existsSync(join(directory, path)) ? readFileSync(join(directory, path)) : null);
+        const { summary, created } = await this.save(readFileSync(join(directory, file)), { owner: SHARED_OWNER, mode: 'bundled', userId: null, readLogFile });
         loaded++;
         if (created) this.logger.log(`Loaded bundled scenario ${summary.scenarioId}@${summary.version} (${summary.eventCount} timeline alerts)`);
       } catch (error) {
@@ -333,7 +339,10 @@ export class ScenarioCatalogueService {
   }
 
   /** The same checks in the server thread (the server's own files, read at start); the parsed scenario is kept for the cache. */
-  private parseHere(source: string | Uint8Array | UploadBody, copy: { renameTo?: string; format?: 'yaml' | 'json' }): ReturnType<typeof parseForStorage> {
+  private parseHere(
+    source: string | Uint8Array | UploadBody,
+    copy: { renameTo?: string; format?: 'yaml' | 'json'; readLogFile?: (path: string) => Uint8Array | null },
+  ): ReturnType<typeof parseForStorage> {
     let input: string | Uint8Array;
     if (typeof source === 'string' || source instanceof Uint8Array) input = source;
     else {
@@ -344,11 +353,16 @@ export class ScenarioCatalogueService {
     return parseForStorage(input, { maxBytes: this.config.SCENARIO_MAX_BYTES, ...copy });
   }
 
-  private async parseOrThrow(source: string | Uint8Array | UploadBody, parseFor: ParseFor, copy: { renameTo?: string; format?: 'yaml' | 'json' } = {}): Promise<ParsedOk> {
+  private async parseOrThrow(
+    source: string | Uint8Array | UploadBody,
+    parseFor: ParseFor,
+    copy: { renameTo?: string; format?: 'yaml' | 'json'; readLogFile?: (path: string) => Uint8Array | null } = {},
+  ): Promise<ParsedOk> {
+    const { readLogFile: _inServerOnly, ...plain } = copy;
     const result =
       parseFor === 'server' || source instanceof Uint8Array
         ? this.parseHere(source, copy)
-        : await this.parseInWorker(parseFor.userId, { source, ...copy });
+        : await this.parseInWorker(parseFor.userId, { source, ...plain });
     if (!result.ok) {
       // A refusal of the whole file (not UTF-8, too deep, …) answers with its own code; problems in the content with SCENARIO_INVALID.
       const only = result.problems.length === 1 ? ErrorCodeSchema.safeParse(result.problems[0]!.code) : undefined;

@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, 
 import { type Scenario, ScenarioSchema } from '../contracts/scenario.schema.js';
 import { issueToProblems, type Locator, type PathSegment } from './scenario-issues.js';
 import { checkScenarioSemantics, scenarioWarnings, type SemanticProblem } from './scenario-semantics.js';
+import { parseRawEventNdjson } from './scenario-logs.js';
 import { decodeScenarioSource, lineColumnAt } from './scenario-source.js';
 import { aliasExpansion, yamlSyntaxProblem } from './scenario-yaml.js';
 
@@ -14,6 +15,8 @@ export interface ScenarioProblem {
   readonly message: string;
   /** Stable SCENARIO_* code (listed in docs/scenario-authoring.md). */
   readonly code: string;
+  /** Set when the problem is in a sibling NDJSON file of raw events (`line` is then that file's). */
+  readonly file?: string;
 }
 
 export type ScenarioFormat = 'yaml' | 'json';
@@ -38,6 +41,12 @@ export interface ScenarioParseOptions {
   readonly maxAliasNodes?: number;
   /** Cap on reported problems so a garbage file cannot produce a huge answer. */
   readonly maxProblems?: number;
+  /**
+   * Reads a sibling NDJSON file named by `logs.files` (relative to the scenario file); null when it
+   * does not exist. Without a reader (an upload over REST) naming a file is a problem: upload the
+   * events inline instead.
+   */
+  readonly readLogFile?: (path: string) => Uint8Array | null;
 }
 
 export const DEFAULT_SCENARIO_MAX_BYTES = 5 * 1024 * 1024;
@@ -320,6 +329,32 @@ export function parseScenario(input: string | Uint8Array, options: ScenarioParse
     const problems = shape.error.issues.flatMap((issue) => issueToProblems(issue, ctx));
     return { ok: false, format, problems: dedupe(problems).slice(0, maxProblems) };
   }
+  if (shape.data.logs && shape.data.logs.files.length > 0) {
+    const logs = shape.data.logs;
+    const fileProblems: ScenarioProblem[] = [];
+    logs.files.forEach((file, i) => {
+      const at = () => locator().locate(['logs', 'files', i, 'path']);
+      const bytes = options.readLogFile?.(file.path) ?? null;
+      if (bytes === null) {
+        const message = options.readLogFile
+          ? `the raw-event file "${file.path}" does not exist beside the scenario`
+          : `the raw-event file "${file.path}" cannot be read here (an upload is one file): put its events under logs.events`;
+        fileProblems.push({ path: `logs.files.${i}.path`, ...at(), message, code: 'SCENARIO_LOG_FILE_UNAVAILABLE' });
+        return;
+      }
+      const decoded = decodeScenarioSource(bytes, maxBytes * 4);
+      if (!decoded.ok) {
+        fileProblems.push({ path: '', line: decoded.problem.line, column: decoded.problem.column, message: decoded.problem.message, code: decoded.problem.code, file: file.path });
+        return;
+      }
+      const parsed = parseRawEventNdjson(decoded.text, file.path, maxProblems);
+      fileProblems.push(...parsed.problems);
+      for (const event of parsed.events) logs.events.push(event);
+    });
+    if (fileProblems.length > 0) return { ok: false, format, problems: fileProblems.slice(0, maxProblems) };
+    // The events now live in the parsed scenario: what is stored needs no file beside it.
+    logs.files = [];
+  }
   const meaning = checkScenarioSemantics(shape.data, value);
   if (meaning.length > 0) {
     return { ok: false, format, problems: meaning.slice(0, maxProblems).map((p) => semanticToProblem(p, locator())) };
@@ -343,5 +378,5 @@ function dedupe(problems: ScenarioProblem[]): ScenarioProblem[] {
 
 /** `file:line:column  path  message [code]`: the line format of `soc-drill validate`. */
 export function formatProblem(file: string, problem: ScenarioProblem): string {
-  return `${file}:${problem.line}:${problem.column}  ${problem.path || '(file)'}  ${problem.message} [${problem.code}]`;
+  return `${problem.file ?? file}:${problem.line}:${problem.column}  ${problem.path || '(file)'}  ${problem.message} [${problem.code}]`;
 }

@@ -1,5 +1,6 @@
 import { formatDuration } from '../contracts/common.schema.js';
 import type { AlertTemplate, Condition, ResponseAction, Scenario, TimeRef } from '../contracts/scenario.schema.js';
+import { checkScenarioLogs } from './scenario-logs.js';
 import { responseTarget, triageScenarioView, TriageError } from '../team-state/team-state.reducer.js';
 
 /** A problem of meaning (the shape was already valid). `path` points into the scenario file. */
@@ -182,6 +183,7 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
   // Triggers: references inside conditions, effects, reachability
   const scheduledBy = new Set<string>();
   for (const alert of timeline) if (alert.after) scheduledBy.add(alert.after.trigger);
+  for (const event of scenario.logs?.events ?? []) if (event.after) scheduledBy.add(event.after.trigger);
   const triggerDependsOn = new Map<string, Set<string>>();
   scenario.triggers.forEach((trigger, i) => {
     const path: Path = ['triggers', i];
@@ -195,8 +197,8 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
       add([...path, 'cancelAssets'], 'SCENARIO_INVALID_EFFECT', '"cancelAssets" only narrows "cancelPhases"; add the phases to cancel');
     }
     const schedules = scheduledBy.has(trigger.id);
-    if (!schedules && trigger.cancel.length === 0 && trigger.cancelPhases.length === 0) {
-      add(path, 'SCENARIO_TRIGGER_WITHOUT_EFFECT', `trigger "${trigger.id}" references nothing: it cancels no event and no alert comes "after" it`);
+    if (!schedules && trigger.cancel.length === 0 && trigger.cancelPhases.length === 0 && trigger.cancelLogs.length === 0) {
+      add(path, 'SCENARIO_TRIGGER_WITHOUT_EFFECT', `trigger "${trigger.id}" references nothing: it cancels no event and no alert or raw event comes "after" it`);
     }
   });
 
@@ -318,6 +320,7 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
   if (sum !== scenario.scoring.maxScore) {
     add(['scoring', 'weights'], 'SCENARIO_WEIGHTS_SUM', `weights add up to ${sum}, not ${scenario.scoring.maxScore}`);
   }
+  for (const problem of checkScenarioLogs(scenario, { assets, phases, triggers })) problems.push(problem);
   return problems;
 }
 

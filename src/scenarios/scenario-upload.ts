@@ -28,12 +28,14 @@ export interface ScenarioUploadOptions {
   readonly renameTo?: string;
   /** The text was stored before in this format (copies and publications re-parse a stored file). */
   readonly format?: ScenarioFormat;
+  /** Reads sibling NDJSON files of raw events (the server's bundled folder, the CLI); absent for uploads. */
+  readonly readLogFile?: (path: string) => Uint8Array | null;
 }
 
 /** Parses and checks a scenario file and prepares its row; the same code runs in a worker thread and in the server. */
 export function parseForStorage(source: string | Uint8Array, options: ScenarioUploadOptions): ScenarioUpload & { readonly scenario?: Scenario } {
   const input = options.renameTo === undefined || typeof source !== 'string' ? source : withScenarioId(source, options.format ?? 'yaml', options.renameTo);
-  const result = parseScenario(input, { maxBytes: options.maxBytes });
+  const result = parseScenario(input, { maxBytes: options.maxBytes, ...(options.readLogFile === undefined ? {} : { readLogFile: options.readLogFile }) });
   if (!result.ok) return { ok: false, problems: result.problems };
   const { scenario } = result;
   return {

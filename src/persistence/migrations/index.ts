@@ -17,6 +17,7 @@ import { DropSealedTeamLogs1765000000500 } from './1765000000500-drop-sealed-tea
 import { JournalTeamRead1765000000600 } from './1765000000600-journal-team-read.js';
 import { UserSsoLinks1765000000800 } from './1765000000800-user-sso-links.js';
 import { ReportGrades1765000000900 } from './1765000000900-report-grades.js';
+import { SavedLogQueries1765000001200 } from './1765000001200-saved-log-queries.js';
 
 /** Migrations in order (by their timestamp); each capability appends its own, one per line. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   JournalTeamRead1765000000600,
   UserSsoLinks1765000000800,
   ReportGrades1765000000900,
+  SavedLogQueries1765000001200,
 ];

@@ -25,6 +25,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LogSearchPanel } from '../trainee/log-search-panel.js';
 import { Link, useParams } from 'react-router-dom';
 import type { Severity } from '@contracts/common.schema.js';
 import type { ClockStateDto, ExerciseDto, StreamEvent } from '@contracts/exercise.schema.js';
@@ -236,6 +237,7 @@ export function CockpitPage() {
             </Grid.Col>
           </Grid>
           <Timeline exercise={ex} live={live} parties={detail.data?.scenario.parties ?? []} />
+          <TeamLogs exercise={ex} />
           <ReportGrading
             exercise={ex}
             partyName={(id) => {
@@ -633,6 +635,31 @@ function Timeline({ exercise, live, parties }: { exercise: ExerciseDto; live: Ex
           </Text>
         )}
       </ScrollArea>
+    </Paper>
+  );
+}
+
+/** Each team's logs as that team sees them (its present, its branch): what the trainees could find. */
+function TeamLogs({ exercise }: { exercise: ExerciseDto }) {
+  const { t } = useTranslation();
+  const [teamId, setTeamId] = useState<string | null>(exercise.teams[0]?.id ?? null);
+  return (
+    <Paper withBorder p="sm" data-testid="cockpit-logs">
+      <Group justify="space-between" mb="xs">
+        <Title order={2} fz="md">
+          {t('logs.tab')}
+        </Title>
+        <Select
+          size="xs"
+          w={240}
+          aria-label={t('common.team')}
+          data={exercise.teams.map((team) => ({ value: team.id, label: team.name }))}
+          value={teamId}
+          onChange={setTeamId}
+          allowDeselect={false}
+        />
+      </Group>
+      {teamId !== null && <LogSearchPanel key={teamId} exerciseId={exercise.id} teamId={teamId} request={null} />}
     </Paper>
   );
 }

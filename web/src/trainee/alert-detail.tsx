@@ -1,4 +1,5 @@
 import {
+  Anchor,
   Autocomplete,
   Badge,
   Button,
@@ -675,12 +676,20 @@ function TriageDock({
 
 function AlertBody({ row }: { row: AlertRow }) {
   const { t } = useTranslation();
+  const { investigate } = useConsole();
   const a = row.alert;
   return (
     <Stack gap="xs">
-      <Text fz="xs" fw={700} component="h3" m={0}>
-        {t('detail.description')}
-      </Text>
+      <Group justify="space-between">
+        <Text fz="xs" fw={700} component="h3" m={0}>
+          {t('detail.description')}
+        </Text>
+        {investigate && (
+          <Button size="compact-xs" variant="light" onClick={() => investigate({ kind: 'around', alertRef: row.id })} data-testid="alert-logs-around">
+            {t('logs.aroundButton')}
+          </Button>
+        )}
+      </Group>
       <Text fz="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="alert-description">
         {pick(a.description)}
       </Text>
@@ -717,7 +726,22 @@ function AlertBody({ row }: { row: AlertRow }) {
                     {o.type}
                   </Table.Td>
                   <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>
-                    {o.value}
+                    {investigate ? (
+                      <Anchor
+                        component="button"
+                        type="button"
+                        fz="xs"
+                        ff="monospace"
+                        ta="left"
+                        title={t('logs.pivot')}
+                        onClick={() => investigate({ kind: 'pivot', type: o.type, value: o.value })}
+                        data-testid="observable-pivot"
+                      >
+                        {o.value}
+                      </Anchor>
+                    ) : (
+                      o.value
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}

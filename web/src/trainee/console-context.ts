@@ -3,6 +3,7 @@ import type { ExerciseDto } from '@contracts/exercise.schema.js';
 import type { ScenarioBriefing } from '@contracts/scenario-api.schema.js';
 import type { TeamState } from '@contracts/triage.schema.js';
 import type { BriefingParty } from './console-model.js';
+import type { LogRequest } from './log-search-panel.js';
 import type { Act } from './use-triage.js';
 
 export interface ConsoleContextValue {
@@ -19,6 +20,8 @@ export interface ConsoleContextValue {
   members: ReadonlyMap<string, string>;
   userId: string;
   virtualMs: () => number;
+  /** Opens the log search on a query, a pivot or an alert's host (absent where there is no search). */
+  investigate?: (request: LogRequest) => void;
 }
 
 export const ConsoleContext = createContext<ConsoleContextValue | null>(null);

@@ -21,6 +21,7 @@ import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
 import { buildRows, partyName, SEVERITIES, type BriefingParty } from './console-model.js';
 import { IncidentsPanel } from './incidents-panel.js';
 import { LayerBoard } from './layer-board.js';
+import { LogSearchPanel, type LogRequest } from './log-search-panel.js';
 import { EndBanner } from './end-banner.js';
 import { DeadlinesList, ReportsPanel } from './reports-panel.js';
 import { ShortcutHelp } from './shortcut-help.js';
@@ -68,6 +69,11 @@ export function TraineeConsolePage() {
   const [verdictRequest, setVerdictRequest] = useState<VerdictRequest | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [tab, setTab] = useState<string | null>('alerts');
+  const [logRequest, setLogRequest] = useState<(LogRequest & { seq: number }) | null>(null);
+  const investigate = useCallback((request: LogRequest) => {
+    setLogRequest({ ...request, seq: Date.now() });
+    setTab('logs');
+  }, []);
   // A verdict chosen by keyboard belongs to the alert it was chosen on: switching drops it.
   const select = useCallback((id: string) => {
     setSelectedId(id);
@@ -223,6 +229,7 @@ export function TraineeConsolePage() {
     members,
     userId: user?.id ?? '',
     virtualMs: () => virtualNow(clockRef.current.clock, clockRef.current.at),
+    investigate,
   };
   const clock = live.clock ?? ex.clock;
   const incidentCount = Object.keys(teamState.data?.incidents ?? {}).length;
@@ -285,6 +292,9 @@ export function TraineeConsolePage() {
               <Tabs.Tab value="reports" data-testid="tab-reports">
                 {t('console.tabs.reports')}
               </Tabs.Tab>
+              <Tabs.Tab value="logs" data-testid="tab-logs">
+                {t('logs.tab')}
+              </Tabs.Tab>
               <Tabs.Tab value="activity" data-testid="tab-activity">
                 {t('console.tabs.activity')}
               </Tabs.Tab>
@@ -318,6 +328,16 @@ export function TraineeConsolePage() {
             </Tabs.Panel>
             <Tabs.Panel value="reports">
               <ReportsPanel deadlines={deadlines.data ?? null} deadlinesError={deadlines.error} />
+            </Tabs.Panel>
+            <Tabs.Panel value="logs">
+              <LogSearchPanel
+                exerciseId={exerciseId}
+                request={logRequest}
+                onOpenAlert={(ref) => {
+                  select(ref);
+                  setTab('alerts');
+                }}
+              />
             </Tabs.Panel>
             <Tabs.Panel value="activity">
               <ActivityPanel actions={actions} alertLabel={titleOf} />
