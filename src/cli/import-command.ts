@@ -184,7 +184,11 @@ export async function runImport(args: readonly string[], io: CliIo): Promise<num
   });
   const summaryText = flags.has('--json') ? JSON.stringify(result.summary) : formatImportSummary(result.summary);
   if (options.has('--report')) writeFileSync(resolvePath(options.get('--report')!, io), `${JSON.stringify(result.summary, null, 2)}\n`);
-  const parsed = parseScenario(draft.yaml, { maxBytes: 64 * 1024 * 1024 });
+  // The sibling file is checked as the validator will read it, before either file is written.
+  const parsed = parseScenario(draft.yaml, {
+    maxBytes: 64 * 1024 * 1024,
+    readLogFile: (path) => (path === eventsPath && draft.eventsNdjson !== '' ? new TextEncoder().encode(draft.eventsNdjson) : null),
+  });
   if (out === undefined) {
     io.out(draft.yaml.trimEnd());
     io.err(summaryText);
