@@ -19,6 +19,8 @@ const LAYERS = {
   // triage and scoring all judge actions by these.
   'team-state': ['contracts', 'common', 'engine'],
   sigma: ['contracts'],
+  // Reading SOC exports (Suricata, Wazuh, ECS, Zeek, Sysmon) into scenario drafts: pure but for node:net.
+  importers: ['contracts', 'sigma'],
   openapi: [...BASE],
   persistence: [...BASE],
   'heavy-jobs': [...BASE],
@@ -27,7 +29,7 @@ const LAYERS = {
   identity: [...BASE, 'openapi', 'persistence', 'audit'],
   auth: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity'],
   health: [...BASE, 'openapi', 'persistence'],
-  scenarios: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'heavy-jobs', 'audit', 'identity'],
+  scenarios: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'heavy-jobs', 'audit', 'identity', 'importers'],
   exercises: [...BASE, 'engine', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'scenarios'],
   triage: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises'],
   scoring: [
@@ -81,7 +83,7 @@ const LAYERS = {
   exports: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage'],
   // The raw-event corpus and its search (Tra cứu nhật ký): per-team gates over a shared corpus.
   'log-search': [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'triage'],
-  cli: [...BASE, 'engine', 'team-state', 'persistence', 'scenarios', 'scoring', 'sigma'],
+  cli: [...BASE, 'engine', 'team-state', 'persistence', 'scenarios', 'scoring', 'sigma', 'importers'],
 };
 const SRC_FOLDERS = Object.keys(LAYERS);
 /** src/*.ts: the application module, its factory and main wire every module together. */
@@ -183,7 +185,7 @@ export default defineConfig(
   {
     // The pure triage rules and the Sigma evaluator: no framework, no database, no sockets (the
     // reducer checks addresses with node:net; the Sigma loader reads rule files).
-    files: ['src/team-state/**/*.ts', 'src/sigma/**/*.ts'],
+    files: ['src/team-state/**/*.ts', 'src/sigma/**/*.ts', 'src/importers/**/*.ts'],
     ignores: ['**/*.spec.ts', 'src/sigma/sigma-loader.ts'],
     rules: {
       'no-restricted-imports': [
@@ -192,7 +194,7 @@ export default defineConfig(
           patterns: [
             {
               regex: '^(@nestjs/|typeorm|@nestjs/typeorm|better-sqlite3|pg$|socket\\.io|express|node:(?!net$))',
-              message: 'team-state/ and sigma/ stay framework-free and I/O-free.',
+              message: 'team-state/, sigma/ and importers/ stay framework-free and I/O-free.',
             },
           ],
         },

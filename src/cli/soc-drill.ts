@@ -7,6 +7,7 @@ import { SOLVERS, simulate, simulationSummary, type SolverName } from '../scorin
 import type { CliIo } from './cli-io.js';
 import { BACKUP_USAGE, runBackup, type BackupIo } from './backup-command.js';
 import { runSigma } from './sigma-command.js';
+import { IMPORT_USAGE, runImport } from './import-command.js';
 
 export type { CliIo } from './cli-io.js';
 
@@ -37,6 +38,8 @@ Commands:
   schema                                    Print the scenario JSON Schema.
   simulate <file or id> [--solver perfect|naive|idle] [--seed N] [--json] [--full]
                                             Play the scenario headless with a built-in solver and print its score.
+  import <format> <files...> [--map mapping.yaml] [--out draft.yaml] [--speed N]
+                                            Turn a SOC export (suricata-eve, wazuh, ecs, zeek, sysmon) into a scenario draft.
   sigma test <rules...> --events <file.ndjson> [--json]
                                             Run Sigma rules over raw events; see soc-drill sigma --help.
   backup <file> [--force] [--data-dir <folder>]
@@ -229,8 +232,9 @@ function runSchema(args: readonly string[], io: CliIo): number {
 export function runCommand(argv: readonly string[], io: BackupIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'backup') return runBackup(rest, io);
-  if (command === 'help' && rest[0] === 'backup') {
-    io.out(BACKUP_USAGE);
+  if (command === 'import') return runImport(rest, io);
+  if (command === 'help' && (rest[0] === 'backup' || rest[0] === 'import')) {
+    io.out(rest[0] === 'backup' ? BACKUP_USAGE : IMPORT_USAGE);
     return Promise.resolve(0);
   }
   return Promise.resolve(runCli(argv, io));

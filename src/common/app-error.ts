@@ -27,6 +27,11 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'INVALID_SPEED':
     case 'AUTH_CURRENT_PASSWORD_WRONG':
     case 'SSO_STATE_INVALID':
+    case 'IMPORT_UNKNOWN_FORMAT':
+    case 'IMPORT_BINARY':
+    case 'IMPORT_WRONG_FORMAT':
+    case 'IMPORT_EMPTY':
+    case 'IMPORT_INVALID_MAPPING':
     case 'LOG_QUERY_INVALID':
       return 400;
     case 'AUTH_REQUIRED':
@@ -75,6 +80,7 @@ export function httpStatusFor(code: ErrorCode): number {
       return 409;
     case 'PAYLOAD_TOO_LARGE':
     case 'SCENARIO_TOO_LARGE':
+    case 'IMPORT_TOO_LARGE':
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;

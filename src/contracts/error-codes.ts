@@ -76,6 +76,13 @@ export const ERROR_CODES = [
   'NO_HINT',
   // exports
   'EXPORT_EMPTY',
+  // importing SOC exports into scenario drafts
+  'IMPORT_UNKNOWN_FORMAT',
+  'IMPORT_BINARY',
+  'IMPORT_TOO_LARGE',
+  'IMPORT_WRONG_FORMAT',
+  'IMPORT_EMPTY',
+  'IMPORT_INVALID_MAPPING',
   // log search
   'LOG_QUERY_INVALID',
   'SAVED_QUERY_LIMIT',

@@ -26,6 +26,8 @@ import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import type { UploadBody } from './scenario-body.js';
 import { ScenarioCatalogueService } from './scenario-catalogue.service.js';
 import { ScenarioUploadBody } from './scenario-upload-body.decorator.js';
+import { ImportPreviewSchema, ImportRequestSchema, type ImportPreview, type ImportRequest } from '../contracts/import-api.schema.js';
+import { ScenarioImportService } from './scenario-import.service.js';
 
 /** How the upload routes document their body (read as bytes, decoded and checked in a worker: see scenario-body.ts). */
 const UPLOAD_BODY_DOC = {
@@ -41,7 +43,10 @@ const UPLOAD_BODY_DOC = {
  */
 @Controller('scenarios')
 export class ScenariosController {
-  constructor(@Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService) {}
+  constructor(
+    @Inject(ScenarioCatalogueService) private readonly catalogue: ScenarioCatalogueService,
+    @Inject(ScenarioImportService) private readonly importer: ScenarioImportService,
+  ) {}
 
   // Summaries carry the instructor's description and the timeline size: not for trainees, who read
   // the briefing of the exercise they play in.
@@ -72,6 +77,23 @@ export class ScenariosController {
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<ScenarioValidationResult> {
     return this.catalogue.validate(source, user.id, { timeline: query.timeline === 'true' });
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @Access(['instructor', 'admin'])
+  @ApiDoc({
+    summary: 'Turn a SOC export (Suricata EVE, Wazuh, ECS, Zeek, Sysmon) into a scenario draft to preview; nothing is saved',
+    description:
+      'The same import as `soc-drill import`: alert records become timeline alerts, the others raw events (inline under logs.events), addresses and names renamed. ' +
+      'Save the returned draft with POST /api/scenarios (a new scenario) or PUT /api/scenarios/:id (a new version). See docs/import.md.',
+    tags: ['scenarios'],
+    requestBody: { contentType: 'application/json', schema: ImportRequestSchema },
+    response: ImportPreviewSchema,
+    errors: ['VALIDATION_FAILED', 'IMPORT_BINARY', 'IMPORT_WRONG_FORMAT', 'IMPORT_EMPTY', 'IMPORT_INVALID_MAPPING', 'PAYLOAD_TOO_LARGE'],
+  })
+  importDraft(@Body({ schema: ImportRequestSchema }) request: ImportRequest): Promise<ImportPreview> {
+    return this.importer.preview(request);
   }
 
   @Post()

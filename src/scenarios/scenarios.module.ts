@@ -5,13 +5,14 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { BundledScenariosLoader } from './bundled-scenarios.loader.js';
 import { ScenarioCatalogueService } from './scenario-catalogue.service.js';
 import { ScenarioVersionEntity } from './scenario-version.entity.js';
+import { ScenarioImportService } from './scenario-import.service.js';
 import { ScenariosController } from './scenarios.controller.js';
 
 @Module({
   // IdentityModule for the organisations' repository (a publisher's name).
   imports: [HeavyJobsModule, IdentityModule, TypeOrmModule.forFeature([ScenarioVersionEntity])],
   controllers: [ScenariosController],
-  providers: [ScenarioCatalogueService, BundledScenariosLoader],
+  providers: [ScenarioCatalogueService, BundledScenariosLoader, ScenarioImportService],
   exports: [ScenarioCatalogueService],
 })
 export class ScenariosModule {}

@@ -11,6 +11,7 @@ import { CockpitPage } from './instructor/cockpit-page.js';
 import { CreateExercisePage } from './instructor/create-exercise-page.js';
 import { ScenarioLibraryPage } from './instructor/scenario-library-page.js';
 import { ScenarioDetailPage } from './instructor/scenario-detail-page.js';
+import { ScenarioImportPage } from './instructor/scenario-import-page.js';
 import { ExerciseResultsPage } from './reviewer/exercise-results-page.js';
 import { ResultsPage } from './reviewer/results-page.js';
 import { HotwashPage } from './debrief/hotwash-page.js';
@@ -132,6 +133,14 @@ export function App() {
           element={
             <RequireAuth>
               <ScenarioLibraryPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/scenarios/import"
+          element={
+            <RequireAuth>
+              <ScenarioImportPage />
             </RequireAuth>
           }
         />

@@ -47,9 +47,14 @@ export function ScenarioLibraryPage() {
           <Title order={1} fz="h3">
             {t('scenarios.title')}
           </Title>
-          <Button component={Link} to="/scenarios/new" data-testid="upload-scenario">
-            {t('scenarios.upload')}
-          </Button>
+          <Group gap="xs">
+            <Button component={Link} to="/scenarios/import" variant="light" data-testid="import-scenario">
+              {t('importer.open')}
+            </Button>
+            <Button component={Link} to="/scenarios/new" data-testid="upload-scenario">
+              {t('scenarios.upload')}
+            </Button>
+          </Group>
         </Group>
         <ErrorText error={error} />
         {isLoading && <Loader aria-label={t('common.loading')} />}
