@@ -777,7 +777,7 @@ function AlertBody({ row }: { row: AlertRow }) {
                     {k}
                   </Table.Td>
                   <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>
-                    {String(v)}
+                    {Array.isArray(v) ? v.map(String).join(', ') : String(v)}
                   </Table.Td>
                 </Table.Tr>
               ))}

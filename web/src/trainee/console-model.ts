@@ -18,7 +18,7 @@ export interface TraineeAlert {
   asset?: string;
   observables: Array<{ type: string; value: string }>;
   raw?: string;
-  fields?: Record<string, string | number | boolean>;
+  fields?: Record<string, string | number | boolean | Array<string | number | boolean>>;
   rule?: { name: string; id?: string; author?: string };
 }
 
