@@ -27,6 +27,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'INVALID_SPEED':
     case 'AUTH_CURRENT_PASSWORD_WRONG':
     case 'SSO_STATE_INVALID':
+    case 'TARGET_NOT_OFFERED':
       return 400;
     case 'AUTH_REQUIRED':
     case 'AUTH_INVALID_CREDENTIALS':
