@@ -98,6 +98,13 @@ function checkTargetChoices(scenario: Scenario, add: Add): void {
   // What the key asks for (or reacts to) must be something a team can pick.
   const notOffered = (action: ResponseAction, target: string | undefined, path: Path) => {
     if (target === undefined || targetOffered(scenario, action, target)) return;
+    // A malformed target already has its own message (scenario-semantics.ts): one root cause, one message.
+    try {
+      responseTarget(action, target, view, { enforceChoices: false });
+    } catch (error) {
+      if (error instanceof TriageError) return;
+      throw error;
+    }
     add(path, 'SCENARIO_TARGET_NOT_OFFERED', `${action} "${target}" is not among responseTargets.choices and ${action} is not in responseTargets.freeText: no team could take it`);
   };
   scenario.responses.forEach((r, i) => notOffered(r.action, r.target, ['responses', i, 'target']));
