@@ -313,6 +313,13 @@ export class ScenarioCatalogueService {
         id: a.id, kind: a.kind, name: a.name, hostname: a.hostname, addresses: a.addresses, role: a.role, os: a.os, securityLevel: a.securityLevel, services: a.services,
       })),
       parties: scenario.parties.map((p) => ({ id: p.id, kind: p.kind, layer: p.layer, name: p.name, description: p.description })),
+      // Offered to every team alike: the author includes decoys, so the list gives no answer away.
+      responseTargets: scenario.responseTargets
+        ? {
+            choices: scenario.responseTargets.choices.map((c) => (c.label === undefined ? { kind: c.kind, value: c.value } : { kind: c.kind, value: c.value, label: c.label })),
+            freeText: [...scenario.responseTargets.freeText],
+          }
+        : null,
     };
   }
 
