@@ -481,7 +481,12 @@ export const TARGET_KINDS_OF_ACTION: Readonly<Record<ResponseAction, readonly Re
 export const ResponseTargetChoiceSchema = z
   .object({
     kind: ResponseTargetKindSchema,
-    value: z.string().trim().min(1).max(500).meta({ description: 'The target as the action records it: an asset id, account name, IP or CIDR, domain or file path.' }),
+    value: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .meta({ description: 'The target as the action records it: an asset id, account name, IP or CIDR, domain or file path.' }),
     label: TextSchema.optional().meta({ description: 'What the picker shows next to the value (trainees see it): never say whether it is the right target.' }),
   })
   .strict()
@@ -490,14 +495,10 @@ export type ResponseTargetChoice = z.output<typeof ResponseTargetChoiceSchema>;
 
 export const ResponseTargetsSchema = z
   .object({
-    choices: z
-      .array(ResponseTargetChoiceSchema)
-      .max(2_000)
-      .default([])
-      .meta({
-        description:
-          'The targets the console offers in its searchable picker (trainees see all of them, so include decoys). Without an `asset` choice every asset of the scenario is offered to host actions.',
-      }),
+    choices: z.array(ResponseTargetChoiceSchema).max(2_000).default([]).meta({
+      description:
+        'The targets the console offers in its searchable picker (trainees see all of them, so include decoys). Without an `asset` choice every asset of the scenario is offered to host actions.',
+    }),
     freeText: z
       .array(ResponseActionSchema)
       .max(RESPONSE_ACTIONS.length)
@@ -553,15 +554,10 @@ export const ExpectedResponseSchema = z
     description: TextSchema.meta({ description: 'What the response is, for instructors and the after-action review.' }),
     // Constructs (issue #22):
     onlyIf: OnlyIfSchema.optional(),
-    takenAfter: z
-      .array(IdSchema)
-      .min(1)
-      .max(20)
-      .optional()
-      .meta({
-        description:
-          'Expected-response ids that must be taken first (e.g. preserve-evidence before restore-backup): taken before any of them, this response earns nothing (RESPONSE_OUT_OF_ORDER).',
-      }),
+    takenAfter: z.array(IdSchema).min(1).max(20).optional().meta({
+      description:
+        'Expected-response ids that must be taken first (e.g. preserve-evidence before restore-backup): taken before any of them, this response earns nothing (RESPONSE_OUT_OF_ORDER).',
+    }),
   })
   .strict()
   .meta({ description: 'An expected response action with its window (answer key).' });

@@ -43,7 +43,9 @@ describe('delivery placeholders', () => {
     const onBlock = { ...scenario, triggers: scenario.triggers.map((t) => ({ ...t, when: { taken: { action: 'block-ip' as const } } })) };
     const stampAt = (ms: number) => {
       const action = stampAction({ type: 'response', actionId: 'b', action: 'block-ip', target: '203.0.113.7' }, ms);
-      const spread = deliveredEventsFor({ scenario: onBlock, seed: 1, actions: [action], upToVirtualMs: 3600_000 }).delivered.find((e) => e.eventId === 'a-spread')!;
+      const spread = deliveredEventsFor({ scenario: onBlock, seed: 1, actions: [action], upToVirtualMs: 3600_000 }).delivered.find(
+        (e) => e.eventId === 'a-spread',
+      )!;
       expect(spread.alert.raw).toContain(`[${formatWallClock(wallClockOf(scenario), spread.virtualMs - 5000, 'DD/MMM/YYYY:HH:mm:ss ZZ')}]`);
       return spread.alert.raw;
     };

@@ -83,7 +83,9 @@ export class ExerciseEngine {
   private injectCounter = 0;
 
   constructor(options: ExerciseEngineOptions) {
-    this.compiled = options.compiled ?? compileScenario(options.scenario, options.seed, {
+    this.compiled =
+      options.compiled ??
+      compileScenario(options.scenario, options.seed, {
         deliveryJitter: options.deliveryJitter ?? true,
         ...(options.era === undefined ? {} : { era: options.era }),
       });

@@ -564,7 +564,16 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
             reachedMs,
             journal.reduce((max, entry) => Math.max(max, journalVirtualMs(entry)), Math.max(durationMs, snapshot.anchorVirtualMs)),
           );
-      const rebuilt = rebuildEngine({ scenario, seed: exercise.seed, teamIds, journal, upToVirtualMs: upTo, clock: snapshot, deliveredCounts: counts, era: exercise.era });
+      const rebuilt = rebuildEngine({
+        scenario,
+        seed: exercise.seed,
+        teamIds,
+        journal,
+        upToVirtualMs: upTo,
+        clock: snapshot,
+        deliveredCounts: counts,
+        era: exercise.era,
+      });
       engine = rebuilt.engine;
       recovered = filterNew(rebuilt.batches, counts);
     }

@@ -220,7 +220,13 @@ const perfectPolicy = (scenario: Scenario): Policy => {
     }
   };
 
-  const firedNow = (team: Team) => new Set(team.engine.team(TEAM_ID).firedTriggers().map((f) => f.triggerId));
+  const firedNow = (team: Team) =>
+    new Set(
+      team.engine
+        .team(TEAM_ID)
+        .firedTriggers()
+        .map((f) => f.triggerId),
+    );
   const responseById = new Map(scenario.responses.map((r) => [r.id, r]));
   // A response whose `onlyIf` trigger has not fired yet is tried again after every step.
   const deferred: ExpectedResponse[] = [];

@@ -104,7 +104,9 @@ export interface ApplyOutcome {
   readonly changed: { readonly alertIds: readonly string[]; readonly incidentIds: readonly string[] };
 }
 
-export function triageScenarioView(scenario: Pick<Scenario, 'assets' | 'parties' | 'phases' | 'hints'> & Partial<Pick<Scenario, 'responseTargets'>>): TriageScenarioView {
+export function triageScenarioView(
+  scenario: Pick<Scenario, 'assets' | 'parties' | 'phases' | 'hints'> & Partial<Pick<Scenario, 'responseTargets'>>,
+): TriageScenarioView {
   return {
     targetChoices: targetChoicesView(scenario.responseTargets),
     assets: new Map(scenario.assets.map((a) => [a.id.toLowerCase(), a.id])),

@@ -29,11 +29,19 @@ function play(drafts: readonly Draft[], endMs = 60 * MIN): TeamScore {
     ) as TriageAction;
     return { actionId: base.actionId, userId: 'u1', virtualMs: atMs, seq: i + 1, action };
   });
-  const { delivered } = deliveredEventsFor({ scenario, seed: 1, actions: actions.map((a) => stampAction(toEngineAction(a.action), a.virtualMs)), upToVirtualMs: endMs });
+  const { delivered } = deliveredEventsFor({
+    scenario,
+    seed: 1,
+    actions: actions.map((a) => stampAction(toEngineAction(a.action), a.virtualMs)),
+    upToVirtualMs: endMs,
+  });
   return scoreTeam({ scenario, seed: 1, teamId: 't', delivered, actions, teamMemberIds: ['u1'], endMs });
 }
 
-const item = (score: TeamScore, id: string) => Object.values(score.components).flatMap((c) => c.items).find((i) => i.id === id);
+const item = (score: TeamScore, id: string) =>
+  Object.values(score.components)
+    .flatMap((c) => c.items)
+    .find((i) => i.id === id);
 
 describe('onlyIf: the conditional answer key', () => {
   it('leaves the entries of a trigger that never fired out of the key', () => {
@@ -97,7 +105,14 @@ describe('solvers on the constructs fixture', () => {
 
   it('the firings given by the caller agree with the replayed ones', () => {
     const run = simulate({ scenario, solver: 'naive', seed: 1 });
-    const given = scoreTeam({ scenario, seed: 1, teamId: 't', delivered: run.delivered, actions: run.actions, firedTriggers: run.fired.map((f) => f.triggerId) });
+    const given = scoreTeam({
+      scenario,
+      seed: 1,
+      teamId: 't',
+      delivered: run.delivered,
+      actions: run.actions,
+      firedTriggers: run.fired.map((f) => f.triggerId),
+    });
     const replayed = scoreTeam({ scenario, seed: 1, teamId: 't', delivered: run.delivered, actions: run.actions });
     expect(replayed.total).toBe(given.total);
     expect(run.fired.map((f) => f.triggerId)).toEqual(['t-spread']);

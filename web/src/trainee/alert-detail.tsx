@@ -648,7 +648,10 @@ function TriageDock({
                       ? targets
                       : [
                           ...offeredGroups.map((g) => ({ group: g.group, items: g.items.map((i) => i.value) })),
-                          { group: t('response.targetKinds.seen'), items: targets.filter((v) => !(offered ?? []).some((g) => g.items.some((i) => i.value === v))) },
+                          {
+                            group: t('response.targetKinds.seen'),
+                            items: targets.filter((v) => !(offered ?? []).some((g) => g.items.some((i) => i.value === v))),
+                          },
                         ].filter((g) => g.items.length > 0)
                   }
                   value={responseTarget}
