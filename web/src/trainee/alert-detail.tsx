@@ -632,7 +632,7 @@ function TriageDock({
                   onChange={(v) => setResponseTarget(v ?? '')}
                   searchable
                   nothingFoundMessage={t('form.noTarget')}
-                  comboboxProps={{ withinPortal: true }}
+                  comboboxProps={{ withinPortal: true, width: 440, position: 'top-end' }}
                   maxDropdownHeight={260}
                   disabled={disabled}
                   data-testid="response-target"
