@@ -81,7 +81,6 @@ describe('response target picker in a real browser', () => {
     const d = lang === 'vi' ? viDictionary : enDictionary;
     const { page, close } = await openConsole(user, lang);
     const token = await login(app.baseUrl, user);
-    const teamId = exercise.teams[user === 'trainee1' ? 0 : 1]!.id;
 
     // remove-webshell offers assets and files (grouped), searchable by value and label.
     await chooseAction(page, d.response.actions['remove-webshell']);
