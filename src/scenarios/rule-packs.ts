@@ -100,7 +100,9 @@ export function loadRules(files: ReadonlyArray<{ readonly name: string; readonly
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-        problems.push({ ...where(path), code: 'RULES_INVALID', message: issue.message });
+        // Unquoted years ("2026") and versions read as numbers: say so, as the scenario validator does.
+        const hint = issue.code === 'invalid_type' && issue.expected === 'string' && typeof getPath(doc.toJS(), path) === 'number' ? ' — quote it: YAML reads unquoted digits as a number' : '';
+        problems.push({ ...where(path), code: 'RULES_INVALID', message: `${issue.message}${hint}` });
       }
       continue;
     }
@@ -135,6 +137,12 @@ export function loadRules(files: ReadonlyArray<{ readonly name: string; readonly
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, registry: { eras: eras.map(({ at: _at, ...era }) => era), packs: packs.map(({ at: _at, ...pack }) => pack) } };
+}
+
+function getPath(value: unknown, path: ReadonlyArray<string | number>): unknown {
+  let current = value;
+  for (const key of path) current = current !== null && typeof current === 'object' ? (current as Record<string | number, unknown>)[key] : undefined;
+  return current;
 }
 
 /** "rules/x.yaml:12:5 packs.0.eras.1 RULES_UNKNOWN_ERA unknown era …": one line per problem, for logs and the CLI. */
