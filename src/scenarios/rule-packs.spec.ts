@@ -77,29 +77,3 @@ describe('rules as data', () => {
   });
 });
 
-describe('soc-drill rules', () => {
-  const run = async (args: string[]) => {
-    const { runCli } = await import('../cli/soc-drill.js');
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = runCli(['rules', ...args], { out: (s: string) => out.push(s), err: (s: string) => err.push(s) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
-
-  it('lists the eras and every rule with its legal basis', async () => {
-    const { code, out } = await run([]);
-    expect(code).toBe(0);
-    expect(out).toContain('era 2025: From March 2025 from 2025-03-01');
-    expect(out).toContain('notification: notification to owner, specialised-unit, national-coordinator — QĐ 05/2017/QĐ-TTg Điều 11');
-  });
-
-  it('refuses an unquoted era id with the hint to quote it', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'soc-drill-rules-'));
-    writeFileSync(join(dir, 'org.yaml'), law2025.replace('eras: ["2026"]', 'eras: [2026]'));
-    const { code, err } = await run([dir]);
-    expect(code).toBe(1);
-    expect(err).toMatch(/org\.yaml:13:12 {2}packs\.0\.eras\.0 {2}Invalid input: expected string, received number — quote it: YAML reads unquoted digits as a number \[RULES_INVALID\]/);
-  });
-});
