@@ -54,7 +54,7 @@ describe('rules as data', () => {
     expect(unknownEra.ok || unknownEra.problems.map(formatRulesProblem)).toEqual(['org/x.yaml:13:12  packs.0.eras.0  unknown era "2027" (eras: pre-2025, 2025, 2026) [RULES_UNKNOWN_ERA]']);
     const twice = loadRules([...bundled, { name: 'org/x.yaml', text: law2025.replace('id: law-116-2025', 'id: qd05-2017') }]);
     expect(twice.ok || twice.problems.map((p) => [p.code, p.message])).toEqual([
-      ['RULES_DUPLICATE_ID', 'rule pack "qd05-2017" is already defined in rules/reporting-qd05-2017.yaml:6: give a new pack a new id'],
+      ['RULES_DUPLICATE_ID', 'rule pack "qd05-2017" is already defined in rules/reporting-qd05-2017.yaml:5: give a new pack a new id'],
     ]);
     const shape = loadRules([{ name: 'org/x.yaml', text: law2025.replace('kind: notification', 'kind: notice') }]);
     expect(shape.ok || shape.problems.map((p) => `${p.line} ${p.path} ${p.code}`)).toEqual(['17 packs.0.rules.0.kind RULES_INVALID']);
