@@ -22,7 +22,7 @@ describe('soc-drill rules', () => {
   const run = (args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = runCli(['rules', ...args], { out: (s: string) => out.push(s), err: (s: string) => err.push(s) });
+    const code = runCli(['rules', ...args], { out: (s: string) => out.push(s), err: (s: string) => err.push(s), cwd: process.cwd() });
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 

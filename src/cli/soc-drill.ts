@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, relative } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SCENARIO_MAX_BYTES, formatProblem, parseScenario, type ScenarioProblem } from '../scenarios/scenario-parser.js';
 import { formatRulesProblem, loadRules } from '../scenarios/rule-packs.js';
@@ -220,15 +220,15 @@ function runRules(args: readonly string[], io: CliIo): number {
   const bad = unknownOption(args, new Set(['--json']));
   if (bad !== undefined) return usageError(io, 'rules', `unknown option ${bad}`);
   const json = args.includes('--json');
-  const bundled = [join(process.cwd(), 'rules'), join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules')].find((d) => existsSync(d));
+  const bundled = [join(io.cwd, 'rules'), join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules')].find((d) => existsSync(d));
   let files;
   try {
-    files = readRulesFiles([...(bundled === undefined ? [] : [bundled]), ...args.filter((a) => a !== '--json')]);
+    files = readRulesFiles([...(bundled === undefined ? [] : [bundled]), ...args.filter((a) => a !== '--json').map((a) => resolve(io.cwd, a))]);
   } catch (error) {
     io.err(error instanceof Error ? error.message : String(error));
     return 1;
   }
-  const result = loadRules(files.map((f) => ({ name: relative(process.cwd(), f.name) || f.name, text: f.text })));
+  const result = loadRules(files.map((f) => ({ name: relative(io.cwd, f.name) || f.name, text: f.text })));
   if (json) {
     io.out(JSON.stringify(result.ok ? { valid: true, ...result.registry } : { valid: false, problems: result.problems }, null, 2));
     return result.ok ? 0 : 1;
