@@ -32,6 +32,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/scenarios ./scenarios
+COPY --from=build /app/rules ./rules
 # The data folder (the embedded SQLite database and its lock) belongs to the unprivileged user.
 RUN mkdir -p /data && chown node:node /data
 USER node

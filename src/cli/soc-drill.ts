@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, relative } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SCENARIO_MAX_BYTES, formatProblem, parseScenario, type ScenarioProblem } from '../scenarios/scenario-parser.js';
+import { formatRulesProblem, loadRules } from '../scenarios/rule-packs.js';
+import { readRulesFiles } from '../scenarios/rules-files.js';
 import { scenarioJsonSchemaText } from '../scenarios/scenario-json-schema.js';
 import { SOLVERS, simulate, simulationSummary, type SolverName } from '../scoring/solver.js';
 import type { CliIo } from './cli-io.js';
@@ -28,6 +30,11 @@ Prints the scenario JSON Schema (the same as scenarios/scenario.schema.json).`,
 Plays the scenario headless (real engine, triage and scoring) with a built-in solver (default
 perfect) and prints its score. A bundled drill can be named by its id (e.g. portal-defacement).
 --json prints the summary as JSON; --full adds the whole breakdown (line items).`,
+  rules: `Usage: soc-drill rules [files or folders...] [--json]
+
+Checks the eras and reporting rule packs: the bundled rules folder, then the files or folders given
+(an organisation's own, as RULES_EXTRA_DIR). Lists each era and each rule with its legal basis;
+problems go to stderr as "file:line:column  path  message [code]". Exit 0 when all load, 1 when not.`,
 } as const;
 type Command = keyof typeof COMMAND_USAGE;
 
@@ -44,6 +51,7 @@ Commands:
                                             Run Sigma rules over raw events; see soc-drill sigma --help.
   backup <file> [--force] [--data-dir <folder>]
                                             Copy the embedded database, consistently, while the server runs.
+  rules [files or folders...] [--json]      Check and list the eras and reporting rule packs.
   help [command]                            Show this help, or a command's.
 
 Every command takes --help.`;
@@ -215,6 +223,42 @@ export function runSimulate(args: readonly string[], io: CliIo): number {
   return 0;
 }
 
+function runRules(args: readonly string[], io: CliIo): number {
+  if (wantsHelp(args)) {
+    io.out(COMMAND_USAGE.rules);
+    return 0;
+  }
+  const bad = unknownOption(args, new Set(['--json']));
+  if (bad !== undefined) return usageError(io, 'rules', `unknown option ${bad}`);
+  const json = args.includes('--json');
+  const bundled = [join(io.cwd, 'rules'), join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules')].find((d) => existsSync(d));
+  let files;
+  try {
+    files = readRulesFiles([...(bundled === undefined ? [] : [bundled]), ...args.filter((a) => a !== '--json').map((a) => resolve(io.cwd, a))]);
+  } catch (error) {
+    io.err(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+  const result = loadRules(files.map((f) => ({ name: relative(io.cwd, f.name) || f.name, text: f.text })));
+  if (json) {
+    io.out(JSON.stringify(result.ok ? { valid: true, ...result.registry } : { valid: false, problems: result.problems }, null, 2));
+    return result.ok ? 0 : 1;
+  }
+  if (!result.ok) {
+    for (const problem of result.problems) io.err(formatRulesProblem(problem));
+    return 1;
+  }
+  for (const era of result.registry.eras) {
+    io.out(`era ${era.id}: ${era.name.en}${era.from ? ` from ${era.from}` : ''}${era.until ? ` until ${era.until}` : ''}`);
+    for (const [kind, name] of Object.entries(era.partyNames)) io.out(`  ${kind}: ${name.vi}`);
+  }
+  for (const pack of result.registry.packs) {
+    io.out(`pack ${pack.id} ${pack.version} (eras ${pack.eras.join(', ')}, in force from ${pack.effectiveFrom}): ${pack.title.en}`);
+    for (const rule of pack.rules) io.out(`  ${rule.id}: ${rule.kind} to ${rule.recipients.join(', ')} — ${rule.legalBasis.vi}`);
+  }
+  return 0;
+}
+
 function runSchema(args: readonly string[], io: CliIo): number {
   if (wantsHelp(args)) {
     io.out(COMMAND_USAGE.schema);
@@ -251,6 +295,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       return runSimulate(rest, io);
     case 'sigma':
       return runSigma(rest, io);
+    case 'rules':
+      return runRules(rest, io);
     case 'help': {
       const topic = rest[0];
       io.out(topic !== undefined && topic in COMMAND_USAGE ? COMMAND_USAGE[topic as Command] : USAGE);

@@ -33,6 +33,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'IMPORT_EMPTY':
     case 'IMPORT_INVALID_MAPPING':
     case 'LOG_QUERY_INVALID':
+    case 'TARGET_NOT_OFFERED':
       return 400;
     case 'AUTH_REQUIRED':
     case 'AUTH_INVALID_CREDENTIALS':

@@ -55,6 +55,8 @@ export const AppConfigSchema = z
       })
       .optional(),
     SCENARIOS_DIR: z.string().min(1).default('./scenarios'),
+    RULES_DIR: z.string().min(1).default('./rules'),
+    RULES_EXTRA_DIR: z.string().min(1).optional(),
     LOAD_BUNDLED_SCENARIOS: booleanFromEnv.default(true),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ACCESS_TOKEN_TTL: z.coerce.number().int().min(10).max(86_400).default(900),

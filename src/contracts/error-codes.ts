@@ -74,6 +74,8 @@ export const ERROR_CODES = [
   'INCIDENT_PHASE_ORDER',
   'REPORT_NOT_FOUND',
   'NO_HINT',
+  /** A response target outside the drill's declared choices (scenario `responseTargets`). */
+  'TARGET_NOT_OFFERED',
   // exports
   'EXPORT_EMPTY',
   // importing SOC exports into scenario drafts

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LayerSchema, TextSchema } from './common.schema.js';
-import { ASSET_KINDS, BriefingSchema, PARTY_KINDS } from './scenario.schema.js';
+import { ASSET_KINDS, BriefingSchema, PARTY_KINDS, RESPONSE_ACTIONS, RESPONSE_TARGET_KINDS } from './scenario.schema.js';
 import { ScenarioTimelineSchema } from './scenario-timeline.schema.js';
 
 export const ScenarioProblemSchema = z
@@ -117,6 +117,13 @@ export const ScenarioBriefingSchema = z
         }),
       )
       .default([]),
+    /** The response targets the console offers (scenario `responseTargets`), null when targets are typed freely. */
+    responseTargets: z
+      .object({
+        choices: z.array(z.object({ kind: z.enum(RESPONSE_TARGET_KINDS), value: z.string(), label: TextSchema.optional() })),
+        freeText: z.array(z.enum(RESPONSE_ACTIONS)),
+      })
+      .nullable(),
   })
   .meta({ id: 'ScenarioBriefing' });
 export type ScenarioBriefing = z.infer<typeof ScenarioBriefingSchema>;

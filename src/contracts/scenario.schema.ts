@@ -24,6 +24,7 @@ export const ASSET_KINDS = [
   'network',
   'cloud-service',
   'saas',
+  'codebase', // a source-code repository or a CMS code base several sites share (issue #22)
   'other',
 ] as const;
 
@@ -185,6 +186,15 @@ export const ObservableSchema = z
   .strict()
   .meta({ description: 'An indicator (IOC) shown with the alert.' });
 
+// --- Constructs block (issue #22): ECS values may be lists -----------------------------------
+const EcsScalarSchema = z.union([z.string().max(10_000), z.number(), z.boolean()]);
+/** One ECS value: a scalar, or a list of scalars as ECS keeps for related.ip, process.args, file.hash lists. */
+export const EcsValueSchema = z
+  .union([EcsScalarSchema, z.array(EcsScalarSchema).max(100)])
+  .meta({ description: 'Text, number or boolean, or a list of up to 100 of them (e.g. related.ip: [203.0.113.5, 10.0.0.4]).' });
+export type EcsValue = z.infer<typeof EcsValueSchema>;
+// --- end of constructs block ----------------------------------------------------------------
+
 /** ECS-like field map (`source.ip`, `url.original`, `process.command_line`, ...). Flat keys, scalar values. */
 export const EcsFieldsSchema = z
   .record(
@@ -192,9 +202,12 @@ export const EcsFieldsSchema = z
       .string()
       .regex(/^[a-z@][a-z0-9_.@]*$/, 'ECS field names are lowercase dotted paths such as source.ip')
       .refine((key) => key !== 'constructor' && key !== 'prototype', 'reserved name'),
-    z.union([z.string().max(10_000), z.number(), z.boolean()]),
+    EcsValueSchema,
   )
-  .meta({ description: 'ECS-like fields shown with the alert: flat lowercase dotted keys (source.ip, url.original), text, number or boolean values.' });
+  .meta({
+    description:
+      'ECS-like fields shown with the alert: flat lowercase dotted keys (source.ip, url.original); a text, number or boolean value, or a list of them (related.ip: [a, b]).',
+  });
 
 /** A point in virtual time: an offset, or relative to when another event was (or will be) delivered. */
 export const TimeRefSchema = z
@@ -433,6 +446,85 @@ export const TriggerSchema = z
 export type Trigger = z.output<typeof TriggerSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// Constructs block (issue #22): conditional key, ordering, response target choices, placeholders
+// ---------------------------------------------------------------------------------------------
+
+/** An answer-key entry that counts only for teams where a trigger fired (or did not). */
+export const OnlyIfSchema = z
+  .union([
+    z.object({ fired: IdSchema.meta({ description: 'A trigger id: the entry counts only if this trigger fired for the team.' }) }).strict(),
+    z.object({ notFired: IdSchema.meta({ description: 'A trigger id: the entry counts only if this trigger never fired for the team.' }) }).strict(),
+  ])
+  .meta({
+    description:
+      '{ fired: trigger } or { notFired: trigger }: the entry is part of the key only for the teams where the trigger fired (did not fire) by the end; for the others it is not applicable.',
+  });
+export type OnlyIf = z.output<typeof OnlyIfSchema>;
+
+export const RESPONSE_TARGET_KINDS = ['asset', 'account', 'address', 'domain', 'file'] as const;
+export const ResponseTargetKindSchema = z.enum(RESPONSE_TARGET_KINDS).meta({
+  description:
+    'asset (an asset id: host actions), account (reset-credentials, disable-account), address (an IP or CIDR: block-ip), domain (block-domain), file (a path: remove-webshell, remove-malware, preserve-evidence).',
+});
+export type ResponseTargetKind = z.infer<typeof ResponseTargetKindSchema>;
+
+/** Which target kinds each response action takes (request-coordination names a party, always from `parties`). */
+export const TARGET_KINDS_OF_ACTION: Readonly<Record<ResponseAction, readonly ResponseTargetKind[]>> = {
+  'isolate-host': ['asset'],
+  'block-ip': ['address'],
+  'block-domain': ['domain'],
+  'maintenance-page': ['asset'],
+  'preserve-evidence': ['asset', 'file'],
+  'remove-webshell': ['asset', 'file'],
+  'remove-malware': ['asset', 'file'],
+  patch: ['asset'],
+  'reset-credentials': ['asset', 'account'],
+  'restore-backup': ['asset'],
+  'review-shared-code': ['asset'],
+  'request-coordination': [],
+  'heightened-monitoring': ['asset'],
+  reassessment: ['asset'],
+  'rate-limit': ['asset'],
+  'disable-account': ['asset', 'account'],
+};
+
+export const ResponseTargetChoiceSchema = z
+  .object({
+    kind: ResponseTargetKindSchema,
+    value: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .meta({ description: 'The target as the action records it: an asset id, account name, IP or CIDR, domain or file path.' }),
+    label: TextSchema.optional().meta({ description: 'What the picker shows next to the value (trainees see it): never say whether it is the right target.' }),
+  })
+  .strict()
+  .meta({ description: 'A target trainees may pick.' });
+export type ResponseTargetChoice = z.output<typeof ResponseTargetChoiceSchema>;
+
+export const ResponseTargetsSchema = z
+  .object({
+    choices: z.array(ResponseTargetChoiceSchema).max(2_000).default([]).meta({
+      description:
+        'The targets the console offers in its searchable picker (trainees see all of them, so include decoys). Without an `asset` choice every asset of the scenario is offered to host actions.',
+    }),
+    freeText: z
+      .array(ResponseActionSchema)
+      .max(RESPONSE_ACTIONS.length)
+      .default([])
+      .meta({ description: 'Actions whose target a trainee may also type freely (any well-formed target); for every other action only a choice is accepted.' }),
+  })
+  .strict()
+  .meta({
+    description:
+      'Response targets offered as choices. When present, a response target must be one of `choices` (or, for host actions without asset choices, any asset) unless its action is in `freeText`; when absent, targets are typed freely as before.',
+  });
+export type ResponseTargets = z.output<typeof ResponseTargetsSchema>;
+
+// --- end of constructs block ----------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------
 // Answer key beyond alerts: incidents, responses, reporting, hints, scoring
 // ---------------------------------------------------------------------------------------------
 
@@ -495,6 +587,12 @@ export const ExpectedResponseSchema = z
     points: z.number().int().min(0).max(1_000).meta({ description: 'Points (before scaling to the response weight).' }),
     required: z.boolean().default(true).meta({ description: 'false: not taking it costs nothing (default true).' }),
     description: TextSchema.meta({ description: 'What the response is, for instructors and the after-action review.' }),
+    // Constructs (issue #22):
+    onlyIf: OnlyIfSchema.optional(),
+    takenAfter: z.array(IdSchema).min(1).max(20).optional().meta({
+      description:
+        'Expected-response ids that must be taken first (e.g. preserve-evidence before restore-backup): taken before any of them, this response earns nothing (RESPONSE_OUT_OF_ORDER).',
+    }),
   })
   .strict()
   .meta({ description: 'An expected response action with its window (answer key).' });
@@ -507,6 +605,7 @@ export const HarmfulActionSchema = z
     target: z.string().min(1).max(500).optional().meta({ description: 'The target that makes the action harmful (case-insensitive); omitted: any target.' }),
     penalty: z.number().int().min(0).max(1_000).meta({ description: 'Points taken off the response component.' }),
     reason: TextSchema.meta({ description: 'Why it is harmful, for the after-action review.' }),
+    onlyIf: OnlyIfSchema.optional(), // constructs (issue #22)
   })
   .strict()
   .meta({ description: 'An action that does harm, with its penalty (answer key).' });
@@ -527,6 +626,7 @@ export const ReportObligationSchema = z
     requiredContent: z.array(ReportContentFieldSchema).default([]).meta({ description: 'Parts of the report form that must be filled in.' }),
     legalBasis: TextSchema.meta({ description: 'The legal text behind the obligation, e.g. QĐ 05/2017/QĐ-TTg Điều 11.' }),
     points: z.number().int().min(0).max(1_000).meta({ description: 'Points (before scaling to the coordination weight).' }),
+    onlyIf: OnlyIfSchema.optional(), // constructs (issue #22)
   })
   .strict()
   .meta({ description: 'A reporting obligation (rule pack entry).' });
@@ -713,6 +813,12 @@ export const ScenarioSchema = z
         description:
           'The time of day at T+0 in the raw logs (HH:MM or HH:MM:SS), e.g. 08:00: the console then shows every virtual time as this clock, consistent with the logs.',
       }),
+    // Constructs (issue #22): the date of T+0 for {{now|...}} placeholders with date tokens.
+    wallClockDate: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date such as 2025-05-20 (quote it)')
+      .optional()
+      .meta({ description: 'The calendar date at T+0 (YYYY-MM-DD, Vietnam time): needed by {{now|...}} formats that print a date (YYYY, MM, DD, MMM).' }),
     tags: z.array(z.string().min(1).max(60)).max(50).default([]).meta({ description: 'Free tags for the library.' }),
     techniques: z.array(AttackTechniqueSchema).max(200).default([]).meta({ description: 'ATT&CK techniques the scenario covers.' }),
     era: EraSchema.default('2025').meta({ description: 'Default era; an exercise may choose another.' }),
@@ -764,6 +870,7 @@ export const ScenarioSchema = z
       description:
         'The raw-event corpus trainees search ("Tra cứu nhật ký"): inline events, sibling NDJSON files and seeded background traffic. A team sees an event only once its virtual time has passed, and only the events its own actions produced.',
     }),
+    responseTargets: ResponseTargetsSchema.optional(), // constructs (issue #22)
     scoring: ScoringSchema,
   })
   .strict()

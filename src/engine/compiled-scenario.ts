@@ -1,4 +1,6 @@
+import type { Era } from '../contracts/common.schema.js';
 import type { AlertAnswer, Condition, Scenario, TimeRef } from '../contracts/scenario.schema.js';
+import { fillAlert, hasDeliveryPlaceholders, placeholderContext } from './delivery-placeholders.js';
 import { EngineError } from './engine-error.js';
 import { generateNoise } from './noise-generator.js';
 import { Prng } from './prng.js';
@@ -83,6 +85,8 @@ export interface CompiledScenario {
   readonly eventRefChecks: ReadonlyMap<string, readonly EventRefCheck[]>;
   /** Ids whose delivery time conditions read (delivered / TimeRef events). */
   readonly watchedIds: ReadonlySet<string>;
+  /** The alert as delivered at `virtualMs`: `{{now}}` and `{{party.<id>}}` filled (the same object when it has none). */
+  readonly deliveredAlert: (alert: TraineeAlert, virtualMs: number) => TraineeAlert;
 }
 
 export type DependencyKey = `action:${string}` | `verdict:${string}` | `routed:${string}` | `reported:${string}` | `delivered:${string}`;
@@ -164,6 +168,8 @@ function indexCondition(condition: Condition, index: ConditionIndex): void {
 export interface CompileOptions {
   /** Default true. Off only for unit tests of scheduling rules that read authored times as written. */
   readonly deliveryJitter?: boolean;
+  /** The exercise's era, for `{{party.<id>}}` placeholders (default: the scenario's era). */
+  readonly era?: Era;
 }
 
 export function compileScenario(scenario: Scenario, seed: string | number, options: CompileOptions = {}): CompiledScenario {
@@ -282,5 +288,20 @@ export function compileScenario(scenario: Scenario, seed: string | number, optio
     dependents,
     eventRefChecks,
     watchedIds,
+    deliveredAlert: deliveredAlertFiller(scenario, options.era ?? scenario.era),
+  };
+}
+
+function deliveredAlertFiller(scenario: Scenario, era: Era): CompiledScenario['deliveredAlert'] {
+  const ctx = placeholderContext(scenario, era);
+  // Scanned once per alert object: most alerts have no placeholder and go out as compiled.
+  const scanned = new WeakMap<TraineeAlert, boolean>();
+  return (alert, virtualMs) => {
+    let has = scanned.get(alert);
+    if (has === undefined) {
+      has = hasDeliveryPlaceholders(alert);
+      scanned.set(alert, has);
+    }
+    return has ? fillAlert(alert, ctx, virtualMs) : alert;
   };
 }

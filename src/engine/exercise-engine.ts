@@ -1,3 +1,4 @@
+import type { Era } from '../contracts/common.schema.js';
 import type { AlertTemplate, Scenario } from '../contracts/scenario.schema.js';
 import { compileScenario, type CompiledScenario } from './compiled-scenario.js';
 import { stampAction, type EngineAction, type UnstampedAction } from './engine-action.js';
@@ -64,6 +65,8 @@ export interface ExerciseEngineOptions {
   readonly compiled?: CompiledScenario;
   /** Default true (see deliveryJitterMs); off only in unit tests of scheduling rules. */
   readonly deliveryJitter?: boolean;
+  /** The exercise's era (party names in `{{party.<id>}}` placeholders); default the scenario's. */
+  readonly era?: Era;
 }
 
 /**
@@ -80,7 +83,12 @@ export class ExerciseEngine {
   private injectCounter = 0;
 
   constructor(options: ExerciseEngineOptions) {
-    this.compiled = options.compiled ?? compileScenario(options.scenario, options.seed, { deliveryJitter: options.deliveryJitter ?? true });
+    this.compiled =
+      options.compiled ??
+      compileScenario(options.scenario, options.seed, {
+        deliveryJitter: options.deliveryJitter ?? true,
+        ...(options.era === undefined ? {} : { era: options.era }),
+      });
     this.clock = options.clock === undefined ? new VirtualClock(options.speed ?? 1) : VirtualClock.restore(options.clock);
     for (const teamId of options.teamIds) {
       if (this.streams.has(teamId)) throw new EngineError('DUPLICATE_TEAM', `team "${teamId}" listed twice`);

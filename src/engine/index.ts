@@ -12,3 +12,4 @@ export * from './system-clock.js';
 export * from './team-stream.js';
 export * from './trainee-alert.js';
 export * from './virtual-clock.js';
+export * from './delivery-placeholders.js';

@@ -1,4 +1,4 @@
-import type { AlertTemplate, NoiseGenerator, Scenario } from '../contracts/scenario.schema.js';
+import type { AlertTemplate, EcsValue, NoiseGenerator, Scenario } from '../contracts/scenario.schema.js';
 import { Prng } from './prng.js';
 
 export type NoiseValue = string | number;
@@ -44,16 +44,14 @@ function fillTemplate(template: AlertTemplate, values: Readonly<Record<string, N
     if (template.rule.author !== undefined) filled.rule.author = fill(template.rule.author);
   }
   if (template.fields !== undefined) {
-    const fields: Record<string, string | number | boolean> = {};
-    for (const [key, value] of Object.entries(template.fields)) {
-      if (typeof value !== 'string') {
-        fields[key] = value;
-        continue;
-      }
-      // "{{port}}" alone keeps the variable's type, so numeric ECS fields stay numbers.
+    // "{{port}}" alone keeps the variable's type, so numeric ECS fields stay numbers (in lists too).
+    const fillValue = (value: string | number | boolean): string | number | boolean => {
+      if (typeof value !== 'string') return value;
       const whole = WHOLE_PLACEHOLDER.exec(value);
-      fields[key] = whole && Object.hasOwn(values, whole[1]) ? values[whole[1]] : fill(value);
-    }
+      return whole && Object.hasOwn(values, whole[1]) ? values[whole[1]] : fill(value);
+    };
+    const fields: Record<string, EcsValue> = {};
+    for (const [key, value] of Object.entries(template.fields)) fields[key] = Array.isArray(value) ? value.map(fillValue) : fillValue(value);
     filled.fields = fields;
   }
   return filled;

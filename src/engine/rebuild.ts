@@ -1,3 +1,4 @@
+import type { Era } from '../contracts/common.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import { compileScenario, type CompiledScenario } from './compiled-scenario.js';
 import type { EngineAction } from './engine-action.js';
@@ -17,6 +18,7 @@ export interface RebuildInput {
   /** Per team: how many events the runtime had persisted as sent; later ones come out as catch-up. */
   readonly deliveredCounts?: Readonly<Record<string, number>>;
   readonly compiled?: CompiledScenario;
+  readonly era?: Era;
 }
 
 export interface RebuildResult {
@@ -37,6 +39,7 @@ export function rebuildEngine(input: RebuildInput): RebuildResult {
     teamIds: input.teamIds,
     ...(input.clock === undefined ? {} : { clock: input.clock }),
     ...(input.compiled === undefined ? {} : { compiled: input.compiled }),
+    ...(input.era === undefined ? {} : { era: input.era }),
   });
   const batches = engine.replayJournal(input.journal, input.upToVirtualMs, input.deliveredCounts);
   return { engine, batches };

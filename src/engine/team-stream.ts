@@ -304,7 +304,7 @@ export class TeamStream {
       catchUp: late,
       origin,
       ...(injectId === undefined ? {} : { injectId }),
-      alert,
+      alert: this.compiled.deliveredAlert(alert, virtualMs),
     };
     this.deliveredLog.push(delivered);
     this.out.events.push(delivered);

@@ -554,7 +554,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     let engine: ExerciseEngine;
     let recovered: TeamBatches | null = null;
     if (exercise.status === 'draft') {
-      engine = new ExerciseEngine({ scenario, seed: exercise.seed, teamIds, clock: snapshot });
+      engine = new ExerciseEngine({ scenario, seed: exercise.seed, teamIds, clock: snapshot, era: exercise.era });
     } else {
       const counts = await this.log.lastEventSeqs(exerciseId);
       const reachedMs = clockView(snapshot, this.clock.now(), durationMs, { allowOvertime: true, endReason: null }).virtualMs;
@@ -565,7 +565,16 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
             reachedMs,
             journal.reduce((max, entry) => Math.max(max, journalVirtualMs(entry)), Math.max(durationMs, snapshot.anchorVirtualMs)),
           );
-      const rebuilt = rebuildEngine({ scenario, seed: exercise.seed, teamIds, journal, upToVirtualMs: upTo, clock: snapshot, deliveredCounts: counts });
+      const rebuilt = rebuildEngine({
+        scenario,
+        seed: exercise.seed,
+        teamIds,
+        journal,
+        upToVirtualMs: upTo,
+        clock: snapshot,
+        deliveredCounts: counts,
+        era: exercise.era,
+      });
       engine = rebuilt.engine;
       recovered = filterNew(rebuilt.batches, counts);
     }

@@ -332,6 +332,13 @@ export class ScenarioCatalogueService {
         title: p.title,
         tasks: p.tasks.map((task) => ({ id: task.id, title: task.title, ...(task.description ? { description: task.description } : {}) })),
       })),
+      // Offered to every team alike: the author includes decoys, so the list gives no answer away.
+      responseTargets: scenario.responseTargets
+        ? {
+            choices: scenario.responseTargets.choices.map((c) => (c.label === undefined ? { kind: c.kind, value: c.value } : { kind: c.kind, value: c.value, label: c.label })),
+            freeText: [...scenario.responseTargets.freeText],
+          }
+        : null,
     };
   }
 

@@ -1,6 +1,7 @@
 import { formatDuration } from '../contracts/common.schema.js';
 import type { AlertTemplate, Condition, ResponseAction, Scenario, TimeRef } from '../contracts/scenario.schema.js';
 import { checkScenarioLogs } from './scenario-logs.js';
+import { checkConstructs } from './scenario-constructs.js';
 import { responseTarget, triageScenarioView, TriageError } from '../team-state/team-state.reducer.js';
 
 /** A problem of meaning (the shape was already valid). `path` points into the scenario file. */
@@ -169,7 +170,8 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
     const placeholders = new Map<string, { path: Path; written: string }>();
     collectPlaceholders(generator.template, [...path, 'template'], placeholders);
     for (const [name, where] of placeholders) {
-      if (!Object.hasOwn(generator.vars, name)) {
+      // {{now}} is filled at delivery (scenario-constructs.ts), not from "vars".
+      if (!Object.hasOwn(generator.vars, name) && name !== 'now') {
         const known = Object.keys(generator.vars);
         add(where.path, 'SCENARIO_UNKNOWN_VARIABLE', `placeholder ${where.written} has no variable in "vars"${known.length > 0 ? ` (variables: ${known.join(', ')})` : ''}`, where.written);
       }
@@ -254,7 +256,7 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
   function checkTarget(action: ResponseAction, target: string | undefined, path: Path): void {
     if (target === undefined) return;
     try {
-      responseTarget(action, target, triageView);
+      responseTarget(action, target, triageView, { enforceChoices: false });
     } catch (error) {
       if (!(error instanceof TriageError)) throw error;
       if (action === 'request-coordination') add(path, 'SCENARIO_UNKNOWN_REFERENCE', `unknown party "${target}"`);
@@ -336,6 +338,7 @@ export function checkScenarioSemantics(scenario: Scenario, written?: unknown): S
     add(['scoring', 'weights'], 'SCENARIO_WEIGHTS_SUM', `weights add up to ${sum}, not ${scenario.scoring.maxScore}`);
   }
   for (const problem of checkScenarioLogs(scenario, { assets, phases, triggers })) problems.push(problem);
+  checkConstructs(scenario, add);
   return problems;
 }
 

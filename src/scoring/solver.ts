@@ -1,4 +1,4 @@
-import { INCIDENT_PHASES, type ResponseAction, type Scenario, type TimeRef } from '../contracts/scenario.schema.js';
+import { INCIDENT_PHASES, type ExpectedResponse, type ResponseAction, type Scenario, type TimeRef } from '../contracts/scenario.schema.js';
 import type { TeamScore } from '../contracts/scoring.schema.js';
 import type { ReportContent, TeamState, TriageAction } from '../contracts/triage.schema.js';
 import { ExerciseEngine, ManualClock, type DeliveredEvent, type EngineAction, type FiredTrigger } from '../engine/index.js';
@@ -194,6 +194,7 @@ const perfectPolicy = (scenario: Scenario): Policy => {
   const teamIncident = new Map<string, string>();
   const planned: Planned[] = [];
   const taken = new Set<string>();
+  let retryDeferred: (team: Team) => void = () => undefined;
   const waiting = new Map<string, { plus: number; order: number; run: (team: Team) => void }[]>();
   let order = 0;
 
@@ -219,17 +220,42 @@ const perfectPolicy = (scenario: Scenario): Policy => {
     }
   };
 
-  for (const expected of scenario.responses) {
-    schedule(expected.from, (team) => {
-      const signature = `${expected.action}\u0000${(expected.target ?? '').toLowerCase()}`;
-      if (taken.has(signature)) return;
-      taken.add(signature);
-      const incidentId = expected.incident === undefined ? undefined : teamIncident.get(expected.incident);
-      const target = expected.target ?? scenario.target.asset;
-      team.act({ type: 'response', action: expected.action, target, ...(incidentId ? { incidentId } : {}) }, RESPONDER);
-      if (incidentId) walkTo(team, incidentId, PHASE_OF_ACTION[expected.action]);
-    });
-  }
+  const firedNow = (team: Team) =>
+    new Set(
+      team.engine
+        .team(TEAM_ID)
+        .firedTriggers()
+        .map((f) => f.triggerId),
+    );
+  const responseById = new Map(scenario.responses.map((r) => [r.id, r]));
+  // A response whose `onlyIf` trigger has not fired yet is tried again after every step.
+  const deferred: ExpectedResponse[] = [];
+  const takeResponse = (team: Team, expected: ExpectedResponse, via: ReadonlySet<string> = new Set()): void => {
+    const signature = `${expected.action}\u0000${(expected.target ?? '').toLowerCase()}`;
+    if (taken.has(signature) || via.has(expected.id)) return;
+    if (expected.onlyIf !== undefined) {
+      const fired = firedNow(team);
+      if ('fired' in expected.onlyIf && !fired.has(expected.onlyIf.fired)) {
+        if (!deferred.includes(expected)) deferred.push(expected);
+        return;
+      }
+      if ('notFired' in expected.onlyIf && fired.has(expected.onlyIf.notFired)) return;
+    }
+    // Ordering: what must come first is taken first (early is full credit: the window has not opened).
+    for (const id of expected.takenAfter ?? []) {
+      const before = responseById.get(id);
+      if (before !== undefined) takeResponse(team, before, new Set([...via, expected.id]));
+    }
+    taken.add(signature);
+    const incidentId = expected.incident === undefined ? undefined : teamIncident.get(expected.incident);
+    const target = expected.target ?? scenario.target.asset;
+    team.act({ type: 'response', action: expected.action, target, ...(incidentId ? { incidentId } : {}) }, RESPONDER);
+    if (incidentId) walkTo(team, incidentId, PHASE_OF_ACTION[expected.action]);
+  };
+  retryDeferred = (team: Team) => {
+    for (const expected of deferred.splice(0)) takeResponse(team, expected);
+  };
+  for (const expected of scenario.responses) schedule(expected.from, (team) => takeResponse(team, expected));
   for (const obligation of scenario.reporting) {
     schedule(obligation.from, (team) => {
       const incidentId = obligation.incident === undefined ? undefined : teamIncident.get(obligation.incident);
@@ -301,6 +327,8 @@ const perfectPolicy = (scenario: Scenario): Policy => {
       return best;
     },
     runPlanned(team) {
+      retryDeferred(team);
+      drain(team, this);
       for (;;) {
         const due = planned.filter((p) => p.atMs <= team.now).sort((a, b) => a.order - b.order);
         if (due.length === 0) return;

@@ -1,6 +1,15 @@
 import { isIP } from 'node:net';
 import type { ErrorCode, ErrorDetail } from '../contracts/error-codes.js';
-import { HOST_TARGET_ACTIONS, INCIDENT_PHASES, type Playbook, type ResponseAction, type Scenario } from '../contracts/scenario.schema.js';
+import {
+  HOST_TARGET_ACTIONS,
+  INCIDENT_PHASES,
+  TARGET_KINDS_OF_ACTION,
+  type Playbook,
+  type ResponseAction,
+  type ResponseTargetKind,
+  type ResponseTargets,
+  type Scenario,
+} from '../contracts/scenario.schema.js';
 import type { AlertState, IncidentState, IncidentTask, RecordedAction, ReportRecord, TeamState, TriageAction } from '../contracts/triage.schema.js';
 
 /**
@@ -22,6 +31,7 @@ export type TriageErrorCode = Extract<
   | 'INCIDENT_PHASE_ORDER'
   | 'REPORT_NOT_FOUND'
   | 'NO_HINT'
+  | 'TARGET_NOT_OFFERED'
 >;
 
 export class TriageError extends Error {
@@ -52,6 +62,25 @@ export interface TriageScenarioView {
   readonly hints: readonly TriageHint[];
   /** The playbooks a team may apply to its incidents (public, like the briefing). */
   readonly playbooks: ReadonlyMap<string, Playbook>;
+  /** The scenario's response target choices (issue #22), or null: every well-formed target is accepted. */
+  readonly targetChoices?: TargetChoicesView | null;
+}
+
+/** `responseTargets` indexed: lower-cased value → the scenario's spelling, per kind. */
+export interface TargetChoicesView {
+  readonly byKind: ReadonlyMap<ResponseTargetKind, ReadonlyMap<string, string>>;
+  readonly freeText: ReadonlySet<ResponseAction>;
+}
+
+function targetChoicesView(responseTargets: ResponseTargets | undefined): TargetChoicesView | null {
+  if (responseTargets === undefined) return null;
+  const byKind = new Map<ResponseTargetKind, Map<string, string>>();
+  for (const choice of responseTargets.choices) {
+    const map = byKind.get(choice.kind) ?? new Map<string, string>();
+    if (!map.has(choice.value.toLowerCase())) map.set(choice.value.toLowerCase(), choice.value);
+    byKind.set(choice.kind, map);
+  }
+  return { byKind, freeText: new Set(responseTargets.freeText) };
 }
 
 export interface TriageContext {
@@ -79,10 +108,11 @@ export interface ApplyOutcome {
 }
 
 export function triageScenarioView(
-  scenario: Pick<Scenario, 'assets' | 'parties' | 'phases' | 'hints'> & Partial<Pick<Scenario, 'playbooks'>>,
+  scenario: Pick<Scenario, 'assets' | 'parties' | 'phases' | 'hints'> & Partial<Pick<Scenario, 'playbooks' | 'responseTargets'>>,
 ): TriageScenarioView {
   return {
     playbooks: new Map((scenario.playbooks ?? []).map((p) => [p.id, p])),
+    targetChoices: targetChoicesView(scenario.responseTargets),
     assets: new Map(scenario.assets.map((a) => [a.id.toLowerCase(), a.id])),
     parties: new Set(scenario.parties.map((p) => p.id)),
     phases: new Set(scenario.phases.map((p) => p.id)),
@@ -626,13 +656,33 @@ export function applyAction(state: TeamState, recorded: RecordedActionInput, ctx
  * Checks a response target against the action's target kind and returns it in canonical form
  * (the scenario's spelling of an asset id, a lower-case domain), so triggers and scoring match.
  */
-export function responseTarget(action: ResponseAction, raw: string, scenario: TriageScenarioView): string {
+export function responseTarget(action: ResponseAction, raw: string, scenario: TriageScenarioView, options: { readonly enforceChoices?: boolean } = {}): string {
   const target = raw.trim();
   const bad = (message: string): never => reject('VALIDATION_FAILED', `Invalid target for ${action}: ${message}`, [{ path: 'target', message }]);
+  const choices = options.enforceChoices === false ? null : (scenario.targetChoices ?? null);
+  const canonical = wellFormedTarget(action, target, scenario, bad);
+  if (choices === null || choices.freeText.has(action) || action === 'request-coordination') return canonical;
+  // Choices only (issue #22): the target must be one the console offered for this action.
+  const kinds = TARGET_KINDS_OF_ACTION[action];
+  const lower = canonical.toLowerCase();
+  for (const kind of kinds) {
+    const offered = choices.byKind.get(kind)?.get(lower);
+    if (offered !== undefined) return kind === 'asset' ? canonical : offered;
+  }
+  if (kinds.includes('asset') && !choices.byKind.has('asset') && scenario.assets.has(lower)) return canonical;
+  return reject('TARGET_NOT_OFFERED', `${action} "${target}" is not one of the targets this drill offers; pick one from the list`, [
+    { path: 'target', message: 'pick a target from the list' },
+  ]);
+}
+
+function wellFormedTarget(action: ResponseAction, target: string, scenario: TriageScenarioView, bad: (message: string) => never): string {
   if (HOST_TARGET_ACTIONS.has(action)) {
     const asset = scenario.assets.get(target.toLowerCase());
     if (asset !== undefined) return asset;
     if (ACCOUNT_ACTIONS.has(action) && ACCOUNT_RE.test(target)) return target;
+    // A file path, when the scenario offers files for this action (remove-webshell /var/www/html/x.php).
+    const file = TARGET_KINDS_OF_ACTION[action].includes('file') ? scenario.targetChoices?.byKind.get('file')?.get(target.toLowerCase()) : undefined;
+    if (file !== undefined) return file;
     return bad(ACCOUNT_ACTIONS.has(action) ? 'expected an asset id or an account name' : 'expected an asset id of the scenario');
   }
   switch (action) {

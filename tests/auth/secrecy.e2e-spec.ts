@@ -258,6 +258,8 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       'parties',
       // The response playbooks: standing procedure, public like the briefing (never which incident calls for which).
       'playbooks',
+      // The targets the console offers in its picker: the author's list with its decoys, the same for every team.
+      'responseTargets',
       'scenarioId',
       'target',
       'title',
@@ -267,6 +269,13 @@ describe('answer-key secrecy: nothing a trainee can receive reveals the key or t
       'wallClockStart',
     ]);
     expect(briefing.body.briefing).toEqual(scenario.briefing);
+    // Exactly the declared choices and free-text actions, nothing of the key (which of them are right, or when).
+    expect(briefing.body.responseTargets).toEqual(
+      scenario.responseTargets === undefined ? null : { choices: scenario.responseTargets.choices, freeText: scenario.responseTargets.freeText },
+    );
+    for (const choice of (briefing.body.responseTargets as { choices: Array<Record<string, unknown>> } | null)?.choices ?? []) {
+      expect(Object.keys(choice).filter((k) => !['kind', 'value', 'label'].includes(k))).toEqual([]);
+    }
     // What was really delivered, from the event log (clients never see these ids).
     const all = (await sql(db, 'SELECT event_id, payload FROM exercise_events WHERE exercise_id = ? AND team_id = ? ORDER BY seq', [
       exerciseId,

@@ -1,6 +1,7 @@
 import type { LineItemStatus } from '../../contracts/scoring.schema.js';
 import type { IncidentState, ReportRecord } from '../../contracts/triage.schema.js';
 import { liveIncidents, teamIncidentFor } from './incident-matching.js';
+import { onlyIfHolds } from './fired-triggers.js';
 import { describeRef, resolveRef } from './score-context.js';
 import { at, contentFields, evidence, pct, span } from './score-helpers.js';
 import type { Context, KeyIncidentInfo, MetricsAcc, RawComponent, RawItem, RawPart } from './score-types.js';
@@ -129,6 +130,19 @@ export function scoreCoordination(ctx: Context, keyIncidents: readonly KeyIncide
   const expectedLevel = ctx.scenario.target.securityLevel;
   for (const { o, from } of obligations) {
     const base = { id: `report:${o.id}`, kind: 'report', subject: o.id, scaled: true } as const;
+    const condition = onlyIfHolds(o.onlyIf, ctx.fired);
+    if (!condition.holds) {
+      reportItems.push({
+        ...base,
+        status: 'not-applicable',
+        raw: 0,
+        rawMax: 0,
+        code: 'REPORT_CONDITION_NOT_MET',
+        note: `${o.kind} report: not applicable — it ${condition.why}.`,
+        evidence: evidence(),
+      });
+      continue;
+    }
     if (from === null) {
       reportItems.push({
         ...base,

@@ -1,4 +1,6 @@
 import type { Evidence, LineItemStatus } from '../../contracts/scoring.schema.js';
+import type { ExpectedResponse } from '../../contracts/scenario.schema.js';
+import { onlyIfHolds } from './fired-triggers.js';
 import { describeRef, resolveRef } from './score-context.js';
 import { at, evidence, normalizeTarget, span } from './score-helpers.js';
 import type { Context, MetricsAcc, RawComponent, RawItem } from './score-types.js';
@@ -11,12 +13,36 @@ export function scoreResponse(ctx: Context, metrics: MetricsAcc): RawComponent {
   const unscaled: RawItem[] = [];
   const responses = [...ctx.state.responses].sort((a, b) => a.virtualMs - b.virtualMs || (a.actionId < b.actionId ? -1 : a.actionId > b.actionId ? 1 : 0));
   const R = SCORING_RULES;
+  const firstMatch = (expected: ExpectedResponse) =>
+    responses.find((r) => r.action === expected.action && (expected.target === undefined || normalizeTarget(r.target) === normalizeTarget(expected.target)));
+  const expectedById = new Map(ctx.scenario.responses.map((r) => [r.id, r]));
+  /** Ordering (`takenAfter`): the prerequisites that applied to this team and were not taken before `match`. */
+  const outOfOrder = (expected: ExpectedResponse, match: (typeof responses)[number]): string[] => {
+    const position = responses.indexOf(match);
+    return (expected.takenAfter ?? []).filter((id) => {
+      const before = expectedById.get(id);
+      if (before === undefined || !onlyIfHolds(before.onlyIf, ctx.fired).holds) return false;
+      const taken = firstMatch(before);
+      return taken === undefined || responses.indexOf(taken) > position;
+    });
+  };
   for (const expected of ctx.scenario.responses) {
     const label = `${expected.action}${expected.target ? ` ${expected.target}` : ''}`;
     const base = { id: `response:${expected.id}`, kind: 'response', subject: expected.id, scaled: true } as const;
-    const match = responses.find(
-      (r) => r.action === expected.action && (expected.target === undefined || normalizeTarget(r.target) === normalizeTarget(expected.target)),
-    );
+    const match = firstMatch(expected);
+    const condition = onlyIfHolds(expected.onlyIf, ctx.fired);
+    if (!condition.holds) {
+      items.push({
+        ...base,
+        status: 'not-applicable',
+        raw: 0,
+        rawMax: 0,
+        code: 'RESPONSE_CONDITION_NOT_MET',
+        note: `${label}: not applicable — it ${condition.why}.`,
+        evidence: evidence({ actionIds: match ? [match.actionId] : [], userIds: match ? [match.userId] : [] }),
+      });
+      continue;
+    }
     const start = expected.from === undefined ? 0 : resolveRef(ctx, expected.from);
     const matchEvidence = (times: Record<string, number>): Evidence =>
       evidence({
@@ -117,6 +143,13 @@ export function scoreResponse(ctx: Context, metrics: MetricsAcc): RawComponent {
       code = 'RESPONSE_LATE';
       note = `${label} taken at ${at(t)}, ${span(t - start)} after ${describeRef(expected.from)}; ${windowText}: too late.`;
     }
+    const skipped = raw > 0 ? outOfOrder(expected, match) : [];
+    if (skipped.length > 0) {
+      raw = 0;
+      status = 'missed';
+      code = 'RESPONSE_OUT_OF_ORDER';
+      note = `${label} taken at ${at(t)} before ${skipped.join(', ')}, which must come first: no credit.`;
+    }
     if (expected.required) {
       metrics.responsesDue += 1;
       if (status !== 'late') metrics.responsesInWindow += 1;
@@ -138,7 +171,7 @@ export function scoreResponse(ctx: Context, metrics: MetricsAcc): RawComponent {
     const matches = responses.filter(
       (r) => r.action === harmful.action && (harmful.target === undefined || normalizeTarget(r.target) === normalizeTarget(harmful.target)),
     );
-    if (matches.length === 0) continue;
+    if (matches.length === 0 || !onlyIfHolds(harmful.onlyIf, ctx.fired).holds) continue;
     const first = matches[0];
     metrics.harmful += 1;
     unscaled.push({

@@ -2,6 +2,7 @@ import type { TimeRef } from '../../contracts/scenario.schema.js';
 import type { TeamState } from '../../contracts/triage.schema.js';
 import type { AnswerKey, KeyAlert } from '../answer-key.js';
 import { judgementsAt, receivedAt, settleInstant, triageWindowMs } from '../settlement.js';
+import { firedTriggersOf, usesOnlyIf } from './fired-triggers.js';
 import { at, span } from './score-helpers.js';
 import type { AlertJudgement, Context, DeliveredInfo, ScoreInput, ScoringAction } from './score-types.js';
 
@@ -82,6 +83,7 @@ export function buildContext(input: ScoreInput, key: AnswerKey): Context {
     incidentActors,
     incidentMatch: new Map(),
     lean: input.detail === 'totals',
+    fired: usesOnlyIf(input.scenario) ? firedTriggersOf(input, endMs) : null,
   };
 }
 

@@ -53,6 +53,8 @@ export interface ScoreInput {
    * re-scores every team on each change; the after-action review asks for 'full').
    */
   readonly detail?: 'full' | 'totals';
+  /** Triggers that fired for the team (the conditional key, `onlyIf`); replayed from `actions` and `seed` when absent. */
+  readonly firedTriggers?: readonly string[];
 }
 
 // Internal shapes
@@ -116,6 +118,8 @@ export interface Context {
    * before they are built (most of the scorer's allocations), never anything that carries points.
    */
   readonly lean: boolean;
+  /** Triggers fired for the team by the end, or null when the key has no `onlyIf` (never computed then). */
+  readonly fired: ReadonlySet<string> | null;
 }
 
 export interface DetectionTally {

@@ -310,7 +310,21 @@ export function ScenarioDetailPage() {
                                 {timeRef(r.from)} → {timeRef(r.deadline)}
                               </Table.Td>
                               <Table.Td>{r.points}</Table.Td>
-                              <Table.Td>{pick(r.description)}</Table.Td>
+                              <Table.Td>
+                                {pick(r.description)}
+                                {r.onlyIf && (
+                                  <Text fz="xs" c="dimmed">
+                                    {'fired' in r.onlyIf
+                                      ? t('scenarios.onlyIfFired', { id: r.onlyIf.fired })
+                                      : t('scenarios.onlyIfNotFired', { id: r.onlyIf.notFired })}
+                                  </Text>
+                                )}
+                                {r.takenAfter && (
+                                  <Text fz="xs" c="dimmed">
+                                    {t('scenarios.takenAfter', { ids: r.takenAfter.join(', ') })}
+                                  </Text>
+                                )}
+                              </Table.Td>
                             </Table.Tr>
                           ))}
                         </Table.Tbody>

@@ -23,12 +23,12 @@ import {
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Severity } from '@contracts/common.schema.js';
-import { HOST_TARGET_ACTIONS, RESPONSE_ACTIONS, VERDICTS, type ResponseAction, type Verdict } from '@contracts/scenario.schema.js';
+import { HOST_TARGET_ACTIONS, RESPONSE_ACTIONS, TARGET_KINDS_OF_ACTION, VERDICTS, type ResponseAction, type Verdict } from '@contracts/scenario.schema.js';
 import { pick } from '../lib/format.js';
 import { useVirtualTime } from '../lib/virtual-time.js';
 import { SEVERITY_COLOR } from './alert-queue.js';
 import { useConsole } from './console-context.js';
-import { partyLabel, SEVERITIES, type AlertRow } from './console-model.js';
+import { offeredTargets, partyLabel, SEVERITIES, type AlertRow } from './console-model.js';
 
 /** A verdict chosen with a shortcut key, for one alert (it never applies to another). */
 export interface VerdictRequest {
@@ -264,6 +264,14 @@ function TriageDock({
         parties.map((p) => p.id),
       )
     : [];
+  // A drill that declares its targets (scenario `responseTargets`) offers them in a searchable picker;
+  // typing is allowed only for the actions it lists as free text.
+  const offered =
+    responseAction && responseAction !== 'request-coordination'
+      ? offeredTargets(TARGET_KINDS_OF_ACTION[responseAction], briefing?.responseTargets ?? null, briefing?.assets ?? [], pick)
+      : null;
+  const pickOnly = offered !== null && responseAction !== null && !(briefing?.responseTargets?.freeText ?? []).includes(responseAction);
+  const offeredGroups = (offered ?? []).map((g) => ({ group: t(`response.targetKinds.${g.kind}`), items: g.items }));
   const disabled = (triageError !== null && triageError !== undefined) || ended;
   const ownerId = s?.ownerId ?? null;
   const ownedByOther = ownerId !== null && ownerId !== userId;
@@ -606,21 +614,53 @@ function TriageDock({
                 placeholder={t('form.chooseAction')}
                 data={RESPONSE_ACTIONS.map((a) => ({ value: a, label: t(`response.actions.${a}`) }))}
                 value={responseAction}
-                onChange={(v) => setResponseAction(v as ResponseAction | null)}
+                onChange={(v) => {
+                  // A target fits one action's kinds: a new action starts with none.
+                  setResponseAction(v as ResponseAction | null);
+                  setResponseTarget('');
+                }}
                 disabled={disabled}
                 data-testid="response-action"
               />
-              <Autocomplete
-                size="xs"
-                style={{ flex: 1 }}
-                label={t('response.target')}
-                placeholder={t('form.chooseTarget')}
-                data={targets}
-                value={responseTarget}
-                onChange={setResponseTarget}
-                disabled={disabled || responseAction === null}
-                data-testid="response-target"
-              />
+              {pickOnly ? (
+                <Select
+                  size="xs"
+                  style={{ flex: 1 }}
+                  label={t('response.target')}
+                  placeholder={t('form.pickTarget')}
+                  data={offeredGroups}
+                  value={responseTarget || null}
+                  onChange={(v) => setResponseTarget(v ?? '')}
+                  searchable
+                  nothingFoundMessage={t('form.noTarget')}
+                  comboboxProps={{ withinPortal: true, width: 440, position: 'top-end' }}
+                  maxDropdownHeight={260}
+                  disabled={disabled}
+                  data-testid="response-target"
+                />
+              ) : (
+                <Autocomplete
+                  size="xs"
+                  style={{ flex: 1 }}
+                  label={t('response.target')}
+                  placeholder={t('form.chooseTarget')}
+                  data={
+                    offered === null
+                      ? targets
+                      : [
+                          ...offeredGroups.map((g) => ({ group: g.group, items: g.items.map((i) => i.value) })),
+                          {
+                            group: t('response.targetKinds.seen'),
+                            items: targets.filter((v) => !(offered ?? []).some((g) => g.items.some((i) => i.value === v))),
+                          },
+                        ].filter((g) => g.items.length > 0)
+                  }
+                  value={responseTarget}
+                  onChange={setResponseTarget}
+                  disabled={disabled || responseAction === null}
+                  data-testid="response-target"
+                />
+              )}
               <Button
                 size="xs"
                 color="orange"
@@ -801,7 +841,7 @@ function AlertBody({ row }: { row: AlertRow }) {
                     {k}
                   </Table.Td>
                   <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>
-                    {String(v)}
+                    {Array.isArray(v) ? v.map(String).join(', ') : String(v)}
                   </Table.Td>
                 </Table.Tr>
               ))}

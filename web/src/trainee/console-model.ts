@@ -18,7 +18,7 @@ export interface TraineeAlert {
   asset?: string;
   observables: Array<{ type: string; value: string }>;
   raw?: string;
-  fields?: Record<string, string | number | boolean>;
+  fields?: Record<string, string | number | boolean | Array<string | number | boolean>>;
   rule?: { name: string; id?: string; author?: string };
 }
 
@@ -84,4 +84,34 @@ export function partyName(party: BriefingParty, era: ExerciseDto['era'] | undefi
 
 export function partyLabel(party: BriefingParty, era: ExerciseDto['era'] | undefined, layerShort: (n: number) => string): string {
   return party.layer ? `${layerShort(party.layer)} · ${partyName(party, era)}` : partyName(party, era);
+}
+
+export type TargetKind = NonNullable<ScenarioBriefing['responseTargets']>['choices'][number]['kind'];
+export const TARGET_KIND_ORDER: readonly TargetKind[] = ['asset', 'file', 'account', 'address', 'domain'];
+
+/**
+ * The targets a drill offers for one response action, grouped by kind for the searchable picker
+ * (scenario `responseTargets`): the declared choices of the action's kinds, and every asset for host
+ * actions when the drill declares no asset choice. Null when the drill lets targets be typed freely.
+ */
+export function offeredTargets(
+  kinds: readonly TargetKind[],
+  responseTargets: ScenarioBriefing['responseTargets'],
+  assets: ScenarioBriefing['assets'],
+  text: (t: Text) => string,
+): Array<{ kind: TargetKind; items: Array<{ value: string; label: string }> }> | null {
+  if (responseTargets === null || responseTargets === undefined) return null;
+  const groups = new Map<TargetKind, Array<{ value: string; label: string }>>();
+  const add = (kind: TargetKind, value: string, label?: string) => {
+    const list = groups.get(kind) ?? [];
+    if (!list.some((i) => i.value.toLowerCase() === value.toLowerCase())) list.push({ value, label: label ? `${value} — ${label}` : value });
+    groups.set(kind, list);
+  };
+  const assetName = new Map(assets.map((a) => [a.id, text(a.name)]));
+  for (const choice of responseTargets.choices) {
+    if (!kinds.includes(choice.kind)) continue;
+    add(choice.kind, choice.value, choice.label ? text(choice.label) : choice.kind === 'asset' ? assetName.get(choice.value) : undefined);
+  }
+  if (kinds.includes('asset') && !responseTargets.choices.some((c) => c.kind === 'asset')) for (const a of assets) add('asset', a.id, text(a.name));
+  return TARGET_KIND_ORDER.filter((k) => groups.has(k)).map((kind) => ({ kind, items: groups.get(kind)! }));
 }
