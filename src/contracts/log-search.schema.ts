@@ -13,13 +13,9 @@ const VirtualMsSchema = z.coerce
 export const LogSearchBodySchema = z
   .object({
     teamId: z.string().min(1).max(64).optional().meta({ description: "Staff: the team whose logs to search (trainees always search their own team's)." }),
-    query: z
-      .string()
-      .max(2_000)
-      .default('')
-      .meta({
-        description: 'Lucene/KQL-style query: field:value, "phrase", wildcards * ?, [a TO b], :>=, /regex/, AND OR NOT -, parentheses; empty = everything.',
-      }),
+    query: z.string().max(2_000).default('').meta({
+      description: 'Lucene/KQL-style query: field:value, "phrase", wildcards * ?, [a TO b], :>=, /regex/, AND OR NOT -, parentheses; empty = everything.',
+    }),
     fromMs: VirtualMsSchema.optional().meta({ description: 'Virtual time range start (ms from T+0), default 0.' }),
     toMs: VirtualMsSchema.optional().meta({ description: "Virtual time range end (ms, inclusive), default and at most the team's present." }),
     limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'Events per page (newest first).' }),
