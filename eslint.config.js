@@ -19,17 +19,19 @@ const LAYERS = {
   // triage and scoring all judge actions by these.
   'team-state': ['contracts', 'common', 'engine'],
   sigma: ['contracts'],
+  // What the nodes of one platform share through Redis (leases, forwarding, topics).
+  cluster: [...BASE],
   openapi: [...BASE],
   persistence: [...BASE],
   'heavy-jobs': [...BASE],
   'exercise-log': [...BASE, 'engine', 'persistence'],
   audit: [...BASE, 'openapi', 'persistence'],
-  identity: [...BASE, 'openapi', 'persistence', 'audit'],
-  auth: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity'],
+  identity: [...BASE, 'openapi', 'persistence', 'audit', 'cluster'],
+  auth: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity', 'cluster'],
   health: [...BASE, 'openapi', 'persistence'],
   scenarios: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'heavy-jobs', 'audit', 'identity'],
-  exercises: [...BASE, 'engine', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'scenarios'],
-  triage: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises'],
+  exercises: [...BASE, 'engine', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'scenarios', 'cluster'],
+  triage: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'cluster'],
   scoring: [
     ...BASE,
     'engine',
@@ -62,6 +64,7 @@ const LAYERS = {
   ],
   realtime: [
     ...BASE,
+    'cluster',
     'engine',
     'team-state',
     'openapi',

@@ -18,6 +18,7 @@ import {
   TeamProgressSchema,
   type TeamProgress,
 } from '../contracts/triage.schema.js';
+import { OwnerRouter } from '../cluster/owner-router.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { TriageService } from './triage.service.js';
 
@@ -52,7 +53,10 @@ const READ_ERRORS = ['VALIDATION_FAILED', 'EXERCISE_NOT_FOUND', 'NOT_TEAM_MEMBER
 /** Trainee triage: the one path for actions (the socket only pushes them to teammates), plus team reads. */
 @Controller('exercises')
 export class TriageController {
-  constructor(@Inject(TriageService) private readonly triage: TriageService) {}
+  constructor(
+    @Inject(TriageService) private readonly triage: TriageService,
+    @Inject(OwnerRouter) private readonly router: OwnerRouter,
+  ) {}
 
   @Post(':exerciseId/actions')
   @HttpCode(200)
@@ -71,7 +75,8 @@ export class TriageController {
   ): Promise<ActionAck> {
     if (body.exerciseId !== exerciseId)
       throw new AppError('VALIDATION_FAILED', 'exerciseId in the body differs from the path', [{ path: 'exerciseId', message: 'must match the path' }]);
-    return this.triage.act(user, body);
+    // Applied where the exercise's clock runs (with several nodes, maybe another one); a retry is safe by actionId.
+    return this.router.onOwner(exerciseId, 'triage.act', { user, input: body }, () => this.triage.act(user, body), { idempotent: true });
   }
 
   @Get(':exerciseId/state')

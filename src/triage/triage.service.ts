@@ -1,14 +1,16 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
+import { OwnerRouter } from '../cluster/owner-router.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ActionAck, RecordedAction, ReportDeadlines, TeamProgress, TeamState, TriageAction } from '../contracts/triage.schema.js';
 import { AlertRefService } from '../exercises/alert-ref.service.js';
 import { clientResult, withRefsInText } from '../exercises/alert-refs.js';
 import { ExerciseBus } from '../exercises/exercise-bus.js';
-import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
+import { ExerciseRuntime, type LiveExerciseHandle } from '../exercises/exercise-runtime.service.js';
 import { ExerciseLogRepository } from '../exercise-log/exercise-log.repository.js';
 import { ExerciseEntity } from '../exercises/exercise.entity.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
@@ -72,11 +74,18 @@ const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['typ
  * commit and broadcasts what changed.
  */
 @Injectable()
-export class TriageService {
+export class TriageService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TriageService.name);
   /** The scenario and reducer view of each scenario version in play. */
   private readonly scenarios = new LRUCache<string, Promise<{ scenario: Scenario; view: TriageScenarioView }>>({ max: MAX_CACHED_EXERCISES });
   private readonly caches = new Map<string, Promise<ExerciseCache>>();
+  /**
+   * Several nodes: the live exercise each cache was checked against. The clock (and with it every
+   * action) moves to another node when its owner dies, possibly after commits it never published:
+   * a node that becomes the owner rebuilds its caches from the log first.
+   */
+  private readonly cacheOwner = new Map<string, LiveExerciseHandle>();
+  private unsubscribe: (() => void) | undefined;
   /** Actions applied but not yet committed, per exercise. */
   private readonly inflightOf = new Map<string, number>();
 
@@ -89,7 +98,25 @@ export class TriageService {
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
     @Inject(RosterService) private readonly rosters: RosterService,
     @Inject(ExerciseLogRepository) private readonly log: ExerciseLogRepository,
+    @Inject(ClusterNode) private readonly node: ClusterNode,
+    @Inject(OwnerRouter) private readonly router: OwnerRouter,
   ) {}
+
+  onModuleInit(): void {
+    // Actions other nodes forward here because this node runs the exercise's clock.
+    this.router.handle<{ user: AuthenticatedUser; input: TriageAction }>('triage.act', ({ user, input }) => this.act(user, input));
+    if (!this.node.clustered) return;
+    // Another node committed an action: what this node cached for reads is out of date.
+    this.unsubscribe = this.bus.subscribeAll((message, remote) => {
+      if (!remote || message.type !== 'action' || this.inflightOf.has(message.exerciseId)) return;
+      this.caches.delete(message.exerciseId);
+      this.cacheOwner.delete(message.exerciseId);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
 
   /**
    * Applies one trainee action. A retry with the same actionId (also while the first attempt is
@@ -105,6 +132,12 @@ export class TriageService {
     // Clients name alerts by reference; from here on the action names them by event id.
     const { action, pairs, unresolved } = await this.alertRefs.resolveAction(input, teamId);
     const live = await this.runtime.liveHandle(action.exerciseId);
+    if (this.node.clustered && this.cacheOwner.get(action.exerciseId) !== live && !this.inflightOf.has(action.exerciseId)) {
+      // First action here since this node took the clock: start again on a cache read from the log.
+      this.caches.delete(action.exerciseId);
+      this.cacheOwner.set(action.exerciseId, live);
+      return this.act(user, input);
+    }
 
     // From here to actOn() returning nothing awaits: the checks and the apply are one step.
     const again = this.replay(cache, team, teamId, action.actionId, user.id);
