@@ -37,6 +37,7 @@ export class ClusterNode implements OnApplicationShutdown {
       return client;
     };
     this.redis = { command: connect('command'), subscriber: connect('subscriber'), prefix: config.REDIS_PREFIX };
+    this.logger.log(`Node ${this.id} shares its platform with other nodes through Redis (prefix ${config.REDIS_PREFIX})`);
   }
 
   get clustered(): boolean {

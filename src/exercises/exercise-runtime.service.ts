@@ -221,10 +221,8 @@ export class ExerciseRuntime implements OnModuleInit, OnApplicationBootstrap, Be
   private async takeOver(exerciseIds: readonly string[]): Promise<void> {
     for (const exerciseId of exerciseIds) {
       if (this.shuttingDown || this.live.has(exerciseId)) continue;
-      const startedAt = Date.now();
       try {
         await this.ensureLive(exerciseId);
-        this.logger.log(`Took over the clock of exercise ${exerciseId} from its journal in ${Date.now() - startedAt} ms`);
       } catch (error) {
         if (error instanceof NotClockOwnerError) continue;
         if (error instanceof AppError && error.code === 'EXERCISE_FINISHED') continue;
@@ -647,7 +645,11 @@ export class ExerciseRuntime implements OnModuleInit, OnApplicationBootstrap, Be
     const holder = await this.leases.claim(exerciseId);
     if (holder !== null) throw new NotClockOwnerError(exerciseId, holder);
     try {
-      return await this.loadOwned(exerciseId);
+      const startedAt = Date.now();
+      const live = await this.loadOwned(exerciseId);
+      const status = live.engine.clockSnapshot().status;
+      if (this.node.clustered && status !== 'draft') this.logger.log(`Took over the clock of exercise ${exerciseId} (${status}) from its journal in ${Date.now() - startedAt} ms`);
+      return live;
     } catch (error) {
       if (!this.live.has(exerciseId)) await this.leases.release(exerciseId).catch(() => undefined);
       throw error;

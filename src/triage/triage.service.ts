@@ -125,18 +125,23 @@ export class TriageService implements OnModuleInit, OnModuleDestroy {
   async act(user: AuthenticatedUser, input: TriageAction): Promise<ActionAck> {
     const roster = await this.roster(input.exerciseId);
     const teamId = this.teamOf(roster, user);
-    const cache = await this.cache(roster);
+    const cached = this.cache(roster);
+    const cache = await cached;
     const team = this.teamCache(cache, roster, teamId);
     const earlier = this.replay(cache, team, teamId, input.actionId, user.id);
     if (earlier) return earlier;
     // Clients name alerts by reference; from here on the action names them by event id.
     const { action, pairs, unresolved } = await this.alertRefs.resolveAction(input, teamId);
     const live = await this.runtime.liveHandle(action.exerciseId);
-    if (this.node.clustered && this.cacheOwner.get(action.exerciseId) !== live && !this.inflightOf.has(action.exerciseId)) {
-      // First action here since this node took the clock: start again on a cache read from the log.
-      this.caches.delete(action.exerciseId);
-      this.cacheOwner.set(action.exerciseId, live);
-      return this.act(user, input);
+    if (this.node.clustered) {
+      if (this.cacheOwner.get(action.exerciseId) !== live && !this.inflightOf.has(action.exerciseId)) {
+        // First action here since this node took the clock: start again on a cache read from the log.
+        this.caches.delete(action.exerciseId);
+        this.cacheOwner.set(action.exerciseId, live);
+        return this.act(user, input);
+      }
+      // The cache was replaced while this action waited: its state is not the one to apply to.
+      if (this.caches.get(action.exerciseId) !== cached) return this.act(user, input);
     }
 
     // From here to actOn() returning nothing awaits: the checks and the apply are one step.
