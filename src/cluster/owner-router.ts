@@ -175,7 +175,13 @@ export class OwnerRouter implements OnModuleInit {
     if (reply.ok) return waiting.resolve(reply.value);
     if (reply.code === 'NOT_CLOCK_OWNER') return waiting.reject(new OwnerUnreachableError(false));
     const code = ErrorCodeSchema.safeParse(reply.code);
-    waiting.reject(new AppError(code.success ? code.data : 'INTERNAL_ERROR', reply.message, reply.details?.map((d) => ({ ...d }))));
+    waiting.reject(
+      new AppError(
+        code.success ? code.data : 'INTERNAL_ERROR',
+        reply.message,
+        reply.details?.map((d) => ({ ...d })),
+      ),
+    );
   }
 
   private requestChannel(nodeId: string): string {

@@ -648,7 +648,8 @@ export class ExerciseRuntime implements OnModuleInit, OnApplicationBootstrap, Be
       const startedAt = Date.now();
       const live = await this.loadOwned(exerciseId);
       const status = live.engine.clockSnapshot().status;
-      if (this.node.clustered && status !== 'draft') this.logger.log(`Took over the clock of exercise ${exerciseId} (${status}) from its journal in ${Date.now() - startedAt} ms`);
+      if (this.node.clustered && status !== 'draft')
+        this.logger.log(`Took over the clock of exercise ${exerciseId} (${status}) from its journal in ${Date.now() - startedAt} ms`);
       return live;
     } catch (error) {
       if (!this.live.has(exerciseId)) await this.leases.release(exerciseId).catch(() => undefined);

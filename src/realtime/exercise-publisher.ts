@@ -242,7 +242,9 @@ export class ExercisePublisher implements OnModuleDestroy {
         this.sendEvents(stream.exerciseId, teamId, page);
       }
     } catch (error) {
-      this.logger.error(`Exercise ${stream.exerciseId}: could not read missing events of team ${teamId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `Exercise ${stream.exerciseId}: could not read missing events of team ${teamId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       stream.filling = false;
       const waiting = stream.waiting.splice(0).sort((a, b) => a.seq - b.seq);

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { RedisThrottlerStorage } from '../../src/auth/redis-throttler-storage';
 import { ClockLeases, LEASE_TTL_MS } from '../../src/cluster/clock-leases';
@@ -37,6 +38,10 @@ describe('cluster services on Redis', () => {
     nodes.push(started);
     return started;
   };
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   afterAll(async () => {
     for (const { node, leases } of nodes) {
@@ -83,10 +88,11 @@ describe('cluster services on Redis', () => {
     const owner = await startNode();
     const other = await startNode();
     expect(await owner.leases.claim('ex-4')).toBeNull();
-    owner.router.handle<{ n: number }>('double', async ({ n }) => {
-      if (n < 0) throw new AppError('VALIDATION_FAILED', 'negative', [{ path: 'n', message: 'must be positive' }]);
-      return { doubled: n * 2, by: owner.node.id };
-    });
+    owner.router.handle<{ n: number }>('double', ({ n }) =>
+      n < 0
+        ? Promise.reject(new AppError('VALIDATION_FAILED', 'negative', [{ path: 'n', message: 'must be positive' }]))
+        : Promise.resolve({ doubled: n * 2, by: owner.node.id }),
+    );
     const notHere = () => Promise.reject(new NotClockOwnerError('ex-4', owner.node.id));
     await expect(other.router.onOwner('ex-4', 'double', { n: 21 }, notHere, { idempotent: true })).resolves.toEqual({ doubled: 42, by: owner.node.id });
     const refused = other.router.onOwner('ex-4', 'double', { n: -1 }, notHere, { idempotent: true });
