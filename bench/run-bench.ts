@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchCluster } from './cluster.bench.js';
 import { benchDrill } from './drill/drill.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchScenario } from './scenario.bench.js';
@@ -20,6 +21,7 @@ const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchResult[]> }
   { name: 'memory', run: benchMemory },
   { name: 'scoring', run: benchScoring },
   { name: 'scenario', run: benchScenario },
+  { name: 'cluster', run: benchCluster },
 ];
 
 function runIsolated(name: string): Promise<BenchResult[]> {

@@ -105,6 +105,8 @@ export interface PreparedAction {
 const TAKEOVER_POLL_MS = 500;
 /** Topic on which a node leaving names the exercises it has just given up. */
 const HANDOVER_TOPIC = 'clock-handover';
+/** The owner named while this node is leaving: no node has that id, so the router waits for the next owner. */
+const LEAVING = 'leaving';
 
 /** A live exercise, opaque outside the runtime. */
 export type LiveExerciseHandle = { readonly id: string };
@@ -568,7 +570,11 @@ export class ExerciseRuntime implements OnModuleInit, OnApplicationBootstrap, Be
     prepare: (gate: ActGate) => PreparedAction,
   ): { virtualMs: number; ordinal: number; committed: Promise<void> } {
     const live = handle as LiveExercise;
-    if (this.live.get(live.id) !== live) throw new AppError('EXERCISE_FINISHED', 'The exercise is over; it is read-only');
+    if (this.live.get(live.id) !== live) {
+      // Handed over while this action waited: it goes to the node that runs the exercise now.
+      if (this.node.clustered && this.shuttingDown) throw new NotClockOwnerError(live.id, LEAVING);
+      throw new AppError('EXERCISE_FINISHED', 'The exercise is over; it is read-only');
+    }
     const status = live.engine.clockSnapshot().status;
     switch (status) {
       case 'running':
@@ -642,6 +648,8 @@ export class ExerciseRuntime implements OnModuleInit, OnApplicationBootstrap, Be
 
   private async load(exerciseId: string): Promise<LiveExercise> {
     // Several nodes: only the lease holder runs the clock; the others forward to it.
+    // A node handing its exercises over takes none back: the request waits for the node that takes it.
+    if (this.node.clustered && this.shuttingDown) throw new NotClockOwnerError(exerciseId, LEAVING);
     const holder = await this.leases.claim(exerciseId);
     if (holder !== null) throw new NotClockOwnerError(exerciseId, holder);
     try {

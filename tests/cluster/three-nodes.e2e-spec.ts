@@ -20,7 +20,8 @@ import { expectEventually } from '../support/test-app';
  * balancer but the test's own failover: the flagship drill is played with the headless solvers'
  * action logs (one team perfect, one naive), every trainee on a node of their own, the cockpit on a
  * third. Halfway through, the node that owns the exercise's clock is SIGKILLed while actions are in
- * flight. Another node must take the clock over from the journal within 5 s; no acknowledged
+ * flight. Another node must take the clock over from the journal within 5 s; at three quarters the
+ * new owner is stopped gracefully (SIGTERM) and must hand the exercise over to the last node. No acknowledged
  * action may be lost or committed twice; every socket's stream (on the surviving nodes, and the
  * dead node's sockets once they reconnect elsewhere) must be exactly 1..n; and the final scores
  * must equal the headless solver's for the same actions.
@@ -100,24 +101,43 @@ describe('three nodes on PostgreSQL and Redis: the clock owner dies mid-drill', 
       expect(joined.error).toBeUndefined();
       return client;
     };
-    const streams = {
-      t1: { team: teamA, node: n0, client: await joinStream(n0, trainee.trainee1!.token, 0) },
-      t2: { team: teamA, node: n1, client: await joinStream(n1, trainee.trainee2!.token, 0) },
-      t3: { team: teamB, node: n2, client: await joinStream(n2, trainee.trainee3!.token, 0) },
-      t4: { team: teamB, node: n0, client: await joinStream(n0, trainee.trainee4!.token, 0) },
+    /** A socket's stream across the nodes it was on: a socket on a node that stops rejoins elsewhere with its last seq. */
+    interface Stream {
+      readonly name: string;
+      readonly token: string;
+      readonly teams: readonly string[];
+      readonly segments: Array<{ readonly node: ClusterNodeProcess; readonly client: StreamClient }>;
+    }
+    const seen = (stream: Stream, teamId: string) => stream.segments.flatMap((segment) => segment.client.seqs(teamId));
+    const openStream = async (name: string, node: ClusterNodeProcess, token: string, teams: readonly string[]): Promise<Stream> => ({
+      name,
+      token,
+      teams,
+      segments: [{ node, client: await joinStream(node, token, 0) }],
+    });
+    const streams: Stream[] = [
+      await openStream('trainee1', n0, trainee.trainee1!.token, [teamA]),
+      await openStream('trainee2', n1, trainee.trainee2!.token, [teamA]),
+      await openStream('trainee3', n2, trainee.trainee3!.token, [teamB]),
+      await openStream('trainee4', n0, trainee.trainee4!.token, [teamB]),
+      await openStream('cockpit', n2, instructor, [teamA, teamB]),
+    ];
+    const rejoinElsewhere = async (gone: ClusterNodeProcess) => {
+      for (const stream of streams) {
+        if (stream.segments[stream.segments.length - 1]!.node !== gone) continue;
+        const node = platform.nodes.find((n) => n !== gone && alive(n))!;
+        const lastSeq = Object.fromEntries(stream.teams.map((teamId) => [teamId, seen(stream, teamId).at(-1) ?? 0]));
+        stream.segments.push({ node, client: await joinStream(node, stream.token, lastSeq) });
+      }
     };
-    const cockpit = await joinStream(n2, instructor, 0);
 
     // Started on n0: n0 owns the clock (its lease in Redis names it).
     const started = await api(n0.baseUrl, instructor, 'POST', `/exercises/${exercise.id}/start`);
     expect(started.status).toBe(200);
     const redis = new Redis(REDIS_URL);
     const leaseKey = `${platform.redisPrefix}:clock:${exercise.id}`;
-    try {
-      expect(await redis.get(leaseKey)).toBe(n0.nodeId);
-    } finally {
-      redis.disconnect();
-    }
+    expect(await redis.get(leaseKey)).toBe(n0.nodeId);
+    const takeoverLine = new RegExp(`Took over the clock of exercise ${exercise.id}`);
 
     const perfect = solverActions(SCENARIO, 'perfect', SEED);
     const naive = solverActions(SCENARIO, 'naive', SEED);
@@ -159,7 +179,7 @@ describe('three nodes on PostgreSQL and Redis: the clock owner dies mid-drill', 
     const acknowledged = new Set<string>();
     const posted = new Set<string>();
     const refused: string[] = [];
-    let retriedAcrossKill = 0;
+    let retriedAcrossKill = 0; // requests sent again after a node died or left
     const roundRobin = new Map<string, number>();
     const post = async (team: (typeof teams)[number], recorded: ScoringAction) => {
       const action = renameActionAlertIds(recorded.action as unknown as TriageAction, ref) as unknown as Record<string, unknown>;
@@ -200,7 +220,9 @@ describe('three nodes on PostgreSQL and Redis: the clock owner dies mid-drill', 
 
     const times = [...new Set(teams.flatMap((t) => t.actions.map((a) => a.virtualMs)))].sort((a, b) => a - b);
     const killAt = Math.floor(times.length / 2);
-    let killWallMs = 0;
+    const handoverAt = Math.floor((times.length * 3) / 4);
+    let takeoverMs = Number.NaN;
+    let handover: { readonly from: ClusterNodeProcess; readonly to: ClusterNodeProcess; readonly ms: number } | null = null;
     for (const [index, time] of times.entries()) {
       await seek(time);
       const posts = Promise.all(
@@ -211,30 +233,38 @@ describe('three nodes on PostgreSQL and Redis: the clock owner dies mid-drill', 
       if (index === killAt) {
         // Mid-run, with this instant's actions in flight: no shutdown hook, no last flush.
         n0.child.kill('SIGKILL');
-        killWallMs = Date.now();
+        const killWallMs = Date.now();
         await n0.exited;
+        // Another node takes the clock over from the journal, within 5 s of the kill.
+        await expectEventually(() => expect([n1, n2].filter((node) => loggedAt(node, takeoverLine) !== null)).toHaveLength(1), 30_000, 20);
+        takeoverMs = Math.min(...[n1, n2].map((node) => loggedAt(node, takeoverLine) ?? Number.POSITIVE_INFINITY)) - killWallMs;
+        expect(await redis.get(leaseKey)).toBe([n1, n2].find((node) => loggedAt(node, takeoverLine) !== null)!.nodeId);
+        // The dead node's sockets come back through the load balancer with the last seq they had.
+        await rejoinElsewhere(n0);
+      }
+      if (index === handoverAt) {
+        // The new owner is stopped gracefully, actions in flight again: it hands the exercise over.
+        const owner = await redis.get(leaseKey);
+        const from = [n1, n2].find((node) => node.nodeId === owner)!;
+        const to = [n1, n2].find((node) => node !== from)!;
+        from.child.kill('SIGTERM');
+        const sentAt = Date.now();
+        expect(await from.exited).toBe(0);
+        expect(outputText(from)).toMatch(/Handed over 1 exercise\(s\) to the other nodes/);
+        await expectEventually(() => expect(loggedAt(to, takeoverLine)).not.toBeNull(), 30_000, 20);
+        handover = { from, to, ms: loggedAt(to, takeoverLine)! - sentAt };
+        expect(await redis.get(leaseKey)).toBe(to.nodeId);
+        await rejoinElsewhere(from);
       }
       await posts;
     }
-    expect(killWallMs).toBeGreaterThan(0);
+    redis.disconnect();
     expect(refused).toEqual([]);
-
-    // Another node took the clock over from the journal, within 5 s of the kill.
-    const takeovers = [n1, n2].map((node) => ({ node, at: loggedAt(node, new RegExp(`Took over the clock of exercise ${exercise.id}`)) }));
-    const taker = takeovers.find((t) => t.at !== null);
-    expect(taker).toBeDefined();
-    expect(takeovers.filter((t) => t.at !== null)).toHaveLength(1);
-    const takeoverMs = taker!.at! - killWallMs;
     expect(takeoverMs).toBeLessThanOrEqual(TAKEOVER_LIMIT_MS);
+    expect(handover).not.toBeNull();
+    const last = handover!.to;
 
-    // The dead node's sockets come back through another node with the last seq they had.
-    const resumed = new Map<string, StreamClient>();
-    for (const [name, stream] of Object.entries(streams)) {
-      if (stream.node !== n0) continue;
-      resumed.set(name, await joinStream(n2, trainee[`trainee${name.slice(1)}`]!.token, stream.client.lastSeq(stream.team)));
-    }
-
-    const finished = await attempt<{ virtualMs: number }>(n2, instructor, 'POST', `/exercises/${exercise.id}/finish`);
+    const finished = await attempt<{ virtualMs: number }>(last, instructor, 'POST', `/exercises/${exercise.id}/finish`);
     if ('retry' in finished) throw new Error(`finish: ${finished.why}`);
     expect(finished.status).toBe(200);
     const endMs = finished.body.virtualMs;
@@ -244,7 +274,7 @@ describe('three nodes on PostgreSQL and Redis: the clock owner dies mid-drill', 
     const recordedOf = new Map<string, RecordedAction[]>();
     for (const team of teams) {
       const logged = await api<{ actions: RecordedAction[] }>(
-        n1.baseUrl,
+        last.baseUrl,
         instructor,
         'GET',
         `/exercises/${exercise.id}/actions?teamId=${team.teamId}&limit=5000`,
@@ -263,20 +293,14 @@ describe('three nodes on PostgreSQL and Redis: the clock owner dies mid-drill', 
 
     // Every stream, on every node, is exactly the log's 1..n: nothing lost, repeated or reordered.
     for (const teamId of [teamA, teamB]) {
-      const log = (await api<{ events: StreamEvent[] }>(n2.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/events?teamId=${teamId}&limit=5000`)).body
+      const log = (await api<{ events: StreamEvent[] }>(last.baseUrl, instructor, 'GET', `/exercises/${exercise.id}/events?teamId=${teamId}&limit=5000`)).body
         .events;
       const expected = log.map((e) => e.seq);
       expect(expected).toEqual(expected.map((_, i) => i + 1));
-      const seenBy = (name: string): number[] => {
-        const stream = streams[name as keyof typeof streams];
-        return [...stream.client.seqs(teamId), ...(resumed.get(name)?.seqs(teamId) ?? [])];
-      };
-      for (const name of Object.keys(streams).filter((n) => streams[n as keyof typeof streams].team === teamId)) {
-        await expectEventually(() => expect(seenBy(name).length).toBeGreaterThanOrEqual(expected.length), 60_000);
-        expect({ name, seqs: seenBy(name) }).toEqual({ name, seqs: expected });
+      for (const stream of streams.filter((s) => s.teams.includes(teamId))) {
+        await expectEventually(() => expect(seen(stream, teamId).length).toBeGreaterThanOrEqual(expected.length), 60_000);
+        expect({ stream: stream.name, seqs: seen(stream, teamId) }).toEqual({ stream: stream.name, seqs: expected });
       }
-      await expectEventually(() => expect(cockpit.seqs(teamId).length).toBeGreaterThanOrEqual(expected.length), 60_000);
-      expect(cockpit.seqs(teamId)).toEqual(expected);
     }
 
     // The final scores are the headless solver's for the same actions: each team's recorded actions
@@ -306,7 +330,7 @@ describe('three nodes on PostgreSQL and Redis: the clock owner dies mid-drill', 
     expect(headless[teamB]).toBeGreaterThan(0);
     await expectEventually(async () => {
       const scores = await api<{ status: string; teams: Array<{ teamId: string; score: { total: number } }> }>(
-        n1.baseUrl,
+        last.baseUrl,
         instructor,
         'GET',
         `/exercises/${exercise.id}/scores`,
@@ -316,9 +340,10 @@ describe('three nodes on PostgreSQL and Redis: the clock owner dies mid-drill', 
     }, 60_000);
 
     process.stdout.write(
-      `three-node drill: takeover ${takeoverMs} ms, ${acknowledged.size} actions acknowledged, ${retriedAcrossKill} retried across the kill\n`,
+      `three-node drill: takeover ${takeoverMs} ms after the kill, handover ${handover!.ms} ms after SIGTERM, ` +
+        `${acknowledged.size} actions acknowledged, ${retriedAcrossKill} sent again across the kill and the handover\n`,
     );
-    // Survivors logged no failure of their own.
+    // Neither the node that left nor the last one logged a failure of their own.
     for (const node of [n1, n2]) expect(outputText(node)).not.toMatch(/could not persist deliveries|Listener failed/);
   });
 });
