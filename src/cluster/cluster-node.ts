@@ -24,7 +24,6 @@ export class ClusterNode implements OnApplicationShutdown {
   private readonly logger = new Logger(ClusterNode.name);
   readonly id = randomUUID();
   readonly redis: ClusterRedis | null;
-  private readonly closers: Array<() => Promise<void>> = [];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     if (config.REDIS_URL === undefined) {
@@ -50,15 +49,14 @@ export class ClusterNode implements OnApplicationShutdown {
     const pub = this.redis.command.duplicate();
     const sub = this.redis.command.duplicate();
     for (const client of [pub, sub]) client.on('error', (error: Error) => this.logger.warn(`Redis (socket.io): ${error.message}`));
-    this.closers.push(async () => {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
-    });
+    // Not closed here: socket.io closes its adapter after every shutdown hook, and unsubscribing
+    // on a closed connection would crash the exit. The process ends with them.
     return { pub, sub };
   }
 
   /** Runs after every other shutdown hook that still needs Redis (leases are released in theirs). */
   async onApplicationShutdown(): Promise<void> {
     if (!this.redis) return;
-    await Promise.allSettled([...this.closers.map((close) => close()), this.redis.command.quit(), this.redis.subscriber.quit()]);
+    await Promise.allSettled([this.redis.command.quit(), this.redis.subscriber.quit()]);
   }
 }
