@@ -38,10 +38,12 @@ class Listener {
   }
 
   async join(exerciseId: string, lastSeq: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.socket.once('connect', () => resolve());
-      this.socket.once('connect_error', reject);
-    });
+    if (!this.socket.connected) {
+      await new Promise<void>((resolve, reject) => {
+        this.socket.once('connect', () => resolve());
+        this.socket.once('connect_error', reject);
+      });
+    }
     const ack = (await this.socket.emitWithAck('exercise:join', { exerciseId, lastSeq })) as { error?: unknown };
     if (ack.error) throw new Error(`join: ${JSON.stringify(ack.error)}`);
   }
