@@ -21,17 +21,19 @@ const LAYERS = {
   sigma: ['contracts'],
   // Reading SOC exports (Suricata, Wazuh, ECS, Zeek, Sysmon) into scenario drafts: pure but for node:net.
   importers: ['contracts', 'sigma'],
+  // What the nodes of one platform share through Redis (leases, forwarding, topics).
+  cluster: [...BASE],
   openapi: [...BASE],
   persistence: [...BASE],
   'heavy-jobs': [...BASE],
   'exercise-log': [...BASE, 'engine', 'persistence'],
   audit: [...BASE, 'openapi', 'persistence'],
-  identity: [...BASE, 'openapi', 'persistence', 'audit'],
-  auth: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity'],
+  identity: [...BASE, 'openapi', 'persistence', 'audit', 'cluster'],
+  auth: [...BASE, 'engine', 'openapi', 'persistence', 'audit', 'identity', 'cluster'],
   health: [...BASE, 'openapi', 'persistence'],
   scenarios: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'heavy-jobs', 'audit', 'identity', 'importers'],
-  exercises: [...BASE, 'engine', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'scenarios'],
-  triage: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises'],
+  exercises: [...BASE, 'engine', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'scenarios', 'cluster'],
+  triage: [...BASE, 'engine', 'team-state', 'openapi', 'persistence', 'exercise-log', 'audit', 'identity', 'auth', 'scenarios', 'exercises', 'cluster'],
   scoring: [
     ...BASE,
     'engine',
@@ -64,6 +66,7 @@ const LAYERS = {
   ],
   realtime: [
     ...BASE,
+    'cluster',
     'engine',
     'team-state',
     'openapi',

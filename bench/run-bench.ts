@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchCluster } from './cluster.bench.js';
 import { benchDrill } from './drill/drill.bench.js';
 import { benchLogSearch } from './log-search.bench.js';
 import { benchMemory } from './memory.bench.js';
@@ -22,6 +23,7 @@ const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchResult[]> }
   { name: 'scoring', run: benchScoring },
   { name: 'scenario', run: benchScenario },
   { name: 'search', run: benchLogSearch },
+  { name: 'cluster', run: benchCluster },
 ];
 
 function runIsolated(name: string): Promise<BenchResult[]> {

@@ -4,6 +4,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AccessGuard } from './common/access.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { ExercisesModule } from './exercises/exercises.module.js';
 import { ExportsModule } from './exports/exports.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClusterModule,
         PersistenceModule,
         AuditModule,
         AuthModule,

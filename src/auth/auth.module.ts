@@ -12,6 +12,8 @@ import { LoginFailureEntity } from './login-failure.entity.js';
 import { rateLimitOptions } from './rate-limits.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { signingKeyProvider } from './signing-key.provider.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
+import { RedisThrottlerStorage } from './redis-throttler-storage.js';
 import { SsoController } from './sso.controller.js';
 import { SsoService } from './sso.service.js';
 import { SystemSecretEntity } from './system-secret.entity.js';
@@ -22,7 +24,14 @@ import { SystemSecretEntity } from './system-secret.entity.js';
     IdentityModule,
     TypeOrmModule.forFeature([AuthSessionEntity, LoginFailureEntity, RefreshTokenEntity, SystemSecretEntity]),
     // Global: the request limits of every module's @RateLimit routes share one store.
-    ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => rateLimitOptions(config) }),
+    // With several nodes the counters live in Redis, so a load balancer spreading requests does not multiply the limits.
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, ClusterNode],
+      useFactory: (config: AppConfig, node: ClusterNode) => ({
+        ...rateLimitOptions(config),
+        ...(node.redis ? { storage: new RedisThrottlerStorage(node.redis) } : {}),
+      }),
+    }),
   ],
   controllers: [AuthController, SsoController],
   providers: [

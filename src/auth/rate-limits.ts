@@ -3,8 +3,8 @@ import type { ThrottlerModuleOptions, ThrottlerOptions } from '@nestjs/throttler
 import type { AppConfig } from '../config/app-config.js';
 
 /**
- * The named request limits (@nestjs/throttler, sliding window per key, in memory: behind several
- * server instances each counts its own requests). A route opts in with `@RateLimit(...names)`.
+ * The named request limits (@nestjs/throttler, sliding window per key: in memory on one node, in
+ * Redis shared by every node with REDIS_URL, see redis-throttler-storage.ts). A route opts in with `@RateLimit(...names)`.
  * Per-account login failures are not here: they live in the database (login-throttle.ts).
  */
 export type RateLimitName = 'login-address-account' | 'login-address' | 'password-change' | 'triage-actions' | 'triage-bulk';

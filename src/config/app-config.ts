@@ -136,6 +136,20 @@ export const AppConfigSchema = z
           return false;
         }
       }, 'must be an IANA time zone such as Asia/Ho_Chi_Minh'),
+    /**
+     * Several nodes: the Redis that carries socket.io between nodes, the clock leases, actions
+     * forwarded to an exercise's clock owner, revocations and rate-limit counters (docs/operations.md).
+     * Unset: one node, nothing shared, no Redis needed.
+     */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+    /** Prefix of every Redis key and channel: platforms sharing one Redis keep apart by it. */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only (1-64)')
+      .default('soc-drill'),
     /** Single sign-on (OpenID Connect): the provider's issuer URL; SSO is off while unset. See operations.md. */
     SSO_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
     SSO_CLIENT_ID: z.string().min(1).max(255).optional(),

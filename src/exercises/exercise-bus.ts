@@ -19,6 +19,15 @@ export type ExerciseMessage =
       readonly incidents: readonly IncidentState[];
     }
   | {
+      /**
+       * The last committed seq of each team stream, from a node that has just taken the exercise
+       * over: the previous owner may have died between committing events and publishing them.
+       */
+      readonly type: 'heads';
+      readonly exerciseId: string;
+      readonly heads: ReadonlyArray<{ readonly teamId: string; readonly seq: number }>;
+    }
+  | {
       /** The scoreboard changed (published by the scoring module): one view per audience. */
       readonly type: 'scores';
       readonly exerciseId: string;
@@ -32,20 +41,42 @@ export type ExerciseListener = (message: ExerciseMessage) => void;
 
 /**
  * In-process channel from the runtime to the realtime layer. Keeps socket.io out of the runtime
- * and gives a scale-out adapter one place to forward messages to other nodes.
+ * and gives a scale-out adapter one place to forward messages to other nodes: with several nodes
+ * the realtime layer relays what this node publishes to the others (setRelay) and hands in what
+ * they published (receive).
  */
 @Injectable()
 export class ExerciseBus {
   private readonly logger = new Logger(ExerciseBus.name);
-  private readonly listeners = new ListenerSet<ExerciseMessage>((error, message) =>
-    this.logger.error(`Listener failed on ${message.type} of ${message.exerciseId}: ${error instanceof Error ? error.message : String(error)}`),
-  );
+  private readonly onError = (error: unknown, message: { readonly message: ExerciseMessage }) =>
+    this.logger.error(`Listener failed on ${message.message.type} of ${message.message.exerciseId}: ${error instanceof Error ? error.message : String(error)}`);
+  private readonly local = new ListenerSet<{ readonly message: ExerciseMessage }>(this.onError);
+  private readonly all = new ListenerSet<{ readonly message: ExerciseMessage; readonly remote: boolean }>(this.onError);
+  private relay: ((message: ExerciseMessage) => void) | null = null;
 
+  /** What this node's exercises publish (the owner's view: scoring, metrics). */
   subscribe(listener: ExerciseListener): () => void {
-    return this.listeners.subscribe(listener);
+    return this.local.subscribe(({ message }) => listener(message));
+  }
+
+  /** What every node's exercises publish, in each node's order; `remote` for another node's. */
+  subscribeAll(listener: (message: ExerciseMessage, remote: boolean) => void): () => void {
+    return this.all.subscribe(({ message, remote }) => listener(message, remote));
   }
 
   publish(message: ExerciseMessage): void {
-    this.listeners.publish(message);
+    this.local.publish({ message });
+    this.all.publish({ message, remote: false });
+    this.relay?.(message);
+  }
+
+  /** Sends what this node publishes to the other nodes too (null: stop). */
+  setRelay(relay: ((message: ExerciseMessage) => void) | null): void {
+    this.relay = relay;
+  }
+
+  /** A message another node published. */
+  receive(message: ExerciseMessage): void {
+    this.all.publish({ message, remote: true });
   }
 }

@@ -1,7 +1,19 @@
 import type { LoggedEvent } from './exercise-views.js';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService, type AuditActor } from '../audit/audit.service.js';
+import { ClockLeases } from '../cluster/clock-leases.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
+import { ClusterTopics } from '../cluster/cluster-topics.js';
+import { NotClockOwnerError, OwnerRouter } from '../cluster/owner-router.js';
 import { AppError } from '../common/app-error.js';
 import type { ClockStateDto, InjectInput, SeekInput } from '../contracts/exercise.schema.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
@@ -89,6 +101,13 @@ export interface PreparedAction {
   readonly detail?: string;
 }
 
+/** How often a node looks for running exercises that no node owns (a dead owner's, after its lease lapsed). */
+const TAKEOVER_POLL_MS = 500;
+/** Topic on which a node leaving names the exercises it has just given up. */
+const HANDOVER_TOPIC = 'clock-handover';
+/** The owner named while this node is leaving: no node has that id, so the router waits for the next owner. */
+const LEAVING = 'leaving';
+
 /** A live exercise, opaque outside the runtime. */
 export type LiveExerciseHandle = { readonly id: string };
 
@@ -118,7 +137,7 @@ function toAppError(error: unknown): unknown {
  * rebuilds running exercises from the journal and delivers what fell due meanwhile as catch-up.
  */
 @Injectable()
-export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExerciseRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ExerciseRuntime.name);
   private readonly live = new Map<string, LiveExercise>();
   private readonly loading = new Map<string, Promise<LiveExercise>>();
@@ -126,6 +145,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   private readonly clock: ClockPort = new SystemClock();
   private lastFlush: Promise<void> = Promise.resolve();
   private shuttingDown = false;
+  private takeoverTimer: NodeJS.Timeout | undefined;
+  private takeoverRunning = false;
+  private readonly unsubscribers: Array<() => void> = [];
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -134,7 +156,29 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
     @Inject(ExerciseLogRepository) private readonly log: ExerciseLogRepository,
+    @Inject(ClusterNode) private readonly node: ClusterNode,
+    @Inject(ClockLeases) private readonly leases: ClockLeases,
+    @Inject(ClusterTopics) private readonly topics: ClusterTopics,
+    @Inject(OwnerRouter) private readonly router: OwnerRouter,
   ) {}
+
+  onModuleInit(): void {
+    // What other nodes forward here because this node owns the exercise's clock (see OwnerRouter).
+    this.router.handle<{ exerciseId: string; operation: ClockOperation; actor: AuditActor }>('exercise.control', (p) =>
+      this.control(p.exerciseId, p.operation, p.actor),
+    );
+    this.router.handle<{ exerciseId: string; input: InjectInput; actor: AuditActor }>('exercise.inject', (p) => this.inject(p.exerciseId, p.input, p.actor));
+    this.router.handle<{ exerciseId: string; allowOvertime: boolean; actor: AuditActor }>('exercise.overtime', (p) =>
+      this.setOvertime(p.exerciseId, p.allowOvertime, p.actor),
+    );
+    this.unsubscribers.push(
+      this.leases.onLost((exerciseId) => {
+        const live = this.live.get(exerciseId);
+        if (live) this.retire(live, false);
+      }),
+      this.topics.subscribe<string[]>(HANDOVER_TOPIC, (ids) => void this.takeOver(ids)),
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const active = await this.dataSource.getRepository(ExerciseEntity).find({ where: { status: In(['running', 'paused']) } });
@@ -143,6 +187,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
         await this.ensureLive(exercise.id);
         this.logger.log(`Resumed exercise ${exercise.id} (${exercise.status}) from its log`);
       } catch (error) {
+        if (error instanceof NotClockOwnerError) continue;
         if (error instanceof AppError && error.code === 'EXERCISE_FINISHED') {
           this.logger.log(`Exercise ${exercise.id} reached its duration while the server was down: ended there`);
           continue;
@@ -150,10 +195,73 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
         this.logger.error(`Could not resume exercise ${exercise.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
     }
+    if (this.node.clustered) {
+      this.takeoverTimer = setInterval(() => void this.takeOverOrphans(), TAKEOVER_POLL_MS);
+      this.takeoverTimer.unref();
+    }
+  }
+
+  /**
+   * Several nodes: takes over the running and paused exercises that no node holds (their owner
+   * died and its lease lapsed, or it left). Every node polls; the lease lets exactly one win.
+   */
+  private async takeOverOrphans(): Promise<void> {
+    if (this.takeoverRunning || this.shuttingDown) return;
+    this.takeoverRunning = true;
+    try {
+      const active = await this.dataSource.getRepository(ExerciseEntity).find({ select: { id: true }, where: { status: In(['running', 'paused']) } });
+      const candidates = active.map((e) => e.id).filter((id) => !this.live.has(id) && !this.loading.has(id));
+      if (candidates.length === 0) return;
+      const holders = await this.leases.holders(candidates);
+      await this.takeOver(candidates.filter((_id, i) => holders[i] === null));
+    } catch (error) {
+      this.logger.error(`Takeover check failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.takeoverRunning = false;
+    }
+  }
+
+  private async takeOver(exerciseIds: readonly string[]): Promise<void> {
+    for (const exerciseId of exerciseIds) {
+      if (this.shuttingDown || this.live.has(exerciseId)) continue;
+      try {
+        await this.ensureLive(exerciseId);
+      } catch (error) {
+        if (error instanceof NotClockOwnerError) continue;
+        if (error instanceof AppError && error.code === 'EXERCISE_FINISHED') continue;
+        this.logger.error(`Could not take over exercise ${exerciseId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }
+  }
+
+  /**
+   * Graceful shutdown of one node among several: stops every clock here, waits for the last
+   * commit, gives the leases up and names the exercises, so another node takes them over at once
+   * (the stream continues from the journal, as after a crash, without waiting out the lease).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.node.clustered) return;
+    this.shuttingDown = true;
+    if (this.takeoverTimer) clearInterval(this.takeoverTimer);
+    for (const live of this.live.values()) {
+      live.timer.stop();
+      live.scheduler.dispose();
+    }
+    await Promise.allSettled([...this.loading.values()]);
+    await this.lastFlush;
+    const ids = [...this.live.keys()];
+    this.live.clear();
+    await Promise.allSettled(ids.map((id) => this.leases.release(id)));
+    if (ids.length > 0) {
+      this.topics.publish(HANDOVER_TOPIC, ids);
+      this.logger.log(`Handed over ${ids.length} exercise(s) to the other nodes`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    if (this.takeoverTimer) clearInterval(this.takeoverTimer);
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
     for (const live of this.live.values()) {
       live.timer.stop();
       live.scheduler.dispose();
@@ -463,7 +571,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     prepare: (gate: ActGate) => PreparedAction,
   ): { virtualMs: number; ordinal: number; committed: Promise<void> } {
     const live = handle as LiveExercise;
-    if (this.live.get(live.id) !== live) throw new AppError('EXERCISE_FINISHED', 'The exercise is over; it is read-only');
+    if (this.live.get(live.id) !== live) {
+      // Handed over while this action waited: it goes to the node that runs the exercise now.
+      if (this.node.clustered && this.shuttingDown) throw new NotClockOwnerError(live.id, LEAVING);
+      throw new AppError('EXERCISE_FINISHED', 'The exercise is over; it is read-only');
+    }
     const status = live.engine.clockSnapshot().status;
     switch (status) {
       case 'running':
@@ -536,6 +648,25 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async load(exerciseId: string): Promise<LiveExercise> {
+    // Several nodes: only the lease holder runs the clock; the others forward to it.
+    // A node handing its exercises over takes none back: the request waits for the node that takes it.
+    if (this.node.clustered && this.shuttingDown) throw new NotClockOwnerError(exerciseId, LEAVING);
+    const holder = await this.leases.claim(exerciseId);
+    if (holder !== null) throw new NotClockOwnerError(exerciseId, holder);
+    try {
+      const startedAt = Date.now();
+      const live = await this.loadOwned(exerciseId);
+      const status = live.engine.clockSnapshot().status;
+      if (this.node.clustered && status !== 'draft')
+        this.logger.log(`Took over the clock of exercise ${exerciseId} (${status}) from its journal in ${Date.now() - startedAt} ms`);
+      return live;
+    } catch (error) {
+      if (!this.live.has(exerciseId)) await this.leases.release(exerciseId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async loadOwned(exerciseId: string): Promise<LiveExercise> {
     const exercise = await this.dataSource.getRepository(ExerciseEntity).findOne({ where: { id: exerciseId } });
     if (!exercise) throw new AppError('EXERCISE_NOT_FOUND', `No exercise ${exerciseId}`);
     if (exercise.status === 'finished' || exercise.status === 'aborted') {
@@ -607,6 +738,12 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     if (recovered) {
       this.collect(live, recovered);
       await this.flush(live);
+    }
+    // Taken over from a node that died: it may have committed events it never published. Naming
+    // each stream's last committed seq lets every node send what its sockets are missing.
+    if (this.node.clustered && exercise.status !== 'draft') {
+      const heads = await this.log.lastEventSeqs(exerciseId);
+      this.bus.publish({ type: 'heads', exerciseId, heads: teamIds.map((teamId) => ({ teamId, seq: heads[teamId] ?? 0 })) });
     }
     this.refreshEnd(live);
     const due = this.endIfDue(live);
@@ -689,10 +826,17 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     return pending.promise;
   }
 
-  private retire(live: LiveExercise): void {
+  /** Stops running the exercise here; `release` frees its lease for another node (not when it was lost already). */
+  private retire(live: LiveExercise, release = true): void {
     live.timer.stop();
     live.scheduler.dispose();
+    if (this.live.get(live.id) !== live) return;
     this.live.delete(live.id);
+    if (release) {
+      this.leases.release(live.id).catch((error: unknown) => {
+        this.logger.warn(`Exercise ${live.id}: could not release its clock lease: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
   }
 
   /** How many live exercises have their clock running now (the metrics gauge reads it at each scrape). */

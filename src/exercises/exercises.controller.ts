@@ -20,6 +20,7 @@ import {
   type InjectInput,
   type SeekInput,
 } from '../contracts/exercise.schema.js';
+import { OwnerRouter } from '../cluster/owner-router.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { AlertRefService } from './alert-ref.service.js';
 import { type ClockOperation, ExerciseRuntime } from './exercise-runtime.service.js';
@@ -37,6 +38,7 @@ export class ExercisesController {
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
+    @Inject(OwnerRouter) private readonly router: OwnerRouter,
   ) {}
 
   @Post()
@@ -185,7 +187,14 @@ export class ExercisesController {
     @Body({ schema: SetOvertimeSchema }) body: { allowOvertime: boolean },
   ): Promise<ClockStateDto> {
     await this.exercises.requireControl(user, id);
-    return this.runtime.setOvertime(id, body.allowOvertime, user);
+    // Clock changes run where the exercise's clock runs (another node, with several); not retried: they are not idempotent.
+    return this.router.onOwner(
+      id,
+      'exercise.overtime',
+      { exerciseId: id, allowOvertime: body.allowOvertime, actor: user },
+      () => this.runtime.setOvertime(id, body.allowOvertime, user),
+      { idempotent: false },
+    );
   }
 
   @Post(':exerciseId/injects')
@@ -202,13 +211,21 @@ export class ExercisesController {
     @Body({ schema: InjectSchema }) body: InjectInput,
   ) {
     await this.exercises.requireControl(user, id);
-    const result = await this.runtime.inject(id, body, user);
+    const result = await this.router.onOwner(id, 'exercise.inject', { exerciseId: id, input: body, actor: user }, () => this.runtime.inject(id, body, user), {
+      idempotent: false,
+    });
     // Named as the cockpit's stream names it.
     return { ...result, eventId: (await this.alertRefs.namer(id)).refOf(result.eventId) };
   }
 
   private async control(user: AuthenticatedUser, exerciseId: string, operation: ClockOperation): Promise<ClockStateDto> {
     await this.exercises.requireClockControl(user, exerciseId, operation.op);
-    return this.runtime.control(exerciseId, operation, user);
+    return this.router.onOwner(
+      exerciseId,
+      'exercise.control',
+      { exerciseId, operation, actor: user },
+      () => this.runtime.control(exerciseId, operation, user),
+      { idempotent: false },
+    );
   }
 }

@@ -3,6 +3,7 @@ import type { ExerciseEndedMessage, ServerToClientEvents } from '../contracts/re
 import { AlertRefService } from '../exercises/alert-ref.service.js';
 import type { AlertRefNamer } from '../exercises/alert-refs.js';
 import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
+import { ExerciseRuntime } from '../exercises/exercise-runtime.service.js';
 import type { LoggedEvent } from '../exercises/exercise-views.js';
 import {
   type ActionMessage,
@@ -30,6 +31,20 @@ const INSTRUCTOR_ACTIONS_INTERVAL_MS = 200;
  * (docs/benchmarks.md, the drill's pushes). The console refreshes derived views once a second anyway.
  */
 const TEAM_ACTIONS_INTERVAL_MS = 250;
+
+/** Per team stream on this node: the last seq sent to its room, and what waits behind a gap being filled. */
+interface StreamCursor {
+  readonly exerciseId: string;
+  last: number;
+  /** A read of missing events from the log is under way: later events wait here, in order. */
+  filling: boolean;
+  readonly waiting: LoggedEvent[];
+  /** Fill up to this seq (a takeover's 'heads') even if no later event arrives. */
+  fillTo: number;
+}
+
+/** Events read from the log per gap-filling query. */
+const FILL_PAGE = 1000;
 
 /** A socket catching up on a team's stream: live events (and actions) are buffered until its replay is sent. */
 export interface CatchUp {
@@ -61,15 +76,26 @@ export class ExercisePublisher implements OnModuleDestroy {
   /** Per team: the window after a send, and the committed actions that wait for its end. */
   private readonly forTeams = new Map<string, { readonly exerciseId: string; messages: ActionMessage[]; readonly timer: NodeJS.Timeout }>();
 
+  /**
+   * Per team: where this node's room is in the stream. With several nodes a team's events come
+   * from whichever node owns the clock; when the owner dies between commit and publish, the next
+   * owner's events arrive after a gap, which is filled from the log first (and repeats dropped),
+   * so a socket on any node sees one stream without loss, repeat or reordering.
+   */
+  private readonly streams = new Map<string, StreamCursor>();
+  /** Messages of an exercise whose alert namer is being loaded (another node's exercise): sent in order once it is there. */
+  private readonly awaitingNamer = new Map<string, ExerciseMessage[]>();
+
   constructor(
     @Inject(ExerciseBus) private readonly bus: ExerciseBus,
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
+    @Inject(ExerciseRuntime) private readonly runtime: ExerciseRuntime,
   ) {}
 
-  /** Starts publishing to the gateway's namespace. */
+  /** Starts publishing to the gateway's namespace (what every node's exercises publish). */
   attach(server: ExerciseNamespace): void {
     this.server = server;
-    this.unsubscribe = this.bus.subscribe((message) => this.onBusMessage(message));
+    this.unsubscribe = this.bus.subscribeAll((message) => this.onBusMessage(message));
   }
 
   onModuleDestroy(): void {
@@ -131,28 +157,49 @@ export class ExercisePublisher implements OnModuleDestroy {
 
   private onBusMessage(message: ExerciseMessage): void {
     if (!this.server) return;
+    const queued = this.awaitingNamer.get(message.exerciseId);
+    if (queued) {
+      queued.push(message);
+      return;
+    }
+    if (this.alertRefs.cached(message.exerciseId)) {
+      this.dispatch(message);
+      return;
+    }
+    // The owner primes its namer when it loads the exercise; another node loads it here, holding
+    // the exercise's messages meanwhile so that they keep their order.
+    const waiting: ExerciseMessage[] = [message];
+    this.awaitingNamer.set(message.exerciseId, waiting);
+    const release = () => {
+      this.awaitingNamer.delete(message.exerciseId);
+      for (const m of waiting) this.dispatch(m);
+    };
+    this.alertRefs.namer(message.exerciseId).then(release, release);
+  }
+
+  private dispatch(message: ExerciseMessage): void {
     switch (message.type) {
-      case 'events': {
-        for (const catchUp of this.catchUps.get(message.teamId) ?? []) catchUp.buffer.push(...message.events);
-        this.withNamer(message.exerciseId, (namer) =>
-          this.broadcast(teamRoom(message.teamId), 'exercise:events', () =>
-            streamBatch(
-              message.exerciseId,
-              message.teamId,
-              message.events.map((e) => namer.outgoingEvent(e)),
-              false,
-            ),
-          ),
-        );
+      case 'events':
+        this.onEvents(message.exerciseId, message.teamId, message.events);
         return;
-      }
+      case 'heads':
+        for (const head of message.heads) {
+          const stream = this.streams.get(head.teamId);
+          if (stream === undefined || head.seq <= stream.last) continue;
+          stream.fillTo = Math.max(stream.fillTo, head.seq);
+          if (!stream.filling) void this.fill(stream, head.teamId);
+        }
+        return;
       case 'clock': {
         // Actions committed before the clock changed reach the teams and the cockpit before it (and before the end).
         for (const [teamId, queued] of this.forTeams) if (queued.exerciseId === message.exerciseId) this.flushTeamActions(teamId, false);
         this.flushInstructorActions(message.exerciseId);
         this.broadcast(exerciseRoom(message.exerciseId), 'exercise:clock', () => ({ exerciseId: message.exerciseId, clock: message.clock }));
         const ended = endedMessage(message.exerciseId, message.clock.status, message.clock);
-        if (ended) this.broadcastEnded(ended);
+        if (ended) {
+          this.broadcastEnded(ended);
+          for (const [teamId, stream] of this.streams) if (stream.exerciseId === message.exerciseId && !stream.filling) this.streams.delete(teamId);
+        }
         return;
       }
       case 'scores':
@@ -169,6 +216,68 @@ export class ExercisePublisher implements OnModuleDestroy {
         this.logger.warn(`Unknown bus message ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /** Sends a team's events in seq order: repeats are dropped, and a gap is filled from the log first. */
+  private onEvents(exerciseId: string, teamId: string, events: readonly LoggedEvent[]): void {
+    if (events.length === 0) return;
+    let stream = this.streams.get(teamId);
+    if (stream === undefined) {
+      stream = { exerciseId, last: events[0]!.seq - 1, filling: false, waiting: [], fillTo: 0 };
+      this.streams.set(teamId, stream);
+    }
+    if (stream.filling) {
+      stream.waiting.push(...events);
+      return;
+    }
+    const fresh = events.filter((e) => e.seq > stream.last);
+    if (fresh.length === 0) return;
+    if (fresh[0]!.seq > stream.last + 1) {
+      stream.waiting.push(...fresh);
+      void this.fill(stream, teamId);
+      return;
+    }
+    stream.last = fresh[fresh.length - 1]!.seq;
+    this.sendEvents(exerciseId, teamId, fresh);
+  }
+
+  /** Reads the events missing from this node's stream from the log, then sends them and what waited, in order. */
+  private async fill(stream: StreamCursor, teamId: string): Promise<void> {
+    stream.filling = true;
+    try {
+      for (;;) {
+        const target = Math.max(stream.fillTo, (stream.waiting[0]?.seq ?? 0) - 1);
+        if (target <= stream.last) break;
+        const page = await this.runtime.eventsAfter(stream.exerciseId, teamId, stream.last, Math.min(FILL_PAGE, target - stream.last));
+        if (page.length === 0) break;
+        stream.last = page[page.length - 1]!.seq;
+        this.sendEvents(stream.exerciseId, teamId, page);
+      }
+    } catch (error) {
+      this.logger.error(
+        `Exercise ${stream.exerciseId}: could not read missing events of team ${teamId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      stream.filling = false;
+      const waiting = stream.waiting.splice(0).sort((a, b) => a.seq - b.seq);
+      // The log had nothing more: go on from what came (a gap the log cannot fill is not waited for forever).
+      if (waiting.length > 0 && waiting[0]!.seq > stream.last + 1) stream.last = waiting[0]!.seq - 1;
+      this.onEvents(stream.exerciseId, teamId, waiting);
+    }
+  }
+
+  private sendEvents(exerciseId: string, teamId: string, events: readonly LoggedEvent[]): void {
+    for (const catchUp of this.catchUps.get(teamId) ?? []) catchUp.buffer.push(...events);
+    this.withNamer(exerciseId, (namer) =>
+      this.broadcast(teamRoom(teamId), 'exercise:events', () =>
+        streamBatch(
+          exerciseId,
+          teamId,
+          events.map((e) => namer.outgoingEvent(e)),
+          false,
+        ),
+      ),
+    );
   }
 
   /**
@@ -316,13 +425,14 @@ export class ExercisePublisher implements OnModuleDestroy {
     const server = this.server!;
     const members = server.adapter.rooms.get(room);
     if (members === undefined || members.size === 0) return;
-    const target = except === undefined ? server.to(room) : server.to(room).except(typeof except === 'string' ? except : [...except]);
+    // This node's sockets only: every node gets every exercise's messages (see attach()) and sends them to its own.
+    const target = except === undefined ? server.local.to(room) : server.local.to(room).except(typeof except === 'string' ? except : [...except]);
     emitTo(target, event, payload());
   }
 
   /** broadcast() to these sockets (by id) only. */
   private broadcastTo<E extends keyof ServerToClientEvents>(ids: string[], event: E, payload: () => Parameters<ServerToClientEvents[E]>[0]): void {
-    emitTo(this.server!.to(ids), event, payload());
+    emitTo(this.server!.local.to(ids), event, payload());
   }
 
   /**

@@ -1,7 +1,10 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { z } from 'zod';
+import { createAdapter } from '@socket.io/redis-adapter';
 import { AuthService } from '../auth/auth.service.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
+import { ExerciseBus, type ExerciseMessage } from '../exercises/exercise-bus.js';
 import { AppError } from '../common/app-error.js';
 import { logText } from '../common/log-text.js';
 import type { ErrorCode } from '../contracts/error-codes.js';
@@ -68,6 +71,8 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
     @Inject(SessionRevocations) private readonly revocations: SessionRevocations,
     @Inject(ExerciseJoins) private readonly joins: ExerciseJoins,
     @Inject(ExercisePublisher) private readonly publisher: ExercisePublisher,
+    @Inject(ClusterNode) private readonly node: ClusterNode,
+    @Inject(ExerciseBus) private readonly bus: ExerciseBus,
   ) {}
 
   afterInit(server: ExerciseNamespace): void {
@@ -94,10 +99,25 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
         },
       );
     });
+    this.joinCluster(server);
     this.publisher.attach(server);
     this.unsubscribe = this.revocations.subscribe((revocation) => this.onRevocation(revocation));
     this.sweep = setInterval(() => void this.sweepRevoked(), REVOCATION_SWEEP_MS);
     this.sweep.unref();
+  }
+
+  /**
+   * Several nodes: socket.io's Redis adapter joins this node's namespace to the others', and
+   * carries what this node's exercises publish to every other node (serverSideEmit, in publish
+   * order); each node sends it to its own sockets (ExercisePublisher). A trainee's socket may thus
+   * sit on any node behind a plain load balancer.
+   */
+  private joinCluster(server: ExerciseNamespace): void {
+    const clients = this.node.duplicate();
+    if (!clients) return;
+    server.server.adapter(createAdapter(clients.pub, clients.sub, { key: `${this.node.redis!.prefix}:socket.io` }));
+    server.on('bus', (message: ExerciseMessage) => this.bus.receive(message));
+    this.bus.setRelay((message) => server.serverSideEmit('bus', message));
   }
 
   /** Sockets connected to the exercises namespace now (the metrics gauge reads it at each scrape). */
@@ -106,6 +126,7 @@ export class ExercisesGateway implements OnGatewayInit, OnGatewayConnection, OnM
   }
 
   onModuleDestroy(): void {
+    this.bus.setRelay(null);
     this.unsubscribe?.();
     if (this.sweep) clearInterval(this.sweep);
     for (const socket of this.server?.sockets.values() ?? []) {

@@ -26,8 +26,13 @@ export interface SocketData {
   endedSent?: Set<string>;
 }
 
-export type ExerciseNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type ExerciseSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between the nodes of a platform (socket.io's Redis adapter): what one node's exercises publish. */
+export interface ServerSideEvents {
+  bus: (message: ExerciseMessage) => void;
+}
+
+export type ExerciseNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+export type ExerciseSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 export type ActionMessage = Extract<ExerciseMessage, { type: 'action' }>;
 
 export const teamRoom = (teamId: string) => `team:${teamId}`;

@@ -316,6 +316,7 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
         } else if (message.clock.status === 'aborted') this.dropBoard(message.exerciseId);
         return;
       case 'scores':
+      case 'heads':
         return;
       default: {
         const _never: never = message;

@@ -97,13 +97,18 @@ class Team {
   constructor(
     readonly scenario: Scenario,
     seed: string | number,
+    readonly ids: { readonly exerciseId: string; readonly teamId: string; readonly memberIds: readonly string[] } = {
+      exerciseId: EXERCISE_ID,
+      teamId: TEAM_ID,
+      memberIds: [ANALYST, RESPONDER],
+    },
   ) {
-    this.engine = new ExerciseEngine({ scenario, seed, teamIds: [TEAM_ID] });
-    this.state = emptyTeamState(EXERCISE_ID, TEAM_ID);
+    this.engine = new ExerciseEngine({ scenario, seed, teamIds: [ids.teamId] });
+    this.state = emptyTeamState(ids.exerciseId, ids.teamId);
     this.ctx = {
       delivered: (id) => this.deliveredIds.has(id),
       scenario: triageScenarioView(scenario),
-      teamMemberIds: new Set([ANALYST, RESPONDER]),
+      teamMemberIds: new Set(ids.memberIds),
     };
   }
 
@@ -120,19 +125,23 @@ class Team {
   }
 
   start(): void {
-    this.receive(this.engine.start(0).batches.get(TEAM_ID)?.events ?? []);
+    this.receive(this.engine.start(0).batches.get(this.ids.teamId)?.events ?? []);
   }
 
   advanceTo(ms: number): void {
     this.clock.set(ms);
-    this.receive(this.engine.tick(ms).batches.get(TEAM_ID)?.events ?? []);
+    this.receive(this.engine.tick(ms).batches.get(this.ids.teamId)?.events ?? []);
   }
 
   /** Records the action (reducer first, as the runtime does), then tells the engine. */
   act(draft: Draft, userId: string): Record<string, unknown> | undefined {
     this.counter += 1;
-    const action = { ...draft, actionId: actionUuid(this.counter), exerciseId: EXERCISE_ID } as TriageAction;
-    const recorded = { action, userId, virtualMs: this.now, seq: this.counter };
+    return this.record({ ...draft, actionId: actionUuid(this.counter), exerciseId: this.ids.exerciseId } as TriageAction, userId, this.counter);
+  }
+
+  /** Applies an action as the runtime recorded it (its own id and per-team seq), at the current time. */
+  record(action: TriageAction, userId: string, seq: number): Record<string, unknown> | undefined {
+    const recorded = { action, userId, virtualMs: this.now, seq };
     let outcome;
     try {
       outcome = applyAction(this.state, recorded, this.ctx);
@@ -143,8 +152,8 @@ class Team {
       );
     }
     this.state = outcome.state;
-    this.actions.push({ actionId: action.actionId, userId, virtualMs: this.now, seq: this.counter, action });
-    const result = this.engine.act(TEAM_ID, toEngineAction(action, outcome.result), this.now);
+    this.actions.push({ actionId: action.actionId, userId, virtualMs: this.now, seq, action });
+    const result = this.engine.act(this.ids.teamId, toEngineAction(action, outcome.result), this.now);
     this.engineActions.push(result.action);
     this.receive(result.events);
     return outcome.result;
@@ -412,6 +421,39 @@ export function simulate(options: SimulationOptions): SimulationResult {
     state: team.state,
     score,
   };
+}
+
+/**
+ * Replays a team's recorded actions (named by scenario event ids, in seq order) headless through
+ * the same engine, reducer and scorer, each at its recorded virtual time: what a live exercise's
+ * final score must equal for the same actions, however its clock was run (seeks, a takeover).
+ */
+export function replayActions(options: {
+  readonly scenario: Scenario;
+  readonly seed: string | number;
+  readonly exerciseId: string;
+  readonly teamId: string;
+  readonly memberIds: readonly string[];
+  readonly actions: readonly ScoringAction[];
+  readonly endMs: number;
+}): TeamScore {
+  const { scenario, seed, endMs } = options;
+  const team = new Team(scenario, seed, options);
+  team.start();
+  for (const recorded of [...options.actions].sort((a, b) => a.seq - b.seq)) {
+    if (recorded.virtualMs > team.now) team.advanceTo(recorded.virtualMs);
+    team.record(recorded.action as TriageAction, recorded.userId, recorded.seq);
+  }
+  team.advanceTo(Math.max(endMs, team.now));
+  return computeScore({
+    scenario,
+    seed,
+    teamId: options.teamId,
+    delivered: team.engine.team(options.teamId).delivered(),
+    state: team.state,
+    actions: team.actions,
+    endMs,
+  });
 }
 
 /** The compact JSON the CLI prints with --json. */

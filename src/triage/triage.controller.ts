@@ -22,6 +22,7 @@ import {
   TeamProgressSchema,
   type TeamProgress,
 } from '../contracts/triage.schema.js';
+import { OwnerRouter } from '../cluster/owner-router.js';
 import { ApiDoc } from '../openapi/api-doc.decorator.js';
 import { TriageService } from './triage.service.js';
 
@@ -57,7 +58,10 @@ const READ_ERRORS = ['VALIDATION_FAILED', 'EXERCISE_NOT_FOUND', 'NOT_TEAM_MEMBER
 /** Trainee triage: the one path for actions (the socket only pushes them to teammates), plus team reads. */
 @Controller('exercises')
 export class TriageController {
-  constructor(@Inject(TriageService) private readonly triage: TriageService) {}
+  constructor(
+    @Inject(TriageService) private readonly triage: TriageService,
+    @Inject(OwnerRouter) private readonly router: OwnerRouter,
+  ) {}
 
   @Post(':exerciseId/actions')
   @HttpCode(200)
@@ -76,7 +80,8 @@ export class TriageController {
   ): Promise<ActionAck> {
     if (body.exerciseId !== exerciseId)
       throw new AppError('VALIDATION_FAILED', 'exerciseId in the body differs from the path', [{ path: 'exerciseId', message: 'must match the path' }]);
-    return this.triage.act(user, body);
+    // Applied where the exercise's clock runs (with several nodes, maybe another one); a retry is safe by actionId.
+    return this.router.onOwner(exerciseId, 'triage.act', { user, input: body }, () => this.triage.act(user, body), { idempotent: true });
   }
 
   @Post(':exerciseId/actions/bulk')
@@ -97,7 +102,14 @@ export class TriageController {
   ): Promise<BulkAck> {
     if (body.exerciseId !== exerciseId)
       throw new AppError('VALIDATION_FAILED', 'exerciseId in the body differs from the path', [{ path: 'exerciseId', message: 'must match the path' }]);
-    return { acks: await this.triage.actMany(user, exerciseId, body.actions) };
+    const acks = await this.router.onOwner(
+      exerciseId,
+      'triage.actMany',
+      { user, exerciseId, inputs: body.actions },
+      () => this.triage.actMany(user, exerciseId, body.actions),
+      { idempotent: true },
+    );
+    return { acks };
   }
 
   @Get(':exerciseId/state')

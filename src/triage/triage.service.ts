@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/authenticated-user.js';
 import { AppError } from '../common/app-error.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
+import { OwnerRouter } from '../cluster/owner-router.js';
 import type { Scenario } from '../contracts/scenario.schema.js';
 import type { ActionAck, RecordedAction, ReportDeadlines, TeamProgress, TeamState, TriageAction } from '../contracts/triage.schema.js';
 import { AlertRefService } from '../exercises/alert-ref.service.js';
@@ -80,11 +82,18 @@ const APPEND_ONLY: ReadonlySet<TriageAction['type']> = new Set<TriageAction['typ
  * commit and broadcasts what changed.
  */
 @Injectable()
-export class TriageService {
+export class TriageService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TriageService.name);
   /** The scenario and reducer view of each scenario version in play. */
   private readonly scenarios = new LRUCache<string, Promise<{ scenario: Scenario; view: TriageScenarioView }>>({ max: MAX_CACHED_EXERCISES });
   private readonly caches = new Map<string, Promise<ExerciseCache>>();
+  /**
+   * Several nodes: the live exercise each cache was checked against. The clock (and with it every
+   * action) moves to another node when its owner dies, possibly after commits it never published:
+   * a node that becomes the owner rebuilds its caches from the log first.
+   */
+  private readonly cacheOwner = new Map<string, LiveExerciseHandle>();
+  private unsubscribe: (() => void) | undefined;
   /** Actions applied but not yet committed, per exercise. */
   private readonly inflightOf = new Map<string, number>();
 
@@ -97,7 +106,28 @@ export class TriageService {
     @Inject(AlertRefService) private readonly alertRefs: AlertRefService,
     @Inject(RosterService) private readonly rosters: RosterService,
     @Inject(ExerciseLogRepository) private readonly log: ExerciseLogRepository,
+    @Inject(ClusterNode) private readonly node: ClusterNode,
+    @Inject(OwnerRouter) private readonly router: OwnerRouter,
   ) {}
+
+  onModuleInit(): void {
+    // Actions other nodes forward here because this node runs the exercise's clock.
+    this.router.handle<{ user: AuthenticatedUser; input: TriageAction }>('triage.act', ({ user, input }) => this.act(user, input));
+    this.router.handle<{ user: AuthenticatedUser; exerciseId: string; inputs: TriageAction[] }>('triage.actMany', ({ user, exerciseId, inputs }) =>
+      this.actMany(user, exerciseId, inputs),
+    );
+    if (!this.node.clustered) return;
+    // Another node committed an action: what this node cached for reads is out of date.
+    this.unsubscribe = this.bus.subscribeAll((message, remote) => {
+      if (!remote || message.type !== 'action' || this.inflightOf.has(message.exerciseId)) return;
+      this.caches.delete(message.exerciseId);
+      this.cacheOwner.delete(message.exerciseId);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
 
   /**
    * Applies one trainee action. A retry with the same actionId (also while the first attempt is
@@ -135,7 +165,8 @@ export class TriageService {
   private async actAll(user: AuthenticatedUser, exerciseId: string, inputs: readonly TriageAction[], bulk: boolean): Promise<ActionAck[]> {
     const roster = await this.roster(exerciseId);
     const teamId = this.teamOf(roster, user);
-    const cache = await this.cache(roster);
+    const cached = this.cache(roster);
+    const cache = await cached;
     const team = this.teamCache(cache, roster, teamId);
     const fresh = inputs.filter((input) => this.replay(cache, team, teamId, input.actionId, user.id) === null);
     if (fresh.length === 0) return Promise.all(inputs.map((input) => this.replay(cache, team, teamId, input.actionId, user.id)!));
@@ -143,6 +174,16 @@ export class TriageService {
     const resolved = new Map<string, Awaited<ReturnType<AlertRefService['resolveAction']>>>();
     for (const input of fresh) resolved.set(input.actionId, await this.alertRefs.resolveAction(input, teamId));
     const live = await this.runtime.liveHandle(exerciseId);
+    if (this.node.clustered) {
+      if (this.cacheOwner.get(exerciseId) !== live && !this.inflightOf.has(exerciseId)) {
+        // First action here since this node took the clock: start again on a cache read from the log.
+        this.caches.delete(exerciseId);
+        this.cacheOwner.set(exerciseId, live);
+        return this.actAll(user, exerciseId, inputs, bulk);
+      }
+      // The cache was replaced while these actions waited: its state is not the one to apply to.
+      if (this.caches.get(exerciseId) !== cached) return this.actAll(user, exerciseId, inputs, bulk);
+    }
 
     // From here to the last actOn() returning nothing awaits: the checks and the applies are one step.
     const acks: Array<Promise<ActionAck>> = [];
