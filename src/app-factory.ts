@@ -60,6 +60,9 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger === false ? false : appLogger(config),
     bodyParser: false,
+    // On shutdown, once the hooks have handed the exercises over, connections still open are closed
+    // (clients retry, actions are idempotent): a request waiting on this node must not keep it alive.
+    forceCloseConnections: true,
     cors: config.CORS_ORIGIN ? { origin: config.CORS_ORIGIN.split(',').map((o) => o.trim()), credentials: true } : false,
   });
   app.disable('x-powered-by');
