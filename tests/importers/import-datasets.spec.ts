@@ -314,7 +314,7 @@ describe('soc-drill import on broken inputs', () => {
     expect(bad.err.join('\n')).toMatch(/assets\.0\.address: an IP address \[IMPORT_INVALID_MAPPING\]/);
   });
 
-  it('a large input streams within bounded memory, with a line longer than the record limit skipped and counted', async () => {
+  it('a large input streams within bounded memory, with a line longer than the record limit skipped and counted', () => {
     const record = (i: number): string =>
       JSON.stringify({
         timestamp: `2024-01-01T00:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000000+0000`,
