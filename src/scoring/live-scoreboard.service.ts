@@ -64,6 +64,8 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
   private readonly traineeBoards = new LRUCache<string, TraineeBoardEntry>({ max: MAX_CACHED });
   /** What each exercise's trainees were last sent (their rows, visibility and freeze), to send only changes. */
   private readonly traineePushed = new LRUCache<string, string>({ max: MAX_CACHED });
+  /** Per exercise: the last board publication queued (see publishBoard). */
+  private readonly publishing = new Map<string, Promise<void>>();
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -180,13 +182,32 @@ export class LiveScoreboardService implements OnModuleInit, OnModuleDestroy {
    * visibility allows, from the frozen rows while frozen (then only on a forced publish, i.e. a
    * control change: a live update changes nothing they may see).
    */
-  private async publishBoard(exerciseId: string, options: { force: boolean; justComputed?: boolean }): Promise<void> {
+  /**
+   * One publication at a time per exercise, in the order asked: one that read the board before the
+   * end must not land after the final board.
+   */
+  private publishBoard(exerciseId: string, options: { force: boolean; justComputed?: boolean }): Promise<void> {
+    const previous = this.publishing.get(exerciseId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.publishBoardNow(exerciseId, options));
+    this.publishing.set(exerciseId, next);
+    next
+      .finally(() => {
+        if (this.publishing.get(exerciseId) === next) this.publishing.delete(exerciseId);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  private async publishBoardNow(exerciseId: string, options: { force: boolean; justComputed?: boolean }): Promise<void> {
+    const liveBoard = options.justComputed === true ? this.boards.get(exerciseId) : undefined;
     const exercise = await this.calculator.exercise(exerciseId);
     const { meta, rows, source } = await this.boardState(exercise, { justComputed: options.justComputed ?? false });
     const roster = await this.calculator.roster(exerciseId);
     // Trainees get the checkpoint board, and only when what they may see changed (or on a forced publish).
     const trainee = await this.traineeBoardState(exercise);
     const frozenRows = trainee.meta.frozen ? await this.frozenRows(exerciseId) : null;
+    // A live recomputation read before the exercise ended must not land after its final board.
+    if (options.justComputed === true && (liveBoard === undefined || this.boards.get(exerciseId) !== liveBoard)) return;
     const seen = JSON.stringify([trainee.meta.visibility, trainee.meta.frozen, trainee.meta.status, frozenRows ?? trainee.rows]);
     const teams: Array<{ teamId: string; view: ScoreboardView }> = [];
     const send = options.force || (trainee.meta.visibility !== 'none' && seen !== this.traineePushed.get(exerciseId));
